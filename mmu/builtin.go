@@ -1,0 +1,125 @@
+package mmu
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Status tells the VM what a builtin call did.
+type Status uint8
+
+const (
+	Done  Status = iota // finished; its result is valid
+	Again               // finished one visible step; call again (with Phase+1) for the next
+	Block               // cannot proceed: the thread waits until a location it read changes
+)
+
+// Call is one invocation of a builtin. A builtin that is made of several
+// visible steps (x86 PAE's two-half set_pte, a flush that waits for IPIs)
+// returns Again and is called again with the same Args and Scratch and
+// Phase incremented; one that must wait returns Block.
+type Call struct {
+	M       *Machine
+	CPU     int // dense CPU index the thread runs on
+	Thread  int // the explorer's thread number (owner of locks, waiter)
+	InIRQ   bool
+	Args    []uint64
+	Phase   int
+	Scratch []uint64 // per-thread scratch that survives between phases
+}
+
+// Kind classifies a builtin for the compiler and the scheduler.
+type Kind uint8
+
+const (
+	Pure  Kind = iota // a function of its arguments and the arch: no machine state
+	Step              // touches shared state: one (or more) visible steps
+	Local             // touches only the calling CPU's private state: no scheduling point
+	Init              // only in init (runs alone)
+)
+
+// Builtin is a function scripts can call by name.
+type Builtin struct {
+	Name  string
+	Arity int // -1: any number of arguments
+	Kind  Kind
+	// Params has one letter per argument for the compiler's checks of
+	// declared names: 'm' an mm, 'l' a spinlock, 'r' an rwsem, 'k' a static
+	// key, '.' anything.
+	Params string
+	// Sleeps marks builtins that may sleep: a `lock` violation with IRQs off
+	// or in interrupt context, and not allowed inside atomic { }.
+	Sleeps bool
+	// Blocks marks builtins that may wait (return Block).
+	Blocks bool
+	// Name-only builtins (PAGE_KERNEL, CONT_PTES) are used without parens.
+	Constant bool
+	Fn       func(c *Call) (uint64, Status)
+	Doc      string
+}
+
+// Registry is a set of builtins by name. The standard one is Builtins();
+// hosts copy it and add their own.
+type Registry struct {
+	byName map[string]*Builtin
+}
+
+// NewRegistry returns a registry holding the standard builtins.
+func NewRegistry() *Registry {
+	r := &Registry{byName: make(map[string]*Builtin, len(standard))}
+	for _, b := range standard {
+		r.byName[b.Name] = b
+	}
+	return r
+}
+
+var stdRegistry = NewRegistry()
+
+// Builtins returns the shared registry of standard builtins (do not modify).
+func Builtins() *Registry { return stdRegistry }
+
+// Clone returns a registry that can be extended without touching r.
+func (r *Registry) Clone() *Registry {
+	c := &Registry{byName: make(map[string]*Builtin, len(r.byName))}
+	for k, v := range r.byName {
+		c.byName[k] = v
+	}
+	return c
+}
+
+// Register adds or replaces a builtin.
+func (r *Registry) Register(b *Builtin) error {
+	if b.Name == "" || b.Fn == nil {
+		return fmt.Errorf("builtin needs a name and a function")
+	}
+	r.byName[b.Name] = b
+	return nil
+}
+
+// Lookup finds a builtin by name.
+func (r *Registry) Lookup(name string) *Builtin { return r.byName[name] }
+
+// Names lists every builtin name, sorted.
+func (r *Registry) Names() []string {
+	names := make([]string, 0, len(r.byName))
+	for n := range r.byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Get and Set give host builtins recorded access to memory words.
+func (c *Call) Get(addr uint64) uint64    { return c.M.S.Get(Loc(addr)) }
+func (c *Call) Set(addr uint64, v uint64) { c.M.S.Set(Loc(addr), v) }
+
+// Touch records a read (or a write) of an abstract location in the host's
+// own space, so that host builtins can declare what they depend on.
+func (c *Call) Touch(key uint64, write bool) {
+	l := Loc(15<<tagShift) | Loc(key&(1<<tagShift-1))
+	if write {
+		c.M.S.Set(l, c.M.S.Peek(l)+1)
+	} else {
+		c.M.S.Get(l)
+	}
+}

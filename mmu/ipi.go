@@ -1,0 +1,110 @@
+package mmu
+
+// IPIs. A sender writes a request into a slot per (target, sending thread)
+// and waits until every target has cleared its slot; a target handles its
+// requests at a step boundary where it has IRQs on (the explorer schedules
+// that as a step of the target's IPI thread).
+
+const (
+	ipiNone = iota
+	ipiFlushRange
+	ipiSync // kick_all_cpus_sync(): nothing to do but answer
+)
+
+func (m *Machine) sendIPIs(c *Call, kind int, mm int, start, end uint64) {
+	for t := 0; t < m.cfg.CPUs; t++ {
+		if t == c.CPU {
+			continue
+		}
+		m.S.Set(ipiLoc(t, c.Thread, ipiMM), uint64(mm+1))
+		m.S.Set(ipiLoc(t, c.Thread, ipiStart), start)
+		m.S.Set(ipiLoc(t, c.Thread, ipiEnd), end)
+		m.S.Set(ipiLoc(t, c.Thread, ipiKind), uint64(kind))
+	}
+}
+
+// waitIPIs blocks until every target answered this thread's IPIs.
+func (m *Machine) waitIPIs(c *Call) Status {
+	for t := 0; t < m.cfg.CPUs; t++ {
+		if t != c.CPU && m.S.Get(ipiLoc(t, c.Thread, ipiKind)) != 0 {
+			return Block
+		}
+	}
+	return Done
+}
+
+func (m *Machine) senders() int { return max(len(m.cfg.ThreadNames), 1) }
+
+// IPIPending tells the scheduler whether cpu has an IPI to handle.
+func (m *Machine) IPIPending(cpu int) bool {
+	for s := 0; s < m.senders(); s++ {
+		if m.S.Peek(ipiLoc(cpu, s, ipiKind)) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// HandleIPI is the step in which cpu handles its oldest-numbered pending
+// IPI. It returns a description for traces.
+func (m *Machine) HandleIPI(cpu int) string {
+	m.S.Get(cpuLoc(cpu, cpuIRQOff))
+	m.S.Get(cpuLoc(cpu, cpuInIRQ))
+	for s := 0; s < m.senders(); s++ {
+		kind := m.S.Get(ipiLoc(cpu, s, ipiKind))
+		if kind == ipiNone {
+			continue
+		}
+		mm := int(m.S.Get(ipiLoc(cpu, s, ipiMM))) - 1
+		start, end := m.S.Get(ipiLoc(cpu, s, ipiStart)), m.S.Get(ipiLoc(cpu, s, ipiEnd))
+		for f := ipiKind; f <= ipiEnd; f++ {
+			m.S.Set(ipiLoc(cpu, s, f), 0)
+		}
+		if kind == ipiFlushRange {
+			m.tlbFlush(cpu, mm, start, end)
+			return "IPI from " + m.threadName(s) + ": flush TLB"
+		}
+		return "IPI from " + m.threadName(s) + ": sync"
+	}
+	return "IPI: nothing pending"
+}
+
+// anyMM makes a flush drop the translations of every mm.
+const anyMM = -1
+
+// flush is the TLB-flush builtins' common body: local and remote flush of
+// mm's [start, end) (all when end <= start), in the arch's style.
+func (c *Call) flush(mm int, start, end uint64) (uint64, Status) {
+	m := c.M
+	if c.Phase == 1 {
+		return 0, m.waitIPIs(c)
+	}
+	if m.tr.PTEBarriers { // dsb(ishst); tlbi …is; dsb(ish)
+		m.emitBarriers(c.CPU, false)
+		m.countDSB(c.CPU, 2)
+	}
+	if !m.tr.FlushByIPI || m.initMode {
+		m.flushAllCPUs(mm, start, end)
+		return 0, Done
+	}
+	m.tlbFlush(c.CPU, mm, start, end)
+	m.sendIPIs(c, ipiFlushRange, mm, start, end)
+	c.Phase = 1
+	return 0, Again
+}
+
+func bFlushMMRange(c *Call) (uint64, Status) {
+	mm, ok := c.M.mmArg("flush_tlb_mm_range", c.Args[0])
+	if !ok {
+		return 0, Done
+	}
+	return c.flush(mm, c.Args[1], c.Args[2])
+}
+
+func bFlushKernelRange(c *Call) (uint64, Status) { return c.flush(0, c.Args[0], c.Args[1]) }
+
+func bFlushKernelPgtable(c *Call) (uint64, Status) {
+	return c.flush(0, c.Args[0], c.Args[0]+PageSize)
+}
+
+func bFlushAll(c *Call) (uint64, Status) { return c.flush(anyMM, 0, 0) }

@@ -1,0 +1,92 @@
+package mmu
+
+// Loc names one word of machine state. Physical memory words are their
+// physical address; other state lives in tagged spaces above 2^56.
+type Loc uint64
+
+const (
+	tagShift        = 56
+	tagMask     Loc = 0xf << tagShift
+	tagMem      Loc = 0 << tagShift
+	tagPage     Loc = 1 << tagShift // | pfn: page state (see pages.go)
+	tagRef      Loc = 2 << tagShift // | pfn: reference count
+	tagTLB      Loc = 3 << tagShift // | cpu<<48 | mm<<40 | level<<36 | vpn
+	tagLock     Loc = 4 << tagShift // | lock id
+	tagKey      Loc = 5 << tagShift // | key id
+	tagCPU      Loc = 6 << tagShift // | cpu<<8 | field
+	tagIPI      Loc = 7 << tagShift // | target<<16 | sender<<4 | field
+	tagQueue    Loc = 8 << tagShift // | cpu<<32 | index<<1 | 0 addr / 1 value (Xen PV lazy queue)
+	tagPend     Loc = 9 << tagShift // | addr: a kernel PTE written and not yet barriered (arm64)
+	tagPendList Loc = 10 << tagShift
+)
+
+// Per-CPU fields (tagCPU).
+const (
+	cpuIRQOff   = iota // 1 while interrupts are disabled
+	cpuInIRQ           // 1 while an interrupt (irq block or IPI) runs
+	cpuRCU             // rcu_read_lock nesting
+	cpuEpoch           // counts quiescent states, for synchronize_rcu
+	cpuLazy            // arch lazy MMU mode entered (ghost)
+	cpuDSB             // dsb instructions issued
+	cpuPendLen         // arm64: kernel PTE writes awaiting barriers
+	cpuQueueLen        // Xen PV: queued PTE writes
+	cpuDone            // 1 once the CPU's task has finished (idle, IRQs on)
+)
+
+// IPI fields (tagIPI).
+const (
+	ipiKind = iota // 0 none, else an ipiFlush* kind
+	ipiMM
+	ipiStart
+	ipiEnd
+)
+
+// Handles: the values scripts hold for mms, locks and keys.
+const (
+	handleMask uint64 = 0xffff << 48
+	mmHandle   uint64 = 0x4d4d << 48 // "MM"
+	lockHandle uint64 = 0x4c4b << 48 // "LK"
+	keyHandle  uint64 = 0x4b59 << 48 // "KY"
+)
+
+// MMHandle, LockHandle and KeyHandle build the values the compiler emits for
+// declared names; the init_mm handle is MMHandle(0).
+func MMHandle(i int) uint64   { return mmHandle | uint64(i) }
+func LockHandle(i int) uint64 { return lockHandle | uint64(i) }
+func KeyHandle(i int) uint64  { return keyHandle | uint64(i) }
+
+// Physical layout. Pfns below poolBase are the script's to name in
+// pfn_pte(); the machine's own pages come from pools above it.
+const (
+	PageSize        = 4096
+	EntriesPerTable = 512
+	dataPoolBase    = 0x7d000000 // alloc_page()
+	sharedBase      = 0x7e000000 // shared words, then task words per CPU
+	tablePoolBase   = 0x7f000000 // page-table pages
+	kernelVAStart   = 0xffff000000000000
+	vaMask          = 1<<48 - 1
+	maxCPUs         = 16
+)
+
+func cpuLoc(cpu, field int) Loc  { return tagCPU | Loc(cpu)<<8 | Loc(field) }
+func lockLoc(id int) Loc         { return tagLock | Loc(id) }
+func keyLoc(id int) Loc          { return tagKey | Loc(id) }
+func pageLoc(pfn uint64) Loc     { return tagPage | Loc(pfn) }
+func refLoc(pfn uint64) Loc      { return tagRef | Loc(pfn) }
+func pendLoc(addr uint64) Loc    { return tagPend | Loc(addr) }
+func pendListLoc(cpu, i int) Loc { return tagPendList | Loc(cpu)<<32 | Loc(i) }
+func ipiLoc(target, sender, field int) Loc {
+	return tagIPI | Loc(target)<<16 | Loc(sender)<<4 | Loc(field)
+}
+func queueLoc(cpu, i, part int) Loc { return tagQueue | Loc(cpu)<<32 | Loc(i)<<1 | Loc(part) }
+func tlbLoc(cpu, mm, level int, vpn uint64) Loc {
+	return tagTLB | Loc(cpu)<<48 | Loc(mm)<<40 | Loc(level)<<36 | Loc(vpn&(1<<36-1))
+}
+
+// tableIndex is the index of va in the table of the given level
+// (0 pgd, 1 pud, 2 pmd, 3 pte).
+func tableIndex(va uint64, level int) uint64 {
+	return (va >> (39 - 9*uint(level))) & 511
+}
+
+func isKernelVA(va uint64) bool { return va >= kernelVAStart }

@@ -1,0 +1,115 @@
+package mmu
+
+// standard is the builtin table: every name a script can call, with its
+// arity and kind. Names and argument orders are the kernel's.
+var standard = func() []*Builtin {
+	var all []*Builtin
+	add := func(kind Kind, list ...*Builtin) {
+		for _, b := range list {
+			b.Kind = kind
+			if b.Constant {
+				b.Arity = 0
+			}
+			all = append(all, b)
+		}
+	}
+	add(Pure, entryBuiltins...)
+	add(Pure,
+		&Builtin{Name: "pgd_offset", Arity: 2, Params: "m.", Fn: bPgdOffset},
+		&Builtin{Name: "pmd_offset_lockless", Arity: 3, Fn: offsetLockless(2)},
+		&Builtin{Name: "pte_offset_lockless", Arity: 3, Fn: offsetLockless(3)},
+	)
+	add(Step,
+		&Builtin{Name: "pud_offset", Arity: 2, Fn: offsetStep("pud_offset", 1)},
+		&Builtin{Name: "pmd_offset", Arity: 2, Fn: offsetStep("pmd_offset", 2)},
+		&Builtin{Name: "pte_offset_kernel", Arity: 2, Fn: offsetStep("pte_offset_kernel", 3)},
+		&Builtin{Name: "set_pte", Arity: 2, Fn: bSetPTE},
+		&Builtin{Name: "set_pte_at", Arity: 4, Params: "m...", Fn: bSetPTEAt},
+		&Builtin{Name: "set_ptes", Arity: 5, Params: "m....", Fn: setPTEs("set_ptes", true)},
+		&Builtin{Name: "__set_ptes", Arity: 5, Params: "m....", Fn: setPTEs("__set_ptes", false)},
+		&Builtin{Name: "ptep_get", Arity: 1, Fn: bPtepGet},
+		&Builtin{Name: "__ptep_get", Arity: 1, Fn: softGet("__ptep_get")},
+		&Builtin{Name: "ptep_get_lockless", Arity: 1, Fn: bPtepGetLockless},
+		&Builtin{Name: "ptep_get_and_clear", Arity: 3, Params: "m..", Fn: getAndClear("ptep_get_and_clear", true)},
+		&Builtin{Name: "__ptep_get_and_clear", Arity: 3, Params: "m..", Fn: getAndClear("__ptep_get_and_clear", false)},
+		&Builtin{Name: "pte_clear", Arity: 3, Params: "m..", Fn: bPTEClear},
+		&Builtin{Name: "set_pmd", Arity: 2, Fn: setUpper("set_pmd", 2)},
+		&Builtin{Name: "pmd_clear", Arity: 1, Fn: clearUpper("pmd_clear", 2)},
+		&Builtin{Name: "pmdp_get", Arity: 1, Fn: getUpper("pmdp_get")},
+		&Builtin{Name: "set_pud", Arity: 2, Fn: setUpper("set_pud", 1)},
+		&Builtin{Name: "pud_clear", Arity: 1, Fn: clearUpper("pud_clear", 1)},
+		&Builtin{Name: "pudp_get", Arity: 1, Fn: getUpper("pudp_get")},
+		&Builtin{Name: "pte_read_low", Arity: 1, Fn: bReadHalf(false)},
+		&Builtin{Name: "pte_read_high", Arity: 1, Fn: bReadHalf(true)},
+		&Builtin{Name: "pte_write_low", Arity: 2, Fn: bWriteHalf(false)},
+		&Builtin{Name: "pte_write_high", Arity: 2, Fn: bWriteHalf(true)},
+		&Builtin{Name: "contpte_try_fold", Arity: 4, Params: "m...", Fn: bContFold},
+		&Builtin{Name: "contpte_try_unfold", Arity: 4, Params: "m...", Fn: bContUnfold},
+
+		&Builtin{Name: "pte_alloc_one", Arity: 0, Fn: bTableAlloc(pageKindPTE)},
+		&Builtin{Name: "pmd_alloc_one", Arity: 0, Fn: bTableAlloc(pageKindPMD)},
+		&Builtin{Name: "pte_free_kernel", Arity: 1, Fn: bTableFree("pte_free_kernel")},
+		&Builtin{Name: "pmd_free", Arity: 1, Fn: bTableFree("pmd_free")},
+		&Builtin{Name: "alloc_page", Arity: 0, Fn: bAllocPage},
+		&Builtin{Name: "free_page", Arity: 1, Fn: bFreePage},
+		&Builtin{Name: "get_page", Arity: 1, Fn: bGetPage},
+		&Builtin{Name: "put_page", Arity: 1, Fn: bPutPage},
+
+		&Builtin{Name: "access", Arity: 3, Params: "m..", Fn: bAccess},
+		&Builtin{Name: "hw_set_young", Arity: 1, Fn: bHWSet(false)},
+		&Builtin{Name: "hw_set_dirty", Arity: 1, Fn: bHWSet(true)},
+
+		&Builtin{Name: "flush_tlb_mm_range", Arity: 3, Params: "m..", Blocks: true, Fn: bFlushMMRange},
+		&Builtin{Name: "flush_tlb_kernel_range", Arity: 2, Blocks: true, Fn: bFlushKernelRange},
+		&Builtin{Name: "__flush_tlb_kernel_pgtable", Arity: 1, Blocks: true, Fn: bFlushKernelPgtable},
+		&Builtin{Name: "flush_tlb_all", Arity: 0, Blocks: true, Fn: bFlushAll},
+		&Builtin{Name: "dsb_ishst", Arity: 0, Fn: bDSB},
+		&Builtin{Name: "dsb_ish", Arity: 0, Fn: bDSB},
+
+		&Builtin{Name: "arch_enter_lazy_mmu_mode", Arity: 0, Fn: bArchEnter},
+		&Builtin{Name: "arch_leave_lazy_mmu_mode", Arity: 0, Fn: lazyExit("arch_leave_lazy_mmu_mode", true)},
+		&Builtin{Name: "arch_flush_lazy_mmu_mode", Arity: 0, Fn: lazyExit("arch_flush_lazy_mmu_mode", false)},
+
+		&Builtin{Name: "spin_lock", Arity: 1, Params: "l", Blocks: true, Fn: bSpinLock},
+		&Builtin{Name: "spin_trylock", Arity: 1, Params: "l", Fn: bSpinTrylock},
+		&Builtin{Name: "spin_unlock", Arity: 1, Params: "l", Fn: bSpinUnlock},
+		&Builtin{Name: "down_read", Arity: 1, Params: "r", Sleeps: true, Blocks: true, Fn: rwOp{name: "down_read"}.fn},
+		&Builtin{Name: "down_write", Arity: 1, Params: "r", Sleeps: true, Blocks: true, Fn: rwOp{name: "down_write", write: true}.fn},
+		&Builtin{Name: "down_read_trylock", Arity: 1, Params: "r", Fn: rwOp{name: "down_read_trylock", try: true}.fn},
+		&Builtin{Name: "up_read", Arity: 1, Params: "r", Fn: rwOp{name: "up_read", up: true}.fn},
+		&Builtin{Name: "up_write", Arity: 1, Params: "r", Fn: rwOp{name: "up_write", write: true, up: true}.fn},
+		&Builtin{Name: "mmap_read_lock", Arity: 1, Params: "m", Sleeps: true, Blocks: true, Fn: rwOp{name: "mmap_read_lock", mm: true}.fn},
+		&Builtin{Name: "mmap_write_lock", Arity: 1, Params: "m", Sleeps: true, Blocks: true, Fn: rwOp{name: "mmap_write_lock", mm: true, write: true}.fn},
+		&Builtin{Name: "mmap_read_trylock", Arity: 1, Params: "m", Fn: rwOp{name: "mmap_read_trylock", mm: true, try: true}.fn},
+		&Builtin{Name: "mmap_read_unlock", Arity: 1, Params: "m", Fn: rwOp{name: "mmap_read_unlock", mm: true, up: true}.fn},
+		&Builtin{Name: "mmap_write_unlock", Arity: 1, Params: "m", Fn: rwOp{name: "mmap_write_unlock", mm: true, write: true, up: true}.fn},
+		&Builtin{Name: "local_irq_disable", Arity: 0, Fn: bIRQDisable},
+		&Builtin{Name: "local_irq_enable", Arity: 0, Fn: bIRQEnable},
+		&Builtin{Name: "local_irq_save", Arity: 0, Fn: bIRQSave},
+		&Builtin{Name: "local_irq_restore", Arity: 1, Fn: bIRQRestore},
+		&Builtin{Name: "rcu_read_lock", Arity: 0, Fn: bRCULock},
+		&Builtin{Name: "rcu_read_unlock", Arity: 0, Fn: bRCUUnlock},
+		&Builtin{Name: "synchronize_rcu", Arity: 0, Sleeps: true, Blocks: true, Fn: bSyncRCU},
+		&Builtin{Name: "static_branch_enable", Arity: 1, Params: "k", Blocks: true, Fn: keyUpdate("static_branch_enable", func(uint64) uint64 { return 1 }, true)},
+		&Builtin{Name: "static_branch_disable", Arity: 1, Params: "k", Fn: keyUpdate("static_branch_disable", func(uint64) uint64 { return 0 }, false)},
+		&Builtin{Name: "static_branch_inc", Arity: 1, Params: "k", Blocks: true, Fn: keyUpdate("static_branch_inc", func(v uint64) uint64 { return v + 1 }, true)},
+		&Builtin{Name: "static_branch_dec", Arity: 1, Params: "k", Fn: keyUpdate("static_branch_dec", func(v uint64) uint64 { return v - min(v, 1) }, false)},
+		&Builtin{Name: "static_branch_unlikely", Arity: 1, Params: "k", Fn: bKeyRead},
+		&Builtin{Name: "static_branch_likely", Arity: 1, Params: "k", Fn: bKeyRead},
+		&Builtin{Name: "xchg", Arity: 2, Fn: bXchg},
+		&Builtin{Name: "cmpxchg", Arity: 3, Fn: bCmpxchg},
+	)
+	add(Local,
+		&Builtin{Name: "isb", Arity: 0, Fn: bNop},
+		&Builtin{Name: "smp_wmb", Arity: 0, Fn: bNop},
+		&Builtin{Name: "smp_rmb", Arity: 0, Fn: bNop},
+		&Builtin{Name: "smp_mb", Arity: 0, Fn: bNop},
+		&Builtin{Name: "dsb_count", Arity: 0, Fn: bDSBCount},
+		&Builtin{Name: "in_interrupt", Arity: 0, Fn: bInInterrupt},
+	)
+	add(Init,
+		&Builtin{Name: "map", Arity: 5, Params: "m....", Fn: bMap},
+		&Builtin{Name: "map_pmd", Arity: 4, Params: "m...", Fn: bMapPMD},
+	)
+	return all
+}()

@@ -1,0 +1,314 @@
+package mmu
+
+import "fmt"
+
+// Locks. A spinlock word holds its owner (thread+1). An rwsem word holds a
+// reader count, or writerBit|owner for a writer.
+
+const writerBit = 1 << 63
+
+func (m *Machine) lockArg(fn string, h uint64, rw bool) (int, bool) {
+	if h&handleMask == lockHandle && int(h&0xffff) < len(m.locks) && m.locks[h&0xffff].rw == rw {
+		return int(h & 0xffff), true
+	}
+	kind := map[bool]string{false: "spinlock", true: "rwsem"}[rw]
+	m.Fail("error", "%s: %#x is not a %s", fn, h, kind)
+	return 0, false
+}
+
+func (c *Call) owner() uint64 { return uint64(c.Thread) + 1 }
+
+// mightSleep is might_sleep(): sleeping with IRQs off or in an interrupt is
+// a `lock` violation.
+func (c *Call) mightSleep(fn string) bool {
+	m := c.M
+	if m.S.Get(cpuLoc(c.CPU, cpuInIRQ)) != 0 {
+		m.Fail("lock", "%s: %s() may sleep but is called in interrupt context", m.threadName(m.Thread), fn)
+		return false
+	}
+	if m.S.Get(cpuLoc(c.CPU, cpuIRQOff)) != 0 {
+		m.Fail("lock", "%s: %s() may sleep but is called with IRQs disabled", m.threadName(m.Thread), fn)
+		return false
+	}
+	return true
+}
+
+func bSpinLock(c *Call) (uint64, Status) {
+	id, ok := c.M.lockArg("spin_lock", c.Args[0], false)
+	if !ok {
+		return 0, Done
+	}
+	if c.M.S.Get(lockLoc(id)) != 0 {
+		return 0, Block
+	}
+	c.M.S.Set(lockLoc(id), c.owner())
+	return 0, Done
+}
+
+func bSpinTrylock(c *Call) (uint64, Status) {
+	id, ok := c.M.lockArg("spin_trylock", c.Args[0], false)
+	if !ok || c.M.S.Get(lockLoc(id)) != 0 {
+		return 0, Done
+	}
+	c.M.S.Set(lockLoc(id), c.owner())
+	return 1, Done
+}
+
+func bSpinUnlock(c *Call) (uint64, Status) {
+	m := c.M
+	id, ok := m.lockArg("spin_unlock", c.Args[0], false)
+	if !ok {
+		return 0, Done
+	}
+	if m.S.Get(lockLoc(id)) != c.owner() {
+		m.Fail("lock", "%s: spin_unlock(%s) of a lock it does not hold", m.threadName(m.Thread), m.locks[id].name)
+		return 0, Done
+	}
+	m.S.Set(lockLoc(id), 0)
+	return 0, Done
+}
+
+// rwsem operations, shared by down_*/up_* and the mmap_* forms.
+func (c *Call) rwsem(fn string, id int, write, try bool) (uint64, Status) {
+	m := c.M
+	if !try && !c.mightSleep(fn) {
+		return 0, Done
+	}
+	v := m.S.Get(lockLoc(id))
+	busy := v&writerBit != 0 || (write && v != 0)
+	switch {
+	case busy && try:
+		return 0, Done
+	case busy:
+		return 0, Block
+	case write:
+		m.S.Set(lockLoc(id), writerBit|c.owner())
+	default:
+		m.S.Set(lockLoc(id), v+1)
+	}
+	return 1, Done
+}
+
+func (c *Call) rwsemUp(fn string, id int, write bool) (uint64, Status) {
+	m := c.M
+	v := m.S.Get(lockLoc(id))
+	switch {
+	case write && v == writerBit|c.owner():
+		m.S.Set(lockLoc(id), 0)
+	case !write && v != 0 && v&writerBit == 0:
+		m.S.Set(lockLoc(id), v-1)
+	default:
+		m.Fail("lock", "%s: %s(%s) of a lock it does not hold", m.threadName(m.Thread), fn, m.locks[id].name)
+	}
+	return 0, Done
+}
+
+type rwOp struct {
+	name       string
+	mm         bool // takes an mm (mmap_lock) rather than an rwsem
+	write, try bool
+	up         bool
+}
+
+func (op rwOp) fn(c *Call) (uint64, Status) {
+	var id int
+	var ok bool
+	if op.mm {
+		var mm int
+		if mm, ok = c.M.mmArg(op.name, c.Args[0]); ok {
+			id = c.M.mms[mm].lock
+		}
+	} else {
+		id, ok = c.M.lockArg(op.name, c.Args[0], true)
+	}
+	if !ok {
+		return 0, Done
+	}
+	if op.up {
+		return c.rwsemUp(op.name, id, op.write)
+	}
+	return c.rwsem(op.name, id, op.write, op.try)
+}
+
+// LocksHeld lists the locks still held (checked when an execution ends).
+func (m *Machine) LocksHeld() []string {
+	var held []string
+	for id, l := range m.locks {
+		v := m.S.Peek(lockLoc(id))
+		if v == 0 {
+			continue
+		}
+		who := ""
+		switch {
+		case !l.rw:
+			who = " by " + m.threadName(int(v)-1)
+		case v&writerBit != 0:
+			who = " for write by " + m.threadName(int(v&^writerBit)-1)
+		default:
+			who = fmt.Sprintf(" for read (%d readers)", v)
+		}
+		held = append(held, l.name+who)
+	}
+	return held
+}
+
+// IRQs and RCU.
+
+func (c *Call) setIRQOff(off bool) {
+	m := c.M
+	l := cpuLoc(c.CPU, cpuIRQOff)
+	was := m.S.Get(l) != 0
+	m.S.Set(l, b2u(off))
+	if was && !off {
+		m.quiescent(c.CPU)
+	}
+}
+
+// In interrupt context IRQs are off and stay off: the flag ops are no-ops
+// there, so that a handler cannot change its task's state.
+func bIRQDisable(c *Call) (uint64, Status) {
+	if !c.InIRQ {
+		c.setIRQOff(true)
+	}
+	return 0, Done
+}
+
+func bIRQEnable(c *Call) (uint64, Status) {
+	if !c.InIRQ {
+		c.setIRQOff(false)
+	}
+	return 0, Done
+}
+
+func bIRQSave(c *Call) (uint64, Status) {
+	if c.InIRQ {
+		return 1, Done
+	}
+	flags := c.M.S.Get(cpuLoc(c.CPU, cpuIRQOff))
+	c.setIRQOff(true)
+	return flags, Done
+}
+
+func bIRQRestore(c *Call) (uint64, Status) {
+	if !c.InIRQ {
+		c.setIRQOff(c.Args[0] != 0)
+	}
+	return 0, Done
+}
+
+func bRCULock(c *Call) (uint64, Status) {
+	l := cpuLoc(c.CPU, cpuRCU)
+	c.M.S.Set(l, c.M.S.Get(l)+1)
+	return 0, Done
+}
+
+func bRCUUnlock(c *Call) (uint64, Status) {
+	m := c.M
+	l := cpuLoc(c.CPU, cpuRCU)
+	n := m.S.Get(l)
+	if n == 0 {
+		m.Fail("lock", "%s: rcu_read_unlock() without rcu_read_lock()", m.threadName(m.Thread))
+		return 0, Done
+	}
+	m.S.Set(l, n-1)
+	if n == 1 {
+		m.quiescent(c.CPU)
+	}
+	return 0, Done
+}
+
+// synchronize_rcu(): the first step notes which CPUs are in a read-side
+// critical section (rcu_read_lock, IRQs off, or an interrupt) and their
+// quiescent-state counts; the second waits until each has passed one.
+func bSyncRCU(c *Call) (uint64, Status) {
+	m := c.M
+	if c.Phase == 0 {
+		if !c.mightSleep("synchronize_rcu") {
+			return 0, Done
+		}
+		if m.S.Get(cpuLoc(c.CPU, cpuRCU)) != 0 {
+			m.Fail("lock", "%s: synchronize_rcu() inside an RCU read-side critical section", m.threadName(m.Thread))
+			return 0, Done
+		}
+		waiting := false
+		for t := 0; t < m.cfg.CPUs; t++ {
+			c.Scratch[t] = 0
+			if t == c.CPU {
+				continue
+			}
+			reader := m.S.Get(cpuLoc(t, cpuRCU)) != 0 || m.S.Get(cpuLoc(t, cpuIRQOff)) != 0 || m.S.Get(cpuLoc(t, cpuInIRQ)) != 0
+			if reader {
+				c.Scratch[t] = m.S.Get(cpuLoc(t, cpuEpoch)) + 1
+				waiting = true
+			}
+		}
+		if !waiting {
+			return 0, Done
+		}
+		c.Phase = 1
+		return 0, Again
+	}
+	for t := 0; t < m.cfg.CPUs; t++ {
+		if c.Scratch[t] != 0 && m.S.Get(cpuLoc(t, cpuEpoch)) == c.Scratch[t]-1 {
+			return 0, Block
+		}
+	}
+	return 0, Done
+}
+
+// Static keys. static_branch_enable() patches the code, then waits until
+// every other CPU has synchronised (kick_all_cpus_sync(): an IPI each).
+
+func (m *Machine) keyArg(fn string, h uint64) (int, bool) {
+	if h&handleMask == keyHandle && int(h&0xffff) < len(m.cfg.Keys) {
+		return int(h & 0xffff), true
+	}
+	m.Fail("error", "%s: %#x is not a static key", fn, h)
+	return 0, false
+}
+
+func keyUpdate(fn string, update func(old uint64) uint64, sync bool) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		m := c.M
+		if c.Phase == 1 {
+			return 0, m.waitIPIs(c)
+		}
+		id, ok := m.keyArg(fn, c.Args[0])
+		if !ok {
+			return 0, Done
+		}
+		old := m.S.Get(keyLoc(id))
+		nv := update(old)
+		m.S.Set(keyLoc(id), nv)
+		if !sync || (old != 0) == (nv != 0) || m.initMode {
+			return 0, Done
+		}
+		m.sendIPIs(c, ipiSync, 0, 0, 0)
+		c.Phase = 1
+		return 0, Again
+	}
+}
+
+func bKeyRead(c *Call) (uint64, Status) {
+	id, ok := c.M.keyArg("static_branch_unlikely", c.Args[0])
+	if !ok {
+		return 0, Done
+	}
+	return b2u(c.M.S.Get(keyLoc(id)) != 0), Done
+}
+
+// Atomics on memory words.
+
+func bXchg(c *Call) (uint64, Status) {
+	old := c.Get(c.Args[0])
+	c.Set(c.Args[0], c.Args[1])
+	return old, Done
+}
+
+func bCmpxchg(c *Call) (uint64, Status) {
+	cur := c.Get(c.Args[0])
+	if cur == c.Args[1] {
+		c.Set(c.Args[0], c.Args[2])
+	}
+	return cur, Done
+}

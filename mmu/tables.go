@@ -1,0 +1,457 @@
+package mmu
+
+import "fmt"
+
+// lazyActive is the arch's view of lazy MMU mode on cpu: entered, and not
+// in interrupt context (the merged generic layer never enters it there, and
+// arm64/Xen PV treat an interrupt as outside the section).
+func (m *Machine) lazyActive(cpu int) bool {
+	return m.S.Get(cpuLoc(cpu, cpuLazy)) != 0 && m.S.Get(cpuLoc(cpu, cpuInIRQ)) == 0
+}
+
+// writeEntry stores a table entry as the kernel's __set_pte does: checks,
+// the store itself, and arm64's queued barriers for kernel PTEs.
+func (m *Machine) writeEntry(c *Call, fn string, addr, v uint64, level int) {
+	old, ok := m.readEntry(fn, addr)
+	if !ok {
+		return
+	}
+	if m.tr.BreakBeforeMk && !m.initMode && m.present(old) && m.present(v) &&
+		(m.entryPfn(old) != m.entryPfn(v) || m.cont(old) != m.cont(v)) {
+		m.Fail("bbm", "%s: %s changes the live entry at %#x from %#x to %#x without break-before-make (clear, flush, then write)",
+			m.threadName(m.Thread), fn, addr, old, v)
+	}
+	m.S.Set(Loc(addr), v)
+	if !m.tr.PTEBarriers || m.initMode || !m.kernelEntry(v) {
+		return
+	}
+	if level < 3 { // set_pmd/set_pud: dsb(ishst); isb() at once
+		m.emitBarriers(c.CPU, true)
+		return
+	}
+	n := int(m.S.Get(cpuLoc(c.CPU, cpuPendLen)))
+	m.S.Set(pendLoc(addr), 1)
+	m.S.Set(pendListLoc(c.CPU, n), addr)
+	m.S.Set(cpuLoc(c.CPU, cpuPendLen), uint64(n+1))
+	if !m.lazyActive(c.CPU) { // queue_pte_barriers() outside lazy mode emits at once
+		m.emitBarriers(c.CPU, false)
+	}
+}
+
+// emitBarriers is dsb(ishst); isb(): pending kernel PTEs become visible to
+// the walker. It issues a dsb only if something is pending, unless always.
+func (m *Machine) emitBarriers(cpu int, always bool) {
+	n := int(m.S.Get(cpuLoc(cpu, cpuPendLen)))
+	if n == 0 && !always {
+		return
+	}
+	for i := 0; i < n; i++ {
+		addr := m.S.Get(pendListLoc(cpu, i))
+		m.S.Set(pendLoc(addr), 0)
+		m.S.Set(pendListLoc(cpu, i), 0)
+	}
+	m.S.Set(cpuLoc(cpu, cpuPendLen), 0)
+	m.countDSB(cpu, 1)
+}
+
+func (m *Machine) countDSB(cpu, n int) {
+	l := cpuLoc(cpu, cpuDSB)
+	m.S.Set(l, m.S.Get(l)+uint64(n))
+}
+
+// queued finds cpu's last queued (Xen PV lazy) write to addr.
+func (m *Machine) queued(cpu int, addr uint64) (uint64, bool) {
+	n := int(m.S.Get(cpuLoc(cpu, cpuQueueLen)))
+	for i := n - 1; i >= 0; i-- {
+		if m.S.Get(queueLoc(cpu, i, 0)) == addr {
+			return m.S.Get(queueLoc(cpu, i, 1)), true
+		}
+	}
+	return 0, false
+}
+
+func (m *Machine) enqueue(cpu int, addr, v uint64) {
+	n := int(m.S.Get(cpuLoc(cpu, cpuQueueLen)))
+	m.S.Set(queueLoc(cpu, n, 0), addr)
+	m.S.Set(queueLoc(cpu, n, 1), v)
+	m.S.Set(cpuLoc(cpu, cpuQueueLen), uint64(n+1))
+}
+
+// flushQueue applies cpu's queued writes in order (xen_flush_lazy_mmu).
+func (m *Machine) flushQueue(c *Call) {
+	n := int(m.S.Get(cpuLoc(c.CPU, cpuQueueLen)))
+	for i := 0; i < n; i++ {
+		addr, v := m.S.Get(queueLoc(c.CPU, i, 0)), m.S.Get(queueLoc(c.CPU, i, 1))
+		m.S.Set(queueLoc(c.CPU, i, 0), 0)
+		m.S.Set(queueLoc(c.CPU, i, 1), 0)
+		m.writeEntry(c, "xen_flush_lazy_mmu", addr, v, 3)
+	}
+	m.S.Set(cpuLoc(c.CPU, cpuQueueLen), 0)
+}
+
+// softRead is ptep_get() and friends: a software read, a read hazard if
+// this CPU has a queued write to the entry.
+func (m *Machine) softRead(c *Call, fn string, addr uint64) (uint64, bool) {
+	if m.tr.LazyQueue {
+		if q, ok := m.queued(c.CPU, addr); ok {
+			mem := m.S.Get(Loc(addr))
+			m.Fail("read-hazard", "%s: %s(%#x) returns %#x from memory, but this CPU queued %#x for it in lazy MMU mode and has not flushed",
+				m.threadName(m.Thread), fn, addr, mem, q)
+		}
+	}
+	return m.readEntry(fn, addr)
+}
+
+// setPTE is set_pte() on one entry; on x86 PAE it is two steps (high half,
+// smp_wmb(), low half), so c.Phase selects the half.
+func (c *Call) setPTE(fn string, addr, v uint64) Status {
+	m := c.M
+	switch {
+	case m.tr.LazyQueue && !m.initMode && m.lazyActive(c.CPU):
+		m.enqueue(c.CPU, addr, v)
+	case m.tr.SplitHalves && !m.initMode:
+		old, ok := m.readEntry(fn, addr)
+		if !ok {
+			return Done
+		}
+		if c.Phase%2 == 0 {
+			m.S.Set(Loc(addr), old&0xffffffff|v&^0xffffffff)
+			return Again
+		}
+		m.S.Set(Loc(addr), old&^0xffffffff|v&0xffffffff)
+	default:
+		m.writeEntry(c, fn, addr, v, 3)
+	}
+	return Done
+}
+
+func bSetPTE(c *Call) (uint64, Status) {
+	st := c.setPTE("set_pte", c.Args[0], c.Args[1])
+	if st == Again {
+		c.Phase++
+	}
+	return 0, st
+}
+
+// pteClear is pte_clear(): on x86 PAE the low half first, smp_wmb(), then high.
+func bPTEClear(c *Call) (uint64, Status) {
+	m, addr := c.M, c.Args[2]
+	switch {
+	case m.tr.LazyQueue && m.lazyActive(c.CPU):
+		m.enqueue(c.CPU, addr, 0)
+	case m.tr.SplitHalves:
+		old, ok := m.readEntry("pte_clear", addr)
+		if !ok {
+			return 0, Done
+		}
+		if c.Phase == 0 {
+			m.S.Set(Loc(addr), old&^0xffffffff)
+			c.Phase = 1
+			return 0, Again
+		}
+		m.S.Set(Loc(addr), 0)
+	default:
+		m.writeEntry(c, "pte_clear", addr, 0, 3)
+	}
+	return 0, Done
+}
+
+// setPTEs writes nr consecutive entries (pfn incrementing). With fold, on
+// an arm64 user mm, each naturally aligned block of CONT_PTES entries is
+// written as one block operation with PTE_CONT (contpte_set_ptes' fast
+// path); other entries are written one step each.
+func setPTEs(fn string, fold bool) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		m := c.M
+		mm, ok := m.mmArg(fn, c.Args[0])
+		if !ok {
+			return 0, Done
+		}
+		addr, ptep, pte, nr := c.Args[1], c.Args[2], c.Args[3], c.Args[4]
+		if nr > EntriesPerTable {
+			m.Fail("error", "%s: nr %d is more than a table holds", fn, nr)
+			return 0, Done
+		}
+		i := c.Scratch[0]
+		if i >= nr {
+			return 0, Done
+		}
+		cont := uint64(m.tr.ContPTEs)
+		if fold && m.tr.ContPTE && mm != 0 && foldable(addr+i*PageSize, m.entryPfn(pte)+i, i, nr, cont) && (addr/PageSize+i)%cont == 0 {
+			for j := uint64(0); j < cont; j++ {
+				m.writeEntry(c, fn, ptep+8*(i+j), m.entryAt(pte, i+j)|m.enc.Cont, 3)
+			}
+			i += cont
+		} else {
+			st := c.setPTE(fn, ptep+8*i, m.entryAt(pte, i))
+			if st == Again {
+				c.Phase++
+				return 0, Again
+			}
+			i++
+		}
+		c.Scratch[0] = i
+		if i < nr {
+			c.Phase++
+			return 0, Again
+		}
+		return 0, Done
+	}
+}
+
+// entryAt is pte advanced by i pages (pte_advance_pfn).
+func (m *Machine) entryAt(pte, i uint64) uint64 {
+	return pte&^(m.enc.PfnMask<<12) | ((m.entryPfn(pte)+i)&m.enc.PfnMask)<<12
+}
+
+func bSetPTEAt(c *Call) (uint64, Status) {
+	args := c.Args
+	c.Args = []uint64{args[0], args[1], args[2], args[3], 1}
+	v, st := setPTEs("set_pte_at", true)(c)
+	c.Args = args
+	return v, st
+}
+
+// getAndClear is ptep_get_and_clear(): one atomic exchange. The arm64
+// non-raw form first unfolds a contpte block it is part of.
+func getAndClear(fn string, unfold bool) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		m, addr := c.M, c.Args[2]
+		old, ok := m.readEntry(fn, addr)
+		if !ok {
+			return 0, Done
+		}
+		if unfold && m.cont(old) {
+			m.repaintBlock(c, addr, false)
+			old = m.S.Get(Loc(addr))
+		}
+		m.S.Set(Loc(addr), 0)
+		return old, Done
+	}
+}
+
+// ptep_get(): on arm64 a valid contpte entry gathers young and dirty from
+// the whole block (contpte_ptep_get).
+func bPtepGet(c *Call) (uint64, Status) {
+	m, addr := c.M, c.Args[0]
+	v, ok := m.softRead(c, "ptep_get", addr)
+	if !ok || !m.present(v) || !m.cont(v) {
+		return v, Done
+	}
+	base := addr &^ (uint64(m.tr.ContPTEs)*8 - 1)
+	for i := uint64(0); i < uint64(m.tr.ContPTEs); i++ {
+		e := m.S.Get(Loc(base + 8*i))
+		if m.dirty(e) {
+			v = m.mkdirty(v)
+		}
+		v |= e & m.enc.Young
+	}
+	return v, Done
+}
+
+func softGet(fn string) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		v, _ := c.M.softRead(c, fn, c.Args[0])
+		return v, Done
+	}
+}
+
+// ptep_get_lockless(): on x86 PAE, low, smp_rmb(), high, smp_rmb(), low
+// again, retry if it changed (one step per read); on arm64, the contpte
+// reader that retries until the block it read is consistent; elsewhere one
+// atomic read.
+func bPtepGetLockless(c *Call) (uint64, Status) {
+	m, addr := c.M, c.Args[0]
+	switch {
+	case m.tr.SplitHalves:
+		v, ok := m.softRead(c, "ptep_get_lockless", addr)
+		if !ok {
+			return 0, Done
+		}
+		switch c.Phase {
+		case 0:
+			c.Scratch[0] = v & 0xffffffff
+		case 1:
+			c.Scratch[1] = v >> 32
+		case 2:
+			if v&0xffffffff == c.Scratch[0] {
+				return c.Scratch[1]<<32 | c.Scratch[0], Done
+			}
+			c.Phase = 0
+			return 0, Again
+		}
+		c.Phase++
+		return 0, Again
+	case m.tr.ContPTE:
+		return contLockless(c, addr)
+	}
+	v, _ := m.softRead(c, "ptep_get_lockless", addr)
+	return v, Done
+}
+
+// contLockless is contpte_ptep_get_lockless(): Scratch holds orig_pte,
+// orig_prot and the block's first pfn; Phase i>0 reads entry i-1.
+func contLockless(c *Call, addr uint64) (uint64, Status) {
+	m := c.M
+	n := uint64(m.tr.ContPTEs)
+	base := addr &^ (n*8 - 1)
+	if c.Phase == 0 {
+		orig, ok := m.softRead(c, "ptep_get_lockless", addr)
+		if !ok || !m.present(orig) || !m.cont(orig) {
+			return orig, Done
+		}
+		c.Scratch[0] = orig
+		c.Scratch[1] = m.prot(m.mkclean(orig &^ m.enc.Young))
+		c.Scratch[2] = m.entryPfn(orig) - (addr-base)/8
+		c.Phase = 1
+		return 0, Again
+	}
+	i := uint64(c.Phase - 1)
+	pte, ok := m.softRead(c, "ptep_get_lockless", base+8*i)
+	if !ok {
+		return 0, Done
+	}
+	if !m.present(pte) || !m.cont(pte) || m.entryPfn(pte) != c.Scratch[2]+i ||
+		m.prot(m.mkclean(pte&^m.enc.Young)) != c.Scratch[1] {
+		c.Phase = 0 // goto retry
+		return 0, Again
+	}
+	if m.dirty(pte) {
+		c.Scratch[0] = m.mkdirty(c.Scratch[0])
+	}
+	c.Scratch[0] |= pte & m.enc.Young
+	if i+1 == n {
+		return c.Scratch[0], Done
+	}
+	c.Phase++
+	return 0, Again
+}
+
+// Upper levels: 64-bit atomic on every arch.
+func setUpper(fn string, level int) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		c.M.writeEntry(c, fn, c.Args[0], c.Args[1], level)
+		return 0, Done
+	}
+}
+
+func clearUpper(fn string, level int) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		m := c.M
+		if _, ok := m.readEntry(fn, c.Args[0]); !ok {
+			return 0, Done
+		}
+		m.S.Set(Loc(c.Args[0]), 0)
+		if m.tr.PTEBarriers && !m.initMode {
+			m.emitBarriers(c.CPU, true)
+		}
+		return 0, Done
+	}
+}
+
+func getUpper(fn string) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		v, _ := c.M.readEntry(fn, c.Args[0])
+		return v, Done
+	}
+}
+
+// x86 PAE halves, available everywhere for scripts that model a reader.
+func bReadHalf(high bool) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		v, _ := c.M.softRead(c, "pte_read_half", c.Args[0])
+		if high {
+			return v >> 32, Done
+		}
+		return v & 0xffffffff, Done
+	}
+}
+
+func bWriteHalf(high bool) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		m, addr, h := c.M, c.Args[0], c.Args[1]&0xffffffff
+		old, ok := m.readEntry("pte_write_half", addr)
+		if !ok {
+			return 0, Done
+		}
+		if high {
+			m.S.Set(Loc(addr), old&0xffffffff|h<<32)
+		} else {
+			m.S.Set(Loc(addr), old&^0xffffffff|h)
+		}
+		return 0, Done
+	}
+}
+
+// repaintBlock rewrites the contpte block around addr with PTE_CONT set or
+// cleared, gathering young/dirty into every entry (contpte_convert(), which
+// does break-before-make internally: modelled as one block operation).
+func (m *Machine) repaintBlock(c *Call, addr uint64, cont bool) {
+	n := uint64(m.tr.ContPTEs)
+	base := addr &^ (n*8 - 1)
+	var young, dirty bool
+	entries := make([]uint64, n)
+	for i := range entries {
+		e, ok := m.readEntry("contpte_convert", base+8*uint64(i))
+		if !ok {
+			return
+		}
+		entries[i] = e
+		young = young || e&m.enc.Young != 0
+		dirty = dirty || m.dirty(e)
+	}
+	for i, e := range entries {
+		if !m.present(e) {
+			continue
+		}
+		e &^= m.enc.Cont
+		if cont {
+			e |= m.enc.Cont
+		}
+		if young {
+			e |= m.enc.Young
+		}
+		if dirty {
+			e = m.mkdirty(e)
+		}
+		m.S.Set(Loc(base+8*uint64(i)), e)
+	}
+	m.flushAllCPUs(anyMM, 0, 0)
+}
+
+// blockFoldable tells whether the block around addr could carry PTE_CONT:
+// all valid, contiguous and aligned pfns, the same protections.
+func (m *Machine) blockFoldable(addr uint64) bool {
+	n := uint64(m.tr.ContPTEs)
+	base := addr &^ (n*8 - 1)
+	first := m.S.Get(Loc(base))
+	if !m.present(first) || m.entryPfn(first)%n != 0 {
+		return false
+	}
+	prot := m.prot(m.mkclean(first&^m.enc.Young)) &^ m.enc.Cont
+	for i := uint64(1); i < n; i++ {
+		e := m.S.Get(Loc(base + 8*i))
+		if !m.present(e) || m.entryPfn(e) != m.entryPfn(first)+i || m.prot(m.mkclean(e&^m.enc.Young))&^m.enc.Cont != prot {
+			return false
+		}
+	}
+	return true
+}
+
+func bContFold(c *Call) (uint64, Status) {
+	m, addr := c.M, c.Args[2]
+	if m.tr.ContPTE && c.Args[0] != MMHandle(0) && !m.cont(m.S.Get(Loc(addr))) && m.blockFoldable(addr) {
+		m.repaintBlock(c, addr, true)
+	}
+	return 0, Done
+}
+
+func bContUnfold(c *Call) (uint64, Status) {
+	m, addr := c.M, c.Args[2]
+	if m.tr.ContPTE && m.cont(m.S.Get(Loc(addr))) {
+		m.repaintBlock(c, addr, false)
+	}
+	return 0, Done
+}
+
+func describeEntry(v uint64) string { return fmt.Sprintf("%#x", v) }

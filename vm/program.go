@@ -1,0 +1,152 @@
+package vm
+
+// Program is a compiled script: bytecode for every proc and thread, the
+// declarations the machine is built from, and the test's metadata. A Program
+// is immutable once built and may be checked by several goroutines at once.
+type Program struct {
+	Name    string   // test name
+	File    string   // main source file
+	Arches  []string // arches from the `arch` line (default arm64)
+	Code    []Instr
+	Pos     []Pos // source position of each instruction
+	Consts  []uint64
+	Strings []string
+	Prints  []Print
+
+	// Builtins lists the builtins the code calls, by name; OpBuiltin's
+	// operand indexes this list. Resolved against a Registry when run.
+	Builtins []string
+
+	Procs   []Proc
+	Shared  []Var
+	Task    []Var
+	Tables  []string
+	MMs     []string // user address spaces; init_mm is always there
+	Locks   []Lock
+	Keys    []Var
+	Init    int // proc index of `init`, or -1
+	CPUs    []Thread
+	IRQs    []Thread
+	Final   *Final
+	Expects []Expect
+	Files   []Source // sources of the main file and its imports, for traces
+}
+
+// Pos is a compact source position: a file index into Program.Files.
+type Pos struct {
+	File int32
+	Line int32
+	Col  int32
+}
+
+// Source is one source file the program was compiled from.
+type Source struct {
+	Name string
+	Text string
+}
+
+// Proc is a procedure or a thread body. Params occupy the first local slots.
+type Proc struct {
+	Name    string
+	Entry   int
+	NParams int
+	Locals  []string // names of all local slots (params first)
+	Pos     Pos
+}
+
+// Var is a named word with its initial value.
+type Var struct {
+	Name string
+	Init uint64
+}
+
+// LockKind tells spinlocks from rwsems.
+type LockKind uint8
+
+const (
+	SpinLock LockKind = iota
+	RWSem
+)
+
+// Lock is a declared lock.
+type Lock struct {
+	Name string
+	Kind LockKind
+}
+
+// Thread is a `cpu N` or `irq N` block.
+type Thread struct {
+	CPU   int // the script's CPU number
+	Label string
+	Proc  int
+}
+
+// FinalKind is the quantifier of a final condition.
+type FinalKind uint8
+
+const (
+	Exists FinalKind = iota
+	NotExists
+	Forall
+)
+
+func (k FinalKind) String() string {
+	return [...]string{"exists", "~exists", "forall"}[k]
+}
+
+// Final is the litmus condition, compiled as a proc returning 0 or 1, with
+// the observed terms that make up a final state.
+type Final struct {
+	Kind     FinalKind
+	Proc     int
+	Observed []Observed
+}
+
+// Observed is a term of the final condition shown in the final states:
+// register Slot of CPU thread Thread, or shared word Shared.
+type Observed struct {
+	Label  string
+	Thread int // index into CPUs, or -1 for a shared word
+	Slot   int
+	Shared int
+}
+
+// Expect is one `expect` line.
+type Expect struct {
+	Arch string // "" for all arches
+	OK   bool
+	Kind string // violation kind when !OK
+	Pos  Pos
+}
+
+// Print is the template of a print(...) call: literal parts and value holes.
+type Print struct {
+	Parts []PrintPart
+}
+
+// PrintPart is a literal string or (when IsValue) the next value.
+type PrintPart struct {
+	Text    string
+	IsValue bool
+}
+
+// ExpectationFor returns the expect lines that apply to arch.
+func (p *Program) ExpectationFor(arch string) []Expect {
+	var out []Expect
+	for _, e := range p.Expects {
+		if e.Arch == "" || e.Arch == arch {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// CPUIndex returns the index in CPUs of the script's CPU number n, or -1.
+func (p *Program) CPUIndex(n int) int {
+	for i, t := range p.CPUs {
+		if t.CPU == n {
+			return i
+		}
+	}
+	return -1
+}
