@@ -125,6 +125,9 @@ func (s *Store) EndStep() []uint64 {
 	return s.footprint
 }
 
+// Current returns the footprint recorded so far in this step.
+func (s *Store) Current() []uint64 { return s.footprint }
+
 // Range calls fn for every word whose loc has the given tag (unordered).
 func (s *Store) Range(tag Loc, fn func(loc Loc, v uint64)) {
 	for l, v := range s.words {

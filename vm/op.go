@@ -58,7 +58,7 @@ const (
 	OpAssert      // if pop == 0: violation `assert` with message Strings[A]
 	OpAtomicBegin // steps up to OpAtomicEnd run as one step
 	OpAtomicEnd
-	OpPrint  // print Prints[A], which consumes B values
+	OpPrint   // print Prints[A], which consumes B values
 	OpLoadReg // final conditions: push register B of CPU thread A
 	OpEnd     // end of a thread's code
 	numOps

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/fatih/color"
+
+	"mmuvm/arch"
+	"mmuvm/compiler"
+	"mmuvm/vm"
+)
+
+// options are the flags shared by check, test and run.
+type options struct {
+	arch         string
+	search       string
+	seed         int64
+	runs         int
+	all          bool
+	jsonOut      bool
+	maxExec      int
+	maxSteps     int
+	timeout      time.Duration
+	workers      int
+	schedule     string
+	saveSchedule string
+	out          string
+	noColor      bool
+}
+
+func newFlags(name string, o *options, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("mmuasm "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.arch, "arch", "", "arch(es) to check: a name, a comma list, or all (default: the script's arch line)")
+	fs.StringVar(&o.search, "search", "dpor", "exploration: dpor (partial-order reduction), dfs (every interleaving), random")
+	fs.Int64Var(&o.seed, "seed", 1, "random seed (run, --search random)")
+	fs.IntVar(&o.runs, "n", 1000, "executions for --search random")
+	fs.BoolVar(&o.all, "all", false, "keep exploring after violations and count them all")
+	fs.BoolVar(&o.jsonOut, "json", false, "print JSON")
+	fs.IntVar(&o.maxExec, "max-executions", 0, "stop after this many executions (0: no bound)")
+	fs.IntVar(&o.maxSteps, "max-steps", 100000, "visible steps per execution")
+	fs.DurationVar(&o.timeout, "timeout", 0, "stop exploring after this long (0: no bound)")
+	fs.IntVar(&o.workers, "j", 1, "parallel workers")
+	fs.StringVar(&o.schedule, "schedule", "", "run: replay this schedule token")
+	fs.StringVar(&o.saveSchedule, "save-schedule", "", "write the counterexample's schedule token to this file")
+	fs.StringVar(&o.out, "o", "", "build: output file")
+	fs.BoolVar(&o.noColor, "no-color", false, "no colour")
+	return fs
+}
+
+// parse parses flags anywhere among the arguments (check x.mmu --arch all).
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func (o *options) config(a string) vm.Config {
+	return vm.Config{
+		Arch: a, Search: o.search, All: o.all, Seed: o.seed, Runs: o.runs,
+		Limits:  vm.Limits{Steps: o.maxSteps, Executions: o.maxExec},
+		Timeout: o.timeout, Workers: o.workers,
+	}
+}
+
+// arches resolves --arch against the program's arch line.
+func (o *options) arches(p *vm.Program) ([]string, error) {
+	switch o.arch {
+	case "":
+		return p.Arches, nil
+	case "all":
+		return arch.Names(), nil
+	}
+	list := strings.Split(o.arch, ",")
+	for _, a := range list {
+		if _, err := arch.Lookup(a); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
+}
+
+func (o *options) style() vm.Style {
+	if o.noColor || color.NoColor {
+		return vm.Style{}
+	}
+	return vm.Style{
+		Bad:  paint(color.FgRed, color.Bold),
+		Good: paint(color.FgGreen),
+		Dim:  paint(color.Faint),
+		Head: paint(color.Bold),
+	}
+}
+
+// load compiles a script or decodes a .mmub.
+func load(path string) (*vm.Program, error) {
+	if strings.HasSuffix(path, ".mmub") {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		p, err := compiler.Decode(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return p, nil
+	}
+	return compiler.CompileFile(path, nil)
+}
+
+func paint(attrs ...color.Attribute) func(string) string {
+	c := color.New(attrs...)
+	return func(s string) string { return c.Sprint(s) }
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math/rand"
+
+	"mmuvm/vm"
+)
+
+// cmdRun runs one execution: the schedule given by --schedule, else one
+// chosen at random by --seed, and prints its trace.
+func cmdRun(args []string, stdout, stderr io.Writer) int {
+	var o options
+	fs := newFlags("run", &o, stderr)
+	files, err := parse(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	if len(files) != 1 {
+		fmt.Fprintln(stderr, "usage: mmuasm run [--seed S | --schedule TOKEN] FILE")
+		return exitUsage
+	}
+	p, err := load(files[0])
+	if err != nil {
+		return report(stderr, err)
+	}
+	arches, err := o.arches(p)
+	if err != nil {
+		return report(stderr, err)
+	}
+	a := arches[0]
+	var schedule []int
+	if o.schedule != "" {
+		if schedule, err = vm.DecodeSchedule(o.schedule); err != nil {
+			return report(stderr, err)
+		}
+	} else if schedule, err = randomSchedule(p, &o, a); err != nil {
+		return report(stderr, err)
+	}
+	res, err := vm.Replay(p, o.config(a), schedule)
+	if err != nil {
+		return report(stderr, err)
+	}
+	st := o.style()
+	fmt.Fprintf(stdout, "%s %s on %s, schedule %s\n", st.Apply(st.Head, "Run"), p.Name, a, vm.EncodeSchedule(res.Schedule))
+	vm.WriteTrace(stdout, p, res.Threads, res.Labels, res.Events, st)
+	if res.Final != "" {
+		fmt.Fprintf(stdout, "Final state: %s (condition predicate %v)\n", res.Final, res.Holds)
+	}
+	if v := res.Violation; v != nil {
+		fmt.Fprintf(stdout, "%s: %s\n", st.Apply(st.Bad, v.Kind), v.Msg)
+		return exitFail
+	}
+	fmt.Fprintln(stdout, "no violation")
+	return exitOK
+}
+
+// randomSchedule picks a random execution's schedule with --seed.
+func randomSchedule(p *vm.Program, o *options, a string) ([]int, error) {
+	m, err := vm.NewMachine(p, a, nil, vm.Limits{Steps: o.maxSteps})
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewSource(o.seed))
+	var buf, schedule []int
+	for m.Violation() == nil {
+		buf = m.Enabled(buf)
+		if len(buf) == 0 {
+			break
+		}
+		t := buf[rng.Intn(len(buf))]
+		schedule = append(schedule, t)
+		m.Step(t)
+	}
+	return schedule, nil
+}

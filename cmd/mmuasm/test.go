@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"mmuvm/vm"
+)
+
+// cmdTest checks every script below the given paths against its expect
+// lines and prints one line per (script, arch), then "N passed, M failed".
+func cmdTest(args []string, stdout, stderr io.Writer) int {
+	var o options
+	flags := newFlags("test", &o, stderr)
+	paths, err := parse(flags, args)
+	if err != nil {
+		return exitUsage
+	}
+	if len(paths) == 0 {
+		fmt.Fprintln(stderr, "usage: mmuasm test [flags] PATH…")
+		return exitUsage
+	}
+	files, err := scripts(paths)
+	if err != nil {
+		return report(stderr, err)
+	}
+	st := o.style()
+	passedN, failedN, inputErr := 0, 0, false
+	var js []any
+	for _, f := range files {
+		p, err := load(f)
+		if err != nil {
+			failedN++
+			inputErr = true
+			fmt.Fprintf(stdout, "%s %s: %s\n", st.Apply(st.Bad, "FAIL"), f, firstLine(err))
+			continue
+		}
+		arches, err := o.arches(p)
+		if err != nil {
+			return report(stderr, err)
+		}
+		for _, a := range arches {
+			r, err := checkOne(p, &o, a)
+			if err != nil {
+				failedN++
+				inputErr = true
+				fmt.Fprintf(stdout, "%s %s [%s]: %s\n", st.Apply(st.Bad, "FAIL"), f, a, firstLine(err))
+				continue
+			}
+			ok := passed(r)
+			if ok {
+				passedN++
+			} else {
+				failedN++
+			}
+			if o.jsonOut {
+				js = append(js, jsonResult(p, r))
+				continue
+			}
+			fmt.Fprintln(stdout, testLine(f, r, ok, st))
+		}
+	}
+	if o.jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(js)
+	}
+	fmt.Fprintf(stdout, "%d passed, %d failed\n", passedN, failedN)
+	switch {
+	case inputErr:
+		return exitUsage
+	case failedN > 0:
+		return exitFail
+	}
+	return exitOK
+}
+
+func testLine(file string, r *vm.Result, ok bool, st styleAlias) string {
+	word := st.Apply(st.Good, "PASS")
+	if !ok {
+		word = st.Apply(st.Bad, "FAIL")
+	}
+	exp := r.Expected
+	if exp == "" {
+		exp = "ok"
+	}
+	got := r.Verdict
+	line := fmt.Sprintf("%s %s [%s] %s (%d executions, %s)", word, file, r.Arch, got, r.Executions, vm.FormatDuration(r.Elapsed))
+	if !ok {
+		line += fmt.Sprintf(": expected %s", exp)
+		if len(r.Violations) > 0 {
+			line += "; " + r.Violations[0].Kind + ": " + r.Violations[0].Msg
+		}
+	}
+	return line
+}
+
+type styleAlias = vm.Style
+
+// scripts lists the .mmu files below paths, sorted, each path's in order.
+func scripts(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(path, ".mmu") {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(found)
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+func firstLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,307 @@
+package vm
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"mmuvm/mmu"
+)
+
+// Violation is a broken rule in one execution, with the schedule that leads
+// to it and, for reported violations, its trace.
+type Violation struct {
+	Kind     string
+	Msg      string
+	Thread   int // -1 when no one thread caused it (deadlock)
+	Step     int
+	Pos      Pos
+	Schedule []int   // thread chosen at each step
+	Trace    []Event // filled for the violations a Result reports
+}
+
+func (v *Violation) Error() string { return v.Kind + ": " + v.Msg }
+
+// Config selects the arch, the search and its bounds.
+type Config struct {
+	Arch     string
+	Search   string // "dpor" (default), "dfs", "random"
+	All      bool   // keep going after violations, count them all
+	Seed     int64  // random search
+	Runs     int    // random search: executions to try
+	Limits   Limits
+	Timeout  time.Duration
+	Builtins *mmu.Registry
+	Workers  int
+	// PreemptionBound bounds context switches away from an enabled thread
+	// (-1: none). The default search first looks for the shortest story.
+	PreemptionBound int
+}
+
+// Observation is how often the final condition's predicate held.
+type Observation string
+
+const (
+	Never     Observation = "Never"
+	Sometimes Observation = "Sometimes"
+	Always    Observation = "Always"
+)
+
+// FinalState is a distinct final state and how many executions ended in it.
+type FinalState struct {
+	Values string
+	Count  int
+}
+
+// Result is what checking a program on one arch found.
+type Result struct {
+	Test        string
+	Arch        string
+	Executions  int
+	States      int
+	FinalStates []FinalState
+	Condition   string // the final condition's kind, "" if none
+	Observation Observation
+	Positive    int // executions satisfying the predicate
+	Negative    int
+	Validated   bool
+	Witness     *Violation   // the execution that decided a failed condition
+	Violations  []*Violation // the first of each kind found
+	Counts      map[string]int
+	Verdict     string // "ok", "fail KIND[,KIND…]", "incomplete"
+	Expected    string // the expect lines for this arch, "" if none
+	Matched     bool
+	Complete    bool
+	Bounds      []string // bounds that were hit
+	Elapsed     time.Duration
+	Schedule    []int // schedule of the reported counterexample
+	Threads     []string
+	Labels      []string
+}
+
+// Kinds returns the violation kinds found, in the order first found.
+func (r *Result) Kinds() []string {
+	var k []string
+	for _, v := range r.Violations {
+		k = append(k, v.Kind)
+	}
+	return k
+}
+
+// goal decides when an exploration can stop and what the verdict means.
+type goal struct {
+	expects []Expect
+	all     bool
+}
+
+func (g goal) wants(kind string) bool {
+	for _, e := range g.expects {
+		if !e.OK && e.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// settled tells whether what was found already decides every expectation
+// (or, without expectations, whether a violation was found).
+func (g goal) settled(r *Result, condFalsified bool) bool {
+	if g.all {
+		return false
+	}
+	if len(g.expects) == 0 {
+		return len(r.Violations) > 0
+	}
+	for _, e := range g.expects {
+		switch {
+		case e.OK:
+			if len(r.Violations) == 0 && !condFalsified {
+				return false
+			}
+		case e.Kind == "condition":
+			if !condFalsified {
+				return false
+			}
+		default:
+			if r.Counts[e.Kind] == 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Check explores prog on cfg.Arch and returns the verdict.
+func Check(ctx context.Context, prog *Program, cfg Config) (*Result, error) {
+	if cfg.Arch == "" {
+		cfg.Arch = prog.Arches[0]
+	}
+	m, err := NewMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	r := &Result{Test: prog.Name, Arch: cfg.Arch, Counts: map[string]int{}}
+	for i := 0; i < m.Threads(); i++ {
+		r.Threads = append(r.Threads, m.ThreadName(i))
+		r.Labels = append(r.Labels, m.threads[i].label)
+	}
+	if prog.Final != nil {
+		r.Condition = prog.Final.Kind.String()
+	}
+	g := goal{expects: prog.ExpectationFor(cfg.Arch), all: cfg.All}
+	x := newExplorer(ctx, m, cfg, r, g)
+	x.run()
+	r.Elapsed = time.Since(start)
+	x.conclude()
+	return r, nil
+}
+
+// conclude computes the observation, verdict and traces.
+func (x *explorer) conclude() {
+	r := x.r
+	sort.SliceStable(r.FinalStates, func(i, j int) bool { return r.FinalStates[i].Values < r.FinalStates[j].Values })
+	if r.Condition != "" {
+		switch {
+		case r.Positive == 0:
+			r.Observation = Never
+		case r.Negative == 0:
+			r.Observation = Always
+		default:
+			r.Observation = Sometimes
+		}
+		switch r.Condition {
+		case "exists":
+			r.Validated = r.Positive > 0
+		case "~exists":
+			r.Validated = r.Positive == 0
+		default:
+			r.Validated = r.Negative == 0
+		}
+	}
+	r.Verdict = verdict(r)
+	r.Expected, r.Matched = expectation(x.g.expects, r)
+	for _, v := range r.Violations {
+		v.Trace = x.trace(v.Schedule)
+	}
+	if r.Witness != nil {
+		r.Witness.Trace = x.trace(r.Witness.Schedule)
+	}
+	if len(r.Violations) > 0 {
+		r.Schedule = r.Violations[0].Schedule
+	} else if r.Witness != nil {
+		r.Schedule = r.Witness.Schedule
+	}
+}
+
+func verdict(r *Result) string {
+	switch {
+	case len(r.Violations) > 0:
+		return "fail " + strings.Join(r.Kinds(), ",")
+	case r.Condition != "" && !r.Validated && (r.Complete || r.Witness != nil):
+		return "fail condition"
+	case !r.Complete:
+		return "incomplete"
+	}
+	return "ok"
+}
+
+func expectation(expects []Expect, r *Result) (string, bool) {
+	if len(expects) == 0 {
+		return "", true
+	}
+	var words []string
+	ok := true
+	for _, e := range expects {
+		if e.OK {
+			words = append(words, "ok")
+			ok = ok && r.Verdict == "ok"
+			continue
+		}
+		words = append(words, "fail "+e.Kind)
+		if e.Kind == "condition" {
+			ok = ok && r.Condition != "" && !r.Validated && (r.Complete || r.Witness != nil)
+		} else {
+			ok = ok && r.Counts[e.Kind] > 0
+		}
+	}
+	return strings.Join(words, ", "), ok
+}
+
+// trace replays a schedule with tracing on.
+func (x *explorer) trace(schedule []int) []Event {
+	m := x.m
+	m.tracing = true
+	defer func() { m.tracing = false }()
+	m.Reset()
+	for _, t := range schedule {
+		m.Step(t)
+	}
+	if m.violation == nil && m.Done() {
+		m.Finish()
+	}
+	return append([]Event(nil), m.events...)
+}
+
+// RunResult is one execution run by Replay.
+type RunResult struct {
+	Schedule  []int // the whole schedule, including the steps Replay chose
+	Events    []Event
+	Violation *Violation
+	Final     string // observed final state ("" without a final condition)
+	Holds     bool   // the final predicate held
+	Threads   []string
+	Labels    []string
+}
+
+// Replay runs one schedule (`mmuasm run --schedule`). Threads left enabled
+// after the schedule run in order, lowest thread first, to the end.
+func Replay(prog *Program, cfg Config, schedule []int) (*RunResult, error) {
+	if cfg.Arch == "" {
+		cfg.Arch = prog.Arches[0]
+	}
+	m, err := NewMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits)
+	if err != nil {
+		return nil, err
+	}
+	m.tracing = true
+	res := &RunResult{}
+	for i := 0; i < m.Threads(); i++ {
+		res.Threads = append(res.Threads, m.ThreadName(i))
+		res.Labels = append(res.Labels, m.threads[i].label)
+	}
+	var buf []int
+	for i, t := range schedule {
+		buf = m.Enabled(buf)
+		if !contains(buf, t) {
+			return nil, fmt.Errorf("schedule step %d: thread %d cannot run there (enabled: %v)", i+1, t, buf)
+		}
+		m.Step(t)
+		res.Schedule = append(res.Schedule, t)
+	}
+	for m.violation == nil {
+		buf = m.Enabled(buf)
+		if len(buf) == 0 {
+			break
+		}
+		m.Step(buf[0])
+		res.Schedule = append(res.Schedule, buf[0])
+	}
+	m.Finish()
+	if m.violation == nil && prog.Final != nil {
+		res.Holds, res.Final = m.evalFinal()
+	}
+	res.Events, res.Violation = m.events, m.violation
+	return res, nil
+}
+
+func contains(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,215 @@
+package vm
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"strings"
+
+	"mmuvm/mmu"
+)
+
+// explorer enumerates executions of a machine.
+type explorer struct {
+	ctx  context.Context
+	m    *Machine
+	cfg  Config
+	r    *Result
+	g    goal
+	seen map[string]int // final state -> index in r.FinalStates
+
+	condFalsified bool
+	stop          bool
+}
+
+func newExplorer(ctx context.Context, m *Machine, cfg Config, r *Result, g goal) *explorer {
+	return &explorer{ctx: ctx, m: m, cfg: cfg, r: r, g: g, seen: map[string]int{}}
+}
+
+func (x *explorer) run() {
+	switch x.cfg.Search {
+	case "random":
+		x.random()
+	case "dfs":
+		x.dfs()
+	default:
+		x.dpor()
+	}
+}
+
+// interrupted checks cancellation and the execution bound.
+func (x *explorer) interrupted() bool {
+	if x.stop {
+		return true
+	}
+	if err := x.ctx.Err(); err != nil {
+		x.r.Bounds = append(x.r.Bounds, "cancelled: "+err.Error())
+		x.stop = true
+		return true
+	}
+	if n := x.cfg.Limits.Executions; n > 0 && x.r.Executions >= n {
+		x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("executions: stopped after %d (--max-executions)", n))
+		x.stop = true
+		return true
+	}
+	return false
+}
+
+// record files the outcome of a finished execution; schedule is the
+// execution's thread choices. It sets x.stop when the goal is settled.
+func (x *explorer) record(schedule []int) {
+	m, r := x.m, x.r
+	r.Executions++
+	if m.violation == nil && m.Done() {
+		m.Finish()
+	}
+	if v := m.violation; v != nil {
+		if v.Kind == "error" {
+			x.scriptError(v, schedule)
+			return
+		}
+		if r.Counts[v.Kind] == 0 {
+			c := *v
+			c.Schedule = append([]int(nil), schedule...)
+			r.Violations = append(r.Violations, &c)
+		}
+		r.Counts[v.Kind]++
+		if v.Kind == "limit" && !strings.Contains(strings.Join(r.Bounds, ";"), "steps") {
+			r.Bounds = append(r.Bounds, "steps: "+v.Msg)
+		}
+	} else if m.prog.Final != nil {
+		x.recordFinal(schedule)
+	}
+	if x.g.settled(r, x.condFalsified) {
+		x.stop = true
+	}
+}
+
+// scriptError turns a runtime error of the script (division by zero, a bad
+// handle) into a violation that stops the exploration.
+func (x *explorer) scriptError(v *Violation, schedule []int) {
+	c := *v
+	c.Schedule = append([]int(nil), schedule...)
+	x.r.Violations = append(x.r.Violations, &c)
+	x.r.Counts["error"]++
+	x.stop = true
+}
+
+func (x *explorer) recordFinal(schedule []int) {
+	r := x.r
+	holds, key := x.m.evalFinal()
+	if i, ok := x.seen[key]; ok {
+		r.FinalStates[i].Count++
+	} else {
+		x.seen[key] = len(r.FinalStates)
+		r.FinalStates = append(r.FinalStates, FinalState{Values: key, Count: 1})
+	}
+	if holds {
+		r.Positive++
+	} else {
+		r.Negative++
+	}
+	kind := x.m.prog.Final.Kind
+	falsifies := (kind == NotExists && holds) || (kind == Forall && !holds)
+	if falsifies && r.Witness == nil {
+		x.condFalsified = true
+		r.Witness = &Violation{Kind: "condition", Thread: -1, Pos: Pos{File: -1},
+			Msg:      fmt.Sprintf("final %s (…) is not validated: an execution ends with %s", kind, key),
+			Schedule: append([]int(nil), schedule...)}
+	}
+}
+
+// dfs is the plain depth-first search over every interleaving, replaying
+// the common prefix for each execution.
+func (x *explorer) dfs() {
+	type choice struct {
+		enabled []int
+		i       int
+	}
+	var path []choice
+	var schedule []int
+	m := x.m
+	for !x.interrupted() {
+		m.Reset()
+		schedule = schedule[:0]
+		for depth := 0; ; depth++ {
+			if depth == len(path) {
+				en := m.Enabled(nil)
+				if len(en) == 0 {
+					break
+				}
+				path = append(path, choice{enabled: en})
+			}
+			t := path[depth].enabled[path[depth].i]
+			schedule = append(schedule, t)
+			m.Step(t)
+			if m.violation != nil {
+				path = path[:depth+1]
+				break
+			}
+		}
+		x.record(schedule)
+		for len(path) > 0 && path[len(path)-1].i+1 >= len(path[len(path)-1].enabled) {
+			path = path[:len(path)-1]
+		}
+		if len(path) == 0 {
+			x.r.Complete = !x.stop
+			return
+		}
+		path[len(path)-1].i++
+	}
+}
+
+// random runs cfg.Runs executions with uniformly random choices.
+func (x *explorer) random() {
+	rng := rand.New(rand.NewSource(x.cfg.Seed))
+	runs := x.cfg.Runs
+	if runs <= 0 {
+		runs = 1000
+	}
+	var buf, schedule []int
+	for i := 0; i < runs && !x.interrupted(); i++ {
+		x.m.Reset()
+		schedule = schedule[:0]
+		for x.m.violation == nil {
+			buf = x.m.Enabled(buf)
+			if len(buf) == 0 {
+				break
+			}
+			t := buf[rng.Intn(len(buf))]
+			schedule = append(schedule, t)
+			x.m.Step(t)
+		}
+		x.record(schedule)
+	}
+	x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("random search: %d executions, not exhaustive", x.r.Executions))
+}
+
+// evalFinal evaluates the final condition on the machine's state and
+// renders the observed terms.
+func (m *Machine) evalFinal() (bool, string) {
+	f := m.prog.Final
+	t := &thread{id: -2, kind: TaskThread, name: "final", proc: f.Proc,
+		stack: make([]uint64, 256), scratch: make([]uint64, 8+len(m.cpus))}
+	m.start(t)
+	t.atomic = 1 // every step at once
+	for t.status == ready && m.violation == nil {
+		m.run(t, true)
+	}
+	m.MMU.TakeFault()
+	holds := t.sp > 0 && t.stack[t.sp-1] != 0
+	var b strings.Builder
+	for i, o := range f.Observed {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		var v uint64
+		if o.Thread >= 0 {
+			v = m.threads[o.Thread].stack[o.Slot]
+		} else {
+			v = m.MMU.S.Peek(mmu.Loc(m.MMU.SharedAddr(o.Shared)))
+		}
+		fmt.Fprintf(&b, "%s=%s", o.Label, fmtVal(v))
+	}
+	return holds, b.String()
+}

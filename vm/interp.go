@@ -1,0 +1,347 @@
+package vm
+
+import (
+	"fmt"
+	"strings"
+
+	"mmuvm/mmu"
+)
+
+// run interprets t's code. With allowed, it executes the visible step t is
+// paused at; it then runs local code and stops before the next visible
+// step (or at the end, or when the thread blocks). Inside atomic { } every
+// step runs in the same call.
+func (m *Machine) run(t *thread, allowed bool) {
+	code := m.prog.Code
+	budget := m.limits.LocalInstrs
+	for budget > 0 {
+		budget--
+		in := code[t.pc]
+		if m.isStep(in) {
+			if !allowed && t.atomic == 0 {
+				return
+			}
+			allowed = false
+			if !m.stepOp(t, in) {
+				return
+			}
+			if m.violation != nil {
+				return
+			}
+			continue
+		}
+		if !m.localOp(t, in) {
+			return
+		}
+	}
+	m.fail(t, "limit", fmt.Sprintf("%s ran %d instructions without a visible step (an endless local loop?)", t.name, m.limits.LocalInstrs))
+}
+
+func (m *Machine) isStep(in Instr) bool {
+	switch in.Op {
+	case OpLoadShared, OpStoreShared, OpLoadTask, OpStoreTask, OpAtomicBegin:
+		return true
+	case OpBuiltin:
+		k := m.builtins[in.A].Kind
+		return k == mmu.Step || k == mmu.Init
+	}
+	return false
+}
+
+func (t *thread) push(v uint64) { t.stack[t.sp] = v; t.sp++ }
+func (t *thread) pop() uint64   { t.sp--; return t.stack[t.sp] }
+
+// localOp executes an instruction that touches no shared state. It returns
+// false when the thread stops (end, error).
+func (m *Machine) localOp(t *thread, in Instr) bool {
+	if t.sp+2 >= len(t.stack) {
+		m.fail(t, "error", "stack overflow")
+		return false
+	}
+	switch in.Op {
+	case OpNop:
+	case OpConst:
+		t.push(m.prog.Consts[in.A])
+	case OpSmall:
+		t.push(uint64(in.A))
+	case OpLoadLocal:
+		t.push(t.stack[t.fp+int(in.A)])
+	case OpStoreLocal:
+		t.stack[t.fp+int(in.A)] = t.pop()
+	case OpAddrShared:
+		t.push(m.MMU.SharedAddr(int(in.A)))
+	case OpAddrTask:
+		t.push(m.MMU.TaskAddr(t.cpu, int(in.A)))
+	case OpAddrTable:
+		i := t.pop()
+		if i >= mmu.EntriesPerTable {
+			m.fail(t, "error", fmt.Sprintf("index %d is out of range: %s has %d entries", i, m.prog.Tables[in.A], mmu.EntriesPerTable))
+			return false
+		}
+		t.push(m.MMU.TableAddr(int(in.A)) + 8*i)
+	case OpAdd, OpSub, OpMul, OpDiv, OpMod, OpAnd, OpOr, OpXor, OpShl, OpShr, OpEq, OpNe, OpLt, OpLe, OpGt, OpGe:
+		y, x := t.pop(), t.pop()
+		v, ok := binary(in.Op, x, y)
+		if !ok {
+			m.fail(t, "error", "division by zero")
+			return false
+		}
+		t.push(v)
+	case OpNot:
+		t.push(b2u(t.pop() == 0))
+	case OpNeg:
+		t.push(-t.pop())
+	case OpCompl:
+		t.push(^t.pop())
+	case OpJump:
+		t.pc = int(in.A)
+		return true
+	case OpJumpIfZero:
+		if t.pop() == 0 {
+			t.pc = int(in.A)
+			return true
+		}
+	case OpJumpNonZero:
+		if t.pop() != 0 {
+			t.pc = int(in.A)
+			return true
+		}
+	case OpBackEdge:
+		t.pc = int(in.A)
+		return m.backEdge(t, in)
+	case OpCall:
+		return m.call(t, in)
+	case OpReturn:
+		v := t.pop()
+		if len(t.frames) == 0 { // the final condition's proc
+			t.push(v)
+			t.status = finished
+			return false
+		}
+		f := t.frames[len(t.frames)-1]
+		t.frames = t.frames[:len(t.frames)-1]
+		t.sp, t.fp, t.pc = t.fp, f.fp, f.retPC
+		t.push(v)
+		return true
+	case OpBuiltin: // a pure or CPU-local builtin
+		return m.builtin(t, in)
+	case OpPop:
+		t.sp--
+	case OpAssert:
+		if t.pop() == 0 {
+			m.fail(t, "assert", m.prog.Strings[in.A])
+			return false
+		}
+	case OpAtomicEnd:
+		t.atomic--
+	case OpPrint:
+		m.print(t, in)
+	case OpLoadReg:
+		o := m.threads[in.A]
+		t.push(o.stack[int(in.B)])
+	case OpEnd:
+		m.end(t)
+		return false
+	default:
+		m.fail(t, "error", fmt.Sprintf("bad opcode %d", in.Op))
+		return false
+	}
+	t.pc++
+	return true
+}
+
+func binary(op Op, x, y uint64) (uint64, bool) {
+	switch op {
+	case OpAdd:
+		return x + y, true
+	case OpSub:
+		return x - y, true
+	case OpMul:
+		return x * y, true
+	case OpDiv:
+		if y == 0 {
+			return 0, false
+		}
+		return x / y, true
+	case OpMod:
+		if y == 0 {
+			return 0, false
+		}
+		return x % y, true
+	case OpAnd:
+		return x & y, true
+	case OpOr:
+		return x | y, true
+	case OpXor:
+		return x ^ y, true
+	case OpShl:
+		return x << (y & 63), true
+	case OpShr:
+		return x >> (y & 63), true
+	case OpEq:
+		return b2u(x == y), true
+	case OpNe:
+		return b2u(x != y), true
+	case OpLt:
+		return b2u(x < y), true
+	case OpLe:
+		return b2u(x <= y), true
+	case OpGt:
+		return b2u(x > y), true
+	case OpGe:
+		return b2u(x >= y), true
+	}
+	return 0, false
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (m *Machine) call(t *thread, in Instr) bool {
+	if len(t.frames) >= m.limits.CallDepth {
+		m.fail(t, "error", fmt.Sprintf("calls nested more than %d deep (unbounded recursion?)", m.limits.CallDepth))
+		return false
+	}
+	p := &m.prog.Procs[in.A]
+	fp := t.sp - p.NParams
+	extra := len(p.Locals) - p.NParams
+	if t.sp+extra+8 >= len(t.stack) {
+		m.fail(t, "error", "stack overflow")
+		return false
+	}
+	clear(t.stack[t.sp : t.sp+extra])
+	t.sp += extra
+	t.frames = append(t.frames, frame{retPC: t.pc + 1, fp: t.fp, proc: int(in.A)})
+	t.fp, t.pc = fp, p.Entry
+	return true
+}
+
+// stepOp executes a visible step. It returns false when the thread stops
+// (blocked, a step of a multi-step builtin done, or an error).
+func (m *Machine) stepOp(t *thread, in Instr) bool {
+	switch in.Op {
+	case OpLoadShared:
+		v := m.MMU.Read(m.MMU.SharedAddr(int(in.A)))
+		t.push(v)
+		m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
+	case OpStoreShared:
+		v := t.pop()
+		m.MMU.Write(m.MMU.SharedAddr(int(in.A)), v)
+		m.event(t, t.pc, fmt.Sprintf("%s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
+	case OpLoadTask:
+		v := m.MMU.Read(m.MMU.TaskAddr(t.cpu, int(in.A)))
+		t.push(v)
+		m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
+	case OpStoreTask:
+		v := t.pop()
+		m.MMU.Write(m.MMU.TaskAddr(t.cpu, int(in.A)), v)
+		m.event(t, t.pc, fmt.Sprintf("%s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
+	case OpAtomicBegin:
+		t.atomic++
+		m.event(t, t.pc, "atomic {")
+	case OpBuiltin:
+		return m.builtin(t, in)
+	}
+	t.pc++
+	return true
+}
+
+// builtin calls a builtin with its arguments on the stack. The arguments
+// stay there while a multi-step builtin is in progress or blocked.
+func (m *Machine) builtin(t *thread, in Instr) bool {
+	b := m.builtins[in.A]
+	n := int(in.B)
+	if !t.inBuiltin {
+		t.inBuiltin, t.phase = true, 0
+		clear(t.scratch)
+	}
+	c := mmu.Call{M: m.MMU, CPU: t.cpu, Thread: t.id, InIRQ: t.kind == IRQThread,
+		Args: t.stack[t.sp-n : t.sp], Phase: t.phase, Scratch: t.scratch}
+	for {
+		v, st := b.Fn(&c)
+		switch st {
+		case mmu.Done:
+			if m.tracing && (b.Kind == mmu.Step || b.Kind == mmu.Init) {
+				m.event(t, t.pc, m.describeCall(b.Name, c.Args, v, "= "))
+			}
+			t.inBuiltin = false
+			t.sp -= n
+			t.push(v)
+			t.pc++
+			return true
+		case mmu.Again:
+			t.phase = c.Phase
+			m.event(t, t.pc, m.describeCall(b.Name, c.Args, 0, "…"))
+			if t.atomic > 0 || t.id < 0 {
+				continue // atomic sections and init run every step at once
+			}
+			return false
+		default: // Block
+			m.event(t, t.pc, m.describeCall(b.Name, c.Args, 0, "waits"))
+			if t.atomic > 0 {
+				m.fail(t, "error", b.Name+" must wait inside atomic { }")
+				return false
+			}
+			t.status = blocked
+			m.watchLastReads(t)
+			return false
+		}
+	}
+}
+
+// watchLastReads makes t wait for a change of what its step read.
+func (m *Machine) watchLastReads(t *thread) {
+	for _, f := range m.MMU.S.Current() {
+		if f&1 == 0 {
+			m.MMU.S.Watch(t.id, mmu.Loc(f>>1))
+		}
+	}
+}
+
+func (m *Machine) end(t *thread) {
+	t.status = finished
+	switch t.kind {
+	case TaskThread:
+		if t.id >= 0 {
+			m.MMU.FinishCPU(t.cpu)
+		}
+	case IRQThread:
+		m.MMU.ExitIRQ(t.cpu)
+		m.event(t, t.pc, "end of interrupt")
+	}
+}
+
+func (m *Machine) print(t *thread, in Instr) {
+	pr := m.prog.Prints[in.A]
+	vals := t.stack[t.sp-int(in.B) : t.sp]
+	t.sp -= int(in.B)
+	if !m.tracing {
+		return
+	}
+	var b strings.Builder
+	for _, part := range pr.Parts {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		if part.IsValue {
+			b.WriteString(fmtVal(vals[0]))
+			vals = vals[1:]
+		} else {
+			b.WriteString(part.Text)
+		}
+	}
+	m.event(t, t.pc, "print: "+b.String())
+}
+
+func fmtVal(v uint64) string {
+	if v < 1024 {
+		return fmt.Sprint(v)
+	}
+	return fmt.Sprintf("%#x", v)
+}
+
+func joinSemi(s []string) string { return strings.Join(s, "; ") }

@@ -1,0 +1,386 @@
+package vm
+
+import (
+	"fmt"
+	"sort"
+
+	"mmuvm/arch"
+	"mmuvm/mmu"
+)
+
+// ThreadKind says what a schedulable thread is.
+type ThreadKind uint8
+
+const (
+	TaskThread ThreadKind = iota // a cpu block
+	IRQThread                    // an irq block: fires once when its CPU has IRQs on
+	IPIThread                    // a CPU answering IPIs (TLB flush, sync)
+)
+
+type threadStatus uint8
+
+const (
+	ready threadStatus = iota
+	blocked
+	finished
+	notStarted // an irq that has not fired
+)
+
+// Limits bound one execution and the whole exploration.
+type Limits struct {
+	Steps         int // visible steps per execution (default 100000)
+	LocalInstrs   int // instructions between two visible steps (default 10M)
+	Executions    int // 0: unbounded
+	StackWords    int // operand and local stack per thread (default 4096)
+	CallDepth     int // proc call depth (default 256)
+	MaxPrintLines int
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.Steps <= 0 {
+		l.Steps = 100000
+	}
+	if l.LocalInstrs <= 0 {
+		l.LocalInstrs = 10_000_000
+	}
+	if l.StackWords <= 0 {
+		l.StackWords = 4096
+	}
+	if l.CallDepth <= 0 {
+		l.CallDepth = 256
+	}
+	return l
+}
+
+// Machine runs executions of a Program on one arch, one visible step at a
+// time. Reset returns it to the state right after init.
+type Machine struct {
+	prog     *Program
+	Arch     arch.Arch
+	MMU      *mmu.Machine
+	builtins []*mmu.Builtin
+	threads  []*thread
+	cpus     []int // script CPU number by dense index
+	limits   Limits
+	mark     int // store mark after init
+
+	steps     int
+	violation *Violation
+	tracing   bool
+	events    []Event
+	lastFP    []uint64 // footprint of the last step
+}
+
+type thread struct {
+	id     int
+	kind   ThreadKind
+	cpu    int // dense CPU index
+	name   string
+	label  string
+	proc   int
+	status threadStatus
+
+	pc     int
+	sp     int
+	fp     int
+	stack  []uint64
+	frames []frame
+
+	phase     int // of a multi-step builtin in progress
+	inBuiltin bool
+	scratch   []uint64
+	atomic    int
+
+	// spin detection
+	spins    []spinRec
+	reads    []readRec
+	writes   int
+	stepsRun int
+	passes   int
+}
+
+type frame struct {
+	retPC, fp, proc int
+}
+
+type spinRec struct {
+	pc        int
+	hash      uint64
+	readStart int
+	writes    int
+	stepsRun  int
+}
+
+type readRec struct {
+	loc mmu.Loc
+	val uint64
+}
+
+// NewMachine builds a machine for prog on the named arch, runs init, and
+// leaves it ready for its first execution.
+func NewMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits) (*Machine, error) {
+	a, err := arch.Lookup(archName)
+	if err != nil {
+		return nil, err
+	}
+	if reg == nil {
+		reg = mmu.Builtins()
+	}
+	m := &Machine{prog: prog, Arch: a, limits: limits.withDefaults()}
+	for _, name := range prog.Builtins {
+		b := reg.Lookup(name)
+		if b == nil {
+			return nil, fmt.Errorf("the program calls builtin %s, which this registry does not have", name)
+		}
+		m.builtins = append(m.builtins, b)
+	}
+	m.layoutThreads()
+	if m.MMU, err = mmu.New(m.mmuConfig()); err != nil {
+		return nil, err
+	}
+	if err := m.runInit(); err != nil {
+		return nil, err
+	}
+	m.mark = m.MMU.Mark()
+	m.Reset()
+	return m, nil
+}
+
+// layoutThreads numbers CPUs densely and creates the task, irq and IPI
+// threads: tasks first (in CPU order), then irqs, then IPI handlers.
+func (m *Machine) layoutThreads() {
+	seen := map[int]bool{}
+	for _, t := range m.prog.CPUs {
+		if !seen[t.CPU] {
+			seen[t.CPU] = true
+			m.cpus = append(m.cpus, t.CPU)
+		}
+	}
+	sort.Ints(m.cpus)
+	dense := map[int]int{}
+	for i, c := range m.cpus {
+		dense[c] = i
+	}
+	add := func(kind ThreadKind, cpu int, name, label string, proc int) {
+		m.threads = append(m.threads, &thread{
+			id: len(m.threads), kind: kind, cpu: cpu, name: name, label: label, proc: proc,
+			stack: make([]uint64, m.limits.StackWords), scratch: make([]uint64, 8+len(m.cpus)),
+		})
+	}
+	for _, t := range m.prog.CPUs {
+		add(TaskThread, dense[t.CPU], fmt.Sprintf("CPU %d", t.CPU), t.Label, t.Proc)
+	}
+	for _, t := range m.prog.IRQs {
+		add(IRQThread, dense[t.CPU], fmt.Sprintf("irq %d", t.CPU), t.Label, t.Proc)
+	}
+	for i, c := range m.cpus {
+		add(IPIThread, i, fmt.Sprintf("IPI %d", c), "", -1)
+	}
+}
+
+func (m *Machine) mmuConfig() mmu.Config {
+	cfg := mmu.Config{Arch: m.Arch, CPUs: len(m.cpus), Tables: m.prog.Tables, MMs: m.prog.MMs}
+	for _, c := range m.cpus {
+		cfg.CPUNames = append(cfg.CPUNames, fmt.Sprint(c))
+	}
+	for _, t := range m.threads {
+		cfg.ThreadNames = append(cfg.ThreadNames, t.name)
+	}
+	for _, v := range m.prog.Shared {
+		cfg.Shared = append(cfg.Shared, mmu.NamedWord{Name: v.Name, Init: v.Init})
+	}
+	for _, v := range m.prog.Task {
+		cfg.Task = append(cfg.Task, mmu.NamedWord{Name: v.Name, Init: v.Init})
+	}
+	for _, v := range m.prog.Keys {
+		cfg.Keys = append(cfg.Keys, mmu.NamedWord{Name: v.Name, Init: v.Init})
+	}
+	for _, l := range m.prog.Locks {
+		cfg.Locks = append(cfg.Locks, mmu.LockDecl{Name: l.Name, RW: l.Kind == RWSem})
+	}
+	return cfg
+}
+
+// runInit runs the init block alone, every step at once.
+func (m *Machine) runInit() error {
+	if m.prog.Init < 0 {
+		return nil
+	}
+	t := &thread{id: -1, kind: TaskThread, name: "init", proc: m.prog.Init,
+		stack: make([]uint64, m.limits.StackWords), scratch: make([]uint64, 8+len(m.cpus))}
+	m.start(t)
+	m.MMU.SetInit(true)
+	defer m.MMU.SetInit(false)
+	for t.status == ready {
+		m.run(t, true)
+		if m.violation != nil {
+			return fmt.Errorf("%s: init: %s", m.posString(m.violation.Pos), m.violation.Msg)
+		}
+		if t.status == blocked {
+			return fmt.Errorf("%s: init: blocks, but init runs alone", m.posString(Pos{File: -1}))
+		}
+	}
+	return nil
+}
+
+// start puts t at the entry of its proc with zeroed locals.
+func (m *Machine) start(t *thread) {
+	p := &m.prog.Procs[t.proc]
+	t.pc, t.fp, t.sp = p.Entry, 0, len(p.Locals)
+	clear(t.stack[:t.sp])
+	t.frames = t.frames[:0]
+	t.status = ready
+	t.phase, t.inBuiltin, t.atomic = 0, false, 0
+	t.spins, t.reads = t.spins[:0], t.reads[:0]
+	t.writes, t.stepsRun, t.passes = 0, 0, 0
+}
+
+// Reset returns the machine to its state after init, every task at its
+// first visible step and every irq not yet fired.
+func (m *Machine) Reset() {
+	m.MMU.Rollback(m.mark)
+	m.steps = 0
+	m.violation = nil
+	m.events = m.events[:0]
+	for _, t := range m.threads {
+		switch t.kind {
+		case TaskThread:
+			m.start(t)
+			m.run(t, false)
+		case IRQThread:
+			t.status = notStarted
+		case IPIThread:
+			t.status = ready
+		}
+	}
+}
+
+// Threads returns the number of schedulable threads.
+func (m *Machine) Threads() int { return len(m.threads) }
+
+// ThreadName names thread i ("CPU 0", "irq 0", "IPI 1").
+func (m *Machine) ThreadName(i int) string { return m.threads[i].name }
+
+// Enabled appends to buf the threads that can take a step now.
+func (m *Machine) Enabled(buf []int) []int {
+	buf = buf[:0]
+	if m.violation != nil {
+		return buf
+	}
+	for _, t := range m.threads {
+		if m.enabled(t) {
+			buf = append(buf, t.id)
+		}
+	}
+	return buf
+}
+
+func (m *Machine) enabled(t *thread) bool {
+	switch t.kind {
+	case TaskThread:
+		return t.status == ready && !m.MMU.InIRQ(t.cpu)
+	case IRQThread:
+		if t.status == notStarted {
+			return m.MMU.IRQsOn(t.cpu)
+		}
+		return t.status == ready
+	default:
+		return m.MMU.IRQsOn(t.cpu) && m.MMU.IPIPending(t.cpu)
+	}
+}
+
+// Violation returns the violation of the current execution, if any.
+func (m *Machine) Violation() *Violation { return m.violation }
+
+// Footprint returns the locations the last step touched (loc<<1 | write).
+func (m *Machine) Footprint() []uint64 { return m.lastFP }
+
+// Step runs one visible step of thread id (which must be enabled).
+func (m *Machine) Step(id int) {
+	t := m.threads[id]
+	m.steps++
+	m.MMU.Thread, m.MMU.StepNo = id, m.steps
+	m.MMU.S.StartStep()
+	switch {
+	case t.kind == IPIThread:
+		desc := m.MMU.HandleIPI(t.cpu)
+		m.event(t, -1, desc)
+	case t.status == notStarted:
+		m.MMU.EnterIRQ(t.cpu)
+		m.event(t, -1, "interrupt: "+orDefault(t.label, t.name))
+		m.start(t)
+		m.run(t, false)
+	default:
+		if t.kind == TaskThread {
+			m.MMU.NoteCPURuns(t.cpu)
+		}
+		m.run(t, true)
+	}
+	m.lastFP = m.MMU.S.EndStep()
+	m.afterStep(t)
+}
+
+func orDefault(s, d string) string {
+	if s != "" {
+		return s
+	}
+	return d
+}
+
+// afterStep records what the step read (for spin detection), wakes
+// threads whose watched locations changed, and checks the step bound.
+func (m *Machine) afterStep(t *thread) {
+	for _, f := range m.lastFP {
+		if f&1 != 0 {
+			t.writes++
+		} else {
+			loc := mmu.Loc(f >> 1)
+			t.reads = append(t.reads, readRec{loc, m.MMU.S.Peek(loc)})
+		}
+	}
+	t.stepsRun++
+	if w := m.MMU.S.Woken(); w != 0 {
+		for _, o := range m.threads {
+			if w&(1<<uint(o.id)) != 0 && o.status == blocked {
+				o.status = ready
+			}
+		}
+	}
+	if f := m.MMU.TakeFault(); f != nil && m.violation == nil {
+		m.fail(t, f.Kind, f.Msg)
+	}
+	if m.violation == nil && m.steps >= m.limits.Steps {
+		m.fail(t, "limit", fmt.Sprintf("the execution reached %d visible steps (the step bound)", m.limits.Steps))
+	}
+}
+
+// Done tells whether the execution is over (no thread can step).
+func (m *Machine) Done() bool {
+	for _, t := range m.threads {
+		if m.enabled(t) {
+			return false
+		}
+	}
+	return true
+}
+
+// Finish checks the end of an execution: deadlock (threads left that
+// cannot step) and locks still held.
+func (m *Machine) Finish() {
+	if m.violation != nil {
+		return
+	}
+	var stuck []string
+	for _, t := range m.threads {
+		if (t.kind != IPIThread && t.status != finished && t.status != notStarted) || (t.kind == IRQThread && t.status == notStarted) {
+			stuck = append(stuck, m.waitingFor(t))
+		}
+	}
+	if len(stuck) > 0 {
+		m.fail(nil, "deadlock", "no CPU can make progress: "+joinSemi(stuck))
+		return
+	}
+	if held := m.MMU.LocksHeld(); len(held) > 0 {
+		m.fail(nil, "lock", "lock held at the end: "+joinSemi(held))
+	}
+}

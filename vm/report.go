@@ -1,0 +1,249 @@
+package vm
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Style colours parts of reports; the zero value prints plain text.
+type Style struct {
+	Bad, Good, Dim, Head func(string) string
+}
+
+func (s Style) Apply(f func(string) string, text string) string {
+	if f == nil {
+		return text
+	}
+	return f(text)
+}
+
+// WriteResult prints the herd-like block for one (script, arch).
+func WriteResult(w io.Writer, prog *Program, r *Result, st Style) {
+	fmt.Fprintf(w, "%s %s on %s\n", st.Apply(st.Head, "Test"), r.Test, r.Arch)
+	fmt.Fprintf(w, "Executions %d", r.Executions)
+	if r.States > 0 {
+		fmt.Fprintf(w, ", states %d", r.States)
+	}
+	fmt.Fprintf(w, ", time %s\n", FormatDuration(r.Elapsed))
+	if r.Condition != "" {
+		fmt.Fprintf(w, "Final states %d\n", len(r.FinalStates))
+		for _, s := range r.FinalStates {
+			fmt.Fprintf(w, "  %6d :> %s\n", s.Count, s.Values)
+		}
+		fmt.Fprintf(w, "Condition %s: %s\n", r.Condition, validation(r.Validated))
+		fmt.Fprintf(w, "Observation %s %s %d %d\n", r.Test, r.Observation, r.Positive, r.Negative)
+	}
+	for _, b := range r.Bounds {
+		fmt.Fprintf(w, "Bound hit: %s\n", b)
+	}
+	verdict := r.Verdict
+	if strings.HasPrefix(verdict, "fail") {
+		verdict = st.Apply(st.Bad, verdict)
+	} else if verdict == "ok" {
+		verdict = st.Apply(st.Good, verdict)
+	}
+	fmt.Fprintf(w, "Verdict %s", verdict)
+	if r.Expected != "" {
+		m := st.Apply(st.Good, "matched")
+		if !r.Matched {
+			m = st.Apply(st.Bad, "NOT matched")
+		}
+		fmt.Fprintf(w, " (expected %s: %s)", r.Expected, m)
+	}
+	fmt.Fprintln(w)
+	for _, v := range r.Violations {
+		WriteCounterexample(w, prog, r.Threads, r.Labels, v, st)
+	}
+	if len(r.Violations) == 0 && r.Witness != nil {
+		WriteCounterexample(w, prog, r.Threads, r.Labels, r.Witness, st)
+	}
+}
+
+func validation(ok bool) string {
+	if ok {
+		return "validated"
+	}
+	return "not validated"
+}
+
+// FormatDuration prints a duration compactly.
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1000)
+	}
+	return fmt.Sprintf("%.2fs", d.Seconds())
+}
+
+// WriteCounterexample prints a violation with its trace as a table with one
+// column per CPU (an irq and IPIs in their CPU's column).
+func WriteCounterexample(w io.Writer, prog *Program, threads, labels []string, v *Violation, st Style) {
+	title := "Counterexample"
+	if v.Kind == "condition" {
+		title = "Witness"
+	}
+	fmt.Fprintf(w, "\n%s (%s), %d steps, schedule %s\n", st.Apply(st.Head, title), v.Kind, countSteps(v.Trace), EncodeSchedule(v.Schedule))
+	WriteTrace(w, prog, threads, labels, v.Trace, st)
+	fmt.Fprintf(w, "%s: %s\n", st.Apply(st.Bad, v.Kind), v.Msg)
+	if v.Pos.File >= 0 && int(v.Pos.File) < len(prog.Files) {
+		fmt.Fprintf(w, "  at %s\n", prog.PosString(v.Pos))
+	}
+}
+
+func countSteps(ev []Event) int {
+	n := 0
+	last := -1
+	for _, e := range ev {
+		if e.Step != last {
+			n++
+			last = e.Step
+		}
+	}
+	return n
+}
+
+// column maps a thread to its CPU column: tasks, irqs and IPI handlers of
+// one CPU share it.
+func columns(threads []string) (col []int, heads []string) {
+	byCPU := map[string]int{}
+	for _, t := range threads {
+		cpu := t[strings.IndexByte(t, ' ')+1:]
+		c, ok := byCPU[cpu]
+		if !ok {
+			c = len(heads)
+			byCPU[cpu] = c
+			heads = append(heads, "CPU "+cpu)
+		}
+		col = append(col, c)
+	}
+	return col, heads
+}
+
+const maxCell = 56
+
+// WriteTrace prints events as the table a reviewer would draw.
+func WriteTrace(w io.Writer, prog *Program, threads, labels []string, ev []Event, st Style) {
+	col, heads := columns(threads)
+	for i, t := range threads {
+		if strings.HasPrefix(t, "CPU ") && labels[i] != "" {
+			heads[col[i]] += " " + labels[i]
+		}
+	}
+	rows := make([][]string, 0, len(ev))
+	steps := make([]string, 0, len(ev))
+	for _, e := range ev {
+		row := make([]string, len(heads))
+		text := e.Text
+		switch {
+		case strings.HasPrefix(threads[e.Thread], "irq"):
+			text = "irq│ " + text
+		case strings.HasPrefix(threads[e.Thread], "IPI"):
+			text = "ipi│ " + text
+		}
+		if e.Pos.File >= 0 {
+			text = fmt.Sprintf("%d: %s", e.Pos.Line, text)
+		}
+		row[col[e.Thread]] = clip(text)
+		rows = append(rows, row)
+		steps = append(steps, strconv.Itoa(e.Step))
+	}
+	width := make([]int, len(heads))
+	for i, h := range heads {
+		width[i] = utf8.RuneCountInString(clip(h))
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	line := func(step string, cells []string) {
+		fmt.Fprintf(w, " %4s", step)
+		for i, c := range cells {
+			fmt.Fprintf(w, " │ %s%s", c, strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)))
+		}
+		fmt.Fprintln(w)
+	}
+	hs := make([]string, len(heads))
+	for i, h := range heads {
+		hs[i] = clip(h)
+	}
+	line("step", hs)
+	sep := make([]string, len(heads))
+	for i := range sep {
+		sep[i] = strings.Repeat("─", width[i])
+	}
+	line("────", sep)
+	for i, r := range rows {
+		line(steps[i], r)
+	}
+}
+
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= maxCell {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxCell-1]) + "…"
+}
+
+// PosString renders a position as file:line:col.
+func (p *Program) PosString(pos Pos) string {
+	if pos.File < 0 || int(pos.File) >= len(p.Files) {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d:%d", p.Files[pos.File].Name, pos.Line, pos.Col)
+}
+
+// EncodeSchedule writes a schedule as a replayable token: thread numbers
+// separated by commas, with runs written t*n ("0*3,1,0*2").
+func EncodeSchedule(s []int) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] == s[i] {
+			j++
+		}
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(s[i]))
+		if j-i > 1 {
+			fmt.Fprintf(&b, "*%d", j-i)
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// DecodeSchedule parses a token written by EncodeSchedule.
+func DecodeSchedule(tok string) ([]int, error) {
+	var out []int
+	tok = strings.TrimSpace(tok)
+	if tok == "" {
+		return nil, nil
+	}
+	for _, part := range strings.Split(tok, ",") {
+		t, n := part, "1"
+		if i := strings.IndexByte(part, '*'); i >= 0 {
+			t, n = part[:i], part[i+1:]
+		}
+		id, err1 := strconv.Atoi(strings.TrimSpace(t))
+		cnt, err2 := strconv.Atoi(strings.TrimSpace(n))
+		if err1 != nil || err2 != nil || id < 0 || cnt < 1 || cnt > 1_000_000 {
+			return nil, fmt.Errorf("bad schedule element %q (want THREAD or THREAD*COUNT)", part)
+		}
+		for k := 0; k < cnt; k++ {
+			out = append(out, id)
+		}
+		if len(out) > 10_000_000 {
+			return nil, fmt.Errorf("schedule too long")
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,84 @@
+package vm
+
+import (
+	"fmt"
+
+	"mmuvm/mmu"
+)
+
+// backEdge implements the spin rule: a CPU blocks at a loop back-edge when
+// its whole local state equals its state at its previous pass there, it
+// wrote nothing since, and every location it read since still holds the
+// value it read. Such an iteration would repeat forever; only a write by
+// another CPU to one of those locations can change that, so the CPU waits
+// for one. Hashing the state is skipped for iterations that took no
+// visible step, except every 1024th pass, which still catches `while 1 {}`.
+func (m *Machine) backEdge(t *thread, in Instr) bool {
+	t.passes++
+	rec := t.spinRec(t.pc)
+	if rec != nil && rec.stepsRun == t.stepsRun && t.passes%1024 != 0 {
+		return true
+	}
+	h := t.stateHash()
+	if rec != nil && rec.hash == h && rec.writes == t.writes && m.readsHold(t.reads[rec.readStart:]) {
+		window := t.reads[rec.readStart:]
+		if len(window) == 0 {
+			m.fail(t, "limit", fmt.Sprintf("%s loops forever: the loop reads nothing that another CPU could change", t.name))
+			return false
+		}
+		for _, r := range window {
+			m.MMU.S.Watch(t.id, r.loc)
+		}
+		t.status = blocked
+		m.event(t, t.pc, "spins: waits for a change")
+		rec.readStart = len(t.reads)
+		return true
+	}
+	if rec == nil {
+		t.spins = append(t.spins, spinRec{pc: t.pc})
+		rec = &t.spins[len(t.spins)-1]
+	}
+	rec.hash, rec.readStart, rec.writes, rec.stepsRun = h, len(t.reads), t.writes, t.stepsRun
+	return true
+}
+
+func (t *thread) spinRec(pc int) *spinRec {
+	for i := range t.spins {
+		if t.spins[i].pc == pc {
+			return &t.spins[i]
+		}
+	}
+	return nil
+}
+
+func (m *Machine) readsHold(reads []readRec) bool {
+	for _, r := range reads {
+		if m.MMU.S.Peek(r.loc) != r.val {
+			return false
+		}
+	}
+	return true
+}
+
+// stateHash hashes everything the thread's future depends on locally.
+func (t *thread) stateHash() uint64 {
+	h := uint64(14695981039346656037)
+	mix := func(v uint64) {
+		h ^= v
+		h *= 1099511628211
+		h ^= h >> 29
+	}
+	mix(uint64(t.pc))
+	mix(uint64(t.sp))
+	mix(uint64(t.fp))
+	for _, v := range t.stack[:t.sp] {
+		mix(v)
+	}
+	for _, f := range t.frames {
+		mix(uint64(f.retPC))
+		mix(uint64(f.fp))
+	}
+	return h
+}
+
+var _ = mmu.Loc(0)
