@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -89,6 +90,7 @@ func (d *disassembler) header() {
 	d.field("test", p.Name)
 	d.field("file", p.File)
 	d.field("arches", strings.Join(p.Arches, " "))
+	d.fieldIf("sources", disSources(p.Files))
 	d.fieldIf("shared", disVars(p.Shared))
 	d.fieldIf("task", disVars(p.Task))
 	d.fieldIf("tables", p.Tables)
@@ -105,6 +107,14 @@ func (d *disassembler) header() {
 	for _, x := range p.Expects {
 		d.field("expect", d.expect(x))
 	}
+}
+
+func disSources(files []vm.Source) []string {
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f.Name
+	}
+	return out
 }
 
 func disVars(vs []vm.Var) []string {
@@ -327,14 +337,16 @@ func (d *disassembler) procName(i int) string {
 	return d.p.Procs[i].Name
 }
 
-// pos renders a position as file:line, or "" when it is unknown.
+// pos renders a position as file:line, or "" when it is unknown. The file
+// is its base name: full paths would swamp the listing, and the header's
+// sources line lists them in full.
 func (d *disassembler) pos(p vm.Pos) string {
 	if p.Line <= 0 {
 		return ""
 	}
 	file := "?"
 	if mmubInRange(int(p.File), len(d.p.Files)) {
-		file = d.p.Files[p.File].Name
+		file = filepath.Base(d.p.Files[p.File].Name)
 	}
 	return fmt.Sprintf("%s:%d", file, p.Line)
 }

@@ -83,12 +83,13 @@ func (c *compiler) declareItem(fi int, main bool, it lang.Item) error {
 		}
 	case *lang.ArchItem:
 		if main {
-			for _, a := range it.Names {
-				if err := validArch(a); err != nil {
-					return c.errAt(f, it.Pos, "%v", err)
+			for _, a := range it.Archs {
+				if err := validArch(a.Name); err != nil {
+					e := c.errAt(f, a.Pos, "%v", err).(*lang.Error)
+					return e
 				}
 			}
-			c.prog.Arches = append(c.prog.Arches, it.Names...)
+			c.prog.Arches = append(c.prog.Arches, it.Names()...)
 		}
 	case *lang.ConstItem:
 		v, err := c.foldConst(fi, it.Value)

@@ -29,7 +29,22 @@ type TestItem struct {
 
 type ArchItem struct {
 	Pos   lexer.Position
-	Names []string `parser:"'arch' @(Ident ('-' Ident)*) (',' @(Ident ('-' Ident)*))*"`
+	Archs []*ArchName `parser:"'arch' @@ (',' @@)*"`
+}
+
+// ArchName is an arch name; they may contain '-' (x86pae-pv).
+type ArchName struct {
+	Pos  lexer.Position
+	Name string `parser:"@(Ident ('-' Ident)*)"`
+}
+
+// Names returns the arch names of the line.
+func (a *ArchItem) Names() []string {
+	var out []string
+	for _, n := range a.Archs {
+		out = append(out, n.Name)
+	}
+	return out
 }
 
 type ImportItem struct {

@@ -22,10 +22,11 @@ func (m *Machine) run(t *thread, allowed bool) {
 				return
 			}
 			allowed = false
-			if !m.stepOp(t, in) {
-				return
+			goOn := m.stepOp(t, in)
+			if f := m.MMU.TakeFault(); f != nil {
+				m.fail(t, f.Kind, f.Msg)
 			}
-			if m.violation != nil {
+			if !goOn || m.violation != nil {
 				return
 			}
 			continue
