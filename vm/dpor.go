@@ -1,4 +1,308 @@
 package vm
 
-// dpor will be the partial-order reduced search; until then it is dfs.
-func (x *explorer) dpor() { x.dfs() }
+import (
+	"math/bits"
+	"sort"
+)
+
+// Dynamic partial-order reduction: source sets with sleep sets (Abdulla,
+// Aronis, Jonsson, Sagonas, "Source Sets", JACM 2017), stateless, replaying
+// the common prefix of each new execution. Two steps are dependent when
+// their footprints (what the MMU store recorded them reading and writing)
+// share a location that at least one of them writes. After each execution
+// every race — a pair of dependent steps of different threads not ordered
+// through a third — is reversed by adding, at the state before the first
+// step, a thread that starts an equivalent execution with the second step
+// first (an initial of notdep(e, E).e'), unless one is there already.
+//
+// Blocking needs no special case: a failed lock attempt, an IPI wait or a
+// spin iteration is itself a step that read what it waited for, so the write
+// that releases it is dependent on it. A thread that is blocked (or has
+// nothing to do) where a race would schedule it is skipped: its next step
+// there would only repeat reads of unchanged values.
+
+type dnode struct {
+	enabled   uint64 // threads enabled in the state before this node's step
+	backtrack uint64
+	done      uint64
+	sleep     []sleeper // asleep here: inherited, then siblings already explored
+	thread    int       // the step taken from here (-1 while none)
+	fp        []uint64  // its footprint, sorted, one entry per location
+}
+
+type sleeper struct {
+	thread int
+	fp     []uint64
+}
+
+func (n *dnode) sleepMask() uint64 {
+	var s uint64
+	for _, x := range n.sleep {
+		s |= 1 << uint(x.thread)
+	}
+	return s
+}
+
+// candidates are the threads still to explore from n.
+func (n *dnode) candidates() uint64 {
+	return n.backtrack &^ n.done &^ n.sleepMask() & n.enabled
+}
+
+func (x *explorer) dpor() {
+	m := x.m
+	var nodes []*dnode
+	var buf []int
+	newNode := func(sleep []sleeper) *dnode {
+		n := &dnode{thread: -1, sleep: sleep}
+		for _, t := range m.Enabled(buf) {
+			n.enabled |= 1 << uint(t)
+		}
+		if c := n.enabled &^ n.sleepMask(); c != 0 {
+			n.backtrack = c & -c // lowest enabled thread not asleep
+		}
+		return n
+	}
+	m.Reset()
+	nodes = append(nodes, newNode(nil))
+	var schedule []int
+	for !x.interrupted() {
+		// extend the current execution until it ends
+		for {
+			n := nodes[len(nodes)-1]
+			c := n.candidates()
+			if c == 0 || m.violation != nil {
+				break
+			}
+			t := bits.TrailingZeros64(c)
+			m.Step(t)
+			n.thread, n.done = t, n.done|1<<uint(t)
+			n.fp = normalize(m.Footprint())
+			var child []sleeper
+			for _, s := range n.sleep {
+				if !dependent(s.fp, n.fp) {
+					child = append(child, s)
+				}
+			}
+			nodes = append(nodes, newNode(child))
+		}
+		last := nodes[len(nodes)-1]
+		schedule = schedule[:0]
+		for _, n := range nodes[:len(nodes)-1] {
+			schedule = append(schedule, n.thread)
+		}
+		if m.violation != nil || last.enabled == 0 {
+			x.record(schedule)
+		} // else: every enabled thread is asleep, a redundant execution
+		x.addBacktracks(nodes)
+		if !x.backtrackTo(&nodes) {
+			x.r.Complete = !x.stop
+			return
+		}
+	}
+}
+
+// backtrackTo finds the deepest node with a thread left to explore, puts
+// the machine in its state and trims the path; false when there is none.
+func (x *explorer) backtrackTo(nodes *[]*dnode) bool {
+	ns := *nodes
+	for i := len(ns) - 1; i >= 0; i-- {
+		n := ns[i]
+		if n.thread >= 0 {
+			n.sleep = append(n.sleep, sleeper{n.thread, n.fp})
+			n.thread, n.fp = -1, nil
+		}
+		if n.candidates() == 0 {
+			continue
+		}
+		*nodes = ns[:i+1]
+		x.m.Reset()
+		for _, p := range ns[:i] {
+			x.m.Step(p.thread)
+		}
+		return true
+	}
+	return false
+}
+
+// normalize sorts a footprint and merges repeated locations (a write wins).
+func normalize(fp []uint64) []uint64 {
+	out := append([]uint64(nil), fp...)
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	w := 0
+	for _, f := range out {
+		if w > 0 && out[w-1]>>1 == f>>1 {
+			out[w-1] |= f & 1
+			continue
+		}
+		out[w] = f
+		w++
+	}
+	return out[:w]
+}
+
+// dependent tells whether two normalized footprints conflict.
+func dependent(a, b []uint64) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		la, lb := a[i]>>1, b[j]>>1
+		switch {
+		case la < lb:
+			i++
+		case la > lb:
+			j++
+		default:
+			if (a[i]|b[j])&1 != 0 {
+				return true
+			}
+			i++
+			j++
+		}
+	}
+	return false
+}
+
+// addBacktracks finds the races of the execution in nodes and makes sure
+// each is reversed in some explored execution.
+func (x *explorer) addBacktracks(nodes []*dnode) {
+	ev := nodes[:len(nodes)-1]
+	n := len(ev)
+	if n == 0 {
+		return
+	}
+	nt := x.m.Threads()
+	idx := make([]int, n)     // position of the event in its thread, from 1
+	vc := make([][]int32, n)  // vector clocks
+	count := make([]int, nt)  // events per thread so far
+	lastOf := make([]int, nt) // last event of each thread
+	for i := range lastOf {
+		lastOf[i] = -1
+	}
+	locs := map[uint64]*locHistory{}
+	for j, e := range ev {
+		t := e.thread
+		count[t]++
+		idx[j] = count[t]
+		v := make([]int32, nt)
+		pred := lastOf[t]
+		if pred >= 0 {
+			copy(v, vc[pred])
+		}
+		cands := x.conflicts(e.fp, j, t, ev, locs)
+		for _, i := range cands {
+			for k := range v {
+				v[k] = max(v[k], vc[i][k])
+			}
+		}
+		v[t] = int32(idx[j])
+		vc[j] = v
+		for _, i := range cands {
+			if !covered(i, cands, pred, idx, vc, ev) {
+				x.reverse(nodes, i, j, idx, vc)
+			}
+		}
+		lastOf[t] = j
+		for _, f := range e.fp {
+			a := locs[f>>1]
+			if a == nil {
+				a = &locHistory{lastWrite: -1}
+				locs[f>>1] = a
+			}
+			if f&1 != 0 {
+				a.lastWrite, a.reads = j, a.reads[:0]
+			} else {
+				a.reads = append(a.reads, j)
+			}
+		}
+	}
+}
+
+// locHistory is the history of one location in an execution.
+type locHistory struct {
+	lastWrite int
+	reads     []int
+}
+
+// conflicts lists the earlier events of other threads that event j (of
+// thread t) depends on and that are not ordered before it through another
+// access of the same location: the last write, and the reads since it when
+// j writes.
+func (x *explorer) conflicts(fp []uint64, j, t int, ev []*dnode, locs map[uint64]*locHistory) []int {
+	var out []int
+	add := func(i int) {
+		if i < 0 || ev[i].thread == t {
+			return
+		}
+		for _, o := range out {
+			if o == i {
+				return
+			}
+		}
+		out = append(out, i)
+	}
+	for _, f := range fp {
+		a := locs[f>>1]
+		if a == nil {
+			continue
+		}
+		add(a.lastWrite)
+		if f&1 != 0 {
+			for _, r := range a.reads {
+				add(r)
+			}
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// covered tells whether event i happens before event j through another of
+// j's direct predecessors (then i and j are not in a race).
+func covered(i int, cands []int, pred int, idx []int, vc [][]int32, ev []*dnode) bool {
+	ti := ev[i].thread
+	if pred >= 0 && int(vc[pred][ti]) >= idx[i] {
+		return true
+	}
+	for _, k := range cands {
+		if k > i && int(vc[k][ti]) >= idx[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// reverse adds to the node before event i a thread that starts
+// notdep(i).j, unless the node's backtrack set has one of its initials.
+func (x *explorer) reverse(nodes []*dnode, i, j int, idx []int, vc [][]int32) {
+	ev := nodes
+	ti := ev[i].thread
+	nt := x.m.Threads()
+	first := make([]int, nt) // smallest position of each thread in v so far
+	var initials uint64
+	consider := func(k int) {
+		t := ev[k].thread
+		if first[t] == 0 {
+			preceded := false
+			for u := 0; u < nt && !preceded; u++ {
+				preceded = first[u] != 0 && int(vc[k][u]) >= first[u]
+			}
+			if !preceded {
+				initials |= 1 << uint(t)
+			}
+			first[t] = idx[k]
+		}
+	}
+	for k := i + 1; k < j; k++ {
+		if int(vc[k][ti]) >= idx[i] { // happens after e_i: not in notdep
+			continue
+		}
+		consider(k)
+	}
+	consider(j)
+	n := nodes[i]
+	if initials&n.backtrack != 0 {
+		return
+	}
+	if c := initials & n.enabled &^ n.sleepMask(); c != 0 {
+		n.backtrack |= c & -c
+	}
+}
