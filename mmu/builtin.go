@@ -118,7 +118,7 @@ func (c *Call) Set(addr uint64, v uint64) { c.M.S.Set(Loc(addr), v) }
 func (c *Call) Touch(key uint64, write bool) {
 	l := Loc(15<<tagShift) | Loc(key&(1<<tagShift-1))
 	if write {
-		c.M.S.Set(l, c.M.S.Peek(l)+1)
+		c.M.S.Set(l, 1)
 	} else {
 		c.M.S.Get(l)
 	}

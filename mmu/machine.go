@@ -60,6 +60,7 @@ type Machine struct {
 
 	fault    *Fault
 	initMode bool
+	freedAt  map[uint64]int // step at which each freed page was last freed
 	prints   []string
 }
 
@@ -86,7 +87,7 @@ func New(cfg Config) (*Machine, error) {
 	if cfg.CPUs > maxCPUs {
 		return nil, fmt.Errorf("at most %d CPUs are supported, the script has %d", maxCPUs, cfg.CPUs)
 	}
-	m := &Machine{Arch: cfg.Arch, enc: cfg.Arch.Enc(), tr: cfg.Arch.Traits(), S: newStore(), cfg: cfg}
+	m := &Machine{Arch: cfg.Arch, enc: cfg.Arch.Enc(), tr: cfg.Arch.Traits(), S: newStore(), cfg: cfg, freedAt: map[uint64]int{}}
 	for _, l := range cfg.Locks {
 		m.locks = append(m.locks, lockState{name: l.Name, rw: l.RW})
 	}
@@ -150,6 +151,7 @@ func (m *Machine) SetInit(on bool) { m.initMode = on }
 func (m *Machine) Mark() int { return m.S.Mark() }
 func (m *Machine) Rollback(mark int) {
 	m.S.Rollback(mark)
+	m.S.ResetWatches()
 	m.fault = nil
 	m.prints = m.prints[:0]
 }

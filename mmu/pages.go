@@ -26,8 +26,11 @@ func pageWord(state, kind, mm int) uint64 {
 	return uint64(state) | uint64(kind)<<2 | uint64(mm)<<8
 }
 
-func freedBy(live uint64, thread, step int) uint64 {
-	return live&^3 | pageFreed | uint64(thread)<<16 | uint64(step)<<24
+// freedBy marks a page freed by thread. The step number of the free is kept
+// outside the store (m.freedAt): it is history, not state, and would make
+// every path's states distinct to a stateful search.
+func freedBy(live uint64, thread int) uint64 {
+	return live&^3 | pageFreed | uint64(thread)<<16
 }
 
 func (m *Machine) allocTable(kind, mm int) uint64 {
@@ -57,7 +60,7 @@ func (m *Machine) checkLive(pfn uint64, what func() string) bool {
 		return true
 	}
 	m.Fail("use-after-free", "%s: %s was freed by %s at step %d",
-		what(), m.pageName(pfn, w), m.threadName(int(w>>16&0xff)), int(w>>24))
+		what(), m.pageName(pfn, w), m.threadName(int(w>>16&0xff)), m.freedAt[pfn])
 	return false
 }
 
@@ -70,7 +73,8 @@ func (m *Machine) free(pfn uint64, name string) {
 	if w == 0 {
 		w = pageWord(pageLive, pageKindData, 0)
 	}
-	m.S.Set(pageLoc(pfn), freedBy(w, m.Thread, m.StepNo))
+	m.S.Set(pageLoc(pfn), freedBy(w, m.Thread))
+	m.freedAt[pfn] = m.StepNo
 	m.S.Set(refLoc(pfn), 0)
 }
 

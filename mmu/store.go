@@ -12,8 +12,10 @@ type Store struct {
 	recording bool
 	footprint []uint64 // loc<<1 | 1 for a write
 
-	watches []watch
+	watches []Watch
 	woken   uint64 // threads whose watched location changed
+
+	hash uint64 // Zobrist hash of every word, kept up to date by Set and Rollback
 }
 
 type undoRec struct {
@@ -21,9 +23,10 @@ type undoRec struct {
 	old uint64
 }
 
-type watch struct {
-	loc    Loc
-	thread int
+// Watch is a thread waiting for a location to change.
+type Watch struct {
+	Loc    Loc
+	Thread int
 }
 
 func newStore() *Store {
@@ -53,6 +56,7 @@ func (s *Store) Set(loc Loc, v uint64) {
 		return
 	}
 	s.undo = append(s.undo, undoRec{loc, old})
+	s.hash ^= zobrist(loc, old) ^ zobrist(loc, v)
 	if v == 0 {
 		delete(s.words, loc)
 	} else {
@@ -65,15 +69,15 @@ func (s *Store) Set(loc Loc, v uint64) {
 
 func (s *Store) wake(loc Loc) {
 	for _, w := range s.watches {
-		if w.loc == loc {
-			s.woken |= 1 << uint(w.thread)
+		if w.Loc == loc {
+			s.woken |= 1 << uint(w.Thread)
 		}
 	}
 }
 
 // Watch makes a write that changes loc wake thread.
 func (s *Store) Watch(thread int, loc Loc) {
-	s.watches = append(s.watches, watch{loc, thread})
+	s.watches = append(s.watches, Watch{loc, thread})
 }
 
 // Woken returns and clears the set of threads woken since the last call,
@@ -86,7 +90,7 @@ func (s *Store) Woken() uint64 {
 	s.woken = 0
 	kept := s.watches[:0]
 	for _, x := range s.watches {
-		if w&(1<<uint(x.thread)) == 0 {
+		if w&(1<<uint(x.Thread)) == 0 {
 			kept = append(kept, x)
 		}
 	}
@@ -101,6 +105,7 @@ func (s *Store) Mark() int { return len(s.undo) }
 func (s *Store) Rollback(mark int) {
 	for i := len(s.undo) - 1; i >= mark; i-- {
 		r := s.undo[i]
+		s.hash ^= zobrist(r.loc, s.words[r.loc]) ^ zobrist(r.loc, r.old)
 		if r.old == 0 {
 			delete(s.words, r.loc)
 		} else {
@@ -108,7 +113,40 @@ func (s *Store) Rollback(mark int) {
 		}
 	}
 	s.undo = s.undo[:mark]
+}
+
+// ResetWatches drops every wait (a new execution starts).
+func (s *Store) ResetWatches() {
 	s.watches = s.watches[:0]
+	s.woken = 0
+}
+
+// Hash is a hash of every word of the store (zero words excluded).
+func (s *Store) Hash() uint64 { return s.hash }
+
+// zobrist hashes one (location, value) pair; a zero value is absent.
+func zobrist(loc Loc, v uint64) uint64 {
+	if v == 0 {
+		return 0
+	}
+	return mix64(uint64(loc)*0x9e3779b97f4a7c15 ^ mix64(v+0x632be59bd9b4e019))
+}
+
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// Watches returns the current waits (for snapshots and state hashing).
+func (s *Store) Watches() []Watch { return s.watches }
+
+// SetWatches restores waits saved with Watches.
+func (s *Store) SetWatches(w []Watch) {
+	s.watches = append(s.watches[:0], w...)
 	s.woken = 0
 }
 

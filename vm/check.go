@@ -26,15 +26,18 @@ func (v *Violation) Error() string { return v.Kind + ": " + v.Msg }
 
 // Config selects the arch, the search and its bounds.
 type Config struct {
-	Arch     string
-	Search   string // "dpor" (default), "dfs", "random"
-	All      bool   // keep going after violations, count them all
-	Seed     int64  // random search
-	Runs     int    // random search: executions to try
-	Limits   Limits
-	Timeout  time.Duration
-	Builtins *mmu.Registry
-	Workers  int
+	Arch   string
+	Search string // "auto" (default: dpor, then stateful), "dpor", "state", "dfs", "random"
+	// DPORBudget is how many executions auto gives partial-order reduction
+	// before it switches to the stateful search (default 2000).
+	DPORBudget int
+	All        bool  // keep going after violations, count them all
+	Seed       int64 // random search
+	Runs       int   // random search: executions to try
+	Limits     Limits
+	Timeout    time.Duration
+	Builtins   *mmu.Registry
+	Workers    int
 	// PreemptionBound bounds context switches away from an enabled thread
 	// (-1: none). The default search first looks for the shortest story.
 	PreemptionBound int

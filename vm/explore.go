@@ -32,8 +32,12 @@ func (x *explorer) run() {
 		x.random()
 	case "dfs":
 		x.dfs()
-	default:
+	case "dpor":
 		x.dpor()
+	case "state":
+		x.stateful()
+	default:
+		x.auto()
 	}
 }
 

@@ -37,7 +37,7 @@ func newFlags(name string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("mmuasm "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.arch, "arch", "", "arch(es) to check: a name, a comma list, or all (default: the script's arch line)")
-	fs.StringVar(&o.search, "search", "dpor", "exploration: dpor (partial-order reduction), dfs (every interleaving), random")
+	fs.StringVar(&o.search, "search", "auto", "exploration: auto (dpor, then state when it has many executions), dpor (partial-order reduction), state (stateful search), dfs (every interleaving), random")
 	fs.Int64Var(&o.seed, "seed", 1, "random seed (run, --search random)")
 	fs.IntVar(&o.runs, "n", 1000, "executions for --search random")
 	fs.BoolVar(&o.all, "all", false, "keep exploring after violations and count them all")

@@ -1,0 +1,97 @@
+package vm
+
+import "mmuvm/mmu"
+
+// snapshot is everything a stateful search needs to return to a state: the
+// store's undo mark and waits, and every thread's context.
+type snapshot struct {
+	mark    int
+	watches []mmu.Watch
+	steps   int
+	threads []threadSnap
+}
+
+type threadSnap struct {
+	status               threadStatus
+	pc, sp, fp           int
+	stack                []uint64
+	frames               []frame
+	phase                int
+	inBuiltin            bool
+	scratch              []uint64
+	atomic               int
+	spins                []spinRec
+	nreads               int
+	writes, stepsRun, np int
+}
+
+// save fills s with the machine's state, reusing s's buffers.
+func (m *Machine) save(s *snapshot) {
+	s.mark = m.MMU.Mark()
+	s.watches = append(s.watches[:0], m.MMU.S.Watches()...)
+	s.steps = m.steps
+	if len(s.threads) != len(m.threads) {
+		s.threads = make([]threadSnap, len(m.threads))
+	}
+	for i, t := range m.threads {
+		ts := &s.threads[i]
+		ts.status, ts.pc, ts.sp, ts.fp = t.status, t.pc, t.sp, t.fp
+		ts.stack = append(ts.stack[:0], t.stack[:t.sp]...)
+		ts.frames = append(ts.frames[:0], t.frames...)
+		ts.phase, ts.inBuiltin, ts.atomic = t.phase, t.inBuiltin, t.atomic
+		ts.scratch = append(ts.scratch[:0], t.scratch...)
+		ts.spins = append(ts.spins[:0], t.spins...)
+		ts.nreads, ts.writes, ts.stepsRun, ts.np = len(t.reads), t.writes, t.stepsRun, t.passes
+	}
+}
+
+// restore returns the machine to a saved state.
+func (m *Machine) restore(s *snapshot) {
+	m.MMU.Rollback(s.mark)
+	m.MMU.S.SetWatches(s.watches)
+	m.steps = s.steps
+	m.violation = nil
+	for i, t := range m.threads {
+		ts := &s.threads[i]
+		t.status, t.pc, t.sp, t.fp = ts.status, ts.pc, ts.sp, ts.fp
+		copy(t.stack, ts.stack)
+		t.frames = append(t.frames[:0], ts.frames...)
+		t.phase, t.inBuiltin, t.atomic = ts.phase, ts.inBuiltin, ts.atomic
+		copy(t.scratch, ts.scratch)
+		t.spins = append(t.spins[:0], ts.spins...)
+		t.reads = t.reads[:ts.nreads]
+		t.writes, t.stepsRun, t.passes = ts.writes, ts.stepsRun, ts.np
+	}
+}
+
+// stateHash hashes the machine state that decides the future: the store,
+// each thread's context, and who waits for what. A thread's spin history
+// is left out: two states that differ only there differ by one more
+// iteration of reads before the same wait.
+func (m *Machine) stateHash() uint64 {
+	h := m.MMU.S.Hash()
+	for _, t := range m.threads {
+		th := t.stateHash()
+		th = th*31 + uint64(t.status)
+		th = th*31 + uint64(t.phase)
+		if t.inBuiltin {
+			for _, v := range t.scratch {
+				th = th*1099511628211 ^ v
+			}
+		}
+		th = th*31 + uint64(t.atomic)
+		h ^= mixThread(th, t.id)
+	}
+	for _, w := range m.MMU.S.Watches() {
+		h ^= mixThread(uint64(w.Loc)*0x9e3779b97f4a7c15, w.Thread+100)
+	}
+	return h
+}
+
+func mixThread(v uint64, id int) uint64 {
+	x := v ^ uint64(id+1)*0xd6e8feb86659fd93
+	x ^= x >> 32
+	x *= 0xd6e8feb86659fd93
+	x ^= x >> 32
+	return x
+}

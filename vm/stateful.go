@@ -1,0 +1,101 @@
+package vm
+
+import "fmt"
+
+// stateful is a depth-first search that never explores a state twice: the
+// machine is hashed after every step (a 64-bit hash of the store and the
+// threads; two different states colliding is possible in principle, with a
+// probability around states²/2^64). It suits scripts with many orders of
+// dependent steps but few distinct states (retry loops, repeated lock
+// handovers), where partial-order reduction alone still has too many
+// executions. Executions counts the terminal states and violations reached.
+func (x *explorer) stateful() {
+	m := x.m
+	type frameS struct {
+		snap    snapshot
+		enabled []int
+		next    int
+	}
+	visited := map[uint64]struct{}{}
+	var stack []*frameS
+	var pool []*frameS
+	push := func() {
+		var f *frameS
+		if n := len(pool); n > 0 {
+			f, pool = pool[n-1], pool[:n-1]
+		} else {
+			f = &frameS{}
+		}
+		m.save(&f.snap)
+		f.enabled = m.Enabled(f.enabled)
+		f.next = 0
+		stack = append(stack, f)
+	}
+	m.Reset()
+	visited[m.stateHash()] = struct{}{}
+	push()
+	var schedule []int
+	atTop := true
+	for len(stack) > 0 && !x.interrupted() {
+		top := stack[len(stack)-1]
+		if top.next >= len(top.enabled) {
+			stack = stack[:len(stack)-1]
+			pool = append(pool, top)
+			atTop = false
+			continue
+		}
+		if !atTop {
+			m.restore(&top.snap)
+		}
+		atTop = false
+		t := top.enabled[top.next]
+		top.next++
+		schedule = append(schedule[:len(stack)-1], t)
+		m.Step(t)
+		if m.violation != nil || m.Done() {
+			x.record(schedule)
+			continue
+		}
+		h := m.stateHash()
+		if _, ok := visited[h]; ok {
+			continue
+		}
+		visited[h] = struct{}{}
+		x.r.States = len(visited)
+		push()
+		atTop = true
+	}
+	x.r.States = len(visited)
+	x.r.Complete = !x.stop && len(stack) == 0
+}
+
+// auto is the default search: partial-order reduction, switching to the
+// stateful search when the number of executions shows that the orders
+// that matter are many but the states may be few. The switch depends only
+// on counts, so results stay deterministic.
+func (x *explorer) auto() {
+	budget := x.cfg.DPORBudget
+	if budget <= 0 {
+		budget = 2000
+	}
+	saved := x.cfg.Limits.Executions
+	if saved == 0 || saved > budget {
+		x.cfg.Limits.Executions = budget
+	}
+	x.dpor()
+	x.cfg.Limits.Executions = saved
+	hitBudget := !x.r.Complete && x.r.Executions >= budget && (saved == 0 || saved > budget) &&
+		!x.g.settled(x.r, x.condFalsified)
+	if !hitBudget {
+		if len(x.r.Bounds) > 0 && saved == 0 {
+			x.r.Bounds = x.r.Bounds[:len(x.r.Bounds)-1] // the budget is ours, not the user's
+		}
+		return
+	}
+	*x.r = Result{Test: x.r.Test, Arch: x.r.Arch, Counts: map[string]int{}, Threads: x.r.Threads,
+		Labels: x.r.Labels, Condition: x.r.Condition}
+	x.seen = map[string]int{}
+	x.condFalsified, x.stop = false, false
+	x.r.Bounds = append(x.r.Bounds[:0:0], fmt.Sprintf("partial-order reduction passed %d executions: switched to the stateful search", budget))
+	x.stateful()
+}
