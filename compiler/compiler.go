@@ -73,14 +73,14 @@ func Compile(name string, src []byte, opts *Options) (*vm.Program, error) {
 }
 
 type compiler struct {
-	opts    Options
-	reg     *mmu.Registry
-	prog    *vm.Program
-	files   []*lang.File // index = vm.Pos.File; the main file is last
-	globals map[string]*symbol
-	procs   map[string]*procDecl
-	order   []*procDecl // procs in declaration order
-	threads []*threadDecl
+	opts     Options
+	reg      *mmu.Registry
+	prog     *vm.Program
+	files    []*lang.File // index = vm.Pos.File; the main file is last
+	globals  map[string]*symbol
+	procs    map[string]*procDecl
+	order    []*procDecl // procs in declaration order
+	threads  []*threadDecl
 	initBody *fileBlock
 	final    *finalDecl
 }

@@ -54,7 +54,9 @@ type Builtin struct {
 	Blocks bool
 	// Name-only builtins (PAGE_KERNEL, CONT_PTES) are used without parens.
 	Constant bool
-	Fn       func(c *Call) (uint64, Status)
+	// Void builtins return nothing in the kernel; traces omit their value.
+	Void bool
+	Fn   func(c *Call) (uint64, Status)
 	Doc      string
 }
 

@@ -111,5 +111,28 @@ var standard = func() []*Builtin {
 		&Builtin{Name: "map", Arity: 5, Params: "m....", Fn: bMap},
 		&Builtin{Name: "map_pmd", Arity: 4, Params: "m...", Fn: bMapPMD},
 	)
+	for _, b := range all {
+		b.Void = b.Void || voidNames[b.Name]
+	}
 	return all
+}()
+
+var voidNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range []string{
+		"set_pte", "set_pte_at", "set_ptes", "__set_ptes", "pte_clear", "set_pmd", "pmd_clear",
+		"set_pud", "pud_clear", "pte_write_low", "pte_write_high", "contpte_try_fold", "contpte_try_unfold",
+		"pte_free_kernel", "pmd_free", "free_page", "get_page", "put_page", "hw_set_young", "hw_set_dirty",
+		"flush_tlb_mm_range", "flush_tlb_kernel_range", "__flush_tlb_kernel_pgtable", "flush_tlb_all",
+		"dsb_ishst", "dsb_ish", "isb", "smp_wmb", "smp_rmb", "smp_mb",
+		"arch_enter_lazy_mmu_mode", "arch_leave_lazy_mmu_mode", "arch_flush_lazy_mmu_mode",
+		"spin_lock", "spin_unlock", "down_read", "down_write", "up_read", "up_write",
+		"mmap_read_lock", "mmap_write_lock", "mmap_read_unlock", "mmap_write_unlock",
+		"local_irq_disable", "local_irq_enable", "local_irq_restore", "rcu_read_lock", "rcu_read_unlock",
+		"synchronize_rcu", "static_branch_enable", "static_branch_disable", "static_branch_inc",
+		"static_branch_dec", "map", "map_pmd",
+	} {
+		m[n] = true
+	}
+	return m
 }()

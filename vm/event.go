@@ -3,6 +3,8 @@ package vm
 import (
 	"fmt"
 	"strings"
+
+	"mmuvm/mmu"
 )
 
 // Event is one row of a trace: a visible step (or a part of one) by a thread.
@@ -25,7 +27,8 @@ func (m *Machine) event(t *thread, pc int, text string) {
 }
 
 // describeCall renders a builtin call with symbolic arguments.
-func (m *Machine) describeCall(name string, args []uint64, v uint64, result string) string {
+func (m *Machine) describeCall(bi *mmu.Builtin, args []uint64, v uint64, result string) string {
+	name := bi.Name
 	var b strings.Builder
 	b.WriteString(name)
 	b.WriteByte('(')
@@ -38,7 +41,7 @@ func (m *Machine) describeCall(name string, args []uint64, v uint64, result stri
 	b.WriteByte(')')
 	switch result {
 	case "= ":
-		if v != 0 || !strings.HasPrefix(name, "set") {
+		if !bi.Void {
 			b.WriteString(" = " + m.MMU.ValueName(v))
 		}
 	default:

@@ -267,7 +267,7 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 		switch st {
 		case mmu.Done:
 			if m.tracing && (b.Kind == mmu.Step || b.Kind == mmu.Init) {
-				m.event(t, t.pc, m.describeCall(b.Name, c.Args, v, "= "))
+				m.event(t, t.pc, m.describeCall(b, c.Args, v, "= "))
 			}
 			t.inBuiltin = false
 			t.sp -= n
@@ -276,13 +276,13 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 			return true
 		case mmu.Again:
 			t.phase = c.Phase
-			m.event(t, t.pc, m.describeCall(b.Name, c.Args, 0, "…"))
+			m.event(t, t.pc, m.describeCall(b, c.Args, 0, "…"))
 			if t.atomic > 0 || t.id < 0 {
 				continue // atomic sections and init run every step at once
 			}
 			return false
 		default: // Block
-			m.event(t, t.pc, m.describeCall(b.Name, c.Args, 0, "waits"))
+			m.event(t, t.pc, m.describeCall(b, c.Args, 0, "waits"))
 			if t.atomic > 0 {
 				m.fail(t, "error", b.Name+" must wait inside atomic { }")
 				return false

@@ -1,0 +1,48 @@
+package vm_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"mmuvm/compiler"
+	"mmuvm/vm"
+)
+
+// corpusDirs are the folders of ../shared/scenarios this project supports,
+// by name: a new folder is added here when its issue is taken.
+var corpusDirs = []string{"litmus", "basics", "seeds", "perf"}
+
+// TestAcceptanceCorpus checks every script of the shared acceptance corpus
+// on every arch it names against its expect lines. Users' clones have no
+// ../shared, so the test skips there.
+func TestAcceptanceCorpus(t *testing.T) {
+	root := filepath.Join("..", "..", "shared", "scenarios")
+	if _, err := os.Stat(root); err != nil {
+		t.Skip("no acceptance corpus at", root)
+	}
+	for _, dir := range corpusDirs {
+		files, _ := filepath.Glob(filepath.Join(root, dir, "*.mmu"))
+		sort.Strings(files)
+		for _, f := range files {
+			p, err := compiler.CompileFile(f, nil)
+			if err != nil {
+				t.Errorf("%s: %v", f, err)
+				continue
+			}
+			for _, a := range p.Arches {
+				t.Run(dir+"/"+filepath.Base(f)+"/"+a, func(t *testing.T) {
+					r, err := vm.Check(context.Background(), p, vm.Config{Arch: a})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !r.Matched || r.Expected == "" {
+						t.Errorf("verdict %s, expected %q (%d executions)", r.Verdict, r.Expected, r.Executions)
+					}
+				})
+			}
+		}
+	}
+}
