@@ -12,7 +12,10 @@ func (m *Machine) readEntry(fn string, addr uint64) (uint64, bool) {
 }
 
 func (m *Machine) entryName(fn string, addr uint64) string {
-	return fmt.Sprintf("entry %d of its table in %s(%#x)", addr%PageSize/8, fn, addr)
+	if n := m.AddrName(addr); n != "" {
+		return fmt.Sprintf("%s in %s()", n, fn)
+	}
+	return fmt.Sprintf("entry %d of the table at %#x in %s()", addr%PageSize/8, addr&^(PageSize-1), fn)
 }
 
 // offsetStep is pud_offset/pmd_offset/pte_offset_kernel: read the parent

@@ -187,7 +187,13 @@ func (x *explorer) conclude() {
 	r.Verdict = verdict(r)
 	r.Expected, r.Matched = expectation(x.g.expects, r)
 	for _, v := range r.Violations {
+		if v.Thread >= 0 && v.Kind != "limit" && v.Kind != "error" {
+			v.Schedule = x.shrink(x.shortest(v.Schedule, v.Kind, 50000), v.Kind)
+		}
 		v.Trace = x.trace(v.Schedule)
+		if x.m.violation != nil && x.m.violation.Kind == v.Kind {
+			v.Msg, v.Step, v.Pos, v.Thread = x.m.violation.Msg, x.m.violation.Step, x.m.violation.Pos, x.m.violation.Thread
+		}
 	}
 	if r.Witness != nil {
 		r.Witness.Trace = x.trace(r.Witness.Schedule)
