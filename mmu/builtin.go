@@ -57,7 +57,7 @@ type Builtin struct {
 	// Void builtins return nothing in the kernel; traces omit their value.
 	Void bool
 	Fn   func(c *Call) (uint64, Status)
-	Doc      string
+	Doc  string
 }
 
 // Registry is a set of builtins by name. The standard one is Builtins();

@@ -28,8 +28,8 @@ func (v *Violation) Error() string { return v.Kind + ": " + v.Msg }
 type Config struct {
 	Arch   string
 	Search string // "auto" (default: dpor, then stateful), "dpor", "state", "dfs", "random"
-	// DPORBudget is how many executions auto gives partial-order reduction
-	// before it switches to the stateful search (default 2000).
+	// DPORBudget is how many steps auto lets partial-order reduction run
+	// before it switches to the stateful search (default 200000).
 	DPORBudget int
 	All        bool  // keep going after violations, count them all
 	Seed       int64 // random search
@@ -78,6 +78,7 @@ type Result struct {
 	Matched     bool
 	Complete    bool
 	Bounds      []string // bounds that were hit
+	Notes       []string // how the search went (e.g. a switch of strategy)
 	Elapsed     time.Duration
 	Schedule    []int // schedule of the reported counterexample
 	Threads     []string

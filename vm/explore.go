@@ -20,6 +20,8 @@ type explorer struct {
 
 	condFalsified bool
 	stop          bool
+	stepBudget    int // auto: steps partial-order reduction may run (0: none)
+	overBudget    bool
 }
 
 func newExplorer(ctx context.Context, m *Machine, cfg Config, r *Result, g goal) *explorer {
@@ -44,6 +46,10 @@ func (x *explorer) run() {
 // interrupted checks cancellation and the execution bound.
 func (x *explorer) interrupted() bool {
 	if x.stop {
+		return true
+	}
+	if x.stepBudget > 0 && x.m.totalSteps > x.stepBudget {
+		x.overBudget, x.stop = true, true
 		return true
 	}
 	if err := x.ctx.Err(); err != nil {

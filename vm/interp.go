@@ -228,19 +228,27 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 	case OpLoadShared:
 		v := m.MMU.Read(m.MMU.SharedAddr(int(in.A)))
 		t.push(v)
-		m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
+		if m.tracing {
+			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
+		}
 	case OpStoreShared:
 		v := t.pop()
 		m.MMU.Write(m.MMU.SharedAddr(int(in.A)), v)
-		m.event(t, t.pc, fmt.Sprintf("%s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
+		if m.tracing {
+			m.event(t, t.pc, fmt.Sprintf("%s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
+		}
 	case OpLoadTask:
 		v := m.MMU.Read(m.MMU.TaskAddr(t.cpu, int(in.A)))
 		t.push(v)
-		m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
+		if m.tracing {
+			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
+		}
 	case OpStoreTask:
 		v := t.pop()
 		m.MMU.Write(m.MMU.TaskAddr(t.cpu, int(in.A)), v)
-		m.event(t, t.pc, fmt.Sprintf("%s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
+		if m.tracing {
+			m.event(t, t.pc, fmt.Sprintf("%s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
+		}
 	case OpAtomicBegin:
 		t.atomic++
 		m.event(t, t.pc, "atomic {")
@@ -276,13 +284,17 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 			return true
 		case mmu.Again:
 			t.phase = c.Phase
-			m.event(t, t.pc, m.describeCall(b, c.Args, 0, "…"))
+			if m.tracing {
+				m.event(t, t.pc, m.describeCall(b, c.Args, 0, "…"))
+			}
 			if t.atomic > 0 || t.id < 0 {
 				continue // atomic sections and init run every step at once
 			}
 			return false
 		default: // Block
-			m.event(t, t.pc, m.describeCall(b, c.Args, 0, "waits"))
+			if m.tracing {
+				m.event(t, t.pc, m.describeCall(b, c.Args, 0, "waits"))
+			}
 			if t.atomic > 0 {
 				m.fail(t, "error", b.Name+" must wait inside atomic { }")
 				return false

@@ -64,11 +64,12 @@ type Machine struct {
 	limits   Limits
 	mark     int // store mark after init
 
-	steps     int
-	violation *Violation
-	tracing   bool
-	events    []Event
-	lastFP    []uint64 // footprint of the last step
+	steps      int
+	totalSteps int // every step ever run, replays included: the searches' work
+	violation  *Violation
+	tracing    bool
+	events     []Event
+	lastFP     []uint64 // footprint of the last step
 }
 
 type thread struct {
@@ -299,6 +300,7 @@ func (m *Machine) Footprint() []uint64 { return m.lastFP }
 func (m *Machine) Step(id int) {
 	t := m.threads[id]
 	m.steps++
+	m.totalSteps++
 	m.MMU.Thread, m.MMU.StepNo = id, m.steps
 	m.MMU.S.StartStep()
 	switch {

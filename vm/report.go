@@ -40,6 +40,9 @@ func WriteResult(w io.Writer, prog *Program, r *Result, st Style) {
 	for _, b := range r.Bounds {
 		fmt.Fprintf(w, "Bound hit: %s\n", b)
 	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "Note: %s\n", st.Apply(st.Dim, n))
+	}
 	verdict := r.Verdict
 	if strings.HasPrefix(verdict, "fail") {
 		verdict = st.Apply(st.Bad, verdict)

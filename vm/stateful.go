@@ -70,32 +70,24 @@ func (x *explorer) stateful() {
 }
 
 // auto is the default search: partial-order reduction, switching to the
-// stateful search when the number of executions shows that the orders
-// that matter are many but the states may be few. The switch depends only
-// on counts, so results stay deterministic.
+// stateful search when it has run DPORBudget steps (replays included)
+// without finishing — the orders that matter are many, but the states may
+// be few. The switch depends only on counts, so results stay deterministic.
 func (x *explorer) auto() {
 	budget := x.cfg.DPORBudget
 	if budget <= 0 {
-		budget = 2000
+		budget = 200_000
 	}
-	saved := x.cfg.Limits.Executions
-	if saved == 0 || saved > budget {
-		x.cfg.Limits.Executions = budget
-	}
+	x.stepBudget = x.m.totalSteps + budget
 	x.dpor()
-	x.cfg.Limits.Executions = saved
-	hitBudget := !x.r.Complete && x.r.Executions >= budget && (saved == 0 || saved > budget) &&
-		!x.g.settled(x.r, x.condFalsified)
-	if !hitBudget {
-		if len(x.r.Bounds) > 0 && saved == 0 {
-			x.r.Bounds = x.r.Bounds[:len(x.r.Bounds)-1] // the budget is ours, not the user's
-		}
+	x.stepBudget = 0
+	if !x.overBudget {
 		return
 	}
 	*x.r = Result{Test: x.r.Test, Arch: x.r.Arch, Counts: map[string]int{}, Threads: x.r.Threads,
 		Labels: x.r.Labels, Condition: x.r.Condition}
 	x.seen = map[string]int{}
 	x.condFalsified, x.stop = false, false
-	x.r.Bounds = append(x.r.Bounds[:0:0], fmt.Sprintf("partial-order reduction passed %d executions: switched to the stateful search", budget))
+	x.r.Notes = append(x.r.Notes, fmt.Sprintf("partial-order reduction ran %d steps without finishing: switched to the stateful search", budget))
 	x.stateful()
 }
