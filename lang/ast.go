@@ -153,9 +153,11 @@ type JumpStmt struct {
 	Kind string `parser:"@('break' | 'continue')"`
 }
 
+// ReturnStmt is `return [e]`; it parses itself (see its Parse method): the
+// value must start on the line of the `return`.
 type ReturnStmt struct {
 	Pos   lexer.Position
-	Value Expr `parser:"'return' @@?"`
+	Value Expr
 }
 
 type AssertStmt struct {

@@ -31,6 +31,28 @@ func parseExpr(lex *lexer.PeekingLexer) (Expr, error) {
 	return p.binary(1)
 }
 
+// Parse parses `return [e]` (participle's Parseable). The value must start
+// on the line of the `return`: a bare `return` at the end of a line does not
+// take the next line's statement (`f(x)`) as its value.
+func (r *ReturnStmt) Parse(lex *lexer.PeekingLexer) error {
+	t := lex.Peek()
+	if t.Type != tokIdent || t.Value != "return" {
+		return participle.NextMatch
+	}
+	lex.Next()
+	r.Pos = t.Pos
+	if n := lex.Peek(); !startsExpr(n) || n.Pos.Line != t.Pos.Line {
+		return nil
+	}
+	p := exprParser{lex: lex}
+	v, err := p.binary(1)
+	if err != nil {
+		return err
+	}
+	r.Value = v
+	return nil
+}
+
 func startsExpr(t *lexer.Token) bool {
 	switch t.Type {
 	case tokInt, tokIdent, tokString:

@@ -35,7 +35,7 @@ var (
 // ParseNumber converts an integer literal: decimal, 0x hex, 0b binary, with
 // `_` separators and an optional K/M/G size suffix (x1024^n).
 func ParseNumber(text string) (uint64, error) {
-	s := strings.ReplaceAll(text, "_", "")
+	s := text
 	shift := uint(0)
 	if n := len(s); n > 1 && !strings.HasPrefix(s, "0x") && !strings.HasPrefix(s, "0X") {
 		switch s[n-1] {
@@ -57,9 +57,11 @@ func ParseNumber(text string) (uint64, error) {
 	case strings.HasPrefix(s, "0b") || strings.HasPrefix(s, "0B"):
 		base, s = 2, s[2:]
 	}
-	if s == "" || strings.HasPrefix(text, "_") {
+	// `_` only separates digits: not first, not last, never doubled.
+	if s == "" || s[0] == '_' || s[len(s)-1] == '_' || strings.Contains(s, "__") {
 		return 0, fmt.Errorf("bad number %q", text)
 	}
+	s = strings.ReplaceAll(s, "_", "")
 	v, err := strconv.ParseUint(s, base, 64)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {

@@ -212,6 +212,9 @@ func unexpectedMessage(ute *participle.UnexpectedTokenError) string {
 	}
 	want := friendlyExpect(ute.Expect)
 	if want == "" {
+		if ute.Unexpected.EOF() {
+			return "unexpected end of file"
+		}
 		return "unexpected " + found
 	}
 	return fmt.Sprintf("expected %s, found %s", want, found)

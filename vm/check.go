@@ -245,6 +245,7 @@ func (x *explorer) trace(schedule []int) []Event {
 	m := x.m
 	m.tracing = true
 	defer func() { m.tracing = false }()
+	m.fresh = false // rerun the initial local code too, for its prints
 	m.Reset()
 	for _, t := range schedule {
 		m.Step(t)
@@ -277,6 +278,8 @@ func Replay(prog *Program, cfg Config, schedule []int) (*RunResult, error) {
 		return nil, err
 	}
 	m.tracing = true
+	m.fresh = false
+	m.Reset()
 	res := &RunResult{}
 	for i := 0; i < m.Threads(); i++ {
 		res.Threads = append(res.Threads, m.ThreadName(i))

@@ -199,6 +199,7 @@ func (x *explorer) random() {
 // renders the observed terms.
 func (m *Machine) evalFinal() (bool, string) {
 	f := m.prog.Final
+	m.fresh = false
 	t := &thread{id: -2, kind: TaskThread, name: "final", proc: f.Proc,
 		stack: make([]uint64, 256), scratch: make([]uint64, 8+len(m.cpus))}
 	m.start(t)

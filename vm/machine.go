@@ -41,7 +41,7 @@ func (l Limits) withDefaults() Limits {
 		l.Steps = 100000
 	}
 	if l.LocalInstrs <= 0 {
-		l.LocalInstrs = 10_000_000
+		l.LocalInstrs = 500_000_000
 	}
 	if l.StackWords <= 0 {
 		l.StackWords = 4096
@@ -64,6 +64,7 @@ type Machine struct {
 	limits   Limits
 	mark     int // store mark after init
 
+	fresh      bool // in the state Reset gives: a Reset can be skipped
 	steps      int
 	totalSteps int // every step ever run, replays included: the searches' work
 	violation  *Violation
@@ -239,6 +240,10 @@ func (m *Machine) start(t *thread) {
 // Reset returns the machine to its state after init, every task at its
 // first visible step and every irq not yet fired.
 func (m *Machine) Reset() {
+	if m.fresh {
+		return
+	}
+	m.fresh = true
 	m.MMU.Rollback(m.mark)
 	m.steps = 0
 	m.violation = nil
@@ -299,6 +304,7 @@ func (m *Machine) Footprint() []uint64 { return m.lastFP }
 // Step runs one visible step of thread id (which must be enabled).
 func (m *Machine) Step(id int) {
 	t := m.threads[id]
+	m.fresh = false
 	m.steps++
 	m.totalSteps++
 	m.MMU.Thread, m.MMU.StepNo = id, m.steps

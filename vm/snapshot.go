@@ -47,6 +47,7 @@ func (m *Machine) save(s *snapshot) {
 
 // restore returns the machine to a saved state.
 func (m *Machine) restore(s *snapshot) {
+	m.fresh = false
 	m.MMU.Rollback(s.mark)
 	m.MMU.S.SetWatches(s.watches)
 	m.steps = s.steps
@@ -65,9 +66,11 @@ func (m *Machine) restore(s *snapshot) {
 }
 
 // stateHash hashes the machine state that decides the future: the store,
-// each thread's context, and who waits for what. A thread's spin history
-// is left out: two states that differ only there differ by one more
-// iteration of reads before the same wait.
+// each thread's context, who waits for what, and the part of each thread's
+// spin history that decides whether its next loop pass blocks (the local
+// state at the last pass, whether it wrote since, and what it read since).
+// Without that, a spin loop's second pass would look like its first and be
+// pruned, and the wait it leads to would never be reached.
 func (m *Machine) stateHash() uint64 {
 	h := m.MMU.S.Hash()
 	for _, t := range m.threads {
@@ -80,6 +83,13 @@ func (m *Machine) stateHash() uint64 {
 			}
 		}
 		th = th*31 + uint64(t.atomic)
+		for _, r := range t.spins {
+			rh := r.hash*31 + b2u(r.writes != t.writes)
+			for _, rd := range t.reads[min(r.readStart, len(t.reads)):] {
+				rh = rh*1099511628211 ^ uint64(rd.loc)*0x9e3779b97f4a7c15 ^ rd.val
+			}
+			th ^= mixThread(rh, r.pc)
+		}
 		h ^= mixThread(th, t.id)
 	}
 	for _, w := range m.MMU.S.Watches() {
