@@ -195,6 +195,14 @@ func (g *gen) jump(s *lang.JumpStmt) error {
 func (g *gen) ret(s *lang.ReturnStmt) error {
 	p := lang.PosOf(s.Pos)
 	if g.thread {
+		if s.Value != nil {
+			// A thread's return value goes nowhere, but the expression is
+			// still checked and run (its calls may be steps).
+			if err := g.expr(s.Value); err != nil {
+				return err
+			}
+			g.emit(vm.OpPop, 0, 0, p)
+		}
 		if err := g.cleanup(0, p); err != nil {
 			return err
 		}

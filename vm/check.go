@@ -137,8 +137,15 @@ func (g goal) settled(r *Result, condFalsified bool) bool {
 	return true
 }
 
-// Check explores prog on cfg.Arch and returns the verdict.
-func Check(ctx context.Context, prog *Program, cfg Config) (*Result, error) {
+// Check explores prog on cfg.Arch and returns the verdict. It is safe to
+// call concurrently on one Program; a panic in a host builtin is returned
+// as an error.
+func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("check %s on %s: internal error: %v", prog.Name, cfg.Arch, p)
+		}
+	}()
 	if cfg.Arch == "" {
 		cfg.Arch = prog.Arches[0]
 	}
@@ -248,7 +255,7 @@ func (x *explorer) trace(schedule []int) []Event {
 	m.fresh = false // rerun the initial local code too, for its prints
 	m.Reset()
 	for _, t := range schedule {
-		m.Step(t)
+		m.step(t)
 	}
 	if m.violation == nil && m.Done() {
 		m.Finish()
@@ -291,7 +298,7 @@ func Replay(prog *Program, cfg Config, schedule []int) (*RunResult, error) {
 		if !contains(buf, t) {
 			return nil, fmt.Errorf("schedule step %d: thread %d cannot run there (enabled: %v)", i+1, t, buf)
 		}
-		m.Step(t)
+		m.step(t)
 		res.Schedule = append(res.Schedule, t)
 	}
 	for m.violation == nil {
@@ -299,7 +306,7 @@ func Replay(prog *Program, cfg Config, schedule []int) (*RunResult, error) {
 		if len(buf) == 0 {
 			break
 		}
-		m.Step(buf[0])
+		m.step(buf[0])
 		res.Schedule = append(res.Schedule, buf[0])
 	}
 	m.Finish()

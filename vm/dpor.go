@@ -74,7 +74,7 @@ func (x *explorer) dpor() {
 				break
 			}
 			t := bits.TrailingZeros64(c)
-			m.Step(t)
+			m.step(t)
 			n.thread, n.done = t, n.done|1<<uint(t)
 			n.fp = normalize(m.Footprint())
 			var child []sleeper
@@ -117,7 +117,7 @@ func (x *explorer) backtrackTo(nodes *[]*dnode) bool {
 		*nodes = ns[:i+1]
 		x.m.Reset()
 		for _, p := range ns[:i] {
-			x.m.Step(p.thread)
+			x.m.step(p.thread)
 		}
 		return true
 	}

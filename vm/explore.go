@@ -152,7 +152,7 @@ func (x *explorer) dfs() {
 			}
 			t := path[depth].enabled[path[depth].i]
 			schedule = append(schedule, t)
-			m.Step(t)
+			m.step(t)
 			if m.violation != nil {
 				path = path[:depth+1]
 				break
@@ -188,7 +188,7 @@ func (x *explorer) random() {
 			}
 			t := buf[rng.Intn(len(buf))]
 			schedule = append(schedule, t)
-			x.m.Step(t)
+			x.m.step(t)
 		}
 		x.record(schedule)
 	}

@@ -301,8 +301,17 @@ func (m *Machine) Violation() *Violation { return m.violation }
 // Footprint returns the locations the last step touched (loc<<1 | write).
 func (m *Machine) Footprint() []uint64 { return m.lastFP }
 
-// Step runs one visible step of thread id (which must be enabled).
-func (m *Machine) Step(id int) {
+// Step runs one visible step of thread id, which must be enabled now.
+func (m *Machine) Step(id int) error {
+	if id < 0 || id >= len(m.threads) || !m.enabled(m.threads[id]) {
+		return fmt.Errorf("thread %d cannot take a step now (enabled: %v)", id, m.Enabled(nil))
+	}
+	m.step(id)
+	return nil
+}
+
+// step runs one visible step of thread id (enabled).
+func (m *Machine) step(id int) {
 	t := m.threads[id]
 	m.fresh = false
 	m.steps++

@@ -14,7 +14,7 @@ func (x *explorer) shrink(schedule []int, kind string) []int {
 	m.Reset()
 	fps := make([][]uint64, len(schedule))
 	for i, t := range schedule {
-		m.Step(t)
+		m.step(t)
 		fps[i] = normalize(m.Footprint())
 		if m.violation != nil && i != len(schedule)-1 {
 			return schedule
@@ -112,7 +112,7 @@ func (x *explorer) reproduces(schedule []int, kind string) bool {
 		if !contains(buf, t) {
 			return false
 		}
-		m.Step(t)
+		m.step(t)
 		if m.violation != nil {
 			return i == len(schedule)-1 && m.violation.Kind == kind
 		}
@@ -141,12 +141,12 @@ func (x *explorer) shortest(found []int, kind string, budget int) []int {
 		}
 		m.Reset()
 		for _, t := range path {
-			m.Step(t)
+			m.step(t)
 		}
 		m.save(&snap)
 		buf = m.Enabled(buf)
 		for _, t := range append([]int(nil), buf...) {
-			m.Step(t)
+			m.step(t)
 			next := append(append([]int(nil), path...), t)
 			switch {
 			case m.violation != nil && m.violation.Kind == kind:

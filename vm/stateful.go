@@ -51,7 +51,7 @@ func (x *explorer) stateful() {
 		t := top.enabled[top.next]
 		top.next++
 		schedule = append(schedule[:len(stack)-1], t)
-		m.Step(t)
+		m.step(t)
 		if m.violation != nil || m.Done() {
 			x.record(schedule)
 			continue
