@@ -56,8 +56,13 @@ type Builtin struct {
 	Constant bool
 	// Void builtins return nothing in the kernel; traces omit their value.
 	Void bool
-	Fn   func(c *Call) (uint64, Status)
-	Doc  string
+	// Untracked builtins declare that what they touch is independent of
+	// every other step: their accesses are left out of the step's
+	// footprint, so partial-order reduction never reorders around them.
+	// (A host builtin that really shares state must leave this false.)
+	Untracked bool
+	Fn        func(c *Call) (uint64, Status)
+	Doc       string
 }
 
 // Registry is a set of builtins by name. The standard one is Builtins();

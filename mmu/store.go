@@ -163,6 +163,17 @@ func (s *Store) EndStep() []uint64 {
 	return s.footprint
 }
 
+// Pause stops recording footprints (for untracked builtins) and returns
+// whether recording was on, for Resume.
+func (s *Store) Pause() bool {
+	was := s.recording
+	s.recording = false
+	return was
+}
+
+// Resume restores recording as Pause found it.
+func (s *Store) Resume(was bool) { s.recording = was }
+
 // Current returns the footprint recorded so far in this step.
 func (s *Store) Current() []uint64 { return s.footprint }
 

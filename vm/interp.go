@@ -10,14 +10,21 @@ import (
 // run interprets t's code. With allowed, it executes the visible step t is
 // paused at; it then runs local code and stops before the next visible
 // step (or at the end, or when the thread blocks). Inside atomic { } every
-// step runs in the same call.
+// step runs in the same call. The common local ops run in fast(), with the
+// thread's registers in local variables; everything else goes through
+// localOp and stepOp.
 func (m *Machine) run(t *thread, allowed bool) {
-	code := m.prog.Code
+	defer m.recoverRun(t)
 	budget := m.limits.LocalInstrs
-	for budget > 0 {
+	for {
+		budget = m.fast(t, budget)
+		if budget <= 0 {
+			m.fail(t, "limit", fmt.Sprintf("%s ran %d instructions without a visible step (an endless local loop?)", t.name, m.limits.LocalInstrs))
+			return
+		}
 		budget--
-		in := code[t.pc]
-		if m.isStep(in) {
+		in := m.prog.Code[t.pc]
+		if m.stepAt[t.pc] {
 			if !allowed && t.atomic == 0 {
 				return
 			}
@@ -35,7 +42,191 @@ func (m *Machine) run(t *thread, allowed bool) {
 			return
 		}
 	}
-	m.fail(t, "limit", fmt.Sprintf("%s ran %d instructions without a visible step (an endless local loop?)", t.name, m.limits.LocalInstrs))
+}
+
+// recoverRun turns a Go runtime error in the interpreter (which the
+// compiler and the decoder's checks should make impossible) into a
+// violation of kind error rather than a crash.
+func (m *Machine) recoverRun(t *thread) {
+	if p := recover(); p != nil {
+		m.fail(t, "error", fmt.Sprintf("internal error at pc %d: %v", t.pc, p))
+		t.status = finished
+	}
+}
+
+// fast runs straight-line local code until an op it does not handle, and
+// returns the instruction budget left.
+func (m *Machine) fast(t *thread, budget int) int {
+	code, fx := m.code, m.fx
+	stack := t.stack
+	pc, sp, fp := t.pc, t.sp, t.fp
+	for ; budget > 0; budget-- {
+		in := code[pc]
+		switch in.Op {
+		case OpSmall:
+			stack[sp] = uint64(in.A)
+			sp++
+		case OpConst:
+			stack[sp] = m.prog.Consts[in.A]
+			sp++
+		case OpLoadLocal:
+			stack[sp] = stack[fp+int(in.A)]
+			sp++
+		case OpStoreLocal:
+			sp--
+			stack[fp+int(in.A)] = stack[sp]
+		case OpAdd:
+			sp--
+			stack[sp-1] += stack[sp]
+		case OpSub:
+			sp--
+			stack[sp-1] -= stack[sp]
+		case OpMul:
+			sp--
+			stack[sp-1] *= stack[sp]
+		case OpAnd:
+			sp--
+			stack[sp-1] &= stack[sp]
+		case OpOr:
+			sp--
+			stack[sp-1] |= stack[sp]
+		case OpXor:
+			sp--
+			stack[sp-1] ^= stack[sp]
+		case OpMod:
+			if stack[sp-1] == 0 {
+				goto slow
+			}
+			sp--
+			stack[sp-1] %= stack[sp]
+		case OpDiv:
+			if stack[sp-1] == 0 {
+				goto slow
+			}
+			sp--
+			stack[sp-1] /= stack[sp]
+		case OpEq:
+			sp--
+			stack[sp-1] = b2u(stack[sp-1] == stack[sp])
+		case OpNe:
+			sp--
+			stack[sp-1] = b2u(stack[sp-1] != stack[sp])
+		case OpLt:
+			sp--
+			stack[sp-1] = b2u(stack[sp-1] < stack[sp])
+		case OpLe:
+			sp--
+			stack[sp-1] = b2u(stack[sp-1] <= stack[sp])
+		case OpGt:
+			sp--
+			stack[sp-1] = b2u(stack[sp-1] > stack[sp])
+		case OpGe:
+			sp--
+			stack[sp-1] = b2u(stack[sp-1] >= stack[sp])
+		case OpNot:
+			stack[sp-1] = b2u(stack[sp-1] == 0)
+		case OpJump:
+			pc = int(in.A)
+			continue
+		case OpJumpIfZero:
+			sp--
+			if stack[sp] == 0 {
+				pc = int(in.A)
+				continue
+			}
+		case OpJumpNonZero:
+			sp--
+			if stack[sp] != 0 {
+				pc = int(in.A)
+				continue
+			}
+		case OpPop:
+			sp--
+		case fJumpNotLessLL:
+			f := fx[pc]
+			if stack[fp+int(f.a)] < stack[fp+int(f.b)] {
+				pc += 4
+			} else {
+				pc = int(f.c)
+			}
+			continue
+		case fJumpNotLessLI:
+			f := fx[pc]
+			if stack[fp+int(f.a)] < uint64(f.b) {
+				pc += 4
+			} else {
+				pc = int(f.c)
+			}
+			continue
+		case fJumpNonZeroEq0:
+			sp--
+			if stack[sp] != 0 {
+				pc = int(fx[pc].c)
+			} else {
+				pc += 3
+			}
+			continue
+		case fAddLL:
+			f := fx[pc]
+			stack[fp+int(f.a)] += stack[fp+int(f.b)]
+			pc += 4
+			continue
+		case fAddLI:
+			f := fx[pc]
+			stack[fp+int(f.a)] += uint64(f.b)
+			pc += 4
+			continue
+		case fPushSubLI:
+			f := fx[pc]
+			stack[sp] = stack[fp+int(f.a)] - uint64(f.b)
+			sp++
+			pc += 3
+			continue
+		case fPushModLI:
+			f := fx[pc]
+			stack[sp] = stack[fp+int(f.a)] % uint64(f.b)
+			sp++
+			pc += 3
+			continue
+		case OpBackEdge:
+			// the common pass: a loop that took no visible step since its
+			// last pass here needs no spin check (see backEdge)
+			if h := t.hot; h >= 0 && t.spins[h].pc == pc && t.spins[h].stepsRun == t.stepsRun && (t.passes+1)&1023 != 0 {
+				t.passes++
+				pc = int(in.A)
+				continue
+			}
+			goto slow
+		case OpCall:
+			p := &m.prog.Procs[in.A]
+			extra := len(p.Locals) - p.NParams
+			if len(t.frames) >= m.limits.CallDepth || sp+extra+stackReserve >= len(stack) {
+				goto slow // the slow path reports the error
+			}
+			clear(stack[sp : sp+extra])
+			t.frames = append(t.frames, frame{retPC: pc + 1, fp: fp, proc: int(in.A)})
+			fp, sp, pc = sp-p.NParams, sp+extra, p.Entry
+			continue
+		case OpReturn:
+			n := len(t.frames)
+			if n == 0 {
+				goto slow
+			}
+			v := stack[sp-1]
+			f := t.frames[n-1]
+			t.frames = t.frames[:n-1]
+			sp, fp, pc = fp, f.fp, f.retPC
+			stack[sp] = v
+			sp++
+			continue
+		default:
+			goto slow
+		}
+		pc++
+	}
+slow:
+	t.pc, t.sp, t.fp = pc, sp, fp
+	return budget
 }
 
 func (m *Machine) isStep(in Instr) bool {
@@ -202,6 +393,10 @@ func b2u(b bool) uint64 {
 	return 0
 }
 
+// stackReserve is kept free above a new frame: room for the deepest
+// expression a proc can evaluate (the parser bounds nesting).
+const stackReserve = 4 * 200
+
 func (m *Machine) call(t *thread, in Instr) bool {
 	if len(t.frames) >= m.limits.CallDepth {
 		m.fail(t, "error", fmt.Sprintf("calls nested more than %d deep (unbounded recursion?)", m.limits.CallDepth))
@@ -210,7 +405,7 @@ func (m *Machine) call(t *thread, in Instr) bool {
 	p := &m.prog.Procs[in.A]
 	fp := t.sp - p.NParams
 	extra := len(p.Locals) - p.NParams
-	if t.sp+extra+8 >= len(t.stack) {
+	if t.sp+extra+stackReserve >= len(t.stack) {
 		m.fail(t, "error", "stack overflow")
 		return false
 	}
@@ -271,7 +466,15 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 	c := mmu.Call{M: m.MMU, CPU: t.cpu, Thread: t.id, InIRQ: t.kind == IRQThread,
 		Args: t.stack[t.sp-n : t.sp], Phase: t.phase, Scratch: t.scratch}
 	for {
-		v, st := b.Fn(&c)
+		var v uint64
+		var st mmu.Status
+		if b.Untracked {
+			was := m.MMU.S.Pause()
+			v, st = b.Fn(&c)
+			m.MMU.S.Resume(was)
+		} else {
+			v, st = b.Fn(&c)
+		}
 		switch st {
 		case mmu.Done:
 			if m.tracing && (b.Kind == mmu.Step || b.Kind == mmu.Init) {

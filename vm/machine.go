@@ -44,7 +44,7 @@ func (l Limits) withDefaults() Limits {
 		l.LocalInstrs = 500_000_000
 	}
 	if l.StackWords <= 0 {
-		l.StackWords = 4096
+		l.StackWords = 8192
 	}
 	if l.CallDepth <= 0 {
 		l.CallDepth = 256
@@ -59,6 +59,9 @@ type Machine struct {
 	Arch     arch.Arch
 	MMU      *mmu.Machine
 	builtins []*mmu.Builtin
+	stepAt   []bool  // instruction i is a visible step
+	code     []Instr // the program's code with superinstructions (fuse.go)
+	fx       []fused // operands of the superinstructions
 	threads  []*thread
 	cpus     []int // script CPU number by dense index
 	limits   Limits
@@ -94,6 +97,7 @@ type thread struct {
 	atomic    int
 
 	// spin detection
+	hot      int // index in spins of the loop passed last, -1 if none
 	spins    []spinRec
 	reads    []readRec
 	writes   int
@@ -136,6 +140,11 @@ func NewMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits
 		}
 		m.builtins = append(m.builtins, b)
 	}
+	m.stepAt = make([]bool, len(prog.Code))
+	for i, in := range prog.Code {
+		m.stepAt[i] = m.isStep(in)
+	}
+	m.fuse()
 	m.layoutThreads()
 	if m.MMU, err = mmu.New(m.mmuConfig()); err != nil {
 		return nil, err
@@ -233,7 +242,7 @@ func (m *Machine) start(t *thread) {
 	t.frames = t.frames[:0]
 	t.status = ready
 	t.phase, t.inBuiltin, t.atomic = 0, false, 0
-	t.spins, t.reads = t.spins[:0], t.reads[:0]
+	t.spins, t.reads, t.hot = t.spins[:0], t.reads[:0], -1
 	t.writes, t.stepsRun, t.passes = 0, 0, 0
 }
 

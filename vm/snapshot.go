@@ -60,6 +60,7 @@ func (m *Machine) restore(s *snapshot) {
 		t.phase, t.inBuiltin, t.atomic = ts.phase, ts.inBuiltin, ts.atomic
 		copy(t.scratch, ts.scratch)
 		t.spins = append(t.spins[:0], ts.spins...)
+		t.hot = -1
 		t.reads = t.reads[:ts.nreads]
 		t.writes, t.stepsRun, t.passes = ts.writes, ts.stepsRun, ts.np
 	}

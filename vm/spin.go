@@ -38,6 +38,7 @@ func (m *Machine) backEdge(t *thread, in Instr) bool {
 		t.spins = append(t.spins, spinRec{pc: t.pc})
 		rec = &t.spins[len(t.spins)-1]
 	}
+	t.hot = t.indexOf(rec)
 	rec.hash, rec.readStart, rec.writes, rec.stepsRun = h, len(t.reads), t.writes, t.stepsRun
 	return true
 }
@@ -45,6 +46,7 @@ func (m *Machine) backEdge(t *thread, in Instr) bool {
 func (t *thread) spinRec(pc int) *spinRec {
 	for i := range t.spins {
 		if t.spins[i].pc == pc {
+			t.hot = i
 			return &t.spins[i]
 		}
 	}
@@ -82,3 +84,13 @@ func (t *thread) stateHash() uint64 {
 }
 
 var _ = mmu.Loc(0)
+
+// indexOf returns the index of rec, which points into t.spins.
+func (t *thread) indexOf(rec *spinRec) int {
+	for i := range t.spins {
+		if &t.spins[i] == rec {
+			return i
+		}
+	}
+	return -1
+}
