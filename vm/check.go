@@ -38,9 +38,15 @@ type Config struct {
 	Timeout    time.Duration
 	Builtins   *mmu.Registry
 	Workers    int
-	// PreemptionBound bounds context switches away from an enabled thread
-	// (-1: none). The default search first looks for the shortest story.
-	PreemptionBound int
+	// Progress, if set, is called about every 100 ms of exploring.
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a running exploration.
+type Progress struct {
+	Executions int
+	States     int
+	Elapsed    time.Duration
 }
 
 // Observation is how often the final condition's predicate held.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand"
 	"strings"
+	"time"
 
 	"mmuvm/mmu"
 )
@@ -22,10 +23,27 @@ type explorer struct {
 	stop          bool
 	stepBudget    int // auto: steps partial-order reduction may run (0: none)
 	overBudget    bool
+	started       time.Time
+	lastReport    time.Time
+	calls         int
 }
 
 func newExplorer(ctx context.Context, m *Machine, cfg Config, r *Result, g goal) *explorer {
-	return &explorer{ctx: ctx, m: m, cfg: cfg, r: r, g: g, seen: map[string]int{}}
+	now := time.Now()
+	return &explorer{ctx: ctx, m: m, cfg: cfg, r: r, g: g, seen: map[string]int{}, started: now, lastReport: now}
+}
+
+// progress calls cfg.Progress about every 100 ms (checking the clock only
+// every 64 calls).
+func (x *explorer) progress() {
+	x.calls++
+	if x.cfg.Progress == nil || x.calls%64 != 0 {
+		return
+	}
+	if now := time.Now(); now.Sub(x.lastReport) >= 100*time.Millisecond {
+		x.lastReport = now
+		x.cfg.Progress(Progress{Executions: x.r.Executions, States: x.r.States, Elapsed: now.Sub(x.started)})
+	}
 }
 
 func (x *explorer) run() {
@@ -48,6 +66,7 @@ func (x *explorer) interrupted() bool {
 	if x.stop {
 		return true
 	}
+	x.progress()
 	if x.stepBudget > 0 && x.m.totalSteps > x.stepBudget {
 		x.overBudget, x.stop = true, true
 		return true

@@ -37,6 +37,7 @@ func (x *explorer) stateful() {
 	var schedule []int
 	atTop := true
 	for len(stack) > 0 && !x.interrupted() {
+		x.r.States = len(visited)
 		top := stack[len(stack)-1]
 		if top.next >= len(top.enabled) {
 			stack = stack[:len(stack)-1]
@@ -61,7 +62,6 @@ func (x *explorer) stateful() {
 			continue
 		}
 		visited[h] = struct{}{}
-		x.r.States = len(visited)
 		push()
 		atTop = true
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -31,26 +30,37 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	code := exitOK
 	var results []*vm.Result
-	for i, a := range arches {
-		r, err := checkOne(p, &o, a)
-		if err != nil {
-			return report(stderr, err)
+	var jobs []*job
+	for _, a := range arches {
+		jobs = append(jobs, newJob(files[0], p, a))
+	}
+	var failure error
+	runJobs(jobs, &o, func(j *job) {
+		if j.err != nil || failure != nil {
+			if failure == nil {
+				failure = j.err
+			}
+			return
 		}
+		r := j.res
 		results = append(results, r)
 		if !passed(r) {
 			code = exitFail
 		}
 		if !o.jsonOut {
-			if i > 0 {
+			if len(results) > 1 {
 				fmt.Fprintln(stdout)
 			}
 			vm.WriteResult(stdout, p, r, o.style())
 		}
 		if o.saveSchedule != "" && len(r.Schedule) > 0 {
 			if err := os.WriteFile(o.saveSchedule, []byte(vm.EncodeSchedule(r.Schedule)+"\n"), 0o644); err != nil {
-				return report(stderr, err)
+				failure = err
 			}
 		}
+	})
+	if failure != nil {
+		return report(stderr, failure)
 	}
 	if o.jsonOut {
 		enc := json.NewEncoder(stdout)
@@ -64,16 +74,6 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
-}
-
-func checkOne(p *vm.Program, o *options, a string) (*vm.Result, error) {
-	ctx := context.Background()
-	if o.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.timeout)
-		defer cancel()
-	}
-	return vm.Check(ctx, p, o.config(a))
 }
 
 // passed: the expectation holds, or without one, nothing was found.

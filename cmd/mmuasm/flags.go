@@ -45,7 +45,7 @@ func newFlags(name string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&o.maxExec, "max-executions", 0, "stop after this many executions (0: no bound)")
 	fs.IntVar(&o.maxSteps, "max-steps", 100000, "visible steps per execution")
 	fs.DurationVar(&o.timeout, "timeout", 0, "stop exploring after this long (0: no bound)")
-	fs.IntVar(&o.workers, "j", 1, "parallel workers")
+	fs.IntVar(&o.workers, "j", 1, "parallel workers: (script, arch) pairs checked at once; output and results are the same for every -j")
 	fs.StringVar(&o.schedule, "schedule", "", "run: replay this schedule token")
 	fs.StringVar(&o.saveSchedule, "save-schedule", "", "write the counterexample's schedule token to this file")
 	fs.StringVar(&o.out, "o", "", "build: output file")

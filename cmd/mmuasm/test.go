@@ -33,6 +33,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	st := o.style()
 	passedN, failedN, inputErr := 0, 0, false
 	var js []any
+	var jobs []*job
 	for _, f := range files {
 		p, err := load(f)
 		if err != nil {
@@ -46,26 +47,28 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 			return report(stderr, err)
 		}
 		for _, a := range arches {
-			r, err := checkOne(p, &o, a)
-			if err != nil {
-				failedN++
-				inputErr = true
-				fmt.Fprintf(stdout, "%s %s [%s]: %s\n", st.Apply(st.Bad, "FAIL"), f, a, firstLine(err))
-				continue
-			}
-			ok := passed(r)
-			if ok {
-				passedN++
-			} else {
-				failedN++
-			}
-			if o.jsonOut {
-				js = append(js, jsonResult(p, r))
-				continue
-			}
-			fmt.Fprintln(stdout, testLine(f, r, ok, st))
+			jobs = append(jobs, newJob(f, p, a))
 		}
 	}
+	runJobs(jobs, &o, func(j *job) {
+		if j.err != nil {
+			failedN++
+			inputErr = true
+			fmt.Fprintf(stdout, "%s %s [%s]: %s\n", st.Apply(st.Bad, "FAIL"), j.file, j.arch, firstLine(j.err))
+			return
+		}
+		ok := passed(j.res)
+		if ok {
+			passedN++
+		} else {
+			failedN++
+		}
+		if o.jsonOut {
+			js = append(js, jsonResult(j.prog, j.res))
+			return
+		}
+		fmt.Fprintln(stdout, testLine(j.file, j.res, ok, st))
+	})
 	if o.jsonOut {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
