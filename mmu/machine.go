@@ -207,8 +207,13 @@ func (m *Machine) FinishCPU(cpu int) {
 	m.quiescent(cpu)
 }
 
-// quiescent notes that cpu passed an RCU quiescent state.
+// quiescent notes that cpu passed an RCU quiescent state, if it is now in
+// no kind of read-side critical section: not in rcu_read_lock(), IRQs on,
+// and not in an interrupt handler.
 func (m *Machine) quiescent(cpu int) {
+	if m.S.Get(cpuLoc(cpu, cpuRCU)) != 0 || m.S.Get(cpuLoc(cpu, cpuIRQOff)) != 0 || m.S.Get(cpuLoc(cpu, cpuInIRQ)) != 0 {
+		return
+	}
 	l := cpuLoc(cpu, cpuEpoch)
 	m.S.Set(l, m.S.Get(l)+1)
 }

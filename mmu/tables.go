@@ -12,6 +12,13 @@ func (m *Machine) lazyActive(cpu int) bool {
 // writeEntry stores a table entry as the kernel's __set_pte does: checks,
 // the store itself, and arm64's queued barriers for kernel PTEs.
 func (m *Machine) writeEntry(c *Call, fn string, addr, v uint64, level int) {
+	m.writeEntryBatch(c, fn, addr, v, level, true)
+}
+
+// writeEntryBatch is writeEntry for the entries of one set_ptes() call:
+// arm64 issues the barriers once, after the last entry (__set_ptes ends
+// with one __set_pte_complete()), so only a complete write emits them.
+func (m *Machine) writeEntryBatch(c *Call, fn string, addr, v uint64, level int, complete bool) {
 	old, ok := m.readEntry(fn, addr)
 	if !ok {
 		return
@@ -33,7 +40,7 @@ func (m *Machine) writeEntry(c *Call, fn string, addr, v uint64, level int) {
 	m.S.Set(pendLoc(addr), 1)
 	m.S.Set(pendListLoc(c.CPU, n), addr)
 	m.S.Set(cpuLoc(c.CPU, cpuPendLen), uint64(n+1))
-	if !m.lazyActive(c.CPU) { // queue_pte_barriers() outside lazy mode emits at once
+	if complete && !m.lazyActive(c.CPU) { // queue_pte_barriers() outside lazy mode emits at once
 		m.emitBarriers(c.CPU, false)
 	}
 }
@@ -105,6 +112,10 @@ func (m *Machine) softRead(c *Call, fn string, addr uint64) (uint64, bool) {
 // setPTE is set_pte() on one entry; on x86 PAE it is two steps (high half,
 // smp_wmb(), low half), so c.Phase selects the half.
 func (c *Call) setPTE(fn string, addr, v uint64) Status {
+	return c.setPTEBatch(fn, addr, v, true)
+}
+
+func (c *Call) setPTEBatch(fn string, addr, v uint64, complete bool) Status {
 	m := c.M
 	switch {
 	case m.tr.LazyQueue && !m.initMode && m.lazyActive(c.CPU):
@@ -120,7 +131,7 @@ func (c *Call) setPTE(fn string, addr, v uint64) Status {
 		}
 		m.S.Set(Loc(addr), old&^0xffffffff|v&0xffffffff)
 	default:
-		m.writeEntry(c, fn, addr, v, 3)
+		m.writeEntryBatch(c, fn, addr, v, 3, complete)
 	}
 	return Done
 }
@@ -177,13 +188,30 @@ func setPTEs(fn string, fold bool) func(c *Call) (uint64, Status) {
 			return 0, Done
 		}
 		cont := uint64(m.tr.ContPTEs)
-		if fold && m.tr.ContPTE && mm != 0 && foldable(addr+i*PageSize, m.entryPfn(pte)+i, i, nr, cont) && (addr/PageSize+i)%cont == 0 {
+		userCont := fold && m.tr.ContPTE && mm != 0
+		switch {
+		case userCont && nr == 1:
+			// set_ptes() for one entry: contpte_try_unfold(), __set_ptes(),
+			// contpte_try_fold(), as one block operation
+			if m.cont(m.S.Get(Loc(ptep))) {
+				m.repaintBlock(c, ptep, false)
+			}
+			m.writeEntry(c, fn, ptep, pte, 3)
+			// contpte_try_fold() tries only at the last entry of a block,
+			// virtually and physically aligned ("the likely last
+			// modification in the contig range")
+			last := (addr/PageSize)%cont == cont-1 && m.entryPfn(pte)%cont == cont-1
+			if last && m.present(pte) && !m.cont(pte) && m.blockFoldable(ptep) {
+				m.repaintBlock(c, ptep, true)
+			}
+			return 0, Done
+		case userCont && foldable(addr+i*PageSize, m.entryPfn(pte)+i, i, nr, cont) && (addr/PageSize+i)%cont == 0:
 			for j := uint64(0); j < cont; j++ {
-				m.writeEntry(c, fn, ptep+8*(i+j), m.entryAt(pte, i+j)|m.enc.Cont, 3)
+				m.writeEntryBatch(c, fn, ptep+8*(i+j), m.entryAt(pte, i+j)|m.enc.Cont, 3, i+j+1 == nr)
 			}
 			i += cont
-		} else {
-			st := c.setPTE(fn, ptep+8*i, m.entryAt(pte, i))
+		default:
+			st := c.setPTEBatch(fn, ptep+8*i, m.entryAt(pte, i), i+1 == nr)
 			if st == Again {
 				c.Phase++
 				return 0, Again

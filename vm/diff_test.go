@@ -25,8 +25,10 @@ import (
 // dfs hits it is left out of the comparison.
 const diffLimit = 20000
 
-// diffSearches are the searches compared against dfs.
-var diffSearches = []string{"dpor", "state", "auto"}
+// diffSearches are the searches compared against dfs. auto-switch is auto
+// with a budget of a few dozen steps, so that it gives up partial-order
+// reduction and runs the stateful search on most scripts.
+var diffSearches = []string{"dpor", "state", "auto", "auto-switch"}
 
 // scriptGen writes one random script. Everything it does depends only on
 // its rand source, so a seed names a script.
@@ -269,6 +271,7 @@ type diffCase struct {
 	known    string   // differences a known bug explains
 	classes  []string // one short line per difference, for the summary
 	execs    map[string]int
+	switched bool     // auto-switch ran the stateful search
 	kinds    []string // the violation kinds dfs found
 	finals   int      // the distinct final states dfs found
 }
@@ -284,8 +287,11 @@ func compareSearches(name, src string) diffCase {
 	check := func(search string) (*vm.Result, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		return vm.Check(ctx, prog, vm.Config{Arch: "arm64", Search: search, All: true,
-			Limits: vm.Limits{Executions: diffLimit}})
+		cfg := vm.Config{Arch: "arm64", Search: search, All: true, Limits: vm.Limits{Executions: diffLimit}}
+		if search == "auto-switch" {
+			cfg.Search, cfg.DPORBudget = "auto", 40
+		}
+		return vm.Check(ctx, prog, cfg)
 	}
 	base, err := check("dfs")
 	if err != nil {
@@ -307,6 +313,9 @@ func compareSearches(name, src string) diffCase {
 			continue
 		}
 		dc.execs[s] = r.Executions
+		if s == "auto-switch" {
+			dc.switched = r.States > 0
+		}
 		got := outcomeOf(r)
 		var why, classes []string
 		differ := func(class, detail string) {
@@ -355,15 +364,8 @@ func compareSearches(name, src string) diffCase {
 // test, and runs their reproducers (go test ./vm -run Diff -diff.strict).
 var diffStrict = flag.Bool("diff.strict", false, "differential test: fail on known bugs too, and run their reproducers")
 
-// The known bugs of the searches (see TestKnownBug* for reproducers).
+// The known bugs of the searches (see TestDiffKnownBug* for reproducers).
 const (
-	// The stateful search leaves spin history out of the state hash, so the
-	// pass of an await (or of any spin loop) that reads an unchanged value
-	// returns to a state already visited and is pruned; the pass that would
-	// block the CPU is never taken. When that CPU can never be woken, the
-	// deadlock is never reached: the last state is neither Done nor a
-	// violation, and is dropped.
-	bugStateSpin = "state-spin-self-loop"
 	// DPOR stops an execution at its first violation and looks for races
 	// only among the steps it ran. The steps other enabled threads would
 	// have taken at that point are never compared with anything, so the
@@ -372,18 +374,15 @@ const (
 )
 
 // knownBug names the known bug that explains how search s differs from dfs,
-// or "". Both bugs only lose outcomes, so a difference they explain never
-// adds a final state or a violation kind.
+// or "". The shape is narrow: the bug only loses outcomes (no final state
+// or violation kind that dfs lacks), of a partial-order search (dpor, or
+// auto before it switches to the stateful search), in a script where dfs
+// finds a violation.
 func knownBug(s string, r *vm.Result, want, got diffOutcome) string {
 	if !got.complete || !subset(got.finals, want.finals) || !subset(got.kinds, want.kinds) {
 		return ""
 	}
-	stateful := s == "state" || (s == "auto" && r.States > 0)
-	missing := minus(want.kinds, got.kinds)
-	switch {
-	case stateful && equalStrings(got.finals, want.finals) && equalStrings(missing, []string{"deadlock"}):
-		return bugStateSpin
-	case (s == "dpor" || s == "auto") && !stateful && len(want.kinds) > 0:
+	if (s == "dpor" || (strings.HasPrefix(s, "auto") && r.States == 0)) && len(want.kinds) > 0 {
 		return bugDPORCut
 	}
 	return ""
@@ -462,7 +461,7 @@ func TestDiffSearches(t *testing.T) {
 	kinds := map[string]int{}
 	shapes := map[string]int{}
 	shown := map[string]int{}
-	hidden := 0
+	hidden, switched := 0, 0
 	for _, dc := range cases {
 		for _, c := range dc.classes {
 			classes[c]++
@@ -476,6 +475,9 @@ func TestDiffSearches(t *testing.T) {
 		}
 		for _, k := range dc.kinds {
 			kinds[k]++
+		}
+		if dc.switched {
+			switched++
 		}
 		switch {
 		case dc.finals > 1:
@@ -511,8 +513,8 @@ func TestDiffSearches(t *testing.T) {
 	}
 	t.Logf("%d scripts in %v: %d compared, %d skipped (dfs hit %d executions), %d mismatching, %d more with known bugs only",
 		n, time.Since(start).Round(time.Millisecond), n-skipped, skipped, diffLimit, failed, knownN)
-	t.Logf("executions over the compared scripts: dfs %d, dpor %d, state %d, auto %d",
-		total["dfs"], total["dpor"], total["state"], total["auto"])
+	t.Logf("executions over the compared scripts: dfs %d, dpor %d, state %d, auto %d, auto-switch %d (switched on %d scripts)",
+		total["dfs"], total["dpor"], total["state"], total["auto"], total["auto-switch"], switched)
 	t.Logf("compared scripts by what dfs found: %v; violation kinds %v", shapes, kinds)
 	if len(classes) > 0 {
 		var lines []string
@@ -529,36 +531,40 @@ func TestDiffSearches(t *testing.T) {
 
 // knownBugRepro compares the searches on a minimal script of a known bug.
 func knownBugRepro(t *testing.T, bug, src string) {
-	if !*diffStrict {
-		t.Skipf("known bug %s, not fixed yet; run with -diff.strict to check", bug)
-	}
 	dc := compareSearches(t.Name()+".mmu", src)
 	if dc.mismatch != "" {
 		t.Errorf("%s\n--- script ---\n%s--- results ---\n%s", bug, src, dc.mismatch)
 	}
 }
 
-// TestKnownBugStateSpin: a CPU awaits a value no one writes. dfs and dpor
-// report the deadlock; the stateful search reports nothing (0 executions,
-// verdict ok) because the await's second read returns to the state it
-// started from.
+// TestDiffStateSpinDeadlock: a CPU awaits a value no one writes. dfs and
+// dpor report the deadlock; the stateful search used to report nothing (0
+// executions, verdict ok): with spin history left out of the state hash,
+// the await's second read returned to the state it started from and was
+// pruned, so the pass that blocks the CPU was never taken.
 func TestDiffStateSpinDeadlock(t *testing.T) {
-	knownBugRepro(t, bugStateSpin, `shared z
+	src := `shared z
 cpu 0 {
   await z == 1
 }
-`)
+cpu 1 {
+  r0 = z
+}
+`
+	if dc := compareSearches(t.Name()+".mmu", src); dc.mismatch != "" || dc.known != "" {
+		t.Errorf("--- script ---\n%s--- results ---\n%s%s", src, dc.mismatch, dc.known)
+	}
 }
 
-// TestKnownBugDPORCut: dfs runs both orders: CPU 0 reads 0 and fails its
+// TestDiffKnownBugDPORCut (fixed; kept as a regression test): dfs runs both orders: CPU 0 reads 0 and fails its
 // assert, or reads 1 and ends with 0:r0=1, which validates the condition.
 // dpor runs one execution: CPU 0 first, the assert stops it, and CPU 1's
 // write never runs, so its race with CPU 0's read is never seen and the
 // other order is never tried (dpor: 1 execution, no final state, condition
-// not validated). Without --all the same cut loses a violation of another
-// kind than the first one found (expect fail deadlock in a script whose
-// first execution fails an assert).
-func TestKnownBugDPORCut(t *testing.T) {
+// not validated). Without All the same cut gives a wrong verdict with the
+// default search: a violation of another kind than the first one found is
+// lost (the second script expects a deadlock; auto reports only the assert).
+func TestDiffKnownBugDPORCut(t *testing.T) {
 	knownBugRepro(t, bugDPORCut, `shared x
 cpu 0 {
   r0 = x
@@ -569,6 +575,28 @@ cpu 1 {
 }
 final exists (0:r0 == 1)
 `)
+	src := `shared y, z
+cpu 0 {
+  r0 = xchg(&y, 3)
+  assert r0 != 0
+}
+cpu 1 {
+  y = 3
+  await z == 1
+}
+expect fail deadlock
+`
+	p, err := compiler.Compile("cut.mmu", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := vm.Check(context.Background(), p, vm.Config{Arch: "arm64"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Matched {
+		t.Errorf("default search: verdict %s (%d executions), expected %s\n%s", r.Verdict, r.Executions, r.Expected, src)
+	}
 }
 
 // TestDiffGenerator keeps the generator honest: its scripts compile, and

@@ -28,6 +28,7 @@ type dnode struct {
 	sleep     []sleeper // asleep here: inherited, then siblings already explored
 	thread    int       // the step taken from here (-1 while none)
 	fp        []uint64  // its footprint, sorted, one entry per location
+	snap      snapshot  // the state before the step, to come back to
 }
 
 type sleeper struct {
@@ -54,6 +55,7 @@ func (x *explorer) dpor() {
 	var buf []int
 	newNode := func(sleep []sleeper) *dnode {
 		n := &dnode{thread: -1, sleep: sleep}
+		m.save(&n.snap)
 		for _, t := range m.Enabled(buf) {
 			n.enabled |= 1 << uint(t)
 		}
@@ -93,6 +95,12 @@ func (x *explorer) dpor() {
 		if m.violation != nil || last.enabled == 0 {
 			x.record(schedule)
 		} // else: every enabled thread is asleep, a redundant execution
+		if m.violation != nil && len(nodes) > 1 {
+			// the violating step ended the execution, disabling every other
+			// thread: it is dependent on all their next steps
+			v := nodes[len(nodes)-2]
+			v.backtrack |= v.enabled &^ v.sleepMask()
+		}
 		x.addBacktracks(nodes)
 		if !x.backtrackTo(&nodes) {
 			x.r.Complete = !x.stop
@@ -115,10 +123,7 @@ func (x *explorer) backtrackTo(nodes *[]*dnode) bool {
 			continue
 		}
 		*nodes = ns[:i+1]
-		x.m.Reset()
-		for _, p := range ns[:i] {
-			x.m.step(p.thread)
-		}
+		x.m.restore(&n.snap)
 		return true
 	}
 	return false
