@@ -6,7 +6,7 @@ package vm
 // so that instruction indexes (positions, jump targets, traces) keep their
 // meaning. A sequence is fused only if no jump lands inside it.
 const (
-	fJumpNotLessLL  Op = iota + 128 // if !(L[a] < L[b]) goto c       (load a; load b; lt; jz c)
+	fJumpNotLessLL  Op = iota + numOps // if !(L[a] < L[b]) goto c       (load a; load b; lt; jz c)
 	fJumpNotLessLI                  // if !(L[a] < b) goto c          (load a; small b; lt; jz c)
 	fJumpNonZeroEq0                 // if pop != 0 goto c             (small 0; eq; jz c)
 	fAddLL                          // L[a] += L[b]                   (load a; load b; add; store a)
