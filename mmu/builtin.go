@@ -63,7 +63,12 @@ type Builtin struct {
 	Untracked bool
 	Fn        func(c *Call) (uint64, Status)
 	Doc       string
+
+	host bool // registered by a host: its panics are caught
 }
+
+// Host tells whether b was registered by a host rather than built in.
+func (b *Builtin) Host() bool { return b.host }
 
 // Registry is a set of builtins by name. The standard one is Builtins();
 // hosts copy it and add their own.
@@ -99,6 +104,7 @@ func (r *Registry) Register(b *Builtin) error {
 	if b.Name == "" || b.Fn == nil {
 		return fmt.Errorf("builtin needs a name and a function")
 	}
+	b.host = true
 	r.byName[b.Name] = b
 	return nil
 }
@@ -120,10 +126,18 @@ func (r *Registry) Names() []string {
 func (c *Call) Get(addr uint64) uint64    { return c.M.S.Get(Loc(addr)) }
 func (c *Call) Set(addr uint64, v uint64) { c.M.S.Set(Loc(addr), v) }
 
+// Load and Store give host builtins words of their own in the machine,
+// keyed by key: the explorer undoes them when it backtracks, hashes them
+// for the stateful search, and orders steps that touch the same key.
+func (c *Call) Load(key uint64) uint64 { return c.M.S.Get(hostLoc(key)) }
+func (c *Call) Store(key, v uint64)    { c.M.S.Set(hostLoc(key), v) }
+
+func hostLoc(key uint64) Loc { return Loc(15<<tagShift) | Loc(key&(1<<tagShift-1)) }
+
 // Touch records a read (or a write) of an abstract location in the host's
 // own space, so that host builtins can declare what they depend on.
 func (c *Call) Touch(key uint64, write bool) {
-	l := Loc(15<<tagShift) | Loc(key&(1<<tagShift-1))
+	l := hostLoc(key) | 1<<(tagShift-1) // apart from Load/Store's words
 	if write {
 		c.M.S.Set(l, 1)
 	} else {

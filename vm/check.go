@@ -24,6 +24,17 @@ type Violation struct {
 
 func (v *Violation) Error() string { return v.Kind + ": " + v.Msg }
 
+// HostPanic is the error Check returns when a host builtin panicked.
+type HostPanic struct {
+	Builtin string
+	Value   any
+	Pos     Pos
+}
+
+func (h *HostPanic) Error() string {
+	return fmt.Sprintf("host builtin %s panicked: %v", h.Builtin, h.Value)
+}
+
 // Config selects the arch, the search and its bounds.
 type Config struct {
 	Arch   string
@@ -171,6 +182,9 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	g := goal{expects: prog.ExpectationFor(cfg.Arch), all: cfg.All}
 	x := newExplorer(ctx, m, cfg, r, g)
 	x.run()
+	if m.hostPanic != nil {
+		return nil, m.hostPanic
+	}
 	r.Elapsed = time.Since(start)
 	x.conclude()
 	return r, nil

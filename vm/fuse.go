@@ -7,12 +7,12 @@ package vm
 // meaning. A sequence is fused only if no jump lands inside it.
 const (
 	fJumpNotLessLL  Op = iota + numOps // if !(L[a] < L[b]) goto c       (load a; load b; lt; jz c)
-	fJumpNotLessLI                  // if !(L[a] < b) goto c          (load a; small b; lt; jz c)
-	fJumpNonZeroEq0                 // if pop != 0 goto c             (small 0; eq; jz c)
-	fAddLL                          // L[a] += L[b]                   (load a; load b; add; store a)
-	fAddLI                          // L[a] += b                      (load a; small b; add; store a)
-	fPushSubLI                      // push L[a] - b                  (load a; small b; sub)
-	fPushModLI                      // push L[a] % b, b != 0          (load a; small b; mod)
+	fJumpNotLessLI                     // if !(L[a] < b) goto c          (load a; small b; lt; jz c)
+	fJumpNonZeroEq0                    // if pop != 0 goto c             (small 0; eq; jz c)
+	fAddLL                             // L[a] += L[b]                   (load a; load b; add; store a)
+	fAddLI                             // L[a] += b                      (load a; small b; add; store a)
+	fPushSubLI                         // push L[a] - b                  (load a; small b; sub)
+	fPushModLI                         // push L[a] % b, b != 0          (load a; small b; mod)
 )
 
 type fused struct{ a, b, c int32 }

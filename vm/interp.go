@@ -468,11 +468,13 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 	for {
 		var v uint64
 		var st mmu.Status
-		if b.Untracked {
-			was := m.MMU.S.Pause()
-			v, st = b.Fn(&c)
-			m.MMU.S.Resume(was)
-		} else {
+		switch {
+		case b.Host():
+			var ok bool
+			if v, st, ok = m.callHost(t, b, &c); !ok {
+				return false
+			}
+		default:
 			v, st = b.Fn(&c)
 		}
 		switch st {
@@ -561,3 +563,22 @@ func fmtVal(v uint64) string {
 }
 
 func joinSemi(s []string) string { return strings.Join(s, "; ") }
+
+// callHost calls a host builtin, keeping its panics from crossing the API
+// (Check returns them as *HostPanic) and its accesses out of the footprint
+// when it is declared Untracked.
+func (m *Machine) callHost(t *thread, b *mmu.Builtin, c *mmu.Call) (v uint64, st mmu.Status, ok bool) {
+	if b.Untracked {
+		was := m.MMU.S.Pause()
+		defer m.MMU.S.Resume(was)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			m.hostPanic = &HostPanic{Builtin: b.Name, Value: p, Pos: m.prog.Pos[t.pc]}
+			m.fail(t, "error", fmt.Sprintf("host builtin %s panicked: %v", b.Name, p))
+			ok = false
+		}
+	}()
+	v, st = b.Fn(c)
+	return v, st, true
+}

@@ -31,6 +31,7 @@ type Limits struct {
 	Steps         int // visible steps per execution (default 100000)
 	LocalInstrs   int // instructions between two visible steps (default 10M)
 	Executions    int // 0: unbounded
+	States        int // states the stateful search may store (its memory); 0: unbounded
 	StackWords    int // operand and local stack per thread (default 4096)
 	CallDepth     int // proc call depth (default 256)
 	MaxPrintLines int
@@ -71,6 +72,7 @@ type Machine struct {
 	steps      int
 	totalSteps int // every step ever run, replays included: the searches' work
 	violation  *Violation
+	hostPanic  *HostPanic
 	tracing    bool
 	events     []Event
 	lastFP     []uint64 // footprint of the last step

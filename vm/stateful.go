@@ -38,6 +38,11 @@ func (x *explorer) stateful() {
 	atTop := true
 	for len(stack) > 0 && !x.interrupted() {
 		x.r.States = len(visited)
+		if n := x.cfg.Limits.States; n > 0 && len(visited) >= n {
+			x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("states: stopped at %d stored states (--max-states)", n))
+			x.stop = true
+			break
+		}
 		top := stack[len(stack)-1]
 		if top.next >= len(top.enabled) {
 			stack = stack[:len(stack)-1]

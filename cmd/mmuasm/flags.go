@@ -25,6 +25,7 @@ type options struct {
 	jsonOut      bool
 	maxExec      int
 	maxSteps     int
+	maxStates    int
 	timeout      time.Duration
 	workers      int
 	schedule     string
@@ -44,6 +45,7 @@ func newFlags(name string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.jsonOut, "json", false, "print JSON")
 	fs.IntVar(&o.maxExec, "max-executions", 0, "stop after this many executions (0: no bound)")
 	fs.IntVar(&o.maxSteps, "max-steps", 100000, "visible steps per execution")
+	fs.IntVar(&o.maxStates, "max-states", 0, "states the stateful search may store, its memory bound (0: no bound)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "stop exploring after this long (0: no bound)")
 	fs.IntVar(&o.workers, "j", 1, "parallel workers: (script, arch) pairs checked at once; output and results are the same for every -j")
 	fs.StringVar(&o.schedule, "schedule", "", "run: replay this schedule token")
@@ -72,7 +74,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 func (o *options) config(a string) vm.Config {
 	return vm.Config{
 		Arch: a, Search: o.search, All: o.all, Seed: o.seed, Runs: o.runs,
-		Limits:  vm.Limits{Steps: o.maxSteps, Executions: o.maxExec},
+		Limits:  vm.Limits{Steps: o.maxSteps, Executions: o.maxExec, States: o.maxStates},
 		Timeout: o.timeout, Workers: o.workers,
 	}
 }
