@@ -83,6 +83,9 @@ type compiler struct {
 	threads  []*threadDecl
 	initBody *fileBlock
 	final    *finalDecl
+	folded   map[lang.Expr]foldResult // fold's cache
+
+	modulePrefix string // how module files are named in positions ("stdlib/")
 }
 
 type fileBlock struct {
@@ -119,6 +122,7 @@ func newCompiler(opts *Options) *compiler {
 	}
 	if c.opts.Modules == nil {
 		c.opts.Modules = stdlib.FS
+		c.modulePrefix = "stdlib/"
 	}
 	c.prog = &vm.Program{Init: -1}
 	return c
@@ -166,7 +170,7 @@ func (c *compiler) readModule(p string) (string, []byte, error) {
 	if err != nil {
 		return "", nil, moduleError(c.opts.Modules, p)
 	}
-	return "stdlib/" + p + ".mmu", src, nil
+	return c.modulePrefix + p + ".mmu", src, nil
 }
 
 type moduleErr struct{ msg string }

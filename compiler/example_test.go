@@ -144,7 +144,7 @@ final forall (counter == 2)
 	_, err = compiler.Compile("use.mmu", []byte(`import "mien"`), &compiler.Options{Modules: modules})
 	fmt.Println(err)
 	// Output:
-	// source: stdlib/mine.mmu
+	// source: mine.mmu
 	// source: use.mmu
 	// use.mmu:1:1: import "mien": no such module (did you mean "mine"?)
 }
