@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -96,7 +97,7 @@ func TestCompileErrors(t *testing.T) {
 		{"index of non-table", "shared s\ncpu 0 {\n  x = &s[1]\n}", "t.mmu:3:8", "s is a shared word, not a table", ""},
 		{"index without &", "table t\ncpu 0 {\n  x = t[1]\n}", "t.mmu:3:7", "only under &", ""},
 		{"address of an mm", "mm m\ncpu 0 {\n  x = &m\n}", "t.mmu:3:7", "& takes a shared or task word", ""},
-		{"lazy without definition", "cpu 0 {\n  lazy {\n  }\n}", "t.mmu:2:3", `lazy_mmu_mode_enable(), which is not defined: add `+"`import \"lazy\"`", ""},
+		{"lazy without definition", "cpu 0 {\n  lazy {\n  }\n}", "t.mmu:2:3", `lazy_mmu_mode_enable(), which is not defined: add ` + "`import \"lazy\"`", ""},
 		{"await in atomic", "shared x\ncpu 0 {\n  atomic { await x }\n}", "t.mmu:3:12", "await inside atomic", ""},
 		{"blocking builtin in atomic", "spinlock l\ncpu 0 {\n  atomic { spin_lock(l) }\n}", "t.mmu:3:12", "spin_lock may wait", ""},
 		{"string as value", "cpu 0 {\n  x = \"s\"\n}", "t.mmu:2:7", "a string can only be", ""},
@@ -169,7 +170,7 @@ func TestConstantFolding(t *testing.T) {
 		{"-1", ^uint64(0)},
 		{"~0 + 2", 1}, // wraps
 		{"!N + !0", 1},
-		{"M % 5 | 0x10 ^ 3 & 1", 0x10 | (3 ^ 0) ^ 1&0 + 0 + 0x1}, // M = 21; 21%5 = 1
+		{"M % 5 | 0x10 ^ 3 & 1", 0x11}, // M = 21: 1 | (0x10 ^ (3 & 1))
 		{"0xffffffffffffffff * 2", ^uint64(0) - 1},
 		{"1 << 64", 1}, // shift counts are taken mod 64
 		{"M >> 2 >= 5", 1},
@@ -452,4 +453,34 @@ func TestAssertMessage(t *testing.T) {
 	if len(p.Strings) < 2 || p.Strings[0] != "assert x == 0" || p.Strings[1] != "custom" {
 		t.Errorf("assert messages %q", p.Strings)
 	}
+}
+
+// FuzzCompile checks that Compile never panics and that every error it
+// returns is positioned.
+func FuzzCompile(f *testing.F) {
+	_ = filepath.WalkDir(scenarioRoot, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".mmu") {
+			if src, err := os.ReadFile(path); err == nil {
+				f.Add(src)
+			}
+		}
+		return nil
+	})
+	f.Add([]byte("import \"lazy\"\ntable t\nconst N = 3\nshared x\ncpu 0 {\n  for i in 0..N { lazy { set_pte(&t[i], pfn_pte(i, PAGE_KERNEL)) } }\n  irqoff { atomic { x = x / 1 } }\n  while 1 { if x { break } continue }\n}\nfinal forall (0:i == 3)\nexpect ok\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		p, err := Compile("fuzz.mmu", src, &Options{Files: fstest.MapFS{}})
+		if err != nil {
+			var le *lang.Error
+			if !errors.As(err, &le) {
+				t.Fatalf("error %T is not *lang.Error: %v", err, err)
+			}
+			if le.Pos.Line < 1 {
+				t.Fatalf("error without a line: %v", err)
+			}
+			return
+		}
+		if len(p.Code) != len(p.Pos) || len(p.CPUs) == 0 {
+			t.Fatalf("bad program: %d instructions, %d positions, %d CPUs", len(p.Code), len(p.Pos), len(p.CPUs))
+		}
+	})
 }

@@ -6,7 +6,29 @@ import "mmuvm/lang"
 // operators only. Division by zero is left to the code generator to report.
 func (g *gen) fold(e lang.Expr) (uint64, bool) { return g.c.fold(e, g.locals) }
 
+// fold is gen.fold with the body's locals given. Results are cached per
+// node: the code generator folds every node it visits, which without the
+// cache is quadratic in the depth of a long `a + 1 + 1 + …` chain. A node
+// belongs to one body, whose locals are declared before its code is
+// generated, so its result does not change.
 func (c *compiler) fold(e lang.Expr, locals map[string]int) (uint64, bool) {
+	if r, ok := c.folded[e]; ok {
+		return r.v, r.ok
+	}
+	v, ok := c.fold1(e, locals)
+	if c.folded == nil {
+		c.folded = map[lang.Expr]foldResult{}
+	}
+	c.folded[e] = foldResult{v, ok}
+	return v, ok
+}
+
+type foldResult struct {
+	v  uint64
+	ok bool
+}
+
+func (c *compiler) fold1(e lang.Expr, locals map[string]int) (uint64, bool) {
 	switch e := e.(type) {
 	case *lang.Num:
 		return e.Val, true

@@ -241,7 +241,9 @@ func (g *gen) assert(s *lang.AssertStmt) error {
 	}
 	msg := s.Msg
 	if msg == "" {
-		msg = "assert " + g.sourceText(s.Cond.Position())
+		// The statement's own text: a binary condition's position is its
+		// operator's, which would cut off the left operand.
+		msg = g.sourceText(p)
 	}
 	g.emit(vm.OpAssert, g.str(msg), 0, p)
 	return nil

@@ -17,7 +17,8 @@ var binaryPrec = map[string]int{
 
 // exprParser is a precedence-climbing parser over participle's token stream.
 type exprParser struct {
-	lex *lexer.PeekingLexer
+	lex   *lexer.PeekingLexer
+	depth int // prefix operators being parsed: `- - - x` recurses once each
 }
 
 // parseExpr is the participle hook for Expr fields. It returns (nil, nil)
@@ -96,7 +97,11 @@ func (p *exprParser) unary() (Expr, error) {
 		switch t.Value {
 		case "!", "~", "-", "&":
 			p.lex.Next()
+			if p.depth++; p.depth > MaxNesting {
+				return nil, p.errorf(t, "more than %d prefix operators in a row", MaxNesting)
+			}
 			x, err := p.unary()
+			p.depth--
 			if err != nil {
 				return nil, err
 			}

@@ -3,6 +3,7 @@ package lang
 import (
 	"errors"
 	"io/fs"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,4 +79,37 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("Parse returned neither a file nor an error")
 		}
 	})
+}
+
+// Random bytes and random token soup give positioned errors, never a panic.
+func TestParseRandomInput(t *testing.T) {
+	rng := rand.New(rand.NewSource(42))
+	words := []string{"cpu", "0", "irq", "{", "}", "(", ")", "[", "]", "if", "else", "while", "for", "in", "..",
+		"x", "=", "+", "-", "&", "!", "~", ",", ":", "1", "0x", "1__", "\"s", "\"s\"", "/*", "*/", "//", "\n",
+		"return", "final", "exists", "~", "expect", "fail", "ok", "arch", "x86pae-pv", "lazy", "shared", "t", "&t[1]"}
+	for i := 0; i < 500; i++ {
+		var src []byte
+		if i%2 == 0 {
+			src = make([]byte, rng.Intn(64))
+			rng.Read(src)
+		} else {
+			var b strings.Builder
+			for j := rng.Intn(40); j >= 0; j-- {
+				b.WriteString(words[rng.Intn(len(words))])
+				b.WriteByte(" \n\t"[rng.Intn(3)])
+			}
+			src = []byte(b.String())
+		}
+		f, err := Parse("r.mmu", src)
+		if err == nil {
+			if f == nil {
+				t.Fatalf("%q: neither a file nor an error", src)
+			}
+			continue
+		}
+		var le *Error
+		if !errors.As(err, &le) || le.Pos.Line < 1 || le.Pos.Col < 1 {
+			t.Fatalf("%q: error %T without a position: %v", src, err, err)
+		}
+	}
 }

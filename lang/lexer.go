@@ -23,13 +23,15 @@ var scriptLexer = lexer.MustSimple([]lexer.SimpleRule{
 })
 
 var (
-	tokInt    = scriptLexer.Symbols()["Int"]
-	tokString = scriptLexer.Symbols()["String"]
-	tokIdent  = scriptLexer.Symbols()["Ident"]
-	tokOp     = scriptLexer.Symbols()["Op"]
-	tokBadStr = scriptLexer.Symbols()["BadString"]
-	tokBadCmt = scriptLexer.Symbols()["BadComment"]
-	tokEOF    = lexer.EOF
+	tokInt     = scriptLexer.Symbols()["Int"]
+	tokString  = scriptLexer.Symbols()["String"]
+	tokIdent   = scriptLexer.Symbols()["Ident"]
+	tokOp      = scriptLexer.Symbols()["Op"]
+	tokBadStr  = scriptLexer.Symbols()["BadString"]
+	tokBadCmt  = scriptLexer.Symbols()["BadComment"]
+	tokSpace   = scriptLexer.Symbols()["Whitespace"]
+	tokComment = scriptLexer.Symbols()["Comment"]
+	tokEOF     = lexer.EOF
 )
 
 // ParseNumber converts an integer literal: decimal, 0x hex, 0b binary, with

@@ -58,11 +58,32 @@ func checkNesting(filename string, src []byte) error {
 		return translate(filename, src, err)
 	}
 	var open []*lexer.Token
+	// An `else if` nests the next if inside the previous one in the
+	// grammar, so a chain counts as deep as it is long: chains[d] is the
+	// length of the chain running at bracket depth d, chainSum their total.
+	chains, chainSum := []int{0}, 0
+	prevElse, closed := false, false
 	for {
 		t, err := lex.Next()
 		if err != nil {
 			return translate(filename, src, err)
 		}
+		if t.Type == tokSpace || t.Type == tokComment {
+			continue
+		}
+		isElse := t.Type == tokIdent && t.Value == "else"
+		if closed && !isElse {
+			chainSum -= chains[len(open)]
+			chains[len(open)] = 0
+		}
+		if prevElse && t.Type == tokIdent && t.Value == "if" {
+			chains[len(open)]++
+			chainSum++
+			if len(open)+chainSum > MaxNesting {
+				return Errorf(src, PosOf(t.Pos), "nested more than %d levels deep (counting each `else if`)", MaxNesting)
+			}
+		}
+		prevElse, closed = isElse, t.Type == tokOp && t.Value == "}"
 		switch {
 		case t.EOF():
 			if n := len(open); n > 0 {
@@ -79,11 +100,16 @@ func checkNesting(filename string, src []byte) error {
 		}
 		switch t.Value {
 		case "(", "[", "{":
-			if len(open) >= MaxNesting {
-				return Errorf(src, PosOf(t.Pos), "nested more than %d levels deep", MaxNesting)
+			if len(open)+chainSum >= MaxNesting {
+				why := ""
+				if chainSum > 0 {
+					why = " (counting each `else if`)"
+				}
+				return Errorf(src, PosOf(t.Pos), "nested more than %d levels deep%s", MaxNesting, why)
 			}
 			tok := t
 			open = append(open, &tok)
+			chains = append(chains, 0)
 		case ")", "]", "}":
 			if len(open) == 0 {
 				return Errorf(src, PosOf(t.Pos), "`%s` without a matching opening bracket", t.Value)
@@ -94,6 +120,8 @@ func checkNesting(filename string, src []byte) error {
 					closing[o.Value], o.Value, o.Pos.Line, t.Value)
 			}
 			open = open[:len(open)-1]
+			chainSum -= chains[len(chains)-1]
+			chains = chains[:len(chains)-1]
 		}
 	}
 }

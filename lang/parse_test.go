@@ -384,6 +384,26 @@ func TestParseNumber(t *testing.T) {
 	}
 }
 
+// elseIfChain is an if with n-1 `else if`s on line 2.
+func elseIfChain(n int) string {
+	return "cpu 0 {\n" + strings.Repeat("if x { } else ", n) + "{ }\n}\n"
+}
+
+// Long but legal chains and prefix runs parse; two chains in one block do
+// not add up.
+func TestParseNestingBounds(t *testing.T) {
+	mustParse(t, elseIfChain(MaxNesting-10))
+	two := strings.Repeat("if x { } else ", MaxNesting-10) + "{ }\n"
+	mustParse(t, "cpu 0 {\n"+two+"y = 1\n"+two+"}\n")
+	mustParse(t, "cpu 0 {\n"+two+two+"}\n")
+	mustParse(t, "cpu 0 {\n  x = "+strings.Repeat("-", MaxNesting)+"1\n}")
+	// Inside a deep else-if chain, brackets count on top of it.
+	deep := "cpu 0 {\n" + strings.Repeat("if x { } else ", MaxNesting-10) + "{ x = " + strings.Repeat("(", 20) + "1" + strings.Repeat(")", 20) + " }\n}\n"
+	if _, err := Parse("t.mmu", []byte(deep)); err == nil || !strings.Contains(err.Error(), "nested more than") {
+		t.Errorf("brackets inside a long chain: %v", err)
+	}
+}
+
 // caretLine is the line Detail draws under a short source line.
 func caretLine(col int) string { return "    " + strings.Repeat(" ", col-1) + "^" }
 
@@ -431,6 +451,8 @@ func TestParseErrors(t *testing.T) {
 		{"final without parens", "final exists 0:r == 1", "1:14", `"0"`},
 		{"nesting parens", deepParens, fmt.Sprintf("2:%d", 6+MaxNesting), fmt.Sprintf("nested more than %d levels deep", MaxNesting)},
 		{"nesting blocks", deepBlocks, fmt.Sprintf("1:%d", 7+10*MaxNesting), "nested more than"},
+		{"long else-if chain", elseIfChain(MaxNesting + 50), fmt.Sprintf("2:%d", 14*(MaxNesting-1)+6), "counting each `else if`"},
+		{"prefix operators", "cpu 0 {\n  x = " + strings.Repeat("-", MaxNesting+50) + "1\n}", fmt.Sprintf("2:%d", 7+MaxNesting), "prefix operators in a row"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -74,7 +74,11 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 		enc.SetIndent("", "  ")
 		enc.Encode(js)
 	}
-	fmt.Fprintf(stdout, "%d passed, %d failed\n", passedN, failedN)
+	summary := stdout
+	if o.jsonOut {
+		summary = stderr // keep stdout one JSON document
+	}
+	fmt.Fprintf(summary, "%d passed, %d failed\n", passedN, failedN)
 	switch {
 	case inputErr:
 		return exitUsage
