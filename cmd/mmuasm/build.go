@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"flag"
 	"io"
 	"os"
 	"strings"
@@ -10,23 +10,13 @@ import (
 )
 
 func cmdBuild(args []string, stdout, stderr io.Writer) int {
-	var o options
-	fs := newFlags("build", &o, stderr)
-	files, err := parse(fs, args)
-	if err != nil {
-		return exitUsage
-	}
-	if len(files) != 1 {
-		fmt.Fprintln(stderr, "usage: mmuasm build FILE [-o OUT.mmub]")
-		return exitUsage
-	}
-	p, err := load(files[0])
-	if err != nil {
-		return report(stderr, err)
+	o, file, p, code, ok := oneScript("build", "mmuasm build FILE [-o OUT.mmub]", args, stderr, nil)
+	if !ok {
+		return code
 	}
 	out := o.out
 	if out == "" {
-		out = strings.TrimSuffix(files[0], ".mmu") + ".mmub"
+		out = strings.TrimSuffix(file, ".mmu") + ".mmub"
 	}
 	if err := os.WriteFile(out, compiler.Encode(p), 0o644); err != nil {
 		return report(stderr, err)
@@ -35,20 +25,12 @@ func cmdBuild(args []string, stdout, stderr io.Writer) int {
 }
 
 func cmdDis(args []string, stdout, stderr io.Writer) int {
-	var o options
-	fs := newFlags("dis", &o, stderr)
-	proc := fs.String("proc", "", "only this proc")
-	files, err := parse(fs, args)
-	if err != nil {
-		return exitUsage
-	}
-	if len(files) != 1 {
-		fmt.Fprintln(stderr, "usage: mmuasm dis [--proc NAME] FILE")
-		return exitUsage
-	}
-	p, err := load(files[0])
-	if err != nil {
-		return report(stderr, err)
+	var proc *string
+	_, _, p, code, ok := oneScript("dis", "mmuasm dis [--proc NAME] FILE", args, stderr, func(fs *flag.FlagSet) {
+		proc = fs.String("proc", "", "only this proc")
+	})
+	if !ok {
+		return code
 	}
 	if err := compiler.Disassemble(stdout, p, *proc); err != nil {
 		return report(stderr, err)

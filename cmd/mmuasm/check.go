@@ -10,32 +10,21 @@ import (
 )
 
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
-	var o options
-	fs := newFlags("check", &o, stderr)
-	files, err := parse(fs, args)
-	if err != nil {
-		return exitUsage
-	}
-	if len(files) != 1 {
-		fmt.Fprintln(stderr, "usage: mmuasm check [flags] FILE")
-		return exitUsage
-	}
-	p, err := load(files[0])
-	if err != nil {
-		return report(stderr, err)
+	o, file, p, code, ok := oneScript("check", "mmuasm check [flags] FILE", args, stderr, nil)
+	if !ok {
+		return code
 	}
 	arches, err := o.arches(p)
 	if err != nil {
 		return report(stderr, err)
 	}
-	code := exitOK
 	var results []*vm.Result
 	var jobs []*job
 	for _, a := range arches {
-		jobs = append(jobs, newJob(files[0], p, a))
+		jobs = append(jobs, newJob(file, p, a))
 	}
 	var failure error
-	runJobs(jobs, &o, func(j *job) {
+	runJobs(jobs, o, func(j *job) {
 		if j.err != nil || failure != nil {
 			if failure == nil {
 				failure = j.err

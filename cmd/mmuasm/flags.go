@@ -128,3 +128,26 @@ func paint(attrs ...color.Attribute) func(string) string {
 	c := color.New(attrs...)
 	return func(s string) string { return c.Sprint(s) }
 }
+
+// oneScript parses the flags of a command that takes one script and loads
+// it. On failure it has reported the problem and ok is false; code is then
+// the exit status.
+func oneScript(name, usage string, args []string, stderr io.Writer, extra func(*flag.FlagSet)) (o *options, file string, p *vm.Program, code int, ok bool) {
+	o = &options{}
+	fs := newFlags(name, o, stderr)
+	if extra != nil {
+		extra(fs)
+	}
+	files, err := parse(fs, args)
+	if err != nil {
+		return nil, "", nil, exitUsage, false
+	}
+	if len(files) != 1 {
+		fmt.Fprintln(stderr, "usage: "+usage)
+		return nil, "", nil, exitUsage, false
+	}
+	if p, err = load(files[0]); err != nil {
+		return nil, "", nil, report(stderr, err), false
+	}
+	return o, files[0], p, exitOK, true
+}

@@ -11,19 +11,9 @@ import (
 // cmdRun runs one execution: the schedule given by --schedule, else one
 // chosen at random by --seed, and prints its trace.
 func cmdRun(args []string, stdout, stderr io.Writer) int {
-	var o options
-	fs := newFlags("run", &o, stderr)
-	files, err := parse(fs, args)
-	if err != nil {
-		return exitUsage
-	}
-	if len(files) != 1 {
-		fmt.Fprintln(stderr, "usage: mmuasm run [--seed S | --schedule TOKEN] FILE")
-		return exitUsage
-	}
-	p, err := load(files[0])
-	if err != nil {
-		return report(stderr, err)
+	o, _, p, code, ok := oneScript("run", "mmuasm run [--seed S | --schedule TOKEN] FILE", args, stderr, nil)
+	if !ok {
+		return code
 	}
 	arches, err := o.arches(p)
 	if err != nil {
@@ -35,7 +25,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		if schedule, err = vm.DecodeSchedule(o.schedule); err != nil {
 			return report(stderr, err)
 		}
-	} else if schedule, err = randomSchedule(p, &o, a); err != nil {
+	} else if schedule, err = randomSchedule(p, o, a); err != nil {
 		return report(stderr, err)
 	}
 	res, err := vm.Replay(p, o.config(a), schedule)
