@@ -102,8 +102,8 @@ func (m *Machine) softRead(c *Call, fn string, addr uint64) (uint64, bool) {
 	if m.tr.LazyQueue {
 		if q, ok := m.queued(c.CPU, addr); ok {
 			mem := m.S.Get(Loc(addr))
-			m.Fail("read-hazard", "%s: %s(%#x) returns %#x from memory, but this CPU queued %#x for it in lazy MMU mode and has not flushed",
-				m.threadName(m.Thread), fn, addr, mem, q)
+			m.Fail("read-hazard", "%s: %s returns %#x from memory, but this CPU queued %#x for it in lazy MMU mode and has not flushed",
+				m.threadName(m.Thread), m.entryName(fn, addr), mem, q)
 		}
 	}
 	return m.readEntry(fn, addr)
@@ -369,10 +369,9 @@ func clearUpper(fn string, level int) func(c *Call) (uint64, Status) {
 		if _, ok := m.readEntry(fn, c.Args[0]); !ok {
 			return 0, Done
 		}
+		// arm64 set_pmd()/set_pud() barrier only valid entries: a clear
+		// is made visible by the TLB flush that must follow it
 		m.S.Set(Loc(c.Args[0]), 0)
-		if m.tr.PTEBarriers && !m.initMode {
-			m.emitBarriers(c.CPU, true)
-		}
 		return 0, Done
 	}
 }

@@ -624,3 +624,42 @@ func TestDiffGenerator(t *testing.T) {
 	}
 	t.Logf("feature use over 1000 scripts: %v", features)
 }
+
+// TestDiffIRQsOffReversal (fixed; kept as a regression test): an irq or an
+// IPI is disabled while its CPU has IRQs off, and no single step of the
+// trace races with it there, so DPOR must reverse such races at the latest
+// earlier state where the irq or IPI could run. It used to drop them: one
+// execution instead of two, the y == 0 outcome lost.
+func TestDiffIRQsOffReversal(t *testing.T) {
+	for name, src := range map[string]string{
+		"irq": `shared x, y
+cpu 0 {
+  irqoff {
+    x = 1
+    x = 2
+  }
+}
+irq 0 { y = x }
+final exists (y == 0)
+`,
+		"ipi": `arch x86pae
+mm user
+shared x
+cpu 0 {
+  flush_tlb_mm_range(user, 0x400000, 0x401000)
+  x = 1
+}
+cpu 1 {
+  irqoff { r = x }
+}
+final exists (1:r == 1)
+`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dc := compareSearches(name+".mmu", src)
+			if dc.mismatch != "" {
+				t.Errorf("--- script ---\n%s--- results ---\n%s", src, dc.mismatch)
+			}
+		})
+	}
+}

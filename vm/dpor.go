@@ -303,11 +303,17 @@ func (x *explorer) reverse(nodes []*dnode, i, j int, idx []int, vc [][]int32) {
 		consider(k)
 	}
 	consider(j)
-	n := nodes[i]
-	if initials&n.backtrack != 0 {
-		return
-	}
-	if c := initials & n.enabled &^ n.sleepMask(); c != 0 {
-		n.backtrack |= c & -c
+	// Where no initial can run at the race point — an irq or an IPI while
+	// its CPU has IRQs off, which no single step of the trace races with —
+	// reverse at the latest earlier state where one could.
+	for k := i; k >= 0; k-- {
+		n := nodes[k]
+		if initials&n.backtrack != 0 {
+			return
+		}
+		if c := initials & n.enabled &^ n.sleepMask(); c != 0 {
+			n.backtrack |= c & -c
+			return
+		}
 	}
 }

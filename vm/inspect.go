@@ -76,6 +76,13 @@ func (m *Machine) Registers(i int) []Register {
 // SetTracing turns recording of trace events on or off.
 func (m *Machine) SetTracing(on bool) { m.tracing = on }
 
+// Restart is Reset even when the machine has not moved since the last one,
+// so that a trace switched on since shows what runs before the first steps.
+func (m *Machine) Restart() {
+	m.fresh = false
+	m.Reset()
+}
+
 // Events returns the trace recorded since the last Reset (with tracing on).
 func (m *Machine) Events() []Event { return m.events }
 
@@ -128,13 +135,17 @@ func (m *Machine) RunOn(cpu int, proc int) (uint64, *Violation) {
 		return 0, &Violation{Kind: "error", Msg: "RunOn needs a proc without parameters", Thread: -1, Pos: Pos{File: -1}}
 	}
 	m.fresh = false
-	t := &thread{id: -3, kind: TaskThread, cpu: dense, name: fmt.Sprintf("CPU %d", cpu), proc: proc,
+	id := -3 // no trace rows unless the CPU has a task thread to show them under
+	if tid, err := m.ThreadOf(TaskThread, cpu); err == nil {
+		id = tid
+	}
+	t := &thread{id: id, kind: TaskThread, cpu: dense, name: fmt.Sprintf("CPU %d", cpu), proc: proc,
 		stack: make([]uint64, m.limits.StackWords), scratch: make([]uint64, 8+len(m.cpus))}
 	m.start(t)
 	t.atomic = 1
 	saved := m.violation
 	m.violation = nil
-	m.MMU.Thread, m.MMU.StepNo = 0, m.steps
+	m.MMU.Thread, m.MMU.StepNo = max(id, 0), m.steps
 	for t.status == ready && m.violation == nil {
 		m.run(t, true)
 	}

@@ -32,7 +32,11 @@ func WriteResult(w io.Writer, prog *Program, r *Result, st Style) {
 	if r.Condition != "" {
 		fmt.Fprintf(w, "Final states %d\n", len(r.FinalStates))
 		for _, s := range r.FinalStates {
-			fmt.Fprintf(w, "  %6d :> %s\n", s.Count, s.Values)
+			values := s.Values
+			if values == "" {
+				values = "(the condition names no register or shared word)"
+			}
+			fmt.Fprintf(w, "  %6d :> %s\n", s.Count, values)
 		}
 		fmt.Fprintf(w, "Condition %s: %s\n", r.Condition, validation(r.Validated))
 		fmt.Fprintf(w, "Observation %s %s %d %d\n", r.Test, r.Observation, r.Positive, r.Negative)

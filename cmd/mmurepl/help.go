@@ -1,0 +1,51 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+const helpIntro = `Type declarations, statements and commands. Input goes on while brackets
+are open, so a block can span lines.
+
+  shared x, table t, mm m, init { … }, cpu 0 { … }, proc f() { … }, …
+        define things; typing an item again (same proc, cpu, name) replaces it.
+        Every change recompiles the script and replays what was done so far
+        (steps and statements) on a new machine.
+  a statement or an expression
+        runs at once, every step in a row, on the current CPU (:cpu N); an
+        expression prints its value. A statement sees the registers of the
+        CPU's block (read-only copies: assigning one prints the value and
+        leaves the CPU's register alone) and the locals assigned at the
+        prompt by a lone "name = expr" (kept; locals assigned inside if,
+        while or for are not). A CPU without a cpu block gets an empty one
+        in the live machine (not in :check). Statements appear in :trace as
+        "prompt:" rows; their print() output is not shown.
+
+Commands (any unique prefix works, e.g. :st for :step):
+`
+
+const helpOutro = `
+:step N takes the step CPU N would take next: an interrupt handler in
+progress, else a pending IPI it can answer (static_branch_enable and x86
+TLB flushes wait for those), else its cpu block. ":step cpu N" steps the
+block even with an IPI pending; ":step ipi N" and ":step irq N" name the
+others. Thread numbers in schedules are the script's (as :check prints).
+History is kept in the user cache directory (mmuvm/history); Tab
+completes commands, builtins, declared names, arches and files; Ctrl-C
+stops :check and :run; Ctrl-D leaves.
+`
+
+func (s *Session) help() {
+	var b strings.Builder
+	b.WriteString(helpIntro)
+	for _, c := range commands {
+		usage := ":" + c.name
+		if c.args != "" {
+			usage += " " + c.args
+		}
+		fmt.Fprintf(&b, "  %-32s %s\n", usage, c.help)
+	}
+	b.WriteString(helpOutro)
+	fmt.Fprint(s.out, b.String())
+}
