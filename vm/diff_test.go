@@ -163,6 +163,8 @@ func genScript(seed int64) string {
 	}
 	regs := map[int][]string{}
 	unbalanced := r.Intn(40) == 0
+	irqCPU := cpus[r.Intn(ncpu)]
+	irqOffSection := irq && r.Intn(2) == 0 // the irq's CPU masks it for a while
 	for i, c := range cpus {
 		g.regs, g.nreg = nil, 0
 		left := ncpu - i
@@ -173,7 +175,13 @@ func genScript(seed int64) string {
 		before := g.steps
 		n := 1 + r.Intn(min(4, max(1, g.steps)))
 		fmt.Fprintf(&b, "\ncpu %d {\n", c)
-		g.block(&b, n, false)
+		if irqOffSection && c == irqCPU {
+			b.WriteString("  irqoff {\n")
+			g.block(&b, n, false)
+			b.WriteString("  }\n")
+		} else {
+			g.block(&b, n, false)
+		}
 		if unbalanced && g.lock && i == 0 {
 			if r.Intn(2) == 0 {
 				b.WriteString("  spin_lock(l)\n") // held at the end (or a deadlock)
@@ -188,7 +196,7 @@ func genScript(seed int64) string {
 	if irq {
 		g.regs, g.nreg = nil, 100
 		g.steps = 2
-		fmt.Fprintf(&b, "\nirq %d {\n", cpus[r.Intn(ncpu)])
+		fmt.Fprintf(&b, "\nirq %d {\n", irqCPU)
 		g.block(&b, 1+r.Intn(2), true)
 		b.WriteString("}\n")
 	}

@@ -303,16 +303,33 @@ func (x *explorer) reverse(nodes []*dnode, i, j int, idx []int, vc [][]int32) {
 		consider(k)
 	}
 	consider(j)
-	// Where no initial can run at the race point — an irq or an IPI while
-	// its CPU has IRQs off, which no single step of the trace races with —
-	// reverse at the latest earlier state where one could.
+	n := nodes[i]
+	q := uint64(1) << uint(ev[j].thread)
+	if n.enabled&q == 0 && nodes[i+1].enabled&q != 0 {
+		// Step i enabled the thread of step j (local_irq_restore() lets
+		// an irq or an IPI in): the two cannot be reversed. What can be is
+		// the step that disabled it, which is not in a race with it
+		// because step i's write is in between; so run the thread at the
+		// latest earlier state where it could run.
+		for k := i - 1; k >= 0; k-- {
+			if nk := nodes[k]; nk.enabled&q != 0 {
+				if (nk.backtrack|nk.sleepMask())&q == 0 {
+					nk.backtrack |= q
+				}
+				return
+			}
+		}
+		return
+	}
+	// Otherwise add an initial of notdep(i).j where none is, or, if none
+	// can run at the race point, at the latest earlier state where one can.
 	for k := i; k >= 0; k-- {
-		n := nodes[k]
-		if initials&n.backtrack != 0 {
+		nk := nodes[k]
+		if initials&nk.backtrack != 0 {
 			return
 		}
-		if c := initials & n.enabled &^ n.sleepMask(); c != 0 {
-			n.backtrack |= c & -c
+		if c := initials & nk.enabled &^ nk.sleepMask(); c != 0 {
+			nk.backtrack |= c & -c
 			return
 		}
 	}
