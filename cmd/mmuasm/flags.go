@@ -8,10 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fatih/color"
-
 	"mmuvm/arch"
 	"mmuvm/compiler"
+	"mmuvm/internal/termstyle"
 	"mmuvm/vm"
 )
 
@@ -96,17 +95,7 @@ func (o *options) arches(p *vm.Program) ([]string, error) {
 	return list, nil
 }
 
-func (o *options) style() vm.Style {
-	if o.noColor || color.NoColor {
-		return vm.Style{}
-	}
-	return vm.Style{
-		Bad:  paint(color.FgRed, color.Bold),
-		Good: paint(color.FgGreen),
-		Dim:  paint(color.Faint),
-		Head: paint(color.Bold),
-	}
-}
+func (o *options) style() vm.Style { return termstyle.Style(o.noColor) }
 
 // load compiles a script or decodes a .mmub.
 func load(path string) (*vm.Program, error) {
@@ -122,11 +111,6 @@ func load(path string) (*vm.Program, error) {
 		return p, nil
 	}
 	return compiler.CompileFile(path, nil)
-}
-
-func paint(attrs ...color.Attribute) func(string) string {
-	c := color.New(attrs...)
-	return func(s string) string { return c.Sprint(s) }
 }
 
 // oneScript parses the flags of a command that takes one script and loads
