@@ -54,7 +54,8 @@ func (x *explorer) dpor() {
 	var nodes []*dnode
 	var buf []int
 	newNode := func(sleep []sleeper) *dnode {
-		n := &dnode{thread: -1, sleep: sleep}
+		n := x.freeNode()
+		n.thread, n.sleep = -1, sleep
 		m.save(&n.snap)
 		for _, t := range m.Enabled(buf) {
 			n.enabled |= 1 << uint(t)
@@ -67,6 +68,7 @@ func (x *explorer) dpor() {
 	m.Reset()
 	nodes = append(nodes, newNode(nil))
 	var schedule []int
+	firstNew := 0 // steps before it repeat the previous execution's
 	for !x.interrupted() {
 		// extend the current execution until it ends
 		for {
@@ -78,7 +80,7 @@ func (x *explorer) dpor() {
 			t := bits.TrailingZeros64(c)
 			m.step(t)
 			n.thread, n.done = t, n.done|1<<uint(t)
-			n.fp = normalize(m.Footprint())
+			n.fp = normalizeInto(n.fp[:0], m.Footprint())
 			var child []sleeper
 			for _, s := range n.sleep {
 				if !dependent(s.fp, n.fp) {
@@ -101,11 +103,12 @@ func (x *explorer) dpor() {
 			v := nodes[len(nodes)-2]
 			v.backtrack |= v.enabled &^ v.sleepMask()
 		}
-		x.addBacktracks(nodes)
+		x.addBacktracks(nodes, firstNew)
 		if !x.backtrackTo(&nodes) {
 			x.r.Complete = !x.stop
 			return
 		}
+		firstNew = len(nodes) - 1
 	}
 }
 
@@ -116,12 +119,13 @@ func (x *explorer) backtrackTo(nodes *[]*dnode) bool {
 	for i := len(ns) - 1; i >= 0; i-- {
 		n := ns[i]
 		if n.thread >= 0 {
-			n.sleep = append(n.sleep, sleeper{n.thread, n.fp})
+			n.sleep = append(n.sleep, sleeper{n.thread, n.fp}) // the sleeper owns fp now
 			n.thread, n.fp = -1, nil
 		}
 		if n.candidates() == 0 {
 			continue
 		}
+		x.dropped = append(x.dropped, ns[i+1:]...)
 		*nodes = ns[:i+1]
 		x.m.restore(&n.snap)
 		return true
@@ -129,9 +133,25 @@ func (x *explorer) backtrackTo(nodes *[]*dnode) bool {
 	return false
 }
 
+// freeNode returns a node for reuse (its snapshot buffers and footprint
+// slice kept), or a new one.
+func (x *explorer) freeNode() *dnode {
+	n := len(x.dropped)
+	if n == 0 {
+		return &dnode{}
+	}
+	d := x.dropped[n-1]
+	x.dropped = x.dropped[:n-1]
+	d.enabled, d.backtrack, d.done = 0, 0, 0
+	return d
+}
+
 // normalize sorts a footprint and merges repeated locations (a write wins).
-func normalize(fp []uint64) []uint64 {
-	out := append([]uint64(nil), fp...)
+func normalize(fp []uint64) []uint64 { return normalizeInto(nil, fp) }
+
+// normalizeInto is normalize writing into dst's storage.
+func normalizeInto(dst, fp []uint64) []uint64 {
+	out := append(dst, fp...)
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	w := 0
 	for _, f := range out {
@@ -168,50 +188,44 @@ func dependent(a, b []uint64) bool {
 
 // addBacktracks finds the races of the execution in nodes and makes sure
 // each is reversed in some explored execution.
-func (x *explorer) addBacktracks(nodes []*dnode) {
+func (x *explorer) addBacktracks(nodes []*dnode, firstNew int) {
 	ev := nodes[:len(nodes)-1]
 	n := len(ev)
 	if n == 0 {
 		return
 	}
 	nt := x.m.Threads()
-	idx := make([]int, n)     // position of the event in its thread, from 1
-	vc := make([][]int32, n)  // vector clocks
-	count := make([]int, nt)  // events per thread so far
-	lastOf := make([]int, nt) // last event of each thread
-	for i := range lastOf {
-		lastOf[i] = -1
-	}
-	locs := map[uint64]*locHistory{}
+	b := &x.race
+	b.reset(n, nt)
+	idx, vc, count, lastOf := b.idx, b.vc, b.count, b.lastOf
 	for j, e := range ev {
 		t := e.thread
 		count[t]++
 		idx[j] = count[t]
-		v := make([]int32, nt)
+		v := vc[j]
 		pred := lastOf[t]
 		if pred >= 0 {
 			copy(v, vc[pred])
 		}
-		cands := x.conflicts(e.fp, j, t, ev, locs)
+		cands := x.conflicts(e.fp, j, t, ev, b)
 		for _, i := range cands {
 			for k := range v {
 				v[k] = max(v[k], vc[i][k])
 			}
 		}
 		v[t] = int32(idx[j])
-		vc[j] = v
-		for _, i := range cands {
-			if !covered(i, cands, pred, idx, vc, ev) {
-				x.reverse(nodes, i, j, idx, vc)
+		// races ending before firstNew were reversed when this prefix was
+		// first explored: the same steps, the same footprints
+		if j >= firstNew {
+			for _, i := range cands {
+				if !covered(i, cands, pred, idx, vc, ev) {
+					x.reverse(nodes, i, j, idx, vc)
+				}
 			}
 		}
 		lastOf[t] = j
 		for _, f := range e.fp {
-			a := locs[f>>1]
-			if a == nil {
-				a = &locHistory{lastWrite: -1}
-				locs[f>>1] = a
-			}
+			a := b.history(f >> 1)
 			if f&1 != 0 {
 				a.lastWrite, a.reads = j, a.reads[:0]
 			} else {
@@ -219,6 +233,60 @@ func (x *explorer) addBacktracks(nodes []*dnode) {
 			}
 		}
 	}
+}
+
+// raceBufs holds addBacktracks' working storage, reused across executions.
+type raceBufs struct {
+	idx, count, lastOf []int
+	flat               []int32
+	vc                 [][]int32
+	locs               map[uint64]*locHistory
+	pool               []*locHistory
+	used               int
+	cands              []int
+}
+
+func (b *raceBufs) reset(n, nt int) {
+	grow := func(s []int, k int) []int {
+		if cap(s) < k {
+			return make([]int, k)
+		}
+		return s[:k]
+	}
+	b.idx, b.count, b.lastOf = grow(b.idx, n), grow(b.count, nt), grow(b.lastOf, nt)
+	clear(b.count)
+	for i := range b.lastOf {
+		b.lastOf[i] = -1
+	}
+	if cap(b.flat) < n*nt {
+		b.flat = make([]int32, n*nt)
+	}
+	b.flat = b.flat[:n*nt]
+	clear(b.flat)
+	b.vc = b.vc[:0]
+	for j := 0; j < n; j++ {
+		b.vc = append(b.vc, b.flat[j*nt:(j+1)*nt:(j+1)*nt])
+	}
+	if b.locs == nil {
+		b.locs = map[uint64]*locHistory{}
+	}
+	clear(b.locs)
+	b.used = 0
+}
+
+// history returns the access history of a location, from the pool.
+func (b *raceBufs) history(loc uint64) *locHistory {
+	if a := b.locs[loc]; a != nil {
+		return a
+	}
+	if b.used == len(b.pool) {
+		b.pool = append(b.pool, &locHistory{})
+	}
+	a := b.pool[b.used]
+	b.used++
+	a.lastWrite, a.reads = -1, a.reads[:0]
+	b.locs[loc] = a
+	return a
 }
 
 // locHistory is the history of one location in an execution.
@@ -231,8 +299,9 @@ type locHistory struct {
 // thread t) depends on and that are not ordered before it through another
 // access of the same location: the last write, and the reads since it when
 // j writes.
-func (x *explorer) conflicts(fp []uint64, j, t int, ev []*dnode, locs map[uint64]*locHistory) []int {
-	var out []int
+func (x *explorer) conflicts(fp []uint64, j, t int, ev []*dnode, b *raceBufs) []int {
+	out := b.cands[:0]
+	defer func() { b.cands = out[:0] }()
 	add := func(i int) {
 		if i < 0 || ev[i].thread == t {
 			return
@@ -245,7 +314,7 @@ func (x *explorer) conflicts(fp []uint64, j, t int, ev []*dnode, locs map[uint64
 		out = append(out, i)
 	}
 	for _, f := range fp {
-		a := locs[f>>1]
+		a := b.locs[f>>1]
 		if a == nil {
 			continue
 		}

@@ -23,6 +23,8 @@ type explorer struct {
 	stop          bool
 	stepBudget    int // auto: steps partial-order reduction may run (0: none)
 	overBudget    bool
+	race          raceBufs // DPOR's race analysis storage
+	dropped       []*dnode // DPOR nodes to reuse
 	started       time.Time
 	lastReport    time.Time
 	calls         int
