@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"mmuvm/lang"
-	"mmuvm/mmu"
 	"mmuvm/vm"
 )
 
@@ -262,5 +261,3 @@ func (g *gen) sourceText(p lang.Pos) string {
 	}
 	return strings.TrimSpace(line)
 }
-
-var _ = mmu.Step

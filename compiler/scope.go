@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"fmt"
 	"sort"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -260,8 +259,6 @@ func (c *compiler) checkExpects() error {
 			found = found || a == e.Arch
 		}
 		if !found {
-			p := c.prog.Pos
-			_ = p
 			return c.errPos(int(e.Pos.File), lang.Pos{File: c.files[e.Pos.File].Name, Line: int(e.Pos.Line), Col: int(e.Pos.Col)},
 				"expect line for %s, but the script's arch line is %v", e.Arch, c.prog.Arches)
 		}
@@ -293,5 +290,3 @@ func (c *compiler) names(locals map[string]int) []string {
 }
 
 func describe(s *symbol) string { return symKindNames[s.kind] }
-
-var _ = fmt.Sprint

@@ -2,7 +2,6 @@ package compiler
 
 import (
 	"mmuvm/lang"
-	"mmuvm/mmu"
 	"mmuvm/vm"
 )
 
@@ -318,5 +317,3 @@ func (g *gen) callHook(name string, p lang.Pos) error {
 	g.emit(vm.OpPop, 0, 0, p)
 	return nil
 }
-
-var _ = mmu.Pure

@@ -291,6 +291,3 @@ func invalidInput(src []byte, pos Pos) string {
 	}
 	return "unexpected character"
 }
-
-// Token positions from participle are 1-based already; keep the import used.
-var _ = lexer.Position{}

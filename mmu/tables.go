@@ -1,7 +1,5 @@
 package mmu
 
-import "fmt"
-
 // lazyActive is the arch's view of lazy MMU mode on cpu: entered, and not
 // in interrupt context (the merged generic layer never enters it there, and
 // arm64/Xen PV treat an interrupt as outside the section).
@@ -480,5 +478,3 @@ func bContUnfold(c *Call) (uint64, Status) {
 	}
 	return 0, Done
 }
-
-func describeEntry(v uint64) string { return fmt.Sprintf("%#x", v) }

@@ -1,10 +1,6 @@
 package vm
 
-import (
-	"fmt"
-
-	"mmuvm/mmu"
-)
+import "fmt"
 
 // backEdge implements the spin rule: a CPU blocks at a loop back-edge when
 // its whole local state equals its state at its previous pass there, it
@@ -82,8 +78,6 @@ func (t *thread) stateHash() uint64 {
 	}
 	return h
 }
-
-var _ = mmu.Loc(0)
 
 // indexOf returns the index of rec, which points into t.spins.
 func (t *thread) indexOf(rec *spinRec) int {
