@@ -2,6 +2,7 @@ package vm
 
 import (
 	"math/bits"
+	"slices"
 	"sort"
 )
 
@@ -152,7 +153,7 @@ func normalize(fp []uint64) []uint64 { return normalizeInto(nil, fp) }
 // normalizeInto is normalize writing into dst's storage.
 func normalizeInto(dst, fp []uint64) []uint64 {
 	out := append(dst, fp...)
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	slices.Sort(out)
 	w := 0
 	for _, f := range out {
 		if w > 0 && out[w-1]>>1 == f>>1 {

@@ -165,11 +165,17 @@ func (x *explorer) dfs() {
 		schedule = schedule[:0]
 		for depth := 0; ; depth++ {
 			if depth == len(path) {
-				en := m.Enabled(nil)
-				if len(en) == 0 {
+				if len(path) < cap(path) { // reuse the enabled buffer left there
+					path = path[:depth+1]
+				} else {
+					path = append(path, choice{})
+				}
+				c := &path[depth]
+				c.enabled, c.i = m.Enabled(c.enabled[:0]), 0
+				if len(c.enabled) == 0 {
+					path = path[:depth]
 					break
 				}
-				path = append(path, choice{enabled: en})
 			}
 			t := path[depth].enabled[path[depth].i]
 			schedule = append(schedule, t)

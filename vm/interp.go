@@ -463,7 +463,10 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 		t.inBuiltin, t.phase = true, 0
 		clear(t.scratch)
 	}
-	c := mmu.Call{M: m.MMU, CPU: t.cpu, Thread: t.id, InIRQ: t.kind == IRQThread,
+	// one Call per machine: builtins do not keep it, and a fresh one per
+	// call would escape to the heap through the function value
+	c := &m.callBuf
+	*c = mmu.Call{M: m.MMU, CPU: t.cpu, Thread: t.id, InIRQ: t.kind == IRQThread,
 		Args: t.stack[t.sp-n : t.sp], Phase: t.phase, Scratch: t.scratch}
 	for {
 		var v uint64
@@ -471,11 +474,11 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 		switch {
 		case b.Host():
 			var ok bool
-			if v, st, ok = m.callHost(t, b, &c); !ok {
+			if v, st, ok = m.callHost(t, b, c); !ok {
 				return false
 			}
 		default:
-			v, st = b.Fn(&c)
+			v, st = b.Fn(c)
 		}
 		switch st {
 		case mmu.Done:

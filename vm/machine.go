@@ -73,6 +73,7 @@ type Machine struct {
 	totalSteps int // every step ever run, replays included: the searches' work
 	violation  *Violation
 	hostPanic  *HostPanic
+	callBuf    mmu.Call // the arguments of the builtin being called
 	tracing    bool
 	events     []Event
 	lastFP     []uint64 // footprint of the last step
