@@ -243,7 +243,9 @@ func bSetPTEAt(c *Call) (uint64, Status) {
 func getAndClear(fn string, unfold bool) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
 		m, addr := c.M, c.Args[2]
-		old, ok := m.readEntry(fn, addr)
+		// an exchange reads the entry: on Xen PV, a write this CPU queued
+		// for it and has not flushed would land after the clear
+		old, ok := m.softRead(c, fn, addr)
 		if !ok {
 			return 0, Done
 		}
