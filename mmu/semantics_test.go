@@ -1001,6 +1001,19 @@ expect x86pae: fail condition
 expect x86pae-pv: fail condition
 `})
 
+	add(semCase{name: "xenpv/get-and-clear-of-queued-entry", per: map[string]string{"xenpv": "fail read-hazard", "arm64": "ok"}, src: `
+import "lazy"
+table t
+cpu 0 {
+  lazy {
+    set_pte(&t[0], pfn_pte(0x100, PAGE_KERNEL))
+    old = ptep_get_and_clear(init_mm, 0, &t[0])   // the queued write would undo the clear
+  }
+}
+expect xenpv: fail read-hazard
+expect arm64: ok
+`})
+
 	add(semCase{name: "xenpv/flush-writes-back", want: "ok", src: `
 table t
 shared written, read
