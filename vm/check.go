@@ -48,7 +48,10 @@ type Config struct {
 	Limits     Limits
 	Timeout    time.Duration
 	Builtins   *mmu.Registry
-	Workers    int
+	// Workers >= 2 lets the default search run its two strategies at once
+	// (partial-order reduction and the stateful search, on two machines);
+	// the result is the one a single worker gives.
+	Workers int
 	// Progress, if set, is called about every 100 ms of exploring.
 	Progress func(Progress)
 }

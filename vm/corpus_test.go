@@ -2,6 +2,7 @@ package vm_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -43,6 +44,32 @@ func TestAcceptanceCorpus(t *testing.T) {
 					}
 				})
 			}
+		}
+	}
+}
+
+// TestWorkersSameResult: with two workers the default search runs its two
+// strategies at once, and must report exactly what one worker reports.
+func TestWorkersSameResult(t *testing.T) {
+	root := filepath.Join("..", "..", "shared", "scenarios")
+	if _, err := os.Stat(root); err != nil {
+		t.Skip("no acceptance corpus at", root)
+	}
+	for _, f := range []string{"perf/ptdump-vmalloc-n8-fixed.mmu", "perf/sb-ring-8.mmu",
+		"seeds/contpte-lockless-noretry.mmu", "seeds/ptdump-vmalloc-keyfirst.mmu", "seeds/lazy-nest-irq.mmu"} {
+		p, err := compiler.CompileFile(filepath.Join(root, f), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		summary := func(workers int) string {
+			r, err := vm.Check(context.Background(), p, vm.Config{Arch: p.Arches[0], Workers: workers, DPORBudget: 20000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf("%s %d %d %v %v %v", r.Verdict, r.Executions, r.States, r.FinalStates, r.Schedule, r.Notes)
+		}
+		if one, two := summary(1), summary(2); one != two {
+			t.Errorf("%s: -j 1 gives %s\n-j 2 gives %s", f, one, two)
 		}
 	}
 }

@@ -1,8 +1,8 @@
 package vm_test
 
 import (
-	"testing"
 	"mmuvm/compiler"
+	"testing"
 )
 
 func TestTmpCompileSeeds(t *testing.T) {
