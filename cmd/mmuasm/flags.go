@@ -46,7 +46,7 @@ func newFlags(name string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&o.maxSteps, "max-steps", 100000, "visible steps per execution")
 	fs.IntVar(&o.maxStates, "max-states", 0, "states the stateful search may store, its memory bound (0: no bound)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "stop exploring after this long (0: no bound)")
-	fs.IntVar(&o.workers, "j", 1, "parallel workers: (script, arch) pairs checked at once; output and results are the same for every -j")
+	fs.IntVar(&o.workers, "j", 1, "parallel workers: (script, arch) pairs checked at once, and within a check the default search's two strategies at once; results and output are the same for every -j")
 	fs.StringVar(&o.schedule, "schedule", "", "run: replay this schedule token")
 	fs.StringVar(&o.saveSchedule, "save-schedule", "", "write the counterexample's schedule token to this file")
 	fs.StringVar(&o.out, "o", "", "build: output file")
