@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"mmuvm/compiler"
+	"mmuvm/internal/benchscripts"
 	"mmuvm/vm"
 )
 
@@ -203,15 +204,15 @@ func (b *bench) interpreter(loopN, fibN, stepN int) bool {
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "script\tunits\ttime/check\tns/unit\t")
 	failed := false
-	v, calls := fib(fibN)
+	v, calls := benchscripts.FibCalls(fibN)
 	for _, s := range []struct {
 		name, unit string
 		units      uint64
 		src        string
 	}{
-		{fmt.Sprintf("loop 0..%d, i %% 3 == 0: s += i", loopN), "iterations", uint64(loopN), loopScript(loopN)},
-		{fmt.Sprintf("fib(%d) = %d, recursive", fibN, v), "calls", calls, fibScript(fibN, v)},
-		{fmt.Sprintf("%d writes of a shared word", stepN), "visible steps", uint64(stepN) + 1, stepScript(stepN)},
+		{fmt.Sprintf("loop 0..%d, i %% 3 == 0: s += i", loopN), "iterations", uint64(loopN), benchscripts.Loop(loopN)},
+		{fmt.Sprintf("fib(%d) = %d, recursive", fibN, v), "calls", calls, benchscripts.Fib(fibN)},
+		{fmt.Sprintf("%d writes of a shared word", stepN), "visible steps", uint64(stepN) + 1, benchscripts.Step(stepN)},
 	} {
 		p, err := compiler.Compile("bench.mmu", []byte(s.src), nil)
 		if err != nil {
@@ -236,65 +237,6 @@ func (b *bench) interpreter(loopN, fibN, stepN int) bool {
 	}
 	w.Flush()
 	return failed
-}
-
-// fib returns fib(n) and the number of calls the naive recursion makes
-// (2·F(n+1) − 1).
-func fib(n int) (value, calls uint64) {
-	a, b := uint64(0), uint64(1) // F(0), F(1)
-	for i := 0; i < n; i++ {
-		a, b = b, a+b
-	}
-	// now a = F(n), b = F(n+1)
-	return a, 2*b - 1
-}
-
-func loopScript(n int) string {
-	var sum uint64
-	for i := 0; i < n; i++ {
-		if i%3 == 0 {
-			sum += uint64(i)
-		}
-	}
-	return fmt.Sprintf(`test "loop"
-cpu 0 {
-  s = 0
-  for i in 0..%d {
-    if i %% 3 == 0 {
-      s = s + i
-    }
-  }
-}
-final forall (0:s == %d)
-`, n, sum)
-}
-
-func fibScript(n int, v uint64) string {
-	return fmt.Sprintf(`test "fib"
-proc fib(n) {
-  if n < 2 {
-    return n
-  }
-  return fib(n - 1) + fib(n - 2)
-}
-cpu 0 {
-  r = fib(%d)
-}
-final forall (0:r == %d)
-`, n, v)
-}
-
-func stepScript(n int) string {
-	return fmt.Sprintf(`test "step"
-shared x, y
-cpu 0 {
-  for i in 0..%d {
-    x = i
-  }
-  y = 1
-}
-final forall (x == %d && y == 1)
-`, n, n-1)
 }
 
 func rate(n int, per time.Duration) string {

@@ -2,7 +2,6 @@ package vm_test
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"mmuvm/compiler"
+	"mmuvm/internal/benchscripts"
 	"mmuvm/vm"
 )
 
@@ -88,32 +88,10 @@ func checkOne(b *testing.B, p *vm.Program) {
 // loopIters is the number of iterations of BenchmarkLoop's loop.
 const loopIters = 10_000_000
 
-// loopScript is a tight local loop: no visible step at all, only the
-// interpreter. Its final condition checks the sum.
-func loopScript(iters int) string {
-	var sum uint64
-	for i := 0; i < iters; i++ {
-		if i%3 == 0 {
-			sum += uint64(i)
-		}
-	}
-	return fmt.Sprintf(`test "loop"
-cpu 0 {
-  s = 0
-  for i in 0..%d {
-    if i %% 3 == 0 {
-      s = s + i
-    }
-  }
-}
-final forall (0:s == %d)
-`, iters, sum)
-}
-
 // BenchmarkLoop: ns per iteration of a local loop with a modulo, a test
 // and an add.
 func BenchmarkLoop(b *testing.B) {
-	p := compileBench(b, "loop.mmu", loopScript(loopIters))
+	p := compileBench(b, "loop.mmu", benchscripts.Loop(loopIters))
 	for b.Loop() {
 		checkOne(b, p)
 	}
@@ -123,38 +101,10 @@ func BenchmarkLoop(b *testing.B) {
 // fibN is the argument of BenchmarkFib.
 const fibN = 27
 
-// fib returns fib(n) and the number of calls the naive recursion makes:
-// calls(n) = 1 + calls(n-1) + calls(n-2), calls(0) = calls(1) = 1, which is
-// 2·F(n+1) − 1 (635,621 for n = 27).
-func fib(n int) (value, calls uint64) {
-	if n < 2 {
-		return uint64(n), 1
-	}
-	v1, c1 := fib(n - 1)
-	v2, c2 := fib(n - 2)
-	return v1 + v2, 1 + c1 + c2
-}
-
-func fibScript(n int) string {
-	v, _ := fib(n)
-	return fmt.Sprintf(`test "fib"
-proc fib(n) {
-  if n < 2 {
-    return n
-  }
-  return fib(n - 1) + fib(n - 2)
-}
-cpu 0 {
-  r = fib(%d)
-}
-final forall (0:r == %d)
-`, n, v)
-}
-
 // BenchmarkFib: ns per proc call of the naive recursive fib.
 func BenchmarkFib(b *testing.B) {
-	p := compileBench(b, "fib.mmu", fibScript(fibN))
-	_, calls := fib(fibN)
+	p := compileBench(b, "fib.mmu", benchscripts.Fib(fibN))
+	_, calls := benchscripts.FibCalls(fibN)
 	for b.Loop() {
 		checkOne(b, p)
 	}
@@ -164,25 +114,12 @@ func BenchmarkFib(b *testing.B) {
 // stepWrites is the number of shared-word writes of BenchmarkStep.
 const stepWrites = 50_000
 
-func stepScript(n int) string {
-	return fmt.Sprintf(`test "step"
-shared x, y
-cpu 0 {
-  for i in 0..%d {
-    x = i
-  }
-  y = 1
-}
-final forall (x == %d && y == 1)
-`, n, n-1)
-}
-
 // BenchmarkStep: ns per visible step of one CPU writing a shared word in a
 // loop (each write is a step; y = 1 is one more), through vm.Check's dfs:
 // the step, its footprint, the loop's spin check and the search's
 // bookkeeping.
 func BenchmarkStep(b *testing.B) {
-	p := compileBench(b, "step.mmu", stepScript(stepWrites))
+	p := compileBench(b, "step.mmu", benchscripts.Step(stepWrites))
 	for b.Loop() {
 		checkOne(b, p)
 	}
@@ -193,9 +130,9 @@ func BenchmarkStep(b *testing.B) {
 // change that breaks them shows in go test, not only in go test -bench.
 func TestBenchScripts(t *testing.T) {
 	for name, src := range map[string]string{
-		"loop": loopScript(1000),
-		"fib":  fibScript(10),
-		"step": stepScript(100),
+		"loop": benchscripts.Loop(1000),
+		"fib":  benchscripts.Fib(10),
+		"step": benchscripts.Step(100),
 	} {
 		p, err := compiler.Compile(name+".mmu", []byte(src), nil)
 		if err != nil {
@@ -212,7 +149,7 @@ func TestBenchScripts(t *testing.T) {
 				name, r.Verdict, r.Validated, r.Executions, r.FinalStates)
 		}
 	}
-	if _, calls := fib(27); calls != 635621 {
+	if _, calls := benchscripts.FibCalls(27); calls != 635621 {
 		t.Errorf("fib(27) makes %d calls, want 635621", calls)
 	}
 }
