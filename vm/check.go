@@ -61,6 +61,18 @@ type Progress struct {
 	Executions int
 	States     int
 	Elapsed    time.Duration
+	// Done estimates the part of the search tree explored, from 0 to 1
+	// (0 when there is no estimate): the current path's position among
+	// the branches at each depth, weighted by the branching above it.
+	Done float64
+}
+
+// Left estimates the time to the end from Done (0 without an estimate).
+func (p Progress) Left() time.Duration {
+	if p.Done <= 0.001 || p.Done >= 1 {
+		return 0
+	}
+	return time.Duration(float64(p.Elapsed) * (1 - p.Done) / p.Done)
 }
 
 // Observation is how often the final condition's predicate held.

@@ -68,6 +68,12 @@ func (x *explorer) dpor() {
 	}
 	m.Reset()
 	nodes = append(nodes, newNode(nil))
+	x.done = func() float64 {
+		return treeDone(len(nodes), func(d int) (int, int) {
+			n := nodes[d]
+			return bits.OnesCount64(n.done), bits.OnesCount64((n.backtrack | n.done) & n.enabled)
+		})
+	}
 	var schedule []int
 	firstNew := 0 // steps before it repeat the previous execution's
 	for !x.interrupted() {

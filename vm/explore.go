@@ -23,8 +23,9 @@ type explorer struct {
 	stop          bool
 	stepBudget    int // auto: steps partial-order reduction may run (0: none)
 	overBudget    bool
-	race          raceBufs // DPOR's race analysis storage
-	dropped       []*dnode // DPOR nodes to reuse
+	race          raceBufs       // DPOR's race analysis storage
+	dropped       []*dnode       // DPOR nodes to reuse
+	done          func() float64 // the running search's progress estimate
 	started       time.Time
 	lastReport    time.Time
 	calls         int
@@ -44,7 +45,11 @@ func (x *explorer) progress() {
 	}
 	if now := time.Now(); now.Sub(x.lastReport) >= 100*time.Millisecond {
 		x.lastReport = now
-		x.cfg.Progress(Progress{Executions: x.r.Executions, States: x.r.States, Elapsed: now.Sub(x.started)})
+		pg := Progress{Executions: x.r.Executions, States: x.r.States, Elapsed: now.Sub(x.started)}
+		if x.done != nil {
+			pg.Done = x.done()
+		}
+		x.cfg.Progress(pg)
 	}
 }
 
@@ -160,6 +165,9 @@ func (x *explorer) dfs() {
 	var path []choice
 	var schedule []int
 	m := x.m
+	x.done = func() float64 {
+		return treeDone(len(path), func(d int) (int, int) { return path[d].i + 1, len(path[d].enabled) })
+	}
 	for !x.interrupted() {
 		m.Reset()
 		schedule = schedule[:0]
@@ -250,4 +258,20 @@ func (m *Machine) evalFinal() (bool, string) {
 		fmt.Fprintf(&b, "%s=%s", o.Label, fmtVal(v))
 	}
 	return holds, b.String()
+}
+
+// treeDone estimates how much of a depth-first tree is explored from the
+// current path: at each depth, the branch being explored (taken, out of
+// total) counts for its share of the parent's share.
+func treeDone(depth int, branch func(d int) (taken, total int)) float64 {
+	done, share := 0.0, 1.0
+	for d := 0; d < depth; d++ {
+		taken, total := branch(d)
+		if total <= 0 {
+			break
+		}
+		done += share * float64(max(taken-1, 0)) / float64(total)
+		share /= float64(total)
+	}
+	return done
 }

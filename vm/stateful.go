@@ -37,6 +37,9 @@ func (x *explorer) stateful() {
 	m.Reset()
 	visited[m.stateHash()] = struct{}{}
 	push()
+	x.done = func() float64 {
+		return treeDone(len(stack), func(d int) (int, int) { return stack[d].next, len(stack[d].enabled) })
+	}
 	var schedule []int
 	atTop := true
 	for len(stack) > 0 && !x.interrupted() {

@@ -92,7 +92,10 @@ func (p *progressLine) update(pg vm.Progress) {
 	} else {
 		line += fmt.Sprintf(" (%.0f/s)", rate)
 	}
-	line += fmt.Sprintf(", %s, remaining unknown", vm.FormatDuration(pg.Elapsed))
+	line += ", " + vm.FormatDuration(pg.Elapsed)
+	if left := pg.Left(); left > 0 {
+		line += fmt.Sprintf(", ~%.0f%% done, about %s left", 100*pg.Done, vm.FormatDuration(left))
+	}
 	fmt.Fprintf(p.w, "\r\033[K%s", line)
 	p.shown = true
 }
