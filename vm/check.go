@@ -181,6 +181,11 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	if cfg.Arch == "" {
 		cfg.Arch = prog.Arches[0]
 	}
+	if cfg.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.Timeout)
+		defer cancel()
+	}
 	m, err := NewMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits)
 	if err != nil {
 		return nil, err

@@ -79,7 +79,11 @@ func (x *explorer) interrupted() bool {
 		return true
 	}
 	if err := x.ctx.Err(); err != nil {
-		x.r.Bounds = append(x.r.Bounds, "cancelled: "+err.Error())
+		if err == context.DeadlineExceeded {
+			x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("time: stopped after %s (--timeout)", FormatDuration(time.Since(x.started))))
+		} else {
+			x.r.Bounds = append(x.r.Bounds, "cancelled: "+err.Error())
+		}
 		x.stop = true
 		return true
 	}

@@ -16,6 +16,7 @@ import (
 func (m *Machine) run(t *thread, allowed bool) {
 	defer m.recoverRun(t)
 	budget := m.limits.LocalInstrs
+	steps := 0 // visible steps in this call: more than one only inside atomic { }
 	for {
 		budget = m.fast(t, budget)
 		if budget <= 0 {
@@ -29,6 +30,10 @@ func (m *Machine) run(t *thread, allowed bool) {
 				return
 			}
 			allowed = false
+			if steps++; steps > m.limits.Steps {
+				m.fail(t, "limit", fmt.Sprintf("%s ran %d visible steps in one atomic section (the step bound)", t.name, m.limits.Steps))
+				return
+			}
 			goOn := m.stepOp(t, in)
 			if f := m.MMU.TakeFault(); f != nil {
 				m.fail(t, f.Kind, f.Msg)

@@ -1,5 +1,7 @@
 package vm
 
+import "time"
+
 // shrink turns the schedule of a violation raised by a step into a short
 // story: only the steps the violating step depends on (its causal past:
 // program order plus dependent steps, transitively), ordered to switch
@@ -120,6 +122,10 @@ func (x *explorer) reproduces(schedule []int, kind string) bool {
 	return false
 }
 
+// shortestTime bounds the search for a shorter counterexample: it only
+// improves the report, and a check must end close to its own bounds.
+const shortestTime = 2 * time.Second
+
 // shortest searches breadth-first, among schedules shorter than the one
 // found, for one whose last step raises a violation of the same kind; it
 // visits each state once and gives up after budget states. A queue entry
@@ -133,7 +139,8 @@ func (x *explorer) shortest(found []int, kind string, budget int) []int {
 	queue := [][]int{nil}
 	var snap snapshot
 	var buf []int
-	for len(queue) > 0 && len(visited) < budget {
+	deadline := time.Now().Add(shortestTime)
+	for len(queue) > 0 && len(visited) < budget && x.ctx.Err() == nil && time.Now().Before(deadline) {
 		path := queue[0]
 		queue = queue[1:]
 		if len(path)+1 >= len(found) {
