@@ -239,6 +239,8 @@ func (x *explorer) random() {
 func (m *Machine) evalFinal() (bool, string) {
 	f := m.prog.Final
 	m.fresh = false
+	defer func(steps int) { m.steps = steps }(m.steps) // the condition's reads are no steps of the execution
+	m.steps = 0
 	t := &thread{id: -2, kind: TaskThread, name: "final", proc: f.Proc,
 		stack: make([]uint64, 256), scratch: make([]uint64, 8+len(m.cpus))}
 	m.start(t)

@@ -30,9 +30,14 @@ func (m *Machine) run(t *thread, allowed bool) {
 				return
 			}
 			allowed = false
-			if steps++; steps > m.limits.Steps {
-				m.fail(t, "limit", fmt.Sprintf("%s ran %d visible steps in one atomic section (the step bound)", t.name, m.limits.Steps))
-				return
+			// the steps of an atomic section count toward the execution's
+			// step bound like any other
+			if steps++; steps > 1 {
+				m.steps++
+				if m.steps > m.limits.Steps {
+					m.fail(t, "limit", fmt.Sprintf("the execution reached %d visible steps (the step bound) inside an atomic section", m.limits.Steps))
+					return
+				}
 			}
 			goOn := m.stepOp(t, in)
 			if f := m.MMU.TakeFault(); f != nil {
