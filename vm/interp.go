@@ -553,6 +553,12 @@ func (m *Machine) print(t *thread, in Instr) {
 	if !m.tracing {
 		return
 	}
+	if m.printed++; m.printed > m.limits.MaxPrintLines {
+		if m.printed == m.limits.MaxPrintLines+1 {
+			m.event(t, t.pc, fmt.Sprintf("print: … (more than %d prints in this execution: the rest are not shown)", m.limits.MaxPrintLines))
+		}
+		return
+	}
 	var b strings.Builder
 	for _, part := range pr.Parts {
 		if b.Len() > 0 {

@@ -34,7 +34,7 @@ type Limits struct {
 	States        int // states the stateful search may store (its memory); 0: unbounded
 	StackWords    int // operand and local stack per thread (default 4096)
 	CallDepth     int // proc call depth (default 256)
-	MaxPrintLines int
+	MaxPrintLines int // print() lines kept in a trace (default 1000)
 }
 
 func (l Limits) withDefaults() Limits {
@@ -49,6 +49,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.CallDepth <= 0 {
 		l.CallDepth = 256
+	}
+	if l.MaxPrintLines <= 0 {
+		l.MaxPrintLines = 1000
 	}
 	return l
 }
@@ -74,6 +77,7 @@ type Machine struct {
 	violation  *Violation
 	hostPanic  *HostPanic
 	callBuf    mmu.Call // the arguments of the builtin being called
+	printed    int      // print() calls traced in this execution
 	tracing    bool
 	events     []Event
 	lastFP     []uint64 // footprint of the last step
@@ -225,7 +229,10 @@ func (m *Machine) runInit() error {
 	m.start(t)
 	m.MMU.SetInit(true)
 	defer m.MMU.SetInit(false)
-	for t.status == ready {
+	for steps := 0; t.status == ready; steps++ {
+		if steps >= m.limits.Steps {
+			return fmt.Errorf("%s: init ran %d visible steps (the step bound, --max-steps)", m.posString(m.prog.Pos[t.pc]), m.limits.Steps)
+		}
 		m.run(t, true)
 		if m.violation != nil {
 			return fmt.Errorf("%s: init: %s", m.posString(m.violation.Pos), m.violation.Msg)
@@ -260,6 +267,7 @@ func (m *Machine) Reset() {
 	m.steps = 0
 	m.violation = nil
 	m.events = m.events[:0]
+	m.printed = 0
 	for _, t := range m.threads {
 		switch t.kind {
 		case TaskThread:
