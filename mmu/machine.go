@@ -60,6 +60,7 @@ type Machine struct {
 
 	fault    *Fault
 	initMode bool
+	observer bool           // the final condition reads: not as any CPU
 	freedAt  map[uint64]int // step at which each freed page was last freed
 	prints   []string
 }
@@ -142,6 +143,10 @@ func (m *Machine) TakeFault() *Fault {
 	m.fault = nil
 	return f
 }
+
+// SetObserver switches observer mode: reads made while evaluating a final
+// condition are nobody's, so no CPU's read hazard applies to them.
+func (m *Machine) SetObserver(on bool) { m.observer = on }
 
 // SetInit switches init mode: builtins that only init may call are allowed,
 // and kernel mappings are made without barriers or queues.

@@ -97,7 +97,7 @@ func (m *Machine) flushQueue(c *Call) {
 // softRead is ptep_get() and friends: a software read, a read hazard if
 // this CPU has a queued write to the entry.
 func (m *Machine) softRead(c *Call, fn string, addr uint64) (uint64, bool) {
-	if m.tr.LazyQueue {
+	if m.tr.LazyQueue && !m.observer {
 		if q, ok := m.queued(c.CPU, addr); ok {
 			mem := m.S.Get(Loc(addr))
 			m.Fail("read-hazard", "%s: %s returns %#x from memory, but this CPU queued %#x for it in lazy MMU mode and has not flushed",

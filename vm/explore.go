@@ -138,6 +138,10 @@ func (x *explorer) scriptError(v *Violation, schedule []int) {
 func (x *explorer) recordFinal(schedule []int) {
 	r := x.r
 	holds, key := x.m.evalFinal()
+	if v := x.m.violation; v != nil {
+		x.scriptError(v, schedule)
+		return
+	}
 	if i, ok := x.seen[key]; ok {
 		r.FinalStates[i].Count++
 	} else {
@@ -235,12 +239,17 @@ func (x *explorer) random() {
 }
 
 // evalFinal evaluates the final condition on the machine's state and
-// renders the observed terms.
+// renders the observed terms. The condition reads as an observer, not as
+// any CPU (no read hazards); a run-time error in it (a division by zero,
+// a read of a freed table) becomes the execution's violation, of kind
+// error, for the script is wrong rather than the kernel code it models.
 func (m *Machine) evalFinal() (bool, string) {
 	f := m.prog.Final
 	m.fresh = false
 	defer func(steps int) { m.steps = steps }(m.steps) // the condition's reads are no steps of the execution
 	m.steps = 0
+	m.MMU.SetObserver(true)
+	defer m.MMU.SetObserver(false)
 	t := &thread{id: -2, kind: TaskThread, name: "final", proc: f.Proc,
 		stack: make([]uint64, 256), scratch: make([]uint64, 8+len(m.cpus))}
 	m.start(t)
@@ -248,7 +257,10 @@ func (m *Machine) evalFinal() (bool, string) {
 	for t.status == ready && m.violation == nil {
 		m.run(t, true)
 	}
-	m.MMU.TakeFault()
+	if v := m.violation; v != nil {
+		v.Kind, v.Msg = "error", "the final condition: "+v.Msg
+		v.Pos = m.prog.Procs[f.Proc].Pos
+	}
 	holds := t.sp > 0 && t.stack[t.sp-1] != 0
 	var b strings.Builder
 	for i, o := range f.Observed {
