@@ -341,7 +341,19 @@ func contLockless(c *Call, addr uint64) (uint64, Status) {
 	}
 	if !m.present(pte) || !m.cont(pte) || m.entryPfn(pte) != c.Scratch[2]+i ||
 		m.prot(m.mkclean(pte&^m.enc.Young)) != c.Scratch[1] {
-		c.Phase = 0 // goto retry
+		// goto retry — unless the block is as it was at the last retry:
+		// then retrying changes nothing until another CPU writes it, so
+		// wait for that (reading the whole block, so that any write to it
+		// wakes this CPU), as the spin rule does for loops in scripts
+		h := uint64(1)
+		for k := uint64(0); k < n; k++ {
+			h = h*0x9e3779b97f4a7c15 ^ m.S.Get(Loc(base+8*k))
+		}
+		c.Phase = 0
+		if c.Scratch[3] == h|1 {
+			return 0, Block
+		}
+		c.Scratch[3] = h | 1
 		return 0, Again
 	}
 	if m.dirty(pte) {

@@ -461,6 +461,33 @@ var noCrashCases = []struct {
 		limits: vm.Limits{Steps: 2000, Executions: 200, States: 20000, LocalInstrs: 30_000_000},
 		heapMB: 128,
 	},
+	{
+		// On arm64 ptep_get_lockless() retries until the contpte block
+		// it read is consistent; t[0] has PTE_CONT and its 15 neighbours
+		// are empty, so it never is. A retry is another phase of the
+		// builtin, and inside atomic { } the phases run in one step with
+		// nothing counting them: Check never returns, and the reads fill
+		// the step's footprint (mmuasm check --timeout 2s: 3.2 GB after
+		// 30 s). Outside atomic each retry is a step, and the same read
+		// ends in a steps `limit` (the spin rule does not see a retry
+		// inside a builtin). Unfixed, the case ends the test binary.
+		name: "atomic-contpte-lockless-retry",
+		src:  "table t\ninit { set_pte(&t[0], pte_mkcont(pfn_pte(0x100, PAGE_KERNEL))) }\ncpu 0 { atomic { r = ptep_get_lockless(&t[0]) } }\n",
+		arch: "arm64", search: "auto",
+	},
+	{
+		// The same retry in init (t.id < 0): NewMachine never returns.
+		name: "init-contpte-lockless-retry",
+		src:  "table t\ninit {\n  set_pte(&t[0], pte_mkcont(pfn_pte(0x100, PAGE_KERNEL)))\n  r = ptep_get_lockless(&t[0])\n}\ncpu 0 { }\n",
+		arch: "arm64", search: "auto",
+	},
+	{
+		// The same retry in the final condition: the first execution's
+		// evaluation of `final` never returns.
+		name: "final-contpte-lockless-retry",
+		src:  "table t\ninit { set_pte(&t[0], pte_mkcont(pfn_pte(0x100, PAGE_KERNEL))) }\ncpu 0 { }\nfinal exists (ptep_get_lockless(&t[0]) == 0)\n",
+		arch: "arm64", search: "auto",
+	},
 }
 
 func TestCheckNoCrash(t *testing.T) {

@@ -510,6 +510,7 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 			}
 			return false
 		default: // Block
+			t.phase = c.Phase
 			if m.tracing {
 				m.event(t, t.pc, m.describeCall(b, c.Args, 0, "waits"))
 			}
