@@ -1,0 +1,293 @@
+// Package memmodel states the weak memory models mmuvm checks scripts
+// under (sc, tso, armv8, lkmm) as consistency predicates over execution
+// graphs, the way herd7's .cat files state them: events, the program order,
+// reads-from and coherence, dependencies, and relations built from them.
+//
+// The package knows nothing of scripts or of the VM. The VM runs each CPU's
+// code on its own, records the memory events it performs (with the values
+// its reads were given and the dependencies through its registers), and
+// hands sets of such per-thread traces to Enumerate, which builds every
+// candidate execution graph (a choice of reads-from and coherence) and keeps
+// those the model allows.
+package memmodel
+
+import "fmt"
+
+// Kind is what an event does.
+type Kind uint8
+
+const (
+	Read  Kind = iota + 1
+	Write      // also the initial writes
+	Fence      // barriers, and RCU/SRCU markers that are not accesses
+)
+
+// Tag is a set of annotations on an event, the union of the vocabularies
+// of herd's LKMM (linux-kernel.def/.bell), AArch64 and X86 models. Each
+// builtin that performs memory events says which tags they carry.
+type Tag uint64
+
+const (
+	// LKMM access strengths and fences (linux-kernel.def).
+	Once                Tag = 1 << iota // READ_ONCE/WRITE_ONCE, relaxed RMWs ("ONCE")
+	Acquire                             // smp_load_acquire, _acquire RMWs; arm64 LDAR ("A")
+	Release                             // smp_store_release, _release RMWs; arm64 STLR ("L")
+	Mb                                  // smp_mb(); on RMW events: fully ordered RMW ("MB")
+	Rmb                                 // smp_rmb()
+	Wmb                                 // smp_wmb()
+	BeforeAtomic                        // smp_mb__before_atomic()
+	AfterAtomic                         // smp_mb__after_atomic()
+	AfterSpinlock                       // smp_mb__after_spinlock()
+	AfterUnlockLock                     // smp_mb__after_unlock_lock()
+	AfterSrcuReadUnlock                 // smp_mb__after_srcu_read_unlock()
+	Barrier                             // barrier(): compiler barrier only
+	RcuLock                             // rcu_read_lock() (a fence event)
+	RcuUnlock                           // rcu_read_unlock() (a fence event)
+	SyncRcu                             // synchronize_rcu() (a fence event)
+	SrcuLock                            // srcu_read_lock(s): a read of s's location
+	SrcuUnlock                          // srcu_read_unlock(s, idx): a write of s's location
+	SyncSrcu                            // synchronize_srcu(s): an event on s's location (Kind Fence, Loc set)
+	Noreturn                            // atomic_add() and friends: RMW that returns nothing
+	LockR                               // spin_lock's read (LKR); with LockW an rmw pair
+	LockW                               // spin_lock's write (LKW)
+	Unlock                              // spin_unlock's write (UL)
+	LockFail                            // spin_trylock that failed: a read (LF)
+	IsLocked                            // spin_is_locked: a read (RL if it read locked, RU if not)
+	Plain                               // an unmarked C access (LKMM data-race territory)
+
+	// AArch64.
+	AcqPC // LDAPR ("Q")
+	Excl  // LDXR/STXR and their acquire/release forms ("X")
+	DMB   // DMB ISH / DMB SY (full)
+	DMBLD // DMB ISHLD
+	DMBST // DMB ISHST
+	DSB   // DSB ISH / SY (full)
+	DSBLD // DSB ISHLD
+	DSBST // DSB ISHST
+	ISB
+
+	// X86.
+	MFence
+	Locked // a LOCK-prefixed instruction or XCHG (an atomic RMW)
+)
+
+// Event is one memory event of an execution.
+type Event struct {
+	Thread int // -1 for an initial write
+	Kind   Kind
+	Tags   Tag
+	Loc    uint64 // the location of an access, or of an SRCU struct
+	Val    uint64 // the value read or written
+}
+
+func (e Event) String() string {
+	k := map[Kind]string{Read: "R", Write: "W", Fence: "F"}[e.Kind]
+	if e.Kind == Fence {
+		return fmt.Sprintf("%s%s", k, e.Tags)
+	}
+	return fmt.Sprintf("%s%s %#x=%d", k, e.Tags, e.Loc, e.Val)
+}
+
+func (t Tag) String() string {
+	if t == 0 {
+		return ""
+	}
+	s := "["
+	for i, n := range tagNames {
+		if t&(1<<uint(i)) != 0 {
+			if len(s) > 1 {
+				s += ","
+			}
+			s += n
+		}
+	}
+	return s + "]"
+}
+
+var tagNames = [...]string{"once", "acquire", "release", "mb", "rmb", "wmb",
+	"before-atomic", "after-atomic", "after-spinlock", "after-unlock-lock",
+	"after-srcu-read-unlock", "barrier", "rcu-lock", "rcu-unlock", "sync-rcu",
+	"srcu-lock", "srcu-unlock", "sync-srcu", "noreturn", "LKR", "LKW", "UL",
+	"LF", "RL", "plain", "Q", "X", "DMB", "DMB.LD", "DMB.ST", "DSB", "DSB.LD",
+	"DSB.ST", "ISB", "MFENCE", "LOCKED"}
+
+// Dep is a dependency edge between two events of one thread, by index in
+// Graph.Events.
+type Dep struct{ From, To int }
+
+// Graph is one candidate execution. Events holds the initial writes first
+// (Thread -1, one per location), then each thread's events in program
+// order, threads in order. Rf and Co are the choices that make it an
+// execution; the rest comes from the threads' traces.
+type Graph struct {
+	Events []Event
+	// Rf[e] is the write that read e reads from (-1 for non-reads).
+	Rf []int
+	// CoRank[e] is the position of write e in its location's coherence
+	// order (initial writes are 0); -1 for non-writes.
+	CoRank []int
+	// Rmw pairs the read and the write of each successful atomic
+	// read-modify-write (xchg, cmpxchg, atomic_*, spin_lock, LDXR/STXR).
+	Rmw []Dep
+	// Addr, Data and Ctrl are the dependencies, as herd defines them:
+	// Ctrl runs from a read that fed a branch to every event after the
+	// branch in program order.
+	Addr, Data, Ctrl []Dep
+	// SrcuMatch pairs each srcu_read_lock() read with the srcu_read_unlock()
+	// write its index was passed to (LKMM matches them by data dependency).
+	SrcuMatch []Dep
+
+	base *Base
+}
+
+// Base holds the relations and sets every model starts from. Graph.Base
+// computes it once per graph.
+type Base struct {
+	N                  int
+	R, W, F, M, IW     Set // reads, writes, fences, accesses, initial writes
+	Po, Loc, Int, Ext  Rel
+	Rf, Co, Fr, Rmw    Rel
+	Addr, Data, Ctrl   Rel
+	Rfe, Rfi, Coe, Coi Rel
+	Fre, Fri, PoLoc    Rel
+	SrcuMatch          Rel
+	tagged             map[Tag]Set
+	events             []Event
+}
+
+// Tagged is the set of events that carry every tag of t.
+func (b *Base) Tagged(t Tag) Set {
+	if s, ok := b.tagged[t]; ok {
+		return s
+	}
+	s := NewSet(b.N)
+	for i, e := range b.events {
+		if e.Tags&t == t {
+			s.Add(i)
+		}
+	}
+	b.tagged[t] = s
+	return s
+}
+
+// AnyTag is the set of events that carry at least one tag of t.
+func (b *Base) AnyTag(t Tag) Set {
+	s := NewSet(b.N)
+	for i, e := range b.events {
+		if e.Tags&t != 0 {
+			s.Add(i)
+		}
+	}
+	return s
+}
+
+// Events returns the graph's events (read only).
+func (b *Base) Events() []Event { return b.events }
+
+// Base computes (once) the base relations of g.
+func (g *Graph) Base() *Base {
+	if g.base != nil {
+		return g.base
+	}
+	n := len(g.Events)
+	b := &Base{N: n, events: g.Events, tagged: map[Tag]Set{}}
+	b.R, b.W, b.F, b.M, b.IW = NewSet(n), NewSet(n), NewSet(n), NewSet(n), NewSet(n)
+	for i, e := range g.Events {
+		switch e.Kind {
+		case Read:
+			b.R.Add(i)
+			b.M.Add(i)
+		case Write:
+			b.W.Add(i)
+			b.M.Add(i)
+			if e.Thread < 0 {
+				b.IW.Add(i)
+			}
+		case Fence:
+			b.F.Add(i)
+		}
+	}
+	b.Po, b.Loc, b.Int = NewRel(n), NewRel(n), NewRel(n)
+	for i, e := range g.Events {
+		for j, f := range g.Events {
+			if e.Thread == f.Thread && e.Thread >= 0 {
+				b.Int.Add(i, j)
+				if i < j {
+					b.Po.Add(i, j)
+				}
+			}
+			if hasLoc(e) && hasLoc(f) && e.Loc == f.Loc {
+				b.Loc.Add(i, j)
+			}
+		}
+	}
+	// herd puts initial writes on no thread: they are external to all
+	b.Ext = Cross(n, all(n), all(n)).Minus(b.Int)
+	b.Rf, b.Co = NewRel(n), NewRel(n)
+	for r, w := range g.Rf {
+		if w >= 0 {
+			b.Rf.Add(w, r)
+		}
+	}
+	for i := range g.Events {
+		for j := range g.Events {
+			if g.CoRank[i] >= 0 && g.CoRank[j] > g.CoRank[i] && g.Events[i].Loc == g.Events[j].Loc {
+				b.Co.Add(i, j)
+			}
+		}
+	}
+	b.Fr = b.Rf.Inv().Seq(b.Co)
+	b.Rmw = depRel(n, g.Rmw)
+	b.Addr, b.Data, b.Ctrl = depRel(n, g.Addr), depRel(n, g.Data), depRel(n, g.Ctrl)
+	b.SrcuMatch = depRel(n, g.SrcuMatch)
+	b.Rfe, b.Rfi = b.Rf.Inter(b.Ext), b.Rf.Inter(b.Int)
+	b.Coe, b.Coi = b.Co.Inter(b.Ext), b.Co.Inter(b.Int)
+	b.Fre, b.Fri = b.Fr.Inter(b.Ext), b.Fr.Inter(b.Int)
+	b.PoLoc = b.Po.Inter(b.Loc)
+	g.base = b
+	return b
+}
+
+func all(n int) Set {
+	s := NewSet(n)
+	for i := 0; i < n; i++ {
+		s.Add(i)
+	}
+	return s
+}
+
+func depRel(n int, ds []Dep) Rel {
+	r := NewRel(n)
+	for _, d := range ds {
+		r.Add(d.From, d.To)
+	}
+	return r
+}
+
+// Model is a memory model: a predicate on execution graphs.
+type Model interface {
+	// Name is the model's name as scripts and --model spell it.
+	Name() string
+	// Check tells whether g is consistent under the model, and which of
+	// the model's flags (herd's `flag` statements, such as LKMM's
+	// "data-race") the execution raises.
+	Check(g *Graph) (ok bool, flags []string)
+}
+
+var models = map[string]Model{}
+
+// Register adds a model under its name (from the model files' init).
+func Register(m Model) { models[m.Name()] = m }
+
+// Lookup returns the model of that name.
+func Lookup(name string) (Model, bool) {
+	m, ok := models[name]
+	return m, ok
+}
+
+// Names lists the models in the order documentation gives them.
+func Names() []string { return []string{"sc", "tso", "armv8", "lkmm"} }
+
+// hasLoc tells whether an event has a location: accesses, and the
+// synchronize_srcu() events on their SRCU struct.
+func hasLoc(e Event) bool { return e.Kind != Fence || e.Tags&SyncSrcu != 0 }

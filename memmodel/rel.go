@@ -1,0 +1,300 @@
+package memmodel
+
+import "math/bits"
+
+// Set is a set of events of one graph, as a bitset over event indices.
+type Set []uint64
+
+// NewSet returns an empty set over n events.
+func NewSet(n int) Set { return make(Set, (n+63)/64) }
+
+func (s Set) Has(i int) bool { return s[i>>6]&(1<<uint(i&63)) != 0 }
+func (s Set) Add(i int)      { s[i>>6] |= 1 << uint(i&63) }
+
+// Union, Inter and Minus return new sets.
+func (s Set) Union(t Set) Set {
+	r := make(Set, len(s))
+	for i := range s {
+		r[i] = s[i] | t[i]
+	}
+	return r
+}
+
+func (s Set) Inter(t Set) Set {
+	r := make(Set, len(s))
+	for i := range s {
+		r[i] = s[i] & t[i]
+	}
+	return r
+}
+
+func (s Set) Minus(t Set) Set {
+	r := make(Set, len(s))
+	for i := range s {
+		r[i] = s[i] &^ t[i]
+	}
+	return r
+}
+
+// Empty tells whether s has no element.
+func (s Set) Empty() bool {
+	for _, w := range s {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Each calls fn for every element in increasing order.
+func (s Set) Each(fn func(i int)) {
+	for wi, w := range s {
+		for w != 0 {
+			b := bits.TrailingZeros64(w)
+			fn(wi<<6 | b)
+			w &= w - 1
+		}
+	}
+}
+
+// Rel is a binary relation over the n events of one graph: row i is the
+// set of j with (i, j) in the relation. Relations are values: every
+// operation returns a new one, as in herd's cat language.
+type Rel struct {
+	n    int
+	w    int // words a row
+	bits []uint64
+}
+
+// NewRel returns the empty relation over n events.
+func NewRel(n int) Rel {
+	w := (n + 63) / 64
+	return Rel{n: n, w: w, bits: make([]uint64, n*w)}
+}
+
+// N is the number of events the relation is over.
+func (r Rel) N() int { return r.n }
+
+func (r Rel) row(i int) []uint64 { return r.bits[i*r.w : (i+1)*r.w] }
+
+// Has tells whether (i, j) is in r.
+func (r Rel) Has(i, j int) bool { return r.bits[i*r.w+j>>6]&(1<<uint(j&63)) != 0 }
+
+// Add puts (i, j) in r (in place: for building base relations).
+func (r Rel) Add(i, j int) { r.bits[i*r.w+j>>6] |= 1 << uint(j&63) }
+
+func (r Rel) clone() Rel {
+	c := Rel{n: r.n, w: r.w, bits: make([]uint64, len(r.bits))}
+	copy(c.bits, r.bits)
+	return c
+}
+
+// Union is r | s (any number of relations).
+func (r Rel) Union(ss ...Rel) Rel {
+	c := r.clone()
+	for _, s := range ss {
+		for i := range c.bits {
+			c.bits[i] |= s.bits[i]
+		}
+	}
+	return c
+}
+
+// Inter is r & s.
+func (r Rel) Inter(s Rel) Rel {
+	c := r.clone()
+	for i := range c.bits {
+		c.bits[i] &= s.bits[i]
+	}
+	return c
+}
+
+// Minus is r \ s.
+func (r Rel) Minus(s Rel) Rel {
+	c := r.clone()
+	for i := range c.bits {
+		c.bits[i] &^= s.bits[i]
+	}
+	return c
+}
+
+// Seq is the composition r ; s.
+func (r Rel) Seq(s Rel) Rel {
+	c := NewRel(r.n)
+	for i := 0; i < r.n; i++ {
+		out := c.row(i)
+		for wi, w := range r.row(i) {
+			for w != 0 {
+				k := wi<<6 | bits.TrailingZeros64(w)
+				w &= w - 1
+				for x, y := range s.row(k) {
+					out[x] |= y
+				}
+			}
+		}
+	}
+	return c
+}
+
+// Inv is r^-1.
+func (r Rel) Inv() Rel {
+	c := NewRel(r.n)
+	r.Each(func(i, j int) { c.Add(j, i) })
+	return c
+}
+
+// Plus is the transitive closure r+.
+func (r Rel) Plus() Rel {
+	c := r.clone()
+	// Warshall: for each k, every i reaching k reaches what k reaches.
+	for k := 0; k < c.n; k++ {
+		rk := c.row(k)
+		kw, kb := k>>6, uint64(1)<<uint(k&63)
+		for i := 0; i < c.n; i++ {
+			ri := c.row(i)
+			if ri[kw]&kb != 0 {
+				for x, y := range rk {
+					ri[x] |= y
+				}
+			}
+		}
+	}
+	return c
+}
+
+// Star is the reflexive-transitive closure r*.
+func (r Rel) Star() Rel { return r.Plus().Union(Id(r.n)) }
+
+// Opt is r? = r | id.
+func (r Rel) Opt() Rel { return r.Union(Id(r.n)) }
+
+// Id is the identity over n events.
+func Id(n int) Rel {
+	c := NewRel(n)
+	for i := 0; i < n; i++ {
+		c.Add(i, i)
+	}
+	return c
+}
+
+// IdOn is [s], the identity restricted to s.
+func IdOn(n int, s Set) Rel {
+	c := NewRel(n)
+	s.Each(func(i int) { c.Add(i, i) })
+	return c
+}
+
+// Cross is s * t.
+func Cross(n int, s, t Set) Rel {
+	c := NewRel(n)
+	s.Each(func(i int) { copy(c.row(i), t) })
+	return c
+}
+
+// Dom restricts r to pairs whose first element is in s ([s];r).
+func (r Rel) Dom(s Set) Rel {
+	c := NewRel(r.n)
+	s.Each(func(i int) { copy(c.row(i), r.row(i)) })
+	return c
+}
+
+// Ran restricts r to pairs whose second element is in s (r;[s]).
+func (r Rel) Ran(s Set) Rel {
+	c := r.clone()
+	for i := 0; i < c.n; i++ {
+		row := c.row(i)
+		for x := range row {
+			row[x] &= s[x]
+		}
+	}
+	return c
+}
+
+// Restrict is [s];r;[t].
+func (r Rel) Restrict(s, t Set) Rel { return r.Dom(s).Ran(t) }
+
+// Domain and Range are the sets of first and second elements.
+func (r Rel) Domain() Set {
+	s := NewSet(r.n)
+	for i := 0; i < r.n; i++ {
+		for _, y := range r.row(i) {
+			if y != 0 {
+				s.Add(i)
+				break
+			}
+		}
+	}
+	return s
+}
+
+func (r Rel) Range() Set {
+	s := NewSet(r.n)
+	for i := 0; i < r.n; i++ {
+		for x, y := range r.row(i) {
+			s[x] |= y
+		}
+	}
+	return s
+}
+
+// Empty tells whether r has no pair.
+func (r Rel) Empty() bool {
+	for _, w := range r.bits {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Irreflexive tells whether no (i, i) is in r.
+func (r Rel) Irreflexive() bool {
+	for i := 0; i < r.n; i++ {
+		if r.Has(i, i) {
+			return false
+		}
+	}
+	return true
+}
+
+// Acyclic tells whether r has no cycle (its closure is irreflexive). It
+// sorts topologically rather than closing, which is cheaper.
+func (r Rel) Acyclic() bool {
+	indeg := make([]int, r.n)
+	r.Each(func(i, j int) { indeg[j]++ })
+	stack := make([]int, 0, r.n)
+	for i, d := range indeg {
+		if d == 0 {
+			stack = append(stack, i)
+		}
+	}
+	seen := 0
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		seen++
+		for wi, w := range r.row(i) {
+			for w != 0 {
+				j := wi<<6 | bits.TrailingZeros64(w)
+				w &= w - 1
+				if indeg[j]--; indeg[j] == 0 {
+					stack = append(stack, j)
+				}
+			}
+		}
+	}
+	return seen == r.n
+}
+
+// Each calls fn for every pair, in row order.
+func (r Rel) Each(fn func(i, j int)) {
+	for i := 0; i < r.n; i++ {
+		for wi, w := range r.row(i) {
+			for w != 0 {
+				j := wi<<6 | bits.TrailingZeros64(w)
+				fn(i, j)
+				w &= w - 1
+			}
+		}
+	}
+}
