@@ -83,6 +83,9 @@ type compiler struct {
 	threads  []*threadDecl
 	initBody *fileBlock
 	final    *finalDecl
+	filter   *lang.FilterItem
+	filterFi int
+	locs     []*lang.LocationsItem
 	folded   map[lang.Expr]foldResult // fold's cache
 
 	modulePrefix string // how module files are named in positions ("stdlib/")
@@ -194,6 +197,9 @@ func moduleError(fsys fs.FS, name string) error {
 	}
 	return &moduleErr{msg}
 }
+
+// Models lists the names a `model` line and --model accept.
+var Models = []string{"sc", "tso", "armv8", "lkmm", "hw"}
 
 // validArch checks an arch name.
 func validArch(name string) error {

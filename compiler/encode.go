@@ -29,7 +29,7 @@ import (
 // with a message that says which version they are, instead of being misread.
 
 // MMUBVersion is the .mmub format version this build writes and reads.
-const MMUBVersion = 1
+const MMUBVersion = 2
 
 const mmubMagic = "MMUB"
 
@@ -131,6 +131,7 @@ func (e *mmubEncoder) program(p *vm.Program) {
 	e.putStr(p.Name)
 	e.putStr(p.File)
 	e.putStrs(p.Arches)
+	e.putStr(p.Model)
 	mmubPutSlice(e, p.Code, (*mmubEncoder).instr)
 	mmubPutSlice(e, p.Pos, (*mmubEncoder).pos)
 	mmubPutSlice(e, p.Consts, (*mmubEncoder).putUint)
@@ -203,6 +204,7 @@ func (e *mmubEncoder) final(f *vm.Final) {
 	e.putUint(uint64(f.Kind))
 	e.putInt(f.Proc)
 	mmubPutSlice(e, f.Observed, (*mmubEncoder).observed)
+	e.putInt(f.Filter)
 }
 
 func (e *mmubEncoder) observed(o vm.Observed) {
@@ -381,6 +383,7 @@ func (d *mmubDecoder) program() *vm.Program {
 	p.Name = d.getStr("test name")
 	p.File = d.getStr("file name")
 	p.Arches = d.getStrs("arches")
+	p.Model = d.getStr("model")
 	p.Code = mmubGetSlice(d, "code", mmubMinInstr, (*mmubDecoder).instr)
 	p.Pos = mmubGetSlice(d, "positions", mmubMinPos, (*mmubDecoder).pos)
 	p.Consts = mmubGetSlice(d, "consts", mmubMinUint, func(d *mmubDecoder) uint64 { return d.getUint("const") })
@@ -452,6 +455,7 @@ func (d *mmubDecoder) final() *vm.Final {
 		Kind:     vm.FinalKind(d.getSmall("final kind", math.MaxUint8)),
 		Proc:     d.getInt("final proc"),
 		Observed: mmubGetSlice(d, "observed terms", mmubMinObserved, (*mmubDecoder).observed),
+		Filter:   d.getInt("filter proc"),
 	}
 }
 
@@ -752,6 +756,9 @@ func (v *mmubValidator) final() error {
 	}
 	if !mmubInRange(f.Proc, len(p.Procs)) {
 		return mmubErrorf("final: proc %d out of range (have %d)", f.Proc, len(p.Procs))
+	}
+	if f.Filter != -1 && !mmubInRange(f.Filter, len(p.Procs)) {
+		return mmubErrorf("filter: proc %d out of range (have %d)", f.Filter, len(p.Procs))
 	}
 	for i, o := range f.Observed {
 		if err := v.observed(i, o); err != nil {

@@ -375,13 +375,13 @@ func TestDecodeEnvelope(t *testing.T) {
 		{"short magic", []byte("MM"), []string{"corrupt .mmub: bad magic"}},
 		{"bad magic", edit(func(b []byte) []byte { b[0] = 'X'; return b }), []string{"corrupt .mmub: bad magic \"XMUB\""}},
 		{"no version", []byte("MMUB\x01"), []string{"corrupt .mmub: truncated header"}},
-		{"version 2", edit(func(b []byte) []byte { b[4] = 2; return b }),
-			[]string{"unsupported .mmub format version 2", "reads version 1"}},
+		{"version 3", edit(func(b []byte) []byte { b[4] = 3; return b }),
+			[]string{"unsupported .mmub format version 3", "reads version 2"}},
 		{"version 0x100", edit(func(b []byte) []byte { b[5] = 1; return b }),
-			[]string{"unsupported .mmub format version 257"}},
-		{"resealed version 2", mmubSealVersion(mmubBodyOf(good), 2),
-			[]string{"unsupported .mmub format version 2"}},
-		{"no checksum", []byte("MMUB\x01\x00\x00"), []string{"corrupt .mmub: truncated, no room for the checksum"}},
+			[]string{"unsupported .mmub format version 258"}},
+		{"resealed version 1", mmubSealVersion(mmubBodyOf(good), 1),
+			[]string{"unsupported .mmub format version 1"}},
+		{"no checksum", []byte("MMUB\x02\x00\x00"), []string{"corrupt .mmub: truncated, no room for the checksum"}},
 		{"bad checksum", edit(func(b []byte) []byte { b[len(b)-1] ^= 1; return b }), []string{"corrupt .mmub: checksum mismatch"}},
 		{"stray byte", mmubSeal(append(mmubBodyOf(good), 0)), []string{"corrupt .mmub: 1 stray bytes"}},
 		{"empty body", mmubSeal(nil), []string{"corrupt .mmub: truncated reading test name length"}},
@@ -481,7 +481,7 @@ func TestDecodeHugeCounts(t *testing.T) {
 	}{
 		{"name length", huge, "test name length 4611686018427387904 exceeds the 0 bytes left"},
 		{"arches count", append([]byte{0, 0}, huge...), "arches count 4611686018427387904 cannot fit"},
-		{"code count", append([]byte{0, 0, 0}, binary.AppendUvarint(nil, 1000)...), "code count 1000 cannot fit"},
+		{"code count", append([]byte{0, 0, 0, 0}, binary.AppendUvarint(nil, 1000)...), "code count 1000 cannot fit"},
 		{"varint overflow", bytes.Repeat([]byte{0xff}, 11), "overflows 64 bits"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -591,17 +591,17 @@ func TestDecodeBadFields(t *testing.T) {
 			return b
 		}, "final flag 2 exceeds 1"},
 		{"opcode 256", func() []byte {
-			e.buf = []byte{0, 0, 0, 1} // name, file, arches, one instruction
+			e.buf = []byte{0, 0, 0, 0, 1} // name, file, arches, model, one instruction
 			e.putUint(256)
 			return e.buf
 		}, "opcode 256 exceeds 255"},
 		{"B 65536", func() []byte {
-			e.buf = []byte{0, 0, 0, 1, 0}
+			e.buf = []byte{0, 0, 0, 0, 1, 0}
 			e.putUint(1 << 16)
 			return e.buf
 		}, "operand B 65536 exceeds 65535"},
 		{"A beyond int32", func() []byte {
-			e.buf = []byte{0, 0, 0, 1, 0, 0}
+			e.buf = []byte{0, 0, 0, 0, 1, 0, 0}
 			e.putInt(math.MaxInt32 + 1)
 			return e.buf
 		}, "operand A 2147483648 does not fit in 32 bits"},

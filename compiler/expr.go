@@ -242,12 +242,34 @@ func (g *gen) builtinCall(e *lang.Call, b *mmu.Builtin) error {
 		if err := g.checkParam(e.Name, b, i, a); err != nil {
 			return err
 		}
+		if g.pointerArg(b, i, a) {
+			continue
+		}
 		if err := g.expr(a); err != nil {
 			return err
 		}
 	}
 	g.emit(vm.OpBuiltin, g.builtinIndex(e.Name), len(e.Args), e.P)
 	return nil
+}
+
+// pointerArg compiles a bare shared word passed where a builtin takes a
+// pointer ('p') as the word's address, as the kernel's READ_ONCE(x) and
+// WRITE_ONCE(x, v) macros take the lvalue x. It reports whether it did.
+func (g *gen) pointerArg(b *mmu.Builtin, i int, a lang.Expr) bool {
+	n, ok := a.(*lang.Name)
+	if !ok || i >= len(b.Params) || b.Params[i] != 'p' {
+		return false
+	}
+	if _, local := g.locals[n.Name]; local {
+		return false
+	}
+	sym, ok := g.c.globals[n.Name]
+	if !ok || sym.kind != symShared {
+		return false
+	}
+	g.emit(vm.OpAddrShared, sym.index, 0, n.P)
+	return true
 }
 
 var paramKinds = map[byte]symKind{'m': symMM, 'l': symSpinLock, 'r': symRWSem, 'k': symKey}

@@ -3,6 +3,8 @@ package compiler
 import (
 	"fmt"
 
+	"github.com/alecthomas/participle/v2/lexer"
+
 	"mmuvm/lang"
 	"mmuvm/vm"
 )
@@ -25,8 +27,70 @@ func (c *compiler) genFinal() error {
 	}
 	g.emit(vm.OpReturn, 0, 0, p)
 	pr.Locals = g.localNames()
-	c.prog.Final = &vm.Final{Kind: kind, Proc: idx, Observed: c.observed(f.item.Cond)}
+	obs := c.observed(f.item.Cond)
+	for _, l := range c.locs {
+		for _, t := range l.Terms {
+			if err := c.checkObservable(f.file, t); err != nil {
+				return err
+			}
+			obs = mergeObserved(obs, c.observed(t))
+		}
+	}
+	c.prog.Final = &vm.Final{Kind: kind, Proc: idx, Observed: obs, Filter: -1}
+	if c.filter != nil {
+		fp, err := c.genCondProc("filter", c.filterFi, c.filter.Pos, c.filter.Cond)
+		if err != nil {
+			return err
+		}
+		c.prog.Final.Filter = fp
+	}
 	return nil
+}
+
+// genCondProc compiles a condition on the final state (filter) as a proc.
+func (c *compiler) genCondProc(name string, file int, pos lexer.Position, cond lang.Expr) (int, error) {
+	idx := len(c.prog.Procs)
+	c.prog.Procs = append(c.prog.Procs, vm.Proc{Name: name})
+	g := c.newGen(idx, file, nil)
+	g.final = true
+	pr := &c.prog.Procs[idx]
+	p := lang.PosOf(pos)
+	pr.Entry = len(c.prog.Code)
+	pr.Pos = c.vmPos(file, p)
+	if err := g.expr(cond); err != nil {
+		return 0, err
+	}
+	g.emit(vm.OpReturn, 0, 0, p)
+	pr.Locals = g.localNames()
+	return idx, nil
+}
+
+// checkObservable accepts the terms a `locations` line may list: a shared
+// word or a CPU's register.
+func (c *compiler) checkObservable(file int, t lang.Expr) error {
+	switch t := t.(type) {
+	case *lang.Reg:
+		return nil
+	case *lang.Name:
+		if s, ok := c.globals[t.Name]; ok && s.kind == symShared {
+			return nil
+		}
+		return c.errPos(file, t.P, "locations lists shared words and registers (N:r); %s is neither", t.Name)
+	}
+	return c.errPos(file, t.Position(), "locations lists shared words and registers (N:r)")
+}
+
+func mergeObserved(a, b []vm.Observed) []vm.Observed {
+	for _, o := range b {
+		dup := false
+		for _, x := range a {
+			dup = dup || x.Label == o.Label
+		}
+		if !dup {
+			a = append(a, o)
+		}
+	}
+	return a
 }
 
 // observed collects the registers and shared words a condition names.

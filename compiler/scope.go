@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"strings"
 	"sort"
 
 	"github.com/alecthomas/participle/v2/lexer"
@@ -116,8 +117,33 @@ func (c *compiler) declareItem(fi int, main bool, it lang.Item) error {
 		c.final = &finalDecl{it, fi}
 	case *lang.ExpectItem:
 		return c.declareExpect(fi, it)
+	case *lang.ModelItem:
+		return c.declareModel(fi, main, it)
+	case *lang.LocationsItem:
+		if main {
+			c.locs = append(c.locs, it)
+		}
+	case *lang.FilterItem:
+		if c.filter != nil {
+			return c.errAt(f, it.Pos, "a script has one filter")
+		}
+		c.filter, c.filterFi = it, fi
 	}
 	return nil
+}
+
+func (c *compiler) declareModel(fi int, main bool, it *lang.ModelItem) error {
+	for _, m := range Models {
+		if m == it.Name {
+			if main {
+				c.prog.Model = it.Name
+			}
+			return nil
+		}
+	}
+	e := c.errAt(c.files[fi], it.Pos, "unknown memory model %q (models: %s)", it.Name, strings.Join(Models, ", ")).(*lang.Error)
+	e.Suggest = lang.Closest(it.Name, Models)
+	return e
 }
 
 func (c *compiler) declareVars(fi int, it *lang.VarsItem) error {

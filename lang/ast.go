@@ -106,6 +106,26 @@ type FinalItem struct {
 	Cond Expr   `parser:"'(' @@ ')'"`
 }
 
+// ModelItem chooses the memory model (`model lkmm`).
+type ModelItem struct {
+	Pos  lexer.Position
+	Name string `parser:"'model' @Ident"`
+}
+
+// LocationsItem lists extra terms shown in every final state, as herd's
+// `locations [x; 0:r1;]` does.
+type LocationsItem struct {
+	Pos   lexer.Position
+	Terms []Expr `parser:"'locations' @@ (',' @@)*"`
+}
+
+// FilterItem is herd's `filter`: executions whose final state fails the
+// condition are left out of the final states and of the verdict.
+type FilterItem struct {
+	Pos  lexer.Position
+	Cond Expr `parser:"'filter' '(' @@ ')'"`
+}
+
 type ExpectItem struct {
 	Pos  lexer.Position
 	Arch string `parser:"'expect' (@(Ident ('-' Ident)*) ':')?"`
@@ -113,17 +133,20 @@ type ExpectItem struct {
 	Kind string `parser:"| 'fail' @(Ident ('-' Ident)*) )"`
 }
 
-func (*TestItem) item()   {}
-func (*ArchItem) item()   {}
-func (*ImportItem) item() {}
-func (*ConstItem) item()  {}
-func (*VarsItem) item()   {}
-func (*ObjItem) item()    {}
-func (*InitItem) item()   {}
-func (*ProcItem) item()   {}
-func (*ThreadItem) item() {}
-func (*FinalItem) item()  {}
-func (*ExpectItem) item() {}
+func (*TestItem) item()      {}
+func (*ArchItem) item()      {}
+func (*ImportItem) item()    {}
+func (*ConstItem) item()     {}
+func (*VarsItem) item()      {}
+func (*ObjItem) item()       {}
+func (*InitItem) item()      {}
+func (*ProcItem) item()      {}
+func (*ThreadItem) item()    {}
+func (*FinalItem) item()     {}
+func (*ExpectItem) item()    {}
+func (*ModelItem) item()     {}
+func (*LocationsItem) item() {}
+func (*FilterItem) item()    {}
 
 type IfStmt struct {
 	Pos  lexer.Position

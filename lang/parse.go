@@ -23,7 +23,7 @@ var parser = participle.MustBuild[File](
 	participle.Union[Item](
 		&TestItem{}, &ArchItem{}, &ImportItem{}, &ConstItem{}, &VarsItem{},
 		&ObjItem{}, &InitItem{}, &ProcItem{}, &ThreadItem{}, &FinalItem{},
-		&ExpectItem{},
+		&ExpectItem{}, &ModelItem{}, &LocationsItem{}, &FilterItem{},
 	),
 	participle.Union[Stmt](
 		&IfStmt{}, &WhileStmt{}, &ForStmt{}, &JumpStmt{}, &ReturnStmt{},

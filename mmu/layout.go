@@ -31,6 +31,8 @@ const (
 	cpuPendLen         // arm64: kernel PTE writes awaiting barriers
 	cpuQueueLen        // Xen PV: queued PTE writes
 	cpuDone            // 1 once the CPU's task has finished (idle, IRQs on)
+	cpuExclAddr        // arm64 exclusive monitor: address+1 of the last LDXR (sc)
+	cpuExclVal         // and the value it read
 )
 
 // IPI fields (tagIPI).

@@ -1,5 +1,7 @@
 package mmu
 
+import "mmuvm/memmodel"
+
 // The arch lazy MMU hooks. Their contract is checked on every arch, even
 // where they do nothing: enter while entered, or flush/leave while not
 // entered, is a `lazy` violation on that CPU.
@@ -47,6 +49,15 @@ func bInInterrupt(c *Call) (uint64, Status) { return b2u(c.InIRQ), Done }
 
 // Barriers. dsb makes arm64's pending kernel PTEs visible; the others only
 // count (memory is sequentially consistent).
+// dsbAs is dsb(ish) or dsb(ishst): a barrier for the memory model, and on
+// arm64 the barrier that makes pending kernel PTEs visible to the walker.
+func dsbAs(t memmodel.Tag) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		c.M.fence(t)
+		return bDSB(c)
+	}
+}
+
 func bDSB(c *Call) (uint64, Status) {
 	m := c.M
 	if m.tr.PTEBarriers {

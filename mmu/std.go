@@ -1,5 +1,7 @@
 package mmu
 
+import "mmuvm/memmodel"
+
 // standard is the builtin table: every name a script can call, with its
 // arity and kind. Names and argument orders are the kernel's.
 var standard = func() []*Builtin {
@@ -63,8 +65,8 @@ var standard = func() []*Builtin {
 		&Builtin{Name: "flush_tlb_kernel_range", Arity: 2, Blocks: true, Fn: bFlushKernelRange},
 		&Builtin{Name: "__flush_tlb_kernel_pgtable", Arity: 1, Blocks: true, Fn: bFlushKernelPgtable},
 		&Builtin{Name: "flush_tlb_all", Arity: 0, Blocks: true, Fn: bFlushAll},
-		&Builtin{Name: "dsb_ishst", Arity: 0, Fn: bDSB},
-		&Builtin{Name: "dsb_ish", Arity: 0, Fn: bDSB},
+		&Builtin{Name: "dsb_ishst", Arity: 0, Fn: dsbAs(memmodel.DSBST)},
+		&Builtin{Name: "dsb_ish", Arity: 0, Fn: dsbAs(memmodel.DSB)},
 
 		&Builtin{Name: "arch_enter_lazy_mmu_mode", Arity: 0, Fn: bArchEnter},
 		&Builtin{Name: "arch_leave_lazy_mmu_mode", Arity: 0, Fn: lazyExit("arch_leave_lazy_mmu_mode", true)},
@@ -96,14 +98,15 @@ var standard = func() []*Builtin {
 		&Builtin{Name: "static_branch_dec", Arity: 1, Params: "k", Fn: keyUpdate("static_branch_dec", func(v uint64) uint64 { return v - min(v, 1) }, false)},
 		&Builtin{Name: "static_branch_unlikely", Arity: 1, Params: "k", Fn: bKeyRead},
 		&Builtin{Name: "static_branch_likely", Arity: 1, Params: "k", Fn: bKeyRead},
-		&Builtin{Name: "xchg", Arity: 2, Fn: bXchg},
-		&Builtin{Name: "cmpxchg", Arity: 3, Fn: bCmpxchg},
+		&Builtin{Name: "spin_is_locked", Arity: 1, Params: "l", Fn: bSpinIsLocked},
 	)
+	add(Step, kernelAtomics()...)
+	add(Step, armInstructions()...)
+	add(Step, x86Instructions()...)
+	add(Step, srcuBuiltins()...)
+	add(Local, kernelFences()...)
+	add(Pure, &Builtin{Name: "csel", Arity: 3, Fn: bCsel})
 	add(Local,
-		&Builtin{Name: "isb", Arity: 0, Fn: bNop},
-		&Builtin{Name: "smp_wmb", Arity: 0, Fn: bNop},
-		&Builtin{Name: "smp_rmb", Arity: 0, Fn: bNop},
-		&Builtin{Name: "smp_mb", Arity: 0, Fn: bNop},
 		&Builtin{Name: "dsb_count", Arity: 0, Fn: bDSBCount},
 		&Builtin{Name: "in_interrupt", Arity: 0, Fn: bInInterrupt},
 	)
@@ -125,6 +128,12 @@ var voidNames = func() map[string]bool {
 		"pte_free_kernel", "pmd_free", "free_page", "get_page", "put_page", "hw_set_young", "hw_set_dirty",
 		"flush_tlb_mm_range", "flush_tlb_kernel_range", "__flush_tlb_kernel_pgtable", "flush_tlb_all",
 		"dsb_ishst", "dsb_ish", "isb", "smp_wmb", "smp_rmb", "smp_mb",
+		"WRITE_ONCE", "smp_store_release", "smp_store_mb", "rcu_assign_pointer", "atomic_set",
+		"atomic_set_release", "plain_write", "smp_mb__before_atomic", "smp_mb__after_atomic",
+		"smp_mb__after_spinlock", "smp_mb__after_unlock_lock", "smp_mb__after_srcu_read_unlock",
+		"barrier", "mfence", "dmb_ish", "dmb_ishld", "dmb_ishst", "dsb_ishld",
+		"atomic_add", "atomic_sub", "atomic_and", "atomic_or", "atomic_xor", "atomic_andnot",
+		"atomic_inc", "atomic_dec",
 		"arch_enter_lazy_mmu_mode", "arch_leave_lazy_mmu_mode", "arch_flush_lazy_mmu_mode",
 		"spin_lock", "spin_unlock", "down_read", "down_write", "up_read", "up_write",
 		"mmap_read_lock", "mmap_write_lock", "mmap_read_unlock", "mmap_write_unlock",

@@ -1,5 +1,7 @@
 package mmu
 
+import "mmuvm/memmodel"
+
 // Store holds every word of shared machine state, physical memory and ghost
 // state alike, keyed by Loc. Keeping it all in one place gives the explorer
 // three things at one cost: an undo log to return to the initial state, the
@@ -16,6 +18,28 @@ type Store struct {
 	woken   uint64 // threads whose watched location changed
 
 	hash uint64 // Zobrist hash of every word, kept up to date by Set and Rollback
+
+	// Under a weak memory model the VM runs each CPU alone and mem takes
+	// the accesses to shared memory words (the locations shared says are
+	// memory): it records them as events and chooses what each read
+	// returns. Nil under sc, where the store is memory.
+	mem    Memory
+	shared func(Loc) bool
+	tags   memmodel.Tag // annotations of the accesses in progress
+	ghost  int          // >0: reads are a checker's, not the program's
+}
+
+// Memory receives the memory events of a CPU's run under a weak model.
+type Memory interface {
+	Load(loc Loc, tags memmodel.Tag) uint64
+	Store(loc Loc, v uint64, tags memmodel.Tag)
+	Fence(tags memmodel.Tag, loc Loc)
+	// Retag changes the annotations of the last event (a conditional
+	// RMW that turned out to be a lone read).
+	Retag(tags memmodel.Tag)
+	// Choose picks one of n outcomes the model leaves open (a
+	// store-exclusive that may fail).
+	Choose(n int) int
 }
 
 type undoRec struct {
@@ -38,6 +62,9 @@ func (s *Store) Get(loc Loc) uint64 {
 	if s.recording {
 		s.footprint = append(s.footprint, uint64(loc)<<1)
 	}
+	if s.mem != nil && s.ghost == 0 && s.shared(loc) {
+		return s.mem.Load(loc, s.tags)
+	}
 	return s.words[loc]
 }
 
@@ -50,6 +77,9 @@ func (s *Store) Peek(loc Loc) uint64 { return s.words[loc] }
 func (s *Store) Set(loc Loc, v uint64) {
 	if s.recording {
 		s.footprint = append(s.footprint, uint64(loc)<<1|1)
+	}
+	if s.mem != nil && s.shared(loc) {
+		s.mem.Store(loc, v, s.tags)
 	}
 	old := s.words[loc]
 	if old == v {

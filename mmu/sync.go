@@ -1,6 +1,10 @@
 package mmu
 
-import "fmt"
+import (
+	"fmt"
+
+	"mmuvm/memmodel"
+)
 
 // Locks. A spinlock word holds its owner (thread+1). An rwsem word holds a
 // reader count, or writerBit|owner for a writer.
@@ -38,20 +42,40 @@ func bSpinLock(c *Call) (uint64, Status) {
 	if !ok {
 		return 0, Done
 	}
-	if c.M.S.Get(lockLoc(id)) != 0 {
+	var held uint64
+	c.M.tagged(memmodel.LockR, func() { held = c.M.S.Get(lockLoc(id)) })
+	if held != 0 {
 		return 0, Block
 	}
-	c.M.S.Set(lockLoc(id), c.owner())
+	c.M.tagged(memmodel.LockW, func() { c.M.S.Set(lockLoc(id), c.owner()) })
 	return 0, Done
 }
 
 func bSpinTrylock(c *Call) (uint64, Status) {
 	id, ok := c.M.lockArg("spin_trylock", c.Args[0], false)
-	if !ok || c.M.S.Get(lockLoc(id)) != 0 {
+	if !ok {
 		return 0, Done
 	}
-	c.M.S.Set(lockLoc(id), c.owner())
+	var held uint64
+	c.M.tagged(memmodel.LockR, func() { held = c.M.S.Get(lockLoc(id)) })
+	if held != 0 {
+		if c.M.Weak() {
+			c.M.S.mem.Retag(memmodel.LockFail)
+		}
+		return 0, Done
+	}
+	c.M.tagged(memmodel.LockW, func() { c.M.S.Set(lockLoc(id), c.owner()) })
 	return 1, Done
+}
+
+func bSpinIsLocked(c *Call) (uint64, Status) {
+	id, ok := c.M.lockArg("spin_is_locked", c.Args[0], false)
+	if !ok {
+		return 0, Done
+	}
+	var held uint64
+	c.M.tagged(memmodel.IsLocked, func() { held = c.M.S.Get(lockLoc(id)) })
+	return b2u(held != 0), Done
 }
 
 func bSpinUnlock(c *Call) (uint64, Status) {
@@ -60,11 +84,13 @@ func bSpinUnlock(c *Call) (uint64, Status) {
 	if !ok {
 		return 0, Done
 	}
-	if m.S.Get(lockLoc(id)) != c.owner() {
+	var holder uint64
+	m.Ghost(func() { holder = m.S.Get(lockLoc(id)) })
+	if holder != c.owner() {
 		m.Fail("lock", "%s: spin_unlock(%s) of a lock it does not hold", m.threadName(m.Thread), m.locks[id].name)
 		return 0, Done
 	}
-	m.S.Set(lockLoc(id), 0)
+	m.tagged(memmodel.Unlock, func() { m.S.Set(lockLoc(id), 0) })
 	return 0, Done
 }
 
@@ -197,6 +223,7 @@ func bIRQRestore(c *Call) (uint64, Status) {
 }
 
 func bRCULock(c *Call) (uint64, Status) {
+	c.M.fence(memmodel.RcuLock)
 	l := cpuLoc(c.CPU, cpuRCU)
 	c.M.S.Set(l, c.M.S.Get(l)+1)
 	return 0, Done
@@ -210,6 +237,7 @@ func bRCUUnlock(c *Call) (uint64, Status) {
 		m.Fail("lock", "%s: rcu_read_unlock() without rcu_read_lock()", m.threadName(m.Thread))
 		return 0, Done
 	}
+	m.fence(memmodel.RcuUnlock)
 	m.S.Set(l, n-1)
 	if n == 1 {
 		m.quiescent(c.CPU)
@@ -222,6 +250,12 @@ func bRCUUnlock(c *Call) (uint64, Status) {
 // quiescent-state counts; the second waits until each has passed one.
 func bSyncRCU(c *Call) (uint64, Status) {
 	m := c.M
+	if m.Weak() { // the model states the grace period
+		if c.mightSleep("synchronize_rcu") {
+			m.fence(memmodel.SyncRcu)
+		}
+		return 0, Done
+	}
 	if c.Phase == 0 {
 		if !c.mightSleep("synchronize_rcu") {
 			return 0, Done
@@ -295,20 +329,4 @@ func bKeyRead(c *Call) (uint64, Status) {
 		return 0, Done
 	}
 	return b2u(c.M.S.Get(keyLoc(id)) != 0), Done
-}
-
-// Atomics on memory words.
-
-func bXchg(c *Call) (uint64, Status) {
-	old := c.Get(c.Args[0])
-	c.Set(c.Args[0], c.Args[1])
-	return old, Done
-}
-
-func bCmpxchg(c *Call) (uint64, Status) {
-	cur := c.Get(c.Args[0])
-	if cur == c.Args[1] {
-		c.Set(c.Args[0], c.Args[2])
-	}
-	return cur, Done
 }

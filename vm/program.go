@@ -7,6 +7,7 @@ type Program struct {
 	Name    string   // test name
 	File    string   // main source file
 	Arches  []string // arches from the `arch` line (default arm64)
+	Model   string   // the `model` line: "sc" (default), "tso", "armv8", "lkmm" or "hw"
 	Code    []Instr
 	Pos     []Pos // source position of each instruction
 	Consts  []uint64
@@ -100,6 +101,9 @@ type Final struct {
 	Kind     FinalKind
 	Proc     int
 	Observed []Observed
+	// Filter is the proc of the `filter` condition, or -1: executions
+	// whose final state fails it count for nothing (herd's filter).
+	Filter int
 }
 
 // Observed is a term of the final condition shown in the final states:

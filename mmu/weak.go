@@ -1,0 +1,382 @@
+package mmu
+
+import "mmuvm/memmodel"
+
+// Memory-model support: the builtins that name an access strength or a
+// barrier (READ_ONCE, smp_load_acquire, smp_mb, xchg_relaxed, LDAR,
+// DMB ISHLD, ...) and the hooks that let the VM see memory events.
+//
+// Under sc every access here is an ordinary read or write of the store,
+// so these builtins behave exactly as their plain forms. Under a weak
+// model the store hands the accesses of shared locations to a Memory
+// (the VM's recorder), tagged with what the builtin declared.
+
+// SetMemory installs (or, with nil, removes) the weak-memory recorder.
+func (m *Machine) SetMemory(mem Memory) {
+	m.S.mem = mem
+	m.S.shared = m.isSharedLoc
+	m.S.tags = 0
+	m.S.ghost = 0
+}
+
+// isSharedLoc tells which locations are memory under a weak model: shared
+// words, table entries and spinlock words. Task words, per-CPU ghost state
+// and TLBs belong to one CPU; pages' states are only read during a weak
+// run (the builtins that change them are refused there).
+func (m *Machine) isSharedLoc(l Loc) bool {
+	switch l & tagMask {
+	case tagMem:
+		base := uint64(sharedBase)<<12 + 8*uint64(len(m.cfg.Shared))
+		task := uint64(l) >= base && uint64(l) < base+8*uint64(m.cfg.CPUs*len(m.cfg.Task))
+		return !task
+	case tagLock:
+		return true
+	}
+	return false
+}
+
+// SharedLoc tells whether addr is a memory location under a weak model.
+func (m *Machine) SharedLoc(l Loc) bool { return m.isSharedLoc(l) }
+
+// tagged runs fn with the accesses it makes annotated with t.
+func (m *Machine) tagged(t memmodel.Tag, fn func()) {
+	old := m.S.tags
+	m.S.tags = t
+	fn()
+	m.S.tags = old
+}
+
+// Ghost runs fn with its reads taken as a checker's (break-before-make,
+// lock ownership): under a weak model they see this CPU's own view and
+// are no events.
+func (m *Machine) Ghost(fn func()) {
+	m.S.ghost++
+	fn()
+	m.S.ghost--
+}
+
+// fence records a barrier under a weak model.
+func (m *Machine) fence(t memmodel.Tag) {
+	if m.S.mem != nil {
+		m.S.mem.Fence(t, 0)
+	}
+}
+
+// Weak tells whether a weak-model recorder is installed.
+func (m *Machine) Weak() bool { return m.S.mem != nil }
+
+func loadAs(t memmodel.Tag) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		var v uint64
+		c.M.tagged(t, func() { v = c.Get(c.Args[0]) })
+		return v, Done
+	}
+}
+
+func storeAs(t memmodel.Tag) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		c.M.tagged(t, func() { c.Set(c.Args[0], c.Args[1]) })
+		return 0, Done
+	}
+}
+
+// storeMb is smp_store_mb(): WRITE_ONCE, then smp_mb().
+func storeMb(c *Call) (uint64, Status) {
+	c.M.tagged(memmodel.Once, func() { c.Set(c.Args[0], c.Args[1]) })
+	c.M.fence(memmodel.Mb)
+	return 0, Done
+}
+
+func fenceAs(t memmodel.Tag) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		c.M.fence(t)
+		return 0, Done
+	}
+}
+
+// rmwOp computes an atomic read-modify-write: from the old value and the
+// arguments, the new value, whether to write it, and what to return.
+type rmwOp func(old uint64, args []uint64) (nv uint64, write bool, ret uint64)
+
+// rmwAs is an atomic RMW on the word at Args[ptr]; both of its events
+// carry t (as herd's __xchg{MB} tags both). A failed conditional RMW is a
+// single read tagged failTag.
+func rmwAs(t, failTag memmodel.Tag, ptr int, op rmwOp) func(c *Call) (uint64, Status) {
+	return rmw2(t, t, failTag, ptr, op)
+}
+
+// rmw2 is rmwAs with different annotations on the read and the write
+// (arm64's SWPA acquires on the read, SWPL releases on the write).
+func rmw2(rt, wt, failTag memmodel.Tag, ptr int, op rmwOp) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		addr := c.Args[ptr]
+		var old uint64
+		c.M.tagged(rt, func() { old = c.Get(addr) })
+		nv, write, ret := op(old, c.Args)
+		if write {
+			c.M.tagged(wt, func() { c.Set(addr, nv) })
+		} else if c.M.S.mem != nil {
+			c.M.S.mem.Retag(failTag)
+		}
+		return ret, Done
+	}
+}
+
+// The LKMM's orderings of an operation, as the suffixes of its name give
+// them (linux-kernel.def): fully ordered, _relaxed, _acquire, _release.
+var orderings = []struct {
+	suffix string
+	tag    memmodel.Tag
+}{{"", memmodel.Mb}, {"_relaxed", memmodel.Once}, {"_acquire", memmodel.Acquire}, {"_release", memmodel.Release}}
+
+func arith(f func(old, v uint64) uint64) func(old, v uint64) uint64 { return f }
+
+var (
+	opAdd    = arith(func(a, b uint64) uint64 { return a + b })
+	opSub    = arith(func(a, b uint64) uint64 { return a - b })
+	opAnd    = arith(func(a, b uint64) uint64 { return a & b })
+	opOr     = arith(func(a, b uint64) uint64 { return a | b })
+	opXor    = arith(func(a, b uint64) uint64 { return a ^ b })
+	opAndNot = arith(func(a, b uint64) uint64 { return a &^ b })
+)
+
+// rmwKernel builds the LKMM's atomic operations: (V, X) argument order
+// as the kernel's atomic_add(i, v); ret picks what is returned.
+func rmwKernel(name string, arity int, tag memmodel.Tag, op func(old, v uint64) uint64, ret func(old, nv uint64) uint64) *Builtin {
+	ptr, val := 1, 0
+	params := ".p"
+	if arity == 1 { // atomic_inc(X): the operand is 1
+		ptr, params = 0, "p"
+	}
+	return &Builtin{Name: name, Arity: arity, Params: params, Fn: rmwAs(tag, tag, ptr, func(old uint64, a []uint64) (uint64, bool, uint64) {
+		v := uint64(1)
+		if arity == 2 {
+			v = a[val]
+		}
+		nv := op(old, v)
+		return nv, true, ret(old, nv)
+	})}
+}
+
+func retOld(old, _ uint64) uint64     { return old }
+func retNew(_, nv uint64) uint64      { return nv }
+func retVoid(_, _ uint64) uint64      { return 0 }
+func retZero(_, nv uint64) uint64     { return b2u(nv == 0) }
+func retNegative(_, nv uint64) uint64 { return b2u(int64(nv) < 0) }
+
+func xchgOp(old uint64, a []uint64) (uint64, bool, uint64) { return a[1], true, old }
+func cmpxchgOp(old uint64, a []uint64) (uint64, bool, uint64) {
+	return a[2], old == a[1], old
+}
+
+// kernelAtomics are the LKMM's accesses, RMWs and fences under their
+// kernel names (tools/memory-model/linux-kernel.def).
+func kernelAtomics() []*Builtin {
+	bs := []*Builtin{
+		{Name: "READ_ONCE", Arity: 1, Params: "p", Fn: loadAs(memmodel.Once)},
+		{Name: "WRITE_ONCE", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Once)},
+		{Name: "smp_load_acquire", Arity: 1, Params: "p", Fn: loadAs(memmodel.Acquire)},
+		{Name: "smp_store_release", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Release)},
+		{Name: "smp_store_mb", Arity: 2, Params: "p.", Fn: storeMb},
+		{Name: "rcu_dereference", Arity: 1, Params: "p", Fn: loadAs(memmodel.Once)},
+		{Name: "rcu_assign_pointer", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Release)},
+		{Name: "atomic_read", Arity: 1, Params: "p", Fn: loadAs(memmodel.Once)},
+		{Name: "atomic_set", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Once)},
+		{Name: "atomic_read_acquire", Arity: 1, Params: "p", Fn: loadAs(memmodel.Acquire)},
+		{Name: "atomic_set_release", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Release)},
+		{Name: "plain_read", Arity: 1, Params: "p", Fn: loadAs(memmodel.Plain)},
+		{Name: "plain_write", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Plain)},
+		{Name: "atomic_add_unless", Arity: 3, Params: "p..", Fn: rmwAs(memmodel.Mb, memmodel.Once, 0, func(old uint64, a []uint64) (uint64, bool, uint64) {
+			return old + a[1], old != a[2], b2u(old != a[2])
+		})},
+	}
+	void := []struct {
+		name string
+		op   func(a, b uint64) uint64
+	}{{"add", opAdd}, {"sub", opSub}, {"and", opAnd}, {"or", opOr}, {"xor", opXor}, {"andnot", opAndNot}}
+	for _, v := range void {
+		bs = append(bs, rmwKernel("atomic_"+v.name, 2, memmodel.Noreturn, v.op, retVoid))
+	}
+	bs = append(bs, rmwKernel("atomic_inc", 1, memmodel.Noreturn, opAdd, retVoid),
+		rmwKernel("atomic_dec", 1, memmodel.Noreturn, opSub, retVoid))
+	for _, o := range orderings {
+		for _, f := range []struct {
+			name string
+			op   func(a, b uint64) uint64
+		}{{"add", opAdd}, {"sub", opSub}, {"and", opAnd}, {"or", opOr}, {"xor", opXor}, {"andnot", opAndNot}} {
+			bs = append(bs, rmwKernel("atomic_fetch_"+f.name+o.suffix, 2, o.tag, f.op, retOld))
+		}
+		bs = append(bs,
+			rmwKernel("atomic_add_return"+o.suffix, 2, o.tag, opAdd, retNew),
+			rmwKernel("atomic_sub_return"+o.suffix, 2, o.tag, opSub, retNew),
+			rmwKernel("atomic_inc_return"+o.suffix, 1, o.tag, opAdd, retNew),
+			rmwKernel("atomic_dec_return"+o.suffix, 1, o.tag, opSub, retNew),
+			rmwKernel("atomic_fetch_inc"+o.suffix, 1, o.tag, opAdd, retOld),
+			rmwKernel("atomic_fetch_dec"+o.suffix, 1, o.tag, opSub, retOld),
+			rmwKernel("atomic_add_negative"+o.suffix, 2, o.tag, opAdd, retNegative),
+			&Builtin{Name: "atomic_xchg" + o.suffix, Arity: 2, Params: "p.", Fn: rmwAs(o.tag, o.tag, 0, xchgOp)},
+			&Builtin{Name: "atomic_cmpxchg" + o.suffix, Arity: 3, Params: "p..", Fn: rmwAs(o.tag, memmodel.Once, 0, cmpxchgOp)},
+			&Builtin{Name: "xchg" + o.suffix, Arity: 2, Params: "p.", Fn: rmwAs(o.tag, o.tag, 0, xchgOp)},
+			&Builtin{Name: "cmpxchg" + o.suffix, Arity: 3, Params: "p..", Fn: rmwAs(o.tag, memmodel.Once, 0, cmpxchgOp)},
+		)
+	}
+	bs = append(bs,
+		rmwKernel("atomic_sub_and_test", 2, memmodel.Mb, opSub, retZero),
+		rmwKernel("atomic_dec_and_test", 1, memmodel.Mb, opSub, retZero),
+		rmwKernel("atomic_inc_and_test", 1, memmodel.Mb, opAdd, retZero),
+	)
+	return bs
+}
+
+// kernelFences are the LKMM's barriers; they are CPU-local steps.
+func kernelFences() []*Builtin {
+	return []*Builtin{
+		{Name: "smp_mb", Fn: fenceAs(memmodel.Mb)},
+		{Name: "smp_rmb", Fn: fenceAs(memmodel.Rmb)},
+		{Name: "smp_wmb", Fn: fenceAs(memmodel.Wmb)},
+		{Name: "smp_mb__before_atomic", Fn: fenceAs(memmodel.BeforeAtomic)},
+		{Name: "smp_mb__after_atomic", Fn: fenceAs(memmodel.AfterAtomic)},
+		{Name: "smp_mb__after_spinlock", Fn: fenceAs(memmodel.AfterSpinlock)},
+		{Name: "smp_mb__after_unlock_lock", Fn: fenceAs(memmodel.AfterUnlockLock)},
+		{Name: "smp_mb__after_srcu_read_unlock", Fn: fenceAs(memmodel.AfterSrcuReadUnlock)},
+		{Name: "barrier", Fn: fenceAs(memmodel.Barrier)},
+		{Name: "mfence", Fn: fenceAs(memmodel.MFence)},
+		{Name: "dmb_ish", Fn: fenceAs(memmodel.DMB)},
+		{Name: "dmb_ishld", Fn: fenceAs(memmodel.DMBLD)},
+		{Name: "dmb_ishst", Fn: fenceAs(memmodel.DMBST)},
+		{Name: "dsb_ishld", Fn: fenceAs(memmodel.DSBLD)},
+		{Name: "isb", Fn: fenceAs(memmodel.ISB)},
+	}
+}
+
+// arm64 instructions, for AArch64 litmus tests: their names are the
+// mnemonics, their arguments (address, operands) in the order the
+// instruction takes them.
+func armInstructions() []*Builtin {
+	bs := []*Builtin{
+		{Name: "ldapr", Arity: 1, Params: "p", Fn: loadAs(memmodel.AcqPC)},
+		{Name: "ldxr", Arity: 1, Params: "p", Fn: loadExcl(memmodel.Excl)},
+		{Name: "ldaxr", Arity: 1, Params: "p", Fn: loadExcl(memmodel.Excl | memmodel.Acquire)},
+		{Name: "stxr", Arity: 2, Params: "p.", Fn: storeExcl(memmodel.Excl)},
+		{Name: "stlxr", Arity: 2, Params: "p.", Fn: storeExcl(memmodel.Excl | memmodel.Release)},
+	}
+	forms := []struct {
+		suffix string
+		r, w   memmodel.Tag
+	}{{"", 0, 0}, {"a", memmodel.Acquire, 0}, {"l", 0, memmodel.Release}, {"al", memmodel.Acquire, memmodel.Release}}
+	ops := []struct {
+		name string
+		op   func(a, b uint64) uint64
+	}{{"add", opAdd}, {"clr", opAndNot}, {"eor", opXor}, {"set", opOr}}
+	for _, f := range forms {
+		bs = append(bs,
+			&Builtin{Name: "swp" + f.suffix, Arity: 2, Params: "p.", Fn: rmw2(f.r, f.w, f.r, 0, xchgOp)},
+			&Builtin{Name: "cas" + f.suffix, Arity: 3, Params: "p..", Fn: rmw2(f.r, f.w, f.r, 0, cmpxchgOp)})
+		for _, o := range ops {
+			op := o.op
+			fn := func(old uint64, a []uint64) (uint64, bool, uint64) { return op(old, a[1]), true, old }
+			bs = append(bs, &Builtin{Name: "ld" + o.name + f.suffix, Arity: 2, Params: "p.", Fn: rmw2(f.r, f.w, f.r, 0, fn)})
+			if f.r == 0 { // ST<op> has no acquire forms
+				bs = append(bs, &Builtin{Name: "st" + o.name + f.suffix, Arity: 2, Params: "p.", Void: true, Fn: rmw2(0, f.w, 0, 0, fn)})
+			}
+		}
+	}
+	return bs
+}
+
+// loadExcl is LDXR: under sc it also arms this CPU's exclusive monitor.
+func loadExcl(t memmodel.Tag) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		var v uint64
+		c.M.tagged(t, func() { v = c.Get(c.Args[0]) })
+		if !c.M.Weak() {
+			c.M.S.Set(cpuLoc(c.CPU, cpuExclAddr), c.Args[0]+1)
+			c.M.S.Set(cpuLoc(c.CPU, cpuExclVal), v)
+		}
+		return v, Done
+	}
+}
+
+// storeExcl is STXR: it returns 0 when the store happened, 1 when it
+// failed. Under sc it succeeds while the monitored word still holds what
+// LDXR read; under a weak model the model decides (herd lets any
+// store-exclusive fail), and a success pairs with the LDXR as one RMW.
+func storeExcl(t memmodel.Tag) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		m, addr := c.M, c.Args[0]
+		if m.Weak() {
+			if m.S.mem.Choose(2) == 1 {
+				return 1, Done
+			}
+			m.tagged(t, func() { c.Set(addr, c.Args[1]) })
+			return 0, Done
+		}
+		armed := m.S.Get(cpuLoc(c.CPU, cpuExclAddr)) == addr+1
+		m.S.Set(cpuLoc(c.CPU, cpuExclAddr), 0)
+		if !armed || m.S.Get(Loc(addr)) != m.S.Get(cpuLoc(c.CPU, cpuExclVal)) {
+			return 1, Done
+		}
+		c.Set(addr, c.Args[1])
+		return 0, Done
+	}
+}
+
+// x86Instructions are the LOCK-prefixed RMWs of X86 litmus tests (XCHG is
+// the kernel's xchg()).
+func x86Instructions() []*Builtin {
+	add := func(old uint64, a []uint64) (uint64, bool, uint64) { return old + a[1], true, old }
+	return []*Builtin{
+		{Name: "x86_locked_add", Arity: 2, Params: "p.", Fn: rmwAs(memmodel.Locked, memmodel.Locked, 0, add)},
+		{Name: "x86_locked_cmpxchg", Arity: 3, Params: "p..", Fn: rmwAs(memmodel.Locked, memmodel.Locked, 0, cmpxchgOp)},
+	}
+}
+
+// srcuBuiltins are SRCU's read side and grace period (srcu_struct s is a
+// shared word). They are modelled under lkmm only, as the LKMM states
+// them: srcu_read_lock() reads s, srcu_read_unlock() writes the index
+// back, and synchronize_srcu() is a grace-period event on s.
+func srcuBuiltins() []*Builtin {
+	lock := func(c *Call) (uint64, Status) {
+		if !c.M.srcuWeak("srcu_read_lock") {
+			return 0, Done
+		}
+		return loadAs(memmodel.SrcuLock)(c)
+	}
+	unlock := func(c *Call) (uint64, Status) {
+		if !c.M.srcuWeak("srcu_read_unlock") {
+			return 0, Done
+		}
+		return storeAs(memmodel.SrcuUnlock)(c)
+	}
+	sync := func(c *Call) (uint64, Status) {
+		if c.M.srcuWeak("synchronize_srcu") {
+			c.M.S.mem.Fence(memmodel.SyncSrcu, Loc(c.Args[0]))
+		}
+		return 0, Done
+	}
+	return []*Builtin{
+		{Name: "srcu_read_lock", Arity: 1, Params: "p", Fn: lock},
+		{Name: "srcu_down_read", Arity: 1, Params: "p", Fn: lock},
+		{Name: "srcu_read_unlock", Arity: 2, Params: "p.", Void: true, Fn: unlock},
+		{Name: "srcu_up_read", Arity: 2, Params: "p.", Void: true, Fn: unlock},
+		{Name: "synchronize_srcu", Arity: 1, Params: "p", Void: true, Fn: sync},
+		{Name: "synchronize_srcu_expedited", Arity: 1, Params: "p", Void: true, Fn: sync},
+	}
+}
+
+func (m *Machine) srcuWeak(fn string) bool {
+	if !m.Weak() {
+		m.Fail("error", "%s: SRCU is modelled under the weak models only (model lkmm)", fn)
+		return false
+	}
+	return true
+}
+
+// csel is a conditional select that is a data dependency on all three
+// operands, as arm64's CSEL is.
+func bCsel(c *Call) (uint64, Status) {
+	if c.Args[0] != 0 {
+		return c.Args[1], Done
+	}
+	return c.Args[2], Done
+}
