@@ -1,8 +1,8 @@
 package compiler
 
 import (
-	"strings"
 	"sort"
+	"strings"
 
 	"github.com/alecthomas/participle/v2/lexer"
 

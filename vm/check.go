@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"mmuvm/memmodel"
 	"mmuvm/mmu"
 )
 
@@ -37,7 +38,10 @@ func (h *HostPanic) Error() string {
 
 // Config selects the arch, the search and its bounds.
 type Config struct {
-	Arch   string
+	Arch string
+	// Model is the memory model: "sc", "tso", "armv8", "lkmm", or "hw"
+	// (the arch's hardware model); "" takes the script's `model` line.
+	Model  string
 	Search string // "auto" (default: dpor, then stateful), "dpor", "state", "dfs", "random"
 	// DPORBudget is how many steps auto lets partial-order reduction run
 	// before it switches to the stateful search (default 200000).
@@ -94,6 +98,7 @@ type FinalState struct {
 type Result struct {
 	Test        string
 	Arch        string
+	Model       string
 	Executions  int
 	States      int
 	FinalStates []FinalState
@@ -201,7 +206,19 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	}
 	g := goal{expects: prog.ExpectationFor(cfg.Arch), all: cfg.All}
 	x := newExplorer(ctx, m, cfg, r, g)
-	x.run()
+	if r.Model, err = ModelFor(prog, cfg); err != nil {
+		return nil, err
+	}
+	if r.Model == "sc" {
+		x.run()
+	} else {
+		if err := m.checkWeakProgram(r.Model); err != nil {
+			return nil, err
+		}
+		mm, _ := memmodel.Lookup(r.Model)
+		x.weakMode = true
+		x.weak(mm)
+	}
 	if m.hostPanic != nil {
 		return nil, m.hostPanic
 	}
@@ -234,6 +251,9 @@ func (x *explorer) conclude() {
 	}
 	r.Verdict = verdict(r)
 	r.Expected, r.Matched = expectation(x.g.expects, r)
+	if x.weakMode { // the traces were made from the execution graphs
+		return
+	}
 	for _, v := range r.Violations {
 		if v.Thread >= 0 && v.Kind != "limit" && v.Kind != "error" {
 			v.Schedule = x.shrink(x.shortest(v.Schedule, v.Kind, 50000), v.Kind)
@@ -251,6 +271,32 @@ func (x *explorer) conclude() {
 	} else if r.Witness != nil {
 		r.Schedule = r.Witness.Schedule
 	}
+}
+
+// ModelFor resolves the memory model a check runs under: cfg.Model, else
+// the script's `model` line, else sc; "hw" is the arch's hardware model.
+func ModelFor(prog *Program, cfg Config) (string, error) {
+	name := cfg.Model
+	if name == "" {
+		name = prog.Model
+	}
+	switch name {
+	case "", "sc":
+		return "sc", nil
+	case "hw":
+		arch := cfg.Arch
+		if arch == "" {
+			arch = prog.Arches[0]
+		}
+		if arch == "arm64" {
+			return "armv8", nil
+		}
+		return "tso", nil
+	}
+	if _, ok := memmodel.Lookup(name); !ok {
+		return "", fmt.Errorf("unknown memory model %q (models: sc, tso, armv8, lkmm, hw)", name)
+	}
+	return name, nil
 }
 
 func verdict(r *Result) string {

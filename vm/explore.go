@@ -21,7 +21,8 @@ type explorer struct {
 
 	condFalsified bool
 	stop          bool
-	stepBudget    int // auto: steps partial-order reduction may run (0: none)
+	weakMode      bool // checking under a weak model (weak.go)
+	stepBudget    int  // auto: steps partial-order reduction may run (0: none)
 	overBudget    bool
 	race          raceBufs       // DPOR's race analysis storage
 	dropped       []*dnode       // DPOR nodes to reuse
@@ -245,23 +246,7 @@ func (x *explorer) random() {
 // error, for the script is wrong rather than the kernel code it models.
 func (m *Machine) evalFinal() (bool, string) {
 	f := m.prog.Final
-	m.fresh = false
-	defer func(steps int) { m.steps = steps }(m.steps) // the condition's reads are no steps of the execution
-	m.steps = 0
-	m.MMU.SetObserver(true)
-	defer m.MMU.SetObserver(false)
-	t := &thread{id: -2, kind: TaskThread, name: "final", proc: f.Proc,
-		stack: make([]uint64, 256), scratch: make([]uint64, 8+len(m.cpus))}
-	m.start(t)
-	t.atomic = 1 // every step at once
-	for t.status == ready && m.violation == nil {
-		m.run(t, true)
-	}
-	if v := m.violation; v != nil {
-		v.Kind, v.Msg = "error", "the final condition: "+v.Msg
-		v.Pos = m.prog.Procs[f.Proc].Pos
-	}
-	holds := t.sp > 0 && t.stack[t.sp-1] != 0
+	holds := m.evalCond(f.Proc)
 	var b strings.Builder
 	for i, o := range f.Observed {
 		if i > 0 {
@@ -273,9 +258,44 @@ func (m *Machine) evalFinal() (bool, string) {
 		} else {
 			v = m.MMU.S.Peek(mmu.Loc(m.MMU.SharedAddr(o.Shared)))
 		}
-		fmt.Fprintf(&b, "%s=%s", o.Label, fmtVal(v))
+		fmt.Fprintf(&b, "%s=%s", o.Label, m.finalVal(v))
 	}
 	return holds, b.String()
+}
+
+// finalVal renders a value of a final state: the address of a shared word
+// by its name, as herd prints pointers, and a number otherwise.
+func (m *Machine) finalVal(v uint64) string {
+	if v >= 1024 {
+		for i, sh := range m.prog.Shared {
+			if m.MMU.SharedAddr(i) == v {
+				return sh.Name
+			}
+		}
+	}
+	return fmtVal(v)
+}
+
+// evalCond runs a condition proc on the final state (the final condition
+// or the filter) and tells whether it holds.
+func (m *Machine) evalCond(proc int) bool {
+	m.fresh = false
+	defer func(steps int) { m.steps = steps }(m.steps) // the condition's reads are no steps of the execution
+	m.steps = 0
+	m.MMU.SetObserver(true)
+	defer m.MMU.SetObserver(false)
+	t := &thread{id: -2, kind: TaskThread, name: "final", proc: proc,
+		stack: make([]uint64, 256), scratch: make([]uint64, 8+len(m.cpus))}
+	m.start(t)
+	t.atomic = 1 // every step at once
+	for t.status == ready && m.violation == nil {
+		m.run(t, true)
+	}
+	if v := m.violation; v != nil {
+		v.Kind, v.Msg = "error", "the final condition: "+v.Msg
+		v.Pos = m.prog.Procs[proc].Pos
+	}
+	return t.sp > 0 && t.stack[t.sp-1] != 0
 }
 
 // treeDone estimates how much of a depth-first tree is explored from the

@@ -18,7 +18,9 @@ func (m *Machine) run(t *thread, allowed bool) {
 	budget := m.limits.LocalInstrs
 	steps := 0 // visible steps in this call: more than one only inside atomic { }
 	for {
-		budget = m.fast(t, budget)
+		if m.weakRec == nil { // dependency tracking needs every op seen
+			budget = m.fast(t, budget)
+		}
 		if budget <= 0 {
 			m.fail(t, "limit", fmt.Sprintf("%s ran %d instructions without a visible step (an endless local loop?)", t.name, m.limits.LocalInstrs))
 			return
@@ -47,6 +49,9 @@ func (m *Machine) run(t *thread, allowed bool) {
 				return
 			}
 			continue
+		}
+		if m.weakRec != nil {
+			m.taintOp(t, in)
 		}
 		if !m.localOp(t, in) {
 			return
@@ -429,10 +434,16 @@ func (m *Machine) call(t *thread, in Instr) bool {
 // stepOp executes a visible step. It returns false when the thread stops
 // (blocked, a step of a multi-step builtin done, or an error).
 func (m *Machine) stepOp(t *thread, in Instr) bool {
+	if r := m.weakRec; r != nil {
+		r.access(t, in)
+	}
 	switch in.Op {
 	case OpLoadShared:
 		v := m.MMU.Read(m.MMU.SharedAddr(int(in.A)))
 		t.push(v)
+		if r := m.weakRec; r != nil {
+			t.taint[t.sp-1] = r.callReads
+		}
 		if m.tracing {
 			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
 		}
@@ -478,6 +489,10 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 	c := &m.callBuf
 	*c = mmu.Call{M: m.MMU, CPU: t.cpu, Thread: t.id, InIRQ: t.kind == IRQThread,
 		Args: t.stack[t.sp-n : t.sp], Phase: t.phase, Scratch: t.scratch}
+	var argT uint64
+	if r := m.weakRec; r != nil {
+		argT = r.call(t, b, n)
+	}
 	for {
 		var v uint64
 		var st mmu.Status
@@ -498,6 +513,12 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 			t.inBuiltin = false
 			t.sp -= n
 			t.push(v)
+			if r := m.weakRec; r != nil {
+				t.taint[t.sp-1] = argT
+				if r.callReads != 0 {
+					t.taint[t.sp-1] = r.callReads
+				}
+			}
 			t.pc++
 			return true
 		case mmu.Again:

@@ -80,7 +80,8 @@ type Machine struct {
 	printed    int      // print() calls traced in this execution
 	tracing    bool
 	events     []Event
-	lastFP     []uint64 // footprint of the last step
+	lastFP     []uint64  // footprint of the last step
+	weakRec    *recorder // the weak-model recorder of a CPU run alone, or nil
 }
 
 type thread struct {
@@ -102,6 +103,11 @@ type thread struct {
 	inBuiltin bool
 	scratch   []uint64
 	atomic    int
+
+	// dependency tracking under a weak model: the reads each stack slot's
+	// value depends on (see recorder), and those that fed a branch taken
+	taint []uint64
+	ctrl  uint64
 
 	// spin detection
 	hot      int // index in spins of the loop passed last, -1 if none

@@ -23,7 +23,11 @@ func (s Style) Apply(f func(string) string, text string) string {
 
 // WriteResult prints the herd-like block for one (script, arch).
 func WriteResult(w io.Writer, prog *Program, r *Result, st Style) {
-	fmt.Fprintf(w, "%s %s on %s\n", st.Apply(st.Head, "Test"), r.Test, r.Arch)
+	fmt.Fprintf(w, "%s %s on %s", st.Apply(st.Head, "Test"), r.Test, r.Arch)
+	if r.Model != "" && r.Model != "sc" {
+		fmt.Fprintf(w, ", model %s", r.Model)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Executions %d", r.Executions)
 	if r.States > 0 {
 		fmt.Fprintf(w, ", states %d", r.States)

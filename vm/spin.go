@@ -10,6 +10,9 @@ import "fmt"
 // for one. Hashing the state is skipped for iterations that took no
 // visible step, except every 1024th pass, which still catches `while 1 {}`.
 func (m *Machine) backEdge(t *thread, in Instr) bool {
+	if r := m.weakRec; r != nil {
+		return r.backEdge(t)
+	}
 	t.passes++
 	rec := t.spinRec(t.pc)
 	if rec != nil && rec.stepsRun == t.stepsRun && t.passes%1024 != 0 {

@@ -11,12 +11,14 @@ import (
 	"mmuvm/arch"
 	"mmuvm/compiler"
 	"mmuvm/internal/termstyle"
+	"mmuvm/litmus"
 	"mmuvm/vm"
 )
 
 // options are the flags shared by check, test and run.
 type options struct {
 	arch         string
+	model        string
 	search       string
 	seed         int64
 	runs         int
@@ -37,6 +39,7 @@ func newFlags(name string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("mmuasm "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.arch, "arch", "", "arch(es) to check: a name, a comma list, or all (default: the script's arch line)")
+	fs.StringVar(&o.model, "model", "", "memory model: sc, tso, armv8, lkmm, or hw (each arch's hardware model) (default: the script's model line, else sc)")
 	fs.StringVar(&o.search, "search", "auto", "exploration: auto (dpor, then state when it has many executions), dpor (partial-order reduction), state (stateful search), dfs (every interleaving), random")
 	fs.Int64Var(&o.seed, "seed", 1, "random seed (run, --search random)")
 	fs.IntVar(&o.runs, "n", 1000, "executions for --search random")
@@ -72,7 +75,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 func (o *options) config(a string) vm.Config {
 	return vm.Config{
-		Arch: a, Search: o.search, All: o.all, Seed: o.seed, Runs: o.runs,
+		Arch: a, Model: o.model, Search: o.search, All: o.all, Seed: o.seed, Runs: o.runs,
 		Limits:  vm.Limits{Steps: o.maxSteps, Executions: o.maxExec, States: o.maxStates},
 		Timeout: o.timeout, Workers: o.workers,
 	}
@@ -110,7 +113,28 @@ func load(path string) (*vm.Program, error) {
 		}
 		return p, nil
 	}
+	if strings.HasSuffix(path, ".litmus") {
+		return loadLitmus(path)
+	}
 	return compiler.CompileFile(path, nil)
+}
+
+// loadLitmus translates a herd .litmus test to .mmu and compiles it.
+func loadLitmus(path string) (*vm.Program, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	text, err := litmus.Translate(path, src)
+	if err != nil {
+		return nil, err
+	}
+	p, err := compiler.Compile(path, []byte(text), nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the translation does not compile (a bug of the translator): %w", path, err)
+	}
+	p.Name = strings.TrimSuffix(p.Name, ".litmus")
+	return p, nil
 }
 
 // oneScript parses the flags of a command that takes one script and loads

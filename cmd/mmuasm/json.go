@@ -25,6 +25,7 @@ type jsonState struct {
 type jsonOut struct {
 	Test        string          `json:"test"`
 	Arch        string          `json:"arch"`
+	Model       string          `json:"model"`
 	Executions  int             `json:"executions"`
 	States      int             `json:"states,omitempty"`
 	ElapsedNS   int64           `json:"elapsed_ns"`
@@ -43,7 +44,7 @@ type jsonOut struct {
 
 func jsonResult(p *vm.Program, r *vm.Result) jsonOut {
 	out := jsonOut{
-		Test: r.Test, Arch: r.Arch, Executions: r.Executions, States: r.States,
+		Test: r.Test, Arch: r.Arch, Model: r.Model, Executions: r.Executions, States: r.States,
 		ElapsedNS: r.Elapsed.Nanoseconds(), Condition: r.Condition, Observation: string(r.Observation),
 		Verdict: r.Verdict, Expected: r.Expected, Matched: passed(r), Complete: r.Complete,
 		Bounds: r.Bounds, Counts: r.Counts,

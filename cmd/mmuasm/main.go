@@ -32,6 +32,7 @@ commands:
   run FILE        run one execution (--seed S or --schedule TOKEN) and print its trace
   build FILE -o OUT.mmub   compile to bytecode
   dis FILE        disassemble a script or .mmub
+  litmus2mmu FILE print the .mmu translation of a herd .litmus test
 
 Run 'mmuasm COMMAND -h' for a command's flags.
 `
@@ -45,6 +46,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmds := map[string]func([]string, io.Writer, io.Writer) int{
 		"check": cmdCheck, "test": cmdTest, "run": cmdRun, "build": cmdBuild, "dis": cmdDis,
+		"litmus2mmu": cmdLitmus2mmu,
 	}
 	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)

@@ -127,7 +127,7 @@ func scripts(paths []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() && strings.HasSuffix(path, ".mmu") {
+			if !d.IsDir() && (strings.HasSuffix(path, ".mmu") || strings.HasSuffix(path, ".litmus")) {
 				found = append(found, path)
 			}
 			return nil

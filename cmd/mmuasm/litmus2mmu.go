@@ -1,0 +1,28 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"mmuvm/litmus"
+)
+
+// cmdLitmus2mmu prints the .mmu translation of a herd .litmus test, for
+// people to extend it with page tables.
+func cmdLitmus2mmu(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "usage: mmuasm litmus2mmu FILE.litmus")
+		return exitUsage
+	}
+	src, err := os.ReadFile(args[0])
+	if err != nil {
+		return report(stderr, err)
+	}
+	text, err := litmus.Translate(args[0], src)
+	if err != nil {
+		return report(stderr, err)
+	}
+	fmt.Fprint(stdout, text)
+	return exitOK
+}

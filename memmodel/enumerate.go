@@ -1,0 +1,288 @@
+package memmodel
+
+import "sort"
+
+// Trace is one run of one thread: its events in program order and the
+// relations among them, by index into Events.
+type Trace struct {
+	Events                           []Event
+	Rmw, Addr, Data, Ctrl, SrcuMatch []Dep
+}
+
+// Program is what Enumerate combines: the initial value of each location
+// (a location absent here starts at 0) and, per thread, every run the
+// thread can make given what its reads may return.
+type Program struct {
+	Init    map[uint64]uint64
+	Threads [][]*Trace
+}
+
+// Stop is returned by a visit function to end the enumeration.
+type Stop bool
+
+// Enumerate calls visit for every execution the model allows: a choice
+// of one trace per thread (pick), and of reads-from and coherence. It
+// prunes with the per-location axioms every model shares (coherence:
+// acyclic po-loc | rf | co | fr on each location; atomicity of RMWs)
+// before asking the model about the whole graph. visit returns true to
+// stop. Enumerate returns the number of candidate graphs it checked.
+func Enumerate(p *Program, m Model, visit func(g *Graph, pick []int, flags []string) bool) int {
+	e := &enumerator{p: p, m: m, visit: visit, pick: make([]int, len(p.Threads))}
+	e.threads(0)
+	return e.checked
+}
+
+type enumerator struct {
+	p       *Program
+	m       Model
+	visit   func(*Graph, []int, []string) bool
+	pick    []int
+	checked int
+	stop    bool
+}
+
+func (e *enumerator) threads(i int) {
+	if i == len(e.p.Threads) {
+		e.combine()
+		return
+	}
+	for k := range e.p.Threads[i] {
+		if e.stop {
+			return
+		}
+		e.pick[i] = k
+		e.threads(i + 1)
+	}
+}
+
+// combine builds the events of the picked traces and enumerates rf and co
+// location by location.
+func (e *enumerator) combine() {
+	g := &Graph{}
+	locs := e.locations()
+	for _, l := range locs {
+		g.Events = append(g.Events, Event{Thread: -1, Kind: Write, Loc: l, Val: e.p.Init[l]})
+	}
+	for t, traces := range e.p.Threads {
+		tr := traces[e.pick[t]]
+		base := len(g.Events)
+		for _, ev := range tr.Events {
+			ev.Thread = t
+			g.Events = append(g.Events, ev)
+		}
+		shift := func(ds []Dep) []Dep {
+			out := make([]Dep, len(ds))
+			for i, d := range ds {
+				out[i] = Dep{d.From + base, d.To + base}
+			}
+			return out
+		}
+		g.Rmw = append(g.Rmw, shift(tr.Rmw)...)
+		g.Addr = append(g.Addr, shift(tr.Addr)...)
+		g.Data = append(g.Data, shift(tr.Data)...)
+		g.Ctrl = append(g.Ctrl, shift(tr.Ctrl)...)
+		g.SrcuMatch = append(g.SrcuMatch, shift(tr.SrcuMatch)...)
+	}
+	n := len(g.Events)
+	g.Rf, g.CoRank = make([]int, n), make([]int, n)
+	for i := range g.Rf {
+		g.Rf[i], g.CoRank[i] = -1, -1
+	}
+	var choices [][]locChoice
+	for li, l := range locs {
+		cs := locChoices(g, li, l)
+		if len(cs) == 0 {
+			return
+		}
+		choices = append(choices, cs)
+	}
+	e.product(g, choices, 0)
+}
+
+// locations lists every location the picked traces access, sorted.
+func (e *enumerator) locations() []uint64 {
+	seen := map[uint64]bool{}
+	for t, traces := range e.p.Threads {
+		for _, ev := range traces[e.pick[t]].Events {
+			if hasLoc(ev) {
+				seen[ev.Loc] = true
+			}
+		}
+	}
+	var out []uint64
+	for l := range seen {
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+func (e *enumerator) product(g *Graph, choices [][]locChoice, i int) {
+	if e.stop {
+		return
+	}
+	if i == len(choices) {
+		g.base = nil
+		e.checked++
+		ok, flags := e.m.Check(g)
+		if ok && e.visit(g, e.pick, flags) {
+			e.stop = true
+		}
+		return
+	}
+	for _, c := range choices[i] {
+		c.apply(g)
+		e.product(g, choices, i+1)
+	}
+}
+
+// locChoice is one coherence order and one reads-from map on a location.
+type locChoice struct {
+	co []int    // writes in coherence order, the initial write first
+	rf [][2]int // (read, write)
+}
+
+func (c locChoice) apply(g *Graph) {
+	for rank, w := range c.co {
+		g.CoRank[w] = rank
+	}
+	for _, p := range c.rf {
+		g.Rf[p[0]] = p[1]
+	}
+}
+
+// locChoices enumerates the coherent (co, rf) choices for location l,
+// whose initial write is event li: every order of its writes (after the
+// initial one), and for each read every write of the value it read, kept
+// when po-loc | rf | co | fr is acyclic on the location and no RMW has a
+// write of another thread between its read's source and its write.
+func locChoices(g *Graph, li int, l uint64) []locChoice {
+	var writes, reads []int
+	for i, ev := range g.Events {
+		if !hasLoc(ev) || ev.Loc != l || i == li {
+			continue
+		}
+		switch ev.Kind {
+		case Write:
+			writes = append(writes, i)
+		case Read:
+			reads = append(reads, i)
+		}
+	}
+	rmwOf := map[int]int{} // write -> its RMW read
+	for _, d := range g.Rmw {
+		rmwOf[d.To] = d.From
+	}
+	var out []locChoice
+	permute(writes, func(order []int) {
+		co := append([]int{li}, order...)
+		rank := map[int]int{}
+		for i, w := range co {
+			rank[w] = i
+		}
+		rf := make([][2]int, len(reads))
+		var pickRF func(k int)
+		pickRF = func(k int) {
+			if k == len(reads) {
+				if coherent(g, co, rank, rf, rmwOf) {
+					out = append(out, locChoice{co: append([]int(nil), co...), rf: append([][2]int(nil), rf...)})
+				}
+				return
+			}
+			r := reads[k]
+			for _, w := range co {
+				if g.Events[w].Val == g.Events[r].Val {
+					rf[k] = [2]int{r, w}
+					pickRF(k + 1)
+				}
+			}
+		}
+		pickRF(0)
+	})
+	return out
+}
+
+// coherent checks sc-per-location and RMW atomicity on one location.
+// Events of a thread are numbered in program order, so po-loc is i < j
+// on the same thread.
+func coherent(g *Graph, co []int, rank map[int]int, rf [][2]int, rmwOf map[int]int) bool {
+	src := map[int]int{}
+	for _, p := range rf {
+		src[p[0]] = p[1]
+	}
+	// order value of each event in a would-be total order: a write's rank,
+	// a read sits just after its source write and before the next write.
+	// Coherence holds iff po-loc agrees with rank order, with reads
+	// reading from a write at or after the writes po-before them, etc.
+	ev := func(i int) (int, bool) { // position, isRead
+		if w, ok := src[i]; ok {
+			return rank[w], true
+		}
+		return rank[i], false
+	}
+	var accs []int
+	for i := range g.Events {
+		if _, ok := src[i]; ok {
+			accs = append(accs, i)
+		} else if _, ok := rank[i]; ok && g.Events[i].Thread >= 0 {
+			accs = append(accs, i)
+		}
+	}
+	for a := 0; a < len(accs); a++ {
+		for b := a + 1; b < len(accs); b++ {
+			i, j := accs[a], accs[b]
+			if g.Events[i].Thread != g.Events[j].Thread {
+				continue
+			}
+			pi, ri := ev(i)
+			pj, rj := ev(j)
+			switch {
+			case !ri && !rj: // W -> W: co must agree
+				if pi >= pj {
+					return false
+				}
+			case !ri && rj: // W -> R: the read sees this write or a later one
+				if pj < pi {
+					return false
+				}
+			case ri && !rj: // R -> W: the read's source is co-before the write
+				if pi >= pj {
+					return false
+				}
+			default: // R -> R: no going back in coherence
+				if pj < pi {
+					return false
+				}
+			}
+		}
+	}
+	for w, r := range rmwOf {
+		s, ok := src[r]
+		if !ok {
+			continue
+		}
+		wr, okw := rank[w]
+		if !okw || wr != rank[s]+1 { // the RMW's write immediately follows its source
+			return false
+		}
+	}
+	return true
+}
+
+// permute calls fn with every permutation of xs (fn must not keep it).
+func permute(xs []int, fn func([]int)) {
+	a := append([]int(nil), xs...)
+	var rec func(k int)
+	rec = func(k int) {
+		if k == len(a) {
+			fn(a)
+			return
+		}
+		for i := k; i < len(a); i++ {
+			a[k], a[i] = a[i], a[k]
+			rec(k + 1)
+			a[k], a[i] = a[i], a[k]
+		}
+	}
+	rec(0)
+}

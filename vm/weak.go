@@ -1,0 +1,607 @@
+package vm
+
+import (
+	"fmt"
+	"strings"
+
+	"mmuvm/memmodel"
+	"mmuvm/mmu"
+)
+
+// Weak memory. Under a weak model the VM does not interleave the CPUs.
+// It runs each CPU alone, as herd does, with every read of a shared
+// location answered from the values that location may hold; it records
+// the memory events of each run with the dependencies through registers
+// (a trace), and memmodel.Enumerate combines one trace per CPU with every
+// reads-from and coherence choice and keeps the executions the model
+// allows. The values a location may hold are found by iterating to a
+// fixpoint: start from the initial values, run every CPU, add what they
+// write, and run again until nothing new is written.
+
+// weakLimits bound a weak check.
+const (
+	weakMaxRounds = 16  // fixpoint rounds over the value domains
+	weakMaxValues = 64  // values a location may take
+	weakMaxTraces = 1e5 // runs of one CPU
+	weakLoopBound = 4   // passes over one loop back-edge in a run
+)
+
+// weakState is a machine's weak-model state during a check.
+type weakState struct {
+	model   memmodel.Model
+	init    map[uint64]uint64    // initial values of the shared locations (absent: 0)
+	domains map[mmu.Loc][]uint64 // values each shared location may hold
+	rec     *recorder
+	bounds  []string
+}
+
+// recorder is the mmu.Memory of one CPU's run: it answers reads from the
+// domains following a choice vector and records the events.
+type recorder struct {
+	w       *weakState
+	choices []int // the choice made at each decision of this run
+	widths  []int // how many options each decision had
+	next    int   // decisions made so far in this run
+
+	trace    *memmodel.Trace
+	pcs      []int    // the pc of each event
+	taints   []uint64 // per event: the reads it depends on (addr or data), as recorded
+	callLd   []int    // loads of the builtin call in progress (for RMW pairing)
+	exclLd   int      // the last exclusive load, -1 if none
+	reads    []int    // event index of the thread's i-th read (for taint bits)
+	lastVal  uint64
+	pruned   bool        // the run cannot happen (a lock read held, a loop past its bound)
+	loops    map[int]int // passes over each back-edge in this run
+	unrolled bool        // some run was cut at the loop bound
+
+	// dependencies of the access in progress, set by the interpreter
+	addrT, dataT, ctrlT uint64
+	callReads           uint64 // reads made by the builtin call in progress
+	pc                  int
+}
+
+func (r *recorder) choose(n int) int {
+	if n <= 0 {
+		r.pruned = true
+		return 0
+	}
+	if r.next < len(r.choices) {
+		c := r.choices[r.next]
+		r.next++
+		return c
+	}
+	r.choices = append(r.choices, 0)
+	r.widths = append(r.widths, n)
+	r.next++
+	return 0
+}
+
+// advance moves the choice vector to the next run; false when every run
+// has been made.
+func (r *recorder) advance() bool {
+	for len(r.choices) > 0 {
+		i := len(r.choices) - 1
+		if r.choices[i]+1 < r.widths[i] {
+			r.choices[i]++
+			return true
+		}
+		r.choices, r.widths = r.choices[:i], r.widths[:i]
+	}
+	return false
+}
+
+func (r *recorder) Choose(n int) int { return r.choose(n) }
+
+// readBit is the taint bit of the thread's k-th read; reads past the 63rd
+// share the last bit, so their dependencies are over-approximated.
+func readBit(k int) uint64 { return 1 << uint(min(k, 63)) }
+
+func (r *recorder) add(ev memmodel.Event, deps uint64) int {
+	i := len(r.trace.Events)
+	r.trace.Events = append(r.trace.Events, ev)
+	r.pcs = append(r.pcs, r.pc)
+	r.taints = append(r.taints, deps)
+	r.depsTo(i, r.addrT, &r.trace.Addr)
+	r.depsTo(i, r.ctrlT, &r.trace.Ctrl)
+	return i
+}
+
+// depsTo adds an edge to event to from every read in taint.
+func (r *recorder) depsTo(to int, taint uint64, out *[]memmodel.Dep) {
+	for k, ev := range r.reads {
+		if taint&readBit(k) != 0 && ev != to {
+			*out = append(*out, memmodel.Dep{From: ev, To: to})
+		}
+	}
+}
+
+func (r *recorder) Load(loc mmu.Loc, tags memmodel.Tag) uint64 {
+	dom := r.w.domains[loc]
+	if len(dom) == 0 {
+		dom = []uint64{r.w.init[uint64(loc)]}
+	}
+	v := dom[r.choose(len(dom))]
+	if tags == 0 { // a plain access of a script is a marked one
+		tags = memmodel.Once
+	}
+	i := r.add(memmodel.Event{Kind: memmodel.Read, Tags: tags, Loc: uint64(loc), Val: v}, r.addrT)
+	r.callLd = append(r.callLd, i)
+	if tags&memmodel.Excl != 0 {
+		r.exclLd = i
+	}
+	r.callReads |= readBit(len(r.reads))
+	r.reads = append(r.reads, i)
+	return v
+}
+
+func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
+	if tags == 0 {
+		tags = memmodel.Once
+	}
+	i := r.add(memmodel.Event{Kind: memmodel.Write, Tags: tags, Loc: uint64(loc), Val: v}, r.addrT|r.dataT)
+	r.depsTo(i, r.dataT, &r.trace.Data)
+	if tags&memmodel.SrcuUnlock != 0 {
+		for k, ev := range r.reads {
+			if r.dataT&readBit(k) != 0 && r.trace.Events[ev].Tags&memmodel.SrcuLock != 0 {
+				r.trace.SrcuMatch = append(r.trace.SrcuMatch, memmodel.Dep{From: ev, To: i})
+			}
+		}
+	}
+	if tags&memmodel.Excl != 0 {
+		if r.exclLd >= 0 && r.trace.Events[r.exclLd].Loc == uint64(loc) {
+			r.trace.Rmw = append(r.trace.Rmw, memmodel.Dep{From: r.exclLd, To: i})
+		}
+		r.exclLd = -1
+		return
+	}
+	for _, ld := range r.callLd {
+		if r.trace.Events[ld].Loc == uint64(loc) {
+			r.trace.Rmw = append(r.trace.Rmw, memmodel.Dep{From: ld, To: i})
+			break
+		}
+	}
+}
+
+func (r *recorder) Fence(tags memmodel.Tag, loc mmu.Loc) {
+	r.add(memmodel.Event{Kind: memmodel.Fence, Tags: tags, Loc: uint64(loc)}, 0)
+}
+
+func (r *recorder) Retag(tags memmodel.Tag) {
+	if n := len(r.trace.Events); n > 0 {
+		r.trace.Events[n-1].Tags = tags
+	}
+}
+
+// weakRun is one finished run of one CPU.
+type weakRun struct {
+	trace     *memmodel.Trace
+	pcs       []int
+	regs      []uint64 // the thread's locals at the end
+	violation *Violation
+	writes    map[mmu.Loc][]uint64
+}
+
+// weakBuiltins are the builtins with a meaning under a weak model:
+// accesses and barriers, and builtins that touch only the calling CPU's
+// state. The rest act on global MMU state (TLBs, IPIs, page frees, the
+// walker) whose interplay with weak memory is not modelled yet.
+var weakBuiltins = map[string]bool{
+	"spin_lock": true, "spin_trylock": true, "spin_unlock": true, "spin_is_locked": true,
+	"rcu_read_lock": true, "rcu_read_unlock": true, "synchronize_rcu": true,
+	"local_irq_disable": true, "local_irq_enable": true, "local_irq_save": true, "local_irq_restore": true,
+	"set_pte": true, "set_pte_at": true, "ptep_get": true, "__ptep_get": true,
+	"ptep_get_and_clear": true, "__ptep_get_and_clear": true, "pte_clear": true,
+	"set_pmd": true, "pmd_clear": true, "pmdp_get": true, "set_pud": true, "pud_clear": true, "pudp_get": true,
+	"pud_offset": true, "pmd_offset": true, "pte_offset_kernel": true,
+	"pte_read_low": true, "pte_read_high": true, "pte_write_low": true, "pte_write_high": true,
+	"dsb_ish": true, "dsb_ishst": true, "static_branch_unlikely": true, "static_branch_likely": true,
+	"arch_enter_lazy_mmu_mode": true, "arch_leave_lazy_mmu_mode": true, "arch_flush_lazy_mmu_mode": true,
+}
+
+// weakAllowed tells whether b may run under a weak model.
+func weakAllowed(b *mmu.Builtin) bool {
+	if b.Host() {
+		return false
+	}
+	if b.Kind == mmu.Pure || b.Kind == mmu.Local || weakBuiltins[b.Name] {
+		return true
+	}
+	for _, p := range b.Params {
+		if p == 'p' {
+			return true
+		}
+	}
+	return false
+}
+
+// checkWeakProgram refuses what a weak check cannot run.
+func (m *Machine) checkWeakProgram(model string) error {
+	if len(m.prog.IRQs) > 0 {
+		return fmt.Errorf("%s: irq handlers are not modelled under model %s yet (use model sc)", m.posString(m.prog.Procs[m.prog.IRQs[0].Proc].Pos), model)
+	}
+	for pc, in := range m.prog.Code {
+		if in.Op == OpBuiltin && !weakAllowed(m.builtins[in.A]) {
+			return fmt.Errorf("%s: %s is not modelled under model %s yet: it acts on MMU state (TLBs, IPIs, frees, the walker) whose interplay with weak memory mmuvm does not model (use model sc)",
+				m.posString(m.prog.Pos[pc]), m.builtins[in.A].Name, model)
+		}
+	}
+	return nil
+}
+
+// runAlone runs CPU thread id from the post-init state to its end under
+// the recorder's choices.
+func (m *Machine) runAlone(id int, rec *recorder) weakRun {
+	t := m.threads[id]
+	m.MMU.Rollback(m.mark)
+	m.MMU.SetMemory(nil)
+	m.fresh = false
+	m.steps, m.violation = 0, nil
+	rec.next, rec.pruned, rec.exclLd = 0, false, -1
+	clear(rec.loops)
+	rec.trace = &memmodel.Trace{}
+	rec.pcs, rec.taints, rec.reads = rec.pcs[:0], rec.taints[:0], rec.reads[:0]
+	m.start(t)
+	if len(t.taint) < len(t.stack) {
+		t.taint = make([]uint64, len(t.stack))
+	}
+	clear(t.taint)
+	t.ctrl = 0
+	m.MMU.SetMemory(rec)
+	m.weakRec = rec
+	defer func() { m.MMU.SetMemory(nil); m.weakRec = nil }()
+	for t.status == ready && m.violation == nil && !rec.pruned {
+		m.step(id)
+		if t.status == blocked { // a lock read as held, a grace period: another run reads otherwise
+			rec.pruned = true
+		}
+	}
+	run := weakRun{trace: rec.trace, pcs: append([]int(nil), rec.pcs...), violation: m.violation}
+	p := &m.prog.Procs[t.proc]
+	run.regs = append([]uint64(nil), t.stack[:len(p.Locals)]...)
+	return run
+}
+
+// weakTraces makes every run of CPU thread id under the current domains.
+func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
+	rec := &recorder{w: w, exclLd: -1}
+	var runs []weakRun
+	for {
+		if x.interrupted() {
+			return nil, false
+		}
+		run := x.m.runAlone(id, rec)
+		if !rec.pruned {
+			if run.violation != nil && run.violation.Kind == "error" {
+				x.scriptError(run.violation, nil)
+				return nil, false
+			}
+			runs = append(runs, run)
+			if len(runs) > weakMaxTraces {
+				w.bounds = append(w.bounds, fmt.Sprintf("runs: %s has more than %d runs under the value domains", x.m.threads[id].name, int(weakMaxTraces)))
+				return runs, false
+			}
+		}
+		if !rec.advance() {
+			if rec.unrolled && !strings.Contains(strings.Join(x.r.Notes, "\n"), "loops:") {
+				x.r.Notes = append(x.r.Notes, fmt.Sprintf("loops: unrolled at most %d times, as herd does; runs that need more passes are not explored", weakLoopBound))
+			}
+			return runs, true
+		}
+	}
+}
+
+// weakDomains iterates the value domains to a fixpoint and returns every
+// CPU's runs under the final domains.
+func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
+	w.domains = map[mmu.Loc][]uint64{}
+	for round := 0; ; round++ {
+		all := make([][]weakRun, len(cpus))
+		grew := false
+		for i, id := range cpus {
+			runs, ok := x.weakTraces(id, w)
+			if !ok {
+				return nil, false
+			}
+			all[i] = runs
+			for _, run := range runs {
+				for _, ev := range run.trace.Events {
+					if ev.Kind == memmodel.Write || ev.Kind == memmodel.Read {
+						grew = w.addValue(x.m, mmu.Loc(ev.Loc), ev.Val, ev.Kind == memmodel.Write) || grew
+					}
+				}
+			}
+		}
+		if !grew {
+			return all, true
+		}
+		if round == weakMaxRounds {
+			w.bounds = append(w.bounds, fmt.Sprintf("values: the value domains did not settle in %d rounds", weakMaxRounds))
+			return nil, false
+		}
+		for l, d := range w.domains {
+			if len(d) > weakMaxValues {
+				w.bounds = append(w.bounds, fmt.Sprintf("values: %s may hold more than %d values", x.m.MMU.AddrName(uint64(l)), weakMaxValues))
+				return nil, false
+			}
+		}
+	}
+}
+
+// addValue adds v to loc's domain (which starts with the initial value);
+// it reports whether the domain grew by a written value.
+func (w *weakState) addValue(m *Machine, loc mmu.Loc, v uint64, written bool) bool {
+	d, ok := w.domains[loc]
+	if !ok {
+		d = []uint64{w.init[uint64(loc)]}
+		w.domains[loc] = d
+	}
+	if !written {
+		return false
+	}
+	for _, x := range d {
+		if x == v {
+			return false
+		}
+	}
+	w.domains[loc] = append(d, v)
+	return true
+}
+
+// weak checks the program under a weak model (see the top of this file).
+func (x *explorer) weak(model memmodel.Model) {
+	m := x.m
+	w := &weakState{model: model, init: map[uint64]uint64{}}
+	m.MMU.Rollback(m.mark)
+	m.MMU.S.Range(0, func(l mmu.Loc, v uint64) {
+		if m.MMU.SharedLoc(l) {
+			w.init[uint64(l)] = v
+		}
+	})
+	var cpus []int
+	for _, t := range m.threads {
+		if t.kind == TaskThread {
+			cpus = append(cpus, t.id)
+		}
+	}
+	all, ok := x.weakDomains(w, cpus)
+	if debugWeak {
+		fmt.Println("domains", w.domains, ok)
+		for i, runs := range all {
+			for _, r := range runs {
+				fmt.Println("cpu", i, r.trace.Events, r.regs)
+			}
+		}
+	}
+	x.r.Bounds = append(x.r.Bounds, w.bounds...)
+	if !ok {
+		m.fresh = false
+		return
+	}
+	prog := &memmodel.Program{Init: w.init}
+	for _, runs := range all {
+		var ts []*memmodel.Trace
+		for _, r := range runs {
+			ts = append(ts, r.trace)
+		}
+		prog.Threads = append(prog.Threads, ts)
+	}
+	x.r.States = memmodel.Enumerate(prog, model, func(g *memmodel.Graph, pick []int, flags []string) bool {
+		x.weakRecord(g, pick, all, cpus, flags)
+		return x.stop || x.interrupted()
+	})
+	m.fresh = false
+	x.r.Complete = !x.stop
+}
+
+// weakRecord files one execution the model allows.
+func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []int, flags []string) {
+	m, r := x.m, x.r
+	r.Executions++
+	for _, f := range flags {
+		if !strings.Contains(strings.Join(r.Notes, "\n"), "flag "+f) {
+			r.Notes = append(r.Notes, "flag "+f+": some execution the model allows raises it")
+		}
+	}
+	for i, id := range cpus {
+		if v := all[i][pick[i]].violation; v != nil {
+			if r.Counts[v.Kind] == 0 {
+				c := *v
+				c.Thread = id
+				c.Trace = x.weakTrace(g, pick, all, cpus)
+				r.Violations = append(r.Violations, &c)
+			}
+			r.Counts[v.Kind]++
+			if x.g.settled(r, x.condFalsified) {
+				x.stop = true
+			}
+			return
+		}
+	}
+	if m.prog.Final == nil {
+		return
+	}
+	x.weakFinalState(g, pick, all, cpus)
+	if f := m.prog.Final.Filter; f >= 0 && !m.evalCond(f) {
+		r.Executions--
+		return
+	}
+	x.recordFinal(nil)
+	if w := r.Witness; w != nil && w.Trace == nil {
+		w.Trace = x.weakTrace(g, pick, all, cpus)
+	}
+	// the whole set of final states is the answer herd gives: go on
+	// past a decided condition, stopping early only for violations
+	if len(r.Violations) > 0 && x.g.settled(r, false) {
+		x.stop = true
+	}
+}
+
+// weakFinalState puts the machine in the execution's final state: each
+// CPU's registers as its run left them, and each location holding the
+// last write in coherence order.
+func (x *explorer) weakFinalState(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []int) {
+	m := x.m
+	m.MMU.Rollback(m.mark)
+	for i, id := range cpus {
+		copy(m.threads[id].stack, all[i][pick[i]].regs)
+	}
+	last := map[uint64]int{}
+	for e, ev := range g.Events {
+		if ev.Kind == memmodel.Write {
+			if k, ok := last[ev.Loc]; !ok || g.CoRank[e] > g.CoRank[k] {
+				last[ev.Loc] = e
+			}
+		}
+	}
+	for l, e := range last {
+		m.MMU.S.Set(mmu.Loc(l), g.Events[e].Val)
+	}
+}
+
+// Dependency tracking. Each stack slot of a CPU run alone carries the set
+// of its reads the value was computed from (a bit per read); a branch on
+// such a value adds them to the thread's control set, which every later
+// event depends on, as herd's ctrl relation says.
+
+// taintOp mirrors a local op's data flow on the taint stack, before the
+// op runs.
+func (m *Machine) taintOp(t *thread, in Instr) {
+	tt, sp, fp := t.taint, t.sp, t.fp
+	switch in.Op {
+	case OpConst, OpSmall, OpAddrShared, OpAddrTask:
+		tt[sp] = 0
+	case OpLoadLocal:
+		tt[sp] = tt[fp+int(in.A)]
+	case OpStoreLocal:
+		tt[fp+int(in.A)] = tt[sp-1]
+	case OpAdd, OpSub, OpMul, OpDiv, OpMod, OpAnd, OpOr, OpXor, OpShl, OpShr, OpEq, OpNe, OpLt, OpLe, OpGt, OpGe:
+		tt[sp-2] |= tt[sp-1]
+	case OpJumpIfZero, OpJumpNonZero:
+		t.ctrl |= tt[sp-1]
+	case OpCall:
+		p := &m.prog.Procs[in.A]
+		if extra := len(p.Locals) - p.NParams; extra > 0 && sp+extra <= len(tt) {
+			clear(tt[sp : sp+extra])
+		}
+	case OpReturn:
+		if len(t.frames) > 0 {
+			tt[fp] = tt[sp-1]
+		}
+	}
+}
+
+// access prepares the recorder for a shared load or store op.
+func (r *recorder) access(t *thread, in Instr) {
+	r.pc, r.addrT, r.dataT, r.ctrlT = t.pc, 0, 0, t.ctrl
+	r.callLd, r.callReads = r.callLd[:0], 0
+	if in.Op == OpStoreShared || in.Op == OpStoreTask {
+		r.dataT = t.taint[t.sp-1]
+	}
+}
+
+// call prepares the recorder for a builtin call with n arguments on t's
+// stack and returns the union of their taints. A builtin's pointer
+// arguments ('p') give the address dependencies of its accesses and the
+// others the data; one without pointer parameters takes its last argument
+// as the data written (set_pte(ptep, pte)) and the rest as the address.
+func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
+	r.pc, r.addrT, r.dataT, r.ctrlT = t.pc, 0, 0, t.ctrl
+	r.callLd, r.callReads = r.callLd[:0], 0
+	args := t.taint[t.sp-n : t.sp]
+	var all uint64
+	hasPtr := strings.IndexByte(b.Params, 'p') >= 0
+	for i, a := range args {
+		all |= a
+		switch {
+		case hasPtr && i < len(b.Params) && b.Params[i] == 'p':
+			r.addrT |= a
+		case hasPtr || i == n-1:
+			r.dataT |= a
+		default:
+			r.addrT |= a
+		}
+	}
+	if !hasPtr && n == 1 { // a one-argument read: its argument is the address
+		r.addrT, r.dataT = all, 0
+	}
+	return all
+}
+
+// backEdge bounds loops in a run: herd unrolls them, and so does mmuvm,
+// weakLoopBound passes over each back-edge; a run that needs more is not
+// explored, and the result says so.
+func (r *recorder) backEdge(t *thread) bool {
+	if r.loops == nil {
+		r.loops = map[int]int{}
+	}
+	r.loops[t.pc]++
+	if r.loops[t.pc] > weakLoopBound {
+		r.pruned, r.unrolled = true, true
+		return false
+	}
+	return true
+}
+
+// weakTrace renders an execution as trace rows, CPU by CPU in program
+// order: each read says which write it read from and, when a write it
+// does not see came earlier in the rows, that the read is stale.
+func (x *explorer) weakTrace(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []int) []Event {
+	m := x.m
+	row := map[int]int{} // event -> step number of its row
+	var out []Event
+	k := len(g.Events)
+	for i := len(cpus) - 1; i >= 0; i-- { // where each CPU's events start
+		k -= len(all[i][pick[i]].trace.Events)
+		for j := range all[i][pick[i]].trace.Events {
+			row[k+j] = 0
+		}
+	}
+	e := k
+	for i, id := range cpus {
+		run := all[i][pick[i]]
+		for j := range run.trace.Events {
+			out = append(out, Event{Step: len(out) + 1, Thread: id, Pos: m.prog.Pos[run.pcs[j]]})
+			row[e+j] = len(out)
+		}
+		e += len(run.trace.Events)
+	}
+	for ev := k; ev < len(g.Events); ev++ {
+		out[row[ev]-1].Text = x.describeEvent(g, ev, row, cpus)
+	}
+	return out
+}
+
+func (x *explorer) describeEvent(g *memmodel.Graph, e int, row map[int]int, cpus []int) string {
+	m := x.m
+	ev := g.Events[e]
+	name := m.MMU.AddrName(ev.Loc)
+	switch ev.Kind {
+	case memmodel.Fence:
+		return "barrier " + strings.Trim(ev.Tags.String(), "[]")
+	case memmodel.Write:
+		return fmt.Sprintf("%s = %s%s", name, m.MMU.ValueName(ev.Val), tagNote(ev.Tags))
+	}
+	w := g.Rf[e]
+	from := "the initial value"
+	if w >= 0 && g.Events[w].Thread >= 0 {
+		from = fmt.Sprintf("%s's write (row %d)", m.threads[cpus[g.Events[w].Thread]].name, row[w])
+	}
+	text := fmt.Sprintf("read %s = %s%s, from %s", name, m.MMU.ValueName(ev.Val), tagNote(ev.Tags), from)
+	for o, oe := range g.Events { // a co-later write shown in an earlier row is not yet visible
+		if oe.Kind == memmodel.Write && oe.Loc == ev.Loc && o != w && oe.Thread >= 0 && w >= 0 &&
+			g.CoRank[o] > g.CoRank[w] && row[o] < row[e] {
+			text += fmt.Sprintf("; %s's %s = %s (row %d) is not yet visible", m.threads[cpus[oe.Thread]].name, name, m.MMU.ValueName(oe.Val), row[o])
+			break
+		}
+	}
+	return text
+}
+
+func tagNote(t memmodel.Tag) string {
+	if t == 0 || t == memmodel.Once {
+		return ""
+	}
+	return " " + t.String()
+}
+
+var debugWeak = false
