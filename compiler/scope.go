@@ -132,6 +132,15 @@ func (c *compiler) declareItem(fi int, main bool, it lang.Item) error {
 	return nil
 }
 
+func isModel(name string) bool {
+	for _, m := range Models[:4] {
+		if m == name {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *compiler) declareModel(fi int, main bool, it *lang.ModelItem) error {
 	for _, m := range Models {
 		if m == it.Name {
@@ -251,9 +260,9 @@ const mmuMaxCPU = 64
 
 func (c *compiler) declareExpect(fi int, it *lang.ExpectItem) error {
 	f := c.files[fi]
-	if it.Arch != "" {
+	if it.Arch != "" && !isModel(it.Arch) {
 		if err := validArch(it.Arch); err != nil {
-			return c.errAt(f, it.Pos, "%v", err)
+			return c.errAt(f, it.Pos, "%v (or a memory model: %s)", err, strings.Join(Models[:4], ", "))
 		}
 	}
 	if !it.OK && !isKind(it.Kind) {
@@ -277,7 +286,7 @@ func isKind(k string) bool {
 // checkExpects rejects expect lines for arches the script does not run on.
 func (c *compiler) checkExpects() error {
 	for _, e := range c.prog.Expects {
-		if e.Arch == "" {
+		if e.Arch == "" || isModel(e.Arch) {
 			continue
 		}
 		found := false

@@ -204,11 +204,11 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	if prog.Final != nil {
 		r.Condition = prog.Final.Kind.String()
 	}
-	g := goal{expects: prog.ExpectationFor(cfg.Arch), all: cfg.All}
-	x := newExplorer(ctx, m, cfg, r, g)
 	if r.Model, err = ModelFor(prog, cfg); err != nil {
 		return nil, err
 	}
+	g := goal{expects: prog.ExpectationsFor(cfg.Arch, r.Model), all: cfg.All}
+	x := newExplorer(ctx, m, cfg, r, g)
 	if r.Model == "sc" {
 		x.run()
 	} else {

@@ -134,15 +134,27 @@ type PrintPart struct {
 	IsValue bool
 }
 
-// ExpectationFor returns the expect lines that apply to arch.
-func (p *Program) ExpectationFor(arch string) []Expect {
-	var out []Expect
+// ExpectationFor returns the expect lines that apply to arch under sc.
+func (p *Program) ExpectationFor(arch string) []Expect { return p.ExpectationsFor(arch, "sc") }
+
+// ExpectationsFor returns the expect lines that apply to arch under the
+// memory model: lines for all, for the arch, and for the model
+// (`expect tso: fail condition`). A model's lines replace the general
+// ones where they exist.
+func (p *Program) ExpectationsFor(arch, model string) []Expect {
+	var general, specific []Expect
 	for _, e := range p.Expects {
-		if e.Arch == "" || e.Arch == arch {
-			out = append(out, e)
+		switch e.Arch {
+		case "", arch:
+			general = append(general, e)
+		case model:
+			specific = append(specific, e)
 		}
 	}
-	return out
+	if len(specific) > 0 {
+		return specific
+	}
+	return general
 }
 
 // CPUIndex returns the index in CPUs of the script's CPU number n, or -1.

@@ -1,0 +1,196 @@
+// Package herdweak compares mmuvm with herd7 on the herd-weak catalogue:
+// herd7's final-state sets and observations for thousands of litmus tests
+// under LKMM, Armv8 and x86-TSO (../shared/herd-weak in the workplace; it
+// is not part of the repository). Each test is translated from .litmus,
+// checked under the family's model, and its final states (projected on
+// the terms herd prints) and observation are compared with herd's.
+package herdweak
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"mmuvm/compiler"
+	"mmuvm/litmus"
+	"mmuvm/vm"
+)
+
+// Families maps each folder of tests/ to the model herd ran it under.
+var Families = map[string]string{"lkmm": "lkmm", "aarch64": "armv8", "x86tso": "tso", "x86_64-tso": "tso"}
+
+// Outcome is how one test went.
+type Outcome struct {
+	Name     string
+	Status   string // "match", "skip", "mismatch"
+	Reason   string // why skipped or how it differs
+	Elapsed  time.Duration
+	HerdTime time.Duration
+}
+
+// Expected is herd's answer on one test.
+type Expected struct {
+	States      map[string]bool // canonical final states
+	Keys        map[string]bool // the terms herd prints
+	Observation string
+	Time        time.Duration
+}
+
+var (
+	statesRe = regexp.MustCompile(`(?m)^States (\d+)$`)
+	obsRe    = regexp.MustCompile(`(?m)^Observation \S+ (Never|Sometimes|Always)`)
+	timeRe   = regexp.MustCompile(`(?m)^Time \S+ ([0-9.]+)`)
+)
+
+// ParseHerd reads a .herd.txt; ok is false when herd gave no answer.
+func ParseHerd(txt string) (e Expected, ok bool) {
+	e.States, e.Keys = map[string]bool{}, map[string]bool{}
+	m := statesRe.FindStringSubmatchIndex(txt)
+	if m == nil {
+		return e, false
+	}
+	n, _ := strconv.Atoi(txt[m[2]:m[3]])
+	lines := strings.Split(txt[m[1]:], "\n")[1:]
+	for i := 0; i < n && i < len(lines); i++ {
+		st := canonState(lines[i], nil)
+		e.States[st] = true
+		for _, kv := range strings.Split(st, ";") {
+			if k, _, ok := strings.Cut(kv, "="); ok {
+				e.Keys[k] = true
+			}
+		}
+	}
+	if o := obsRe.FindStringSubmatch(txt); o != nil {
+		e.Observation = o[1]
+	}
+	if t := timeRe.FindStringSubmatch(txt); t != nil {
+		f, _ := strconv.ParseFloat(t[1], 64)
+		e.Time = time.Duration(f * float64(time.Second))
+	}
+	return e, true
+}
+
+// canonState normalises a final state ("[x]=1; 0:r0=-1;" or "x=1; 0:r0=…")
+// to sorted key=value pairs, keeping only keys in keep (all when nil).
+func canonState(s string, keep map[string]bool) string {
+	var kvs []string
+	for _, a := range strings.Split(strings.ReplaceAll(s, `/\`, ";"), ";") {
+		k, v, ok := strings.Cut(strings.TrimSpace(a), "=")
+		if !ok {
+			continue
+		}
+		k = strings.ReplaceAll(strings.Trim(strings.TrimSpace(k), "[]"), " ", "")
+		if cpu, reg, ok := strings.Cut(k, ":"); ok {
+			k = cpu + ":" + strings.ToLower(reg)
+		} else {
+			k = strings.ToLower(k)
+		}
+		if keep != nil && !keep[k] {
+			continue
+		}
+		kvs = append(kvs, k+"="+canonValue(strings.TrimSpace(v)))
+	}
+	sort.Strings(kvs)
+	return strings.Join(kvs, ";")
+}
+
+func canonValue(v string) string {
+	if n, err := strconv.ParseInt(v, 0, 64); err == nil {
+		return strconv.FormatUint(uint64(n), 10)
+	}
+	if n, err := strconv.ParseUint(v, 0, 64); err == nil {
+		return strconv.FormatUint(n, 10)
+	}
+	return strings.ToLower(v)
+}
+
+// RunTest checks one .litmus file against its .herd.txt.
+func RunTest(path, model string, timeout time.Duration) (out Outcome) {
+	name := strings.TrimSuffix(filepath.Base(path), ".litmus")
+	out = Outcome{Name: name}
+	txt, err := os.ReadFile(strings.TrimSuffix(path, ".litmus") + ".herd.txt")
+	if err != nil {
+		return Outcome{Name: name, Status: "skip", Reason: "no herd answer"}
+	}
+	want, ok := ParseHerd(string(txt))
+	if !ok {
+		return Outcome{Name: name, Status: "skip", Reason: "herd gave no answer (timeout or error)"}
+	}
+	out.HerdTime = want.Time
+	start := time.Now()
+	defer func() { out.Elapsed = time.Since(start) }()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		out.Status, out.Reason = "skip", err.Error()
+		return out
+	}
+	text, err := litmus.Translate(path, src)
+	if err != nil {
+		out.Status, out.Reason = "skip", "translation: "+reason(err)
+		return out
+	}
+	prog, err := compiler.Compile(path, []byte(text), nil)
+	if err != nil {
+		out.Status, out.Reason = "mismatch", "the translation does not compile: "+err.Error()
+		return out
+	}
+	res, err := vm.Check(context.Background(), prog, vm.Config{Model: model, Timeout: timeout})
+	if err != nil {
+		out.Status, out.Reason = "skip", "check: "+reason(err)
+		return out
+	}
+	if !res.Complete {
+		out.Status, out.Reason = "mismatch", "incomplete: "+strings.Join(res.Bounds, "; ")
+		return out
+	}
+	got := map[string]bool{}
+	for _, s := range res.FinalStates {
+		got[canonState(s.Values, want.Keys)] = true
+	}
+	switch {
+	case !sameSet(got, want.States):
+		out.Status, out.Reason = "mismatch", fmt.Sprintf("%d final states, herd %d", len(got), len(want.States))
+	case string(res.Observation) != want.Observation:
+		out.Status, out.Reason = "mismatch", fmt.Sprintf("observation %s, herd %s", res.Observation, want.Observation)
+	default:
+		out.Status = "match"
+	}
+	return out
+}
+
+// reason shortens an error to its kind, for counting skips by reason.
+func reason(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 && strings.Count(msg[:i], ":") >= 2 {
+		msg = msg[i+2:]
+	}
+	if len(msg) > 80 {
+		msg = msg[:80]
+	}
+	return msg
+}
+
+func sameSet(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// Tests lists the .litmus files of a family folder, sorted.
+func Tests(dir string) []string {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.litmus"))
+	sort.Strings(files)
+	return files
+}

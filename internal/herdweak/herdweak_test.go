@@ -1,0 +1,89 @@
+package herdweak
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+var (
+	root  = flag.String("herdweak", "../../../shared/herd-weak", "the herd-weak catalogue")
+	limit = flag.Int("herdweak.limit", 0, "check only this many evenly spaced tests a family (0: all)")
+)
+
+// TestHerdWeak compares every family of the catalogue with herd and
+// reports matched, skipped (by reason) and mismatched tests, and the time
+// against herd's. Mismatches fail the test.
+func TestHerdWeak(t *testing.T) {
+	if _, err := os.Stat(filepath.Join(*root, "MANIFEST.tsv")); err != nil {
+		t.Skipf("no herd-weak catalogue at %s (it is in the workplace's shared folder, not in the repository)", *root)
+	}
+	fams := make([]string, 0, len(Families))
+	for f := range Families {
+		fams = append(fams, f)
+	}
+	sort.Strings(fams)
+	for _, fam := range fams {
+		t.Run(fam, func(t *testing.T) {
+			tests := Tests(filepath.Join(*root, "tests", fam))
+			if n := *limit; n > 0 && len(tests) > n {
+				sel := make([]string, n)
+				for i := range sel {
+					sel[i] = tests[i*len(tests)/n]
+				}
+				tests = sel
+			}
+			var outs []Outcome
+			for _, path := range tests {
+				outs = append(outs, RunTest(path, Families[fam], 10*time.Second))
+			}
+			t.Log("\n" + Summary(fam, outs))
+			for _, o := range outs {
+				if o.Status == "mismatch" {
+					t.Errorf("%s: %s", o.Name, o.Reason)
+				}
+			}
+		})
+	}
+}
+
+// Summary renders a family's report: counts, skips by reason, and time.
+func Summary(fam string, outs []Outcome) string {
+	var b strings.Builder
+	count := map[string]int{}
+	skips := map[string]int{}
+	var ours, herds time.Duration
+	for _, o := range outs {
+		count[o.Status]++
+		if o.Status == "skip" {
+			skips[o.Reason]++
+		}
+		if o.Status != "skip" {
+			ours += o.Elapsed
+			herds += o.HerdTime
+		}
+	}
+	fmt.Fprintf(&b, "%s: matched %d, skipped %d, mismatched %d of %d; time %s (herd %s on the same tests)\n",
+		fam, count["match"], count["skip"], count["mismatch"], len(outs), ours.Round(time.Millisecond), herds.Round(time.Millisecond))
+	var reasons []string
+	for r := range skips {
+		reasons = append(reasons, r)
+	}
+	sort.Slice(reasons, func(i, j int) bool { return skips[reasons[i]] > skips[reasons[j]] })
+	for _, r := range reasons {
+		fmt.Fprintf(&b, "  skipped %4d: %s\n", skips[r], r)
+	}
+	slow := append([]Outcome(nil), outs...)
+	sort.Slice(slow, func(i, j int) bool { return slow[i].Elapsed > slow[j].Elapsed })
+	b.WriteString("  slowest:")
+	for _, o := range slow[:min(10, len(slow))] {
+		fmt.Fprintf(&b, " %s %s (herd %s);", o.Name, o.Elapsed.Round(time.Millisecond), o.HerdTime)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
