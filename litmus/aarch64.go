@@ -1,0 +1,1368 @@
+package litmus
+
+// The assembly front ends: herd's AArch64 and x86 instruction tables
+// translated to .mmu thread bodies (see TARGET.md). This file holds the
+// AArch64 translator and the parts the x86 one shares with it: cell parsing,
+// labels, and the asmStructurer that turns forward branches into nested ifs.
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// translateAsm translates the instruction columns of an assembly litmus test
+// (arch "AArch64", "X86" or "X86_64") into one .mmu cpu body per thread.
+func translateAsm(arch string, threads [][]asmLine) ([]string, error) {
+	var tr func([]asmLine) (string, error)
+	switch arch {
+	case "AArch64":
+		tr = translateA64Thread
+	case "X86":
+		tr = translateX86Thread
+	case "X86_64":
+		sizes := map[string]int{}
+		tr = func(cells []asmLine) (string, error) { return translateX86_64Thread(sizes, cells) }
+	default:
+		return nil, &Error{Msg: fmt.Sprintf("unsupported architecture %s", arch)}
+	}
+	out := make([]string, len(threads))
+	for i, cells := range threads {
+		body, err := tr(cells)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = declareReadRegs(arch, body)
+	}
+	return out, nil
+}
+
+var asmIdentRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+var asmAssignRE = regexp.MustCompile(`(?m)^\s*([A-Za-z_][A-Za-z0-9_]*) = `)
+
+// declareReadRegs makes every register the body reads but never writes a
+// local: `X4 = X4` at the top is a no-op that keeps X4's initial value (set
+// by an init assignment before the body, or 0), where a bare read would be
+// an undefined name.
+func declareReadRegs(arch, body string) string {
+	assigned := map[string]bool{}
+	for _, m := range asmAssignRE.FindAllStringSubmatch(body, -1) {
+		assigned[m[1]] = true
+	}
+	var decl []string
+	for _, line := range strings.Split(body, "\n") {
+		if i := strings.Index(line, "//"); i >= 0 {
+			line = line[:i]
+		}
+		for _, id := range asmIdentRE.FindAllString(line, -1) {
+			if r, ok := canonAsmReg(arch, id); ok && r == id && !assigned[id] {
+				assigned[id] = true
+				decl = append(decl, id+" = "+id+"  // read, never written: its initial value")
+			}
+		}
+	}
+	if len(decl) == 0 {
+		return body
+	}
+	if body == "" {
+		return strings.Join(decl, "\n")
+	}
+	return strings.Join(decl, "\n") + "\n" + body
+}
+
+// canonAsmReg gives the local name a register is known by in the bodies
+// translateAsm produces, and false when name is not such a register.
+func canonAsmReg(arch, name string) (string, bool) {
+	switch arch {
+	case "AArch64":
+		r, ok := a64Reg(name)
+		if !ok || r.zero {
+			return "", false
+		}
+		return r.name, true
+	case "X86":
+		r, ok := x86Reg(name, false)
+		if !ok {
+			return "", false
+		}
+		return r.name, true
+	case "X86_64":
+		r, ok := x86Reg(name, true)
+		if !ok {
+			return "", false
+		}
+		return r.name, true
+	}
+	return "", false
+}
+
+func asmErr(c asmLine, format string, args ...any) *Error {
+	return &Error{Line: c.Line, Col: c.Col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ---- cells, operands, labels ----
+
+var asmLabelRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_.]*)\s*:\s*(.*)$`)
+
+// asmInsn is one instruction of a thread, with the labels just before it.
+type asmInsn struct {
+	cell asmLine
+	op   string   // mnemonic, upper case
+	args []string // operands, trimmed, split at top-level commas
+}
+
+// asmSplitCells turns a thread's cells into instructions and a label map
+// (label -> index of the instruction it precedes; len(insns) at the end).
+// The x86 prefixes LOCK and REP join the next word to the mnemonic.
+func asmSplitCells(cells []asmLine) ([]asmInsn, map[string]int, error) {
+	var insns []asmInsn
+	labels := map[string]int{}
+	for _, c := range cells {
+		text := strings.TrimSpace(c.Text)
+		for {
+			m := asmLabelRE.FindStringSubmatch(text)
+			if m == nil {
+				break
+			}
+			if _, dup := labels[m[1]]; dup {
+				return nil, nil, asmErr(c, "label %s defined twice", m[1])
+			}
+			labels[m[1]] = len(insns)
+			text = strings.TrimSpace(m[2])
+		}
+		if text == "" {
+			continue
+		}
+		op, rest, _ := strings.Cut(text, " ")
+		if i := strings.IndexByte(op, '\t'); i >= 0 {
+			op, rest = op[:i], op[i+1:]+" "+rest
+		}
+		op = strings.ToUpper(op)
+		rest = strings.TrimSpace(rest)
+		if op == "LOCK" || op == "REP" { // x86 prefixes
+			op2, rest2, _ := strings.Cut(rest, " ")
+			op = op + " " + strings.ToUpper(op2)
+			rest = strings.TrimSpace(rest2)
+		}
+		in := asmInsn{cell: c, op: op}
+		if rest != "" {
+			args, err := asmSplitOperands(rest)
+			if err != nil {
+				return nil, nil, asmErr(c, "%v", err)
+			}
+			in.args = args
+		}
+		insns = append(insns, in)
+	}
+	return insns, labels, nil
+}
+
+func asmSplitOperands(s string) ([]string, error) {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '[', '(':
+			depth++
+		case ']', ')':
+			depth--
+			if depth < 0 {
+				return nil, fmt.Errorf("unbalanced %q in operands %q", s[i], s)
+			}
+		case ',':
+			if depth == 0 {
+				out = append(out, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	if depth != 0 {
+		return nil, fmt.Errorf("unbalanced brackets in operands %q", s)
+	}
+	out = append(out, strings.TrimSpace(s[start:]))
+	for _, a := range out {
+		if a == "" {
+			return nil, fmt.Errorf("empty operand in %q", s)
+		}
+	}
+	return out, nil
+}
+
+// ---- conditions ----
+
+// asmCond is a branch condition: expr when it holds, neg when it does not.
+type asmCond struct{ expr, neg string }
+
+var asmNegOp = map[string]string{"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+
+func asmCmp(l, op, r string) asmCond {
+	l, r = asmParen(l), asmParen(r)
+	return asmCond{l + " " + op + " " + r, l + " " + asmNegOp[op] + " " + r}
+}
+
+// asmBool is a condition from an expression that is 0 or 1 (or any value
+// tested against 0).
+func asmBool(e string) asmCond { return asmCond{e + " != 0", e + " == 0"} }
+
+func asmNot(c asmCond) asmCond { return asmCond{c.neg, c.expr} }
+
+// ---- structured control flow ----
+
+type asmStepKind int
+
+const (
+	asmPlain  asmStepKind = iota
+	asmCondBr             // branch to target when cond holds
+	asmJump               // unconditional branch to target
+)
+
+// asmStep is one translated instruction.
+type asmStep struct {
+	cell    asmLine
+	kind    asmStepKind
+	stmts   []string // straight-line statements (any kind may have some, run first)
+	asmCond asmCond
+	target  string
+	note    string // the instruction, for a comment on the if it becomes
+	ends    bool   // the thread ends here (RET)
+}
+
+type asmStructurer struct {
+	steps  []asmStep
+	labels map[string]int
+	b      strings.Builder
+}
+
+// asmStructure emits the steps as nested ifs: every branch must go forward and
+// stay inside the block it is in (if-then, if-else shapes and skipping dead
+// code), otherwise it is an error.
+func asmStructure(steps []asmStep, labels map[string]int) (string, error) {
+	s := &asmStructurer{steps: steps, labels: labels}
+	if err := s.block(0, len(steps), 0); err != nil {
+		return "", err
+	}
+	return strings.TrimRight(s.b.String(), "\n"), nil
+}
+
+func asmComment(note string) string {
+	if note == "" {
+		return ""
+	}
+	return "  // " + note
+}
+
+func (s *asmStructurer) line(indent int, text string) {
+	s.b.WriteString(strings.Repeat("  ", indent))
+	s.b.WriteString(text)
+	s.b.WriteByte('\n')
+}
+
+func (s *asmStructurer) target(i, to int) (int, error) {
+	st := s.steps[i]
+	t, ok := s.labels[st.target]
+	if !ok {
+		return 0, asmErr(st.cell, "undefined label %s", st.target)
+	}
+	if t <= i {
+		return 0, asmErr(st.cell, "backward branch to %s (a loop) is not supported", st.target)
+	}
+	if t > to {
+		return 0, asmErr(st.cell, "branch to %s leaves the block it is in (unstructured control flow is not supported)", st.target)
+	}
+	return t, nil
+}
+
+func (s *asmStructurer) block(from, to, indent int) error {
+	for i := from; i < to; {
+		st := s.steps[i]
+		for _, l := range st.stmts {
+			s.line(indent, l)
+		}
+		switch st.kind {
+		case asmPlain:
+			i++
+		case asmJump:
+			t, err := s.target(i, to)
+			if err != nil {
+				return err
+			}
+			i = t // the code in between is dead
+		case asmCondBr:
+			t, err := s.target(i, to)
+			if err != nil {
+				return err
+			}
+			// if-else: the skipped code ends with a jump over the code at the label
+			if j := t - 1; j > i && s.steps[j].kind == asmJump && len(s.steps[j].stmts) == 0 {
+				if t2, ok := s.labels[s.steps[j].target]; ok && t2 > t && t2 <= to {
+					s.line(indent, "if "+st.asmCond.neg+" {"+asmComment(st.note))
+					if err := s.block(i+1, j, indent+1); err != nil {
+						return err
+					}
+					s.line(indent, "} else {")
+					if err := s.block(t, t2, indent+1); err != nil {
+						return err
+					}
+					s.line(indent, "}")
+					i = t2
+					continue
+				}
+			}
+			s.line(indent, "if "+st.asmCond.neg+" {"+asmComment(st.note))
+			if err := s.block(i+1, t, indent+1); err != nil {
+				return err
+			}
+			s.line(indent, "}")
+			i = t
+		}
+	}
+	return nil
+}
+
+// ---- numbers ----
+
+func asmImm(s string) (uint64, bool) {
+	s = strings.TrimSpace(s)
+	neg := false
+	if strings.HasPrefix(s, "-") {
+		neg, s = true, strings.TrimSpace(s[1:])
+	} else if strings.HasPrefix(s, "+") {
+		s = strings.TrimSpace(s[1:])
+	}
+	v, err := strconv.ParseUint(strings.ReplaceAll(s, "_", ""), 0, 64)
+	if err != nil {
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+func asmNum(v uint64) string {
+	if v < 1<<16 {
+		return strconv.FormatUint(v, 10)
+	}
+	return fmt.Sprintf("%#x", v)
+}
+
+// value widths, as known statically: a value below 2^31 is small, below 2^32
+// narrow; anything else wide.
+const (
+	asmWide   = 0
+	asmNarrow = 1
+	asmSmall  = 2
+)
+
+func asmWidthOf(v uint64) int {
+	switch {
+	case v < 1<<31:
+		return asmSmall
+	case v < 1<<32:
+		return asmNarrow
+	}
+	return asmWide
+}
+
+func asmParen(e string) string {
+	if asmIsAtom(e) {
+		return e
+	}
+	return "(" + e + ")"
+}
+
+var asmAtomRE = regexp.MustCompile(`^(-?[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*\(.*\)|\(.*\))$`)
+
+func asmIsAtom(e string) bool {
+	if !asmAtomRE.MatchString(e) {
+		return false
+	}
+	if e[0] == '(' || strings.HasSuffix(e, ")") {
+		// "(a) + (b)" matches the pattern but is not one atom: check balance
+		depth := 0
+		for i := 0; i < len(e); i++ {
+			switch e[i] {
+			case '(':
+				depth++
+			case ')':
+				depth--
+				if depth == 0 && i != len(e)-1 {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// ---- AArch64 ----
+
+type a64R struct {
+	name string // canonical X name ("X5"); "" for the zero register
+	w    bool   // 32-bit view
+	zero bool   // WZR / XZR
+}
+
+func a64Reg(s string) (a64R, bool) {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	switch u {
+	case "XZR":
+		return a64R{zero: true}, true
+	case "WZR":
+		return a64R{zero: true, w: true}, true
+	}
+	if len(u) < 2 || (u[0] != 'X' && u[0] != 'W') {
+		return a64R{}, false
+	}
+	n, err := strconv.Atoi(u[1:])
+	if err != nil || n < 0 || n > 30 || strconv.Itoa(n) != u[1:] {
+		return a64R{}, false
+	}
+	return a64R{name: "X" + u[1:], w: u[0] == 'W'}, true
+}
+
+// a64Flags describes the condition flags: set by kind 's' (a - b), 'a'
+// (a + b) or 'l' (a logical result a, C = V = 0) on 32 (w) or 64 bits. a and b
+// are expressions over aReg/bReg (copied to hidden locals before those are
+// overwritten).
+type a64Flags struct {
+	kind       byte
+	w          bool
+	a, b       string
+	aReg, bReg string
+	conflict   bool // different flags reach this point along different paths
+}
+
+type a64State struct {
+	dead  bool
+	width map[string]int
+	flags *a64Flags
+}
+
+func (s *a64State) clone() *a64State {
+	c := &a64State{dead: s.dead, width: make(map[string]int, len(s.width))}
+	for k, v := range s.width {
+		c.width[k] = v
+	}
+	if s.flags != nil {
+		f := *s.flags
+		c.flags = &f
+	}
+	return c
+}
+
+// merge joins the states of two paths into one point.
+func mergeA64(a, b *a64State) *a64State {
+	if a == nil || a.dead {
+		if b == nil {
+			return &a64State{dead: true, width: map[string]int{}}
+		}
+		return b.clone()
+	}
+	if b == nil || b.dead {
+		return a.clone()
+	}
+	c := &a64State{width: map[string]int{}}
+	for k, v := range a.width {
+		if w := b.width[k]; w < v {
+			v = w
+		}
+		c.width[k] = v
+	}
+	switch {
+	case a.flags == nil && b.flags == nil:
+	case a.flags != nil && b.flags != nil && *a.flags == *b.flags:
+		f := *a.flags
+		c.flags = &f
+	default:
+		c.flags = &a64Flags{conflict: true}
+	}
+	return c
+}
+
+const (
+	asmFlagA = "FLAGS_a"
+	asmFlagB = "FLAGS_b"
+)
+
+type a64T struct {
+	st    *a64State
+	cell  asmLine
+	stmts []string
+	note  string // the instruction, as a trailing comment of its first statement
+}
+
+func (t *a64T) emit(s string) {
+	if t.note != "" {
+		s += "  // " + t.note
+		t.note = ""
+	}
+	t.stmts = append(t.stmts, s)
+}
+
+func (t *a64T) errf(format string, args ...any) error { return asmErr(t.cell, format, args...) }
+
+// write assigns expression e (of width w) to register r (WZR/XZR: dropped,
+// but a call is still made).
+func (t *a64T) write(r a64R, e string, w int) {
+	if r.zero {
+		if strings.HasSuffix(e, ")") && !strings.HasPrefix(e, "(") {
+			t.emit(e)
+		}
+		return
+	}
+	if f := t.st.flags; f != nil && !f.conflict {
+		if f.aReg == r.name {
+			t.emit(asmFlagA + " = " + f.a)
+			f.a, f.aReg = asmFlagA, ""
+		}
+		if f.bReg == r.name {
+			t.emit(asmFlagB + " = " + f.b)
+			f.b, f.bReg = asmFlagB, ""
+		}
+	}
+	if r.w && w == asmWide {
+		e, w = asmParen(e)+" & 0xffffffff", asmNarrow
+	}
+	t.emit(r.name + " = " + e)
+	t.st.width[r.name] = w
+}
+
+func (t *a64T) reg(s string) (a64R, error) {
+	r, ok := a64Reg(s)
+	if !ok {
+		return r, t.errf("%s is not a general-purpose register", s)
+	}
+	return r, nil
+}
+
+// read gives the value of a register operand: a W view is masked to 32 bits
+// unless its value is known to fit.
+func (t *a64T) read(r a64R) (string, int) {
+	if r.zero {
+		return "0", asmSmall
+	}
+	w := t.st.width[r.name]
+	if r.w && w == asmWide {
+		return r.name + " & 0xffffffff", asmNarrow
+	}
+	return r.name, w
+}
+
+func (t *a64T) readOp(s string) (string, int, a64R, error) {
+	r, err := t.reg(s)
+	if err != nil {
+		return "", 0, r, err
+	}
+	e, w := t.read(r)
+	return e, w, r, nil
+}
+
+// operand2 reads the flexible second operand of a data-processing
+// instruction: #imm{, LSL #k}, Rm{, LSL|LSR #k} or Wm, SXTW|UXTW{ #k}.
+func (t *a64T) operand2(args []string, w32 bool) (string, int, error) {
+	if len(args) == 0 {
+		return "", 0, t.errf("missing operand")
+	}
+	if strings.HasPrefix(args[0], "#") {
+		v, ok := asmImm(args[0][1:])
+		if !ok {
+			return "", 0, t.errf("bad immediate %s", args[0])
+		}
+		if len(args) > 1 {
+			k, ok := a64ShiftAmount(args[1], "LSL")
+			if !ok || len(args) > 2 {
+				return "", 0, t.errf("unsupported immediate shift %s", strings.Join(args[1:], ","))
+			}
+			v <<= k
+		}
+		v &= a64Mask(w32)
+		return asmNum(v), asmWidthOf(v), nil
+	}
+	e, w, r, err := t.readOp(args[0])
+	if err != nil {
+		return "", 0, err
+	}
+	if len(args) == 1 {
+		return e, w, nil
+	}
+	if len(args) > 2 {
+		return "", 0, t.errf("unsupported operand %s", strings.Join(args, ","))
+	}
+	ext := strings.ToUpper(strings.TrimSpace(args[1]))
+	kind, amt, _ := strings.Cut(strings.Replace(ext, "#", " #", 1), " ")
+	k := uint64(0)
+	if amt = strings.TrimSpace(amt); amt != "" {
+		v, ok := asmImm(strings.TrimPrefix(amt, "#"))
+		if !ok || v > 63 {
+			return "", 0, t.errf("bad shift amount %s", args[1])
+		}
+		k = v
+	}
+	switch kind {
+	case "LSL":
+		if k == 0 {
+			return e, w, nil
+		}
+		return asmParen(e) + " << " + strconv.FormatUint(k, 10), asmWide, nil
+	case "LSR":
+		if k == 0 {
+			return e, w, nil
+		}
+		return asmParen(e) + " >> " + strconv.FormatUint(k, 10), w, nil
+	case "UXTW":
+		if !r.w {
+			return "", 0, t.errf("UXTW needs a W register")
+		}
+		return a64Shl(e, k, w), a64ShlW(w, k), nil
+	case "SXTW":
+		if !r.w {
+			return "", 0, t.errf("SXTW needs a W register")
+		}
+		if w != asmSmall && !w32 {
+			e = "(" + asmParen(e) + " ^ 0x80000000) - 0x80000000"
+			w = asmWide
+		}
+		return a64Shl(e, k, w), a64ShlW(w, k), nil
+	case "UXTX", "SXTX":
+		if r.w {
+			return "", 0, t.errf("%s needs an X register", kind)
+		}
+		return a64Shl(e, k, w), a64ShlW(w, k), nil
+	}
+	return "", 0, t.errf("unsupported operand shift or extension %s", args[1])
+}
+
+func a64Shl(e string, k uint64, w int) string {
+	if k == 0 {
+		return e
+	}
+	return asmParen(e) + " << " + strconv.FormatUint(k, 10)
+}
+
+func a64ShlW(w int, k uint64) int {
+	if k == 0 {
+		return w
+	}
+	return asmWide
+}
+
+func a64ShiftAmount(s, kind string) (uint64, bool) {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	rest, ok := strings.CutPrefix(u, kind)
+	if !ok {
+		return 0, false
+	}
+	v, ok := asmImm(strings.TrimPrefix(strings.TrimSpace(rest), "#"))
+	return v, ok && v < 64
+}
+
+// addr translates a memory operand [Xn], [Xn,#0], [Xn,Xm{,LSL #k}],
+// [Xn,Wm,SXTW|UXTW] to a pointer expression.
+func (t *a64T) addr(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "!") {
+		return "", t.errf("pre-indexed addressing %s (base register writeback) is not supported", s)
+	}
+	if !strings.HasPrefix(s, "[") || !strings.HasSuffix(s, "]") {
+		return "", t.errf("unsupported memory operand %s", s)
+	}
+	parts, err := asmSplitOperands(s[1 : len(s)-1])
+	if err != nil {
+		return "", t.errf("%v", err)
+	}
+	base, ok := a64Reg(parts[0])
+	if !ok || base.w || base.zero {
+		return "", t.errf("the base of %s must be an X register", s)
+	}
+	if len(parts) == 1 {
+		return base.name, nil
+	}
+	if strings.HasPrefix(parts[1], "#") {
+		v, ok := asmImm(parts[1][1:])
+		if !ok || len(parts) > 2 {
+			return "", t.errf("bad offset in %s", s)
+		}
+		if v != 0 {
+			return "", t.errf("non-zero immediate offset in %s: locations are whole words", s)
+		}
+		return base.name, nil
+	}
+	off, _, err := t.operand2(parts[1:], false)
+	if err != nil {
+		return "", err
+	}
+	if off == "0" {
+		return base.name, nil
+	}
+	return base.name + " + " + asmParen(off), nil
+}
+
+// condition gives the branch condition for a condition code, from the flags.
+func (t *a64T) condition(cc string) (asmCond, error) {
+	cc = strings.ToUpper(strings.TrimSpace(cc))
+	switch cc {
+	case "HS":
+		cc = "CS"
+	case "LO":
+		cc = "CC"
+	}
+	if cc == "AL" || cc == "NV" {
+		return asmCond{"1", "0"}, nil
+	}
+	f := t.st.flags
+	if f == nil {
+		return asmCond{}, t.errf("condition %s reads flags no instruction set", cc)
+	}
+	if f.conflict {
+		return asmCond{}, t.errf("condition %s reads flags set differently on the paths reaching it", cc)
+	}
+	m, sign := "0xffffffffffffffff", "0x8000000000000000"
+	if f.w {
+		m, sign = "0xffffffff", "0x80000000"
+	}
+	a, b := asmParen(f.a), asmParen(f.b)
+	mask := func(e string) string {
+		if f.w {
+			return "((" + e + ") & " + m + ")"
+		}
+		return "(" + e + ")"
+	}
+	var n, z, c, v string // conditions as 0/1 expressions
+	switch f.kind {
+	case 's':
+		switch cc {
+		case "EQ":
+			return asmCmp(a, "==", b), nil
+		case "NE":
+			return asmCmp(a, "!=", b), nil
+		case "CS":
+			return asmCmp(a, ">=", b), nil
+		case "CC":
+			return asmCmp(a, "<", b), nil
+		case "HI":
+			return asmCmp(a, ">", b), nil
+		case "LS":
+			return asmCmp(a, "<=", b), nil
+		case "GE":
+			return asmCmp("("+a+" ^ "+sign+")", ">=", "("+b+" ^ "+sign+")"), nil
+		case "LT":
+			return asmCmp("("+a+" ^ "+sign+")", "<", "("+b+" ^ "+sign+")"), nil
+		case "GT":
+			return asmCmp("("+a+" ^ "+sign+")", ">", "("+b+" ^ "+sign+")"), nil
+		case "LE":
+			return asmCmp("("+a+" ^ "+sign+")", "<=", "("+b+" ^ "+sign+")"), nil
+		}
+		d := mask(a + " - " + b)
+		n = "(" + d + " & " + sign + ") != 0"
+		v = "((" + a + " ^ " + b + ") & (" + a + " ^ " + d + ") & " + sign + ") != 0"
+	case 'a':
+		sum := mask(a + " + " + b)
+		n = "(" + sum + " & " + sign + ") != 0"
+		z = sum + " == 0"
+		c = sum + " < " + a
+		v = "(~(" + a + " ^ " + b + ") & (" + a + " ^ " + sum + ") & " + sign + ") != 0"
+	case 'l':
+		n = "(" + a + " & " + sign + ") != 0"
+		z = a + " == 0"
+		if cc == "GE" || cc == "LT" || cc == "GT" || cc == "LE" {
+			switch cc {
+			case "GE":
+				return asmCond{"(" + a + " & " + sign + ") == 0", "(" + a + " & " + sign + ") != 0"}, nil
+			case "LT":
+				return asmCond{"(" + a + " & " + sign + ") != 0", "(" + a + " & " + sign + ") == 0"}, nil
+			case "GT":
+				return asmCond{a + " != 0 && (" + a + " & " + sign + ") == 0", "!(" + a + " != 0 && (" + a + " & " + sign + ") == 0)"}, nil
+			case "LE":
+				return asmCond{a + " == 0 || (" + a + " & " + sign + ") != 0", "!(" + a + " == 0 || (" + a + " & " + sign + ") != 0)"}, nil
+			}
+		}
+	}
+	pos := func(e string) (asmCond, error) {
+		if e == "" || e == "0" {
+			return asmCond{}, t.errf("condition %s after this flag-setting instruction is not supported", cc)
+		}
+		return asmCond{e, "!(" + e + ")"}, nil
+	}
+	switch cc {
+	case "EQ":
+		return pos(z)
+	case "NE":
+		c, err := pos(z)
+		return asmNot(c), err
+	case "CS":
+		return pos(c)
+	case "CC":
+		c, err := pos(c)
+		return asmNot(c), err
+	case "MI":
+		return pos(n)
+	case "PL":
+		c, err := pos(n)
+		return asmNot(c), err
+	case "VS":
+		return pos(v)
+	case "VC":
+		c, err := pos(v)
+		return asmNot(c), err
+	case "HI":
+		if c == "" || z == "" {
+			return pos("")
+		}
+		return pos("(" + c + ") && !(" + z + ")")
+	case "LS":
+		if c == "" || z == "" {
+			return pos("")
+		}
+		c, err := pos("(" + c + ") && !(" + z + ")")
+		return asmNot(c), err
+	case "GE", "LT", "GT", "LE":
+		if n == "" || v == "" || z == "" {
+			return pos("")
+		}
+		nv := "(" + n + ") == (" + v + ")"
+		switch cc {
+		case "GE":
+			return pos(nv)
+		case "LT":
+			c, err := pos(nv)
+			return asmNot(c), err
+		case "GT":
+			return pos("!(" + z + ") && " + nv)
+		case "LE":
+			c, err := pos("!(" + z + ") && " + nv)
+			return asmNot(c), err
+		}
+	}
+	return asmCond{}, t.errf("unknown condition code %s", cc)
+}
+
+// setFlags records the flags of a flag-setting instruction on operands a, b
+// (expressions; aReg/bReg the registers they read, if they are plain reads).
+func (t *a64T) setFlags(kind byte, w32 bool, a, aReg, b, bReg string) {
+	if !asmIsAtom(a) || (aReg != "" && a != aReg) {
+		aReg = ""
+	}
+	if !asmIsAtom(b) || (bReg != "" && b != bReg) {
+		bReg = ""
+	}
+	f := &a64Flags{kind: kind, w: w32, a: a, b: b, aReg: aReg, bReg: bReg}
+	// operands that are not a plain register or constant are copied now
+	if _, isNum := asmImm(a); aReg == "" && !isNum {
+		t.emit(asmFlagA + " = " + a)
+		f.a = asmFlagA
+	}
+	if _, isNum := asmImm(b); bReg == "" && !isNum {
+		t.emit(asmFlagB + " = " + b)
+		f.b = asmFlagB
+	}
+	t.st.flags = f
+}
+
+var a64Fences = map[string]string{
+	"ISH": "ish", "SY": "ish", "OSH": "ish", "NSH": "ish",
+	"ISHLD": "ishld", "LD": "ishld", "OSHLD": "ishld", "NSHLD": "ishld",
+	"ISHST": "ishst", "ST": "ishst", "OSHST": "ishst", "NSHST": "ishst",
+}
+
+var a64Loads = map[string]string{
+	"LDR": "READ_ONCE", "LDAR": "smp_load_acquire", "LDAPR": "ldapr",
+	"LDXR": "ldxr", "LDAXR": "ldaxr",
+}
+
+var a64Stores = map[string]string{"STR": "WRITE_ONCE", "STLR": "smp_store_release"}
+
+func a64LSE(op string) (base, suffix string, ok bool) {
+	for _, b := range []string{"SWP", "CAS", "LDADD", "LDCLR", "LDEOR", "LDSET", "STADD", "STCLR", "STEOR", "STSET"} {
+		if rest, found := strings.CutPrefix(op, b); found {
+			switch rest {
+			case "", "A", "L", "AL":
+				if strings.HasPrefix(b, "ST") && (rest == "A" || rest == "AL") {
+					return "", "", false
+				}
+				return b, rest, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+func translateA64Thread(cells []asmLine) (string, error) {
+	return asmTranslateThread(cells, (*a64T).insn)
+}
+
+// asmTranslateThread runs an instruction translator over a thread in program
+// order, keeping the static state (value widths, flags) and joining it at
+// labels, then structures the branches.
+func asmTranslateThread(cells []asmLine, insn func(*a64T, asmInsn) (asmStep, error)) (string, error) {
+	insns, labels, err := asmSplitCells(cells)
+	if err != nil {
+		return "", err
+	}
+	atPos := map[int][]string{}
+	for l, p := range labels {
+		atPos[p] = append(atPos[p], l)
+	}
+	pending := map[string]*a64State{}
+	cur := &a64State{width: map[string]int{}}
+	steps := make([]asmStep, len(insns))
+	for i, in := range insns {
+		for _, l := range atPos[i] {
+			if p := pending[l]; p != nil {
+				cur = mergeA64(cur, p)
+			}
+		}
+		t := &a64T{st: cur, cell: in.cell, note: strings.TrimSpace(in.cell.Text)}
+		step, err := insn(t, in)
+		if err != nil {
+			return "", err
+		}
+		step.cell = in.cell
+		step.stmts = t.stmts
+		if step.kind == asmCondBr {
+			step.note = t.note
+		}
+		steps[i] = step
+		if step.kind != asmPlain && !cur.dead {
+			if _, ok := labels[step.target]; !ok {
+				return "", asmErr(in.cell, "undefined label %s", step.target)
+			}
+			pending[step.target] = mergeA64(pending[step.target], cur)
+		}
+		if step.kind == asmJump || step.ends {
+			cur = &a64State{dead: true, width: map[string]int{}}
+		}
+	}
+	return asmStructure(steps, labels)
+}
+
+func (t *a64T) nargs(in asmInsn, n ...int) error {
+	if len(in.args) > 0 && strings.HasPrefix(in.args[len(in.args)-1], "#") && len(in.args) > 1 &&
+		strings.HasSuffix(in.args[len(in.args)-2], "]") {
+		return t.errf("post-indexed addressing (base register writeback) is not supported")
+	}
+	for _, k := range n {
+		if len(in.args) == k {
+			return nil
+		}
+	}
+	return t.errf("%s takes %d operands, got %d", in.op, n[0], len(in.args))
+}
+
+// insn translates one instruction, emitting into t.
+func (t *a64T) insn(in asmInsn) (asmStep, error) {
+	op := in.op
+	plain := asmStep{kind: asmPlain}
+	switch op {
+	case "NOP":
+		return plain, nil
+	case "RET":
+		if len(in.args) != 0 {
+			return plain, t.errf("RET with an operand is not supported")
+		}
+		t.emit("return")
+		return asmStep{kind: asmPlain, ends: true}, nil
+	case "DMB", "DSB":
+		if err := t.nargs(in, 1); err != nil {
+			return plain, err
+		}
+		f, ok := a64Fences[strings.ToUpper(in.args[0])]
+		if !ok {
+			return plain, t.errf("unsupported barrier option %s %s", op, in.args[0])
+		}
+		t.emit(strings.ToLower(op) + "_" + f + "()")
+		return plain, nil
+	case "ISB":
+		if len(in.args) > 1 || len(in.args) == 1 && strings.ToUpper(in.args[0]) != "SY" {
+			return plain, t.errf("unsupported ISB option")
+		}
+		t.emit("isb()")
+		return plain, nil
+	case "B":
+		if err := t.nargs(in, 1); err != nil {
+			return plain, err
+		}
+		return asmStep{kind: asmJump, target: in.args[0]}, nil
+	case "CBZ", "CBNZ":
+		if err := t.nargs(in, 2); err != nil {
+			return plain, err
+		}
+		e, _, _, err := t.readOp(in.args[0])
+		if err != nil {
+			return plain, err
+		}
+		c := asmCmp(asmParen(e), "==", "0")
+		if op == "CBNZ" {
+			c = asmNot(c)
+		}
+		return asmStep{kind: asmCondBr, asmCond: c, target: in.args[1]}, nil
+	case "TBZ", "TBNZ":
+		if err := t.nargs(in, 3); err != nil {
+			return plain, err
+		}
+		e, _, _, err := t.readOp(in.args[0])
+		if err != nil {
+			return plain, err
+		}
+		v, ok := asmImm(strings.TrimPrefix(in.args[1], "#"))
+		if !ok || v > 63 {
+			return plain, t.errf("bad bit number %s", in.args[1])
+		}
+		c := asmCmp("("+asmParen(e)+" >> "+strconv.FormatUint(v, 10)+") & 1", "==", "0")
+		if op == "TBNZ" {
+			c = asmNot(c)
+		}
+		return asmStep{kind: asmCondBr, asmCond: c, target: in.args[2]}, nil
+	}
+	if cc, ok := strings.CutPrefix(op, "B."); ok {
+		if err := t.nargs(in, 1); err != nil {
+			return plain, err
+		}
+		c, err := t.condition(cc)
+		if err != nil {
+			return plain, err
+		}
+		return asmStep{kind: asmCondBr, asmCond: c, target: in.args[0]}, nil
+	}
+	return plain, t.dataInsn(in)
+}
+
+func (t *a64T) dataInsn(in asmInsn) error {
+	op, args := in.op, in.args
+	if fn, ok := a64Loads[op]; ok {
+		if err := t.nargs(in, 2); err != nil {
+			return err
+		}
+		rt, err := t.reg(args[0])
+		if err != nil {
+			return err
+		}
+		p, err := t.addr(args[1])
+		if err != nil {
+			return err
+		}
+		// a W load reads the low half of the word (A176: a uint64_t read by LDR W)
+		t.write(rt, fn+"("+p+")", asmWide)
+		return nil
+	}
+	if fn, ok := a64Stores[op]; ok {
+		if err := t.nargs(in, 2); err != nil {
+			return err
+		}
+		v, _, _, err := t.readOp(args[0])
+		if err != nil {
+			return err
+		}
+		p, err := t.addr(args[1])
+		if err != nil {
+			return err
+		}
+		t.emit(fn + "(" + p + ", " + v + ")")
+		return nil
+	}
+	switch op {
+	case "STXR", "STLXR":
+		if err := t.nargs(in, 3); err != nil {
+			return err
+		}
+		rs, err := t.reg(args[0])
+		if err != nil {
+			return err
+		}
+		v, _, _, err := t.readOp(args[1])
+		if err != nil {
+			return err
+		}
+		p, err := t.addr(args[2])
+		if err != nil {
+			return err
+		}
+		t.write(rs, strings.ToLower(op)+"("+p+", "+v+")", asmSmall)
+		return nil
+	case "MOV", "MOVZ":
+		if err := t.nargs(in, 2, 3); err != nil {
+			return err
+		}
+		rd, err := t.reg(args[0])
+		if err != nil {
+			return err
+		}
+		if op == "MOV" && len(args) == 2 && !strings.HasPrefix(args[1], "#") {
+			e, w, _, err := t.readOp(args[1])
+			if err != nil {
+				return err
+			}
+			t.write(rd, e, w)
+			return nil
+		}
+		e, w, err := t.operand2(args[1:], rd.w)
+		if err != nil {
+			return err
+		}
+		t.write(rd, e, w)
+		return nil
+	case "MOVK":
+		if err := t.nargs(in, 2, 3); err != nil {
+			return err
+		}
+		rd, err := t.reg(args[0])
+		if err != nil {
+			return err
+		}
+		v, ok := asmImm(strings.TrimPrefix(args[1], "#"))
+		if !ok || v > 0xffff {
+			return t.errf("bad MOVK immediate %s", args[1])
+		}
+		k := uint64(0)
+		if len(args) == 3 {
+			if k, ok = a64ShiftAmount(args[2], "LSL"); !ok || k%16 != 0 || rd.w && k > 16 || k > 48 {
+				return t.errf("bad MOVK shift %s", args[2])
+			}
+		}
+		old, _ := t.read(rd)
+		e := asmParen(old) + " & " + asmNum(^(uint64(0xffff)<<k)&a64Mask(rd.w)) + " | " + asmNum(v<<k)
+		w := asmWide
+		if rd.w {
+			w = asmNarrow
+		}
+		t.write(rd, e, w)
+		return nil
+	case "ADD", "SUB", "AND", "ORR", "EOR", "BIC", "ORN", "EON", "ADDS", "SUBS", "ANDS", "BICS":
+		if err := t.nargs(in, 3, 4); err != nil {
+			return err
+		}
+		rd, err := t.reg(args[0])
+		if err != nil {
+			return err
+		}
+		a, wa, ra, err := t.readOp(args[1])
+		if err != nil {
+			return err
+		}
+		b, wb, err := t.operand2(args[2:], rd.w)
+		if err != nil {
+			return err
+		}
+		if rd.w != ra.w && !ra.zero {
+			return t.errf("operands of %s must have the same size", op)
+		}
+		bReg := ""
+		if r, ok := a64Reg(args[2]); ok && len(args) == 3 {
+			bReg = r.name
+		}
+		e, w := asmALU(strings.TrimSuffix(op, "S"), a, wa, b, wb, rd.w)
+		if op == "EOR" && len(args) == 3 && strings.EqualFold(args[1], args[2]) {
+			w = asmSmall // x ^ x is 0 (and still depends on x)
+		}
+		switch op {
+		case "ADDS", "SUBS":
+			kind := byte('a')
+			if op == "SUBS" {
+				kind = 's'
+			}
+			t.setFlags(kind, rd.w, a, ra.name, b, bReg)
+		case "ANDS", "BICS":
+			if rd.zero {
+				t.setFlags('l', rd.w, e, "", "0", "")
+				return nil
+			}
+			t.write(rd, e, w)
+			t.setFlags('l', rd.w, rd.name, rd.name, "0", "")
+			return nil
+		}
+		t.write(rd, e, w)
+		return nil
+	case "CMP", "CMN", "TST":
+		if err := t.nargs(in, 2, 3); err != nil {
+			return err
+		}
+		a, _, ra, err := t.readOp(args[0])
+		if err != nil {
+			return err
+		}
+		b, wb, err := t.operand2(args[1:], ra.w)
+		if err != nil {
+			return err
+		}
+		bReg := ""
+		if r, ok := a64Reg(args[1]); ok && len(args) == 2 {
+			bReg = r.name
+		}
+		switch op {
+		case "CMP":
+			t.setFlags('s', ra.w, a, ra.name, b, bReg)
+		case "CMN":
+			t.setFlags('a', ra.w, a, ra.name, b, bReg)
+		case "TST":
+			e, _ := asmALU("AND", a, asmNarrow, b, wb, ra.w)
+			t.setFlags('l', ra.w, e, "", "0", "")
+		}
+		return nil
+	case "CSEL", "CSINC", "CSINV", "CSNEG":
+		if err := t.nargs(in, 4); err != nil {
+			return err
+		}
+		rd, err := t.reg(args[0])
+		if err != nil {
+			return err
+		}
+		a, wa, _, err := t.readOp(args[1])
+		if err != nil {
+			return err
+		}
+		b, wb, _, err := t.readOp(args[2])
+		if err != nil {
+			return err
+		}
+		c, err := t.condition(args[3])
+		if err != nil {
+			return err
+		}
+		switch op {
+		case "CSINC":
+			b, wb = asmParen(b)+" + 1", asmWide
+		case "CSINV":
+			b, wb = "~"+asmParen(b), asmWide
+		case "CSNEG":
+			b, wb = "-"+asmParen(b), asmWide
+		}
+		t.write(rd, "csel("+c.expr+", "+a+", "+b+")", min(wa, wb))
+		return nil
+	case "CSET", "CSETM":
+		if err := t.nargs(in, 2); err != nil {
+			return err
+		}
+		rd, err := t.reg(args[0])
+		if err != nil {
+			return err
+		}
+		c, err := t.condition(args[1])
+		if err != nil {
+			return err
+		}
+		if op == "CSET" {
+			t.write(rd, "csel("+c.expr+", 1, 0)", asmSmall)
+		} else {
+			t.write(rd, "csel("+c.expr+", "+asmNum(a64Mask(rd.w))+", 0)", asmWide)
+		}
+		return nil
+	}
+	if base, suffix, ok := a64LSE(op); ok {
+		return t.lse(in, base, suffix)
+	}
+	switch op {
+	case "LDRB", "LDRH", "LDRSB", "LDRSH", "LDRSW", "STRB", "STRH", "LDARB", "LDARH", "STLRB", "STLRH",
+		"LDXRB", "LDXRH", "STXRB", "STXRH", "LDAXRB", "LDAXRH", "STLXRB", "STLXRH", "LDAPRB", "LDAPRH",
+		"LDUR", "STUR", "LDURB", "STURB", "LDURH", "STURH", "LDP", "STP", "LDXP", "STXP", "LDAXP", "STLXP",
+		"LDNP", "STNP", "LDPSW", "LDIAPP", "STILP":
+		return t.errf("%s: byte, halfword, unscaled and pair accesses are not supported (locations are whole words)", op)
+	}
+	if strings.HasPrefix(op, "CASP") || strings.HasSuffix(op, "B") && a64LSEOK(op[:len(op)-1]) || strings.HasSuffix(op, "H") && a64LSEOK(op[:len(op)-1]) {
+		return t.errf("%s: byte, halfword and pair atomics are not supported (locations are whole words)", op)
+	}
+	return t.errf("unsupported instruction %s", op)
+}
+
+func a64LSEOK(op string) bool { _, _, ok := a64LSE(op); return ok }
+
+func a64Mask(w32 bool) uint64 {
+	if w32 {
+		return 0xffffffff
+	}
+	return ^uint64(0)
+}
+
+// asmALU builds a data-processing result; on W registers it is masked to 32
+// bits unless its value is known to fit.
+func asmALU(op, a string, wa int, b string, wb int, w32 bool) (string, int) {
+	var e string
+	w := asmWide
+	switch op {
+	case "ADD":
+		e = asmParen(a) + " + " + asmParen(b)
+		if wa == asmSmall && wb == asmSmall {
+			w = asmNarrow
+		}
+		if b == "0" {
+			e, w = a, wa
+		}
+	case "SUB":
+		e = asmParen(a) + " - " + asmParen(b)
+		if b == "0" {
+			e, w = a, wa
+		}
+	case "AND":
+		e = asmParen(a) + " & " + asmParen(b)
+		w = max(wa, wb)
+	case "BIC":
+		e = asmParen(a) + " & ~" + asmParen(b)
+		w = wa
+	case "ORR":
+		e = asmParen(a) + " | " + asmParen(b)
+		w = min(wa, wb)
+		if a == "0" {
+			e, w = b, wb
+		}
+	case "ORN":
+		e = asmParen(a) + " | ~" + asmParen(b)
+	case "EOR":
+		e = asmParen(a) + " ^ " + asmParen(b)
+		w = min(wa, wb)
+	case "EON":
+		e = asmParen(a) + " ^ ~" + asmParen(b)
+	}
+	if w32 && w == asmWide {
+		e, w = asmParen(e)+" & 0xffffffff", asmNarrow
+	}
+	return e, w
+}
+
+// lse translates the ARMv8.1 atomics: SWP and CAS, LD<op> and ST<op>.
+func (t *a64T) lse(in asmInsn, base, suffix string) error {
+	args := in.args
+	name := strings.ToLower(base + suffix)
+	if strings.HasPrefix(base, "ST") {
+		if err := t.nargs(in, 2); err != nil {
+			return err
+		}
+		v, _, _, err := t.readOp(args[0])
+		if err != nil {
+			return err
+		}
+		p, err := t.addr(args[1])
+		if err != nil {
+			return err
+		}
+		t.emit(name + "(" + p + ", " + v + ")")
+		return nil
+	}
+	if err := t.nargs(in, 3); err != nil {
+		return err
+	}
+	rs, err := t.reg(args[0])
+	if err != nil {
+		return err
+	}
+	rt, err := t.reg(args[1])
+	if err != nil {
+		return err
+	}
+	if rs.w != rt.w {
+		return t.errf("operands of %s must have the same size", in.op)
+	}
+	p, err := t.addr(args[2])
+	if err != nil {
+		return err
+	}
+	vs, _ := t.read(rs)
+	w := asmWide // masked below for W forms
+	if base == "CAS" {
+		vt, _ := t.read(rt)
+		// Rs is compared with memory, then receives the old value
+		t.write(rs, name+"("+p+", "+vs+", "+vt+")", w)
+		return nil
+	}
+	t.write(rt, name+"("+p+", "+vs+")", w)
+	return nil
+}

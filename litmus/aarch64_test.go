@@ -1,0 +1,296 @@
+package litmus
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"mmuvm/compiler"
+)
+
+// cells makes a thread from instruction texts, one a line from line 10.
+func asmCells(texts ...string) []asmLine {
+	out := make([]asmLine, len(texts))
+	for i, s := range texts {
+		out[i] = asmLine{Text: s, Line: 10 + i, Col: 2}
+	}
+	return out
+}
+
+type asmCase struct {
+	name string
+	in   []string
+	want string // the body, or "error: substring" with the error's line
+	line int    // the line the error must name (0: any)
+}
+
+func runAsmCases(t *testing.T, arch string, cases []asmCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			bodies, err := translateAsm(arch, [][]asmLine{asmCells(c.in...)})
+			if want, ok := strings.CutPrefix(c.want, "error: "); ok {
+				var e *Error
+				if !errors.As(err, &e) {
+					t.Fatalf("want an *Error containing %q, got %v (bodies %q)", want, err, bodies)
+				}
+				if !strings.Contains(e.Msg, want) {
+					t.Errorf("error %q does not contain %q", e.Msg, want)
+				}
+				if c.line != 0 && e.Line != c.line {
+					t.Errorf("error at line %d, want %d (%v)", e.Line, c.line, e)
+				}
+				if e.Col == 0 || e.Line == 0 {
+					t.Errorf("error is not positioned: %v", e)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error %v", err)
+			}
+			if got := asmStripNotes(bodies[0]); got != c.want {
+				t.Errorf("got\n%s\nwant\n%s", got, c.want)
+			}
+		})
+	}
+}
+
+// asmStripNotes drops the trailing `// instruction` comments.
+func asmStripNotes(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if j := strings.Index(l, "  //"); j >= 0 {
+			lines[i] = l[:j]
+		}
+	}
+	// the declarations of registers read but never written have their own case
+	for len(lines) > 0 && strings.Contains(s, lines[0]+"  // read, never written") {
+		lines = lines[1:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func TestAArch64(t *testing.T) {
+	runAsmCases(t, "AArch64", []asmCase{
+		{"mov-str", []string{"MOV W0,#2", "STR W0,[X1]"}, "X0 = 2\nWRITE_ONCE(X1, X0)", 0},
+		{"ldr", []string{"LDR W3,[X2]", "LDR X4,[X5,#0]"}, "X3 = READ_ONCE(X2) & 0xffffffff\nX4 = READ_ONCE(X5)", 0},
+		{"addr-dep", []string{"LDR W0,[X1]", "EOR W2,W0,W0", "LDR W3,[X4,W2,SXTW]"},
+			"X0 = READ_ONCE(X1) & 0xffffffff\nX2 = X0 ^ X0\nX3 = READ_ONCE(X4 + X2) & 0xffffffff", 0},
+		{"addr-dep-x", []string{"LDR X0,[X1]", "EOR X2,X0,X0", "LDR X3,[X4,X2]"},
+			"X0 = READ_ONCE(X1)\nX2 = X0 ^ X0\nX3 = READ_ONCE(X4 + X2)", 0},
+		{"sxtw-unknown", []string{"LDR W3,[X4,W2,SXTW]"},
+			"X3 = READ_ONCE(X4 + (((X2 & 0xffffffff) ^ 0x80000000) - 0x80000000)) & 0xffffffff", 0},
+		{"data-dep", []string{"LDR W0,[X1]", "EOR W2,W0,W0", "ADD W2,W2,#1", "STR W2,[X3]"},
+			"X0 = READ_ONCE(X1) & 0xffffffff\nX2 = X0 ^ X0\nX2 = X2 + 1\nWRITE_ONCE(X3, X2)", 0},
+		{"add-wraps", []string{"LDR W0,[X1]", "ADD W2,W0,#1"}, "X0 = READ_ONCE(X1) & 0xffffffff\nX2 = (X0 + 1) & 0xffffffff", 0},
+		{"w-of-x", []string{"STR W0,[X1]"}, "WRITE_ONCE(X1, X0 & 0xffffffff)", 0},
+		{"zr", []string{"STR WZR,[X1]", "LDR XZR,[X1]", "MOV W0,WZR"}, "WRITE_ONCE(X1, 0)\nREAD_ONCE(X1)\nX0 = 0", 0},
+		{"acqrel", []string{"LDAR W0,[X1]", "LDAPR W2,[X3]", "STLR W0,[X4]"},
+			"X0 = smp_load_acquire(X1) & 0xffffffff\nX2 = ldapr(X3) & 0xffffffff\nsmp_store_release(X4, X0)", 0},
+		{"fences", []string{"DMB ISH", "DMB SY", "DMB ISHLD", "DMB LD", "DMB ST", "DSB SY", "DSB ISHST", "ISB"},
+			"dmb_ish()\ndmb_ish()\ndmb_ishld()\ndmb_ishld()\ndmb_ishst()\ndsb_ish()\ndsb_ishst()\nisb()", 0},
+		{"excl", []string{"LDXR W0,[X1]", "ADD W0,W0,#1", "STXR W2,W0,[X1]", "LDAXR X3,[X4]", "STLXR W5,X3,[X4]"},
+			"X0 = ldxr(X1) & 0xffffffff\nX0 = (X0 + 1) & 0xffffffff\nX2 = stxr(X1, X0)\nX3 = ldaxr(X4)\nX5 = stlxr(X4, X3)", 0},
+		{"lse", []string{"MOV W0,#1", "SWPAL W0,W1,[X2]", "CASA W3,W0,[X2]", "LDADDL W0,W4,[X2]", "LDCLR X0,X4,[X2]", "STADD W0,[X2]", "STSETL W0,[X2]", "LDEORA W0,WZR,[X2]"},
+			"X0 = 1\nX1 = swpal(X2, X0) & 0xffffffff\nX3 = casa(X2, X3 & 0xffffffff, X0) & 0xffffffff\nX4 = ldaddl(X2, X0) & 0xffffffff\nX4 = ldclr(X2, X0)\nstadd(X2, X0)\nstsetl(X2, X0)\nldeora(X2, X0)", 0},
+		{"cbnz-ctrl", []string{"LDR W3,[X2]", "CBNZ W3,LC00", "LC00:", "MOV W4,#1", "STR W4,[X5]"},
+			"X3 = READ_ONCE(X2) & 0xffffffff\nif X3 == 0 {\n}\nX4 = 1\nWRITE_ONCE(X5, X4)", 0},
+		{"cbz-skip", []string{"LDR X3,[X2]", "CBZ X3,L1", "STR X3,[X5]", "L1:", "DMB ISH"},
+			"X3 = READ_ONCE(X2)\nif X3 != 0 {\n  WRITE_ONCE(X5, X3)\n}\ndmb_ish()", 0},
+		{"cmp-beq", []string{"LDR W0,[X1]", "CMP W0,#1", "B.EQ L0", "MOV W2,#3", "L0:", "STR W2,[X3]"},
+			"X0 = READ_ONCE(X1) & 0xffffffff\nif X0 != 1 {\n  X2 = 3\n}\nWRITE_ONCE(X3, X2 & 0xffffffff)", 0},
+		{"cmp-reg-overwritten", []string{"LDR W0,[X1]", "CMP W0,W5", "LDR W0,[X2]", "B.NE L0", "L0:"},
+			"X0 = READ_ONCE(X1) & 0xffffffff\nFLAGS_b = X5 & 0xffffffff\nFLAGS_a = X0\nX0 = READ_ONCE(X2) & 0xffffffff\nif FLAGS_a == FLAGS_b {\n}", 0},
+		{"if-else", []string{"LDR W0,[X1]", "CBZ W0,Lelse", "MOV W2,#1", "B Lend", "Lelse:", "MOV W2,#2", "Lend:", "STR W2,[X3]"},
+			"X0 = READ_ONCE(X1) & 0xffffffff\nif X0 != 0 {\n  X2 = 1\n} else {\n  X2 = 2\n}\nWRITE_ONCE(X3, X2)", 0},
+		{"nested", []string{"CBZ X0,L1", "CBZ X1,L1", "MOV X2,#1", "L1:"},
+			"if X0 != 0 {\n  if X1 != 0 {\n    X2 = 1\n  }\n}", 0},
+		{"labels-in-cell", []string{"L0: MOV W0,#1", "CBNZ W0,L1", "L1: NOP"}, "X0 = 1\nif X0 == 0 {\n}", 0},
+		{"csel", []string{"LDR W0,[X1]", "CMP W0,#1", "CSEL W2,W3,W4,EQ", "CSET W5,NE"},
+			"X0 = READ_ONCE(X1) & 0xffffffff\nX2 = csel(X0 == 1, X3 & 0xffffffff, X4 & 0xffffffff)\nX5 = csel(X0 != 1, 1, 0)", 0},
+		{"signed", []string{"CMP X0,#5", "B.LT L0", "L0:"},
+			"if (X0 ^ 0x8000000000000000) >= (5 ^ 0x8000000000000000) {\n}", 0},
+		{"subs", []string{"SUBS W0,W0,#1", "B.NE L0", "L0:"},
+			"FLAGS_a = X0 & 0xffffffff\nX0 = ((X0 & 0xffffffff) - 1) & 0xffffffff\nif FLAGS_a == 1 {\n}", 0},
+		{"ret", []string{"CBZ X0,L0", "RET", "L0:", "MOV X1,#1"}, "if X0 != 0 {\n  return\n}\nX1 = 1", 0},
+		{"skip-dead", []string{"B L0", "MOV X1,#2", "L0:", "MOV X1,#1"}, "X1 = 1", 0},
+		{"movk", []string{"MOV X0,#1", "MOVK X0,#2,LSL #16"}, "X0 = 1\nX0 = X0 & 0xffffffff0000ffff | 0x20000", 0},
+		{"tbnz", []string{"TBNZ X0,#3,L0", "MOV X1,#1", "L0:"}, "if ((X0 >> 3) & 1) == 0 {\n  X1 = 1\n}", 0},
+		{"adds-vs", []string{"ADDS X0,X1,X2", "CSET W6,VS"},
+			"X0 = X1 + X2\nX6 = csel((~(X1 ^ X2) & (X1 ^ (X1 + X2)) & 0x8000000000000000) != 0, 1, 0)", 0},
+		{"asr", []string{"ADD X0,X1,X2,ASR #1"}, "error: unsupported operand shift", 10},
+		{"backward", []string{"L0:", "LDXR W0,[X1]", "STXR W2,W0,[X1]", "CBNZ W2,L0"}, "error: backward branch", 13},
+		{"crossing", []string{"CBZ X0,L1", "CBZ X1,L2", "L1:", "MOV X2,#1", "L2:"}, "error: leaves the block", 11},
+		{"offset", []string{"LDR W0,[X1,#4]"}, "error: non-zero immediate offset", 10},
+		{"byte", []string{"MOV W0,#1", "LDRB W0,[X1]"}, "error: byte", 11},
+		{"pair", []string{"LDP W0,W1,[X1]"}, "error: pair", 10},
+		{"unknown", []string{"FOO W0"}, "error: unsupported instruction FOO", 10},
+		{"no-flags", []string{"B.EQ L0", "L0:"}, "error: reads flags", 10},
+		{"undefined-label", []string{"CBZ X0,L9"}, "error: undefined label", 10},
+		{"dup-label", []string{"L0:", "L0:"}, "error: defined twice", 11},
+		{"writeback", []string{"LDR W0,[X1,#4]!"}, "error: writeback", 10},
+		{"bad-reg", []string{"MOV W31,#1"}, "error: not a general-purpose register", 10},
+	})
+}
+
+func TestCanonAsmReg(t *testing.T) {
+	for _, c := range []struct {
+		arch, in, want string
+		ok             bool
+	}{
+		{"AArch64", "W5", "X5", true}, {"AArch64", "x5", "X5", true}, {"AArch64", "X30", "X30", true},
+		{"AArch64", "XZR", "", false}, {"AArch64", "WZR", "", false}, {"AArch64", "X31", "", false},
+		{"AArch64", "SP", "", false}, {"AArch64", "r0", "", false},
+		{"X86", "EAX", "EAX", true}, {"X86", "ebx", "EBX", true}, {"X86", "RAX", "", false},
+		{"X86_64", "rax", "RAX", true}, {"X86_64", "%eax", "RAX", true}, {"X86_64", "EAX", "RAX", true},
+		{"X86_64", "r9d", "R9", true}, {"X86_64", "R15", "R15", true}, {"X86_64", "rip", "", false},
+		{"X86_64", "cs", "", false},
+	} {
+		got, ok := canonAsmReg(c.arch, c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("canonAsmReg(%s, %s) = %q, %v; want %q, %v", c.arch, c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// extractAsmThreads is a small local reader of a .litmus instruction table:
+// the lines after the init block's closing brace, from the P0 header to the
+// condition. It is enough to feed translateAsm the herd corpus.
+func extractAsmThreads(src string) ([][]asmLine, bool) {
+	clean := []byte(src)
+	// blank (* *) comments, keeping positions
+	depth := 0
+	for i := 0; i < len(clean); i++ {
+		if i+1 < len(clean) && clean[i] == '(' && clean[i+1] == '*' {
+			depth++
+			clean[i], clean[i+1] = ' ', ' '
+			i++
+			continue
+		}
+		if depth > 0 && i+1 < len(clean) && clean[i] == '*' && clean[i+1] == ')' {
+			depth--
+			clean[i], clean[i+1] = ' ', ' '
+			i++
+			continue
+		}
+		if depth > 0 && clean[i] != '\n' {
+			clean[i] = ' '
+		}
+	}
+	lines := strings.Split(string(clean), "\n")
+	start := -1
+	for i, l := range lines {
+		if i > 0 && regexp.MustCompile(`^\s*P0\s*[|;]`).MatchString(l) {
+			start = i
+		}
+	}
+	if start < 0 {
+		return nil, false
+	}
+	hdr := strings.Split(strings.TrimSuffix(strings.TrimSpace(lines[start]), ";"), "|")
+	threads := make([][]asmLine, len(hdr))
+	for i := start + 1; i < len(lines); i++ {
+		l := lines[i]
+		s := strings.TrimSpace(l)
+		if s == "" {
+			continue
+		}
+		if !strings.Contains(s, ";") || regexp.MustCompile(`^(exists|~|forall|locations|filter)`).MatchString(s) {
+			break
+		}
+		col := 0
+		for j, cell := range strings.Split(l[:strings.LastIndex(l, ";")], "|") {
+			if j < len(threads) && strings.TrimSpace(cell) != "" {
+				lead := len(cell) - len(strings.TrimLeft(cell, " \t"))
+				threads[j] = append(threads[j], asmLine{Text: strings.TrimSpace(cell), Line: i + 1, Col: col + lead + 1})
+			}
+			col += len(cell) + 1
+		}
+	}
+	return threads, true
+}
+
+var asmCorpusArch = map[string]string{"aarch64": "AArch64", "x86tso": "X86", "x86_64-tso": "X86_64"}
+
+// reason turns an error message into a class for the counts.
+func asmReason(msg string) string {
+	msg = regexp.MustCompile(`\b(unsupported instruction|undefined label) \S+`).ReplaceAllString(msg, "$0")
+	for _, p := range []string{"unsupported instruction", "backward branch", "leaves the block", "byte", "non-zero immediate offset",
+		"flags", "condition", "mixed-size", "displacement", "writeback", "not a general-purpose register"} {
+		if strings.Contains(msg, p) {
+			if p == "unsupported instruction" {
+				return msg[strings.Index(msg, p):]
+			}
+			return p
+		}
+	}
+	return msg
+}
+
+// TestAsmCorpus feeds every AArch64/x86 test of the herd corpus (when it is
+// there) to translateAsm: each must translate or fail with a positioned
+// error, never panic.
+func TestAsmCorpus(t *testing.T) {
+	for dir, arch := range asmCorpusArch {
+		files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "herd-weak", "tests", dir, "*.litmus"))
+		if len(files) == 0 {
+			t.Logf("%s: corpus not found, skipped", dir)
+			continue
+		}
+		ok, refused, noTable := 0, map[string]int{}, 0
+		compiled, whole := 0, map[string]int{}
+		for _, f := range files {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			threads, found := extractAsmThreads(string(src))
+			if !found {
+				noTable++
+				continue
+			}
+			bodies, err := translateAsm(arch, threads)
+			if err != nil {
+				var e *Error
+				if !errors.As(err, &e) || e.Line == 0 || e.Col == 0 {
+					t.Errorf("%s: unpositioned error %v", f, err)
+					continue
+				}
+				refused[asmReason(e.Msg)]++
+				continue
+			}
+			if len(bodies) != len(threads) {
+				t.Errorf("%s: %d bodies for %d threads", f, len(bodies), len(threads))
+			}
+			ok++
+			// the whole translation, when the rest of the package takes it, must compile
+			text, err := Translate(f, src)
+			if err != nil {
+				whole[asmReason(err.(*Error).Msg)]++
+				continue
+			}
+			if _, err := compiler.Compile(f+".mmu", []byte(text), nil); err != nil {
+				t.Errorf("%s: the translation does not compile: %v\n%s", f, err, text)
+				continue
+			}
+			compiled++
+		}
+		var rs []string
+		for r, n := range refused {
+			rs = append(rs, r+": "+strconv.Itoa(n))
+		}
+		sort.Strings(rs)
+		t.Logf("%s (%s): %d files, %d translated, %d refused, %d without a table\n  %s", dir, arch, len(files), ok, len(files)-ok-noTable, noTable, strings.Join(rs, "\n  "))
+		rs = rs[:0]
+		for r, n := range whole {
+			rs = append(rs, r+": "+strconv.Itoa(n))
+		}
+		sort.Strings(rs)
+		t.Logf("%s: of those, %d compile as whole tests (Translate); Translate refused:\n  %s", dir, compiled, strings.Join(rs, "\n  "))
+	}
+}

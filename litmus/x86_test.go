@@ -1,0 +1,61 @@
+package litmus
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestX86(t *testing.T) {
+	runAsmCases(t, "X86", []asmCase{
+		{"mov", []string{"MOV [x],$1", "MOV EAX,[y]", "MOV [z],EAX", "MOV EBX,$2"},
+			"WRITE_ONCE(x, 1)\nEAX = READ_ONCE(y)\nWRITE_ONCE(z, EAX)\nEBX = 2", 0},
+		{"mfence", []string{"MFENCE"}, "mfence()", 0},
+		{"xchg", []string{"MOV EAX,$1", "XCHG [x],EAX"}, "EAX = 1\nEAX = xchg(x, EAX)", 0},
+		{"locked", []string{"MOV EAX,$1", "LOCK XADD [x],EAX", "LOCK INC [y]", "LOCK DEC [y]", "LOCK ADD [y],$3", "LOCK CMPXCHG [x],EBX"},
+			"EAX = 1\nEAX = x86_locked_add(x, EAX)\nx86_locked_add(y, 1)\nx86_locked_add(y, -1)\nx86_locked_add(y, 3)\nEAX = x86_locked_cmpxchg(x, EAX, EBX)", 0},
+		{"indirect", []string{"MOV EAX,[EBX]"}, "EAX = READ_ONCE(EBX)", 0},
+		{"unlocked-rmw", []string{"INC [x]"}, "error: without LOCK", 10},
+		{"lfence", []string{"LFENCE"}, "error: unsupported instruction LFENCE", 10},
+		{"branch", []string{"MOV EAX,[x]", "CMP EAX,$1", "JNE L0", "MOV [y],$1", "L0:"},
+			"EAX = READ_ONCE(x)\nif EAX == 1 {\n  WRITE_ONCE(y, 1)\n}", 0},
+	})
+	runAsmCases(t, "X86_64", []asmCase{
+		{"movl", []string{"movl $1,(x)", "movl (y),%eax", "movl %eax,(z)"},
+			"WRITE_ONCE(x, 1)\nRAX = READ_ONCE(y) & 0xffffffff\nWRITE_ONCE(z, RAX)", 0},
+		{"movq", []string{"movq $1,(x)", "movq (y),%rbx", "MOVQ %RBX,(z)"},
+			"WRITE_ONCE(x, 1)\nRBX = READ_ONCE(y)\nWRITE_ONCE(z, RBX)", 0},
+		{"mov-sized-by-reg", []string{"mov (y),%eax"}, "RAX = READ_ONCE(y) & 0xffffffff", 0},
+		{"mfence-nop", []string{"mfence", "nop", "endbr64"}, "mfence()", 0},
+		{"shl-and", []string{"shl 2,%eax", "and %eax,%eax"},
+			"RAX = ((RAX & 0xffffffff) << 2) & 0xffffffff\nRAX = RAX & RAX", 0},
+		{"locked", []string{"lock xaddl %eax,(x)", "lock incl (y)"},
+			"RAX = x86_locked_add(x, RAX & 0xffffffff) & 0xffffffff\nx86_locked_add(y, 1)", 0},
+		{"indirect", []string{"movq (%rax),%rbx", "movq %rbx,0(%rcx)"}, "RBX = READ_ONCE(RAX)\nWRITE_ONCE(RCX, RBX)", 0},
+		{"mixed-size", []string{"movl $1,(x)", "movq (x),%rax"}, "error: mixed-size", 11},
+		{"byte", []string{"movb $1,(x)"}, "error: byte", 10},
+		{"ambiguous", []string{"mov $1,(x)"}, "error: ambiguous", 10},
+		{"displacement", []string{"movl 4(%rax),%eax"}, "error: displacement", 10},
+		{"loop", []string{"L0:", "movl (x),%eax", "cmp $1,%eax", "jne L0"}, "error: backward branch", 13},
+	})
+}
+
+// TestX86_64SizesAcrossThreads: one symbol accessed with two sizes by two
+// threads is refused too.
+func TestX86_64SizesAcrossThreads(t *testing.T) {
+	_, err := translateAsm("X86_64", [][]asmLine{asmCells("movl $1,(x)"), asmCells("movq (x),%rax")})
+	if err == nil || !strings.Contains(err.Error(), "mixed-size") {
+		t.Fatalf("want a mixed-size error, got %v", err)
+	}
+}
+
+func TestDeclareReadRegs(t *testing.T) {
+	bodies, err := translateAsm("AArch64", [][]asmLine{asmCells("STR W0,[X1]", "MOV W0,#1", "DMB SY")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// X0 is written (so it is a local already); X1 is only read
+	want := "X1 = X1  // read, never written: its initial value\nWRITE_ONCE(X1, X0 & 0xffffffff)  // STR W0,[X1]\nX0 = 1  // MOV W0,#1\ndmb_ish()  // DMB SY"
+	if bodies[0] != want {
+		t.Errorf("got\n%s\nwant\n%s", bodies[0], want)
+	}
+}
