@@ -118,6 +118,8 @@ func (c *Call) setPTEBatch(fn string, addr, v uint64, complete bool) Status {
 	switch {
 	case m.tr.LazyQueue && !m.initMode && m.lazyActive(c.CPU):
 		m.enqueue(c.CPU, addr, v)
+	case m.splitEntry(addr) && !m.initMode:
+		return m.writeHalves(c, fn, addr, v, true)
 	case m.tr.SplitHalves && !m.initMode:
 		old, ok := m.readEntry(fn, addr)
 		if !ok {
@@ -148,6 +150,11 @@ func bPTEClear(c *Call) (uint64, Status) {
 	switch {
 	case m.tr.LazyQueue && m.lazyActive(c.CPU):
 		m.enqueue(c.CPU, addr, 0)
+	case m.splitEntry(addr):
+		if m.writeHalves(c, "pte_clear", addr, 0, false) == Again {
+			c.Phase = 1
+			return 0, Again
+		}
 	case m.tr.SplitHalves:
 		old, ok := m.readEntry("pte_clear", addr)
 		if !ok {
@@ -291,6 +298,8 @@ func softGet(fn string) func(c *Call) (uint64, Status) {
 func bPtepGetLockless(c *Call) (uint64, Status) {
 	m, addr := c.M, c.Args[0]
 	switch {
+	case m.splitEntry(addr):
+		return m.locklessHalves(c, addr)
 	case m.tr.SplitHalves:
 		v, ok := m.softRead(c, "ptep_get_lockless", addr)
 		if !ok {
@@ -398,6 +407,9 @@ func getUpper(fn string) func(c *Call) (uint64, Status) {
 // x86 PAE halves, available everywhere for scripts that model a reader.
 func bReadHalf(high bool) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
+		if c.M.Weak() {
+			return c.M.readHalf(c, "pte_read_half", c.Args[0], high), Done
+		}
 		v, _ := c.M.softRead(c, "pte_read_half", c.Args[0])
 		if high {
 			return v >> 32, Done
@@ -409,6 +421,12 @@ func bReadHalf(high bool) func(c *Call) (uint64, Status) {
 func bWriteHalf(high bool) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
 		m, addr, h := c.M, c.Args[0], c.Args[1]&0xffffffff
+		if m.Weak() {
+			if m.entryLive("pte_write_half", addr) {
+				m.S.Set(halfLoc(addr, high), h)
+			}
+			return 0, Done
+		}
 		old, ok := m.readEntry("pte_write_half", addr)
 		if !ok {
 			return 0, Done

@@ -8,6 +8,12 @@ func (m *Machine) readEntry(fn string, addr uint64) (uint64, bool) {
 	ok := m.checkLive(addr>>12, func() string {
 		return fmt.Sprintf("%s read %s", m.threadName(m.Thread), m.entryName(fn, addr))
 	})
+	if m.splitEntry(addr) && !m.observer {
+		// under a weak model a PAE entry is two 32-bit words: a 64-bit
+		// read is two reads, low then high, as READ_ONCE of a pte_t is
+		// on x86-32
+		return m.S.Get(halfLoc(addr, false)) | m.S.Get(halfLoc(addr, true))<<32, ok
+	}
 	return m.S.Get(Loc(addr)), ok
 }
 

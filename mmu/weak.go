@@ -289,10 +289,8 @@ func loadExcl(t memmodel.Tag) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
 		var v uint64
 		c.M.tagged(t, func() { v = c.Get(c.Args[0]) })
-		if !c.M.Weak() {
-			c.M.S.Set(cpuLoc(c.CPU, cpuExclAddr), c.Args[0]+1)
-			c.M.S.Set(cpuLoc(c.CPU, cpuExclVal), v)
-		}
+		c.M.S.Set(cpuLoc(c.CPU, cpuExclAddr), c.Args[0]+1)
+		c.M.S.Set(cpuLoc(c.CPU, cpuExclVal), v)
 		return v, Done
 	}
 }
@@ -304,15 +302,17 @@ func loadExcl(t memmodel.Tag) func(c *Call) (uint64, Status) {
 func storeExcl(t memmodel.Tag) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
 		m, addr := c.M, c.Args[0]
+		// the monitor is this CPU's: a store-exclusive without a
+		// load-exclusive of the same address since the last one fails
+		armed := m.S.Get(cpuLoc(c.CPU, cpuExclAddr)) == addr+1
+		m.S.Set(cpuLoc(c.CPU, cpuExclAddr), 0)
 		if m.Weak() {
-			if m.S.mem.Choose(2) == 1 {
+			if !armed || m.S.mem.Choose(2) == 1 {
 				return 1, Done
 			}
 			m.tagged(t, func() { c.Set(addr, c.Args[1]) })
 			return 0, Done
 		}
-		armed := m.S.Get(cpuLoc(c.CPU, cpuExclAddr)) == addr+1
-		m.S.Set(cpuLoc(c.CPU, cpuExclAddr), 0)
 		if !armed || m.S.Get(Loc(addr)) != m.S.Get(cpuLoc(c.CPU, cpuExclVal)) {
 			return 1, Done
 		}
@@ -379,4 +379,88 @@ func bCsel(c *Call) (uint64, Status) {
 		return c.Args[1], Done
 	}
 	return c.Args[2], Done
+}
+
+// x86 PAE under a weak model. The two halves of an entry are separate
+// 32-bit locations (the low half at the entry's address, the high half 4
+// bytes above), accessed by separate plain accesses and ordered only by
+// the smp_wmb()/smp_rmb() the kernel puts between them
+// (arch/x86/include/asm/pgtable-3level.h: native_set_pte(), native_pte_clear(),
+// and mm/gup.c's ptep_get_lockless() loop of include/linux/pgtable.h).
+
+// splitEntry tells whether addr is a PTE whose halves are separate
+// locations: on a split-halves arch under a weak model, in a pte table (or
+// a declared table); pmd and pud entries stay 64-bit atomic.
+func (m *Machine) splitEntry(addr uint64) bool { return m.Weak() && m.SplitEntry(addr) }
+
+// SplitEntry tells whether a weak model splits the entry at addr into two
+// 32-bit halves (see splitEntry).
+func (m *Machine) SplitEntry(addr uint64) bool {
+	if !m.tr.SplitHalves || Loc(addr)&tagMask != tagMem {
+		return false
+	}
+	kind := int(m.S.words[pageLoc(addr>>12)]>>2) & 0x3f
+	return kind == pageKindPTE || kind == pageKindDeclared
+}
+
+func halfLoc(addr uint64, high bool) Loc {
+	if high {
+		return Loc(addr + 4)
+	}
+	return Loc(addr)
+}
+
+// entryLive is the use-after-free check of an entry access, without a read.
+func (m *Machine) entryLive(fn string, addr uint64) bool {
+	ok := true
+	m.Ghost(func() { _, ok = m.readEntry(fn, addr) })
+	return ok
+}
+
+func (m *Machine) readHalf(c *Call, fn string, addr uint64, high bool) uint64 {
+	if !m.entryLive(fn, addr) {
+		return 0
+	}
+	return m.S.Get(halfLoc(addr, high))
+}
+
+// writeHalves is set_pte() (high, smp_wmb(), low: first true) or
+// pte_clear() (low, smp_wmb(), high), one half a step.
+func (m *Machine) writeHalves(c *Call, fn string, addr, v uint64, highFirst bool) Status {
+	if !m.entryLive(fn, addr) {
+		return Done
+	}
+	first := c.Phase%2 == 0
+	high := first == highFirst
+	half := v & 0xffffffff
+	if high {
+		half = v >> 32
+	}
+	m.S.Set(halfLoc(addr, high), half)
+	if first {
+		m.fence(memmodel.Wmb)
+		return Again
+	}
+	return Done
+}
+
+// locklessHalves is x86 PAE's ptep_get_lockless(): low, smp_rmb(), high,
+// smp_rmb(), low again, and retry if the low half changed.
+func (m *Machine) locklessHalves(c *Call, addr uint64) (uint64, Status) {
+	switch c.Phase {
+	case 0:
+		c.Scratch[0] = m.readHalf(c, "ptep_get_lockless", addr, false)
+		m.fence(memmodel.Rmb)
+	case 1:
+		c.Scratch[1] = m.readHalf(c, "ptep_get_lockless", addr, true)
+		m.fence(memmodel.Rmb)
+	default:
+		if m.readHalf(c, "ptep_get_lockless", addr, false) == c.Scratch[0] {
+			return c.Scratch[1]<<32 | c.Scratch[0], Done
+		}
+		c.Phase = 0
+		return 0, Again
+	}
+	c.Phase++
+	return 0, Again
 }

@@ -23,13 +23,14 @@ const (
 	weakMaxRounds = 16  // fixpoint rounds over the value domains
 	weakMaxValues = 64  // values a location may take
 	weakMaxTraces = 1e5 // runs of one CPU
-	weakLoopBound = 4   // passes over one loop back-edge in a run
+	weakLoopBound = 2   // passes over one loop back-edge in a run (herd's -unroll default)
 )
 
 // weakState is a machine's weak-model state during a check.
 type weakState struct {
 	model   memmodel.Model
 	init    map[uint64]uint64    // initial values of the shared locations (absent: 0)
+	spins   map[int]bool         // back-edges of spin loops
 	domains map[mmu.Loc][]uint64 // values each shared location may hold
 	rec     *recorder
 	bounds  []string
@@ -50,9 +51,10 @@ type recorder struct {
 	exclLd   int      // the last exclusive load, -1 if none
 	reads    []int    // event index of the thread's i-th read (for taint bits)
 	lastVal  uint64
-	pruned   bool        // the run cannot happen (a lock read held, a loop past its bound)
-	loops    map[int]int // passes over each back-edge in this run
-	unrolled bool        // some run was cut at the loop bound
+	pruned   bool         // the run cannot happen (a lock read held, a loop past its bound)
+	loops    map[int]int  // passes over each back-edge in this run
+	unrolled bool         // some run was cut at the loop bound
+	spins    map[int]bool // the back-edges of spin loops (spinLoops)
 
 	// dependencies of the access in progress, set by the interpreter
 	addrT, dataT, ctrlT uint64
@@ -219,13 +221,47 @@ func (m *Machine) checkWeakProgram(model string) error {
 	if len(m.prog.IRQs) > 0 {
 		return fmt.Errorf("%s: irq handlers are not modelled under model %s yet (use model sc)", m.posString(m.prog.Procs[m.prog.IRQs[0].Proc].Pos), model)
 	}
-	for pc, in := range m.prog.Code {
-		if in.Op == OpBuiltin && !weakAllowed(m.builtins[in.A]) {
+	for _, pc := range m.cpuCode() {
+		if in := m.prog.Code[pc]; in.Op == OpBuiltin && !weakAllowed(m.builtins[in.A]) {
 			return fmt.Errorf("%s: %s is not modelled under model %s yet: it acts on MMU state (TLBs, IPIs, frees, the walker) whose interplay with weak memory mmuvm does not model (use model sc)",
 				m.posString(m.prog.Pos[pc]), m.builtins[in.A].Name, model)
 		}
 	}
 	return nil
+}
+
+// cpuCode lists the instructions the CPUs may run: their bodies and the
+// procs they call (init and the final condition run under sc).
+func (m *Machine) cpuCode() []int {
+	p := m.prog
+	ends := make([]int, len(p.Procs)) // a proc's code runs to the next entry
+	for i, pr := range p.Procs {
+		ends[i] = len(p.Code)
+		for _, q := range p.Procs {
+			if q.Entry > pr.Entry && q.Entry < ends[i] {
+				ends[i] = q.Entry
+			}
+		}
+	}
+	seen := map[int]bool{}
+	var pcs []int
+	var visit func(proc int)
+	visit = func(proc int) {
+		if seen[proc] {
+			return
+		}
+		seen[proc] = true
+		for pc := p.Procs[proc].Entry; pc < ends[proc]; pc++ {
+			pcs = append(pcs, pc)
+			if p.Code[pc].Op == OpCall {
+				visit(int(p.Code[pc].A))
+			}
+		}
+	}
+	for _, t := range p.CPUs {
+		visit(t.Proc)
+	}
+	return pcs
 }
 
 // runAlone runs CPU thread id from the post-init state to its end under
@@ -263,7 +299,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 
 // weakTraces makes every run of CPU thread id under the current domains.
 func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
-	rec := &recorder{w: w, exclLd: -1}
+	rec := &recorder{w: w, exclLd: -1, spins: w.spins}
 	var runs []weakRun
 	for {
 		if x.interrupted() {
@@ -291,28 +327,51 @@ func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
 }
 
 // weakDomains iterates the value domains to a fixpoint and returns every
-// CPU's runs under the final domains.
+// CPU's runs under the final domains. Round r finds the values written by
+// chains of r writes, each computed from a value the previous one wrote.
+// In an execution every such chain uses distinct writes (the models forbid
+// values out of thin air), so once r reaches the most writes an execution
+// can make, the domains hold every value an execution can produce (an RMW
+// adding to a counter would otherwise grow them forever): one more round
+// with the domains frozen gives the runs.
 func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 	w.domains = map[mmu.Loc][]uint64{}
+	frozen := false
 	for round := 0; ; round++ {
 		all := make([][]weakRun, len(cpus))
-		grew := false
+		grew, writes := false, 0
 		for i, id := range cpus {
 			runs, ok := x.weakTraces(id, w)
 			if !ok {
 				return nil, false
 			}
+
 			all[i] = runs
+			most := 0
 			for _, run := range runs {
+				n := 0
 				for _, ev := range run.trace.Events {
 					if ev.Kind == memmodel.Write || ev.Kind == memmodel.Read {
-						grew = w.addValue(x.m, mmu.Loc(ev.Loc), ev.Val, ev.Kind == memmodel.Write) || grew
+						n += int(b2u(ev.Kind == memmodel.Write))
+						if !frozen {
+							grew = w.addValue(x.m, mmu.Loc(ev.Loc), ev.Val, ev.Kind == memmodel.Write) || grew
+						}
 					}
 				}
+				most = max(most, n)
 			}
+			writes += most
 		}
-		if !grew {
+		if !grew || frozen {
+			for i, runs := range all {
+				if len(runs) == 0 {
+					x.weakDeadlock(cpus[i])
+				}
+			}
 			return all, true
+		}
+		if round+1 >= writes {
+			frozen = true
 		}
 		if round == weakMaxRounds {
 			w.bounds = append(w.bounds, fmt.Sprintf("values: the value domains did not settle in %d rounds", weakMaxRounds))
@@ -325,6 +384,18 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 			}
 		}
 	}
+}
+
+// weakDeadlock reports a CPU none of whose runs finishes: under every
+// value its reads may return, it waits forever (a lock it never gets, a
+// condition that never holds).
+func (x *explorer) weakDeadlock(id int) {
+	r := x.r
+	if r.Counts["deadlock"] == 0 {
+		r.Violations = append(r.Violations, &Violation{Kind: "deadlock", Thread: id, Pos: Pos{File: -1},
+			Msg: fmt.Sprintf("%s waits forever: no value its reads may return under the model lets it finish", x.m.threads[id].name)})
+	}
+	r.Counts["deadlock"]++
 }
 
 // addValue adds v to loc's domain (which starts with the initial value);
@@ -350,10 +421,16 @@ func (w *weakState) addValue(m *Machine, loc mmu.Loc, v uint64, written bool) bo
 // weak checks the program under a weak model (see the top of this file).
 func (x *explorer) weak(model memmodel.Model) {
 	m := x.m
-	w := &weakState{model: model, init: map[uint64]uint64{}}
+	w := &weakState{model: model, init: map[uint64]uint64{}, spins: m.spinLoops()}
+	if debugWeak {
+		fmt.Println("spin loops", w.spins)
+	}
 	m.MMU.Rollback(m.mark)
 	m.MMU.S.Range(0, func(l mmu.Loc, v uint64) {
-		if m.MMU.SharedLoc(l) {
+		switch {
+		case m.MMU.SplitEntry(uint64(l)): // a PAE entry: two 32-bit halves
+			w.init[uint64(l)], w.init[uint64(l)+4] = v&0xffffffff, v>>32
+		case m.MMU.SharedLoc(l):
 			w.init[uint64(l)] = v
 		}
 	})
@@ -454,7 +531,16 @@ func (x *explorer) weakFinalState(g *memmodel.Graph, pick []int, all [][]weakRun
 		}
 	}
 	for l, e := range last {
-		m.MMU.S.Set(mmu.Loc(l), g.Events[e].Val)
+		v := g.Events[e].Val
+		switch {
+		case l%8 == 4: // the high half of a PAE entry
+			lo := mmu.Loc(l - 4)
+			m.MMU.S.Set(lo, m.MMU.S.Peek(lo)&0xffffffff|v<<32)
+		case m.MMU.SplitEntry(l):
+			m.MMU.S.Set(mmu.Loc(l), m.MMU.S.Peek(mmu.Loc(l))&^0xffffffff|v)
+		default:
+			m.MMU.S.Set(mmu.Loc(l), v)
+		}
 	}
 }
 
@@ -531,6 +617,11 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 // weakLoopBound passes over each back-edge; a run that needs more is not
 // explored, and the result says so.
 func (r *recorder) backEdge(t *thread) bool {
+	if r.spins[t.pc] {
+		// a failed pass of a spin loop: see spinLoops
+		r.pruned = true
+		return false
+	}
 	if r.loops == nil {
 		r.loops = map[int]int{}
 	}
@@ -605,3 +696,71 @@ func tagNote(t memmodel.Tag) string {
 }
 
 var debugWeak = false
+
+// spinLoops finds the loops whose failed passes change nothing: no store,
+// no call, no builtin but pure ones, reads and barriers, and every local
+// the body assigns is assigned before it is used. A pass that goes round
+// such a loop again only adds reads (and barriers), so an execution with
+// it allows no final state that the same execution without it does not,
+// and a run that takes it need not be explored: a spin loop is an assume
+// of its exit condition (GenMC's spin-assume). Waiting and retry loops
+// (await, the lockless getters' retries) are spin loops.
+func (m *Machine) spinLoops() map[int]bool {
+	out := map[int]bool{}
+	for pc, in := range m.prog.Code {
+		if in.Op == OpBackEdge && m.isSpinLoop(int(in.A), pc) {
+			out[int(in.A)] = true // keyed by the loop head: a back-edge has set the pc there
+		}
+	}
+	return out
+}
+
+func (m *Machine) isSpinLoop(from, to int) bool {
+	if from > to {
+		return false
+	}
+	first := map[int32]Op{} // each local's first access in the body
+	for pc := from; pc <= to; pc++ {
+		in := m.prog.Code[pc]
+		switch in.Op {
+		case OpStoreShared, OpStoreTask, OpCall, OpAtomicBegin:
+			return false
+		case OpBuiltin:
+			if b := m.builtins[in.A]; b.Kind != mmu.Pure && !readOnly[b.Name] {
+				return false
+			}
+		case OpLoadLocal, OpStoreLocal:
+			if _, ok := first[in.A]; !ok {
+				first[in.A] = in.Op
+			}
+		}
+	}
+	for slot, op := range first {
+		if op != OpStoreLocal && m.storedIn(slot, from, to) {
+			return false
+		}
+	}
+	return true
+}
+
+// storedIn tells whether local slot is assigned between from and to.
+func (m *Machine) storedIn(slot int32, from, to int) bool {
+	for pc := from; pc <= to; pc++ {
+		if in := m.prog.Code[pc]; in.Op == OpStoreLocal && in.A == slot {
+			return true
+		}
+	}
+	return false
+}
+
+// readOnly are the builtins that only read memory or order it.
+var readOnly = map[string]bool{
+	"READ_ONCE": true, "smp_load_acquire": true, "rcu_dereference": true, "atomic_read": true,
+	"atomic_read_acquire": true, "plain_read": true, "ldapr": true, "ptep_get": true, "__ptep_get": true,
+	"ptep_get_lockless": true, "pte_read_low": true, "pte_read_high": true, "pmdp_get": true, "pudp_get": true,
+	"pud_offset": true, "pmd_offset": true, "pte_offset_kernel": true, "spin_is_locked": true,
+	"static_branch_unlikely": true, "static_branch_likely": true,
+	"smp_mb": true, "smp_rmb": true, "smp_wmb": true, "barrier": true, "mfence": true, "isb": true,
+	"dmb_ish": true, "dmb_ishld": true, "dmb_ishst": true, "dsb_ishld": true,
+	"smp_mb__before_atomic": true, "smp_mb__after_atomic": true,
+}
