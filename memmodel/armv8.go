@@ -1,0 +1,376 @@
+package memmodel
+
+// ARMv8 is the Armv8 application-level memory model as herd7 7.58 states
+// it in herd/libdir/aarch64.cat and its includes (aarch64hwreqs.cat,
+// aarch64deps.cat, aarch64util.cat, aarch64fences.cat, aarch64loc.cat,
+// cos.cat, stdlib.cat), restricted to what mmuvm's executions contain:
+// explicit accesses only (no "vmsa" translation-table walks, faults or
+// hardware updates, no "memtag" tag checks, no "ifetch" instruction
+// fetches, no cache maintenance, no exceptions), each access a single-copy
+// atomic unit (no mixed-size accesses, so sca-class is the identity). With
+// those sets empty (Imp, TTD, Tag, Instr, MMU, FAULT, HU, TLBI, DC, IC,
+// EXC-ENTRY/RET all empty and Exp = every event), the model is:
+//
+//	ca        = fr | co
+//	ob        = (lob | pick-lob | haz-ob | obs)+      irreflexive ob (external)
+//	obs       = Exp-obs = rfe | (ca & ext)
+//	haz-ob    = Exp-haz-ob = [R]; po-loc; [R]; (ca & ext); [W]
+//	lob       = (DSB-ob | IFB-ob | lwfs | dob | pob | aob | bob)+
+//	coRW1, coWW, coWR (internal visibility), atomic
+//
+// each defined below beside the function that computes it.
+//
+// Dependencies. aarch64deps.cat computes addr, data and ctrl itself from
+// register dataflow (catdep), through registers (rf-reg, iico_data) and
+// through memory (lrs: a read of the thread's own po-previous write to the
+// location). The Graph's Addr, Data and Ctrl are the register part; the
+// model closes them through lrs (armDeps). The pick-dependencies (through
+// the condition of a CSEL, herd's iico_ctrl) need an edge kind the Graph
+// does not have: without it pick-addr-dep, pick-data-dep and pick-ctrl-dep
+// reduce to addr, data and ctrl, pob is included in dob, and pick-lob =
+// pick-dep; lob; [W] is included in lob (pick-basic-dep's reflexive part
+// gives [R]; lob; [W], and dependencies followed by lob to a po-later write
+// are already ctrl;[W], dob or lob;lob). See the report for the Pick edge
+// the engine would need.
+//
+// Event vocabularies under armv8:
+//   - AArch64 instructions as herd's front end gives them: LDAR/LDAXR and
+//     the A forms of SWP/CAS/LD<op> read with Acquire (herd's A), LDAPR
+//     with AcqPC (Q), STLR/STLXR and the L forms write with Release (L);
+//     LDXR/STXR are Excl and (when the store succeeds) an Rmw pair, herd's
+//     lxsx; an Rmw pair without Excl is an amo (one instruction). ST<op>
+//     (LD<op> to XZR) reads are Noreturn (herd's NoRet). Fences DMB,
+//     DMBLD, DMBST, DSB, DSBLD, DSBST, ISB.
+//   - kernel primitives, as arm64 Linux implements them with LSE atomics
+//     (CONFIG_ARM64_LSE_ATOMICS, the ll/sc fallbacks being at least as
+//     strong for what the model can tell):
+//     smp_mb() = dmb ish, smp_rmb() = dmb ishld, smp_wmb() = dmb ishst
+//     (arch/arm64/include/asm/barrier.h __smp_mb/__smp_rmb/__smp_wmb).
+//     smp_mb__before_atomic()/smp_mb__after_atomic() are the generic
+//     __smp_mb() (include/asm-generic/barrier.h; arm64 does not override
+//     them): dmb ish. smp_mb__after_spinlock() = smp_mb()
+//     (arch/arm64/include/asm/spinlock.h). smp_mb__after_unlock_lock() is a
+//     no-op except on CONFIG_ARCH_WEAK_RELEASE_ACQUIRE (powerpc) (see its
+//     definition in kernel/rcu/rcu.h). smp_mb__after_srcu_read_unlock() is
+//     a no-op (include/linux/srcu.h: srcu_read_unlock has smp_mb() inside).
+//     smp_load_acquire() = LDAR (A), smp_store_release() = STLR (L)
+//     (barrier.h __smp_load_acquire/__smp_store_release).
+//     Fully ordered RMWs (xchg, cmpxchg, atomic_*_return, ...) are the LSE
+//     AL forms, SWPAL / CASAL / LDADDAL... (arch/arm64/include/asm/
+//     atomic_lse.h, cmpxchg.h __XCHG_CASE(..., al, ...), __CMPXCHG_CASE
+//     "al"): an amo whose read is A and write L, which bob's
+//     [range([A];amo;[L])];po and [M];po;[L] order like a full barrier.
+//     (The ll/sc form is ldxr; stlxr; dmb ish, see atomic_ll_sc.h.) So an
+//     access tagged Mb is A if a read and L if a write; a read tagged Mb in
+//     no Rmw pair is a failed cmpxchg, a CASAL that wrote nothing, still A.
+//     _acquire RMWs are the A forms (read A), _release RMWs the L forms
+//     (write L), _relaxed ones plain. Void atomics (atomic_add(), tagged
+//     Noreturn) are ST<op> (atomic_lse.h ATOMIC_OP(add, stadd)): NoRet.
+//     spin_lock() is queued_spin_lock(): atomic_try_cmpxchg_acquire (CASA),
+//     its LKR read is A; spin_unlock() is queued_spin_unlock():
+//     smp_store_release (L) (include/asm-generic/qspinlock.h). A failed
+//     trylock and spin_is_locked() are plain reads (atomic_read).
+//     synchronize_rcu()/synchronize_srcu() are full barriers (dmb ish):
+//     they imply smp_mb() on every CPU (Documentation/RCU/Design/
+//     Requirements); the RCU grace-period guarantee itself is not part of
+//     the hardware model. rcu_read_lock()/rcu_read_unlock() and barrier()
+//     are no-ops. srcu_read_lock() is an increment followed by smp_mb(),
+//     srcu_read_unlock() smp_mb() followed by an increment
+//     (kernel/rcu/srcutree.c __srcu_read_lock/__srcu_read_unlock): a full
+//     barrier after the lock's read and before the unlock's write.
+type ARMv8 struct{}
+
+func init() { Register(ARMv8{}) }
+
+// Name is "armv8".
+func (ARMv8) Name() string { return "armv8" }
+
+// Check tells whether g is allowed by aarch64.cat. It raises no flags: the
+// model's flags concern features mmuvm's executions do not have (BBM,
+// CMODX, shareability domains, VMSA/ifetch/memtag combinations).
+func (ARMv8) Check(g *Graph) (bool, []string) {
+	a := newArm(g)
+	if !a.internal() || !a.atomic() {
+		return false, nil
+	}
+	return a.external(), nil
+}
+
+// arm holds the sets and relations aarch64.cat's definitions share.
+type arm struct {
+	b *Base
+	n int
+	// aarch64fences.cat
+	A, L, Q, NoRet        Set // A, L, Q and NoRet, restricted to accesses
+	dmbFull, dmbLd, dmbSt Set // dmb.full (with dsb.full), dmb.ld, dmb.st
+	dsbFull, dsbLd, dsbSt Set
+	isb                   Set // IFB = ISB (no exceptions)
+	fullAfter, fullBefore Set // accesses with a full barrier after / before
+	amo, lxsx             Rel // stdlib.cat: lxsx = rmw \ amo
+	poLoc, lrs            Rel
+	addr, data, ctrl, ca  Rel
+}
+
+func newArm(g *Graph) *arm {
+	b := g.Base()
+	a := &arm{b: b, n: b.N}
+	acc := func(s Set) Set { return s.Inter(b.M) }
+	fence := func(t Tag) Set { return b.AnyTag(t).Inter(b.F) }
+	// herd's front end annotates the read of an LD<op>/SWP/CAS whose
+	// destination is XZR NoRet instead of A (AArch64Sem.ml: swp, cas,
+	// ldop, "if noret then do_read_mem_ret sz Annot.NoRet"): A \ NoRet.
+	a.NoRet = b.Tagged(Noreturn).Inter(b.R)
+	a.A = b.AnyTag(Acquire | Mb | LockR).Inter(b.R).Minus(a.NoRet)
+	a.L = b.AnyTag(Release | Mb | Unlock).Inter(b.W)
+	a.Q = acc(b.Tagged(AcqPC)).Inter(b.R)
+	a.dsbFull = fence(DSB)
+	a.dsbLd = fence(DSBLD)
+	a.dsbSt = fence(DSBST)
+	// dmb.full = DMB.ISH | DMB.OSH | DMB.SY | dsb.full, and the kernel's
+	// full barriers; dmb.ld = ... | dsb.ld; dmb.st = ... | dsb.st.
+	a.dmbFull = fence(DMB | Mb | BeforeAtomic | AfterAtomic | AfterSpinlock | SyncRcu | SyncSrcu).Union(a.dsbFull)
+	a.dmbLd = fence(DMBLD | Rmb).Union(a.dsbLd)
+	a.dmbSt = fence(DMBST | Wmb).Union(a.dsbSt)
+	a.isb = fence(ISB)
+	a.fullAfter = b.Tagged(SrcuLock).Inter(b.R)
+	a.fullBefore = b.Tagged(SrcuUnlock).Inter(b.W)
+	// amo: an Rmw pair of one instruction (no Excl); lxsx = rmw \ amo.
+	a.amo, a.lxsx = NewRel(a.n), NewRel(a.n)
+	ev := b.Events()
+	b.Rmw.Each(func(r, w int) {
+		if ev[r].Tags&Excl != 0 || ev[w].Tags&Excl != 0 {
+			a.lxsx.Add(r, w)
+		} else {
+			a.amo.Add(r, w)
+		}
+	})
+	a.poLoc = b.PoLoc
+	a.lrs = a.lrsRel()
+	a.ca = b.Fr.Union(b.Co)
+	a.deps()
+	return a
+}
+
+// lrsRel is aarch64deps.cat's local read successor:
+//
+//	let intervening(S,r) = r; [S]; r
+//	let lrs = [W]; ((po & same-loc) & ~(intervening(W,(po & same-loc)))); [R]
+func (a *arm) lrsRel() Rel {
+	b := a.b
+	interv := a.poLoc.Ran(b.W).Seq(a.poLoc)
+	return a.poLoc.Minus(interv).Restrict(b.W, b.R)
+}
+
+// deps closes the Graph's register dependencies through memory, as
+// aarch64deps.cat's dtrm does:
+//
+//	let rec dtrm = [~range(lxsx)]; rf-reg | lrs | iico_data | dtrm; dtrm
+//	let basic-dep = [Exp & R | Rreg]; dtrm?
+//	let data = [Exp & R]; (basic-dep; [DATA]; iico_data+; [Exp & W]) & ~same-instance
+//	let addr = [Exp & R]; (basic-dep; [ADDR]; iico_data+; [Exp & M | ...]) & ~same-instance
+//	let ctrl = [Exp & R]; basic-dep; [BCC]; po
+//
+// At the level of memory events a dtrm path from a read is a chain of
+// register dependencies into a write's address or data, each followed by
+// lrs to a read of that write's location: ((Addr | Data); lrs)*. A write's
+// own read in one amo instruction is the same instance, not a dependency.
+func (a *arm) deps() {
+	b := a.b
+	step := b.Addr.Union(b.Data).Seq(a.lrs) // R -> R
+	pre := Id(a.n)
+	if !step.Empty() {
+		pre = step.Star()
+	}
+	a.addr = pre.Seq(b.Addr).Minus(a.amo).Dom(b.R)
+	a.data = pre.Seq(b.Data).Minus(a.amo).Restrict(b.R, b.W)
+	a.ctrl = pre.Seq(b.Ctrl).Dom(b.R)
+}
+
+// internal is aarch64.cat's internal visibility requirements (the Exp
+// ones; the MTE ones need tags):
+//
+//	irreflexive [Exp & R]; ((po & same-loc) | rmw); [Exp & W]; rfi; [Exp & R] as coRW1-Exp
+//	irreflexive [Exp & W]; (po & same-loc); [Exp & W]; (ca & int); [Exp & W] as coWW-Exp
+//	irreflexive [Exp & W]; (po & same-loc); [Exp & R]; (ca & int); [Exp & W] as coWR-Exp
+func (a *arm) internal() bool {
+	b := a.b
+	coRW1 := a.poLoc.Union(b.Rmw).Restrict(b.R, b.W).Seq(b.Rfi.Ran(b.R))
+	if !coRW1.Irreflexive() {
+		return false
+	}
+	caInt := a.ca.Inter(b.Int).Ran(b.W)
+	coWW := a.poLoc.Restrict(b.W, b.W).Seq(caInt)
+	if !coWW.Irreflexive() {
+		return false
+	}
+	coWR := a.poLoc.Restrict(b.W, b.R).Seq(caInt)
+	return coWR.Irreflexive()
+}
+
+// atomic is aarch64.cat's
+//
+//	empty (rmw & (fr; co)) \ (([Exp]; rmw; [Exp]) & (fri; [Exp & W]; coi)) as atomic
+//
+// (a write of the same thread between a load-exclusive and its
+// store-exclusive is not a failure of atomicity).
+func (a *arm) atomic() bool {
+	b := a.b
+	bad := b.Rmw.Inter(b.Fr.Seq(b.Co))
+	if bad.Empty() {
+		return true
+	}
+	return bad.Minus(b.Rmw.Inter(b.Fri.Ran(b.W).Seq(b.Coi))).Empty()
+}
+
+// external is aarch64.cat's
+//
+//	let rec ob = hw-reqs | obs | ob; ob
+//	irreflexive ob as external
+//
+// with hw-reqs = local-hw-reqs | haz-ob and local-hw-reqs = (lob |
+// pick-lob)+: ob is irreflexive exactly when lob | haz-ob | obs is acyclic.
+func (a *arm) external() bool {
+	return a.lob().Union(a.hazOb(), a.obs()).Acyclic()
+}
+
+// obs is aarch64.cat's observed-by, its Tag-, TTD- and Instr- parts being
+// empty:
+//
+//	let Exp-obs = [Exp & M]; rf & ext; [Exp & M] | [Exp & M]; ca & ext; [Exp & M]
+//	let obs = Exp-obs; sca-class? | ...
+func (a *arm) obs() Rel {
+	b := a.b
+	return b.Rfe.Union(a.ca.Inter(b.Ext)).Restrict(b.M, b.M)
+}
+
+// hazOb is aarch64.cat's hazard-ordered-before, TLBI-ob and IC-ob being
+// empty:
+//
+//	let Exp-haz-ob = [Exp & R]; (po & same-loc); [Exp & R]; (ca & ext); [Exp & W]
+func (a *arm) hazOb() Rel {
+	b := a.b
+	return a.poLoc.Restrict(b.R, b.R).Seq(a.ca.Inter(b.Ext).Ran(b.W))
+}
+
+// fenced is [s]; po; [f]; po; [t].
+func (a *arm) fenced(s, f, t Set) Rel {
+	return a.b.Po.Restrict(s, f).Seq(a.b.Po.Ran(t))
+}
+
+// all is the set of every event.
+func (a *arm) all() Set { return all(a.n) }
+
+// dsbOb is aarch64hwreqs.cat's DSB-ordered-before, the TTD, Instr and
+// ETS parts aside (every event is outside Imp & TTD & M | Imp & Instr & R):
+//
+//	let DSB-ob =
+//	  [M | DC.CVAU | IC]; po; [dsb.full]; po; [~(Imp & TTD & M | Imp & Instr & R)]
+//	| [(Exp & R) \ NoRet | Imp & Tag & R]; po; [dsb.ld]; po; [~(...)]
+//	| [Exp & W]; po; [dsb.st]; po; [~(...)]
+func (a *arm) dsbOb() Rel {
+	b, all := a.b, a.all()
+	return a.fenced(b.M, a.dsbFull, all).Union(
+		a.fenced(b.R.Minus(a.NoRet), a.dsbLd, all),
+		a.fenced(b.W, a.dsbSt, all))
+}
+
+// ifbOb is aarch64hwreqs.cat's IFB-ordered-before with IFB = ISB (mmuvm
+// has no exception entry or return), the pick, Tag and TTD parts aside:
+//
+//	let IFB-ob =
+//	  [Exp & R]; ctrl; [IFB]; po
+//	| [Exp & R]; addr; [Exp & M]; po; [IFB]; po
+//	| DSB-ob; [IFB]; po
+//
+// (ctrl reaches the ISB itself; ctrl;po?;[ISB] also accepts a Ctrl that
+// only covers accesses.)
+func (a *arm) ifbOb(dsbOb Rel) Rel {
+	b := a.b
+	if a.isb.Empty() {
+		return NewRel(a.n)
+	}
+	isbPo := b.Po.Dom(a.isb) // [IFB]; po
+	ctrlISB := a.ctrl.Seq(b.Po.Opt()).Ran(a.isb)
+	addrISB := a.addr.Ran(b.M).Seq(b.Po).Ran(a.isb)
+	return ctrlISB.Union(addrISB, dsbOb.Ran(a.isb)).Seq(isbPo)
+}
+
+// lwfs is aarch64deps.cat's local write successor (the MMU and TTD parts
+// aside); lwfs; sca-class is lwfs:
+//
+//	let lwfs = [Exp & M | Imp & Tag & R]; (po & same-loc); [Exp & W]
+func (a *arm) lwfs() Rel { return a.poLoc.Restrict(a.b.M, a.b.W) }
+
+// dob is aarch64hwreqs.cat's dependency-ordered-before (its TTD and Tag
+// parts aside; HU, TLBI, DC.CVAU and IC are empty):
+//
+//	let dob =
+//	  addr | data
+//	| ctrl; [Exp & W | HU | TLBI | DC.CVAU | IC]
+//	| addr; [Exp & M]; po; [Exp & W | HU]
+//	| addr; [Exp & M]; lrs; [Exp & R | Imp & Tag & R]
+//	| data; [Exp & M]; lrs; [Exp & R | Imp & Tag & R]
+//
+// pob (pick-ordered-before) is included in it without pick edges.
+func (a *arm) dob() Rel {
+	b := a.b
+	addrM := a.addr.Ran(b.M)
+	return a.addr.Union(a.data,
+		a.ctrl.Ran(b.W),
+		addrM.Seq(b.Po.Ran(b.W)),
+		addrM.Seq(a.lrs),
+		a.data.Ran(b.M).Seq(a.lrs))
+}
+
+// aob is aarch64hwreqs.cat's atomic-ordered-before (the HU part aside):
+//
+//	let aob = [Exp & M]; rmw; [Exp & M] | [Exp & M]; rmw; lrs; [A | Q]
+func (a *arm) aob() Rel {
+	b := a.b
+	return b.Rmw.Union(b.Rmw.Seq(a.lrs.Ran(a.A.Union(a.Q))))
+}
+
+// bob is aarch64hwreqs.cat's barrier-ordered-before (the DC.CVAU, Tag and
+// MMU & FAULT parts aside; iico_order only relates events of one
+// instruction, which rmw and po already order here):
+//
+//	let bob =
+//	  [Exp & M]; po; [dmb.full]; po; [Exp & M]
+//	| [Exp & (R \ NoRet)]; po; [dmb.ld]; po; [Exp & M]
+//	| [Exp & W]; po; [dmb.st]; po; [Exp & W]
+//	| [range([A];amo;[L])]; po; [Exp & M]
+//	| [L]; po; [A]
+//	| [A | Q]; po; [Exp & M]
+//	| [Exp & M]; po; [L]
+//
+// plus the full barriers srcu_read_lock() has after its read and
+// srcu_read_unlock() before its write: [M]; po?; [fullAfter]; po; [M] and
+// [M]; po; [fullBefore]; po?; [M].
+func (a *arm) bob() Rel {
+	b := a.b
+	r := a.fenced(b.M, a.dmbFull, b.M).Union(
+		a.fenced(b.R.Minus(a.NoRet), a.dmbLd, b.M),
+		a.fenced(b.W, a.dmbSt, b.W),
+		b.Po.Dom(a.amo.Restrict(a.A, a.L).Range()).Ran(b.M),
+		b.Po.Restrict(a.L, a.A),
+		b.Po.Restrict(a.A.Union(a.Q), b.M),
+		b.Po.Restrict(b.M, a.L))
+	if !a.fullAfter.Empty() {
+		r = r.Union(b.Po.Opt().Restrict(b.M, a.fullAfter).Seq(b.Po.Ran(b.M)))
+	}
+	if !a.fullBefore.Empty() {
+		r = r.Union(b.Po.Restrict(b.M, a.fullBefore).Seq(b.Po.Opt().Ran(b.M)))
+	}
+	return r
+}
+
+// lob is aarch64hwreqs.cat's locally-ordered-before, its tc-ib, tr-ib,
+// f-ib, ets-ob, f-ob and po-scl-ob parts being empty:
+//
+//	let rec lob = DSB-ob | IFB-ob | lwfs | lwfs; sca-class | dob | pob | aob | bob | lob; lob
+//
+// It is returned unclosed: external takes the closure by acyclicity.
+func (a *arm) lob() Rel {
+	dsb := a.dsbOb()
+	return dsb.Union(a.ifbOb(dsb), a.lwfs(), a.dob(), a.aob(), a.bob())
+}
