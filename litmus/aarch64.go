@@ -8,6 +8,7 @@ package litmus
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -1357,6 +1358,27 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 	}
 	vs, _ := t.read(rs)
 	w := asmWide // masked below for W forms
+	// the destination is Rt, or Rs for CAS
+	if base == "CAS" && rs.zero || base != "CAS" && rt.zero {
+		// no register receives the value read: herd annotates the read
+		// NoRet instead of A (AArch64Sem.ml swp, cas, ldop: "if noret"),
+		// so the A forms are the plain ones. LD<op> to XZR is ST<op>; a
+		// CAS to XZR compares with 0.
+		l := ""
+		if strings.Contains(suffix, "L") {
+			l = "l"
+		}
+		switch base {
+		case "CAS":
+			vt, _ := t.read(rt)
+			t.emit("cas" + l + "_noret(" + p + ", 0, " + vt + ")")
+		case "SWP":
+			t.emit("swp" + l + "_noret(" + p + ", " + vs + ")")
+		default:
+			t.emit("st" + strings.ToLower(strings.TrimPrefix(base, "LD")) + l + "(" + p + ", " + vs + ")")
+		}
+		return nil
+	}
 	if base == "CAS" {
 		vt, _ := t.read(rt)
 		// Rs is compared with memory, then receives the old value
@@ -1365,4 +1387,162 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 	}
 	t.write(rt, name+"("+p+", "+vs+")", w)
 	return nil
+}
+
+// ---- herd's typed view of the final state ----
+
+// a64FinalView makes the final state of an AArch64 test show, and its
+// condition compare, registers as herd does. herd gives every location a
+// type (a register declared without one is an int: TestType.default) and
+// takes a register's value through it: a condition compares the low 32
+// bits of an int's value with those of the constant (archExtra_herd.ml
+// mask_type), and the final state shows an int sign-extended from them
+// (cast_for_pp_with_base). So a W register holding 0xffffffff, which is
+// what mmuvm's registers hold (herd's too: W writes zero-extend), shows -1
+// and equals -1 (A252: CSETM W3 on an undeclared X3), while a uint32_t one
+// shows 4294967295 (L003) and an int64_t or uint64_t one all its 64 bits.
+//
+// For each register of a signed 32-bit type (int, long, int32_t, none)
+// that the final state shows, each thread ends, at its end and before
+// each return, with its value sign-extended when it fits in 32 bits: so
+// the dependencies of the thread's events are untouched, and a pointer
+// (mmuvm's addresses are above 2^32; herd shows them as symbols) or a
+// 64-bit value in an int register (herd would cut it) is left as it is.
+// The condition's constants compared with such a register, or with a
+// register of an unsigned 32-bit type (uint32_t, unsigned, u32), are cast
+// to the type as herd casts them, so that comparing them with the final
+// value is comparing the low 32 bits. Memory locations are shown as they
+// are (a thread cannot change them without an event).
+func (u *unit) a64FinalView() {
+	type regKey struct {
+		cpu int
+		reg string
+	}
+	signed := map[regKey]bool{} // signed 32 bits; absent from kinds: an int
+	kinds := map[regKey]int{}   // 32: a 32-bit type, 64: anything else
+	key := func(l *lloc) (regKey, bool) {
+		if l == nil || l.cpu < 0 || l.cpu >= u.nthreads {
+			return regKey{}, false
+		}
+		r, ok := canonAsmReg("AArch64", l.name)
+		return regKey{l.cpu, r}, ok
+	}
+	for _, it := range u.inits {
+		r, ok := key(&lloc{cpu: it.cpu, name: it.name})
+		if !ok {
+			continue
+		}
+		bits, sgn := a64TypeBits(it.types, it.stars)
+		kinds[r], signed[r] = bits, sgn
+	}
+	kind := func(r regKey) (int, bool) {
+		if b, ok := kinds[r]; ok {
+			return b, signed[r]
+		}
+		return 32, true
+	}
+	shown := map[regKey]bool{}
+	note := func(l *lloc) {
+		if r, ok := key(l); ok {
+			if b, s := kind(r); b == 32 && s {
+				shown[r] = true
+			}
+		}
+	}
+	for _, l := range u.locations {
+		note(l)
+	}
+	cast := func(c *lcond) {
+		note(c.lhs)
+		note(c.rhs.reg)
+		r, ok := key(c.lhs)
+		if !ok || c.rhs.num == "" {
+			return
+		}
+		if b, s := kind(r); b == 32 {
+			c.rhs.num = a64Cast32(c.rhs.num, s)
+		}
+	}
+	walkCond(u.filter, cast)
+	walkCond(u.lcond, cast)
+	regs := make([][]string, u.nthreads)
+	for r := range shown {
+		regs[r.cpu] = append(regs[r.cpu], r.reg)
+	}
+	for i, rs := range regs {
+		if len(rs) == 0 || i >= len(u.bodies) {
+			continue
+		}
+		slices.Sort(rs)
+		var fix []string
+		for _, r := range rs {
+			s := r + " = csel(" + r + " < 0x100000000, (" + r + " ^ 0x80000000) - 0x80000000, " + r + ")  // herd shows an int sign-extended"
+			if !strings.Contains(u.bodies[i], s) { // once
+				fix = append(fix, s)
+			}
+		}
+		if len(fix) > 0 {
+			u.bodies[i] = a64AtExits(u.bodies[i], fix)
+		}
+	}
+}
+
+// a64TypeBits gives the width of a litmus type as herd sizes it
+// (TestType.size_of: int and long are 32 bits) and whether it is signed;
+// pointers, and types herd would not size, count as 64 bits.
+func a64TypeBits(types []string, stars int) (bits int, signed bool) {
+	var ws []string
+	for _, w := range types {
+		if w != "volatile" && w != "const" {
+			ws = append(ws, w)
+		}
+	}
+	if stars > 0 {
+		return 64, false
+	}
+	switch strings.Join(ws, " ") {
+	case "", "int", "long", "int32_t", "signed", "signed int", "s32":
+		return 32, true
+	case "uint32_t", "unsigned", "unsigned int", "u32", "atomic_t":
+		return 32, false
+	}
+	return 64, false
+}
+
+// a64Cast32 casts a condition constant to a 32-bit type: its low 32
+// bits, sign-extended for a signed type.
+func a64Cast32(num string, signed bool) string {
+	neg := strings.HasPrefix(num, "-")
+	v, err := strconv.ParseUint(strings.TrimPrefix(num, "-"), 0, 64)
+	if err != nil {
+		return num
+	}
+	if neg {
+		v = -v
+	}
+	v &= 0xffffffff
+	if signed && v >= 1<<31 {
+		return "-" + strconv.FormatUint(1<<32-v, 10)
+	}
+	return asmNum(v)
+}
+
+var a64ReturnRE = regexp.MustCompile(`^(\s*)return\b`)
+
+// a64AtExits adds stmts at the end of a thread body and before each of its
+// returns.
+func a64AtExits(body string, stmts []string) string {
+	var out []string
+	for _, line := range strings.Split(strings.TrimRight(body, "\n"), "\n") {
+		if m := a64ReturnRE.FindStringSubmatch(line); m != nil {
+			for _, s := range stmts {
+				out = append(out, m[1]+s)
+			}
+		}
+		if line != "" {
+			out = append(out, line)
+		}
+	}
+	out = append(out, stmts...)
+	return strings.Join(out, "\n")
 }

@@ -97,7 +97,10 @@ func TestAArch64(t *testing.T) {
 		{"excl", []string{"LDXR W0,[X1]", "ADD W0,W0,#1", "STXR W2,W0,[X1]", "LDAXR X3,[X4]", "STLXR W5,X3,[X4]"},
 			"X0 = ldxr(X1) & 0xffffffff\nX0 = (X0 + 1) & 0xffffffff\nX2 = stxr(X1, X0)\nX3 = ldaxr(X4)\nX5 = stlxr(X4, X3)", 0},
 		{"lse", []string{"MOV W0,#1", "SWPAL W0,W1,[X2]", "CASA W3,W0,[X2]", "LDADDL W0,W4,[X2]", "LDCLR X0,X4,[X2]", "STADD W0,[X2]", "STSETL W0,[X2]", "LDEORA W0,WZR,[X2]"},
-			"X0 = 1\nX1 = swpal(X2, X0) & 0xffffffff\nX3 = casa(X2, X3 & 0xffffffff, X0) & 0xffffffff\nX4 = ldaddl(X2, X0) & 0xffffffff\nX4 = ldclr(X2, X0)\nstadd(X2, X0)\nstsetl(X2, X0)\nldeora(X2, X0)", 0},
+			"X0 = 1\nX1 = swpal(X2, X0) & 0xffffffff\nX3 = casa(X2, X3 & 0xffffffff, X0) & 0xffffffff\nX4 = ldaddl(X2, X0) & 0xffffffff\nX4 = ldclr(X2, X0)\nstadd(X2, X0)\nstsetl(X2, X0)\nsteor(X2, X0)", 0},
+		// to XZR: herd annotates the read NoRet instead of A
+		{"lse-noret", []string{"LDADDAL W0,WZR,[X2]", "LDCLR X0,XZR,[X2]", "SWPA W0,WZR,[X2]", "SWPL X0,XZR,[X2]", "CAS WZR,W0,[X2]", "CASAL XZR,X0,[X2]", "CAS W0,WZR,[X2]"},
+			"staddl(X2, X0 & 0xffffffff)\nstclr(X2, X0)\nswp_noret(X2, X0 & 0xffffffff)\nswpl_noret(X2, X0)\ncas_noret(X2, 0, X0 & 0xffffffff)\ncasl_noret(X2, 0, X0)\nX0 = cas(X2, X0 & 0xffffffff, 0) & 0xffffffff", 0},
 		{"cbnz-ctrl", []string{"LDR W3,[X2]", "CBNZ W3,LC00", "LC00:", "MOV W4,#1", "STR W4,[X5]"},
 			"X3 = READ_ONCE(X2) & 0xffffffff\nif X3 == 0 {\n}\nX4 = 1\nWRITE_ONCE(X5, X4)", 0},
 		{"cbz-skip", []string{"LDR X3,[X2]", "CBZ X3,L1", "STR X3,[X5]", "L1:", "DMB ISH"},
@@ -292,5 +295,68 @@ func TestAsmCorpus(t *testing.T) {
 		}
 		sort.Strings(rs)
 		t.Logf("%s: of those, %d compile as whole tests (Translate); Translate refused:\n  %s", dir, compiled, strings.Join(rs, "\n  "))
+	}
+}
+
+// TestA64FinalView: herd shows a register of type int (the type of an
+// undeclared one) sign-extended from its low 32 bits and compares it on
+// them (A252: CSETM W3 shows -1), a uint32_t one unsigned on its low 32
+// bits (L003), an int64_t one whole; the registers it shows are cast at
+// each exit of their thread (X1 too: it holds an address, above 2^32,
+// which the cast leaves), and the condition's constants alike.
+func TestA64FinalView(t *testing.T) {
+	src := `AArch64 view
+{
+ x=-1;
+ 0:X1=x;
+ uint32_t 0:X5;
+ int64_t 0:X6;
+}
+ P0          | P1          ;
+ LDR W3,[X1] | MOV W2,#1   ;
+ LDR W5,[X1] |             ;
+ LDR W6,[X1] |             ;
+ CBZ W3,L0   |             ;
+ RET         |             ;
+ L0:         |             ;
+ MOV W4,#1   |             ;
+locations [1:X2;]
+exists (0:X3=-1 /\ 0:X4=0xffffffff /\ 0:X5=-1 /\ 0:X6=4294967295 /\ 0:X1=x)
+`
+	u := &unit{file: "view.litmus", src: []byte(src), sharedPos: map[string]token{}, locks: map[string]bool{}}
+	if err := u.translate(); err != nil {
+		t.Fatal(err)
+	}
+	u.a64FinalView()
+	u.a64FinalView() // once is enough, twice changes nothing
+	out, err := u.emit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "final exists (0:X3 == -1 && 0:X4 == -1 && 0:X5 == 0xffffffff && 0:X6 == 4294967295 && 0:X1 == &x)"
+	if !strings.Contains(out, want) {
+		t.Errorf("the condition is not\n%s\nin\n%s", want, out)
+	}
+	for r, n := range map[string]int{"X3": 2, "X4": 2, "X5": 0, "X6": 0, "X1": 2, "X2": 1} {
+		fix := r + " = csel(" + r + " < 0x100000000, (" + r + " ^ 0x80000000) - 0x80000000, " + r + ")"
+		if got := strings.Count(out, fix); got != n {
+			t.Errorf("%s is cast %d times, want %d:\n%s", r, got, n, out)
+		}
+	}
+	if i, j := strings.Index(out, "X3 = csel"), strings.Index(out, "return"); i < 0 || j < i {
+		t.Errorf("no cast before the return:\n%s", out)
+	}
+	if _, err := compiler.Compile("view.mmu", []byte(out), nil); err != nil {
+		t.Errorf("does not compile: %v\n%s", err, out)
+	}
+	for _, c := range []struct {
+		in     string
+		signed bool
+		want   string
+	}{{"-1", true, "-1"}, {"-1", false, "0xffffffff"}, {"4294967295", true, "-1"}, {"0x80000000", true, "-2147483648"},
+		{"0x7fffffff", true, "0x7fffffff"}, {"0x100000002", true, "2"}, {"-2", false, "0xfffffffe"}, {"5", true, "5"}} {
+		if got := a64Cast32(c.in, c.signed); got != c.want {
+			t.Errorf("a64Cast32(%s, %v) = %s, want %s", c.in, c.signed, got, c.want)
+		}
 	}
 }

@@ -183,6 +183,9 @@ func (u *unit) translate() error {
 	if err := u.parseTrailer(p); err != nil {
 		return err
 	}
+	if u.arch == "AArch64" {
+		u.a64FinalView()
+	}
 	return u.resolve()
 }
 

@@ -13,6 +13,7 @@ package memmodel
 //
 //	ca        = fr | co
 //	ob        = (lob | pick-lob | haz-ob | obs)+      irreflexive ob (external)
+//	pick-lob  = pick-dep; lob; [W]
 //	obs       = Exp-obs = rfe | (ca & ext)
 //	haz-ob    = Exp-haz-ob = [R]; po-loc; [R]; (ca & ext); [W]
 //	lob       = (DSB-ob | IFB-ob | lwfs | dob | pob | aob | bob)+
@@ -24,23 +25,36 @@ package memmodel
 // register dataflow (catdep), through registers (rf-reg, iico_data) and
 // through memory (lrs: a read of the thread's own po-previous write to the
 // location). The Graph's Addr, Data and Ctrl are the register part; the
-// model closes them through lrs (armDeps). The pick-dependencies (through
-// the condition of a CSEL, herd's iico_ctrl) need an edge kind the Graph
-// does not have: without it pick-addr-dep, pick-data-dep and pick-ctrl-dep
-// reduce to addr, data and ctrl, pob is included in dob, and pick-lob =
-// pick-dep; lob; [W] is included in lob (pick-basic-dep's reflexive part
-// gives [R]; lob; [W], and dependencies followed by lob to a po-later write
-// are already ctrl;[W], dob or lob;lob). See the report for the Pick edge
-// the engine would need.
+// model closes them through lrs (deps). An LD<op>'s own read-to-write
+// dataflow (iico_data inside the instruction) continues a dependency chain
+// when the engine records it as a Data edge of the Rmw pair, and is no
+// dependency itself (& ~same-instance).
+//
+// The pick-dependencies (herd's pick-dtrm adds iico_ctrl: the condition of
+// a CSEL, the comparison of a CAS) are the Graph's PickAddr, PickData and
+// PickCtrl, recorded apart from Addr, Data and Ctrl; pick-addr-dep,
+// pick-data-dep and pick-ctrl-dep are the dependencies with them. A pick
+// address dependency to a write orders it (pob), one to a read does not.
+// A successful CAS is two executions in herd (eventsMonad.ml
+// aarch64_cas_ok: altT DataFromRRs DataFromRx): its comparison gates the
+// write (a pick from the expected value's sources) in both, and its Rs
+// result is written either from the read (a data dependency on it) or
+// from the expected value (a data dependency on that, and a pick on the
+// read through the comparison): the engine must give a Graph for each (a
+// pick alone from both, as one Graph, forbids what herd allows: an Rs
+// turned into an address orders the read of Rs's source before a write,
+// LB+rel+CAS-ok-RsRs-addr).
 //
 // Event vocabularies under armv8:
 //   - AArch64 instructions as herd's front end gives them: LDAR/LDAXR and
 //     the A forms of SWP/CAS/LD<op> read with Acquire (herd's A), LDAPR
 //     with AcqPC (Q), STLR/STLXR and the L forms write with Release (L);
 //     LDXR/STXR are Excl and (when the store succeeds) an Rmw pair, herd's
-//     lxsx; an Rmw pair without Excl is an amo (one instruction). ST<op>
-//     (LD<op> to XZR) reads are Noreturn (herd's NoRet). Fences DMB,
-//     DMBLD, DMBST, DSB, DSBLD, DSBST, ISB.
+//     lxsx; an Rmw pair without Excl is an amo (one instruction). The
+//     reads of ST<op> (LD<op> to XZR) and of SWP and CAS to XZR
+//     (swp_noret, cas_noret) are Noreturn, herd's NoRet, which herd gives
+//     them instead of A: the A forms of these lose their acquire. Fences
+//     DMB, DMBLD, DMBST, DSB, DSBLD, DSBST, ISB.
 //   - kernel primitives, as arm64 Linux implements them with LSE atomics
 //     (CONFIG_ARM64_LSE_ATOMICS, the ll/sc fallbacks being at least as
 //     strong for what the model can tell):
@@ -89,7 +103,7 @@ func (ARMv8) Name() string { return "armv8" }
 // model's flags concern features mmuvm's executions do not have (BBM,
 // CMODX, shareability domains, VMSA/ifetch/memtag combinations).
 func (ARMv8) Check(g *Graph) (bool, []string) {
-	a := newArm(g)
+	a := newArm(g, pickEdges(g))
 	if !a.internal() || !a.atomic() {
 		return false, nil
 	}
@@ -109,9 +123,24 @@ type arm struct {
 	amo, lxsx             Rel // stdlib.cat: lxsx = rmw \ amo
 	poLoc, lrs            Rel
 	addr, data, ctrl, ca  Rel
+	// pick-addr-dep, pick-data-dep, pick-ctrl-dep, pick-dep
+	pAddr, pData, pCtrl, pDep Rel
 }
 
-func newArm(g *Graph) *arm {
+// picks are dependencies through a pick (iico_ctrl) that are not also
+// Addr, Data or Ctrl edges, in the Graph's terms: From is a read, To an
+// access (Addr: its address, Data: a write's value) or, for Ctrl, every
+// event after the branch. A successful CAS's comparison makes a Data pick
+// from its read to its write.
+type picks struct{ Addr, Data, Ctrl []Dep }
+
+// pickEdges returns g's pick dependencies, as the VM records them (a
+// second taint on register values: see vm/weak.go).
+func pickEdges(g *Graph) picks {
+	return picks{Addr: g.PickAddr, Data: g.PickData, Ctrl: g.PickCtrl}
+}
+
+func newArm(g *Graph, pk picks) *arm {
 	b := g.Base()
 	a := &arm{b: b, n: b.N}
 	acc := func(s Set) Set { return s.Inter(b.M) }
@@ -147,7 +176,7 @@ func newArm(g *Graph) *arm {
 	a.poLoc = b.PoLoc
 	a.lrs = a.lrsRel()
 	a.ca = b.Fr.Union(b.Co)
-	a.deps()
+	a.deps(pk)
 	return a
 }
 
@@ -172,18 +201,44 @@ func (a *arm) lrsRel() Rel {
 //
 // At the level of memory events a dtrm path from a read is a chain of
 // register dependencies into a write's address or data, each followed by
-// lrs to a read of that write's location: ((Addr | Data); lrs)*. A write's
-// own read in one amo instruction is the same instance, not a dependency.
-func (a *arm) deps() {
+// lrs to a read of that write's location: ((Addr | Data); lrs)*. The
+// events of one amo instruction are the same instance. The pick versions
+// do the same with the pick edges added (pick-dtrm = (dtrm | iico_ctrl)+):
+//
+//	let pick-basic-dep = [Exp & R | Rreg]; pick-dtrm?
+//	let pick-addr-dep = [Exp & R]; (pick-basic-dep; [ADDR]; iico_data+; [...]) & ~same-instance
+//	let pick-data-dep = [Exp & R]; (pick-basic-dep; [DATA]; (iico_data|iico_ctrl)+; [Exp & W]) & ~same-instance
+//	let pick-ctrl-dep = [Exp & R]; pick-basic-dep; [BCC]; po
+//	let pick-dep = (pick-basic-dep | pick-addr-dep | pick-data-dep | pick-ctrl-dep) & ~same-instance
+//
+// where pick-basic-dep between memory events is the chain to a read (lrs)
+// or into an access's address or data. same-instance is reflexive:
+// pick-dep has no identity pairs.
+func (a *arm) deps(pk picks) {
 	b := a.b
-	step := b.Addr.Union(b.Data).Seq(a.lrs) // R -> R
-	pre := Id(a.n)
-	if !step.Empty() {
-		pre = step.Star()
+	// closeThrough returns the chains from reads through memory, and the
+	// addr, data and ctrl dependencies at their ends.
+	closeThrough := func(addr, data, ctrl Rel) (pre, ad, da, ct Rel) {
+		step := addr.Union(data).Seq(a.lrs) // R -> R
+		pre = Id(a.n)
+		if !step.Empty() {
+			pre = step.Star()
+		}
+		pre = pre.Dom(b.R)
+		ad = pre.Seq(addr)
+		da = pre.Seq(data).Ran(b.W)
+		ct = pre.Seq(ctrl)
+		return
 	}
-	a.addr = pre.Seq(b.Addr).Minus(a.amo).Dom(b.R)
-	a.data = pre.Seq(b.Data).Minus(a.amo).Restrict(b.R, b.W)
-	a.ctrl = pre.Seq(b.Ctrl).Dom(b.R)
+	_, ad, da, ct := closeThrough(b.Addr, b.Data, b.Ctrl)
+	a.addr, a.data, a.ctrl = ad.Minus(a.amo), da.Minus(a.amo), ct
+	pa := b.Addr.Union(depRel(a.n, pk.Addr))
+	pd := b.Data.Union(depRel(a.n, pk.Data))
+	pc := b.Ctrl.Union(depRel(a.n, pk.Ctrl))
+	pre, ad, da, ct := closeThrough(pa, pd, pc)
+	a.pAddr, a.pData, a.pCtrl = ad.Minus(a.amo), da.Minus(a.amo), ct
+	basic := pre.Union(pre.Seq(pa.Union(pd)))
+	a.pDep = basic.Union(ad, da, ct).Minus(Id(a.n)).Minus(a.amo)
 }
 
 // internal is aarch64.cat's internal visibility requirements (the Exp
@@ -228,9 +283,14 @@ func (a *arm) atomic() bool {
 //	irreflexive ob as external
 //
 // with hw-reqs = local-hw-reqs | haz-ob and local-hw-reqs = (lob |
-// pick-lob)+: ob is irreflexive exactly when lob | haz-ob | obs is acyclic.
+// pick-lob)+: ob is irreflexive exactly when lob | pick-lob | haz-ob | obs
+// is acyclic. aarch64hwreqs.cat:
+//
+//	let pick-lob = pick-dep; lob; [Exp & W]
 func (a *arm) external() bool {
-	return a.lob().Union(a.hazOb(), a.obs()).Acyclic()
+	lob := a.lob()
+	pickLob := a.pDep.Seq(lob.Plus()).Ran(a.b.W)
+	return lob.Union(pickLob, a.hazOb(), a.obs()).Acyclic()
 }
 
 // obs is aarch64.cat's observed-by, its Tag-, TTD- and Instr- parts being
@@ -275,23 +335,25 @@ func (a *arm) dsbOb() Rel {
 }
 
 // ifbOb is aarch64hwreqs.cat's IFB-ordered-before with IFB = ISB (mmuvm
-// has no exception entry or return), the pick, Tag and TTD parts aside:
+// has no exception entry or return), the Tag and TTD parts aside:
 //
 //	let IFB-ob =
 //	  [Exp & R]; ctrl; [IFB]; po
+//	| [Exp & R]; pick-ctrl-dep; [IFB]; po
 //	| [Exp & R]; addr; [Exp & M]; po; [IFB]; po
+//	| [Exp & R]; pick-addr-dep; [Exp & M]; po; [IFB]; po
 //	| DSB-ob; [IFB]; po
 //
-// (ctrl reaches the ISB itself; ctrl;po?;[ISB] also accepts a Ctrl that
-// only covers accesses.)
+// The pick versions include the others. (ctrl reaches the ISB itself;
+// ctrl;po?;[ISB] also accepts a Ctrl that only covers accesses.)
 func (a *arm) ifbOb(dsbOb Rel) Rel {
 	b := a.b
 	if a.isb.Empty() {
 		return NewRel(a.n)
 	}
 	isbPo := b.Po.Dom(a.isb) // [IFB]; po
-	ctrlISB := a.ctrl.Seq(b.Po.Opt()).Ran(a.isb)
-	addrISB := a.addr.Ran(b.M).Seq(b.Po).Ran(a.isb)
+	ctrlISB := a.pCtrl.Seq(b.Po.Opt()).Ran(a.isb)
+	addrISB := a.pAddr.Ran(b.M).Seq(b.Po).Ran(a.isb)
 	return ctrlISB.Union(addrISB, dsbOb.Ran(a.isb)).Seq(isbPo)
 }
 
@@ -310,8 +372,6 @@ func (a *arm) lwfs() Rel { return a.poLoc.Restrict(a.b.M, a.b.W) }
 //	| addr; [Exp & M]; po; [Exp & W | HU]
 //	| addr; [Exp & M]; lrs; [Exp & R | Imp & Tag & R]
 //	| data; [Exp & M]; lrs; [Exp & R | Imp & Tag & R]
-//
-// pob (pick-ordered-before) is included in it without pick edges.
 func (a *arm) dob() Rel {
 	b := a.b
 	addrM := a.addr.Ran(b.M)
@@ -320,6 +380,20 @@ func (a *arm) dob() Rel {
 		addrM.Seq(b.Po.Ran(b.W)),
 		addrM.Seq(a.lrs),
 		a.data.Ran(b.M).Seq(a.lrs))
+}
+
+// pob is aarch64hwreqs.cat's pick-ordered-before (HU, TLBI, DC.CVAU and
+// IC empty):
+//
+//	let pob =
+//	  pick-addr-dep; [Exp & W | HU | TLBI | DC.CVAU | IC]
+//	| pick-data-dep
+//	| pick-ctrl-dep; [Exp & W | HU | TLBI | DC.CVAU | IC]
+//	| pick-addr-dep; [Exp & M]; po; [Exp & W | HU]
+func (a *arm) pob() Rel {
+	b := a.b
+	return a.pAddr.Ran(b.W).Union(a.pData, a.pCtrl.Ran(b.W),
+		a.pAddr.Ran(b.M).Seq(b.Po.Ran(b.W)))
 }
 
 // aob is aarch64hwreqs.cat's atomic-ordered-before (the HU part aside):
@@ -369,8 +443,8 @@ func (a *arm) bob() Rel {
 //
 //	let rec lob = DSB-ob | IFB-ob | lwfs | lwfs; sca-class | dob | pob | aob | bob | lob; lob
 //
-// It is returned unclosed: external takes the closure by acyclicity.
+// It is returned unclosed.
 func (a *arm) lob() Rel {
 	dsb := a.dsbOb()
-	return dsb.Union(a.ifbOb(dsb), a.lwfs(), a.dob(), a.aob(), a.bob())
+	return dsb.Union(a.ifbOb(dsb), a.lwfs(), a.dob(), a.pob(), a.aob(), a.bob())
 }

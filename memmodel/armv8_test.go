@@ -131,3 +131,97 @@ func TestARMv8Kernel(t *testing.T) {
 		{name: "SB+srcu", threads: [][]string{{"W.once x 1", "R.srcul s 0", "R.once y 0"}, {"W.once y 1", "W.srcuu s 1", "R.once x 0"}}, want: armOnly(false)},
 	})
 }
+
+// Pick dependencies (through a CSEL's condition or a CAS's comparison),
+// given as [thread, from, to] by index within the thread; a ctrl pick
+// reaches every event from to on.
+type pickShape struct {
+	shape
+	addr, data, ctrl [][3]int
+}
+
+func TestARMv8Picks(t *testing.T) {
+	dmbst := []string{"W x 1", "F.DMBST", "W y 1"}
+	popl := []string{"W x 1", "W.L y 1"}
+	for _, s := range []pickShape{
+		// TLDAR: a CSEL picks the value stored, and the LDAR reads it back:
+		// pick-data-dep is pob, but no pick version of data;lrs is
+		{shape: shape{name: "TLDAR", threads: [][]string{popl, {"R y 1", "W z 1", "R.A z 1", "R x 0"}}, want: armOnly(true)},
+			data: [][3]int{{1, 0, 1}}},
+		// the same with a real data dependency
+		{shape: shape{name: "TLDAR-data", threads: [][]string{popl, {"R y 1", "W z 1 data:0", "R.A z 1", "R x 0"}}, want: armOnly(false)}},
+		// MP+rel+CSEL-addr: a pick address dependency to a read orders nothing
+		{shape: shape{name: "MP+rel+pickaddr", threads: [][]string{popl, {"R y 1", "R x 0"}}, want: armOnly(true)},
+			addr: [][3]int{{1, 0, 1}}},
+		// ... but to a write it does (pob)
+		{shape: shape{name: "LB+pickaddr+data", threads: [][]string{{"R x 1", "W y 1"}, {"R y 1", "W x 1 data:0"}}, want: armOnly(false)},
+			addr: [][3]int{{0, 0, 1}}},
+		{shape: shape{name: "LB+pickaddr-po+data", threads: [][]string{{"R x 1", "R z 0", "W y 1"}, {"R y 1", "W x 1 data:0"}}, want: armOnly(false)},
+			addr: [][3]int{{0, 0, 1}}},
+		// a pick control dependency and an ISB (IFB-ob)
+		{shape: shape{name: "MP+dmb.st+pickctrl-isb", threads: [][]string{dmbst, {"R y 1", "F.ISB", "R x 0"}}, want: armOnly(false)},
+			ctrl: [][3]int{{1, 0, 1}}},
+		{shape: shape{name: "MP+dmb.st+pickctrl", threads: [][]string{dmbst, {"R y 1", "R x 0"}}, want: armOnly(true)},
+			ctrl: [][3]int{{1, 0, 1}}},
+		// LB+CAS-rfi-ctrl+DMBSY: the CAS's comparison gates its write, read
+		// back and branched on: pick-ctrl-dep from the CAS's read (herd: Never)
+		{shape: shape{name: "LB+CAS-rfi-ctrl+DMBSY", threads: [][]string{{"R x 1", "W x 2 rmw", "R x 2", "W y 1 ctrl:2"}, {"R y 1", "F.DMB", "W x 1"}},
+			co: map[string][]uint64{"x": {1, 2}}, want: armOnly(false)},
+			data: [][3]int{{0, 0, 1}}},
+		{shape: shape{name: "LB+CAS-rfi-ctrl+DMBSY-nopick", threads: [][]string{{"R x 1", "W x 2 rmw", "R x 2", "W y 1 ctrl:2"}, {"R y 1", "F.DMB", "W x 1"}},
+			co: map[string][]uint64{"x": {1, 2}}, want: armOnly(true)}},
+		// pick-lob: a pick dependency through memory (pick-basic-dep: pick
+		// data, then lrs) into a read that lob orders before a write
+		{shape: shape{name: "LB+pickdata-rfi-acq", threads: [][]string{{"R x 1", "W z 1", "R.A z 1", "W y 1"}, {"R y 1", "W x 1 data:0"}}, want: armOnly(false)},
+			data: [][3]int{{0, 0, 1}}},
+		{shape: shape{name: "LB+po-rfi-acq", threads: [][]string{{"R x 1", "W z 1", "R.A z 1", "W y 1"}, {"R y 1", "W x 1 data:0"}}, want: armOnly(true)}},
+		// LB+rel+CAS-ok-RsRs-addr: CAS Rs (Rs from R y) succeeds, then Rs
+		// makes an address. herd's two executions of the CAS
+		// (aarch64_cas_ok DataFromRx, DataFromRRs): Rs from the read (an
+		// addr from R z only: allowed), Rs from the expected value (an
+		// addr from R y: forbidden, R z's is a pick); herd: allowed
+		{shape: shape{name: "LB+rel+CAS-ok-RsRs-addr-Rx", threads: [][]string{{"R x 1", "W.L y 1"}, {"R y 1", "R z 0", "W z 2 rmw", "W x 1 addr:1"}}, want: armOnly(true)},
+			data: [][3]int{{1, 0, 2}}},
+		{shape: shape{name: "LB+rel+CAS-ok-RsRs-addr-RRs", threads: [][]string{{"R x 1", "W.L y 1"}, {"R y 1", "R z 0", "W z 2 rmw", "W x 1 addr:0"}}, want: armOnly(false)},
+			addr: [][3]int{{1, 1, 3}}, data: [][3]int{{1, 0, 2}}},
+		// a pick address dependency from both to the write orders it
+		{shape: shape{name: "LB+rel+CAS-ok-pickaddr", threads: [][]string{{"R x 1", "W.L y 1"}, {"R y 1", "R z 0", "W z 2 rmw", "W x 1"}}, want: armOnly(false)},
+			addr: [][3]int{{1, 0, 3}, {1, 1, 3}}, data: [][3]int{{1, 0, 2}}},
+		// CASA and CAS to XZR: a NoRet read is not A, and dmb.ld does not
+		// order it (herd: MP+rel+CASacq-noret-ok, MP+rel+CASnoret-ok-dmb.ld)
+		{shape: shape{name: "MP+rel+CASacq-noret-ok", threads: [][]string{popl, {"R.A.noret y 1", "W y 2 rmw", "R x 0"}}, want: armOnly(true)},
+			data: [][3]int{{1, 0, 1}}},
+		{shape: shape{name: "MP+rel+CASacq-ok", threads: [][]string{popl, {"R.A y 1", "W y 2 rmw", "R x 0"}}, want: armOnly(false)},
+			data: [][3]int{{1, 0, 1}}},
+		{shape: shape{name: "MP+rel+CASnoret-ok-dmb.ld", threads: [][]string{popl, {"R.noret y 1", "W y 2 rmw", "F.DMBLD", "R x 0"}}, want: armOnly(true)},
+			data: [][3]int{{1, 0, 1}}},
+	} {
+		g := s.build(t)
+		start := map[int]int{}
+		for i := len(g.Events) - 1; i >= 0; i-- {
+			start[g.Events[i].Thread] = i
+		}
+		conv := func(ds [][3]int, ctrl bool) []Dep {
+			var out []Dep
+			for _, d := range ds {
+				th := d[0]
+				end := len(g.Events)
+				if th+1 < len(s.threads) {
+					end = start[th+1]
+				}
+				for to := start[th] + d[2]; to < end; to++ {
+					out = append(out, Dep{start[th] + d[1], to})
+					if !ctrl {
+						break
+					}
+				}
+			}
+			return out
+		}
+		a := newArm(g, picks{Addr: conv(s.addr, false), Data: conv(s.data, false), Ctrl: conv(s.ctrl, true)})
+		got := a.internal() && a.atomic() && a.external()
+		if got != s.want["armv8"] {
+			t.Errorf("%s: allowed=%v, herd says %v", s.name, got, s.want["armv8"])
+		}
+	}
+}

@@ -7,6 +7,7 @@ import "sort"
 type Trace struct {
 	Events                           []Event
 	Rmw, Addr, Data, Ctrl, SrcuMatch []Dep
+	PickAddr, PickData, PickCtrl     []Dep
 }
 
 // Program is what Enumerate combines: the initial value of each location
@@ -82,6 +83,9 @@ func (e *enumerator) combine() {
 		g.Data = append(g.Data, shift(tr.Data)...)
 		g.Ctrl = append(g.Ctrl, shift(tr.Ctrl)...)
 		g.SrcuMatch = append(g.SrcuMatch, shift(tr.SrcuMatch)...)
+		g.PickAddr = append(g.PickAddr, shift(tr.PickAddr)...)
+		g.PickData = append(g.PickData, shift(tr.PickData)...)
+		g.PickCtrl = append(g.PickCtrl, shift(tr.PickCtrl)...)
 	}
 	n := len(g.Events)
 	g.Rf, g.CoRank = make([]int, n), make([]int, n)
@@ -176,6 +180,9 @@ func locChoices(g *Graph, li int, l uint64) []locChoice {
 	var out []locChoice
 	permute(writes, func(order []int) {
 		co := append([]int{li}, order...)
+		if !lkmmLockCoOK(g, co) { // an unlock follows its lock in co, in every model
+			return
+		}
 		rank := map[int]int{}
 		for i, w := range co {
 			rank[w] = i

@@ -54,6 +54,7 @@ const (
 	LockFail                            // spin_trylock that failed: a read (LF)
 	IsLocked                            // spin_is_locked: a read (RL if it read locked, RU if not)
 	Plain                               // an unmarked C access (LKMM data-race territory)
+	FailedRMW                           // the lone read of a conditional RMW that failed (cmpxchg, atomic_add_unless)
 
 	// AArch64.
 	AcqPC // LDAPR ("Q")
@@ -108,7 +109,7 @@ var tagNames = [...]string{"once", "acquire", "release", "mb", "rmb", "wmb",
 	"before-atomic", "after-atomic", "after-spinlock", "after-unlock-lock",
 	"after-srcu-read-unlock", "barrier", "rcu-lock", "rcu-unlock", "sync-rcu",
 	"srcu-lock", "srcu-unlock", "sync-srcu", "noreturn", "LKR", "LKW", "UL",
-	"LF", "RL", "plain", "Q", "X", "DMB", "DMB.LD", "DMB.ST", "DSB", "DSB.LD",
+	"LF", "RL", "plain", "failed", "Q", "X", "DMB", "DMB.LD", "DMB.ST", "DSB", "DSB.LD",
 	"DSB.ST", "ISB", "MFENCE", "LOCKED"}
 
 // Dep is a dependency edge between two events of one thread, by index in
@@ -136,6 +137,10 @@ type Graph struct {
 	// SrcuMatch pairs each srcu_read_lock() read with the srcu_read_unlock()
 	// write its index was passed to (LKMM matches them by data dependency).
 	SrcuMatch []Dep
+	// PickAddr, PickData and PickCtrl are the dependencies that go
+	// through a pick (herd's iico_ctrl): the condition of a CSEL, the
+	// comparison of a successful CAS.
+	PickAddr, PickData, PickCtrl []Dep
 
 	base *Base
 }

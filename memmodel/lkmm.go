@@ -61,6 +61,7 @@ type lk struct {
 	rf, co, fr, rfe, rfi, coe, fre   Rel
 	rmw, lkRmw                       Rel
 	addr, data, ctrl                 Rel
+	srcu                             *Rel // srcu-rscs, once computed
 }
 
 // Check tells whether g is an execution LKMM allows, and the flags herd
@@ -160,7 +161,7 @@ func newLK(g *Graph) *lk {
 	// herd's RMW (CAction is_rmw_or_atomic): the accesses of atomic
 	// instructions. Lock events are lock actions, not atomic accesses.
 	inRmw := b.Rmw.Domain().Union(b.Rmw.Range())
-	failed := tag(Mb).Inter(x.R).Minus(inRmw) // a failed cmpxchg tagged MB
+	failed := tag(Mb).Inter(x.R).Minus(inRmw).Union(tag(FailedRMW).Inter(x.R)) // a failed cmpxchg
 	x.RMW = inRmw.Union(tag(Noreturn)).Union(failed).Inter(x.M).
 		Minus(x.LKR).Minus(x.LKW)
 
@@ -505,9 +506,19 @@ func (x *lk) rcuRscs() Rel {
 //	let carry-srcu-data = (data ; [~ Srcu-unlock] ; rf)*
 //	let srcu-rscs = ([Srcu-lock] ; carry-srcu-data ; data ; [Srcu-unlock]) & loc
 //
-// The VM computes the matching (Graph.SrcuMatch); the & loc is kept.
+// with the bell's (original) data and rf: an index may be passed through
+// memory, even to another thread (srcu_down_read/srcu_up_read). The VM's
+// own matching (Graph.SrcuMatch) is added in case its Data lacks an edge.
 func (x *lk) srcuRscs() Rel {
-	return x.b.SrcuMatch.Restrict(x.SrcuLock, x.SrcuUnlock).Inter(x.loc)
+	if x.srcu != nil {
+		return *x.srcu
+	}
+	d := x.b.Data
+	carry := d.Ran(all(x.n).Minus(x.SrcuUnlock)).Seq(x.rf).Star()
+	r := x.idOn(x.SrcuLock).Seq(carry).Seq(d).Ran(x.SrcuUnlock).
+		Union(x.b.SrcuMatch.Restrict(x.SrcuLock, x.SrcuUnlock)).Inter(x.loc)
+	x.srcu = &r
+	return r
 }
 
 // plain states the cat file's plain-access section. It returns whether
@@ -620,4 +631,45 @@ func (x *lk) bellFlags() []string {
 		}
 	}
 	return f
+}
+
+// lkmmLockCoOK tells whether co, the coherence order of one location's
+// writes (the initial write first), is one lock.cat generates for the lock
+// events among them: each spin_unlock (UL) right after the LKW of its
+// critical section, and an unmatched LKW after every other LKW. It needs
+// no rf, so an enumerator can prune a location's coherence orders with it
+// before choosing reads-from (lkmm.Check states the same constraints on
+// the whole graph; this is only a shortcut).
+func lkmmLockCoOK(g *Graph, co []int) bool {
+	pos := make(map[int]int, len(co))
+	for i, w := range co {
+		pos[w] = i
+	}
+	lastLKW, unmatched := -1, -1
+	for _, w := range co {
+		e := g.Events[w]
+		if e.Tags&LockW == 0 || e.Kind != Write {
+			continue
+		}
+		lastLKW = max(lastLKW, pos[w])
+		// the next LKW or UL of the location in program order
+		next := -1
+		for j := w + 1; j < len(g.Events) && g.Events[j].Thread == e.Thread; j++ {
+			f := g.Events[j]
+			if f.Kind == Write && f.Loc == e.Loc && f.Tags&(LockW|Unlock) != 0 {
+				next = j
+				break
+			}
+		}
+		if next >= 0 && g.Events[next].Tags&Unlock != 0 {
+			if pos[next] != pos[w]+1 {
+				return false
+			}
+		} else if unmatched >= 0 {
+			return false // unmatched-locks
+		} else {
+			unmatched = pos[w]
+		}
+	}
+	return unmatched < 0 || unmatched == lastLKW
 }

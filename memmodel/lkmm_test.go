@@ -728,3 +728,26 @@ func TestLKMM(t *testing.T) {
 		})
 	}
 }
+
+func TestLKMMLockCoOK(t *testing.T) {
+	b := newGB("l")
+	_, w0 := b.T().lock("l", 0)
+	u0 := b.unlock("l")
+	_, w1 := b.T().lock("l", u0)
+	u1 := b.unlock("l")
+	_, w2 := b.T().lock("l", u1) // never unlocked
+	g := b.build()
+	for _, c := range []struct {
+		co   []int
+		want bool
+	}{
+		{[]int{0, w0, u0, w1, u1, w2}, true},
+		{[]int{0, w1, u1, w0, u0, w2}, true},
+		{[]int{0, w0, w1, u0, u1, w2}, false}, // UL not right after its LKW
+		{[]int{0, w0, u0, w2, w1, u1}, false}, // unmatched LKW not last
+	} {
+		if got := lkmmLockCoOK(g, c.co); got != c.want {
+			t.Errorf("co %v: got %v, want %v", c.co, got, c.want)
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package mmu
 
+import "mmuvm/memmodel"
+
 // IPIs. A sender writes a request into a slot per (target, sending thread)
 // and waits until every target has cleared its slot; a target handles its
 // requests at a step boundary where it has IRQs on (the explorer schedules
@@ -77,17 +79,27 @@ const anyMM = -1
 func (c *Call) flush(mm int, start, end uint64) (uint64, Status) {
 	m := c.M
 	if c.Phase == 1 {
+		if m.Weak() {
+			return 0, m.weakSync(c)
+		}
 		return 0, m.waitIPIs(c)
 	}
 	if m.tr.PTEBarriers { // dsb(ishst); tlbi …is; dsb(ish)
 		m.emitBarriers(c.CPU, false)
 		m.countDSB(c.CPU, 2)
+		m.fence(memmodel.DSBST)
+		m.fence(memmodel.DSB)
+	} else if m.Weak() { // a hypercall (x86 PV): a full barrier
+		m.fence(memmodel.Mb)
 	}
 	if !m.tr.FlushByIPI || m.initMode {
 		m.flushAllCPUs(mm, start, end)
 		return 0, Done
 	}
 	m.tlbFlush(c.CPU, mm, start, end)
+	if m.Weak() {
+		return 0, m.weakSync(c)
+	}
 	m.sendIPIs(c, ipiFlushRange, mm, start, end)
 	c.Phase = 1
 	return 0, Again

@@ -33,6 +33,7 @@ const (
 	cpuDone            // 1 once the CPU's task has finished (idle, IRQs on)
 	cpuExclAddr        // arm64 exclusive monitor: address+1 of the last LDXR (sc)
 	cpuExclVal         // and the value it read
+	cpuIPISeq          // weak models: synchronising IPIs this CPU has sent
 )
 
 // IPI fields (tagIPI).
@@ -41,6 +42,8 @@ const (
 	ipiMM
 	ipiStart
 	ipiEnd
+	ipiWeakReq // weak models: the last synchronising IPI the sender sent (its sequence number)
+	ipiWeakAck // weak models: the last one the target handled
 )
 
 // Handles: the values scripts hold for mms, locks and keys.

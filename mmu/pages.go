@@ -204,6 +204,7 @@ func bTableFree(name string) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
 		if pfn, ok := c.M.tableAddrArg(name, c.Args[0]); ok {
 			c.M.free(pfn, fmt.Sprintf("%s(%#x)", name, c.Args[0]))
+			c.M.poisonFreed(c, pfn)
 		}
 		return 0, Done
 	}

@@ -102,6 +102,7 @@ var standard = func() []*Builtin {
 	)
 	add(Step, kernelAtomics()...)
 	add(Step, armInstructions()...)
+	add(Step, armNoret()...)
 	add(Step, x86Instructions()...)
 	add(Step, srcuBuiltins()...)
 	add(Local, kernelFences()...)

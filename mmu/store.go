@@ -40,6 +40,8 @@ type Memory interface {
 	// Choose picks one of n outcomes the model leaves open (a
 	// store-exclusive that may fail).
 	Choose(n int) int
+	// Read lists the locations in [lo, hi) that some run reads.
+	Read(lo, hi Loc) []Loc
 }
 
 type undoRec struct {

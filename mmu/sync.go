@@ -150,10 +150,17 @@ func (op rwOp) fn(c *Call) (uint64, Status) {
 	if !ok {
 		return 0, Done
 	}
+	// under a weak model an rwsem word is memory: taking it is an
+	// acquire RMW, releasing it a release RMW (kernel/locking/rwsem.c:
+	// atomic_long_try_cmpxchg_acquire(), atomic_long_add_return_release())
+	var v uint64
+	var st Status
 	if op.up {
-		return c.rwsemUp(op.name, id, op.write)
+		c.M.tagged(memmodel.Release, func() { v, st = c.rwsemUp(op.name, id, op.write) })
+	} else {
+		c.M.tagged(memmodel.Acquire, func() { v, st = c.rwsem(op.name, id, op.write, op.try) })
 	}
-	return c.rwsem(op.name, id, op.write, op.try)
+	return v, st
 }
 
 // LocksHeld lists the locks still held (checked when an execution ends).
@@ -305,6 +312,9 @@ func keyUpdate(fn string, update func(old uint64) uint64, sync bool) func(c *Cal
 	return func(c *Call) (uint64, Status) {
 		m := c.M
 		if c.Phase == 1 {
+			if m.Weak() {
+				return 0, m.weakSync(c)
+			}
 			return 0, m.waitIPIs(c)
 		}
 		id, ok := m.keyArg(fn, c.Args[0])
@@ -316,6 +326,9 @@ func keyUpdate(fn string, update func(old uint64) uint64, sync bool) func(c *Cal
 		m.S.Set(keyLoc(id), nv)
 		if !sync || (old != 0) == (nv != 0) || m.initMode {
 			return 0, Done
+		}
+		if m.Weak() {
+			return 0, m.weakSync(c)
 		}
 		m.sendIPIs(c, ipiSync, 0, 0, 0)
 		c.Phase = 1

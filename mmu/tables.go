@@ -17,7 +17,11 @@ func (m *Machine) writeEntry(c *Call, fn string, addr, v uint64, level int) {
 // arm64 issues the barriers once, after the last entry (__set_ptes ends
 // with one __set_pte_complete()), so only a complete write emits them.
 func (m *Machine) writeEntryBatch(c *Call, fn string, addr, v uint64, level int, complete bool) {
-	old, ok := m.readEntry(fn, addr)
+	// the old value is the checker's (break-before-make), not a read of
+	// the kernel's: under a weak model it is this CPU's own view
+	var old uint64
+	var ok bool
+	m.Ghost(func() { old, ok = m.readEntry(fn, addr) })
 	if !ok {
 		return
 	}
@@ -250,6 +254,9 @@ func bSetPTEAt(c *Call) (uint64, Status) {
 func getAndClear(fn string, unfold bool) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
 		m, addr := c.M, c.Args[2]
+		if m.splitEntry(addr) {
+			return m.getAndClearHalves(c, fn, addr), Done
+		}
 		// an exchange reads the entry: on Xen PV, a write this CPU queued
 		// for it and has not flushed would land after the clear
 		old, ok := m.softRead(c, fn, addr)

@@ -29,8 +29,11 @@ func (m *Machine) isSharedLoc(l Loc) bool {
 		base := uint64(sharedBase)<<12 + 8*uint64(len(m.cfg.Shared))
 		task := uint64(l) >= base && uint64(l) < base+8*uint64(m.cfg.CPUs*len(m.cfg.Task))
 		return !task
-	case tagLock:
+	case tagLock, tagKey:
 		return true
+	case tagIPI:
+		f := l & 0xf
+		return f == ipiWeakReq || f == ipiWeakAck
 	}
 	return false
 }
@@ -100,7 +103,9 @@ type rmwOp func(old uint64, args []uint64) (nv uint64, write bool, ret uint64)
 
 // rmwAs is an atomic RMW on the word at Args[ptr]; both of its events
 // carry t (as herd's __xchg{MB} tags both). A failed conditional RMW is a
-// single read tagged failTag.
+// single read tagged failTag and FailedRMW: each model says what ordering
+// a failed cmpxchg keeps (none under LKMM; a failed CASAL still acquires
+// on arm64).
 func rmwAs(t, failTag memmodel.Tag, ptr int, op rmwOp) func(c *Call) (uint64, Status) {
 	return rmw2(t, t, failTag, ptr, op)
 }
@@ -116,7 +121,7 @@ func rmw2(rt, wt, failTag memmodel.Tag, ptr int, op rmwOp) func(c *Call) (uint64
 		if write {
 			c.M.tagged(wt, func() { c.Set(addr, nv) })
 		} else if c.M.S.mem != nil {
-			c.M.S.mem.Retag(failTag)
+			c.M.S.mem.Retag(failTag | memmodel.FailedRMW)
 		}
 		return ret, Done
 	}
@@ -186,7 +191,7 @@ func kernelAtomics() []*Builtin {
 		{Name: "atomic_set_release", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Release)},
 		{Name: "plain_read", Arity: 1, Params: "p", Fn: loadAs(memmodel.Plain)},
 		{Name: "plain_write", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Plain)},
-		{Name: "atomic_add_unless", Arity: 3, Params: "p..", Fn: rmwAs(memmodel.Mb, memmodel.Once, 0, func(old uint64, a []uint64) (uint64, bool, uint64) {
+		{Name: "atomic_add_unless", Arity: 3, Params: "p..", Fn: rmwAs(memmodel.Mb, memmodel.Mb, 0, func(old uint64, a []uint64) (uint64, bool, uint64) {
 			return old + a[1], old != a[2], b2u(old != a[2])
 		})},
 	}
@@ -215,9 +220,9 @@ func kernelAtomics() []*Builtin {
 			rmwKernel("atomic_fetch_dec"+o.suffix, 1, o.tag, opSub, retOld),
 			rmwKernel("atomic_add_negative"+o.suffix, 2, o.tag, opAdd, retNegative),
 			&Builtin{Name: "atomic_xchg" + o.suffix, Arity: 2, Params: "p.", Fn: rmwAs(o.tag, o.tag, 0, xchgOp)},
-			&Builtin{Name: "atomic_cmpxchg" + o.suffix, Arity: 3, Params: "p..", Fn: rmwAs(o.tag, memmodel.Once, 0, cmpxchgOp)},
+			&Builtin{Name: "atomic_cmpxchg" + o.suffix, Arity: 3, Params: "p..", Fn: rmwAs(o.tag, o.tag, 0, cmpxchgOp)},
 			&Builtin{Name: "xchg" + o.suffix, Arity: 2, Params: "p.", Fn: rmwAs(o.tag, o.tag, 0, xchgOp)},
-			&Builtin{Name: "cmpxchg" + o.suffix, Arity: 3, Params: "p..", Fn: rmwAs(o.tag, memmodel.Once, 0, cmpxchgOp)},
+			&Builtin{Name: "cmpxchg" + o.suffix, Arity: 3, Params: "p..", Fn: rmwAs(o.tag, o.tag, 0, cmpxchgOp)},
 		)
 	}
 	bs = append(bs,
@@ -276,8 +281,8 @@ func armInstructions() []*Builtin {
 			op := o.op
 			fn := func(old uint64, a []uint64) (uint64, bool, uint64) { return op(old, a[1]), true, old }
 			bs = append(bs, &Builtin{Name: "ld" + o.name + f.suffix, Arity: 2, Params: "p.", Fn: rmw2(f.r, f.w, f.r, 0, fn)})
-			if f.r == 0 { // ST<op> has no acquire forms
-				bs = append(bs, &Builtin{Name: "st" + o.name + f.suffix, Arity: 2, Params: "p.", Void: true, Fn: rmw2(0, f.w, 0, 0, fn)})
+			if f.r == 0 { // ST<op> has no acquire forms; its read returns nothing (herd's NoRet)
+				bs = append(bs, &Builtin{Name: "st" + o.name + f.suffix, Arity: 2, Params: "p.", Void: true, Fn: rmw2(memmodel.Noreturn, f.w, memmodel.Noreturn, 0, fn)})
 			}
 		}
 	}
@@ -463,4 +468,110 @@ func (m *Machine) locklessHalves(c *Call, addr uint64) (uint64, Status) {
 	}
 	c.Phase++
 	return 0, Again
+}
+
+// Reuse after free under a weak model. A freed page table can be handed
+// to a new owner at once, who writes it: freeing is modelled as the
+// freeing CPU writing a poison value (naming it) to every entry of the
+// table that some CPU reads, after the free in its program order. A read
+// that returns the poison saw the reused page: use-after-free. A read the
+// model lets return the old entry instead read the table before it was
+// reused, which is harmless to the reader, as on the hardware.
+
+const (
+	poisonBase = 0xdead_0000_0000_0000
+	poisonMask = 0xffff_0000_0000_0000
+)
+
+func isPoison(v uint64) bool { return v&poisonMask == poisonBase }
+
+func (m *Machine) poisonFreed(c *Call, pfn uint64) {
+	if !m.Weak() {
+		return
+	}
+	base := Loc(pfn << 12)
+	for _, l := range m.S.mem.Read(base, base+PageSize) {
+		m.tagged(memmodel.Once, func() { m.S.Set(l, poisonBase|uint64(c.Thread+1)) })
+	}
+}
+
+// getAndClearHalves is x86 PAE's ptep_get_and_clear(), a LOCK CMPXCHG8B
+// of the whole entry (pxx_xchg64()): under a weak model, an exchange of
+// each half, fully ordered. The two exchanges are each atomic, but not
+// atomic together, which the 64-bit instruction is: a simplification.
+func (m *Machine) getAndClearHalves(c *Call, fn string, addr uint64) uint64 {
+	if !m.entryLive(fn, addr) {
+		return 0
+	}
+	var lo, hi uint64
+	m.tagged(memmodel.Mb, func() {
+		lo = m.S.Get(halfLoc(addr, false))
+		m.S.Set(halfLoc(addr, false), 0)
+	})
+	m.tagged(memmodel.Mb, func() {
+		hi = m.S.Get(halfLoc(addr, true))
+		m.S.Set(halfLoc(addr, true), 0)
+	})
+	return hi<<32 | lo
+}
+
+// Synchronising IPIs under a weak model (kick_all_cpus_sync() for static
+// keys, an x86 TLB flush): the kernel's smp_call_function_many_cond()
+// queues a request with a fully ordered llist_add() and sends the IPI;
+// the target's handler takes the queue with llist_del_all() (an xchg,
+// fully ordered) and releases the request (csd_unlock(),
+// smp_store_release()); the sender waits for that with
+// smp_cond_load_acquire(). As memory events: the sender writes a
+// sequence number to a request word of each target (release, after a
+// full barrier) and reads each target's acknowledgement (acquire); the
+// target, at a step boundary where it has IRQs on (its run chooses
+// which), reads the request (acquire), orders with a full barrier and
+// writes the acknowledgement (release).
+
+func weakReq(sender, target int) Loc { return ipiLoc(target, sender, ipiWeakReq) }
+func weakAck(sender, target int) Loc { return ipiLoc(target, sender, ipiWeakAck) }
+
+// weakSync is the sender's side: phase 0 sends, phase 1 waits.
+func (m *Machine) weakSync(c *Call) Status {
+	seqLoc := cpuLoc(c.CPU, cpuIPISeq)
+	if c.Phase == 0 {
+		seq := m.S.Get(seqLoc) + 1
+		m.S.Set(seqLoc, seq)
+		m.fence(memmodel.Mb)
+		for t := 0; t < m.cfg.CPUs; t++ {
+			if t != c.CPU {
+				m.tagged(memmodel.Release, func() { m.S.Set(weakReq(c.CPU, t), seq) })
+			}
+		}
+		c.Phase = 1
+		return Again
+	}
+	seq := m.S.Get(seqLoc)
+	for t := 0; t < m.cfg.CPUs; t++ {
+		if t == c.CPU {
+			continue
+		}
+		var ack uint64
+		m.tagged(memmodel.Acquire, func() { ack = m.S.Get(weakAck(c.CPU, t)) })
+		if ack != seq {
+			return Block
+		}
+	}
+	m.fence(memmodel.Mb)
+	return Done
+}
+
+// WeakIPIRequest is the target's read of sender's request word: the
+// sequence number of the last synchronising IPI it sees sent.
+func (m *Machine) WeakIPIRequest(sender, target int) uint64 {
+	var v uint64
+	m.tagged(memmodel.Acquire, func() { v = m.S.Get(weakReq(sender, target)) })
+	return v
+}
+
+// WeakIPIHandle is the rest of the handler: a full barrier and the
+// acknowledgement of request seq.
+func (m *Machine) WeakIPIHandle(sender, target int, seq uint64) {
+	m.fence(memmodel.Mb)
+	m.tagged(memmodel.Release, func() { m.S.Set(weakAck(sender, target), seq) })
 }

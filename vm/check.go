@@ -115,6 +115,7 @@ type Result struct {
 	Matched     bool
 	Complete    bool
 	Bounds      []string // bounds that were hit
+	Flags       []string // the model's flags some execution raises (LKMM's data-race), as herd's Flag lines
 	Notes       []string // how the search went (e.g. a switch of strategy)
 	Elapsed     time.Duration
 	Schedule    []int // schedule of the reported counterexample

@@ -20,6 +20,8 @@ func (m *Machine) run(t *thread, allowed bool) {
 	for {
 		if m.weakRec == nil { // dependency tracking needs every op seen
 			budget = m.fast(t, budget)
+		} else if len(t.scopes) > 0 {
+			m.weakRec.joinScopes(t)
 		}
 		if budget <= 0 {
 			m.fail(t, "limit", fmt.Sprintf("%s ran %d instructions without a visible step (an endless local loop?)", t.name, m.limits.LocalInstrs))
@@ -442,7 +444,7 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 		v := m.MMU.Read(m.MMU.SharedAddr(int(in.A)))
 		t.push(v)
 		if r := m.weakRec; r != nil {
-			t.taint[t.sp-1] = r.callReads
+			t.taint[t.sp-1], t.ptaint[t.sp-1] = r.callReads, 0
 		}
 		if m.tracing {
 			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
@@ -490,8 +492,11 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 	*c = mmu.Call{M: m.MMU, CPU: t.cpu, Thread: t.id, InIRQ: t.kind == IRQThread,
 		Args: t.stack[t.sp-n : t.sp], Phase: t.phase, Scratch: t.scratch}
 	var argT uint64
+	var wrote int
 	if r := m.weakRec; r != nil {
 		argT = r.call(t, b, n)
+		r.ldop = ldopBuiltins[b.Name]
+		wrote = len(r.trace.Events)
 	}
 	for {
 		var v uint64
@@ -511,13 +516,14 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 				m.event(t, t.pc, m.describeCall(b, c.Args, v, "= "))
 			}
 			t.inBuiltin = false
+			var rt, rp uint64
+			if r := m.weakRec; r != nil {
+				rt, rp = r.result(t, b, n, argT, v, r.wroteSince(wrote))
+			}
 			t.sp -= n
 			t.push(v)
-			if r := m.weakRec; r != nil {
-				t.taint[t.sp-1] = argT
-				if r.callReads != 0 {
-					t.taint[t.sp-1] = r.callReads
-				}
+			if m.weakRec != nil {
+				t.taint[t.sp-1], t.ptaint[t.sp-1] = rt, rp
 			}
 			t.pc++
 			return true

@@ -106,8 +106,12 @@ type thread struct {
 
 	// dependency tracking under a weak model: the reads each stack slot's
 	// value depends on (see recorder), and those that fed a branch taken
-	taint []uint64
-	ctrl  uint64
+	taint   []uint64
+	ctrl    uint64
+	ptaint  []uint64 // the reads each value depends on through a pick (csel, cas)
+	pctrl   uint64
+	scopes  []ctrlScope // C's control dependencies: the branches not yet joined (lkmm)
+	branchT uint64      // reads that fed branches since the last loop back-edge
 
 	// spin detection
 	hot      int // index in spins of the loop passed last, -1 if none

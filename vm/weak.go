@@ -2,6 +2,8 @@ package vm
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 
 	"mmuvm/memmodel"
@@ -30,7 +32,11 @@ const (
 type weakState struct {
 	model   memmodel.Model
 	init    map[uint64]uint64    // initial values of the shared locations (absent: 0)
-	spins   map[int]bool         // back-edges of spin loops
+	spins   map[int]bool         // heads of spin loops
+	spinEnd map[int]int          // their back-edges
+	exits   map[int]bool         // branches that can leave a loop
+	senders [][]int              // per CPU, who may send it synchronising IPIs
+	joins   map[int]int          // branch joins, under lkmm (C's control dependencies)
 	domains map[mmu.Loc][]uint64 // values each shared location may hold
 	rec     *recorder
 	bounds  []string
@@ -44,22 +50,32 @@ type recorder struct {
 	widths  []int // how many options each decision had
 	next    int   // decisions made so far in this run
 
-	trace    *memmodel.Trace
-	pcs      []int    // the pc of each event
-	taints   []uint64 // per event: the reads it depends on (addr or data), as recorded
-	callLd   []int    // loads of the builtin call in progress (for RMW pairing)
-	exclLd   int      // the last exclusive load, -1 if none
-	reads    []int    // event index of the thread's i-th read (for taint bits)
-	lastVal  uint64
-	pruned   bool         // the run cannot happen (a lock read held, a loop past its bound)
-	loops    map[int]int  // passes over each back-edge in this run
-	unrolled bool         // some run was cut at the loop bound
-	spins    map[int]bool // the back-edges of spin loops (spinLoops)
+	trace     *memmodel.Trace
+	pcs       []int    // the pc of each event
+	taints    []uint64 // per event: the reads it depends on (addr or data), as recorded
+	callLd    []int    // loads of the builtin call in progress (for RMW pairing)
+	exclLd    int      // the last exclusive load, -1 if none
+	reads     []int    // event index of the thread's i-th read (for taint bits)
+	lastVal   uint64
+	pruned    bool         // the run cannot happen (a lock read held, a loop past its bound)
+	loops     map[int]int  // passes over each back-edge in this run
+	unrolled  bool         // some run was cut at the loop bound
+	spins     map[int]bool // the heads of spin loops (spinLoops)
+	spinEnd   map[int]int  // and their back-edges
+	blocked   bool         // the run stopped waiting (see weakRun)
+	waitFrom  int
+	lastPass  int          // reads made at the last loop back-edge
+	lastReads []int        // reads that must read the last write of their location (drainIPIs)
+	exits     map[int]bool // the branches that can leave a loop (loopExits)
+	joins     map[int]int  // C's control scopes (lkmm), else nil
 
 	// dependencies of the access in progress, set by the interpreter
-	addrT, dataT, ctrlT uint64
-	callReads           uint64 // reads made by the builtin call in progress
-	pc                  int
+	addrT, dataT, ctrlT    uint64
+	pAddrT, pDataT, pCtrlT uint64 // the same through picks
+	pickRead               bool   // the call's write depends on its read through a pick (CAS)
+	ldop                   bool   // the call's write is computed from its read (LD<op>)
+	callReads              uint64 // reads made by the builtin call in progress
+	pc                     int
 }
 
 func (r *recorder) choose(n int) int {
@@ -105,6 +121,8 @@ func (r *recorder) add(ev memmodel.Event, deps uint64) int {
 	r.taints = append(r.taints, deps)
 	r.depsTo(i, r.addrT, &r.trace.Addr)
 	r.depsTo(i, r.ctrlT, &r.trace.Ctrl)
+	r.depsTo(i, r.pAddrT, &r.trace.PickAddr)
+	r.depsTo(i, r.pCtrlT, &r.trace.PickCtrl)
 	return i
 }
 
@@ -142,6 +160,18 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 	}
 	i := r.add(memmodel.Event{Kind: memmodel.Write, Tags: tags, Loc: uint64(loc), Val: v}, r.addrT|r.dataT)
 	r.depsTo(i, r.dataT, &r.trace.Data)
+	r.depsTo(i, r.pDataT, &r.trace.PickData)
+	for _, ld := range r.callLd {
+		if r.trace.Events[ld].Loc != uint64(loc) {
+			continue
+		}
+		if r.pickRead {
+			r.trace.PickData = append(r.trace.PickData, memmodel.Dep{From: ld, To: i})
+		}
+		if r.ldop {
+			r.trace.Data = append(r.trace.Data, memmodel.Dep{From: ld, To: i})
+		}
+	}
 	if tags&memmodel.SrcuUnlock != 0 {
 		for k, ev := range r.reads {
 			if r.dataT&readBit(k) != 0 && r.trace.Events[ev].Tags&memmodel.SrcuLock != 0 {
@@ -168,6 +198,17 @@ func (r *recorder) Fence(tags memmodel.Tag, loc mmu.Loc) {
 	r.add(memmodel.Event{Kind: memmodel.Fence, Tags: tags, Loc: uint64(loc)}, 0)
 }
 
+func (r *recorder) Read(lo, hi mmu.Loc) []mmu.Loc {
+	var out []mmu.Loc
+	for l := range r.w.domains {
+		if l >= lo && l < hi {
+			out = append(out, l)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
 func (r *recorder) Retag(tags memmodel.Tag) {
 	if n := len(r.trace.Events); n > 0 {
 		r.trace.Events[n-1].Tags = tags
@@ -180,7 +221,22 @@ type weakRun struct {
 	pcs       []int
 	regs      []uint64 // the thread's locals at the end
 	violation *Violation
-	writes    map[mmu.Loc][]uint64
+	// A blocked run stops waiting: at a lock it read held, or in a spin
+	// loop whose exit condition its reads failed. It is a deadlock in an
+	// execution where every read it waits on (events from waitFrom on)
+	// reads the last write of its location: nothing would wake it. In
+	// any other execution the CPU goes on, as another run says.
+	blocked  bool
+	waitFrom int
+	waitWhat string
+	// held names the locks the CPU still holds at its end: a `lock`
+	// violation, which leaves the final state meaningful (herd, which
+	// has no such check, lists it)
+	held string
+	// lastReads must read the last write of their location for the run
+	// to be part of an execution: the final look at the IPI requests of
+	// a CPU that stops (nothing is left pending).
+	lastReads []int
 }
 
 // weakBuiltins are the builtins with a meaning under a weak model:
@@ -198,12 +254,31 @@ var weakBuiltins = map[string]bool{
 	"pte_read_low": true, "pte_read_high": true, "pte_write_low": true, "pte_write_high": true,
 	"dsb_ish": true, "dsb_ishst": true, "static_branch_unlikely": true, "static_branch_likely": true,
 	"arch_enter_lazy_mmu_mode": true, "arch_leave_lazy_mmu_mode": true, "arch_flush_lazy_mmu_mode": true,
+	"pte_free_kernel": true, "pmd_free": true, "in_interrupt": true,
+	"down_read": true, "down_write": true, "down_read_trylock": true, "up_read": true, "up_write": true,
+	"mmap_read_lock": true, "mmap_write_lock": true, "mmap_read_trylock": true, "mmap_read_unlock": true, "mmap_write_unlock": true,
+	"contpte_try_fold": true, "contpte_try_unfold": true, "set_ptes": true, "__set_ptes": true,
+	"static_branch_enable": true, "static_branch_disable": true, "static_branch_inc": true, "static_branch_dec": true,
+}
+
+// syncBuiltins send synchronising IPIs (see mmu's weakSync).
+var syncBuiltins = map[string]bool{"static_branch_enable": true, "static_branch_inc": true}
+
+// flushBuiltins are TLB flushes: under a weak model they are their
+// barriers where they are broadcast (arm64 TLBI, a PV hypercall), and a
+// synchronising IPI where the arch flushes by IPI (x86). The walker and
+// the TLBs themselves are not modelled under weak models.
+var flushBuiltins = map[string]bool{
+	"flush_tlb_mm_range": true, "flush_tlb_kernel_range": true, "__flush_tlb_kernel_pgtable": true, "flush_tlb_all": true,
 }
 
 // weakAllowed tells whether b may run under a weak model.
-func weakAllowed(b *mmu.Builtin) bool {
+func (m *Machine) weakAllowed(b *mmu.Builtin) bool {
 	if b.Host() {
 		return false
+	}
+	if flushBuiltins[b.Name] {
+		return true
 	}
 	if b.Kind == mmu.Pure || b.Kind == mmu.Local || weakBuiltins[b.Name] {
 		return true
@@ -218,21 +293,56 @@ func weakAllowed(b *mmu.Builtin) bool {
 
 // checkWeakProgram refuses what a weak check cannot run.
 func (m *Machine) checkWeakProgram(model string) error {
-	if len(m.prog.IRQs) > 0 {
-		return fmt.Errorf("%s: irq handlers are not modelled under model %s yet (use model sc)", m.posString(m.prog.Procs[m.prog.IRQs[0].Proc].Pos), model)
-	}
 	for _, pc := range m.cpuCode() {
-		if in := m.prog.Code[pc]; in.Op == OpBuiltin && !weakAllowed(m.builtins[in.A]) {
-			return fmt.Errorf("%s: %s is not modelled under model %s yet: it acts on MMU state (TLBs, IPIs, frees, the walker) whose interplay with weak memory mmuvm does not model (use model sc)",
+		if in := m.prog.Code[pc]; in.Op == OpBuiltin && !m.weakAllowed(m.builtins[in.A]) {
+			return fmt.Errorf("%s: %s is not modelled under model %s yet: it acts on MMU state (IPIs, page allocation, the walker and TLBs) whose interplay with weak memory mmuvm does not model (use model sc)",
 				m.posString(m.prog.Pos[pc]), m.builtins[in.A].Name, model)
 		}
 	}
 	return nil
 }
 
+// ipiSenders lists, for each CPU, the other CPUs whose code may send it a
+// synchronising IPI: the choices of its runs at each boundary.
+func (m *Machine) ipiSenders() [][]int {
+	byCPU := map[int]bool{}
+	flushIPI := m.Arch.Traits().FlushByIPI
+	for i, t := range m.prog.CPUs {
+		for _, pc := range m.codeOf(t.Proc) {
+			if in := m.prog.Code[pc]; in.Op == OpBuiltin {
+				n := m.builtins[in.A].Name
+				if syncBuiltins[n] || (flushIPI && flushBuiltins[n]) {
+					byCPU[m.threads[i].cpu] = true
+				}
+			}
+		}
+	}
+	out := make([][]int, len(m.cpus))
+	for c := range out {
+		for s := range m.cpus {
+			if s != c && byCPU[s] {
+				out[c] = append(out[c], s)
+			}
+		}
+	}
+	return out
+}
+
 // cpuCode lists the instructions the CPUs may run: their bodies and the
 // procs they call (init and the final condition run under sc).
 func (m *Machine) cpuCode() []int {
+	var procs []int
+	for _, t := range m.prog.CPUs {
+		procs = append(procs, t.Proc)
+	}
+	for _, t := range m.prog.IRQs {
+		procs = append(procs, t.Proc)
+	}
+	return m.codeOf(procs...)
+}
+
+// codeOf lists the instructions of procs and of the procs they call.
+func (m *Machine) codeOf(procs ...int) []int {
 	p := m.prog
 	ends := make([]int, len(p.Procs)) // a proc's code runs to the next entry
 	for i, pr := range p.Procs {
@@ -258,14 +368,16 @@ func (m *Machine) cpuCode() []int {
 			}
 		}
 	}
-	for _, t := range p.CPUs {
-		visit(t.Proc)
+	for _, proc := range procs {
+		visit(proc)
 	}
 	return pcs
 }
 
 // runAlone runs CPU thread id from the post-init state to its end under
-// the recorder's choices.
+// the recorder's choices. The CPU's irq handler, if it has one, may fire
+// once at any step boundary where the CPU has IRQs on (a choice of the
+// run); its events are the CPU's, in program order where it fired.
 func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	t := m.threads[id]
 	m.MMU.Rollback(m.mark)
@@ -273,40 +385,163 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	m.fresh = false
 	m.steps, m.violation = 0, nil
 	rec.next, rec.pruned, rec.exclLd = 0, false, -1
+	rec.blocked, rec.waitFrom, rec.lastPass = false, 0, 0
+	rec.lastReads = rec.lastReads[:0]
+	rec.outside()
 	clear(rec.loops)
 	rec.trace = &memmodel.Trace{}
 	rec.pcs, rec.taints, rec.reads = rec.pcs[:0], rec.taints[:0], rec.reads[:0]
 	m.start(t)
-	if len(t.taint) < len(t.stack) {
-		t.taint = make([]uint64, len(t.stack))
+	irq := m.irqOf(t.cpu)
+	for _, th := range []*thread{t, irq} {
+		if th == nil {
+			continue
+		}
+		if len(th.taint) < len(th.stack) {
+			th.taint, th.ptaint = make([]uint64, len(th.stack)), make([]uint64, len(th.stack))
+		}
+		clear(th.taint)
+		clear(th.ptaint)
+		th.ctrl, th.pctrl, th.branchT = 0, 0, 0
+		th.scopes = th.scopes[:0]
 	}
-	clear(t.taint)
-	t.ctrl = 0
+	if irq != nil {
+		irq.status = notStarted
+	}
 	m.MMU.SetMemory(rec)
 	m.weakRec = rec
 	defer func() { m.MMU.SetMemory(nil); m.weakRec = nil }()
-	for t.status == ready && m.violation == nil && !rec.pruned {
+	live := func() bool { return m.violation == nil && !rec.pruned && !rec.blocked }
+	ipis := &ipiState{senders: rec.w.senders[t.cpu], handled: map[int]uint64{}}
+	for t.status == ready && live() {
+		m.maybeFireIRQ(irq, rec, false)
+		m.maybeHandleIPI(t.cpu, rec, ipis)
+		if !live() {
+			break
+		}
+		before := len(rec.trace.Events)
 		m.step(id)
-		if t.status == blocked { // a lock read as held, a grace period: another run reads otherwise
-			rec.pruned = true
+		if t.status == blocked && !rec.blocked { // a lock read as held
+			rec.blocked, rec.waitFrom = true, before
 		}
 	}
-	run := weakRun{trace: rec.trace, pcs: append([]int(nil), rec.pcs...), violation: m.violation}
+	if t.status == finished && live() {
+		m.maybeFireIRQ(irq, rec, true) // an irq that has not fired fires at the end
+	}
+	if t.status == finished && live() || rec.blocked {
+		m.drainIPIs(t.cpu, rec, ipis) // an idle or waiting CPU with IRQs on takes every IPI
+	}
+	m.MMU.SetMemory(nil)
+	run := weakRun{trace: rec.trace, pcs: append([]int(nil), rec.pcs...), violation: m.violation,
+		blocked: rec.blocked, waitFrom: rec.waitFrom, lastReads: append([]int(nil), rec.lastReads...)}
+	if t.status == finished && live() {
+		if held := m.MMU.LocksHeld(); len(held) > 0 {
+			run.held = fmt.Sprintf("%s: lock held at the end: %s", t.name, joinSemi(held))
+		}
+	}
+	if rec.blocked {
+		run.waitWhat = m.waitingFor(t)
+		if irq != nil && irq.status == ready {
+			run.waitWhat = m.waitingFor(irq)
+		}
+	}
 	p := &m.prog.Procs[t.proc]
 	run.regs = append([]uint64(nil), t.stack[:len(p.Locals)]...)
 	return run
 }
 
+// ipiState is what a CPU's run has handled of synchronising IPIs.
+type ipiState struct {
+	senders []int
+	handled map[int]uint64 // per sender, the sequence number handled last
+}
+
+// maybeHandleIPI lets the run choose to handle the next synchronising IPI
+// of one of the CPUs that may send one, where the CPU has IRQs on.
+func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, ipis *ipiState) {
+	if len(ipis.senders) == 0 || rec.pruned || !m.MMU.IRQsOn(cpu) {
+		return
+	}
+	c := rec.choose(len(ipis.senders) + 1)
+	if c == 0 {
+		return
+	}
+	s := ipis.senders[c-1]
+	next := ipis.handled[s] + 1
+	rec.outside()
+	if m.MMU.WeakIPIRequest(s, cpu) != next { // not sent: the handler does not run here
+		rec.pruned = true
+		return
+	}
+	rec.outside()
+	m.MMU.WeakIPIHandle(s, cpu, next)
+	ipis.handled[s] = next
+}
+
+// drainIPIs handles every IPI still to come, as an idle CPU (or one that
+// waits with IRQs on) does: each sender's request word is read until it
+// shows nothing new, and that last look must see the last request.
+func (m *Machine) drainIPIs(cpu int, rec *recorder, ipis *ipiState) {
+	if !m.MMU.IRQsOn(cpu) {
+		return
+	}
+	for _, s := range ipis.senders {
+		for !rec.pruned {
+			rec.outside()
+			k := ipis.handled[s]
+			at := len(rec.trace.Events)
+			switch v := m.MMU.WeakIPIRequest(s, cpu); v {
+			case k + 1:
+				rec.outside()
+				m.MMU.WeakIPIHandle(s, cpu, v)
+				ipis.handled[s] = v
+				continue
+			case k:
+				rec.lastReads = append(rec.lastReads, at)
+			default:
+				rec.pruned = true
+			}
+			break
+		}
+	}
+}
+
+// irqOf is the irq thread of a CPU, or nil.
+func (m *Machine) irqOf(cpu int) *thread {
+	for _, t := range m.threads {
+		if t.kind == IRQThread && t.cpu == cpu {
+			return t
+		}
+	}
+	return nil
+}
+
+// maybeFireIRQ lets the run choose to take the irq now, if it has not
+// fired and the CPU has IRQs on; the handler runs to its end.
+func (m *Machine) maybeFireIRQ(irq *thread, rec *recorder, must bool) {
+	if irq == nil || irq.status != notStarted || !m.MMU.IRQsOn(irq.cpu) || (!must && rec.choose(2) == 0) {
+		return
+	}
+	m.step(irq.id)
+	for irq.status == ready && m.violation == nil && !rec.pruned && !rec.blocked {
+		before := len(rec.trace.Events)
+		m.step(irq.id)
+		if irq.status == blocked && !rec.blocked {
+			rec.blocked, rec.waitFrom = true, before
+		}
+	}
+}
+
 // weakTraces makes every run of CPU thread id under the current domains.
 func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
-	rec := &recorder{w: w, exclLd: -1, spins: w.spins}
+	rec := &recorder{w: w, exclLd: -1, spins: w.spins, spinEnd: w.spinEnd, exits: w.exits, joins: w.joins}
 	var runs []weakRun
 	for {
 		if x.interrupted() {
 			return nil, false
 		}
 		run := x.m.runAlone(id, rec)
-		if !rec.pruned {
+		if !rec.pruned { // blocked runs are kept: they may be deadlocks
 			if run.violation != nil && run.violation.Kind == "error" {
 				x.scriptError(run.violation, nil)
 				return nil, false
@@ -318,8 +553,8 @@ func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
 			}
 		}
 		if !rec.advance() {
-			if rec.unrolled && !strings.Contains(strings.Join(x.r.Notes, "\n"), "loops:") {
-				x.r.Notes = append(x.r.Notes, fmt.Sprintf("loops: unrolled at most %d times, as herd does; runs that need more passes are not explored", weakLoopBound))
+			if rec.unrolled && !strings.Contains(strings.Join(w.bounds, "\n"), "loops:") {
+				w.bounds = append(w.bounds, fmt.Sprintf("loops: a loop whose exit depends on what it reads was unrolled %d times, as herd does; runs that need more passes are not explored", weakLoopBound))
 			}
 			return runs, true
 		}
@@ -363,11 +598,6 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 			writes += most
 		}
 		if !grew || frozen {
-			for i, runs := range all {
-				if len(runs) == 0 {
-					x.weakDeadlock(cpus[i])
-				}
-			}
 			return all, true
 		}
 		if round+1 >= writes {
@@ -386,16 +616,42 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 	}
 }
 
-// weakDeadlock reports a CPU none of whose runs finishes: under every
-// value its reads may return, it waits forever (a lock it never gets, a
-// condition that never holds).
-func (x *explorer) weakDeadlock(id int) {
-	r := x.r
-	if r.Counts["deadlock"] == 0 {
-		r.Violations = append(r.Violations, &Violation{Kind: "deadlock", Thread: id, Pos: Pos{File: -1},
-			Msg: fmt.Sprintf("%s waits forever: no value its reads may return under the model lets it finish", x.m.threads[id].name)})
+// readsLast tells whether the reads at indexes es of a run (whose first
+// event is first in g) read the last write of their location.
+func readsLast(g *memmodel.Graph, first int, es []int) bool {
+	if len(es) == 0 {
+		return true
 	}
-	r.Counts["deadlock"]++
+	for _, i := range es {
+		e := first + i
+		w := g.Rf[e]
+		for o, ev := range g.Events {
+			if ev.Kind == memmodel.Write && ev.Loc == g.Events[e].Loc && g.CoRank[o] > g.CoRank[w] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// waitsForever tells whether a blocked run's waiting reads all read the
+// last write of their location in g: then nothing wakes the CPU.
+func waitsForever(g *memmodel.Graph, first int, run weakRun) bool {
+	last := map[uint64]int{}
+	for e, ev := range g.Events {
+		if ev.Kind == memmodel.Write {
+			if k, ok := last[ev.Loc]; !ok || g.CoRank[e] > g.CoRank[k] {
+				last[ev.Loc] = e
+			}
+		}
+	}
+	for i := run.waitFrom; i < len(run.trace.Events); i++ {
+		e := first + i
+		if g.Events[e].Kind == memmodel.Read && g.Rf[e] != last[g.Events[e].Loc] {
+			return false
+		}
+	}
+	return true
 }
 
 // addValue adds v to loc's domain (which starts with the initial value);
@@ -421,7 +677,14 @@ func (w *weakState) addValue(m *Machine, loc mmu.Loc, v uint64, written bool) bo
 // weak checks the program under a weak model (see the top of this file).
 func (x *explorer) weak(model memmodel.Model) {
 	m := x.m
-	w := &weakState{model: model, init: map[uint64]uint64{}, spins: m.spinLoops()}
+	w := &weakState{model: model, init: map[uint64]uint64{}, spinEnd: m.spinLoops()}
+	w.spins, w.exits, w.senders = map[int]bool{}, m.loopExits(), m.ipiSenders()
+	if model.Name() == "lkmm" {
+		w.joins = m.branchJoins()
+	}
+	for head := range w.spinEnd {
+		w.spins[head] = true
+	}
 	if debugWeak {
 		fmt.Println("spin loops", w.spins)
 	}
@@ -445,7 +708,7 @@ func (x *explorer) weak(model memmodel.Model) {
 		fmt.Println("domains", w.domains, ok)
 		for i, runs := range all {
 			for _, r := range runs {
-				fmt.Println("cpu", i, r.trace.Events, r.regs)
+				fmt.Println("cpu", i, r.trace.Events, "addr", r.trace.Addr, "data", r.trace.Data, "ctrl", r.trace.Ctrl, "paddr", r.trace.PickAddr, "pdata", r.trace.PickData, "rmw", r.trace.Rmw)
 			}
 		}
 	}
@@ -467,7 +730,7 @@ func (x *explorer) weak(model memmodel.Model) {
 		return x.stop || x.interrupted()
 	})
 	m.fresh = false
-	x.r.Complete = !x.stop
+	x.r.Complete = !x.stop && len(w.bounds) == 0
 }
 
 // weakRecord files one execution the model allows.
@@ -475,22 +738,37 @@ func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cp
 	m, r := x.m, x.r
 	r.Executions++
 	for _, f := range flags {
-		if !strings.Contains(strings.Join(r.Notes, "\n"), "flag "+f) {
+		if !slices.Contains(r.Flags, f) {
+			r.Flags = append(r.Flags, f)
 			r.Notes = append(r.Notes, "flag "+f+": some execution the model allows raises it")
 		}
 	}
+	var stuck []string
+	for i, id := range cpus {
+		run := all[i][pick[i]]
+		if !readsLast(g, x.firstEvent(g, i), run.lastReads) {
+			r.Executions-- // an IPI it would have handled is left pending
+			return
+		}
+		if run.blocked {
+			if !waitsForever(g, x.firstEvent(g, i), run) {
+				r.Executions-- // not an execution: the CPU is woken and goes on
+				return
+			}
+			stuck = append(stuck, run.waitWhat)
+		}
+		_ = id
+	}
+	if len(stuck) > 0 {
+		x.weakViolation(g, pick, all, cpus, &Violation{Kind: "deadlock", Thread: -1, Pos: Pos{File: -1},
+			Msg: "no CPU can make progress: " + joinSemi(stuck) + " (each waits on the last write of what it reads)"})
+		return
+	}
 	for i, id := range cpus {
 		if v := all[i][pick[i]].violation; v != nil {
-			if r.Counts[v.Kind] == 0 {
-				c := *v
-				c.Thread = id
-				c.Trace = x.weakTrace(g, pick, all, cpus)
-				r.Violations = append(r.Violations, &c)
-			}
-			r.Counts[v.Kind]++
-			if x.g.settled(r, x.condFalsified) {
-				x.stop = true
-			}
+			c := *v
+			c.Thread = id
+			x.weakViolation(g, pick, all, cpus, &c)
 			return
 		}
 	}
@@ -506,9 +784,37 @@ func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cp
 	if w := r.Witness; w != nil && w.Trace == nil {
 		w.Trace = x.weakTrace(g, pick, all, cpus)
 	}
+	for i := range cpus {
+		if held := all[i][pick[i]].held; held != "" {
+			x.weakViolation(g, pick, all, cpus, &Violation{Kind: "lock", Thread: cpus[i], Pos: Pos{File: -1}, Msg: held})
+		}
+	}
 	// the whole set of final states is the answer herd gives: go on
 	// past a decided condition, stopping early only for violations
 	if len(r.Violations) > 0 && x.g.settled(r, false) {
+		x.stop = true
+	}
+}
+
+// firstEvent is the index in g of CPU i's first event.
+func (x *explorer) firstEvent(g *memmodel.Graph, i int) int {
+	for e, ev := range g.Events {
+		if ev.Thread == i {
+			return e
+		}
+	}
+	return len(g.Events)
+}
+
+// weakViolation files a violation found in an execution.
+func (x *explorer) weakViolation(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []int, v *Violation) {
+	r := x.r
+	if r.Counts[v.Kind] == 0 {
+		v.Trace = x.weakTrace(g, pick, all, cpus)
+		r.Violations = append(r.Violations, v)
+	}
+	r.Counts[v.Kind]++
+	if x.g.settled(r, false) {
 		x.stop = true
 	}
 }
@@ -552,7 +858,35 @@ func (x *explorer) weakFinalState(g *memmodel.Graph, pick []int, all [][]weakRun
 // taintOp mirrors a local op's data flow on the taint stack, before the
 // op runs.
 func (m *Machine) taintOp(t *thread, in Instr) {
+	taintFlow(t.taint, t.sp, t.fp, in)
+	taintFlow(t.ptaint, t.sp, t.fp, in)
 	tt, sp, fp := t.taint, t.sp, t.fp
+	switch in.Op {
+	case OpCall:
+		p := &m.prog.Procs[in.A]
+		if extra := len(p.Locals) - p.NParams; extra > 0 && sp+extra <= len(tt) {
+			clear(tt[sp : sp+extra])
+			clear(t.ptaint[sp : sp+extra])
+		}
+	case OpReturn:
+		if len(t.frames) > 0 {
+			tt[fp] = tt[sp-1]
+			t.ptaint[fp] = t.ptaint[sp-1]
+		}
+	case OpJumpIfZero, OpJumpNonZero:
+		if r := m.weakRec; r.joins != nil {
+			r.openScope(t)
+		}
+		t.pctrl |= t.ptaint[sp-1]
+		t.ctrl |= tt[sp-1]
+		if m.weakRec.exits[t.pc] {
+			t.branchT |= tt[sp-1]
+		}
+	}
+}
+
+// taintFlow moves one taint stack as a local op moves values.
+func taintFlow(tt []uint64, sp, fp int, in Instr) {
 	switch in.Op {
 	case OpConst, OpSmall, OpAddrShared, OpAddrTask:
 		tt[sp] = 0
@@ -562,26 +896,16 @@ func (m *Machine) taintOp(t *thread, in Instr) {
 		tt[fp+int(in.A)] = tt[sp-1]
 	case OpAdd, OpSub, OpMul, OpDiv, OpMod, OpAnd, OpOr, OpXor, OpShl, OpShr, OpEq, OpNe, OpLt, OpLe, OpGt, OpGe:
 		tt[sp-2] |= tt[sp-1]
-	case OpJumpIfZero, OpJumpNonZero:
-		t.ctrl |= tt[sp-1]
-	case OpCall:
-		p := &m.prog.Procs[in.A]
-		if extra := len(p.Locals) - p.NParams; extra > 0 && sp+extra <= len(tt) {
-			clear(tt[sp : sp+extra])
-		}
-	case OpReturn:
-		if len(t.frames) > 0 {
-			tt[fp] = tt[sp-1]
-		}
 	}
 }
 
 // access prepares the recorder for a shared load or store op.
 func (r *recorder) access(t *thread, in Instr) {
 	r.pc, r.addrT, r.dataT, r.ctrlT = t.pc, 0, 0, t.ctrl
+	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead = 0, 0, t.pctrl, false
 	r.callLd, r.callReads = r.callLd[:0], 0
 	if in.Op == OpStoreShared || in.Op == OpStoreTask {
-		r.dataT = t.taint[t.sp-1]
+		r.dataT, r.pDataT = t.taint[t.sp-1], t.ptaint[t.sp-1]
 	}
 }
 
@@ -592,8 +916,9 @@ func (r *recorder) access(t *thread, in Instr) {
 // as the data written (set_pte(ptep, pte)) and the rest as the address.
 func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 	r.pc, r.addrT, r.dataT, r.ctrlT = t.pc, 0, 0, t.ctrl
+	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead = 0, 0, t.pctrl, false
 	r.callLd, r.callReads = r.callLd[:0], 0
-	args := t.taint[t.sp-n : t.sp]
+	args, pargs := t.taint[t.sp-n:t.sp], t.ptaint[t.sp-n:t.sp]
 	var all uint64
 	hasPtr := strings.IndexByte(b.Params, 'p') >= 0
 	for i, a := range args {
@@ -601,16 +926,160 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 		switch {
 		case hasPtr && i < len(b.Params) && b.Params[i] == 'p':
 			r.addrT |= a
+			r.pAddrT |= pargs[i]
 		case hasPtr || i == n-1:
 			r.dataT |= a
+			r.pDataT |= pargs[i]
 		default:
 			r.addrT |= a
+			r.pAddrT |= pargs[i]
 		}
 	}
 	if !hasPtr && n == 1 { // a one-argument read: its argument is the address
 		r.addrT, r.dataT = all, 0
+		r.pAddrT, r.pDataT = r.pAddrT|r.pDataT, 0
+	}
+	if casBuiltins[b.Name] && n == 3 {
+		// a CAS writes its new value: the expected value and the read
+		// it is compared with reach the write through the comparison,
+		// a pick (herd's AArch64 CAS semantics)
+		r.dataT, r.pDataT = args[2], pargs[2]|args[1]|pargs[1]
+		r.pickRead = true
 	}
 	return all
+}
+
+// outside prepares the recorder for accesses that no instruction of the
+// run makes (an IPI handler's): no dependencies, no RMW pairing.
+func (r *recorder) outside() {
+	r.addrT, r.dataT, r.ctrlT = 0, 0, 0
+	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead, r.ldop = 0, 0, 0, false, false
+	r.callLd, r.callReads = r.callLd[:0], 0
+}
+
+// wroteSince tells whether a write event was recorded after event k.
+func (r *recorder) wroteSince(k int) bool {
+	for _, ev := range r.trace.Events[min(k, len(r.trace.Events)):] {
+		if ev.Kind == memmodel.Write {
+			return true
+		}
+	}
+	return false
+}
+
+// casBuiltins are the compare-and-swaps whose comparison is a pick.
+var casBuiltins = map[string]bool{"cas": true, "casa": true, "casl": true, "casal": true, "cas_noret": true, "casl_noret": true}
+
+// ldopBuiltins are arm64's LD<op>/ST<op>: the value written is computed
+// from the value read, a data dependency inside the instruction.
+var ldopBuiltins = func() map[string]bool {
+	m := map[string]bool{}
+	for _, op := range []string{"add", "clr", "eor", "set"} {
+		for _, f := range []string{"", "a", "l", "al"} {
+			m["ld"+op+f] = true
+			m["st"+op+f] = true
+		}
+	}
+	return m
+}()
+
+// result gives the taints of a builtin's result: a value read from memory
+// depends on the reads of the call; a csel's on the operand it selects,
+// and through a pick on its condition; a successful CAS's, through a pick,
+// on its read and the expected value it compared; anything else on its
+// arguments.
+func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint64, wrote bool) (uint64, uint64) {
+	args, pargs := t.taint[t.sp-n:t.sp], t.ptaint[t.sp-n:t.sp]
+	switch {
+	case b.Name == "csel" && n == 3:
+		sel := 2
+		if t.stack[t.sp-n] != 0 {
+			sel = 1
+		}
+		return args[sel], args[0] | pargs[0] | pargs[sel]
+	case casBuiltins[b.Name] && n == 3 && wrote:
+		// herd makes two executions of a successful CAS (eventsMonad.ml
+		// aarch64_cas_ok: altT DataFromRRs DataFromRx): Rs is written
+		// from the read, or from the expected value and, through the
+		// comparison (a pick), the read (LB+rel+CAS-ok-RsRs-addr)
+		if b.Void { // cas_noret: no Rs
+			return 0, 0
+		}
+		if r.choose(2) == 0 {
+			return r.callReads, 0
+		}
+		return args[1], r.callReads | pargs[1]
+	case r.callReads != 0:
+		return r.callReads, 0
+	}
+	var p uint64
+	for _, x := range pargs {
+		p |= x
+	}
+	return argT, p
+}
+
+// Control dependencies in C (the LKMM's herd front end) reach only the
+// events inside the branches of an if or a loop body, not the statements
+// after them: herd's ctrl is the condition's events times the branch's.
+// Under lkmm a conditional branch opens a scope that closes, restoring
+// the control set, where its two paths join. The hardware models keep
+// the control dependency on everything after the branch in program order,
+// as a branch instruction gives.
+
+// ctrlScope is a conditional branch whose paths have not joined yet.
+type ctrlScope struct {
+	join, depth int // where the paths join, in the frame at depth
+	ctrl, pctrl uint64
+}
+
+// branchJoins maps each forward conditional branch to where its paths
+// join, for the code the compiler makes of if/else and loops: the target,
+// or the end of the else branch when the code before the target jumps
+// over it.
+func (m *Machine) branchJoins() map[int]int {
+	code := m.prog.Code
+	out := map[int]int{}
+	for pc, in := range code {
+		if in.Op != OpJumpIfZero && in.Op != OpJumpNonZero {
+			continue
+		}
+		to := int(in.A)
+		if to <= pc {
+			continue
+		}
+		join := to
+		if to > 0 && code[to-1].Op == OpJump && int(code[to-1].A) > to {
+			join = int(code[to-1].A)
+		}
+		out[pc] = join
+	}
+	return out
+}
+
+func (r *recorder) openScope(t *thread) {
+	join, ok := r.joins[t.pc]
+	if !ok {
+		return
+	}
+	depth := len(t.frames)
+	if n := len(t.scopes); n > 0 && t.scopes[n-1].join == join && t.scopes[n-1].depth == depth {
+		return // a loop's condition again: the scope is open
+	}
+	t.scopes = append(t.scopes, ctrlScope{join: join, depth: depth, ctrl: t.ctrl, pctrl: t.pctrl})
+}
+
+// joinScopes closes the scopes whose paths join here, or whose proc has
+// returned.
+func (r *recorder) joinScopes(t *thread) {
+	for n := len(t.scopes); n > 0; n-- {
+		s := t.scopes[n-1]
+		if s.depth < len(t.frames) || (s.depth == len(t.frames) && s.join != t.pc) {
+			return
+		}
+		t.ctrl, t.pctrl = s.ctrl, s.pctrl
+		t.scopes = t.scopes[:n-1]
+	}
 }
 
 // backEdge bounds loops in a run: herd unrolls them, and so does mmuvm,
@@ -618,12 +1087,23 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 // explored, and the result says so.
 func (r *recorder) backEdge(t *thread) bool {
 	if r.spins[t.pc] {
-		// a failed pass of a spin loop: see spinLoops
-		r.pruned = true
+		// a failed pass of a spin loop (see spinLoops): the run waits on
+		// the reads of this pass
+		r.blocked, r.waitFrom = true, r.passStart(t.pc)
 		return false
 	}
 	if r.loops == nil {
 		r.loops = map[int]int{}
+	}
+	// only loops whose exit depends on what they read need a bound: a
+	// loop on local values ends by itself (or hits the instruction
+	// budget), whatever branches on reads it takes inside
+	fresh := r.readsSince(r.lastPass)
+	r.lastPass = len(r.reads)
+	exitT := t.branchT
+	t.branchT = 0
+	if exitT&fresh == 0 {
+		return true
 	}
 	r.loops[t.pc]++
 	if r.loops[t.pc] > weakLoopBound {
@@ -631,6 +1111,27 @@ func (r *recorder) backEdge(t *thread) bool {
 		return false
 	}
 	return true
+}
+
+// readsSince is the taint mask of the reads made since the k-th.
+func (r *recorder) readsSince(k int) uint64 {
+	var mask uint64
+	for i := k; i < len(r.reads); i++ {
+		mask |= readBit(i)
+	}
+	return mask
+}
+
+// passStart finds where the failed pass of a spin loop began: the events
+// at the end of the trace made by the loop's own code (its body calls
+// no proc: spinLoops).
+func (r *recorder) passStart(head int) int {
+	end := r.spinEnd[head]
+	i := len(r.pcs)
+	for i > 0 && r.pcs[i-1] >= head && r.pcs[i-1] <= end {
+		i--
+	}
+	return i
 }
 
 // weakTrace renders an execution as trace rows, CPU by CPU in program
@@ -705,11 +1206,11 @@ var debugWeak = false
 // and a run that takes it need not be explored: a spin loop is an assume
 // of its exit condition (GenMC's spin-assume). Waiting and retry loops
 // (await, the lockless getters' retries) are spin loops.
-func (m *Machine) spinLoops() map[int]bool {
-	out := map[int]bool{}
+func (m *Machine) spinLoops() map[int]int {
+	out := map[int]int{} // keyed by the loop head: a back-edge has set the pc there
 	for pc, in := range m.prog.Code {
 		if in.Op == OpBackEdge && m.isSpinLoop(int(in.A), pc) {
-			out[int(in.A)] = true // keyed by the loop head: a back-edge has set the pc there
+			out[int(in.A)] = pc
 		}
 	}
 	return out
@@ -748,6 +1249,43 @@ func (m *Machine) storedIn(slot int32, from, to int) bool {
 	for pc := from; pc <= to; pc++ {
 		if in := m.prog.Code[pc]; in.Op == OpStoreLocal && in.A == slot {
 			return true
+		}
+	}
+	return false
+}
+
+// loopExits finds the conditional branches that can leave a loop: one
+// side jumps out of the loop's code, or runs into a return or the end.
+func (m *Machine) loopExits() map[int]bool {
+	code := m.prog.Code
+	out := map[int]bool{}
+	for e, in := range code {
+		if in.Op != OpBackEdge || int(in.A) > e {
+			continue
+		}
+		h := int(in.A)
+		for pc := h; pc < e; pc++ {
+			op := code[pc].Op
+			if op != OpJumpIfZero && op != OpJumpNonZero {
+				continue
+			}
+			if to := int(code[pc].A); to < h || to > e || m.fallsOut(pc+1, e) {
+				out[pc] = true
+			}
+		}
+	}
+	return out
+}
+
+// fallsOut tells whether straight-line code from pc reaches a return or
+// the end before any jump or the loop's back-edge at e.
+func (m *Machine) fallsOut(pc, e int) bool {
+	for ; pc < e; pc++ {
+		switch m.prog.Code[pc].Op {
+		case OpReturn, OpEnd:
+			return true
+		case OpJump, OpJumpIfZero, OpJumpNonZero, OpBackEdge:
+			return false
 		}
 	}
 	return false

@@ -37,6 +37,7 @@ type jsonOut struct {
 	Matched     bool            `json:"matched"`
 	Complete    bool            `json:"complete"`
 	Bounds      []string        `json:"bounds,omitempty"`
+	Flags       []string        `json:"flags,omitempty"`
 	Counts      map[string]int  `json:"violation_counts,omitempty"`
 	Violations  []jsonViolation `json:"violations,omitempty"`
 	Witness     *jsonViolation  `json:"witness,omitempty"`
@@ -47,7 +48,7 @@ func jsonResult(p *vm.Program, r *vm.Result) jsonOut {
 		Test: r.Test, Arch: r.Arch, Model: r.Model, Executions: r.Executions, States: r.States,
 		ElapsedNS: r.Elapsed.Nanoseconds(), Condition: r.Condition, Observation: string(r.Observation),
 		Verdict: r.Verdict, Expected: r.Expected, Matched: passed(r), Complete: r.Complete,
-		Bounds: r.Bounds, Counts: r.Counts,
+		Bounds: r.Bounds, Flags: r.Flags, Counts: r.Counts,
 	}
 	for _, s := range r.FinalStates {
 		out.FinalStates = append(out.FinalStates, jsonState{s.Values, s.Count})
