@@ -40,9 +40,22 @@ type enumerator struct {
 	pick    []int
 	checked int
 	stop    bool
+
+	// Choosing one trace per thread, a read must read a value some write
+	// gives: the initial value, a write of a trace picked so far, or a
+	// write some trace of a thread still to pick makes. Values at
+	// locations are numbered (ids) so that this costs no map look-up.
+	producers []uint64    // per value id: threads (bits) some trace of which writes it
+	picked    []int32     // per value id: writes of the traces picked so far
+	pending   []int32     // value ids the picked traces read and have not yet matched
+	writes    [][][]int32 // per thread and trace: the value ids it writes
+	reads     [][][]int32 // per thread and trace: the value ids it reads (not initial values)
 }
 
 func (e *enumerator) threads(i int) {
+	if i == 0 {
+		e.index()
+	}
 	if i == len(e.p.Threads) {
 		e.combine()
 		return
@@ -52,8 +65,73 @@ func (e *enumerator) threads(i int) {
 			return
 		}
 		e.pick[i] = k
-		e.threads(i + 1)
+		mark := len(e.pending)
+		e.count(e.writes[i][k], 1)
+		e.pending = append(e.pending, e.reads[i][k]...)
+		if e.satisfiable(i) {
+			e.threads(i + 1)
+		}
+		e.count(e.writes[i][k], -1)
+		e.pending = e.pending[:mark]
 	}
+}
+
+// index numbers the values at locations and records which threads can
+// write each.
+func (e *enumerator) index() {
+	type locVal struct{ loc, val uint64 }
+	ids := map[locVal]int32{}
+	id := func(ev Event) int32 {
+		lv := locVal{ev.Loc, ev.Val}
+		n, ok := ids[lv]
+		if !ok {
+			n = int32(len(ids))
+			ids[lv] = n
+			e.producers = append(e.producers, 0)
+		}
+		return n
+	}
+	e.writes = make([][][]int32, len(e.p.Threads))
+	e.reads = make([][][]int32, len(e.p.Threads))
+	for t, traces := range e.p.Threads {
+		for _, tr := range traces {
+			var ws, rs []int32
+			for _, ev := range tr.Events {
+				switch {
+				case ev.Kind == Write:
+					n := id(ev)
+					ws = append(ws, n)
+					e.producers[n] |= 1 << uint(min(t, 63))
+				case ev.Kind == Read && e.p.Init[ev.Loc] != ev.Val:
+					rs = append(rs, id(ev))
+				}
+			}
+			e.writes[t] = append(e.writes[t], ws)
+			e.reads[t] = append(e.reads[t], rs)
+		}
+	}
+	e.picked = make([]int32, len(ids))
+}
+
+func (e *enumerator) count(ids []int32, n int32) {
+	for _, id := range ids {
+		e.picked[id] += n
+	}
+}
+
+// satisfiable tells whether every pending read can still be matched once
+// thread i is picked: by a picked write, or by a thread after i.
+func (e *enumerator) satisfiable(i int) bool {
+	later := ^uint64(0) << uint(min(i+1, 63))
+	if i+1 >= 64 {
+		later = 1 << 63 // threads past 63 share the last bit
+	}
+	for _, id := range e.pending {
+		if e.picked[id] == 0 && e.producers[id]&later == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // combine builds the events of the picked traces and enumerates rf and co
@@ -178,7 +256,7 @@ func locChoices(g *Graph, li int, l uint64) []locChoice {
 		rmwOf[d.To] = d.From
 	}
 	var out []locChoice
-	permute(writes, func(order []int) {
+	interleave(coUnits(g, writes), func(order []int) {
 		co := append([]int{li}, order...)
 		if !lkmmLockCoOK(g, co) { // an unlock follows its lock in co, in every model
 			return
@@ -276,20 +354,60 @@ func coherent(g *Graph, co []int, rank map[int]int, rf [][2]int, rmwOf map[int]i
 	return true
 }
 
-// permute calls fn with every permutation of xs (fn must not keep it).
-func permute(xs []int, fn func([]int)) {
-	a := append([]int(nil), xs...)
-	var rec func(k int)
-	rec = func(k int) {
-		if k == len(a) {
-			fn(a)
-			return
+// coUnits splits a location's writes (in event order: program order within
+// each thread) into the sequences a coherence order must keep: per
+// thread, its writes in program order (coherence: po-loc between writes
+// is co), with each spin_lock's LKW and the spin_unlock that follows it
+// kept together (lock.cat, and atomicity in every model: nothing comes
+// between a lock and its unlock).
+func coUnits(g *Graph, writes []int) [][][]int {
+	byThread := map[int][][]int{}
+	var threads []int
+	for i := 0; i < len(writes); i++ {
+		w := writes[i]
+		t := g.Events[w].Thread
+		if _, ok := byThread[t]; !ok {
+			threads = append(threads, t)
 		}
-		for i := k; i < len(a); i++ {
-			a[k], a[i] = a[i], a[k]
-			rec(k + 1)
-			a[k], a[i] = a[i], a[k]
+		unit := []int{w}
+		if g.Events[w].Tags&LockW != 0 && i+1 < len(writes) {
+			if n := writes[i+1]; g.Events[n].Thread == t && g.Events[n].Tags&Unlock != 0 {
+				unit = append(unit, n)
+				i++
+			}
+		}
+		byThread[t] = append(byThread[t], unit)
+	}
+	out := make([][][]int, len(threads))
+	for i, t := range threads {
+		out[i] = byThread[t]
+	}
+	return out
+}
+
+// interleave calls fn with every merge of the threads' unit sequences
+// that keeps each thread's order (fn must not keep the slice).
+func interleave(seqs [][][]int, fn func([]int)) {
+	next := make([]int, len(seqs))
+	var order []int
+	var rec func()
+	rec = func() {
+		done := true
+		for t, units := range seqs {
+			if next[t] == len(units) {
+				continue
+			}
+			done = false
+			u := units[next[t]]
+			next[t]++
+			order = append(order, u...)
+			rec()
+			order = order[:len(order)-len(u)]
+			next[t]--
+		}
+		if done {
+			fn(order)
 		}
 	}
-	rec(0)
+	rec()
 }

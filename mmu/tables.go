@@ -394,7 +394,7 @@ func setUpper(fn string, level int) func(c *Call) (uint64, Status) {
 func clearUpper(fn string, level int) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
 		m := c.M
-		if _, ok := m.readEntry(fn, c.Args[0]); !ok {
+		if !m.entryLive(fn, c.Args[0]) { // the use-after-free check: no read of the kernel's
 			return 0, Done
 		}
 		// arm64 set_pmd()/set_pud() barrier only valid entries: a clear

@@ -31,15 +31,20 @@ const (
 // weakState is a machine's weak-model state during a check.
 type weakState struct {
 	model   memmodel.Model
-	init    map[uint64]uint64    // initial values of the shared locations (absent: 0)
-	spins   map[int]bool         // heads of spin loops
-	spinEnd map[int]int          // their back-edges
-	exits   map[int]bool         // branches that can leave a loop
-	senders [][]int              // per CPU, who may send it synchronising IPIs
-	joins   map[int]int          // branch joins, under lkmm (C's control dependencies)
-	domains map[mmu.Loc][]uint64 // values each shared location may hold
-	rec     *recorder
-	bounds  []string
+	init    map[uint64]uint64 // initial values of the shared locations (absent: 0)
+	spins   map[int]bool      // heads of spin loops
+	spinEnd map[int]int       // their back-edges
+	exits   map[int]bool      // branches that can leave a loop
+	senders [][]int           // per CPU, who may send it synchronising IPIs
+	joins   map[int]int       // branch joins, under lkmm (C's control dependencies)
+	guesses []uint64          // values every read may return, under lkmm (see constants)
+	// atomicLocs are the locations some RMW or lock accesses: no guesses
+	// there (a guessed count would make an atomic counter's values grow)
+	atomicLocs map[mmu.Loc]bool
+	domains    map[mmu.Loc][]uint64          // values each shared location may hold
+	by         map[mmu.Loc]map[uint64]uint64 // which CPUs (bits) write each value (initBit: the initial value)
+	rec        *recorder
+	bounds     []string
 }
 
 // recorder is the mmu.Memory of one CPU's run: it answers reads from the
@@ -64,8 +69,11 @@ type recorder struct {
 	spinEnd   map[int]int  // and their back-edges
 	blocked   bool         // the run stopped waiting (see weakRun)
 	waitFrom  int
-	lastPass  int          // reads made at the last loop back-edge
-	lastReads []int        // reads that must read the last write of their location (drainIPIs)
+	lastPass  int                // reads made at the last loop back-edge
+	lastReads []int              // reads that must read the last write of their location (drainIPIs)
+	cpu       int                // the CPU running (its index)
+	own       map[mmu.Loc]uint64 // the last value this run wrote to each location
+	valBuf    []uint64
 	exits     map[int]bool // the branches that can leave a loop (loopExits)
 	joins     map[int]int  // C's control scopes (lkmm), else nil
 
@@ -136,10 +144,7 @@ func (r *recorder) depsTo(to int, taint uint64, out *[]memmodel.Dep) {
 }
 
 func (r *recorder) Load(loc mmu.Loc, tags memmodel.Tag) uint64 {
-	dom := r.w.domains[loc]
-	if len(dom) == 0 {
-		dom = []uint64{r.w.init[uint64(loc)]}
-	}
+	dom := r.readable(loc)
 	v := dom[r.choose(len(dom))]
 	if tags == 0 { // a plain access of a script is a marked one
 		tags = memmodel.Once
@@ -158,6 +163,7 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 	if tags == 0 {
 		tags = memmodel.Once
 	}
+	r.own[loc] = v
 	i := r.add(memmodel.Event{Kind: memmodel.Write, Tags: tags, Loc: uint64(loc), Val: v}, r.addrT|r.dataT)
 	r.depsTo(i, r.dataT, &r.trace.Data)
 	r.depsTo(i, r.pDataT, &r.trace.PickData)
@@ -197,6 +203,46 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 func (r *recorder) Fence(tags memmodel.Tag, loc mmu.Loc) {
 	r.add(memmodel.Event{Kind: memmodel.Fence, Tags: tags, Loc: uint64(loc)}, 0)
 }
+
+// readable lists the values a read of loc may return in this run, by
+// coherence with the run's own writes: after the CPU wrote loc, its own
+// last value or a value another CPU writes; before, the initial value or
+// a value another CPU writes (never a value only its own later writes
+// give).
+func (r *recorder) readable(loc mmu.Loc) []uint64 {
+	dom, by := r.w.domains[loc], r.w.by[loc]
+	if len(dom) == 0 { // a location no run has touched yet
+		v := r.w.init[uint64(loc)]
+		dom, by = []uint64{v}, map[uint64]uint64{v: initBit}
+	}
+	last, wrote := r.own[loc]
+	out := r.valBuf[:0]
+	for _, v := range dom {
+		others := by[v] &^ (1 << uint(r.cpu)) &^ initBit
+		switch {
+		case others != 0, wrote && v == last, !wrote && by[v]&initBit != 0:
+			out = append(out, v)
+		}
+	}
+	if wrote && !slices.Contains(out, last) { // not yet in the domains (the first round)
+		out = append(out, last)
+	}
+	if !r.w.atomicLocs[loc] {
+		for _, g := range r.w.guesses {
+			if !slices.Contains(out, g) {
+				out = append(out, g)
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, r.w.init[uint64(loc)])
+	}
+	r.valBuf = out
+	return out
+}
+
+// initBit marks a location's initial value among the writers of a value.
+const initBit = 1 << 63
 
 func (r *recorder) Read(lo, hi mmu.Loc) []mmu.Loc {
 	var out []mmu.Loc
@@ -259,6 +305,7 @@ var weakBuiltins = map[string]bool{
 	"mmap_read_lock": true, "mmap_write_lock": true, "mmap_read_trylock": true, "mmap_read_unlock": true, "mmap_write_unlock": true,
 	"contpte_try_fold": true, "contpte_try_unfold": true, "set_ptes": true, "__set_ptes": true,
 	"static_branch_enable": true, "static_branch_disable": true, "static_branch_inc": true, "static_branch_dec": true,
+	"hw_set_young": true, "hw_set_dirty": true,
 }
 
 // syncBuiltins send synchronising IPIs (see mmu's weakSync).
@@ -388,6 +435,10 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	rec.blocked, rec.waitFrom, rec.lastPass = false, 0, 0
 	rec.lastReads = rec.lastReads[:0]
 	rec.outside()
+	if rec.own == nil {
+		rec.own = map[mmu.Loc]uint64{}
+	}
+	clear(rec.own)
 	clear(rec.loops)
 	rec.trace = &memmodel.Trace{}
 	rec.pcs, rec.taints, rec.reads = rec.pcs[:0], rec.taints[:0], rec.reads[:0]
@@ -534,7 +585,8 @@ func (m *Machine) maybeFireIRQ(irq *thread, rec *recorder, must bool) {
 
 // weakTraces makes every run of CPU thread id under the current domains.
 func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
-	rec := &recorder{w: w, exclLd: -1, spins: w.spins, spinEnd: w.spinEnd, exits: w.exits, joins: w.joins}
+	rec := &recorder{w: w, exclLd: -1, spins: w.spins, spinEnd: w.spinEnd, exits: w.exits, joins: w.joins,
+		cpu: x.m.threads[id].cpu}
 	var runs []weakRun
 	for {
 		if x.interrupted() {
@@ -570,8 +622,9 @@ func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
 // adding to a counter would otherwise grow them forever): one more round
 // with the domains frozen gives the runs.
 func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
-	w.domains = map[mmu.Loc][]uint64{}
-	frozen := false
+	w.domains, w.by = map[mmu.Loc][]uint64{}, map[mmu.Loc]map[uint64]uint64{}
+	w.atomicLocs = map[mmu.Loc]bool{}
+	frozen, prevWrites := false, -1
 	for round := 0; ; round++ {
 		all := make([][]weakRun, len(cpus))
 		grew, writes := false, 0
@@ -584,12 +637,20 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 			all[i] = runs
 			most := 0
 			for _, run := range runs {
+				for _, d := range run.trace.Rmw {
+					w.atomicLocs[mmu.Loc(run.trace.Events[d.From].Loc)] = true
+				}
+				for _, ev := range run.trace.Events {
+					if ev.Tags&(memmodel.LockR|memmodel.LockW|memmodel.Unlock|memmodel.LockFail|memmodel.IsLocked) != 0 {
+						w.atomicLocs[mmu.Loc(ev.Loc)] = true
+					}
+				}
 				n := 0
 				for _, ev := range run.trace.Events {
 					if ev.Kind == memmodel.Write || ev.Kind == memmodel.Read {
 						n += int(b2u(ev.Kind == memmodel.Write))
 						if !frozen {
-							grew = w.addValue(x.m, mmu.Loc(ev.Loc), ev.Val, ev.Kind == memmodel.Write) || grew
+							grew = w.addValue(mmu.Loc(ev.Loc), ev.Val, ev.Kind == memmodel.Write, x.m.threads[id].cpu) || grew
 						}
 					}
 				}
@@ -600,9 +661,12 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 		if !grew || frozen {
 			return all, true
 		}
-		if round+1 >= writes {
+		// the bound holds once the writes an execution can make stop
+		// growing (more values can open paths with more writes)
+		if round+1 >= writes && writes == prevWrites {
 			frozen = true
 		}
+		prevWrites = writes
 		if round == weakMaxRounds {
 			w.bounds = append(w.bounds, fmt.Sprintf("values: the value domains did not settle in %d rounds", weakMaxRounds))
 			return nil, false
@@ -654,24 +718,24 @@ func waitsForever(g *memmodel.Graph, first int, run weakRun) bool {
 	return true
 }
 
-// addValue adds v to loc's domain (which starts with the initial value);
-// it reports whether the domain grew by a written value.
-func (w *weakState) addValue(m *Machine, loc mmu.Loc, v uint64, written bool) bool {
+// addValue adds v, written by cpu, to loc's domain (which starts with the
+// initial value); it reports whether the domain grew.
+func (w *weakState) addValue(loc mmu.Loc, v uint64, written bool, cpu int) bool {
 	d, ok := w.domains[loc]
 	if !ok {
 		d = []uint64{w.init[uint64(loc)]}
+		w.by[loc] = map[uint64]uint64{d[0]: initBit}
 		w.domains[loc] = d
 	}
 	if !written {
 		return false
 	}
-	for _, x := range d {
-		if x == v {
-			return false
-		}
+	grew := w.by[loc][v]&(1<<uint(cpu)) == 0
+	w.by[loc][v] |= 1 << uint(cpu)
+	if !slices.Contains(d, v) {
+		w.domains[loc] = append(d, v)
 	}
-	w.domains[loc] = append(d, v)
-	return true
+	return grew
 }
 
 // weak checks the program under a weak model (see the top of this file).
@@ -680,13 +744,10 @@ func (x *explorer) weak(model memmodel.Model) {
 	w := &weakState{model: model, init: map[uint64]uint64{}, spinEnd: m.spinLoops()}
 	w.spins, w.exits, w.senders = map[int]bool{}, m.loopExits(), m.ipiSenders()
 	if model.Name() == "lkmm" {
-		w.joins = m.branchJoins()
+		w.joins, w.guesses = m.branchJoins(), m.constants()
 	}
 	for head := range w.spinEnd {
 		w.spins[head] = true
-	}
-	if debugWeak {
-		fmt.Println("spin loops", w.spins)
 	}
 	m.MMU.Rollback(m.mark)
 	m.MMU.S.Range(0, func(l mmu.Loc, v uint64) {
@@ -704,14 +765,6 @@ func (x *explorer) weak(model memmodel.Model) {
 		}
 	}
 	all, ok := x.weakDomains(w, cpus)
-	if debugWeak {
-		fmt.Println("domains", w.domains, ok)
-		for i, runs := range all {
-			for _, r := range runs {
-				fmt.Println("cpu", i, r.trace.Events, "addr", r.trace.Addr, "data", r.trace.Data, "ctrl", r.trace.Ctrl, "paddr", r.trace.PickAddr, "pdata", r.trace.PickData, "rmw", r.trace.Rmw)
-			}
-		}
-	}
 	x.r.Bounds = append(x.r.Bounds, w.bounds...)
 	if !ok {
 		m.fresh = false
@@ -786,14 +839,12 @@ func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cp
 	}
 	for i := range cpus {
 		if held := all[i][pick[i]].held; held != "" {
-			x.weakViolation(g, pick, all, cpus, &Violation{Kind: "lock", Thread: cpus[i], Pos: Pos{File: -1}, Msg: held})
+			x.weakLockHeld(g, pick, all, cpus, &Violation{Kind: "lock", Thread: cpus[i], Pos: Pos{File: -1}, Msg: held})
 		}
 	}
-	// the whole set of final states is the answer herd gives: go on
-	// past a decided condition, stopping early only for violations
-	if len(r.Violations) > 0 && x.g.settled(r, false) {
-		x.stop = true
-	}
+	// the whole set of final states is the answer herd gives: go on past
+	// a decided condition and a lock held at the end; stop early only
+	// for violations that end an execution (weakViolation)
 }
 
 // firstEvent is the index in g of CPU i's first event.
@@ -819,12 +870,25 @@ func (x *explorer) weakViolation(g *memmodel.Graph, pick []int, all [][]weakRun,
 	}
 }
 
+// weakLockHeld files a lock held at the end, without stopping: the
+// execution's final state counts, and the set of final states is herd's
+// answer.
+func (x *explorer) weakLockHeld(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []int, v *Violation) {
+	r := x.r
+	if r.Counts[v.Kind] == 0 {
+		v.Trace = x.weakTrace(g, pick, all, cpus)
+		r.Violations = append(r.Violations, v)
+	}
+	r.Counts[v.Kind]++
+}
+
 // weakFinalState puts the machine in the execution's final state: each
 // CPU's registers as its run left them, and each location holding the
 // last write in coherence order.
 func (x *explorer) weakFinalState(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []int) {
 	m := x.m
 	m.MMU.Rollback(m.mark)
+	m.violation = nil // the last run's, not this execution's
 	for i, id := range cpus {
 		copy(m.threads[id].stack, all[i][pick[i]].regs)
 	}
@@ -1033,6 +1097,35 @@ type ctrlScope struct {
 	ctrl, pctrl uint64
 }
 
+// constants lists the small constants of the CPUs' code. Under the LKMM
+// a write's value can depend on a read through control flow after a branch
+// has joined, with no dependency ordering them; a cycle of such writes
+// and reads can then justify values no run writes first (herd's
+// crypto-control-data, the OOTA tests). herd solves for them; mmuvm lets
+// every read of a location no RMW or lock touches also return the
+// program's constants, so the cycle's runs exist, and the enumeration
+// keeps only those whose values some write really gives.
+func (m *Machine) constants() []uint64 {
+	var out []uint64
+	for _, pc := range m.cpuCode() {
+		in := m.prog.Code[pc]
+		var v uint64
+		switch in.Op {
+		case OpSmall:
+			v = uint64(in.A)
+		case OpConst:
+			v = m.prog.Consts[in.A]
+		default:
+			continue
+		}
+		if v < 1024 && !slices.Contains(out, v) && len(out) < 16 {
+			out = append(out, v)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
 // branchJoins maps each forward conditional branch to where its paths
 // join, for the code the compiler makes of if/else and loops: the target,
 // or the end of the else branch when the code before the target jumps
@@ -1166,7 +1259,7 @@ func (x *explorer) weakTrace(g *memmodel.Graph, pick []int, all [][]weakRun, cpu
 func (x *explorer) describeEvent(g *memmodel.Graph, e int, row map[int]int, cpus []int) string {
 	m := x.m
 	ev := g.Events[e]
-	name := m.MMU.AddrName(ev.Loc)
+	name := x.locName(ev.Loc)
 	switch ev.Kind {
 	case memmodel.Fence:
 		return "barrier " + strings.Trim(ev.Tags.String(), "[]")
@@ -1174,19 +1267,34 @@ func (x *explorer) describeEvent(g *memmodel.Graph, e int, row map[int]int, cpus
 		return fmt.Sprintf("%s = %s%s", name, m.MMU.ValueName(ev.Val), tagNote(ev.Tags))
 	}
 	w := g.Rf[e]
-	from := "the initial value"
+	from := "init"
 	if w >= 0 && g.Events[w].Thread >= 0 {
-		from = fmt.Sprintf("%s's write (row %d)", m.threads[cpus[g.Events[w].Thread]].name, row[w])
+		from = fmt.Sprintf("row %d", row[w])
 	}
-	text := fmt.Sprintf("read %s = %s%s, from %s", name, m.MMU.ValueName(ev.Val), tagNote(ev.Tags), from)
+	text := fmt.Sprintf("read %s = %s%s (from %s)", name, m.MMU.ValueName(ev.Val), tagNote(ev.Tags), from)
 	for o, oe := range g.Events { // a co-later write shown in an earlier row is not yet visible
 		if oe.Kind == memmodel.Write && oe.Loc == ev.Loc && o != w && oe.Thread >= 0 && w >= 0 &&
 			g.CoRank[o] > g.CoRank[w] && row[o] < row[e] {
-			text += fmt.Sprintf("; %s's %s = %s (row %d) is not yet visible", m.threads[cpus[oe.Thread]].name, name, m.MMU.ValueName(oe.Val), row[o])
+			text += fmt.Sprintf("; row %d's %s not yet visible", row[o], m.MMU.ValueName(oe.Val))
 			break
 		}
 	}
 	return text
+}
+
+// locName names a location: a shared word, a table entry, or one half of
+// a PAE entry.
+func (x *explorer) locName(l uint64) string {
+	switch {
+	case l%8 == 4:
+		return x.m.MMU.AddrName(l-4) + ".hi"
+	case x.m.MMU.SplitEntry(l):
+		return x.m.MMU.AddrName(l) + ".lo"
+	}
+	if n := x.m.MMU.AddrName(l); n != "" {
+		return n
+	}
+	return fmt.Sprintf("%#x", l)
 }
 
 func tagNote(t memmodel.Tag) string {
@@ -1195,8 +1303,6 @@ func tagNote(t memmodel.Tag) string {
 	}
 	return " " + t.String()
 }
-
-var debugWeak = false
 
 // spinLoops finds the loops whose failed passes change nothing: no store,
 // no call, no builtin but pure ones, reads and barriers, and every local
