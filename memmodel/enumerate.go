@@ -33,6 +33,16 @@ func Enumerate(p *Program, m Model, visit func(g *Graph, pick []int, flags []str
 	return e.checked
 }
 
+// EnumerateAll is Enumerate without any pruning: every combination of
+// traces, every order of every location's writes, every reads-from to a
+// write of the value read, each graph judged by the model alone. It is
+// the reference the differential tests hold Enumerate to.
+func EnumerateAll(p *Program, m Model, visit func(g *Graph, pick []int, flags []string) bool) int {
+	e := &enumerator{p: p, m: m, visit: visit, pick: make([]int, len(p.Threads)), brute: true}
+	e.threads(0)
+	return e.checked
+}
+
 type enumerator struct {
 	p       *Program
 	m       Model
@@ -40,6 +50,7 @@ type enumerator struct {
 	pick    []int
 	checked int
 	stop    bool
+	brute   bool // EnumerateAll
 
 	// Choosing one trace per thread, a read must read a value some write
 	// gives: the initial value, a write of a trace picked so far, or a
@@ -68,7 +79,7 @@ func (e *enumerator) threads(i int) {
 		mark := len(e.pending)
 		e.count(e.writes[i][k], 1)
 		e.pending = append(e.pending, e.reads[i][k]...)
-		if e.satisfiable(i) {
+		if e.brute || e.satisfiable(i) {
 			e.threads(i + 1)
 		}
 		e.count(e.writes[i][k], -1)
@@ -172,7 +183,7 @@ func (e *enumerator) combine() {
 	}
 	var choices [][]locChoice
 	for li, l := range locs {
-		cs := locChoices(g, li, l)
+		cs := locChoices(g, li, l, e.brute)
 		if len(cs) == 0 {
 			return
 		}
@@ -238,7 +249,7 @@ func (c locChoice) apply(g *Graph) {
 // initial one), and for each read every write of the value it read, kept
 // when po-loc | rf | co | fr is acyclic on the location and no RMW has a
 // write of another thread between its read's source and its write.
-func locChoices(g *Graph, li int, l uint64) []locChoice {
+func locChoices(g *Graph, li int, l uint64, brute bool) []locChoice {
 	var writes, reads []int
 	for i, ev := range g.Events {
 		if !hasLoc(ev) || ev.Loc != l || i == li {
@@ -251,17 +262,24 @@ func locChoices(g *Graph, li int, l uint64) []locChoice {
 			reads = append(reads, i)
 		}
 	}
-	rmwOf := map[int]int{} // write -> its RMW read
+	rmwWrite := map[int]int{} // an RMW's read -> its write, on this location
 	for _, d := range g.Rmw {
-		rmwOf[d.To] = d.From
+		if g.Events[d.To].Loc == l && g.Events[d.From].Loc == l {
+			rmwWrite[d.From] = d.To
+		}
 	}
+	rank := make([]int, len(g.Events))
+	src := make([]int, len(g.Events))
 	var out []locChoice
-	interleave(coUnits(g, writes), func(order []int) {
+	orders := func(fn func([]int)) { interleave(coUnits(g, writes), fn) }
+	if brute {
+		orders = func(fn func([]int)) { permute(writes, fn) }
+	}
+	orders(func(order []int) {
 		co := append([]int{li}, order...)
-		if !lkmmLockCoOK(g, co) { // an unlock follows its lock in co, in every model
+		if !brute && !lkmmLockCoOK(g, co) { // an unlock follows its lock in co, in every model
 			return
 		}
-		rank := map[int]int{}
 		for i, w := range co {
 			rank[w] = i
 		}
@@ -269,17 +287,26 @@ func locChoices(g *Graph, li int, l uint64) []locChoice {
 		var pickRF func(k int)
 		pickRF = func(k int) {
 			if k == len(reads) {
-				if coherent(g, co, rank, rf, rmwOf) {
-					out = append(out, locChoice{co: append([]int(nil), co...), rf: append([][2]int(nil), rf...)})
-				}
+				out = append(out, locChoice{co: append([]int(nil), co...), rf: append([][2]int(nil), rf...)})
 				return
 			}
 			r := reads[k]
-			for _, w := range co {
-				if g.Events[w].Val == g.Events[r].Val {
-					rf[k] = [2]int{r, w}
-					pickRF(k + 1)
+			try := func(w int) {
+				if g.Events[w].Val != g.Events[r].Val || (!brute && !coherentRead(g, r, w, rank, src, writes, reads[:k])) {
+					return
 				}
+				rf[k], src[r] = [2]int{r, w}, w
+				pickRF(k + 1)
+			}
+			if w, ok := rmwWrite[r]; ok && !brute {
+				// atomicity: an RMW reads the write just before its own
+				if rank[w] >= 1 {
+					try(co[rank[w]-1])
+				}
+				return
+			}
+			for _, w := range co {
+				try(w)
 			}
 		}
 		pickRF(0)
@@ -287,67 +314,24 @@ func locChoices(g *Graph, li int, l uint64) []locChoice {
 	return out
 }
 
-// coherent checks sc-per-location and RMW atomicity on one location.
-// Events of a thread are numbered in program order, so po-loc is i < j
-// on the same thread.
-func coherent(g *Graph, co []int, rank map[int]int, rf [][2]int, rmwOf map[int]int) bool {
-	src := map[int]int{}
-	for _, p := range rf {
-		src[p[0]] = p[1]
-	}
-	// order value of each event in a would-be total order: a write's rank,
-	// a read sits just after its source write and before the next write.
-	// Coherence holds iff po-loc agrees with rank order, with reads
-	// reading from a write at or after the writes po-before them, etc.
-	ev := func(i int) (int, bool) { // position, isRead
-		if w, ok := src[i]; ok {
-			return rank[w], true
-		}
-		return rank[i], false
-	}
-	var accs []int
-	for i := range g.Events {
-		if _, ok := src[i]; ok {
-			accs = append(accs, i)
-		} else if _, ok := rank[i]; ok && g.Events[i].Thread >= 0 {
-			accs = append(accs, i)
-		}
-	}
-	for a := 0; a < len(accs); a++ {
-		for b := a + 1; b < len(accs); b++ {
-			i, j := accs[a], accs[b]
-			if g.Events[i].Thread != g.Events[j].Thread {
-				continue
-			}
-			pi, ri := ev(i)
-			pj, rj := ev(j)
-			switch {
-			case !ri && !rj: // W -> W: co must agree
-				if pi >= pj {
-					return false
-				}
-			case !ri && rj: // W -> R: the read sees this write or a later one
-				if pj < pi {
-					return false
-				}
-			case ri && !rj: // R -> W: the read's source is co-before the write
-				if pi >= pj {
-					return false
-				}
-			default: // R -> R: no going back in coherence
-				if pj < pi {
-					return false
-				}
-			}
-		}
-	}
-	for w, r := range rmwOf {
-		s, ok := src[r]
-		if !ok {
+// coherentRead checks sc-per-location for read r reading from w, given the
+// coherence order (rank) and the sources of the location's reads before it
+// (events of a thread are numbered in program order, so po-loc is i < j on
+// the same thread): r may not read a write coherence-before a write or the
+// source of a read of its CPU before it (CoWR, CoRR), nor a write
+// coherence-after or equal to a write of its CPU after it (CoRW).
+func coherentRead(g *Graph, r, w int, rank, src []int, writes, before []int) bool {
+	t, p := g.Events[r].Thread, rank[w]
+	for _, a := range writes {
+		if g.Events[a].Thread != t {
 			continue
 		}
-		wr, okw := rank[w]
-		if !okw || wr != rank[s]+1 { // the RMW's write immediately follows its source
+		if a < r && p < rank[a] || a > r && p >= rank[a] {
+			return false
+		}
+	}
+	for _, a := range before {
+		if g.Events[a].Thread == t && p < rank[src[a]] {
 			return false
 		}
 	}
@@ -410,4 +394,22 @@ func interleave(seqs [][][]int, fn func([]int)) {
 		}
 	}
 	rec()
+}
+
+// permute calls fn with every permutation of xs (fn must not keep it).
+func permute(xs []int, fn func([]int)) {
+	a := append([]int(nil), xs...)
+	var rec func(k int)
+	rec = func(k int) {
+		if k == len(a) {
+			fn(a)
+			return
+		}
+		for i := k; i < len(a); i++ {
+			a[k], a[i] = a[i], a[k]
+			rec(k + 1)
+			a[k], a[i] = a[i], a[k]
+		}
+	}
+	rec(0)
 }

@@ -41,8 +41,12 @@ type Config struct {
 	Arch string
 	// Model is the memory model: "sc", "tso", "armv8", "lkmm", or "hw"
 	// (the arch's hardware model); "" takes the script's `model` line.
-	Model  string
-	Search string // "auto" (default: dpor, then stateful), "dpor", "state", "dfs", "random"
+	Model string
+	// Search is "auto" (default: dpor, then stateful), "dpor", "state",
+	// "dfs", "random" under sc; under a weak model the execution-graph
+	// enumeration runs, reduced, or with "dfs" without any reduction;
+	// "graph" runs the graph enumeration under sc too (to cross-check).
+	Search string
 	// DPORBudget is how many steps auto lets partial-order reduction run
 	// before it switches to the stateful search (default 200000).
 	DPORBudget int
@@ -210,7 +214,7 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	}
 	g := goal{expects: prog.ExpectationsFor(cfg.Arch, r.Model), all: cfg.All}
 	x := newExplorer(ctx, m, cfg, r, g)
-	if r.Model == "sc" {
+	if r.Model == "sc" && cfg.Search != "graph" {
 		x.run()
 	} else {
 		if err := m.checkWeakProgram(r.Model); err != nil {

@@ -41,10 +41,13 @@ type weakState struct {
 	// atomicLocs are the locations some RMW or lock accesses: no guesses
 	// there (a guessed count would make an atomic counter's values grow)
 	atomicLocs map[mmu.Loc]bool
-	domains    map[mmu.Loc][]uint64          // values each shared location may hold
-	by         map[mmu.Loc]map[uint64]uint64 // which CPUs (bits) write each value (initBit: the initial value)
-	rec        *recorder
-	bounds     []string
+	// all is --search dfs: every run and every candidate execution, none
+	// of the reductions (the reference of the differential tests)
+	all     bool
+	domains map[mmu.Loc][]uint64          // values each shared location may hold
+	by      map[mmu.Loc]map[uint64]uint64 // which CPUs (bits) write each value (initBit: the initial value)
+	rec     *recorder
+	bounds  []string
 }
 
 // recorder is the mmu.Memory of one CPU's run: it answers reads from the
@@ -220,7 +223,7 @@ func (r *recorder) readable(loc mmu.Loc) []uint64 {
 	for _, v := range dom {
 		others := by[v] &^ (1 << uint(r.cpu)) &^ initBit
 		switch {
-		case others != 0, wrote && v == last, !wrote && by[v]&initBit != 0:
+		case r.w.all, others != 0, wrote && v == last, !wrote && by[v]&initBit != 0:
 			out = append(out, v)
 		}
 	}
@@ -743,6 +746,7 @@ func (x *explorer) weak(model memmodel.Model) {
 	m := x.m
 	w := &weakState{model: model, init: map[uint64]uint64{}, spinEnd: m.spinLoops()}
 	w.spins, w.exits, w.senders = map[int]bool{}, m.loopExits(), m.ipiSenders()
+	w.all = x.cfg.Search == "dfs"
 	if model.Name() == "lkmm" {
 		w.joins, w.guesses = m.branchJoins(), m.constants()
 	}
@@ -778,7 +782,11 @@ func (x *explorer) weak(model memmodel.Model) {
 		}
 		prog.Threads = append(prog.Threads, ts)
 	}
-	x.r.States = memmodel.Enumerate(prog, model, func(g *memmodel.Graph, pick []int, flags []string) bool {
+	enumerate := memmodel.Enumerate
+	if w.all {
+		enumerate = memmodel.EnumerateAll
+	}
+	x.r.States = enumerate(prog, model, func(g *memmodel.Graph, pick []int, flags []string) bool {
 		x.weakRecord(g, pick, all, cpus, flags)
 		return x.stop || x.interrupted()
 	})

@@ -1,0 +1,146 @@
+package vm_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"mmuvm/compiler"
+	"mmuvm/vm"
+)
+
+var weakDiffN = flag.Int("weakdiff.n", 60, "generated scripts the weak differential test checks")
+
+// weakGen writes small litmus-like scripts: two or three CPUs reading and
+// writing two or three shared words with marked accesses, barriers,
+// acquire/release, RMWs, data and control dependencies, and locks.
+type weakGen struct {
+	r      *rand.Rand
+	shared []string
+	regs   []string
+}
+
+func (g *weakGen) word() string { return g.shared[g.r.Intn(len(g.shared))] }
+
+func (g *weakGen) reg() string {
+	n := fmt.Sprintf("r%d", len(g.regs))
+	g.regs = append(g.regs, n)
+	return n
+}
+
+// value is a constant, or a register read before (a data dependency).
+func (g *weakGen) value() string {
+	if len(g.regs) > 0 && g.r.Intn(3) == 0 {
+		return g.regs[g.r.Intn(len(g.regs))] + " + 1"
+	}
+	return fmt.Sprint(1 + g.r.Intn(2))
+}
+
+func (g *weakGen) line() string {
+	switch g.r.Intn(13) {
+	case 0, 1, 2:
+		return fmt.Sprintf("%s = READ_ONCE(%s)", g.reg(), g.word())
+	case 3, 4, 5:
+		return fmt.Sprintf("WRITE_ONCE(%s, %s)", g.word(), g.value())
+	case 6:
+		return []string{"smp_mb()", "smp_rmb()", "smp_wmb()"}[g.r.Intn(3)]
+	case 7:
+		return fmt.Sprintf("%s = smp_load_acquire(%s)", g.reg(), g.word())
+	case 8:
+		return fmt.Sprintf("smp_store_release(%s, %s)", g.word(), g.value())
+	case 9:
+		return fmt.Sprintf("%s = xchg_relaxed(%s, %s)", g.reg(), g.word(), g.value())
+	case 10:
+		return fmt.Sprintf("%s = cmpxchg(%s, 0, %s)", g.reg(), g.word(), g.value())
+	case 11:
+		if len(g.regs) > 0 {
+			return fmt.Sprintf("if %s == 1 {\n    WRITE_ONCE(%s, %s)\n  }", g.regs[g.r.Intn(len(g.regs))], g.word(), g.value())
+		}
+	}
+	return fmt.Sprintf("%s = READ_ONCE(%s)", g.reg(), g.word())
+}
+
+func genWeakScript(seed int64) string {
+	g := &weakGen{r: rand.New(rand.NewSource(seed))}
+	var b strings.Builder
+	g.shared = []string{"x", "y", "z"}[:2+g.r.Intn(2)]
+	fmt.Fprintf(&b, "// weakdiff seed %d\nshared %s\n", seed, strings.Join(g.shared, ", "))
+	lock := g.r.Intn(4) == 0
+	if lock {
+		b.WriteString("spinlock l\n")
+	}
+	ncpu := 2 + g.r.Intn(2)
+	var regs []string
+	for c := 0; c < ncpu; c++ {
+		g.regs = nil
+		fmt.Fprintf(&b, "cpu %d {\n", c)
+		n := 2 + g.r.Intn(2)
+		locked := lock && g.r.Intn(2) == 0
+		if locked {
+			b.WriteString("  spin_lock(l)\n")
+		}
+		for i := 0; i < n; i++ {
+			fmt.Fprintf(&b, "  %s\n", g.line())
+		}
+		if locked {
+			b.WriteString("  spin_unlock(l)\n")
+		}
+		b.WriteString("}\n")
+		for _, r := range g.regs {
+			regs = append(regs, fmt.Sprintf("%d:%s", c, r))
+		}
+	}
+	terms := append(append([]string(nil), g.shared...), regs...)
+	fmt.Fprintf(&b, "locations %s\nfinal exists (%s == 0)\n", strings.Join(terms, ", "), g.shared[0])
+	return b.String()
+}
+
+func finalStates(r *vm.Result) string {
+	var s []string
+	for _, f := range r.FinalStates {
+		s = append(s, f.Values)
+	}
+	return strings.Join(s, "\n")
+}
+
+// TestWeakDiff checks the reduced execution-graph search against the
+// unreduced one (--search dfs: every run, every candidate execution) on
+// generated scripts under each weak model, and the graph search under sc
+// against the interleaving search: the same final states, the same
+// verdict.
+func TestWeakDiff(t *testing.T) {
+	n := *weakDiffN
+	if testing.Short() {
+		n = 30
+	}
+	for seed := int64(1); seed <= int64(n); seed++ {
+		src := genWeakScript(seed)
+		p, err := compiler.Compile(fmt.Sprintf("weakdiff-%d.mmu", seed), []byte(src), nil)
+		if err != nil {
+			t.Fatalf("seed %d: %v\n%s", seed, err, src)
+		}
+		pairs := [][2]vm.Config{
+			{{Model: "sc", Search: "dfs"}, {Model: "sc", Search: "graph"}},
+			{{Model: "tso", Search: "dfs"}, {Model: "tso"}},
+			{{Model: "armv8", Search: "dfs"}, {Model: "armv8"}},
+			{{Model: "lkmm", Search: "dfs"}, {Model: "lkmm"}},
+		}
+		for _, pair := range pairs {
+			want, err1 := vm.Check(context.Background(), p, pair[0])
+			got, err2 := vm.Check(context.Background(), p, pair[1])
+			if err1 != nil || err2 != nil {
+				t.Fatalf("seed %d %s: %v / %v\n%s", seed, pair[1].Model, err1, err2, src)
+			}
+			if !want.Complete || !got.Complete {
+				t.Fatalf("seed %d %s: incomplete (%v / %v)\n%s", seed, pair[1].Model, want.Bounds, got.Bounds, src)
+			}
+			if finalStates(want) != finalStates(got) || want.Verdict != got.Verdict {
+				t.Errorf("seed %d under %s: %s search %q\n%s\n%s search %q\n%s\nscript:\n%s", seed, pair[1].Model,
+					pair[0].Search, want.Verdict, finalStates(want), pair[1].Search, got.Verdict, finalStates(got), src)
+			}
+		}
+	}
+}
