@@ -82,7 +82,7 @@ func Summary(fam string, outs []Outcome) string {
 	sort.Slice(slow, func(i, j int) bool { return slow[i].Elapsed > slow[j].Elapsed })
 	b.WriteString("  slowest:")
 	for _, o := range slow[:min(10, len(slow))] {
-		fmt.Fprintf(&b, " %s %s (herd %s);", o.Name, o.Elapsed.Round(time.Millisecond), o.HerdTime)
+		fmt.Fprintf(&b, " %s %s (herd %s);", o.Name, o.Elapsed.Round(time.Millisecond), o.HerdTime.Round(time.Millisecond))
 	}
 	b.WriteString("\n")
 	return b.String()
