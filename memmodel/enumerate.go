@@ -16,6 +16,9 @@ type Trace struct {
 type Program struct {
 	Init    map[uint64]uint64
 	Threads [][]*Trace
+	// Interrupted, if set, is asked now and then whether to stop (a
+	// timeout, a cancelled context).
+	Interrupted func() bool
 }
 
 // Stop is returned by a visit function to end the enumeration.
@@ -44,13 +47,14 @@ func EnumerateAll(p *Program, m Model, visit func(g *Graph, pick []int, flags []
 }
 
 type enumerator struct {
-	p       *Program
-	m       Model
-	visit   func(*Graph, []int, []string) bool
-	pick    []int
-	checked int
-	stop    bool
-	brute   bool // EnumerateAll
+	p        *Program
+	m        Model
+	visit    func(*Graph, []int, []string) bool
+	pick     []int
+	checked  int
+	stop     bool
+	brute    bool // EnumerateAll
+	combined int  // combinations of traces tried
 
 	// Choosing one trace per thread, a read must read a value some write
 	// gives: the initial value, a write of a trace picked so far, or a
@@ -68,6 +72,10 @@ func (e *enumerator) threads(i int) {
 		e.index()
 	}
 	if i == len(e.p.Threads) {
+		if e.combined++; e.combined&1023 == 0 && e.p.Interrupted != nil && e.p.Interrupted() {
+			e.stop = true
+			return
+		}
 		e.combine()
 		return
 	}
@@ -217,6 +225,10 @@ func (e *enumerator) product(g *Graph, choices [][]locChoice, i int) {
 	if i == len(choices) {
 		g.base = nil
 		e.checked++
+		if e.checked&255 == 0 && e.p.Interrupted != nil && e.p.Interrupted() {
+			e.stop = true
+			return
+		}
 		ok, flags := e.m.Check(g)
 		if ok && e.visit(g, e.pick, flags) {
 			e.stop = true

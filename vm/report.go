@@ -99,7 +99,13 @@ func WriteCounterexample(w io.Writer, prog *Program, threads, labels []string, v
 	if v.Kind == "condition" {
 		title = "Witness"
 	}
-	fmt.Fprintf(w, "\n%s (%s), %d steps, schedule %s\n", st.Apply(st.Head, title), v.Kind, countSteps(v.Trace), EncodeSchedule(v.Schedule))
+	if v.Schedule == nil && len(v.Trace) > 0 {
+		// a weak model's execution: its events, CPU by CPU, with where
+		// each read read from; there is no interleaving to replay
+		fmt.Fprintf(w, "\n%s (%s), %d events, each read with the write it reads from\n", st.Apply(st.Head, title), v.Kind, countSteps(v.Trace))
+	} else {
+		fmt.Fprintf(w, "\n%s (%s), %d steps, schedule %s\n", st.Apply(st.Head, title), v.Kind, countSteps(v.Trace), EncodeSchedule(v.Schedule))
+	}
 	WriteTrace(w, prog, threads, labels, v.Trace, st)
 	fmt.Fprintf(w, "%s: %s\n", st.Apply(st.Bad, v.Kind), v.Msg)
 	if v.Pos.File >= 0 && int(v.Pos.File) < len(prog.Files) {

@@ -774,7 +774,7 @@ func (x *explorer) weak(model memmodel.Model) {
 		m.fresh = false
 		return
 	}
-	prog := &memmodel.Program{Init: w.init}
+	prog := &memmodel.Program{Init: w.init, Interrupted: x.interrupted}
 	for _, runs := range all {
 		var ts []*memmodel.Trace
 		for _, r := range runs {
@@ -1279,15 +1279,15 @@ func (x *explorer) describeEvent(g *memmodel.Graph, e int, row map[int]int, cpus
 	if w >= 0 && g.Events[w].Thread >= 0 {
 		from = fmt.Sprintf("row %d", row[w])
 	}
-	text := fmt.Sprintf("read %s = %s%s (from %s)", name, m.MMU.ValueName(ev.Val), tagNote(ev.Tags), from)
+	text := fmt.Sprintf("read %s = %s%s (%s", name, m.MMU.ValueName(ev.Val), tagNote(ev.Tags), from)
 	for o, oe := range g.Events { // a co-later write shown in an earlier row is not yet visible
 		if oe.Kind == memmodel.Write && oe.Loc == ev.Loc && o != w && oe.Thread >= 0 && w >= 0 &&
 			g.CoRank[o] > g.CoRank[w] && row[o] < row[e] {
-			text += fmt.Sprintf("; row %d's %s not yet visible", row[o], m.MMU.ValueName(oe.Val))
+			text += fmt.Sprintf(", misses row %d", row[o])
 			break
 		}
 	}
-	return text
+	return text + ")"
 }
 
 // locName names a location: a shared word, a table entry, or one half of

@@ -88,7 +88,7 @@ func TestWeakTraceNamesSources(t *testing.T) {
 		text = append(text, e.Text)
 	}
 	all := strings.Join(text, "\n")
-	for _, want := range []string{"read y = 0 (from init)", "read x = 0 (from init); row 1's 1 not yet visible", "x = 1"} {
+	for _, want := range []string{"read y = 0 (init)", "read x = 0 (init, misses row 1)", "x = 1"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("trace lacks %q:\n%s", want, all)
 		}

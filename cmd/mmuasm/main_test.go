@@ -124,11 +124,12 @@ func TestTestCommand(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	want := []string{
 		"PASS testdata/scripts/deadlock.mmu [arm64] fail deadlock",
+		"PASS testdata/scripts/mp-armv8.mmu [arm64] fail condition",
 		"PASS testdata/scripts/mp-witness.mmu [arm64] fail condition",
 		"PASS testdata/scripts/sb.mmu [arm64] ok",
 		"PASS testdata/scripts/stale-tlb-uaf.mmu [arm64] fail use-after-free",
 		"PASS testdata/scripts/stale-tlb-uaf.mmu [x86pae-pv] fail use-after-free",
-		"5 passed, 0 failed",
+		"6 passed, 0 failed",
 	}
 	if len(lines) != len(want) {
 		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), out)
@@ -368,7 +369,7 @@ func TestJSON(t *testing.T) {
 	// test --json prints the results as JSON first.
 	code, out, _ := mmuasm(t, "test", "--json", "testdata/scripts")
 	var all []jsonResultT
-	if err := json.NewDecoder(strings.NewReader(out)).Decode(&all); err != nil || code != 0 || len(all) != 5 {
+	if err := json.NewDecoder(strings.NewReader(out)).Decode(&all); err != nil || code != 0 || len(all) != 6 {
 		t.Errorf("test --json: exit %d, %d results, %v\n%s", code, len(all), err, out)
 	}
 }

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestLitmus checks that .litmus tests are accepted where scripts are:
+// check (under the model their arch picks), litmus2mmu, and errors.
+func TestLitmus(t *testing.T) {
+	code, out, errOut := mmuasm(t, "check", "--no-color", "testdata/litmus/sb-mbs.litmus")
+	if code != 0 || !strings.Contains(out, "Test sb-mbs on arm64, model lkmm") || !strings.Contains(out, "Verdict fail condition (expected fail condition: matched)") {
+		t.Errorf("check sb-mbs.litmus: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = mmuasm(t, "check", "--no-color", "--model", "sc", "testdata/litmus/sb-mbs.litmus")
+	if code != 0 || strings.Contains(out, "model") {
+		t.Errorf("check --model sc: exit %d\n%s", code, out)
+	}
+	code, out, errOut = mmuasm(t, "litmus2mmu", "testdata/litmus/sb-mbs.litmus")
+	for _, want := range []string{"model lkmm", "WRITE_ONCE(x, 1)", "smp_mb()", "final exists (0:r0 == 0 && 1:r0 == 0)", "expect fail condition"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("litmus2mmu: exit %d, no %q in\n%s%s", code, want, out, errOut)
+		}
+	}
+	code, _, errOut = mmuasm(t, "check", "testdata/litmus/broken.litmus")
+	if code != 2 || !strings.Contains(errOut, "broken.litmus:7:") {
+		t.Errorf("broken litmus: exit %d, %s", code, errOut)
+	}
+	code, out, _ = mmuasm(t, "test", "--no-color", "testdata/litmus")
+	if code != 2 && code != 1 {
+		t.Errorf("test dir with a broken litmus: exit %d\n%s", code, out)
+	}
+}
+
+// TestReadmeWeakOutput keeps the weak-model output shown in README.md
+// true: it is the golden output of testdata/scripts/mp-armv8.mmu.
+func TestReadmeWeakOutput(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "$ mmuasm check mp-armv8.mmu\n")
+	if !ok {
+		t.Fatal("README.md shows no `mmuasm check mp-armv8.mmu`")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	golden, err := os.ReadFile("testdata/golden/mp-armv8.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if normalize(block) != string(golden) {
+		t.Errorf("README.md's output differs from testdata/golden/mp-armv8.golden:\n%s", block)
+	}
+}
