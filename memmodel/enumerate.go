@@ -156,6 +156,24 @@ func (e *enumerator) satisfiable(i int) bool {
 // combine builds the events of the picked traces and enumerates rf and co
 // location by location.
 func (e *enumerator) combine() {
+	g, locs := Combine(e.p, e.pick)
+	var choices [][]locChoice
+	for li, l := range locs {
+		cs := locChoices(g, li, l, e.brute)
+		if len(cs) == 0 {
+			return
+		}
+		choices = append(choices, cs)
+	}
+	e.product(g, choices, 0)
+}
+
+// Combine builds the events of one trace per thread (pick), with the
+// initial writes of the locations they access first, and no reads-from
+// or coherence yet (Rf and CoRank all -1). It returns the locations in
+// the order of their initial writes.
+func Combine(p *Program, pick []int) (*Graph, []uint64) {
+	e := &enumerator{p: p, pick: pick}
 	g := &Graph{}
 	locs := e.locations()
 	for _, l := range locs {
@@ -189,15 +207,7 @@ func (e *enumerator) combine() {
 	for i := range g.Rf {
 		g.Rf[i], g.CoRank[i] = -1, -1
 	}
-	var choices [][]locChoice
-	for li, l := range locs {
-		cs := locChoices(g, li, l, e.brute)
-		if len(cs) == 0 {
-			return
-		}
-		choices = append(choices, cs)
-	}
-	e.product(g, choices, 0)
+	return g, locs
 }
 
 // locations lists every location the picked traces access, sorted.

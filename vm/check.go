@@ -19,8 +19,12 @@ type Violation struct {
 	Thread   int // -1 when no one thread caused it (deadlock)
 	Step     int
 	Pos      Pos
-	Schedule []int   // thread chosen at each step
-	Trace    []Event // filled for the violations a Result reports
+	Schedule []int // thread chosen at each step
+	// Execution is the token of a weak model's execution (the values
+	// its runs read, reads-from and coherence), which `mmuasm run
+	// --schedule` replays; "" under sc, where Schedule says it all.
+	Execution string
+	Trace     []Event // filled for the violations a Result reports
 }
 
 func (v *Violation) Error() string { return v.Kind + ": " + v.Msg }
@@ -122,7 +126,8 @@ type Result struct {
 	Flags       []string // the model's flags some execution raises (LKMM's data-race), as herd's Flag lines
 	Notes       []string // how the search went (e.g. a switch of strategy)
 	Elapsed     time.Duration
-	Schedule    []int // schedule of the reported counterexample
+	Schedule    []int  // schedule of the reported counterexample
+	Execution   string // its execution token under a weak model (see Violation)
 	Threads     []string
 	Labels      []string
 }
@@ -257,6 +262,11 @@ func (x *explorer) conclude() {
 	r.Verdict = verdict(r)
 	r.Expected, r.Matched = expectation(x.g.expects, r)
 	if x.weakMode { // the traces were made from the execution graphs
+		if len(r.Violations) > 0 {
+			r.Execution = r.Violations[0].Execution
+		} else if r.Witness != nil {
+			r.Execution = r.Witness.Execution
+		}
 		return
 	}
 	for _, v := range r.Violations {
@@ -356,7 +366,8 @@ func (x *explorer) trace(schedule []int) []Event {
 
 // RunResult is one execution run by Replay.
 type RunResult struct {
-	Schedule  []int // the whole schedule, including the steps Replay chose
+	Schedule  []int  // the whole schedule, including the steps Replay chose
+	Execution string // or the execution token replayed, under a weak model
 	Events    []Event
 	Violation *Violation
 	Final     string // observed final state ("" without a final condition)

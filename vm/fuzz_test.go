@@ -320,6 +320,16 @@ func runChecks(prog *vm.Program, arch, search string, limits vm.Limits) string {
 			return fmt.Sprintf("violation %s: %s (schedule %s)", v.Kind, v.Msg, vm.EncodeSchedule(v.Schedule))
 		}
 	}
+	if len(res.Violations) > 0 && weak && res.Violations[0].Execution != "" {
+		v := res.Violations[0]
+		rr, err := vm.ReplayExecution(prog, cfg, v.Execution)
+		switch {
+		case err != nil:
+			return fmt.Sprintf("replay of the %s execution %s: %v", v.Kind, v.Execution, err)
+		case rr.Violation == nil || rr.Violation.Kind != v.Kind:
+			return fmt.Sprintf("the %s execution %s (%s) replays as %+v", v.Kind, v.Execution, v.Msg, rr.Violation)
+		}
+	}
 	if len(res.Violations) > 0 && !weak { // a weak counterexample has no schedule to replay
 		v := res.Violations[0]
 		sched := vm.EncodeSchedule(v.Schedule)

@@ -102,7 +102,7 @@ func WriteCounterexample(w io.Writer, prog *Program, threads, labels []string, v
 	if v.Schedule == nil && len(v.Trace) > 0 {
 		// a weak model's execution: its events, CPU by CPU, with where
 		// each read read from; there is no interleaving to replay
-		fmt.Fprintf(w, "\n%s (%s), %d events, each read with the write it reads from\n", st.Apply(st.Head, title), v.Kind, countSteps(v.Trace))
+		fmt.Fprintf(w, "\n%s (%s), %d events, each read with the write it reads from, execution %s\n", st.Apply(st.Head, title), v.Kind, countSteps(v.Trace), v.Execution)
 	} else {
 		fmt.Fprintf(w, "\n%s (%s), %d steps, schedule %s\n", st.Apply(st.Head, title), v.Kind, countSteps(v.Trace), EncodeSchedule(v.Schedule))
 	}

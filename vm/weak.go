@@ -25,6 +25,7 @@ const (
 	weakMaxRounds = 16  // fixpoint rounds over the value domains
 	weakMaxValues = 64  // values a location may take
 	weakMaxTraces = 1e5 // runs of one CPU
+	weakMaxEvents = 2e6 // events of all the runs kept at once (their memory)
 	weakLoopBound = 2   // passes over one loop back-edge in a run (herd's -unroll default)
 )
 
@@ -48,6 +49,7 @@ type weakState struct {
 	by      map[mmu.Loc]map[uint64]uint64 // which CPUs (bits) write each value (initBit: the initial value)
 	rec     *recorder
 	bounds  []string
+	events  int // events of the runs of the current round
 }
 
 // recorder is the mmu.Memory of one CPU's run: it answers reads from the
@@ -74,6 +76,11 @@ type recorder struct {
 	waitFrom  int
 	lastPass  int                // reads made at the last loop back-edge
 	lastReads []int              // reads that must read the last write of their location (drainIPIs)
+	answers   []uint64           // what each read returned and each choice chose, in this run
+	replay    []uint64           // when replaying: the answers to give
+	pos       int                // the next answer to give
+	bad       string             // why a replay went wrong
+	loading   bool               // choose is choosing a read's value
 	cpu       int                // the CPU running (its index)
 	own       map[mmu.Loc]uint64 // the last value this run wrote to each location
 	valBuf    []uint64
@@ -94,6 +101,14 @@ func (r *recorder) choose(n int) int {
 		r.pruned = true
 		return 0
 	}
+	if r.replay != nil {
+		return int(r.answer(uint64(n)))
+	}
+	defer func(loading bool) {
+		if !loading { // a read records its value instead (Load)
+			r.answers = append(r.answers, uint64(r.choices[r.next-1]))
+		}
+	}(r.loading)
 	if r.next < len(r.choices) {
 		c := r.choices[r.next]
 		r.next++
@@ -121,6 +136,24 @@ func (r *recorder) advance() bool {
 
 func (r *recorder) Choose(n int) int { return r.choose(n) }
 
+// answer is the next recorded answer of a replayed run; below is an
+// exclusive bound on it (0: none).
+func (r *recorder) answer(below uint64) uint64 {
+	if r.pos >= len(r.replay) {
+		r.bad = "the execution token has fewer answers than the run asks for"
+		r.pruned = true
+		return 0
+	}
+	v := r.replay[r.pos]
+	r.pos++
+	if below > 0 && v >= below {
+		r.bad = fmt.Sprintf("answer %d is out of range (%d choices)", v, below)
+		r.pruned = true
+		return 0
+	}
+	return v
+}
+
 // readBit is the taint bit of the thread's k-th read; reads past the 63rd
 // share the last bit, so their dependencies are over-approximated.
 func readBit(k int) uint64 { return 1 << uint(min(k, 63)) }
@@ -139,16 +172,37 @@ func (r *recorder) add(ev memmodel.Event, deps uint64) int {
 
 // depsTo adds an edge to event to from every read in taint.
 func (r *recorder) depsTo(to int, taint uint64, out *[]memmodel.Dep) {
-	for k, ev := range r.reads {
+	if taint == 0 {
+		return
+	}
+	for k, ev := range r.reads[:min(len(r.reads), 63)] {
 		if taint&readBit(k) != 0 && ev != to {
+			*out = append(*out, memmodel.Dep{From: ev, To: to})
+		}
+	}
+	if taint&readBit(63) == 0 || len(r.reads) <= 63 {
+		return
+	}
+	// reads past the 63rd share one bit: depend on the last 64 of them
+	// (an over-approximation, bounded so that long runs stay linear)
+	for _, ev := range r.reads[max(63, len(r.reads)-64):] {
+		if ev != to {
 			*out = append(*out, memmodel.Dep{From: ev, To: to})
 		}
 	}
 }
 
 func (r *recorder) Load(loc mmu.Loc, tags memmodel.Tag) uint64 {
-	dom := r.readable(loc)
-	v := dom[r.choose(len(dom))]
+	var v uint64
+	if r.replay != nil {
+		v = r.answer(0)
+	} else {
+		dom := r.readable(loc)
+		r.loading = true
+		v = dom[r.choose(len(dom))]
+		r.loading = false
+	}
+	r.answers = append(r.answers, v)
 	if tags == 0 { // a plain access of a script is a marked one
 		tags = memmodel.Once
 	}
@@ -249,6 +303,19 @@ const initBit = 1 << 63
 
 func (r *recorder) Read(lo, hi mmu.Loc) []mmu.Loc {
 	var out []mmu.Loc
+	if r.replay != nil { // the locations are among the run's answers
+		n := r.answer(0)
+		for i := uint64(0); i < n && !r.pruned; i++ {
+			out = append(out, mmu.Loc(r.answer(0)))
+		}
+		return out
+	}
+	defer func() {
+		r.answers = append(r.answers, uint64(len(out)))
+		for _, l := range out {
+			r.answers = append(r.answers, uint64(l))
+		}
+	}()
 	for l := range r.w.domains {
 		if l >= lo && l < hi {
 			out = append(out, l)
@@ -282,6 +349,8 @@ type weakRun struct {
 	// violation, which leaves the final state meaningful (herd, which
 	// has no such check, lists it)
 	held string
+	// answers replay the run (see recorder)
+	answers []uint64
 	// lastReads must read the last write of their location for the run
 	// to be part of an execution: the final look at the IPI requests of
 	// a CPU that stops (nothing is left pending).
@@ -437,6 +506,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	rec.next, rec.pruned, rec.exclLd = 0, false, -1
 	rec.blocked, rec.waitFrom, rec.lastPass = false, 0, 0
 	rec.lastReads = rec.lastReads[:0]
+	rec.answers, rec.pos = nil, 0
 	rec.outside()
 	if rec.own == nil {
 		rec.own = map[mmu.Loc]uint64{}
@@ -487,7 +557,8 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	}
 	m.MMU.SetMemory(nil)
 	run := weakRun{trace: rec.trace, pcs: append([]int(nil), rec.pcs...), violation: m.violation,
-		blocked: rec.blocked, waitFrom: rec.waitFrom, lastReads: append([]int(nil), rec.lastReads...)}
+		blocked: rec.blocked, waitFrom: rec.waitFrom, lastReads: append([]int(nil), rec.lastReads...),
+		answers: rec.answers}
 	if t.status == finished && live() {
 		if held := m.MMU.LocksHeld(); len(held) > 0 {
 			run.held = fmt.Sprintf("%s: lock held at the end: %s", t.name, joinSemi(held))
@@ -602,6 +673,10 @@ func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
 				return nil, false
 			}
 			runs = append(runs, run)
+			if w.events += traceSize(run.trace); w.events > weakMaxEvents {
+				w.bounds = append(w.bounds, fmt.Sprintf("runs: the CPUs' runs hold more than %d events and dependencies (a memory bound)", int(weakMaxEvents)))
+				return runs, false
+			}
 			if len(runs) > weakMaxTraces {
 				w.bounds = append(w.bounds, fmt.Sprintf("runs: %s has more than %d runs under the value domains", x.m.threads[id].name, int(weakMaxTraces)))
 				return runs, false
@@ -614,6 +689,12 @@ func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
 			return runs, true
 		}
 	}
+}
+
+// traceSize counts a trace's events and dependency edges: what it holds.
+func traceSize(t *memmodel.Trace) int {
+	return len(t.Events) + len(t.Rmw) + len(t.Addr) + len(t.Data) + len(t.Ctrl) + len(t.SrcuMatch) +
+		len(t.PickAddr) + len(t.PickData) + len(t.PickCtrl)
 }
 
 // weakDomains iterates the value domains to a fixpoint and returns every
@@ -630,6 +711,7 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 	frozen, prevWrites := false, -1
 	for round := 0; ; round++ {
 		all := make([][]weakRun, len(cpus))
+		w.events = 0
 		grew, writes := false, 0
 		for i, id := range cpus {
 			runs, ok := x.weakTraces(id, w)
@@ -744,6 +826,20 @@ func (w *weakState) addValue(loc mmu.Loc, v uint64, written bool, cpu int) bool 
 // weak checks the program under a weak model (see the top of this file).
 func (x *explorer) weak(model memmodel.Model) {
 	m := x.m
+	w := x.weakSetup(model)
+	var cpus []int
+	for _, t := range m.threads {
+		if t.kind == TaskThread {
+			cpus = append(cpus, t.id)
+		}
+	}
+	x.weakCheck(w, cpus)
+}
+
+// weakSetup prepares the state of a weak check: the loops, branches and
+// IPI senders of the code, and the initial values of the shared locations.
+func (x *explorer) weakSetup(model memmodel.Model) *weakState {
+	m := x.m
 	w := &weakState{model: model, init: map[uint64]uint64{}, spinEnd: m.spinLoops()}
 	w.spins, w.exits, w.senders = map[int]bool{}, m.loopExits(), m.ipiSenders()
 	w.all = x.cfg.Search == "dfs"
@@ -762,12 +858,12 @@ func (x *explorer) weak(model memmodel.Model) {
 			w.init[uint64(l)] = v
 		}
 	})
-	var cpus []int
-	for _, t := range m.threads {
-		if t.kind == TaskThread {
-			cpus = append(cpus, t.id)
-		}
-	}
+	return w
+}
+
+// weakCheck finds the runs, enumerates the executions and records them.
+func (x *explorer) weakCheck(w *weakState, cpus []int) {
+	m, model := x.m, w.model
 	all, ok := x.weakDomains(w, cpus)
 	x.r.Bounds = append(x.r.Bounds, w.bounds...)
 	if !ok {
@@ -844,6 +940,7 @@ func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cp
 	x.recordFinal(nil)
 	if w := r.Witness; w != nil && w.Trace == nil {
 		w.Trace = x.weakTrace(g, pick, all, cpus)
+		w.Execution = executionToken(g, pick, all)
 	}
 	for i := range cpus {
 		if held := all[i][pick[i]].held; held != "" {
@@ -870,6 +967,7 @@ func (x *explorer) weakViolation(g *memmodel.Graph, pick []int, all [][]weakRun,
 	r := x.r
 	if r.Counts[v.Kind] == 0 {
 		v.Trace = x.weakTrace(g, pick, all, cpus)
+		v.Execution = executionToken(g, pick, all)
 		r.Violations = append(r.Violations, v)
 	}
 	r.Counts[v.Kind]++
@@ -885,6 +983,7 @@ func (x *explorer) weakLockHeld(g *memmodel.Graph, pick []int, all [][]weakRun, 
 	r := x.r
 	if r.Counts[v.Kind] == 0 {
 		v.Trace = x.weakTrace(g, pick, all, cpus)
+		v.Execution = executionToken(g, pick, all)
 		r.Violations = append(r.Violations, v)
 	}
 	r.Counts[v.Kind]++

@@ -42,8 +42,8 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 			}
 			vm.WriteResult(stdout, p, r, o.style())
 		}
-		if o.saveSchedule != "" && len(r.Schedule) > 0 {
-			if err := os.WriteFile(o.saveSchedule, []byte(vm.EncodeSchedule(r.Schedule)+"\n"), 0o644); err != nil {
+		if tok := scheduleToken(r); o.saveSchedule != "" && tok != "" {
+			if err := os.WriteFile(o.saveSchedule, []byte(tok+"\n"), 0o644); err != nil {
 				failure = err
 			}
 		}
@@ -74,4 +74,13 @@ func passed(r *vm.Result) bool {
 		return r.Verdict == "ok"
 	}
 	return r.Matched
+}
+
+// scheduleToken is what replays a result's counterexample: its schedule,
+// or under a weak model its execution token.
+func scheduleToken(r *vm.Result) string {
+	if r.Execution != "" {
+		return r.Execution
+	}
+	return vm.EncodeSchedule(r.Schedule)
 }

@@ -65,6 +65,9 @@ func jsonResult(p *vm.Program, r *vm.Result) jsonOut {
 
 func jsonViol(p *vm.Program, r *vm.Result, v *vm.Violation) jsonViolation {
 	j := jsonViolation{Kind: v.Kind, Message: v.Msg, Schedule: vm.EncodeSchedule(v.Schedule), Trace: []jsonEvent{}}
+	if v.Execution != "" { // a weak model's execution token
+		j.Schedule = v.Execution
+	}
 	if v.Pos.File >= 0 {
 		j.Position = p.PosString(v.Pos)
 	}

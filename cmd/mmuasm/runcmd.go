@@ -20,6 +20,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		return report(stderr, err)
 	}
 	a := arches[0]
+	if vm.IsExecutionToken(o.schedule) {
+		return runExecution(p, o, a, stdout, stderr)
+	}
 	var schedule []int
 	if o.schedule != "" {
 		if schedule, err = vm.DecodeSchedule(o.schedule); err != nil {
@@ -35,6 +38,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	st := o.style()
 	fmt.Fprintf(stdout, "%s %s on %s, schedule %s\n", st.Apply(st.Head, "Run"), p.Name, a, vm.EncodeSchedule(res.Schedule))
 	vm.WriteTrace(stdout, p, res.Threads, res.Labels, res.Events, st)
+	return finishRun(stdout, res, st)
+}
+
+// finishRun prints the end of a run: its final state and violation.
+func finishRun(stdout io.Writer, res *vm.RunResult, st vm.Style) int {
 	if res.Final != "" {
 		fmt.Fprintf(stdout, "Final state: %s (condition predicate %v)\n", res.Final, res.Holds)
 	}
@@ -44,6 +52,20 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "no violation")
 	return exitOK
+}
+
+// runExecution replays a weak model's execution token.
+func runExecution(p *vm.Program, o *options, a string, stdout, stderr io.Writer) int {
+	cfg := o.config(a)
+	res, err := vm.ReplayExecution(p, cfg, o.schedule)
+	if err != nil {
+		return report(stderr, err)
+	}
+	model, _ := vm.ModelFor(p, cfg)
+	st := o.style()
+	fmt.Fprintf(stdout, "%s %s on %s, model %s, execution %s\n", st.Apply(st.Head, "Run"), p.Name, a, model, res.Execution)
+	vm.WriteTrace(stdout, p, res.Threads, res.Labels, res.Events, st)
+	return finishRun(stdout, res, st)
 }
 
 // randomSchedule picks a random execution's schedule with --seed.

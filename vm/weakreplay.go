@@ -1,0 +1,174 @@
+package vm
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"mmuvm/memmodel"
+)
+
+// An execution token names one execution of a weak model, for `mmuasm run
+// --schedule`: "w:" and hexadecimal numbers: the CPU count; for each CPU,
+// how many answers its run got and the answers (the value each read
+// returned, the outcome each choice took); then for every event of the
+// graph, its write read from plus one (0: none) and its coherence rank
+// plus one (0: none). Replaying runs each CPU with its answers, rebuilds
+// the graph, and asks the model whether it is an execution.
+
+func executionToken(g *memmodel.Graph, pick []int, all [][]weakRun) string {
+	nums := []uint64{uint64(len(pick))}
+	for i, k := range pick {
+		a := all[i][k].answers
+		nums = append(nums, uint64(len(a)))
+		nums = append(nums, a...)
+	}
+	for e := range g.Events {
+		nums = append(nums, uint64(g.Rf[e]+1), uint64(g.CoRank[e]+1))
+	}
+	var b strings.Builder
+	b.WriteString("w:")
+	for i, n := range nums {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatUint(n, 16))
+	}
+	return b.String()
+}
+
+// IsExecutionToken tells a weak execution token from a schedule.
+func IsExecutionToken(tok string) bool { return strings.HasPrefix(strings.TrimSpace(tok), "w:") }
+
+func decodeExecution(tok string) ([]uint64, error) {
+	body, ok := strings.CutPrefix(strings.TrimSpace(tok), "w:")
+	if !ok {
+		return nil, fmt.Errorf("an execution token starts with w:")
+	}
+	var out []uint64
+	for _, f := range strings.Split(body, ",") {
+		n, err := strconv.ParseUint(strings.TrimSpace(f), 16, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad number %q in the execution token", f)
+		}
+		out = append(out, n)
+		if len(out) > 1_000_000 {
+			return nil, fmt.Errorf("execution token too long")
+		}
+	}
+	return out, nil
+}
+
+// ReplayExecution replays a weak model's execution token: each CPU runs
+// with the answers the token gives, the graph is rebuilt with its
+// reads-from and coherence, and the model must allow it.
+func ReplayExecution(prog *Program, cfg Config, tok string) (*RunResult, error) {
+	nums, err := decodeExecution(tok)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Arch == "" {
+		cfg.Arch = prog.Arches[0]
+	}
+	model, err := ModelFor(prog, cfg)
+	if err != nil {
+		return nil, err
+	}
+	mm, ok := memmodel.Lookup(model)
+	if !ok || model == "sc" && cfg.Search != "graph" {
+		return nil, fmt.Errorf("an execution token is for a weak model; %s checks under %s (use --model)", prog.Name, model)
+	}
+	m, err := NewMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.checkWeakProgram(model); err != nil {
+		return nil, err
+	}
+	x := newExplorer(context.Background(), m, cfg, &Result{Counts: map[string]int{}}, goal{})
+	w := x.weakSetup(mm)
+	var cpus []int
+	for _, t := range m.threads {
+		if t.kind == TaskThread {
+			cpus = append(cpus, t.id)
+		}
+	}
+	take := func(what string) (uint64, error) {
+		if len(nums) == 0 {
+			return 0, fmt.Errorf("the execution token ends early (%s)", what)
+		}
+		n := nums[0]
+		nums = nums[1:]
+		return n, nil
+	}
+	if n, err := take("CPU count"); err != nil || int(n) != len(cpus) {
+		return nil, fmt.Errorf("the execution token is for %d CPUs, the script has %d", n, len(cpus))
+	}
+	all := make([][]weakRun, len(cpus))
+	prog2 := &memmodel.Program{Init: w.init}
+	for i, id := range cpus {
+		k, err := take("answer count")
+		if err != nil || k > uint64(len(nums)) {
+			return nil, fmt.Errorf("the execution token ends early (answers of CPU %d)", i)
+		}
+		rec := &recorder{w: w, exclLd: -1, spins: w.spins, spinEnd: w.spinEnd, exits: w.exits, joins: w.joins,
+			cpu: m.threads[id].cpu, replay: append([]uint64{}, nums[:k]...)}
+		nums = nums[k:]
+		run := m.runAlone(id, rec)
+		if rec.bad != "" || rec.pos != len(rec.replay) {
+			return nil, fmt.Errorf("%s does not run as the execution token says: %s", m.threads[id].name, orDefault(rec.bad, "answers left over"))
+		}
+		all[i] = []weakRun{run}
+		prog2.Threads = append(prog2.Threads, []*memmodel.Trace{run.trace})
+	}
+	pick := make([]int, len(cpus))
+	g, _ := memmodel.Combine(prog2, pick)
+	if len(nums) != 2*len(g.Events) {
+		return nil, fmt.Errorf("the execution token gives reads-from and coherence for %d events, the runs make %d", len(nums)/2, len(g.Events))
+	}
+	for e := range g.Events {
+		g.Rf[e], g.CoRank[e] = int(nums[2*e])-1, int(nums[2*e+1])-1
+		if err := checkChoice(g, e); err != nil {
+			return nil, err
+		}
+	}
+	if ok, _ := mm.Check(g); !ok {
+		return nil, fmt.Errorf("the execution token names an execution %s does not allow", model)
+	}
+	x.r.Model = model
+	x.weakRecord(g, pick, all, cpus, nil)
+	res := &RunResult{Execution: tok}
+	for i := 0; i < m.Threads(); i++ {
+		res.Threads = append(res.Threads, m.ThreadName(i))
+		res.Labels = append(res.Labels, m.threads[i].label)
+	}
+	res.Events = x.weakTrace(g, pick, all, cpus)
+	if len(x.r.Violations) > 0 {
+		res.Violation = x.r.Violations[0]
+	} else if prog.Final != nil && x.r.Executions > 0 {
+		x.weakFinalState(g, pick, all, cpus)
+		res.Holds, res.Final = m.evalFinal()
+	}
+	return res, nil
+}
+
+// checkChoice checks that event e's reads-from and coherence rank make
+// sense: a read reads a write of its location and value; only writes
+// have a rank.
+func checkChoice(g *memmodel.Graph, e int) error {
+	ev := g.Events[e]
+	switch {
+	case ev.Kind == memmodel.Read:
+		w := g.Rf[e]
+		if w < 0 || w >= len(g.Events) || g.Events[w].Kind != memmodel.Write || g.Events[w].Loc != ev.Loc || g.Events[w].Val != ev.Val {
+			return fmt.Errorf("the execution token makes event %d read from %d, which is not a write of its value", e, w)
+		}
+	case g.Rf[e] != -1:
+		return fmt.Errorf("the execution token makes event %d, not a read, read from %d", e, g.Rf[e])
+	}
+	if (ev.Kind == memmodel.Write) != (g.CoRank[e] >= 0) || g.CoRank[e] >= len(g.Events) {
+		return fmt.Errorf("the execution token gives event %d a bad coherence rank %d", e, g.CoRank[e])
+	}
+	return nil
+}
