@@ -1,0 +1,42 @@
+package litmus
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"mmuvm/compiler"
+)
+
+// FuzzTranslate feeds the translator arbitrary text: it never panics, a
+// failure is a positioned *Error, and a translation it accepts compiles.
+func FuzzTranslate(f *testing.F) {
+	for _, fam := range []string{"lkmm", "aarch64", "x86tso", "x86_64-tso"} {
+		files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "herd-weak", "tests", fam, "*.litmus"))
+		for i, p := range files {
+			if i%97 != 0 { // a sample of each family seeds the fuzzer
+				continue
+			}
+			if src, err := os.ReadFile(p); err == nil {
+				f.Add(src)
+			}
+		}
+	}
+	f.Add([]byte("C t\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nexists (x=1)\n"))
+	f.Add([]byte("AArch64 t\n{ 0:X1=x; }\n P0 ;\n LDR W0,[X1] ;\nexists (0:X0=0)\n"))
+	f.Add([]byte("X86 t\n{ }\n P0 ;\n MOV [x],$1 ;\nexists (x=1)\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		out, err := Translate("f.litmus", src)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) || e.Line < 1 || e.Col < 1 || e.File != "f.litmus" {
+				t.Fatalf("error without a position: %#v", err)
+			}
+			return
+		}
+		if _, err := compiler.Compile("f.mmu", []byte(out), nil); err != nil {
+			t.Fatalf("the translation does not compile: %v\n%s", err, out)
+		}
+	})
+}
