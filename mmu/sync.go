@@ -42,12 +42,9 @@ func bSpinLock(c *Call) (uint64, Status) {
 	if !ok {
 		return 0, Done
 	}
-	var held uint64
-	c.M.tagged(memmodel.LockR, func() { held = c.M.S.Get(lockLoc(id)) })
-	if held != 0 {
+	if !c.takeLock(id) {
 		return 0, Block
 	}
-	c.M.tagged(memmodel.LockW, func() { c.M.S.Set(lockLoc(id), c.owner()) })
 	return 0, Done
 }
 
@@ -56,16 +53,25 @@ func bSpinTrylock(c *Call) (uint64, Status) {
 	if !ok {
 		return 0, Done
 	}
-	var held uint64
-	c.M.tagged(memmodel.LockR, func() { held = c.M.S.Get(lockLoc(id)) })
-	if held != 0 {
+	if !c.takeLock(id) {
 		if c.M.Weak() {
 			c.M.S.mem.Retag(memmodel.LockFail)
 		}
 		return 0, Done
 	}
-	c.M.tagged(memmodel.LockW, func() { c.M.S.Set(lockLoc(id), c.owner()) })
 	return 1, Done
+}
+
+// takeLock takes spinlock id if it is free: under a weak model a read
+// (LKR) and a write (LKW) of the lock word, which pair as an RMW.
+func (c *Call) takeLock(id int) bool {
+	var held uint64
+	c.M.tagged(memmodel.LockR, func() { held = c.M.S.Get(lockLoc(id)) })
+	if held != 0 {
+		return false
+	}
+	c.M.tagged(memmodel.LockW, func() { c.M.S.Set(lockLoc(id), c.owner()) })
+	return true
 }
 
 func bSpinIsLocked(c *Call) (uint64, Status) {

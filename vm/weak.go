@@ -968,23 +968,18 @@ func (x *explorer) firstEvent(g *memmodel.Graph, i int) int {
 	return len(g.Events)
 }
 
-// weakViolation files a violation found in an execution.
+// weakViolation files a violation found in an execution, and stops the
+// search once the expectations are settled.
 func (x *explorer) weakViolation(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []int, v *Violation) {
-	r := x.r
-	if r.Counts[v.Kind] == 0 {
-		v.Trace = x.weakTrace(g, pick, all, cpus)
-		v.Execution = executionToken(g, pick, all)
-		r.Violations = append(r.Violations, v)
-	}
-	r.Counts[v.Kind]++
-	if x.g.settled(r, false) {
+	x.weakLockHeld(g, pick, all, cpus, v)
+	if x.g.settled(x.r, false) {
 		x.stop = true
 	}
 }
 
-// weakLockHeld files a lock held at the end, without stopping: the
-// execution's final state counts, and the set of final states is herd's
-// answer.
+// weakLockHeld files a violation without stopping: a lock held at the
+// end leaves the execution's final state meaningful, and the set of final
+// states is herd's answer.
 func (x *explorer) weakLockHeld(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []int, v *Violation) {
 	r := x.r
 	if r.Counts[v.Kind] == 0 {
