@@ -18,6 +18,10 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, err)
 	}
+	if o.format != "text" && o.format != "herd" {
+		fmt.Fprintf(stderr, "mmuasm check: unknown --format %q (text or herd)\n", o.format)
+		return exitUsage
+	}
 	var results []*vm.Result
 	var jobs []*job
 	for _, a := range arches {
@@ -36,7 +40,11 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		if !passed(r) {
 			code = exitFail
 		}
-		if !o.jsonOut {
+		switch {
+		case o.jsonOut:
+		case o.format == "herd":
+			vm.WriteHerd(stdout, p, r)
+		default:
 			if len(results) > 1 {
 				fmt.Fprintln(stdout)
 			}

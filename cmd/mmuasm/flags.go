@@ -24,6 +24,7 @@ type options struct {
 	runs         int
 	all          bool
 	jsonOut      bool
+	format       string
 	maxExec      int
 	maxSteps     int
 	maxStates    int
@@ -45,6 +46,7 @@ func newFlags(name string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&o.runs, "n", 1000, "executions for --search random")
 	fs.BoolVar(&o.all, "all", false, "keep exploring after violations and count them all")
 	fs.BoolVar(&o.jsonOut, "json", false, "print JSON")
+	fs.StringVar(&o.format, "format", "text", "check: text, or herd (herd7's log format, for its comparison tools)")
 	fs.IntVar(&o.maxExec, "max-executions", 0, "stop after this many executions (0: no bound)")
 	fs.IntVar(&o.maxSteps, "max-steps", 100000, "visible steps per execution")
 	fs.IntVar(&o.maxStates, "max-states", 0, "states the stateful search may store, its memory bound (0: no bound)")

@@ -54,3 +54,35 @@ func TestReadmeWeakOutput(t *testing.T) {
 		t.Errorf("README.md's output differs from testdata/golden/mp-armv8.golden:\n%s", block)
 	}
 }
+
+// TestFormatHerd checks the herd7-style log of a check against its golden
+// file (the Time line's figure aside).
+func TestFormatHerd(t *testing.T) {
+	code, out, errOut := mmuasm(t, "check", "--format", "herd", "testdata/litmus/sb-mbs.litmus")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "Time ") {
+			lines[i] = "Time sb-mbs TIME"
+		}
+	}
+	got := strings.Join(lines, "\n")
+	golden := "testdata/golden/sb-mbs.herd"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test ./cmd/mmuasm -update writes it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("check --format herd differs from %s:\n%s", golden, got)
+	}
+	if code, _, _ := mmuasm(t, "check", "--format", "mail2", "testdata/litmus/sb-mbs.litmus"); code != 2 {
+		t.Errorf("an unknown --format: exit %d", code)
+	}
+}
