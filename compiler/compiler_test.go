@@ -90,6 +90,8 @@ func TestCompileErrors(t *testing.T) {
 		{"expect nonsense kind", "cpu 0 { }\nexpect fail nonsense", "t.mmu:2:1", `unknown violation kind "nonsense"`, ""},
 		{"expect arch not on arch line", "arch arm64\ncpu 0 { }\nexpect xenpv: fail lazy", "t.mmu:3:1", "expect line for xenpv", ""},
 		{"expect arch without arch line", "cpu 0 { }\nexpect x86pae: ok", "t.mmu:2:1", "expect line for x86pae", ""},
+		{"unknown model", "model armv9\ncpu 0 { }", "t.mmu:1:1", "unknown memory model", "armv8"},
+		{"locations of a proc", "proc f() { }\ncpu 0 { }\nlocations f\nfinal exists (1 == 1)", "t.mmu:3:11", "locations lists shared words and registers", ""},
 		{"expect unknown arch", "arch arm64\ncpu 0 { }\nexpect arm65: ok", "t.mmu:3:1", `unknown arch "arm65"`, ""},
 		{"arch line unknown arch", "arch arm64, riscv\ncpu 0 { }", "t.mmu:1:13", `unknown arch "riscv"`, ""},
 		{"table index out of range", "table t\ncpu 0 {\n  x = ptep_get(&t[600])\n}", "t.mmu:3:19", "index 600 is out of range: a table has 512 entries", ""},

@@ -631,3 +631,22 @@ func FuzzDecode(f *testing.F) {
 		mmubCheckDecode(t, mmubSeal(data))
 	})
 }
+
+// TestEncodeWeakItems round-trips the model, locations and filter items.
+func TestEncodeWeakItems(t *testing.T) {
+	src := "model lkmm\nshared x, y\ncpu 0 { r = READ_ONCE(x)\n WRITE_ONCE(y, 1) }\nlocations x, 0:r\nfilter (y == 1)\nfinal exists (0:r == 0)\nexpect lkmm: ok\n"
+	p, err := Compile("w.mmu", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := Decode(Encode(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Model != "lkmm" || q.Final == nil || q.Final.Filter < 0 || len(q.Final.Observed) != 2 {
+		t.Fatalf("decoded: model %q, final %+v", q.Model, q.Final)
+	}
+	if !reflect.DeepEqual(mmubNormalize(p), q) {
+		t.Fatalf("round trip differs:\n%+v\n%+v", p, q)
+	}
+}
