@@ -19,6 +19,9 @@ type Program struct {
 	// Interrupted, if set, is asked now and then whether to stop (a
 	// timeout, a cancelled context).
 	Interrupted func() bool
+	// Budget, if positive, stops the enumeration after that many
+	// combinations of traces (a deterministic bound).
+	Budget int
 }
 
 // Stop is returned by a visit function to end the enumeration.
@@ -72,7 +75,8 @@ func (e *enumerator) threads(i int) {
 		e.index()
 	}
 	if i == len(e.p.Threads) {
-		if e.combined++; e.combined&1023 == 0 && e.p.Interrupted != nil && e.p.Interrupted() {
+		if e.combined++; e.combined&1023 == 0 && e.p.Interrupted != nil && e.p.Interrupted() ||
+			e.p.Budget > 0 && e.combined > e.p.Budget {
 			e.stop = true
 			return
 		}

@@ -34,6 +34,7 @@ const (
 	cpuExclAddr        // arm64 exclusive monitor: address+1 of the last LDXR (sc)
 	cpuExclVal         // and the value it read
 	cpuIPISeq          // weak models: synchronising IPIs this CPU has sent
+	cpuGPSeq           // weak models (tso, armv8): RCU grace periods this CPU has started
 )
 
 // IPI fields (tagIPI).
@@ -44,6 +45,8 @@ const (
 	ipiEnd
 	ipiWeakReq // weak models: the last synchronising IPI the sender sent (its sequence number)
 	ipiWeakAck // weak models: the last one the target handled
+	ipiGPReq   // weak models: the last grace period the sender started
+	ipiGPAck   // weak models: the last one the target reported a quiescent state for
 )
 
 // Handles: the values scripts hold for mms, locks and keys.

@@ -58,6 +58,10 @@ type Machine struct {
 	Thread int
 	StepNo int
 
+	// RCUByModel: the weak model states RCU's grace periods (the LKMM);
+	// otherwise synchronize_rcu() is a synchronisation protocol (SyncGP)
+	RCUByModel bool
+
 	fault    *Fault
 	initMode bool
 	observer bool           // the final condition reads: not as any CPU

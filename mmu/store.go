@@ -42,6 +42,11 @@ type Memory interface {
 	Choose(n int) int
 	// Read lists the locations in [lo, hi) that some run reads.
 	Read(lo, hi Loc) []Loc
+	// Attempt marks the start of an attempt of a builtin that retries
+	// (a lockless getter); Retry says the attempt failed: like a failed
+	// pass of a spin loop, the run waits on what the attempt read.
+	Attempt()
+	Retry()
 }
 
 type undoRec struct {

@@ -193,7 +193,17 @@ func (m *Machine) LocksHeld() []string {
 
 // IRQs and RCU.
 
+// setIRQOff is also, under the LKMM, the start or end of an RCU read-side
+// critical section: since the RCU flavours were merged (v4.20) a region
+// with IRQs off holds off grace periods as rcu_read_lock() does.
 func (c *Call) setIRQOff(off bool) {
+	if m := c.M; m.Weak() && m.RCUByModel && m.S.Get(cpuLoc(c.CPU, cpuIRQOff)) != b2u(off) {
+		if off {
+			m.fence(memmodel.RcuLock)
+		} else {
+			m.fence(memmodel.RcuUnlock)
+		}
+	}
 	m := c.M
 	l := cpuLoc(c.CPU, cpuIRQOff)
 	was := m.S.Get(l) != 0
@@ -263,11 +273,16 @@ func bRCUUnlock(c *Call) (uint64, Status) {
 // quiescent-state counts; the second waits until each has passed one.
 func bSyncRCU(c *Call) (uint64, Status) {
 	m := c.M
-	if m.Weak() { // the model states the grace period
-		if c.mightSleep("synchronize_rcu") {
-			m.fence(memmodel.SyncRcu)
+	if m.Weak() {
+		if c.Phase == 0 && !c.mightSleep("synchronize_rcu") {
+			return 0, Done
 		}
-		return 0, Done
+		if m.RCUByModel { // the LKMM states the grace period
+			m.fence(memmodel.SyncRcu)
+			return 0, Done
+		}
+		m.fence(memmodel.SyncRcu)
+		return 0, m.weakSyncOf(c, SyncGP)
 	}
 	if c.Phase == 0 {
 		if !c.mightSleep("synchronize_rcu") {

@@ -340,6 +340,9 @@ func contLockless(c *Call, addr uint64) (uint64, Status) {
 	n := uint64(m.tr.ContPTEs)
 	base := addr &^ (n*8 - 1)
 	if c.Phase == 0 {
+		if m.Weak() {
+			m.S.mem.Attempt()
+		}
 		orig, ok := m.softRead(c, "ptep_get_lockless", addr)
 		if !ok || !m.present(orig) || !m.cont(orig) {
 			return orig, Done
@@ -357,6 +360,11 @@ func contLockless(c *Call, addr uint64) (uint64, Status) {
 	}
 	if !m.present(pte) || !m.cont(pte) || m.entryPfn(pte) != c.Scratch[2]+i ||
 		m.prot(m.mkclean(pte&^m.enc.Young)) != c.Scratch[1] {
+		if m.Weak() { // a retry is a spin loop's failed pass: the run waits
+			c.Phase = 0
+			m.S.mem.Retry()
+			return 0, Block
+		}
 		// goto retry — unless the block is as it was at the last retry:
 		// then retrying changes nothing until another CPU writes it, so
 		// wait for that (reading the whole block, so that any write to it

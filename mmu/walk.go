@@ -15,9 +15,7 @@ func (m *Machine) readEntry(fn string, addr uint64) (uint64, bool) {
 		return m.S.Get(halfLoc(addr, false)) | m.S.Get(halfLoc(addr, true))<<32, ok
 	}
 	v := m.S.Get(Loc(addr))
-	if ok && m.Weak() && !m.observer && isPoison(v) {
-		m.Fail("use-after-free", "%s read %s and saw what the table's next owner wrote: %s freed it (pte_free_kernel/pmd_free) and nothing orders this read before the free",
-			m.threadName(m.Thread), m.entryName(fn, addr), m.threadName(int(v&0xffff)-1))
+	if ok && !m.reused(fn, addr, v) {
 		return 0, false
 	}
 	return v, ok

@@ -33,7 +33,7 @@ func (m *Machine) isSharedLoc(l Loc) bool {
 		return true
 	case tagIPI:
 		f := l & 0xf
-		return f == ipiWeakReq || f == ipiWeakAck
+		return f >= ipiWeakReq && f <= ipiGPAck
 	}
 	return false
 }
@@ -426,7 +426,11 @@ func (m *Machine) readHalf(c *Call, fn string, addr uint64, high bool) uint64 {
 	if !m.entryLive(fn, addr) {
 		return 0
 	}
-	return m.S.Get(halfLoc(addr, high))
+	v := m.S.Get(halfLoc(addr, high))
+	if !m.reused(fn, addr, v) {
+		return 0
+	}
+	return v
 }
 
 // writeHalves is set_pte() (high, smp_wmb(), low: first true) or
@@ -454,6 +458,7 @@ func (m *Machine) writeHalves(c *Call, fn string, addr, v uint64, highFirst bool
 func (m *Machine) locklessHalves(c *Call, addr uint64) (uint64, Status) {
 	switch c.Phase {
 	case 0:
+		m.S.mem.Attempt()
 		c.Scratch[0] = m.readHalf(c, "ptep_get_lockless", addr, false)
 		m.fence(memmodel.Rmb)
 	case 1:
@@ -464,7 +469,8 @@ func (m *Machine) locklessHalves(c *Call, addr uint64) (uint64, Status) {
 			return c.Scratch[1]<<32 | c.Scratch[0], Done
 		}
 		c.Phase = 0
-		return 0, Again
+		m.S.mem.Retry() // a retry is a spin loop's failed pass
+		return 0, Block
 	}
 	c.Phase++
 	return 0, Again
@@ -484,6 +490,17 @@ const (
 )
 
 func isPoison(v uint64) bool { return v&poisonMask == poisonBase }
+
+// reused raises use-after-free when an entry read under a weak model
+// returns the poison of a free; it tells whether the read is good.
+func (m *Machine) reused(fn string, addr, v uint64) bool {
+	if !m.Weak() || m.observer || !isPoison(v) {
+		return true
+	}
+	m.Fail("use-after-free", "%s read %s and saw what the table's next owner wrote: %s freed it (pte_free_kernel/pmd_free) and nothing orders this read before the free",
+		m.threadName(m.Thread), m.entryName(fn, addr&^7), m.threadName(int(v&0xffff)-1))
+	return false
+}
 
 func (m *Machine) poisonFreed(c *Call, pfn uint64) {
 	if !m.Weak() {
@@ -528,19 +545,41 @@ func (m *Machine) getAndClearHalves(c *Call, fn string, addr uint64) uint64 {
 // which), reads the request (acquire), orders with a full barrier and
 // writes the acknowledgement (release).
 
-func weakReq(sender, target int) Loc { return ipiLoc(target, sender, ipiWeakReq) }
-func weakAck(sender, target int) Loc { return ipiLoc(target, sender, ipiWeakAck) }
+// SyncKind is a kind of synchronisation with every other CPU under a weak
+// model: an IPI, handled where the target has IRQs on, or an RCU grace
+// period, which a CPU acknowledges at a quiescent state (outside
+// rcu_read_lock(), IRQs-off regions and interrupts). The LKMM states RCU
+// itself; under tso and armv8, which have no grace period, mmuvm makes
+// synchronize_rcu() this protocol, which is how the kernel implements it:
+// the updater waits for every CPU to report a quiescent state, with full
+// barriers on both sides.
+type SyncKind int
+
+const (
+	SyncIPI SyncKind = iota
+	SyncGP
+)
+
+var syncFields = [...]struct{ req, ack, seq int }{
+	SyncIPI: {ipiWeakReq, ipiWeakAck, cpuIPISeq},
+	SyncGP:  {ipiGPReq, ipiGPAck, cpuGPSeq},
+}
+
+func weakReq(k SyncKind, sender, target int) Loc { return ipiLoc(target, sender, syncFields[k].req) }
+func weakAck(k SyncKind, sender, target int) Loc { return ipiLoc(target, sender, syncFields[k].ack) }
 
 // weakSync is the sender's side: phase 0 sends, phase 1 waits.
-func (m *Machine) weakSync(c *Call) Status {
-	seqLoc := cpuLoc(c.CPU, cpuIPISeq)
+func (m *Machine) weakSync(c *Call) Status { return m.weakSyncOf(c, SyncIPI) }
+
+func (m *Machine) weakSyncOf(c *Call, k SyncKind) Status {
+	seqLoc := cpuLoc(c.CPU, syncFields[k].seq)
 	if c.Phase == 0 {
 		seq := m.S.Get(seqLoc) + 1
 		m.S.Set(seqLoc, seq)
 		m.fence(memmodel.Mb)
 		for t := 0; t < m.cfg.CPUs; t++ {
 			if t != c.CPU {
-				m.tagged(memmodel.Release, func() { m.S.Set(weakReq(c.CPU, t), seq) })
+				m.tagged(memmodel.Release, func() { m.S.Set(weakReq(k, c.CPU, t), seq) })
 			}
 		}
 		c.Phase = 1
@@ -552,7 +591,7 @@ func (m *Machine) weakSync(c *Call) Status {
 			continue
 		}
 		var ack uint64
-		m.tagged(memmodel.Acquire, func() { ack = m.S.Get(weakAck(c.CPU, t)) })
+		m.tagged(memmodel.Acquire, func() { ack = m.S.Get(weakAck(k, c.CPU, t)) })
 		if ack != seq {
 			return Block
 		}
@@ -561,17 +600,32 @@ func (m *Machine) weakSync(c *Call) Status {
 	return Done
 }
 
-// WeakIPIRequest is the target's read of sender's request word: the
-// sequence number of the last synchronising IPI it sees sent.
-func (m *Machine) WeakIPIRequest(sender, target int) uint64 {
+// WeakSyncRequest is the target's read of sender's request word: the
+// sequence number of the last synchronisation it sees started.
+func (m *Machine) WeakSyncRequest(k SyncKind, sender, target int) uint64 {
 	var v uint64
-	m.tagged(memmodel.Acquire, func() { v = m.S.Get(weakReq(sender, target)) })
+	m.tagged(memmodel.Acquire, func() { v = m.S.Get(weakReq(k, sender, target)) })
 	return v
 }
 
-// WeakIPIHandle is the rest of the handler: a full barrier and the
+// WeakSyncHandle is the rest of the handler: a full barrier and the
 // acknowledgement of request seq.
-func (m *Machine) WeakIPIHandle(sender, target int, seq uint64) {
+func (m *Machine) WeakSyncHandle(k SyncKind, sender, target int, seq uint64) {
 	m.fence(memmodel.Mb)
-	m.tagged(memmodel.Release, func() { m.S.Set(weakAck(sender, target), seq) })
+	m.tagged(memmodel.Release, func() { m.S.Set(weakAck(k, sender, target), seq) })
+}
+
+// CanAck tells whether cpu can take a synchronisation of kind k now: an
+// IPI where it has IRQs on, a grace period at a quiescent state.
+func (m *Machine) CanAck(k SyncKind, cpu int) bool {
+	if k == SyncGP {
+		return m.IRQsOn(cpu) && m.S.Peek(cpuLoc(cpu, cpuRCU)) == 0
+	}
+	return m.IRQsOn(cpu)
+}
+
+// RCUDepth is how many RCU read-side critical sections cpu is inside
+// under the LKMM: its rcu_read_lock() nesting, and one for IRQs off.
+func (m *Machine) RCUDepth(cpu int) int {
+	return int(m.S.Peek(cpuLoc(cpu, cpuRCU)) + m.S.Peek(cpuLoc(cpu, cpuIRQOff)))
 }

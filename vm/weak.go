@@ -26,19 +26,22 @@ const (
 	weakMaxValues = 64  // values a location may take
 	weakMaxTraces = 1e5 // runs of one CPU
 	weakMaxEvents = 2e6 // events of all the runs kept at once (their memory)
-	weakLoopBound = 2   // passes over one loop back-edge in a run (herd's -unroll default)
+	// combinations of runs tried after a bound, looking for violations
+	weakPartialBudget = 200000
+	weakLoopBound     = 2 // passes over one loop back-edge in a run (herd's -unroll default)
 )
 
 // weakState is a machine's weak-model state during a check.
 type weakState struct {
-	model   memmodel.Model
-	init    map[uint64]uint64 // initial values of the shared locations (absent: 0)
-	spins   map[int]bool      // heads of spin loops
-	spinEnd map[int]int       // their back-edges
-	exits   map[int]bool      // branches that can leave a loop
-	senders [][]int           // per CPU, who may send it synchronising IPIs
-	joins   map[int]int       // branch joins, under lkmm (C's control dependencies)
-	guesses []uint64          // values every read may return, under lkmm (see constants)
+	model     memmodel.Model
+	init      map[uint64]uint64 // initial values of the shared locations (absent: 0)
+	spins     map[int]bool      // heads of spin loops
+	spinEnd   map[int]int       // their back-edges
+	exits     map[int]bool      // branches that can leave a loop
+	senders   [][]int           // per CPU, who may send it synchronising IPIs
+	gpSenders [][]int           // per CPU, who may start grace periods it must acknowledge
+	joins     map[int]int       // branch joins, under lkmm (C's control dependencies)
+	guesses   []uint64          // values every read may return, under lkmm (see constants)
 	// atomicLocs are the locations some RMW or lock accesses: no guesses
 	// there (a guessed count would make an atomic counter's values grow)
 	atomicLocs map[mmu.Loc]bool
@@ -81,6 +84,7 @@ type recorder struct {
 	pos       int                // the next answer to give
 	bad       string             // why a replay went wrong
 	loading   bool               // choose is choosing a read's value
+	attemptAt int                // where the attempt of a retrying builtin began
 	cpu       int                // the CPU running (its index)
 	own       map[mmu.Loc]uint64 // the last value this run wrote to each location
 	valBuf    []uint64
@@ -325,6 +329,14 @@ func (r *recorder) Read(lo, hi mmu.Loc) []mmu.Loc {
 	return out
 }
 
+func (r *recorder) Attempt() { r.attemptAt = len(r.trace.Events) }
+
+func (r *recorder) Retry() {
+	if !r.blocked {
+		r.blocked, r.waitFrom = true, r.attemptAt
+	}
+}
+
 func (r *recorder) Retag(tags memmodel.Tag) {
 	if n := len(r.trace.Events); n > 0 {
 		r.trace.Events[n-1].Tags = tags
@@ -377,7 +389,7 @@ var weakBuiltins = map[string]bool{
 	"mmap_read_lock": true, "mmap_write_lock": true, "mmap_read_trylock": true, "mmap_read_unlock": true, "mmap_write_unlock": true,
 	"contpte_try_fold": true, "contpte_try_unfold": true, "set_ptes": true, "__set_ptes": true,
 	"static_branch_enable": true, "static_branch_disable": true, "static_branch_inc": true, "static_branch_dec": true,
-	"hw_set_young": true, "hw_set_dirty": true,
+	"hw_set_young": true, "hw_set_dirty": true, "ptep_get_lockless": true,
 }
 
 // syncBuiltins send synchronising IPIs (see mmu's weakSync).
@@ -424,15 +436,27 @@ func (m *Machine) checkWeakProgram(model string) error {
 // ipiSenders lists, for each CPU, the other CPUs whose code may send it a
 // synchronising IPI: the choices of its runs at each boundary.
 func (m *Machine) ipiSenders() [][]int {
-	byCPU := map[int]bool{}
 	flushIPI := m.Arch.Traits().FlushByIPI
+	return m.syncSenders(func(n string) bool { return syncBuiltins[n] || (flushIPI && flushBuiltins[n]) })
+}
+
+// gpSenders lists, for each CPU, the other CPUs whose code may start an
+// RCU grace period (none when the model states RCU itself).
+func (m *Machine) gpSenders() [][]int {
+	if m.MMU.RCUByModel {
+		return make([][]int, len(m.cpus))
+	}
+	return m.syncSenders(func(n string) bool { return n == "synchronize_rcu" })
+}
+
+// syncSenders lists, for each CPU, the other CPUs whose code calls a
+// builtin that sends.
+func (m *Machine) syncSenders(sends func(name string) bool) [][]int {
+	byCPU := map[int]bool{}
 	for i, t := range m.prog.CPUs {
 		for _, pc := range m.codeOf(t.Proc) {
-			if in := m.prog.Code[pc]; in.Op == OpBuiltin {
-				n := m.builtins[in.A].Name
-				if syncBuiltins[n] || (flushIPI && flushBuiltins[n]) {
-					byCPU[m.threads[i].cpu] = true
-				}
+			if in := m.prog.Code[pc]; in.Op == OpBuiltin && sends(m.builtins[in.A].Name) {
+				byCPU[m.threads[i].cpu] = true
 			}
 		}
 	}
@@ -542,10 +566,15 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	m.weakRec = rec
 	defer func() { m.MMU.SetMemory(nil); m.weakRec = nil }()
 	live := func() bool { return m.violation == nil && !rec.pruned && !rec.blocked }
-	ipis := &ipiState{senders: rec.w.senders[t.cpu], handled: map[int]uint64{}}
+	syncs := []*ipiState{
+		{kind: mmu.SyncIPI, senders: rec.w.senders[t.cpu], handled: map[int]uint64{}},
+		{kind: mmu.SyncGP, senders: rec.w.gpSenders[t.cpu], handled: map[int]uint64{}},
+	}
 	for t.status == ready && live() {
 		m.maybeFireIRQ(irq, rec, false)
-		m.maybeHandleIPI(t.cpu, rec, ipis)
+		for _, s := range syncs {
+			m.maybeHandleIPI(t.cpu, rec, s)
+		}
 		if !live() {
 			break
 		}
@@ -558,8 +587,19 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	if t.status == finished && live() {
 		m.maybeFireIRQ(irq, rec, true) // an irq that has not fired fires at the end
 	}
+	if m.violation != nil && m.MMU.RCUByModel {
+		// a run that stops at a violation inside RCU read-side critical
+		// sections ends them there, so that the LKMM's grace-period rule
+		// judges the sections it has (an unended one is unconstrained)
+		for n := m.MMU.RCUDepth(t.cpu); n > 0; n-- {
+			rec.outside()
+			rec.Fence(memmodel.RcuUnlock, 0)
+		}
+	}
 	if t.status == finished && live() || rec.blocked {
-		m.drainIPIs(t.cpu, rec, ipis) // an idle or waiting CPU with IRQs on takes every IPI
+		for _, s := range syncs { // an idle or waiting CPU with IRQs on takes every IPI
+			m.drainIPIs(t.cpu, rec, s)
+		}
 	}
 	m.MMU.SetMemory(nil)
 	run := weakRun{trace: rec.trace, pcs: append([]int(nil), rec.pcs...), violation: m.violation,
@@ -583,6 +623,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 
 // ipiState is what a CPU's run has handled of synchronising IPIs.
 type ipiState struct {
+	kind    mmu.SyncKind
 	senders []int
 	handled map[int]uint64 // per sender, the sequence number handled last
 }
@@ -590,7 +631,7 @@ type ipiState struct {
 // maybeHandleIPI lets the run choose to handle the next synchronising IPI
 // of one of the CPUs that may send one, where the CPU has IRQs on.
 func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, ipis *ipiState) {
-	if len(ipis.senders) == 0 || rec.pruned || !m.MMU.IRQsOn(cpu) {
+	if len(ipis.senders) == 0 || rec.pruned || !m.MMU.CanAck(ipis.kind, cpu) {
 		return
 	}
 	c := rec.choose(len(ipis.senders) + 1)
@@ -600,12 +641,12 @@ func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, ipis *ipiState) {
 	s := ipis.senders[c-1]
 	next := ipis.handled[s] + 1
 	rec.outside()
-	if m.MMU.WeakIPIRequest(s, cpu) != next { // not sent: the handler does not run here
+	if m.MMU.WeakSyncRequest(ipis.kind, s, cpu) != next { // not sent: the handler does not run here
 		rec.pruned = true
 		return
 	}
 	rec.outside()
-	m.MMU.WeakIPIHandle(s, cpu, next)
+	m.MMU.WeakSyncHandle(ipis.kind, s, cpu, next)
 	ipis.handled[s] = next
 }
 
@@ -613,7 +654,7 @@ func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, ipis *ipiState) {
 // waits with IRQs on) does: each sender's request word is read until it
 // shows nothing new, and that last look must see the last request.
 func (m *Machine) drainIPIs(cpu int, rec *recorder, ipis *ipiState) {
-	if !m.MMU.IRQsOn(cpu) {
+	if !m.MMU.CanAck(ipis.kind, cpu) {
 		return
 	}
 	for _, s := range ipis.senders {
@@ -621,10 +662,10 @@ func (m *Machine) drainIPIs(cpu int, rec *recorder, ipis *ipiState) {
 			rec.outside()
 			k := ipis.handled[s]
 			at := len(rec.trace.Events)
-			switch v := m.MMU.WeakIPIRequest(s, cpu); v {
+			switch v := m.MMU.WeakSyncRequest(ipis.kind, s, cpu); v {
 			case k + 1:
 				rec.outside()
-				m.MMU.WeakIPIHandle(s, cpu, v)
+				m.MMU.WeakSyncHandle(ipis.kind, s, cpu, v)
 				ipis.handled[s] = v
 				continue
 			case k:
@@ -697,6 +738,29 @@ func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
 	}
 }
 
+// partialRuns is what a bound leaves to enumerate: this round's runs of
+// the CPUs before i, the runs of CPU i made so far, and the last round's
+// runs of the others (nil if some CPU has none). Every run is a real run,
+// so the executions found among them are real; the result says it is
+// incomplete.
+func partialRuns(all [][]weakRun, runs []weakRun, i int, prev [][]weakRun) [][]weakRun {
+	out := make([][]weakRun, len(all))
+	for j := range out {
+		switch {
+		case j < i:
+			out[j] = all[j]
+		case j == i && len(runs) > 0:
+			out[j] = runs
+		case prev != nil:
+			out[j] = prev[j]
+		}
+		if len(out[j]) == 0 {
+			return nil
+		}
+	}
+	return out
+}
+
 // traceSize counts a trace's events and dependency edges: what it holds.
 func traceSize(t *memmodel.Trace) int {
 	return len(t.Events) + len(t.Rmw) + len(t.Addr) + len(t.Data) + len(t.Ctrl) + len(t.SrcuMatch) +
@@ -715,6 +779,7 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 	w.domains, w.by = map[mmu.Loc][]uint64{}, map[mmu.Loc]map[uint64]uint64{}
 	w.atomicLocs = map[mmu.Loc]bool{}
 	frozen, prevWrites := false, -1
+	var prev [][]weakRun // the runs of the last round
 	for round := 0; ; round++ {
 		all := make([][]weakRun, len(cpus))
 		w.events = 0
@@ -722,7 +787,7 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 		for i, id := range cpus {
 			runs, ok := x.weakTraces(id, w)
 			if !ok {
-				return nil, false
+				return partialRuns(all, runs, i, prev), false
 			}
 
 			all[i] = runs
@@ -760,14 +825,15 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 		prevWrites = writes
 		if round == weakMaxRounds {
 			w.bounds = append(w.bounds, fmt.Sprintf("values: the value domains did not settle in %d rounds", weakMaxRounds))
-			return nil, false
+			return all, false
 		}
 		for l, d := range w.domains {
 			if len(d) > weakMaxValues {
 				w.bounds = append(w.bounds, fmt.Sprintf("values: %s may hold more than %d values", x.m.MMU.AddrName(uint64(l)), weakMaxValues))
-				return nil, false
+				return all, false
 			}
 		}
+		prev = all
 	}
 }
 
@@ -847,7 +913,8 @@ func (x *explorer) weak(model memmodel.Model) {
 func (x *explorer) weakSetup(model memmodel.Model) *weakState {
 	m := x.m
 	w := &weakState{model: model, init: map[uint64]uint64{}, spinEnd: m.spinLoops()}
-	w.spins, w.exits, w.senders = map[int]bool{}, m.loopExits(), m.ipiSenders()
+	m.MMU.RCUByModel = model.Name() == "lkmm"
+	w.spins, w.exits, w.senders, w.gpSenders = map[int]bool{}, m.loopExits(), m.ipiSenders(), m.gpSenders()
 	w.all = x.cfg.Search == "dfs"
 	if model.Name() == "lkmm" {
 		w.joins, w.guesses = m.branchJoins(), m.constants()
@@ -872,11 +939,16 @@ func (x *explorer) weakCheck(w *weakState, cpus []int) {
 	m, model := x.m, w.model
 	all, ok := x.weakDomains(w, cpus)
 	x.r.Bounds = append(x.r.Bounds, w.bounds...)
-	if !ok {
+	if !ok && (all == nil || x.stop || x.ctx.Err() != nil) {
 		m.fresh = false
 		return
 	}
+	// past a bound, the runs made so far still give real executions:
+	// their violations are found, the result stays incomplete
 	prog := &memmodel.Program{Init: w.init, Interrupted: x.interrupted}
+	if !ok {
+		prog.Budget = weakPartialBudget
+	}
 	for _, runs := range all {
 		var ts []*memmodel.Trace
 		for _, r := range runs {
