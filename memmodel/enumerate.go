@@ -161,15 +161,14 @@ func (e *enumerator) satisfiable(i int) bool {
 // location by location.
 func (e *enumerator) combine() {
 	g, locs := Combine(e.p, e.pick)
-	var choices [][]locChoice
-	for li, l := range locs {
-		cs := locChoices(g, li, l, e.brute)
-		if len(cs) == 0 {
+	for li, l := range locs { // a location with no coherent choice: no execution
+		some := false
+		locChoices(g, li, l, e.brute, func(locChoice) bool { some = true; return false }, e.interrupted)
+		if !some {
 			return
 		}
-		choices = append(choices, cs)
 	}
-	e.product(g, choices, 0)
+	e.product(g, locs, 0)
 }
 
 // Combine builds the events of one trace per thread (pick), with the
@@ -232,11 +231,25 @@ func (e *enumerator) locations() []uint64 {
 	return out
 }
 
-func (e *enumerator) product(g *Graph, choices [][]locChoice, i int) {
+// interrupted asks (now and then) whether to stop.
+func (e *enumerator) interrupted() bool {
+	if e.stop {
+		return true
+	}
+	if e.p.Interrupted != nil && e.p.Interrupted() {
+		e.stop = true
+	}
+	return e.stop
+}
+
+// product chooses coherence and reads-from location by location (the
+// initial write of location i is event i), streaming the choices so that
+// memory stays linear however many there are.
+func (e *enumerator) product(g *Graph, locs []uint64, i int) {
 	if e.stop {
 		return
 	}
-	if i == len(choices) {
+	if i == len(locs) {
 		g.base = nil
 		e.checked++
 		if e.checked&255 == 0 && e.p.Interrupted != nil && e.p.Interrupted() {
@@ -249,10 +262,11 @@ func (e *enumerator) product(g *Graph, choices [][]locChoice, i int) {
 		}
 		return
 	}
-	for _, c := range choices[i] {
+	locChoices(g, i, locs[i], e.brute, func(c locChoice) bool {
 		c.apply(g)
-		e.product(g, choices, i+1)
-	}
+		e.product(g, locs, i+1)
+		return !e.stop
+	}, e.interrupted)
 }
 
 // locChoice is one coherence order and one reads-from map on a location.
@@ -275,7 +289,7 @@ func (c locChoice) apply(g *Graph) {
 // initial one), and for each read every write of the value it read, kept
 // when po-loc | rf | co | fr is acyclic on the location and no RMW has a
 // write of another thread between its read's source and its write.
-func locChoices(g *Graph, li int, l uint64, brute bool) []locChoice {
+func locChoices(g *Graph, li int, l uint64, brute bool, fn func(locChoice) bool, interrupted func() bool) {
 	var writes, reads []int
 	for i, ev := range g.Events {
 		if !hasLoc(ev) || ev.Loc != l || i == li {
@@ -296,12 +310,17 @@ func locChoices(g *Graph, li int, l uint64, brute bool) []locChoice {
 	}
 	rank := make([]int, len(g.Events))
 	src := make([]int, len(g.Events))
-	var out []locChoice
-	orders := func(fn func([]int)) { interleave(coUnits(g, writes), fn) }
+	going := true
+	orders := func(f func([]int)) { interleave(coUnits(g, writes), f, &going) }
 	if brute {
-		orders = func(fn func([]int)) { permute(writes, fn) }
+		orders = func(f func([]int)) { permute(writes, f, &going) }
 	}
+	tried := 0
 	orders(func(order []int) {
+		if tried++; tried&4095 == 0 && interrupted() {
+			going = false
+			return
+		}
 		co := append([]int{li}, order...)
 		if !brute && !lkmmLockCoOK(g, co) { // an unlock follows its lock in co, in every model
 			return
@@ -312,8 +331,11 @@ func locChoices(g *Graph, li int, l uint64, brute bool) []locChoice {
 		rf := make([][2]int, len(reads))
 		var pickRF func(k int)
 		pickRF = func(k int) {
+			if !going {
+				return
+			}
 			if k == len(reads) {
-				out = append(out, locChoice{co: append([]int(nil), co...), rf: append([][2]int(nil), rf...)})
+				going = fn(locChoice{co: co, rf: rf})
 				return
 			}
 			r := reads[k]
@@ -337,7 +359,6 @@ func locChoices(g *Graph, li int, l uint64, brute bool) []locChoice {
 		}
 		pickRF(0)
 	})
-	return out
 }
 
 // coherentRead checks sc-per-location for read r reading from w, given the
@@ -396,12 +417,16 @@ func coUnits(g *Graph, writes []int) [][][]int {
 }
 
 // interleave calls fn with every merge of the threads' unit sequences
-// that keeps each thread's order (fn must not keep the slice).
-func interleave(seqs [][][]int, fn func([]int)) {
+// that keeps each thread's order (fn must not keep the slice), while
+// *going.
+func interleave(seqs [][][]int, fn func([]int), going *bool) {
 	next := make([]int, len(seqs))
 	var order []int
 	var rec func()
 	rec = func() {
+		if !*going {
+			return
+		}
 		done := true
 		for t, units := range seqs {
 			if next[t] == len(units) {
@@ -422,11 +447,15 @@ func interleave(seqs [][][]int, fn func([]int)) {
 	rec()
 }
 
-// permute calls fn with every permutation of xs (fn must not keep it).
-func permute(xs []int, fn func([]int)) {
+// permute calls fn with every permutation of xs (fn must not keep it),
+// while *going.
+func permute(xs []int, fn func([]int), going *bool) {
 	a := append([]int(nil), xs...)
 	var rec func(k int)
 	rec = func(k int) {
+		if !*going {
+			return
+		}
 		if k == len(a) {
 			fn(a)
 			return

@@ -26,8 +26,10 @@ const (
 	weakMaxValues = 64  // values a location may take
 	weakMaxTraces = 1e5 // runs of one CPU
 	weakMaxEvents = 2e6 // events of all the runs kept at once (their memory)
-	// combinations of runs tried after a bound, looking for violations
-	weakPartialBudget = 200000
+	// combinations of runs tried after a bound, looking for violations,
+	// when no run is longer than weakPartialEvents events
+	weakPartialBudget = 20000
+	weakPartialEvents = 512
 	weakLoopBound     = 2 // passes over one loop back-edge in a run (herd's -unroll default)
 )
 
@@ -761,6 +763,17 @@ func partialRuns(all [][]weakRun, runs []weakRun, i int, prev [][]weakRun) [][]w
 	return out
 }
 
+// longestRun is the most events a run has.
+func longestRun(all [][]weakRun) int {
+	n := 0
+	for _, runs := range all {
+		for _, r := range runs {
+			n = max(n, len(r.trace.Events))
+		}
+	}
+	return n
+}
+
 // traceSize counts a trace's events and dependency edges: what it holds.
 func traceSize(t *memmodel.Trace) int {
 	return len(t.Events) + len(t.Rmw) + len(t.Addr) + len(t.Data) + len(t.Ctrl) + len(t.SrcuMatch) +
@@ -939,7 +952,7 @@ func (x *explorer) weakCheck(w *weakState, cpus []int) {
 	m, model := x.m, w.model
 	all, ok := x.weakDomains(w, cpus)
 	x.r.Bounds = append(x.r.Bounds, w.bounds...)
-	if !ok && (all == nil || x.stop || x.ctx.Err() != nil) {
+	if !ok && (all == nil || x.stop || x.ctx.Err() != nil || longestRun(all) > weakPartialEvents) {
 		m.fresh = false
 		return
 	}
