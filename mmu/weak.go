@@ -38,6 +38,12 @@ func (m *Machine) isSharedLoc(l Loc) bool {
 	return false
 }
 
+// IsSharedWord tells whether l is one of the script's shared words.
+func (m *Machine) IsSharedWord(l Loc) bool {
+	base := Loc(sharedBase) << 12
+	return l >= base && l < base+8*Loc(len(m.cfg.Shared))
+}
+
 // SharedLoc tells whether addr is a memory location under a weak model.
 func (m *Machine) SharedLoc(l Loc) bool { return m.isSharedLoc(l) }
 

@@ -47,6 +47,7 @@ type weakState struct {
 	// atomicLocs are the locations some RMW or lock accesses: no guesses
 	// there (a guessed count would make an atomic counter's values grow)
 	atomicLocs map[mmu.Loc]bool
+	m          *Machine
 	// all is --search dfs: every run and every candidate execution, none
 	// of the reductions (the reference of the differential tests)
 	all     bool
@@ -290,7 +291,7 @@ func (r *recorder) readable(loc mmu.Loc) []uint64 {
 	if wrote && !slices.Contains(out, last) { // not yet in the domains (the first round)
 		out = append(out, last)
 	}
-	if !r.w.atomicLocs[loc] {
+	if !r.w.atomicLocs[loc] && r.w.m.MMU.IsSharedWord(loc) {
 		for _, g := range r.w.guesses {
 			if !slices.Contains(out, g) {
 				out = append(out, g)
@@ -925,7 +926,7 @@ func (x *explorer) weak(model memmodel.Model) {
 // IPI senders of the code, and the initial values of the shared locations.
 func (x *explorer) weakSetup(model memmodel.Model) *weakState {
 	m := x.m
-	w := &weakState{model: model, init: map[uint64]uint64{}, spinEnd: m.spinLoops()}
+	w := &weakState{model: model, init: map[uint64]uint64{}, spinEnd: m.spinLoops(), m: m}
 	m.MMU.RCUByModel = model.Name() == "lkmm"
 	w.spins, w.exits, w.senders, w.gpSenders = map[int]bool{}, m.loopExits(), m.ipiSenders(), m.gpSenders()
 	w.all = x.cfg.Search == "dfs"
@@ -1295,7 +1296,7 @@ type ctrlScope struct {
 // has joined, with no dependency ordering them; a cycle of such writes
 // and reads can then justify values no run writes first (herd's
 // crypto-control-data, the OOTA tests). herd solves for them; mmuvm lets
-// every read of a location no RMW or lock touches also return the
+// every read of a shared word no RMW or lock touches also return the
 // program's constants, so the cycle's runs exist, and the enumeration
 // keeps only those whose values some write really gives.
 func (m *Machine) constants() []uint64 {
