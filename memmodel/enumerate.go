@@ -22,6 +22,10 @@ type Program struct {
 	// Budget, if positive, stops the enumeration after that many
 	// combinations of traces (a deterministic bound).
 	Budget int
+	// Steps, if positive, stops the enumeration after about that many
+	// steps (coherence orders and reads-from tried, graphs checked): one combination of
+	// long traces can hold more choices than any budget of combinations.
+	Steps int
 }
 
 // Stop is returned by a visit function to end the enumeration.
@@ -58,6 +62,7 @@ type enumerator struct {
 	stop     bool
 	brute    bool // EnumerateAll
 	combined int  // combinations of traces tried
+	steps    int  // coherence orders and reads-from tried, in blocks of 4096 (see interrupted)
 
 	// Choosing one trace per thread, a read must read a value some write
 	// gives: the initial value, a write of a trace picked so far, or a
@@ -236,10 +241,16 @@ func (e *enumerator) interrupted() bool {
 	if e.stop {
 		return true
 	}
-	if e.p.Interrupted != nil && e.p.Interrupted() {
+	e.steps += 4096 // it is asked once every 4096 orders or reads-from tried
+	if e.p.Interrupted != nil && e.p.Interrupted() || e.overSteps() {
 		e.stop = true
 	}
 	return e.stop
+}
+
+// overSteps tells whether the work done passes Program.Steps.
+func (e *enumerator) overSteps() bool {
+	return e.p.Steps > 0 && e.steps+e.checked > e.p.Steps
 }
 
 // product chooses coherence and reads-from location by location (the
@@ -252,7 +263,7 @@ func (e *enumerator) product(g *Graph, locs []uint64, i int) {
 	if i == len(locs) {
 		g.base = nil
 		e.checked++
-		if e.checked&255 == 0 && e.p.Interrupted != nil && e.p.Interrupted() {
+		if e.checked&255 == 0 && (e.p.Interrupted != nil && e.p.Interrupted() || e.overSteps()) {
 			e.stop = true
 			return
 		}
@@ -340,6 +351,10 @@ func locChoices(g *Graph, li int, l uint64, brute bool, fn func(locChoice) bool,
 			}
 			r := reads[k]
 			try := func(w int) {
+				if tried++; tried&4095 == 0 && interrupted() { // many reads: many choices per order
+					going = false
+					return
+				}
 				if g.Events[w].Val != g.Events[r].Val || (!brute && !coherentRead(g, r, w, rank, src, writes, reads[:k])) {
 					return
 				}

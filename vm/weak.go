@@ -26,11 +26,12 @@ const (
 	weakMaxValues = 64  // values a location may take
 	weakMaxTraces = 1e5 // runs of one CPU
 	weakMaxEvents = 2e6 // events of all the runs kept at once (their memory)
-	// combinations of runs tried after a bound, looking for violations,
-	// when no run is longer than weakPartialEvents events
-	weakPartialBudget = 20000
-	weakPartialEvents = 512
-	weakLoopBound     = 2 // passes over one loop back-edge in a run (herd's -unroll default)
+	// events of the combinations of runs tried after a bound, looking
+	// for violations, and the most combinations whatever their size
+	weakPartialBudget = 300000
+	weakPartialCombos = 20000
+	weakPartialSteps  = 2e6 // coherence orders tried and graphs checked
+	weakLoopBound     = 2   // passes over one loop back-edge in a run (herd's -unroll default)
 )
 
 // weakState is a machine's weak-model state during a check.
@@ -764,13 +765,16 @@ func partialRuns(all [][]weakRun, runs []weakRun, i int, prev [][]weakRun) [][]w
 	return out
 }
 
-// longestRun is the most events a run has.
-func longestRun(all [][]weakRun) int {
+// longestRuns adds up the events of each CPU's longest run: the size of
+// the largest execution the runs make.
+func longestRuns(all [][]weakRun) int {
 	n := 0
 	for _, runs := range all {
+		most := 0
 		for _, r := range runs {
-			n = max(n, len(r.trace.Events))
+			most = max(most, len(r.trace.Events))
 		}
+		n += most
 	}
 	return n
 }
@@ -953,15 +957,16 @@ func (x *explorer) weakCheck(w *weakState, cpus []int) {
 	m, model := x.m, w.model
 	all, ok := x.weakDomains(w, cpus)
 	x.r.Bounds = append(x.r.Bounds, w.bounds...)
-	if !ok && (all == nil || x.stop || x.ctx.Err() != nil || longestRun(all) > weakPartialEvents) {
+	if !ok && (all == nil || x.stop || x.ctx.Err() != nil) {
 		m.fresh = false
 		return
 	}
 	// past a bound, the runs made so far still give real executions:
 	// their violations are found, the result stays incomplete
 	prog := &memmodel.Program{Init: w.init, Interrupted: x.interrupted}
-	if !ok {
-		prog.Budget = weakPartialBudget
+	if !ok { // a budget of work: fewer combinations of longer runs
+		prog.Budget = min(weakPartialCombos, max(1, weakPartialBudget/max(1, longestRuns(all))))
+		prog.Steps = weakPartialSteps
 	}
 	for _, runs := range all {
 		var ts []*memmodel.Trace
