@@ -9,7 +9,8 @@ import (
 // WriteHerd prints a result as herd7 prints a test (`mmuasm check --format
 // herd`), so that logs of both compare with herd's tools: the test's kind,
 // the final states in herd's notation ([x] for memory), Ok or No, the
-// witness counts, the condition, the observation and the time.
+// witness counts, the condition, the observation, the bounds hit (not
+// herd's) and the time.
 func WriteHerd(w io.Writer, prog *Program, r *Result) {
 	kind := map[string]string{"exists": "Allowed", "~exists": "Forbidden", "forall": "Required"}[r.Condition]
 	if kind == "" {
@@ -32,6 +33,11 @@ func WriteHerd(w io.Writer, prog *Program, r *Result) {
 	if r.Condition != "" {
 		fmt.Fprintf(w, "Condition %s\n", herdCondition(prog))
 		fmt.Fprintf(w, "Observation %s %s %d %d\n", r.Test, r.Observation, r.Positive, r.Negative)
+	}
+	// herd's log has no word for an incomplete search: name the bounds,
+	// so that an "Ok" drawn from part of the executions is not a proof
+	for _, b := range r.Bounds {
+		fmt.Fprintf(w, "Bound hit: %s\n", b)
 	}
 	fmt.Fprintf(w, "Time %s %.2f\n\n", r.Test, r.Elapsed.Seconds())
 }

@@ -42,7 +42,7 @@ func WriteResult(w io.Writer, prog *Program, r *Result, st Style) {
 			}
 			fmt.Fprintf(w, "  %6d :> %s\n", s.Count, values)
 		}
-		fmt.Fprintf(w, "Condition %s: %s\n", r.Condition, validation(r.Validated))
+		fmt.Fprintf(w, "Condition %s: %s\n", r.Condition, validation(r.Validated, r.Verdict == "incomplete"))
 		fmt.Fprintf(w, "Observation %s %s %d %d\n", r.Test, r.Observation, r.Positive, r.Negative)
 	}
 	for _, b := range r.Bounds {
@@ -74,8 +74,14 @@ func WriteResult(w io.Writer, prog *Program, r *Result, st Style) {
 	}
 }
 
-func validation(ok bool) string {
-	if ok {
+// validation words the condition's outcome. A condition that holds on an
+// incomplete search holds only on what was explored: saying "validated"
+// alone would claim a proof (a failing one is real, a counterexample shows it).
+func validation(ok, incomplete bool) string {
+	switch {
+	case ok && incomplete:
+		return "validated on the executions explored only (the search is incomplete)"
+	case ok:
 		return "validated"
 	}
 	return "not validated"

@@ -86,3 +86,24 @@ func TestFormatHerd(t *testing.T) {
 		t.Errorf("an unknown --format: exit %d", code)
 	}
 }
+
+// TestIncompleteIsNoProof: a condition that holds on a search stopped by a
+// bound is said to hold on what was explored only, in both formats.
+func TestIncompleteIsNoProof(t *testing.T) {
+	// the cmpxchg retry loop passes herd's unroll bound under tso
+	script := "../../examples/litmus/cmpxchg-lock.mmu"
+	for _, c := range []struct {
+		format, want string
+	}{
+		{"text", "Condition forall: validated on the executions explored only (the search is incomplete)"},
+		{"herd", "Bound hit: loops:"},
+	} {
+		_, out, errOut := mmuasm(t, "check", "--model", "tso", "--format", c.format, script)
+		if !strings.Contains(out, c.want) {
+			t.Errorf("--format %s: no %q in\n%s%s", c.format, c.want, out, errOut)
+		}
+		if c.format == "text" && strings.Contains(out, "forall: validated\n") {
+			t.Errorf("an incomplete search claims a proof:\n%s", out)
+		}
+	}
+}
