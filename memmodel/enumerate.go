@@ -80,7 +80,9 @@ func (e *enumerator) threads(i int) {
 		e.index()
 	}
 	if i == len(e.p.Threads) {
-		if e.combined++; e.combined&1023 == 0 && e.p.Interrupted != nil && e.p.Interrupted() ||
+		// asked at every combination and every graph: building one and
+		// judging one cost far more than asking
+		if e.combined++; e.p.Interrupted != nil && e.p.Interrupted() ||
 			e.p.Budget > 0 && e.combined > e.p.Budget {
 			e.stop = true
 			return
@@ -263,7 +265,7 @@ func (e *enumerator) product(g *Graph, locs []uint64, i int) {
 	if i == len(locs) {
 		g.base = nil
 		e.checked++
-		if e.checked&255 == 0 && (e.p.Interrupted != nil && e.p.Interrupted() || e.overSteps()) {
+		if e.p.Interrupted != nil && e.p.Interrupted() || e.overSteps() {
 			e.stop = true
 			return
 		}
