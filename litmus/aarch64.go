@@ -786,58 +786,47 @@ func (t *a64T) condition(cc string) (asmCond, error) {
 		}
 		return asmCond{e, "!(" + e + ")"}, nil
 	}
-	switch cc {
+	// each negative condition is its positive twin, negated (Arm ARM C1.2.4)
+	base, negate := cc, false
+	if b, ok := a64Negations[cc]; ok {
+		base, negate = b, true
+	}
+	var cond asmCond
+	var err error
+	switch base {
 	case "EQ":
-		return pos(z)
-	case "NE":
-		c, err := pos(z)
-		return asmNot(c), err
+		cond, err = pos(z)
 	case "CS":
-		return pos(c)
-	case "CC":
-		c, err := pos(c)
-		return asmNot(c), err
+		cond, err = pos(c)
 	case "MI":
-		return pos(n)
-	case "PL":
-		c, err := pos(n)
-		return asmNot(c), err
+		cond, err = pos(n)
 	case "VS":
-		return pos(v)
-	case "VC":
-		c, err := pos(v)
-		return asmNot(c), err
+		cond, err = pos(v)
 	case "HI":
 		if c == "" || z == "" {
 			return pos("")
 		}
-		return pos("(" + c + ") && !(" + z + ")")
-	case "LS":
-		if c == "" || z == "" {
-			return pos("")
-		}
-		c, err := pos("(" + c + ") && !(" + z + ")")
-		return asmNot(c), err
-	case "GE", "LT", "GT", "LE":
+		cond, err = pos("(" + c + ") && !(" + z + ")")
+	case "GE", "GT":
 		if n == "" || v == "" || z == "" {
 			return pos("")
 		}
 		nv := "(" + n + ") == (" + v + ")"
-		switch cc {
-		case "GE":
-			return pos(nv)
-		case "LT":
-			c, err := pos(nv)
-			return asmNot(c), err
-		case "GT":
-			return pos("!(" + z + ") && " + nv)
-		case "LE":
-			c, err := pos("!(" + z + ") && " + nv)
-			return asmNot(c), err
+		if base == "GT" {
+			nv = "!(" + z + ") && " + nv
 		}
+		cond, err = pos(nv)
+	default:
+		return asmCond{}, t.errf("unknown condition code %s", cc)
 	}
-	return asmCond{}, t.errf("unknown condition code %s", cc)
+	if negate {
+		cond = asmNot(cond)
+	}
+	return cond, err
 }
+
+// a64Negations maps each negative condition code to its positive twin.
+var a64Negations = map[string]string{"NE": "EQ", "CC": "CS", "PL": "MI", "VC": "VS", "LS": "HI", "LT": "GE", "LE": "GT"}
 
 // setFlags records the flags of a flag-setting instruction on operands a, b
 // (expressions; aReg/bReg the registers they read, if they are plain reads).
