@@ -295,15 +295,10 @@ func (u *unit) parseCStmt(p *parser, th *cthread) ([]*cstmt, error) {
 		return []*cstmt{{kind: "block", tok: t, then: body}}, nil
 	case p.is("if"):
 		p.advance()
-		c, err := u.parseParenExpr(p, th)
+		s, err := u.parseCondStmt(p, th, "if", t)
 		if err != nil {
 			return nil, err
 		}
-		then, err := u.parseCStmt(p, th)
-		if err != nil {
-			return nil, err
-		}
-		s := &cstmt{kind: "if", tok: t, cond: c, then: then}
 		if p.accept("else") {
 			s.hasElse = true
 			if s.els, err = u.parseCStmt(p, th); err != nil {
@@ -313,15 +308,11 @@ func (u *unit) parseCStmt(p *parser, th *cthread) ([]*cstmt, error) {
 		return []*cstmt{s}, nil
 	case p.is("while"):
 		p.advance()
-		c, err := u.parseParenExpr(p, th)
+		s, err := u.parseCondStmt(p, th, "while", t)
 		if err != nil {
 			return nil, err
 		}
-		body, err := u.parseCStmt(p, th)
-		if err != nil {
-			return nil, err
-		}
-		return []*cstmt{{kind: "while", tok: t, cond: c, then: body}}, nil
+		return []*cstmt{s}, nil
 	case p.is("break") || p.is("continue"):
 		p.advance()
 		if _, err := p.expect(";"); err != nil {
@@ -409,6 +400,20 @@ func (u *unit) parseCStmt(p *parser, th *cthread) ([]*cstmt, error) {
 		return []*cstmt{{kind: "assign", tok: e.tok, lhs: e.args[0], rhs: one, op: e.op[:1]}}, nil
 	}
 	return []*cstmt{{kind: "expr", tok: t, expr: e}}, nil
+}
+
+// parseCondStmt parses "(cond) stmt", the part an if and a while share;
+// tok is the keyword, already read.
+func (u *unit) parseCondStmt(p *parser, th *cthread, kind string, tok token) (*cstmt, error) {
+	c, err := u.parseParenExpr(p, th)
+	if err != nil {
+		return nil, err
+	}
+	body, err := u.parseCStmt(p, th)
+	if err != nil {
+		return nil, err
+	}
+	return &cstmt{kind: kind, tok: tok, cond: c, then: body}, nil
 }
 
 func (u *unit) parseParenExpr(p *parser, th *cthread) (*cexpr, error) {
