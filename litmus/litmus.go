@@ -662,33 +662,27 @@ func (u *unit) parseLoc(p *parser) (*lloc, error) {
 }
 
 func (u *unit) parseCond(p *parser) (*lcond, error) {
-	l, err := u.parseConj(p)
-	if err != nil {
-		return nil, err
-	}
-	for p.is("\\/") {
-		p.advance()
-		r, err := u.parseConj(p)
-		if err != nil {
-			return nil, err
-		}
-		l = &lcond{op: "or", kids: []*lcond{l, r}}
-	}
-	return l, nil
+	return u.parseCondLevel(p, "\\/", "or", u.parseConj)
 }
 
 func (u *unit) parseConj(p *parser) (*lcond, error) {
-	l, err := u.parseUnaryCond(p)
+	return u.parseCondLevel(p, "/\\", "and", u.parseUnaryCond)
+}
+
+// parseCondLevel parses operands of the next level joined by the
+// left-associative operator tok, which builds an op node.
+func (u *unit) parseCondLevel(p *parser, tok, op string, next func(*parser) (*lcond, error)) (*lcond, error) {
+	l, err := next(p)
 	if err != nil {
 		return nil, err
 	}
-	for p.is("/\\") {
+	for p.is(tok) {
 		p.advance()
-		r, err := u.parseUnaryCond(p)
+		r, err := next(p)
 		if err != nil {
 			return nil, err
 		}
-		l = &lcond{op: "and", kids: []*lcond{l, r}}
+		l = &lcond{op: op, kids: []*lcond{l, r}}
 	}
 	return l, nil
 }
