@@ -600,29 +600,28 @@ func (x *lk) plain(c *lkCat) (ok, race, mixed bool) {
 	return true, race, mixed
 }
 
+// unmatched adds the bell's unmatched-KIND-lock and -unlock flags: a lock
+// no critical section (rscs) starts at, an unlock none ends at.
+func unmatched(f []string, kind string, lock, unlock Set, rscs func() Rel) []string {
+	if lock.Empty() && unlock.Empty() {
+		return f
+	}
+	m := rscs()
+	if !lock.Minus(m.Domain()).Empty() {
+		f = append(f, "unmatched-"+kind+"-lock")
+	}
+	if !unlock.Minus(m.Range()).Empty() {
+		f = append(f, "unmatched-"+kind+"-unlock")
+	}
+	return f
+}
+
 // bellFlags are the bell's and lock.cat's validity flags that are cheap
 // to state (herd prints them as "Flag NAME"; they do not make an
 // execution inconsistent).
 func (x *lk) bellFlags() []string {
-	var f []string
-	if !x.RcuLock.Empty() || !x.RcuUnlock.Empty() {
-		m := x.rcuRscs()
-		if !x.RcuLock.Minus(m.Domain()).Empty() {
-			f = append(f, "unmatched-rcu-lock")
-		}
-		if !x.RcuUnlock.Minus(m.Range()).Empty() {
-			f = append(f, "unmatched-rcu-unlock")
-		}
-	}
-	if !x.SrcuLock.Empty() || !x.SrcuUnlock.Empty() {
-		m := x.srcuRscs()
-		if !x.SrcuLock.Minus(m.Domain()).Empty() {
-			f = append(f, "unmatched-srcu-lock")
-		}
-		if !x.SrcuUnlock.Minus(m.Range()).Empty() {
-			f = append(f, "unmatched-srcu-unlock")
-		}
-	}
+	f := unmatched(nil, "rcu", x.RcuLock, x.RcuUnlock, x.rcuRscs)
+	f = unmatched(f, "srcu", x.SrcuLock, x.SrcuUnlock, x.srcuRscs)
 	if !x.UL.Empty() {
 		critical := x.poLoc.Restrict(x.LKW, x.UL).
 			Minus(x.poLoc.Ran(x.LKW.Union(x.UL)).Seq(x.poLoc))
