@@ -370,6 +370,8 @@ func compareSearches(name, src string) diffCase {
 
 // diffStrict makes the differences of known bugs fail the differential
 // test, and runs their reproducers (go test ./vm -run Diff -diff.strict).
+var diffN = flag.Int("diff.n", 1000, "differential test: how many generated scripts (100 with -short)")
+
 var diffStrict = flag.Bool("diff.strict", false, "differential test: fail on known bugs too, and run their reproducers")
 
 // The known bugs of the searches (see TestDiffKnownBug* for reproducers).
@@ -435,9 +437,9 @@ func equalStrings(a, b []string) bool {
 }
 
 // TestDiffSearches compares dpor, state and auto with dfs on 1,000 random
-// scripts (100 with -short).
+// scripts (-diff.n; 100 with -short).
 func TestDiffSearches(t *testing.T) {
-	n := 1000
+	n := *diffN
 	if testing.Short() {
 		n = 100
 	}

@@ -16,17 +16,25 @@ import (
 // step, a thread that starts an equivalent execution with the second step
 // first (an initial of notdep(e, E).e'), unless one is there already.
 //
-// Blocking needs no special case: a failed lock attempt, an IPI wait or a
-// spin iteration is itself a step that read what it waited for, so the write
-// that releases it is dependent on it. A thread that is blocked (or has
-// nothing to do) where a race would schedule it is skipped: its next step
-// there would only repeat reads of unchanged values.
+// Blocking is "not enabled", not a step. A step that would only wait (a
+// failed lock attempt, an IPI wait, a spin pass that changes nothing: it
+// blocks and writes nothing) is undone, and its thread becomes a waiter of
+// the node: not enabled there, nor in the nodes below, until a step writes
+// a location it waits on (which the waiter's footprint records, like a
+// sleeper's). So N CPUs contending for one lock cost the N! orders of their
+// critical sections, not the interleavings of their failed attempts too.
+// A thread that cannot run where a race would schedule it is run at the
+// latest earlier state where it can (reverse). When only waiters are left
+// the execution is a deadlock: they take their waiting steps for the record.
 
 type dnode struct {
 	enabled   uint64 // threads enabled in the state before this node's step
 	backtrack uint64
 	done      uint64
 	sleep     []sleeper // asleep here: inherited, then siblings already explored
+	waiters   []sleeper // not enabled here: their next step would only wait
+	probed    []sleeper // the waiters found here (not inherited): their attempts race
+	stuck     bool      // only waiters are left: they step, to show the deadlock
 	thread    int       // the step taken from here (-1 while none)
 	fp        []uint64  // its footprint, sorted, one entry per location
 	snap      snapshot  // the state before the step, to come back to
@@ -37,13 +45,7 @@ type sleeper struct {
 	fp     []uint64
 }
 
-func (n *dnode) sleepMask() uint64 {
-	var s uint64
-	for _, x := range n.sleep {
-		s |= 1 << uint(x.thread)
-	}
-	return s
-}
+func (n *dnode) sleepMask() uint64 { return maskOf(n.sleep) }
 
 // candidates are the threads still to explore from n.
 func (n *dnode) candidates() uint64 {
@@ -54,20 +56,21 @@ func (x *explorer) dpor() {
 	m := x.m
 	var nodes []*dnode
 	var buf []int
-	newNode := func(sleep []sleeper) *dnode {
+	newNode := func(sleep, waiters []sleeper) *dnode {
 		n := x.freeNode()
-		n.thread, n.sleep = -1, sleep
+		n.thread, n.sleep, n.waiters = -1, sleep, waiters
 		m.save(&n.snap)
 		for _, t := range m.Enabled(buf) {
 			n.enabled |= 1 << uint(t)
 		}
+		n.enabled &^= maskOf(waiters)
 		if c := n.enabled &^ n.sleepMask(); c != 0 {
 			n.backtrack = c & -c // lowest enabled thread not asleep
 		}
 		return n
 	}
 	m.Reset()
-	nodes = append(nodes, newNode(nil))
+	nodes = append(nodes, newNode(nil, nil))
 	x.done = func() float64 {
 		return treeDone(len(nodes), func(d int) (int, int) {
 			n := nodes[d]
@@ -81,20 +84,25 @@ func (x *explorer) dpor() {
 		for {
 			n := nodes[len(nodes)-1]
 			c := n.candidates()
+			if c == 0 && n.enabled == 0 && len(n.waiters) > 0 && m.violation == nil {
+				n.stuck = true // a deadlock: the waiters take their steps
+				n.enabled, n.waiters = maskOf(n.waiters), nil
+				c = n.enabled & -n.enabled
+				n.backtrack |= c
+			}
 			if c == 0 || m.violation != nil {
 				break
 			}
 			t := bits.TrailingZeros64(c)
 			m.step(t)
+			if w, ok := x.waited(t); ok && !n.stuck {
+				m.restore(&n.snap)
+				x.wait(nodes, w)
+				continue
+			}
 			n.thread, n.done = t, n.done|1<<uint(t)
 			n.fp = normalizeInto(n.fp[:0], m.Footprint())
-			var child []sleeper
-			for _, s := range n.sleep {
-				if !dependent(s.fp, n.fp) {
-					child = append(child, s)
-				}
-			}
-			nodes = append(nodes, newNode(child))
+			nodes = append(nodes, newNode(independentOf(n.sleep, n.fp), independentOf(n.waiters, n.fp)))
 		}
 		last := nodes[len(nodes)-1]
 		schedule = schedule[:0]
@@ -117,6 +125,75 @@ func (x *explorer) dpor() {
 		}
 		firstNew = len(nodes) - 1
 	}
+}
+
+// waited tells whether thread t's last step only waited: it blocked
+// without a violation and wrote nothing. Its waiter carries what wakes it:
+// the locations the step read and the ones t now watches (a spin loop
+// watches every location its pass read, in earlier steps too).
+func (x *explorer) waited(t int) (sleeper, bool) {
+	m := x.m
+	if m.violation != nil || m.threads[t].status != blocked {
+		return sleeper{}, false
+	}
+	var fp []uint64
+	for _, f := range m.Footprint() {
+		if f&1 != 0 {
+			return sleeper{}, false
+		}
+		fp = append(fp, f)
+	}
+	for _, w := range m.MMU.S.Watches() {
+		if w.Thread == t {
+			fp = append(fp, uint64(w.Loc)<<1)
+		}
+	}
+	return sleeper{thread: t, fp: normalize(fp)}, true
+}
+
+// wait makes w a waiter of the last node, whose backtrack set asked for
+// its thread: the request goes to the latest earlier node where the thread
+// can run, as reverse does with a race it cannot reverse in place. A node
+// left with nothing to explore takes its lowest enabled thread instead.
+func (x *explorer) wait(nodes []*dnode, w sleeper) {
+	n := nodes[len(nodes)-1]
+	q := uint64(1) << uint(w.thread)
+	n.enabled &^= q
+	n.waiters = append(n.waiters, w)
+	n.probed = append(n.probed, w)
+	for k := len(nodes) - 2; k >= 0; k-- {
+		if nk := nodes[k]; nk.enabled&q != 0 {
+			if (nk.backtrack|nk.sleepMask())&q == 0 {
+				nk.backtrack |= q
+			}
+			break
+		}
+	}
+	if n.done == 0 && n.candidates() == 0 {
+		if c := n.enabled &^ n.sleepMask(); c != 0 {
+			n.backtrack |= c & -c
+		}
+	}
+}
+
+// independentOf keeps the sleepers (or waiters) that a step with
+// footprint fp leaves as they are: those it is not dependent on.
+func independentOf(ss []sleeper, fp []uint64) []sleeper {
+	var out []sleeper
+	for _, s := range ss {
+		if !dependent(s.fp, fp) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func maskOf(ss []sleeper) uint64 {
+	var m uint64
+	for _, s := range ss {
+		m |= 1 << uint(s.thread)
+	}
+	return m
 }
 
 // backtrackTo finds the deepest node with a thread left to explore, puts
@@ -150,6 +227,7 @@ func (x *explorer) freeNode() *dnode {
 	d := x.dropped[n-1]
 	x.dropped = x.dropped[:n-1]
 	d.enabled, d.backtrack, d.done = 0, 0, 0
+	d.waiters, d.probed, d.stuck = nil, nil, false
 	return d
 }
 
@@ -206,6 +284,9 @@ func (x *explorer) addBacktracks(nodes []*dnode, firstNew int) {
 	b.reset(n, nt)
 	idx, vc, count, lastOf := b.idx, b.vc, b.count, b.lastOf
 	for j, e := range ev {
+		if j >= firstNew {
+			x.attemptRaces(nodes, j)
+		}
 		t := e.thread
 		count[t]++
 		idx[j] = count[t]
@@ -237,6 +318,40 @@ func (x *explorer) addBacktracks(nodes []*dnode, firstNew int) {
 				a.lastWrite, a.reads = j, a.reads[:0]
 			} else {
 				a.reads = append(a.reads, j)
+			}
+		}
+	}
+	x.attemptRaces(nodes, n)
+}
+
+// attemptRaces reverses the races of the attempts that found threads
+// waiting at node j: each read what it waited on, like a step of its
+// thread at j, and is in a race with the write that made it wait (the
+// acquisition of a lock it found held). Reversing that race runs the
+// thread before the write; a race with the write that wakes it (the
+// release) could not be reversed. The attempts are not steps: they add
+// nothing to the happens-before of the steps after them.
+func (x *explorer) attemptRaces(nodes []*dnode, j int) {
+	b := &x.race
+	ev := nodes[:len(nodes)-1]
+	for _, w := range nodes[j].probed {
+		t := w.thread
+		v := make([]int32, x.m.Threads())
+		pred := b.lastOf[t]
+		if pred >= 0 {
+			copy(v, b.vc[pred])
+		}
+		cands := x.conflicts(w.fp, j, t, ev, b)
+		for _, i := range cands {
+			for k := range v {
+				v[k] = max(v[k], b.vc[i][k])
+			}
+		}
+		id := b.count[t] + 1
+		v[t] = int32(id)
+		for _, i := range cands {
+			if !covered(i, cands, pred, b.idx, b.vc, ev) {
+				x.reverseBefore(nodes, i, j, t, v, id)
 			}
 		}
 	}
@@ -354,33 +469,39 @@ func covered(i int, cands []int, pred int, idx []int, vc [][]int32, ev []*dnode)
 // reverse adds to the node before event i a thread that starts
 // notdep(i).j, unless the node's backtrack set has one of its initials.
 func (x *explorer) reverse(nodes []*dnode, i, j int, idx []int, vc [][]int32) {
+	x.reverseBefore(nodes, i, j, nodes[j].thread, vc[j], idx[j])
+}
+
+// reverseBefore is reverse for an event of thread tj, with vector clock vj
+// and index idj in its thread, that comes after the steps before node j.
+func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj int) {
 	ev := nodes
+	idx, vc := x.race.idx, x.race.vc
 	ti := ev[i].thread
 	nt := x.m.Threads()
 	first := make([]int, nt) // smallest position of each thread in v so far
 	var initials uint64
-	consider := func(k int) {
-		t := ev[k].thread
+	consider := func(t int, v []int32, id int) {
 		if first[t] == 0 {
 			preceded := false
 			for u := 0; u < nt && !preceded; u++ {
-				preceded = first[u] != 0 && int(vc[k][u]) >= first[u]
+				preceded = first[u] != 0 && int(v[u]) >= first[u]
 			}
 			if !preceded {
 				initials |= 1 << uint(t)
 			}
-			first[t] = idx[k]
+			first[t] = id
 		}
 	}
 	for k := i + 1; k < j; k++ {
 		if int(vc[k][ti]) >= idx[i] { // happens after e_i: not in notdep
 			continue
 		}
-		consider(k)
+		consider(ev[k].thread, vc[k], idx[k])
 	}
-	consider(j)
+	consider(tj, vj, idj)
 	n := nodes[i]
-	q := uint64(1) << uint(ev[j].thread)
+	q := uint64(1) << uint(tj)
 	if n.enabled&q == 0 && nodes[i+1].enabled&q != 0 {
 		// Step i enabled the thread of step j (local_irq_restore() lets
 		// an irq or an IPI in): the two cannot be reversed. What can be is
