@@ -36,6 +36,7 @@ func main() {
 	fibN := flag.Int("fib", 27, "argument of the recursive fib")
 	stepN := flag.Int("steps", 50_000, "shared writes of the step loop")
 	timeout := flag.Duration("timeout", 5*time.Minute, "bound on one check")
+	fams := flag.String("families", "dpor,state,auto", "searches to measure the scaling families (lock-N, sb-ring-N, lock-sb-N) under; empty: skip them")
 	flag.Parse()
 	*stepN = max(*stepN, 1)
 
@@ -53,6 +54,10 @@ func main() {
 	failed := false
 	for _, model := range strings.Split(*models, ",") {
 		failed = b.corpus(*scenarios, *search, *archFlag, model) || failed
+		fmt.Println()
+	}
+	if *fams != "" {
+		failed = b.families(strings.Split(*fams, ",")) || failed
 		fmt.Println()
 	}
 	fmt.Println()

@@ -21,6 +21,9 @@ func (m *Machine) sendIPIs(c *Call, kind int, mm int, start, end uint64) {
 		m.S.Set(ipiLoc(t, c.Thread, ipiMM), uint64(mm+1))
 		m.S.Set(ipiLoc(t, c.Thread, ipiStart), start)
 		m.S.Set(ipiLoc(t, c.Thread, ipiEnd), end)
+		if m.S.Peek(ipiLoc(t, c.Thread, ipiKind)) == ipiNone && kind != ipiNone {
+			m.S.Tally(cpuLoc(t, cpuIPIs), 1)
+		}
 		m.S.Set(ipiLoc(t, c.Thread, ipiKind), uint64(kind))
 	}
 }
@@ -37,15 +40,10 @@ func (m *Machine) waitIPIs(c *Call) Status {
 
 func (m *Machine) senders() int { return max(len(m.cfg.ThreadNames), 1) }
 
-// IPIPending tells the scheduler whether cpu has an IPI to handle.
-func (m *Machine) IPIPending(cpu int) bool {
-	for s := 0; s < m.senders(); s++ {
-		if m.S.Peek(ipiLoc(cpu, s, ipiKind)) != 0 {
-			return true
-		}
-	}
-	return false
-}
+// IPIPending tells the scheduler whether cpu has an IPI to handle: one
+// word, not a look at every sender's slot (the scheduler asks this of
+// every CPU at every state).
+func (m *Machine) IPIPending(cpu int) bool { return m.S.Peek(cpuLoc(cpu, cpuIPIs)) != 0 }
 
 // HandleIPI is the step in which cpu handles its oldest-numbered pending
 // IPI. It returns a description for traces.
@@ -62,6 +60,7 @@ func (m *Machine) HandleIPI(cpu int) string {
 		for f := ipiKind; f <= ipiEnd; f++ {
 			m.S.Set(ipiLoc(cpu, s, f), 0)
 		}
+		m.S.Tally(cpuLoc(cpu, cpuIPIs), -1)
 		if kind == ipiFlushRange {
 			m.tlbFlush(cpu, mm, start, end)
 			return "IPI from " + m.threadName(s) + ": flush TLB"

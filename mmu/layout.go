@@ -35,6 +35,7 @@ const (
 	cpuExclVal         // and the value it read
 	cpuIPISeq          // weak models: synchronising IPIs this CPU has sent
 	cpuGPSeq           // weak models (tso, armv8): RCU grace periods this CPU has started
+	cpuIPIs            // IPI requests pending at this CPU (a tally for the scheduler)
 )
 
 // IPI fields (tagIPI).

@@ -104,6 +104,22 @@ func (s *Store) Set(loc Loc, v uint64) {
 	}
 }
 
+// Tally adds d to a counter the scheduler keeps in the store (IPIs
+// pending at a CPU): undone and hashed like any word, but outside
+// footprints and waits, because no step reads it; it only summarises
+// words that steps do read.
+func (s *Store) Tally(loc Loc, d int64) {
+	old := s.words[loc]
+	v := uint64(int64(old) + d)
+	s.undo = append(s.undo, undoRec{loc, old})
+	s.hash ^= zobrist(loc, old) ^ zobrist(loc, v)
+	if v == 0 {
+		delete(s.words, loc)
+	} else {
+		s.words[loc] = v
+	}
+}
+
 func (s *Store) wake(loc Loc) {
 	for _, w := range s.watches {
 		if w.Loc == loc {

@@ -2,6 +2,7 @@ package vm_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -151,5 +152,29 @@ func TestBenchScripts(t *testing.T) {
 	}
 	if _, calls := benchscripts.FibCalls(27); calls != 635621 {
 		t.Errorf("fib(27) makes %d calls, want 635621", calls)
+	}
+}
+
+// BenchmarkFamilies checks the largest size of each scaling family under
+// each search (lock-N, sb-ring-N, lock-sb-N; see bench/README.md).
+func BenchmarkFamilies(b *testing.B) {
+	for _, f := range benchscripts.Families {
+		n := f.Sizes[len(f.Sizes)-1]
+		p := compileBench(b, f.Name+".mmu", f.Script(n))
+		for _, search := range []string{"dpor", "state", "auto"} {
+			b.Run(fmt.Sprintf("%s-%d/%s", f.Name, n, search), func(b *testing.B) {
+				var r *vm.Result
+				var err error
+				for b.Loop() {
+					if r, err = vm.Check(context.Background(), p, vm.Config{Search: search, Timeout: time.Minute}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if !r.Matched || !r.Complete {
+					b.Errorf("verdict %s, expected %s, complete %v", r.Verdict, r.Expected, r.Complete)
+				}
+				reportCheck(b, r)
+			})
+		}
 	}
 }

@@ -96,7 +96,7 @@ func (x *explorer) dpor() {
 			t := bits.TrailingZeros64(c)
 			m.step(t)
 			if w, ok := x.waited(t); ok && !n.stuck {
-				m.restore(&n.snap)
+				m.undoStep(&n.snap, t)
 				x.wait(nodes, w)
 				continue
 			}

@@ -47,23 +47,37 @@ func (m *Machine) save(s *snapshot) {
 
 // restore returns the machine to a saved state.
 func (m *Machine) restore(s *snapshot) {
+	m.restoreShared(s)
+	for i, t := range m.threads {
+		t.restore(&s.threads[i])
+	}
+}
+
+// undoStep returns the machine to the saved state s after one step of
+// thread id taken from it: only that thread's context has changed.
+func (m *Machine) undoStep(s *snapshot, id int) {
+	m.restoreShared(s)
+	m.threads[id].restore(&s.threads[id])
+}
+
+func (m *Machine) restoreShared(s *snapshot) {
 	m.fresh = false
 	m.MMU.Rollback(s.mark)
 	m.MMU.S.SetWatches(s.watches)
 	m.steps = s.steps
 	m.violation = nil
-	for i, t := range m.threads {
-		ts := &s.threads[i]
-		t.status, t.pc, t.sp, t.fp = ts.status, ts.pc, ts.sp, ts.fp
-		copy(t.stack, ts.stack)
-		t.frames = append(t.frames[:0], ts.frames...)
-		t.phase, t.inBuiltin, t.atomic = ts.phase, ts.inBuiltin, ts.atomic
-		copy(t.scratch, ts.scratch)
-		t.spins = append(t.spins[:0], ts.spins...)
-		t.hot = -1
-		t.reads = t.reads[:ts.nreads]
-		t.writes, t.stepsRun, t.passes = ts.writes, ts.stepsRun, ts.np
-	}
+}
+
+func (t *thread) restore(ts *threadSnap) {
+	t.status, t.pc, t.sp, t.fp = ts.status, ts.pc, ts.sp, ts.fp
+	copy(t.stack, ts.stack)
+	t.frames = append(t.frames[:0], ts.frames...)
+	t.phase, t.inBuiltin, t.atomic = ts.phase, ts.inBuiltin, ts.atomic
+	copy(t.scratch, ts.scratch)
+	t.spins = append(t.spins[:0], ts.spins...)
+	t.hot = -1
+	t.reads = t.reads[:ts.nreads]
+	t.writes, t.stepsRun, t.passes = ts.writes, ts.stepsRun, ts.np
 }
 
 // stateHash hashes the machine state that decides the future: the store,
