@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -36,6 +37,8 @@ func main() {
 	fibN := flag.Int("fib", 27, "argument of the recursive fib")
 	stepN := flag.Int("steps", 50_000, "shared writes of the step loop")
 	timeout := flag.Duration("timeout", 5*time.Minute, "bound on one check")
+	spinSizes := flag.String("spin", "8,64,128,256,512", "sizes N of ptdump-vmalloc-nN to run side by side with SPIN (when spin and gcc are installed); empty: skip")
+	spinReps := flag.Int("spin-reps", 3, "alternating runs of each side in the SPIN comparison (the best is shown)")
 	fams := flag.String("families", "dpor,state,auto", "searches to measure the scaling families (lock-N, sb-ring-N, lock-sb-N) under; empty: skip them")
 	flag.Parse()
 	*stepN = max(*stepN, 1)
@@ -54,6 +57,19 @@ func main() {
 	failed := false
 	for _, model := range strings.Split(*models, ",") {
 		failed = b.corpus(*scenarios, *search, *archFlag, model) || failed
+		fmt.Println()
+	}
+	if *spinSizes != "" {
+		var sizes []int
+		for _, f := range strings.Split(*spinSizes, ",") {
+			n, err := strconv.Atoi(f)
+			if err != nil || n < 1 || n > 512 {
+				fmt.Fprintf(os.Stderr, "bench: -spin: %q is not a size from 1 to 512\n", f)
+				os.Exit(2)
+			}
+			sizes = append(sizes, n)
+		}
+		failed = b.spin(sizes, max(1, *spinReps)) || failed
 		fmt.Println()
 	}
 	if *fams != "" {
