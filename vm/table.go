@@ -13,9 +13,9 @@ import (
 // name no longer fits on one line.
 const minCell = 12
 
-// columns maps a thread to its CPU column: tasks, irqs and IPI handlers of
-// one CPU share it.
-func columns(threads []string) (col []int, heads []string) {
+// CPUColumns maps a thread to its CPU column: tasks, irqs and IPI
+// handlers of one CPU share it. heads names the columns ("CPU 0", …).
+func CPUColumns(threads []string) (col []int, heads []string) {
 	byCPU := map[string]int{}
 	for _, t := range threads {
 		cpu := t[strings.IndexByte(t, ' ')+1:]
@@ -34,7 +34,7 @@ func columns(threads []string) (col []int, heads []string) {
 // event in the column of its CPU. Cells are never cut: with st.Width set,
 // long ones wrap onto more lines.
 func WriteTrace(w io.Writer, prog *Program, threads, labels []string, ev []Event, st Style) {
-	col, heads := columns(threads)
+	col, heads := CPUColumns(threads)
 	for i, t := range threads {
 		if strings.HasPrefix(t, "CPU ") && i < len(labels) && labels[i] != "" {
 			heads[col[i]] += " " + labels[i]
@@ -47,7 +47,7 @@ func WriteTrace(w io.Writer, prog *Program, threads, labels []string, ev []Event
 	steps := make([]string, 0, len(ev))
 	for _, e := range ev {
 		row := make([]string, len(heads))
-		row[col[e.Thread]] = st.cell(eventText(prog, threads[e.Thread], e))
+		row[col[e.Thread]] = st.cell(EventText(prog, threads[e.Thread], e))
 		rows = append(rows, row)
 		steps = append(steps, strconv.Itoa(e.Step))
 	}
@@ -55,10 +55,10 @@ func WriteTrace(w io.Writer, prog *Program, threads, labels []string, ev []Event
 	t.write(w)
 }
 
-// eventText is an event's cell: where it comes from (a line of the script,
+// EventText is an event's cell: where it comes from (a line of the script,
 // or file:line of an imported module, so that the stdlib's lines are never
 // taken for the script's), then what it did.
-func eventText(prog *Program, thread string, e Event) string {
+func EventText(prog *Program, thread string, e Event) string {
 	text := e.Text
 	switch {
 	case strings.HasPrefix(thread, "irq"):
