@@ -166,16 +166,40 @@ func share(natural []int, avail int) []int {
 		}
 		if len(wide) == len(open) {
 			for k, i := range wide {
-				width[i] = max(minCell, fair)
+				extra := 0
 				if k < avail%len(wide) {
-					width[i]++
+					extra = 1
 				}
+				width[i] = max(minCell, fair+extra)
 			}
+			settle(width, natural)
 			break
 		}
 		open = wide
 	}
 	return width
+}
+
+// settle gives a column that misses its natural width by a few
+// characters those characters, from the widest column: wrapping "= 1"
+// alone onto a line of its own helps no one.
+func settle(width, natural []int) {
+	for i := range width {
+		short := natural[i] - width[i]
+		if short <= 0 || short > max(4, width[i]/8) {
+			continue
+		}
+		widest := 0
+		for j := range width {
+			if width[j] > width[widest] {
+				widest = j
+			}
+		}
+		if widest != i && width[widest]-short >= minCell {
+			width[widest] -= short
+			width[i] += short
+		}
+	}
 }
 
 // line prints one row, wrapping its cells to their column's width; the
@@ -184,7 +208,7 @@ func (t *table) line(w io.Writer, width []int, step string, cells []string) {
 	wrapped := make([][]string, len(cells))
 	n := 1
 	for i, c := range cells {
-		wrapped[i] = wrap(c, width[i])
+		wrapped[i] = Wrap(c, width[i])
 		n = max(n, len(wrapped[i]))
 	}
 	bar := " │ "
@@ -213,9 +237,9 @@ func (t *table) line(w io.Writer, width []int, step string, cells []string) {
 	}
 }
 
-// wrap breaks s into lines of at most width runes, after a space, a comma
+// Wrap breaks s into lines of at most width runes, after a space, a comma
 // or an opening parenthesis where it can, so that arguments stay whole.
-func wrap(s string, width int) []string {
+func Wrap(s string, width int) []string {
 	r := []rune(s)
 	if len(r) <= width || width <= 0 {
 		return []string{s}
@@ -223,7 +247,7 @@ func wrap(s string, width int) []string {
 	var out []string
 	for len(r) > width {
 		cut := width
-		for k := width; k > width/2; k-- {
+		for k := width; k > width/4; k-- {
 			if c := r[k-1]; c == ' ' || c == ',' || c == '(' {
 				cut = k
 				break

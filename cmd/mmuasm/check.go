@@ -20,7 +20,8 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, signalled, stop := interruptible()
 	defer stop()
-	out := o.output(stdout)
+	out, flush := o.output(stdout)
+	defer flush()
 	st := o.style(stdout)
 	var results []*vm.Result
 	var jobs []*job

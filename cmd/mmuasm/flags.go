@@ -153,7 +153,7 @@ func (o *options) arches(p *vm.Program) ([]string, error) {
 // the terminal's width and the locale's character set.
 func (o *options) style(w io.Writer) vm.Style {
 	if o.format == "mail" {
-		return vm.Style{Width: 72, ASCII: true, Mail: true}
+		return vm.Style{Width: mailWidth, ASCII: true, Mail: true}
 	}
 	st := termstyle.Style(o.noColor)
 	st.Width = o.width
@@ -164,14 +164,6 @@ func (o *options) style(w io.Writer) vm.Style {
 	return st
 }
 
-// output is stdout for text reports: spelt in ASCII for a mail and where
-// the locale is not UTF-8.
-func (o *options) output(stdout io.Writer) io.Writer {
-	if o.format == "mail" || (!o.jsonOut && !termstyle.UTF8()) {
-		return termstyle.ASCIIWriter{W: stdout}
-	}
-	return stdout
-}
 
 // load compiles a script or decodes a .mmub.
 func load(path string) (*vm.Program, error) {

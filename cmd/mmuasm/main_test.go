@@ -33,8 +33,8 @@ func mmuasm(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 var (
-	timeRE     = regexp.MustCompile(`time [0-9]+(\.[0-9]+)?(µs|ms|s)\b`)
-	durationRE = regexp.MustCompile(`, [0-9]+(\.[0-9]+)?(µs|ms|s)\)`)
+	timeRE     = regexp.MustCompile(`time [0-9]+(\.[0-9]+)?(µs|us|ms|s)\b`)
+	durationRE = regexp.MustCompile(`, [0-9]+(\.[0-9]+)?(µs|us|ms|s)\)`)
 )
 
 // normalize replaces run times, which change from run to run, by a fixed
@@ -144,7 +144,7 @@ func TestTestCommand(t *testing.T) {
 	}
 
 	// A script whose expectation does not hold: a FAIL line and exit 1.
-	code, out, _ = mmuasm(t, "test", "--no-color", "testdata/fail", sbScript)
+	code, out, _ = mmuasm(t, "test", "--no-color", wrongScript, sbScript)
 	if code != 1 {
 		t.Errorf("exit %d, want 1:\n%s", code, out)
 	}

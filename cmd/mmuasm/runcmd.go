@@ -19,7 +19,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, err)
 	}
-	out := o.output(stdout)
+	out, flush := o.output(stdout)
+	defer flush()
 	var records []jsonRun
 	for i, a := range arches {
 		res, err := runOne(p, o, a)

@@ -38,7 +38,9 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, signalled, stop := interruptible()
 	defer stop()
-	t := tester{o: &o, out: o.output(stdout), st: o.style(stdout), records: []any{}}
+	out, flush := o.output(stdout)
+	defer flush()
+	t := tester{o: &o, out: out, st: o.style(stdout), records: []any{}}
 	var jobs []*job
 	for _, f := range files {
 		jobs = append(jobs, t.load(f)...)
@@ -122,10 +124,14 @@ func (t *tester) judge(j *job) {
 		t.broken(j.file, j.arch, j.err)
 		return
 	}
-	ok, why := passed(j.res), ""
-	if want := resultComment(j.file); want != "" {
-		if rok, rwhy := judgeResult(want, j.res); !rok {
-			ok, why = false, rwhy
+	ok, why, want := passed(j.res), "", resultComment(j.file)
+	if want != "" {
+		var rok bool
+		rok, why = judgeResult(want, j.res)
+		if j.res.Expected == "" { // Result: is the expectation
+			ok = rok && j.res.Counts["error"] == 0 && (len(j.res.Violations) == 0 || want == "DEADLOCK")
+		} else {
+			ok = ok && rok
 		}
 	}
 	if ok {
@@ -139,7 +145,7 @@ func (t *tester) judge(j *job) {
 		t.records = append(t.records, rec)
 		return
 	}
-	fmt.Fprintln(t.out, testLine(j.file, j.res, ok, why, t.st))
+	fmt.Fprintln(t.out, testLine(j.file, j.res, ok, want != "", why, t.st))
 }
 
 // skipped tells a test that cannot be run yet (a .litmus construct the
@@ -151,30 +157,33 @@ func skipped(err error) bool {
 	return errors.As(err, &le) || errors.As(err, &un)
 }
 
-func testLine(file string, r *vm.Result, ok bool, why string, st vm.Style) string {
+// testLine is one line of `mmuasm test`; a failure says which
+// expectation failed: the expect lines, the Result: comment, or both.
+func testLine(file string, r *vm.Result, ok, hasResult bool, why string, st vm.Style) string {
 	word := st.Apply(st.Good, "PASS")
 	if !ok {
 		word = st.Apply(st.Bad, "FAIL")
 	}
-	exp := r.Expected
-	if exp == "" {
-		exp = "ok"
-	}
 	line := fmt.Sprintf("%s %s [%s] %s (%d executions, %s)", word, file, r.Arch, r.Verdict, r.Executions, vm.FormatDuration(r.Elapsed))
-	switch {
-	case ok:
-	case why != "" && passed(r):
-		line += ": " + why
-	default:
-		line += fmt.Sprintf(": expected %s", exp)
-		if len(r.Violations) > 0 {
-			line += "; " + r.Violations[0].Kind + ": " + vm.Printable(r.Violations[0].Msg)
-		}
-		if why != "" {
-			line += "; " + why
-		}
+	if ok {
+		return line
 	}
-	return line
+	var reasons []string
+	if !passed(r) && (r.Expected != "" || !hasResult || len(r.Violations) > 0) {
+		exp := r.Expected
+		if exp == "" {
+			exp = "ok"
+		}
+		reason := "expected " + exp
+		if len(r.Violations) > 0 {
+			reason += "; " + r.Violations[0].Kind + ": " + vm.Printable(r.Violations[0].Msg)
+		}
+		reasons = append(reasons, reason)
+	}
+	if why != "" {
+		reasons = append(reasons, why)
+	}
+	return line + ": " + strings.Join(reasons, "; ")
 }
 
 // scripts lists the .mmu and .litmus files below paths, sorted, each
