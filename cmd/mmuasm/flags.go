@@ -164,7 +164,6 @@ func (o *options) style(w io.Writer) vm.Style {
 	return st
 }
 
-
 // load compiles a script or decodes a .mmub.
 func load(path string) (*vm.Program, error) {
 	if strings.HasSuffix(path, ".mmub") {
