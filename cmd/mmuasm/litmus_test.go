@@ -34,27 +34,6 @@ func TestLitmus(t *testing.T) {
 	}
 }
 
-// TestReadmeWeakOutput keeps the weak-model output shown in README.md
-// true: it is the golden output of testdata/scripts/mp-armv8.mmu.
-func TestReadmeWeakOutput(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, block, ok := strings.Cut(string(readme), "$ mmuasm check mp-armv8.mmu\n")
-	if !ok {
-		t.Fatal("README.md shows no `mmuasm check mp-armv8.mmu`")
-	}
-	block, _, _ = strings.Cut(block, "```")
-	golden, err := os.ReadFile("testdata/golden/mp-armv8.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if normalize(block) != string(golden) {
-		t.Errorf("README.md's output differs from testdata/golden/mp-armv8.golden:\n%s", block)
-	}
-}
-
 // TestFormatHerd checks the herd7-style log of a check against its golden
 // file (the Time line's figure aside).
 func TestFormatHerd(t *testing.T) {
