@@ -148,10 +148,8 @@ func writeState(b *strings.Builder, st *MachineState) {
 // first), its lines numbered, those of the trace highlighted.
 func writeSource(b *strings.Builder, prog *vm.Program, lines map[vm.Pos]bool) {
 	b.WriteString("<section class=\"source\"><h2>Source</h2>\n")
-	for f, src := range prog.Files {
-		if f > 0 && !usesFile(lines, f) {
-			continue
-		}
+	for _, f := range sourceOrder(prog, lines) {
+		src := prog.Files[f]
 		fmt.Fprintf(b, "<h3>%s</h3>\n<pre class=\"src\">", esc(src.Name))
 		for i, text := range strings.Split(strings.TrimRight(src.Text, "\n"), "\n") {
 			class := "line"
@@ -163,6 +161,20 @@ func writeSource(b *strings.Builder, prog *vm.Program, lines map[vm.Pos]bool) {
 		b.WriteString("</pre>\n")
 	}
 	b.WriteString("</section>\n")
+}
+
+// sourceOrder lists the script first, then the modules the trace passes
+// through.
+func sourceOrder(prog *vm.Program, lines map[vm.Pos]bool) []int {
+	var order []int
+	for f, src := range prog.Files {
+		if src.Name == prog.File {
+			order = append([]int{f}, order...)
+		} else if usesFile(lines, f) {
+			order = append(order, f)
+		}
+	}
+	return order
 }
 
 func usesFile(lines map[vm.Pos]bool, f int) bool {

@@ -66,13 +66,13 @@ func EventText(prog *Program, thread string, e Event) string {
 	case strings.HasPrefix(thread, "IPI"):
 		text = "ipi│ " + text
 	}
-	switch {
-	case e.Pos.File == 0:
-		text = fmt.Sprintf("%d: %s", e.Pos.Line, text)
-	case e.Pos.File > 0 && int(e.Pos.File) < len(prog.Files):
-		text = fmt.Sprintf("%s:%d: %s", path.Base(prog.Files[e.Pos.File].Name), e.Pos.Line, text)
+	if e.Pos.File < 0 || int(e.Pos.File) >= len(prog.Files) {
+		return text
 	}
-	return text
+	if name := prog.Files[e.Pos.File].Name; name != prog.File {
+		return fmt.Sprintf("%s:%d: %s", path.Base(name), e.Pos.Line, text)
+	}
+	return fmt.Sprintf("%d: %s", e.Pos.Line, text)
 }
 
 // cell makes text safe and fit for a table cell: control characters
