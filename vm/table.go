@@ -55,9 +55,8 @@ func WriteTrace(w io.Writer, prog *Program, threads, labels []string, ev []Event
 	t.write(w)
 }
 
-// EventText is an event's cell: where it comes from (a line of the script,
-// or file:line of an imported module, so that the stdlib's lines are never
-// taken for the script's), then what it did.
+// EventText is an event's cell: where it comes from (see EventWhere), then
+// what it did, with irq and IPI handlers marked.
 func EventText(prog *Program, thread string, e Event) string {
 	text := e.Text
 	switch {
@@ -66,13 +65,21 @@ func EventText(prog *Program, thread string, e Event) string {
 	case strings.HasPrefix(thread, "IPI"):
 		text = "ipi│ " + text
 	}
-	if e.Pos.File < 0 || int(e.Pos.File) >= len(prog.Files) {
-		return text
+	return EventWhere(prog, e.Pos) + text
+}
+
+// EventWhere is where an event comes from, as a trace row starts: "14: "
+// for a line of the script, "lazy.mmu:21: " for a line of an imported
+// module, so that the stdlib's lines are never taken for the script's;
+// "" without a position.
+func EventWhere(prog *Program, pos Pos) string {
+	if pos.File < 0 || int(pos.File) >= len(prog.Files) {
+		return ""
 	}
-	if name := prog.Files[e.Pos.File].Name; name != prog.File {
-		return fmt.Sprintf("%s:%d: %s", path.Base(name), e.Pos.Line, text)
+	if name := prog.Files[pos.File].Name; name != prog.File {
+		return fmt.Sprintf("%s:%d: ", path.Base(name), pos.Line)
 	}
-	return fmt.Sprintf("%d: %s", e.Pos.Line, text)
+	return fmt.Sprintf("%d: ", pos.Line)
 }
 
 // cell makes text safe and fit for a table cell: control characters

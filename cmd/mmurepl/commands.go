@@ -124,7 +124,7 @@ func (s *Session) cmdLoad(args []string) error {
 	if len(st.prog.CPUs) > 0 {
 		s.cpu = st.prog.CPUs[0].CPU
 	}
-	fmt.Fprintf(s.out, "%s %s on %s\n", s.st.Apply(s.st.Head, "Loaded"), st.prog.Name, st.archName())
+	fmt.Fprintf(s.out, "%s %s on %s\n", s.st.Apply(s.st.Head, "Loaded"), vm.Printable(st.prog.Name), st.archName())
 	s.showThreads()
 	return nil
 }

@@ -335,3 +335,17 @@ func TestHelpAndHTML(t *testing.T) {
 		t.Errorf("no chart in the page: %v", err)
 	}
 }
+
+// TestNoControlCharacters: a script's test name, labels, print text and
+// assert messages reach the terminal escaped.
+func TestNoControlCharacters(t *testing.T) {
+	got, _ := session(t, ":load ../mmuasm/testdata/hostile/inject.mmu\n:step 0 3\n:trace\n:check\n")
+	for _, r := range got {
+		if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			t.Fatalf("control character %q in\n%q", r, got)
+		}
+	}
+	if strings.Contains(got, "\nVerdict ok") {
+		t.Errorf("a forged verdict line:\n%s", got)
+	}
+}
