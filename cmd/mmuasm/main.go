@@ -13,8 +13,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"mmuvm/lang"
+	"mmuvm/vm"
 )
 
 // Exit codes.
@@ -50,10 +52,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 // report prints an input error: positioned errors with their source line.
 func report(stderr io.Writer, err error) int {
 	var le *lang.Error
+	msg := "mmuasm: " + err.Error()
 	if errors.As(err, &le) {
-		fmt.Fprintln(stderr, le.Detail())
-	} else {
-		fmt.Fprintln(stderr, "mmuasm:", err)
+		msg = le.Detail()
+	}
+	// the message quotes the script (its line, a name): escape each line
+	for _, l := range strings.Split(msg, "\n") {
+		fmt.Fprintln(stderr, vm.Printable(l))
 	}
 	return exitUsage
 }
