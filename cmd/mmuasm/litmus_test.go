@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"strings"
 	"testing"
 )
@@ -47,20 +46,7 @@ func TestFormatHerd(t *testing.T) {
 			lines[i] = "Time sb-mbs TIME"
 		}
 	}
-	got := strings.Join(lines, "\n")
-	golden := "testdata/golden/sb-mbs.herd"
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test ./cmd/mmuasm -update writes it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("check --format herd differs from %s:\n%s", golden, got)
-	}
+	golden(t, "sb-mbs.herd", strings.Join(lines, "\n"))
 	if code, _, _ := mmuasm(t, "check", "--format", "mail2", "testdata/litmus/sb-mbs.litmus"); code != 2 {
 		t.Errorf("an unknown --format: exit %d", code)
 	}
