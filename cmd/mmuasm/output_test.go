@@ -177,6 +177,9 @@ func TestFlagsAreNeverIgnored(t *testing.T) {
 		{[]string{"run", "--no-color", "--arch", "arm64,x86pae", sbScript}, 0, "Run SB on x86pae", ""},
 		{[]string{"test", "testdata/empty"}, 2, "", "no .mmu or .litmus scripts"},
 		{[]string{"test", "--no-color", "testdata/scripts/..."}, 0, "6 passed, 0 failed", ""},
+		{[]string{"test", "--no-color", "../../examples/litmus/weak/..."}, 0, " passed, 0 failed", ""},
+		{[]string{"test", "./..."}, 2, "", "no .mmu or .litmus scripts"},            // testdata is skipped, as go does
+		{[]string{"test", "../../stdlib/..."}, 2, "", "no .mmu or .litmus scripts"}, // modules are not tests
 		{[]string{"test", "--no-color", "testdata/result/..."}, 0, "1 passed, 0 failed", ""},
 		{[]string{"test", "--no-color", "testdata/fail/result-wrong.mmu"}, 1, "Result: Sometimes expected, observed Never", ""},
 		{[]string{"version"}, 0, "mmuasm ", ""},

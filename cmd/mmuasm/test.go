@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -188,16 +189,18 @@ func testLine(file string, r *vm.Result, ok, hasResult bool, why string, st vm.S
 
 // scripts lists the .mmu and .litmus files below paths, sorted, each
 // path's in order. A directory is read with everything below it; "dir/..."
-// (and "./...") means the same, as go test users write it. A path that
-// holds no script is an error: a typo must not pass as "0 failed".
+// (and "./...") means the same, as go test users write it, with go's
+// skipping of testdata. A path that holds no script is an error: a typo
+// must not pass as "0 failed".
 func scripts(paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
+		pattern := p == "..." || strings.HasSuffix(p, string(filepath.Separator)+"...")
 		if p == "..." {
 			p = "."
 		}
 		p = strings.TrimSuffix(p, string(filepath.Separator)+"...")
-		found, err := scriptsIn(p)
+		found, err := scriptsIn(p, pattern)
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +212,10 @@ func scripts(paths []string) ([]string, error) {
 	return out, nil
 }
 
-func scriptsIn(p string) ([]string, error) {
+// scriptsIn lists the scripts below p. A pattern (dir/...) skips, as the
+// go command does, the directories named testdata or starting with . or _
+// below it: their scripts are fixtures, often broken on purpose.
+func scriptsIn(p string, pattern bool) ([]string, error) {
 	info, err := os.Stat(p)
 	if err != nil {
 		return nil, err
@@ -222,13 +228,29 @@ func scriptsIn(p string) ([]string, error) {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && (strings.HasSuffix(path, ".mmu") || strings.HasSuffix(path, ".litmus")) {
+		if name := d.Name(); pattern && d.IsDir() && path != p && (name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && (strings.HasSuffix(path, ".litmus") || strings.HasSuffix(path, ".mmu") && !isModule(path)) {
 			found = append(found, path)
 		}
 		return nil
 	})
 	sort.Strings(found)
 	return found, err
+}
+
+var (
+	cpuBlockRE = regexp.MustCompile(`(?m)^\s*cpu\s`)
+	procRE     = regexp.MustCompile(`(?m)^\s*proc\s`)
+)
+
+// isModule tells a module found below a directory (procs and no cpu
+// block: the stdlib's lazy.mmu, a script's helpers) from a test; named on
+// the command line, a file is always checked.
+func isModule(path string) bool {
+	src, err := os.ReadFile(path)
+	return err == nil && !cpuBlockRE.Match(src) && procRE.Match(src)
 }
 
 func firstLine(err error) string {
