@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -248,6 +249,28 @@ func TestConditionAgreesWithVerdict(t *testing.T) {
 				!strings.Contains(l, "explored only (the search is incomplete: ") {
 				t.Errorf("%v: %q on an incomplete search:\n%s", args, l, out)
 			}
+		}
+	}
+}
+
+// TestVersionLine: the version names the module's version and the VCS
+// revision the build info records.
+func TestVersionLine(t *testing.T) {
+	for _, tc := range []struct {
+		info debug.BuildInfo
+		want string
+	}{
+		{debug.BuildInfo{GoVersion: "go1.26", Main: debug.Module{Path: "mmuvm", Version: "v1.2.0"},
+			Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "3d5a7b3"}, {Key: "vcs.time", Value: "2026-12-01T10:00:00Z"}}},
+			"mmuasm mmuvm v1.2.0, revision 3d5a7b3, 2026-12-01T10:00:00Z, go1.26"},
+		{debug.BuildInfo{GoVersion: "go1.26", Main: debug.Module{Path: "mmuvm", Version: "(devel)"},
+			Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.modified", Value: "true"}}},
+			"mmuasm mmuvm (devel), revision abc (modified), go1.26"},
+		{debug.BuildInfo{GoVersion: "go1.26", Main: debug.Module{Path: "mmuvm", Version: "(devel)"}},
+			"mmuasm mmuvm (devel), revision unknown (built without VCS information), go1.26"},
+	} {
+		if got := versionLine(&tc.info); got != tc.want {
+			t.Errorf("versionLine = %q, want %q", got, tc.want)
 		}
 	}
 }
