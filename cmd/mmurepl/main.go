@@ -55,7 +55,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	s := newSession(stdout, stderr, style(*noColor))
+	s := newSession(stdout, stderr, style(*noColor, stdout))
 	s.archFlag = *archName
 	tty := isTTY(stdin) && isTTY(stdout)
 	if tty {
