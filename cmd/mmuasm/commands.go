@@ -28,16 +28,16 @@ var commands []command
 // through the commands' own use of lookup.
 func init() {
 	commands = []command{
-		{"check", "check [flags] FILE", "explore every execution of a script (.mmu, .mmub or .litmus) and print the verdict, with the schedule that breaks it",
+		{"check", "check [flags] FILE", "explore every execution of a .mmu, .mmub or .litmus; print the verdict",
 			append([]string{"json", "format", "width", "html", "save-schedule"}, exploreFlags...), cmdCheck},
-		{"test", "test [flags] PATH…", "check every .mmu and .litmus below the paths (PATH/... as go test reads it) against its expect and Result: lines; one line per (script, arch)",
+		{"test", "test [flags] PATH…", "check every script below the paths (dir/... too) against its expectations",
 			append([]string{"json", "format", "width"}, exploreFlags...), cmdTest},
-		{"run", "run [flags] [--seed S | --schedule TOKEN] FILE", "run one execution (the replay of a schedule token, else a random one) and print its trace",
+		{"run", "run [flags] [--seed S | --schedule TOKEN] FILE", "run one execution (a schedule token's, or a random one) and print its trace",
 			append([]string{"schedule", "json", "format", "width"}, exploreFlags...), cmdRun},
 		{"build", "build [-o OUT.mmub] FILE", "compile a script to bytecode", []string{"o"}, cmdBuild},
 		{"dis", "dis [--proc NAME] [--json] FILE", "disassemble a script or .mmub", []string{"proc", "json"}, cmdDis},
 		{"litmus2mmu", "litmus2mmu FILE.litmus", "print the .mmu translation of a herd .litmus test", nil, cmdLitmus2mmu},
-		{"version", "version", "print the module version and the VCS revision it was built from", nil, cmdVersion},
+		{"version", "version", "print the module version and the VCS revision of the build", nil, cmdVersion},
 		{"help", "help [COMMAND]", "show the commands, or one command's synopsis and flags", nil, cmdHelp},
 	}
 }
@@ -63,7 +63,7 @@ func writeUsage(w io.Writer) {
 
 // writeHelp shows one command: its synopsis, what it does, its flags.
 func writeHelp(w io.Writer, c command) {
-	fmt.Fprintf(w, "usage: mmuasm %s\n\n%s.\n", c.synopsis, c.summary)
+	fmt.Fprintf(w, "usage: mmuasm %s\n\n%s%s.\n", c.synopsis, strings.ToUpper(c.summary[:1]), c.summary[1:])
 	if len(c.flags) == 0 {
 		return
 	}
