@@ -230,7 +230,8 @@ func translate(filename string, src []byte, err error) error {
 	} else if strings.Contains(msg, "invalid input text") {
 		msg = invalidInput(src, pos)
 	}
-	return &Error{Pos: pos, Msg: msg, Line: SourceLine(src, pos.Line)}
+	line := SourceLine(src, pos.Line)
+	return &Error{Pos: pos, Msg: msg + herdHint(line, pos.Col), Line: line}
 }
 
 func unexpectedMessage(ute *participle.UnexpectedTokenError) string {

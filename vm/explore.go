@@ -83,7 +83,7 @@ func (x *explorer) interrupted() bool {
 		if err == context.DeadlineExceeded {
 			x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("time: stopped after %s (--timeout)", FormatDuration(time.Since(x.started))))
 		} else {
-			x.r.Bounds = append(x.r.Bounds, "cancelled: "+err.Error())
+			x.r.Bounds = append(x.r.Bounds, "cancelled: "+context.Cause(x.ctx).Error()) // the cause names the signal
 		}
 		x.stop = true
 		return true

@@ -16,7 +16,8 @@ func WriteHerd(w io.Writer, prog *Program, r *Result) {
 	if kind == "" {
 		kind = "Allowed"
 	}
-	fmt.Fprintf(w, "Test %s %s\n", r.Test, kind)
+	name := herdName(r.Test)
+	fmt.Fprintf(w, "Test %s %s\n", name, kind)
 	fmt.Fprintf(w, "States %d\n", len(r.FinalStates))
 	for _, s := range r.FinalStates {
 		fmt.Fprintln(w, herdState(prog, s.Values))
@@ -32,14 +33,24 @@ func WriteHerd(w io.Writer, prog *Program, r *Result) {
 	}
 	if r.Condition != "" {
 		fmt.Fprintf(w, "Condition %s\n", herdCondition(prog))
-		fmt.Fprintf(w, "Observation %s %s %d %d\n", r.Test, r.Observation, r.Positive, r.Negative)
+		fmt.Fprintf(w, "Observation %s %s %d %d\n", name, r.Observation, r.Positive, r.Negative)
 	}
 	// herd's log has no word for an incomplete search: name the bounds,
 	// so that an "Ok" drawn from part of the executions is not a proof
 	for _, b := range r.Bounds {
 		fmt.Fprintf(w, "Bound hit: %s\n", b)
 	}
-	fmt.Fprintf(w, "Time %s %.2f\n\n", r.Test, r.Elapsed.Seconds())
+	fmt.Fprintf(w, "Time %s %.2f\n\n", name, r.Elapsed.Seconds())
+}
+
+// herdName is a test name as one herd word: herd's tools split its lines
+// at spaces, so a name with spaces would shift every field after it.
+func herdName(name string) string {
+	name = strings.Join(strings.Fields(Printable(name)), "_")
+	if name == "" {
+		return "_"
+	}
+	return name
 }
 
 // herdState writes "0:r0=1; x=2" as herd does: "0:r0=1; [x]=2;".

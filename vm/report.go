@@ -6,12 +6,21 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
-// Style colours parts of reports; the zero value prints plain text.
+// Style colours and lays out reports; the zero value prints plain text
+// with tables as wide as their widest cell.
 type Style struct {
 	Bad, Good, Dim, Head func(string) string
+	// Width wraps trace tables to this many columns (a terminal's width,
+	// 72 for a mail); 0 never wraps. A cell is wrapped, never cut.
+	Width int
+	// ASCII draws tables with | and - and spells … as "...", for a
+	// terminal whose locale is not UTF-8 and for mail.
+	ASCII bool
+	// Mail lays a trace out as a review thread does: CPU columns under a
+	// "CPU 0  CPU 1" heading, separated by spaces, no rules.
+	Mail bool
 }
 
 func (s Style) Apply(f func(string) string, text string) string {
@@ -23,7 +32,7 @@ func (s Style) Apply(f func(string) string, text string) string {
 
 // WriteResult prints the herd-like block for one (script, arch).
 func WriteResult(w io.Writer, prog *Program, r *Result, st Style) {
-	fmt.Fprintf(w, "%s %s on %s", st.Apply(st.Head, "Test"), r.Test, r.Arch)
+	fmt.Fprintf(w, "%s %s on %s", st.Apply(st.Head, "Test"), Printable(r.Test), r.Arch)
 	if r.Model != "" && r.Model != "sc" {
 		fmt.Fprintf(w, ", model %s", r.Model)
 	}
@@ -34,7 +43,7 @@ func WriteResult(w io.Writer, prog *Program, r *Result, st Style) {
 	}
 	fmt.Fprintf(w, ", time %s\n", FormatDuration(r.Elapsed))
 	if r.Condition != "" {
-		fmt.Fprintf(w, "Final states %d\n", len(r.FinalStates))
+		fmt.Fprintf(w, "Final states %d (each with the number of executions explored that end in it, not a frequency)\n", len(r.FinalStates))
 		for _, s := range r.FinalStates {
 			values := s.Values
 			if values == "" {
@@ -42,8 +51,9 @@ func WriteResult(w io.Writer, prog *Program, r *Result, st Style) {
 			}
 			fmt.Fprintf(w, "  %6d :> %s\n", s.Count, values)
 		}
-		fmt.Fprintf(w, "Condition %s: %s\n", r.Condition, validation(r.Validated, r.Verdict == "incomplete"))
-		fmt.Fprintf(w, "Observation %s %s %d %d\n", r.Test, r.Observation, r.Positive, r.Negative)
+		fmt.Fprintf(w, "Witnesses Positive: %d Negative: %d (executions)\n", r.Positive, r.Negative)
+		fmt.Fprintf(w, "Condition %s: %s\n", r.Condition, ConditionWords(r))
+		fmt.Fprintf(w, "Observation %s %s %d %d\n", Printable(r.Test), r.Observation, r.Positive, r.Negative)
 	}
 	for _, b := range r.Bounds {
 		fmt.Fprintf(w, "Bound hit: %s\n", b)
@@ -74,17 +84,32 @@ func WriteResult(w io.Writer, prog *Program, r *Result, st Style) {
 	}
 }
 
-// validation words the condition's outcome. A condition that holds on an
-// incomplete search holds only on what was explored: saying "validated"
-// alone would claim a proof (a failing one is real, a counterexample shows it).
-func validation(ok, incomplete bool) string {
-	switch {
-	case ok && incomplete:
-		return "validated on the executions explored only (the search is incomplete)"
-	case ok:
-		return "validated"
+// ConditionWords says what the final condition's outcome establishes. A
+// verdict is a proof only over a complete search: when a bound, a timeout,
+// an interrupt or a first violation stopped it, "validated" alone would
+// claim one. What the explored executions show for certain is still said
+// plainly: a witness of exists, or a counterexample of ~exists and forall.
+func ConditionWords(r *Result) string {
+	word := "not validated"
+	if r.Validated {
+		word = "validated"
 	}
-	return "not validated"
+	shown := r.Validated == (r.Condition == "exists") // an execution shows it
+	if r.Complete || shown {
+		return word
+	}
+	return fmt.Sprintf("%s on the executions explored only (the search is incomplete: %s)", word, stopReason(r))
+}
+
+// stopReason is why a search did not cover every execution.
+func stopReason(r *Result) string {
+	if len(r.Bounds) > 0 {
+		return strings.Join(r.Bounds, "; ")
+	}
+	if len(r.Violations) > 0 {
+		return fmt.Sprintf("it stopped at the first %s; --all explores on", r.Violations[0].Kind)
+	}
+	return "it stopped early"
 }
 
 // FormatDuration prints a duration compactly.
@@ -113,7 +138,7 @@ func WriteCounterexample(w io.Writer, prog *Program, threads, labels []string, v
 		fmt.Fprintf(w, "\n%s (%s), %d steps, schedule %s\n", st.Apply(st.Head, title), v.Kind, countSteps(v.Trace), EncodeSchedule(v.Schedule))
 	}
 	WriteTrace(w, prog, threads, labels, v.Trace, st)
-	fmt.Fprintf(w, "%s: %s\n", st.Apply(st.Bad, v.Kind), v.Msg)
+	fmt.Fprintf(w, "%s: %s\n", st.Apply(st.Bad, v.Kind), Printable(v.Msg))
 	if v.Pos.File >= 0 && int(v.Pos.File) < len(prog.Files) {
 		fmt.Fprintf(w, "  at %s\n", prog.PosString(v.Pos))
 	}
@@ -129,90 +154,6 @@ func countSteps(ev []Event) int {
 		}
 	}
 	return n
-}
-
-// column maps a thread to its CPU column: tasks, irqs and IPI handlers of
-// one CPU share it.
-func columns(threads []string) (col []int, heads []string) {
-	byCPU := map[string]int{}
-	for _, t := range threads {
-		cpu := t[strings.IndexByte(t, ' ')+1:]
-		c, ok := byCPU[cpu]
-		if !ok {
-			c = len(heads)
-			byCPU[cpu] = c
-			heads = append(heads, "CPU "+cpu)
-		}
-		col = append(col, c)
-	}
-	return col, heads
-}
-
-const maxCell = 56
-
-// WriteTrace prints events as the table a reviewer would draw.
-func WriteTrace(w io.Writer, prog *Program, threads, labels []string, ev []Event, st Style) {
-	col, heads := columns(threads)
-	for i, t := range threads {
-		if strings.HasPrefix(t, "CPU ") && labels[i] != "" {
-			heads[col[i]] += " " + labels[i]
-		}
-	}
-	rows := make([][]string, 0, len(ev))
-	steps := make([]string, 0, len(ev))
-	for _, e := range ev {
-		row := make([]string, len(heads))
-		text := e.Text
-		switch {
-		case strings.HasPrefix(threads[e.Thread], "irq"):
-			text = "irq│ " + text
-		case strings.HasPrefix(threads[e.Thread], "IPI"):
-			text = "ipi│ " + text
-		}
-		if e.Pos.File >= 0 {
-			text = fmt.Sprintf("%d: %s", e.Pos.Line, text)
-		}
-		row[col[e.Thread]] = clip(text)
-		rows = append(rows, row)
-		steps = append(steps, strconv.Itoa(e.Step))
-	}
-	width := make([]int, len(heads))
-	for i, h := range heads {
-		width[i] = utf8.RuneCountInString(clip(h))
-	}
-	for _, r := range rows {
-		for i, c := range r {
-			width[i] = max(width[i], utf8.RuneCountInString(c))
-		}
-	}
-	line := func(step string, cells []string) {
-		fmt.Fprintf(w, " %4s", step)
-		for i, c := range cells {
-			fmt.Fprintf(w, " │ %s%s", c, strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)))
-		}
-		fmt.Fprintln(w)
-	}
-	hs := make([]string, len(heads))
-	for i, h := range heads {
-		hs[i] = clip(h)
-	}
-	line("step", hs)
-	sep := make([]string, len(heads))
-	for i := range sep {
-		sep[i] = strings.Repeat("─", width[i])
-	}
-	line("────", sep)
-	for i, r := range rows {
-		line(steps[i], r)
-	}
-}
-
-func clip(s string) string {
-	if utf8.RuneCountInString(s) <= maxCell {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:maxCell-1]) + "…"
 }
 
 // PosString renders a position as file:line:col.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"os"
 	"strings"
@@ -10,7 +9,7 @@ import (
 )
 
 func cmdBuild(args []string, stdout, stderr io.Writer) int {
-	o, file, p, code, ok := oneScript("build", "mmuasm build FILE [-o OUT.mmub]", args, stderr, nil)
+	o, file, p, code, ok := oneScript("build", args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -25,14 +24,21 @@ func cmdBuild(args []string, stdout, stderr io.Writer) int {
 }
 
 func cmdDis(args []string, stdout, stderr io.Writer) int {
-	var proc *string
-	_, _, p, code, ok := oneScript("dis", "mmuasm dis [--proc NAME] FILE", args, stderr, func(fs *flag.FlagSet) {
-		proc = fs.String("proc", "", "only this proc")
-	})
+	o, _, p, code, ok := oneScript("dis", args, stdout, stderr)
 	if !ok {
 		return code
 	}
-	if err := compiler.Disassemble(stdout, p, *proc); err != nil {
+	if o.jsonOut {
+		l, err := compiler.List(p, o.proc)
+		if err != nil {
+			return report(stderr, err)
+		}
+		if err := writeJSON(stdout, l); err != nil {
+			return report(stderr, err)
+		}
+		return exitOK
+	}
+	if err := compiler.Disassemble(stdout, p, o.proc); err != nil {
 		return report(stderr, err)
 	}
 	return exitOK

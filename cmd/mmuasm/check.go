@@ -10,7 +10,7 @@ import (
 )
 
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
-	o, file, p, code, ok := oneScript("check", "mmuasm check [flags] FILE", args, stderr, nil)
+	o, file, p, code, ok := oneScript("check", args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -18,17 +18,18 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, err)
 	}
-	if o.format != "text" && o.format != "herd" {
-		fmt.Fprintf(stderr, "mmuasm check: unknown --format %q (text or herd)\n", o.format)
-		return exitUsage
-	}
+	ctx, signalled, stop := interruptible()
+	defer stop()
+	out, flush := o.output(stdout)
+	defer flush()
+	st := o.style(stdout)
 	var results []*vm.Result
 	var jobs []*job
 	for _, a := range arches {
 		jobs = append(jobs, newJob(file, p, a))
 	}
 	var failure error
-	runJobs(jobs, o, func(j *job) {
+	runJobs(ctx, jobs, o, func(j *job) {
 		if j.err != nil || failure != nil {
 			if failure == nil {
 				failure = j.err
@@ -43,12 +44,12 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		switch {
 		case o.jsonOut:
 		case o.format == "herd":
-			vm.WriteHerd(stdout, p, r)
+			vm.WriteHerd(out, p, r)
 		default:
 			if len(results) > 1 {
-				fmt.Fprintln(stdout)
+				fmt.Fprintln(out)
 			}
-			vm.WriteResult(stdout, p, r, o.style())
+			vm.WriteResult(out, p, r, st)
 		}
 		if tok := scheduleToken(r); o.saveSchedule != "" && tok != "" {
 			if err := os.WriteFile(o.saveSchedule, []byte(tok+"\n"), 0o644); err != nil {
@@ -60,17 +61,30 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		return report(stderr, failure)
 	}
 	if o.jsonOut {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		var out []any
+		out := []jsonOut{}
 		for _, r := range results {
-			out = append(out, jsonResult(p, r))
+			out = append(out, jsonResult(file, p, r))
 		}
-		if err := enc.Encode(out); err != nil {
+		if err := writeJSON(stdout, out); err != nil {
 			return report(stderr, err)
 		}
 	}
+	if o.html != "" {
+		if err := writeHTMLFile(o.html, p, results); err != nil {
+			return report(stderr, err)
+		}
+	}
+	if s := signalled(); s != 0 {
+		return s
+	}
 	return code
+}
+
+// writeJSON prints v as one indented JSON document.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // passed: the expectation holds, or without one, nothing was found.

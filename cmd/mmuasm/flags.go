@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,28 +36,75 @@ type options struct {
 	saveSchedule string
 	out          string
 	noColor      bool
+	width        int
+	html         string
+	proc         string
 }
 
+// flagDefs defines every flag by name; a command's entry in commands
+// lists those it takes, so that its help shows only those.
+var flagDefs = map[string]func(*flag.FlagSet, *options){
+	"arch": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.arch, "arch", "", "arch(es): a name, a comma list, or all (default: the script's arch line)")
+	},
+	"model": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.model, "model", "", "memory model: sc, tso, armv8, lkmm, or hw (each arch's hardware model) (default: the script's model line, else sc)")
+	},
+	"search": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.search, "search", "auto", "exploration: auto (dpor, then state when it has many executions), dpor (partial-order reduction), state (stateful search), dfs (every interleaving), random")
+	},
+	"seed": func(fs *flag.FlagSet, o *options) {
+		fs.Int64Var(&o.seed, "seed", 1, "random seed (run, --search random)")
+	},
+	"n": func(fs *flag.FlagSet, o *options) { fs.IntVar(&o.runs, "n", 1000, "executions for --search random") },
+	"all": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.all, "all", false, "keep exploring after violations and count them all")
+	},
+	"json": func(fs *flag.FlagSet, o *options) { fs.BoolVar(&o.jsonOut, "json", false, "print one JSON document") },
+	"format": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.format, "format", "text", "text; mail (plain ASCII, at most 72 columns, to paste in a mail); herd (herd7's log format, for its comparison tools)")
+	},
+	"width": func(fs *flag.FlagSet, o *options) {
+		fs.IntVar(&o.width, "width", -1, "wrap tables to this many columns, 0 never (default: the terminal's width, else $COLUMNS, else never)")
+	},
+	"max-executions": func(fs *flag.FlagSet, o *options) {
+		fs.IntVar(&o.maxExec, "max-executions", 0, "stop after this many executions (0: no bound)")
+	},
+	"max-steps": func(fs *flag.FlagSet, o *options) {
+		fs.IntVar(&o.maxSteps, "max-steps", 100000, "visible steps per execution")
+	},
+	"max-states": func(fs *flag.FlagSet, o *options) {
+		fs.IntVar(&o.maxStates, "max-states", 0, "states the stateful search may store, its memory bound (0: no bound)")
+	},
+	"timeout": func(fs *flag.FlagSet, o *options) {
+		fs.DurationVar(&o.timeout, "timeout", 0, "stop exploring after this long (0: no bound)")
+	},
+	"j": func(fs *flag.FlagSet, o *options) {
+		fs.IntVar(&o.workers, "j", 1, "parallel workers: (script, arch) pairs checked at once, and within a check the default search's two strategies at once; results and output are the same for every -j")
+	},
+	"schedule": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.schedule, "schedule", "", "replay this schedule (or weak execution) token")
+	},
+	"save-schedule": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.saveSchedule, "save-schedule", "", "write the counterexample's schedule token to this file")
+	},
+	"html": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.html, "html", "", "also write the report as one self-contained HTML file (sequence chart, page-table walk, source)")
+	},
+	"o":        func(fs *flag.FlagSet, o *options) { fs.StringVar(&o.out, "o", "", "output file") },
+	"proc":     func(fs *flag.FlagSet, o *options) { fs.StringVar(&o.proc, "proc", "", "only this proc") },
+	"no-color": func(fs *flag.FlagSet, o *options) { fs.BoolVar(&o.noColor, "no-color", false, "no colour") },
+}
+
+// newFlags makes the flag set of a command with the flags it takes.
 func newFlags(name string, o *options, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("mmuasm "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.arch, "arch", "", "arch(es) to check: a name, a comma list, or all (default: the script's arch line)")
-	fs.StringVar(&o.model, "model", "", "memory model: sc, tso, armv8, lkmm, or hw (each arch's hardware model) (default: the script's model line, else sc)")
-	fs.StringVar(&o.search, "search", "auto", "exploration: auto (dpor, then state when it has many executions), dpor (partial-order reduction), state (stateful search), dfs (every interleaving), random")
-	fs.Int64Var(&o.seed, "seed", 1, "random seed (run, --search random)")
-	fs.IntVar(&o.runs, "n", 1000, "executions for --search random")
-	fs.BoolVar(&o.all, "all", false, "keep exploring after violations and count them all")
-	fs.BoolVar(&o.jsonOut, "json", false, "print JSON")
-	fs.StringVar(&o.format, "format", "text", "check: text, or herd (herd7's log format, for its comparison tools)")
-	fs.IntVar(&o.maxExec, "max-executions", 0, "stop after this many executions (0: no bound)")
-	fs.IntVar(&o.maxSteps, "max-steps", 100000, "visible steps per execution")
-	fs.IntVar(&o.maxStates, "max-states", 0, "states the stateful search may store, its memory bound (0: no bound)")
-	fs.DurationVar(&o.timeout, "timeout", 0, "stop exploring after this long (0: no bound)")
-	fs.IntVar(&o.workers, "j", 1, "parallel workers: (script, arch) pairs checked at once, and within a check the default search's two strategies at once; results and output are the same for every -j")
-	fs.StringVar(&o.schedule, "schedule", "", "run: replay this schedule token")
-	fs.StringVar(&o.saveSchedule, "save-schedule", "", "write the counterexample's schedule token to this file")
-	fs.StringVar(&o.out, "o", "", "build: output file")
-	fs.BoolVar(&o.noColor, "no-color", false, "no colour")
+	fs.Usage = func() {} // help goes to stdout, see helpCommand
+	c := lookup(name)
+	for _, f := range c.flags {
+		flagDefs[f](fs, o)
+	}
 	return fs
 }
 
@@ -100,7 +149,20 @@ func (o *options) arches(p *vm.Program) ([]string, error) {
 	return list, nil
 }
 
-func (o *options) style() vm.Style { return termstyle.Style(o.noColor) }
+// style is how reports are laid out on w: a mail's 72 ASCII columns, or
+// the terminal's width and the locale's character set.
+func (o *options) style(w io.Writer) vm.Style {
+	if o.format == "mail" {
+		return vm.Style{Width: mailWidth, ASCII: true, Mail: true}
+	}
+	st := termstyle.Style(o.noColor)
+	st.Width = o.width
+	if o.width < 0 {
+		st.Width = termstyle.Width(w)
+	}
+	st.ASCII = !termstyle.UTF8()
+	return st
+}
 
 // load compiles a script or decodes a .mmub.
 func load(path string) (*vm.Program, error) {
@@ -140,24 +202,59 @@ func loadLitmus(path string) (*vm.Program, error) {
 }
 
 // oneScript parses the flags of a command that takes one script and loads
-// it. On failure it has reported the problem and ok is false; code is then
-// the exit status.
-func oneScript(name, usage string, args []string, stderr io.Writer, extra func(*flag.FlagSet)) (o *options, file string, p *vm.Program, code int, ok bool) {
+// it. On failure it has reported the problem (or printed the help asked
+// for) and ok is false; code is then the exit status.
+func oneScript(name string, args []string, stdout, stderr io.Writer) (o *options, file string, p *vm.Program, code int, ok bool) {
 	o = &options{}
 	fs := newFlags(name, o, stderr)
-	if extra != nil {
-		extra(fs)
-	}
 	files, err := parse(fs, args)
 	if err != nil {
-		return nil, "", nil, exitUsage, false
+		return nil, "", nil, flagError(name, err, stdout, stderr), false
 	}
 	if len(files) != 1 {
-		fmt.Fprintln(stderr, "usage: "+usage)
+		fmt.Fprintln(stderr, "usage: mmuasm "+lookup(name).synopsis)
 		return nil, "", nil, exitUsage, false
+	}
+	if err := o.validate(name); err != nil {
+		return nil, "", nil, usageError(name, err, stderr), false
 	}
 	if p, err = load(files[0]); err != nil {
 		return nil, "", nil, report(stderr, err), false
 	}
 	return o, files[0], p, exitOK, true
+}
+
+// flagError turns a flag parsing error into the exit status: -h prints
+// the command's help and succeeds, anything else is a usage error.
+func flagError(name string, err error, stdout, stderr io.Writer) int {
+	if errors.Is(err, flag.ErrHelp) {
+		writeHelp(stdout, lookup(name))
+		return exitOK
+	}
+	return usageError(name, err, stderr)
+}
+
+func usageError(name string, err error, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "mmuasm %s: %v\nRun 'mmuasm help %s' for its flags.\n", name, err, name)
+	return exitUsage
+}
+
+// validate refuses flag values that would otherwise be ignored.
+func (o *options) validate(cmd string) error {
+	switch o.search {
+	case "", "auto", "dpor", "state", "dfs", "random":
+	default:
+		return fmt.Errorf("unknown --search %q (auto, dpor, state, dfs or random)", o.search)
+	}
+	formats := []string{"text", "mail"}
+	if cmd == "check" {
+		formats = append(formats, "herd")
+	}
+	if o.format != "" && !slices.Contains(formats, o.format) {
+		return fmt.Errorf("unknown --format %q (%s)", o.format, strings.Join(formats, ", "))
+	}
+	if o.jsonOut && o.format != "" && o.format != "text" {
+		return fmt.Errorf("--json and --format %s are two outputs: choose one", o.format)
+	}
+	return nil
 }

@@ -11,6 +11,10 @@ import (
 // cmdLitmus2mmu prints the .mmu translation of a herd .litmus test, for
 // people to extend it with page tables.
 func cmdLitmus2mmu(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
+		writeHelp(stdout, lookup("litmus2mmu"))
+		return exitOK
+	}
 	if len(args) != 1 {
 		fmt.Fprintln(stderr, "usage: mmuasm litmus2mmu FILE.litmus")
 		return exitUsage

@@ -13,8 +13,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"mmuvm/lang"
+	"mmuvm/vm"
 )
 
 // Exit codes.
@@ -24,49 +26,39 @@ const (
 	exitUsage = 2 // usage or input errors
 )
 
-const usage = `usage: mmuasm COMMAND [flags] FILE…
-
-commands:
-  check FILE      explore every execution of a script and print the verdict
-  test PATH…      check every .mmu below the paths; one line per (script, arch)
-  run FILE        run one execution (--seed S or --schedule TOKEN) and print its trace
-  build FILE -o OUT.mmub   compile to bytecode
-  dis FILE        disassemble a script or .mmub
-  litmus2mmu FILE print the .mmu translation of a herd .litmus test
-
-Run 'mmuasm COMMAND -h' for a command's flags.
-`
-
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		writeUsage(stderr)
 		return exitUsage
 	}
-	cmds := map[string]func([]string, io.Writer, io.Writer) int{
-		"check": cmdCheck, "test": cmdTest, "run": cmdRun, "build": cmdBuild, "dis": cmdDis,
-		"litmus2mmu": cmdLitmus2mmu,
-	}
-	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprint(stdout, usage)
+	if args[0] == "-h" || args[0] == "--help" {
+		writeUsage(stdout)
 		return exitOK
 	}
-	cmd, ok := cmds[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "mmuasm: unknown command %q\n%s", args[0], usage)
+	if args[0] == "--version" {
+		return cmdVersion(nil, stdout, stderr)
+	}
+	c := lookup(args[0])
+	if c.name == "" {
+		fmt.Fprintf(stderr, "mmuasm: unknown command %q\n", args[0])
+		writeUsage(stderr)
 		return exitUsage
 	}
-	return cmd(args[1:], stdout, stderr)
+	return c.run(args[1:], stdout, stderr)
 }
 
 // report prints an input error: positioned errors with their source line.
 func report(stderr io.Writer, err error) int {
 	var le *lang.Error
+	msg := "mmuasm: " + err.Error()
 	if errors.As(err, &le) {
-		fmt.Fprintln(stderr, le.Detail())
-	} else {
-		fmt.Fprintln(stderr, "mmuasm:", err)
+		msg = le.Detail()
+	}
+	// the message quotes the script (its line, a name): escape each line
+	for _, l := range strings.Split(msg, "\n") {
+		fmt.Fprintln(stderr, vm.Printable(l))
 	}
 	return exitUsage
 }

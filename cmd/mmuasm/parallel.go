@@ -25,7 +25,7 @@ type job struct {
 // runJobs checks jobs on o.workers goroutines and calls emit for each in
 // order as soon as it and all before it are done, so that output is the
 // same for every -j. One exploration itself runs on one goroutine.
-func runJobs(jobs []*job, o *options, emit func(*job)) {
+func runJobs(ctx context.Context, jobs []*job, o *options, emit func(*job)) {
 	workers := max(1, o.workers)
 	next := make(chan *job)
 	var wg sync.WaitGroup
@@ -34,7 +34,7 @@ func runJobs(jobs []*job, o *options, emit func(*job)) {
 		go func() {
 			defer wg.Done()
 			for j := range next {
-				j.res, j.err = checkOne(j.prog, o, j.arch, workers == 1)
+				j.res, j.err = checkOne(ctx, j.prog, o, j.arch, workers == 1)
 				close(j.done)
 			}
 		}()
@@ -56,8 +56,7 @@ func newJob(file string, p *vm.Program, a string) *job {
 	return &job{file: file, prog: p, arch: a, done: make(chan struct{})}
 }
 
-func checkOne(p *vm.Program, o *options, a string, showProgress bool) (*vm.Result, error) {
-	ctx := context.Background()
+func checkOne(ctx context.Context, p *vm.Program, o *options, a string, showProgress bool) (*vm.Result, error) {
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)
@@ -65,8 +64,8 @@ func checkOne(p *vm.Program, o *options, a string, showProgress bool) (*vm.Resul
 	}
 	cfg := o.config(a)
 	var pr *progressLine
-	if showProgress && !o.jsonOut && isatty.IsTerminal(os.Stderr.Fd()) {
-		pr = &progressLine{w: os.Stderr, name: p.Name + " on " + a}
+	if showProgress && !o.jsonOut && o.format != "mail" && isatty.IsTerminal(os.Stderr.Fd()) {
+		pr = &progressLine{w: os.Stderr, name: vm.Printable(p.Name) + " on " + a}
 		cfg.Progress = pr.update
 		defer pr.clear()
 	}

@@ -8,10 +8,10 @@ import (
 	"mmuvm/vm"
 )
 
-// cmdRun runs one execution: the schedule given by --schedule, else one
-// chosen at random by --seed, and prints its trace.
+// cmdRun runs one execution on each arch named: the schedule given by
+// --schedule, else one chosen at random by --seed, and prints its trace.
 func cmdRun(args []string, stdout, stderr io.Writer) int {
-	o, _, p, code, ok := oneScript("run", "mmuasm run [--seed S | --schedule TOKEN] FILE", args, stderr, nil)
+	o, file, p, code, ok := oneScript("run", args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -19,53 +19,112 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, err)
 	}
-	a := arches[0]
-	if vm.IsExecutionToken(o.schedule) {
-		return runExecution(p, o, a, stdout, stderr)
-	}
-	var schedule []int
-	if o.schedule != "" {
-		if schedule, err = vm.DecodeSchedule(o.schedule); err != nil {
+	out, flush := o.output(stdout)
+	defer flush()
+	var records []jsonRun
+	for i, a := range arches {
+		res, err := runOne(p, o, a)
+		if err != nil {
 			return report(stderr, err)
 		}
-	} else if schedule, err = randomSchedule(p, o, a); err != nil {
-		return report(stderr, err)
+		if o.jsonOut {
+			records = append(records, runRecord(file, p, a, res))
+		} else {
+			if i > 0 {
+				fmt.Fprintln(out)
+			}
+			writeRun(out, p, o, a, res)
+		}
+		if res.Violation != nil && o.schedule == "" {
+			code = exitFail // a random run found a violation
+		}
 	}
-	res, err := vm.Replay(p, o.config(a), schedule)
-	if err != nil {
-		return report(stderr, err)
+	if o.jsonOut {
+		if err := writeJSON(stdout, records); err != nil {
+			return report(stderr, err)
+		}
 	}
-	st := o.style()
-	fmt.Fprintf(stdout, "%s %s on %s, schedule %s\n", st.Apply(st.Head, "Run"), p.Name, a, vm.EncodeSchedule(res.Schedule))
-	vm.WriteTrace(stdout, p, res.Threads, res.Labels, res.Events, st)
-	return finishRun(stdout, res, st)
+	return code
 }
 
-// finishRun prints the end of a run: its final state and violation.
-func finishRun(stdout io.Writer, res *vm.RunResult, st vm.Style) int {
+// runOne replays --schedule (a schedule or a weak model's execution
+// token), or runs a random execution chosen by --seed.
+func runOne(p *vm.Program, o *options, a string) (*vm.RunResult, error) {
+	if vm.IsExecutionToken(o.schedule) {
+		return vm.ReplayExecution(p, o.config(a), o.schedule)
+	}
+	var schedule []int
+	var err error
+	if o.schedule != "" {
+		schedule, err = vm.DecodeSchedule(o.schedule)
+	} else {
+		schedule, err = randomSchedule(p, o, a)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return vm.Replay(p, o.config(a), schedule)
+}
+
+// writeRun prints a run: its trace, final state and violation. A replayed
+// schedule that reproduces a violation says so: that is what was asked,
+// whatever the script's expect lines say.
+func writeRun(w io.Writer, p *vm.Program, o *options, a string, res *vm.RunResult) {
+	st := o.style(w)
+	name := vm.Printable(p.Name)
+	if res.Execution != "" {
+		model, _ := vm.ModelFor(p, o.config(a))
+		fmt.Fprintf(w, "%s %s on %s, model %s, execution %s\n", st.Apply(st.Head, "Run"), name, a, model, res.Execution)
+	} else {
+		fmt.Fprintf(w, "%s %s on %s, schedule %s\n", st.Apply(st.Head, "Run"), name, a, vm.EncodeSchedule(res.Schedule))
+	}
+	vm.WriteTrace(w, p, res.Threads, res.Labels, res.Events, st)
 	if res.Final != "" {
-		fmt.Fprintf(stdout, "Final state: %s (condition predicate %v)\n", res.Final, res.Holds)
+		fmt.Fprintf(w, "Final state: %s (condition predicate %v)\n", res.Final, res.Holds)
+	}
+	v := res.Violation
+	switch {
+	case v != nil && o.schedule != "":
+		fmt.Fprintf(w, "%s: %s\n", st.Apply(st.Bad, v.Kind), vm.Printable(v.Msg))
+		fmt.Fprintf(w, "Replayed: the schedule reproduces the %s\n", v.Kind)
+	case v != nil:
+		fmt.Fprintf(w, "%s: %s\n", st.Apply(st.Bad, v.Kind), vm.Printable(v.Msg))
+	case o.schedule != "":
+		fmt.Fprintln(w, "Replayed: no violation in this execution")
+	default:
+		fmt.Fprintln(w, "no violation")
+	}
+}
+
+// jsonRun is one execution, as `run --json` prints it.
+type jsonRun struct {
+	Kind      string         `json:"kind"` // "run"
+	File      string         `json:"file"`
+	Test      string         `json:"test"`
+	Arch      string         `json:"arch"`
+	Schedule  string         `json:"schedule"`
+	Trace     []jsonEvent    `json:"trace"`
+	Final     map[string]any `json:"final_state,omitempty"`
+	Holds     *bool          `json:"condition_predicate,omitempty"`
+	Violation *jsonViolation `json:"violation,omitempty"`
+}
+
+func runRecord(file string, p *vm.Program, a string, res *vm.RunResult) jsonRun {
+	j := jsonRun{Kind: "run", File: file, Test: p.Name, Arch: a, Schedule: vm.EncodeSchedule(res.Schedule), Trace: jsonTrace(p, res.Threads, res.Events)}
+	if res.Execution != "" {
+		j.Schedule = res.Execution
+	}
+	if res.Final != "" {
+		j.Final, j.Holds = stateMap(res.Final), &res.Holds
 	}
 	if v := res.Violation; v != nil {
-		fmt.Fprintf(stdout, "%s: %s\n", st.Apply(st.Bad, v.Kind), v.Msg)
-		return exitFail
+		jv := jsonViolation{Kind: v.Kind, Message: v.Msg, Schedule: j.Schedule, Trace: j.Trace}
+		if v.Pos.File >= 0 {
+			jv.Position = p.PosString(v.Pos)
+		}
+		j.Violation = &jv
 	}
-	fmt.Fprintln(stdout, "no violation")
-	return exitOK
-}
-
-// runExecution replays a weak model's execution token.
-func runExecution(p *vm.Program, o *options, a string, stdout, stderr io.Writer) int {
-	cfg := o.config(a)
-	res, err := vm.ReplayExecution(p, cfg, o.schedule)
-	if err != nil {
-		return report(stderr, err)
-	}
-	model, _ := vm.ModelFor(p, cfg)
-	st := o.style()
-	fmt.Fprintf(stdout, "%s %s on %s, model %s, execution %s\n", st.Apply(st.Head, "Run"), p.Name, a, model, res.Execution)
-	vm.WriteTrace(stdout, p, res.Threads, res.Labels, res.Events, st)
-	return finishRun(stdout, res, st)
+	return j
 }
 
 // randomSchedule picks a random execution's schedule with --seed.

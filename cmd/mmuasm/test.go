@@ -1,13 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -16,92 +16,137 @@ import (
 )
 
 // cmdTest checks every script below the given paths against its expect
-// lines and prints one line per (script, arch), then "N passed, M failed".
+// lines and Result: comment and prints one line per (script, arch), then
+// "N passed, M failed". With --json, stdout is one JSON document: a list
+// of records, results and errors alike, each with its file.
 func cmdTest(args []string, stdout, stderr io.Writer) int {
 	var o options
 	flags := newFlags("test", &o, stderr)
 	paths, err := parse(flags, args)
 	if err != nil {
-		return exitUsage
+		return flagError("test", err, stdout, stderr)
 	}
 	if len(paths) == 0 {
-		fmt.Fprintln(stderr, "usage: mmuasm test [flags] PATH…")
+		fmt.Fprintln(stderr, "usage: mmuasm "+lookup("test").synopsis)
 		return exitUsage
+	}
+	if err := o.validate("test"); err != nil {
+		return usageError("test", err, stderr)
 	}
 	files, err := scripts(paths)
 	if err != nil {
 		return report(stderr, err)
 	}
-	st := o.style()
-	passedN, failedN, skippedN, inputErr := 0, 0, 0, false
-	var js []any
+	ctx, signalled, stop := interruptible()
+	defer stop()
+	out, flush := o.output(stdout)
+	defer flush()
+	t := tester{o: &o, out: out, st: o.style(stdout), records: []any{}}
 	var jobs []*job
 	for _, f := range files {
-		p, err := load(f)
-		if err != nil && skipped(err) {
-			skippedN++
-			fmt.Fprintf(stdout, "%s %s: %s\n", st.Apply(st.Dim, "SKIP"), f, firstLine(err))
-			continue
-		}
-		if err != nil {
-			failedN++
-			inputErr = true
-			fmt.Fprintf(stdout, "%s %s: %s\n", st.Apply(st.Bad, "FAIL"), f, firstLine(err))
-			continue
-		}
-		arches, err := o.arches(p)
-		if err != nil {
+		jobs = append(jobs, t.load(f)...)
+	}
+	runJobs(ctx, jobs, &o, t.judge)
+	summary := t.out
+	if o.jsonOut {
+		if err := writeJSON(stdout, t.records); err != nil {
 			return report(stderr, err)
 		}
-		for _, a := range arches {
-			jobs = append(jobs, newJob(f, p, a))
-		}
-	}
-	runJobs(jobs, &o, func(j *job) {
-		if j.err != nil && skipped(j.err) {
-			skippedN++
-			fmt.Fprintf(stdout, "%s %s [%s]: %s\n", st.Apply(st.Dim, "SKIP"), j.file, j.arch, firstLine(j.err))
-			return
-		}
-		if j.err != nil {
-			failedN++
-			inputErr = true
-			fmt.Fprintf(stdout, "%s %s [%s]: %s\n", st.Apply(st.Bad, "FAIL"), j.file, j.arch, firstLine(j.err))
-			return
-		}
-		ok := passed(j.res)
-		if ok {
-			passedN++
-		} else {
-			failedN++
-		}
-		if o.jsonOut {
-			js = append(js, jsonResult(j.prog, j.res))
-			return
-		}
-		fmt.Fprintln(stdout, testLine(j.file, j.res, ok, st))
-	})
-	if o.jsonOut {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(js)
-	}
-	summary := stdout
-	if o.jsonOut {
 		summary = stderr // keep stdout one JSON document
 	}
-	if skippedN > 0 {
-		fmt.Fprintf(summary, "%d passed, %d failed, %d skipped\n", passedN, failedN, skippedN)
+	if t.skipped > 0 {
+		fmt.Fprintf(summary, "%d passed, %d failed, %d skipped\n", t.passed, t.failed, t.skipped)
 	} else {
-		fmt.Fprintf(summary, "%d passed, %d failed\n", passedN, failedN)
+		fmt.Fprintf(summary, "%d passed, %d failed\n", t.passed, t.failed)
 	}
 	switch {
-	case inputErr:
+	case signalled() != 0:
+		return signalled()
+	case t.inputErr:
 		return exitUsage
-	case failedN > 0:
+	case t.failed > 0:
 		return exitFail
 	}
 	return exitOK
+}
+
+// tester counts and prints the outcome of each script of a test run.
+type tester struct {
+	o                       *options
+	out                     io.Writer
+	st                      vm.Style
+	passed, failed, skipped int
+	inputErr                bool
+	records                 []any // --json
+}
+
+// load compiles a script and returns its (script, arch) jobs; a script
+// that does not compile is reported at once.
+func (t *tester) load(f string) []*job {
+	p, err := load(f)
+	if err == nil {
+		var arches []string
+		if arches, err = t.o.arches(p); err == nil {
+			var jobs []*job
+			for _, a := range arches {
+				jobs = append(jobs, newJob(f, p, a))
+			}
+			return jobs
+		}
+	}
+	t.broken(f, "", err)
+	return nil
+}
+
+// broken reports a script that could not be checked on arch ("" for all).
+func (t *tester) broken(f, arch string, err error) {
+	word, kind := t.st.Apply(t.st.Bad, "FAIL"), "error"
+	if skipped(err) {
+		word, kind = t.st.Apply(t.st.Dim, "SKIP"), "skipped"
+		t.skipped++
+	} else {
+		t.failed++
+		t.inputErr = true
+	}
+	if t.o.jsonOut {
+		t.records = append(t.records, jsonFailure(kind, f, arch, err))
+		return
+	}
+	where := f
+	if arch != "" {
+		where += " [" + arch + "]"
+	}
+	fmt.Fprintf(t.out, "%s %s: %s\n", word, where, vm.Printable(firstLine(err)))
+}
+
+// judge reports one checked (script, arch).
+func (t *tester) judge(j *job) {
+	if j.err != nil {
+		t.broken(j.file, j.arch, j.err)
+		return
+	}
+	ok, why, want := passed(j.res), "", resultComment(j.file)
+	if want != "" {
+		var rok bool
+		rok, why = judgeResult(want, j.res)
+		if j.res.Expected == "" { // Result: is the expectation
+			ok = rok && j.res.Counts["error"] == 0 && (len(j.res.Violations) == 0 || want == "DEADLOCK")
+		} else {
+			ok = ok && rok
+		}
+	}
+	if ok {
+		t.passed++
+	} else {
+		t.failed++
+	}
+	if t.o.jsonOut {
+		rec := jsonResult(j.file, j.prog, j.res)
+		rec.Matched = ok
+		t.records = append(t.records, rec)
+		return
+	}
+	fmt.Fprintln(t.out, testLine(j.file, j.res, ok, want != "", why, t.st))
 }
 
 // skipped tells a test that cannot be run yet (a .litmus construct the
@@ -113,57 +158,99 @@ func skipped(err error) bool {
 	return errors.As(err, &le) || errors.As(err, &un)
 }
 
-func testLine(file string, r *vm.Result, ok bool, st styleAlias) string {
+// testLine is one line of `mmuasm test`; a failure says which
+// expectation failed: the expect lines, the Result: comment, or both.
+func testLine(file string, r *vm.Result, ok, hasResult bool, why string, st vm.Style) string {
 	word := st.Apply(st.Good, "PASS")
 	if !ok {
 		word = st.Apply(st.Bad, "FAIL")
 	}
-	exp := r.Expected
-	if exp == "" {
-		exp = "ok"
+	line := fmt.Sprintf("%s %s [%s] %s (%d executions, %s)", word, file, r.Arch, r.Verdict, r.Executions, vm.FormatDuration(r.Elapsed))
+	if ok {
+		return line
 	}
-	got := r.Verdict
-	line := fmt.Sprintf("%s %s [%s] %s (%d executions, %s)", word, file, r.Arch, got, r.Executions, vm.FormatDuration(r.Elapsed))
-	if !ok {
-		line += fmt.Sprintf(": expected %s", exp)
-		if len(r.Violations) > 0 {
-			line += "; " + r.Violations[0].Kind + ": " + r.Violations[0].Msg
+	var reasons []string
+	if !passed(r) && (r.Expected != "" || !hasResult || len(r.Violations) > 0) {
+		exp := r.Expected
+		if exp == "" {
+			exp = "ok"
 		}
+		reason := "expected " + exp
+		if len(r.Violations) > 0 {
+			reason += "; " + r.Violations[0].Kind + ": " + vm.Printable(r.Violations[0].Msg)
+		}
+		reasons = append(reasons, reason)
 	}
-	return line
+	if why != "" {
+		reasons = append(reasons, why)
+	}
+	return line + ": " + strings.Join(reasons, "; ")
 }
 
-type styleAlias = vm.Style
-
-// scripts lists the .mmu files below paths, sorted, each path's in order.
+// scripts lists the .mmu and .litmus files below paths, sorted, each
+// path's in order. A directory is read with everything below it; "dir/..."
+// (and "./...") means the same, as go test users write it, with go's
+// skipping of testdata. A path that holds no script is an error: a typo
+// must not pass as "0 failed".
 func scripts(paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
-		info, err := os.Stat(p)
+		pattern := p == "..." || strings.HasSuffix(p, string(filepath.Separator)+"...")
+		if p == "..." {
+			p = "."
+		}
+		p = strings.TrimSuffix(p, string(filepath.Separator)+"...")
+		found, err := scriptsIn(p, pattern)
 		if err != nil {
 			return nil, err
 		}
-		if !info.IsDir() {
-			out = append(out, p)
-			continue
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s: no .mmu or .litmus scripts", p)
 		}
-		var found []string
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.IsDir() && (strings.HasSuffix(path, ".mmu") || strings.HasSuffix(path, ".litmus")) {
-				found = append(found, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		sort.Strings(found)
 		out = append(out, found...)
 	}
 	return out, nil
+}
+
+// scriptsIn lists the scripts below p. A pattern (dir/...) skips, as the
+// go command does, the directories named testdata or starting with . or _
+// below it: their scripts are fixtures, often broken on purpose.
+func scriptsIn(p string, pattern bool) ([]string, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return []string{p}, nil
+	}
+	var found []string
+	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if name := d.Name(); pattern && d.IsDir() && path != p && (name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && (strings.HasSuffix(path, ".litmus") || strings.HasSuffix(path, ".mmu") && !isModule(path)) {
+			found = append(found, path)
+		}
+		return nil
+	})
+	sort.Strings(found)
+	return found, err
+}
+
+var (
+	cpuBlockRE = regexp.MustCompile(`(?m)^\s*cpu\s`)
+	procRE     = regexp.MustCompile(`(?m)^\s*proc\s`)
+)
+
+// isModule tells a module found below a directory (procs and no cpu
+// block: the stdlib's lazy.mmu, a script's helpers) from a test; named on
+// the command line, a file is always checked.
+func isModule(path string) bool {
+	src, err := os.ReadFile(path)
+	return err == nil && !cpuBlockRE.Match(src) && procRE.Match(src)
 }
 
 func firstLine(err error) string {

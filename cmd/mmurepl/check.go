@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 
 	"mmuvm/arch"
+	"mmuvm/report"
 	"mmuvm/vm"
 )
 
@@ -29,6 +32,7 @@ func (s *Session) cmdCheck(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	s.checked = &checked{prog: p}
 	for i, a := range arches {
 		if i > 0 {
 			fmt.Fprintln(s.out)
@@ -37,11 +41,33 @@ func (s *Session) cmdCheck(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		s.checked.results = append(s.checked.results, r)
 		vm.WriteResult(s.out, p, r, s.st)
 		if ctx.Err() != nil {
 			s.note("interrupted: the exploration stopped early")
 			return nil
 		}
 	}
+	return nil
+}
+
+// cmdHTML: `:html FILE` writes what the last :check found as one
+// self-contained HTML page (sequence chart, MMU state, source), as
+// `mmuasm check --html` does.
+func (s *Session) cmdHTML(args []string) error {
+	if len(args) != 1 {
+		return fmt.Errorf("usage: :html FILE.html")
+	}
+	if s.checked == nil || len(s.checked.results) == 0 {
+		return fmt.Errorf("nothing checked yet: run :check, then :html FILE.html")
+	}
+	var b bytes.Buffer
+	if err := report.WriteHTML(&b, s.checked.prog, s.checked.results); err != nil {
+		return err
+	}
+	if err := os.WriteFile(args[0], b.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.out, "wrote %s\n", args[0])
 	return nil
 }

@@ -45,6 +45,8 @@ func init() {
 			run: func(s *Session, ctx context.Context, a []string) error { return s.cmdRun(ctx, a) }},
 		{name: "check", args: "[ARCH|all]", help: "explore every execution from the state after init, like mmuasm check", long: true,
 			run: func(s *Session, ctx context.Context, a []string) error { return s.cmdCheck(ctx, a) }},
+		{name: "html", args: "FILE.html", help: "write the last :check as one self-contained HTML page (chart, MMU state, source)", files: true,
+			run: func(s *Session, _ context.Context, a []string) error { return s.cmdHTML(a) }},
 		{name: "replay", args: "SCHEDULE", help: "start again and take a schedule's steps (as :check prints it)",
 			run: func(s *Session, _ context.Context, a []string) error { return s.cmdReplay(a) }},
 		{name: "reset", help: "back to the state after init (definitions stay)",
@@ -122,7 +124,7 @@ func (s *Session) cmdLoad(args []string) error {
 	if len(st.prog.CPUs) > 0 {
 		s.cpu = st.prog.CPUs[0].CPU
 	}
-	fmt.Fprintf(s.out, "%s %s on %s\n", s.st.Apply(s.st.Head, "Loaded"), st.prog.Name, st.archName())
+	fmt.Fprintf(s.out, "%s %s on %s\n", s.st.Apply(s.st.Head, "Loaded"), vm.Printable(st.prog.Name), st.archName())
 	s.showThreads()
 	return nil
 }

@@ -31,15 +31,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	archName := fs.String("arch", "", "arch to run on (default: the script's first)")
 	noColor := fs.Bool("no-color", false, "no colour")
 	echo := fs.Bool("echo", false, "scripted session: print each input line after the prompt (a transcript)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mmurepl [--arch NAME] [--no-color] [--echo] [FILE.mmu]")
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "usage: mmurepl [--arch NAME] [--no-color] [--echo] [FILE.mmu]")
+		fs.SetOutput(w)
 		fs.PrintDefaults()
 	}
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) { // asked for: stdout, success
+			usage(stdout)
+			return 0
+		}
+		usage(stderr)
 		return 2
 	}
 	if fs.NArg() > 1 {
-		fs.Usage()
+		usage(stderr)
 		return 2
 	}
 	if *archName != "" {
@@ -48,7 +55,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	s := newSession(stdout, stderr, style(*noColor))
+	s := newSession(stdout, stderr, style(*noColor, stdout))
 	s.archFlag = *archName
 	tty := isTTY(stdin) && isTTY(stdout)
 	if tty {

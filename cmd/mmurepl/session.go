@@ -26,6 +26,13 @@ type Session struct {
 	failed      bool   // some input failed (the exit status of a scripted session)
 	archFlag    string // --arch: the arch :load starts with ("" the script's)
 	cur         *state
+	checked     *checked // the last :check, for :html
+}
+
+// checked is what a :check found: the program and a result per arch.
+type checked struct {
+	prog    *vm.Program
+	results []*vm.Result
 }
 
 // state is a built session: the compiled live program and its machine,

@@ -309,3 +309,43 @@ irq 0 "timer" {
 		"CPU 0: empty",
 	)
 }
+
+// TestHelpAndHTML: --help is a success on stdout; :html writes the last
+// :check as a page, and asks for a :check first.
+func TestHelpAndHTML(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"--help"}, strings.NewReader(""), &out, &errOut); code != 0 || !strings.Contains(out.String(), "usage: mmurepl") {
+		t.Errorf("--help: exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	if code := run([]string{"--bogus"}, strings.NewReader(""), &out, &errOut); code != 2 {
+		t.Errorf("--bogus: exit %d, want 2", code)
+	}
+	page := filepath.Join(t.TempDir(), "r.html")
+	script := "../../examples/seeds/003-ptdump-vmalloc-keyfirst.mmu"
+	got, code := session(t, ":load "+script+"\n:html "+page+"\n")
+	if code != 1 || !strings.Contains(got, "run :check, then :html") {
+		t.Errorf(":html before :check: exit %d\n%s", code, got)
+	}
+	got, code = session(t, ":load "+script+"\n:check\n:html "+page+"\n")
+	if code != 0 || !strings.Contains(got, "wrote "+page) {
+		t.Fatalf(":html: exit %d\n%s", code, got)
+	}
+	html, err := os.ReadFile(page)
+	if err != nil || !bytes.Contains(html, []byte(`<svg class="chart"`)) {
+		t.Errorf("no chart in the page: %v", err)
+	}
+}
+
+// TestNoControlCharacters: a script's test name, labels, print text and
+// assert messages reach the terminal escaped.
+func TestNoControlCharacters(t *testing.T) {
+	got, _ := session(t, ":load ../mmuasm/testdata/hostile/inject.mmu\n:step 0 3\n:trace\n:check\n")
+	for _, r := range got {
+		if (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			t.Fatalf("control character %q in\n%q", r, got)
+		}
+	}
+	if strings.Contains(got, "\nVerdict ok") {
+		t.Errorf("a forged verdict line:\n%s", got)
+	}
+}

@@ -162,16 +162,13 @@ func (s *Session) afterSteps() {
 
 // showEvent prints one trace row: step, thread, line, what happened.
 func (s *Session) showEvent(e vm.Event) {
-	where := ""
-	if e.Pos.File >= 0 {
-		where = fmt.Sprintf("%d: ", e.Pos.Line)
-	}
-	fmt.Fprintf(s.out, "%5d  %-6s %s%s\n", e.Step, s.cur.m.ThreadName(e.Thread), where, e.Text)
+	where := vm.EventWhere(s.cur.prog, e.Pos)
+	fmt.Fprintf(s.out, "%5d  %-6s %s%s\n", e.Step, s.cur.m.ThreadName(e.Thread), where, vm.Printable(e.Text))
 }
 
 // showViolation prints a violation with its position.
 func (s *Session) showViolation(v *vm.Violation, prog *vm.Program) {
-	fmt.Fprintf(s.out, "%s: %s\n", s.st.Apply(s.st.Bad, v.Kind), v.Msg)
+	fmt.Fprintf(s.out, "%s: %s\n", s.st.Apply(s.st.Bad, v.Kind), vm.Printable(v.Msg))
 	if v.Pos.File >= 0 && int(v.Pos.File) < len(prog.Files) {
 		fmt.Fprintf(s.out, "  at %s\n", prog.PosString(v.Pos))
 	}

@@ -1,0 +1,101 @@
+package vm
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestWrap(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		width int
+		want  []string
+	}{
+		{"short", 10, []string{"short"}},
+		{"a long line of words", 10, []string{"a long", "line of", "words"}},
+		{"f(a, b) = 0x1234", 8, []string{"f(a, b)", "= 0x1234"}},
+		{"pud_offset(&init_mm.pgd[256], 0xffff8000c0000000)", 20, []string{"pud_offset(", "&init_mm.pgd[256],", "0xffff8000c0000000)"}},
+		{"abcdefghijkl", 5, []string{"abcde", "fghij", "kl"}},
+		{"never cut", 0, []string{"never cut"}},
+	} {
+		got := Wrap(tc.in, tc.width)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("Wrap(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
+		}
+	}
+}
+
+func TestShare(t *testing.T) {
+	for _, tc := range []struct {
+		natural []int
+		avail   int
+		want    []int
+	}{
+		{[]int{10, 20}, 0, []int{10, 20}},             // no limit
+		{[]int{10, 20}, 40, []int{10, 20}},            // fits
+		{[]int{10, 60}, 50, []int{10, 40}},            // the narrow keeps its width
+		{[]int{60, 60}, 50, []int{25, 25}},            // both wrap
+		{[]int{66, 33}, 64, []int{31, 33}},            // 33 misses a fair 32 by one: settle
+		{[]int{100, 100, 100}, 20, []int{12, 12, 12}}, // never narrower than minCell
+	} {
+		got := share(tc.natural, tc.avail)
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("share(%v, %d) = %v, want %v", tc.natural, tc.avail, got, tc.want)
+				break
+			}
+		}
+	}
+}
+
+// TestTableWidth: a table wider than Style.Width wraps its cells to fit,
+// keeps every character of them, and ends no line in spaces.
+func TestTableWidth(t *testing.T) {
+	threads := []string{"CPU 0", "CPU 1"}
+	long := "ptep_get_and_clear(user, 0x400000, &user.pte[0]) = 0x68000000100f43"
+	ev := []Event{{Step: 1, Thread: 0, Pos: Pos{File: -1}, Text: long}, {Step: 2, Thread: 1, Pos: Pos{File: -1}, Text: "x = 1"}}
+	for _, st := range []Style{{Width: 50}, {Width: 50, ASCII: true}, {Width: 40, Mail: true}} {
+		var b bytes.Buffer
+		WriteTrace(&b, &Program{}, threads, []string{"", ""}, ev, st)
+		for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+			if utf8.RuneCountInString(l) > st.Width || strings.HasSuffix(l, " ") {
+				t.Errorf("%+v: line %q", st, l)
+			}
+		}
+		cells := strings.NewReplacer("│", "", "|", "").Replace(b.String())
+		if !strings.Contains(strings.Join(strings.Fields(cells), ""), strings.Join(strings.Fields(long), "")) {
+			t.Errorf("%+v: the cell lost characters:\n%s", st, b.String())
+		}
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain – ünïcode", "plain – ünïcode"},
+		{"a\r\nVerdict ok", `a\r\nVerdict ok`},
+		{"\x1b[31mred\x1b[0m", `\x1b[31mred\x1b[0m`},
+		{"\x1b]0;title\x07", `\x1b]0;title\x07`},
+		{"\u009b2J", `\x9b2J`},
+		{"bidi\u202eevil", `bidi\u202eevil`},
+		{"bad\xffutf8", `bad\xffutf8`},
+	} {
+		if got := Printable(tc.in); got != tc.want {
+			t.Errorf("Printable(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestASCII(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{" step │ CPU 0", " step | CPU 0"},
+		{"waits …", "waits ..."},
+		{"time 3µs", "time 3us"},
+		{"pas 日本", "pas ??"},
+	} {
+		if got := ASCII(tc.in); got != tc.want {
+			t.Errorf("ASCII(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
