@@ -46,13 +46,13 @@ type Config struct {
 	// Model is the memory model: "sc", "tso", "armv8", "lkmm", or "hw"
 	// (the arch's hardware model); "" takes the script's `model` line.
 	Model string
-	// Search is "auto" (default: dpor, then stateful), "dpor", "state",
+	// Search is "auto" (default: dpor and stateful side by side), "dpor", "state",
 	// "dfs", "random" under sc; under a weak model the execution-graph
 	// enumeration runs, reduced, or with "dfs" without any reduction;
 	// "graph" runs the graph enumeration under sc too (to cross-check).
 	Search string
-	// DPORBudget is how many steps auto lets partial-order reduction run
-	// before it switches to the stateful search (default 200000).
+	// DPORBudget is the slice of steps in which auto runs partial-order
+	// reduction and the stateful search in lockstep (default 20000).
 	DPORBudget int
 	All        bool  // keep going after violations, count them all
 	Seed       int64 // random search
@@ -62,7 +62,7 @@ type Config struct {
 	Builtins   *mmu.Registry
 	// Workers >= 2 lets the default search run its two strategies at once
 	// (partial-order reduction and the stateful search, on two machines);
-	// the result is the one a single worker gives.
+	// with one they alternate. The result is the one a single worker gives.
 	Workers int
 	// Progress, if set, is called about every 100 ms of exploring.
 	Progress func(Progress)

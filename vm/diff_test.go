@@ -26,8 +26,8 @@ import (
 const diffLimit = 20000
 
 // diffSearches are the searches compared against dfs. auto-switch is auto
-// with a budget of a few dozen steps, so that it gives up partial-order
-// reduction and runs the stateful search on most scripts.
+// with slices of a few dozen steps, so that its two searches hand over
+// often and the stateful search's result is the one kept on many scripts.
 var diffSearches = []string{"dpor", "state", "auto", "auto-switch"}
 
 // scriptGen writes one random script. Everything it does depends only on
@@ -279,7 +279,7 @@ type diffCase struct {
 	known    string   // differences a known bug explains
 	classes  []string // one short line per difference, for the summary
 	execs    map[string]int
-	switched bool     // auto-switch ran the stateful search
+	switched bool     // auto-switch kept the stateful search's result
 	kinds    []string // the violation kinds dfs found
 	finals   int      // the distinct final states dfs found
 }

@@ -21,9 +21,8 @@ type explorer struct {
 
 	condFalsified bool
 	stop          bool
-	weakMode      bool // checking under a weak model (weak.go)
-	stepBudget    int  // auto: steps partial-order reduction may run (0: none)
-	overBudget    bool
+	weakMode      bool           // checking under a weak model (weak.go)
+	lane          *lane          // auto: this search's side of the lockstep, or nil
 	race          raceBufs       // DPOR's race analysis storage
 	dropped       []*dnode       // DPOR nodes to reuse
 	done          func() float64 // the running search's progress estimate
@@ -75,8 +74,8 @@ func (x *explorer) interrupted() bool {
 		return true
 	}
 	x.progress()
-	if x.stepBudget > 0 && x.m.totalSteps > x.stepBudget {
-		x.overBudget, x.stop = true, true
+	if x.lane != nil && !x.lane.pass(x.m.totalSteps) {
+		x.stop = true // the other search of auto finished first
 		return true
 	}
 	if err := x.ctx.Err(); err != nil {
