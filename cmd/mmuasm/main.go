@@ -6,6 +6,7 @@
 //	mmuasm test dir/ …          every script below the paths, one line each
 //	mmuasm run x.mmu            one execution (--seed or --schedule)
 //	mmuasm build x.mmu -o x.mmub, mmuasm dis x.mmu|x.mmub
+//	mmuasm fmt -w x.mmu         rewrite in the canonical layout
 package main
 
 import (
@@ -33,6 +34,7 @@ commands:
   build FILE -o OUT.mmub   compile to bytecode
   dis FILE        disassemble a script or .mmub
   litmus2mmu FILE print the .mmu translation of a herd .litmus test
+  fmt [-w] FILE…  print (or rewrite) scripts in the canonical layout
 
 Run 'mmuasm COMMAND -h' for a command's flags.
 `
@@ -47,6 +49,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cmds := map[string]func([]string, io.Writer, io.Writer) int{
 		"check": cmdCheck, "test": cmdTest, "run": cmdRun, "build": cmdBuild, "dis": cmdDis,
 		"litmus2mmu": cmdLitmus2mmu,
+		"fmt":        cmdFmt,
 	}
 	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
