@@ -108,6 +108,25 @@ func scripts(t *testing.T, roots ...string) []string {
 	return out
 }
 
+// TestRepoIsFormatted keeps every script of the repo in the canonical
+// layout, as gofmt -l does for Go: run `mmuasm fmt -w` on what it lists.
+func TestRepoIsFormatted(t *testing.T) {
+	for _, f := range scripts(t, "..") {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := format.Source(f, src)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		if !bytes.Equal(got, src) {
+			t.Errorf("%s is not formatted: run go run ./cmd/mmuasm fmt -w %s", f, strings.TrimPrefix(f, "../"))
+		}
+	}
+}
+
 // TestMeaningKept formats every script of the repo and of the acceptance
 // corpus twice: the second pass changes nothing, and the compiled bytecode
 // is identical before and after (source positions aside).
