@@ -7,6 +7,7 @@
 //	mmuasm run x.mmu            one execution (--seed or --schedule)
 //	mmuasm build x.mmu -o x.mmub, mmuasm dis x.mmu|x.mmub
 //	mmuasm fmt -w x.mmu         rewrite in the canonical layout
+//	mmuasm lsp                  language server for editors
 package main
 
 import (
@@ -35,6 +36,7 @@ commands:
   dis FILE        disassemble a script or .mmub
   litmus2mmu FILE print the .mmu translation of a herd .litmus test
   fmt [-w] FILE…  print (or rewrite) scripts in the canonical layout
+  lsp             a Language Server Protocol server on stdin/stdout, for editors
 
 Run 'mmuasm COMMAND -h' for a command's flags.
 `
@@ -49,7 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cmds := map[string]func([]string, io.Writer, io.Writer) int{
 		"check": cmdCheck, "test": cmdTest, "run": cmdRun, "build": cmdBuild, "dis": cmdDis,
 		"litmus2mmu": cmdLitmus2mmu,
-		"fmt":        cmdFmt,
+		"fmt":        cmdFmt, "lsp": cmdLSP,
 	}
 	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
