@@ -12,14 +12,6 @@ import (
 // Models are the memory models a `model` line or --model names.
 var Models = []string{"sc", "tso", "armv8", "lkmm", "hw"}
 
-// itemKeywords start a top-level item; stmtKeywords a statement.
-var (
-	itemKeywords = []string{"test", "arch", "model", "import", "const", "shared", "task", "static_key",
-		"table", "mm", "spinlock", "rwsem", "init", "proc", "cpu", "irq", "final", "locations", "filter", "expect"}
-	stmtKeywords = []string{"if", "else", "while", "for", "in", "break", "continue", "return", "assert",
-		"await", "lazy", "irqoff", "atomic", "true", "false", "exists", "forall"}
-)
-
 // complete offers what may be typed at p: after `arch`, arches; after
 // `model`, models; after `expect … fail`, violation kinds; elsewhere
 // builtins, the script's declared names and keywords.
@@ -74,9 +66,9 @@ func (d *document) complete(p Position, reg *mmu.Registry) CompletionList {
 			b := reg.Lookup(n)
 			add(n, KindFunction, b.Sig, builtinDoc(b))
 		}
-		kws := stmtKeywords
+		kws := lang.StmtKeywords
 		if len(words) == 0 && d.depthAt(line) == 0 {
-			kws = itemKeywords
+			kws = lang.ItemKeywords
 		}
 		for _, k := range kws {
 			add(k, KindKeyword, "", "")
