@@ -8,6 +8,7 @@
 //	mmuasm build x.mmu -o x.mmub, mmuasm dis x.mmu|x.mmub
 //	mmuasm fmt -w x.mmu         rewrite in the canonical layout
 //	mmuasm lsp                  language server for editors
+//	mmuasm playground           the browser playground on localhost
 package main
 
 import (
@@ -37,6 +38,7 @@ commands:
   litmus2mmu FILE print the .mmu translation of a herd .litmus test
   fmt [-w] FILE…  print (or rewrite) scripts in the canonical layout
   lsp             a Language Server Protocol server on stdin/stdout, for editors
+  playground      serve the browser playground on localhost (--out DIR: write it)
 
 Run 'mmuasm COMMAND -h' for a command's flags.
 `
@@ -51,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	cmds := map[string]func([]string, io.Writer, io.Writer) int{
 		"check": cmdCheck, "test": cmdTest, "run": cmdRun, "build": cmdBuild, "dis": cmdDis,
 		"litmus2mmu": cmdLitmus2mmu,
-		"fmt":        cmdFmt, "lsp": cmdLSP,
+		"fmt":        cmdFmt, "lsp": cmdLSP, "playground": cmdPlayground,
 	}
 	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)

@@ -1,0 +1,47 @@
+// The playground's highlighter: the token classes of the TextMate grammar
+// in editors/vscode/syntaxes/mmu.tmLanguage.json, on the same lexical
+// rules as the language (lang/lexer.go). The Go test checks that every
+// keyword of the language is in these lists.
+(function () {
+  const control = ["if", "else", "while", "for", "in", "break", "continue", "return", "assert", "await"];
+  const types = ["shared", "task", "static_key", "table", "mm", "spinlock", "rwsem", "const", "proc"];
+  const other = ["test", "arch", "model", "import", "init", "cpu", "irq", "final", "locations", "filter",
+    "expect", "lazy", "irqoff", "atomic", "exists", "forall", "ok", "fail", "true", "false"];
+  const cls = {};
+  control.concat(other).forEach((w) => (cls[w] = "tok-kw"));
+  types.forEach((w) => (cls[w] = "tok-type"));
+  const rules = [
+    [/^\/\/[^\n]*/, "tok-com"],
+    [/^\/\*[\s\S]*?(\*\/|$)/, "tok-com"],
+    [/^"(\\.|[^"\\\n])*"?/, "tok-str"],
+    [/^[0-9]+:[A-Za-z_][A-Za-z0-9_]*/, "tok-reg"],
+    [/^[0-9][0-9A-Za-z_]*/, "tok-num"],
+    [/^[A-Za-z_][A-Za-z0-9_]*/, "word"],
+    [/^[\s\S]/, ""],
+  ];
+  function esc(s) {
+    return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+  // mmuHighlight returns the text as HTML with a span per token class.
+  window.mmuHighlight = function (text) {
+    let out = "";
+    let i = 0;
+    while (i < text.length) {
+      const rest = text.slice(i);
+      for (const [re, c] of rules) {
+        const m = re.exec(rest);
+        if (!m) continue;
+        let k = c;
+        const t = m[0];
+        if (k === "word") {
+          k = cls[t] || (/^(PAGE_[A-Z_]+|CONT_PTES)$/.test(t) ? "tok-const" : /^\s*\(/.test(rest.slice(t.length)) ? "tok-call" : "");
+        }
+        out += k ? `<span class="${k}">${esc(t)}</span>` : esc(t);
+        i += t.length;
+        break;
+      }
+    }
+    return out;
+  };
+  window.mmuKeywords = control.concat(types, other);
+})();
