@@ -68,9 +68,10 @@ func splitLines(toks []lang.Token) []*line {
 // setDepths indents each line by the number of earlier lines that left a
 // bracket open; a line starting with closing brackets is dedented for
 // them. Counting lines rather than brackets indents `f(g(` once, as gofmt
-// does.
+// does. A statement continued past an operator at the end of a line
+// (outside parentheses, which indent already) is indented once more.
 func setDepths(lines []*line) {
-	var open []int // for each open bracket, the line that opened it
+	var open []opened
 	for i, l := range lines {
 		j := 0
 		for ; j < len(l.toks) && isCloser(l.toks[j]); j++ {
@@ -79,10 +80,13 @@ func setDepths(lines []*line) {
 			}
 		}
 		l.depth = distinct(open)
+		if i > 0 && continues(lines[i-1]) && (len(open) == 0 || open[len(open)-1].brace && open[len(open)-1].line != i-1) {
+			l.depth++
+		}
 		for _, t := range l.toks[j:] {
 			switch {
 			case isOpener(t):
-				open = append(open, i)
+				open = append(open, opened{line: i, brace: t.Text == "{"})
 			case isCloser(t) && len(open) > 0:
 				open = open[:len(open)-1]
 			}
@@ -90,10 +94,34 @@ func setDepths(lines []*line) {
 	}
 }
 
-func distinct(open []int) int {
+// opened is an open bracket: the line that opened it, and whether it is a
+// brace (a block) rather than a parenthesis or square bracket.
+type opened struct {
+	line  int
+	brace bool
+}
+
+// continues reports whether a line ends inside an expression: on a binary
+// operator, a comma or an `=`, outside any bracket it opened.
+func continues(l *line) bool {
+	toks := l.toks
+	for len(toks) > 0 && toks[len(toks)-1].Kind == lang.TokComment {
+		toks = toks[:len(toks)-1]
+	}
+	if len(toks) == 0 || toks[len(toks)-1].Kind != lang.TokOp {
+		return false
+	}
+	switch toks[len(toks)-1].Text {
+	case "(", "[", "{", ")", "]", "}", "!", "~":
+		return false
+	}
+	return true
+}
+
+func distinct(open []opened) int {
 	n := 0
-	for i, l := range open {
-		if i == 0 || open[i-1] != l {
+	for i, o := range open {
+		if i == 0 || open[i-1].line != o.line {
 			n++
 		}
 	}

@@ -30,6 +30,9 @@ func TestSnippets(t *testing.T) {
 		{"continuation", "shared x\ncpu 0 {\nf(x,\nx)\n}\n", "shared x\ncpu 0 {\n  f(x,\n    x)\n}\n"},
 		{"trailing comments", "shared x // one\nshared yy // two\n\nshared z    // three\n", "shared x  // one\nshared yy // two\n\nshared z // three\n"},
 		{"else chain", "shared x\ncpu 0 {\nif x {\n}else if !x{\n} else {\n}\n}\n", "shared x\ncpu 0 {\n  if x {\n  } else if !x {\n  } else {\n  }\n}\n"},
+		{"operator continued", "shared x\ncpu 0 {\nassert x == 1 &&\nx != 2\nr = x\n}\n", "shared x\ncpu 0 {\n  assert x == 1 &&\n    x != 2\n  r = x\n}\n"},
+		{"bracket continued", "cpu 0 { assert (1 == 1 &&\n1 != 2)\n}\n", "cpu 0 { assert (1 == 1 &&\n  1 != 2)\n}\n"},
+		{"parenthesis continued", "final exists (1 == 1 &&\n1 != 2 &&\n2 != 3)\n", "final exists (1 == 1 &&\n  1 != 2 &&\n  2 != 3)\n"},
 		{"range", "cpu 0 { for i in 0 .. 4 { } }\n", "cpu 0 { for i in 0..4 { } }\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -192,4 +195,28 @@ func clearPos(v reflect.Value) {
 			clearPos(v.Elem())
 		}
 	}
+}
+
+// FuzzSource: whatever parses formats without losing a token, and a second
+// pass changes nothing.
+func FuzzSource(f *testing.F) {
+	for _, p := range []string{"testdata/messy.mmu", "../examples/litmus/sb.mmu", "../examples/seeds/003-ptdump-vmalloc-keyfirst.mmu", "../stdlib/lazy.mmu"} {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("arch arm64,\nx86pae\ncpu 0 { r = - -1\nr = -&x }\nexpect arm64: fail lock"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if _, err := lang.Parse("f.mmu", src); err != nil {
+			return
+		}
+		once, err := format.Source("f.mmu", src)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, src)
+		}
+		twice, err := format.Source("f.mmu", once)
+		if err != nil || !bytes.Equal(once, twice) {
+			t.Fatalf("not idempotent (%v):\n%s\n---\n%s", err, once, twice)
+		}
+	})
 }

@@ -61,7 +61,7 @@ func spaceBetween(toks []lang.Token, i int, hyphenNames bool) bool {
 	case "(", "[", "..":
 		return false
 	case ":":
-		return toks[i-2].Kind != lang.TokInt // 0:r0, but `expect arm64: ok`
+		return i < 2 || toks[i-2].Kind != lang.TokInt // 0:r0, but `expect arm64: ok`
 	case "-":
 		if hyphenNames {
 			return false
