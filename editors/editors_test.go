@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,6 +33,12 @@ func TestGrammarCoversKeywords(t *testing.T) {
 	for _, p := range g.Repository["constants"].Patterns {
 		keyword = append(keyword, regexp.MustCompile(p.Match))
 	}
+	var expect []*regexp.Regexp
+	for _, p := range g.Repository["expect"].Patterns {
+		if strings.HasPrefix(p.Name, "keyword") {
+			expect = append(expect, regexp.MustCompile(p.Match))
+		}
+	}
 	vim, err := os.ReadFile("vim/syntax/mmu.vim")
 	if err != nil {
 		t.Fatal(err)
@@ -44,9 +51,13 @@ func TestGrammarCoversKeywords(t *testing.T) {
 			}
 		}
 	}
-	for _, kw := range append(append([]string{}, lang.ItemKeywords...), lang.StmtKeywords...) {
+	for _, kw := range append(append(append([]string{}, lang.ItemKeywords...), lang.StmtKeywords...), lang.ExpectKeywords...) {
 		matched := false
-		for _, re := range keyword {
+		res := keyword
+		if slices.Contains(lang.ExpectKeywords, kw) {
+			res = expect // only on an expect line
+		}
+		for _, re := range res {
 			if re.FindString(kw) == kw {
 				matched = true
 			}

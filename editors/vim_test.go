@@ -18,7 +18,7 @@ func TestVimHighlights(t *testing.T) {
 	}
 	dir := t.TempDir()
 	script := filepath.Join(dir, "v.mmu")
-	src := "shared x\ncpu 0 {\n  set_pte(&t[0], 0x10) // c\n}\nfinal exists (0:r == 1)\n"
+	src := "shared x\ncpu 0 {\n  set_pte(&t[0], 0x10) // c\n  ok = 1\n}\nfinal exists (0:r == 1)\nexpect fail lock\n"
 	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestVimHighlights(t *testing.T) {
 	probes := []struct {
 		line, col int
 		group     string
-	}{{1, 1, "mmuStorage"}, {3, 3, "mmuCall"}, {3, 20, "mmuNumber"}, {3, 24, "mmuComment"}, {5, 1, "mmuKeyword"}, {5, 15, "mmuRegister"}}
+	}{{1, 1, "mmuStorage"}, {3, 3, "mmuCall"}, {3, 20, "mmuNumber"}, {3, 24, "mmuComment"}, {4, 3, ""}, {6, 1, "mmuKeyword"}, {6, 15, "mmuRegister"}, {7, 1, "mmuExpectKw"}, {7, 8, "mmuExpectWord"}}
 	var exprs []string
 	for _, p := range probes {
 		exprs = append(exprs, `synIDattr(synID(`+strconv.Itoa(p.line)+`,`+strconv.Itoa(p.col)+`,1),"name")`)

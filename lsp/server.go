@@ -16,6 +16,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 
@@ -74,15 +75,26 @@ func (s *Server) dispatch(ctx context.Context, req *request) error {
 	h, ok := s.handlers()[req.Method]
 	if req.ID == nil {
 		if ok {
-			h(ctx, req.Params) // notifications have no answer, not even an error
+			s.call(ctx, h, req) // notifications have no answer, not even an error
 		}
 		return nil
 	}
 	if !ok {
 		return s.out.reply(req.ID, nil, &rpcError{Code: codeMethodNotFound, Message: "method not found: " + req.Method})
 	}
-	result, err := h(ctx, req.Params)
+	result, err := s.call(ctx, h, req)
 	return s.out.reply(req.ID, result, err)
+}
+
+// call runs a handler; a panic (a bug) becomes an error answer instead of
+// taking the editor's server down with the user's unsaved work in view.
+func (s *Server) call(ctx context.Context, h handler, req *request) (result any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			result, err = nil, &rpcError{Code: codeRequestFailed, Message: fmt.Sprintf("internal error in %s: %v", req.Method, r)}
+		}
+	}()
+	return h(ctx, req.Params)
 }
 
 type handler func(ctx context.Context, params json.RawMessage) (any, error)
@@ -123,7 +135,7 @@ func (s *Server) initialize(context.Context, json.RawMessage) (any, error) {
 		"capabilities": map[string]any{
 			"textDocumentSync":           map[string]any{"openClose": true, "change": 1, "save": map[string]any{"includeText": false}},
 			"hoverProvider":              true,
-			"completionProvider":         map[string]any{"triggerCharacters": []string{" "}},
+			"completionProvider":         map[string]any{},
 			"definitionProvider":         true,
 			"referencesProvider":         true,
 			"documentSymbolProvider":     true,

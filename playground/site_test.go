@@ -94,7 +94,7 @@ func TestExamples(t *testing.T) {
 // language, as the editors' test does for the syntax files.
 func TestHighlighterKeywords(t *testing.T) {
 	js := string(fakeSite(t)["highlight.js"])
-	for _, kw := range append(append([]string{}, lang.ItemKeywords...), lang.StmtKeywords...) {
+	for _, kw := range append(append(append([]string{}, lang.ItemKeywords...), lang.StmtKeywords...), lang.ExpectKeywords...) {
 		if !regexp.MustCompile(`"` + kw + `"`).MatchString(js) {
 			t.Errorf("highlight.js does not know %q", kw)
 		}

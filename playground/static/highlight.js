@@ -6,7 +6,8 @@
   const control = ["if", "else", "while", "for", "in", "break", "continue", "return", "assert", "await"];
   const types = ["shared", "task", "static_key", "table", "mm", "spinlock", "rwsem", "const", "proc"];
   const other = ["test", "arch", "model", "import", "init", "cpu", "irq", "final", "locations", "filter",
-    "expect", "lazy", "irqoff", "atomic", "exists", "forall", "ok", "fail", "true", "false"];
+    "expect", "lazy", "irqoff", "atomic", "exists", "forall", "true", "false"];
+  const expectWords = ["ok", "fail"]; // words only on an expect line
   const cls = {};
   control.concat(other).forEach((w) => (cls[w] = "tok-kw"));
   types.forEach((w) => (cls[w] = "tok-type"));
@@ -34,7 +35,9 @@
         let k = c;
         const t = m[0];
         if (k === "word") {
-          k = cls[t] || (/^(PAGE_[A-Z_]+|CONT_PTES)$/.test(t) ? "tok-const" : /^\s*\(/.test(rest.slice(t.length)) ? "tok-call" : "");
+          const lineStart = text.lastIndexOf("\n", i - 1) + 1;
+          const onExpect = /^\s*expect\b/.test(text.slice(lineStart, i + 1 + t.length));
+          k = cls[t] || (onExpect && expectWords.includes(t) ? "tok-kw" : "") || (/^(PAGE_[A-Z_]+|CONT_PTES)$/.test(t) ? "tok-const" : /^\s*\(/.test(rest.slice(t.length)) ? "tok-call" : "");
         }
         out += k ? `<span class="${k}">${esc(t)}</span>` : esc(t);
         i += t.length;
@@ -43,5 +46,5 @@
     }
     return out;
   };
-  window.mmuKeywords = control.concat(types, other);
+  window.mmuKeywords = control.concat(types, other, expectWords);
 })();

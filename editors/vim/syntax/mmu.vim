@@ -6,7 +6,11 @@ endif
 
 syn keyword mmuControl if else while for in break continue return assert await
 syn keyword mmuStorage shared task static_key table mm spinlock rwsem const proc
-syn keyword mmuKeyword test arch model import init cpu irq final locations filter expect lazy irqoff atomic exists forall ok fail
+syn keyword mmuKeyword test arch model import init cpu irq final locations filter lazy irqoff atomic exists forall
+" ok and fail are words only on an expect line; elsewhere ok is a name.
+syn match mmuExpectLine "\<expect\>.*$" contains=mmuExpectKw,mmuExpectWord,mmuComment
+syn keyword mmuExpectKw expect contained
+syn keyword mmuExpectWord ok fail contained
 syn keyword mmuBoolean true false
 syn match mmuConstant "\<\(PAGE_[A-Z_]\+\|CONT_PTES\)\>"
 syn match mmuNumber "\<\(0[xX][0-9A-Fa-f_]\+\|0[bB][01_]\+\|[0-9][0-9_]*[KMG]\=\)\>"
@@ -22,6 +26,8 @@ syn region mmuComment start="/\*" end="\*/" contains=mmuTodo
 hi def link mmuControl Conditional
 hi def link mmuStorage StorageClass
 hi def link mmuKeyword Keyword
+hi def link mmuExpectKw Keyword
+hi def link mmuExpectWord Keyword
 hi def link mmuBoolean Boolean
 hi def link mmuConstant Constant
 hi def link mmuNumber Number
