@@ -141,18 +141,8 @@ func (c *client) diagnostics(uri string) []Diagnostic {
 	}
 }
 
-const broken = `test "sb"
-shared x, y
-
-cpu 0 {
-  x = 1
-  r0 = y
-}
-cpu 1 {
-  y = 1
-  r0 = xx
-}
-`
+// broken is fixed with a typo on line 10: xx for x.
+var broken = strings.Replace(fixed, "  r0 = x\n}", "  r0 = xx\n}", 1)
 
 const fixed = `test "sb"
 shared x, y

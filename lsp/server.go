@@ -160,6 +160,16 @@ func (s *Server) document(uri string) (*document, error) {
 	return d, nil
 }
 
+// docOf finds the open document a request is about: every request's
+// params name it as textDocument.uri.
+func (s *Server) docOf(params json.RawMessage) (*document, error) {
+	p, err := decode[struct{ TextDocument TextDocumentIdentifier }](params)
+	if err != nil {
+		return nil, err
+	}
+	return s.document(p.TextDocument.URI)
+}
+
 func (s *Server) onPosition(f func(*document, PositionParams) any) handler {
 	return func(_ context.Context, params json.RawMessage) (any, error) {
 		p, err := decode[PositionParams](params)
@@ -187,11 +197,7 @@ func (s *Server) references(_ context.Context, params json.RawMessage) (any, err
 }
 
 func (s *Server) documentSymbol(_ context.Context, params json.RawMessage) (any, error) {
-	p, err := decode[struct{ TextDocument TextDocumentIdentifier }](params)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.document(p.TextDocument.URI)
+	d, err := s.docOf(params)
 	if err != nil {
 		return nil, err
 	}
@@ -201,11 +207,7 @@ func (s *Server) documentSymbol(_ context.Context, params json.RawMessage) (any,
 // formatting replaces the whole text by mmuasm fmt's layout; a script
 // that does not parse is left alone, with the parse error as the answer.
 func (s *Server) formatting(_ context.Context, params json.RawMessage) (any, error) {
-	p, err := decode[struct{ TextDocument TextDocumentIdentifier }](params)
-	if err != nil {
-		return nil, err
-	}
-	d, err := s.document(p.TextDocument.URI)
+	d, err := s.docOf(params)
 	if err != nil {
 		return nil, err
 	}

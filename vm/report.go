@@ -131,9 +131,10 @@ func countSteps(ev []Event) int {
 	return n
 }
 
-// column maps a thread to its CPU column: tasks, irqs and IPI handlers of
-// one CPU share it.
-func columns(threads []string) (col []int, heads []string) {
+// CPUColumns maps a thread to its CPU column: tasks, irqs and IPI handlers
+// of one CPU share it. heads names the columns ("CPU 0", …). The
+// playground draws its table with it too.
+func CPUColumns(threads []string) (col []int, heads []string) {
 	byCPU := map[string]int{}
 	for _, t := range threads {
 		cpu := t[strings.IndexByte(t, ' ')+1:]
@@ -152,7 +153,7 @@ const maxCell = 56
 
 // WriteTrace prints events as the table a reviewer would draw.
 func WriteTrace(w io.Writer, prog *Program, threads, labels []string, ev []Event, st Style) {
-	col, heads := columns(threads)
+	col, heads := CPUColumns(threads)
 	for i, t := range threads {
 		if strings.HasPrefix(t, "CPU ") && labels[i] != "" {
 			heads[col[i]] += " " + labels[i]

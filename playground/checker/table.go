@@ -11,10 +11,9 @@ import (
 func allArches() []string { return arch.Names() }
 
 // table lays a violation's trace out by CPU, as vm.WriteTrace does for
-// the terminal: a thread is "CPU n", "irq n" or "IPI n", and all three of
-// CPU n share its column.
+// the terminal: "CPU n", "irq n" and "IPI n" share CPU n's column.
 func table(p *vm.Program, r *vm.Result, v *vm.Violation) *Table {
-	col, heads := cpuColumns(r.Threads)
+	col, heads := vm.CPUColumns(r.Threads)
 	for i, t := range r.Threads {
 		if strings.HasPrefix(t, "CPU ") && i < len(r.Labels) && r.Labels[i] != "" {
 			heads[col[i]] += " " + r.Labels[i]
@@ -47,19 +46,4 @@ func table(p *vm.Program, r *vm.Result, v *vm.Violation) *Table {
 		t.Rows = append(t.Rows, row)
 	}
 	return t
-}
-
-func cpuColumns(threads []string) (col []int, heads []string) {
-	byCPU := map[string]int{}
-	for _, t := range threads {
-		cpu := t[strings.IndexByte(t, ' ')+1:]
-		c, ok := byCPU[cpu]
-		if !ok {
-			c = len(heads)
-			byCPU[cpu] = c
-			heads = append(heads, "CPU "+cpu)
-		}
-		col = append(col, c)
-	}
-	return col, heads
 }
