@@ -11,33 +11,40 @@
   const cls = {};
   control.concat(other).forEach((w) => (cls[w] = "tok-kw"));
   types.forEach((w) => (cls[w] = "tok-type"));
+  // sticky (y) expressions match at lastIndex: no copy of the rest of the
+  // text per token
   const rules = [
-    [/^\/\/[^\n]*/, "tok-com"],
-    [/^\/\*[\s\S]*?(\*\/|$)/, "tok-com"],
-    [/^"(\\.|[^"\\\n])*"?/, "tok-str"],
-    [/^[0-9]+:[A-Za-z_][A-Za-z0-9_]*/, "tok-reg"],
-    [/^[0-9][0-9A-Za-z_]*/, "tok-num"],
-    [/^[A-Za-z_][A-Za-z0-9_]*/, "word"],
-    [/^[\s\S]/, ""],
+    [/\/\/[^\n]*/y, "tok-com"],
+    [/\/\*[\s\S]*?(\*\/|$)/y, "tok-com"],
+    [/"(\\.|[^"\\\n])*"?/y, "tok-str"],
+    [/[0-9]+:[A-Za-z_][A-Za-z0-9_]*/y, "tok-reg"],
+    [/[0-9][0-9A-Za-z_]*/y, "tok-num"],
+    [/[A-Za-z_][A-Za-z0-9_]*/y, "word"],
+    [/[\s\S]/y, ""],
   ];
+  const callAfter = /\s*\(/y;
   function esc(s) {
     return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+  function isCall(text, at) {
+    callAfter.lastIndex = at;
+    return callAfter.test(text);
   }
   // mmuHighlight returns the text as HTML with a span per token class.
   window.mmuHighlight = function (text) {
     let out = "";
     let i = 0;
     while (i < text.length) {
-      const rest = text.slice(i);
       for (const [re, c] of rules) {
-        const m = re.exec(rest);
+        re.lastIndex = i;
+        const m = re.exec(text);
         if (!m) continue;
         let k = c;
         const t = m[0];
         if (k === "word") {
           const lineStart = text.lastIndexOf("\n", i - 1) + 1;
           const onExpect = /^\s*expect\b/.test(text.slice(lineStart, i + 1 + t.length));
-          k = cls[t] || (onExpect && expectWords.includes(t) ? "tok-kw" : "") || (/^(PAGE_[A-Z_]+|CONT_PTES)$/.test(t) ? "tok-const" : /^\s*\(/.test(rest.slice(t.length)) ? "tok-call" : "");
+          k = cls[t] || (onExpect && expectWords.includes(t) ? "tok-kw" : "") || (/^(PAGE_[A-Z_]+|CONT_PTES)$/.test(t) ? "tok-const" : isCall(text, i + t.length) ? "tok-call" : "");
         }
         out += k ? `<span class="${k}">${esc(t)}</span>` : esc(t);
         i += t.length;
