@@ -26,9 +26,12 @@ func TestGrammarCoversKeywords(t *testing.T) {
 	if err := json.Unmarshal(raw, &g); err != nil {
 		t.Fatalf("the grammar is not JSON: %v", err)
 	}
+	// Go's regexp has no lookahead: the `(?!\s*=[^=])` that leaves
+	// `table = …` alone is dropped here, and checked in vim and the page.
+	lookahead := regexp.MustCompile(`\(\?!.*\)$`)
 	var keyword []*regexp.Regexp
 	for _, p := range g.Repository["keywords"].Patterns {
-		keyword = append(keyword, regexp.MustCompile(p.Match))
+		keyword = append(keyword, regexp.MustCompile(lookahead.ReplaceAllString(p.Match, "")))
 	}
 	for _, p := range g.Repository["constants"].Patterns {
 		keyword = append(keyword, regexp.MustCompile(p.Match))
@@ -45,10 +48,11 @@ func TestGrammarCoversKeywords(t *testing.T) {
 	}
 	vimWords := map[string]bool{}
 	for _, l := range strings.Split(string(vim), "\n") {
-		if f := strings.Fields(l); len(f) > 2 && f[0] == "syn" && f[1] == "keyword" {
-			for _, w := range f[3:] {
-				vimWords[w] = true
-			}
+		if !strings.HasPrefix(l, "syn ") {
+			continue
+		}
+		for _, w := range regexp.MustCompile(`[a-z_]+`).FindAllString(l, -1) {
+			vimWords[w] = true
 		}
 	}
 	for _, kw := range append(append(append([]string{}, lang.ItemKeywords...), lang.StmtKeywords...), lang.ExpectKeywords...) {

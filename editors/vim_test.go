@@ -18,7 +18,7 @@ func TestVimHighlights(t *testing.T) {
 	}
 	dir := t.TempDir()
 	script := filepath.Join(dir, "v.mmu")
-	src := "shared x\ncpu 0 {\n  set_pte(&t[0], 0x10) // c\n  ok = 1\n}\nfinal exists (0:r == 1)\nexpect fail lock\n"
+	src := "shared x\ncpu 0 {\n  set_pte(&t[0], 0x10) // c\n  table = 1\n}\nfinal exists (0:r == 1)\nexpect fail lock\n"
 	if err := os.WriteFile(script, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -23,12 +23,17 @@
     [/[\s\S]/y, ""],
   ];
   const callAfter = /\s*\(/y;
+  const assignAfter = /\s*=[^=]/y; // `table = …`: item words are names there
   function esc(s) {
     return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
   function isCall(text, at) {
     callAfter.lastIndex = at;
     return callAfter.test(text);
+  }
+  function assigned(text, at) {
+    assignAfter.lastIndex = at;
+    return assignAfter.test(text);
   }
   // mmuHighlight returns the text as HTML with a span per token class.
   window.mmuHighlight = function (text) {
@@ -44,7 +49,8 @@
         if (k === "word") {
           const lineStart = text.lastIndexOf("\n", i - 1) + 1;
           const onExpect = /^\s*expect\b/.test(text.slice(lineStart, i + 1 + t.length));
-          k = cls[t] || (onExpect && expectWords.includes(t) ? "tok-kw" : "") || (/^(PAGE_[A-Z_]+|CONT_PTES)$/.test(t) ? "tok-const" : isCall(text, i + t.length) ? "tok-call" : "");
+          const item = types.includes(t) || other.includes(t);
+          k = (item && assigned(text, i + t.length) ? "" : cls[t]) || (onExpect && expectWords.includes(t) ? "tok-kw" : "") || (/^(PAGE_[A-Z_]+|CONT_PTES)$/.test(t) ? "tok-const" : isCall(text, i + t.length) ? "tok-call" : "");
         }
         out += k ? `<span class="${k}">${esc(t)}</span>` : esc(t);
         i += t.length;
