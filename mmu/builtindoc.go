@@ -14,6 +14,25 @@ var docs = map[string]doc{
 	"pfn_pte":            {"pfn_pte(pfn, prot)", "a PTE mapping pfn with protections prot (clean and old)", "pfn_pte() in arch/*/include/asm/pgtable.h"},
 	"pfn_pmd":            {"pfn_pmd(pfn, prot)", "a 2M block entry", "pfn_pmd() in arch/*/include/asm/pgtable.h"},
 	"pfn_pud":            {"pfn_pud(pfn, prot)", "a 1G block entry", "pfn_pud() in arch/*/include/asm/pgtable.h"},
+	"pte_pfn":            {"pte_pfn(pte)", "the pfn field of a PTE", "pte_pfn() in arch/*/include/asm/pgtable.h"},
+	"pmd_pfn":            {"pmd_pfn(pmd)", "the pfn field of a pmd entry", "pmd_pfn() in arch/*/include/asm/pgtable.h"},
+	"pud_pfn":            {"pud_pfn(pud)", "the pfn field of a pud entry", "pud_pfn() in arch/*/include/asm/pgtable.h"},
+	"pte_present":        {"pte_present(pte)", "the present (valid) bit", "pte_present() in arch/*/include/asm/pgtable.h"},
+	"pte_valid":          {"pte_valid(pte)", "the valid bit (the same test as pte_present here)", "pte_valid() in arch/arm64/include/asm/pgtable.h"},
+	"pte_none":           {"pte_none(pte)", "the entry is 0", "pte_none() in arch/*/include/asm/pgtable.h"},
+	"pte_young":          {"pte_young(pte)", "the access flag", "pte_young() in arch/*/include/asm/pgtable.h"},
+	"pte_dirty":          {"pte_dirty(pte)", "dirty: on arm64 hardware (DBM) dirtiness or the software bit", "pte_dirty() in arch/*/include/asm/pgtable.h"},
+	"pte_write":          {"pte_write(pte)", "writable", "pte_write() in arch/*/include/asm/pgtable.h"},
+	"pte_cont":           {"pte_cont(pte)", "arm64 PTE_CONT is set", "pte_cont() in arch/arm64/include/asm/pgtable.h"},
+	"pte_valid_cont":     {"pte_valid_cont(pte)", "valid with PTE_CONT set", "pte_valid_cont() in arch/arm64/include/asm/pgtable.h"},
+	"pmd_present":        {"pmd_present(pmd)", "the pmd entry is present", "pmd_present() in arch/*/include/asm/pgtable.h"},
+	"pmd_none":           {"pmd_none(pmd)", "the pmd entry is 0", "pmd_none() in arch/*/include/asm/pgtable.h"},
+	"pmd_table":          {"pmd_table(pmd)", "the pmd entry points to a pte table", "pmd_table() in arch/arm64/include/asm/pgtable.h"},
+	"pmd_leaf":           {"pmd_leaf(pmd)", "the pmd entry is a 2M block", "pmd_leaf() in include/linux/pgtable.h, arch/*/include/asm/pgtable.h"},
+	"pud_present":        {"pud_present(pud)", "the pud entry is present", "pud_present() in arch/*/include/asm/pgtable.h"},
+	"pud_none":           {"pud_none(pud)", "the pud entry is 0", "pud_none() in arch/*/include/asm/pgtable.h"},
+	"pud_table":          {"pud_table(pud)", "the pud entry points to a pmd table", "pud_table() in arch/arm64/include/asm/pgtable.h"},
+	"pud_leaf":           {"pud_leaf(pud)", "the pud entry is a 1G block", "pud_leaf() in include/linux/pgtable.h, arch/*/include/asm/pgtable.h"},
 	"pte_pgprot":         {"pte_pgprot(pte)", "the entry without its pfn field", "pte_pgprot() in arch/*/include/asm/pgtable.h"},
 	"pte_low":            {"pte_low(pte)", "the low 32-bit half of a PAE entry", "pte_t.pte_low in arch/x86/include/asm/pgtable-3level_types.h"},
 	"pte_high":           {"pte_high(pte)", "the high 32-bit half of a PAE entry", "pte_t.pte_high in arch/x86/include/asm/pgtable-3level_types.h"},
@@ -165,9 +184,6 @@ func familyDoc(b *Builtin) (doc, bool) {
 		return doc{sigOf(b), "exchange / compare-and-exchange on a word" + order + "; returns the old value; no page-table checks", n + "() in include/linux/atomic/atomic-instrumented.h"}, true
 	case strings.HasPrefix(n, "pte_mk"):
 		return doc{n + "(pte)", "the entry with the " + strings.TrimPrefix(n, "pte_mk") + " state set", n + "() in arch/*/include/asm/pgtable.h"}, true
-	case strings.HasPrefix(n, "pte_") || strings.HasPrefix(n, "pmd_") || strings.HasPrefix(n, "pud_"):
-		arg := n[:3]
-		return doc{n + "(" + arg + ")", "a test on (or field of) an entry value: " + n, n + "() in arch/*/include/asm/pgtable.h"}, true
 	case armLSE(n):
 		return doc{sigOf(b), "the arm64 atomic instruction " + strings.ToUpper(n) + ", for AArch64 litmus tests", "arm64 LSE atomics (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h"}, true
 	}
