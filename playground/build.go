@@ -52,7 +52,15 @@ func BuildWASM(ctx context.Context, root, cacheDir string, log io.Writer) (strin
 		return "", err
 	}
 	fmt.Fprintf(log, "building the WebAssembly checker into %s …\n", out)
-	tmp := out + ".tmp"
+	// a temporary name of its own: two builds at once (a test and a
+	// playground) each rename a complete file into place
+	f, err := os.CreateTemp(cacheDir, "build-*.wasm")
+	if err != nil {
+		return "", err
+	}
+	tmp := f.Name()
+	f.Close()
+	defer os.Remove(tmp)
 	cmd := exec.CommandContext(ctx, goCommand(), "build", "-trimpath", "-ldflags=-s -w", "-o", tmp, "./playground/wasm")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
