@@ -10,6 +10,10 @@ import (
 	"mmuvm/format"
 )
 
+// stdin is the input of the commands that read it (fmt without files,
+// lsp); tests replace it.
+var stdin io.Reader = os.Stdin
+
 // cmdFmt prints or rewrites scripts in the canonical layout (package
 // format). Without files it formats standard input, as an editor's
 // "format buffer" pipes it.
@@ -26,11 +30,7 @@ func cmdFmt(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if fs.NArg() == 0 {
-		src, err := io.ReadAll(os.Stdin)
-		if err != nil {
-			return report(stderr, err)
-		}
-		return fmtOne("<stdin>", src, false, *list, stdout, stderr)
+		return fmtFilter(stdin, stdout, stderr)
 	}
 	code := exitOK
 	for _, f := range fs.Args() {
@@ -44,6 +44,24 @@ func cmdFmt(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// fmtFilter formats standard input. On an error it prints the input back
+// unchanged (and the error on stderr, exit 2), because an editor that
+// filters a buffer through it (Vim's formatprg) replaces the text with
+// whatever comes out.
+func fmtFilter(in io.Reader, stdout, stderr io.Writer) int {
+	src, err := io.ReadAll(in)
+	if err != nil {
+		return report(stderr, err)
+	}
+	out, err := format.Source("<stdin>", src)
+	if err != nil {
+		stdout.Write(src)
+		return report(stderr, err)
+	}
+	stdout.Write(out)
+	return exitOK
 }
 
 func fmtOne(name string, src []byte, write, list bool, stdout, stderr io.Writer) int {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,5 +40,41 @@ func TestFmtCommand(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(messy); string(got) != want {
 		t.Errorf("fmt -w wrote %q", got)
+	}
+}
+
+func TestFmtFilter(t *testing.T) {
+	defer func(r io.Reader) { stdin = r }(stdin)
+	for _, tc := range []struct {
+		in, out string
+		code    int
+	}{
+		{"shared x\ncpu 0 {\nx=1\n}\n", "shared x\ncpu 0 {\n  x = 1\n}\n", exitOK},
+		{"  x = = 1\n", "  x = = 1\n", exitUsage}, // a filter never loses the text
+	} {
+		stdin = strings.NewReader(tc.in)
+		code, out, errOut := mmuasm(t, "fmt")
+		if code != tc.code || out != tc.out {
+			t.Errorf("fmt < %q: exit %d, %q (stderr %q)", tc.in, code, out, errOut)
+		}
+	}
+}
+
+// TestLSPCommand: mmuasm lsp answers on its stdin and stdout, and exits 0
+// after shutdown and exit.
+func TestLSPCommand(t *testing.T) {
+	var in strings.Builder
+	for _, m := range []string{
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}`,
+		`{"jsonrpc":"2.0","id":2,"method":"shutdown"}`,
+		`{"jsonrpc":"2.0","method":"exit"}`,
+	} {
+		fmt.Fprintf(&in, "Content-Length: %d\r\n\r\n%s", len(m), m)
+	}
+	defer func(r io.Reader) { stdin = r }(stdin)
+	stdin = strings.NewReader(in.String())
+	code, out, errOut := mmuasm(t, "lsp", "--stdio")
+	if code != exitOK || !strings.Contains(out, `"hoverProvider":true`) || !strings.Contains(out, `"id":2,"result":null`) {
+		t.Errorf("exit %d, out %q, stderr %q", code, out, errOut)
 	}
 }

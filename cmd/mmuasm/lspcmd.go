@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"mmuvm/lsp"
 )
@@ -22,7 +21,7 @@ func cmdLSP(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if err := lsp.Serve(context.Background(), os.Stdin, stdout); err != nil {
+	if err := lsp.Serve(context.Background(), stdin, stdout); err != nil {
 		fmt.Fprintln(stderr, "mmuasm lsp:", err)
 		return exitFail
 	}
