@@ -67,7 +67,21 @@ func BuildWASM(ctx context.Context, root, cacheDir string, log io.Writer) (strin
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build of the WebAssembly checker: %v\n%s", err, b)
 	}
-	return out, os.Rename(tmp, out)
+	if err := os.Rename(tmp, out); err != nil {
+		return "", err
+	}
+	pruneBuilds(cacheDir, out)
+	return out, nil
+}
+
+// pruneBuilds removes the builds of older sources: each is 7 MB.
+func pruneBuilds(cacheDir, keep string) {
+	old, _ := filepath.Glob(filepath.Join(cacheDir, "mmuvm-*.wasm"))
+	for _, p := range old {
+		if p != keep {
+			os.Remove(p)
+		}
+	}
 }
 
 // WasmExec is the path of the go toolchain's wasm_exec.js, the JavaScript
