@@ -59,8 +59,13 @@ func (d *document) complete(p Position, reg *mmu.Registry) CompletionList {
 			add("fail", KindKeyword, "", "")
 		}
 	default:
+		seen := map[string]bool{}
 		for _, dc := range d.declarations() {
 			add(dc.name, KindVariable, dc.kind, "")
+			seen[dc.name] = true
+		}
+		for _, pr := range d.importedProcs(seen) {
+			add(pr, KindFunction, "proc from an import", "")
 		}
 		for _, n := range reg.Names() {
 			b := reg.Lookup(n)
@@ -105,4 +110,16 @@ func (d *document) depthAt(line int) int {
 		}
 	}
 	return depth
+}
+
+// importedProcs are the procs of the script's imports (the lazy module's
+// lazy_mmu_mode_enable, …), from the last text that compiled.
+func (d *document) importedProcs(declared map[string]bool) []string {
+	var out []string
+	for _, name := range d.procs {
+		if !declared[name] {
+			out = append(out, name)
+		}
+	}
+	return out
 }

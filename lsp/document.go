@@ -24,6 +24,7 @@ type document struct {
 	toks    []lang.Token // nil when the text does not lex
 	file    *lang.File   // the last text that parsed (kept while the user types)
 	prog    *vm.Program  // nil unless the current text compiles
+	procs   []string     // the procs of the last text that compiled, imports included
 	diags   []Diagnostic // parse and compile errors of the current text
 	checked []Diagnostic // the verdict of the check after the last save
 }
@@ -71,6 +72,13 @@ func (d *document) update(version int, text string) {
 		return
 	}
 	d.prog = p
+	d.procs = nil
+	for _, pr := range p.Procs {
+		// the compiler's own entries ("cpu 0", "init", "final") are not callable
+		if !strings.Contains(pr.Name, " ") && pr.Name != "init" && pr.Name != "final" {
+			d.procs = append(d.procs, pr.Name)
+		}
+	}
 }
 
 // errorDiagnostic places an error on the token it points at. An error in

@@ -266,8 +266,10 @@ func TestCompletionContexts(t *testing.T) {
 		{"expect fail ", "use-after-free", "arm64"},
 		{"expect arm64: fail u", "use-after-free", "lock"},
 		{"sh", "shared", "set_pte"},
+		{"cpu 0 { lazy_mmu_mode_e", "lazy_mmu_mode_enable", "lazy_mmu_mode_disable"},
 	} {
-		d := newDocument("file:///x.mmu", 1, tc.line)
+		d := newDocument("file:///x.mmu", 1, "import \"lazy\"\ncpu 0 { }\n")
+		d.update(2, tc.line)
 		list := d.complete(Position{0, len(tc.line)}, mmu.Builtins())
 		if !hasLabel(list, tc.want) || hasLabel(list, tc.avoid) {
 			t.Errorf("%q: %v", tc.line, labels(list))
