@@ -89,6 +89,13 @@ func TestBrowser(t *testing.T) {
 	progress := get(t, ctx, chromedp.Text("#progress"))
 	heads := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("table.trace tr:first-child th").length - 1`))
 	firstEvent := get(t, ctx, chromedp.Text("table.trace tr:nth-child(2) td.event"))
+	// scroll the editor past the example's header comment to its code
+	get(t, ctx, chromedp.Evaluate[bool](`(() => {
+		const s = document.getElementById("source");
+		const lines = s.value.slice(0, s.value.indexOf("\ntest ")).split("\n").length;
+		s.scrollTop = lines * parseFloat(getComputedStyle(s).lineHeight);
+		return s.dispatchEvent(new Event("scroll"));
+	})()`))
 	png := get(t, ctx, chromedp.FullScreenshot(100))
 	if !strings.Contains(verdict, "arm64: fail use-after-free (expected fail use-after-free: matched)") {
 		t.Errorf("verdict %q", verdict)
