@@ -62,7 +62,12 @@ type Builtin struct {
 	// (A host builtin that really shares state must leave this false.)
 	Untracked bool
 	Fn        func(c *Call) (uint64, Status)
-	Doc       string
+	// Sig is the call with argument names ("set_pte(ptep, pte)"), Doc what
+	// it models, Kernel the kernel function and file it comes from: what an
+	// editor shows on hover (see builtindoc.go).
+	Sig    string
+	Doc    string
+	Kernel string
 
 	host bool // registered by a host: its panics are caught
 }

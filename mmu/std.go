@@ -118,7 +118,7 @@ var standard = func() []*Builtin {
 	for _, b := range all {
 		b.Void = b.Void || voidNames[b.Name]
 	}
-	return all
+	return document(all)
 }()
 
 var voidNames = func() map[string]bool {

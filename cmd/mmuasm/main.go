@@ -6,6 +6,9 @@
 //	mmuasm test dir/ …          every script below the paths, one line each
 //	mmuasm run x.mmu            one execution (--seed or --schedule)
 //	mmuasm build x.mmu -o x.mmub, mmuasm dis x.mmu|x.mmub
+//	mmuasm fmt -w x.mmu         rewrite in the canonical layout
+//	mmuasm lsp                  language server for editors
+//	mmuasm playground           the browser playground on localhost
 package main
 
 import (
