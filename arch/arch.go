@@ -46,6 +46,7 @@ type Traits struct {
 	ContPTE       bool // 16-entry contiguous blocks (arm64)
 	BreakBeforeMk bool // valid-to-valid changes of output address are violations (arm64)
 	ContPTEs      int  // entries in a contpte block (1 where there are none)
+	LazyNests     bool // a nested arch_enter_lazy_mmu_mode() in task context is tolerated (arm64 since 6.16)
 }
 
 var registry = map[string]Arch{}

@@ -35,6 +35,7 @@ const (
 	cpuExclVal         // and the value it read
 	cpuIPISeq          // weak models: synchronising IPIs this CPU has sent
 	cpuGPSeq           // weak models (tso, armv8): RCU grace periods this CPU has started
+	cpuLazyNest        // arm64: nested arch_enter_lazy_mmu_mode() calls tolerated (ghost)
 )
 
 // IPI fields (tagIPI).

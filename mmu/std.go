@@ -69,8 +69,8 @@ var standard = func() []*Builtin {
 		&Builtin{Name: "dsb_ish", Arity: 0, Fn: dsbAs(memmodel.DSB)},
 
 		&Builtin{Name: "arch_enter_lazy_mmu_mode", Arity: 0, Fn: bArchEnter},
-		&Builtin{Name: "arch_leave_lazy_mmu_mode", Arity: 0, Fn: lazyExit("arch_leave_lazy_mmu_mode", true)},
-		&Builtin{Name: "arch_flush_lazy_mmu_mode", Arity: 0, Fn: lazyExit("arch_flush_lazy_mmu_mode", false)},
+		&Builtin{Name: "arch_leave_lazy_mmu_mode", Arity: 0, Fn: bArchLeave},
+		&Builtin{Name: "arch_flush_lazy_mmu_mode", Arity: 0, Fn: bArchFlush},
 
 		&Builtin{Name: "spin_lock", Arity: 1, Params: "l", Blocks: true, Fn: bSpinLock},
 		&Builtin{Name: "spin_trylock", Arity: 1, Params: "l", Fn: bSpinTrylock},

@@ -39,6 +39,10 @@ func init() {
 		},
 		ArchTraits: arch.Traits{
 			PTEBarriers: true, ContPTE: true, BreakBeforeMk: true, ContPTEs: 16,
+			// arch_enter_lazy_mmu_mode() tolerates nesting since commit
+			// 1ef3095b1405 ("arm64/mm: Permit lazy_mmu_mode to be nested"):
+			// DEBUG_PAGEALLOC/KFENCE re-enter from apply_to_page_range().
+			LazyNests: true,
 		},
 	})
 }
