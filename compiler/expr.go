@@ -226,7 +226,10 @@ func (g *gen) builtinCall(e *lang.Call, b *mmu.Builtin) error {
 	if b.Constant {
 		return g.errf(e.P, "%s is a constant: write it without parentheses", e.Name)
 	}
-	if b.Arity >= 0 && len(e.Args) != b.Arity {
+	if b.Arity >= 0 && b.Optional > 0 && (len(e.Args) > b.Arity || len(e.Args) < b.Arity-b.Optional) {
+		return g.errf(e.P, "%s takes %d to %d arguments, not %d", e.Name, b.Arity-b.Optional, b.Arity, len(e.Args))
+	}
+	if b.Arity >= 0 && b.Optional == 0 && len(e.Args) != b.Arity {
 		return g.errf(e.P, "%s takes %d argument%s, not %d", e.Name, b.Arity, plural(b.Arity), len(e.Args))
 	}
 	if len(e.Args) > 255 {

@@ -36,6 +36,9 @@ const (
 	cpuIPISeq          // weak models: synchronising IPIs this CPU has sent
 	cpuGPSeq           // weak models (tso, armv8): RCU grace periods this CPU has started
 	cpuLazyNest        // arm64: nested arch_enter_lazy_mmu_mode() calls tolerated (ghost)
+	cpuPreempt         // preempt_disable() nesting
+	cpuBH              // local_bh_disable() nesting
+	cpuSpin            // spinlocks held on this CPU (each disables preemption)
 )
 
 // IPI fields (tagIPI).

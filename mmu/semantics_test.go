@@ -27,6 +27,7 @@ type semCase struct {
 	per   map[string]string // the verdict per arch (instead of on/want)
 	steps int               // step bound per execution (0: the default)
 	bug   string            // a known model bug: the case is skipped with this reason
+	msg   string            // words the first violation's message must contain
 	src   string
 }
 
@@ -115,6 +116,9 @@ func TestSemantics(t *testing.T) {
 				if !r.Matched || r.Verdict != want {
 					t.Errorf("%s: verdict %q, want %q (script expects %q, matched %v)\n%s",
 						a, r.Verdict, want, r.Expected, r.Matched, describe(r))
+				}
+				if c.msg != "" && (len(r.Violations) == 0 || !strings.Contains(r.Violations[0].Msg, c.msg)) {
+					t.Errorf("%s: the first violation does not say %q\n%s", a, c.msg, describe(r))
 				}
 			}
 		})
@@ -2082,23 +2086,63 @@ final forall (static_branch_unlikely(k) == 1 && static_branch_unlikely(k2) == 1)
 expect ok
 `})
 
+	// (a sleeping lock: static_branch_enable() itself may sleep, so it
+	// cannot be called under a spinlock)
 	add(semCase{name: "sync/static_branch_enable-cpu-blocked-irqs-on", want: "ok", src: `
 static_key k
-spinlock l
+rwsem l
 shared locked
 cpu 0 {
-  spin_lock(l)
+  down_write(l)
   locked = 1
   static_branch_enable(k)
-  spin_unlock(l)
+  up_write(l)
 }
 cpu 1 {
   await locked == 1
-  spin_lock(l)
-  spin_unlock(l)
+  down_read(l)
+  up_read(l)
 }
 expect ok
 `})
+
+	// preempt_count: every kind of atomic section makes a sleeping call a
+	// `lock` violation naming both (__might_resched(), kernel/sched/core.c)
+	for _, sec := range []struct{ name, enter, leave, says string }{
+		{"spinlock", "spin_lock(l)", "spin_unlock(l)", "while holding spinlock l"},
+		{"irqsave", "f = spin_lock_irqsave(l)", "spin_unlock_irqrestore(l, f)", "with IRQs disabled"},
+		{"rcu", "rcu_read_lock()", "rcu_read_unlock()", "inside rcu_read_lock()"},
+		{"preempt", "preempt_disable()", "preempt_enable()", "inside preempt_disable()"},
+		{"bh", "local_bh_disable()", "local_bh_enable()", "inside local_bh_disable()"},
+	} {
+		for _, call := range []string{"mmap_read_lock(init_mm)", "down_read(s)", "percpu_down_read(s)",
+			"synchronize_rcu()", "static_branch_enable(k)", "static_branch_disable(k)",
+			"x = alloc_page(GFP_KERNEL)", "x = pte_alloc_one(init_mm)"} {
+			fn := strings.TrimPrefix(strings.SplitN(call, "(", 2)[0], "x = ")
+			add(semCase{name: "sleep/" + sec.name + "/" + fn, want: "fail lock",
+				msg: fn + "() may sleep but is called " + sec.says, src: `
+spinlock l
+rwsem s
+static_key k
+cpu 0 {
+  ` + sec.enter + `
+  ` + call + `
+}
+expect fail lock
+`})
+		}
+		add(semCase{name: "sleep/" + sec.name + "/gfp-atomic-ok", want: "ok", src: `
+spinlock l
+cpu 0 {
+  ` + sec.enter + `
+  x = alloc_page(GFP_ATOMIC)
+  y = alloc_page(GFP_NOWAIT)
+  ` + sec.leave + `
+  z = alloc_page(GFP_KERNEL)
+}
+expect ok
+`})
+	}
 
 	add(semCase{name: "irq/spin_lock-against-own-task-deadlocks", want: "fail deadlock", src: `
 // An irq that takes a spinlock its interrupted task holds spins forever:

@@ -397,7 +397,7 @@ var weakBuiltins = map[string]bool{
 }
 
 // syncBuiltins send synchronising IPIs (see mmu's weakSync).
-var syncBuiltins = map[string]bool{"static_branch_enable": true, "static_branch_inc": true}
+var syncBuiltins = map[string]bool{"static_branch_enable": true, "static_branch_inc": true, "static_branch_disable": true, "static_branch_dec": true}
 
 // flushBuiltins are TLB flushes: under a weak model they are their
 // barriers where they are broadcast (arm64 TLBI, a PV hypercall), and a
