@@ -871,6 +871,30 @@ final forall (0:a == 1)
 expect ok
 `})
 
+	// hardware A/D updates touch only valid descriptors, and dirty only
+	// writable ones (Arm ARM hardware AF/DBM management; Intel SDM 4.8)
+	add(semCase{name: "hw/ad-only-on-valid-writable", want: "ok", src: `
+mm user
+const VA = 0x400000
+init {
+  map(user, VA, 4K, 0x1000, PAGE_SHARED)
+  map(user, VA + 4K, 4K, 0x1001, PAGE_READONLY)
+}
+cpu 0 {
+  p = ptep_of(user, VA)
+  pte_clear(user, VA, p)
+  hw_set_dirty(p)
+  hw_set_young(p)
+  assert ptep_get(p) == 0, "no A/D update on a cleared entry"
+  hw_set_dirty(p + 8)
+  e = ptep_get(p + 8)
+  assert !pte_dirty(e) && !pte_young(e), "no dirty (nor young) from a write to a read-only entry"
+  hw_set_young(p + 8)
+  assert pte_young(ptep_get(p + 8)), "young on a valid read-only entry"
+}
+expect ok
+`})
+
 	add(semCase{name: "contpte/ptep_get-gathers-young-dirty", want: "ok", src: `
 mm user
 const VA = 0x400000

@@ -405,6 +405,15 @@ func clearUpper(fn string, level int) func(c *Call) (uint64, Status) {
 		if !m.entryLive(fn, c.Args[0]) { // the use-after-free check: no read of the kernel's
 			return 0, Done
 		}
+		// x86 PAE's native_pmd_clear() (arch/x86/include/asm/pgtable-3level.h)
+		// writes the low half, smp_wmb(), then the high half: two steps,
+		// as pte_clear. (PAE folds the pud: native_pud_clear() is empty, so
+		// the model's pud_clear stays one step.)
+		if level == 2 && m.tr.SplitHalves && !m.Weak() && c.Phase == 0 {
+			m.S.Set(Loc(c.Args[0]), m.S.Get(Loc(c.Args[0]))&^0xffffffff)
+			c.Phase = 1
+			return 0, Again
+		}
 		// arm64 set_pmd()/set_pud() barrier only valid entries: a clear
 		// is made visible by the TLB flush that must follow it
 		m.S.Set(Loc(c.Args[0]), 0)
