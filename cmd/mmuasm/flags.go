@@ -159,5 +159,14 @@ func oneScript(name, usage string, args []string, stderr io.Writer, extra func(*
 	if p, err = load(files[0]); err != nil {
 		return nil, "", nil, report(stderr, err), false
 	}
+	warn(stderr, p)
 	return o, files[0], p, exitOK, true
+}
+
+// warn prints the compiler's warnings on stderr: they do not change the
+// exit status.
+func warn(stderr io.Writer, p *vm.Program) {
+	for _, w := range p.Warnings {
+		fmt.Fprintln(stderr, w)
+	}
 }

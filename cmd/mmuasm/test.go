@@ -49,6 +49,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "%s %s: %s\n", st.Apply(st.Bad, "FAIL"), f, firstLine(err))
 			continue
 		}
+		warn(stderr, p)
 		arches, err := o.arches(p)
 		if err != nil {
 			return report(stderr, err)
