@@ -38,13 +38,14 @@ func (m *Machine) waitIPIs(c *Call) Status {
 func (m *Machine) senders() int { return max(len(m.cfg.ThreadNames), 1) }
 
 // IPIPending tells the scheduler whether cpu has an IPI to handle.
+// Ready RCU callbacks run on the same thread (see rcu_callbacks.go).
 func (m *Machine) IPIPending(cpu int) bool {
 	for s := 0; s < m.senders(); s++ {
 		if m.S.Peek(ipiLoc(cpu, s, ipiKind)) != 0 {
 			return true
 		}
 	}
-	return false
+	return m.CallbackPending(cpu)
 }
 
 // HandleIPI is the step in which cpu handles its oldest-numbered pending
@@ -67,6 +68,9 @@ func (m *Machine) HandleIPI(cpu int) string {
 			return "IPI from " + m.threadName(s) + ": flush TLB"
 		}
 		return "IPI from " + m.threadName(s) + ": sync"
+	}
+	if desc, ok := m.runCallback(cpu); ok {
+		return desc
 	}
 	return "IPI: nothing pending"
 }

@@ -18,6 +18,8 @@ const (
 	tagQueue    Loc = 8 << tagShift // | cpu<<32 | index<<1 | 0 addr / 1 value (Xen PV lazy queue)
 	tagPend     Loc = 9 << tagShift // | addr: a kernel PTE written and not yet barriered (arm64)
 	tagPendList Loc = 10 << tagShift
+	tagGather   Loc = 11 << tagShift // | thread<<16 | field: a task's struct mmu_gather
+	tagRCUCB    Loc = 12 << tagShift // | cpu<<40 | index<<8 | field: RCU callbacks queued on a CPU
 )
 
 // Per-CPU fields (tagCPU).
@@ -39,6 +41,8 @@ const (
 	cpuPreempt         // preempt_disable() nesting
 	cpuBH              // local_bh_disable() nesting
 	cpuSpin            // spinlocks held on this CPU (each disables preemption)
+	cpuCBHead          // RCU callbacks of this CPU already run
+	cpuCBTail          // RCU callbacks this CPU queued
 )
 
 // IPI fields (tagIPI).
@@ -59,6 +63,7 @@ const (
 	mmHandle   uint64 = 0x4d4d << 48 // "MM"
 	lockHandle uint64 = 0x4c4b << 48 // "LK"
 	keyHandle  uint64 = 0x4b59 << 48 // "KY"
+	tlbHandle  uint64 = 0x4754 << 48 // "GT": a thread's mmu_gather
 )
 
 // MMHandle, LockHandle and KeyHandle build the values the compiler emits for

@@ -2723,6 +2723,7 @@ final forall (0:r == 1)
 expect ok
 `})
 
+	add(primitiveCases()...)
 	return cs
 }
 

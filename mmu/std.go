@@ -101,6 +101,8 @@ var standard = func() []*Builtin {
 		&Builtin{Name: "spin_is_locked", Arity: 1, Params: "l", Fn: bSpinIsLocked},
 	)
 	add(Step, preemptBuiltins...)
+	add(Step, tlbBuiltins...)
+	add(Step, gatherBuiltins...)
 	add(Pure, gfpBuiltins...)
 	add(Step, kernelAtomics()...)
 	add(Step, armInstructions()...)

@@ -405,6 +405,7 @@ var syncBuiltins = map[string]bool{"static_branch_enable": true, "static_branch_
 // the TLBs themselves are not modelled under weak models.
 var flushBuiltins = map[string]bool{
 	"flush_tlb_mm_range": true, "flush_tlb_kernel_range": true, "__flush_tlb_kernel_pgtable": true, "flush_tlb_all": true,
+	"flush_tlb_page": true, "flush_tlb_range": true, "flush_tlb_mm": true,
 }
 
 // weakAllowed tells whether b may run under a weak model.

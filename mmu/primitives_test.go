@@ -1,0 +1,164 @@
+package mmu_test
+
+// Cases of the kernel primitives added for issue 11: TLB flushes by their
+// kernel names, the mmu_gather path, IPIs and call_rcu(). Each says what
+// the kernel function does, and most come with a mutant that fails.
+
+func primitiveCases() []semCase {
+	var cs []semCase
+	add := func(c ...semCase) { cs = append(cs, c...) }
+	const user = `
+mm user
+const VA = 0x40000000
+init {
+  map(user, VA, 4K, 0x1234, PAGE_SHARED)
+}
+`
+	// ptep_clear_flush() (mm/pgtable-generic.c): clear, then flush the
+	// page; no CPU keeps a translation. The mutant skips the flush.
+	for _, c := range []struct{ name, clear, want string }{
+		{"ptep_clear_flush", "old = ptep_clear_flush(user, VA, ptep_of(user, VA))", "ok"},
+		{"get_and_clear-no-flush", "old = ptep_get_and_clear(user, VA, ptep_of(user, VA))", "fail assert"},
+		{"flush_tlb_page", "old = ptep_get_and_clear(user, VA, ptep_of(user, VA))\n  flush_tlb_page(user, VA)", "ok"},
+		{"flush_tlb_range", "old = ptep_get_and_clear(user, VA, ptep_of(user, VA))\n  flush_tlb_range(user, VA, VA + 4K)", "ok"},
+		{"flush_tlb_mm", "old = ptep_get_and_clear(user, VA, ptep_of(user, VA))\n  flush_tlb_mm(user)", "ok"},
+		{"flush_tlb_page-other-page", "old = ptep_get_and_clear(user, VA, ptep_of(user, VA))\n  flush_tlb_page(user, VA + 4K)", "fail assert"},
+	} {
+		add(semCase{name: "tlb/" + c.name, want: c.want, src: user + `
+shared cleared
+cpu 0 {
+  ` + c.clear + `
+  assert pte_present(old), "the old entry"
+  cleared = 1
+}
+cpu 1 {
+  a = access(user, VA, 0)
+  await cleared == 1
+  b = access(user, VA, 0)
+  assert b == 0, "no stale translation after the flush"
+}
+expect ` + c.want + `
+`})
+	}
+
+	// smp_call_function() and friends: when they return, every other CPU
+	// has passed a boundary with IRQs on. The mutant does not wait.
+	for _, c := range []struct{ name, sync, want string }{
+		{"smp_call_function", "smp_call_function()", "ok"},
+		{"on_each_cpu", "on_each_cpu()", "ok"},
+		{"kick_all_cpus_sync", "kick_all_cpus_sync()", "ok"},
+		{"no-sync", "", "fail assert"},
+	} {
+		add(semCase{name: "ipi/" + c.name, want: c.want, src: `
+shared inside, flag
+cpu 0 {
+  flag = 1
+  ` + c.sync + `
+  assert inside == 0, "no CPU that saw the old flag is still in its IRQs-off section"
+}
+cpu 1 {
+  irqoff {
+    if flag == 0 {
+      inside = 1
+      inside = 0
+    }
+  }
+}
+expect ` + c.want + `
+`})
+	}
+	add(semCase{name: "ipi/with-irqs-off", want: "fail lock", msg: "smp_call_function() with IRQs disabled", src: `
+cpu 0 {
+  irqoff {
+    smp_call_function()
+  }
+}
+expect fail lock
+`})
+
+	// call_rcu(&w, v): the callback runs after a grace period, so a
+	// reader that saw the old state is out of its section by then.
+	for _, c := range []struct{ name, defer_, want string }{
+		{"call_rcu", "call_rcu(&freed, 1)", "ok"},
+		{"no-grace-period", "freed = 1", "fail assert"},
+	} {
+		add(semCase{name: "rcu/" + c.name, want: c.want, src: `
+shared ptr = 1, freed
+cpu 0 {
+  ptr = 0
+  ` + c.defer_ + `
+}
+cpu 1 {
+  rcu_read_lock()
+  p = ptr
+  if p == 1 {
+    assert freed == 0, "the object is not freed while a reader holds it"
+  }
+  rcu_read_unlock()
+}
+expect ` + c.want + `
+`})
+	}
+
+	// The table batch of an mmu_gather: after an IPI flush on x86pae,
+	// after a grace period elsewhere. A walker under rcu_read_lock() only
+	// (IRQs on) is safe where the free waits for RCU, not where it waits
+	// for the flush IPI only.
+	add(semCase{name: "gather/rcu-walker",
+		per: map[string]string{"arm64": "ok", "x86pae": "fail use-after-free", "x86pae-pv": "ok", "xenpv": "ok"}, src: `
+mm user
+const VA = 0x40000000
+init {
+  map(user, VA + 5 * 4K, 4K, 0x1234, PAGE_SHARED)
+}
+cpu 0 {
+  pmdp = pmdp_of(user, VA)
+  table = pte_offset_kernel(pmdp, VA)
+  tlb = tlb_gather_mmu(user)
+  pmd_clear(pmdp)
+  tlb_remove_table(tlb, table)
+  tlb_finish_mmu(tlb)
+}
+cpu 1 {
+  rcu_read_lock()
+  pmdp = pmdp_of(user, VA)
+  pmd = pmdp_get(pmdp)
+  if pmd_table(pmd) {
+    pte = ptep_get(pte_offset_lockless(pmdp, pmd, VA + 5 * 4K))
+  }
+  rcu_read_unlock()
+}
+expect arm64: ok
+expect x86pae: fail use-after-free
+expect x86pae-pv: ok
+expect xenpv: ok
+`})
+
+	// tlb_remove_table_sync_one() waits for IRQs-off walkers where tables
+	// are freed by RCU; without it a walker may still read the cleared
+	// pmd's table after the new entry is written (khugepaged's collapse).
+	for _, c := range []struct{ name, sync, want string }{
+		{"sync_one", "tlb_remove_table_sync_one()", "ok"},
+		{"no-sync_one", "", "fail assert"},
+	} {
+		add(semCase{name: "gather/" + c.name, on: "arm64 x86pae-pv xenpv", want: c.want, src: `
+shared collapsed, inside
+cpu 0 {
+  collapsed = 1
+  ` + c.sync + `
+  assert inside == 0, "no IRQs-off walker is left"
+}
+cpu 1 {
+  flags = local_irq_save()
+  if collapsed == 0 {
+    inside = 1
+    inside = 0
+  }
+  local_irq_restore(flags)
+}
+expect ` + c.want + `
+`})
+	}
+
+	return cs
+}
