@@ -20,6 +20,7 @@ const (
 	tagPendList Loc = 10 << tagShift
 	tagGather   Loc = 11 << tagShift // | thread<<16 | field: a task's struct mmu_gather
 	tagRCUCB    Loc = 12 << tagShift // | cpu<<40 | index<<8 | field: RCU callbacks queued on a CPU
+	tagPTL      Loc = 13 << tagShift // | pfn: the split PTE lock of a page-table page (owner thread+1)
 )
 
 // Per-CPU fields (tagCPU).

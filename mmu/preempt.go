@@ -1,5 +1,7 @@
 package mmu
 
+import "fmt"
+
 // preempt_count, as include/linux/preempt.h keeps it: spinlocks,
 // preempt_disable() and local_bh_disable() raise it, and so does
 // rcu_read_lock() (kept in its own word, cpuRCU). A task whose count is
@@ -48,6 +50,11 @@ func (c *Call) heldSpinlock() string {
 	for id, l := range c.M.locks {
 		if !l.rw && c.M.S.Peek(lockLoc(id)) == c.owner() {
 			return l.name
+		}
+	}
+	for l, v := range c.M.S.words {
+		if l&tagMask == tagPTL && v == c.owner() {
+			return fmt.Sprintf("ptl (the PTL of table page %#x)", uint64(l&^tagMask))
 		}
 	}
 	return "(taken by an interrupted context)"

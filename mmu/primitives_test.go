@@ -162,3 +162,166 @@ expect ` + c.want + `
 
 	return cs
 }
+
+// entryCases: pte_offset_map*, the PTL, and the entry RMWs.
+func entryCases() []semCase {
+	var cs []semCase
+	add := func(c ...semCase) { cs = append(cs, c...) }
+	const user = `
+mm user
+const VA = 0x40000000
+init {
+  map(user, VA, 4K, 0x1234, PAGE_SHARED)
+}
+`
+	add(semCase{name: "map/pte_offset_map", want: "ok", src: user + `
+cpu 0 {
+  pmdp = pmdp_of(user, VA)
+  ptep = pte_offset_map(pmdp, VA)
+  assert ptep == ptep_of(user, VA), "the entry's address"
+  assert pte_pfn(ptep_get(ptep)) == 0x1234, "maps the page"
+  pte_unmap(ptep)
+  none = pte_offset_map(pmdp_of(user, VA + 2M), VA + 2M)
+  assert none == 0, "no table: NULL, and no RCU section left open"
+  synchronize_rcu()
+}
+expect ok
+`})
+	// the RCU section of pte_offset_map() holds off a table free by RCU;
+	// the mutant unmaps before reading
+	for _, c := range []struct{ name, body, want string }{
+		{"pte_offset_map-holds-table", "pte = ptep_get(ptep)\n    pte_unmap(ptep)", "ok"},
+		{"pte_unmap-too-early", "pte_unmap(ptep)\n    pte = ptep_get(ptep)", "fail use-after-free"},
+	} {
+		add(semCase{name: "map/" + c.name, on: "arm64 x86pae-pv xenpv", want: c.want, src: user + `
+cpu 0 {
+  pmdp = pmdp_of(user, VA)
+  table = pte_offset_kernel(pmdp, VA)
+  tlb = tlb_gather_mmu(user)
+  pmd_clear(pmdp)
+  tlb_remove_table(tlb, table)
+  tlb_finish_mmu(tlb)
+}
+cpu 1 {
+  ptep = pte_offset_map(pmdp_of(user, VA), VA)
+  if ptep != 0 {
+    ` + c.body + `
+  }
+}
+expect ` + c.want + `
+`})
+	}
+	// the PTL excludes; sleeping under it is named; it re-checks the pmd
+	add(semCase{name: "map/ptl-excludes", want: "ok", src: user + `
+shared n
+cpu 0 {
+  ptep = pte_offset_map_lock(user, pmdp_of(user, VA), VA)
+  v = n
+  n = v + 1
+  pte_unmap_unlock(ptep)
+}
+cpu 1 {
+  ptep = pte_offset_map_lock(user, pmdp_of(user, VA), VA)
+  v = n
+  n = v + 1
+  pte_unmap_unlock(ptep)
+}
+final forall (n == 2)
+expect ok
+`})
+	add(semCase{name: "map/ptl-sleep", want: "fail lock", msg: "mmap_read_lock() may sleep but is called while holding spinlock ptl", src: user + `
+cpu 0 {
+  ptep = pte_offset_map_lock(user, pmdp_of(user, VA), VA)
+  mmap_read_lock(user)
+}
+expect fail lock
+`})
+	add(semCase{name: "map/ptl-held-at-end", want: "fail lock", msg: "the PTL of table page", src: user + `
+cpu 0 {
+  ptep = pte_offset_map_lock(user, pmdp_of(user, VA), VA)
+  rcu_read_unlock()
+}
+expect fail lock
+`})
+	add(semCase{name: "map/ptl-rechecks-pmd", want: "ok", src: user + `
+cpu 0 {
+  pmdp = pmdp_of(user, VA)
+  ptep = pte_offset_map_lock(user, pmdp, VA)   // retract_page_tables(): under the PTL
+  pmd_clear(pmdp)
+  pte_unmap_unlock(ptep)
+}
+cpu 1 {
+  ptep = pte_offset_map_lock(user, pmdp_of(user, VA), VA)
+  if ptep != 0 {
+    assert pmd_table(pmdp_get(pmdp_of(user, VA))), "the pmd still points to the locked table"
+    pte_unmap_unlock(ptep)
+  }
+}
+expect ok
+`})
+
+	// RMWs on entries
+	add(semCase{name: "entries/ptep_set_wrprotect", want: "ok", src: user + `
+cpu 0 {
+  ptep = ptep_of(user, VA)
+  hw_set_dirty(ptep)
+  ptep_set_wrprotect(user, VA, ptep)
+  v = ptep_get(ptep)
+  assert !pte_write(v) && pte_dirty(v) && pte_present(v), "read-only, still dirty"
+  assert pte_write(pte_mkwrite(v)) && !pte_write(pte_wrprotect(pte_mkwrite(v))), "mkwrite / wrprotect"
+  assert pte_val(mk_pte(0x55, PAGE_SHARED)) == pfn_pte(0x55, PAGE_SHARED), "mk_pte is pfn_pte"
+}
+expect ok
+`})
+	add(semCase{name: "entries/ptep_test_and_clear_young", want: "ok", src: user + `
+cpu 0 {
+  ptep = ptep_of(user, VA)
+  a = access(user, VA, 0)
+  y1 = ptep_test_and_clear_young(user, VA, ptep)
+  y2 = ptep_test_and_clear_young(user, VA, ptep)
+  assert a == 1 && y1 == 1 && y2 == 0, "young once"
+}
+expect ok
+`})
+	add(semCase{name: "entries/pmdp_huge_get_and_clear", want: "ok", src: `
+mm user
+const VA = 0x40000000
+init {
+  map_pmd(user, VA, 0x200000, PAGE_SHARED)
+}
+cpu 0 {
+  pmdp = pmdp_of(user, VA)
+  old = pmdp_huge_get_and_clear(user, VA, pmdp)
+  assert pmd_leaf(old) && pmd_pfn(old) == 0x200000, "the old block"
+  assert pmd_none(pmdp_get(pmdp)), "cleared"
+}
+expect ok
+`})
+	// pmdp_get_lockless() against x86 PAE's two-step pmd_clear(): a present
+	// value it returns is the whole old entry; a one-pass read of the two
+	// halves (the mutant) can return a torn present one... which cannot
+	// happen here since the low half (with the present bit) goes first, so
+	// the mutant writes the halves high first by hand.
+	for _, c := range []struct{ name, read, want string }{
+		{"pmdp_get_lockless", "v = pmdp_get_lockless(&pmds[0])", "ok"},
+		{"one-pass-halves", "lo = pte_read_low(&pmds[0])\n  hi = pte_read_high(&pmds[0])\n  v = make_pte(hi, lo)", "fail condition"},
+	} {
+		add(semCase{name: "pae/" + c.name, on: "x86pae", want: c.want, src: `
+table pmds
+init {
+  set_pmd(&pmds[0], pfn_pmd(0x123456, PAGE_KERNEL))
+}
+cpu 0 {
+  pte_write_low(&pmds[0], 0)
+  pte_write_high(&pmds[0], pte_high(pfn_pmd(0x654321, PAGE_KERNEL)))
+  pte_write_low(&pmds[0], pte_low(pfn_pmd(0x654321, PAGE_KERNEL)))
+}
+cpu 1 {
+  ` + c.read + `
+}
+final ~exists (pmd_present(1:v) && 1:v != pfn_pmd(0x123456, PAGE_KERNEL) && 1:v != pfn_pmd(0x654321, PAGE_KERNEL))
+expect ` + c.want + `
+`})
+	}
+	return cs
+}

@@ -2724,6 +2724,7 @@ expect ok
 `})
 
 	add(primitiveCases()...)
+	add(entryCases()...)
 	return cs
 }
 

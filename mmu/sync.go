@@ -176,7 +176,7 @@ func (m *Machine) LocksHeld() []string {
 		}
 		held = append(held, l.name+who)
 	}
-	return held
+	return append(held, m.ptlsHeld()...)
 }
 
 // IRQs and RCU.

@@ -308,29 +308,37 @@ func bPtepGetLockless(c *Call) (uint64, Status) {
 	case m.splitEntry(addr):
 		return m.locklessHalves(c, addr)
 	case m.tr.SplitHalves:
-		v, ok := m.softRead(c, "ptep_get_lockless", addr)
-		if !ok {
-			return 0, Done
-		}
-		switch c.Phase {
-		case 0:
-			c.Scratch[0] = v & 0xffffffff
-		case 1:
-			c.Scratch[1] = v >> 32
-		case 2:
-			if v&0xffffffff == c.Scratch[0] {
-				return c.Scratch[1]<<32 | c.Scratch[0], Done
-			}
-			c.Phase = 0
-			return 0, Again
-		}
-		c.Phase++
-		return 0, Again
+		return m.lowHighLockless(c, "ptep_get_lockless", addr)
 	case m.tr.ContPTE:
 		return contLockless(c, addr)
 	}
 	v, _ := m.softRead(c, "ptep_get_lockless", addr)
 	return v, Done
+}
+
+// lowHighLockless is the CONFIG_GUP_GET_PXX_LOW_HIGH reader of
+// include/linux/pgtable.h (ptep_get_lockless(), pmdp_get_lockless()): low,
+// smp_rmb(), high, smp_rmb(), low again, retry if it changed. One step per
+// read; Scratch[0] and [1] hold the halves.
+func (m *Machine) lowHighLockless(c *Call, fn string, addr uint64) (uint64, Status) {
+	v, ok := m.softRead(c, fn, addr)
+	if !ok {
+		return 0, Done
+	}
+	switch c.Phase {
+	case 0:
+		c.Scratch[0] = v & 0xffffffff
+	case 1:
+		c.Scratch[1] = v >> 32
+	case 2:
+		if v&0xffffffff == c.Scratch[0] {
+			return c.Scratch[1]<<32 | c.Scratch[0], Done
+		}
+		c.Phase = 0
+		return 0, Again
+	}
+	c.Phase++
+	return 0, Again
 }
 
 // contLockless is contpte_ptep_get_lockless(): Scratch holds orig_pte,
