@@ -104,3 +104,24 @@ var entryPureBuiltins = []*Builtin{
 	{Name: "pte_val", Arity: 1, Fn: pure1(func(_ *Machine, v uint64) uint64 { return v })},
 	{Name: "pmd_val", Arity: 1, Fn: pure1(func(_ *Machine, v uint64) uint64 { return v })},
 }
+
+// pmd_populate(mm, pmdp, table) and pmd_populate_kernel(): point a pmd at a
+// page-table page (arm64 __pmd_populate(), x86 set_pmd(__pmd(_PAGE_TABLE |
+// __pa(pte)))), as set_pmd() writes it.
+func pmdPopulate(fn string) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		if _, ok := c.M.mmArg(fn, c.Args[0]); !ok {
+			return 0, Done
+		}
+		table, ok := c.M.tableAddrArg(fn, c.Args[2])
+		if ok {
+			c.M.writeEntry(c, fn, c.Args[1], c.M.tableEntryFor(table<<12), 2)
+		}
+		return 0, Done
+	}
+}
+
+var populateBuiltins = []*Builtin{
+	{Name: "pmd_populate", Arity: 3, Params: "m..", Void: true, Fn: pmdPopulate("pmd_populate")},
+	{Name: "pmd_populate_kernel", Arity: 3, Params: "m..", Void: true, Fn: pmdPopulate("pmd_populate_kernel")},
+}

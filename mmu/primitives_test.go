@@ -325,3 +325,58 @@ expect ` + c.want + `
 	}
 	return cs
 }
+
+// archOptionCases: arm64+bbml2 lets block sizes change without
+// break-before-make; plain arm64 (the mutant) does not.
+func archOptionCases() []semCase {
+	var cs []semCase
+	add := func(c ...semCase) { cs = append(cs, c...) }
+	per := map[string]string{"arm64": "fail bbm", "arm64+bbml2": "ok"}
+	add(semCase{name: "bbml2/cont-bit", per: per, src: `
+mm user
+const VA = 0x400000
+init {
+  map(user, VA, 4K, 0x1000, PAGE_SHARED)   // one entry: not folded
+}
+cpu 0 {
+  p = ptep_of(user, VA)
+  set_pte(p, pte_mkcont(ptep_get(p)))     // contpte_convert() without the clear
+}
+expect arm64: fail bbm
+expect arm64+bbml2: ok
+`})
+	add(semCase{name: "bbml2/split-linear-map", per: per, src: `
+const KVA = 0xffff000000200000
+shared table
+init {
+  map_pmd(init_mm, KVA, 0x40000, PAGE_KERNEL)
+  t = pte_alloc_one()
+  __set_ptes(init_mm, KVA, t, pfn_pte(0x40000, PAGE_KERNEL), 512)
+  table = t
+}
+cpu 0 "split_kernel_leaf_mapping" {
+  pmd_populate_kernel(init_mm, pmdp_of(init_mm, KVA), table)
+  a = access(init_mm, KVA + 5 * 4K, 0)
+}
+expect arm64: fail bbm
+expect arm64+bbml2: ok
+`})
+	// the split must map the same range: a table with a wrong entry is
+	// still a bbm violation under bbml2
+	add(semCase{name: "bbml2/split-other-range", per: map[string]string{"arm64+bbml2": "fail bbm"}, src: `
+const KVA = 0xffff000000200000
+shared table
+init {
+  map_pmd(init_mm, KVA, 0x40000, PAGE_KERNEL)
+  t = pte_alloc_one()
+  __set_ptes(init_mm, KVA, t, pfn_pte(0x40000, PAGE_KERNEL), 512)
+  set_pte(t + 7 * 8, pfn_pte(0x99999, PAGE_KERNEL))
+  table = t
+}
+cpu 0 {
+  pmd_populate_kernel(init_mm, pmdp_of(init_mm, KVA), table)
+}
+expect fail bbm
+`})
+	return cs
+}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -60,13 +61,28 @@ func (c semCase) runs() map[string]string {
 	return m
 }
 
-func (c semCase) source() string {
+// arches lists the arches a case runs on, in allArches' order, then arch
+// variants with options (arm64+bbml2), which only per names.
+func (c semCase) arches() []string {
 	var arches []string
+	runs := c.runs()
 	for _, a := range allArches {
-		if _, ok := c.runs()[a]; ok {
+		if _, ok := runs[a]; ok {
 			arches = append(arches, a)
 		}
 	}
+	var variants []string
+	for a := range runs {
+		if strings.Contains(a, "+") {
+			variants = append(variants, a)
+		}
+	}
+	sort.Strings(variants)
+	return append(arches, variants...)
+}
+
+func (c semCase) source() string {
+	arches := c.arches()
 	src := "arch " + strings.Join(arches, ", ") + "\n" +
 		entryWords.ReplaceAllStringFunc(c.src, func(w string) string { return entryOf[w] })
 	for _, name := range []string{"ptep_of", "pmdp_of"} {
@@ -97,11 +113,8 @@ func TestSemantics(t *testing.T) {
 				t.Fatalf("compile: %v\n%s", err, c.source())
 			}
 			runs := c.runs()
-			for _, a := range allArches {
-				want, ok := runs[a]
-				if !ok {
-					continue
-				}
+			for _, a := range c.arches() {
+				want := runs[a]
 				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 				cfg := vm.Config{Arch: a, Limits: vm.Limits{Steps: c.steps}}
 				r, err := vm.Check(ctx, prog, cfg)
@@ -2725,6 +2738,7 @@ expect ok
 
 	add(primitiveCases()...)
 	add(entryCases()...)
+	add(archOptionCases()...)
 	return cs
 }
 

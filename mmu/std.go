@@ -105,6 +105,7 @@ var standard = func() []*Builtin {
 	add(Step, gatherBuiltins...)
 	add(Step, pteMapBuiltins...)
 	add(Step, entryOpBuiltins...)
+	add(Step, populateBuiltins...)
 	add(Pure, entryPureBuiltins...)
 	add(Pure, gfpBuiltins...)
 	add(Step, kernelAtomics()...)

@@ -25,8 +25,7 @@ func (m *Machine) writeEntryBatch(c *Call, fn string, addr, v uint64, level int,
 	if !ok {
 		return
 	}
-	if m.tr.BreakBeforeMk && !m.initMode && m.present(old) && m.present(v) &&
-		(m.entryPfn(old) != m.entryPfn(v) || m.cont(old) != m.cont(v)) {
+	if m.tr.BreakBeforeMk && !m.initMode && m.present(old) && m.present(v) && m.needsBBM(old, v, level) {
 		m.Fail("bbm", "%s: %s changes the live entry at %#x from %#x to %#x without break-before-make (clear, flush, then write)",
 			m.threadName(m.Thread), fn, addr, old, v)
 	}
@@ -45,6 +44,38 @@ func (m *Machine) writeEntryBatch(c *Call, fn string, addr, v uint64, level int,
 	if complete && !m.lazyActive(c.CPU) { // queue_pte_barriers() outside lazy mode emits at once
 		m.emitBarriers(c.CPU, false)
 	}
+}
+
+// needsBBM tells whether replacing the live entry old by v needs
+// break-before-make: another output address or another PTE_CONT bit. With
+// BBML2_NOABORT a block size change keeps its output address and needs
+// none: PTE_CONT set or cleared on the same pfn (contpte_convert() skips
+// the clear and flush since 6.16), and a pmd/pud block replaced by a table
+// that maps the same range, entry for entry (the linear map split).
+func (m *Machine) needsBBM(old, v uint64, level int) bool {
+	if !m.tr.BBML2 {
+		return m.entryPfn(old) != m.entryPfn(v) || m.cont(old) != m.cont(v)
+	}
+	if level < 3 && m.isLeaf(old) && m.isTable(v) {
+		step := uint64(1) // a pmd block split into pages
+		if level == 1 {
+			step = EntriesPerTable // a pud block split into pmd blocks
+		}
+		return !m.splitsBlock(old, m.entryTable(v), step)
+	}
+	return m.entryPfn(old) != m.entryPfn(v)
+}
+
+// splitsBlock tells whether the table at table maps block's range: entry i
+// valid with pfn block's + i*step.
+func (m *Machine) splitsBlock(block, table, step uint64) bool {
+	for i := uint64(0); i < EntriesPerTable; i++ {
+		e := m.S.Get(Loc(table + 8*i))
+		if !m.present(e) || m.entryPfn(e) != m.entryPfn(block)+i*step {
+			return false
+		}
+	}
+	return true
 }
 
 // emitBarriers is dsb(ishst); isb(): pending kernel PTEs become visible to

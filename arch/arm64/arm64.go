@@ -44,5 +44,13 @@ func init() {
 			// DEBUG_PAGEALLOC/KFENCE re-enter from apply_to_page_range().
 			LazyNests: true,
 		},
+		ArchOptions: map[string]arch.Option{
+			// BBML2_NOABORT (arch/arm64/kernel/cpufeature.c,
+			// system_supports_bbml2_noabort()): the block size of a live
+			// mapping may change without break-before-make. Used since 6.16
+			// by contpte_convert() and for splitting the linear map.
+			"bbml2": {Doc: "BBML2_NOABORT: block size changes without break-before-make",
+				Apply: func(t *arch.Traits) { t.BBML2 = true }},
+		},
 	})
 }
