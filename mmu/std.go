@@ -125,6 +125,9 @@ var standard = func() []*Builtin {
 	)
 	for _, b := range all {
 		b.Void = b.Void || voidNames[b.Name]
+		if b.Doc == "" {
+			b.Doc = builtinDocs[b.Name]
+		}
 	}
 	return all
 }()
