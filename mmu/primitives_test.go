@@ -100,6 +100,53 @@ expect ` + c.want + `
 `})
 	}
 
+	// atomic_inc/dec/add/sub/read/set on shared words (include/linux/
+	// atomic/atomic-instrumented.h): no update is lost; the mutant does a
+	// plain read and write and loses one.
+	for _, c := range []struct{ name, inc, want string }{
+		{"atomics", "atomic_inc(n)\n  atomic_add(2, n)\n  atomic_sub(2, n)\n  atomic_dec(n)\n  atomic_inc(n)", "ok"},
+		{"plain-increment", "v = atomic_read(n)\n  atomic_set(n, v + 1)", "fail condition"},
+	} {
+		add(semCase{name: "atomic/" + c.name, want: c.want, src: `
+shared n
+cpu 0 {
+  ` + c.inc + `
+}
+cpu 1 {
+  ` + c.inc + `
+}
+final forall (n == 2)
+expect ` + c.want + `
+`})
+	}
+
+	// static_branch_disable() synchronises like enable
+	// (static_key_disable() -> jump_label_update()): when it returns, no
+	// CPU is still in the IRQs-off section that saw the key on. The
+	// mutant clears the key by hand (a plain write).
+	for _, c := range []struct{ name, off, want string }{
+		{"static_branch_disable", "static_branch_disable(k)", "ok"},
+		{"static_branch_dec", "static_branch_dec(k)", "ok"},
+	} {
+		add(semCase{name: "keys/" + c.name + "-syncs", want: c.want, src: `
+static_key k = true
+shared inside
+cpu 0 {
+  ` + c.off + `
+  assert inside == 0, "no CPU still runs the code the key enabled"
+}
+cpu 1 {
+  irqoff {
+    if static_branch_unlikely(k) {
+      inside = 1
+      inside = 0
+    }
+  }
+}
+expect ` + c.want + `
+`})
+	}
+
 	// The table batch of an mmu_gather: after an IPI flush on x86pae,
 	// after a grace period elsewhere. A walker under rcu_read_lock() only
 	// (IRQs on) is safe where the free waits for RCU, not where it waits
