@@ -30,7 +30,9 @@ func (m *Machine) mkwrite(v uint64) uint64 {
 }
 
 // entryRMW runs op on the entry at ptep as one atomic step (unfolding an
-// arm64 contpte block first where the kernel's contpte_* wrapper does).
+// arm64 contpte block first where the kernel's contpte_* wrapper does). It
+// reads the entry as software does: on Xen PV, a write this CPU queued for
+// it and has not flushed would land after the RMW (`read-hazard`).
 func (c *Call) entryRMW(fn string, ptep uint64, unfold bool, op func(uint64) uint64) (uint64, bool) {
 	m := c.M
 	old, ok := m.softRead(c, fn, ptep)
@@ -41,9 +43,7 @@ func (c *Call) entryRMW(fn string, ptep uint64, unfold bool, op func(uint64) uin
 		m.repaintBlock(c, ptep, false)
 		old = m.S.Get(Loc(ptep))
 	}
-	if nv := op(old); nv != old {
-		m.S.Set(Loc(ptep), nv)
-	}
+	m.S.Set(Loc(ptep), op(old)) // an atomic RMW writes, whatever it writes
 	return old, true
 }
 

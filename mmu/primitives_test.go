@@ -4,16 +4,18 @@ package mmu_test
 // kernel names, the mmu_gather path, IPIs and call_rcu(). Each says what
 // the kernel function does, and most come with a mutant that fails.
 
-func primitiveCases() []semCase {
-	var cs []semCase
-	add := func(c ...semCase) { cs = append(cs, c...) }
-	const user = `
+// user is a user mm with one page mapped at VA.
+const user = `
 mm user
 const VA = 0x40000000
 init {
   map(user, VA, 4K, 0x1234, PAGE_SHARED)
 }
 `
+
+func primitiveCases() []semCase {
+	var cs []semCase
+	add := func(c ...semCase) { cs = append(cs, c...) }
 	// ptep_clear_flush() (mm/pgtable-generic.c): clear, then flush the
 	// page; no CPU keeps a translation. The mutant skips the flush.
 	for _, c := range []struct{ name, clear, want string }{
@@ -214,13 +216,6 @@ expect ` + c.want + `
 func entryCases() []semCase {
 	var cs []semCase
 	add := func(c ...semCase) { cs = append(cs, c...) }
-	const user = `
-mm user
-const VA = 0x40000000
-init {
-  map(user, VA, 4K, 0x1234, PAGE_SHARED)
-}
-`
 	add(semCase{name: "map/pte_offset_map", want: "ok", src: user + `
 cpu 0 {
   pmdp = pmdp_of(user, VA)

@@ -34,6 +34,17 @@ func (c *Call) mapPMD(base int) (uint64, Status) {
 // bPteOffsetMap is pte_offset_map(pmdp, addr): the entry's address inside
 // an RCU read-side section, or 0 (no section) if the pmd is no table.
 func bPteOffsetMap(c *Call) (uint64, Status) {
+	pmd, st := c.mapTable()
+	if st != Done || pmd == 0 {
+		return 0, st
+	}
+	return c.M.entryTable(pmd) + 8*tableIndex(c.Args[1], 3), Done
+}
+
+// mapTable is __pte_offset_map() up to the pmd: rcu_read_lock() in phase 0,
+// then the read of the pmd (phases 1…). Done with 0 means no table (and the
+// RCU section left); Done with a pmd, a table entry, inside the section.
+func (c *Call) mapTable() (uint64, Status) {
 	m := c.M
 	if c.Phase == 0 {
 		bRCULock(c)
@@ -47,7 +58,7 @@ func bPteOffsetMap(c *Call) (uint64, Status) {
 		bRCUUnlock(c)
 		return 0, Done
 	}
-	return m.entryTable(pmd) + 8*tableIndex(c.Args[1], 3), Done
+	return pmd, Done
 }
 
 // bPteOffsetMapLock is pte_offset_map_lock(mm, pmdp, addr): phases 1.. read
@@ -61,18 +72,10 @@ func bPteOffsetMapLock(c *Call) (uint64, Status) {
 	args := c.Args
 	c.Args = args[1:] // pmdp, addr for mapPMD
 	defer func() { c.Args = args }()
-	if c.Phase == 0 {
-		bRCULock(c)
-		c.Phase = 1
-	}
 	if c.Phase < lockPhase {
-		pmd, st := c.mapPMD(1)
-		if st != Done || m.fault != nil {
+		pmd, st := c.mapTable()
+		if st != Done || pmd == 0 {
 			return 0, st
-		}
-		if !m.isTable(pmd) {
-			bRCUUnlock(c)
-			return 0, Done
 		}
 		c.Scratch[3] = pmd
 		c.Phase = lockPhase

@@ -288,17 +288,7 @@ func getAndClear(fn string, unfold bool) func(c *Call) (uint64, Status) {
 		if m.splitEntry(addr) {
 			return m.getAndClearHalves(c, fn, addr), Done
 		}
-		// an exchange reads the entry: on Xen PV, a write this CPU queued
-		// for it and has not flushed would land after the clear
-		old, ok := m.softRead(c, fn, addr)
-		if !ok {
-			return 0, Done
-		}
-		if unfold && m.cont(old) {
-			m.repaintBlock(c, addr, false)
-			old = m.S.Get(Loc(addr))
-		}
-		m.S.Set(Loc(addr), 0)
+		old, _ := c.entryRMW(fn, addr, unfold, func(uint64) uint64 { return 0 })
 		return old, Done
 	}
 }
