@@ -8,6 +8,7 @@ package arch
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Arch is one simulated architecture.
@@ -46,6 +47,15 @@ type Traits struct {
 	ContPTE       bool // 16-entry contiguous blocks (arm64)
 	BreakBeforeMk bool // valid-to-valid changes of output address are violations (arm64)
 	ContPTEs      int  // entries in a contpte block (1 where there are none)
+	LazyNests     bool // a nested arch_enter_lazy_mmu_mode() in task context is tolerated (arm64 since 6.16)
+	BBML2         bool // block size changes need no break-before-make (arm64 BBML2_NOABORT)
+}
+
+// Option is an arch option a script or --arch can name after a '+'
+// (arm64+bbml2): a change of the arch's traits.
+type Option struct {
+	Doc   string
+	Apply func(*Traits)
 }
 
 var registry = map[string]Arch{}
@@ -58,12 +68,45 @@ func Register(a Arch) {
 	registry[a.Name()] = a
 }
 
-// Lookup returns the arch called name.
+// Lookup returns the arch called name: a registered arch, or one followed
+// by options it lists ("arm64+bbml2"), which is that arch with the
+// options' traits.
 func Lookup(name string) (Arch, error) {
 	if a, ok := registry[name]; ok {
 		return a, nil
 	}
-	return nil, fmt.Errorf("unknown arch %q (known: %v)", name, Names())
+	parts := strings.Split(name, "+")
+	base, ok := registry[parts[0]]
+	if !ok || len(parts) == 1 {
+		return nil, fmt.Errorf("unknown arch %q (known: %v)", name, Names())
+	}
+	opts := Options(base)
+	tr := base.Traits()
+	for _, o := range parts[1:] {
+		opt, ok := opts[o]
+		if !ok {
+			return nil, fmt.Errorf("arch %s has no option %q (options: %v)", parts[0], o, optionNames(opts))
+		}
+		opt.Apply(&tr)
+	}
+	return &Simple{ArchName: name, Encoding: *base.Enc(), ArchTraits: tr}, nil
+}
+
+// Options returns the options an arch accepts (none for most).
+func Options(a Arch) map[string]Option {
+	if s, ok := a.(*Simple); ok {
+		return s.ArchOptions
+	}
+	return nil
+}
+
+func optionNames(opts map[string]Option) []string {
+	var names []string
+	for n := range opts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // Names lists the registered arches in a stable order.
@@ -88,9 +131,10 @@ func order(name string) string {
 
 // Simple is an Arch made of plain values; the subpackages use it.
 type Simple struct {
-	ArchName   string
-	Encoding   Encoding
-	ArchTraits Traits
+	ArchName    string
+	Encoding    Encoding
+	ArchTraits  Traits
+	ArchOptions map[string]Option
 }
 
 func (s *Simple) Name() string   { return s.ArchName }

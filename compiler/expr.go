@@ -187,15 +187,20 @@ func (g *gen) reg(e *lang.Reg) error {
 			return nil
 		}
 	}
+	// As in herd, a register the CPU never assigns is 0 (LANGUAGE.md:
+	// "N:r is 0 if CPU N never assigns r"). A warning names the closest
+	// assigned register, so that a typo is still caught.
 	var regs []string
 	for _, n := range proc.Locals {
 		if n[0] != '$' {
 			regs = append(regs, n)
 		}
 	}
-	err := g.errf(e.P, "cpu %d has no register %s", e.CPU, e.Name)
-	err.Suggest = lang.Closest(e.Name, regs)
-	return err
+	w := g.errf(e.P, "warning: cpu %d never assigns %s: %d:%s is 0", e.CPU, e.Name, e.CPU, e.Name)
+	w.Suggest = lang.Closest(e.Name, regs)
+	g.c.prog.Warnings = append(g.c.prog.Warnings, w.Error())
+	g.emit(vm.OpSmall, 0, 0, e.P)
+	return nil
 }
 
 // call compiles a call to a proc (script or module) or a builtin.
@@ -226,7 +231,10 @@ func (g *gen) builtinCall(e *lang.Call, b *mmu.Builtin) error {
 	if b.Constant {
 		return g.errf(e.P, "%s is a constant: write it without parentheses", e.Name)
 	}
-	if b.Arity >= 0 && len(e.Args) != b.Arity {
+	if b.Arity >= 0 && b.Optional > 0 && (len(e.Args) > b.Arity || len(e.Args) < b.Arity-b.Optional) {
+		return g.errf(e.P, "%s takes %d to %d arguments, not %d", e.Name, b.Arity-b.Optional, b.Arity, len(e.Args))
+	}
+	if b.Arity >= 0 && b.Optional == 0 && len(e.Args) != b.Arity {
 		return g.errf(e.P, "%s takes %d argument%s, not %d", e.Name, b.Arity, plural(b.Arity), len(e.Args))
 	}
 	if len(e.Args) > 255 {

@@ -32,10 +32,11 @@ type ArchItem struct {
 	Archs []*ArchName `parser:"'arch' @@ (',' @@)*"`
 }
 
-// ArchName is an arch name; they may contain '-' (x86pae-pv).
+// ArchName is an arch name; they may contain '-' (x86pae-pv) and be
+// followed by options (arm64 +bbml2, read as "arm64+bbml2").
 type ArchName struct {
 	Pos  lexer.Position
-	Name string `parser:"@(Ident ('-' Ident)*)"`
+	Name string `parser:"@(Ident ('-' Ident)* ('+' Ident)*)"`
 }
 
 // Names returns the arch names of the line.
@@ -128,7 +129,7 @@ type FilterItem struct {
 
 type ExpectItem struct {
 	Pos  lexer.Position
-	Arch string `parser:"'expect' (@(Ident ('-' Ident)*) ':')?"`
+	Arch string `parser:"'expect' (@(Ident ('-' Ident)* ('+' Ident)*) ':')?"`
 	OK   bool   `parser:"( @'ok'"`
 	Kind string `parser:"| 'fail' @(Ident ('-' Ident)*) )"`
 }

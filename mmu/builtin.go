@@ -42,7 +42,10 @@ const (
 type Builtin struct {
 	Name  string
 	Arity int // -1: any number of arguments
-	Kind  Kind
+	// Optional is how many of the last Arity arguments may be left out
+	// (alloc_page() is alloc_page(GFP_KERNEL)).
+	Optional int
+	Kind     Kind
 	// Params has one letter per argument for the compiler's checks of
 	// declared names: 'm' an mm, 'l' a spinlock, 'r' an rwsem, 'k' a static
 	// key, '.' anything.

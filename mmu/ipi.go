@@ -42,8 +42,11 @@ func (m *Machine) senders() int { return max(len(m.cfg.ThreadNames), 1) }
 
 // IPIPending tells the scheduler whether cpu has an IPI to handle: one
 // word, not a look at every sender's slot (the scheduler asks this of
-// every CPU at every state).
-func (m *Machine) IPIPending(cpu int) bool { return m.S.Peek(cpuLoc(cpu, cpuIPIs)) != 0 }
+// every CPU at every state). Ready RCU callbacks run on the same thread
+// (see rcu_callbacks.go).
+func (m *Machine) IPIPending(cpu int) bool {
+	return m.S.Peek(cpuLoc(cpu, cpuIPIs)) != 0 || m.CallbackPending(cpu)
+}
 
 // HandleIPI is the step in which cpu handles its oldest-numbered pending
 // IPI. It returns a description for traces.
@@ -66,6 +69,9 @@ func (m *Machine) HandleIPI(cpu int) string {
 			return "IPI from " + m.threadName(s) + ": flush TLB"
 		}
 		return "IPI from " + m.threadName(s) + ": sync"
+	}
+	if desc, ok := m.runCallback(cpu); ok {
+		return desc
 	}
 	return "IPI: nothing pending"
 }

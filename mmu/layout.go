@@ -18,6 +18,9 @@ const (
 	tagQueue    Loc = 8 << tagShift // | cpu<<32 | index<<1 | 0 addr / 1 value (Xen PV lazy queue)
 	tagPend     Loc = 9 << tagShift // | addr: a kernel PTE written and not yet barriered (arm64)
 	tagPendList Loc = 10 << tagShift
+	tagGather   Loc = 11 << tagShift // | thread<<16 | field: a task's struct mmu_gather
+	tagRCUCB    Loc = 12 << tagShift // | cpu<<40 | index<<8 | field: RCU callbacks queued on a CPU
+	tagPTL      Loc = 13 << tagShift // | pfn: the split PTE lock of a page-table page (owner thread+1)
 )
 
 // Per-CPU fields (tagCPU).
@@ -35,6 +38,12 @@ const (
 	cpuExclVal         // and the value it read
 	cpuIPISeq          // weak models: synchronising IPIs this CPU has sent
 	cpuGPSeq           // weak models (tso, armv8): RCU grace periods this CPU has started
+	cpuLazyNest        // arm64: nested arch_enter_lazy_mmu_mode() calls tolerated (ghost)
+	cpuPreempt         // preempt_disable() nesting
+	cpuBH              // local_bh_disable() nesting
+	cpuSpin            // spinlocks held on this CPU (each disables preemption)
+	cpuCBHead          // RCU callbacks of this CPU already run
+	cpuCBTail          // RCU callbacks this CPU queued
 	cpuIPIs            // IPI requests pending at this CPU (a tally for the scheduler)
 )
 
@@ -56,6 +65,7 @@ const (
 	mmHandle   uint64 = 0x4d4d << 48 // "MM"
 	lockHandle uint64 = 0x4c4b << 48 // "LK"
 	keyHandle  uint64 = 0x4b59 << 48 // "KY"
+	tlbHandle  uint64 = 0x4754 << 48 // "GT": a thread's mmu_gather
 )
 
 // MMHandle, LockHandle and KeyHandle build the values the compiler emits for

@@ -217,10 +217,9 @@ func (m *Machine) FinishCPU(cpu int) {
 }
 
 // quiescent notes that cpu passed an RCU quiescent state, if it is now in
-// no kind of read-side critical section: not in rcu_read_lock(), IRQs on,
-// and not in an interrupt handler.
+// no kind of read-side critical section (rcuReader).
 func (m *Machine) quiescent(cpu int) {
-	if m.S.Get(cpuLoc(cpu, cpuRCU)) != 0 || m.S.Get(cpuLoc(cpu, cpuIRQOff)) != 0 || m.S.Get(cpuLoc(cpu, cpuInIRQ)) != 0 {
+	if m.rcuReader(cpu) {
 		return
 	}
 	l := cpuLoc(cpu, cpuEpoch)

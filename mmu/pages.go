@@ -196,8 +196,15 @@ func bMapPMD(c *Call) (uint64, Status) {
 	return 0, Done
 }
 
-func bTableAlloc(kind int) func(c *Call) (uint64, Status) {
-	return func(c *Call) (uint64, Status) { return c.M.allocTable(kind, 0), Done }
+// bTableAlloc is pte_alloc_one()/pmd_alloc_one(): GFP_PGTABLE_USER
+// (GFP_KERNEL based, arch/*/include/asm/pgalloc.h) may sleep.
+func bTableAlloc(fn string, kind int) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		if !c.mightSleep(fn) {
+			return 0, Done
+		}
+		return c.M.allocTable(kind, 0), Done
+	}
 }
 
 func bTableFree(name string) func(c *Call) (uint64, Status) {
@@ -210,7 +217,17 @@ func bTableFree(name string) func(c *Call) (uint64, Status) {
 	}
 }
 
-func bAllocPage(c *Call) (uint64, Status) { return c.M.allocData(), Done }
+// bAllocPage is alloc_page(gfp); without gfp, GFP_KERNEL.
+func bAllocPage(c *Call) (uint64, Status) {
+	gfp := uint64(gfpKernel)
+	if len(c.Args) > 0 {
+		gfp = c.Args[0]
+	}
+	if !c.allocMightSleep("alloc_page", gfp) {
+		return 0, Done
+	}
+	return c.M.allocData(), Done
+}
 
 func bFreePage(c *Call) (uint64, Status) {
 	c.M.free(c.Args[0], fmt.Sprintf("free_page(%#x)", c.Args[0]))

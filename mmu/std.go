@@ -48,11 +48,11 @@ var standard = func() []*Builtin {
 		&Builtin{Name: "contpte_try_fold", Arity: 4, Params: "m...", Fn: bContFold},
 		&Builtin{Name: "contpte_try_unfold", Arity: 4, Params: "m...", Fn: bContUnfold},
 
-		&Builtin{Name: "pte_alloc_one", Arity: 0, Fn: bTableAlloc(pageKindPTE)},
-		&Builtin{Name: "pmd_alloc_one", Arity: 0, Fn: bTableAlloc(pageKindPMD)},
+		&Builtin{Name: "pte_alloc_one", Arity: 1, Optional: 1, Params: "m", Sleeps: true, Fn: bTableAlloc("pte_alloc_one", pageKindPTE)},
+		&Builtin{Name: "pmd_alloc_one", Arity: 2, Optional: 2, Params: "m.", Sleeps: true, Fn: bTableAlloc("pmd_alloc_one", pageKindPMD)},
 		&Builtin{Name: "pte_free_kernel", Arity: 1, Fn: bTableFree("pte_free_kernel")},
 		&Builtin{Name: "pmd_free", Arity: 1, Fn: bTableFree("pmd_free")},
-		&Builtin{Name: "alloc_page", Arity: 0, Fn: bAllocPage},
+		&Builtin{Name: "alloc_page", Arity: 1, Optional: 1, Fn: bAllocPage},
 		&Builtin{Name: "free_page", Arity: 1, Fn: bFreePage},
 		&Builtin{Name: "get_page", Arity: 1, Fn: bGetPage},
 		&Builtin{Name: "put_page", Arity: 1, Fn: bPutPage},
@@ -69,8 +69,8 @@ var standard = func() []*Builtin {
 		&Builtin{Name: "dsb_ish", Arity: 0, Fn: dsbAs(memmodel.DSB)},
 
 		&Builtin{Name: "arch_enter_lazy_mmu_mode", Arity: 0, Fn: bArchEnter},
-		&Builtin{Name: "arch_leave_lazy_mmu_mode", Arity: 0, Fn: lazyExit("arch_leave_lazy_mmu_mode", true)},
-		&Builtin{Name: "arch_flush_lazy_mmu_mode", Arity: 0, Fn: lazyExit("arch_flush_lazy_mmu_mode", false)},
+		&Builtin{Name: "arch_leave_lazy_mmu_mode", Arity: 0, Fn: bArchLeave},
+		&Builtin{Name: "arch_flush_lazy_mmu_mode", Arity: 0, Fn: bArchFlush},
 
 		&Builtin{Name: "spin_lock", Arity: 1, Params: "l", Blocks: true, Fn: bSpinLock},
 		&Builtin{Name: "spin_trylock", Arity: 1, Params: "l", Fn: bSpinTrylock},
@@ -92,14 +92,22 @@ var standard = func() []*Builtin {
 		&Builtin{Name: "rcu_read_lock", Arity: 0, Fn: bRCULock},
 		&Builtin{Name: "rcu_read_unlock", Arity: 0, Fn: bRCUUnlock},
 		&Builtin{Name: "synchronize_rcu", Arity: 0, Sleeps: true, Blocks: true, Fn: bSyncRCU},
-		&Builtin{Name: "static_branch_enable", Arity: 1, Params: "k", Blocks: true, Fn: keyUpdate("static_branch_enable", func(uint64) uint64 { return 1 }, true)},
-		&Builtin{Name: "static_branch_disable", Arity: 1, Params: "k", Fn: keyUpdate("static_branch_disable", func(uint64) uint64 { return 0 }, false)},
-		&Builtin{Name: "static_branch_inc", Arity: 1, Params: "k", Blocks: true, Fn: keyUpdate("static_branch_inc", func(v uint64) uint64 { return v + 1 }, true)},
-		&Builtin{Name: "static_branch_dec", Arity: 1, Params: "k", Fn: keyUpdate("static_branch_dec", func(v uint64) uint64 { return v - min(v, 1) }, false)},
+		&Builtin{Name: "static_branch_enable", Arity: 1, Params: "k", Sleeps: true, Blocks: true, Fn: keyUpdate("static_branch_enable", func(uint64) uint64 { return 1 }, true)},
+		&Builtin{Name: "static_branch_disable", Arity: 1, Params: "k", Sleeps: true, Blocks: true, Fn: keyUpdate("static_branch_disable", func(uint64) uint64 { return 0 }, true)},
+		&Builtin{Name: "static_branch_inc", Arity: 1, Params: "k", Sleeps: true, Blocks: true, Fn: keyUpdate("static_branch_inc", func(v uint64) uint64 { return v + 1 }, true)},
+		&Builtin{Name: "static_branch_dec", Arity: 1, Params: "k", Sleeps: true, Blocks: true, Fn: keyUpdate("static_branch_dec", func(v uint64) uint64 { return v - min(v, 1) }, true)},
 		&Builtin{Name: "static_branch_unlikely", Arity: 1, Params: "k", Fn: bKeyRead},
 		&Builtin{Name: "static_branch_likely", Arity: 1, Params: "k", Fn: bKeyRead},
 		&Builtin{Name: "spin_is_locked", Arity: 1, Params: "l", Fn: bSpinIsLocked},
 	)
+	add(Step, preemptBuiltins...)
+	add(Step, tlbBuiltins...)
+	add(Step, gatherBuiltins...)
+	add(Step, pteMapBuiltins...)
+	add(Step, entryOpBuiltins...)
+	add(Step, populateBuiltins...)
+	add(Pure, entryPureBuiltins...)
+	add(Pure, gfpBuiltins...)
 	add(Step, kernelAtomics()...)
 	add(Step, armInstructions()...)
 	add(Step, armNoret()...)

@@ -22,21 +22,6 @@ func (m *Machine) lockArg(fn string, h uint64, rw bool) (int, bool) {
 
 func (c *Call) owner() uint64 { return uint64(c.Thread) + 1 }
 
-// mightSleep is might_sleep(): sleeping with IRQs off or in an interrupt is
-// a `lock` violation.
-func (c *Call) mightSleep(fn string) bool {
-	m := c.M
-	if m.S.Get(cpuLoc(c.CPU, cpuInIRQ)) != 0 {
-		m.Fail("lock", "%s: %s() may sleep but is called in interrupt context", m.threadName(m.Thread), fn)
-		return false
-	}
-	if m.S.Get(cpuLoc(c.CPU, cpuIRQOff)) != 0 {
-		m.Fail("lock", "%s: %s() may sleep but is called with IRQs disabled", m.threadName(m.Thread), fn)
-		return false
-	}
-	return true
-}
-
 func bSpinLock(c *Call) (uint64, Status) {
 	id, ok := c.M.lockArg("spin_lock", c.Args[0], false)
 	if !ok {
@@ -45,6 +30,7 @@ func bSpinLock(c *Call) (uint64, Status) {
 	if !c.takeLock(id) {
 		return 0, Block
 	}
+	c.countUp(cpuSpin)
 	return 0, Done
 }
 
@@ -59,6 +45,7 @@ func bSpinTrylock(c *Call) (uint64, Status) {
 		}
 		return 0, Done
 	}
+	c.countUp(cpuSpin)
 	return 1, Done
 }
 
@@ -97,6 +84,7 @@ func bSpinUnlock(c *Call) (uint64, Status) {
 		return 0, Done
 	}
 	m.tagged(memmodel.Unlock, func() { m.S.Set(lockLoc(id), 0) })
+	c.countDown(cpuSpin, "spin_unlock")
 	return 0, Done
 }
 
@@ -188,7 +176,7 @@ func (m *Machine) LocksHeld() []string {
 		}
 		held = append(held, l.name+who)
 	}
-	return held
+	return append(held, m.ptlsHeld()...)
 }
 
 // IRQs and RCU.
@@ -288,18 +276,13 @@ func bSyncRCU(c *Call) (uint64, Status) {
 		if !c.mightSleep("synchronize_rcu") {
 			return 0, Done
 		}
-		if m.S.Get(cpuLoc(c.CPU, cpuRCU)) != 0 {
-			m.Fail("lock", "%s: synchronize_rcu() inside an RCU read-side critical section", m.threadName(m.Thread))
-			return 0, Done
-		}
 		waiting := false
 		for t := 0; t < m.cfg.CPUs; t++ {
 			c.Scratch[t] = 0
 			if t == c.CPU {
 				continue
 			}
-			reader := m.S.Get(cpuLoc(t, cpuRCU)) != 0 || m.S.Get(cpuLoc(t, cpuIRQOff)) != 0 || m.S.Get(cpuLoc(t, cpuInIRQ)) != 0
-			if reader {
+			if m.rcuReader(t) {
 				c.Scratch[t] = m.S.Get(cpuLoc(t, cpuEpoch)) + 1
 				waiting = true
 			}
@@ -318,8 +301,10 @@ func bSyncRCU(c *Call) (uint64, Status) {
 	return 0, Done
 }
 
-// Static keys. static_branch_enable() patches the code, then waits until
-// every other CPU has synchronised (kick_all_cpus_sync(): an IPI each).
+// Static keys. static_branch_enable() and static_branch_disable() patch the
+// code, then wait until every other CPU has synchronised: jump_label_update()
+// -> arch_jump_label_transform_apply() (x86: text_poke_sync(), an IPI to
+// each CPU; arm64: kick_all_cpus_sync()), in both directions.
 
 func (m *Machine) keyArg(fn string, h uint64) (int, bool) {
 	if h&handleMask == keyHandle && int(h&0xffff) < len(m.cfg.Keys) {
@@ -339,7 +324,7 @@ func keyUpdate(fn string, update func(old uint64) uint64, sync bool) func(c *Cal
 			return 0, m.waitIPIs(c)
 		}
 		id, ok := m.keyArg(fn, c.Args[0])
-		if !ok {
+		if !ok || !c.mightSleep(fn) { // cpus_read_lock(), jump_label_lock(): a mutex
 			return 0, Done
 		}
 		old := m.S.Get(keyLoc(id))

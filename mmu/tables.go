@@ -25,8 +25,7 @@ func (m *Machine) writeEntryBatch(c *Call, fn string, addr, v uint64, level int,
 	if !ok {
 		return
 	}
-	if m.tr.BreakBeforeMk && !m.initMode && m.present(old) && m.present(v) &&
-		(m.entryPfn(old) != m.entryPfn(v) || m.cont(old) != m.cont(v)) {
+	if m.tr.BreakBeforeMk && !m.initMode && m.present(old) && m.present(v) && m.needsBBM(old, v, level) {
 		m.Fail("bbm", "%s: %s changes the live entry at %#x from %#x to %#x without break-before-make (clear, flush, then write)",
 			m.threadName(m.Thread), fn, addr, old, v)
 	}
@@ -45,6 +44,38 @@ func (m *Machine) writeEntryBatch(c *Call, fn string, addr, v uint64, level int,
 	if complete && !m.lazyActive(c.CPU) { // queue_pte_barriers() outside lazy mode emits at once
 		m.emitBarriers(c.CPU, false)
 	}
+}
+
+// needsBBM tells whether replacing the live entry old by v needs
+// break-before-make: another output address or another PTE_CONT bit. With
+// BBML2_NOABORT a block size change keeps its output address and needs
+// none: PTE_CONT set or cleared on the same pfn (contpte_convert() skips
+// the clear and flush since 6.16), and a pmd/pud block replaced by a table
+// that maps the same range, entry for entry (the linear map split).
+func (m *Machine) needsBBM(old, v uint64, level int) bool {
+	if !m.tr.BBML2 {
+		return m.entryPfn(old) != m.entryPfn(v) || m.cont(old) != m.cont(v)
+	}
+	if level < 3 && m.isLeaf(old) && m.isTable(v) {
+		step := uint64(1) // a pmd block split into pages
+		if level == 1 {
+			step = EntriesPerTable // a pud block split into pmd blocks
+		}
+		return !m.splitsBlock(old, m.entryTable(v), step)
+	}
+	return m.entryPfn(old) != m.entryPfn(v)
+}
+
+// splitsBlock tells whether the table at table maps block's range: entry i
+// valid with pfn block's + i*step.
+func (m *Machine) splitsBlock(block, table, step uint64) bool {
+	for i := uint64(0); i < EntriesPerTable; i++ {
+		e := m.S.Get(Loc(table + 8*i))
+		if !m.present(e) || m.entryPfn(e) != m.entryPfn(block)+i*step {
+			return false
+		}
+	}
+	return true
 }
 
 // emitBarriers is dsb(ishst); isb(): pending kernel PTEs become visible to
@@ -257,17 +288,7 @@ func getAndClear(fn string, unfold bool) func(c *Call) (uint64, Status) {
 		if m.splitEntry(addr) {
 			return m.getAndClearHalves(c, fn, addr), Done
 		}
-		// an exchange reads the entry: on Xen PV, a write this CPU queued
-		// for it and has not flushed would land after the clear
-		old, ok := m.softRead(c, fn, addr)
-		if !ok {
-			return 0, Done
-		}
-		if unfold && m.cont(old) {
-			m.repaintBlock(c, addr, false)
-			old = m.S.Get(Loc(addr))
-		}
-		m.S.Set(Loc(addr), 0)
+		old, _ := c.entryRMW(fn, addr, unfold, func(uint64) uint64 { return 0 })
 		return old, Done
 	}
 }
@@ -308,29 +329,37 @@ func bPtepGetLockless(c *Call) (uint64, Status) {
 	case m.splitEntry(addr):
 		return m.locklessHalves(c, addr)
 	case m.tr.SplitHalves:
-		v, ok := m.softRead(c, "ptep_get_lockless", addr)
-		if !ok {
-			return 0, Done
-		}
-		switch c.Phase {
-		case 0:
-			c.Scratch[0] = v & 0xffffffff
-		case 1:
-			c.Scratch[1] = v >> 32
-		case 2:
-			if v&0xffffffff == c.Scratch[0] {
-				return c.Scratch[1]<<32 | c.Scratch[0], Done
-			}
-			c.Phase = 0
-			return 0, Again
-		}
-		c.Phase++
-		return 0, Again
+		return m.lowHighLockless(c, "ptep_get_lockless", addr)
 	case m.tr.ContPTE:
 		return contLockless(c, addr)
 	}
 	v, _ := m.softRead(c, "ptep_get_lockless", addr)
 	return v, Done
+}
+
+// lowHighLockless is the CONFIG_GUP_GET_PXX_LOW_HIGH reader of
+// include/linux/pgtable.h (ptep_get_lockless(), pmdp_get_lockless()): low,
+// smp_rmb(), high, smp_rmb(), low again, retry if it changed. One step per
+// read; Scratch[0] and [1] hold the halves.
+func (m *Machine) lowHighLockless(c *Call, fn string, addr uint64) (uint64, Status) {
+	v, ok := m.softRead(c, fn, addr)
+	if !ok {
+		return 0, Done
+	}
+	switch c.Phase {
+	case 0:
+		c.Scratch[0] = v & 0xffffffff
+	case 1:
+		c.Scratch[1] = v >> 32
+	case 2:
+		if v&0xffffffff == c.Scratch[0] {
+			return c.Scratch[1]<<32 | c.Scratch[0], Done
+		}
+		c.Phase = 0
+		return 0, Again
+	}
+	c.Phase++
+	return 0, Again
 }
 
 // contLockless is contpte_ptep_get_lockless(): Scratch holds orig_pte,
@@ -404,6 +433,15 @@ func clearUpper(fn string, level int) func(c *Call) (uint64, Status) {
 		m := c.M
 		if !m.entryLive(fn, c.Args[0]) { // the use-after-free check: no read of the kernel's
 			return 0, Done
+		}
+		// x86 PAE's native_pmd_clear() (arch/x86/include/asm/pgtable-3level.h)
+		// writes the low half, smp_wmb(), then the high half: two steps,
+		// as pte_clear. (PAE folds the pud: native_pud_clear() is empty, so
+		// the model's pud_clear stays one step.)
+		if level == 2 && m.tr.SplitHalves && !m.Weak() && c.Phase == 0 {
+			m.S.Set(Loc(c.Args[0]), m.S.Get(Loc(c.Args[0]))&^0xffffffff)
+			c.Phase = 1
+			return 0, Again
 		}
 		// arm64 set_pmd()/set_pud() barrier only valid entries: a clear
 		// is made visible by the TLB flush that must follow it

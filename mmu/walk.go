@@ -201,11 +201,21 @@ func (m *Machine) translationFault(mm int, va uint64, level int, v uint64, hidde
 	return 0, 0, false
 }
 
+// bHWSet is the hardware's own update of the access or dirty flag, as a
+// walk for an access through the entry does it: an atomic read-modify-write
+// of a valid descriptor. Hardware never writes an invalid descriptor (Arm
+// ARM D8.4.2, "hardware updates ... only of valid descriptors"; the Intel
+// SDM, 4.8: A/D are set in the entries used for a translation), so on an
+// entry that is not present nothing happens: a correct
+// ptep_get_and_clear() racing the update either returns the dirty entry or
+// clears it first. Dirty also needs a writable entry (arm64 DBM, x86
+// R/W): a write to a read-only page faults instead of dirtying it.
 func bHWSet(dirty bool) func(c *Call) (uint64, Status) {
+	fn := map[bool]string{false: "hw_set_young", true: "hw_set_dirty"}[dirty]
 	return func(c *Call) (uint64, Status) {
 		m := c.M
-		v, ok := m.readEntry("hw_set_young", c.Args[0])
-		if !ok {
+		v, ok := m.readEntry(fn, c.Args[0])
+		if !ok || !m.present(v) || (dirty && v&m.enc.Write == 0) {
 			return 0, Done
 		}
 		nv := v | m.enc.Young

@@ -31,6 +31,11 @@ type Program struct {
 	Final   *Final
 	Expects []Expect
 	Files   []Source // sources of the main file and its imports, for traces
+
+	// Warnings are the compiler's positioned notes on code that runs but
+	// is likely a mistake ("file:line:col: warning: …"). Not part of the
+	// .mmub encoding.
+	Warnings []string
 }
 
 // Pos is a compact source position: a file index into Program.Files.

@@ -397,7 +397,7 @@ var weakBuiltins = map[string]bool{
 }
 
 // syncBuiltins send synchronising IPIs (see mmu's weakSync).
-var syncBuiltins = map[string]bool{"static_branch_enable": true, "static_branch_inc": true}
+var syncBuiltins = map[string]bool{"static_branch_enable": true, "static_branch_inc": true, "static_branch_disable": true, "static_branch_dec": true}
 
 // flushBuiltins are TLB flushes: under a weak model they are their
 // barriers where they are broadcast (arm64 TLBI, a PV hypercall), and a
@@ -405,6 +405,7 @@ var syncBuiltins = map[string]bool{"static_branch_enable": true, "static_branch_
 // the TLBs themselves are not modelled under weak models.
 var flushBuiltins = map[string]bool{
 	"flush_tlb_mm_range": true, "flush_tlb_kernel_range": true, "__flush_tlb_kernel_pgtable": true, "flush_tlb_all": true,
+	"flush_tlb_page": true, "flush_tlb_range": true, "flush_tlb_mm": true,
 }
 
 // weakAllowed tells whether b may run under a weak model.

@@ -39,6 +39,18 @@ func init() {
 		},
 		ArchTraits: arch.Traits{
 			PTEBarriers: true, ContPTE: true, BreakBeforeMk: true, ContPTEs: 16,
+			// arch_enter_lazy_mmu_mode() tolerates nesting since commit
+			// 1ef3095b1405 ("arm64/mm: Permit lazy_mmu_mode to be nested"):
+			// DEBUG_PAGEALLOC/KFENCE re-enter from apply_to_page_range().
+			LazyNests: true,
+		},
+		ArchOptions: map[string]arch.Option{
+			// BBML2_NOABORT (arch/arm64/kernel/cpufeature.c,
+			// system_supports_bbml2_noabort()): the block size of a live
+			// mapping may change without break-before-make. Used since 6.16
+			// by contpte_convert() and for splitting the linear map.
+			"bbml2": {Doc: "BBML2_NOABORT: block size changes without break-before-make",
+				Apply: func(t *arch.Traits) { t.BBML2 = true }},
 		},
 	})
 }

@@ -221,6 +221,7 @@ func oneScript(name string, args []string, stdout, stderr io.Writer) (o *options
 	if p, err = load(files[0]); err != nil {
 		return nil, "", nil, report(stderr, err), false
 	}
+	warn(stderr, p)
 	return o, files[0], p, exitOK, true
 }
 
@@ -257,4 +258,12 @@ func (o *options) validate(cmd string) error {
 		return fmt.Errorf("--json and --format %s are two outputs: choose one", o.format)
 	}
 	return nil
+}
+
+// warn prints the compiler's warnings on stderr: they do not change the
+// exit status.
+func warn(stderr io.Writer, p *vm.Program) {
+	for _, w := range p.Warnings {
+		fmt.Fprintln(stderr, w)
+	}
 }

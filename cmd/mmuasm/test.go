@@ -41,7 +41,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	out, flush := o.output(stdout)
 	defer flush()
-	t := tester{o: &o, out: out, st: o.style(stdout), records: []any{}}
+	t := tester{o: &o, out: out, warnings: stderr, st: o.style(stdout), records: []any{}}
 	var jobs []*job
 	for _, f := range files {
 		jobs = append(jobs, t.load(f)...)
@@ -74,6 +74,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 type tester struct {
 	o                       *options
 	out                     io.Writer
+	warnings                io.Writer // the compiler's warnings (stderr)
 	st                      vm.Style
 	passed, failed, skipped int
 	inputErr                bool
@@ -85,6 +86,7 @@ type tester struct {
 func (t *tester) load(f string) []*job {
 	p, err := load(f)
 	if err == nil {
+		warn(t.warnings, p)
 		var arches []string
 		if arches, err = t.o.arches(p); err == nil {
 			var jobs []*job

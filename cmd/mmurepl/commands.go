@@ -67,8 +67,8 @@ func init() {
 			run: func(s *Session, _ context.Context, a []string) error { return s.cmdList(a) }},
 		{name: "save", args: "FILE.mmu", help: "write the script as defined so far", files: true,
 			run: func(s *Session, _ context.Context, a []string) error { return s.cmdSave(a) }},
-		{name: "help", help: "this text",
-			run: func(s *Session, _ context.Context, a []string) error { s.help(); return nil }},
+		{name: "help", args: "[BUILTIN]", help: "this text, or what a builtin takes and does",
+			run: func(s *Session, _ context.Context, a []string) error { return s.cmdHelp(a) }},
 		{name: "quit", help: "leave (Ctrl-D too)",
 			run: func(*Session, context.Context, []string) error { return errQuit }},
 	}

@@ -80,6 +80,8 @@ func (s *Session) argWords(name string, argIndex int) []string {
 		return s.names()
 	case "step":
 		return []string{"cpu", "irq", "ipi"}
+	case "help":
+		return builtinNames()
 	case "run":
 		return []string{"random"}
 	case "dis":

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"mmuvm/mmu"
 )
 
 const helpIntro = `Type declarations, statements and commands. Input goes on while brackets
@@ -48,4 +50,57 @@ func (s *Session) help() {
 	}
 	b.WriteString(helpOutro)
 	fmt.Fprint(s.out, b.String())
+}
+
+// cmdHelp is :help, or :help NAME for a builtin of the one builtin table.
+func (s *Session) cmdHelp(a []string) error {
+	if len(a) == 0 {
+		s.help()
+		return nil
+	}
+	b := mmu.Builtins().Lookup(a[0])
+	if b == nil {
+		return fmt.Errorf("no builtin %s", a[0])
+	}
+	fmt.Fprintln(s.out, builtinSignature(b))
+	if b.Doc != "" {
+		fmt.Fprintln(s.out, "  "+b.Doc)
+	}
+	if b.Kernel != "" {
+		fmt.Fprintln(s.out, "  kernel: "+b.Kernel)
+	}
+	return nil
+}
+
+// builtinSignature is "name(a, b)  step, may wait, may sleep".
+func builtinSignature(b *mmu.Builtin) string {
+	if b.Constant {
+		return b.Name + "  constant"
+	}
+	params := make([]string, 0, b.Arity)
+	for i := 0; i < b.Arity; i++ {
+		p := "x"
+		if i < len(b.Params) {
+			p = map[byte]string{'m': "mm", 'l': "spinlock", 'r': "rwsem", 'k': "key", 'p': "&word"}[b.Params[i]]
+		}
+		if p == "" {
+			p = "x"
+		}
+		if i >= b.Arity-b.Optional {
+			p = "[" + p + "]"
+		}
+		params = append(params, p)
+	}
+	args := strings.Join(params, ", ")
+	if b.Arity < 0 {
+		args = "..."
+	}
+	kind := map[mmu.Kind]string{mmu.Pure: "pure", mmu.Step: "step", mmu.Local: "local", mmu.Init: "init only"}[b.Kind]
+	if b.Blocks {
+		kind += ", may wait"
+	}
+	if b.Sleeps {
+		kind += ", may sleep"
+	}
+	return fmt.Sprintf("%s(%s)  %s", b.Name, args, kind)
 }

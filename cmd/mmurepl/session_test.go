@@ -243,6 +243,8 @@ func TestComplete(t *testing.T) {
 		{"arch xen", "xenpv", "arch "},
 		{":pt ini", "init_mm", ":pt "},
 		{":step i", "ipi", ":step "},
+		{":help tlb_ga", "tlb_gather_mmu", ":help "},
+		{"ptep_clear_f", "ptep_clear_flush", ""},
 	}
 	for _, c := range cases {
 		head, got, _ := s.complete(c.line, len(c.line))
@@ -347,5 +349,27 @@ func TestNoControlCharacters(t *testing.T) {
 	}
 	if strings.Contains(got, "\nVerdict ok") {
 		t.Errorf("a forged verdict line:\n%s", got)
+	}
+}
+
+// TestHelpBuiltin: :help NAME describes a builtin from the one builtin
+// table, new ones included.
+func TestHelpBuiltin(t *testing.T) {
+	for name, want := range map[string]string{
+		"ptep_clear_flush": "ptep_clear_flush(mm, x, x)  step, may wait\n  ptep_get_and_clear() then flush_tlb_page()",
+		"alloc_page":       "alloc_page([x])  step\n",
+		"percpu_down_read": "percpu_down_read(rwsem)  step, may wait, may sleep\n",
+	} {
+		var out bytes.Buffer
+		s := newSession(&out, &out, vm.Style{})
+		if err := s.eval(context.Background(), ":help "+name, 1); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), want) {
+			t.Errorf(":help %s printed %q, want %q in it", name, out.String(), want)
+		}
+		if !strings.Contains(out.String(), "  kernel: ") {
+			t.Errorf(":help %s printed %q, without its kernel source", name, out.String())
+		}
 	}
 }
