@@ -158,6 +158,9 @@ func bMap(c *Call) (uint64, Status) {
 	userContPTE := m.tr.ContPTE && mm != 0
 	cont := uint64(m.tr.ContPTEs)
 	for i := uint64(0); i < n; i++ {
+		if i%budgetPages == budgetPages-1 && m.overBudget("map") {
+			return 0, Done
+		}
 		v := va + i*PageSize
 		e := m.pfnEntry(pfn+i, prot, 3)
 		// set_ptes() folds naturally aligned runs of CONT_PTES on user mms
@@ -168,6 +171,23 @@ func bMap(c *Call) (uint64, Status) {
 		m.markLive(pfn + i)
 	}
 	return 0, Done
+}
+
+// budgetPages is how many pages map() sets up between two looks at the
+// check's budget (a few hundred microseconds of work).
+const budgetPages = 1024
+
+// overBudget asks the VM's budget, for builtins that do much work in one
+// call, and raises a limit violation naming fn when it has run out.
+func (m *Machine) overBudget(fn string) bool {
+	if m.Budget == nil {
+		return false
+	}
+	if msg := m.Budget(); msg != "" {
+		m.Fail("limit", "%s: stopped: %s", fn, msg)
+		return true
+	}
+	return false
 }
 
 // foldable tells whether entry i (at va, mapping pfn) of an n-entry run lies

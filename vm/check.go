@@ -188,20 +188,23 @@ func (g goal) settled(r *Result, condFalsified bool) bool {
 // call concurrently on one Program; a panic in a host builtin is returned
 // as an error.
 func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			res, err = nil, fmt.Errorf("check %s on %s: internal error: %v", prog.Name, cfg.Arch, p)
-		}
-	}()
-	if cfg.Arch == "" {
-		cfg.Arch = prog.Arches[0]
+	defer recoverAs("vm.Check", &err)
+	if err := defaultArch(prog, &cfg); err != nil {
+		return nil, err
 	}
-	if cfg.Timeout > 0 {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	timeout := cfg.Timeout
+	if t := cfg.Limits.Time; t > 0 && (timeout <= 0 || t < timeout) {
+		timeout = t
+	}
+	if timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, cfg.Timeout)
+		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	m, err := NewMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits)
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -235,6 +238,21 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	r.Elapsed = time.Since(start)
 	x.conclude()
 	return r, nil
+}
+
+// defaultArch checks that there is a program and fills cfg.Arch with the
+// program's first arch when it is empty.
+func defaultArch(prog *Program, cfg *Config) error {
+	if prog == nil {
+		return fmt.Errorf("no program")
+	}
+	if cfg.Arch == "" {
+		if len(prog.Arches) == 0 {
+			return fmt.Errorf("%s: the program names no arch", prog.File)
+		}
+		cfg.Arch = prog.Arches[0]
+	}
+	return nil
 }
 
 // conclude computes the observation, verdict and traces.
@@ -273,19 +291,48 @@ func (x *explorer) conclude() {
 		if v.Thread >= 0 && v.Kind != "limit" && v.Kind != "error" {
 			v.Schedule = x.shrink(x.shortest(v.Schedule, v.Kind, 50000), v.Kind)
 		}
-		v.Trace = x.trace(v.Schedule)
-		if x.m.violation != nil && x.m.violation.Kind == v.Kind {
-			v.Msg, v.Step, v.Pos, v.Thread = x.m.violation.Msg, x.m.violation.Step, x.m.violation.Pos, x.m.violation.Thread
-		}
+		x.traceViolation(v)
 	}
 	if r.Witness != nil {
-		r.Witness.Trace = x.trace(r.Witness.Schedule)
+		r.Witness.Trace = x.budgetedTrace(r.Witness.Schedule)
 	}
 	if len(r.Violations) > 0 {
 		r.Schedule = r.Violations[0].Schedule
 	} else if r.Witness != nil {
 		r.Schedule = r.Witness.Schedule
 	}
+	if e := x.m.budget.exceeded; e != "" && len(r.Violations)+b2i(r.Witness != nil) > 0 {
+		r.Notes = append(r.Notes, "counterexamples past the budget are shown as found, without a trace: "+e)
+	}
+}
+
+// traceViolation traces v's schedule and takes the message of the
+// violation the replay raised (which names the final step's details).
+func (x *explorer) traceViolation(v *Violation) {
+	v.Trace = x.budgetedTrace(v.Schedule)
+	if v.Trace != nil && x.m.violation != nil && x.m.violation.Kind == v.Kind {
+		v.Msg, v.Step, v.Pos, v.Thread = x.m.violation.Msg, x.m.violation.Step, x.m.violation.Pos, x.m.violation.Thread
+	}
+}
+
+// budgetedTrace is trace while the budget lasts: nil once a limit has run
+// out (before or during the replay), since its steps would only stop.
+func (x *explorer) budgetedTrace(schedule []int) []Event {
+	if x.m.budget.exceeded != "" {
+		return nil
+	}
+	tr := x.trace(schedule)
+	if x.m.budget.exceeded != "" {
+		return nil
+	}
+	return tr
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // ModelFor resolves the memory model a check runs under: cfg.Model, else
@@ -378,18 +425,19 @@ type RunResult struct {
 
 // Replay runs one schedule (`mmuasm run --schedule`). Threads left enabled
 // after the schedule run in order, lowest thread first, to the end.
-func Replay(prog *Program, cfg Config, schedule []int) (*RunResult, error) {
-	if cfg.Arch == "" {
-		cfg.Arch = prog.Arches[0]
+func Replay(prog *Program, cfg Config, schedule []int) (res *RunResult, err error) {
+	defer recoverAs("vm.Replay", &err)
+	if err := defaultArch(prog, &cfg); err != nil {
+		return nil, err
 	}
-	m, err := NewMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits)
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, nil, 0)
 	if err != nil {
 		return nil, err
 	}
 	m.tracing = true
 	m.fresh = false
 	m.Reset()
-	res := &RunResult{}
+	res = &RunResult{}
 	for i := 0; i < m.Threads(); i++ {
 		res.Threads = append(res.Threads, m.ThreadName(i))
 		res.Labels = append(res.Labels, m.threads[i].label)

@@ -140,7 +140,9 @@ func (x *explorer) shortest(found []int, kind string, budget int) []int {
 	var snap snapshot
 	var buf []int
 	deadline := time.Now().Add(shortestTime)
-	for len(queue) > 0 && len(visited) < budget && x.ctx.Err() == nil && time.Now().Before(deadline) {
+	// the queue's schedules count toward the memory budget while it lives
+	defer func(held int64) { m.budget.held = held }(m.budget.held)
+	for len(queue) > 0 && len(visited) < budget && m.withinBudget() && time.Now().Before(deadline) {
 		path := queue[0]
 		queue = queue[1:]
 		if len(path)+1 >= len(found) {
@@ -161,6 +163,7 @@ func (x *explorer) shortest(found []int, kind string, budget int) []int {
 			case m.violation == nil && !visited[m.stateHash()]:
 				visited[m.stateHash()] = true
 				queue = append(queue, next)
+				m.budget.held += int64(cap(next))*8 + stateBytes + 24
 			}
 			m.restore(&snap)
 		}

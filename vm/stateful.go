@@ -20,6 +20,7 @@ func (x *explorer) stateful() {
 		next    int
 	}
 	visited := map[uint64]struct{}{}
+	heldBase := x.m.budget.held
 	var stack []*frameS
 	var pool []*frameS
 	push := func() {
@@ -44,6 +45,7 @@ func (x *explorer) stateful() {
 	atTop := true
 	for len(stack) > 0 && !x.interrupted() {
 		x.r.States = len(visited)
+		x.m.budget.held = heldBase + int64(len(visited))*stateBytes
 		if n := x.cfg.Limits.States; n > 0 && len(visited) >= n {
 			x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("states: stopped at %d stored states (--max-states)", n))
 			x.stop = true
@@ -79,6 +81,9 @@ func (x *explorer) stateful() {
 	x.r.States = len(visited)
 	x.r.Complete = !x.stop && len(stack) == 0
 }
+
+// stateBytes is the cost of a state in the stateful search's visited set.
+const stateBytes = 32
 
 // auto is the default search: partial-order reduction, switching to the
 // stateful search when it has run DPORBudget steps (replays included)
@@ -131,11 +136,15 @@ type altSearch struct {
 }
 
 func (x *explorer) startStateful() *altSearch {
-	m2, err := NewMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, x.m.limits)
+	// the two machines share the memory budget
+	x.m.limits.Memory /= 2
+	ctx, stop := context.WithCancel(x.ctx)
+	m2, err := newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, x.m.limits, ctx, x.m.budget.timeout)
 	if err != nil {
+		stop()
+		x.m.limits.Memory *= 2
 		return nil
 	}
-	ctx, stop := context.WithCancel(x.ctx)
 	r2 := &Result{Test: x.r.Test, Arch: x.r.Arch, Counts: map[string]int{}, Threads: x.r.Threads,
 		Labels: x.r.Labels, Condition: x.r.Condition}
 	cfg := x.cfg
