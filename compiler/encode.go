@@ -53,13 +53,19 @@ func Encode(p *vm.Program) []byte {
 // allocates much more than len(data) on hostile input: every count is checked
 // against the bytes left before anything is allocated, and the decoded
 // program is checked so that the VM can index with its operands unguarded.
-func Decode(data []byte) (*vm.Program, error) {
+func Decode(data []byte) (p *vm.Program, err error) {
+	defer func() {
+		if err != nil {
+			p = nil
+		}
+	}()
+	defer recoverAs("compiler.Decode", &err)
 	body, err := mmubBody(data)
 	if err != nil {
 		return nil, err
 	}
 	d := &mmubDecoder{data: body}
-	p := d.program()
+	p = d.program()
 	if d.err == nil && d.off != len(body) {
 		d.fail("%d stray bytes after the program", len(body)-d.off)
 	}

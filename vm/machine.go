@@ -326,7 +326,8 @@ func (m *Machine) Violation() *Violation { return m.violation }
 func (m *Machine) Footprint() []uint64 { return m.lastFP }
 
 // Step runs one visible step of thread id, which must be enabled now.
-func (m *Machine) Step(id int) error {
+func (m *Machine) Step(id int) (err error) {
+	defer recoverAs("vm.Machine.Step", &err)
 	if id < 0 || id >= len(m.threads) || !m.enabled(m.threads[id]) {
 		return fmt.Errorf("thread %d cannot take a step now (enabled: %v)", id, m.Enabled(nil))
 	}

@@ -9,7 +9,8 @@ import "fmt"
 // machine sizes each frame from it, so that no legal expression, however
 // deep, overflows the operand stack; the .mmub decoder uses it to refuse
 // code the VM could not run safely.
-func StackDepths(p *Program) ([]int, error) {
+func StackDepths(p *Program) (d []int, err error) {
+	defer recoverAs("vm.StackDepths", &err)
 	depths := make([]int, len(p.Procs))
 	at := make([]int32, len(p.Code)) // depth+1 on arrival, 0: not reached yet
 	for i, pr := range p.Procs {
