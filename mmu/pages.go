@@ -55,6 +55,9 @@ func (m *Machine) markLive(pfn uint64) {
 // checkLive raises use-after-free when pfn has been freed; what says what
 // the access was ("CPU 1 read pte table entry …").
 func (m *Machine) checkLive(pfn uint64, what func() string) bool {
+	if !m.memPfn(what, pfn) {
+		return false
+	}
 	w := m.S.Get(pageLoc(pfn))
 	if w&3 != pageFreed {
 		return true
@@ -155,6 +158,9 @@ func bMap(c *Call) (uint64, Status) {
 		return 0, Done
 	}
 	n := size / PageSize
+	if !m.memPfn(func() string { return "map" }, pfn+n) {
+		return 0, Done
+	}
 	userContPTE := m.tr.ContPTE && mm != 0
 	cont := uint64(m.tr.ContPTEs)
 	for i := uint64(0); i < n; i++ {
@@ -207,6 +213,9 @@ func bMapPMD(c *Call) (uint64, Status) {
 	va, pfn, prot := c.Args[1], c.Args[2], c.Args[3]
 	if va%(2<<20) != 0 {
 		m.Fail("error", "map_pmd: va %#x is not 2M aligned", va)
+		return 0, Done
+	}
+	if !m.memPfn(func() string { return "map_pmd" }, pfn+512) {
 		return 0, Done
 	}
 	m.S.Set(Loc(m.mapEntryAddr(mm, va, 2)), m.pfnEntry(pfn, prot, 2))
