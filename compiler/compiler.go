@@ -6,7 +6,6 @@
 package compiler
 
 import (
-	"fmt"
 	"io/fs"
 	"path/filepath"
 	"sort"
@@ -57,7 +56,7 @@ func Compile(name string, src []byte, opts *Options) (p *vm.Program, err error) 
 	defer recoverAs("compiler.Compile", &err)
 	c := newCompiler(opts)
 	if err := c.src.take(len(src)); err != nil {
-		return nil, fmt.Errorf("%s: %v", name, err)
+		return nil, lang.Errorf(nil, lang.Pos{File: name, Line: 1, Col: 1}, "%v", err)
 	}
 	main, err := lang.Parse(name, src)
 	if err != nil {

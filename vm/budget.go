@@ -92,6 +92,7 @@ type budget struct {
 	work     int
 	snaps    int64 // bytes of snapshots (DPOR nodes, stateful frames)
 	held     int64 // bytes the explorer holds (states, final keys, queues)
+	peak     int64 // the largest estimate seen
 	exceeded string
 }
 
@@ -141,7 +142,9 @@ func (m *Machine) memOK() bool {
 	if b.exceeded != "" {
 		return false
 	}
-	if used := m.memUsed(); used > m.limits.Memory {
+	used := m.memUsed()
+	b.peak = max(b.peak, used)
+	if used > m.limits.Memory {
 		b.exceeded = fmt.Sprintf("memory: the checker's estimate reached %s, over the memory budget of %s (Limits.Memory)",
 			fmtBytes(used), fmtBytes(m.limits.Memory))
 		return false

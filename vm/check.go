@@ -130,6 +130,9 @@ type Result struct {
 	Execution   string // its execution token under a weak model (see Violation)
 	Threads     []string
 	Labels      []string
+	// Memory is the largest the checker's memory estimate got, in bytes
+	// (what Limits.Memory bounds).
+	Memory int64
 }
 
 // Kinds returns the violation kinds found, in the order first found.
@@ -237,6 +240,8 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	}
 	r.Elapsed = time.Since(start)
 	x.conclude()
+	m.memOK()
+	r.Memory = m.budget.peak
 	return r, nil
 }
 
