@@ -36,6 +36,9 @@ func (d rootFS) Open(name string) (fs.File, error) {
 // (an error quoting its first line would leak it).
 var errNotMMU = errors.New("only .mmu files can be imported")
 
+// errOutside refuses a path that leaves the script's directory tree.
+var errOutside = errors.New("the path leads out of the script's directory tree")
+
 // sourceBudget counts the bytes of source read for one compilation: the
 // parser holds about 175 bytes per source byte, so the source is bounded
 // before it is parsed.
@@ -89,11 +92,17 @@ func (c *compiler) readImport(p string) (string, []byte, error) {
 	if path.Ext(clean) != ".mmu" {
 		return "", nil, errNotMMU
 	}
+	if !fs.ValidPath(clean) {
+		return "", nil, errOutside
+	}
 	f, err := c.opts.Files.Open(clean)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err // the cause: the import's own path is in the message already
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			err = fmt.Errorf("%v (imports are read inside the script's directory tree only)", err)
 		}
 		return "", nil, err
 	}
