@@ -47,13 +47,17 @@ func CompileFile(filename string, opts *Options) (p *vm.Program, err error) {
 	if o.Files == nil {
 		o.Files = DirFS(filepath.Dir(filename))
 	}
-	return Compile(filename, src, &o)
+	return compile(filename, src, &o)
 }
 
 // Compile compiles the script src, named name (used in positions and as
 // the default test name).
 func Compile(name string, src []byte, opts *Options) (p *vm.Program, err error) {
 	defer recoverAs("compiler.Compile", &err)
+	return compile(name, src, opts)
+}
+
+func compile(name string, src []byte, opts *Options) (*vm.Program, error) {
 	c := newCompiler(opts)
 	if err := c.src.take(len(src)); err != nil {
 		return nil, lang.Errorf(nil, lang.Pos{File: name, Line: 1, Col: 1}, "%v", err)

@@ -6,6 +6,7 @@ package compiler
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,5 +136,44 @@ func TestSourceBudget(t *testing.T) {
 	}
 	if _, err := CompileFile(path, nil); err == nil || !strings.Contains(err.Error(), "Limits.SourceBytes") {
 		t.Errorf("CompileFile of a 2 MB script: %v", err)
+	}
+}
+
+// panicFS is a host file system with a bug.
+type panicFS struct{}
+
+func (panicFS) Open(string) (fs.File, error) { panic("host fs bug") }
+
+// panicWriter is a host writer with a bug.
+type panicWriter struct{}
+
+func (panicWriter) Write([]byte) (int, error) { panic("host writer bug") }
+
+// TestEntryPointsRecover: a panic inside an exported entry point (here from
+// a host's file system or writer) comes back as an error naming it.
+func TestEntryPointsRecover(t *testing.T) {
+	dir := t.TempDir()
+	main := filepath.Join(dir, "m.mmu")
+	if err := os.WriteFile(main, []byte("import \"./x.mmu\"\ncpu 0 {\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := mustCompile(t, "cpu 0 {\n}\n", nil)
+	for _, tc := range []struct {
+		fn   string
+		call func() error
+	}{
+		{"compiler.Compile", func() error {
+			_, err := Compile("m.mmu", []byte("import \"mod\"\ncpu 0 {\n}\n"), &Options{Modules: panicFS{}})
+			return err
+		}},
+		{"compiler.CompileFile", func() error { _, err := CompileFile(main, &Options{Files: panicFS{}}); return err }},
+		{"compiler.Disassemble", func() error { return Disassemble(panicWriter{}, p, "") }},
+	} {
+		t.Run(tc.fn, func(t *testing.T) {
+			err := tc.call()
+			if err == nil || !strings.Contains(err.Error(), tc.fn+": internal error: ") {
+				t.Fatalf("err %v, want an internal error naming %s", err, tc.fn)
+			}
+		})
 	}
 }

@@ -80,7 +80,7 @@ func ReplayExecution(prog *Program, cfg Config, tok string) (res *RunResult, err
 	if !ok || model == "sc" && cfg.Search != "graph" {
 		return nil, fmt.Errorf("an execution token is for a weak model; %s checks under %s (use --model)", prog.Name, model)
 	}
-	m, err := NewMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits)
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, nil, 0)
 	if err != nil {
 		return nil, err
 	}
