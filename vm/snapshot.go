@@ -47,7 +47,12 @@ func (m *Machine) save(s *snapshot) {
 	n := s.bytes()
 	m.budget.snaps += n - s.size
 	s.size = n
+	m.charge(int(n / copyBytesPerWork)) // copying a large snapshot is work the clock must see
 }
+
+// copyBytesPerWork converts bytes copied or hashed into units of work
+// (tickWork of them, 2 MiB, take well under a millisecond).
+const copyBytesPerWork = 64
 
 // bytes estimates the memory s holds (its buffers at their capacity: a
 // reused snapshot keeps them).
@@ -93,6 +98,7 @@ func (m *Machine) restore(s *snapshot) {
 func (m *Machine) stateHash() uint64 {
 	h := m.MMU.S.Hash()
 	for _, t := range m.threads {
+		m.charge(t.sp * 8 / copyBytesPerWork)
 		th := t.stateHash()
 		th = th*31 + uint64(t.status)
 		th = th*31 + uint64(t.phase)
