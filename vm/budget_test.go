@@ -237,3 +237,16 @@ func TestHostileFilesExist(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBudgetTimeReplay: a replay (mmuasm run) runs within the time budget
+// too: the endless local loop stops with a limit naming it.
+func TestBudgetTimeReplay(t *testing.T) {
+	prog := hostile(t, "time-local-loop.mmu")
+	rr, err := vm.Replay(prog, vm.Config{Limits: vm.Limits{Time: 300 * time.Millisecond}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := rr.Violation; v == nil || v.Kind != "limit" || !strings.HasPrefix(v.Msg, "time: ") {
+		t.Fatalf("violation %v, want a limit naming the time budget", v)
+	}
+}

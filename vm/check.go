@@ -195,18 +195,8 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	if err := defaultArch(prog, &cfg); err != nil {
 		return nil, err
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	timeout := cfg.Timeout
-	if t := cfg.Limits.Time; t > 0 && (timeout <= 0 || t < timeout) {
-		timeout = t
-	}
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
+	ctx, cancel, timeout := withTimeBudget(ctx, cfg)
+	defer cancel()
 	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout)
 	if err != nil {
 		return nil, err
@@ -243,6 +233,23 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	m.memOK()
 	r.Memory = m.budget.peak
 	return r, nil
+}
+
+// withTimeBudget puts the time budget on ctx (nil: Background): the
+// shorter of cfg.Timeout and cfg.Limits.Time, if either is set.
+func withTimeBudget(ctx context.Context, cfg Config) (context.Context, context.CancelFunc, time.Duration) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	timeout := cfg.Timeout
+	if t := cfg.Limits.Time; t > 0 && (timeout <= 0 || t < timeout) {
+		timeout = t
+	}
+	if timeout <= 0 {
+		return ctx, func() {}, 0
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, timeout
 }
 
 // defaultArch checks that there is a program and fills cfg.Arch with the
@@ -435,7 +442,9 @@ func Replay(prog *Program, cfg Config, schedule []int) (res *RunResult, err erro
 	if err := defaultArch(prog, &cfg); err != nil {
 		return nil, err
 	}
-	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, nil, 0)
+	ctx, cancel, timeout := withTimeBudget(nil, cfg) // a replay too runs within the time budget
+	defer cancel()
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout)
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,9 @@ func ReplayExecution(prog *Program, cfg Config, tok string) (res *RunResult, err
 	if !ok || model == "sc" && cfg.Search != "graph" {
 		return nil, fmt.Errorf("an execution token is for a weak model; %s checks under %s (use --model)", prog.Name, model)
 	}
-	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, nil, 0)
+	ctx, cancel, timeout := withTimeBudget(nil, cfg)
+	defer cancel()
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
