@@ -11,6 +11,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -178,4 +179,30 @@ func BenchmarkEmbeddingBattery(b *testing.B) {
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
 		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MB")
 	}
+}
+
+// BenchmarkDeadlineOverrun reports how far past a 200 ms deadline each
+// time-bound hostile script's Check returns (the budget promises a look at
+// the clock at least every 10 ms of work): a figure, not an assertion.
+func BenchmarkDeadlineOverrun(b *testing.B) {
+	const deadline = 200 * time.Millisecond
+	var worst time.Duration
+	names := []string{"time-local-loop.mmu", "time-init-loop.mmu", "time-shortening.mmu", "memory-dpor-snapshots.mmu", "memory-init-map.mmu"}
+	if only := os.Getenv("MMUVM_OVERRUN"); only != "" {
+		names = []string{only}
+	}
+	for b.Loop() {
+		for _, name := range names {
+			prog, err := compiler.CompileFile(filepath.Join("testdata", "hostile", name), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), deadline)
+			start := time.Now()
+			_, _ = vm.Check(ctx, prog, vm.Config{})
+			worst = max(worst, time.Since(start)-deadline)
+			cancel()
+		}
+	}
+	b.ReportMetric(float64(worst)/float64(time.Millisecond), "worst-overrun-ms")
 }
