@@ -189,7 +189,9 @@ func (g goal) settled(r *Result, condFalsified bool) bool {
 
 // Check explores prog on cfg.Arch and returns the verdict. It is safe to
 // call concurrently on one Program; a panic in a host builtin is returned
-// as an error.
+// as an error. ctx's deadline, cfg.Timeout and cfg.Limits bound its time
+// and memory wherever it is: past them the verdict is a limit that names
+// the budget (see Limits and docs/untrusted.md).
 func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err error) {
 	defer recoverAs("vm.Check", &err)
 	if err := defaultArch(prog, &cfg); err != nil {
