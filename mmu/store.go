@@ -224,6 +224,12 @@ func (s *Store) Range(tag Loc, fn func(loc Loc, v uint64)) {
 	}
 }
 
+// ForgetUndo drops the undo log: no rollback will go back past the state
+// the store is in now. The VM calls it after init, whose writes no
+// execution undoes, so that a large init (map() of many pages) does not
+// hold an undo record per word for the whole check.
+func (s *Store) ForgetUndo() { s.undo = nil }
+
 // Bytes estimates the memory the store holds: its words at their largest
 // (a Go map keeps its buckets after deletes), the undo log and the
 // footprint buffer. The VM's memory budget is checked against it.

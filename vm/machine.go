@@ -163,6 +163,7 @@ func newMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits
 	if err := m.runInit(); err != nil {
 		return nil, err
 	}
+	m.MMU.S.ForgetUndo() // nothing rolls back into init
 	m.mark = m.MMU.Mark()
 	m.Reset()
 	return m, nil
