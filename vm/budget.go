@@ -89,6 +89,7 @@ type budget struct {
 	done     <-chan struct{} // the check's context, nil: none
 	ctx      context.Context
 	timeout  time.Duration // as set, for the message
+	start    time.Time     // when the check started, for the message
 	work     int
 	snaps    int64 // bytes of snapshots (DPOR nodes, stateful frames)
 	held     int64 // bytes the explorer holds (states, final keys, queues)
@@ -163,6 +164,9 @@ func (m *Machine) budgetMsg() string {
 func timeBudget(b *budget) string {
 	if b.timeout > 0 {
 		return FormatDuration(b.timeout) + ", --timeout or Limits.Time"
+	}
+	if d, ok := b.ctx.Deadline(); ok {
+		return fmt.Sprintf("the context's deadline, %s after the check started", FormatDuration(d.Sub(b.start)))
 	}
 	return "the context's deadline"
 }

@@ -138,7 +138,7 @@ func newMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits
 	}
 	m := &Machine{prog: prog, Arch: a, limits: limits.withDefaults()}
 	if ctx != nil {
-		m.budget.ctx, m.budget.done, m.budget.timeout = ctx, ctx.Done(), timeout
+		m.budget.ctx, m.budget.done, m.budget.timeout, m.budget.start = ctx, ctx.Done(), timeout, time.Now()
 	}
 	if err := m.checkShape(); err != nil {
 		return nil, err
