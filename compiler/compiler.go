@@ -7,8 +7,6 @@ package compiler
 
 import (
 	"io/fs"
-	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -26,37 +24,49 @@ import (
 type Options struct {
 	Builtins *mmu.Registry // default mmu.Builtins()
 	Modules  fs.FS         // `import "NAME"` reads NAME.mmu here; default stdlib.FS
-	Files    fs.FS         // `import "./x.mmu"` reads here; default the main file's directory
+	Files    fs.FS         // `import "./x.mmu"` reads here; default the main file's directory tree (DirFS)
+	// Limits.SourceBytes bounds the source, main file and imports
+	// together (default vm.DefaultLimits); the other fields are the VM's.
+	Limits vm.Limits
 }
 
 // Kinds lists the violation kinds an expect line may name.
 var Kinds = []string{"assert", "condition", "use-after-free", "lazy", "read-hazard", "bbm", "fault", "lock", "deadlock", "limit"}
 
 // CompileFile reads and compiles a script file.
-func CompileFile(filename string, opts *Options) (*vm.Program, error) {
-	src, err := os.ReadFile(filename)
-	if err != nil {
-		return nil, err
-	}
+func CompileFile(filename string, opts *Options) (p *vm.Program, err error) {
+	defer recoverAs("compiler.CompileFile", &err)
 	o := Options{}
 	if opts != nil {
 		o = *opts
 	}
-	if o.Files == nil {
-		o.Files = os.DirFS(filepath.Dir(filename))
+	src, err := newSourceBudget(o.Limits).readFile(filename)
+	if err != nil {
+		return nil, err
 	}
-	return Compile(filename, src, &o)
+	if o.Files == nil {
+		o.Files = DirFS(filepath.Dir(filename))
+	}
+	return compile(filename, src, &o)
 }
 
 // Compile compiles the script src, named name (used in positions and as
 // the default test name).
-func Compile(name string, src []byte, opts *Options) (*vm.Program, error) {
+func Compile(name string, src []byte, opts *Options) (p *vm.Program, err error) {
+	defer recoverAs("compiler.Compile", &err)
+	return compile(name, src, opts)
+}
+
+func compile(name string, src []byte, opts *Options) (*vm.Program, error) {
 	c := newCompiler(opts)
+	if err := c.src.take(len(src)); err != nil {
+		return nil, lang.Errorf(nil, lang.Pos{File: name, Line: 1, Col: 1}, "%v", err)
+	}
 	main, err := lang.Parse(name, src)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.load(main, map[string]bool{}); err != nil {
+	if err := c.load(main, map[string]bool{mainKey(name): true}); err != nil {
 		return nil, err
 	}
 	if err := c.declare(); err != nil {
@@ -88,7 +98,8 @@ type compiler struct {
 	locs     []*lang.LocationsItem
 	folded   map[lang.Expr]foldResult // fold's cache
 
-	modulePrefix string // how module files are named in positions ("stdlib/")
+	modulePrefix string        // how module files are named in positions ("stdlib/")
+	src          *sourceBudget // the bytes of source read so far
 }
 
 type fileBlock struct {
@@ -128,6 +139,7 @@ func newCompiler(opts *Options) *compiler {
 		c.modulePrefix = "stdlib/"
 	}
 	c.prog = &vm.Program{Init: -1}
+	c.src = newSourceBudget(c.opts.Limits)
 	return c
 }
 
@@ -162,18 +174,15 @@ func (c *compiler) load(f *lang.File, seen map[string]bool) error {
 
 func (c *compiler) readModule(p string) (string, []byte, error) {
 	if strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") {
-		if c.opts.Files == nil {
-			return "", nil, fs.ErrNotExist
-		}
-		clean := path.Clean(p)
-		src, err := fs.ReadFile(c.opts.Files, clean)
-		return clean, src, err
+		return c.readImport(p)
 	}
-	src, err := fs.ReadFile(c.opts.Modules, p+".mmu")
+	f, err := c.opts.Modules.Open(p + ".mmu")
 	if err != nil {
 		return "", nil, moduleError(c.opts.Modules, p)
 	}
-	return c.modulePrefix + p + ".mmu", src, nil
+	defer f.Close()
+	src, err := c.src.read(f)
+	return c.modulePrefix + p + ".mmu", src, err
 }
 
 type moduleErr struct{ msg string }

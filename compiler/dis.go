@@ -16,7 +16,8 @@ import (
 // metadata and declarations, then the code of every proc, or only of the
 // procs named proc when proc is not "". It does not assume p was validated:
 // an operand out of range is shown as such rather than panicking.
-func Disassemble(w io.Writer, p *vm.Program, proc string) error {
+func Disassemble(w io.Writer, p *vm.Program, proc string) (err error) {
+	defer recoverAs("compiler.Disassemble", &err)
 	if p == nil {
 		return errors.New("disassemble: nil program")
 	}

@@ -53,13 +53,19 @@ func Encode(p *vm.Program) []byte {
 // allocates much more than len(data) on hostile input: every count is checked
 // against the bytes left before anything is allocated, and the decoded
 // program is checked so that the VM can index with its operands unguarded.
-func Decode(data []byte) (*vm.Program, error) {
+func Decode(data []byte) (p *vm.Program, err error) {
+	defer func() {
+		if err != nil {
+			p = nil
+		}
+	}()
+	defer recoverAs("compiler.Decode", &err)
 	body, err := mmubBody(data)
 	if err != nil {
 		return nil, err
 	}
 	d := &mmubDecoder{data: body}
-	p := d.program()
+	p = d.program()
 	if d.err == nil && d.off != len(body) {
 		d.fail("%d stray bytes after the program", len(body)-d.off)
 	}
@@ -516,7 +522,7 @@ func mmubExtents(p *vm.Program) []mmubExtent {
 func mmubValidate(p *vm.Program) error {
 	v := &mmubValidator{p: p}
 	for _, check := range []func() error{
-		v.positions, v.procs, v.threads, v.code, v.final, v.decls,
+		v.arches, v.positions, v.procs, v.threads, v.code, v.final, v.decls, v.stack,
 	} {
 		if err := check(); err != nil {
 			return err
@@ -719,7 +725,9 @@ func (v *mmubValidator) threads() error {
 		if cpus[t.CPU] {
 			return mmubErrorf("two cpu threads for cpu %d", t.CPU)
 		}
-		cpus[t.CPU] = true
+		if cpus[t.CPU] = true; len(cpus) > vm.DefaultLimits().CPUs {
+			return mmubErrorf("more than %d cpu threads", vm.DefaultLimits().CPUs)
+		}
 	}
 	for i, t := range p.IRQs {
 		if err := v.thread("irq", i, t); err != nil {
@@ -789,6 +797,39 @@ func (v *mmubValidator) decls() error {
 	for _, l := range v.p.Locks {
 		if l.Kind > vm.RWSem {
 			return mmubErrorf("lock %q: unknown kind %d", l.Name, l.Kind)
+		}
+	}
+	return nil
+}
+
+// arches checks that the program runs on at least one arch (the names are
+// looked up when a machine is made: a host may register arches of its own).
+func (v *mmubValidator) arches() error {
+	if len(v.p.Arches) == 0 {
+		return mmubErrorf("the program names no arch")
+	}
+	return nil
+}
+
+// stack checks that the code keeps the operand stack balanced, and that
+// each proc's locals and each thread's frame fit the default budget (a
+// host with a lower budget gets the machine's error when it runs it).
+func (v *mmubValidator) stack() error {
+	p, l := v.p, vm.DefaultLimits()
+	depths, err := vm.StackDepths(p)
+	if err != nil {
+		return mmubErrorf("%v", err)
+	}
+	for _, pr := range p.Procs {
+		if len(pr.Locals) > l.Locals {
+			return mmubErrorf("proc %q has %d locals (at most %d)", pr.Name, len(pr.Locals), l.Locals)
+		}
+	}
+	threads := append(append([]vm.Thread(nil), p.CPUs...), p.IRQs...)
+	for _, t := range threads {
+		pr := p.Procs[t.Proc]
+		if n := len(pr.Locals) + depths[t.Proc] + 2; n > l.StackWords {
+			return mmubErrorf("proc %q needs %d stack words (at most %d)", pr.Name, n, l.StackWords)
 		}
 	}
 	return nil

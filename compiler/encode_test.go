@@ -200,6 +200,7 @@ func mmubExtremes() *vm.Program {
 	a := newMMUBAsm()
 	p := a.p
 	p.Name = "extrêmes ✓"
+	p.Arches = []string{"arm64"}
 	p.Files = []vm.Source{{Name: "e.mmu", Text: strings.Repeat("x", 1000)}}
 	p.Consts = []uint64{0, math.MaxUint64, 1 << 63}
 	p.Strings = []string{"", "\x00\xff"}
@@ -216,11 +217,11 @@ func mmubExtremes() *vm.Program {
 	return p
 }
 
-// mmubEmptySlices has every slice non-nil but empty, which Decode gives back
+// mmubEmptySlices has every slice but the arch list non-nil but empty, which Decode gives back
 // as nil.
 func mmubEmptySlices() *vm.Program {
 	return &vm.Program{
-		Arches: []string{}, Code: []vm.Instr{}, Pos: []vm.Pos{}, Consts: []uint64{},
+		Arches: []string{"arm64"}, Code: []vm.Instr{}, Pos: []vm.Pos{}, Consts: []uint64{},
 		Strings: []string{}, Prints: []vm.Print{}, Builtins: []string{}, Procs: []vm.Proc{},
 		Shared: []vm.Var{}, Task: []vm.Var{}, Tables: []string{}, MMs: []string{},
 		Locks: []vm.Lock{}, Keys: []vm.Var{}, Init: -1, CPUs: []vm.Thread{},
@@ -308,7 +309,7 @@ func TestMMUBRoundTrip(t *testing.T) {
 		name string
 		p    *vm.Program
 	}{
-		{"minimal", &vm.Program{Init: -1}},
+		{"minimal", &vm.Program{Init: -1, Arches: []string{"arm64"}}},
 		{"empty slices", mmubEmptySlices()},
 		{"sample", mmubSample()},
 		{"no final, no init", noFinal},
@@ -557,6 +558,18 @@ func TestDecodeRejectsBadPrograms(t *testing.T) {
 		{"observed slot", func(p *vm.Program) { p.Final.Observed[0].Slot = 3 }, "final term 0 \"1:r1\": register 3 out of range"},
 		{"observed shared", func(p *vm.Program) { p.Final.Observed[1].Shared = 2 }, "final term 1 \"y\": shared word 2 out of range"},
 		{"lock kind", func(p *vm.Program) { p.Locks[1].Kind = 2 }, "lock \"mmap_lock\": unknown kind 2"},
+		// issue 12: what the VM relied on without the validator checking it
+		{"no arch", func(p *vm.Program) { p.Arches = nil }, "names no arch"},
+		{"too many cpus", func(p *vm.Program) {
+			for c := 2; c < 30000; c++ {
+				p.CPUs = append(p.CPUs, vm.Thread{CPU: c, Proc: p.CPUs[0].Proc})
+			}
+		}, "more than 16 cpu threads"},
+		{"locals over budget", func(p *vm.Program) {
+			p.Procs[1].Locals = make([]string, 8193)
+		}, "has 8193 locals (at most 4096)"},
+		{"stack underflow", func(p *vm.Program) { p.Code[6] = vm.Instr{Op: vm.OpAdd} }, "pops 2 values from a stack holding 0"},
+		{"unbalanced join", func(p *vm.Program) { p.Code[0] = vm.Instr{Op: vm.OpNop} }, "stack"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := mmubSample()

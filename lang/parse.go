@@ -33,11 +33,17 @@ var parser = participle.MustBuild[File](
 
 // Parse parses a script. Errors are *Error with the file name, line, column
 // and source line.
-func Parse(filename string, src []byte) (*File, error) {
+func Parse(filename string, src []byte) (f *File, err error) {
+	defer func() {
+		// a bug of the parser must not take an embedding host down
+		if p := recover(); p != nil {
+			f, err = nil, fmt.Errorf("lang.Parse: internal error: %v", p)
+		}
+	}()
 	if err := checkNesting(filename, src); err != nil {
 		return nil, err
 	}
-	f, err := parser.ParseBytes(filename, src)
+	f, err = parser.ParseBytes(filename, src)
 	if err != nil {
 		return nil, translate(filename, src, err)
 	}

@@ -104,7 +104,13 @@ func (u *unit) addLock(name string, t token) error {
 }
 
 // Translate returns the .mmu source for the litmus test src, read from file.
-func Translate(file string, src []byte) (string, error) {
+func Translate(file string, src []byte) (out string, err error) {
+	defer func() {
+		// a bug of the translator must not take an embedding host down
+		if p := recover(); p != nil {
+			out, err = "", fmt.Errorf("litmus.Translate: internal error: %v", p)
+		}
+	}()
 	if err := needsVMSA(file, src); err != nil {
 		return "", err
 	}

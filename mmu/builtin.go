@@ -130,9 +130,22 @@ func (r *Registry) Names() []string {
 	return names
 }
 
-// Get and Set give host builtins recorded access to memory words.
-func (c *Call) Get(addr uint64) uint64    { return c.M.S.Get(Loc(addr)) }
-func (c *Call) Set(addr uint64, v uint64) { c.M.S.Set(Loc(addr), v) }
+// Get and Set give builtins (the kernel's atomics and plain accesses, and
+// host builtins) recorded access to memory words. An address outside the
+// simulated memory is an error, never a word of the checker's own state
+// (see memAddr): Get then reads 0 and Set does nothing.
+func (c *Call) Get(addr uint64) uint64 {
+	if !c.M.memAddr("", addr) {
+		return 0
+	}
+	return c.M.S.Get(Loc(addr))
+}
+
+func (c *Call) Set(addr uint64, v uint64) {
+	if c.M.memAddr("", addr) {
+		c.M.S.Set(Loc(addr), v)
+	}
+}
 
 // Load and Store give host builtins words of their own in the machine,
 // keyed by key: the explorer undoes them when it backtracks, hashes them

@@ -109,3 +109,33 @@ func tableIndex(va uint64, level int) uint64 {
 }
 
 func isKernelVA(va uint64) bool { return va >= kernelVAStart }
+
+// The checker's own state (page records, reference counts, TLBs, locks,
+// keys, per-CPU and IPI state, the lazy queues, host words) lives in the
+// tagged spaces from 2^56 up, and every address or pfn a script hands a
+// builtin is checked to lie below them before it names a location. A
+// script can compute the tagged locations; it cannot reach them, so its
+// verdict is not its to write.
+const memLimit = 1 << tagShift
+
+// memAddr checks that addr, from a script, is an address of the simulated
+// memory, raising an error violation otherwise.
+func (m *Machine) memAddr(fn string, addr uint64) bool {
+	if addr < memLimit && addr+8 <= memLimit {
+		return true
+	}
+	if fn != "" {
+		fn += ": "
+	}
+	m.Fail("error", "%saddress %#x is outside the simulated memory (addresses from %#x up hold the checker's own state)", fn, addr, uint64(memLimit))
+	return false
+}
+
+// memPfn checks a pfn from a script as memAddr does an address.
+func (m *Machine) memPfn(what func() string, pfn uint64) bool {
+	if pfn < memLimit>>12 {
+		return true
+	}
+	m.Fail("error", "%s: pfn %#x is outside the simulated memory (pfns from %#x up would name the checker's own state)", what(), pfn, uint64(memLimit>>12))
+	return false
+}

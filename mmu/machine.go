@@ -62,6 +62,12 @@ type Machine struct {
 	// otherwise synchronize_rcu() is a synchronisation protocol (SyncGP)
 	RCUByModel bool
 
+	// Budget, if set, is asked by builtins that do much work in one call
+	// (map() of many pages) every few thousand pages: a non-empty answer
+	// names the budget limit that ran out, and the builtin stops with a
+	// limit violation saying so.
+	Budget func() string
+
 	fault    *Fault
 	initMode bool
 	observer bool           // the final condition reads: not as any CPU

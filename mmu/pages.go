@@ -55,6 +55,9 @@ func (m *Machine) markLive(pfn uint64) {
 // checkLive raises use-after-free when pfn has been freed; what says what
 // the access was ("CPU 1 read pte table entry …").
 func (m *Machine) checkLive(pfn uint64, what func() string) bool {
+	if !m.memPfn(what, pfn) {
+		return false
+	}
 	w := m.S.Get(pageLoc(pfn))
 	if w&3 != pageFreed {
 		return true
@@ -155,9 +158,15 @@ func bMap(c *Call) (uint64, Status) {
 		return 0, Done
 	}
 	n := size / PageSize
+	if !m.memPfn(func() string { return "map" }, pfn+n) {
+		return 0, Done
+	}
 	userContPTE := m.tr.ContPTE && mm != 0
 	cont := uint64(m.tr.ContPTEs)
 	for i := uint64(0); i < n; i++ {
+		if i%budgetPages == budgetPages-1 && m.overBudget("map") {
+			return 0, Done
+		}
 		v := va + i*PageSize
 		e := m.pfnEntry(pfn+i, prot, 3)
 		// set_ptes() folds naturally aligned runs of CONT_PTES on user mms
@@ -168,6 +177,23 @@ func bMap(c *Call) (uint64, Status) {
 		m.markLive(pfn + i)
 	}
 	return 0, Done
+}
+
+// budgetPages is how many pages map() sets up between two looks at the
+// check's budget (a few hundred microseconds of work).
+const budgetPages = 1024
+
+// overBudget asks the VM's budget, for builtins that do much work in one
+// call, and raises a limit violation naming fn when it has run out.
+func (m *Machine) overBudget(fn string) bool {
+	if m.Budget == nil {
+		return false
+	}
+	if msg := m.Budget(); msg != "" {
+		m.Fail("limit", "%s: stopped: %s", fn, msg)
+		return true
+	}
+	return false
 }
 
 // foldable tells whether entry i (at va, mapping pfn) of an n-entry run lies
@@ -187,6 +213,9 @@ func bMapPMD(c *Call) (uint64, Status) {
 	va, pfn, prot := c.Args[1], c.Args[2], c.Args[3]
 	if va%(2<<20) != 0 {
 		m.Fail("error", "map_pmd: va %#x is not 2M aligned", va)
+		return 0, Done
+	}
+	if !m.memPfn(func() string { return "map_pmd" }, pfn+512) {
 		return 0, Done
 	}
 	m.S.Set(Loc(m.mapEntryAddr(mm, va, 2)), m.pfnEntry(pfn, prot, 2))

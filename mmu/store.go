@@ -10,6 +10,7 @@ import "mmuvm/memmodel"
 type Store struct {
 	words map[Loc]uint64
 	undo  []undoRec
+	peak  int // the most words held at once (see Bytes)
 
 	recording bool
 	footprint []uint64 // loc<<1 | 1 for a write
@@ -238,3 +239,21 @@ func (s *Store) Range(tag Loc, fn func(loc Loc, v uint64)) {
 		}
 	}
 }
+
+// ForgetUndo drops the undo log: no rollback will go back past the state
+// the store is in now. The VM calls it after init, whose writes no
+// execution undoes, so that a large init (map() of many pages) does not
+// hold an undo record per word for the whole check.
+func (s *Store) ForgetUndo() { s.undo = nil }
+
+// Bytes estimates the memory the store holds: its words at their largest
+// (a Go map keeps its buckets after deletes), the undo log and the
+// footprint buffer. The VM's memory budget is checked against it.
+func (s *Store) Bytes() int64 {
+	s.peak = max(s.peak, len(s.words))
+	return int64(s.peak)*storeWordBytes + int64(cap(s.undo))*16 + int64(cap(s.footprint))*8 + int64(cap(s.watches))*16
+}
+
+// storeWordBytes is the cost of one word in the map: key, value and the
+// map's own overhead at its usual load.
+const storeWordBytes = 40

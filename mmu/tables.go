@@ -132,6 +132,9 @@ func (m *Machine) flushQueue(c *Call) {
 // softRead is ptep_get() and friends: a software read, a read hazard if
 // this CPU has a queued write to the entry.
 func (m *Machine) softRead(c *Call, fn string, addr uint64) (uint64, bool) {
+	if !m.memAddr(fn, addr) {
+		return 0, false
+	}
 	if m.tr.LazyQueue && !m.observer {
 		if q, ok := m.queued(c.CPU, addr); ok {
 			mem := m.S.Get(Loc(addr))
@@ -150,6 +153,9 @@ func (c *Call) setPTE(fn string, addr, v uint64) Status {
 
 func (c *Call) setPTEBatch(fn string, addr, v uint64, complete bool) Status {
 	m := c.M
+	if !m.memAddr(fn, addr) { // before the lazy queue takes it
+		return Done
+	}
 	switch {
 	case m.tr.LazyQueue && !m.initMode && m.lazyActive(c.CPU):
 		m.enqueue(c.CPU, addr, v)
@@ -182,6 +188,9 @@ func bSetPTE(c *Call) (uint64, Status) {
 // pteClear is pte_clear(): on x86 PAE the low half first, smp_wmb(), then high.
 func bPTEClear(c *Call) (uint64, Status) {
 	m, addr := c.M, c.Args[2]
+	if !m.memAddr("pte_clear", addr) { // before the lazy queue takes it
+		return 0, Done
+	}
 	switch {
 	case m.tr.LazyQueue && m.lazyActive(c.CPU):
 		m.enqueue(c.CPU, addr, 0)
@@ -550,6 +559,9 @@ func (m *Machine) blockFoldable(addr uint64) bool {
 
 func bContFold(c *Call) (uint64, Status) {
 	m, addr := c.M, c.Args[2]
+	if !m.memAddr("contpte_try_fold", addr) {
+		return 0, Done
+	}
 	if m.tr.ContPTE && c.Args[0] != MMHandle(0) && !m.cont(m.S.Get(Loc(addr))) && m.blockFoldable(addr) {
 		m.repaintBlock(c, addr, true)
 	}
@@ -558,6 +570,9 @@ func bContFold(c *Call) (uint64, Status) {
 
 func bContUnfold(c *Call) (uint64, Status) {
 	m, addr := c.M, c.Args[2]
+	if !m.memAddr("contpte_try_unfold", addr) {
+		return 0, Done
+	}
 	if m.tr.ContPTE && m.cont(m.S.Get(Loc(addr))) {
 		m.repaintBlock(c, addr, false)
 	}

@@ -5,6 +5,9 @@ import "fmt"
 // readEntry is a software read of a table entry (ptep_get, pmdp_get, the
 // *_offset walkers): a use-after-free if the table page was freed.
 func (m *Machine) readEntry(fn string, addr uint64) (uint64, bool) {
+	if !m.memAddr(fn, addr) {
+		return 0, false
+	}
 	ok := m.checkLive(addr>>12, func() string {
 		return fmt.Sprintf("%s read %s", m.threadName(m.Thread), m.entryName(fn, addr))
 	})

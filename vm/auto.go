@@ -26,6 +26,8 @@ func (x *explorer) auto() {
 	g := newLockstep(slice, x.cfg.Workers < 2)
 	ctx, stop := context.WithCancel(x.ctx)
 	defer stop()
+	x.m.limits.Memory /= 2 // the two machines share the memory budget
+	limits := x.m.limits
 	cfg := x.cfg
 	cfg.Progress = nil
 	r2 := &Result{Test: x.r.Test, Arch: x.r.Arch, Model: x.r.Model, Counts: map[string]int{},
@@ -46,7 +48,7 @@ func (x *explorer) auto() {
 			}
 			g.finish(1, steps, ok)
 		}()
-		m2, err := NewMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, x.m.limits)
+		m2, err := newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, limits, ctx, x.m.budget.timeout)
 		if err != nil {
 			return
 		}

@@ -130,6 +130,9 @@ type Result struct {
 	Execution   string // its execution token under a weak model (see Violation)
 	Threads     []string
 	Labels      []string
+	// Memory is the largest the checker's memory estimate got, in bytes
+	// (what Limits.Memory bounds).
+	Memory int64
 }
 
 // Kinds returns the violation kinds found, in the order first found.
@@ -186,22 +189,17 @@ func (g goal) settled(r *Result, condFalsified bool) bool {
 
 // Check explores prog on cfg.Arch and returns the verdict. It is safe to
 // call concurrently on one Program; a panic in a host builtin is returned
-// as an error.
+// as an error. ctx's deadline, cfg.Timeout and cfg.Limits bound its time
+// and memory wherever it is: past them the verdict is a limit that names
+// the budget (see Limits and docs/untrusted.md).
 func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			res, err = nil, fmt.Errorf("check %s on %s: internal error: %v", prog.Name, cfg.Arch, p)
-		}
-	}()
-	if cfg.Arch == "" {
-		cfg.Arch = prog.Arches[0]
+	defer recoverAs("vm.Check", &err)
+	if err := defaultArch(prog, &cfg); err != nil {
+		return nil, err
 	}
-	if cfg.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, cfg.Timeout)
-		defer cancel()
-	}
-	m, err := NewMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits)
+	ctx, cancel, timeout := withTimeBudget(ctx, cfg)
+	defer cancel()
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +232,41 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	}
 	r.Elapsed = time.Since(start)
 	x.conclude()
+	m.memOK()
+	r.Memory = m.budget.peak
 	return r, nil
+}
+
+// withTimeBudget puts the time budget on ctx (nil: Background): the
+// shorter of cfg.Timeout and cfg.Limits.Time, if either is set.
+func withTimeBudget(ctx context.Context, cfg Config) (context.Context, context.CancelFunc, time.Duration) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	timeout := cfg.Timeout
+	if t := cfg.Limits.Time; t > 0 && (timeout <= 0 || t < timeout) {
+		timeout = t
+	}
+	if timeout <= 0 {
+		return ctx, func() {}, 0
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, timeout
+}
+
+// defaultArch checks that there is a program and fills cfg.Arch with the
+// program's first arch when it is empty.
+func defaultArch(prog *Program, cfg *Config) error {
+	if prog == nil {
+		return fmt.Errorf("no program")
+	}
+	if cfg.Arch == "" {
+		if len(prog.Arches) == 0 {
+			return fmt.Errorf("%s: the program names no arch", prog.File)
+		}
+		cfg.Arch = prog.Arches[0]
+	}
+	return nil
 }
 
 // conclude computes the observation, verdict and traces.
@@ -273,19 +305,48 @@ func (x *explorer) conclude() {
 		if v.Thread >= 0 && v.Kind != "limit" && v.Kind != "error" {
 			v.Schedule = x.shrink(x.shortest(v.Schedule, v.Kind, 50000), v.Kind)
 		}
-		v.Trace = x.trace(v.Schedule)
-		if x.m.violation != nil && x.m.violation.Kind == v.Kind {
-			v.Msg, v.Step, v.Pos, v.Thread = x.m.violation.Msg, x.m.violation.Step, x.m.violation.Pos, x.m.violation.Thread
-		}
+		x.traceViolation(v)
 	}
 	if r.Witness != nil {
-		r.Witness.Trace = x.trace(r.Witness.Schedule)
+		r.Witness.Trace = x.budgetedTrace(r.Witness.Schedule)
 	}
 	if len(r.Violations) > 0 {
 		r.Schedule = r.Violations[0].Schedule
 	} else if r.Witness != nil {
 		r.Schedule = r.Witness.Schedule
 	}
+	if e := x.m.budget.exceeded; e != "" && len(r.Violations)+b2i(r.Witness != nil) > 0 {
+		r.Notes = append(r.Notes, "counterexamples past the budget are shown as found, without a trace: "+e)
+	}
+}
+
+// traceViolation traces v's schedule and takes the message of the
+// violation the replay raised (which names the final step's details).
+func (x *explorer) traceViolation(v *Violation) {
+	v.Trace = x.budgetedTrace(v.Schedule)
+	if v.Trace != nil && x.m.violation != nil && x.m.violation.Kind == v.Kind {
+		v.Msg, v.Step, v.Pos, v.Thread = x.m.violation.Msg, x.m.violation.Step, x.m.violation.Pos, x.m.violation.Thread
+	}
+}
+
+// budgetedTrace is trace while the budget lasts: nil once a limit has run
+// out (before or during the replay), since its steps would only stop.
+func (x *explorer) budgetedTrace(schedule []int) []Event {
+	if x.m.budget.exceeded != "" {
+		return nil
+	}
+	tr := x.trace(schedule)
+	if x.m.budget.exceeded != "" {
+		return nil
+	}
+	return tr
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // ModelFor resolves the memory model a check runs under: cfg.Model, else
@@ -378,18 +439,21 @@ type RunResult struct {
 
 // Replay runs one schedule (`mmuasm run --schedule`). Threads left enabled
 // after the schedule run in order, lowest thread first, to the end.
-func Replay(prog *Program, cfg Config, schedule []int) (*RunResult, error) {
-	if cfg.Arch == "" {
-		cfg.Arch = prog.Arches[0]
+func Replay(prog *Program, cfg Config, schedule []int) (res *RunResult, err error) {
+	defer recoverAs("vm.Replay", &err)
+	if err := defaultArch(prog, &cfg); err != nil {
+		return nil, err
 	}
-	m, err := NewMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits)
+	ctx, cancel, timeout := withTimeBudget(nil, cfg) // a replay too runs within the time budget
+	defer cancel()
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
 	m.tracing = true
 	m.fresh = false
 	m.Reset()
-	res := &RunResult{}
+	res = &RunResult{}
 	for i := 0; i < m.Threads(); i++ {
 		res.Threads = append(res.Threads, m.ThreadName(i))
 		res.Labels = append(res.Labels, m.threads[i].label)

@@ -78,13 +78,8 @@ func (x *explorer) interrupted() bool {
 		x.stop = true // the other search of auto finished first
 		return true
 	}
-	if err := x.ctx.Err(); err != nil {
-		if err == context.DeadlineExceeded {
-			x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("time: stopped after %s (--timeout)", FormatDuration(time.Since(x.started))))
-		} else {
-			x.r.Bounds = append(x.r.Bounds, "cancelled: "+context.Cause(x.ctx).Error()) // the cause names the signal
-		}
-		x.stop = true
+	if !x.m.withinBudget() {
+		x.overBudgetStop()
 		return true
 	}
 	if n := x.cfg.Limits.Executions; n > 0 && x.r.Executions >= n {
@@ -93,6 +88,26 @@ func (x *explorer) interrupted() bool {
 		return true
 	}
 	return false
+}
+
+// overBudgetStop stops the search on a budget limit: a limit violation
+// naming it (unless the execution that hit it recorded one already), or,
+// when the host cancelled the check, a bound that makes it incomplete.
+func (x *explorer) overBudgetStop() {
+	x.stop = true
+	msg := x.m.budget.exceeded
+	if strings.HasPrefix(msg, "cancelled: ") {
+		x.r.Bounds = append(x.r.Bounds, msg)
+		return
+	}
+	x.r.Bounds = append(x.r.Bounds, msg)
+	for _, v := range x.r.Violations {
+		if v.Kind == "limit" && v.Msg == msg {
+			return
+		}
+	}
+	x.r.Violations = append(x.r.Violations, &Violation{Kind: "limit", Msg: msg, Thread: -1, Pos: Pos{File: -1}})
+	x.r.Counts["limit"]++
 }
 
 // record files the outcome of a finished execution; schedule is the
@@ -114,7 +129,7 @@ func (x *explorer) record(schedule []int) {
 			r.Violations = append(r.Violations, &c)
 		}
 		r.Counts[v.Kind]++
-		if v.Kind == "limit" && !strings.Contains(strings.Join(r.Bounds, ";"), "steps") {
+		if v.Kind == "limit" && m.budget.exceeded == "" && !strings.Contains(strings.Join(r.Bounds, ";"), "steps") {
 			r.Bounds = append(r.Bounds, "steps: "+v.Msg)
 		}
 	} else if m.prog.Final != nil {
@@ -147,6 +162,7 @@ func (x *explorer) recordFinal(schedule []int) {
 	} else {
 		x.seen[key] = len(r.FinalStates)
 		r.FinalStates = append(r.FinalStates, FinalState{Values: key, Count: 1})
+		x.m.budget.held += 2*int64(len(key)) + finalStateBytes // the key in seen and in FinalStates
 	}
 	if holds {
 		r.Positive++
@@ -162,6 +178,10 @@ func (x *explorer) recordFinal(schedule []int) {
 			Schedule: append([]int(nil), schedule...)}
 	}
 }
+
+// finalStateBytes is the fixed cost of a distinct final state: its entry in
+// seen and in Result.FinalStates.
+const finalStateBytes = 96
 
 // dfs is the plain depth-first search over every interleaving, replaying
 // the common prefix for each execution.
@@ -283,8 +303,11 @@ func (m *Machine) evalCond(proc int) bool {
 	m.steps = 0
 	m.MMU.SetObserver(true)
 	defer m.MMU.SetObserver(false)
+	if m.condStack == nil { // sized like a thread's: checkShape made sure the condition fits
+		m.condStack = make([]uint64, m.limits.StackWords)
+	}
 	t := &thread{id: -2, kind: TaskThread, name: "final", proc: proc,
-		stack: make([]uint64, 256), scratch: make([]uint64, 8+len(m.cpus))}
+		stack: m.condStack, scratch: make([]uint64, 8+len(m.cpus))}
 	m.start(t)
 	t.atomic = 1 // every step at once
 	for t.status == ready && m.violation == nil {

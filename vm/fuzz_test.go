@@ -230,10 +230,21 @@ func FuzzCheck(f *testing.F) {
 			return
 		}
 		arch, search := pick(src)
-		checkNoCrash(t, prog, arch, search, fuzzLimits, fuzzHeap)
+		checkNoCrash(t, prog, arch, search, fuzzLimitsFor(src), fuzzHeap)
 		// and under a weak model (the third byte picks which)
 		checkNoCrash(t, prog, arch, "model:"+fuzzModels[int(byteAt(src, 2))%len(fuzzModels)], fuzzLimits, fuzzHeap)
 	})
+}
+
+// fuzzLimitsFor picks the bounds of a fuzz case from its fourth byte: the
+// tight fuzzLimits, or every third case the real defaults (what an
+// embedding host gets: only the time and memory budgets stop a hostile
+// script), with the memory budget held under the watchdog's heap bound.
+func fuzzLimitsFor(src []byte) vm.Limits {
+	if byteAt(src, 3)%3 == 0 {
+		return vm.Limits{Memory: fuzzHeap / 2}
+	}
+	return fuzzLimits
 }
 
 // fuzzModels are the weak models FuzzCheck checks each script under too.

@@ -19,7 +19,14 @@ func (m *Machine) run(t *thread, allowed bool) {
 	steps := 0 // visible steps in this call: more than one only inside atomic { }
 	for {
 		if m.weakRec == nil { // dependency tracking needs every op seen
-			budget = m.fast(t, budget)
+			// in slices of tickWork, to look at the clock in between
+			chunk := min(budget, tickWork)
+			left := m.fast(t, chunk)
+			budget -= chunk - left
+			if !m.charge(chunk - left) {
+				m.fail(t, "limit", m.budget.exceeded)
+				return
+			}
 		} else if len(t.scopes) > 0 {
 			m.weakRec.joinScopes(t)
 		}
@@ -28,6 +35,10 @@ func (m *Machine) run(t *thread, allowed bool) {
 			return
 		}
 		budget--
+		if !m.charge(1) {
+			m.fail(t, "limit", m.budget.exceeded)
+			return
+		}
 		in := m.prog.Code[t.pc]
 		if m.stepAt[t.pc] {
 			if !allowed && t.atomic == 0 {
@@ -217,7 +228,7 @@ func (m *Machine) fast(t *thread, budget int) int {
 		case OpCall:
 			p := &m.prog.Procs[in.A]
 			extra := len(p.Locals) - p.NParams
-			if len(t.frames) >= m.limits.CallDepth || sp+extra+stackReserve >= len(stack) {
+			if len(t.frames) >= m.limits.CallDepth || sp+m.need[in.A] > len(stack) {
 				goto slow // the slow path reports the error
 			}
 			clear(stack[sp : sp+extra])
@@ -410,10 +421,6 @@ func b2u(b bool) uint64 {
 	return 0
 }
 
-// stackReserve is kept free above a new frame: room for the deepest
-// expression a proc can evaluate (the parser bounds nesting).
-const stackReserve = 4 * 200
-
 func (m *Machine) call(t *thread, in Instr) bool {
 	if len(t.frames) >= m.limits.CallDepth {
 		m.fail(t, "error", fmt.Sprintf("calls nested more than %d deep (unbounded recursion?)", m.limits.CallDepth))
@@ -422,8 +429,8 @@ func (m *Machine) call(t *thread, in Instr) bool {
 	p := &m.prog.Procs[in.A]
 	fp := t.sp - p.NParams
 	extra := len(p.Locals) - p.NParams
-	if t.sp+extra+stackReserve >= len(t.stack) {
-		m.fail(t, "error", "stack overflow")
+	if t.sp+m.need[in.A] > len(t.stack) { // its locals and its deepest expression (stackdepth.go)
+		m.fail(t, "error", fmt.Sprintf("stack overflow: the calls need more than the %d words of the stack (Limits.StackWords)", len(t.stack)))
 		return false
 	}
 	clear(t.stack[t.sp : t.sp+extra])

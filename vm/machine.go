@@ -1,8 +1,10 @@
 package vm
 
 import (
+	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"mmuvm/arch"
 	"mmuvm/mmu"
@@ -26,50 +28,23 @@ const (
 	notStarted // an irq that has not fired
 )
 
-// Limits bound one execution and the whole exploration.
-type Limits struct {
-	Steps         int // visible steps per execution (default 100000)
-	LocalInstrs   int // instructions between two visible steps (default 10M)
-	Executions    int // 0: unbounded
-	States        int // states the stateful search may store (its memory); 0: unbounded
-	StackWords    int // operand and local stack per thread (default 4096)
-	CallDepth     int // proc call depth (default 256)
-	MaxPrintLines int // print() lines kept in a trace (default 1000)
-}
-
-func (l Limits) withDefaults() Limits {
-	if l.Steps <= 0 {
-		l.Steps = 100000
-	}
-	if l.LocalInstrs <= 0 {
-		l.LocalInstrs = 500_000_000
-	}
-	if l.StackWords <= 0 {
-		l.StackWords = 8192
-	}
-	if l.CallDepth <= 0 {
-		l.CallDepth = 256
-	}
-	if l.MaxPrintLines <= 0 {
-		l.MaxPrintLines = 1000
-	}
-	return l
-}
-
 // Machine runs executions of a Program on one arch, one visible step at a
 // time. Reset returns it to the state right after init.
 type Machine struct {
-	prog     *Program
-	Arch     arch.Arch
-	MMU      *mmu.Machine
-	builtins []*mmu.Builtin
-	stepAt   []bool  // instruction i is a visible step
-	code     []Instr // the program's code with superinstructions (fuse.go)
-	fx       []fused // operands of the superinstructions
-	threads  []*thread
-	cpus     []int // script CPU number by dense index
-	limits   Limits
-	mark     int // store mark after init
+	prog      *Program
+	Arch      arch.Arch
+	MMU       *mmu.Machine
+	builtins  []*mmu.Builtin
+	stepAt    []bool  // instruction i is a visible step
+	code      []Instr // the program's code with superinstructions (fuse.go)
+	fx        []fused // operands of the superinstructions
+	threads   []*thread
+	cpus      []int // script CPU number by dense index
+	limits    Limits
+	mark      int   // store mark after init
+	need      []int // stack words a call of each proc needs above its arguments (shape.go)
+	budget    budget
+	condStack []uint64 // the final condition's and the filter's stack
 
 	fresh      bool // in the state Reset gives: a Reset can be skipped
 	steps      int
@@ -140,8 +115,20 @@ type readRec struct {
 }
 
 // NewMachine builds a machine for prog on the named arch, runs init, and
-// leaves it ready for its first execution.
-func NewMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits) (*Machine, error) {
+// leaves it ready for its first execution. It checks the program against
+// the budget first (CPUs, locals, stack), so that nothing is allocated for
+// a program the limits refuse.
+func NewMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits) (m *Machine, err error) {
+	defer recoverAs("vm.NewMachine", &err)
+	return newMachine(prog, archName, reg, limits, nil, 0)
+}
+
+// newMachine is NewMachine under a context: its end stops init, and every
+// execution run later, with a limit violation.
+func newMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits, ctx context.Context, timeout time.Duration) (*Machine, error) {
+	if prog == nil {
+		return nil, fmt.Errorf("no program")
+	}
 	a, err := arch.Lookup(archName)
 	if err != nil {
 		return nil, err
@@ -150,6 +137,12 @@ func NewMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits
 		reg = mmu.Builtins()
 	}
 	m := &Machine{prog: prog, Arch: a, limits: limits.withDefaults()}
+	if ctx != nil {
+		m.budget.ctx, m.budget.done, m.budget.timeout, m.budget.start = ctx, ctx.Done(), timeout, time.Now()
+	}
+	if err := m.checkShape(); err != nil {
+		return nil, err
+	}
 	for _, name := range prog.Builtins {
 		b := reg.Lookup(name)
 		if b == nil {
@@ -166,9 +159,11 @@ func NewMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits
 	if m.MMU, err = mmu.New(m.mmuConfig()); err != nil {
 		return nil, err
 	}
+	m.MMU.Budget = m.budgetMsg
 	if err := m.runInit(); err != nil {
 		return nil, err
 	}
+	m.MMU.S.ForgetUndo() // nothing rolls back into init
 	m.mark = m.MMU.Mark()
 	m.Reset()
 	return m, nil
@@ -332,7 +327,8 @@ func (m *Machine) Violation() *Violation { return m.violation }
 func (m *Machine) Footprint() []uint64 { return m.lastFP }
 
 // Step runs one visible step of thread id, which must be enabled now.
-func (m *Machine) Step(id int) error {
+func (m *Machine) Step(id int) (err error) {
+	defer recoverAs("vm.Machine.Step", &err)
 	if id < 0 || id >= len(m.threads) || !m.enabled(m.threads[id]) {
 		return fmt.Errorf("thread %d cannot take a step now (enabled: %v)", id, m.Enabled(nil))
 	}
@@ -395,6 +391,9 @@ func (m *Machine) afterStep(t *thread) {
 	}
 	if f := m.MMU.TakeFault(); f != nil && m.violation == nil {
 		m.fail(t, f.Kind, f.Msg)
+	}
+	if m.violation == nil && !(m.charge(stepWork) && m.memOK()) {
+		m.fail(t, "limit", m.budget.exceeded)
 	}
 	if m.violation == nil && m.steps >= m.limits.Steps {
 		m.fail(t, "limit", fmt.Sprintf("the execution reached %d visible steps (the step bound)", m.limits.Steps))

@@ -186,7 +186,8 @@ func EncodeSchedule(s []int) string {
 }
 
 // DecodeSchedule parses a token written by EncodeSchedule.
-func DecodeSchedule(tok string) ([]int, error) {
+func DecodeSchedule(tok string) (s []int, err error) {
+	defer recoverAs("vm.DecodeSchedule", &err)
 	var out []int
 	tok = strings.TrimSpace(tok)
 	if tok == "" {

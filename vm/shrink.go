@@ -25,21 +25,31 @@ func (x *explorer) shrink(schedule []int, kind string) []int {
 	if m.violation == nil || m.violation.Kind != kind {
 		return schedule
 	}
-	past := causalPast(schedule, fps)
-	for _, cand := range [][]int{fewestSwitches(schedule, fps, past), project(schedule, past)} {
-		if len(cand) < len(schedule) && x.reproduces(cand, kind) {
+	// both analyses are quadratic or worse in the schedule's length: they
+	// charge their work to the budget and give up when it runs out
+	work := func(n int) bool { return m.charge(n) }
+	past := causalPast(schedule, fps, work)
+	if past == nil {
+		return schedule
+	}
+	for _, cand := range [][]int{fewestSwitches(schedule, fps, past, work), project(schedule, past)} {
+		if cand != nil && len(cand) < len(schedule) && x.reproduces(cand, kind) {
 			return cand
 		}
 	}
 	return schedule
 }
 
-// causalPast marks the steps that happen before the last one.
-func causalPast(schedule []int, fps [][]uint64) []bool {
+// causalPast marks the steps that happen before the last one (nil when
+// work says the budget ran out).
+func causalPast(schedule []int, fps [][]uint64, work func(int) bool) []bool {
 	n := len(schedule)
 	in := make([]bool, n)
 	in[n-1] = true
 	for k := n - 2; k >= 0; k-- {
+		if !work(n - k) {
+			return nil
+		}
 		for j := k + 1; j < n && !in[k]; j++ {
 			in[k] = in[j] && (schedule[j] == schedule[k] || dependent(fps[k], fps[j]))
 		}
@@ -58,8 +68,9 @@ func project(schedule []int, keep []bool) []int {
 }
 
 // fewestSwitches orders the kept steps greedily: stay on the current
-// thread while its next step's predecessors have all run.
-func fewestSwitches(schedule []int, fps [][]uint64, keep []bool) []int {
+// thread while its next step's predecessors have all run (nil when work
+// says the budget ran out).
+func fewestSwitches(schedule []int, fps [][]uint64, keep []bool, work func(int) bool) []int {
 	var idx []int
 	for i := range schedule {
 		if keep[i] {
@@ -81,6 +92,9 @@ func fewestSwitches(schedule []int, fps [][]uint64, keep []bool) []int {
 	var out []int
 	cur := -1
 	for len(out) < len(idx) {
+		if !work(len(idx) * len(idx)) {
+			return nil
+		}
 		pick := -1
 		for _, k := range idx {
 			if !done[k] && schedule[k] == cur && ready(k) {
@@ -140,7 +154,9 @@ func (x *explorer) shortest(found []int, kind string, budget int) []int {
 	var snap snapshot
 	var buf []int
 	deadline := time.Now().Add(shortestTime)
-	for len(queue) > 0 && len(visited) < budget && x.ctx.Err() == nil && time.Now().Before(deadline) {
+	// the queue's schedules count toward the memory budget while it lives
+	defer func(held int64) { m.budget.held = held }(m.budget.held)
+	for len(queue) > 0 && len(visited) < budget && m.withinBudget() && time.Now().Before(deadline) {
 		path := queue[0]
 		queue = queue[1:]
 		if len(path)+1 >= len(found) {
@@ -161,6 +177,7 @@ func (x *explorer) shortest(found []int, kind string, budget int) []int {
 			case m.violation == nil && !visited[m.stateHash()]:
 				visited[m.stateHash()] = true
 				queue = append(queue, next)
+				m.budget.held += int64(cap(next))*8 + stateBytes + 24
 			}
 			m.restore(&snap)
 		}

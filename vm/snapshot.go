@@ -9,6 +9,7 @@ type snapshot struct {
 	watches []mmu.Watch
 	steps   int
 	threads []threadSnap
+	size    int64 // bytes counted in the machine's budget for it
 }
 
 type threadSnap struct {
@@ -43,7 +44,29 @@ func (m *Machine) save(s *snapshot) {
 		ts.spins = append(ts.spins[:0], t.spins...)
 		ts.nreads, ts.writes, ts.stepsRun, ts.np = len(t.reads), t.writes, t.stepsRun, t.passes
 	}
+	n := s.bytes()
+	m.budget.snaps += n - s.size
+	s.size = n
+	m.charge(int(n / copyBytesPerWork)) // copying a large snapshot is work the clock must see
 }
+
+// copyBytesPerWork converts bytes copied or hashed into units of work
+// (tickWork of them, 2 MiB, take well under a millisecond).
+const copyBytesPerWork = 64
+
+// bytes estimates the memory s holds (its buffers at their capacity: a
+// reused snapshot keeps them).
+func (s *snapshot) bytes() int64 {
+	n := int64(cap(s.watches))*16 + int64(len(s.threads))*threadSnapBytes
+	for i := range s.threads {
+		ts := &s.threads[i]
+		n += int64(cap(ts.stack)+cap(ts.scratch))*8 + int64(cap(ts.frames))*24 + int64(cap(ts.spins))*48
+	}
+	return n
+}
+
+// threadSnapBytes is the fixed part of a threadSnap.
+const threadSnapBytes = 200
 
 // restore returns the machine to a saved state.
 func (m *Machine) restore(s *snapshot) {
@@ -89,6 +112,7 @@ func (t *thread) restore(ts *threadSnap) {
 func (m *Machine) stateHash() uint64 {
 	h := m.MMU.S.Hash()
 	for _, t := range m.threads {
+		m.charge(t.sp * 8 / copyBytesPerWork)
 		th := t.stateHash()
 		th = th*31 + uint64(t.status)
 		th = th*31 + uint64(t.phase)

@@ -17,6 +17,7 @@ func (x *explorer) stateful() {
 		next    int
 	}
 	visited := map[uint64]struct{}{}
+	heldBase := x.m.budget.held
 	var stack []*frameS
 	var pool []*frameS
 	push := func() {
@@ -41,6 +42,7 @@ func (x *explorer) stateful() {
 	atTop := true
 	for len(stack) > 0 && !x.interrupted() {
 		x.r.States = len(visited)
+		x.m.budget.held = heldBase + int64(len(visited))*stateBytes
 		if n := x.cfg.Limits.States; n > 0 && len(visited) >= n {
 			x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("states: stopped at %d stored states (--max-states)", n))
 			x.stop = true
@@ -76,3 +78,6 @@ func (x *explorer) stateful() {
 	x.r.States = len(visited)
 	x.r.Complete = !x.stop && len(stack) == 0
 }
+
+// stateBytes is the cost of a state in the stateful search's visited set.
+const stateBytes = 32

@@ -26,6 +26,9 @@ const (
 	weakMaxValues = 64  // values a location may take
 	weakMaxTraces = 1e5 // runs of one CPU
 	weakMaxEvents = 2e6 // events of all the runs kept at once (their memory)
+	// weakEventBytes is what an event or dependency of a run costs in the
+	// memory estimate (the event, its share of the trace's slices)
+	weakEventBytes = 64
 	// events of the combinations of runs tried after a bound, looking
 	// for violations, and the most combinations whatever their size
 	weakPartialBudget = 300000
@@ -57,6 +60,7 @@ type weakState struct {
 	rec     *recorder
 	bounds  []string
 	events  int // events of the runs of the current round
+	kept    int // events of the runs of the rounds before, still held (the memory estimate)
 }
 
 // recorder is the mmu.Memory of one CPU's run: it answers reads from the
@@ -725,7 +729,12 @@ func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
 				return nil, false
 			}
 			runs = append(runs, run)
-			if w.events += traceSize(run.trace); w.events > weakMaxEvents {
+			w.events += traceSize(run.trace)
+			x.m.budget.held = int64(w.events+w.kept) * weakEventBytes // nothing else is held yet
+			if !x.m.memOK() {
+				return nil, false // the explorer's next look stops with the limit
+			}
+			if w.events > weakMaxEvents {
 				w.bounds = append(w.bounds, fmt.Sprintf("runs: the CPUs' runs hold more than %d events and dependencies (a memory bound)", int(weakMaxEvents)))
 				return runs, false
 			}
@@ -801,7 +810,7 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 	var prev [][]weakRun // the runs of the last round
 	for round := 0; ; round++ {
 		all := make([][]weakRun, len(cpus))
-		w.events = 0
+		w.kept, w.events = w.events, 0 // the last round's runs stay while this one's are made
 		grew, writes := false, 0
 		for i, id := range cpus {
 			runs, ok := x.weakTraces(id, w)

@@ -63,13 +63,14 @@ func decodeExecution(tok string) ([]uint64, error) {
 // ReplayExecution replays a weak model's execution token: each CPU runs
 // with the answers the token gives, the graph is rebuilt with its
 // reads-from and coherence, and the model must allow it.
-func ReplayExecution(prog *Program, cfg Config, tok string) (*RunResult, error) {
+func ReplayExecution(prog *Program, cfg Config, tok string) (res *RunResult, err error) {
+	defer recoverAs("vm.ReplayExecution", &err)
 	nums, err := decodeExecution(tok)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Arch == "" {
-		cfg.Arch = prog.Arches[0]
+	if err := defaultArch(prog, &cfg); err != nil {
+		return nil, err
 	}
 	model, err := ModelFor(prog, cfg)
 	if err != nil {
@@ -79,7 +80,9 @@ func ReplayExecution(prog *Program, cfg Config, tok string) (*RunResult, error) 
 	if !ok || model == "sc" && cfg.Search != "graph" {
 		return nil, fmt.Errorf("an execution token is for a weak model; %s checks under %s (use --model)", prog.Name, model)
 	}
-	m, err := NewMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits)
+	ctx, cancel, timeout := withTimeBudget(nil, cfg)
+	defer cancel()
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +141,7 @@ func ReplayExecution(prog *Program, cfg Config, tok string) (*RunResult, error) 
 	}
 	x.r.Model = model
 	x.weakRecord(g, pick, all, cpus, nil)
-	res := &RunResult{Execution: tok}
+	res = &RunResult{Execution: tok}
 	for i := 0; i < m.Threads(); i++ {
 		res.Threads = append(res.Threads, m.ThreadName(i))
 		res.Labels = append(res.Labels, m.threads[i].label)

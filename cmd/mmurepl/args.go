@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 
 	"mmuvm/compiler"
@@ -46,7 +45,7 @@ func (s *Session) evalArg(text string) (uint64, error) {
 	chunks = append(chunks, chunk{"proc __repl_eval() {\n__repl_value = (\n", "<prompt>", 1},
 		chunk{text + "\n", inputName, s.lineNo}, chunk{")\nreturn __repl_value\n}\n", "<prompt>", 1})
 	a := assemble(chunks)
-	p, err := compiler.Compile(src.name, a.src, &compiler.Options{Files: os.DirFS(src.dir)})
+	p, err := compiler.Compile(src.name, a.src, &compiler.Options{Files: compiler.DirFS(src.dir)})
 	if err != nil {
 		return 0, a.mapError(src.name, err)
 	}

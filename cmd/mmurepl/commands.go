@@ -203,7 +203,7 @@ func (s *Session) cmdDis(args []string) error {
 func (s *Session) baseProgram() (*vm.Program, error) {
 	src := s.cur.src
 	a := assemble(src.chunks())
-	p, err := compiler.Compile(src.name, a.src, &compiler.Options{Files: os.DirFS(src.dir)})
+	p, err := compiler.Compile(src.name, a.src, &compiler.Options{Files: compiler.DirFS(src.dir)})
 	if err != nil {
 		return nil, a.mapError(src.name, err)
 	}

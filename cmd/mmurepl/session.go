@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
@@ -120,7 +119,7 @@ func (s *Session) try(src *script, arch string, log []action) (*state, bool, err
 		}
 	}
 	asm := assemble(chunks)
-	prog, err := compiler.Compile(src.name, asm.src, &compiler.Options{Files: os.DirFS(src.dir)})
+	prog, err := compiler.Compile(src.name, asm.src, &compiler.Options{Files: compiler.DirFS(src.dir)})
 	if err != nil {
 		return nil, false, asm.mapError(src.name, err)
 	}
