@@ -9,18 +9,29 @@ import "fmt"
 // dependent steps but few distinct states (retry loops, repeated lock
 // handovers), where partial-order reduction alone still has too many
 // executions. Executions counts the terminal states and violations reached.
+//
+// Sleep sets (Godefroid's, with state matching) cut the steps that would
+// only reach a state again by another order of independent steps: after a
+// thread's step from a state has been explored, it sleeps in the siblings
+// explored after it, and in their descendants until a step dependent on it
+// (by footprint, as in dpor) wakes it. A state is stored with the threads
+// asleep when it was explored; reached again with a sleep set that is not
+// a superset of that one, it is explored again with their intersection.
+// Every reachable state is still visited; only transitions are saved.
 func (x *explorer) stateful() {
 	m := x.m
 	type frameS struct {
 		snap    snapshot
 		enabled []int
 		next    int
+		sleep   []sleeper // asleep here: inherited, then the steps explored from here
+		asleep  uint64    // the inherited part, as a mask
 	}
-	visited := map[uint64]struct{}{}
+	visited := map[uint64]uint64{} // state hash -> threads asleep when explored
 	heldBase := x.m.budget.held
 	var stack []*frameS
 	var pool []*frameS
-	push := func() {
+	push := func(sleep []sleeper) {
 		var f *frameS
 		if n := len(pool); n > 0 {
 			f, pool = pool[n-1], pool[:n-1]
@@ -30,11 +41,12 @@ func (x *explorer) stateful() {
 		m.save(&f.snap)
 		f.enabled = m.Enabled(f.enabled)
 		f.next = 0
+		f.sleep, f.asleep = sleep, maskOf(sleep)
 		stack = append(stack, f)
 	}
 	m.Reset()
-	visited[m.stateHash()] = struct{}{}
-	push()
+	visited[m.stateHash()] = 0
+	push(nil)
 	x.done = func() float64 {
 		return treeDone(len(stack), func(d int) (int, int) { return stack[d].next, len(stack[d].enabled) })
 	}
@@ -49,6 +61,9 @@ func (x *explorer) stateful() {
 			break
 		}
 		top := stack[len(stack)-1]
+		for top.next < len(top.enabled) && top.asleep&(1<<uint(top.enabled[top.next])) != 0 {
+			top.next++ // asleep: explored from an equivalent order
+		}
 		if top.next >= len(top.enabled) {
 			stack = stack[:len(stack)-1]
 			pool = append(pool, top)
@@ -63,16 +78,30 @@ func (x *explorer) stateful() {
 		top.next++
 		schedule = append(schedule[:len(stack)-1], t)
 		m.step(t)
+		fp := normalize(m.Footprint())
+		child := independentOf(top.sleep, fp)
+		top.sleep = append(top.sleep, sleeper{t, fp})
 		if m.violation != nil || m.Done() {
 			x.record(schedule)
 			continue
 		}
 		h := m.stateHash()
-		if _, ok := visited[h]; ok {
-			continue
+		z := maskOf(child)
+		if was, ok := visited[h]; ok {
+			if was&^z == 0 {
+				continue // explored with no more threads awake than now
+			}
+			// explore again with the threads asleep both times
+			kept := child[:0]
+			for _, s := range child {
+				if was&(1<<uint(s.thread)) != 0 {
+					kept = append(kept, s)
+				}
+			}
+			child, z = kept, was&z
 		}
-		visited[h] = struct{}{}
-		push()
+		visited[h] = z
+		push(child)
 		atTop = true
 	}
 	x.r.States = len(visited)
