@@ -64,6 +64,9 @@ type Config struct {
 	// (partial-order reduction and the stateful search, on two machines);
 	// with one they alternate. The result is the one a single worker gives.
 	Workers int
+	// Shard makes dpor explore only its part of a split search (see
+	// split.go); Merge combines the results of all the shards.
+	Shard Shard
 	// Progress, if set, is called about every 100 ms of exploring.
 	Progress func(Progress)
 }
@@ -133,6 +136,9 @@ type Result struct {
 	// Memory is the largest the checker's memory estimate got, in bytes
 	// (what Limits.Memory bounds).
 	Memory int64
+	// Split is how a split search (dpor, or a shard) was cut, with what
+	// each part found: Merge combines the results of shards with it.
+	Split *Split `json:",omitempty"`
 }
 
 // Kinds returns the violation kinds found, in the order first found.

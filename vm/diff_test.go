@@ -27,8 +27,9 @@ const diffLimit = 20000
 
 // diffSearches are the searches compared against dfs. auto-switch is auto
 // with slices of a few dozen steps, so that its two searches hand over
-// often and the stateful search's result is the one kept on many scripts.
-var diffSearches = []string{"dpor", "state", "auto", "auto-switch"}
+// often and the stateful search's result is the one kept on many scripts;
+// dpor-split is dpor cut into parts run by two workers (split.go).
+var diffSearches = []string{"dpor", "dpor-split", "state", "auto", "auto-switch"}
 
 // scriptGen writes one random script. Everything it does depends only on
 // its rand source, so a seed names a script.
@@ -296,8 +297,11 @@ func compareSearches(name, src string) diffCase {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		cfg := vm.Config{Arch: "arm64", Search: search, All: true, Limits: vm.Limits{Executions: diffLimit}}
-		if search == "auto-switch" {
+		switch search {
+		case "auto-switch":
 			cfg.Search, cfg.DPORBudget = "auto", 40
+		case "dpor-split":
+			cfg.Search, cfg.Workers = "dpor", 2
 		}
 		return vm.Check(ctx, prog, cfg)
 	}
@@ -523,8 +527,8 @@ func TestDiffSearches(t *testing.T) {
 	}
 	t.Logf("%d scripts in %v: %d compared, %d skipped (dfs hit %d executions), %d mismatching, %d more with known bugs only",
 		n, time.Since(start).Round(time.Millisecond), n-skipped, skipped, diffLimit, failed, knownN)
-	t.Logf("executions over the compared scripts: dfs %d, dpor %d, state %d, auto %d, auto-switch %d (switched on %d scripts)",
-		total["dfs"], total["dpor"], total["state"], total["auto"], total["auto-switch"], switched)
+	t.Logf("executions over the compared scripts: dfs %d, dpor %d, dpor-split %d, state %d, auto %d, auto-switch %d (switched on %d scripts)",
+		total["dfs"], total["dpor"], total["dpor-split"], total["state"], total["auto"], total["auto-switch"], switched)
 	t.Logf("compared scripts by what dfs found: %v; violation kinds %v", shapes, kinds)
 	if len(classes) > 0 {
 		var lines []string

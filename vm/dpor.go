@@ -35,6 +35,7 @@ type dnode struct {
 	waiters   []sleeper // not enabled here: their next step would only wait
 	probed    []sleeper // the waiters found here (not inherited): their attempts race
 	stuck     bool      // only waiters are left: they step, to show the deadlock
+	frozen    bool      // a step of a split's prefix: every order there is explored by the split
 	thread    int       // the step taken from here (-1 while none)
 	fp        []uint64  // its footprint, sorted, one entry per location
 	snap      snapshot  // the state before the step, to come back to
@@ -70,7 +71,14 @@ func (x *explorer) dpor() {
 		return n
 	}
 	m.Reset()
-	nodes = append(nodes, newNode(nil, nil))
+	for _, t := range x.prefix.steps {
+		n := newNode(nil, nil)
+		n.frozen, n.thread, n.backtrack, n.done = true, t, 1<<uint(t), 1<<uint(t)
+		m.step(t)
+		n.fp = normalizeInto(n.fp[:0], m.Footprint())
+		nodes = append(nodes, n)
+	}
+	nodes = append(nodes, newNode(x.prefix.sleep, nil))
 	x.done = func() float64 {
 		return treeDone(len(nodes), func(d int) (int, int) {
 			n := nodes[d]
@@ -115,8 +123,9 @@ func (x *explorer) dpor() {
 		if m.violation != nil && len(nodes) > 1 {
 			// the violating step ended the execution, disabling every other
 			// thread: it is dependent on all their next steps
-			v := nodes[len(nodes)-2]
-			v.backtrack |= v.enabled &^ v.sleepMask()
+			if v := nodes[len(nodes)-2]; !v.frozen {
+				v.backtrack |= v.enabled &^ v.sleepMask()
+			}
 		}
 		x.addBacktracks(nodes, firstNew)
 		if !x.backtrackTo(&nodes) {
@@ -161,7 +170,7 @@ func (x *explorer) wait(nodes []*dnode, w sleeper) {
 	n.enabled &^= q
 	n.waiters = append(n.waiters, w)
 	n.probed = append(n.probed, w)
-	for k := len(nodes) - 2; k >= 0; k-- {
+	for k := len(nodes) - 2; k >= 0 && !nodes[k].frozen; k-- {
 		if nk := nodes[k]; nk.enabled&q != 0 {
 			if (nk.backtrack|nk.sleepMask())&q == 0 {
 				nk.backtrack |= q
@@ -227,7 +236,7 @@ func (x *explorer) freeNode() *dnode {
 	d := x.dropped[n-1]
 	x.dropped = x.dropped[:n-1]
 	d.enabled, d.backtrack, d.done = 0, 0, 0
-	d.waiters, d.probed, d.stuck = nil, nil, false
+	d.waiters, d.probed, d.stuck, d.frozen = nil, nil, false, false
 	return d
 }
 
@@ -508,7 +517,7 @@ func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj i
 		// the step that disabled it, which is not in a race with it
 		// because step i's write is in between; so run the thread at the
 		// latest earlier state where it could run.
-		for k := i - 1; k >= 0; k-- {
+		for k := i - 1; k >= 0 && !nodes[k].frozen; k-- {
 			if nk := nodes[k]; nk.enabled&q != 0 {
 				if (nk.backtrack|nk.sleepMask())&q == 0 {
 					nk.backtrack |= q
@@ -520,7 +529,7 @@ func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj i
 	}
 	// Otherwise add an initial of notdep(i).j where none is, or, if none
 	// can run at the race point, at the latest earlier state where one can.
-	for k := i; k >= 0; k-- {
+	for k := i; k >= 0 && !nodes[k].frozen; k-- {
 		nk := nodes[k]
 		if initials&nk.backtrack != 0 {
 			return

@@ -23,6 +23,7 @@ type explorer struct {
 	stop          bool
 	weakMode      bool           // checking under a weak model (weak.go)
 	lane          *lane          // auto: this search's side of the lockstep, or nil
+	prefix        prefix         // dpor of a split: the steps it starts with
 	race          raceBufs       // DPOR's race analysis storage
 	dropped       []*dnode       // DPOR nodes to reuse
 	done          func() float64 // the running search's progress estimate
@@ -60,7 +61,11 @@ func (x *explorer) run() {
 	case "dfs":
 		x.dfs()
 	case "dpor":
-		x.dpor()
+		if x.cfg.Workers >= 2 || x.cfg.Shard.Count > 0 {
+			x.split()
+		} else {
+			x.dpor()
+		}
 	case "state":
 		x.stateful()
 	default:

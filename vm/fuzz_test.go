@@ -341,7 +341,9 @@ func runChecks(prog *vm.Program, arch, search string, limits vm.Limits) string {
 			return fmt.Sprintf("the %s execution %s (%s) replays as %+v", v.Kind, v.Execution, v.Msg, rr.Violation)
 		}
 	}
-	if len(res.Violations) > 0 && !weak { // a weak counterexample has no schedule to replay
+	// a weak counterexample has no schedule to replay, nor has a budget
+	// limit (time, memory), which is the check's, not an execution's
+	if len(res.Violations) > 0 && !weak && !budgetLimit(res.Violations[0]) {
 		v := res.Violations[0]
 		sched := vm.EncodeSchedule(v.Schedule)
 		rr, err := vm.Replay(prog, cfg, v.Schedule)
@@ -598,3 +600,7 @@ func TestFinalRunTimeError(t *testing.T) {
 		})
 	}
 }
+
+// budgetLimit tells whether v is the check running out of its budget
+// (filed with no schedule), not a limit an execution hit.
+func budgetLimit(v *vm.Violation) bool { return v.Kind == "limit" && len(v.Schedule) == 0 }

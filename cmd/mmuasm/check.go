@@ -69,6 +69,12 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 			return report(stderr, err)
 		}
 	}
+	if o.shardOut != "" {
+		if err := writeShard(o.shardOut, file, o.shard, results); err != nil {
+			return report(stderr, err)
+		}
+		code = exitOK // a shard's verdict is partial: merge gives the check's
+	}
 	if o.html != "" {
 		if err := writeHTMLFile(o.html, p, results); err != nil {
 			return report(stderr, err)

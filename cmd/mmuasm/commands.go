@@ -29,7 +29,9 @@ var commands []command
 func init() {
 	commands = []command{
 		{"check", "check [flags] FILE", "explore every execution of a .mmu, .mmub or .litmus; print the verdict",
-			append([]string{"json", "format", "width", "html", "save-schedule"}, exploreFlags...), cmdCheck},
+			append([]string{"json", "format", "width", "html", "save-schedule", "shard", "shard-out"}, exploreFlags...), cmdCheck},
+		{"merge", "merge [flags] SHARD…", "combine the results of check --shard I/N --shard-out FILE into the report of one check",
+			[]string{"json", "format", "width", "no-color"}, cmdMerge},
 		{"test", "test [flags] PATH…", "check every script below the paths (dir/... too) against its expectations",
 			append([]string{"json", "format", "width"}, exploreFlags...), cmdTest},
 		{"run", "run [flags] [--seed S | --schedule TOKEN] FILE", "run one execution (a schedule token's, or a random one) and print its trace",

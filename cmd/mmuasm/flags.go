@@ -39,6 +39,8 @@ type options struct {
 	width        int
 	html         string
 	proc         string
+	shard        string // --shard I/N
+	shardOut     string
 }
 
 // flagDefs defines every flag by name; a command's entry in commands
@@ -51,7 +53,7 @@ var flagDefs = map[string]func(*flag.FlagSet, *options){
 		fs.StringVar(&o.model, "model", "", "memory model: sc, tso, armv8, lkmm, or hw (each arch's hardware model) (default: the script's model line, else sc)")
 	},
 	"search": func(fs *flag.FlagSet, o *options) {
-		fs.StringVar(&o.search, "search", "auto", "exploration: auto (dpor, then state when it has many executions), dpor (partial-order reduction), state (stateful search), dfs (every interleaving), random")
+		fs.StringVar(&o.search, "search", "auto", "exploration: auto (dpor and state in lockstep; the first to finish gives the result), dpor (partial-order reduction), state (stateful search), dfs (every interleaving), random")
 	},
 	"seed": func(fs *flag.FlagSet, o *options) {
 		fs.Int64Var(&o.seed, "seed", 1, "random seed (run, --search random)")
@@ -80,7 +82,7 @@ var flagDefs = map[string]func(*flag.FlagSet, *options){
 		fs.DurationVar(&o.timeout, "timeout", 0, "stop exploring after this long (0: no bound)")
 	},
 	"j": func(fs *flag.FlagSet, o *options) {
-		fs.IntVar(&o.workers, "j", 1, "parallel workers: (script, arch) pairs checked at once, and within a check the default search's two strategies at once; results and output are the same for every -j")
+		fs.IntVar(&o.workers, "j", 1, "parallel workers: (script, arch) pairs checked at once; within a check, auto's two strategies at once, or the parts of a split --search dpor (-j 2 or more); results are the same for every -j")
 	},
 	"schedule": func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.schedule, "schedule", "", "replay this schedule (or weak execution) token")
@@ -90,6 +92,12 @@ var flagDefs = map[string]func(*flag.FlagSet, *options){
 	},
 	"html": func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.html, "html", "", "also write the report as one self-contained HTML file (sequence chart, page-table walk, source)")
+	},
+	"shard": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.shard, "shard", "", "explore only shard I of N (I/N, from 0) of a split dpor search; write it with --shard-out and combine the shards with mmuasm merge")
+	},
+	"shard-out": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.shardOut, "shard-out", "", "write the shard's result to this file, for mmuasm merge")
 	},
 	"o":        func(fs *flag.FlagSet, o *options) { fs.StringVar(&o.out, "o", "", "output file") },
 	"proc":     func(fs *flag.FlagSet, o *options) { fs.StringVar(&o.proc, "proc", "", "only this proc") },
@@ -128,7 +136,7 @@ func (o *options) config(a string) vm.Config {
 	return vm.Config{
 		Arch: a, Model: o.model, Search: o.search, All: o.all, Seed: o.seed, Runs: o.runs,
 		Limits:  vm.Limits{Steps: o.maxSteps, Executions: o.maxExec, States: o.maxStates},
-		Timeout: o.timeout, Workers: o.workers,
+		Timeout: o.timeout, Workers: o.workers, Shard: o.parsedShard(),
 	}
 }
 
@@ -242,6 +250,9 @@ func usageError(name string, err error, stderr io.Writer) int {
 
 // validate refuses flag values that would otherwise be ignored.
 func (o *options) validate(cmd string) error {
+	if err := o.validateShard(); err != nil {
+		return err
+	}
 	switch o.search {
 	case "", "auto", "dpor", "state", "dfs", "random":
 	default:
