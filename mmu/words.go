@@ -12,7 +12,11 @@ package mmu
 // the check has ever written, a set bounded by the script, and no
 // tombstones or backward shifts are needed on the Set and Rollback paths.
 type words struct {
-	tabs [256]wordTable // by loc >> tagShift (tag nibble and the bits above it)
+	// cpu holds the per-CPU fields (tagCPU) densely: the scheduler reads
+	// several of them for every CPU at every state (IRQsOn, InIRQ,
+	// IPIPending), so they get an array index rather than a probe.
+	cpu  [cpuWords]uint64
+	tabs [256]wordTable // the rest, by loc >> tagShift (tag nibble and the bits above it)
 }
 
 // wordTable is one open-addressing table keyed by a Loc's low 56 bits.
@@ -32,12 +36,16 @@ const (
 	emptyKey  Loc = ^Loc(0) // no Loc's low 56 bits look like this
 	minSlots      = 16
 	fibHashMu     = 0x9e3779b97f4a7c15
+	cpuWords      = maxCPUs << 8 // cpuLoc(cpu, field) - tagCPU < cpuWords
 )
 
 func (w *words) table(loc Loc) *wordTable { return &w.tabs[loc>>tagShift] }
 
 // get returns loc's word, zero when it was never written.
 func (w *words) get(loc Loc) uint64 {
+	if loc-tagCPU < cpuWords {
+		return w.cpu[loc-tagCPU]
+	}
 	t, k := w.table(loc), loc&offMask
 	if len(t.slots) == 0 {
 		return 0
@@ -56,6 +64,9 @@ func (w *words) get(loc Loc) uint64 {
 // ref returns the place of loc's word, taking a slot for it if it has
 // none. The pointer is valid until the next ref that takes a slot.
 func (w *words) ref(loc Loc) *uint64 {
+	if loc-tagCPU < cpuWords {
+		return &w.cpu[loc-tagCPU]
+	}
 	t, k := w.table(loc), loc&offMask
 	if len(t.slots) > 0 {
 		mask := len(t.slots) - 1
@@ -118,6 +129,13 @@ func (t *wordTable) grow() {
 func (w *words) each(tag Loc, fn func(loc Loc, v uint64)) {
 	if tag&^tagMask != 0 {
 		return // no loc has such a tag
+	}
+	if tag == tagCPU {
+		for i, v := range w.cpu {
+			if v != 0 {
+				fn(tagCPU+Loc(i), v)
+			}
+		}
 	}
 	for hi := uint64(tag&tagMask) >> tagShift; hi < uint64(len(w.tabs)); hi += 16 {
 		for _, s := range w.tabs[hi].slots {
