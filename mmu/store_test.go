@@ -18,7 +18,7 @@ func TestStoreMatchesMap(t *testing.T) {
 		{"table pages", func(r *rand.Rand) Loc { return Loc(tablePoolBase + r.Intn(4*PageSize)&^7) }},
 		{"tlb", func(r *rand.Rand) Loc { return tlbLoc(r.Intn(4), r.Intn(3), r.Intn(4), r.Uint64()>>r.Intn(64)) }},
 		{"cpu fields", func(r *rand.Rand) Loc { return cpuLoc(r.Intn(maxCPUs), r.Intn(cpuIPIs+1)) }},
-		{"cpu tag past the dense fields", func(r *rand.Rand) Loc { return tagCPU | Loc(r.Intn(3*cpuWords)) }},
+		{"cpu tag past the dense fields", func(r *rand.Rand) Loc { return tagCPU | Loc(r.Intn(3*int(cpuDenseSpan))) }},
 		{"every tag", func(r *rand.Rand) Loc { return Loc(r.Intn(16))<<tagShift | Loc(r.Intn(300)) }},
 		{"high bits", func(r *rand.Rand) Loc { return Loc(r.Uint64()>>r.Intn(8)) &^ 0xfffff0 }},
 	}

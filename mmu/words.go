@@ -1,9 +1,8 @@
 package mmu
 
 // words holds the store's words: one open-addressing table (linear
-// probing) per value of a Loc's top byte, so that a tag's words (all the
-// TLB entries, all of memory) sit together and Range(tag) visits only
-// them. A Go map did this job before and its hashing and probing were the
+// probing) per tag, so that a tag's words (all the TLB entries, all of
+// memory) sit together and Range(tag) visits only them. A Go map did this job before and its hashing and probing were the
 // top cost of exploration; here a lookup is a multiply, a shift and
 // usually one compare in one cache line.
 //
@@ -12,14 +11,15 @@ package mmu
 // the check has ever written, a set bounded by the script, and no
 // tombstones or backward shifts are needed on the Set and Rollback paths.
 type words struct {
-	// cpu holds the per-CPU fields (tagCPU) densely: the scheduler reads
-	// several of them for every CPU at every state (IRQsOn, InIRQ,
-	// IPIPending), so they get an array index rather than a probe.
-	cpu  [cpuWords]uint64
-	tabs [256]wordTable // the rest, by loc >> tagShift (tag nibble and the bits above it)
+	// cpu holds the per-CPU fields (tagCPU, the first 16 fields of each
+	// CPU) densely: the scheduler reads several of them for every CPU at
+	// every state (IRQsOn, InIRQ, IPIPending), so they get an array index
+	// rather than a probe.
+	cpu  [maxCPUs * cpuDenseFields]uint64
+	tabs [16]wordTable // the rest, by tag
 }
 
-// wordTable is one open-addressing table keyed by a Loc's low 56 bits.
+// wordTable is one open-addressing table keyed by a Loc without its tag.
 type wordTable struct {
 	slots []wordSlot // len is a power of two, or zero before the first write
 	used  int        // slots taken
@@ -27,26 +27,35 @@ type wordTable struct {
 }
 
 type wordSlot struct {
-	key Loc // the Loc's low 56 bits, or emptyKey
+	key Loc // the Loc without its tag bits, or emptyKey
 	val uint64
 }
 
 const (
-	offMask   Loc = 1<<tagShift - 1
-	emptyKey  Loc = ^Loc(0) // no Loc's low 56 bits look like this
-	minSlots      = 16
-	fibHashMu     = 0x9e3779b97f4a7c15
-	cpuWords      = maxCPUs << 8 // cpuLoc(cpu, field) - tagCPU < cpuWords
+	emptyKey       Loc = ^Loc(0) // has tag bits, which keys have not
+	minSlots           = 16
+	fibHashMu          = 0x9e3779b97f4a7c15
+	cpuDenseFields     = 16
+	cpuDenseSpan   Loc = maxCPUs << 8 // cpuLoc(cpu, field) - tagCPU < cpuDenseSpan
 )
 
-func (w *words) table(loc Loc) *wordTable { return &w.tabs[loc>>tagShift] }
+func (w *words) table(loc Loc) *wordTable { return &w.tabs[loc&tagMask>>tagShift] }
+
+// dense returns the index in w.cpu of a per-CPU field, or -1.
+func dense(loc Loc) int {
+	off := loc - tagCPU
+	if off >= cpuDenseSpan || off&0xff >= cpuDenseFields {
+		return -1
+	}
+	return int((off>>8)*cpuDenseFields + off&0xff)
+}
 
 // get returns loc's word, zero when it was never written.
 func (w *words) get(loc Loc) uint64 {
-	if loc-tagCPU < cpuWords {
-		return w.cpu[loc-tagCPU]
+	if i := dense(loc); i >= 0 {
+		return w.cpu[i]
 	}
-	t, k := w.table(loc), loc&offMask
+	t, k := w.table(loc), loc&^tagMask
 	if len(t.slots) == 0 {
 		return 0
 	}
@@ -64,10 +73,10 @@ func (w *words) get(loc Loc) uint64 {
 // ref returns the place of loc's word, taking a slot for it if it has
 // none. The pointer is valid until the next ref that takes a slot.
 func (w *words) ref(loc Loc) *uint64 {
-	if loc-tagCPU < cpuWords {
-		return &w.cpu[loc-tagCPU]
+	if i := dense(loc); i >= 0 {
+		return &w.cpu[i]
 	}
-	t, k := w.table(loc), loc&offMask
+	t, k := w.table(loc), loc&^tagMask
 	if len(t.slots) > 0 {
 		mask := len(t.slots) - 1
 		i := t.home(k)
@@ -133,15 +142,13 @@ func (w *words) each(tag Loc, fn func(loc Loc, v uint64)) {
 	if tag == tagCPU {
 		for i, v := range w.cpu {
 			if v != 0 {
-				fn(tagCPU+Loc(i), v)
+				fn(tagCPU|Loc(i/cpuDenseFields)<<8|Loc(i%cpuDenseFields), v)
 			}
 		}
 	}
-	for hi := uint64(tag&tagMask) >> tagShift; hi < uint64(len(w.tabs)); hi += 16 {
-		for _, s := range w.tabs[hi].slots {
-			if s.key != emptyKey && s.val != 0 {
-				fn(Loc(hi)<<tagShift|s.key, s.val)
-			}
+	for _, s := range w.table(tag).slots {
+		if s.key != emptyKey && s.val != 0 {
+			fn(tag|s.key, s.val)
 		}
 	}
 }
