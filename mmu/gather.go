@@ -94,7 +94,7 @@ func bTLBFinishMMU(c *Call) (uint64, Status) {
 		addr := m.S.Get(gatherLoc(c.Thread, gatherTables+i))
 		m.S.Set(gatherLoc(c.Thread, gatherTables+i), 0)
 		if m.tr.FlushByIPI {
-			m.free(addr>>12, fmt.Sprintf("tlb_finish_mmu(): table %#x", addr))
+			m.free(addr>>12, func() string { return fmt.Sprintf("tlb_finish_mmu(): table %#x", addr) })
 		} else {
 			m.queueCallback(c.CPU, cbFreeTable, addr, 0)
 		}

@@ -52,12 +52,14 @@ func (c *Call) heldSpinlock() string {
 			return l.name
 		}
 	}
-	for l, v := range c.M.S.words {
-		if l&tagMask == tagPTL && v == c.owner() {
-			return fmt.Sprintf("ptl (the PTL of table page %#x)", uint64(l&^tagMask))
+	name := "(taken by an interrupted context)"
+	found := false
+	c.M.S.Range(tagPTL, func(l Loc, v uint64) {
+		if v == c.owner() && !found {
+			name, found = fmt.Sprintf("ptl (the PTL of table page %#x)", uint64(l&^tagMask)), true
 		}
-	}
-	return "(taken by an interrupted context)"
+	})
+	return name
 }
 
 // mightSleep is might_sleep(): false, with a `lock` violation, when the

@@ -114,11 +114,9 @@ func bPteUnmapUnlock(c *Call) (uint64, Status) {
 // ptlsHeld lists the PTLs still held, for LocksHeld.
 func (m *Machine) ptlsHeld() []string {
 	var held []string
-	for l, v := range m.S.words {
-		if l&tagMask == tagPTL && v != 0 {
-			held = append(held, fmt.Sprintf("the PTL of table page %#x by %s", uint64(l&^tagMask), m.threadName(int(v)-1)))
-		}
-	}
+	m.S.Range(tagPTL, func(l Loc, v uint64) {
+		held = append(held, fmt.Sprintf("the PTL of table page %#x by %s", uint64(l&^tagMask), m.threadName(int(v)-1)))
+	})
 	sort.Strings(held)
 	return held
 }

@@ -78,7 +78,7 @@ func (m *Machine) runCallback(cpu int) (string, bool) {
 	}
 	m.S.Set(cpuLoc(cpu, cpuCBHead), uint64(i+1))
 	if kind == cbFreeTable {
-		m.free(addr>>12, fmt.Sprintf("tlb_remove_table(%#x) after a grace period", addr))
+		m.free(addr>>12, func() string { return fmt.Sprintf("tlb_remove_table(%#x) after a grace period", addr) })
 		return fmt.Sprintf("RCU callback: free table %#x", addr), true
 	}
 	m.S.Set(Loc(addr), value)

@@ -8,9 +8,8 @@ import "mmuvm/memmodel"
 // footprint (locations read and written) of each step for partial-order
 // reduction, and wake-ups for CPUs blocked until a location changes.
 type Store struct {
-	words map[Loc]uint64
+	words words // zero words are absent (see words.go)
 	undo  []undoRec
-	peak  int // the most words held at once (see Bytes)
 
 	recording bool
 	footprint []uint64 // loc<<1 | 1 for a write
@@ -62,7 +61,7 @@ type Watch struct {
 }
 
 func newStore() *Store {
-	return &Store{words: make(map[Loc]uint64)}
+	return &Store{}
 }
 
 // Get reads a word, recording it in the step's footprint.
@@ -73,12 +72,12 @@ func (s *Store) Get(loc Loc) uint64 {
 	if s.mem != nil && s.ghost == 0 && s.shared(loc) {
 		return s.mem.Load(loc, s.tags)
 	}
-	return s.words[loc]
+	return s.words.get(loc)
 }
 
 // Peek reads a word without recording it: for the scheduler and for
 // printing, which are not part of any step.
-func (s *Store) Peek(loc Loc) uint64 { return s.words[loc] }
+func (s *Store) Peek(loc Loc) uint64 { return s.words.get(loc) }
 
 // Set writes a word, recording it in the footprint and the undo log, and
 // wakes the threads that wait for loc to change.
@@ -89,17 +88,14 @@ func (s *Store) Set(loc Loc, v uint64) {
 	if s.mem != nil && s.shared(loc) {
 		s.mem.Store(loc, v, s.tags)
 	}
-	old := s.words[loc]
+	w := s.words.ref(loc)
+	old := *w
 	if old == v {
 		return
 	}
+	*w = v
 	s.undo = append(s.undo, undoRec{loc, old})
 	s.hash ^= zobrist(loc, old) ^ zobrist(loc, v)
-	if v == 0 {
-		delete(s.words, loc)
-	} else {
-		s.words[loc] = v
-	}
 	if len(s.watches) > 0 {
 		s.wake(loc)
 	}
@@ -110,15 +106,12 @@ func (s *Store) Set(loc Loc, v uint64) {
 // footprints and waits, because no step reads it; it only summarises
 // words that steps do read.
 func (s *Store) Tally(loc Loc, d int64) {
-	old := s.words[loc]
+	w := s.words.ref(loc)
+	old := *w
 	v := uint64(int64(old) + d)
+	*w = v
 	s.undo = append(s.undo, undoRec{loc, old})
 	s.hash ^= zobrist(loc, old) ^ zobrist(loc, v)
-	if v == 0 {
-		delete(s.words, loc)
-	} else {
-		s.words[loc] = v
-	}
 }
 
 func (s *Store) wake(loc Loc) {
@@ -159,12 +152,9 @@ func (s *Store) Mark() int { return len(s.undo) }
 func (s *Store) Rollback(mark int) {
 	for i := len(s.undo) - 1; i >= mark; i-- {
 		r := s.undo[i]
-		s.hash ^= zobrist(r.loc, s.words[r.loc]) ^ zobrist(r.loc, r.old)
-		if r.old == 0 {
-			delete(s.words, r.loc)
-		} else {
-			s.words[r.loc] = r.old
-		}
+		w := s.words.ref(r.loc) // taken by the write being undone
+		s.hash ^= zobrist(r.loc, *w) ^ zobrist(r.loc, r.old)
+		*w = r.old
 	}
 	s.undo = s.undo[:mark]
 }
@@ -231,14 +221,10 @@ func (s *Store) Resume(was bool) { s.recording = was }
 // Current returns the footprint recorded so far in this step.
 func (s *Store) Current() []uint64 { return s.footprint }
 
-// Range calls fn for every word whose loc has the given tag (unordered).
-func (s *Store) Range(tag Loc, fn func(loc Loc, v uint64)) {
-	for l, v := range s.words {
-		if l&tagMask == tag {
-			fn(l, v)
-		}
-	}
-}
+// Range calls fn for every nonzero word whose loc has the given tag, in
+// no particular order (but the same one for the same history of writes).
+// fn must not write to the store.
+func (s *Store) Range(tag Loc, fn func(loc Loc, v uint64)) { s.words.each(tag, fn) }
 
 // ForgetUndo drops the undo log: no rollback will go back past the state
 // the store is in now. The VM calls it after init, whose writes no
@@ -246,14 +232,9 @@ func (s *Store) Range(tag Loc, fn func(loc Loc, v uint64)) {
 // hold an undo record per word for the whole check.
 func (s *Store) ForgetUndo() { s.undo = nil }
 
-// Bytes estimates the memory the store holds: its words at their largest
-// (a Go map keeps its buckets after deletes), the undo log and the
-// footprint buffer. The VM's memory budget is checked against it.
+// Bytes estimates the memory the store holds: its word tables (which
+// never shrink, so they are at their largest), the undo log and the
+// footprint and wait buffers. The VM's memory budget is checked against it.
 func (s *Store) Bytes() int64 {
-	s.peak = max(s.peak, len(s.words))
-	return int64(s.peak)*storeWordBytes + int64(cap(s.undo))*16 + int64(cap(s.footprint))*8 + int64(cap(s.watches))*16
+	return s.words.bytes() + int64(cap(s.undo))*16 + int64(cap(s.footprint))*8 + int64(cap(s.watches))*16
 }
-
-// storeWordBytes is the cost of one word in the map: key, value and the
-// map's own overhead at its usual load.
-const storeWordBytes = 40

@@ -143,8 +143,8 @@ func bAccess(c *Call) (uint64, Status) {
 		how = "after a page-table walk"
 	}
 	pfn := m.entryPfn(e) + (va>>12)&(1<<(9*uint(lvl))-1)
-	verb := map[bool]string{false: "read", true: "wrote"}[write]
-	m.checkLive(pfn, func() string {
+	m.checkLive(pfn, func() string { // built only for a use-after-free message
+		verb := map[bool]string{false: "read", true: "wrote"}[write]
 		return fmt.Sprintf("%s %s %#x %s", m.threadName(m.Thread), verb, va, how)
 	})
 	return 1, Done

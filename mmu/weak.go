@@ -410,7 +410,7 @@ func (m *Machine) SplitEntry(addr uint64) bool {
 	if !m.tr.SplitHalves || Loc(addr)&tagMask != tagMem {
 		return false
 	}
-	kind := int(m.S.words[pageLoc(addr>>12)]>>2) & 0x3f
+	kind := int(m.S.Peek(pageLoc(addr>>12))>>2) & 0x3f
 	return kind == pageKindPTE || kind == pageKindDeclared
 }
 
