@@ -38,6 +38,17 @@ type Chart struct {
 	Violation *vm.Violation // nil for a trace without one
 }
 
+// ChartOf is the chart of the execution v that a result reports (its first
+// violation, or the witness of its condition). A witness has no fatal
+// access, so nothing in it is drawn as one.
+func ChartOf(prog *vm.Program, r *vm.Result, v *vm.Violation) *Chart {
+	c := &Chart{Prog: prog, Threads: r.Threads, Labels: r.Labels, Events: v.Trace}
+	if v.Kind != "condition" {
+		c.Violation = v
+	}
+	return c
+}
+
 // arrow joins two rows of the chart.
 type arrow struct {
 	class, label string
