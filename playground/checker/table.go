@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"mmuvm/arch"
+	"mmuvm/report"
 	"mmuvm/vm"
 )
 
@@ -19,7 +20,7 @@ func table(p *vm.Program, r *vm.Result, v *vm.Violation) *Table {
 			heads[col[i]] += " " + r.Labels[i]
 		}
 	}
-	t := &Table{Heads: heads, Message: v.Kind + ": " + v.Msg}
+	t := &Table{Heads: heads, Message: v.Kind + ": " + v.Msg, Chart: report.ChartOf(p, r, v).SVG()}
 	if v.Schedule != nil || v.Execution == "" {
 		t.Schedule = vm.EncodeSchedule(v.Schedule)
 	} else {
