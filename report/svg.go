@@ -63,12 +63,7 @@ var (
 // SVG draws the chart: one lane per CPU (tasks, irqs and IPI handlers of
 // a CPU share its lane, as in the text table) and one row per event.
 func (c *Chart) SVG() string {
-	col, heads := vm.CPUColumns(c.Threads)
-	for i, t := range c.Threads {
-		if strings.HasPrefix(t, "CPU ") && i < len(c.Labels) && c.Labels[i] != "" {
-			heads[col[i]] += " " + c.Labels[i]
-		}
-	}
+	col, heads := vm.LabelledColumns(c.Threads, c.Labels)
 	texts := make([]string, len(c.Events))
 	width := make([]float64, len(heads))
 	for i, h := range heads {
