@@ -89,6 +89,7 @@ func TestBrowser(t *testing.T) {
 	progress := get(t, ctx, chromedp.Text("#progress"))
 	heads := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("table.trace tr:first-child th").length - 1`))
 	firstEvent := get(t, ctx, chromedp.Text("table.trace tr:nth-child(2) td.event"))
+	chart := get(t, ctx, chromedp.Evaluate[laidOut](measureChart))
 	// scroll the editor past the example's header comment to its code
 	get(t, ctx, chromedp.Evaluate[bool](`(() => {
 		const s = document.getElementById("source");
@@ -96,16 +97,22 @@ func TestBrowser(t *testing.T) {
 		s.scrollTop = lines * parseFloat(getComputedStyle(s).lineHeight);
 		return s.dispatchEvent(new Event("scroll"));
 	})()`))
-	png := get(t, ctx, chromedp.FullScreenshot(100))
+	// the whole page, the chart below the fold too
+	png := get(t, ctx, chromedp.Screenshot("body"))
 	if !strings.Contains(verdict, "arm64: fail use-after-free (expected fail use-after-free: matched)") {
 		t.Errorf("verdict %q", verdict)
 	}
-	if want := cpuBlocks(t, s, keyfirst); heads != want {
+	native := nativeTable(t, s, keyfirst)
+	if want := len(native.Heads); heads != want {
 		t.Errorf("%d CPU columns, the script has %d CPUs", heads, want)
 	}
 	if !regexp.MustCompile(`^\d+: `).MatchString(firstEvent) {
 		t.Errorf("first event %q has no line number", firstEvent)
 	}
+	if want := (laidOut{Charts: 1, Lanes: len(native.Heads), Rows: len(native.Rows), Steps: steps(native.Rows), Inside: true}); chart != want {
+		t.Errorf("the chart as laid out: %+v, want %+v (one lane per CPU, a row per event)", chart, want)
+	}
+	checkRowClick(t, ctx)
 	t.Logf("in the browser, first check: %s", progress)
 	saveScreenshot(t, png)
 	do(t, ctx, chromedp.Click("#check"), chromedp.WaitVisible(`body[data-state="done"]`))
@@ -120,6 +127,8 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(link, "#") || srcBack != exampleSrc(t, s, keyfirst) || archBack != "x86pae" {
 		t.Errorf("the Share link %q gave back arch %q and a different script:\n%s", link, archBack, srcBack)
 	}
+
+	checkChartEscapes(t, ctx)
 
 	// A long check reports progress and stops.
 	do(t, ctx, chromedp.SetValue("#source", longScript), chromedp.SetValue("#arch", ""), chromedp.Click("#check"))
@@ -172,15 +181,23 @@ func exampleSrc(t *testing.T, s Site, name string) string {
 	return ""
 }
 
-// cpuBlocks counts the script's cpu blocks, by the native checker.
-func cpuBlocks(t *testing.T, s Site, name string) int {
+// nativeTable is the example's counterexample by the native checker.
+func nativeTable(t *testing.T, s Site, name string) *checker.Table {
 	start := time.Now()
 	res := checker.Check(context.Background(), checker.Request{Src: exampleSrc(t, s, name)}, nil)
 	if res.Error != nil || len(res.Runs) == 0 || res.Runs[0].Table == nil {
 		t.Fatalf("native check: %+v", res)
 	}
 	t.Logf("native: %v (exploring %.1f ms)", time.Since(start), res.Runs[0].ElapsedMS)
-	return len(res.Runs[0].Table.Heads)
+	return res.Runs[0].Table
+}
+
+func steps(rows []checker.Row) int {
+	seen := map[int]bool{}
+	for _, r := range rows {
+		seen[r.Step] = true
+	}
+	return len(seen)
 }
 
 // saveScreenshot keeps the page with its counterexample: in the temp dir,

@@ -1,8 +1,8 @@
 // Package playground is the browser playground: one static page that runs
 // the checker compiled to WebAssembly in a Web Worker. Site assembles its
-// files (the page, the .wasm, the go toolchain's wasm_exec.js and the
-// bundled examples); Handler serves them, and Write puts them in a
-// directory for any static web server.
+// files (the page, the .wasm, the go toolchain's wasm_exec.js, the
+// bundled examples and the chart's style); Handler serves them, and Write
+// puts them in a directory for any static web server.
 package playground
 
 import (
@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"mmuvm/examples"
+	"mmuvm/report"
 )
 
 //go:embed static
@@ -56,6 +57,9 @@ func NewSite(wasmPath, wasmExecPath string) (Site, error) {
 		}
 		s[name] = b
 	}
+	// the chart's style is report's, so that the page draws the chart as
+	// mmuasm check --html does
+	s["chart.css"] = []byte(report.ChartCSS)
 	ex, err := Examples()
 	if err != nil {
 		return nil, err

@@ -41,6 +41,7 @@ func TestHandler(t *testing.T) {
 		{"/", "", "text/html", 200},
 		{"/app.js", "", "javascript", 200},
 		{"/examples.json", "", "application/json", 200},
+		{"/chart.css", "", "text/css", 200},
 		{"/mmuvm.wasm", "gzip", "application/wasm", 200},
 		{"/mmuvm.wasm", "", "application/wasm", 200},
 		{"/../go.mod", "", "", 404},
@@ -107,7 +108,7 @@ func TestWrite(t *testing.T) {
 	if err := s.Write(dir); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"index.html", "app.js", "worker.js", "highlight.js", "style.css", "mmuvm.wasm", "wasm_exec.js", "examples.json"} {
+	for _, f := range []string{"index.html", "app.js", "worker.js", "highlight.js", "style.css", "mmuvm.wasm", "wasm_exec.js", "examples.json", "chart.css"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}

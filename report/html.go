@@ -87,11 +87,7 @@ func writeViolation(b *strings.Builder, prog *vm.Program, r *vm.Result, v *vm.Vi
 	b.WriteString("</p>\n")
 	fmt.Fprintf(b, "<p>Schedule token: <code class=\"token\">%s</code> (replay: <code>mmuasm run --arch %s --schedule %s %s</code>)</p>\n",
 		esc(token), esc(r.Arch), esc(token), esc(prog.File))
-	chart := &Chart{Prog: prog, Threads: r.Threads, Labels: r.Labels, Events: v.Trace}
-	if v.Kind != "condition" {
-		chart.Violation = v
-	}
-	fmt.Fprintf(b, "<div class=\"chart-box\">\n%s</div>\n", chart.SVG())
+	fmt.Fprintf(b, "<div class=\"chart-box\">\n%s</div>\n", ChartOf(prog, r, v).SVG())
 	for _, e := range v.Trace {
 		if e.Pos.File >= 0 {
 			lines[vm.Pos{File: e.Pos.File, Line: e.Pos.Line}] = true
@@ -192,7 +188,14 @@ h1{font-size:1.4em}h2{font-size:1.2em;border-bottom:1px solid #ccc}
 table.facts th{text-align:left;padding-right:1em;font-weight:600}
 .verdict.fail{color:#b00020;font-weight:700}.verdict.ok{color:#1b7f2a;font-weight:700}
 code,pre{font-family:ui-monospace,monospace;font-size:12px}
-.chart-box{overflow-x:auto;border:1px solid #ddd;padding:4px}
+` + ChartCSS + `.state{display:flex;gap:2em;flex-wrap:wrap}
+pre.src .line{display:block}pre.src .hl{background:#fff2a8}pre.src .hl.hover{background:#ffd24d}
+pre.src .ln{color:#999;user-select:none}
+`
+
+// ChartCSS styles the chart (in a div of class chart-box): the page's
+// and the playground's, so that both draw it alike.
+const ChartCSS = `.chart-box{overflow-x:auto;border:1px solid #ddd;padding:4px}
 .lane-bg.lane-0{fill:#f6f8fa}.lane-bg.lane-1{fill:#eef2f7}
 .lane-title{font-weight:700}.lifeline{stroke:#c8ccd2;stroke-dasharray:4 4}
 .row rect{fill:#fff;stroke:#9aa4b1}.row.ipi rect,.row.irq rect{fill:#fff6d6}
@@ -201,9 +204,6 @@ code,pre{font-family:ui-monospace,monospace;font-size:12px}
 .arrow path{fill:none;stroke-width:1.6;opacity:.8}.arrow text{font-size:11px}
 .arrow.ipi path{stroke:#0a58ca}.arrow.sync path{stroke:#6f42c1;stroke-dasharray:5 3}
 .arrow.fatal path{stroke:#b00020;stroke-width:2.2}.arrow.fatal text{fill:#b00020}
-.state{display:flex;gap:2em;flex-wrap:wrap}
-pre.src .line{display:block}pre.src .hl{background:#fff2a8}pre.src .hl.hover{background:#ffd24d}
-pre.src .ln{color:#999;user-select:none}
 `
 
 // js links the chart and the source: pointing at a row lights its source

@@ -38,6 +38,17 @@ type Chart struct {
 	Violation *vm.Violation // nil for a trace without one
 }
 
+// ChartOf is the chart of the execution v that a result reports (its first
+// violation, or the witness of its condition). A witness has no fatal
+// access, so nothing in it is drawn as one.
+func ChartOf(prog *vm.Program, r *vm.Result, v *vm.Violation) *Chart {
+	c := &Chart{Prog: prog, Threads: r.Threads, Labels: r.Labels, Events: v.Trace}
+	if v.Kind != "condition" {
+		c.Violation = v
+	}
+	return c
+}
+
 // arrow joins two rows of the chart.
 type arrow struct {
 	class, label string
@@ -52,12 +63,7 @@ var (
 // SVG draws the chart: one lane per CPU (tasks, irqs and IPI handlers of
 // a CPU share its lane, as in the text table) and one row per event.
 func (c *Chart) SVG() string {
-	col, heads := vm.CPUColumns(c.Threads)
-	for i, t := range c.Threads {
-		if strings.HasPrefix(t, "CPU ") && i < len(c.Labels) && c.Labels[i] != "" {
-			heads[col[i]] += " " + c.Labels[i]
-		}
-	}
+	col, heads := vm.LabelledColumns(c.Threads, c.Labels)
 	texts := make([]string, len(c.Events))
 	width := make([]float64, len(heads))
 	for i, h := range heads {

@@ -30,16 +30,23 @@ func CPUColumns(threads []string) (col []int, heads []string) {
 	return col, heads
 }
 
-// WriteTrace prints events as the table a reviewer would draw: one row per
-// event in the column of its CPU. Cells are never cut: with st.Width set,
-// long ones wrap onto more lines.
-func WriteTrace(w io.Writer, prog *Program, threads, labels []string, ev []Event, st Style) {
-	col, heads := CPUColumns(threads)
+// LabelledColumns is CPUColumns with each CPU's label after its name
+// ("CPU 0 vmalloc: vmap_try_huge_pud"), as every trace heads its columns.
+func LabelledColumns(threads, labels []string) (col []int, heads []string) {
+	col, heads = CPUColumns(threads)
 	for i, t := range threads {
 		if strings.HasPrefix(t, "CPU ") && i < len(labels) && labels[i] != "" {
 			heads[col[i]] += " " + labels[i]
 		}
 	}
+	return col, heads
+}
+
+// WriteTrace prints events as the table a reviewer would draw: one row per
+// event in the column of its CPU. Cells are never cut: with st.Width set,
+// long ones wrap onto more lines.
+func WriteTrace(w io.Writer, prog *Program, threads, labels []string, ev []Event, st Style) {
+	col, heads := LabelledColumns(threads, labels)
 	for i, h := range heads {
 		heads[i] = st.cell(h)
 	}

@@ -39,10 +39,11 @@ func init() {
 		{"build", "build [-o OUT.mmub] FILE", "compile a script to bytecode", []string{"o"}, cmdBuild},
 		{"dis", "dis [--proc NAME] [--json] FILE", "disassemble a script or .mmub", []string{"proc", "json"}, cmdDis},
 		{"litmus2mmu", "litmus2mmu FILE.litmus", "print the .mmu translation of a herd .litmus test", nil, cmdLitmus2mmu},
-		// fmt, lsp and playground parse their own flags ('mmuasm fmt -h')
-		{"fmt", "fmt [-w] [-l] [FILE…]", "print (or rewrite) scripts in the canonical layout", nil, cmdFmt},
-		{"lsp", "lsp [--stdio]", "a Language Server Protocol server on stdin/stdout, for editors", nil, cmdLSP},
-		{"playground", "playground [--addr A] [--out DIR] [--wasm FILE]", "serve the browser playground on localhost (--out DIR: write it)", nil, cmdPlayground},
+		{"fmt", "fmt [-w] [-l] [FILE…]", "print (or rewrite) scripts in the canonical layout; no FILE: standard input",
+			[]string{"w", "l"}, cmdFmt},
+		{"lsp", "lsp [--stdio]", "a Language Server Protocol server on stdin/stdout, for editors", []string{"stdio"}, cmdLSP},
+		{"playground", "playground [--addr HOST:PORT] [--out DIR] [--wasm FILE]", "serve the browser playground on localhost (--out DIR: write it)",
+			[]string{"addr", "out", "wasm"}, cmdPlayground},
 		{"version", "version", "print the module version and the VCS revision of the build", nil, cmdVersion},
 		{"help", "help [COMMAND]", "show the commands, or one command's synopsis and flags", nil, cmdHelp},
 	}

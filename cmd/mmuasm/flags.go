@@ -41,6 +41,12 @@ type options struct {
 	proc         string
 	shard        string // --shard I/N
 	shardOut     string
+	write        bool   // fmt -w
+	list         bool   // fmt -l
+	stdio        bool   // lsp --stdio
+	addr         string // playground --addr
+	outDir       string // playground --out
+	wasm         string // playground --wasm
 }
 
 // flagDefs defines every flag by name; a command's entry in commands
@@ -102,6 +108,24 @@ var flagDefs = map[string]func(*flag.FlagSet, *options){
 	"o":        func(fs *flag.FlagSet, o *options) { fs.StringVar(&o.out, "o", "", "output file") },
 	"proc":     func(fs *flag.FlagSet, o *options) { fs.StringVar(&o.proc, "proc", "", "only this proc") },
 	"no-color": func(fs *flag.FlagSet, o *options) { fs.BoolVar(&o.noColor, "no-color", false, "no colour") },
+	"w": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.write, "w", false, "rewrite the files in place instead of printing them")
+	},
+	"l": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.list, "l", false, "only list the files whose layout differs")
+	},
+	"stdio": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.stdio, "stdio", true, "talk over stdin and stdout (the only transport; editors' clients pass it)")
+	},
+	"addr": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.addr, "addr", "localhost:8080", "address to serve on")
+	},
+	"out": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.outDir, "out", "", "write the site to this directory instead of serving it")
+	},
+	"wasm": func(fs *flag.FlagSet, o *options) {
+		fs.StringVar(&o.wasm, "wasm", "", "a prebuilt checker (GOOS=js GOARCH=wasm go build ./playground/wasm), with the wasm_exec.js of its Go next to it or in GOROOT; default: build it from the sources here, cached")
+	},
 }
 
 // newFlags makes the flag set of a command with the flags it takes.
@@ -213,11 +237,9 @@ func loadLitmus(path string) (*vm.Program, error) {
 // it. On failure it has reported the problem (or printed the help asked
 // for) and ok is false; code is then the exit status.
 func oneScript(name string, args []string, stdout, stderr io.Writer) (o *options, file string, p *vm.Program, code int, ok bool) {
-	o = &options{}
-	fs := newFlags(name, o, stderr)
-	files, err := parse(fs, args)
-	if err != nil {
-		return nil, "", nil, flagError(name, err, stdout, stderr), false
+	o, files, code, ok := parseArgs(name, args, stdout, stderr)
+	if !ok {
+		return nil, "", nil, code, false
 	}
 	if len(files) != 1 {
 		fmt.Fprintln(stderr, "usage: mmuasm "+lookup(name).synopsis)
@@ -226,11 +248,34 @@ func oneScript(name string, args []string, stdout, stderr io.Writer) (o *options
 	if err := o.validate(name); err != nil {
 		return nil, "", nil, usageError(name, err, stderr), false
 	}
-	if p, err = load(files[0]); err != nil {
+	p, err := load(files[0])
+	if err != nil {
 		return nil, "", nil, report(stderr, err), false
 	}
 	warn(stderr, p)
 	return o, files[0], p, exitOK, true
+}
+
+// parseArgs parses a command's flags (those of its entry in commands)
+// and returns the other arguments. On failure it has printed the help
+// asked for (-h) or the usage error, and ok is false; code is then the
+// exit status.
+func parseArgs(name string, args []string, stdout, stderr io.Writer) (o *options, rest []string, code int, ok bool) {
+	o = &options{}
+	rest, err := parse(newFlags(name, o, stderr), args)
+	if err != nil {
+		return nil, nil, flagError(name, err, stdout, stderr), false
+	}
+	return o, rest, exitOK, true
+}
+
+// noArgs parses the flags of a command that takes no other argument.
+func noArgs(name string, args []string, stdout, stderr io.Writer) (o *options, code int, ok bool) {
+	o, rest, code, ok := parseArgs(name, args, stdout, stderr)
+	if ok && len(rest) > 0 {
+		return nil, usageError(name, fmt.Errorf("unexpected argument %q", rest[0]), stderr), false
+	}
+	return o, code, ok
 }
 
 // flagError turns a flag parsing error into the exit status: -h prints

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,28 +17,20 @@ var stdin io.Reader = os.Stdin
 // format). Without files it formats standard input, as an editor's
 // "format buffer" pipes it.
 func cmdFmt(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("mmuasm fmt", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	write := fs.Bool("w", false, "rewrite the files in place instead of printing them")
-	list := fs.Bool("l", false, "only list the files whose layout differs")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mmuasm fmt [-w] [-l] [FILE…]  (no FILE: standard input)")
-		fs.PrintDefaults()
+	o, files, code, ok := parseArgs("fmt", args, stdout, stderr)
+	if !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if fs.NArg() == 0 {
+	if len(files) == 0 {
 		return fmtFilter(stdin, stdout, stderr)
 	}
-	code := exitOK
-	for _, f := range fs.Args() {
+	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			code = report(stderr, err)
 			continue
 		}
-		if c := fmtOne(f, src, *write, *list, stdout, stderr); c != exitOK {
+		if c := fmtOne(f, src, o.write, o.list, stdout, stderr); c != exitOK {
 			code = c
 		}
 	}

@@ -154,8 +154,29 @@ func TestHelp(t *testing.T) {
 		t.Errorf("dis -h: exit %d, not dis's flags only:\n%s", code, out)
 	}
 	for _, c := range commands {
-		if code, out, _ := mmuasm(t, "help", c.name); code != 0 || !strings.Contains(out, "usage: mmuasm "+c.synopsis) {
+		code, out, _ := mmuasm(t, "help", c.name)
+		if code != 0 || !strings.Contains(out, "usage: mmuasm "+c.synopsis) {
 			t.Errorf("help %s: exit %d\n%s", c.name, code, out)
+		}
+		for _, f := range c.flags {
+			if !strings.Contains(out, "  -"+f+" ") && !strings.Contains(out, "  -"+f+"\t") && !strings.Contains(out, "  -"+f+"\n") {
+				t.Errorf("help %s does not show its flag -%s:\n%s", c.name, f, out)
+			}
+		}
+		if c.name == "help" {
+			continue
+		}
+		if hcode, hout, _ := mmuasm(t, c.name, "-h"); hcode != 0 || hout != out {
+			t.Errorf("%s -h: exit %d, and not the same as help %s:\n%s", c.name, hcode, c.name, hout)
+		}
+	}
+	// the commands that take no script still name their own flags
+	for name, flags := range map[string][]string{"fmt": {"-w", "-l"}, "lsp": {"-stdio"}, "playground": {"-addr", "-out", "-wasm"}} {
+		_, out, _ := mmuasm(t, "help", name)
+		for _, f := range flags {
+			if !strings.Contains(out, f) || strings.Contains(out, "-arch") {
+				t.Errorf("help %s: not its flags (%s):\n%s", name, f, out)
+			}
 		}
 	}
 	if code, _, _ := mmuasm(t, "help", "nosuch"); code != 2 {
@@ -185,6 +206,9 @@ func TestFlagsAreNeverIgnored(t *testing.T) {
 		{[]string{"test", "--no-color", "testdata/fail/result-wrong.mmu"}, 1, "Result: Sometimes expected, observed Never", ""},
 		{[]string{"version"}, 0, "mmuasm ", ""},
 		{[]string{"version", "extra"}, 2, "", "usage: mmuasm version"},
+		{[]string{"lsp", "extra"}, 2, "", `mmuasm lsp: unexpected argument "extra"`},
+		{[]string{"playground", "--out", "x", "extra"}, 2, "", `mmuasm playground: unexpected argument "extra"`},
+		{[]string{"fmt", "-x"}, 2, "", "Run 'mmuasm help fmt' for its flags"},
 	} {
 		code, out, errOut := mmuasm(t, tc.args...)
 		if code != tc.code || !strings.Contains(out, tc.stdout) || !strings.Contains(errOut, tc.stderr) {

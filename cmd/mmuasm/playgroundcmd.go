@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -17,33 +16,25 @@ import (
 // cmdPlayground serves the browser playground on localhost, or writes it
 // to a directory for a static web server (--out).
 func cmdPlayground(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("mmuasm playground", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "localhost:8080", "address to serve on")
-	out := fs.String("out", "", "write the site to this directory instead of serving it")
-	wasm := fs.String("wasm", "", "a prebuilt checker (GOOS=js GOARCH=wasm go build ./playground/wasm), with the wasm_exec.js of its Go next to it or in GOROOT; default: build it from the sources here, cached")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: mmuasm playground [--addr HOST:PORT] [--out DIR] [--wasm FILE]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	o, code, ok := noArgs("playground", args, stdout, stderr)
+	if !ok {
+		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	site, err := playgroundSite(ctx, *wasm, stderr)
+	site, err := playgroundSite(ctx, o.wasm, stderr)
 	if err != nil {
 		return report(stderr, err)
 	}
 	size := fmt.Sprintf("checker %.1f MB, %.1f MB gzip", float64(len(site["mmuvm.wasm"]))/1e6, float64(site.GzipSize())/1e6)
-	if *out != "" {
-		if err := site.Write(*out); err != nil {
+	if o.outDir != "" {
+		if err := site.Write(o.outDir); err != nil {
 			return report(stderr, err)
 		}
-		fmt.Fprintf(stdout, "playground written to %s (%s)\n", *out, size)
+		fmt.Fprintf(stdout, "playground written to %s (%s)\n", o.outDir, size)
 		return exitOK
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return report(stderr, err)
 	}

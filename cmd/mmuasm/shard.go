@@ -72,11 +72,9 @@ func writeShard(path, file, shard string, results []*vm.Result) error {
 
 // cmdMerge combines shard files into the report of one check.
 func cmdMerge(args []string, stdout, stderr io.Writer) int {
-	o := &options{}
-	fs := newFlags("merge", o, stderr)
-	files, err := parse(fs, args)
-	if err != nil {
-		return flagError("merge", err, stdout, stderr)
+	o, files, code, ok := parseArgs("merge", args, stdout, stderr)
+	if !ok {
+		return code
 	}
 	if len(files) == 0 {
 		fmt.Fprintln(stderr, "usage: mmuasm "+lookup("merge").synopsis)
@@ -96,7 +94,6 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 	out, flush := o.output(stdout)
 	defer flush()
 	st := o.style(stdout)
-	code := exitOK
 	var js []jsonOut
 	for i, a := range arches {
 		r, err := vm.Merge(context.Background(), p, vm.Config{Arch: a, Model: byArch[a][0].Model, Search: "dpor"}, byArch[a])

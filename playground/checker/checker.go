@@ -59,6 +59,11 @@ type Table struct {
 	Rows     []Row    `json:"rows"`
 	Message  string   `json:"message"`
 	Schedule string   `json:"schedule"`
+	// Chart is the same trace as report.Chart's SVG sequence chart (one
+	// lane per CPU, a row per event, arrows between lanes), the picture
+	// of mmuasm check --html. Every text of the script in it is escaped
+	// by report, so the page may insert it as markup.
+	Chart string `json:"chart"`
 }
 
 // Row is one event in its CPU's column.

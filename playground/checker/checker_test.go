@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -68,10 +69,41 @@ func TestCheck(t *testing.T) {
 						t.Errorf("bad row %+v", row)
 					}
 				}
+				want := fmt.Sprintf(`data-lanes="%d" data-rows="%d"`, tc.heads, len(r.Table.Rows))
+				if !strings.HasPrefix(r.Table.Chart, `<svg class="chart"`) || !strings.Contains(r.Table.Chart, want) {
+					t.Errorf("chart lacks %s:\n%.300s", want, r.Table.Chart)
+				}
 			}
 			if _, err := json.Marshal(res); err != nil {
 				t.Error(err)
 			}
 		})
+	}
+}
+
+// TestChartEscapes: the script's text (a label, a print) reaches the
+// page's chart as text, never as markup.
+func TestChartEscapes(t *testing.T) {
+	const src = `shared x
+cpu 0 "<script>alert(1)</script>" {
+  x = 1
+  print("<img src=x onerror=alert(2)>", x)
+  assert x == 2, "x is 1"
+}
+`
+	res := Check(context.Background(), Request{Src: src}, nil)
+	if res.Error != nil || len(res.Runs) != 1 || res.Runs[0].Table == nil {
+		t.Fatalf("%+v", res)
+	}
+	chart := res.Runs[0].Table.Chart
+	for _, bad := range []string{"<script", "<img"} {
+		if strings.Contains(chart, bad) {
+			t.Errorf("%q unescaped in the chart:\n%s", bad, chart)
+		}
+	}
+	for _, good := range []string{"&lt;script&gt;alert(1)", "&lt;img src=x onerror=alert(2)&gt;"} {
+		if !strings.Contains(chart, good) {
+			t.Errorf("the chart lacks the escaped %q:\n%s", good, chart)
+		}
 	}
 }

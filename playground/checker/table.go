@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"mmuvm/arch"
+	"mmuvm/report"
 	"mmuvm/vm"
 )
 
@@ -13,13 +14,8 @@ func allArches() []string { return arch.Names() }
 // table lays a violation's trace out by CPU, as vm.WriteTrace does for
 // the terminal: "CPU n", "irq n" and "IPI n" share CPU n's column.
 func table(p *vm.Program, r *vm.Result, v *vm.Violation) *Table {
-	col, heads := vm.CPUColumns(r.Threads)
-	for i, t := range r.Threads {
-		if strings.HasPrefix(t, "CPU ") && i < len(r.Labels) && r.Labels[i] != "" {
-			heads[col[i]] += " " + r.Labels[i]
-		}
-	}
-	t := &Table{Heads: heads, Message: v.Kind + ": " + v.Msg}
+	col, heads := vm.LabelledColumns(r.Threads, r.Labels)
+	t := &Table{Heads: heads, Message: v.Kind + ": " + v.Msg, Chart: report.ChartOf(p, r, v).SVG()}
 	if v.Schedule != nil || v.Execution == "" {
 		t.Schedule = vm.EncodeSchedule(v.Schedule)
 	} else {

@@ -106,6 +106,7 @@
       v.appendChild(d);
       blocks.push(r.block.trimEnd());
       if (r.table) $("table").appendChild(traceTable(r));
+      if (r.table && r.table.chart) $("chart").appendChild(traceChart(r));
     }
     $("block").textContent = blocks.join("\n\n");
   }
@@ -145,6 +146,42 @@
     msg.textContent = t.message;
     wrap.appendChild(msg);
     return wrap;
+  }
+
+  // traceChart shows report.Chart's SVG of the counterexample: one lane
+  // per CPU, a row per event, arrows between lanes. report escapes every
+  // text of the script in it, so it is markup to insert; it is parsed as
+  // XML, which refuses what is not well-formed instead of repairing it,
+  // and scripts of a parsed document never run.
+  function traceChart(r) {
+    const wrap = document.createElement("div");
+    const cap = document.createElement("div");
+    cap.className = "caption";
+    cap.textContent = `${r.arch}: sequence chart`;
+    wrap.appendChild(cap);
+    const box = document.createElement("div");
+    box.className = "chart-box";
+    const doc = new DOMParser().parseFromString(r.table.chart, "image/svg+xml");
+    const svg = doc.documentElement;
+    if (svg.localName !== "svg" || doc.getElementsByTagName("parsererror").length) {
+      box.textContent = "The chart did not parse.";
+    } else {
+      box.appendChild(document.importNode(svg, true));
+      box.querySelectorAll('.row[data-file="0"]').forEach((row) =>
+        row.addEventListener("click", () => selectLine(+row.dataset.line)));
+    }
+    wrap.appendChild(box);
+    return wrap;
+  }
+
+  // selectLine selects line n (from 1) of the script in the editor.
+  function selectLine(n) {
+    const lines = src.value.split("\n");
+    if (n < 1 || n > lines.length) return;
+    const start = lines.slice(0, n - 1).reduce((a, l) => a + l.length + 1, 0);
+    src.focus();
+    src.setSelectionRange(start, start + lines[n - 1].length);
+    src.scrollTop = (n - 5) * parseFloat(getComputedStyle(src).lineHeight);
   }
 
   // Share: the script (and the selectors) in the URL fragment, which
