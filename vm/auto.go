@@ -10,14 +10,16 @@ import (
 // many CPUs do little each; the stateful search wins where few CPUs do
 // much, reaching the same states by many orders. Which one a script needs
 // is hard to tell before running it, so auto runs both, on two machines,
-// in lockstep slices of autoSlice steps (Config.DPORBudget), and keeps the
+// in lockstep slices of autoSlice units of work (Config.DPORBudget): steps,
+// and for dpor also its race analysis, which grows with the length of an
+// execution (each execution computes a vector clock per step); and keeps the
 // result of the one that finishes in the earlier slice, dpor when both
 // finish in the same one. With two workers the two slices run at once; with
 // one they alternate, dpor's first. Either way the winner depends only on
-// step counts, so the result does not depend on the number of workers or
+// these counts, so the result does not depend on the number of workers or
 // on the machine's speed, and no work is thrown away for a switch: auto
 // costs about the faster search on two cores, and on one at most the
-// faster search's steps twice, plus a slice.
+// faster search's work twice, plus a slice.
 func (x *explorer) auto() {
 	slice := x.cfg.DPORBudget
 	if slice <= 0 {

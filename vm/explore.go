@@ -24,6 +24,7 @@ type explorer struct {
 	weakMode      bool           // checking under a weak model (weak.go)
 	lane          *lane          // auto: this search's side of the lockstep, or nil
 	prefix        prefix         // dpor of a split: the steps it starts with
+	analysis      int            // dpor's race analysis, in vector-clock entries: work auto counts
 	race          raceBufs       // DPOR's race analysis storage
 	dropped       []*dnode       // DPOR nodes to reuse
 	done          func() float64 // the running search's progress estimate
@@ -79,7 +80,7 @@ func (x *explorer) interrupted() bool {
 		return true
 	}
 	x.progress()
-	if x.lane != nil && !x.lane.pass(x.m.totalSteps) {
+	if x.lane != nil && !x.lane.pass(x.m.totalSteps+x.analysis) {
 		x.stop = true // the other search of auto finished first
 		return true
 	}
