@@ -248,15 +248,22 @@ func TestHostileFilesExist(t *testing.T) {
 	}
 }
 
-// TestBudgetTimeReplay: a replay (mmuasm run) runs within the time budget
-// too: the endless local loop stops with a limit naming it.
+// TestBudgetTimeReplay: a replay and a random run (mmuasm run --schedule,
+// --seed) run within the time budget too: the endless local loop stops
+// with a limit naming it.
 func TestBudgetTimeReplay(t *testing.T) {
 	prog := hostile(t, "time-local-loop.mmu")
-	rr, err := vm.Replay(prog, vm.Config{Limits: vm.Limits{Time: 300 * time.Millisecond}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v := rr.Violation; v == nil || v.Kind != "limit" || !strings.HasPrefix(v.Msg, "time: ") {
-		t.Fatalf("violation %v, want a limit naming the time budget", v)
+	cfg := vm.Config{Limits: vm.Limits{Time: 300 * time.Millisecond}, Seed: 3}
+	for name, run := range map[string]func() (*vm.RunResult, error){
+		"Replay":    func() (*vm.RunResult, error) { return vm.Replay(prog, cfg, nil) },
+		"RunRandom": func() (*vm.RunResult, error) { return vm.RunRandom(prog, cfg) },
+	} {
+		rr, err := run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := rr.Violation; v == nil || v.Kind != "limit" || !strings.HasPrefix(v.Msg, "time: ") {
+			t.Fatalf("%s: violation %v, want a limit naming the time budget", name, v)
+		}
 	}
 }
