@@ -40,7 +40,7 @@ func CompileFile(filename string, opts *Options) (p *vm.Program, err error) {
 	if opts != nil {
 		o = *opts
 	}
-	src, err := newSourceBudget(o.Limits).readFile(filename)
+	src, err := ReadSource(filename, o.Limits)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 
+	"mmuvm/lang"
 	"mmuvm/vm"
 )
 
@@ -42,20 +43,39 @@ var errOutside = errors.New("the path leads out of the script's directory tree")
 // sourceBudget counts the bytes of source read for one compilation: the
 // parser holds about 175 bytes per source byte, so the source is bounded
 // before it is parsed.
-type sourceBudget struct{ limit, used int }
+type sourceBudget struct {
+	limit, used int
+	name        string // the budget, as messages name it
+}
 
 func newSourceBudget(l vm.Limits) *sourceBudget {
-	n := l.SourceBytes
-	if n <= 0 {
-		n = vm.DefaultLimits().SourceBytes
-	}
-	return &sourceBudget{limit: n}
+	n := sourceLimit(l)
+	return &sourceBudget{limit: n, name: fmt.Sprintf("the source budget of %d bytes (Limits.SourceBytes)", n)}
 }
+
+func sourceLimit(l vm.Limits) int {
+	if l.SourceBytes <= 0 {
+		return vm.DefaultLimits().SourceBytes
+	}
+	return l.SourceBytes
+}
+
+// mmubPerSourceByte bounds a .mmub file against the source budget: it
+// holds the sources it was compiled from and their code, and the densest
+// code the compiler makes takes under 8 bytes a source byte (a chain of
+// additions; TestMMUBReadBound), so a .mmub built from sources within
+// the budget is always read whole.
+const mmubPerSourceByte = 16
+
+// overBudget is a read that would pass its budget.
+type overBudget struct{ budget string }
+
+func (e *overBudget) Error() string { return "the sources exceed " + e.budget }
 
 // take counts n bytes of source, failing past the budget.
 func (b *sourceBudget) take(n int) error {
 	if b.used+n > b.limit {
-		return fmt.Errorf("the sources exceed the source budget of %d bytes (Limits.SourceBytes)", b.limit)
+		return &overBudget{b.name}
 	}
 	b.used += n
 	return nil
@@ -73,14 +93,45 @@ func (b *sourceBudget) read(r io.Reader) ([]byte, error) {
 	return src, nil
 }
 
-// readFile reads a script file within the budget.
+// readFile reads a file within the budget; past it, the error is
+// positioned at the file's start, so that every front end names the file.
 func (b *sourceBudget) readFile(name string) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return b.read(f)
+	src, err := b.read(f)
+	var over *overBudget
+	if errors.As(err, &over) {
+		return nil, lang.Errorf(nil, lang.Pos{File: name, Line: 1, Col: 1}, "the file exceeds %s", over.budget)
+	}
+	return src, err
+}
+
+// ReadSource reads a file that a front end reads whole before parsing it
+// (a herd .litmus test, a script the REPL loads) within l.SourceBytes: it
+// holds at most one byte more, and a larger file is an error at the
+// file's 1:1. CompileFile reads its script so.
+func ReadSource(name string, l vm.Limits) ([]byte, error) {
+	return newSourceBudget(l).readFile(name)
+}
+
+// DecodeFile reads and decodes a .mmub file, within mmubPerSourceByte
+// times l.SourceBytes (a larger file is an error at its 1:1, before it is
+// read whole).
+func DecodeFile(name string, l vm.Limits) (p *vm.Program, err error) {
+	defer recoverAs("compiler.DecodeFile", &err)
+	n := mmubPerSourceByte * sourceLimit(l)
+	b := &sourceBudget{limit: n, name: fmt.Sprintf("the .mmub budget of %d bytes (%d times Limits.SourceBytes)", n, mmubPerSourceByte)}
+	data, err := b.readFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if p, err = Decode(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return p, nil
 }
 
 // readImport reads `import "./p"` from the script's tree.

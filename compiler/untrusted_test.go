@@ -177,3 +177,72 @@ func TestEntryPointsRecover(t *testing.T) {
 		})
 	}
 }
+
+// TestReadBounds: the files the front ends read whole (a .litmus test, a
+// script the REPL loads, a .mmub) are read within the source budget, and
+// a larger one is an error at its 1:1 naming the file and the budget.
+func TestReadBounds(t *testing.T) {
+	dir := t.TempDir()
+	small := vm.Limits{SourceBytes: 1000}
+	p := mustCompile(t, "shared x\ncpu 0 {\n  x = 1\n}\n", nil)
+	enc := Encode(p)
+	big := filepath.Join(dir, "big.mmub")
+	if err := os.WriteFile(big, append(enc, make([]byte, 16*1000)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ok := filepath.Join(dir, "ok.mmub")
+	if err := os.WriteFile(ok, enc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := filepath.Join(dir, "big.litmus")
+	if err := os.WriteFile(text, []byte(strings.Repeat("x", 1001)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		read func() error
+		want string // "" : no error
+	}{
+		{"big.mmub", func() error { _, err := DecodeFile(big, small); return err }, "the .mmub budget of 16000 bytes (16 times Limits.SourceBytes)"},
+		{"ok.mmub", func() error { _, err := DecodeFile(ok, small); return err }, ""},
+		{"big.litmus", func() error { _, err := ReadSource(text, small); return err }, "the source budget of 1000 bytes (Limits.SourceBytes)"},
+		{"big.litmus default", func() error { _, err := ReadSource(text, vm.Limits{}); return err }, ""},
+	} {
+		err := tc.read()
+		var le *lang.Error
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want == "":
+		case !errors.As(err, &le) || le.Pos.Line != 1 || le.Pos.Col != 1 || !strings.Contains(err.Error(), filepath.Join(dir, strings.Fields(tc.name)[0])+":1:1: the file exceeds "+tc.want):
+			t.Errorf("%s: %v, want an error at its 1:1 naming %s", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestMMUBReadBound: the .mmub bound (mmubPerSourceByte times the source
+// budget) holds a .mmub of the densest code the compiler makes, so that
+// DecodeFile reads every .mmub built from sources within the budget.
+func TestMMUBReadBound(t *testing.T) {
+	for _, line := range []string{
+		"x = x + x + x + x + x + x + x + x + x + x + x + x",
+		"x=x+x+x+x+x+x+x+x+x+x+x+x+x+x+x+x",
+		"x=-x-x-x-x-x-x-x-x-x-x-x-x",
+		"for i in 0..2{x=i}",
+		"irqoff{}",
+		"f(x,x,x,x)",
+		"print(x)",
+		"await x",
+		"a=b",
+	} {
+		src := "shared x\nproc f(a,b,c,d){return a}\ncpu 0 {\nb=1\n" + strings.Repeat(line+"\n", 500) + "}\n"
+		p := mustCompile(t, src, nil)
+		sources := 0
+		for _, f := range p.Files {
+			sources += len(f.Text)
+		}
+		if n := len(Encode(p)); n > mmubPerSourceByte*sources {
+			t.Errorf("%q: a .mmub of %d bytes from %d bytes of source, over %d bytes a source byte", line, n, sources, mmubPerSourceByte)
+		}
+	}
+}

@@ -26,6 +26,11 @@ type Program struct {
 	// steps (coherence orders and reads-from tried, graphs checked): one combination of
 	// long traces can hold more choices than any budget of combinations.
 	Steps int
+	// Memory, if set, is told before each combination of traces is
+	// checked what its graph and the model's checks of it hold, in bytes
+	// (graphBytes and CheckBytes); it returns false to stop the
+	// enumeration there, before the graph's relations are made.
+	Memory func(bytes int64) bool
 }
 
 // Stop is returned by a visit function to end the enumeration.
@@ -168,6 +173,10 @@ func (e *enumerator) satisfiable(i int) bool {
 // location by location.
 func (e *enumerator) combine() {
 	g, locs := Combine(e.p, e.pick)
+	if e.p.Memory != nil && !e.p.Memory(graphBytes(g)+CheckBytes(e.m, g)) {
+		e.stop = true
+		return
+	}
 	for li, l := range locs { // a location with no coherent choice: no execution
 		some := false
 		locChoices(g, li, l, e.brute, func(locChoice) bool { some = true; return false }, e.interrupted)

@@ -28,7 +28,9 @@ type Limits struct {
 	// Memory bounds the checker's own estimate of what it holds, in
 	// bytes: the machine's store (pages, tables, ghost state and its undo
 	// log), the search's snapshots and stored states, the final states'
-	// keys and the shortening queue.
+	// keys and the shortening queue; under a weak model the CPUs' runs and
+	// the execution graph being checked, with what the model's check of
+	// it allocates.
 	Memory int64
 	// SourceBytes bounds a script's source, main file and imports
 	// together (the parser holds about 175 bytes per source byte).
@@ -93,6 +95,8 @@ type budget struct {
 	work     int
 	snaps    int64 // bytes of snapshots (DPOR nodes, stateful frames)
 	held     int64 // bytes the explorer holds (states, final keys, queues)
+	graph    int64 // bytes of the weak engine's execution graph and its check
+	run      int64 // bytes of the weak engine's run in progress
 	peak     int64 // the largest estimate seen
 	exceeded string
 }
@@ -146,11 +150,30 @@ func (m *Machine) memOK() bool {
 	used := m.memUsed()
 	b.peak = max(b.peak, used)
 	if used > m.limits.Memory {
-		b.exceeded = fmt.Sprintf("memory: the checker's estimate reached %s, over the memory budget of %s (Limits.Memory)",
-			fmtBytes(used), fmtBytes(m.limits.Memory))
+		b.exceeded = m.overMemory("the checker's estimate reached", used)
 		return false
 	}
 	return true
+}
+
+// memTake adds bytes the checker is about to allocate (what: for what) to
+// the estimate, held in *at until the caller resets it, if the budget has
+// room: past it the limit names them, and they are neither allocated nor
+// counted.
+func (m *Machine) memTake(at *int64, bytes int64, what string) bool {
+	if !m.memOK() {
+		return false
+	}
+	if used := m.memUsed() + bytes; used > m.limits.Memory {
+		m.budget.exceeded = m.overMemory(what+" would take the checker's estimate to", used)
+		return false
+	}
+	*at += bytes
+	return m.memOK()
+}
+
+func (m *Machine) overMemory(reached string, used int64) string {
+	return fmt.Sprintf("memory: %s %s, over the memory budget of %s (Limits.Memory)", reached, fmtBytes(used), fmtBytes(m.limits.Memory))
 }
 
 // budgetMsg is the mmu's view of the budget (mmu.Machine.Budget).
@@ -172,10 +195,10 @@ func timeBudget(b *budget) string {
 }
 
 // memUsed is the checker's estimate of the memory it holds for this
-// machine: the store, the threads' stacks, snapshots and what the
-// explorer holds.
+// machine: the store, the threads' stacks, snapshots, what the explorer
+// holds, and under a weak model the graph being checked.
 func (m *Machine) memUsed() int64 {
-	n := m.MMU.S.Bytes() + m.budget.snaps + m.budget.held
+	n := m.MMU.S.Bytes() + m.budget.snaps + m.budget.held + m.budget.graph + m.budget.run
 	return n + int64(len(m.threads))*int64(m.limits.StackWords)*8
 }
 

@@ -248,15 +248,101 @@ func TestHostileFilesExist(t *testing.T) {
 	}
 }
 
-// TestBudgetTimeReplay: a replay (mmuasm run) runs within the time budget
-// too: the endless local loop stops with a limit naming it.
+// TestBudgetTimeReplay: a replay and a random run (mmuasm run --schedule,
+// --seed) run within the time budget too: the endless local loop stops
+// with a limit naming it.
 func TestBudgetTimeReplay(t *testing.T) {
 	prog := hostile(t, "time-local-loop.mmu")
-	rr, err := vm.Replay(prog, vm.Config{Limits: vm.Limits{Time: 300 * time.Millisecond}}, nil)
+	cfg := vm.Config{Limits: vm.Limits{Time: 300 * time.Millisecond}, Seed: 3}
+	for name, run := range map[string]func() (*vm.RunResult, error){
+		"Replay":    func() (*vm.RunResult, error) { return vm.Replay(prog, cfg, nil) },
+		"RunRandom": func() (*vm.RunResult, error) { return vm.RunRandom(prog, cfg) },
+	} {
+		rr, err := run()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := rr.Violation; v == nil || v.Kind != "limit" || !strings.HasPrefix(v.Msg, "time: ") {
+			t.Fatalf("%s: violation %v, want a limit naming the time budget", name, v)
+		}
+	}
+}
+
+// weakGraphScript walks the PTEs of regions 2M regions under a weak model
+// (as testdata/hostile/memory-weak-graph.mmu does with four), its final
+// condition's quantifier final: an execution graph of some 1000 events a
+// region.
+func weakGraphScript(t *testing.T, regions int, final string) *vm.Program {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "hostile", "memory-weak-graph.mmu"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := rr.Violation; v == nil || v.Kind != "limit" || !strings.HasPrefix(v.Msg, "time: ") {
-		t.Fatalf("violation %v, want a limit naming the time budget", v)
+	text := strings.NewReplacer("8M", fmt.Sprintf("%dM", 2*regions), "0..4", fmt.Sprintf("0..%d", regions),
+		"2048", fmt.Sprint(512*regions), "final exists", "final "+final).Replace(string(src))
+	prog, err := compiler.Compile("weak-graph.mmu", []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return prog
+}
+
+// TestBudgetWeakGraph: under a weak model the CPUs' runs (as they grow)
+// and each execution graph with what the model's check of it allocates
+// are in the memory estimate. A budget refuses a graph before its
+// relations are made, with a limit naming the check; the estimate never
+// passes the budget by more than 10 %; a budget with room checks it.
+func TestBudgetWeakGraph(t *testing.T) {
+	for _, tc := range []struct {
+		regions int
+		model   string
+		budget  int64
+		want    string // the limit's message starts so; "": no limit
+	}{
+		{1, "lkmm", 32 << 20, "memory: the model's check of the next execution graph"},
+		{1, "armv8", 32 << 20, "memory: the model's check of the next execution graph"},
+		{1, "tso", 32 << 20, "memory: the model's check of the next execution graph"},
+		{1, "tso", 128 << 20, ""},
+		{4, "lkmm", 64 << 20, "memory: the checker's estimate reached"}, // the runs: quadratic control dependencies
+		{4, "lkmm", 256 << 20, "memory: the model's check of the next execution graph"},
+	} {
+		name := fmt.Sprintf("%d-regions-%s-%dMiB", tc.regions, tc.model, tc.budget>>20)
+		t.Run(name, func(t *testing.T) {
+			prog := weakGraphScript(t, tc.regions, "exists")
+			res, err := vm.Check(context.Background(), prog, vm.Config{Model: tc.model, Limits: vm.Limits{Memory: tc.budget}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg := limitViolation(res)
+			switch {
+			case tc.want == "" && (msg != "" || res.Verdict != "ok"):
+				t.Errorf("verdict %q, limit %q: want ok", res.Verdict, msg)
+			case tc.want == "" && res.Memory < 8<<20:
+				t.Errorf("the estimate reached %d bytes: the graph's check is not in it", res.Memory)
+			case tc.want != "" && (!strings.HasPrefix(msg, tc.want) || !strings.Contains(msg, fmt.Sprintf("%.1f MiB (Limits.Memory)", float64(tc.budget>>20)))):
+				t.Errorf("verdict %q, limit %q: want one starting %q and naming the budget", res.Verdict, msg, tc.want)
+			}
+			if res.Memory > tc.budget*11/10 {
+				t.Errorf("the estimate reached %d bytes, more than 10 %% over the budget", res.Memory)
+			}
+		})
+	}
+}
+
+// TestBudgetWeakReplay: replaying a weak execution token (mmuasm run
+// --schedule w:…) counts the model's check of its graph too, before the
+// relations are made.
+func TestBudgetWeakReplay(t *testing.T) {
+	prog := weakGraphScript(t, 1, "~exists") // the execution that exists is the counterexample
+	res, err := vm.Check(context.Background(), prog, vm.Config{Model: "tso", Limits: vm.Limits{Memory: 128 << 20}})
+	if err != nil || res.Execution == "" {
+		t.Fatalf("check: %v, token %q", err, res.Execution)
+	}
+	if _, err := vm.ReplayExecution(prog, vm.Config{Model: "tso", Limits: vm.Limits{Memory: 128 << 20}}, res.Execution); err != nil {
+		t.Fatalf("replay within the budget: %v", err)
+	}
+	_, err = vm.ReplayExecution(prog, vm.Config{Model: "tso", Limits: vm.Limits{Memory: 16 << 20}}, res.Execution)
+	if err == nil || !strings.HasPrefix(err.Error(), "memory: the model's check of the execution token's graph") || !strings.Contains(err.Error(), "16.0 MiB (Limits.Memory)") {
+		t.Fatalf("replay over a 16 MiB budget: %v, want an error naming the graph's check and the budget", err)
 	}
 }

@@ -3,6 +3,7 @@ package vm
 import (
 	"context"
 	"fmt"
+	"math/rand"
 	"sort"
 	"strings"
 	"time"
@@ -447,10 +448,42 @@ type RunResult struct {
 // after the schedule run in order, lowest thread first, to the end.
 func Replay(prog *Program, cfg Config, schedule []int) (res *RunResult, err error) {
 	defer recoverAs("vm.Replay", &err)
+	return runOne(prog, cfg, func(i int, enabled []int, over bool) (int, error) {
+		switch {
+		case i < len(schedule) && !contains(enabled, schedule[i]):
+			return 0, fmt.Errorf("schedule step %d: thread %d cannot run there (enabled: %v)", i+1, schedule[i], enabled)
+		case i < len(schedule):
+			return schedule[i], nil
+		case over || len(enabled) == 0:
+			return -1, nil
+		}
+		return enabled[0], nil
+	})
+}
+
+// RunRandom runs one execution whose every step is a thread chosen at
+// random among those enabled, from cfg.Seed (`mmuasm run --seed`), within
+// the budget as Replay.
+func RunRandom(prog *Program, cfg Config) (res *RunResult, err error) {
+	defer recoverAs("vm.RunRandom", &err)
+	rng := rand.New(rand.NewSource(cfg.Seed))
+	return runOne(prog, cfg, func(_ int, enabled []int, over bool) (int, error) {
+		if over || len(enabled) == 0 {
+			return -1, nil
+		}
+		return enabled[rng.Intn(len(enabled))], nil
+	})
+}
+
+// runOne runs one traced execution on a machine under the whole budget
+// (time from Config.Timeout and Limits.Time, memory, steps): choose
+// names the thread of step i among those enabled (over: the execution
+// has a violation), or -1 to end it.
+func runOne(prog *Program, cfg Config, choose func(i int, enabled []int, over bool) (int, error)) (*RunResult, error) {
 	if err := defaultArch(prog, &cfg); err != nil {
 		return nil, err
 	}
-	ctx, cancel, timeout := withTimeBudget(nil, cfg) // a replay too runs within the time budget
+	ctx, cancel, timeout := withTimeBudget(nil, cfg)
 	defer cancel()
 	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout)
 	if err != nil {
@@ -459,27 +492,23 @@ func Replay(prog *Program, cfg Config, schedule []int) (res *RunResult, err erro
 	m.tracing = true
 	m.fresh = false
 	m.Reset()
-	res = &RunResult{}
+	res := &RunResult{}
 	for i := 0; i < m.Threads(); i++ {
 		res.Threads = append(res.Threads, m.ThreadName(i))
 		res.Labels = append(res.Labels, m.threads[i].label)
 	}
 	var buf []int
-	for i, t := range schedule {
+	for i := 0; ; i++ {
 		buf = m.Enabled(buf)
-		if !contains(buf, t) {
-			return nil, fmt.Errorf("schedule step %d: thread %d cannot run there (enabled: %v)", i+1, t, buf)
+		t, err := choose(i, buf, m.violation != nil)
+		if err != nil {
+			return nil, err
+		}
+		if t < 0 {
+			break
 		}
 		m.step(t)
 		res.Schedule = append(res.Schedule, t)
-	}
-	for m.violation == nil {
-		buf = m.Enabled(buf)
-		if len(buf) == 0 {
-			break
-		}
-		m.step(buf[0])
-		res.Schedule = append(res.Schedule, buf[0])
 	}
 	m.Finish()
 	if m.violation == nil && prog.Final != nil {

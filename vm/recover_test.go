@@ -31,6 +31,7 @@ func TestEntryPointsRecover(t *testing.T) {
 		{"vm.NewMachine", func() error { _, err := vm.NewMachine(brokenProgram(), "arm64", nil, vm.Limits{}); return err }},
 		{"vm.Check", func() error { _, err := vm.Check(context.Background(), brokenProgram(), vm.Config{}); return err }},
 		{"vm.Replay", func() error { _, err := vm.Replay(brokenProgram(), vm.Config{}, nil); return err }},
+		{"vm.RunRandom", func() error { _, err := vm.RunRandom(brokenProgram(), vm.Config{}); return err }},
 		{"vm.ReplayExecution", func() error {
 			_, err := vm.ReplayExecution(brokenProgram(), vm.Config{}, "w:0")
 			return err
@@ -59,6 +60,9 @@ func TestNoProgramNoArch(t *testing.T) {
 		}
 		if _, err := vm.Replay(p, vm.Config{}, nil); err == nil {
 			t.Errorf("Replay accepted %v", p)
+		}
+		if _, err := vm.RunRandom(p, vm.Config{}); err == nil {
+			t.Errorf("RunRandom accepted %v", p)
 		}
 		if _, err := vm.ReplayExecution(p, vm.Config{}, "w:0"); err == nil {
 			t.Errorf("ReplayExecution accepted %v", p)

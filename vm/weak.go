@@ -179,6 +179,9 @@ func (r *recorder) add(ev memmodel.Event, deps uint64) int {
 	r.depsTo(i, r.ctrlT, &r.trace.Ctrl)
 	r.depsTo(i, r.pAddrT, &r.trace.PickAddr)
 	r.depsTo(i, r.pCtrlT, &r.trace.PickCtrl)
+	// the run in progress counts in the memory estimate as it grows: a
+	// run's control dependencies can make it quadratic in its reads
+	r.w.m.budget.run = int64(traceSize(r.trace)) * weakEventBytes
 	return i
 }
 
@@ -723,7 +726,9 @@ func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
 			return nil, false
 		}
 		run := x.m.runAlone(id, rec)
-		if !rec.pruned { // blocked runs are kept: they may be deadlocks
+		x.m.budget.run = 0 // a run kept is counted in held below
+		// blocked runs are kept: they may be deadlocks
+		if !rec.pruned {
 			if run.violation != nil && run.violation.Kind == "error" {
 				x.scriptError(run.violation, nil)
 				return nil, false
@@ -732,7 +737,8 @@ func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
 			w.events += traceSize(run.trace)
 			x.m.budget.held = int64(w.events+w.kept) * weakEventBytes // nothing else is held yet
 			if !x.m.memOK() {
-				return nil, false // the explorer's next look stops with the limit
+				x.overBudgetStop()
+				return nil, false
 			}
 			if w.events > weakMaxEvents {
 				w.bounds = append(w.bounds, fmt.Sprintf("runs: the CPUs' runs hold more than %d events and dependencies (a memory bound)", int(weakMaxEvents)))
@@ -973,7 +979,8 @@ func (x *explorer) weakCheck(w *weakState, cpus []int) {
 	}
 	// past a bound, the runs made so far still give real executions:
 	// their violations are found, the result stays incomplete
-	prog := &memmodel.Program{Init: w.init, Interrupted: x.interrupted}
+	prog := &memmodel.Program{Init: w.init, Interrupted: x.interrupted, Memory: x.weakGraphMemory}
+	defer func() { m.budget.graph = 0 }()
 	if !ok { // a budget of work: fewer combinations of longer runs
 		prog.Budget = min(weakPartialCombos, max(1, weakPartialBudget/max(1, longestRuns(all))))
 		prog.Steps = weakPartialSteps
@@ -995,6 +1002,19 @@ func (x *explorer) weakCheck(w *weakState, cpus []int) {
 	})
 	m.fresh = false
 	x.r.Complete = !x.stop && len(w.bounds) == 0
+}
+
+// weakGraphMemory counts the graph the enumeration is about to check
+// (with what the model's checks of it allocate) in the memory estimate,
+// before its relations are made: past the budget the check stops there
+// with the memory limit.
+func (x *explorer) weakGraphMemory(bytes int64) bool {
+	x.m.budget.graph = 0
+	if !x.m.memTake(&x.m.budget.graph, bytes, fmt.Sprintf("the model's check of the next execution graph (%s)", fmtBytes(bytes))) {
+		x.overBudgetStop()
+		return false
+	}
+	return true
 }
 
 // weakRecord files one execution the model allows.

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -135,6 +136,9 @@ func ReplayExecution(prog *Program, cfg Config, tok string) (res *RunResult, err
 		if err := checkChoice(g, e); err != nil {
 			return nil, err
 		}
+	}
+	if !m.memTake(&m.budget.graph, memmodel.CheckBytes(mm, g), fmt.Sprintf("the model's check of the execution token's graph (%d events)", len(g.Events))) {
+		return nil, errors.New(m.budget.exceeded) // before the model's relations are made
 	}
 	if ok, _ := mm.Check(g); !ok {
 		return nil, fmt.Errorf("the execution token names an execution %s does not allow", model)

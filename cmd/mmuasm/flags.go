@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -196,18 +195,11 @@ func (o *options) style(w io.Writer) vm.Style {
 	return st
 }
 
-// load compiles a script or decodes a .mmub.
+// load compiles a script or decodes a .mmub, each read within the
+// default source budget (vm.Limits.SourceBytes).
 func load(path string) (*vm.Program, error) {
 	if strings.HasSuffix(path, ".mmub") {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		p, err := compiler.Decode(data)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return p, nil
+		return compiler.DecodeFile(path, vm.Limits{})
 	}
 	if strings.HasSuffix(path, ".litmus") {
 		return loadLitmus(path)
@@ -217,7 +209,7 @@ func load(path string) (*vm.Program, error) {
 
 // loadLitmus translates a herd .litmus test to .mmu and compiles it.
 func loadLitmus(path string) (*vm.Program, error) {
-	src, err := os.ReadFile(path)
+	src, err := compiler.ReadSource(path, vm.Limits{})
 	if err != nil {
 		return nil, err
 	}

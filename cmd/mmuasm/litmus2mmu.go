@@ -3,9 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 
+	"mmuvm/compiler"
 	"mmuvm/litmus"
+	"mmuvm/vm"
 )
 
 // cmdLitmus2mmu prints the .mmu translation of a herd .litmus test, for
@@ -19,7 +20,7 @@ func cmdLitmus2mmu(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: mmuasm litmus2mmu FILE.litmus")
 		return exitUsage
 	}
-	src, err := os.ReadFile(args[0])
+	src, err := compiler.ReadSource(args[0], vm.Limits{})
 	if err != nil {
 		return report(stderr, err)
 	}

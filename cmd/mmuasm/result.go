@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 
+	"mmuvm/compiler"
 	"mmuvm/vm"
 )
 
@@ -13,9 +13,10 @@ import (
 // "Sometimes", "Always" or "DEADLOCK", in any comment of the file.
 var resultRE = regexp.MustCompile(`(?m)^[\s(*/#]*Result:\s*(Never|Sometimes|Always|DEADLOCK)\b`)
 
-// resultComment is the file's Result: expectation, "" if none.
+// resultComment is the file's Result: expectation, "" if none (or if the
+// file is past the source budget, which its load reports).
 func resultComment(file string) string {
-	src, err := os.ReadFile(file)
+	src, err := compiler.ReadSource(file, vm.Limits{})
 	if err != nil {
 		return ""
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"math/rand"
 
 	"mmuvm/vm"
 )
@@ -48,22 +47,20 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 }
 
 // runOne replays --schedule (a schedule or a weak model's execution
-// token), or runs a random execution chosen by --seed.
+// token), or runs a random execution chosen by --seed, each within the
+// budget of --timeout and the default limits.
 func runOne(p *vm.Program, o *options, a string) (*vm.RunResult, error) {
-	if vm.IsExecutionToken(o.schedule) {
+	switch {
+	case vm.IsExecutionToken(o.schedule):
 		return vm.ReplayExecution(p, o.config(a), o.schedule)
+	case o.schedule != "":
+		schedule, err := vm.DecodeSchedule(o.schedule)
+		if err != nil {
+			return nil, err
+		}
+		return vm.Replay(p, o.config(a), schedule)
 	}
-	var schedule []int
-	var err error
-	if o.schedule != "" {
-		schedule, err = vm.DecodeSchedule(o.schedule)
-	} else {
-		schedule, err = randomSchedule(p, o, a)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return vm.Replay(p, o.config(a), schedule)
+	return vm.RunRandom(p, o.config(a))
 }
 
 // writeRun prints a run: its trace, final state and violation. A replayed
@@ -125,24 +122,4 @@ func runRecord(file string, p *vm.Program, a string, res *vm.RunResult) jsonRun 
 		j.Violation = &jv
 	}
 	return j
-}
-
-// randomSchedule picks a random execution's schedule with --seed.
-func randomSchedule(p *vm.Program, o *options, a string) ([]int, error) {
-	m, err := vm.NewMachine(p, a, nil, vm.Limits{Steps: o.maxSteps})
-	if err != nil {
-		return nil, err
-	}
-	rng := rand.New(rand.NewSource(o.seed))
-	var buf, schedule []int
-	for m.Violation() == nil {
-		buf = m.Enabled(buf)
-		if len(buf) == 0 {
-			break
-		}
-		t := buf[rng.Intn(len(buf))]
-		schedule = append(schedule, t)
-		m.Step(t)
-	}
-	return schedule, nil
 }

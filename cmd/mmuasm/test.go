@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"mmuvm/compiler"
 	"mmuvm/litmus"
 	"mmuvm/vm"
 )
@@ -249,9 +250,10 @@ var (
 
 // isModule tells a module found below a directory (procs and no cpu
 // block: the stdlib's lazy.mmu, a script's helpers) from a test; named on
-// the command line, a file is always checked.
+// the command line, a file is always checked. A file past the source
+// budget is taken for a test, whose load reports it.
 func isModule(path string) bool {
-	src, err := os.ReadFile(path)
+	src, err := compiler.ReadSource(path, vm.Limits{})
 	return err == nil && !cpuBlockRE.Match(src) && procRE.Match(src)
 }
 

@@ -107,7 +107,7 @@ func (s *Session) cmdLoad(args []string) error {
 		return errors.New("usage: :load FILE.mmu")
 	}
 	path := args[0]
-	data, err := os.ReadFile(path)
+	data, err := compiler.ReadSource(path, vm.Limits{}) // the parser holds ~175 bytes a source byte
 	if err != nil {
 		return err
 	}
