@@ -53,7 +53,8 @@ func (m *Machine) canSwitch(task, from, to, maxSwitches int) bool {
 		ok = m.S.Get(cpuLoc(from, f)) == 0 && ok
 	}
 	ok = int(m.S.Get(cpuLoc(task, cpuSwitches))) < maxSwitches && ok
-	m.S.Get(cpuLoc(task, cpuTaskRan))
+	l := cpuLoc(task, cpuTaskRan)
+	m.S.Set(l, m.S.Get(l))
 	if to != from {
 		idle := m.S.Get(cpuLoc(to, cpuDone)) != 0
 		ok = idle && m.S.Get(cpuLoc(to, cpuIRQOff)) == 0 && m.S.Get(cpuLoc(to, cpuInIRQ)) == 0 && ok
@@ -82,9 +83,8 @@ func (m *Machine) idleInstance(cpu int) int { return m.cfg.CPUs + cpu }
 // task is switched out of from and resumed on to (to == from: preempted and
 // resumed in place), and the description of the switch is returned;
 // otherwise nothing changes and the result is "". Either way the step
-// reads the word every step of the task writes (NoteTaskRuns): the decision
-// is ordered against each of them, and two decisions that change nothing
-// are not ordered against each other.
+// writes (unchanged) a word every step of the task reads (NoteTaskRuns), so
+// that the decision is ordered against each of them.
 func (m *Machine) ContextSwitch(task, from, to, maxSwitches int, atBoundary bool) string {
 	inst := m.TaskInstance(from)
 	if !m.canSwitch(task, from, to, maxSwitches) || !atBoundary {
@@ -149,10 +149,10 @@ func bSmpProcessorID(c *Call) (uint64, Status) {
 
 // NoteTaskRuns records, as part of a step of a preemptible task (home CPU
 // task, running on cpu), that the task runs there: it reads cpu's `current`
-// word, which a switch writes, and writes (unchanged) the word every
-// scheduling decision about the task reads (ContextSwitch).
+// word, which a switch writes, and the word every scheduling decision about
+// the task writes (ContextSwitch). Only reads: a task's spin loop must still
+// look like one that changes nothing (vm/spin.go).
 func (m *Machine) NoteTaskRuns(task, cpu int) {
 	m.TaskInstance(cpu)
-	l := cpuLoc(task, cpuTaskRan)
-	m.S.Set(l, m.S.Get(l))
+	m.S.Get(cpuLoc(task, cpuTaskRan))
 }

@@ -47,7 +47,7 @@ const (
 	cpuIPIs               // IPI requests pending at this CPU (a tally for the scheduler)
 	cpuTask               // task-word instance+1 of the task running here; 0: the CPU's own (context_switch.go)
 	cpuSwitches           // context switches the task whose home is this CPU has taken
-	cpuTaskRan            // written (with its own value) by every step of the task whose home is this CPU, if preemptible
+	cpuTaskRan            // read by every step of the preemptible task whose home is this CPU, written (unchanged) by every decision to switch it or not
 	cpuLazyPending        // arm64: TIF_LAZY_MMU_PENDING carried by a task that was switched (context_switch.go)
 )
 
