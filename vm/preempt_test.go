@@ -1,9 +1,13 @@
 package vm_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
+
+	"mmuvm/vm"
 )
 
 // firstCPU matches the first cpu block's header of a generated script.
@@ -46,4 +50,98 @@ func TestDiffPreemptible(t *testing.T) {
 		t.Errorf("only %d of %d scripts compared (dfs hit its execution bound on the others)", compared, n)
 	}
 	t.Logf("%d of %d preemptible scripts compared", compared, n)
+}
+
+// sectionScript wraps two steps of a preemptible task in a section and
+// asserts that the task ran both on one CPU.
+func sectionScript(open, close string) string {
+	return `import "lazy"
+spinlock l
+shared x
+cpu 0 preemptible {
+  ` + open + `
+  a = smp_processor_id()
+  x = 1
+  x = 2
+  b = smp_processor_id()
+  ` + close + `
+  assert a == b, "switched inside the section"
+}
+cpu 1 "idle" {
+}
+`
+}
+
+// TestPreemptionPoints: a task is switched only where preempt_count is
+// zero, IRQs are on and it is not inside atomic { } (every search agrees).
+func TestPreemptionPoints(t *testing.T) {
+	for _, tc := range []struct {
+		name, open, close string
+		want              string
+	}{
+		{"no section", "", "", "fail assert"},
+		{"lazy MMU mode", "lazy {", "}", "fail assert"},
+		{"spinlock", "spin_lock(l)", "spin_unlock(l)", "ok"},
+		{"preempt_disable", "preempt_disable()", "preempt_enable()", "ok"},
+		{"local_bh_disable", "local_bh_disable()", "local_bh_enable()", "ok"},
+		{"rcu_read_lock", "rcu_read_lock()", "rcu_read_unlock()", "ok"},
+		{"IRQs off", "local_irq_disable()", "local_irq_enable()", "ok"},
+		{"irqoff", "irqoff {", "}", "ok"},
+		{"atomic", "atomic {", "}", "ok"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			prog := compileWith(t, "points.mmu", sectionScript(tc.open, tc.close), nil)
+			for _, search := range []string{"dfs", "dpor", "state", "auto"} {
+				res := check(t, prog, vm.Config{Arch: "arm64", Search: search})
+				if res.Verdict != tc.want {
+					t.Errorf("%s: verdict %q, want %q", search, res.Verdict, tc.want)
+				}
+			}
+		})
+	}
+}
+
+// TestMigrationOnlyToIdleCPUs: the task resumes on CPU 1 only once CPU 1's
+// own task has finished, and it does resume there in some execution.
+func TestMigrationOnlyToIdleCPUs(t *testing.T) {
+	src := `shared x, done1
+cpu 0 preemptible {
+  x = 1
+  x = 2
+  atomic {
+    c = smp_processor_id()
+    if c == 1 {
+      assert done1 == 1, "ran on CPU 1 beside its task"
+    }
+  }
+}
+cpu 1 {
+  done1 = 0
+  done1 = 1
+}
+final exists (0:c == 1)
+`
+	prog := compileWith(t, "idle.mmu", src, nil)
+	for _, search := range []string{"dfs", "dpor", "state"} {
+		res := check(t, prog, vm.Config{Arch: "x86pae", Search: search})
+		if res.Verdict != "ok" {
+			t.Errorf("%s: verdict %q, want ok (the task migrates, to an idle CPU only)", search, res.Verdict)
+		}
+	}
+}
+
+// TestPreemptibleRefused: what cannot run with preemptible blocks says so.
+func TestPreemptibleRefused(t *testing.T) {
+	prog := compileWith(t, "weak.mmu", "shared x\ncpu 0 preemptible {\n  x = 1\n}\n", nil)
+	if _, err := vm.Check(context.Background(), prog, vm.Config{Arch: "arm64", Model: "tso"}); err == nil || !strings.Contains(err.Error(), "preemptible") {
+		t.Errorf("tso: error %v, want one naming preemptible", err)
+	}
+	var b strings.Builder
+	for c := 0; c < 16; c++ {
+		fmt.Fprintf(&b, "cpu %d preemptible {\n}\n", c)
+	}
+	prog = compileWith(t, "many.mmu", b.String(), nil)
+	if _, err := vm.Check(context.Background(), prog, vm.Config{Arch: "arm64"}); err == nil || !strings.Contains(err.Error(), "threads") {
+		t.Errorf("16 preemptible CPUs: error %v, want one about threads", err)
+	}
 }
