@@ -42,16 +42,14 @@ import (
 // canSwitch reads what decides whether the task whose home is CPU task,
 // running on from, may be switched now and resumed on to: preempt_count is
 // zero (no spinlock, no preempt_disable(), no local_bh_disable(), no
-// rcu_read_lock() in this non-PREEMPT_RCU kernel), IRQs are on, no
-// interrupt handler runs (include/linux/preempt.h, preemptible()), the
-// task has switches left, and to is from or idle (its own task finished or
-// gone, IRQs on, no handler running). Every word is read (Get), switch or
-// not, so that the step is ordered against all their writers.
+// rcu_read_lock() in this non-PREEMPT_RCU kernel), IRQs are on and no
+// interrupt handler runs (include/linux/preempt.h, preemptible()), which is
+// exactly "not in an RCU read-side section of any flavour" (rcuReader); the
+// task has switches left; and to is from or idle (its own task finished or
+// gone, IRQs on, no handler running). What decided is read (Get), switch
+// or not, so that the step is ordered against its writers.
 func (m *Machine) canSwitch(task, from, to, maxSwitches int) bool {
-	ok := true
-	for _, f := range []int{cpuInIRQ, cpuIRQOff, cpuSpin, cpuRCU, cpuPreempt, cpuBH} {
-		ok = m.S.Get(cpuLoc(from, f)) == 0 && ok
-	}
+	ok := !m.rcuReader(from)
 	ok = int(m.S.Get(cpuLoc(task, cpuSwitches))) < maxSwitches && ok
 	l := cpuLoc(task, cpuTaskRan)
 	m.S.Set(l, m.S.Get(l))

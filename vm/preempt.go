@@ -8,18 +8,20 @@ import (
 
 // Preemption and migration of `preemptible` cpu blocks. Each such task gets
 // one scheduler thread per CPU it may resume on (its own, then every other
-// CPU of the script). A scheduler thread's only step is the context switch
-// (mmu/context_switch.go): the task is switched out of its CPU and resumed
-// there or on that other CPU. Being ordinary threads with one visible step,
-// the switches are explored like any interleaving choice by every search
-// (dfs, dpor, the stateful search) with no special case: the switch reads
-// the words that make the task's context atomic and writes the CPUs'
-// `current` words, which every step of a preemptible task reads (step), so
-// a switch is dependent on each step of its task.
+// CPU of the script). A scheduler thread takes one step per execution: the
+// context switch (mmu/context_switch.go), which switches the task out of its
+// CPU and resumes it there or on that other CPU, if the kernel could preempt
+// the task at that point; otherwise nothing. Being ordinary threads with one
+// visible step, the switches are explored like any interleaving choice by
+// every search (dfs, dpor, the stateful search) with no special case: the
+// decision reads what it depends on and writes a word every step of the task
+// reads (mmu.NoteTaskRuns), so it is dependent on each step of its task,
+// and a switch writes the CPUs' `current` words, which those steps read too.
 //
 // A task is switched at most maxPreemptions times an execution, so that
-// executions stay finite (a switch changes nothing the spin detection could
-// see); the irq block's "fires once" is the same kind of bound.
+// executions stay finite (a switch in place changes nothing the spin
+// detection could see); the irq block's "fires once" is the same kind of
+// bound.
 
 // maxPreemptions bounds the context switches of one task in one execution.
 const maxPreemptions = 1

@@ -145,3 +145,45 @@ func TestPreemptibleRefused(t *testing.T) {
 		t.Errorf("16 preemptible CPUs: error %v, want one about threads", err)
 	}
 }
+
+// TestSwitchCarriesLazyPending: on arm64 a kernel PTE written in lazy mode
+// leaves TIF_LAZY_MMU_PENDING set; __switch_to()'s dsb(ish) does not clear
+// it, so the leave on the CPU the task resumed on still emits its pair
+// (one more dsb there), as emit_pte_barriers() says.
+func TestSwitchCarriesLazyPending(t *testing.T) {
+	const body = `import "lazy"
+const VA = 0xffff000000200000
+init {
+  map(init_mm, VA, 4K, 0x4240, PAGE_KERNEL)
+}
+cpu 0 preemptible {
+  ptep = pte_offset_kernel(pmd_offset(pud_offset(pgd_offset(init_mm, VA), VA), VA), VA)
+  lazy {
+    atomic {
+      c0 = smp_processor_id()
+      set_pte(ptep + 8, pfn_pte(0x4242, PAGE_KERNEL))
+    }
+    atomic {
+      c1 = smp_processor_id()
+      d0 = dsb_count()
+    }
+  }
+  atomic {
+    d1 = dsb_count()
+  }
+}
+cpu 1 {
+}
+`
+	for _, tc := range []struct{ final, why string }{
+		{"final forall (0:c1 == 0:c0 || 0:d1 == 0:d0 + 1)", "a migrated task's leave emits one barrier pair"},
+		{"final exists (0:c1 != 0:c0)", "the task migrates between the two sections"},
+	} {
+		prog := compileWith(t, "pending.mmu", body+tc.final+"\n", nil)
+		for _, search := range []string{"dfs", "dpor"} {
+			if res := check(t, prog, vm.Config{Arch: "arm64", Search: search}); res.Verdict != "ok" {
+				t.Errorf("%s, %s: verdict %q, want ok (%s)", tc.final, search, res.Verdict, tc.why)
+			}
+		}
+	}
+}
