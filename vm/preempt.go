@@ -40,7 +40,8 @@ func (m *Machine) layoutPreempt(add func(kind ThreadKind, cpu int, name, label s
 		task := m.threads[i] // tasks come first, in m.prog.CPUs order
 		for _, to := range m.resumeOrder(task.home) {
 			add(PreemptThread, to, fmt.Sprintf("sched %d", c.CPU), "", -1)
-			m.threads[len(m.threads)-1].task = task
+			s := m.threads[len(m.threads)-1]
+			s.task, s.home = task, task.home
 		}
 	}
 }
