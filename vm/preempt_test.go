@@ -28,9 +28,9 @@ func preemptibleVariant(src string) string {
 // scripts whose first task is preemptible: the context switches are
 // threads of one step each, which every search must explore alike.
 func TestDiffPreemptible(t *testing.T) {
-	n := 16 // dfs's cost grows fast with the scheduler threads: few scripts
+	n := 60 // dfs's cost grows fast with the scheduler threads: few scripts
 	if testing.Short() {
-		n = 6
+		n = 16
 	}
 	compared := 0
 	for seed := int64(1); seed <= int64(n); seed++ {
