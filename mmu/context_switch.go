@@ -96,9 +96,9 @@ func (m *Machine) ContextSwitch(task, from, to, maxSwitches int, atBoundary bool
 	}
 	pending := false
 	if m.tr.PTEBarriers {
-		pending = m.S.Get(cpuLoc(from, cpuPendLen)) != 0 || m.S.Get(cpuLoc(from, cpuLazyPending)) != 0
+		pending = m.S.Get(cpuLoc(from, cpuPendLen)) != 0 || m.S.Get(cpuLoc(from, cpuLazyPend)) != 0
 		m.emitBarriers(from, true) // __switch_to(): dsb(ish)
-		m.S.Set(cpuLoc(from, cpuLazyPending), 0)
+		m.S.Set(cpuLoc(from, cpuLazyPend), 0)
 	}
 	m.quiescent(from) // rcu_note_context_switch()
 	desc := fmt.Sprintf("preempted on CPU %s", m.cfg.CPUNames[from])
@@ -113,7 +113,7 @@ func (m *Machine) ContextSwitch(task, from, to, maxSwitches int, atBoundary bool
 	}
 	m.S.Set(cpuLoc(to, cpuTask), uint64(inst+1))
 	if pending && lazy {
-		m.S.Set(cpuLoc(to, cpuLazyPending), 1) // TIF_LAZY_MMU_PENDING stays with the task
+		m.S.Set(cpuLoc(to, cpuLazyPend), 1) // TIF_LAZY_MMU_PENDING stays with the task
 	}
 	if lazy {
 		desc += " (in lazy MMU mode, which goes with the task)"

@@ -53,7 +53,7 @@ func (c *Call) emitLazy() {
 // to cpu: its barriers were made visible by __switch_to()'s dsb, but the
 // task's flush or leave still emits the pair (context_switch.go).
 func (m *Machine) takeLazyPending(cpu int) bool {
-	l := cpuLoc(cpu, cpuLazyPending)
+	l := cpuLoc(cpu, cpuLazyPend)
 	if m.S.Get(l) == 0 {
 		return false
 	}
