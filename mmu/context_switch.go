@@ -39,25 +39,38 @@ import (
 // CPU whose task has finished does; a task may resume only on its own CPU or
 // on an idle one (the other tasks of the script are pinned to their CPUs).
 
-// canSwitch reads what decides whether the task whose home is CPU task,
-// running on from, may be switched now and resumed on to: preempt_count is
-// zero (no spinlock, no preempt_disable(), no local_bh_disable(), no
-// rcu_read_lock() in this non-PREEMPT_RCU kernel), IRQs are on and no
-// interrupt handler runs (include/linux/preempt.h, preemptible()), which is
-// exactly "not in an RCU read-side section of any flavour" (rcuReader); the
-// task has switches left; and to is from or idle (its own task finished or
-// gone, IRQs on, no handler running). What decided is read (Get), switch
-// or not, so that the step is ordered against its writers.
-func (m *Machine) canSwitch(task, from, to, maxSwitches int) bool {
-	ok := !m.rcuReader(from)
-	ok = int(m.S.Get(cpuLoc(task, cpuSwitches))) < maxSwitches && ok
+// whyNotSwitch reads what decides whether the task whose home is CPU task,
+// running on from, may be switched now and resumed on to, and returns why
+// not, or "" if it may: preempt_count is zero (no spinlock, no
+// preempt_disable(), no local_bh_disable(), no rcu_read_lock() in this
+// non-PREEMPT_RCU kernel), IRQs are on and no interrupt handler runs
+// (include/linux/preempt.h, preemptible()), which is exactly "not in an
+// RCU read-side section of any flavour" (rcuReader); the task has switches
+// left; and to is from or idle (its own task finished or gone, IRQs on, no
+// handler running). What decided is read (Get), switch or not, so that the
+// step is ordered against its writers; the message only peeks.
+func (m *Machine) whyNotSwitch(task, from, to, maxSwitches int) string {
+	reader := m.rcuReader(from)
+	switches := int(m.S.Get(cpuLoc(task, cpuSwitches)))
 	l := cpuLoc(task, cpuTaskRan)
 	m.S.Set(l, m.S.Get(l))
+	idle := true
 	if to != from {
-		idle := m.S.Get(cpuLoc(to, cpuDone)) != 0
-		ok = idle && m.S.Get(cpuLoc(to, cpuIRQOff)) == 0 && m.S.Get(cpuLoc(to, cpuInIRQ)) == 0 && ok
+		idle = m.S.Get(cpuLoc(to, cpuDone)) != 0 && m.S.Get(cpuLoc(to, cpuIRQOff)) == 0 && m.S.Get(cpuLoc(to, cpuInIRQ)) == 0
 	}
-	return ok
+	switch {
+	case reader:
+		f, why := m.atomicWhy(from, m.S.Peek)
+		if f == cpuSpin {
+			why = "while holding a spinlock"
+		}
+		return "preempt_count is raised or IRQs are off: it runs " + why
+	case switches >= maxSwitches:
+		return "it has been switched already in this execution"
+	case !idle:
+		return fmt.Sprintf("CPU %s is not idle", m.cfg.CPUNames[to])
+	}
+	return ""
 }
 
 // TaskInstance is the task-word instance of the task running on cpu
@@ -76,17 +89,21 @@ func (m *Machine) idleInstance(cpu int) int { return m.cfg.CPUs + cpu }
 
 // ContextSwitch is one scheduling decision, a visible step: if the task
 // whose home is CPU task, running on from, is at a boundary where it could
-// run (atBoundary: the VM's part of the conditions: not finished, not in a
-// multi-step builtin or an atomic section) and canSwitch allows it, the
-// task is switched out of from and resumed on to (to == from: preempted and
-// resumed in place), and the description of the switch is returned;
-// otherwise nothing changes and the result is "". Either way the step
+// run (notHere is "": the VM's part of the conditions, that it has not
+// finished and is not inside atomic { } or a multi-step builtin) and
+// whyNotSwitch allows it, the task is switched out of from and resumed on
+// to (to == from: preempted and resumed in place). It returns what happened
+// for the trace, and whether the task was switched. Either way the step
 // writes (unchanged) a word every step of the task reads (NoteTaskRuns), so
 // that the decision is ordered against each of them.
-func (m *Machine) ContextSwitch(task, from, to, maxSwitches int, atBoundary bool) string {
+func (m *Machine) ContextSwitch(task, from, to, maxSwitches int, notHere string) (string, bool) {
 	inst := m.TaskInstance(from)
-	if !m.canSwitch(task, from, to, maxSwitches) || !atBoundary {
-		return ""
+	if why := m.whyNotSwitch(task, from, to, maxSwitches); notHere != "" || why != "" {
+		what := "not preempted"
+		if to != from {
+			what = "not migrated to CPU " + m.cfg.CPUNames[to]
+		}
+		return what + ": " + orElse(notHere, why), false
 	}
 	l := cpuLoc(task, cpuSwitches)
 	m.S.Set(l, m.S.Get(l)+1)
@@ -118,7 +135,14 @@ func (m *Machine) ContextSwitch(task, from, to, maxSwitches int, atBoundary bool
 	if lazy {
 		desc += " (in lazy MMU mode, which goes with the task)"
 	}
-	return desc
+	return desc, true
+}
+
+func orElse(s, t string) string {
+	if s != "" {
+		return s
+	}
+	return t
 }
 
 // moveLazy moves the task's lazy MMU state (the ghost "entered" bit and a

@@ -88,12 +88,30 @@ func (m *Machine) checkThreads(cpus int) error {
 // steps that ran; it never sees a thread that was never enabled again).
 func (m *Machine) stepPreempt(s *thread) {
 	t := s.task
-	atBoundary := t.status != finished && !t.inBuiltin && t.atomic == 0
-	if desc := m.MMU.ContextSwitch(t.home, t.cpu, s.cpu, maxPreemptions, atBoundary); desc != "" {
+	desc, switched := m.MMU.ContextSwitch(t.home, t.cpu, s.cpu, maxPreemptions, m.notHere(t))
+	if switched {
 		t.cpu = s.cpu
-		m.event(s, -1, desc)
 	}
+	m.event(s, -1, desc)
 	s.status = finished
+}
+
+// notHere says why task t is at no point where it could be preempted, or
+// "" if it is: the VM's part of the conditions (the machine's are in
+// mmu.ContextSwitch).
+func (m *Machine) notHere(t *thread) string {
+	switch {
+	case t.status == finished:
+		return "the task has finished"
+	case t.atomic != 0:
+		return "the task is inside atomic { }"
+	case t.inBuiltin:
+		if in := m.prog.Code[t.pc]; in.Op == OpBuiltin {
+			return "the task is between the steps of " + m.builtins[in.A].Name + "()"
+		}
+		return "the task is between the steps of a builtin"
+	}
+	return ""
 }
 
 // notePreemptible makes a step of a preemptible task read its CPU's

@@ -387,6 +387,8 @@ shared extra
 :step 1
 :reset
 :preempt 0 9
+:irq 1
+:preempt 0 1
 `
 	out, _ := session(t, input)
 	inOrder(t, out,
@@ -398,5 +400,6 @@ shared extra
 		`CPU 0 "a task that may migrate" (runs on CPU 1): ready`,
 		"4  irq 1  28: read owner = 7",
 		"cannot resume on CPU 9",
+		"sched 0 not migrated to CPU 1: CPU 1 is not idle",
 	)
 }

@@ -335,8 +335,8 @@ func threadLike(m *vm.Machine, info vm.ThreadInfo) (int, error) {
 
 // cmdPreempt: `:preempt N [TO]` takes the scheduling decision about CPU
 // N's preemptible task now: it is switched out and resumed on CPU TO
-// (default N) if the kernel could preempt it here, else nothing happens.
-// Either way that decision is taken for this execution.
+// (default N) if the kernel could preempt it here, else nothing happens and
+// the row says why. Either way that decision is taken for this execution.
 func (s *Session) cmdPreempt(args []string) error {
 	nums, err := ints(args, 2)
 	if err != nil || len(nums) == 0 {
@@ -354,13 +354,6 @@ func (s *Session) cmdPreempt(args []string) error {
 	if !contains(m.Enabled(nil), id) {
 		return fmt.Errorf("the switch of CPU %d's task to CPU %d has been decided already in this execution (:reset starts again)", nums[0], to)
 	}
-	if evs := s.step(id); len(evs) > 0 {
-		for _, e := range evs {
-			s.showEvent(e)
-		}
-	} else {
-		s.note("not switched: the task cannot be preempted here (preempt_count raised, IRQs off, in an interrupt, atomic { }, finished), has been switched already, or CPU %d is not idle", to)
-	}
-	s.afterSteps()
+	s.stepShow(id) // "preempted on …" or why not
 	return nil
 }
