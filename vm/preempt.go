@@ -72,11 +72,18 @@ func preemptThreads(p *Program, cpus int) int {
 // tell apart.
 func (m *Machine) checkThreads(cpus int) error {
 	n := len(m.prog.CPUs) + len(m.prog.IRQs) + cpus + preemptThreads(m.prog, cpus)
-	if n > maxThreads {
-		return fmt.Errorf("%s: the program needs %d threads (%d of them schedule preemptible tasks, one per task and CPU), more than the %d the searches handle: make fewer blocks preemptible",
-			m.prog.File, n, preemptThreads(m.prog, cpus), maxThreads)
+	if n <= maxThreads {
+		return nil
 	}
-	return nil
+	where := m.prog.File
+	for _, c := range m.prog.CPUs {
+		if c.Preemptible {
+			where = m.posString(m.prog.Procs[c.Proc].Pos)
+			break
+		}
+	}
+	return fmt.Errorf("%s: the program needs %d threads (%d of them schedule preemptible tasks, one per task and CPU), more than the %d the searches handle: make fewer blocks preemptible",
+		where, n, preemptThreads(m.prog, cpus), maxThreads)
 }
 
 // stepPreempt runs scheduler thread s's one step: the context switch if
