@@ -3,6 +3,8 @@ package vm_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -185,5 +187,34 @@ cpu 1 {
 				t.Errorf("%s, %s: verdict %q, want ok (%s)", tc.final, search, res.Verdict, tc.why)
 			}
 		}
+	}
+}
+
+// TestDiffPreemptExamples compares the searches on the preemption examples
+// (on arm64; those dfs can finish).
+func TestDiffPreemptExamples(t *testing.T) {
+	files, err := filepath.Glob("../examples/model/preempt-*.mmu")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no preemption examples: %v", err)
+	}
+	compared := 0
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(src), "arm64") {
+			continue
+		}
+		dc := compareSearches(filepath.Base(f), string(src))
+		if dc.mismatch != "" {
+			t.Errorf("%s: mismatch\n%s", f, dc.mismatch)
+		}
+		if !dc.skipped {
+			compared++
+		}
+	}
+	if compared < 4 {
+		t.Errorf("only %d examples compared", compared)
 	}
 }
