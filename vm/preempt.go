@@ -122,7 +122,8 @@ func (m *Machine) notHere(t *thread) string {
 }
 
 // notePreemptible makes a step of a preemptible task read its CPU's
-// `current` word, which a switch writes: the step and the switch are then
+// `current` word, which a switch writes, and the word every decision about
+// the task writes (mmu.NoteTaskRuns): the step and each decision are then
 // dependent, whatever else the step touches (which CPU's TLB, lazy state
 // and preempt_count it uses depends on where the task runs).
 func (m *Machine) notePreemptible(t *thread) {
