@@ -80,6 +80,7 @@ func TestCompileErrors(t *testing.T) {
 		{"undefined name", "shared counter\ncpu 0 {\n  x = countr + 1\n}", "t.mmu:3:7", "undefined name countr", "counter"},
 		{"undefined table", "table pte\ncpu 0 {\n  x = ptep_get(&ptr[1])\n}", "t.mmu:3:17", "undefined table ptr", "pte"},
 		{"duplicate cpu", "cpu 0 { }\ncpu 0 { }", "t.mmu:2:1", "cpu 0 is already defined at t.mmu:1:1", ""},
+		{"preemptible irq", "cpu 0 { }\nirq 0 preemptible { }", "t.mmu:2:1", "an irq handler is never preempted", ""},
 		{"duplicate irq", "irq 1 { }\ncpu 0 { }\nirq 1 { }", "t.mmu:3:1", "irq 1 is already defined", ""},
 		{"duplicate shared", "shared x\nshared y, x", "t.mmu:2:11", "x is already declared at t.mmu:1:8", ""},
 		{"duplicate across kinds", "shared x\ntable x", "t.mmu:2:1", "x is already declared", ""},

@@ -147,6 +147,9 @@ func (d *disassembler) threads(kind string, ts []vm.Thread) {
 		if t.Label != "" {
 			value = fmt.Sprintf("label %s, %s", t.Label, value)
 		}
+		if t.Preemptible {
+			value += ", preemptible"
+		}
 		d.field(fmt.Sprintf("%s %d", kind, t.CPU), value)
 	}
 }

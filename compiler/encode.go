@@ -29,7 +29,7 @@ import (
 // with a message that says which version they are, instead of being misread.
 
 // MMUBVersion is the .mmub format version this build writes and reads.
-const MMUBVersion = 2
+const MMUBVersion = 3
 
 const mmubMagic = "MMUB"
 
@@ -200,6 +200,7 @@ func (e *mmubEncoder) thread(t vm.Thread) {
 	e.putInt(t.CPU)
 	e.putStr(t.Label)
 	e.putInt(t.Proc)
+	e.putBool(t.Preemptible)
 }
 
 func (e *mmubEncoder) final(f *vm.Final) {
@@ -247,7 +248,7 @@ const (
 	mmubMinProc      = 4 + mmubMinPos
 	mmubMinVar       = 2
 	mmubMinLock      = 2
-	mmubMinThread    = 3
+	mmubMinThread    = 4
 	mmubMinObserved  = 4
 	mmubMinExpect    = 3 + mmubMinPos
 	mmubMinSource    = 2
@@ -450,7 +451,8 @@ func (d *mmubDecoder) lock() vm.Lock {
 }
 
 func (d *mmubDecoder) thread() vm.Thread {
-	return vm.Thread{CPU: d.getInt("thread cpu"), Label: d.getStr("thread label"), Proc: d.getInt("thread proc")}
+	return vm.Thread{CPU: d.getInt("thread cpu"), Label: d.getStr("thread label"), Proc: d.getInt("thread proc"),
+		Preemptible: d.getBool("thread preemptible")}
 }
 
 func (d *mmubDecoder) final() *vm.Final {

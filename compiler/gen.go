@@ -52,7 +52,7 @@ func (c *compiler) generate() error {
 	for _, t := range c.threads {
 		t.index = len(p.Procs)
 		p.Procs = append(p.Procs, vm.Proc{Name: fmt.Sprintf("%s %d", t.item.Kind, t.cpu)})
-		th := vm.Thread{CPU: t.cpu, Label: t.item.Label, Proc: t.index}
+		th := vm.Thread{CPU: t.cpu, Label: t.item.Label, Proc: t.index, Preemptible: t.item.Preemptible}
 		if t.item.Kind == "cpu" {
 			p.CPUs = append(p.CPUs, th)
 		} else {

@@ -246,6 +246,9 @@ func (c *compiler) declareThread(fi int, it *lang.ThreadItem) error {
 	if n >= mmuMaxCPU {
 		return c.errAt(c.files[fi], it.Pos, "CPU number %d is too large (CPUs 0 to %d)", n, mmuMaxCPU-1)
 	}
+	if it.Preemptible && it.Kind != "cpu" {
+		return c.errAt(c.files[fi], it.Pos, "an irq handler is never preempted: only a cpu block may be preemptible")
+	}
 	for _, t := range c.threads {
 		if t.item.Kind == it.Kind && t.cpu == int(n) {
 			return c.errAt(c.files[fi], it.Pos, "%s %d is already defined at %s", it.Kind, n, lang.PosOf(t.item.Pos))

@@ -92,13 +92,15 @@ type ProcItem struct {
 	Body   *Block   `parser:"@@"`
 }
 
-// ThreadItem is a `cpu N` or `irq N` block.
+// ThreadItem is a `cpu N` or `irq N` block. `preemptible` (cpu blocks
+// only; the compiler checks) lets the block's task be preempted and migrated.
 type ThreadItem struct {
-	Pos   lexer.Position
-	Kind  string `parser:"@('cpu' | 'irq')"`
-	CPU   string `parser:"@Int"`
-	Label string `parser:"@String?"`
-	Body  *Block `parser:"@@"`
+	Pos         lexer.Position
+	Kind        string `parser:"@('cpu' | 'irq')"`
+	CPU         string `parser:"@Int"`
+	Label       string `parser:"@String?"`
+	Preemptible bool   `parser:"@'preemptible'?"`
+	Body        *Block `parser:"@@"`
 }
 
 type FinalItem struct {

@@ -8,6 +8,6 @@ var (
 	ItemKeywords = []string{"test", "arch", "model", "import", "const", "shared", "task", "static_key",
 		"table", "mm", "spinlock", "rwsem", "init", "proc", "cpu", "irq", "final", "locations", "filter", "expect"}
 	StmtKeywords = []string{"if", "else", "while", "for", "in", "break", "continue", "return", "assert",
-		"await", "lazy", "irqoff", "atomic", "true", "false", "exists", "forall"}
+		"await", "lazy", "irqoff", "atomic", "preemptible", "true", "false", "exists", "forall"}
 	ExpectKeywords = []string{"ok", "fail"}
 )

@@ -98,6 +98,8 @@ func TestParseValid(t *testing.T) {
 		{"proc params", `proc f(a, b) { return a + b }`},
 		{"cpu", `cpu 0 { }`},
 		{"cpu label", `cpu 3 "writer" { x = 1 }`},
+		{"cpu preemptible", `cpu 0 preemptible { x = 1 }`},
+		{"cpu label preemptible", `cpu 0 "writer" preemptible { x = 1 }`},
 		{"cpu hex number", `cpu 0x2 { }`},
 		{"irq", `irq 0 { }`},
 		{"irq label", `irq 1 "tick" { y = 2 }`},
@@ -271,7 +273,7 @@ expect fail deadlock
 		t.Errorf("table: %+v", it)
 	}
 	th := f.Items[9].(*ThreadItem)
-	if th.Kind != "cpu" || th.CPU != "1" || th.Label != "writer" {
+	if th.Kind != "cpu" || th.CPU != "1" || th.Label != "writer" || th.Preemptible {
 		t.Errorf("cpu: %+v", th)
 	}
 	if as, ok := th.Body.Stmts[0].(*AssignStmt); !ok || as.Name != "table" || sexpr(as.Value) != "3" {
@@ -279,6 +281,9 @@ expect fail deadlock
 	}
 	if it := f.Items[10].(*ThreadItem); it.Kind != "irq" || it.CPU != "0" || it.Label != "" {
 		t.Errorf("irq: %+v", it)
+	}
+	if th := mustParse(t, `cpu 2 "t" preemptible { }`).Items[0].(*ThreadItem); !th.Preemptible || th.Label != "t" {
+		t.Errorf("cpu preemptible: %+v", th)
 	}
 	fin := f.Items[11].(*FinalItem)
 	if fin.Kind != "~exists" || sexpr(fin.Cond) != "(&& (== 0:r0 0) (== 1:table 3))" {

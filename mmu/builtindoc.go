@@ -98,6 +98,7 @@ var docs = map[string]doc{
 	"arch_leave_lazy_mmu_mode": {"arch_leave_lazy_mmu_mode()", "emit what is batched (arm64: one barrier pair; Xen PV: the queued writes) and leave", "arch_leave_lazy_mmu_mode() in arch/arm64/include/asm/pgtable.h, xen_leave_lazy_mmu() in arch/x86/xen/mmu_pv.c"},
 	"arch_flush_lazy_mmu_mode": {"arch_flush_lazy_mmu_mode()", "emit what is batched and stay in lazy mode; a no-op outside lazy mode (arch_kmap_local_post_map() calls it on every kmap)", "arch_flush_lazy_mmu_mode() in arch/arm64/include/asm/pgtable.h, xen_flush_lazy_mmu() in arch/x86/xen/mmu_pv.c"},
 	"in_interrupt":             {"in_interrupt()", "1 inside an irq block", "in_interrupt() in include/linux/preempt.h"},
+	"smp_processor_id":         {"smp_processor_id()", "the script's number of the CPU the caller runs on; in a preemptible task it may be stale by the next step, as raw_smp_processor_id() is", "smp_processor_id() in include/linux/smp.h"},
 
 	"spin_lock":         {"spin_lock(l)", "take a spinlock (does not disable interrupts)", "spin_lock() in include/linux/spinlock.h"},
 	"spin_trylock":      {"spin_trylock(l)", "take the spinlock if free: 1, else 0", "spin_trylock() in include/linux/spinlock.h"},

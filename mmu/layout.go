@@ -45,6 +45,10 @@ const (
 	cpuCBHead          // RCU callbacks of this CPU already run
 	cpuCBTail          // RCU callbacks this CPU queued
 	cpuIPIs            // IPI requests pending at this CPU (a tally for the scheduler)
+	cpuTask            // task-word instance+1 of the task running here; 0: the CPU's own (context_switch.go)
+	cpuSwitches        // context switches the task whose home is this CPU has taken
+	cpuTaskRan         // read by every step of the preemptible task whose home is this CPU, written (unchanged) by every decision to switch it or not
+	cpuLazyPend        // arm64: TIF_LAZY_MMU_PENDING carried by a task that was switched (context_switch.go)
 )
 
 // IPI fields (tagIPI).

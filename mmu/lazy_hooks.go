@@ -42,11 +42,23 @@ func bArchEnter(c *Call) (uint64, Status) {
 func (c *Call) emitLazy() {
 	m := c.M
 	if m.tr.PTEBarriers {
-		m.emitBarriers(c.CPU, false)
+		m.emitBarriers(c.CPU, m.takeLazyPending(c.CPU))
 	}
 	if m.tr.LazyQueue {
 		m.flushQueue(c)
 	}
+}
+
+// takeLazyPending clears the TIF_LAZY_MMU_PENDING a switched task brought
+// to cpu: its barriers were made visible by __switch_to()'s dsb, but the
+// task's flush or leave still emits the pair (context_switch.go).
+func (m *Machine) takeLazyPending(cpu int) bool {
+	l := cpuLoc(cpu, cpuLazyPend)
+	if m.S.Get(l) == 0 {
+		return false
+	}
+	m.S.Set(l, 0)
+	return true
 }
 
 func bArchLeave(c *Call) (uint64, Status) {

@@ -18,6 +18,9 @@ type Config struct {
 	ThreadNames []string // names of the explorer's threads, for messages
 	Shared      []NamedWord
 	Task        []NamedWord // one instance per CPU
+	// Preemptible: some task may migrate, so every CPU also has an idle
+	// task with task words of its own (context_switch.go).
+	Preemptible bool
 	Tables      []string
 	MMs         []string // user mms; init_mm is added as mm 0
 	Locks       []LockDecl
@@ -113,7 +116,7 @@ func New(cfg Config) (*Machine, error) {
 	for i, w := range cfg.Shared {
 		m.S.Set(Loc(m.SharedAddr(i)), w.Init)
 	}
-	for c := 0; c < cfg.CPUs; c++ {
+	for c := 0; c < m.taskInstances(); c++ {
 		for i, w := range cfg.Task {
 			m.S.Set(Loc(m.TaskAddr(c, i)), w.Init)
 		}
@@ -131,6 +134,15 @@ func (m *Machine) SharedAddr(i int) uint64 { return sharedBase<<12 + 8*uint64(i)
 func (m *Machine) TaskAddr(cpu, i int) uint64 {
 	base := sharedBase<<12 + 8*uint64(len(m.cfg.Shared))
 	return base + 8*uint64(cpu*len(m.cfg.Task)+i)
+}
+
+// taskInstances is how many instances of the task words there are: one per
+// CPU, and one per CPU's idle task when tasks may migrate.
+func (m *Machine) taskInstances() int {
+	if m.cfg.Preemptible {
+		return 2 * m.cfg.CPUs
+	}
+	return m.cfg.CPUs
 }
 
 // TableAddr is the base address of declared table i.

@@ -54,6 +54,8 @@ func (m *Machine) AddrName(addr uint64) string {
 		i -= len(m.cfg.Shared)
 		if n := len(m.cfg.Task); n > 0 && i < n*m.cfg.CPUs {
 			return fmt.Sprintf("%s[CPU %s]", m.cfg.Task[i%n].Name, m.cfg.CPUNames[i/n])
+		} else if n > 0 && i < n*m.taskInstances() {
+			return fmt.Sprintf("%s[idle task of CPU %s]", m.cfg.Task[i%n].Name, m.cfg.CPUNames[i/n-m.cfg.CPUs])
 		}
 	}
 	for i, t := range m.tables {

@@ -23,25 +23,40 @@ func (m *Machine) rcuReader(cpu int) bool {
 	return false
 }
 
+// atomicReasons are the per-CPU words that make a context atomic, in the
+// order a message names them.
+var atomicReasons = []struct {
+	field int
+	why   string
+}{
+	{cpuInIRQ, "in interrupt context"},
+	{cpuIRQOff, "with IRQs disabled"},
+	{cpuSpin, "while holding spinlock"},
+	{cpuRCU, "inside rcu_read_lock()"},
+	{cpuPreempt, "inside preempt_disable()"},
+	{cpuBH, "inside local_bh_disable()"},
+}
+
+// atomicWhy names what makes cpu's context atomic, or "" if nothing does,
+// reading the words with read (a Get that orders the step, or a Peek for a
+// message only).
+func (m *Machine) atomicWhy(cpu int, read func(Loc) uint64) (field int, why string) {
+	for _, r := range atomicReasons {
+		if read(cpuLoc(cpu, r.field)) != 0 {
+			return r.field, r.why
+		}
+	}
+	return -1, ""
+}
+
 // atomicSection names the section that makes the calling context atomic,
 // or "" when it may sleep.
 func (c *Call) atomicSection() string {
-	m := c.M
-	switch {
-	case m.S.Get(cpuLoc(c.CPU, cpuInIRQ)) != 0:
-		return "in interrupt context"
-	case m.S.Get(cpuLoc(c.CPU, cpuIRQOff)) != 0:
-		return "with IRQs disabled"
-	case m.S.Get(cpuLoc(c.CPU, cpuSpin)) != 0:
-		return "while holding spinlock " + c.heldSpinlock()
-	case m.S.Get(cpuLoc(c.CPU, cpuRCU)) != 0:
-		return "inside rcu_read_lock()"
-	case m.S.Get(cpuLoc(c.CPU, cpuPreempt)) != 0:
-		return "inside preempt_disable()"
-	case m.S.Get(cpuLoc(c.CPU, cpuBH)) != 0:
-		return "inside local_bh_disable()"
+	f, why := c.M.atomicWhy(c.CPU, c.M.S.Get)
+	if f == cpuSpin {
+		why += " " + c.heldSpinlock()
 	}
-	return ""
+	return why
 }
 
 // heldSpinlock names a spinlock the caller holds. It peeks, so that naming

@@ -118,6 +118,7 @@ var standard = func() []*Builtin {
 	add(Local,
 		&Builtin{Name: "dsb_count", Arity: 0, Fn: bDSBCount},
 		&Builtin{Name: "in_interrupt", Arity: 0, Fn: bInInterrupt},
+		&Builtin{Name: "smp_processor_id", Arity: 0, Fn: bSmpProcessorID},
 	)
 	add(Init,
 		&Builtin{Name: "map", Arity: 5, Params: "m....", Fn: bMap},

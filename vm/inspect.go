@@ -4,11 +4,13 @@ import "fmt"
 
 // Thread status as the REPL and embedders see it.
 type ThreadInfo struct {
-	Name   string // "CPU 0", "irq 0", "IPI 0"
+	Name   string // "CPU 0", "irq 0", "IPI 0", "sched 0"
 	Label  string
 	Kind   ThreadKind
-	CPU    int    // the script's CPU number
-	Status string // ready, blocked, finished, not fired, idle
+	CPU    int    // the script's CPU number of its block (a scheduler thread's: its task's)
+	RunsOn int    // the script's CPU number it runs on now (a preemptible task may have moved)
+	To     int    // a scheduler thread's: the CPU it resumes the task on; else -1
+	Status string // ready, blocked, finished, not fired, idle; a scheduler thread's: undecided, decided
 	Line   int    // source line of the next step (0 if none)
 	Next   string // what the next step is
 }
@@ -16,7 +18,14 @@ type ThreadInfo struct {
 // Info describes thread i.
 func (m *Machine) Info(i int) ThreadInfo {
 	t := m.threads[i]
-	info := ThreadInfo{Name: t.name, Label: t.label, Kind: t.kind, CPU: m.cpus[t.cpu]}
+	info := ThreadInfo{Name: t.name, Label: t.label, Kind: t.kind, CPU: m.cpus[t.home], RunsOn: m.cpus[t.cpu], To: -1}
+	if t.kind == PreemptThread {
+		info.To, info.Status = m.cpus[t.cpu], "undecided"
+		if t.status == finished {
+			info.Status = "decided"
+		}
+		return info
+	}
 	switch t.status {
 	case ready:
 		info.Status = "ready"
@@ -113,13 +122,32 @@ func (m *Machine) CPUIndex(cpu int) (int, error) {
 
 // ThreadOf returns the thread number of the task, irq or IPI thread of
 // script CPU cpu.
+// A task is found by its block's CPU, wherever it runs now; a scheduler
+// thread by its task's CPU (the one that resumes it there: see SchedThreadOf).
 func (m *Machine) ThreadOf(kind ThreadKind, cpu int) (int, error) {
 	for _, t := range m.threads {
-		if t.kind == kind && m.cpus[t.cpu] == cpu {
+		if t.kind == kind && m.cpus[t.home] == cpu {
 			return t.id, nil
 		}
 	}
-	return 0, fmt.Errorf("there is no %s on CPU %d", [...]string{"cpu block", "irq", "IPI thread"}[kind], cpu)
+	if kind > PreemptThread {
+		return 0, fmt.Errorf("no thread kind %d", kind)
+	}
+	return 0, fmt.Errorf("there is no %s on CPU %d", [...]string{"cpu block", "irq", "IPI thread", "preemptible cpu block"}[kind], cpu)
+}
+
+// SchedThreadOf returns the scheduler thread that switches the task of
+// script CPU cpu's preemptible block and resumes it on script CPU to.
+func (m *Machine) SchedThreadOf(cpu, to int) (int, error) {
+	for _, t := range m.threads {
+		if t.kind == PreemptThread && m.cpus[t.home] == cpu && m.cpus[t.cpu] == to {
+			return t.id, nil
+		}
+	}
+	if _, err := m.ThreadOf(PreemptThread, cpu); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("the task of CPU %d cannot resume on CPU %d: the script has no such CPU", cpu, to)
 }
 
 // RunOn runs proc (a proc of the program with no parameters) to completion

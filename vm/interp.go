@@ -291,7 +291,7 @@ func (m *Machine) localOp(t *thread, in Instr) bool {
 	case OpAddrShared:
 		t.push(m.MMU.SharedAddr(int(in.A)))
 	case OpAddrTask:
-		t.push(m.MMU.TaskAddr(t.cpu, int(in.A)))
+		t.push(m.MMU.TaskAddr(m.taskInstance(t), int(in.A)))
 	case OpAddrTable:
 		i := t.pop()
 		if i >= mmu.EntriesPerTable {
@@ -463,14 +463,14 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 			m.event(t, t.pc, fmt.Sprintf("%s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
 		}
 	case OpLoadTask:
-		v := m.MMU.Read(m.MMU.TaskAddr(t.cpu, int(in.A)))
+		v := m.MMU.Read(m.MMU.TaskAddr(m.taskInstance(t), int(in.A)))
 		t.push(v)
 		if m.tracing {
 			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
 		}
 	case OpStoreTask:
 		v := t.pop()
-		m.MMU.Write(m.MMU.TaskAddr(t.cpu, int(in.A)), v)
+		m.MMU.Write(m.MMU.TaskAddr(m.taskInstance(t), int(in.A)), v)
 		if m.tracing {
 			m.event(t, t.pc, fmt.Sprintf("%s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
 		}

@@ -14,9 +14,10 @@ import (
 type ThreadKind uint8
 
 const (
-	TaskThread ThreadKind = iota // a cpu block
-	IRQThread                    // an irq block: fires once when its CPU has IRQs on
-	IPIThread                    // a CPU answering IPIs (TLB flush, sync)
+	TaskThread    ThreadKind = iota // a cpu block
+	IRQThread                       // an irq block: fires once when its CPU has IRQs on
+	IPIThread                       // a CPU answering IPIs (TLB flush, sync)
+	PreemptThread                   // switches a preemptible task out, to resume it on a CPU (preempt.go)
 )
 
 type threadStatus uint8
@@ -57,12 +58,16 @@ type Machine struct {
 	events     []Event
 	lastFP     []uint64  // footprint of the last step
 	weakRec    *recorder // the weak-model recorder of a CPU run alone, or nil
+
+	preemptible bool // some cpu block is preemptible (preempt.go)
 }
 
 type thread struct {
 	id     int
 	kind   ThreadKind
-	cpu    int // dense CPU index
+	cpu    int     // dense CPU index: where it runs now
+	home   int     // dense CPU index of its block (a task's never changes)
+	task   *thread // a scheduler thread's task (PreemptThread)
 	name   string
 	label  string
 	proc   int
@@ -186,7 +191,7 @@ func (m *Machine) layoutThreads() {
 	}
 	add := func(kind ThreadKind, cpu int, name, label string, proc int) {
 		m.threads = append(m.threads, &thread{
-			id: len(m.threads), kind: kind, cpu: cpu, name: name, label: label, proc: proc,
+			id: len(m.threads), kind: kind, cpu: cpu, home: cpu, name: name, label: label, proc: proc,
 			stack: make([]uint64, m.limits.StackWords), scratch: make([]uint64, 8+len(m.cpus)),
 		})
 	}
@@ -199,6 +204,7 @@ func (m *Machine) layoutThreads() {
 	for i, c := range m.cpus {
 		add(IPIThread, i, fmt.Sprintf("IPI %d", c), "", -1)
 	}
+	m.layoutPreempt(add)
 }
 
 func (m *Machine) mmuConfig() mmu.Config {
@@ -215,6 +221,7 @@ func (m *Machine) mmuConfig() mmu.Config {
 	for _, v := range m.prog.Task {
 		cfg.Task = append(cfg.Task, mmu.NamedWord{Name: v.Name, Init: v.Init})
 	}
+	m.preemptibleConfig(&cfg)
 	for _, v := range m.prog.Keys {
 		cfg.Keys = append(cfg.Keys, mmu.NamedWord{Name: v.Name, Init: v.Init})
 	}
@@ -276,11 +283,12 @@ func (m *Machine) Reset() {
 	for _, t := range m.threads {
 		switch t.kind {
 		case TaskThread:
+			t.cpu = t.home
 			m.start(t)
 			m.run(t, false)
 		case IRQThread:
 			t.status = notStarted
-		case IPIThread:
+		case IPIThread, PreemptThread:
 			t.status = ready
 		}
 	}
@@ -315,6 +323,8 @@ func (m *Machine) enabled(t *thread) bool {
 			return m.MMU.IRQsOn(t.cpu)
 		}
 		return t.status == ready
+	case PreemptThread:
+		return t.status == ready
 	default:
 		return m.MMU.IRQsOn(t.cpu) && m.MMU.IPIPending(t.cpu)
 	}
@@ -348,6 +358,8 @@ func (m *Machine) step(id int) {
 	case t.kind == IPIThread:
 		desc := m.MMU.HandleIPI(t.cpu)
 		m.event(t, -1, desc)
+	case t.kind == PreemptThread:
+		m.stepPreempt(t)
 	case t.status == notStarted:
 		m.MMU.EnterIRQ(t.cpu)
 		m.event(t, -1, "interrupt: "+orDefault(t.label, t.name))
@@ -356,6 +368,7 @@ func (m *Machine) step(id int) {
 	default:
 		if t.kind == TaskThread {
 			m.MMU.NoteCPURuns(t.cpu)
+			m.notePreemptible(t)
 		}
 		m.run(t, true)
 	}
@@ -418,7 +431,7 @@ func (m *Machine) Finish() {
 	}
 	var stuck []string
 	for _, t := range m.threads {
-		if (t.kind != IPIThread && t.status != finished && t.status != notStarted) || (t.kind == IRQThread && t.status == notStarted) {
+		if (t.kind != IPIThread && t.kind != PreemptThread && t.status != finished && t.status != notStarted) || (t.kind == IRQThread && t.status == notStarted) {
 			stuck = append(stuck, m.waitingFor(t))
 		}
 	}

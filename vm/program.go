@@ -85,6 +85,9 @@ type Thread struct {
 	CPU   int // the script's CPU number
 	Label string
 	Proc  int
+	// Preemptible (cpu blocks only): the task may be preempted once, and
+	// resumed on its CPU or migrated to an idle one (preempt.go).
+	Preemptible bool
 }
 
 // FinalKind is the quantifier of a final condition.

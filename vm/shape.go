@@ -19,6 +19,9 @@ func (m *Machine) checkShape() error {
 			}
 		}
 	}
+	if err := m.checkThreads(len(cpus)); err != nil {
+		return err
+	}
 	depths, err := StackDepths(p)
 	if err != nil {
 		return fmt.Errorf("%s: internal error: %v", p.File, err)

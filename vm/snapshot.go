@@ -14,6 +14,7 @@ type snapshot struct {
 
 type threadSnap struct {
 	status               threadStatus
+	cpu                  int // a preemptible task's moves
 	pc, sp, fp           int
 	stack                []uint64
 	frames               []frame
@@ -37,6 +38,7 @@ func (m *Machine) save(s *snapshot) {
 	for i, t := range m.threads {
 		ts := &s.threads[i]
 		ts.status, ts.pc, ts.sp, ts.fp = t.status, t.pc, t.sp, t.fp
+		ts.cpu = t.cpu
 		ts.stack = append(ts.stack[:0], t.stack[:t.sp]...)
 		ts.frames = append(ts.frames[:0], t.frames...)
 		ts.phase, ts.inBuiltin, ts.atomic = t.phase, t.inBuiltin, t.atomic
@@ -81,6 +83,9 @@ func (m *Machine) restore(s *snapshot) {
 func (m *Machine) undoStep(s *snapshot, id int) {
 	m.restoreShared(s)
 	m.threads[id].restore(&s.threads[id])
+	if task := m.threads[id].task; task != nil {
+		task.restore(&s.threads[task.id]) // a context switch moved it
+	}
 }
 
 func (m *Machine) restoreShared(s *snapshot) {
@@ -93,6 +98,7 @@ func (m *Machine) restoreShared(s *snapshot) {
 
 func (t *thread) restore(ts *threadSnap) {
 	t.status, t.pc, t.sp, t.fp = ts.status, ts.pc, ts.sp, ts.fp
+	t.cpu = ts.cpu
 	copy(t.stack, ts.stack)
 	t.frames = append(t.frames[:0], ts.frames...)
 	t.phase, t.inBuiltin, t.atomic = ts.phase, ts.inBuiltin, ts.atomic

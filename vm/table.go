@@ -71,6 +71,8 @@ func EventText(prog *Program, thread string, e Event) string {
 		text = "irq│ " + text
 	case strings.HasPrefix(thread, "IPI"):
 		text = "ipi│ " + text
+	case strings.HasPrefix(thread, "sched"):
+		text = "sched│ " + text
 	}
 	return EventWhere(prog, e.Pos) + text
 }

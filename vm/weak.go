@@ -436,6 +436,12 @@ func (m *Machine) weakAllowed(b *mmu.Builtin) bool {
 
 // checkWeakProgram refuses what a weak check cannot run.
 func (m *Machine) checkWeakProgram(model string) error {
+	for i, c := range m.prog.CPUs {
+		if c.Preemptible {
+			return &Unsupported{Msg: fmt.Sprintf("%s: cpu %d is preemptible, which is not modelled under model %s yet: a context switch moves a task's per-CPU state, which the weak engine keeps per CPU (use model sc)",
+				m.posString(m.prog.Procs[m.prog.CPUs[i].Proc].Pos), c.CPU, model)}
+		}
+	}
 	for _, pc := range m.cpuCode() {
 		if in := m.prog.Code[pc]; in.Op == OpBuiltin && !m.weakAllowed(m.builtins[in.A]) {
 			return &Unsupported{Msg: fmt.Sprintf("%s: %s is not modelled under model %s yet: it acts on MMU state (page allocation, the walker and TLBs) whose interplay with weak memory mmuvm does not model (use model sc)",

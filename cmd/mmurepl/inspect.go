@@ -21,6 +21,12 @@ func (s *Session) showThread(id int) {
 	if info.Label != "" {
 		line += " " + fmt.Sprintf("%q", info.Label)
 	}
+	switch {
+	case info.Kind == vm.PreemptThread:
+		line += fmt.Sprintf(" (resume on CPU %d, :preempt %d %d)", info.To, info.CPU, info.To)
+	case info.RunsOn != info.CPU:
+		line += fmt.Sprintf(" (runs on CPU %d)", info.RunsOn)
+	}
 	line += ": " + info.Status
 	if info.Next != "" {
 		line += fmt.Sprintf(", next %d: %s", info.Line, info.Next)
@@ -28,11 +34,16 @@ func (s *Session) showThread(id int) {
 	fmt.Fprintln(s.out, "  "+s.st.Apply(s.st.Dim, line))
 }
 
-// showThreads prints every cpu block and irq, and IPIs pending.
+// showThreads prints every cpu block and irq, IPIs pending and scheduling
+// decisions not taken yet.
 func (s *Session) showThreads() {
 	m := s.cur.m
 	for i := 0; i < m.Threads(); i++ {
-		if info := m.Info(i); info.Kind != vm.IPIThread || info.Status != "idle" {
+		info := m.Info(i)
+		if info.Kind == vm.PreemptThread && info.Status == "decided" {
+			continue
+		}
+		if info.Kind != vm.IPIThread || info.Status != "idle" {
 			s.showThread(i)
 		}
 	}
@@ -90,7 +101,7 @@ func (s *Session) cmdRegs(args []string) error {
 	m := s.cur.m
 	for i := 0; i < m.Threads(); i++ {
 		info := m.Info(i)
-		if info.Kind == vm.IPIThread || !contains(cpus, info.CPU) {
+		if info.Kind == vm.IPIThread || info.Kind == vm.PreemptThread || !contains(cpus, info.CPU) {
 			continue
 		}
 		s.showThread(i)

@@ -62,6 +62,7 @@ type action struct {
 	kind   actionKind
 	thread vm.ThreadKind
 	cpu    int
+	to     int // a scheduler thread's CPU to resume on
 	stmt   *stmt
 }
 
@@ -191,7 +192,7 @@ func (st *state) replay(declared map[string]bool) bool {
 		a := &st.log[i]
 		switch a.kind {
 		case actStep:
-			id, err := st.m.ThreadOf(a.thread, a.cpu)
+			id, err := threadLike(st.m, vm.ThreadInfo{Kind: a.thread, CPU: a.cpu, To: a.to})
 			if err == nil {
 				err = st.m.Step(id)
 			}

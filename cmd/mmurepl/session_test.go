@@ -373,3 +373,33 @@ func TestHelpBuiltin(t *testing.T) {
 		}
 	}
 }
+
+// TestPreemptReplay: :preempt switches a preemptible task by hand (or
+// says why not), the switch is replayed when the script is redefined, and
+// an irq on the CPU the task moved to sees the task's words.
+func TestPreemptReplay(t *testing.T) {
+	input := `:load ../../examples/model/preempt-task-words-follow.mmu
+:preempt 0 1
+:preempt 0 1
+shared extra
+:step 0
+:irq 1
+:step 1
+:reset
+:preempt 0 9
+:irq 1
+:preempt 0 1
+`
+	out, _ := session(t, input)
+	inOrder(t, out,
+		`sched 0 (resume on CPU 1, :preempt 0 1): undecided`,
+		"1  sched 0 preempted on CPU 0, resumed on CPU 1",
+		"has been decided already in this execution",
+		"defined extra",
+		"2  CPU 0  20: owner = 7", // the switch was replayed on the new machine
+		`CPU 0 "a task that may migrate" (runs on CPU 1): ready`,
+		"4  irq 1  28: read owner = 7",
+		"cannot resume on CPU 9",
+		"sched 0 not migrated to CPU 1: CPU 1 is not idle",
+	)
+}

@@ -133,7 +133,7 @@ func (s *Session) step(id int) []vm.Event {
 	if err := m.Step(id); err != nil {
 		return nil // pick and the callers only pass enabled threads
 	}
-	s.record(action{kind: actStep, thread: info.Kind, cpu: info.CPU})
+	s.record(action{kind: actStep, thread: info.Kind, cpu: info.CPU, to: info.To})
 	return append([]vm.Event(nil), m.Events()[before:]...)
 }
 
@@ -307,8 +307,7 @@ func (s *Session) decodeSchedule(tok string) ([]int, error) {
 		if id >= bm.Threads() {
 			return nil, fmt.Errorf("schedule step %d: there is no thread %d (the script has %d)", i+1, id, bm.Threads())
 		}
-		info := bm.Info(id)
-		if out[i], err = s.cur.m.ThreadOf(info.Kind, info.CPU); err != nil {
+		if out[i], err = threadLike(s.cur.m, bm.Info(id)); err != nil {
 			return nil, err
 		}
 	}
@@ -322,4 +321,39 @@ func contains(s []int, v int) bool {
 		}
 	}
 	return false
+}
+
+// threadLike finds on m the thread that info describes (of another
+// machine, or of the log): by kind and CPU, and for a scheduler thread by
+// the CPU it resumes its task on too.
+func threadLike(m *vm.Machine, info vm.ThreadInfo) (int, error) {
+	if info.Kind == vm.PreemptThread {
+		return m.SchedThreadOf(info.CPU, info.To)
+	}
+	return m.ThreadOf(info.Kind, info.CPU)
+}
+
+// cmdPreempt: `:preempt N [TO]` takes the scheduling decision about CPU
+// N's preemptible task now: it is switched out and resumed on CPU TO
+// (default N) if the kernel could preempt it here, else nothing happens and
+// the row says why. Either way that decision is taken for this execution.
+func (s *Session) cmdPreempt(args []string) error {
+	nums, err := ints(args, 2)
+	if err != nil || len(nums) == 0 {
+		return errors.New("usage: :preempt N [TO]")
+	}
+	to := nums[0]
+	if len(nums) > 1 {
+		to = nums[1]
+	}
+	m := s.cur.m
+	id, err := m.SchedThreadOf(nums[0], to)
+	if err != nil {
+		return err
+	}
+	if !contains(m.Enabled(nil), id) {
+		return fmt.Errorf("the switch of CPU %d's task to CPU %d has been decided already in this execution (:reset starts again)", nums[0], to)
+	}
+	s.stepShow(id) // "preempted on …" or why not
+	return nil
 }

@@ -6,7 +6,7 @@
   const control = ["if", "else", "while", "for", "in", "break", "continue", "return", "assert", "await"];
   const types = ["shared", "task", "static_key", "table", "mm", "spinlock", "rwsem", "const", "proc"];
   const other = ["test", "arch", "model", "import", "init", "cpu", "irq", "final", "locations", "filter",
-    "expect", "lazy", "irqoff", "atomic", "exists", "forall", "true", "false"];
+    "expect", "lazy", "irqoff", "atomic", "preemptible", "exists", "forall", "true", "false"];
   const expectWords = ["ok", "fail"]; // words only on an expect line
   const cls = {};
   control.concat(other).forEach((w) => (cls[w] = "tok-kw"));
