@@ -1,4 +1,4 @@
-module mmuvm
+module github.com/mmuvm/mmuvm
 
 go 1.26.0
 

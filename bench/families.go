@@ -6,9 +6,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"mmuvm/compiler"
-	"mmuvm/internal/benchscripts"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/internal/benchscripts"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // families measures the scaling families (lock-N, sb-ring-N, lock-sb-N)

@@ -20,9 +20,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"mmuvm/compiler"
-	"mmuvm/internal/benchscripts"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/internal/benchscripts"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 func main() {

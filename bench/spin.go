@@ -13,7 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"mmuvm/internal/benchscripts"
+	"github.com/mmuvm/mmuvm/internal/benchscripts"
 )
 
 // The SPIN comparison: mmuvm and SPIN 6 run alternately on the seed-003

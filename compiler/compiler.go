@@ -11,11 +11,11 @@ import (
 	"sort"
 	"strings"
 
-	"mmuvm/arch"
-	"mmuvm/lang"
-	"mmuvm/mmu"
-	"mmuvm/stdlib"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/arch"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/stdlib"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Options configure a compilation. The zero value compiles against the

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"mmuvm/lang"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // compileSrc compiles src as t.mmu with the given options.

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Disassemble writes a readable listing of p to w: a header with the test's

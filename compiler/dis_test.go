@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // disGolden compares got with testdata/dis/name.golden, or rewrites the file

@@ -3,7 +3,7 @@ package compiler
 import (
 	"errors"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Listing is a program's disassembly as data (`mmuasm dis --json`): the

@@ -8,7 +8,7 @@ import (
 	"math"
 	"slices"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // The .mmub format is a compiled vm.Program on disk:

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // mmubAsm builds a Program by hand for the tests: procs are appended back to

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing/fstest"
 
-	"mmuvm/compiler"
-	"mmuvm/lang"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/lang"
 )
 
 const mpScript = `test "MP"

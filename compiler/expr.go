@@ -1,9 +1,9 @@
 package compiler
 
 import (
-	"mmuvm/lang"
-	"mmuvm/mmu"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 var binaryOps = map[string]vm.Op{

@@ -5,8 +5,8 @@ import (
 
 	"github.com/alecthomas/participle/v2/lexer"
 
-	"mmuvm/lang"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // genFinal compiles the final condition as a proc returning 0 or 1, and

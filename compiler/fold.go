@@ -1,6 +1,6 @@
 package compiler
 
-import "mmuvm/lang"
+import "github.com/mmuvm/mmuvm/lang"
 
 // fold evaluates e at compile time when it is made of literals, consts and
 // operators only. Division by zero is left to the code generator to report.

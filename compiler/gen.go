@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"mmuvm/lang"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // gen generates the code of one proc or thread body.

@@ -6,9 +6,9 @@ import (
 
 	"github.com/alecthomas/participle/v2/lexer"
 
-	"mmuvm/lang"
-	"mmuvm/mmu"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 type symKind uint8

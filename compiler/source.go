@@ -9,8 +9,8 @@ import (
 	"path"
 	"path/filepath"
 
-	"mmuvm/lang"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // DirFS is the file system `import "./x.mmu"` reads for a script in dir:

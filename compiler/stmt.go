@@ -1,8 +1,8 @@
 package compiler
 
 import (
-	"mmuvm/lang"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 func (g *gen) block(b *lang.Block) error {

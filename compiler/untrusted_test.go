@@ -13,8 +13,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"mmuvm/lang"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // importTree lays out a script directory with a secret beside it, a

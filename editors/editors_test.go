@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/lang"
+	"github.com/mmuvm/mmuvm/lang"
 )
 
 // TestGrammarCoversKeywords: every keyword of the language is highlighted

@@ -15,7 +15,7 @@ import (
 	"fmt"
 	"strings"
 
-	"mmuvm/lang"
+	"github.com/mmuvm/mmuvm/lang"
 )
 
 // indentUnit is one level of indentation: the repo's scripts use two spaces.

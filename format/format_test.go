@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/compiler"
-	"mmuvm/format"
-	"mmuvm/lang"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/format"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")

@@ -3,7 +3,7 @@ package format
 import (
 	"strings"
 
-	"mmuvm/lang"
+	"github.com/mmuvm/mmuvm/lang"
 )
 
 // prefixKeywords are the words after which `-`, `&`, `!`, `~` and `(` start

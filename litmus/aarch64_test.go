@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/compiler"
 )
 
 // cells makes a thread from instruction texts, one a line from line 10.

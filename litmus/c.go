@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 // The C (LKMM) front end.

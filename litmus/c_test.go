@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/compiler"
 )
 
 // cTest builds a C litmus test from an init block, thread bodies and a

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/compiler"
 )
 
 // FuzzTranslate feeds the translator arbitrary text: it never panics, a

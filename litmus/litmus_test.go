@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/compiler"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"mmuvm/lang"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // The check after a save is bounded: the editor should show a verdict in

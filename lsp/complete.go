@@ -3,10 +3,10 @@ package lsp
 import (
 	"strings"
 
-	"mmuvm/arch"
-	"mmuvm/compiler"
-	"mmuvm/lang"
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/arch"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 // Models are the memory models a `model` line or --model names.

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"mmuvm/lang"
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 var kindNames = map[mmu.Kind]string{

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 // client speaks JSON-RPC to a server running Serve on pipes: the test

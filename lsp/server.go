@@ -20,8 +20,8 @@ import (
 	"io"
 	"sync"
 
-	"mmuvm/format"
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/format"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 // Server is one client's session.

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"mmuvm/lang"
+	"github.com/mmuvm/mmuvm/lang"
 )
 
 // decl is a top-level name a script declares: a proc, shared/task word,

@@ -1,6 +1,6 @@
 package mmu
 
-import "mmuvm/memmodel"
+import "github.com/mmuvm/mmuvm/memmodel"
 
 // armNoret are arm64's SWP and CAS whose destination register is XZR or
 // WZR. No register receives the value read, and herd's front end

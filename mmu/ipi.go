@@ -1,6 +1,6 @@
 package mmu
 
-import "mmuvm/memmodel"
+import "github.com/mmuvm/mmuvm/memmodel"
 
 // IPIs. A sender writes a request into a slot per (target, sending thread)
 // and waits until every target has cleared its slot; a target handles its

@@ -1,6 +1,6 @@
 package mmu
 
-import "mmuvm/memmodel"
+import "github.com/mmuvm/mmuvm/memmodel"
 
 func bInInterrupt(c *Call) (uint64, Status) { return b2u(c.InIRQ), Done }
 

@@ -3,10 +3,10 @@ package mmu
 import (
 	"fmt"
 
-	"mmuvm/arch"
-	_ "mmuvm/arch/arm64" // register the arches
-	_ "mmuvm/arch/x86"
-	_ "mmuvm/arch/xenpv"
+	"github.com/mmuvm/mmuvm/arch"
+	_ "github.com/mmuvm/mmuvm/arch/arm64" // register the arches
+	_ "github.com/mmuvm/mmuvm/arch/x86"
+	_ "github.com/mmuvm/mmuvm/arch/xenpv"
 )
 
 // Config describes the machine a program needs: its CPUs and its declared

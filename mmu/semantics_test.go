@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 var allArches = []string{"arm64", "x86pae", "x86pae-pv", "xenpv"}

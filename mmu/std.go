@@ -1,6 +1,6 @@
 package mmu
 
-import "mmuvm/memmodel"
+import "github.com/mmuvm/mmuvm/memmodel"
 
 // standard is the builtin table: every name a script can call, with its
 // arity and kind. Names and argument orders are the kernel's.

@@ -1,6 +1,6 @@
 package mmu
 
-import "mmuvm/memmodel"
+import "github.com/mmuvm/mmuvm/memmodel"
 
 // Store holds every word of shared machine state, physical memory and ghost
 // state alike, keyed by Loc. Keeping it all in one place gives the explorer

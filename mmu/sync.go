@@ -3,7 +3,7 @@ package mmu
 import (
 	"fmt"
 
-	"mmuvm/memmodel"
+	"github.com/mmuvm/mmuvm/memmodel"
 )
 
 // Locks. A spinlock word holds its owner (thread+1). An rwsem word holds a

@@ -1,6 +1,6 @@
 package mmu
 
-import "mmuvm/memmodel"
+import "github.com/mmuvm/mmuvm/memmodel"
 
 // Memory-model support: the builtins that name an access strength or a
 // barrier (READ_ONCE, smp_load_acquire, smp_mb, xchg_relaxed, LDAR,

@@ -14,7 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"mmuvm/playground/checker"
+	"github.com/mmuvm/mmuvm/playground/checker"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/playground.png, the README's screenshot")

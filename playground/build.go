@@ -19,6 +19,9 @@ import (
 // user's cache directory, keyed by a hash of the sources, so that a second
 // start is immediate and an edit to the checker rebuilds it.
 
+// modulePath is the module the playground is built from.
+const modulePath = "github.com/mmuvm/mmuvm"
+
 // ModuleRoot finds the mmuvm module above dir: the playground builds the
 // checker from its sources.
 func ModuleRoot(dir string) (string, error) {
@@ -27,7 +30,7 @@ func ModuleRoot(dir string) (string, error) {
 		return "", err
 	}
 	for d := dir; ; d = filepath.Dir(d) {
-		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && strings.HasPrefix(string(b), "module mmuvm\n") {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && strings.HasPrefix(string(b), "module "+modulePath+"\n") {
 			return d, nil
 		}
 		if filepath.Dir(d) == d {

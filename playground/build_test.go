@@ -16,7 +16,7 @@ func TestSourceHash(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("go.mod", "module mmuvm\n")
+	write("go.mod", "module github.com/mmuvm/mmuvm\n")
 	write("vm/vm.go", "package vm\n")
 	hash := func() string {
 		h, err := sourceHash(root)

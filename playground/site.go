@@ -19,8 +19,8 @@ import (
 	"strings"
 	"time"
 
-	"mmuvm/examples"
-	"mmuvm/report"
+	"github.com/mmuvm/mmuvm/examples"
+	"github.com/mmuvm/mmuvm/report"
 )
 
 //go:embed static

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/lang"
+	"github.com/mmuvm/mmuvm/lang"
 )
 
 // fakeSite is the site with stand-ins for the two files the go toolchain

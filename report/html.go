@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // WriteHTML writes results (one per arch) as one self-contained HTML page:

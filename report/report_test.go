@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata")

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // MachineState is the MMU at the violating step: the walks of the

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Chart geometry, in pixels: the chart is laid out by hand, not by the

@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 const (

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"mmuvm/compiler"
-	"mmuvm/internal/benchscripts"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/internal/benchscripts"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // perfDir is the perf folder of the shared acceptance corpus: scripts that

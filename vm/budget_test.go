@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // hostile compiles a script of testdata/hostile.

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"mmuvm/memmodel"
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/memmodel"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 // Violation is a broken rule in one execution, with the schedule that leads

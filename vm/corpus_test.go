@@ -8,8 +8,8 @@ import (
 	"sort"
 	"testing"
 
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // corpusDirs are the folders of ../shared/scenarios this project supports,

@@ -1,7 +1,7 @@
 // Package vm runs compiled .mmu programs on a simulated MMU and explores
 // every interleaving of their CPUs' visible steps.
 //
-// A [Program] comes from mmuvm/compiler (compiler.Compile, or
+// A [Program] comes from github.com/mmuvm/mmuvm/compiler (compiler.Compile, or
 // compiler.Decode for a .mmub file). [Check] explores it on one arch and
 // returns a [Result]: the verdict ("ok", "fail KIND[,KIND…]" or
 // "incomplete"), how many executions it took, the distinct final states

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 // Event is one row of a trace: a visible step (or a part of one) by a thread.

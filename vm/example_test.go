@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"mmuvm/compiler"
-	"mmuvm/mmu"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // sbScript is the SB (store buffering) litmus test: each CPU stores to its

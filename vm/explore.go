@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 // explorer enumerates executions of a machine.

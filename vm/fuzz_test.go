@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // The robustness rule: whatever script compiles, and whatever schedule runs

@@ -15,10 +15,10 @@ import (
 	"testing/fstest"
 	"time"
 
-	"mmuvm/compiler"
-	"mmuvm/lang"
-	"mmuvm/mmu"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // pokeScript races a host builtin against the kernel: CPU 0 installs an

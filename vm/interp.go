@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 // run interprets t's code. With allowed, it executes the visible step t is

@@ -6,8 +6,8 @@ import (
 	"sort"
 	"time"
 
-	"mmuvm/arch"
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/arch"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 // ThreadKind says what a schedulable thread is.

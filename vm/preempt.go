@@ -3,7 +3,7 @@ package vm
 import (
 	"fmt"
 
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 // Preemption and migration of `preemptible` cpu blocks. Each such task gets

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // firstCPU matches the first cpu block's header of a generated script.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // brokenProgram is a Program a host built by hand, bypassing the compiler

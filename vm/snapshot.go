@@ -1,6 +1,6 @@
 package vm
 
-import "mmuvm/mmu"
+import "github.com/mmuvm/mmuvm/mmu"
 
 // snapshot is everything a stateful search needs to return to a state: the
 // store's undo mark and waits, and every thread's context.

@@ -6,9 +6,9 @@ import (
 	"reflect"
 	"testing"
 
-	"mmuvm/compiler"
-	"mmuvm/internal/benchscripts"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/internal/benchscripts"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // splitCases are scripts with every kind of ending: ok with a final

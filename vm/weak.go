@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"mmuvm/memmodel"
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/memmodel"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 // Weak memory. Under a weak model the VM does not interleave the CPUs.

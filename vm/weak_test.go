@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // TestWeakExamples checks the classic litmus shapes of examples/litmus/weak

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 var weakDiffN = flag.Int("weakdiff.n", 60, "generated scripts the weak differential test checks")

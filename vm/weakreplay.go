@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"mmuvm/memmodel"
+	"github.com/mmuvm/mmuvm/memmodel"
 )
 
 // An execution token names one execution of a weak model, for `mmuasm run

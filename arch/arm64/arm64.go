@@ -7,7 +7,7 @@
 // PTE_CONT bit 52, PTE_DIRTY (software) bit 55.
 package arm64
 
-import "mmuvm/arch"
+import "github.com/mmuvm/mmuvm/arch"
 
 const (
 	valid  = 1 << 0

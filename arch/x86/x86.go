@@ -9,7 +9,7 @@
 // _PAGE_PSE bit 7, _PAGE_NX bit 63.
 package x86
 
-import "mmuvm/arch"
+import "github.com/mmuvm/mmuvm/arch"
 
 const (
 	present  = 1 << 0

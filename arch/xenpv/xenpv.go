@@ -6,8 +6,8 @@
 package xenpv
 
 import (
-	"mmuvm/arch"
-	"mmuvm/arch/x86"
+	"github.com/mmuvm/mmuvm/arch"
+	"github.com/mmuvm/mmuvm/arch/x86"
 )
 
 func init() {

@@ -5,7 +5,7 @@ import (
 	"os"
 	"strings"
 
-	"mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/compiler"
 )
 
 func cmdBuild(args []string, stdout, stderr io.Writer) int {

@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 func cmdCheck(args []string, stdout, stderr io.Writer) int {

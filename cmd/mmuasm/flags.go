@@ -9,11 +9,11 @@ import (
 	"strings"
 	"time"
 
-	"mmuvm/arch"
-	"mmuvm/compiler"
-	"mmuvm/internal/termstyle"
-	"mmuvm/litmus"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/arch"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/internal/termstyle"
+	"github.com/mmuvm/mmuvm/litmus"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // options are the flags shared by check, test and run.

@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"mmuvm/format"
+	"github.com/mmuvm/mmuvm/format"
 )
 
 // stdin is the input of the commands that read it (fmt without files,

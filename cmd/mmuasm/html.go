@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"os"
 
-	htmlreport "mmuvm/report"
-	"mmuvm/vm"
+	htmlreport "github.com/mmuvm/mmuvm/report"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // writeHTMLFile writes the check's results as one self-contained page.

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"mmuvm/lang"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 type jsonEvent struct {

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"io"
 
-	"mmuvm/compiler"
-	"mmuvm/litmus"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/litmus"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // cmdLitmus2mmu prints the .mmu translation of a herd .litmus test, for

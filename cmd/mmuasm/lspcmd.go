@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"mmuvm/lsp"
+	"github.com/mmuvm/mmuvm/lsp"
 )
 
 // cmdLSP runs the language server on stdin and stdout (package lsp).

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"mmuvm/internal/termstyle"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/internal/termstyle"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // mailWidth is the widest line a mail takes without its client

@@ -18,8 +18,8 @@ import (
 	"os"
 	"strings"
 
-	"mmuvm/lang"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Exit codes.

@@ -10,7 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 
-	"mmuvm/playground"
+	"github.com/mmuvm/mmuvm/playground"
 )
 
 // cmdPlayground serves the browser playground on localhost, or writes it

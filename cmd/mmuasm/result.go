@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"regexp"
 
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // resultRE finds the kernel's litmus-test expectation comment, as

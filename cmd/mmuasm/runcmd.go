@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // cmdRun runs one execution on each arch named: the schedule given by

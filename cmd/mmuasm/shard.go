@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Shards: `check --shard I/N --shard-out FILE` explores a deterministic

@@ -11,9 +11,9 @@ import (
 	"sort"
 	"strings"
 
-	"mmuvm/compiler"
-	"mmuvm/litmus"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/litmus"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // cmdTest checks every script below the given paths against its expect

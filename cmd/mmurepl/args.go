@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strconv"
 
-	"mmuvm/compiler"
-	"mmuvm/lang"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Command arguments.

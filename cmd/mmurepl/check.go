@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"os"
 
-	"mmuvm/arch"
-	"mmuvm/report"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/arch"
+	"github.com/mmuvm/mmuvm/report"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // cmdCheck: `:check [ARCH|all]` explores the script as written from the

@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"mmuvm/arch"
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/arch"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // errQuit ends the session.

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"mmuvm/arch"
+	"github.com/mmuvm/mmuvm/arch"
 )
 
 // stmtWords are the statement keywords, completed with names.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 const helpIntro = `Type declarations, statements and commands. Input goes on while brackets

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Inspection commands: they read the live machine and change nothing.

@@ -17,8 +17,8 @@ import (
 
 	"github.com/mattn/go-isatty"
 
-	"mmuvm/arch"
-	"mmuvm/lang"
+	"github.com/mmuvm/mmuvm/arch"
+	"github.com/mmuvm/mmuvm/lang"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/mmu"
 )
 
 // :pt MM [VA]: with VA, the walk of VA level by level; without, every

@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Session is one interactive session. What the machine looks like is a

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // seed is the ptdump/vmalloc race from the review thread.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/alecthomas/participle/v2/lexer"
 
-	"mmuvm/lang"
+	"github.com/mmuvm/mmuvm/lang"
 )
 
 // item is one top-level declaration of the session's script, kept as the

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Execution control: :step, :irq, :run, :replay. Every step taken is

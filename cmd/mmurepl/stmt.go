@@ -5,9 +5,9 @@ import (
 	"sort"
 	"strings"
 
-	"mmuvm/lang"
-	"mmuvm/mmu"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/mmu"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // A bare statement typed at the prompt is compiled as the body of a proc

@@ -3,8 +3,8 @@ package main
 import (
 	"io"
 
-	"mmuvm/internal/termstyle"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/internal/termstyle"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // style is the colouring and layout of reports, as mmuasm does it: tables

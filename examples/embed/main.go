@@ -39,8 +39,8 @@ import (
 	"sync"
 	"text/tabwriter"
 
-	"mmuvm/compiler"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // The vmalloc side's steps, as the statements they become.

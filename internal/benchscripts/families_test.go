@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"testing"
 
-	"mmuvm/compiler"
-	"mmuvm/internal/benchscripts"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/internal/benchscripts"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // TestFamilies checks the small sizes of every family: each script

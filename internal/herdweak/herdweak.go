@@ -17,9 +17,9 @@ import (
 	"strings"
 	"time"
 
-	"mmuvm/compiler"
-	"mmuvm/litmus"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/litmus"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Families maps each folder of tests/ to the model herd ran it under.

@@ -6,7 +6,7 @@ package termstyle
 import (
 	"github.com/fatih/color"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Style returns the report colouring; plain when noColor.

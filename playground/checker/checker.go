@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"mmuvm/compiler"
-	"mmuvm/lang"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/lang"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Request is one press of Check.

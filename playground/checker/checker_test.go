@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 func TestCheck(t *testing.T) {

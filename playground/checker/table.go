@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"mmuvm/arch"
-	"mmuvm/report"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/arch"
+	"github.com/mmuvm/mmuvm/report"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 func allArches() []string { return arch.Names() }

@@ -12,8 +12,8 @@ import (
 	"encoding/json"
 	"syscall/js"
 
-	"mmuvm/playground/checker"
-	"mmuvm/vm"
+	"github.com/mmuvm/mmuvm/playground/checker"
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 func main() {
