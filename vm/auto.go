@@ -11,8 +11,9 @@ import (
 // much, reaching the same states by many orders. Which one a script needs
 // is hard to tell before running it, so auto runs both, on two machines,
 // in lockstep slices of autoSlice units of work (Config.DPORBudget): steps,
-// and for dpor also its race analysis, which grows with the length of an
-// execution (each execution computes a vector clock per step); and keeps the
+// and for dpor also the steps its race analysis goes over, which grow with
+// the length of an execution (each execution analyses all its steps
+// again); and keeps the
 // result of the one that finishes in the earlier slice, dpor when both
 // finish in the same one. With two workers the two slices run at once; with
 // one they alternate, dpor's first. Either way the winner depends only on

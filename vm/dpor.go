@@ -289,7 +289,7 @@ func (x *explorer) addBacktracks(nodes []*dnode, firstNew int) {
 		return
 	}
 	nt := x.m.Threads()
-	x.analysis += n * nt // the vector clocks of every step, each execution
+	x.analysis += n // every step of the execution is analysed again
 	b := &x.race
 	b.reset(n, nt)
 	idx, vc, count, lastOf := b.idx, b.vc, b.count, b.lastOf

@@ -24,7 +24,7 @@ type explorer struct {
 	weakMode      bool           // checking under a weak model (weak.go)
 	lane          *lane          // auto: this search's side of the lockstep, or nil
 	prefix        prefix         // dpor of a split: the steps it starts with
-	analysis      int            // dpor's race analysis, in vector-clock entries: work auto counts
+	analysis      int            // steps dpor has analysed for races: work auto counts
 	race          raceBufs       // DPOR's race analysis storage
 	dropped       []*dnode       // DPOR nodes to reuse
 	done          func() float64 // the running search's progress estimate
