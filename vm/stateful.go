@@ -27,7 +27,7 @@ func (x *explorer) stateful() {
 		sleep   []sleeper // asleep here: inherited, then the steps explored from here
 		asleep  uint64    // the inherited part, as a mask
 	}
-	visited := map[uint64]uint64{} // state hash -> threads asleep when explored
+	visited := newVisitedSet(x.cfg.Limits.States) // state hash -> threads asleep when explored
 	heldBase := x.m.budget.held
 	var stack []*frameS
 	var pool []*frameS
@@ -45,7 +45,7 @@ func (x *explorer) stateful() {
 		stack = append(stack, f)
 	}
 	m.Reset()
-	visited[m.stateHash()] = 0
+	visited.put(m.stateHash(), 0)
 	push(nil)
 	x.done = func() float64 {
 		return treeDone(len(stack), func(d int) (int, int) { return stack[d].next, len(stack[d].enabled) })
@@ -53,9 +53,9 @@ func (x *explorer) stateful() {
 	var schedule []int
 	atTop := true
 	for len(stack) > 0 && !x.interrupted() {
-		x.r.States = len(visited)
-		x.m.budget.held = heldBase + int64(len(visited))*stateBytes
-		if n := x.cfg.Limits.States; n > 0 && len(visited) >= n {
+		x.r.States = visited.len()
+		x.m.budget.held = heldBase + int64(len(visited.keys))*stateBytes/2
+		if n := x.cfg.Limits.States; n > 0 && visited.len() >= n {
 			x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("states: stopped at %d stored states (--max-states)", n))
 			x.stop = true
 			break
@@ -87,7 +87,7 @@ func (x *explorer) stateful() {
 		}
 		h := m.stateHash()
 		z := maskOf(child)
-		if was, ok := visited[h]; ok {
+		if was, ok := visited.get(h); ok {
 			if was&^z == 0 {
 				continue // explored with no more threads awake than now
 			}
@@ -100,13 +100,10 @@ func (x *explorer) stateful() {
 			}
 			child, z = kept, was&z
 		}
-		visited[h] = z
+		visited.put(h, z)
 		push(child)
 		atTop = true
 	}
-	x.r.States = len(visited)
+	x.r.States = visited.len()
 	x.r.Complete = !x.stop && len(stack) == 0
 }
-
-// stateBytes is the cost of a state in the stateful search's visited set.
-const stateBytes = 32

@@ -1,0 +1,76 @@
+package vm
+
+import "math/bits"
+
+// visitedSet is the stateful search's set of visited states: their 64-bit
+// hashes, each with the sleep mask it was explored with. Open addressing
+// with linear probing over two flat arrays, at most half full: no
+// allocation per state and one cache line per probe, where a Go map
+// spent a quarter of the search's time. Hash 0 stands for the empty slot,
+// so a state hashing to 0 is stored as 1 (one more way to collide, of
+// 2^64).
+type visitedSet struct {
+	keys  []uint64
+	vals  []uint64
+	n     int
+	shift uint // 64 - log2(len(keys))
+}
+
+// newVisitedSet makes a set for about hint states (at least 2^12 slots).
+func newVisitedSet(hint int) *visitedSet {
+	size := 1 << 12
+	for size < 2*hint && size < 1<<30 {
+		size <<= 1
+	}
+	return &visitedSet{keys: make([]uint64, size), vals: make([]uint64, size), shift: uint(64 - bits.TrailingZeros(uint(size)))}
+}
+
+func (s *visitedSet) slot(h uint64) int {
+	if h == 0 {
+		h = 1
+	}
+	i := int(h * 0x9e3779b97f4a7c15 >> s.shift)
+	for s.keys[i] != 0 && s.keys[i] != h {
+		i = (i + 1) & (len(s.keys) - 1)
+	}
+	return i
+}
+
+// get returns the mask stored with h, and whether h is in the set.
+func (s *visitedSet) get(h uint64) (uint64, bool) {
+	i := s.slot(h)
+	return s.vals[i], s.keys[i] != 0
+}
+
+// put stores h with mask v.
+func (s *visitedSet) put(h, v uint64) {
+	i := s.slot(h)
+	if s.keys[i] == 0 {
+		if 2*(s.n+1) > len(s.keys) {
+			s.grow()
+			i = s.slot(h)
+		}
+		s.keys[i] = max(h, 1)
+		s.n++
+	}
+	s.vals[i] = v
+}
+
+func (s *visitedSet) len() int { return s.n }
+
+// grow doubles the table.
+func (s *visitedSet) grow() {
+	old, oldv := s.keys, s.vals
+	s.keys, s.vals = make([]uint64, 2*len(old)), make([]uint64, 2*len(old))
+	s.shift--
+	for i, k := range old {
+		if k != 0 {
+			j := s.slot(k)
+			s.keys[j], s.vals[j] = k, oldv[i]
+		}
+	}
+}
+
+// stateBytes is the cost of a state in a visited set: two words in a table
+// at most half full.
+const stateBytes = 32
