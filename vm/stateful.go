@@ -54,7 +54,7 @@ func (x *explorer) stateful() {
 	atTop := true
 	for len(stack) > 0 && !x.interrupted() {
 		x.r.States = visited.len()
-		x.m.budget.held = heldBase + int64(len(visited.keys))*stateBytes/2
+		x.m.budget.held = heldBase + int64(len(visited.slots))*stateBytes/2
 		if n := x.cfg.Limits.States; n > 0 && visited.len() >= n {
 			x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("states: stopped at %d stored states (--max-states)", n))
 			x.stop = true

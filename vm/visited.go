@@ -5,16 +5,18 @@ import "math/bits"
 // visitedSet is the stateful search's set of visited states: their 64-bit
 // hashes, each with the sleep mask it was explored with. Open addressing
 // with linear probing over two flat arrays, at most half full: no
-// allocation per state and one cache line per probe, where a Go map
+// allocation per state and one cache line per probe (a hash and its mask
+// side by side), where a Go map
 // spent a quarter of the search's time. Hash 0 stands for the empty slot,
 // so a state hashing to 0 is stored as 1 (one more way to collide, of
 // 2^64).
 type visitedSet struct {
-	keys  []uint64
-	vals  []uint64
+	slots []visitedSlot
 	n     int
-	shift uint // 64 - log2(len(keys))
+	shift uint // 64 - log2(len(slots))
 }
+
+type visitedSlot struct{ key, val uint64 }
 
 // newVisitedSet makes a set for about hint states (at least 2^12 slots).
 func newVisitedSet(hint int) *visitedSet {
@@ -22,7 +24,7 @@ func newVisitedSet(hint int) *visitedSet {
 	for size < 2*hint && size < 1<<30 {
 		size <<= 1
 	}
-	return &visitedSet{keys: make([]uint64, size), vals: make([]uint64, size), shift: uint(64 - bits.TrailingZeros(uint(size)))}
+	return &visitedSet{slots: make([]visitedSlot, size), shift: uint(64 - bits.TrailingZeros(uint(size)))}
 }
 
 func (s *visitedSet) slot(h uint64) int {
@@ -30,8 +32,8 @@ func (s *visitedSet) slot(h uint64) int {
 		h = 1
 	}
 	i := int(h * 0x9e3779b97f4a7c15 >> s.shift)
-	for s.keys[i] != 0 && s.keys[i] != h {
-		i = (i + 1) & (len(s.keys) - 1)
+	for s.slots[i].key != 0 && s.slots[i].key != h {
+		i = (i + 1) & (len(s.slots) - 1)
 	}
 	return i
 }
@@ -39,34 +41,33 @@ func (s *visitedSet) slot(h uint64) int {
 // get returns the mask stored with h, and whether h is in the set.
 func (s *visitedSet) get(h uint64) (uint64, bool) {
 	i := s.slot(h)
-	return s.vals[i], s.keys[i] != 0
+	return s.slots[i].val, s.slots[i].key != 0
 }
 
 // put stores h with mask v.
 func (s *visitedSet) put(h, v uint64) {
 	i := s.slot(h)
-	if s.keys[i] == 0 {
-		if 2*(s.n+1) > len(s.keys) {
+	if s.slots[i].key == 0 {
+		if 2*(s.n+1) > len(s.slots) {
 			s.grow()
 			i = s.slot(h)
 		}
-		s.keys[i] = max(h, 1)
+		s.slots[i].key = max(h, 1)
 		s.n++
 	}
-	s.vals[i] = v
+	s.slots[i].val = v
 }
 
 func (s *visitedSet) len() int { return s.n }
 
 // grow doubles the table.
 func (s *visitedSet) grow() {
-	old, oldv := s.keys, s.vals
-	s.keys, s.vals = make([]uint64, 2*len(old)), make([]uint64, 2*len(old))
+	old := s.slots
+	s.slots = make([]visitedSlot, 2*len(old))
 	s.shift--
-	for i, k := range old {
-		if k != 0 {
-			j := s.slot(k)
-			s.keys[j], s.vals[j] = k, oldv[i]
+	for _, o := range old {
+		if o.key != 0 {
+			s.slots[s.slot(o.key)] = o
 		}
 	}
 }
