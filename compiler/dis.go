@@ -91,6 +91,9 @@ func (d *disassembler) header() {
 	d.field("test", p.Name)
 	d.field("file", p.File)
 	d.field("arches", strings.Join(p.Arches, " "))
+	if p.PageReuse {
+		d.field("page_reuse", "on")
+	}
 	d.fieldIf("sources", disSources(p.Files))
 	d.fieldIf("shared", disVars(p.Shared))
 	d.fieldIf("task", disVars(p.Task))

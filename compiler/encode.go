@@ -29,7 +29,7 @@ import (
 // with a message that says which version they are, instead of being misread.
 
 // MMUBVersion is the .mmub format version this build writes and reads.
-const MMUBVersion = 3
+const MMUBVersion = 4
 
 const mmubMagic = "MMUB"
 
@@ -156,6 +156,8 @@ func (e *mmubEncoder) program(p *vm.Program) {
 	mmubPutSlice(e, p.IRQs, (*mmubEncoder).thread)
 	e.final(p.Final)
 	mmubPutSlice(e, p.Expects, (*mmubEncoder).expect)
+	e.putBool(p.PageReuse)
+	e.pos(p.PageReuseAt)
 	mmubPutSlice(e, p.Files, (*mmubEncoder).source)
 }
 
@@ -409,6 +411,8 @@ func (d *mmubDecoder) program() *vm.Program {
 	p.IRQs = mmubGetSlice(d, "irq threads", mmubMinThread, (*mmubDecoder).thread)
 	p.Final = d.final()
 	p.Expects = mmubGetSlice(d, "expects", mmubMinExpect, (*mmubDecoder).expect)
+	p.PageReuse = d.getBool("page_reuse flag")
+	p.PageReuseAt = d.pos()
 	p.Files = mmubGetSlice(d, "files", mmubMinSource, (*mmubDecoder).source)
 	return p
 }
@@ -568,6 +572,9 @@ func (v *mmubValidator) positions() error {
 		if err := v.pos(fmt.Sprintf("expect %d", i), x.Pos); err != nil {
 			return err
 		}
+	}
+	if p.PageReuse {
+		return v.pos("page_reuse", p.PageReuseAt)
 	}
 	return nil
 }

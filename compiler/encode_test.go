@@ -376,15 +376,17 @@ func TestDecodeEnvelope(t *testing.T) {
 		{"short magic", []byte("MM"), []string{"corrupt .mmub: bad magic"}},
 		{"bad magic", edit(func(b []byte) []byte { b[0] = 'X'; return b }), []string{"corrupt .mmub: bad magic \"XMUB\""}},
 		{"no version", []byte("MMUB\x01"), []string{"corrupt .mmub: truncated header"}},
-		{"version 4", edit(func(b []byte) []byte { b[4] = 4; return b }),
-			[]string{"unsupported .mmub format version 4", "reads version 3"}},
+		{"version 5", edit(func(b []byte) []byte { b[4] = 5; return b }),
+			[]string{"unsupported .mmub format version 5", "reads version 4"}},
 		{"version 0x100", edit(func(b []byte) []byte { b[5] = 1; return b }),
-			[]string{"unsupported .mmub format version 259"}},
+			[]string{"unsupported .mmub format version 260"}},
 		{"resealed version 1", mmubSealVersion(mmubBodyOf(good), 1),
 			[]string{"unsupported .mmub format version 1"}},
 		{"resealed version 2 (before preemptible)", mmubSealVersion(mmubBodyOf(good), 2),
 			[]string{"unsupported .mmub format version 2", "recompile"}},
-		{"no checksum", []byte("MMUB\x03\x00\x00"), []string{"corrupt .mmub: truncated, no room for the checksum"}},
+		{"resealed version 3 (before page_reuse)", mmubSealVersion(mmubBodyOf(good), 3),
+			[]string{"unsupported .mmub format version 3", "recompile"}},
+		{"no checksum", []byte("MMUB\x04\x00\x00"), []string{"corrupt .mmub: truncated, no room for the checksum"}},
 		{"bad checksum", edit(func(b []byte) []byte { b[len(b)-1] ^= 1; return b }), []string{"corrupt .mmub: checksum mismatch"}},
 		{"stray byte", mmubSeal(append(mmubBodyOf(good), 0)), []string{"corrupt .mmub: 1 stray bytes"}},
 		{"empty body", mmubSeal(nil), []string{"corrupt .mmub: truncated reading test name length"}},
@@ -600,11 +602,16 @@ func TestDecodeBadFields(t *testing.T) {
 		body func() []byte
 		want string
 	}{
-		{"bool 2", func() []byte { // the final flag
+		{"bool 2", func() []byte { // the final flag, before expects, page_reuse, its position and files
 			b := mmubBodyOf(Encode(&vm.Program{Init: -1}))
-			b[len(b)-3] = 2
+			b[len(b)-7] = 2
 			return b
 		}, "final flag 2 exceeds 1"},
+		{"page_reuse 2", func() []byte { // before its position and files
+			b := mmubBodyOf(Encode(&vm.Program{Init: -1}))
+			b[len(b)-5] = 2
+			return b
+		}, "page_reuse flag 2 exceeds 1"},
 		{"opcode 256", func() []byte {
 			e.buf = []byte{0, 0, 0, 0, 1} // name, file, arches, model, one instruction
 			e.putUint(256)

@@ -123,6 +123,10 @@ func (c *compiler) declareItem(fi int, main bool, it lang.Item) error {
 		if main {
 			c.locs = append(c.locs, it)
 		}
+	case *lang.PageReuseItem:
+		if main {
+			c.prog.PageReuse, c.prog.PageReuseAt = true, vm.Pos{File: int32(fi), Line: int32(it.Pos.Line), Col: int32(it.Pos.Column)}
+		}
 	case *lang.FilterItem:
 		if c.filter != nil {
 			return c.errAt(f, it.Pos, "a script has one filter")

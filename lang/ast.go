@@ -115,6 +115,14 @@ type ModelItem struct {
 	Name string `parser:"'model' @Ident"`
 }
 
+// PageReuseItem (`page_reuse`) lets the allocators hand a freed page out
+// again, in the kernel's LIFO per-CPU order; whether the page is still on
+// its CPU's list is explored.
+type PageReuseItem struct {
+	Pos lexer.Position
+	On  bool `parser:"@'page_reuse'"`
+}
+
 // LocationsItem lists extra terms shown in every final state, as herd's
 // `locations [x; 0:r1;]` does.
 type LocationsItem struct {
@@ -150,6 +158,7 @@ func (*ExpectItem) item()    {}
 func (*ModelItem) item()     {}
 func (*LocationsItem) item() {}
 func (*FilterItem) item()    {}
+func (*PageReuseItem) item() {}
 
 type IfStmt struct {
 	Pos  lexer.Position

@@ -6,7 +6,7 @@ package lang
 // playground's highlighter are tested against these lists.
 var (
 	ItemKeywords = []string{"test", "arch", "model", "import", "const", "shared", "task", "static_key",
-		"table", "mm", "spinlock", "rwsem", "init", "proc", "cpu", "irq", "final", "locations", "filter", "expect"}
+		"table", "mm", "spinlock", "rwsem", "init", "proc", "cpu", "irq", "final", "locations", "filter", "expect", "page_reuse"}
 	StmtKeywords = []string{"if", "else", "while", "for", "in", "break", "continue", "return", "assert",
 		"await", "lazy", "irqoff", "atomic", "preemptible", "true", "false", "exists", "forall"}
 	ExpectKeywords = []string{"ok", "fail"}

@@ -23,7 +23,7 @@ var parser = participle.MustBuild[File](
 	participle.Union[Item](
 		&TestItem{}, &ArchItem{}, &ImportItem{}, &ConstItem{}, &VarsItem{},
 		&ObjItem{}, &InitItem{}, &ProcItem{}, &ThreadItem{}, &FinalItem{},
-		&ExpectItem{}, &ModelItem{}, &LocationsItem{}, &FilterItem{},
+		&ExpectItem{}, &ModelItem{}, &LocationsItem{}, &FilterItem{}, &PageReuseItem{},
 	),
 	participle.Union[Stmt](
 		&IfStmt{}, &WhileStmt{}, &ForStmt{}, &JumpStmt{}, &ReturnStmt{},

@@ -21,10 +21,13 @@ type Config struct {
 	// Preemptible: some task may migrate, so every CPU also has an idle
 	// task with task words of its own (context_switch.go).
 	Preemptible bool
-	Tables      []string
-	MMs         []string // user mms; init_mm is added as mm 0
-	Locks       []LockDecl
-	Keys        []NamedWord
+	// PageReuse: freed pages go on the freeing CPU's free list and are
+	// handed out again, LIFO (page_reuse.go).
+	PageReuse bool
+	Tables    []string
+	MMs       []string // user mms; init_mm is added as mm 0
+	Locks     []LockDecl
+	Keys      []NamedWord
 }
 
 // NamedWord is a declared word and its initial value.
@@ -60,6 +63,7 @@ type Machine struct {
 	// Set by the VM around each step so that messages can name who did what.
 	Thread int
 	StepNo int
+	CPU    int // the dense CPU the step runs on: whose free list a free feeds
 
 	// RCUByModel: the weak model states RCU's grace periods (the LKMM);
 	// otherwise synchronize_rcu() is a synchronisation protocol (SyncGP)

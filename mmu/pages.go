@@ -5,7 +5,8 @@ import "fmt"
 // Page states (tagPage words): low two bits say untracked (0: a pfn the
 // script named but never allocated), live, or freed; then the kind of page,
 // the mm it belongs to, and for a freed page who freed it and at which step.
-// Freed pages are never reused, so every later access is caught.
+// Freed pages are never reused unless the script opts in (page_reuse.go), so
+// every later access is caught.
 const (
 	pageLive  = 1
 	pageFreed = 2
@@ -34,6 +35,9 @@ func freedBy(live uint64, thread int) uint64 {
 }
 
 func (m *Machine) allocTable(kind, mm int) uint64 {
+	if t, ok := m.reuseTable(m.CPU, kind, mm); ok {
+		return t
+	}
 	pfn := tablePoolBase + m.S.Get(nextTableLoc)
 	m.S.Set(nextTableLoc, m.S.Get(nextTableLoc)+1)
 	m.S.Set(pageLoc(pfn), pageWord(pageLive, kind, mm))
@@ -41,6 +45,9 @@ func (m *Machine) allocTable(kind, mm int) uint64 {
 }
 
 func (m *Machine) allocData() uint64 {
+	if pfn, ok := m.reuseData(m.CPU); ok {
+		return pfn
+	}
 	pfn := dataPoolBase + m.S.Get(nextDataLoc)
 	m.S.Set(nextDataLoc, m.S.Get(nextDataLoc)+1)
 	m.markLive(pfn)
@@ -81,6 +88,7 @@ func (m *Machine) free(pfn uint64, what func() string) {
 	m.S.Set(pageLoc(pfn), freedBy(w, m.Thread))
 	m.freedAt[pfn] = m.StepNo
 	m.S.Set(refLoc(pfn), 0)
+	m.pcpPush(m.CPU, pfn)
 }
 
 func (m *Machine) pageName(pfn, w uint64) string {

@@ -4,7 +4,7 @@ import "fmt"
 
 // Thread status as the REPL and embedders see it.
 type ThreadInfo struct {
-	Name   string // "CPU 0", "irq 0", "IPI 0", "sched 0"
+	Name   string // "CPU 0", "irq 0", "IPI 0", "sched 0", "drain 0"
 	Label  string
 	Kind   ThreadKind
 	CPU    int    // the script's CPU number of its block (a scheduler thread's: its task's)
@@ -23,6 +23,13 @@ func (m *Machine) Info(i int) ThreadInfo {
 		info.To, info.Status = m.cpus[t.cpu], "undecided"
 		if t.status == finished {
 			info.Status = "decided"
+		}
+		return info
+	}
+	if t.kind == DrainThread {
+		info.Status = "undrained"
+		if t.status == finished {
+			info.Status = "drained"
 		}
 		return info
 	}
@@ -130,10 +137,10 @@ func (m *Machine) ThreadOf(kind ThreadKind, cpu int) (int, error) {
 			return t.id, nil
 		}
 	}
-	if kind > PreemptThread {
+	if kind > DrainThread {
 		return 0, fmt.Errorf("no thread kind %d", kind)
 	}
-	return 0, fmt.Errorf("there is no %s on CPU %d", [...]string{"cpu block", "irq", "IPI thread", "preemptible cpu block"}[kind], cpu)
+	return 0, fmt.Errorf("there is no %s on CPU %d", [...]string{"cpu block", "irq", "IPI thread", "preemptible cpu block", "page-list drain thread (page_reuse)"}[kind], cpu)
 }
 
 // SchedThreadOf returns the scheduler thread that switches the task of
@@ -173,7 +180,7 @@ func (m *Machine) RunOn(cpu int, proc int) (uint64, *Violation) {
 	t.atomic = 1
 	saved := m.violation
 	m.violation = nil
-	m.MMU.Thread, m.MMU.StepNo = max(id, 0), m.steps
+	m.MMU.Thread, m.MMU.StepNo, m.MMU.CPU = max(id, 0), m.steps, dense
 	for t.status == ready && m.violation == nil {
 		m.run(t, true)
 	}

@@ -18,6 +18,7 @@ const (
 	IRQThread                       // an irq block: fires once when its CPU has IRQs on
 	IPIThread                       // a CPU answering IPIs (TLB flush, sync)
 	PreemptThread                   // switches a preemptible task out, to resume it on a CPU (preempt.go)
+	DrainThread                     // drains a CPU's free-page list, under page_reuse (page_reuse.go)
 )
 
 type threadStatus uint8
@@ -205,6 +206,7 @@ func (m *Machine) layoutThreads() {
 		add(IPIThread, i, fmt.Sprintf("IPI %d", c), "", -1)
 	}
 	m.layoutPreempt(add)
+	m.layoutDrain(add)
 }
 
 func (m *Machine) mmuConfig() mmu.Config {
@@ -222,6 +224,7 @@ func (m *Machine) mmuConfig() mmu.Config {
 		cfg.Task = append(cfg.Task, mmu.NamedWord{Name: v.Name, Init: v.Init})
 	}
 	m.preemptibleConfig(&cfg)
+	cfg.PageReuse = m.prog.PageReuse
 	for _, v := range m.prog.Keys {
 		cfg.Keys = append(cfg.Keys, mmu.NamedWord{Name: v.Name, Init: v.Init})
 	}
@@ -288,7 +291,7 @@ func (m *Machine) Reset() {
 			m.run(t, false)
 		case IRQThread:
 			t.status = notStarted
-		case IPIThread, PreemptThread:
+		case IPIThread, PreemptThread, DrainThread:
 			t.status = ready
 		}
 	}
@@ -323,7 +326,7 @@ func (m *Machine) enabled(t *thread) bool {
 			return m.MMU.IRQsOn(t.cpu)
 		}
 		return t.status == ready
-	case PreemptThread:
+	case PreemptThread, DrainThread:
 		return t.status == ready
 	default:
 		return m.MMU.IRQsOn(t.cpu) && m.MMU.IPIPending(t.cpu)
@@ -352,7 +355,7 @@ func (m *Machine) step(id int) {
 	m.fresh = false
 	m.steps++
 	m.totalSteps++
-	m.MMU.Thread, m.MMU.StepNo = id, m.steps
+	m.MMU.Thread, m.MMU.StepNo, m.MMU.CPU = id, m.steps, t.cpu
 	m.MMU.S.StartStep()
 	switch {
 	case t.kind == IPIThread:
@@ -360,6 +363,8 @@ func (m *Machine) step(id int) {
 		m.event(t, -1, desc)
 	case t.kind == PreemptThread:
 		m.stepPreempt(t)
+	case t.kind == DrainThread:
+		m.stepDrain(t)
 	case t.status == notStarted:
 		m.MMU.EnterIRQ(t.cpu)
 		m.event(t, -1, "interrupt: "+orDefault(t.label, t.name))
@@ -431,7 +436,7 @@ func (m *Machine) Finish() {
 	}
 	var stuck []string
 	for _, t := range m.threads {
-		if (t.kind != IPIThread && t.kind != PreemptThread && t.status != finished && t.status != notStarted) || (t.kind == IRQThread && t.status == notStarted) {
+		if (t.kind != IPIThread && t.kind != PreemptThread && t.kind != DrainThread && t.status != finished && t.status != notStarted) || (t.kind == IRQThread && t.status == notStarted) {
 			stuck = append(stuck, m.waitingFor(t))
 		}
 	}

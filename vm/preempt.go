@@ -71,7 +71,7 @@ func preemptThreads(p *Program, cpus int) int {
 // checkThreads refuses a program with more threads than the searches can
 // tell apart.
 func (m *Machine) checkThreads(cpus int) error {
-	n := len(m.prog.CPUs) + len(m.prog.IRQs) + cpus + preemptThreads(m.prog, cpus)
+	n := len(m.prog.CPUs) + len(m.prog.IRQs) + cpus + preemptThreads(m.prog, cpus) + drainThreads(m.prog, cpus)
 	if n <= maxThreads {
 		return nil
 	}

@@ -30,7 +30,12 @@ type Program struct {
 	IRQs    []Thread
 	Final   *Final
 	Expects []Expect
-	Files   []Source // sources of the main file and its imports, for traces
+	// PageReuse (the `page_reuse` line, at PageReuseAt): freed pages are
+	// handed out again, LIFO per CPU; each CPU gets a drain thread
+	// (page_reuse.go).
+	PageReuse   bool
+	PageReuseAt Pos
+	Files       []Source // sources of the main file and its imports, for traces
 
 	// Warnings are the compiler's positioned notes on code that runs but
 	// is likely a mistake ("file:line:col: warning: …"). Not part of the

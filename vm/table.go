@@ -73,6 +73,8 @@ func EventText(prog *Program, thread string, e Event) string {
 		text = "ipi│ " + text
 	case strings.HasPrefix(thread, "sched"):
 		text = "sched│ " + text
+	case strings.HasPrefix(thread, "drain"):
+		text = "drain│ " + text
 	}
 	return EventWhere(prog, e.Pos) + text
 }

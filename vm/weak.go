@@ -436,6 +436,9 @@ func (m *Machine) weakAllowed(b *mmu.Builtin) bool {
 
 // checkWeakProgram refuses what a weak check cannot run.
 func (m *Machine) checkWeakProgram(model string) error {
+	if err := m.pageReuseWeak(model); err != nil {
+		return err
+	}
 	for i, c := range m.prog.CPUs {
 		if c.Preemptible {
 			return &Unsupported{Msg: fmt.Sprintf("%s: cpu %d is preemptible, which is not modelled under model %s yet: a context switch moves a task's per-CPU state, which the weak engine keeps per CPU (use model sc)",

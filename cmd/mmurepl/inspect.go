@@ -35,12 +35,12 @@ func (s *Session) showThread(id int) {
 }
 
 // showThreads prints every cpu block and irq, IPIs pending and scheduling
-// decisions not taken yet.
+// decisions and page-list drains not taken yet.
 func (s *Session) showThreads() {
 	m := s.cur.m
 	for i := 0; i < m.Threads(); i++ {
 		info := m.Info(i)
-		if info.Kind == vm.PreemptThread && info.Status == "decided" {
+		if (info.Kind == vm.PreemptThread && info.Status == "decided") || (info.Kind == vm.DrainThread && info.Status == "drained") {
 			continue
 		}
 		if info.Kind != vm.IPIThread || info.Status != "idle" {
@@ -101,7 +101,7 @@ func (s *Session) cmdRegs(args []string) error {
 	m := s.cur.m
 	for i := 0; i < m.Threads(); i++ {
 		info := m.Info(i)
-		if info.Kind == vm.IPIThread || info.Kind == vm.PreemptThread || !contains(cpus, info.CPU) {
+		if info.Kind == vm.IPIThread || info.Kind == vm.PreemptThread || info.Kind == vm.DrainThread || !contains(cpus, info.CPU) {
 			continue
 		}
 		s.showThread(i)

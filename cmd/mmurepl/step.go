@@ -357,3 +357,23 @@ func (s *Session) cmdPreempt(args []string) error {
 	s.stepShow(id) // "preempted on …" or why not
 	return nil
 }
+
+// cmdDrain: `:drain N` takes the page_reuse choice about CPU N now: its
+// free-page list goes to the buddy allocator, never to be reused in this
+// execution.
+func (s *Session) cmdDrain(args []string) error {
+	nums, err := ints(args, 1)
+	if err != nil || len(nums) != 1 {
+		return errors.New("usage: :drain N")
+	}
+	m := s.cur.m
+	id, err := m.ThreadOf(vm.DrainThread, nums[0])
+	if err != nil {
+		return err
+	}
+	if !contains(m.Enabled(nil), id) {
+		return fmt.Errorf("CPU %d's free-page list has been drained already in this execution (:reset starts again)", nums[0])
+	}
+	s.stepShow(id)
+	return nil
+}

@@ -5,7 +5,7 @@
 (function () {
   const control = ["if", "else", "while", "for", "in", "break", "continue", "return", "assert", "await"];
   const types = ["shared", "task", "static_key", "table", "mm", "spinlock", "rwsem", "const", "proc"];
-  const other = ["test", "arch", "model", "import", "init", "cpu", "irq", "final", "locations", "filter",
+  const other = ["test", "arch", "model", "import", "init", "cpu", "irq", "final", "locations", "filter", "page_reuse",
     "expect", "lazy", "irqoff", "atomic", "preemptible", "exists", "forall", "true", "false"];
   const expectWords = ["ok", "fail"]; // words only on an expect line
   const cls = {};

@@ -7,7 +7,7 @@ endif
 syn keyword mmuControl if else while for in break continue return assert await
 " Item words are keywords only where an item starts: `table = …` is a local.
 syn match mmuStorage "\<\(shared\|task\|static_key\|table\|mm\|spinlock\|rwsem\|const\|proc\)\>\(\s*=[^=]\)\@!"
-syn match mmuKeyword "\<\(test\|arch\|model\|import\|init\|cpu\|irq\|final\|locations\|filter\|lazy\|irqoff\|atomic\|preemptible\|exists\|forall\)\>\(\s*=[^=]\)\@!"
+syn match mmuKeyword "\<\(test\|arch\|model\|import\|init\|cpu\|irq\|final\|locations\|filter\|page_reuse\|lazy\|irqoff\|atomic\|preemptible\|exists\|forall\)\>\(\s*=[^=]\)\@!"
 " ok and fail are words only on an expect line; elsewhere ok is a name.
 syn match mmuExpectLine "\<expect\>.*$" contains=mmuExpectKw,mmuExpectWord,mmuComment
 syn keyword mmuExpectKw expect contained
