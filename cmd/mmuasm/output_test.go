@@ -240,8 +240,9 @@ func TestInterrupt(t *testing.T) {
 			t.Fatal(err)
 		}
 		// the check of every interleaving of testdata/hostile/slow.mmu takes far
-		// longer than this; the signal arrives while it explores
-		time.Sleep(300 * time.Millisecond)
+		// longer than this; the signal arrives while it explores (a second,
+		// so that a loaded machine has started the process and its handler)
+		time.Sleep(time.Second)
 		cmd.Process.Signal(tc.sig)
 		cmd.Wait()
 		if got := cmd.ProcessState.ExitCode(); got != tc.code {
