@@ -106,13 +106,19 @@ type budget struct {
 // message is in m.budget.exceeded.
 func (m *Machine) charge(work int) bool {
 	b := &m.budget
-	if b.exceeded != "" {
+	if b.work += work; b.work < tickWork && b.exceeded == "" {
+		return true // small enough to inline: the interpreter calls it per slow op
+	}
+	return m.chargeTick()
+}
+
+// chargeTick is charge's slow path: a tick's worth of work is done, or a
+// limit was exceeded before.
+func (m *Machine) chargeTick() bool {
+	if m.budget.exceeded != "" {
 		return false
 	}
-	if b.work += work; b.work < tickWork {
-		return true
-	}
-	b.work = 0
+	m.budget.work = 0
 	return m.withinBudget()
 }
 

@@ -18,15 +18,13 @@ func (m *Machine) run(t *thread, allowed bool) {
 	budget := m.limits.LocalInstrs
 	steps := 0 // visible steps in this call: more than one only inside atomic { }
 	for {
+		work := 1 // this slow op, charged with the fast ops before it
 		if m.weakRec == nil { // dependency tracking needs every op seen
 			// in slices of tickWork, to look at the clock in between
 			chunk := min(budget, tickWork)
 			left := m.fast(t, chunk)
 			budget -= chunk - left
-			if !m.charge(chunk - left) {
-				m.fail(t, "limit", m.budget.exceeded)
-				return
-			}
+			work += chunk - left
 		} else if len(t.scopes) > 0 {
 			m.weakRec.joinScopes(t)
 		}
@@ -35,7 +33,7 @@ func (m *Machine) run(t *thread, allowed bool) {
 			return
 		}
 		budget--
-		if !m.charge(1) {
+		if !m.charge(work) {
 			m.fail(t, "limit", m.budget.exceeded)
 			return
 		}
