@@ -6,6 +6,7 @@ package litmus
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"sort"
 	"strconv"
@@ -1220,8 +1221,21 @@ func (u *unit) emit() (string, error) {
 			pre = append(pre, s)
 			assigned[strings.Fields(s)[0]] = true
 		}
+		// registers start at 0, as in herd: those the condition names and,
+		// in C, the locals the thread declares, if nothing assigns them
+		// (.mmu knows a name only once something assigns it)
+		regs := condRegs[i]
+		if u.arch == "C" {
+			regs = maps.Clone(regs)
+			if regs == nil {
+				regs = map[string]bool{}
+			}
+			for _, l := range u.cthreads[i].locals {
+				regs[u.cthreads[i].names[l]] = true
+			}
+		}
 		var zero []string
-		for r := range condRegs[i] {
+		for r := range regs {
 			if !assigned[r] {
 				zero = append(zero, r+" = 0")
 			}
