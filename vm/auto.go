@@ -37,7 +37,7 @@ func (x *explorer) auto() {
 		Threads: x.r.Threads, Labels: x.r.Labels, Condition: x.r.Condition}
 	var y *explorer
 	done := make(chan struct{})
-	go func() {
+	second := func() {
 		defer close(done)
 		l := &lane{g: g, side: 1}
 		if !l.start() {
@@ -59,15 +59,26 @@ func (x *explorer) auto() {
 		y.lane = l
 		y.stateful()
 		ok, steps = m2.hostPanic == nil, m2.totalSteps
-	}()
+	}
 	x.lane = &lane{g: g, side: 0}
+	started := false
+	if g.alternate {
+		// the stateful search's first slice comes after dpor's: a script
+		// dpor settles in its first slice (most of them) never starts it
+		x.lane.first = func() { started = true; go second() }
+	} else {
+		started = true
+		go second()
+	}
 	x.lane.start()
 	x.dpor()
 	x.lane = nil
 	g.finish(0, x.m.totalSteps, true)
 	winner := g.result()
 	stop()
-	<-done
+	if started {
+		<-done
+	}
 	if winner == 1 {
 		*x.r = *y.r
 		x.seen, x.condFalsified = y.seen, y.condFalsified
@@ -101,9 +112,10 @@ func newLockstep(slice int, alternate bool) *lockstep {
 
 // lane is one side's view of the lockstep, kept by its explorer.
 type lane struct {
-	g    *lockstep
-	side int
-	end  int // the step count that ends this side's current slice
+	g     *lockstep
+	side  int
+	end   int    // the step count that ends this side's current slice
+	first func() // called when the side first ends a slice, if set
 }
 
 // start waits until the side may run its first slice; false when the
@@ -124,6 +136,10 @@ func (l *lane) start() bool {
 func (l *lane) pass(steps int) bool {
 	if steps < l.end {
 		return true
+	}
+	if l.first != nil {
+		l.first()
+		l.first = nil
 	}
 	g, i := l.g, l.side
 	j := 1 - i

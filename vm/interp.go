@@ -18,7 +18,7 @@ func (m *Machine) run(t *thread, allowed bool) {
 	budget := m.limits.LocalInstrs
 	steps := 0 // visible steps in this call: more than one only inside atomic { }
 	for {
-		work := 1 // this slow op, charged with the fast ops before it
+		work := 1             // this slow op, charged with the fast ops before it
 		if m.weakRec == nil { // dependency tracking needs every op seen
 			// in slices of tickWork, to look at the clock in between
 			chunk := min(budget, tickWork)
