@@ -31,10 +31,6 @@ func (x *explorer) auto() {
 	defer stop()
 	x.m.limits.Memory /= 2 // the two machines share the memory budget
 	limits := x.m.limits
-	cfg := x.cfg
-	cfg.Progress = nil
-	r2 := &Result{Test: x.r.Test, Arch: x.r.Arch, Model: x.r.Model, Counts: map[string]int{},
-		Threads: x.r.Threads, Labels: x.r.Labels, Condition: x.r.Condition}
 	var y *explorer
 	done := make(chan struct{})
 	second := func() {
@@ -44,21 +40,20 @@ func (x *explorer) auto() {
 			return // dpor finished in the first slice: nothing to run
 		}
 		ok := false
-		steps := 0
 		defer func() {
 			if p := recover(); p != nil {
 				ok = false
 			}
-			g.finish(1, steps, ok)
+			g.finish(1, ok)
 		}()
 		m2, err := newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, limits, ctx, x.m.budget.timeout)
 		if err != nil {
 			return
 		}
-		y = newExplorer(ctx, m2, cfg, r2, x.g)
+		y = x.sibling(ctx, m2)
 		y.lane = l
 		y.stateful()
-		ok, steps = m2.hostPanic == nil, m2.totalSteps
+		ok = m2.hostPanic == nil
 	}
 	x.lane = &lane{g: g, side: 0}
 	started := false
@@ -73,7 +68,7 @@ func (x *explorer) auto() {
 	x.lane.start()
 	x.dpor()
 	x.lane = nil
-	g.finish(0, x.m.totalSteps, true)
+	g.finish(0, true)
 	winner := g.result()
 	stop()
 	if started {
@@ -165,7 +160,7 @@ func (l *lane) pass(steps int) bool {
 
 // finish records that side i has returned; ok is false when it failed
 // (an internal error), and then it never wins.
-func (g *lockstep) finish(i, steps int, ok bool) {
+func (g *lockstep) finish(i int, ok bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.done[i], g.ok[i], g.at[i] = true, ok, g.slices[i]

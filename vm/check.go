@@ -142,6 +142,13 @@ type Result struct {
 	Split *Split `json:",omitempty"`
 }
 
+// blank is a result with r's header (test, arch, model, threads, labels,
+// condition) and nothing found yet.
+func (r *Result) blank() *Result {
+	return &Result{Test: r.Test, Arch: r.Arch, Model: r.Model, Counts: map[string]int{},
+		Threads: r.Threads, Labels: r.Labels, Condition: r.Condition}
+}
+
 // Kinds returns the violation kinds found, in the order first found.
 func (r *Result) Kinds() []string {
 	var k []string

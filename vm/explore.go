@@ -38,6 +38,14 @@ func newExplorer(ctx context.Context, m *Machine, cfg Config, r *Result, g goal)
 	return &explorer{ctx: ctx, m: m, cfg: cfg, r: r, g: g, seen: map[string]int{}, started: now, lastReport: now}
 }
 
+// sibling is an explorer of the same check on machine m, with a result of
+// its own (an auto side, a split's part); it reports no progress.
+func (x *explorer) sibling(ctx context.Context, m *Machine) *explorer {
+	cfg := x.cfg
+	cfg.Progress = nil
+	return newExplorer(ctx, m, cfg, x.r.blank(), x.g)
+}
+
 // progress calls cfg.Progress about every 100 ms (checking the clock only
 // every 64 calls).
 func (x *explorer) progress() {

@@ -207,19 +207,11 @@ func (x *explorer) fold(p *Part) bool {
 
 // runPart explores one prefix with dpor on machine m.
 func (x *explorer) runPart(ctx context.Context, m *Machine, p prefix, k int) *Part {
-	r := &Result{Test: x.r.Test, Arch: x.r.Arch, Model: x.r.Model, Counts: map[string]int{},
-		Threads: x.r.Threads, Labels: x.r.Labels, Condition: x.r.Condition}
-	cfg := x.cfg
-	cfg.Progress = nil
-	y := newExplorer(ctx, m, cfg, r, x.g)
+	y := x.sibling(ctx, m)
 	y.prefix = p
 	y.dpor()
-	return &Part{Prefix: k, Result: r}
+	return &Part{Prefix: k, Result: y.r}
 }
-
-// condFalsified tells whether the part found an execution that falsifies
-// the final condition.
-func (p *Part) condFalsified() bool { return p.Result.Witness != nil }
 
 // mergeParts adds the parts, in prefix order, into x's result; of the
 // total parts wanted, those after the cut were not explored.
@@ -291,9 +283,7 @@ func Merge(ctx context.Context, prog *Program, cfg Config, shards []*Result) (re
 	if err != nil {
 		return nil, err
 	}
-	first := shards[0]
-	r := &Result{Test: first.Test, Arch: first.Arch, Model: first.Model, Counts: map[string]int{},
-		Threads: first.Threads, Labels: first.Labels, Condition: first.Condition}
+	r := shards[0].blank()
 	x := newExplorer(ctx, m, cfg, r, goal{expects: prog.ExpectationsFor(r.Arch, r.Model), all: cfg.All})
 	r.Complete = true
 	for k := 0; k < sp.Prefixes; k++ {

@@ -33,15 +33,13 @@ func (o *options) validateShard() error {
 		}
 		return nil
 	}
-	sh, err := parseShard(o.shard)
-	if err != nil {
+	if _, err := parseShard(o.shard); err != nil {
 		return err
 	}
 	if o.search != "auto" && o.search != "dpor" {
 		return fmt.Errorf("--shard splits the dpor search, not --search %s", o.search)
 	}
 	o.search = "dpor"
-	_ = sh
 	return nil
 }
 
