@@ -57,14 +57,23 @@ func (x *explorer) dpor() {
 	m := x.m
 	var nodes []*dnode
 	var buf []int
-	newNode := func(sleep, waiters []sleeper) *dnode {
+	// newNode is the node after parent's step (nil at the root), its
+	// sleepers and waiters those of parent the step left alone, plus sleep;
+	// a recycled node's slices are reused, so a step allocates nothing here
+	newNode := func(parent *dnode, sleep []sleeper) *dnode {
 		n := x.freeNode()
-		n.thread, n.sleep, n.waiters = -1, sleep, waiters
+		n.thread = -1
+		n.sleep, n.waiters = append(n.sleep[:0], sleep...), n.waiters[:0]
+		if parent != nil {
+			n.sleep = independentOf(n.sleep, parent.sleep, parent.fp)
+			n.waiters = independentOf(n.waiters, parent.waiters, parent.fp)
+		}
 		m.save(&n.snap)
-		for _, t := range m.Enabled(buf) {
+		buf = m.Enabled(buf)
+		for _, t := range buf {
 			n.enabled |= 1 << uint(t)
 		}
-		n.enabled &^= maskOf(waiters)
+		n.enabled &^= maskOf(n.waiters)
 		if c := n.enabled &^ n.sleepMask(); c != 0 {
 			n.backtrack = c & -c // lowest enabled thread not asleep
 		}
@@ -78,7 +87,7 @@ func (x *explorer) dpor() {
 		n.fp = normalizeInto(n.fp[:0], m.Footprint())
 		nodes = append(nodes, n)
 	}
-	nodes = append(nodes, newNode(x.prefix.sleep, nil))
+	nodes = append(nodes, newNode(nil, x.prefix.sleep))
 	x.done = func() float64 {
 		return treeDone(len(nodes), func(d int) (int, int) {
 			n := nodes[d]
@@ -110,7 +119,7 @@ func (x *explorer) dpor() {
 			}
 			n.thread, n.done = t, n.done|1<<uint(t)
 			n.fp = normalizeInto(n.fp[:0], m.Footprint())
-			nodes = append(nodes, newNode(independentOf(n.sleep, n.fp), independentOf(n.waiters, n.fp)))
+			nodes = append(nodes, newNode(n, nil))
 		}
 		last := nodes[len(nodes)-1]
 		schedule = schedule[:0]
@@ -185,16 +194,15 @@ func (x *explorer) wait(nodes []*dnode, w sleeper) {
 	}
 }
 
-// independentOf keeps the sleepers (or waiters) that a step with
-// footprint fp leaves as they are: those it is not dependent on.
-func independentOf(ss []sleeper, fp []uint64) []sleeper {
-	var out []sleeper
+// independentOf appends to dst the sleepers (or waiters) of ss that a
+// step with footprint fp leaves as they are: those it is not dependent on.
+func independentOf(dst, ss []sleeper, fp []uint64) []sleeper {
 	for _, s := range ss {
 		if !dependent(s.fp, fp) {
-			out = append(out, s)
+			dst = append(dst, s)
 		}
 	}
-	return out
+	return dst
 }
 
 func maskOf(ss []sleeper) uint64 {
@@ -236,7 +244,7 @@ func (x *explorer) freeNode() *dnode {
 	d := x.dropped[n-1]
 	x.dropped = x.dropped[:n-1]
 	d.enabled, d.backtrack, d.done = 0, 0, 0
-	d.waiters, d.probed, d.stuck, d.frozen = nil, nil, false, false
+	d.probed, d.stuck, d.frozen = d.probed[:0], false, false
 	return d
 }
 

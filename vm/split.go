@@ -104,7 +104,7 @@ func (x *explorer) extend(ps []prefix) ([]prefix, bool) {
 				continue
 			}
 			fp := normalize(m.Footprint())
-			out = append(out, prefix{steps: append(append([]int(nil), p.steps...), t), sleep: independentOf(explored, fp)})
+			out = append(out, prefix{steps: append(append([]int(nil), p.steps...), t), sleep: independentOf(nil, explored, fp)})
 			explored = append(explored, sleeper{t, fp})
 		}
 		switch {

@@ -20,28 +20,24 @@ import "fmt"
 // Every reachable state is still visited; only transitions are saved.
 func (x *explorer) stateful() {
 	m := x.m
-	type frameS struct {
-		snap    snapshot
-		enabled []int
-		next    int
-		sleep   []sleeper // asleep here: inherited, then the steps explored from here
-		asleep  uint64    // the inherited part, as a mask
-	}
 	visited := newVisitedSet(x.cfg.Limits.States) // state hash -> threads asleep when explored
 	heldBase := x.m.budget.held
-	var stack []*frameS
-	var pool []*frameS
+	var stack []*stateFrame
+	var pool []*stateFrame
+	var child []sleeper // the next frame's sleepers, before push copies them
+	// a recycled frame's slices are reused: once it is popped, no sleeper
+	// of a deeper frame refers to its footprints any more
 	push := func(sleep []sleeper) {
-		var f *frameS
+		var f *stateFrame
 		if n := len(pool); n > 0 {
 			f, pool = pool[n-1], pool[:n-1]
 		} else {
-			f = &frameS{}
+			f = &stateFrame{}
 		}
 		m.save(&f.snap)
 		f.enabled = m.Enabled(f.enabled)
 		f.next = 0
-		f.sleep, f.asleep = sleep, maskOf(sleep)
+		f.sleep, f.asleep, f.fps = append(f.sleep[:0], sleep...), maskOf(sleep), f.fps[:0]
 		stack = append(stack, f)
 	}
 	m.Reset()
@@ -78,8 +74,8 @@ func (x *explorer) stateful() {
 		top.next++
 		schedule = append(schedule[:len(stack)-1], t)
 		m.step(t)
-		fp := normalize(m.Footprint())
-		child := independentOf(top.sleep, fp)
+		fp := top.footprint(m.Footprint())
+		child = independentOf(child[:0], top.sleep, fp)
 		top.sleep = append(top.sleep, sleeper{t, fp})
 		if m.violation != nil || m.Done() {
 			x.record(schedule)
@@ -106,4 +102,24 @@ func (x *explorer) stateful() {
 	}
 	x.r.States = visited.len()
 	x.r.Complete = !x.stop && len(stack) == 0
+}
+
+// stateFrame is a state on the stateful search's stack.
+type stateFrame struct {
+	snap    snapshot
+	enabled []int
+	next    int
+	sleep   []sleeper // asleep here: inherited, then the steps explored from here
+	asleep  uint64    // the inherited part, as a mask
+	fps     []uint64  // the footprints of those steps, which the sleepers hold
+}
+
+// footprint keeps a step's footprint, normalized, in the frame's storage
+// and returns it, capped so that the next one cannot overwrite it.
+func (f *stateFrame) footprint(raw []uint64) []uint64 {
+	start := len(f.fps)
+	f.fps = append(f.fps, raw...)
+	n := len(normalizeInto(f.fps[start:start], f.fps[start:]))
+	f.fps = f.fps[:start+n]
+	return f.fps[start : start+n : start+n]
 }
