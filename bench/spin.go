@@ -164,12 +164,14 @@ func compilePan(c spinCase, out string, bfs bool) (time.Duration, error) {
 		gcc = append([]string{"-DBFS"}, gcc...)
 	}
 	start := time.Now()
-	for _, args := range [][]string{append(append(defs, "-a"), "ptdump_vmalloc.pml"), gcc} {
-		tool := map[bool]string{true: "spin", false: "gcc"}[args[len(args)-1] == "ptdump_vmalloc.pml"]
-		cmd := exec.Command(tool, args...)
+	for _, step := range []struct {
+		tool string
+		args []string
+	}{{"spin", append(append(defs, "-a"), "ptdump_vmalloc.pml")}, {"gcc", gcc}} {
+		cmd := exec.Command(step.tool, step.args...)
 		cmd.Dir = c.dir
 		if o, err := cmd.CombinedOutput(); err != nil {
-			return 0, fmt.Errorf("%s: %v: %s", tool, err, firstLine(string(o)))
+			return 0, fmt.Errorf("%s: %v: %s", step.tool, err, firstLine(string(o)))
 		}
 	}
 	return time.Since(start), nil
