@@ -41,15 +41,8 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		if !passed(r) {
 			code = exitFail
 		}
-		switch {
-		case o.jsonOut:
-		case o.format == "herd":
-			vm.WriteHerd(out, p, r)
-		default:
-			if len(results) > 1 {
-				fmt.Fprintln(out)
-			}
-			vm.WriteResult(out, p, r, st)
+		if !o.jsonOut {
+			o.writeReport(out, p, r, st, len(results) == 1)
 		}
 		if tok := scheduleToken(r); o.saveSchedule != "" && tok != "" {
 			if err := os.WriteFile(o.saveSchedule, []byte(tok+"\n"), 0o644); err != nil {
@@ -111,4 +104,17 @@ func scheduleToken(r *vm.Result) string {
 		return r.Execution
 	}
 	return vm.EncodeSchedule(r.Schedule)
+}
+
+// writeReport prints one result of check or merge in the chosen text
+// format; results after the first are set apart by a blank line.
+func (o *options) writeReport(out io.Writer, p *vm.Program, r *vm.Result, st vm.Style, first bool) {
+	if o.format == "herd" {
+		vm.WriteHerd(out, p, r)
+		return
+	}
+	if !first {
+		fmt.Fprintln(out)
+	}
+	vm.WriteResult(out, p, r, st)
 }

@@ -101,16 +101,10 @@ func cmdMerge(args []string, stdout, stderr io.Writer) int {
 		if !passed(r) {
 			code = exitFail
 		}
-		switch {
-		case o.jsonOut:
+		if o.jsonOut {
 			js = append(js, jsonResult(script, p, r))
-		case o.format == "herd":
-			vm.WriteHerd(out, p, r)
-		default:
-			if i > 0 {
-				fmt.Fprintln(out)
-			}
-			vm.WriteResult(out, p, r, st)
+		} else {
+			o.writeReport(out, p, r, st, i == 0)
 		}
 	}
 	if o.jsonOut {
