@@ -88,31 +88,30 @@ func (s *Store) Set(loc Loc, v uint64) {
 	if s.mem != nil && s.shared(loc) {
 		s.mem.Store(loc, v, s.tags)
 	}
+	if s.write(loc, v) && len(s.watches) > 0 {
+		s.wake(loc)
+	}
+}
+
+// write changes a word, in the undo log and the hash; it tells whether
+// the word changed.
+func (s *Store) write(loc Loc, v uint64) bool {
 	w := s.words.ref(loc)
 	old := *w
 	if old == v {
-		return
+		return false
 	}
 	*w = v
 	s.undo = append(s.undo, undoRec{loc, old})
 	s.hash ^= zobrist(loc, old) ^ zobrist(loc, v)
-	if len(s.watches) > 0 {
-		s.wake(loc)
-	}
+	return true
 }
 
 // Tally adds d to a counter the scheduler keeps in the store (IPIs
 // pending at a CPU): undone and hashed like any word, but outside
 // footprints and waits, because no step reads it; it only summarises
 // words that steps do read.
-func (s *Store) Tally(loc Loc, d int64) {
-	w := s.words.ref(loc)
-	old := *w
-	v := uint64(int64(old) + d)
-	*w = v
-	s.undo = append(s.undo, undoRec{loc, old})
-	s.hash ^= zobrist(loc, old) ^ zobrist(loc, v)
-}
+func (s *Store) Tally(loc Loc, d int64) { s.write(loc, uint64(int64(s.words.get(loc))+d)) }
 
 func (s *Store) wake(loc Loc) {
 	for _, w := range s.watches {
