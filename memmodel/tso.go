@@ -78,11 +78,19 @@ func tsoAtomic(b *Base) Set {
 	return a.Union(b.Tagged(Mb).Inter(b.R))
 }
 
+// tsoFull are the fences that are MFENCE under tso: MFENCE itself and the
+// kernel's full barriers (see the top of this file).
+const tsoFull = MFence | Mb | SyncRcu | SyncSrcu
+
+// TSOFullFence tells whether a fence tagged t drains the store buffer
+// under x86-TSO (the operational form of this model, mmu/storebuf.go).
+func TSOFullFence(t Tag) bool { return t&tsoFull != 0 }
+
 // tsoMfence is x86fences.cat's mfence = fencerel(MFENCE) = po;[MFENCE];po,
 // with the kernel's full fences, and the full fences srcu_read_lock() and
 // srcu_read_unlock() imply after their read and before their write.
 func tsoMfence(b *Base) Rel {
-	full := b.AnyTag(MFence | Mb | SyncRcu | SyncSrcu).Inter(b.F)
+	full := b.AnyTag(tsoFull).Inter(b.F)
 	r := b.Po.Ran(full).Seq(b.Po)
 	after := b.Tagged(SrcuLock).Inter(b.R)    // po?;[after];po
 	before := b.Tagged(SrcuUnlock).Inter(b.W) // po;[before];po?

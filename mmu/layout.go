@@ -21,6 +21,7 @@ const (
 	tagGather   Loc = 11 << tagShift // | thread<<16 | field: a task's struct mmu_gather
 	tagRCUCB    Loc = 12 << tagShift // | cpu<<40 | index<<8 | field: RCU callbacks queued on a CPU
 	tagPTL      Loc = 13 << tagShift // | pfn: the split PTE lock of a page-table page (owner thread+1)
+	tagSB       Loc = 14 << tagShift // | cpu<<40 | index<<1 | 0 loc / 1 value: x86-TSO store buffers (storebuf.go)
 )
 
 // Per-CPU fields (tagCPU).
@@ -49,6 +50,8 @@ const (
 	cpuSwitches        // context switches the task whose home is this CPU has taken
 	cpuTaskRan         // read by every step of the preemptible task whose home is this CPU, written (unchanged) by every decision to switch it or not
 	cpuLazyPend        // arm64: TIF_LAZY_MMU_PENDING carried by a task that was switched (context_switch.go)
+	cpuSBLen           // tso: stores in this CPU's store buffer, not yet in memory (storebuf.go)
+	cpuSBPushes        // tso: stores this CPU has put in its buffer in this execution
 )
 
 // IPI fields (tagIPI).

@@ -27,6 +27,10 @@ type Store struct {
 	shared func(Loc) bool
 	tags   memmodel.Tag // annotations of the accesses in progress
 	ghost  int          // >0: reads are a checker's, not the program's
+
+	// Under the operational x86-TSO model each CPU's stores to shared
+	// locations wait in its store buffer (storebuf.go). Nil otherwise.
+	sb *storeBuffers
 }
 
 // Memory receives the memory events of a CPU's run under a weak model.
@@ -72,6 +76,11 @@ func (s *Store) Get(loc Loc) uint64 {
 	if s.mem != nil && s.ghost == 0 && s.shared(loc) {
 		return s.mem.Load(loc, s.tags)
 	}
+	if s.sb != nil {
+		if v, ok := s.forward(loc); ok {
+			return v
+		}
+	}
 	return s.words.get(loc)
 }
 
@@ -82,6 +91,15 @@ func (s *Store) Peek(loc Loc) uint64 { return s.words.get(loc) }
 // Set writes a word, recording it in the footprint and the undo log, and
 // wakes the threads that wait for loc to change.
 func (s *Store) Set(loc Loc, v uint64) {
+	if s.sb != nil && s.buffers(loc) {
+		s.push(loc, v)
+		return
+	}
+	s.setMem(loc, v)
+}
+
+// setMem is Set of memory itself.
+func (s *Store) setMem(loc Loc, v uint64) {
 	if s.recording {
 		s.footprint = append(s.footprint, uint64(loc)<<1|1)
 	}

@@ -69,6 +69,7 @@ func (m *Machine) fence(t memmodel.Tag) {
 	if m.S.mem != nil {
 		m.S.mem.Fence(t, 0)
 	}
+	m.fenceSB(t)
 }
 
 // Weak tells whether a weak-model recorder is installed.

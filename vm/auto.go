@@ -46,7 +46,7 @@ func (x *explorer) auto() {
 			}
 			g.finish(1, ok)
 		}()
-		m2, err := newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, limits, ctx, x.m.budget.timeout)
+		m2, err := newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, limits, ctx, x.m.budget.timeout, x.m.storeBuffers)
 		if err != nil {
 			return
 		}

@@ -213,12 +213,16 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	}
 	ctx, cancel, timeout := withTimeBudget(ctx, cfg)
 	defer cancel()
-	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout)
+	model, err := ModelFor(prog, cfg)
+	if err != nil {
+		return nil, err
+	}
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout, operationalTSO(model, cfg))
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	r := &Result{Test: prog.Name, Arch: cfg.Arch, Counts: map[string]int{}}
+	r := &Result{Test: prog.Name, Arch: cfg.Arch, Model: model, Counts: map[string]int{}}
 	for i := 0; i < m.Threads(); i++ {
 		r.Threads = append(r.Threads, m.ThreadName(i))
 		r.Labels = append(r.Labels, m.threads[i].label)
@@ -226,12 +230,9 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	if prog.Final != nil {
 		r.Condition = prog.Final.Kind.String()
 	}
-	if r.Model, err = ModelFor(prog, cfg); err != nil {
-		return nil, err
-	}
 	g := goal{expects: prog.ExpectationsFor(cfg.Arch, r.Model), all: cfg.All}
 	x := newExplorer(ctx, m, cfg, r, g)
-	if r.Model == "sc" && cfg.Search != "graph" {
+	if (r.Model == "sc" || m.storeBuffers) && cfg.Search != "graph" {
 		x.run()
 	} else {
 		if err := m.checkWeakProgram(r.Model); err != nil {
@@ -492,7 +493,11 @@ func runOne(prog *Program, cfg Config, choose func(i int, enabled []int, over bo
 	}
 	ctx, cancel, timeout := withTimeBudget(nil, cfg)
 	defer cancel()
-	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout)
+	model, err := ModelFor(prog, cfg)
+	if err != nil {
+		return nil, err
+	}
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout, operationalTSO(model, cfg))
 	if err != nil {
 		return nil, err
 	}

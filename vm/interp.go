@@ -496,6 +496,9 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 	c := &m.callBuf
 	*c = mmu.Call{M: m.MMU, CPU: t.cpu, Thread: t.id, InIRQ: t.kind == IRQThread,
 		Args: t.stack[t.sp-n : t.sp], Phase: t.phase, Scratch: t.scratch}
+	if m.ordered != nil && m.ordered[in.A] && t.atomic == 0 && m.MMU.MustDrain(t.cpu) {
+		return m.waitDrain(t, b, c)
+	}
 	var argT uint64
 	var wrote int
 	if r := m.weakRec; r != nil {
@@ -512,6 +515,8 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 			if v, st, ok = m.callHost(t, b, c); !ok {
 				return false
 			}
+		case m.ordered != nil && m.ordered[in.A]:
+			v, st = m.callOrdered(b, c)
 		default:
 			v, st = b.Fn(c)
 		}
@@ -623,6 +628,10 @@ func (m *Machine) callHost(t *thread, b *mmu.Builtin, c *mmu.Call) (v uint64, st
 	if b.Untracked {
 		was := m.MMU.S.Pause()
 		defer m.MMU.S.Resume(was)
+	}
+	if m.ordered != nil { // a host's builtin has no kernel mapping: fully ordered
+		m.MMU.BeginOrdered(c.CPU)
+		defer m.MMU.EndOrdered()
 	}
 	defer func() {
 		if p := recover(); p != nil {

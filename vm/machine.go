@@ -19,6 +19,7 @@ const (
 	IPIThread                       // a CPU answering IPIs (TLB flush, sync)
 	PreemptThread                   // switches a preemptible task out, to resume it on a CPU (preempt.go)
 	DrainThread                     // drains a CPU's free-page list, under page_reuse (page_reuse.go)
+	FlushThread                     // moves a CPU's oldest buffered store to memory, under tso (storebuf.go)
 )
 
 type threadStatus uint8
@@ -61,6 +62,9 @@ type Machine struct {
 	weakRec    *recorder // the weak-model recorder of a CPU run alone, or nil
 
 	preemptible bool // some cpu block is preemptible (preempt.go)
+
+	storeBuffers bool   // operational x86-TSO: a store buffer per CPU (storebuf.go)
+	ordered      []bool // under store buffers: builtin i drains its CPU's buffer
 }
 
 type thread struct {
@@ -126,12 +130,13 @@ type readRec struct {
 // a program the limits refuse.
 func NewMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits) (m *Machine, err error) {
 	defer recoverAs("vm.NewMachine", &err)
-	return newMachine(prog, archName, reg, limits, nil, 0)
+	return newMachine(prog, archName, reg, limits, nil, 0, false)
 }
 
 // newMachine is NewMachine under a context: its end stops init, and every
 // execution run later, with a limit violation.
-func newMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits, ctx context.Context, timeout time.Duration) (*Machine, error) {
+// With storeBuffers, it runs under operational x86-TSO (storebuf.go).
+func newMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits, ctx context.Context, timeout time.Duration, storeBuffers bool) (*Machine, error) {
 	if prog == nil {
 		return nil, fmt.Errorf("no program")
 	}
@@ -142,7 +147,7 @@ func newMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits
 	if reg == nil {
 		reg = mmu.Builtins()
 	}
-	m := &Machine{prog: prog, Arch: a, limits: limits.withDefaults()}
+	m := &Machine{prog: prog, Arch: a, limits: limits.withDefaults(), storeBuffers: storeBuffers}
 	if ctx != nil {
 		m.budget.ctx, m.budget.done, m.budget.timeout, m.budget.start = ctx, ctx.Done(), timeout, time.Now()
 	}
@@ -170,6 +175,7 @@ func newMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits
 		return nil, err
 	}
 	m.MMU.S.ForgetUndo() // nothing rolls back into init
+	m.useStoreBuffers()
 	m.mark = m.MMU.Mark()
 	m.Reset()
 	return m, nil
@@ -207,6 +213,7 @@ func (m *Machine) layoutThreads() {
 	}
 	m.layoutPreempt(add)
 	m.layoutDrain(add)
+	m.layoutFlush(add)
 }
 
 func (m *Machine) mmuConfig() mmu.Config {
@@ -291,7 +298,7 @@ func (m *Machine) Reset() {
 			m.run(t, false)
 		case IRQThread:
 			t.status = notStarted
-		case IPIThread, PreemptThread, DrainThread:
+		case IPIThread, PreemptThread, DrainThread, FlushThread:
 			t.status = ready
 		}
 	}
@@ -328,6 +335,8 @@ func (m *Machine) enabled(t *thread) bool {
 		return t.status == ready
 	case PreemptThread, DrainThread:
 		return t.status == ready
+	case FlushThread:
+		return m.MMU.Buffered(t.cpu) > 0
 	default:
 		return m.MMU.IRQsOn(t.cpu) && m.MMU.IPIPending(t.cpu)
 	}
@@ -356,6 +365,10 @@ func (m *Machine) step(id int) {
 	m.steps++
 	m.totalSteps++
 	m.MMU.Thread, m.MMU.StepNo, m.MMU.CPU = id, m.steps, t.cpu
+	if m.storeBuffers {
+		m.MMU.SetProgramCPU(programCPU(t))
+		m.MMU.TraceStoreBuffers(m.tracing)
+	}
 	m.MMU.S.StartStep()
 	switch {
 	case t.kind == IPIThread:
@@ -365,6 +378,8 @@ func (m *Machine) step(id int) {
 		m.stepPreempt(t)
 	case t.kind == DrainThread:
 		m.stepDrain(t)
+	case t.kind == FlushThread:
+		m.stepFlush(t)
 	case t.status == notStarted:
 		m.MMU.EnterIRQ(t.cpu)
 		m.event(t, -1, "interrupt: "+orDefault(t.label, t.name))
@@ -378,6 +393,9 @@ func (m *Machine) step(id int) {
 		m.run(t, true)
 	}
 	m.lastFP = m.MMU.S.EndStep()
+	if m.storeBuffers && m.tracing {
+		m.noteStaleReads(t)
+	}
 	m.afterStep(t)
 }
 
@@ -436,7 +454,7 @@ func (m *Machine) Finish() {
 	}
 	var stuck []string
 	for _, t := range m.threads {
-		if (t.kind != IPIThread && t.kind != PreemptThread && t.kind != DrainThread && t.status != finished && t.status != notStarted) || (t.kind == IRQThread && t.status == notStarted) {
+		if (t.kind != IPIThread && t.kind != PreemptThread && t.kind != DrainThread && t.kind != FlushThread && t.status != finished && t.status != notStarted) || (t.kind == IRQThread && t.status == notStarted) {
 			stuck = append(stuck, m.waitingFor(t))
 		}
 	}

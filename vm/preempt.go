@@ -71,7 +71,7 @@ func preemptThreads(p *Program, cpus int) int {
 // checkThreads refuses a program with more threads than the searches can
 // tell apart.
 func (m *Machine) checkThreads(cpus int) error {
-	n := len(m.prog.CPUs) + len(m.prog.IRQs) + cpus + preemptThreads(m.prog, cpus) + drainThreads(m.prog, cpus)
+	n := len(m.prog.CPUs) + len(m.prog.IRQs) + cpus + preemptThreads(m.prog, cpus) + drainThreads(m.prog, cpus) + m.flushThreads(cpus)
 	if n <= maxThreads {
 		return nil
 	}
@@ -95,7 +95,13 @@ func (m *Machine) checkThreads(cpus int) error {
 // steps that ran; it never sees a thread that was never enabled again).
 func (m *Machine) stepPreempt(s *thread) {
 	t := s.task
-	desc, switched := m.MMU.ContextSwitch(t.home, t.cpu, s.cpu, maxPreemptions, m.notHere(t))
+	why := m.notHere(t)
+	if why == "" && m.storeBuffers && !m.MMU.BuffersEmpty(t.cpu, s.cpu) {
+		// __schedule() takes the runqueue locks (locked instructions):
+		// under tso it switches only once both CPUs' stores are in memory
+		why = "a store buffer is not empty"
+	}
+	desc, switched := m.MMU.ContextSwitch(t.home, t.cpu, s.cpu, maxPreemptions, why)
 	if switched {
 		t.cpu = s.cpu
 	}

@@ -161,7 +161,7 @@ func (x *explorer) runParts(ps []prefix, mine []int) []*Part {
 		m := x.m
 		if w > 0 {
 			var err error
-			if m, err = newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, x.m.limits, ctx, x.m.budget.timeout); err != nil {
+			if m, err = newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, x.m.limits, ctx, x.m.budget.timeout, x.m.storeBuffers); err != nil {
 				break
 			}
 		}
@@ -279,7 +279,7 @@ func Merge(ctx context.Context, prog *Program, cfg Config, shards []*Result) (re
 	if err := defaultArch(prog, &cfg); err != nil {
 		return nil, err
 	}
-	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, cfg.Timeout)
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, cfg.Timeout, operationalTSO(shards[0].Model, cfg))
 	if err != nil {
 		return nil, err
 	}

@@ -83,7 +83,7 @@ func ReplayExecution(prog *Program, cfg Config, tok string) (res *RunResult, err
 	}
 	ctx, cancel, timeout := withTimeBudget(nil, cfg)
 	defer cancel()
-	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout)
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout, false)
 	if err != nil {
 		return nil, err
 	}

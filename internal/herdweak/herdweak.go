@@ -25,6 +25,16 @@ import (
 // Families maps each folder of tests/ to the model herd ran it under.
 var Families = map[string]string{"lkmm": "lkmm", "aarch64": "armv8", "x86tso": "tso", "x86_64-tso": "tso"}
 
+// Engines lists the searches a family's model is checked with: under tso
+// both engines, the operational store buffers (the default search) and
+// the axiomatic graph engine ("graph"), so that each is held to herd.
+func Engines(model string) []string {
+	if model == "tso" {
+		return []string{"", "graph"}
+	}
+	return []string{""}
+}
+
 // Outcome is how one test went.
 type Outcome struct {
 	Name     string
@@ -112,8 +122,9 @@ func canonValue(v string) string {
 	return strings.ToLower(v)
 }
 
-// RunTest checks one .litmus file against its .herd.txt.
-func RunTest(path, model string, timeout time.Duration) (out Outcome) {
+// RunTest checks one .litmus file against its .herd.txt, with the given
+// search ("" for the default).
+func RunTest(path, model, search string, timeout time.Duration) (out Outcome) {
 	name := strings.TrimSuffix(filepath.Base(path), ".litmus")
 	out = Outcome{Name: name}
 	txt, err := os.ReadFile(strings.TrimSuffix(path, ".litmus") + ".herd.txt")
@@ -148,7 +159,7 @@ func RunTest(path, model string, timeout time.Duration) (out Outcome) {
 		out.Status, out.Reason = "mismatch", "the translation does not compile: "+err.Error()
 		return out
 	}
-	res, err := vm.Check(context.Background(), prog, vm.Config{Model: model, Timeout: timeout})
+	res, err := vm.Check(context.Background(), prog, vm.Config{Model: model, Search: search, All: true, Timeout: timeout})
 	if err != nil {
 		out.Status, out.Reason = "skip", "check: "+reason(err)
 		return out

@@ -29,26 +29,35 @@ func TestHerdWeak(t *testing.T) {
 	}
 	sort.Strings(fams)
 	for _, fam := range fams {
-		t.Run(fam, func(t *testing.T) {
-			tests := Tests(filepath.Join(*root, "tests", fam))
-			if n := *limit; n > 0 && len(tests) > n {
-				sel := make([]string, n)
-				for i := range sel {
-					sel[i] = tests[i*len(tests)/n]
-				}
-				tests = sel
+		for _, search := range Engines(Families[fam]) {
+			name := fam
+			if search != "" {
+				name += "/" + search
 			}
-			var outs []Outcome
-			for _, path := range tests {
-				outs = append(outs, RunTest(path, Families[fam], 10*time.Second))
-			}
-			t.Log("\n" + Summary(fam, outs))
-			for _, o := range outs {
-				if o.Status == "mismatch" {
-					t.Errorf("%s: %s", o.Name, o.Reason)
-				}
-			}
-		})
+			t.Run(name, func(t *testing.T) { checkFamily(t, name, fam, search) })
+		}
+	}
+}
+
+// checkFamily checks every test of a family with one search.
+func checkFamily(t *testing.T, name, fam, search string) {
+	tests := Tests(filepath.Join(*root, "tests", fam))
+	if n := *limit; n > 0 && len(tests) > n {
+		sel := make([]string, n)
+		for i := range sel {
+			sel[i] = tests[i*len(tests)/n]
+		}
+		tests = sel
+	}
+	var outs []Outcome
+	for _, path := range tests {
+		outs = append(outs, RunTest(path, Families[fam], search, 10*time.Second))
+	}
+	t.Log("\n" + Summary(name, outs))
+	for _, o := range outs {
+		if o.Status == "mismatch" {
+			t.Errorf("%s: %s", o.Name, o.Reason)
+		}
 	}
 }
 

@@ -1,0 +1,319 @@
+package mmu
+
+import "github.com/mmuvm/mmuvm/memmodel"
+
+// Store buffers: the operational form of x86-TSO (Owens, Sarkar and
+// Sewell, "A better x86 memory model: x86-TSO", 2009), which is
+// equivalent to herd's x86tso.cat that memmodel.TSO states axiomatically.
+//
+// Each CPU has a FIFO of stores it has made and memory has not seen yet.
+// A CPU's store to a shared location joins the tail of its buffer; its
+// load of a location takes the newest value its own buffer holds for it,
+// else memory's. A separate step (the VM's flush thread of the CPU, see
+// vm/storebuf.go) moves the oldest store to memory at any time. MFENCE,
+// the kernel's full barriers (smp_mb() is a locked add on x86) and every
+// LOCK-prefixed instruction first drain the buffer: mmuvm drains it at
+// once, inside the step that fences, which is one of the schedules the
+// hardware allows (the drains could have happened just before) and loses
+// none, because the flush threads may also have moved each store earlier.
+//
+// The buffer lives in the store (tagSB words and the CPU's cpuSBLen), so
+// that undo, state hashing and snapshots cover it with no special case.
+// Its entries are kept at positions 0..len-1, oldest first, so that equal
+// buffers are equal words.
+//
+// A store joining the buffer touches nothing another thread reads, and it
+// commutes with its own CPU's flush of an older store whenever both can
+// run (the buffer is then not empty), so its footprint is only the write
+// of a ticket that the flush of this very store reads: the flush depends
+// on the store that enabled it and on nothing else its CPU does. (DPOR's
+// happens-before must know who enabled a flush, or it would try to run
+// the flush where it cannot.) A store's ticket is the number of stores its
+// CPU buffered before it in the execution. A flush is a write of the
+// location in memory; a load that forwards from the buffer is still a
+// read of the location, so that it is ordered against its CPU's flush of
+// that location.
+type storeBuffers struct {
+	cpu    int // the CPU whose program is running, -1 for none (hardware, init)
+	direct int // >0 inside a fully ordered builtin: its accesses go to memory
+	cpus   int
+
+	// while a trace is made: the loads of this step that read memory while
+	// another CPU's buffer held a newer store to the location
+	trace bool
+	stale []StaleRead
+}
+
+// StaleRead is a load that read memory while another CPU's store to the
+// same location was still in that CPU's store buffer.
+type StaleRead struct {
+	Loc   Loc
+	CPU   int    // the CPU whose buffer holds the store
+	Value uint64 // the newest value it holds
+}
+
+// UseStoreBuffers turns the x86-TSO store buffers on (before the first
+// execution, after init).
+func (m *Machine) UseStoreBuffers() {
+	m.S.sb = &storeBuffers{cpu: -1, cpus: m.cfg.CPUs}
+	m.S.shared = m.isSharedLoc
+}
+
+// StoreBuffers tells whether the x86-TSO store buffers are on.
+func (m *Machine) StoreBuffers() bool { return m.S.sb != nil }
+
+// SetProgramCPU names the CPU whose program runs the next step (its
+// stores are buffered), or -1 when none does (a flush, an IPI handler, the
+// scheduler, the final condition).
+func (m *Machine) SetProgramCPU(cpu int) {
+	if m.S.sb != nil {
+		m.S.sb.cpu = cpu
+	}
+}
+
+func sbLoc(cpu, i int, value bool) Loc {
+	l := tagSB | Loc(cpu)<<40 | Loc(i)<<1
+	if value {
+		l |= 1
+	}
+	return l
+}
+
+// buffers tells whether a store to loc joins the running CPU's buffer.
+func (s *Store) buffers(loc Loc) bool {
+	return s.sb.cpu >= 0 && s.sb.direct == 0 && s.shared(loc)
+}
+
+// forward returns the newest value the running CPU's buffer holds for loc.
+func (s *Store) forward(loc Loc) (uint64, bool) {
+	cpu := s.sb.cpu
+	if cpu < 0 {
+		return 0, false
+	}
+	if v, ok := s.newest(cpu, loc); ok {
+		return v, true
+	}
+	if s.sb.trace && s.ghost == 0 && s.shared(loc) {
+		s.noteStale(loc)
+	}
+	return 0, false
+}
+
+// newest returns the newest value cpu's buffer holds for loc.
+func (s *Store) newest(cpu int, loc Loc) (uint64, bool) {
+	n := int(s.words.get(cpuLoc(cpu, cpuSBLen)))
+	for i := n - 1; i >= 0; i-- {
+		if Loc(s.words.get(sbLoc(cpu, i, false))) == loc {
+			return s.words.get(sbLoc(cpu, i, true)), true
+		}
+	}
+	return 0, false
+}
+
+// noteStale records a load of loc from memory that other CPUs' buffered
+// stores to loc have not reached yet.
+func (s *Store) noteStale(loc Loc) {
+	for c := 0; c < s.sb.cpus; c++ {
+		if c == s.sb.cpu {
+			continue
+		}
+		if v, ok := s.newest(c, loc); ok {
+			s.sb.stale = append(s.sb.stale, StaleRead{Loc: loc, CPU: c, Value: v})
+		}
+	}
+}
+
+// TraceStoreBuffers turns the recording of stale loads on or off.
+func (m *Machine) TraceStoreBuffers(on bool) {
+	if m.S.sb != nil {
+		m.S.sb.trace = on
+	}
+}
+
+// TakeStaleReads returns and forgets the stale loads recorded since the
+// last call.
+func (m *Machine) TakeStaleReads() []StaleRead {
+	if m.S.sb == nil || len(m.S.sb.stale) == 0 {
+		return nil
+	}
+	st := m.S.sb.stale
+	m.S.sb.stale = nil
+	return st
+}
+
+// push appends a store to the running CPU's buffer.
+func (s *Store) push(loc Loc, v uint64) {
+	cpu := s.sb.cpu
+	n := int(s.words.get(cpuLoc(cpu, cpuSBLen)))
+	ticket := s.words.get(cpuLoc(cpu, cpuSBPushes))
+	s.write(sbLoc(cpu, n, false), uint64(loc))
+	s.write(sbLoc(cpu, n, true), v)
+	s.write(cpuLoc(cpu, cpuSBLen), uint64(n+1))
+	s.write(cpuLoc(cpu, cpuSBPushes), ticket+1)
+	if s.recording {
+		s.footprint = append(s.footprint, uint64(ticketLoc(cpu, ticket))<<1|1)
+	}
+}
+
+// ticketLoc is the footprint location of the store cpu buffered after
+// ticket others: written by the store, read by its flush.
+func ticketLoc(cpu int, ticket uint64) Loc {
+	return tagSB | 1<<39 | Loc(cpu)<<32 | Loc(ticket&0xffffffff)
+}
+
+// Buffered returns how many stores wait in cpu's buffer.
+func (m *Machine) Buffered(cpu int) int {
+	if m.S.sb == nil {
+		return 0
+	}
+	return int(m.S.words.get(cpuLoc(cpu, cpuSBLen)))
+}
+
+// BufferedAt returns the i-th oldest store waiting in cpu's buffer.
+func (m *Machine) BufferedAt(cpu, i int) (Loc, uint64) {
+	return Loc(m.S.words.get(sbLoc(cpu, i, false))), m.S.words.get(sbLoc(cpu, i, true))
+}
+
+// FlushOne moves the oldest store of cpu's buffer to memory: the step of
+// cpu's flush thread. It returns the store.
+func (m *Machine) FlushOne(cpu int) (Loc, uint64) {
+	s := m.S
+	n := int(s.words.get(cpuLoc(cpu, cpuSBLen)))
+	if s.recording {
+		ticket := s.words.get(cpuLoc(cpu, cpuSBPushes)) - uint64(n)
+		s.footprint = append(s.footprint, uint64(ticketLoc(cpu, ticket))<<1)
+	}
+	loc, v := m.BufferedAt(cpu, 0)
+	for i := 1; i < n; i++ {
+		l, w := m.BufferedAt(cpu, i)
+		s.write(sbLoc(cpu, i-1, false), uint64(l))
+		s.write(sbLoc(cpu, i-1, true), w)
+	}
+	s.write(sbLoc(cpu, n-1, false), 0)
+	s.write(sbLoc(cpu, n-1, true), 0)
+	s.setMem(cpuLoc(cpu, cpuSBLen), uint64(n-1)) // in the footprint: MustDrain reads it
+	s.setMem(loc, v)
+	return loc, v
+}
+
+// Drain moves every store of cpu's buffer to memory, oldest first.
+func (m *Machine) Drain(cpu int) {
+	for m.Buffered(cpu) > 0 {
+		m.FlushOne(cpu)
+	}
+}
+
+// MustDrain tells whether a fully ordered operation of cpu must wait for
+// its store buffer to drain: under x86-TSO a LOCK-prefixed instruction or
+// MFENCE does not complete before the CPU's earlier stores reach memory.
+// The read is part of the step's footprint, and every flush writes the
+// length it reads, so the wait is ordered against the flushes (the flush
+// threads move the stores; nothing drains a buffer inline, which would
+// disable its flush thread behind DPOR's back).
+func (m *Machine) MustDrain(cpu int) bool {
+	return m.S.sb != nil && m.S.Get(cpuLoc(cpu, cpuSBLen)) != 0
+}
+
+// BuffersEmpty tells whether the buffers of the given CPUs are empty,
+// reading their lengths as MustDrain does.
+func (m *Machine) BuffersEmpty(cpus ...int) bool {
+	for _, c := range cpus {
+		if m.MustDrain(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// BeginOrdered starts a fully ordered builtin on cpu (a locked
+// instruction, or a kernel function that contains one), whose CPU's
+// buffer is empty (MustDrain): its own accesses go to memory. Inside an
+// atomic { } section, where no flush thread can run, the buffer is
+// drained here. EndOrdered ends it.
+func (m *Machine) BeginOrdered(cpu int) {
+	m.Drain(cpu)
+	m.S.sb.direct++
+}
+
+// EndOrdered ends what BeginOrdered began.
+func (m *Machine) EndOrdered() { m.S.sb.direct-- }
+
+// fenceSB drains the running CPU's buffer at a barrier that x86-TSO makes
+// a full fence (MFENCE, smp_mb(), a grace period).
+func (m *Machine) fenceSB(t memmodel.Tag) {
+	if sb := m.S.sb; sb != nil && sb.cpu >= 0 && memmodel.TSOFullFence(t) {
+		m.Drain(sb.cpu)
+	}
+}
+
+// tsoPlain are the builtins whose accesses are plain MOVs on x86 (or that
+// touch only their CPU's own state): their stores wait in the store
+// buffer and their loads forward from it. Every other builtin that acts
+// on the machine is fully ordered under tso: a LOCK-prefixed instruction
+// (xchg, cmpxchg, the atomics, spin_lock, the rwsem and mmap_lock
+// operations, ptep_get_and_clear's xchg, ptep_set_wrprotect's clear_bit),
+// or a kernel function that contains one or an IPI, a hypercall or a
+// grace period (TLB flushes, page allocation and freeing, static-key
+// patching, synchronize_rcu()). Reads of a static key are reads of the
+// patched code, which only text_poke_sync()'s serialising IPIs change.
+var tsoPlain = map[string]bool{
+	// READ_ONCE/WRITE_ONCE and the acquire/release forms, which x86
+	// implements as plain MOVs (arch/x86/include/asm/barrier.h
+	// __smp_load_acquire/__smp_store_release)
+	"READ_ONCE": true, "WRITE_ONCE": true, "plain_read": true, "plain_write": true,
+	"smp_load_acquire": true, "smp_store_release": true, "rcu_dereference": true, "rcu_assign_pointer": true,
+	"atomic_read": true, "atomic_read_acquire": true, "atomic_set": true, "atomic_set_release": true,
+	// page-table entries: native_set_pte() and friends are MOVs
+	// (arch/x86/include/asm/pgtable-3level.h, pgtable_64.h)
+	"ptep_get": true, "__ptep_get": true, "pmdp_get": true, "pudp_get": true, "ptep_get_lockless": true, "pmdp_get_lockless": true,
+	"set_pte": true, "set_pte_at": true, "set_ptes": true, "__set_ptes": true, "set_pmd": true, "set_pud": true,
+	"pte_clear": true, "pmd_clear": true, "pud_clear": true, "pmd_populate": true, "pmd_populate_kernel": true,
+	"pud_offset": true, "pmd_offset": true, "pte_offset_kernel": true, "pte_offset_map": true, "pte_unmap": true,
+	"pte_read_low": true, "pte_read_high": true, "pte_write_low": true, "pte_write_high": true,
+	// queued_spin_unlock() is a release store (asm-generic/qspinlock.h)
+	"spin_unlock": true, "spin_unlock_irqrestore": true, "pte_unmap_unlock": true, "spin_is_locked": true,
+	"static_branch_unlikely": true, "static_branch_likely": true,
+	// per-CPU state, no barrier: a per-CPU flag on native x86
+	// (arch/x86/include/asm/paravirt.h), the preempt and RCU nesting
+	// counts, and cli/sti/pushf/popf, which do not serialise
+	"arch_enter_lazy_mmu_mode": true, "rcu_read_lock": true, "rcu_read_unlock": true,
+	"preempt_disable": true, "preempt_enable": true, "local_bh_disable": true, "local_bh_enable": true,
+	"local_irq_disable": true, "local_irq_enable": true, "local_irq_save": true, "local_irq_restore": true,
+	// arm64 instructions in a script checked under tso are herd's
+	// mapping: loads and stores, with no fence of x86's
+	"ldxr": true, "ldaxr": true, "ldapr": true, "dmb_ish": true, "dmb_ishld": true, "dmb_ishst": true,
+	"dsb_ish": true, "dsb_ishst": true, "dsb_ishld": true, "isb": true,
+}
+
+// OrderedUnderTSO tells whether b is fully ordered under the operational
+// x86-TSO model: it waits for its CPU's store buffer to drain and its
+// accesses go straight to memory. A host's builtins are, having no kernel
+// mapping. Of the CPU-local builtins only the full fences are.
+func (b *Builtin) OrderedUnderTSO() bool {
+	switch b.Kind {
+	case Pure, Init:
+		return false
+	case Local:
+		return b.Name == "smp_mb" || b.Name == "mfence"
+	}
+	return !tsoPlain[b.Name]
+}
+
+// LocName names a location a store buffer can hold: a memory word (a
+// shared word, a table entry), a lock or a static key; "" if unnamed.
+func (m *Machine) LocName(l Loc) string {
+	i := int(l &^ tagMask)
+	switch l & tagMask {
+	case tagMem:
+		return m.AddrName(uint64(l))
+	case tagLock:
+		if i < len(m.locks) {
+			return m.locks[i].name
+		}
+	case tagKey:
+		if i < len(m.cfg.Keys) {
+			return m.cfg.Keys[i].Name
+		}
+	}
+	return ""
+}

@@ -1,0 +1,123 @@
+package vm
+
+import (
+	"fmt"
+
+	"github.com/mmuvm/mmuvm/mmu"
+)
+
+// The operational x86-TSO engine: under model tso, unless the graph
+// search is asked for, a check interleaves the CPUs' steps as under sc,
+// with a store buffer per CPU (mmu/storebuf.go). Each CPU gets a flush
+// thread whose step moves the oldest store of the CPU's buffer to memory;
+// it is enabled while the buffer holds a store, so every search (dfs,
+// dpor, the stateful search) explores when each store reaches memory like
+// any other interleaving choice. An execution ends with every buffer
+// empty. The whole machine (walker, TLBs, page allocation, IPIs,
+// preemption) keeps its sc semantics around the buffers, which is what
+// lets page-table scripts that the graph engine cannot run be checked
+// under tso.
+
+// operationalTSO tells whether a check under model runs on store buffers.
+func operationalTSO(model string, cfg Config) bool {
+	return model == "tso" && cfg.Search != "graph"
+}
+
+// flushThreads counts the flush threads a machine needs.
+func (m *Machine) flushThreads(cpus int) int {
+	if m.storeBuffers {
+		return cpus
+	}
+	return 0
+}
+
+// layoutFlush adds one flush thread per CPU, after every other thread so
+// that the others keep their numbers.
+func (m *Machine) layoutFlush(add func(kind ThreadKind, cpu int, name, label string, proc int)) {
+	for i := 0; i < m.flushThreads(len(m.cpus)); i++ {
+		add(FlushThread, i, fmt.Sprintf("sb %d", m.cpus[i]), "", -1)
+	}
+}
+
+// useStoreBuffers turns the buffers on once init has run (init runs alone
+// and in order) and notes which builtins drain them.
+func (m *Machine) useStoreBuffers() {
+	if !m.storeBuffers {
+		return
+	}
+	m.MMU.UseStoreBuffers()
+	m.ordered = make([]bool, len(m.builtins))
+	for i, b := range m.builtins {
+		m.ordered[i] = b.OrderedUnderTSO()
+	}
+}
+
+// programCPU names the CPU whose program thread t's step runs, -1 for a
+// thread that is no program (an IPI handler's TLB work, the scheduler,
+// the page-list drain, a flush): only a program's stores are buffered.
+func programCPU(t *thread) int {
+	if t.kind == TaskThread || t.kind == IRQThread {
+		return t.cpu
+	}
+	return -1
+}
+
+// stepFlush runs flush thread f's step: the oldest store of its CPU's
+// buffer reaches memory.
+func (m *Machine) stepFlush(f *thread) {
+	loc, v := m.MMU.FlushOne(f.cpu)
+	if m.tracing {
+		m.event(f, -1, fmt.Sprintf("%s = %s reaches memory (store buffer)", m.bufferedName(loc), fmtVal(v)))
+	}
+}
+
+// bufferedName names a buffered location: a shared word, a table entry,
+// a lock.
+func (m *Machine) bufferedName(loc mmu.Loc) string {
+	if n := m.MMU.LocName(loc); n != "" {
+		return n
+	}
+	return fmt.Sprintf("%#x", uint64(loc))
+}
+
+// callOrdered runs a builtin that is fully ordered under tso: its CPU's
+// buffer is drained first and its accesses go to memory.
+func (m *Machine) callOrdered(b *mmu.Builtin, c *mmu.Call) (uint64, mmu.Status) {
+	m.MMU.BeginOrdered(c.CPU)
+	defer m.MMU.EndOrdered()
+	return b.Fn(c)
+}
+
+// noteStaleReads adds to the last event of thread t's step the loads that
+// read memory while another CPU's newer store to the location waited in
+// that CPU's store buffer: why a weak outcome's read is stale.
+func (m *Machine) noteStaleReads(t *thread) {
+	stale := m.MMU.TakeStaleReads()
+	if len(stale) == 0 || len(m.events) == 0 {
+		return
+	}
+	e := &m.events[len(m.events)-1]
+	if e.Thread != t.id || e.Step != m.steps {
+		return
+	}
+	seen := map[mmu.StaleRead]bool{}
+	for _, s := range stale {
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		e.Text += fmt.Sprintf("; CPU %d's %s = %s is still in its store buffer", m.cpus[s.CPU], m.bufferedName(s.Loc), fmtVal(s.Value))
+	}
+}
+
+// waitDrain blocks thread t at a fully ordered builtin until its CPU's
+// store buffer is empty (mmu.MustDrain read the length, which the step
+// now watches).
+func (m *Machine) waitDrain(t *thread, b *mmu.Builtin, c *mmu.Call) bool {
+	if m.tracing {
+		m.event(t, t.pc, m.describeCall(b, c.Args, 0, "waits")+" for the store buffer to drain")
+	}
+	t.status = blocked
+	m.watchLastReads(t)
+	return false
+}
