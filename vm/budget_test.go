@@ -295,7 +295,7 @@ func weakGraphScript(t *testing.T, regions int, final string) *vm.Program {
 func TestBudgetWeakGraph(t *testing.T) {
 	for _, tc := range []struct {
 		regions int
-		model   string
+		model   string // tso: its graph engine (--search graph)
 		budget  int64
 		want    string // the limit's message starts so; "": no limit
 	}{
@@ -309,7 +309,7 @@ func TestBudgetWeakGraph(t *testing.T) {
 		name := fmt.Sprintf("%d-regions-%s-%dMiB", tc.regions, tc.model, tc.budget>>20)
 		t.Run(name, func(t *testing.T) {
 			prog := weakGraphScript(t, tc.regions, "exists")
-			res, err := vm.Check(context.Background(), prog, vm.Config{Model: tc.model, Limits: vm.Limits{Memory: tc.budget}})
+			res, err := vm.Check(context.Background(), prog, vm.Config{Model: tc.model, Search: "graph", Limits: vm.Limits{Memory: tc.budget}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -334,7 +334,7 @@ func TestBudgetWeakGraph(t *testing.T) {
 // relations are made.
 func TestBudgetWeakReplay(t *testing.T) {
 	prog := weakGraphScript(t, 1, "~exists") // the execution that exists is the counterexample
-	res, err := vm.Check(context.Background(), prog, vm.Config{Model: "tso", Limits: vm.Limits{Memory: 128 << 20}})
+	res, err := vm.Check(context.Background(), prog, vm.Config{Model: "tso", Search: "graph", Limits: vm.Limits{Memory: 128 << 20}})
 	if err != nil || res.Execution == "" {
 		t.Fatalf("check: %v, token %q", err, res.Execution)
 	}

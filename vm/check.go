@@ -48,9 +48,11 @@ type Config struct {
 	// (the arch's hardware model); "" takes the script's `model` line.
 	Model string
 	// Search is "auto" (default: dpor and stateful side by side), "dpor", "state",
-	// "dfs", "random" under sc; under a weak model the execution-graph
+	// "dfs", "random" under sc and under tso (whose store buffers run in
+	// the interleaving engine); under armv8 and lkmm the execution-graph
 	// enumeration runs, reduced, or with "dfs" without any reduction;
-	// "graph" runs the graph enumeration under sc too (to cross-check).
+	// "graph" runs the graph enumeration under sc and tso too (to
+	// cross-check).
 	Search string
 	// DPORBudget is the slice of steps in which auto runs partial-order
 	// reduction and the stateful search in lockstep (default 20000).
