@@ -60,7 +60,11 @@ func (m *Machine) HandleIPI(cpu int) string {
 		}
 		mm := int(m.S.Get(ipiLoc(cpu, s, ipiMM))) - 1
 		start, end := m.S.Get(ipiLoc(cpu, s, ipiStart)), m.S.Get(ipiLoc(cpu, s, ipiEnd))
-		for f := ipiKind; f <= ipiEnd; f++ {
+		// the answer is the kind cleared, last: under tso these stores
+		// wait in cpu's store buffer, behind the stores cpu made before the
+		// interrupt (csd_unlock() is a release store, kernel/smp.c), and
+		// the sender sees the kind cleared only once they are all in memory
+		for f := ipiEnd; f >= ipiKind; f-- {
 			m.S.Set(ipiLoc(cpu, s, f), 0)
 		}
 		m.S.Tally(cpuLoc(cpu, cpuIPIs), -1)

@@ -22,6 +22,7 @@ const (
 	tagRCUCB    Loc = 12 << tagShift // | cpu<<40 | index<<8 | field: RCU callbacks queued on a CPU
 	tagPTL      Loc = 13 << tagShift // | pfn: the split PTE lock of a page-table page (owner thread+1)
 	tagSB       Loc = 14 << tagShift // | cpu<<40 | index<<1 | 0 loc / 1 value: x86-TSO store buffers (storebuf.go)
+	tagShadow   Loc = 15 << tagShift // | cpu<<52 | tag<<48 | addr: footprint only, a location as seen from a CPU's store buffer (storebuf.go)
 )
 
 // Per-CPU fields (tagCPU).

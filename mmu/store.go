@@ -70,16 +70,16 @@ func newStore() *Store {
 
 // Get reads a word, recording it in the step's footprint.
 func (s *Store) Get(loc Loc) uint64 {
+	if s.sb != nil {
+		if v, ok := s.forward(loc); ok {
+			return v
+		}
+	}
 	if s.recording {
 		s.footprint = append(s.footprint, uint64(loc)<<1)
 	}
 	if s.mem != nil && s.ghost == 0 && s.shared(loc) {
 		return s.mem.Load(loc, s.tags)
-	}
-	if s.sb != nil {
-		if v, ok := s.forward(loc); ok {
-			return v
-		}
 	}
 	return s.words.get(loc)
 }
@@ -91,9 +91,12 @@ func (s *Store) Peek(loc Loc) uint64 { return s.words.get(loc) }
 // Set writes a word, recording it in the footprint and the undo log, and
 // wakes the threads that wait for loc to change.
 func (s *Store) Set(loc Loc, v uint64) {
-	if s.sb != nil && s.buffers(loc) {
-		s.push(loc, v)
-		return
+	if s.sb != nil {
+		if s.buffers(loc) {
+			s.push(loc, v)
+			return
+		}
+		s.noteMemWrite(loc, -1)
 	}
 	s.setMem(loc, v)
 }

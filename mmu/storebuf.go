@@ -17,22 +17,23 @@ import "github.com/mmuvm/mmuvm/memmodel"
 // hardware allows (the drains could have happened just before) and loses
 // none, because the flush threads may also have moved each store earlier.
 //
-// The buffer lives in the store (tagSB words and the CPU's cpuSBLen), so
-// that undo, state hashing and snapshots cover it with no special case.
-// Its entries are kept at positions 0..len-1, oldest first, so that equal
-// buffers are equal words.
+// The buffer lives in the store (tagSB words and the CPU's cpuSBLen and
+// cpuSBPushes), so that undo, state hashing and snapshots cover it with no
+// special case. A store is kept under its ticket, the number of stores
+// its CPU buffered before it in the execution: the buffer holds tickets
+// pushes-len to pushes-1, and a flush takes the oldest in O(1).
 //
 // A store joining the buffer touches nothing another thread reads, and it
 // commutes with its own CPU's flush of an older store whenever both can
 // run (the buffer is then not empty), so its footprint is only the write
-// of a ticket that the flush of this very store reads: the flush depends
-// on the store that enabled it and on nothing else its CPU does. (DPOR's
+// of a ticket that the flush of this very store reads (and the CPU's count
+// of pushes): the flush depends on the store that enabled it and on
+// nothing else its CPU does. (DPOR's
 // happens-before must know who enabled a flush, or it would try to run
 // the flush where it cannot.) A store's ticket is the number of stores its
 // CPU buffered before it in the execution. A flush is a write of the
-// location in memory; a load that forwards from the buffer is still a
-// read of the location, so that it is ordered against its CPU's flush of
-// that location.
+// location in memory; a load that takes a buffered store reads the
+// location as its CPU sees it instead (see forward).
 type storeBuffers struct {
 	cpu    int // the CPU whose program is running, -1 for none (hardware, init)
 	direct int // >0 inside a fully ordered builtin: its accesses go to memory
@@ -71,8 +72,8 @@ func (m *Machine) SetProgramCPU(cpu int) {
 	}
 }
 
-func sbLoc(cpu, i int, value bool) Loc {
-	l := tagSB | Loc(cpu)<<40 | Loc(i)<<1
+func sbLoc(cpu int, ticket uint64, value bool) Loc {
+	l := tagSB | Loc(cpu)<<40 | Loc(ticket&(1<<38-1))<<1
 	if value {
 		l |= 1
 	}
@@ -81,16 +82,54 @@ func sbLoc(cpu, i int, value bool) Loc {
 
 // buffers tells whether a store to loc joins the running CPU's buffer.
 func (s *Store) buffers(loc Loc) bool {
-	return s.sb.cpu >= 0 && s.sb.direct == 0 && s.shared(loc)
+	return s.sb.cpu >= 0 && s.sb.direct == 0 && s.sbShared(loc)
+}
+
+// sbShared tells whether loc goes through the store buffers: memory, and
+// the IPI slots, whose acknowledgement a handler stores.
+func (s *Store) sbShared(loc Loc) bool { return s.shared(loc) || loc&tagMask == tagIPI }
+
+// shadowLoc is the footprint location of loc as cpu's loads from its
+// buffer see it (see forward).
+func shadowLoc(loc Loc, cpu int) Loc {
+	return tagShadow | Loc(cpu)<<52 | (loc&tagMask)>>tagShift<<48 | loc&(1<<48-1)
+}
+
+// noteMemWrite adds to the footprint of a store that reaches memory the
+// shadows of loc that it changes: every CPU's but the one whose flush it
+// is (except < 0: a store that went to memory directly).
+func (s *Store) noteMemWrite(loc Loc, except int) {
+	if !s.recording || !s.sbShared(loc) {
+		return
+	}
+	for c := 0; c < s.sb.cpus; c++ {
+		if c != except {
+			s.footprint = append(s.footprint, uint64(shadowLoc(loc, c))<<1|1)
+		}
+	}
 }
 
 // forward returns the newest value the running CPU's buffer holds for loc.
 func (s *Store) forward(loc Loc) (uint64, bool) {
 	cpu := s.sb.cpu
-	if cpu < 0 {
+	if cpu < 0 || !s.sbShared(loc) {
 		return 0, false
 	}
-	if v, ok := s.newest(cpu, loc); ok {
+	if s.recording {
+		// what a load returns depends on the stores of the CPU's other
+		// threads (task, irq, IPI handler) into the same buffer
+		s.footprint = append(s.footprint, uint64(cpuLoc(cpu, cpuSBPushes))<<1)
+	}
+	if v, _, ok := s.newest(cpu, loc); ok {
+		// a load from the buffer commutes with the flush of the store it
+		// takes (memory then holds the same value), so it does not read
+		// loc itself but loc as this CPU sees it, which every store to
+		// loc in memory writes except this CPU's flushes: a store of
+		// another CPU can make it read something else, once the flush
+		// has run
+		if s.recording {
+			s.footprint = append(s.footprint, uint64(shadowLoc(loc, cpu))<<1)
+		}
 		return v, true
 	}
 	if s.sb.trace && s.ghost == 0 && s.shared(loc) {
@@ -99,15 +138,17 @@ func (s *Store) forward(loc Loc) (uint64, bool) {
 	return 0, false
 }
 
-// newest returns the newest value cpu's buffer holds for loc.
-func (s *Store) newest(cpu int, loc Loc) (uint64, bool) {
-	n := int(s.words.get(cpuLoc(cpu, cpuSBLen)))
-	for i := n - 1; i >= 0; i-- {
-		if Loc(s.words.get(sbLoc(cpu, i, false))) == loc {
-			return s.words.get(sbLoc(cpu, i, true)), true
+// newest returns the newest value cpu's buffer holds for loc, and its
+// ticket.
+func (s *Store) newest(cpu int, loc Loc) (uint64, uint64, bool) {
+	n := s.words.get(cpuLoc(cpu, cpuSBLen))
+	pushes := s.words.get(cpuLoc(cpu, cpuSBPushes))
+	for t := pushes; t > pushes-n; t-- {
+		if Loc(s.words.get(sbLoc(cpu, t-1, false))) == loc {
+			return s.words.get(sbLoc(cpu, t-1, true)), t - 1, true
 		}
 	}
-	return 0, false
+	return 0, 0, false
 }
 
 // noteStale records a load of loc from memory that other CPUs' buffered
@@ -117,7 +158,7 @@ func (s *Store) noteStale(loc Loc) {
 		if c == s.sb.cpu {
 			continue
 		}
-		if v, ok := s.newest(c, loc); ok {
+		if v, _, ok := s.newest(c, loc); ok {
 			s.sb.stale = append(s.sb.stale, StaleRead{Loc: loc, CPU: c, Value: v})
 		}
 	}
@@ -144,14 +185,16 @@ func (m *Machine) TakeStaleReads() []StaleRead {
 // push appends a store to the running CPU's buffer.
 func (s *Store) push(loc Loc, v uint64) {
 	cpu := s.sb.cpu
-	n := int(s.words.get(cpuLoc(cpu, cpuSBLen)))
+	n := s.words.get(cpuLoc(cpu, cpuSBLen))
 	ticket := s.words.get(cpuLoc(cpu, cpuSBPushes))
-	s.write(sbLoc(cpu, n, false), uint64(loc))
-	s.write(sbLoc(cpu, n, true), v)
-	s.write(cpuLoc(cpu, cpuSBLen), uint64(n+1))
+	s.write(sbLoc(cpu, ticket, false), uint64(loc))
+	s.write(sbLoc(cpu, ticket, true), v)
+	s.write(cpuLoc(cpu, cpuSBLen), n+1)
 	s.write(cpuLoc(cpu, cpuSBPushes), ticket+1)
 	if s.recording {
-		s.footprint = append(s.footprint, uint64(ticketLoc(cpu, ticket))<<1|1)
+		// the ticket, and the count of pushes: stores of the CPU's task,
+		// irq and IPI handler into one FIFO do not commute
+		s.footprint = append(s.footprint, uint64(ticketLoc(cpu, ticket))<<1|1, uint64(cpuLoc(cpu, cpuSBPushes))<<1|1)
 	}
 }
 
@@ -171,28 +214,25 @@ func (m *Machine) Buffered(cpu int) int {
 
 // BufferedAt returns the i-th oldest store waiting in cpu's buffer.
 func (m *Machine) BufferedAt(cpu, i int) (Loc, uint64) {
-	return Loc(m.S.words.get(sbLoc(cpu, i, false))), m.S.words.get(sbLoc(cpu, i, true))
+	t := m.S.words.get(cpuLoc(cpu, cpuSBPushes)) - m.S.words.get(cpuLoc(cpu, cpuSBLen)) + uint64(i)
+	return Loc(m.S.words.get(sbLoc(cpu, t, false))), m.S.words.get(sbLoc(cpu, t, true))
 }
 
 // FlushOne moves the oldest store of cpu's buffer to memory: the step of
 // cpu's flush thread. It returns the store.
 func (m *Machine) FlushOne(cpu int) (Loc, uint64) {
 	s := m.S
-	n := int(s.words.get(cpuLoc(cpu, cpuSBLen)))
+	n := s.words.get(cpuLoc(cpu, cpuSBLen))
+	ticket := s.words.get(cpuLoc(cpu, cpuSBPushes)) - n
 	if s.recording {
-		ticket := s.words.get(cpuLoc(cpu, cpuSBPushes)) - uint64(n)
 		s.footprint = append(s.footprint, uint64(ticketLoc(cpu, ticket))<<1)
 	}
-	loc, v := m.BufferedAt(cpu, 0)
-	for i := 1; i < n; i++ {
-		l, w := m.BufferedAt(cpu, i)
-		s.write(sbLoc(cpu, i-1, false), uint64(l))
-		s.write(sbLoc(cpu, i-1, true), w)
-	}
-	s.write(sbLoc(cpu, n-1, false), 0)
-	s.write(sbLoc(cpu, n-1, true), 0)
-	s.setMem(cpuLoc(cpu, cpuSBLen), uint64(n-1)) // in the footprint: MustDrain reads it
+	loc, v := Loc(s.words.get(sbLoc(cpu, ticket, false))), s.words.get(sbLoc(cpu, ticket, true))
+	s.setMem(sbLoc(cpu, ticket, false), 0) // in the footprint: what waits for this store reads it
+	s.write(sbLoc(cpu, ticket, true), 0)
+	s.write(cpuLoc(cpu, cpuSBLen), n-1)
 	s.setMem(loc, v)
+	s.noteMemWrite(loc, cpu)
 	return loc, v
 }
 
@@ -206,23 +246,36 @@ func (m *Machine) Drain(cpu int) {
 // MustDrain tells whether a fully ordered operation of cpu must wait for
 // its store buffer to drain: under x86-TSO a LOCK-prefixed instruction or
 // MFENCE does not complete before the CPU's earlier stores reach memory.
-// The read is part of the step's footprint, and every flush writes the
-// length it reads, so the wait is ordered against the flushes (the flush
-// threads move the stores; nothing drains a buffer inline, which would
-// disable its flush thread behind DPOR's back).
+// Its footprint reads the CPU's count of pushes (a store of the CPU's irq
+// or IPI handler is ordered against it) and the entry of its newest
+// store, which that store's flush clears: so the operation is ordered
+// after the flush that let it go on, and against no other flush (the flush threads move the stores; nothing drains a buffer
+// inline, which would disable its flush thread behind DPOR's back, and
+// nothing that every push or flush writes is read, which would make every
+// push race with every flush).
 func (m *Machine) MustDrain(cpu int) bool {
-	return m.S.sb != nil && m.S.Get(cpuLoc(cpu, cpuSBLen)) != 0
+	s := m.S
+	if s.sb == nil {
+		return false
+	}
+	pushes := s.Get(cpuLoc(cpu, cpuSBPushes))
+	if pushes == 0 {
+		return false
+	}
+	s.Get(sbLoc(cpu, pushes-1, false)) // whether or not that flush has run
+	return s.words.get(cpuLoc(cpu, cpuSBLen)) != 0
 }
 
 // BuffersEmpty tells whether the buffers of the given CPUs are empty,
-// reading their lengths as MustDrain does.
+// reading what MustDrain reads.
 func (m *Machine) BuffersEmpty(cpus ...int) bool {
+	empty := true
 	for _, c := range cpus {
 		if m.MustDrain(c) {
-			return false
+			empty = false
 		}
 	}
-	return true
+	return empty
 }
 
 // BeginOrdered starts a fully ordered builtin on cpu (a locked
@@ -317,3 +370,6 @@ func (m *Machine) LocName(l Loc) string {
 	}
 	return ""
 }
+
+// IsTicket tells whether l is a store's ticket (see push).
+func IsTicket(l Loc) bool { return l&(tagMask|1<<39) == tagSB|1<<39 }

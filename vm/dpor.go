@@ -324,7 +324,7 @@ func (x *explorer) addBacktracks(nodes []*dnode, firstNew int) {
 		// first explored: the same steps, the same footprints
 		if j >= firstNew {
 			for _, i := range cands {
-				if !covered(i, cands, pred, idx, vc, ev) {
+				if !covered(i, cands, pred, idx, vc, ev) && !x.m.enables(ev[i].fp, t, e.fp) {
 					x.reverse(nodes, i, j, idx, vc)
 				}
 			}

@@ -13,10 +13,13 @@ import (
 // it is enabled while the buffer holds a store, so every search (dfs,
 // dpor, the stateful search) explores when each store reaches memory like
 // any other interleaving choice. An execution ends with every buffer
-// empty. The whole machine (walker, TLBs, page allocation, IPIs,
-// preemption) keeps its sc semantics around the buffers, which is what
-// lets page-table scripts that the graph engine cannot run be checked
-// under tso.
+// empty.
+//
+// An IPI handler runs on the interrupted CPU: its stores, the
+// acknowledgement the sender waits for among them (csd_unlock(), a release
+// store, kernel/smp.c), join the same FIFO behind the stores the CPU made
+// before the interrupt, so a sender that sees the acknowledgement sees
+// them too.
 
 // operationalTSO tells whether a check under model runs on store buffers.
 func operationalTSO(model string, cfg Config) bool {
@@ -52,11 +55,12 @@ func (m *Machine) useStoreBuffers() {
 	}
 }
 
-// programCPU names the CPU whose program thread t's step runs, -1 for a
-// thread that is no program (an IPI handler's TLB work, the scheduler,
-// the page-list drain, a flush): only a program's stores are buffered.
+// programCPU names the CPU whose code thread t's step runs (a task, an
+// irq or IPI handler), -1 for a thread that is no CPU's code (the
+// scheduler, the page-list drain, a flush): only code's stores are
+// buffered.
 func programCPU(t *thread) int {
-	if t.kind == TaskThread || t.kind == IRQThread {
+	if t.kind == TaskThread || t.kind == IRQThread || t.kind == IPIThread {
 		return t.cpu
 	}
 	return -1
@@ -119,5 +123,28 @@ func (m *Machine) waitDrain(t *thread, b *mmu.Builtin, c *mmu.Call) bool {
 	}
 	t.status = blocked
 	m.watchLastReads(t)
+	return false
+}
+
+// enables tells whether the step of footprint a made thread t's step of
+// footprint b possible: a buffered a store that b flushes (b reads the
+// ticket a wrote). Their conflicts order them like program order, but
+// they are no race: b cannot run before a, so DPOR does not try it. (A
+// load that forwards from the store reads its ticket too, but it could
+// run first and read memory: that is a race.)
+func (m *Machine) enables(a []uint64, t int, b []uint64) bool {
+	if m.threads[t].kind != FlushThread {
+		return false
+	}
+	for _, f := range b {
+		if f&1 != 0 || !mmu.IsTicket(mmu.Loc(f>>1)) {
+			continue
+		}
+		for _, g := range a {
+			if g == f|1 {
+				return true
+			}
+		}
+	}
 	return false
 }
