@@ -14,6 +14,7 @@ import (
 // thread's registers in local variables; everything else goes through
 // localOp and stepOp.
 func (m *Machine) run(t *thread, allowed bool) {
+	t.hashOK = false
 	defer m.recoverRun(t)
 	budget := m.limits.LocalInstrs
 	steps := 0 // visible steps in this call: more than one only inside atomic { }

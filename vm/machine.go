@@ -101,6 +101,9 @@ type thread struct {
 	writes   int
 	stepsRun int
 	passes   int
+
+	hash   uint64 // contextHash, while hashOK: until the thread runs again
+	hashOK bool
 }
 
 type frame struct {
@@ -269,6 +272,7 @@ func (m *Machine) start(t *thread) {
 	t.phase, t.inBuiltin, t.atomic = 0, false, 0
 	t.spins, t.reads, t.hot = t.spins[:0], t.reads[:0], -1
 	t.writes, t.stepsRun, t.passes = 0, 0, 0
+	t.hashOK = false
 }
 
 // Reset returns the machine to its state after init, every task at its
@@ -391,6 +395,7 @@ func orDefault(s, d string) string {
 // afterStep records what the step read (for spin detection), wakes
 // threads whose watched locations changed, and checks the step bound.
 func (m *Machine) afterStep(t *thread) {
+	t.hashOK = false // its context, or only its reads and writes, changed
 	for _, f := range m.lastFP {
 		if f&1 != 0 {
 			t.writes++
