@@ -15,6 +15,7 @@ import (
 // localOp and stepOp.
 func (m *Machine) run(t *thread, allowed bool) {
 	t.hashOK = false
+	m.en.ok = false // a step restores it (updateEnabled)
 	defer m.recoverRun(t)
 	budget := m.limits.LocalInstrs
 	steps := 0 // visible steps in this call: more than one only inside atomic { }

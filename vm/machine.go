@@ -3,6 +3,7 @@ package vm
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"sort"
 	"time"
 
@@ -59,6 +60,9 @@ type Machine struct {
 	events     []Event
 	lastFP     []uint64  // footprint of the last step
 	weakRec    *recorder // the weak-model recorder of a CPU run alone, or nil
+
+	en    enabledSet // the threads that can step (enabled.go)
+	woken uint64     // the threads the last step woke
 
 	preemptible bool // some cpu block is preemptible (preempt.go)
 }
@@ -269,6 +273,7 @@ func (m *Machine) start(t *thread) {
 	clear(t.stack[:t.sp])
 	t.frames = t.frames[:0]
 	t.status = ready
+	m.en.ok = false
 	t.phase, t.inBuiltin, t.atomic = 0, false, 0
 	t.spins, t.reads, t.hot = t.spins[:0], t.reads[:0], -1
 	t.writes, t.stepsRun, t.passes = 0, 0, 0
@@ -282,6 +287,7 @@ func (m *Machine) Reset() {
 		return
 	}
 	m.fresh = true
+	m.en.ok = false
 	m.MMU.Rollback(m.mark)
 	m.steps = 0
 	m.violation = nil
@@ -313,10 +319,8 @@ func (m *Machine) Enabled(buf []int) []int {
 	if m.violation != nil {
 		return buf
 	}
-	for _, t := range m.threads {
-		if m.enabled(t) {
-			buf = append(buf, t.id)
-		}
+	for mask := m.enabledMask(); mask != 0; mask &= mask - 1 {
+		buf = append(buf, bits.TrailingZeros64(mask))
 	}
 	return buf
 }
@@ -360,6 +364,7 @@ func (m *Machine) step(id int) {
 	m.steps++
 	m.totalSteps++
 	m.MMU.Thread, m.MMU.StepNo, m.MMU.CPU = id, m.steps, t.cpu
+	mark, enOK := m.MMU.Mark(), m.en.ok
 	m.MMU.S.StartStep()
 	switch {
 	case t.kind == IPIThread:
@@ -383,6 +388,7 @@ func (m *Machine) step(id int) {
 	}
 	m.lastFP = m.MMU.S.EndStep()
 	m.afterStep(t)
+	m.updateEnabled(t, mark, m.woken, enOK)
 }
 
 func orDefault(s, d string) string {
@@ -405,7 +411,8 @@ func (m *Machine) afterStep(t *thread) {
 		}
 	}
 	t.stepsRun++
-	if w := m.MMU.S.Woken(); w != 0 {
+	m.woken = m.MMU.S.Woken()
+	if w := m.woken; w != 0 {
 		for _, o := range m.threads {
 			if w&(1<<uint(o.id)) != 0 && o.status == blocked {
 				o.status = ready
@@ -424,14 +431,7 @@ func (m *Machine) afterStep(t *thread) {
 }
 
 // Done tells whether the execution is over (no thread can step).
-func (m *Machine) Done() bool {
-	for _, t := range m.threads {
-		if m.enabled(t) {
-			return false
-		}
-	}
-	return true
-}
+func (m *Machine) Done() bool { return m.enabledMask() == 0 }
 
 // Finish checks the end of an execution: deadlock (threads left that
 // cannot step) and locks still held.

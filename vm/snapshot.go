@@ -90,6 +90,7 @@ func (m *Machine) undoStep(s *snapshot, id int) {
 
 func (m *Machine) restoreShared(s *snapshot) {
 	m.fresh = false
+	m.en.ok = false
 	m.MMU.Rollback(s.mark)
 	m.MMU.S.SetWatches(s.watches)
 	m.steps = s.steps
