@@ -14,7 +14,7 @@ import (
 // the stateful search wins, with that search alone and with auto: the
 // per-state cost that the SPIN comparison in bench/README.md measures.
 func BenchmarkPtdumpFixed(b *testing.B) {
-	for _, n := range []int{64, 256} {
+	for _, n := range []int{64, 256, 512} {
 		p := compileBench(b, fmt.Sprintf("ptdump-vmalloc-n%d-fixed.mmu", n), benchscripts.PtdumpVmalloc(n, true))
 		for _, search := range []string{"state", "auto"} {
 			b.Run(fmt.Sprintf("n%d/%s", n, search), func(b *testing.B) {
