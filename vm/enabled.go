@@ -52,7 +52,9 @@ func knownEnabledRule(k ThreadKind) bool {
 // store mark and woke the threads in woken; ok is whether the set was up
 // to date before the step.
 func (m *Machine) updateEnabled(t *thread, mark int, woken uint64, ok bool) {
-	if !ok || m.weakRec != nil || m.MMU.SchedulerWordsChanged(mark) {
+	// a step of a kind the set knows no rule for may change other threads
+	// in ways it cannot see
+	if !ok || m.weakRec != nil || !knownEnabledRule(t.kind) || m.MMU.SchedulerWordsChanged(mark) {
 		m.en.ok = false
 		return
 	}
