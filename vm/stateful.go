@@ -7,10 +7,10 @@ import "fmt"
 // and the threads; two different states colliding is possible in
 // principle, with a probability around states²/2^64), and every state where
 // two threads can step is stored, with some of the others (transient.go).
-// It suits scripts with many orders of
-// dependent steps but few distinct states (retry loops, repeated lock
-// handovers), where partial-order reduction alone still has too many
-// executions. Executions counts the terminal states and violations reached.
+// It suits scripts with many orders of dependent steps but few distinct
+// states (retry loops, repeated lock handovers), where partial-order
+// reduction alone still has too many executions. Executions counts the
+// terminal states and violations reached.
 //
 // Sleep sets (Godefroid's, with state matching) cut the steps that would
 // only reach a state again by another order of independent steps: after a
