@@ -163,17 +163,7 @@ func BenchmarkFamilies(b *testing.B) {
 		p := compileBench(b, f.Name+".mmu", f.Script(n))
 		for _, search := range []string{"dpor", "state", "auto"} {
 			b.Run(fmt.Sprintf("%s-%d/%s", f.Name, n, search), func(b *testing.B) {
-				var r *vm.Result
-				var err error
-				for b.Loop() {
-					if r, err = vm.Check(context.Background(), p, vm.Config{Search: search, Timeout: time.Minute}); err != nil {
-						b.Fatal(err)
-					}
-				}
-				if !r.Matched || !r.Complete {
-					b.Errorf("verdict %s, expected %s, complete %v", r.Verdict, r.Expected, r.Complete)
-				}
-				reportCheck(b, r)
+				reportCheck(b, benchSearch(b, p, search))
 			})
 		}
 	}

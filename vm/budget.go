@@ -99,6 +99,8 @@ type budget struct {
 	run      int64 // bytes of the weak engine's run in progress
 	peak     int64 // the largest estimate seen
 	exceeded string
+	polledAt int // totalSteps at the searches' last look (searchBudgetOK)
+	polls    int // searchBudgetOK calls since then
 }
 
 // charge adds work done and, every tickWork, checks the deadline and the
@@ -124,6 +126,31 @@ func (m *Machine) chargeTick() bool {
 
 // withinBudget checks the deadline and the memory estimate now.
 func (m *Machine) withinBudget() bool { return m.timeOK() && m.memOK() }
+
+// searchBudgetOK is withinBudget for a search's loop, which asks between
+// steps, once a state in the stateful search. Looking at the context
+// there every time (a channel poll) cost that search 15 %; the steps
+// themselves look every tick. It looks once pollSteps steps have run
+// since its last look, or after pollCalls calls: often enough that a
+// cancellation is still seen here, between steps, rather than by a step
+// (which would make it a limit violation of that execution) about as often
+// as when it looked every time, and seen at all when no step runs.
+func (m *Machine) searchBudgetOK() bool {
+	b := &m.budget
+	if b.exceeded != "" {
+		return false
+	}
+	if b.polls++; m.totalSteps-b.polledAt < pollSteps && b.polls < pollCalls {
+		return true
+	}
+	b.polledAt, b.polls = m.totalSteps, 0
+	return m.withinBudget()
+}
+
+const (
+	pollSteps = 8
+	pollCalls = 64
+)
 
 // timeOK checks the check's context: its deadline or a cancellation.
 func (m *Machine) timeOK() bool {

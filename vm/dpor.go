@@ -333,9 +333,9 @@ func (x *explorer) addBacktracks(nodes []*dnode, firstNew int) {
 		for _, f := range e.fp {
 			a := b.history(f >> 1)
 			if f&1 != 0 {
-				a.lastWrite, a.reads = j, a.reads[:0]
+				a.lastWrite, a.reads, a.readers = j, a.reads[:0], a.readers[:0]
 			} else {
-				a.reads = append(a.reads, j)
+				a.read(j, t)
 			}
 		}
 	}
@@ -380,7 +380,7 @@ type raceBufs struct {
 	idx, count, lastOf []int
 	flat               []int32
 	vc                 [][]int32
-	locs               map[uint64]*locHistory
+	locs               locTable
 	pool               []*locHistory
 	used               int
 	cands              []int
@@ -407,16 +407,13 @@ func (b *raceBufs) reset(n, nt int) {
 	for j := 0; j < n; j++ {
 		b.vc = append(b.vc, b.flat[j*nt:(j+1)*nt:(j+1)*nt])
 	}
-	if b.locs == nil {
-		b.locs = map[uint64]*locHistory{}
-	}
-	clear(b.locs)
+	b.locs.reset()
 	b.used = 0
 }
 
 // history returns the access history of a location, from the pool.
 func (b *raceBufs) history(loc uint64) *locHistory {
-	if a := b.locs[loc]; a != nil {
+	if a := b.locs.get(loc); a != nil {
 		return a
 	}
 	if b.used == len(b.pool) {
@@ -424,15 +421,33 @@ func (b *raceBufs) history(loc uint64) *locHistory {
 	}
 	a := b.pool[b.used]
 	b.used++
-	a.lastWrite, a.reads = -1, a.reads[:0]
-	b.locs[loc] = a
+	a.lastWrite, a.reads, a.readers = -1, a.reads[:0], a.readers[:0]
+	b.locs.put(loc, a)
 	return a
 }
 
-// locHistory is the history of one location in an execution.
+// locHistory is the history of one location in an execution: its last
+// write, and the last read by each thread since then.
 type locHistory struct {
 	lastWrite int
 	reads     []int
+	readers   []int // the thread of each read
+}
+
+// read records event j, a read. An earlier read by the same thread since
+// the last write is dropped: it happens before j in program order, so a
+// later write that races with it is covered through j (covered), and its
+// vector clock is below j's. Keeping every read made a write after many
+// reads of a word (a lock or a static key polled at each step) cost the
+// square of their number in conflicts.
+func (a *locHistory) read(j, t int) {
+	for k, u := range a.readers {
+		if u == t {
+			a.reads[k] = j
+			return
+		}
+	}
+	a.reads, a.readers = append(a.reads, j), append(a.readers, t)
 }
 
 // conflicts lists the earlier events of other threads that event j (of
@@ -454,7 +469,7 @@ func (x *explorer) conflicts(fp []uint64, j, t int, ev []*dnode, b *raceBufs) []
 		out = append(out, i)
 	}
 	for _, f := range fp {
-		a := b.locs[f>>1]
+		a := b.locs.get(f >> 1)
 		if a == nil {
 			continue
 		}

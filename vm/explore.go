@@ -92,7 +92,7 @@ func (x *explorer) interrupted() bool {
 		x.stop = true // the other search of auto finished first
 		return true
 	}
-	if !x.m.withinBudget() {
+	if !x.m.searchBudgetOK() {
 		x.overBudgetStop()
 		return true
 	}

@@ -14,6 +14,8 @@ import (
 // thread's registers in local variables; everything else goes through
 // localOp and stepOp.
 func (m *Machine) run(t *thread, allowed bool) {
+	t.hashOK = false
+	m.en.ok = false // a step restores it (updateEnabled)
 	defer m.recoverRun(t)
 	budget := m.limits.LocalInstrs
 	steps := 0 // visible steps in this call: more than one only inside atomic { }
@@ -492,10 +494,12 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 		clear(t.scratch)
 	}
 	// one Call per machine: builtins do not keep it, and a fresh one per
-	// call would escape to the heap through the function value
+	// call would escape to the heap through the function value. Its fields
+	// are set one by one: assigning a whole Call copied it through a
+	// temporary with write barriers, 6 % of a stateful search.
 	c := &m.callBuf
-	*c = mmu.Call{M: m.MMU, CPU: t.cpu, Thread: t.id, InIRQ: t.kind == IRQThread,
-		Args: t.stack[t.sp-n : t.sp], Phase: t.phase, Scratch: t.scratch}
+	c.M, c.CPU, c.Thread, c.InIRQ = m.MMU, t.cpu, t.id, t.kind == IRQThread
+	c.Args, c.Phase, c.Scratch = t.stack[t.sp-n:t.sp], t.phase, t.scratch
 	if m.ordered != nil && m.ordered[in.A] && t.atomic == 0 && m.MMU.MustDrain(t.cpu) {
 		return m.waitDrain(t, b, c)
 	}

@@ -3,6 +3,7 @@ package vm
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"sort"
 	"time"
 
@@ -61,6 +62,9 @@ type Machine struct {
 	lastFP     []uint64  // footprint of the last step
 	weakRec    *recorder // the weak-model recorder of a CPU run alone, or nil
 
+	en    enabledSet // the threads that can step (enabled.go)
+	woken uint64     // the threads the last step woke
+
 	preemptible bool // some cpu block is preemptible (preempt.go)
 
 	storeBuffers bool   // operational x86-TSO: a store buffer per CPU (storebuf.go)
@@ -105,6 +109,9 @@ type thread struct {
 	writes   int
 	stepsRun int
 	passes   int
+
+	hash   uint64 // contextHash, while hashOK: until the thread runs again
+	hashOK bool
 }
 
 type frame struct {
@@ -273,9 +280,11 @@ func (m *Machine) start(t *thread) {
 	clear(t.stack[:t.sp])
 	t.frames = t.frames[:0]
 	t.status = ready
+	m.en.ok = false
 	t.phase, t.inBuiltin, t.atomic = 0, false, 0
 	t.spins, t.reads, t.hot = t.spins[:0], t.reads[:0], -1
 	t.writes, t.stepsRun, t.passes = 0, 0, 0
+	t.hashOK = false
 }
 
 // Reset returns the machine to its state after init, every task at its
@@ -285,6 +294,7 @@ func (m *Machine) Reset() {
 		return
 	}
 	m.fresh = true
+	m.en.ok = false
 	m.MMU.Rollback(m.mark)
 	m.steps = 0
 	m.violation = nil
@@ -316,10 +326,8 @@ func (m *Machine) Enabled(buf []int) []int {
 	if m.violation != nil {
 		return buf
 	}
-	for _, t := range m.threads {
-		if m.enabled(t) {
-			buf = append(buf, t.id)
-		}
+	for mask := m.enabledMask(); mask != 0; mask &= mask - 1 {
+		buf = append(buf, bits.TrailingZeros64(mask))
 	}
 	return buf
 }
@@ -369,6 +377,7 @@ func (m *Machine) step(id int) {
 		m.MMU.SetProgramCPU(programCPU(t))
 		m.MMU.TraceStoreBuffers(m.tracing)
 	}
+	mark, enOK := m.MMU.Mark(), m.en.ok
 	m.MMU.S.StartStep()
 	switch {
 	case t.kind == IPIThread:
@@ -397,6 +406,7 @@ func (m *Machine) step(id int) {
 		m.noteStaleReads(t)
 	}
 	m.afterStep(t)
+	m.updateEnabled(t, mark, m.woken, enOK)
 }
 
 func orDefault(s, d string) string {
@@ -409,6 +419,7 @@ func orDefault(s, d string) string {
 // afterStep records what the step read (for spin detection), wakes
 // threads whose watched locations changed, and checks the step bound.
 func (m *Machine) afterStep(t *thread) {
+	t.hashOK = false // its context, or only its reads and writes, changed
 	for _, f := range m.lastFP {
 		if f&1 != 0 {
 			t.writes++
@@ -418,7 +429,8 @@ func (m *Machine) afterStep(t *thread) {
 		}
 	}
 	t.stepsRun++
-	if w := m.MMU.S.Woken(); w != 0 {
+	m.woken = m.MMU.S.Woken()
+	if w := m.woken; w != 0 {
 		for _, o := range m.threads {
 			if w&(1<<uint(o.id)) != 0 && o.status == blocked {
 				o.status = ready
@@ -437,14 +449,7 @@ func (m *Machine) afterStep(t *thread) {
 }
 
 // Done tells whether the execution is over (no thread can step).
-func (m *Machine) Done() bool {
-	for _, t := range m.threads {
-		if m.enabled(t) {
-			return false
-		}
-	}
-	return true
-}
+func (m *Machine) Done() bool { return m.enabledMask() == 0 }
 
 // Finish checks the end of an execution: deadlock (threads left that
 // cannot step) and locks still held.

@@ -90,6 +90,7 @@ func (m *Machine) undoStep(s *snapshot, id int) {
 
 func (m *Machine) restoreShared(s *snapshot) {
 	m.fresh = false
+	m.en.ok = false
 	m.MMU.Rollback(s.mark)
 	m.MMU.S.SetWatches(s.watches)
 	m.steps = s.steps
@@ -107,6 +108,7 @@ func (t *thread) restore(ts *threadSnap) {
 	t.hot = -1
 	t.reads = t.reads[:ts.nreads]
 	t.writes, t.stepsRun, t.passes = ts.writes, ts.stepsRun, ts.np
+	t.hashOK = false
 }
 
 // stateHash hashes the machine state that decides the future: the store,
@@ -118,29 +120,40 @@ func (t *thread) restore(ts *threadSnap) {
 func (m *Machine) stateHash() uint64 {
 	h := m.MMU.S.Hash()
 	for _, t := range m.threads {
-		m.charge(t.sp * 8 / copyBytesPerWork)
-		th := t.stateHash()
-		th = th*31 + uint64(t.status)
-		th = th*31 + uint64(t.phase)
-		if t.inBuiltin {
-			for _, v := range t.scratch {
-				th = th*1099511628211 ^ v
-			}
-		}
-		th = th*31 + uint64(t.atomic)
-		for _, r := range t.spins {
-			rh := r.hash*31 + b2u(r.writes != t.writes)
-			for _, rd := range t.reads[min(r.readStart, len(t.reads)):] {
-				rh = rh*1099511628211 ^ uint64(rd.loc)*0x9e3779b97f4a7c15 ^ rd.val
-			}
-			th ^= mixThread(rh, r.pc)
-		}
-		h ^= mixThread(th, t.id)
+		h ^= mixThread(m.contextHash(t)*31+uint64(t.status), t.id)
 	}
 	for _, w := range m.MMU.S.Watches() {
 		h ^= mixThread(uint64(w.Loc)*0x9e3779b97f4a7c15, w.Thread+100)
 	}
 	return h
+}
+
+// contextHash hashes what of thread t's state only t's own steps change
+// (all but its status, which another thread's write can wake). It is kept
+// until t runs again or is restored or restarted: a step changes one
+// thread's context, so the others' hashes are reused from state to state.
+func (m *Machine) contextHash(t *thread) uint64 {
+	if t.hashOK {
+		return t.hash
+	}
+	m.charge(t.sp * 8 / copyBytesPerWork)
+	th := t.stateHash()
+	th = th*31 + uint64(t.phase)
+	if t.inBuiltin {
+		for _, v := range t.scratch {
+			th = th*1099511628211 ^ v
+		}
+	}
+	th = th*31 + uint64(t.atomic)
+	for _, r := range t.spins {
+		rh := r.hash*31 + b2u(r.writes != t.writes)
+		for _, rd := range t.reads[min(r.readStart, len(t.reads)):] {
+			rh = rh*1099511628211 ^ uint64(rd.loc)*0x9e3779b97f4a7c15 ^ rd.val
+		}
+		th ^= mixThread(rh, r.pc)
+	}
+	t.hash, t.hashOK = th, true
+	return th
 }
 
 func mixThread(v uint64, id int) uint64 {

@@ -2,13 +2,15 @@ package vm
 
 import "fmt"
 
-// stateful is a depth-first search that never explores a state twice: the
-// machine is hashed after every step (a 64-bit hash of the store and the
-// threads; two different states colliding is possible in principle, with a
-// probability around states²/2^64). It suits scripts with many orders of
-// dependent steps but few distinct states (retry loops, repeated lock
-// handovers), where partial-order reduction alone still has too many
-// executions. Executions counts the terminal states and violations reached.
+// stateful is a depth-first search that does not explore a stored state
+// twice: the machine is hashed after every step (a 64-bit hash of the store
+// and the threads; two different states colliding is possible in
+// principle, with a probability around states²/2^64), and every state where
+// two threads can step is stored, with some of the others (transient.go).
+// It suits scripts with many orders of dependent steps but few distinct
+// states (retry loops, repeated lock handovers), where partial-order
+// reduction alone still has too many executions. Executions counts the
+// terminal states and violations reached.
 //
 // Sleep sets (Godefroid's, with state matching) cut the steps that would
 // only reach a state again by another order of independent steps: after a
@@ -25,6 +27,7 @@ func (x *explorer) stateful() {
 	var stack []*stateFrame
 	var pool []*stateFrame
 	var child []sleeper // the next frame's sleepers, before push copies them
+	var next []int      // the threads enabled in the next frame, likewise
 	// a recycled frame's slices are reused: once it is popped, no sleeper
 	// of a deeper frame refers to its footprints any more
 	push := func(sleep []sleeper) {
@@ -34,13 +37,16 @@ func (x *explorer) stateful() {
 		} else {
 			f = &stateFrame{}
 		}
-		m.save(&f.snap)
-		f.enabled = m.Enabled(f.enabled)
+		f.enabled = append(f.enabled[:0], next...)
 		f.next = 0
 		f.sleep, f.asleep, f.fps = append(f.sleep[:0], sleep...), maskOf(sleep), f.fps[:0]
+		if branches(f.enabled, f.asleep) {
+			m.save(&f.snap) // transient.go: no other frame comes back here
+		}
 		stack = append(stack, f)
 	}
 	m.Reset()
+	next = m.Enabled(next)
 	visited.put(m.stateHash(), 0)
 	push(nil)
 	x.done = func() float64 {
@@ -81,22 +87,25 @@ func (x *explorer) stateful() {
 			x.record(schedule)
 			continue
 		}
-		h := m.stateHash()
 		z := maskOf(child)
-		if was, ok := visited.get(h); ok {
-			if was&^z == 0 {
-				continue // explored with no more threads awake than now
-			}
-			// explore again with the threads asleep both times
-			kept := child[:0]
-			for _, s := range child {
-				if was&(1<<uint(s.thread)) != 0 {
-					kept = append(kept, s)
+		next = m.Enabled(next)
+		h := m.stateHash()
+		if mustStore(next, z, h, len(stack)) { // transient.go: most states are not stored
+			if was, ok := visited.get(h); ok {
+				if was&^z == 0 {
+					continue // explored with no more threads awake than now
 				}
+				// explore again with the threads asleep both times
+				kept := child[:0]
+				for _, s := range child {
+					if was&(1<<uint(s.thread)) != 0 {
+						kept = append(kept, s)
+					}
+				}
+				child, z = kept, was&z
 			}
-			child, z = kept, was&z
+			visited.put(h, z)
 		}
-		visited.put(h, z)
 		push(child)
 		atTop = true
 	}

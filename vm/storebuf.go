@@ -42,6 +42,10 @@ func (m *Machine) layoutFlush(add func(kind ThreadKind, cpu int, name, label str
 	}
 }
 
+// flushThreadOf returns the flush thread of dense CPU cpu: they come
+// last, in CPU order.
+func (m *Machine) flushThreadOf(cpu int) int { return len(m.threads) - len(m.cpus) + cpu }
+
 // useStoreBuffers turns the buffers on once init has run (init runs alone
 // and in order) and notes which builtins drain them.
 func (m *Machine) useStoreBuffers() {

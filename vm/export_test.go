@@ -1,0 +1,17 @@
+package vm
+
+// EnabledFull asks every thread whether it can step, as Enabled did
+// before the set was kept from step to step: the reference the
+// incremental set is checked against.
+func (m *Machine) EnabledFull(buf []int) []int {
+	buf = buf[:0]
+	if m.violation != nil {
+		return buf
+	}
+	for _, t := range m.threads {
+		if m.enabled(t) {
+			buf = append(buf, t.id)
+		}
+	}
+	return buf
+}
