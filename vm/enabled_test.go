@@ -41,7 +41,11 @@ func TestEnabledIncremental(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	states := 0
 	for _, p := range progs {
-		m, err := vm.NewMachine(p, p.Arches[0], nil, vm.Limits{})
+		model := "sc"
+		if r.Intn(3) == 0 { // a third under tso: store buffers and their flush threads
+			model = "tso"
+		}
+		m, err := vm.NewMachineFor(p, vm.Config{Model: model})
 		if err != nil {
 			continue
 		}

@@ -140,6 +140,26 @@ func NewMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits
 	return newMachine(prog, archName, reg, limits, nil, 0, false)
 }
 
+// NewMachineFor builds a machine as Check would for cfg: its arch (the
+// script's first when cfg.Arch is empty), builtins and limits, and under
+// model tso (unless cfg.Search is "graph") the store buffers and their
+// flush threads. The weak models the graph engine checks have no machine
+// of their own: for them it is an error.
+func NewMachineFor(prog *Program, cfg Config) (m *Machine, err error) {
+	defer recoverAs("vm.NewMachineFor", &err)
+	if err := defaultArch(prog, &cfg); err != nil {
+		return nil, err
+	}
+	model, err := ModelFor(prog, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if model != "sc" && !operationalTSO(model, cfg) {
+		return nil, fmt.Errorf("model %s has no interleaving machine: it is checked on execution graphs", model)
+	}
+	return newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, nil, 0, operationalTSO(model, cfg))
+}
+
 // newMachine is NewMachine under a context: its end stops init, and every
 // execution run later, with a limit violation.
 // With storeBuffers, it runs under operational x86-TSO (storebuf.go).
