@@ -60,13 +60,18 @@ func (m *Machine) HandleIPI(cpu int) string {
 		}
 		mm := int(m.S.Get(ipiLoc(cpu, s, ipiMM))) - 1
 		start, end := m.S.Get(ipiLoc(cpu, s, ipiStart)), m.S.Get(ipiLoc(cpu, s, ipiEnd))
-		// the answer is the kind cleared, last: under tso these stores
-		// wait in cpu's store buffer, behind the stores cpu made before the
-		// interrupt (csd_unlock() is a release store, kernel/smp.c), and
-		// the sender sees the kind cleared only once they are all in memory
-		for f := ipiEnd; f >= ipiKind; f-- {
-			m.S.Set(ipiLoc(cpu, s, f), 0)
-		}
+		// the answer is the kind cleared: under tso it waits in cpu's
+		// store buffer, behind the stores cpu made before the interrupt
+		// (csd_unlock() is a release store, kernel/smp.c), and the sender
+		// sees it only once they are all in memory. The request's other
+		// words are the handler's own (the sender reads only the kind, and
+		// writes them again only once it is cleared): they go to memory.
+		m.Unbuffered(func() {
+			for f := ipiMM; f <= ipiEnd; f++ {
+				m.S.Set(ipiLoc(cpu, s, f), 0)
+			}
+		})
+		m.S.Set(ipiLoc(cpu, s, ipiKind), 0)
 		m.S.Tally(cpuLoc(cpu, cpuIPIs), -1)
 		if kind == ipiFlushRange {
 			m.tlbFlush(cpu, mm, start, end)

@@ -288,6 +288,18 @@ func (m *Machine) BeginOrdered(cpu int) {
 	m.S.sb.direct++
 }
 
+// Unbuffered runs fn with its stores going to memory: for words only the
+// running CPU reads, whose order against its other stores nobody sees.
+func (m *Machine) Unbuffered(fn func()) {
+	if m.S.sb == nil {
+		fn()
+		return
+	}
+	m.S.sb.direct++
+	defer func() { m.S.sb.direct-- }()
+	fn()
+}
+
 // EndOrdered ends what BeginOrdered began.
 func (m *Machine) EndOrdered() { m.S.sb.direct-- }
 
