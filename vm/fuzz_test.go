@@ -247,8 +247,9 @@ func fuzzLimitsFor(src []byte) vm.Limits {
 	return fuzzLimits
 }
 
-// fuzzModels are the weak models FuzzCheck checks each script under too.
-var fuzzModels = []string{"tso", "armv8", "lkmm"}
+// fuzzModels are the weak models FuzzCheck checks each script under too:
+// tso on the store buffers and in the graph engine.
+var fuzzModels = []string{"tso", "tso:graph", "armv8", "lkmm"}
 
 func byteAt(b []byte, i int) byte {
 	if i < len(b) {
@@ -309,10 +310,12 @@ func checkNoCrash(t *testing.T, prog *vm.Program, arch, search string, limits vm
 func runChecks(prog *vm.Program, arch, search string, limits vm.Limits) string {
 	cfg := vm.Config{Arch: arch, Search: search, Limits: limits, Timeout: fuzzTimeout}
 	if strings.HasPrefix(search, "model:") {
-		cfg.Model, cfg.Search = strings.TrimPrefix(search, "model:"), ""
+		cfg.Model, cfg.Search, _ = strings.Cut(strings.TrimPrefix(search, "model:"), ":")
 	}
 	model, _ := vm.ModelFor(prog, cfg) // a script's model line may choose a weak model
-	weak := model != "sc"
+	// the graph engine's counterexamples are execution tokens; the store
+	// buffers' (tso) are schedules, like sc's
+	weak := model != "sc" && (model != "tso" || cfg.Search == "graph")
 	ctx, cancel := context.WithTimeout(context.Background(), fuzzDeadline)
 	defer cancel()
 	start := time.Now()
@@ -356,7 +359,7 @@ func runChecks(prog *vm.Program, arch, search string, limits vm.Limits) string {
 			return fmt.Sprintf("the %s counterexample %s (%s) replays as %s (%s)", v.Kind, sched, v.Msg, rr.Violation.Kind, rr.Violation.Msg)
 		}
 	}
-	return stepByHand(prog, arch, limits)
+	return stepByHand(prog, arch, model, limits)
 }
 
 func allStacks() string {
@@ -366,8 +369,11 @@ func allStacks() string {
 
 // stepByHand drives a Machine through the public API: the first enabled
 // thread a few times, the thread descriptions, the end checks and a Reset.
-func stepByHand(prog *vm.Program, arch string, limits vm.Limits) string {
-	m, err := vm.NewMachine(prog, arch, nil, limits)
+func stepByHand(prog *vm.Program, arch, model string, limits vm.Limits) string {
+	if model != "tso" {
+		model = "sc"
+	}
+	m, err := vm.NewMachineFor(prog, vm.Config{Arch: arch, Model: model, Limits: limits})
 	if err != nil {
 		if strings.Contains(err.Error(), "internal error") {
 			return "NewMachine: " + err.Error()
