@@ -42,8 +42,9 @@ type dnode struct {
 }
 
 type sleeper struct {
-	thread int
-	fp     []uint64
+	thread  int
+	fp      []uint64
+	drainer uint64 // a waiter for its CPU's store buffer: that CPU's flush thread (tso)
 }
 
 func (n *dnode) sleepMask() uint64 { return maskOf(n.sleep) }
@@ -113,6 +114,7 @@ func (x *explorer) dpor() {
 			t := bits.TrailingZeros64(c)
 			m.step(t)
 			if w, ok := x.waited(t); ok && !n.stuck {
+				w.drainer, _ = m.drainer(t) // before the undo forgets why it waited
 				m.undoStep(&n.snap, t)
 				x.wait(nodes, w)
 				continue
@@ -179,6 +181,12 @@ func (x *explorer) wait(nodes []*dnode, w sleeper) {
 	n.enabled &^= q
 	n.waiters = append(n.waiters, w)
 	n.probed = append(n.probed, w)
+	if f := w.drainer; n.enabled&f != 0 && (n.backtrack|n.done|n.sleepMask())&f == 0 {
+		// it waits for its CPU's store buffer to drain: what lets it run
+		// here is that CPU's flush thread
+		n.backtrack |= f
+		return
+	}
 	for k := len(nodes) - 2; k >= 0 && !nodes[k].frozen; k-- {
 		if nk := nodes[k]; nk.enabled&q != 0 {
 			if (nk.backtrack|nk.sleepMask())&q == 0 {
@@ -220,7 +228,7 @@ func (x *explorer) backtrackTo(nodes *[]*dnode) bool {
 	for i := len(ns) - 1; i >= 0; i-- {
 		n := ns[i]
 		if n.thread >= 0 {
-			n.sleep = append(n.sleep, sleeper{n.thread, n.fp}) // the sleeper owns fp now
+			n.sleep = append(n.sleep, sleeper{thread: n.thread, fp: n.fp}) // the sleeper owns fp now
 			n.thread, n.fp = -1, nil
 		}
 		if n.candidates() == 0 {
@@ -323,8 +331,14 @@ func (x *explorer) addBacktracks(nodes []*dnode, firstNew int) {
 		// races ending before firstNew were reversed when this prefix was
 		// first explored: the same steps, the same footprints
 		if j >= firstNew {
+			racing := cands[:0:0]
 			for _, i := range cands {
-				if !covered(i, cands, pred, idx, vc, ev) && !x.m.enables(ev[i].fp, t, e.fp) {
+				if !x.m.enables(ev[i].fp, t, e.fp) {
+					racing = append(racing, i)
+				}
+			}
+			for _, i := range racing {
+				if !covered(i, racing, pred, idx, vc, ev) {
 					x.reverse(nodes, i, j, idx, vc)
 				}
 			}
@@ -562,5 +576,24 @@ func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj i
 			nk.backtrack |= c & -c
 			return
 		}
+		if f := drainersOf(nk, initials); f != 0 {
+			if (nk.backtrack|nk.done)&f == 0 {
+				nk.backtrack |= f & -f
+			}
+			return
+		}
 	}
+}
+
+// drainersOf returns the flush threads that could run at node n to let one
+// of the threads in ts go on: those ts wait for (their CPU's store buffer
+// to drain), enabled and awake at n.
+func drainersOf(n *dnode, ts uint64) uint64 {
+	var f uint64
+	for _, w := range n.waiters {
+		if ts&(1<<uint(w.thread)) != 0 {
+			f |= w.drainer
+		}
+	}
+	return f & n.enabled &^ n.sleepMask()
 }

@@ -90,6 +90,7 @@ type thread struct {
 
 	phase     int // of a multi-step builtin in progress
 	inBuiltin bool
+	drainWait bool // blocked until its CPU's store buffer drains (storebuf.go)
 	scratch   []uint64
 	atomic    int
 
@@ -393,6 +394,7 @@ func (m *Machine) step(id int) {
 	m.steps++
 	m.totalSteps++
 	m.MMU.Thread, m.MMU.StepNo, m.MMU.CPU = id, m.steps, t.cpu
+	t.drainWait = false
 	if m.storeBuffers {
 		m.MMU.SetProgramCPU(programCPU(t))
 		m.MMU.TraceStoreBuffers(m.tracing)

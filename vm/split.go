@@ -105,7 +105,7 @@ func (x *explorer) extend(ps []prefix) ([]prefix, bool) {
 			}
 			fp := normalize(m.Footprint())
 			out = append(out, prefix{steps: append(append([]int(nil), p.steps...), t), sleep: independentOf(nil, explored, fp)})
-			explored = append(explored, sleeper{t, fp})
+			explored = append(explored, sleeper{thread: t, fp: fp})
 		}
 		switch {
 		case len(out) > n:

@@ -82,7 +82,7 @@ func (x *explorer) stateful() {
 		m.step(t)
 		fp := top.footprint(m.Footprint())
 		child = independentOf(child[:0], top.sleep, fp)
-		top.sleep = append(top.sleep, sleeper{t, fp})
+		top.sleep = append(top.sleep, sleeper{thread: t, fp: fp})
 		if m.violation != nil || m.Done() {
 			x.record(schedule)
 			continue

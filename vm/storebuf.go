@@ -126,8 +126,19 @@ func (m *Machine) waitDrain(t *thread, b *mmu.Builtin, c *mmu.Call) bool {
 		m.event(t, t.pc, m.describeCall(b, c.Args, 0, "waits")+" for the store buffer to drain")
 	}
 	t.status = blocked
+	t.drainWait = true
 	m.watchLastReads(t)
 	return false
+}
+
+// drainer returns the flush thread (as a mask) that thread t, blocked
+// until its CPU's store buffer drains, waits for.
+func (m *Machine) drainer(t int) (uint64, bool) {
+	th := m.threads[t]
+	if !m.storeBuffers || !th.drainWait {
+		return 0, false
+	}
+	return 1 << uint(m.flushThreadOf(th.cpu)), true
 }
 
 // enables tells whether the step of footprint a made thread t's step of
