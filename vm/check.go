@@ -140,6 +140,10 @@ type Result struct {
 	// Split is how a split search (dpor, or a shard) was cut, with what
 	// each part found: Merge combines the results of shards with it.
 	Split *Split `json:",omitempty"`
+	// SplitCounts names the counts that depend on how the search was
+	// split over workers (a parallel stateful search's: its executions and
+	// its final states' counts), nil when none does.
+	SplitCounts []string `json:",omitempty"`
 }
 
 // blank is a result with r's header (test, arch, model, threads, labels,

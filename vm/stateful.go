@@ -18,90 +18,137 @@ import "fmt"
 // asleep when it was explored; reached again with a sleep set that is not
 // a superset of that one, it is explored again with their intersection.
 // Every reachable state is still visited; only transitions are saved.
+//
+// With Config.Workers >= 2 (and outside auto's lockstep) the search runs on
+// that many machines at once (stateful_par.go).
 func (x *explorer) stateful() {
-	m := x.m
-	visited := newVisitedSet(x.cfg.Limits.States) // state hash -> threads asleep when explored
+	if x.cfg.Workers >= 2 && x.lane == nil && x.cfg.Limits.Executions <= 0 {
+		x.parallelStateful()
+		return
+	}
+	visited := newVisitedSet(x.cfg.Limits.States)
 	heldBase := x.m.budget.held
-	var stack []*stateFrame
-	var pool []*stateFrame
-	var child []sleeper // the next frame's sleepers, before push copies them
-	// a recycled frame's slices are reused: once it is popped, no sleeper
-	// of a deeper frame refers to its footprints any more
-	push := func(sleep []sleeper) {
-		var f *stateFrame
-		if n := len(pool); n > 0 {
-			f, pool = pool[n-1], pool[:n-1]
-		} else {
-			f = &stateFrame{}
-		}
-		m.save(&f.snap)
-		f.enabled = m.Enabled(f.enabled)
-		f.next = 0
-		f.sleep, f.asleep, f.fps = append(f.sleep[:0], sleep...), maskOf(sleep), f.fps[:0]
-		stack = append(stack, f)
-	}
-	m.Reset()
-	visited.put(m.stateHash(), 0)
-	push(nil)
+	d := &stateDFS{x: x, visited: visited}
+	d.held = func() int64 { return heldBase + visited.bytes() }
+	x.m.Reset()
+	visited.visit(x.m.stateHash(), 0)
+	d.push(nil, 0)
 	x.done = func() float64 {
-		return treeDone(len(stack), func(d int) (int, int) { return stack[d].next, len(stack[d].enabled) })
+		return treeDone(len(d.stack), func(i int) (int, int) { return d.stack[i].next, len(d.stack[i].enabled) })
 	}
-	var schedule []int
+	d.run()
+	x.r.States = visited.len()
+	x.r.Complete = !x.stop && len(d.stack) == 0
+}
+
+// stateStore is the stateful search's set of visited states, a worker's
+// own (visitedSet) or shared by every worker (sharedVisited).
+type stateStore interface {
+	// visit records that state h was reached with the threads in mask z
+	// asleep, and tells whether to explore it and with which of them
+	// asleep: not when it was explored before with no more threads awake.
+	visit(h, z uint64) (uint64, bool)
+	len() int
+	bytes() int64
+}
+
+// stateDFS is one depth-first exploration of the stateful search, on its
+// explorer's machine, from the state its first frame holds.
+type stateDFS struct {
+	x        *explorer
+	visited  stateStore
+	held     func() int64 // what the explorer holds, for the memory budget
+	stack    []*stateFrame
+	pool     []*stateFrame
+	child    []sleeper  // the next frame's sleepers, before push copies them
+	schedule []int      // the steps to the top frame, then its step
+	base     int        // the steps to the first frame
+	share    *statePool // parallel: where idle workers wait for frames, or nil
+}
+
+// push makes a frame of the machine's state, with sleep inherited (asleep
+// its mask). A recycled frame's slices are reused: once it is popped, no
+// sleeper of a deeper frame refers to its footprints any more.
+func (d *stateDFS) push(sleep []sleeper, asleep uint64) *stateFrame {
+	m := d.x.m
+	var f *stateFrame
+	if n := len(d.pool); n > 0 {
+		f, d.pool = d.pool[n-1], d.pool[:n-1]
+	} else {
+		f = &stateFrame{}
+	}
+	m.save(&f.snap)
+	f.enabled = m.Enabled(f.enabled)
+	f.next = 0
+	f.sleep, f.asleep, f.fps = append(f.sleep[:0], sleep...), asleep, f.fps[:0]
+	d.stack = append(d.stack, f)
+	return f
+}
+
+// run explores until the stack is empty or the search stops.
+func (d *stateDFS) run() {
+	x, m := d.x, d.x.m
 	atTop := true
-	for len(stack) > 0 && !x.interrupted() {
-		x.r.States = visited.len()
-		x.m.budget.held = heldBase + int64(len(visited.slots))*stateBytes/2
-		if n := x.cfg.Limits.States; n > 0 && visited.len() >= n {
+	for len(d.stack) > 0 && !x.interrupted() {
+		x.r.States = d.visited.len()
+		m.budget.held = d.held()
+		if n := x.cfg.Limits.States; n > 0 && d.visited.len() >= n {
 			x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("states: stopped at %d stored states (--max-states)", n))
 			x.stop = true
 			break
 		}
-		top := stack[len(stack)-1]
+		if d.share != nil && !d.share.serve(d) {
+			x.stop = true
+			break
+		}
+		top := d.stack[len(d.stack)-1]
 		for top.next < len(top.enabled) && top.asleep&(1<<uint(top.enabled[top.next])) != 0 {
 			top.next++ // asleep: explored from an equivalent order
 		}
 		if top.next >= len(top.enabled) {
-			stack = stack[:len(stack)-1]
-			pool = append(pool, top)
+			d.stack = d.stack[:len(d.stack)-1]
+			d.pool = append(d.pool, top)
 			atTop = false
 			continue
 		}
 		if !atTop {
 			m.restore(&top.snap)
 		}
-		atTop = false
-		t := top.enabled[top.next]
-		top.next++
-		schedule = append(schedule[:len(stack)-1], t)
-		m.step(t)
-		fp := top.footprint(m.Footprint())
-		child = independentOf(child[:0], top.sleep, fp)
-		top.sleep = append(top.sleep, sleeper{t, fp})
-		if m.violation != nil || m.Done() {
-			x.record(schedule)
-			continue
-		}
-		h := m.stateHash()
-		z := maskOf(child)
-		if was, ok := visited.get(h); ok {
-			if was&^z == 0 {
-				continue // explored with no more threads awake than now
-			}
-			// explore again with the threads asleep both times
-			kept := child[:0]
-			for _, s := range child {
-				if was&(1<<uint(s.thread)) != 0 {
-					kept = append(kept, s)
-				}
-			}
-			child, z = kept, was&z
-		}
-		visited.put(h, z)
-		push(child)
-		atTop = true
+		atTop = d.step(top)
 	}
-	x.r.States = visited.len()
-	x.r.Complete = !x.stop && len(stack) == 0
+}
+
+// step takes the top frame's next step and pushes the state it leads to if
+// that is to be explored; it tells whether it did.
+func (d *stateDFS) step(top *stateFrame) bool {
+	x, m := d.x, d.x.m
+	t := top.enabled[top.next]
+	top.next++
+	d.schedule = append(d.schedule[:d.base+len(d.stack)-1], t)
+	m.step(t)
+	fp := top.footprint(m.Footprint())
+	d.child = independentOf(d.child[:0], top.sleep, fp)
+	top.sleep = append(top.sleep, sleeper{t, fp})
+	if m.violation != nil || m.Done() {
+		x.record(d.schedule)
+		return false
+	}
+	z0 := maskOf(d.child)
+	z, ok := d.visited.visit(m.stateHash(), z0)
+	if !ok {
+		return false // explored with no more threads awake than now
+	}
+	if z != z0 { // explore again with the threads asleep both times
+		kept := d.child[:0]
+		for _, s := range d.child {
+			if z&(1<<uint(s.thread)) != 0 {
+				kept = append(kept, s)
+			}
+		}
+		d.child = kept
+	}
+	d.push(d.child, z)
+	return true
 }
 
 // stateFrame is a state on the stateful search's stack.
