@@ -63,7 +63,10 @@ type Config struct {
 	Builtins   *mmu.Registry
 	// Workers >= 2 lets the default search run its two strategies at once
 	// (partial-order reduction and the stateful search, on two machines);
-	// with one they alternate. The result is the one a single worker gives.
+	// with one they alternate. The stateful search (alone or in auto)
+	// runs on Workers machines, and dpor splits (split.go). The verdict,
+	// kinds, final states and counterexample are the ones a single worker
+	// gives; Result.SplitCounts names the counts that may differ.
 	Workers int
 	// Shard makes dpor explore only its part of a split search (see
 	// split.go); Merge combines the results of all the shards.

@@ -78,8 +78,8 @@ func stateParCases(t *testing.T) map[string]string {
 	return cases
 }
 
-// TestParallelStateSameForEveryN: the stateful search reports the same
-// verdict, kinds, final states and counterexample with 1, 2 and 4
+// TestParallelStateSameForEveryN: the stateful search, and auto which
+// runs it beside dpor, report the same verdict, kinds, final states and counterexample with 1, 2 and 4
 // workers, with and without --all.
 func TestParallelStateSameForEveryN(t *testing.T) {
 	cases := stateParCases(t)
@@ -98,23 +98,25 @@ func sameForEveryN(t *testing.T, name, src string) {
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	for _, all := range []bool{false, true} {
-		var want stateOutcome
-		for _, n := range []int{1, 2, 4} {
-			r, err := vm.Check(context.Background(), p, vm.Config{Arch: p.Arches[0], Search: "state", Workers: n, All: all})
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			got := stateOutcomeOf(r)
-			if n == 1 {
-				want = got
-				continue
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%s (all %v): %d workers give\n%+v\n1 gives\n%+v", name, all, n, got, want)
-			}
-			if clean := len(r.Violations) == 0 && r.Witness == nil; clean != (r.SplitCounts != nil) {
-				t.Errorf("%s: %d workers, clean %v, split counts %v", name, n, clean, r.SplitCounts)
+	for _, search := range []string{"state", "auto"} {
+		for _, all := range []bool{false, true} {
+			var want stateOutcome
+			for _, n := range []int{1, 2, 4} {
+				r, err := vm.Check(context.Background(), p, vm.Config{Arch: p.Arches[0], Search: search, Workers: n, All: all})
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				got := stateOutcomeOf(r)
+				if n == 1 {
+					want = got
+					continue
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s %s (all %v): %d workers give\n%+v\n1 gives\n%+v", search, name, all, n, got, want)
+				}
+				if clean := len(r.Violations) == 0 && r.Witness == nil; !clean && r.SplitCounts != nil {
+					t.Errorf("%s %s: %d workers label counts as split-dependent with a violation: %v", search, name, n, r.SplitCounts)
+				}
 			}
 		}
 	}
