@@ -178,3 +178,29 @@ func BenchmarkFamilies(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStateWorkers: one stateful check (alone, and in auto) on 1 and
+// 2 workers, on the ptdump-vmalloc scripts the stateful search wins
+// (issue 14's goal: -j 2 at least 1.7× -j 1 on n512-fixed, idle 2 cores).
+func BenchmarkStateWorkers(b *testing.B) {
+	for _, n := range []int{128, 512} {
+		p := compileBench(b, fmt.Sprintf("ptdump-n%d.mmu", n), benchscripts.PtdumpVmalloc(n, true))
+		for _, search := range []string{"state", "auto"} {
+			for _, j := range []int{1, 2} {
+				b.Run(fmt.Sprintf("n%d-fixed/%s/j%d", n, search, j), func(b *testing.B) {
+					var r *vm.Result
+					var err error
+					for b.Loop() {
+						if r, err = vm.Check(context.Background(), p, vm.Config{Search: search, Workers: j, Timeout: time.Minute}); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if !r.Matched || !r.Complete {
+						b.Errorf("verdict %s, expected %s, complete %v", r.Verdict, r.Expected, r.Complete)
+					}
+					reportCheck(b, r)
+				})
+			}
+		}
+	}
+}
