@@ -180,14 +180,20 @@ func BenchmarkFamilies(b *testing.B) {
 }
 
 // BenchmarkStateWorkers: one stateful check (alone, and in auto) on 1 and
-// 2 workers, on the ptdump-vmalloc scripts the stateful search wins
-// (issue 14's goal: -j 2 at least 1.7× -j 1 on n512-fixed, idle 2 cores).
+// 2 workers, on scripts the stateful search wins (issue 14's goal: -j 2 at least 1.7× -j 1 on n512-fixed, idle 2 cores).
 func BenchmarkStateWorkers(b *testing.B) {
-	for _, n := range []int{128, 512} {
-		p := compileBench(b, fmt.Sprintf("ptdump-n%d.mmu", n), benchscripts.PtdumpVmalloc(n, true))
+	scripts := []struct{ name, src string }{
+		{"ptdump-vmalloc-n128-fixed", benchscripts.PtdumpVmalloc(128, true)},
+		{"ptdump-vmalloc-n256-fixed", benchscripts.PtdumpVmalloc(256, true)},
+		{"ptdump-vmalloc-n512-fixed", benchscripts.PtdumpVmalloc(512, true)},
+		{"lock-7", benchscripts.Lock(7)},
+		{"lock-8", benchscripts.Lock(8)},
+	}
+	for _, sc := range scripts {
+		p := compileBench(b, sc.name+".mmu", sc.src)
 		for _, search := range []string{"state", "auto"} {
 			for _, j := range []int{1, 2} {
-				b.Run(fmt.Sprintf("n%d-fixed/%s/j%d", n, search, j), func(b *testing.B) {
+				b.Run(fmt.Sprintf("%s/%s/j%d", sc.name, search, j), func(b *testing.B) {
 					var r *vm.Result
 					var err error
 					for b.Loop() {
