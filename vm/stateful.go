@@ -27,9 +27,7 @@ func (x *explorer) stateful() {
 		return
 	}
 	visited := newVisitedSet(x.cfg.Limits.States)
-	heldBase := x.m.budget.held
-	d := &stateDFS{x: x, visited: visited}
-	d.held = func() int64 { return heldBase + visited.bytes() }
+	d := &stateDFS{x: x, visited: visited, heldBase: x.m.budget.held}
 	x.m.Reset()
 	visited.visit(x.m.stateHash(), 0)
 	d.push(nil, 0)
@@ -57,13 +55,14 @@ type stateStore interface {
 type stateDFS struct {
 	x        *explorer
 	visited  stateStore
-	held     func() int64 // what the explorer holds, for the memory budget
+	heldBase int64 // what the explorer held before the search
 	stack    []*stateFrame
 	pool     []*stateFrame
 	child    []sleeper  // the next frame's sleepers, before push copies them
 	schedule []int      // the steps to the top frame, then its step
 	base     int        // the steps to the first frame
 	share    *statePool // parallel: where idle workers wait for frames, or nil
+	worker   int        // parallel: this worker's index in share
 }
 
 // push makes a frame of the machine's state, with sleep inherited (asleep
@@ -83,6 +82,16 @@ func (d *stateDFS) push(sleep []sleeper, asleep uint64) *stateFrame {
 	f.sleep, f.asleep, f.fps = append(f.sleep[:0], sleep...), asleep, f.fps[:0]
 	d.stack = append(d.stack, f)
 	return f
+}
+
+// held is what the explorer holds, for the memory budget: the visited
+// set, and in a parallel search the other workers' machines.
+func (d *stateDFS) held() int64 {
+	n := d.heldBase + d.visited.bytes()
+	if d.share != nil {
+		n += d.share.publish(d.worker, d.x.m)
+	}
+	return n
 }
 
 // run explores until the stack is empty or the search stops.

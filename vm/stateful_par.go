@@ -159,13 +159,7 @@ func (x *explorer) statefulOne() {
 // the search stops.
 func (x *explorer) stateWorker(p *statePool, w int, m *Machine) *explorer {
 	y := x.sibling(x.ctx, m)
-	heldBase := m.budget.held
-	d := &stateDFS{x: y, visited: p.visited, share: p}
-	d.held = func() int64 {
-		p.slots[w].mem.Store(m.memUsed() - m.budget.held)
-		p.slots[w].steps.Store(int64(m.totalSteps))
-		return heldBase + p.visited.bytes() + p.memOthers(w)
-	}
+	d := &stateDFS{x: y, visited: p.visited, share: p, worker: w, heldBase: m.budget.held}
 	for {
 		work, ok := p.get()
 		if !ok {
@@ -269,8 +263,12 @@ func (p *statePool) stop() {
 	p.cond.Broadcast()
 }
 
-// memOthers is the memory the other workers' machines hold.
-func (p *statePool) memOthers(w int) int64 {
+// publish records worker w's memory estimate (but for the shared set and
+// what the others publish) and steps, and returns what the other workers'
+// machines hold.
+func (p *statePool) publish(w int, m *Machine) int64 {
+	p.slots[w].mem.Store(m.memUsed() - m.budget.held)
+	p.slots[w].steps.Store(int64(m.totalSteps))
 	var n int64
 	for i := range p.slots {
 		if i != w {
