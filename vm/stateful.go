@@ -63,6 +63,7 @@ type stateDFS struct {
 	base     int        // the steps to the first frame
 	share    *statePool // parallel: where idle workers wait for frames, or nil
 	worker   int        // parallel: this worker's index in share
+	looks    int        // iterations of run, for look
 }
 
 // push makes a frame of the machine's state, with sleep inherited (asleep
@@ -94,18 +95,38 @@ func (d *stateDFS) held() int64 {
 	return n
 }
 
+// look updates the states and the memory held, and stops the search at
+// the bound on states (false). One worker looks before every step, so
+// that it stops at exactly --max-states; a parallel search's workers look
+// every stateLook steps, since what they look at is shared (and past
+// the bound they stop for one worker to run the search again).
+func (d *stateDFS) look() bool {
+	x := d.x
+	x.r.States = d.visited.len()
+	x.m.budget.held = d.held()
+	if n := x.cfg.Limits.States; n > 0 && x.r.States >= n {
+		x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("states: stopped at %d stored states (--max-states)", n))
+		x.stop = true
+		return false
+	}
+	return true
+}
+
+// stateLook is how many steps a parallel search's worker takes between
+// two looks at the shared counts (a power of two).
+const stateLook = 64
+
 // run explores until the stack is empty or the search stops.
 func (d *stateDFS) run() {
 	x, m := d.x, d.x.m
 	atTop := true
 	for len(d.stack) > 0 && !x.interrupted() {
-		x.r.States = d.visited.len()
-		m.budget.held = d.held()
-		if n := x.cfg.Limits.States; n > 0 && d.visited.len() >= n {
-			x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("states: stopped at %d stored states (--max-states)", n))
-			x.stop = true
-			break
+		if d.share == nil || d.looks&(stateLook-1) == 0 {
+			if !d.look() {
+				break
+			}
 		}
+		d.looks++
 		if d.share != nil && !d.share.serve(d) {
 			x.stop = true
 			break

@@ -14,14 +14,14 @@ import (
 // grows on its own, so a small check does not pay for a big table.
 type sharedVisited struct {
 	stripes [visitedStripes]visitedStripe
-	n       atomic.Int64 // states, all stripes
-	size    atomic.Int64 // bytes of the stripes' tables
 }
 
 type visitedStripe struct {
-	mu  sync.Mutex
-	set *visitedSet
-	_   [48]byte // a stripe to a cache line: no false sharing between locks
+	mu   sync.Mutex
+	set  *visitedSet
+	n    atomic.Int64 // states in set, for len without the lock
+	size atomic.Int64 // bytes of set's table
+	_    [32]byte     // a stripe to a cache line: no false sharing between locks
 }
 
 const visitedStripes = 64
@@ -30,28 +30,43 @@ const visitedStripes = 64
 func newSharedVisited(hint int) *sharedVisited {
 	s := &sharedVisited{}
 	for i := range s.stripes {
-		st := newVisitedSetOf(1<<8, hint/visitedStripes)
-		s.stripes[i].set = st
-		s.size.Add(st.bytes())
+		st := &s.stripes[i]
+		st.set = newVisitedSetOf(1<<8, hint/visitedStripes)
+		st.size.Store(st.set.bytes())
 	}
 	return s
 }
 
-// visit implements stateStore, atomically.
+// visit implements stateStore, atomically. The counts are the stripe's
+// own: one count for the whole set would move between the cores at
+// every new state.
 func (s *sharedVisited) visit(h, z uint64) (uint64, bool) {
 	st := &s.stripes[h>>58]
 	st.mu.Lock()
-	n, size := st.set.len(), st.set.bytes()
+	n := st.set.len()
 	z, ok := st.set.visit(h, z)
 	if st.set.len() != n {
-		s.n.Add(1)
-		if grown := st.set.bytes(); grown != size {
-			s.size.Add(grown - size)
-		}
+		st.n.Add(1)
+		st.size.Store(st.set.bytes())
 	}
 	st.mu.Unlock()
 	return z, ok
 }
 
-func (s *sharedVisited) len() int     { return int(s.n.Load()) }
-func (s *sharedVisited) bytes() int64 { return s.size.Load() }
+// len and bytes add the stripes up: the parallel search calls them only
+// every stateLook steps.
+func (s *sharedVisited) len() int {
+	n := int64(0)
+	for i := range s.stripes {
+		n += s.stripes[i].n.Load()
+	}
+	return int(n)
+}
+
+func (s *sharedVisited) bytes() int64 {
+	n := int64(0)
+	for i := range s.stripes {
+		n += s.stripes[i].size.Load()
+	}
+	return n
+}
