@@ -21,9 +21,11 @@ import (
 // footprints included, so its remaining steps get the sleepers they would
 // get on one worker; and a visit to the shared set is atomic, so a state
 // is explored again whenever it is reached with a thread awake that was
-// asleep in every earlier visit. The masks a state is stored with only
-// shrink, whatever the order of the visits, and they end at the same
-// fixed point as on one worker: every reachable state is reached.
+// asleep in every earlier visit. The mask a state is stored with only
+// shrinks, whatever the order of the visits, so each state ends explored
+// with the threads asleep on every path that reached it, as on one
+// worker. TestParallelStateSameForEveryN and the differential test
+// (state-j2, auto-j2 against dfs) check the final states that follow.
 //
 // What a search that completes without finding anything reports is the
 // same whatever the split: the verdict ok and the set of final states
