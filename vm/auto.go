@@ -31,6 +31,12 @@ func (x *explorer) auto() {
 	defer stop()
 	x.m.limits.Memory /= 2 // the two machines share the memory budget
 	limits := x.m.limits
+	if x.cfg.Workers >= 2 && x.cfg.Limits.Executions <= 0 && x.cfg.Limits.States <= 0 {
+		if x.autoParallel(slice) {
+			return
+		}
+		x.rerun()
+	}
 	var y *explorer
 	done := make(chan struct{})
 	second := func() {
@@ -109,8 +115,9 @@ func newLockstep(slice int, alternate bool) *lockstep {
 type lane struct {
 	g     *lockstep
 	side  int
-	end   int    // the step count that ends this side's current slice
-	first func() // called when the side first ends a slice, if set
+	end   int       // the step count that ends this side's current slice
+	first func()    // called when the side first ends a slice, if set
+	race  *autoRace // with several workers, dpor's side of autoParallel instead
 }
 
 // start waits until the side may run its first slice; false when the
@@ -129,6 +136,9 @@ func (l *lane) start() bool {
 // pass is called between units of work with the side's step count; false
 // means the other side has won and this one must stop.
 func (l *lane) pass(steps int) bool {
+	if l.race != nil {
+		return l.race.pass(steps)
+	}
 	if steps < l.end {
 		return true
 	}

@@ -168,3 +168,35 @@ func BenchmarkFamilies(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStateWorkers: one stateful check (alone, and in auto) on 1 and
+// 2 workers, on scripts the stateful search wins (issue 14's goal: -j 2 at least 1.7× -j 1 on n512-fixed, idle 2 cores).
+func BenchmarkStateWorkers(b *testing.B) {
+	scripts := []struct{ name, src string }{
+		{"ptdump-vmalloc-n128-fixed", benchscripts.PtdumpVmalloc(128, true)},
+		{"ptdump-vmalloc-n256-fixed", benchscripts.PtdumpVmalloc(256, true)},
+		{"ptdump-vmalloc-n512-fixed", benchscripts.PtdumpVmalloc(512, true)},
+		{"lock-7", benchscripts.Lock(7)},
+		{"lock-8", benchscripts.Lock(8)},
+	}
+	for _, sc := range scripts {
+		p := compileBench(b, sc.name+".mmu", sc.src)
+		for _, search := range []string{"state", "auto"} {
+			for _, j := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/%s/j%d", sc.name, search, j), func(b *testing.B) {
+					var r *vm.Result
+					var err error
+					for b.Loop() {
+						if r, err = vm.Check(context.Background(), p, vm.Config{Search: search, Workers: j, Timeout: time.Minute}); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if !r.Matched || !r.Complete {
+						b.Errorf("verdict %s, expected %s, complete %v", r.Verdict, r.Expected, r.Complete)
+					}
+					reportCheck(b, r)
+				})
+			}
+		}
+	}
+}

@@ -65,7 +65,10 @@ type Config struct {
 	Builtins   *mmu.Registry
 	// Workers >= 2 lets the default search run its two strategies at once
 	// (partial-order reduction and the stateful search, on two machines);
-	// with one they alternate. The result is the one a single worker gives.
+	// with one they alternate. The stateful search (alone or in auto)
+	// runs on Workers machines, and dpor splits (split.go). The verdict,
+	// kinds, final states and counterexample are the ones a single worker
+	// gives; Result.SplitCounts names the counts that may differ.
 	Workers int
 	// Shard makes dpor explore only its part of a split search (see
 	// split.go); Merge combines the results of all the shards.
@@ -142,6 +145,10 @@ type Result struct {
 	// Split is how a split search (dpor, or a shard) was cut, with what
 	// each part found: Merge combines the results of shards with it.
 	Split *Split `json:",omitempty"`
+	// SplitCounts names the counts that depend on how the search was
+	// split over workers (a parallel stateful search's: its executions and
+	// its final states' counts), nil when none does.
+	SplitCounts []string `json:",omitempty"`
 }
 
 // blank is a result with r's header (test, arch, model, threads, labels,

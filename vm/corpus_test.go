@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"testing"
 
@@ -49,7 +50,10 @@ func TestAcceptanceCorpus(t *testing.T) {
 }
 
 // TestWorkersSameResult: with two workers the default search runs its two
-// strategies at once, and must report exactly what one worker reports.
+// strategies at once, and its stateful search on both; it must report
+// what one worker reports: the verdict, kinds, final states and
+// counterexample, and the counts too unless it labels them as depending
+// on the split.
 func TestWorkersSameResult(t *testing.T) {
 	root := filepath.Join("..", "..", "shared", "scenarios")
 	if _, err := os.Stat(root); err != nil {
@@ -61,15 +65,22 @@ func TestWorkersSameResult(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		summary := func(workers int) string {
+		check := func(workers int) *vm.Result {
 			r, err := vm.Check(context.Background(), p, vm.Config{Arch: p.Arches[0], Workers: workers, DPORBudget: 20000})
 			if err != nil {
 				t.Fatal(err)
 			}
-			return fmt.Sprintf("%s %d %d %v %v %v", r.Verdict, r.Executions, r.States, r.FinalStates, r.Schedule, r.Notes)
+			return r
 		}
-		if one, two := summary(1), summary(2); one != two {
-			t.Errorf("%s: -j 1 gives %s\n-j 2 gives %s", f, one, two)
+		counts := func(r *vm.Result) string {
+			return fmt.Sprintf("%d %d %v", r.Executions, r.States, r.FinalStates)
+		}
+		one, two := check(1), check(2)
+		if a, b := stateOutcomeOf(one), stateOutcomeOf(two); !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: -j 1 gives %+v\n-j 2 gives %+v", f, a, b)
+		}
+		if two.SplitCounts == nil && counts(one) != counts(two) {
+			t.Errorf("%s: -j 1 counts %s\n-j 2 counts %s (not labelled as split-dependent)", f, counts(one), counts(two))
 		}
 	}
 }

@@ -28,8 +28,11 @@ const diffLimit = 20000
 // diffSearches are the searches compared against dfs. auto-switch is auto
 // with slices of a few dozen steps, so that its two searches hand over
 // often and the stateful search's result is the one kept on many scripts;
-// dpor-split is dpor cut into parts run by two workers (split.go).
-var diffSearches = []string{"dpor", "dpor-split", "state", "auto", "auto-switch"}
+// dpor-split is dpor cut into parts run by two workers (split.go);
+// state-j2 and auto-j2 run the stateful search on two workers
+// (stateful_par.go, auto_par.go), without the execution bound, which
+// would keep them on one.
+var diffSearches = []string{"dpor", "dpor-split", "state", "auto", "auto-switch", "state-j2", "auto-j2"}
 
 // scriptGen writes one random script. Everything it does depends only on
 // its rand source, so a seed names a script.
@@ -306,6 +309,8 @@ func compareSearchesUnder(name, src, model string) diffCase {
 			cfg.Search, cfg.DPORBudget = "auto", 40
 		case "dpor-split":
 			cfg.Search, cfg.Workers = "dpor", 2
+		case "state-j2", "auto-j2":
+			cfg.Search, cfg.Workers, cfg.Limits = strings.TrimSuffix(search, "-j2"), 2, vm.Limits{}
 		}
 		return vm.Check(ctx, prog, cfg)
 	}

@@ -19,98 +19,176 @@ import "fmt"
 // (by footprint, as in dpor) wakes it. A state is stored with the threads
 // asleep when it was explored; reached again with a sleep set that is not
 // a superset of that one, it is explored again with their intersection.
-// Every reachable state is still visited; only transitions are saved.
+// Every reachable state is still visited; only transitions are saved.//
+// With Config.Workers >= 2 (and outside auto's lockstep) the search runs on
+// that many machines at once (stateful_par.go).
 func (x *explorer) stateful() {
-	m := x.m
-	visited := newVisitedSet(x.cfg.Limits.States) // state hash -> threads asleep when explored
-	heldBase := x.m.budget.held
-	var stack []*stateFrame
-	var pool []*stateFrame
-	var child []sleeper // the next frame's sleepers, before push copies them
-	var next []int      // the threads enabled in the next frame, likewise
-	// a recycled frame's slices are reused: once it is popped, no sleeper
-	// of a deeper frame refers to its footprints any more
-	push := func(sleep []sleeper) {
-		var f *stateFrame
-		if n := len(pool); n > 0 {
-			f, pool = pool[n-1], pool[:n-1]
-		} else {
-			f = &stateFrame{}
-		}
-		f.enabled = append(f.enabled[:0], next...)
-		f.next = 0
-		f.sleep, f.asleep, f.fps = append(f.sleep[:0], sleep...), maskOf(sleep), f.fps[:0]
-		if branches(f.enabled, f.asleep) {
-			m.save(&f.snap) // transient.go: no other frame comes back here
-		}
-		stack = append(stack, f)
+	if x.cfg.Workers >= 2 && x.lane == nil && x.cfg.Limits.Executions <= 0 {
+		x.parallelStateful()
+		return
 	}
-	m.Reset()
-	next = m.Enabled(next)
-	visited.put(m.stateHash(), 0)
-	push(nil)
+	visited := newVisitedSet(x.cfg.Limits.States)
+	d := &stateDFS{x: x, visited: visited, heldBase: x.m.budget.held}
+	x.m.Reset()
+	visited.visit(x.m.stateHash(), 0)
+	d.push(nil, 0)
 	x.done = func() float64 {
-		return treeDone(len(stack), func(d int) (int, int) { return stack[d].next, len(stack[d].enabled) })
+		return treeDone(len(d.stack), func(i int) (int, int) { return d.stack[i].next, len(d.stack[i].enabled) })
 	}
-	var schedule []int
+	d.run()
+	x.r.States = visited.len()
+	x.r.Complete = !x.stop && len(d.stack) == 0
+}
+
+// stateStore is the stateful search's set of visited states, a worker's
+// own (visitedSet) or shared by every worker (sharedVisited).
+type stateStore interface {
+	// visit records that state h was reached with the threads in mask z
+	// asleep, and tells whether to explore it and with which of them
+	// asleep: not when it was explored before with no more threads awake.
+	visit(h, z uint64) (uint64, bool)
+	len() int
+	bytes() int64
+}
+
+// stateDFS is one depth-first exploration of the stateful search, on its
+// explorer's machine, from the state its first frame holds.
+type stateDFS struct {
+	x        *explorer
+	visited  stateStore
+	heldBase int64 // what the explorer held before the search
+	stack    []*stateFrame
+	pool     []*stateFrame
+	child    []sleeper  // the next frame's sleepers, before push copies them
+	schedule []int      // the steps to the top frame, then its step
+	base     int        // the steps to the first frame
+	share    *statePool // parallel: where idle workers wait for frames, or nil
+	worker   int        // parallel: this worker's index in share
+	looks    int        // iterations of run, for look
+	next     []int      // the threads enabled in the state a step reached
+}
+
+// push makes a frame of the machine's state, with sleep inherited (asleep
+// its mask). A recycled frame's slices are reused: once it is popped, no
+// sleeper of a deeper frame refers to its footprints any more.
+func (d *stateDFS) push(sleep []sleeper, asleep uint64) *stateFrame {
+	m := d.x.m
+	var f *stateFrame
+	if n := len(d.pool); n > 0 {
+		f, d.pool = d.pool[n-1], d.pool[:n-1]
+	} else {
+		f = &stateFrame{}
+	}
+	f.enabled = m.Enabled(f.enabled)
+	f.next = 0
+	f.sleep, f.asleep, f.fps = append(f.sleep[:0], sleep...), asleep, f.fps[:0]
+	if branches(f.enabled, f.asleep) {
+		m.save(&f.snap) // transient.go: no other frame comes back here
+	}
+	d.stack = append(d.stack, f)
+	return f
+}
+
+// held is what the explorer holds, for the memory budget: the visited
+// set, and in a parallel search the other workers' machines.
+func (d *stateDFS) held() int64 {
+	n := d.heldBase + d.visited.bytes()
+	if d.share != nil {
+		n += d.share.publish(d.worker, d.x.m)
+	}
+	return n
+}
+
+// look updates the states and the memory held, and stops the search at
+// the bound on states (false). One worker looks before every step, so
+// that it stops at exactly --max-states; a parallel search's workers look
+// every stateLook steps, since what they look at is shared (and past
+// the bound they stop for one worker to run the search again).
+func (d *stateDFS) look() bool {
+	x := d.x
+	x.r.States = d.visited.len()
+	x.m.budget.held = d.held()
+	if n := x.cfg.Limits.States; n > 0 && x.r.States >= n {
+		x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("states: stopped at %d stored states (--max-states)", n))
+		x.stop = true
+		return false
+	}
+	return true
+}
+
+// stateLook is how many steps a parallel search's worker takes between
+// two looks at the shared counts (a power of two).
+const stateLook = 64
+
+// run explores until the stack is empty or the search stops.
+func (d *stateDFS) run() {
+	x, m := d.x, d.x.m
 	atTop := true
-	for len(stack) > 0 && !x.interrupted() {
-		x.r.States = visited.len()
-		x.m.budget.held = heldBase + int64(len(visited.slots))*stateBytes/2
-		if n := x.cfg.Limits.States; n > 0 && visited.len() >= n {
-			x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("states: stopped at %d stored states (--max-states)", n))
+	for len(d.stack) > 0 && !x.interrupted() {
+		if d.share == nil || d.looks&(stateLook-1) == 0 {
+			if !d.look() {
+				break
+			}
+		}
+		d.looks++
+		if d.share != nil && !d.share.serve(d) {
 			x.stop = true
 			break
 		}
-		top := stack[len(stack)-1]
+		top := d.stack[len(d.stack)-1]
 		for top.next < len(top.enabled) && top.asleep&(1<<uint(top.enabled[top.next])) != 0 {
 			top.next++ // asleep: explored from an equivalent order
 		}
 		if top.next >= len(top.enabled) {
-			stack = stack[:len(stack)-1]
-			pool = append(pool, top)
+			d.stack = d.stack[:len(d.stack)-1]
+			d.pool = append(d.pool, top)
 			atTop = false
 			continue
 		}
 		if !atTop {
 			m.restore(&top.snap)
 		}
-		atTop = false
-		t := top.enabled[top.next]
-		top.next++
-		schedule = append(schedule[:len(stack)-1], t)
-		m.step(t)
-		fp := top.footprint(m.Footprint())
-		child = independentOf(child[:0], top.sleep, fp)
-		top.sleep = append(top.sleep, sleeper{thread: t, fp: fp})
-		if m.violation != nil || m.Done() {
-			x.record(schedule)
-			continue
-		}
-		z := maskOf(child)
-		next = m.Enabled(next)
-		h := m.stateHash()
-		if mustStore(next, z, h, len(stack)) { // transient.go: most states are not stored
-			if was, ok := visited.get(h); ok {
-				if was&^z == 0 {
-					continue // explored with no more threads awake than now
-				}
-				// explore again with the threads asleep both times
-				kept := child[:0]
-				for _, s := range child {
-					if was&(1<<uint(s.thread)) != 0 {
-						kept = append(kept, s)
-					}
-				}
-				child, z = kept, was&z
-			}
-			visited.put(h, z)
-		}
-		push(child)
-		atTop = true
+		atTop = d.step(top)
 	}
-	x.r.States = visited.len()
-	x.r.Complete = !x.stop && len(stack) == 0
+}
+
+// step takes the top frame's next step and pushes the state it leads to if
+// that is to be explored; it tells whether it did.
+func (d *stateDFS) step(top *stateFrame) bool {
+	x, m := d.x, d.x.m
+	t := top.enabled[top.next]
+	top.next++
+	d.schedule = append(d.schedule[:d.base+len(d.stack)-1], t)
+	m.step(t)
+	fp := top.footprint(m.Footprint())
+	d.child = independentOf(d.child[:0], top.sleep, fp)
+	top.sleep = append(top.sleep, sleeper{thread: t, fp: fp})
+	if m.violation != nil || m.Done() {
+		x.record(d.schedule)
+		return false
+	}
+	z0 := maskOf(d.child)
+	d.next = m.Enabled(d.next)
+	h := m.stateHash()
+	if !mustStore(d.next, z0, h, d.base+len(d.stack)) { // transient.go: most states are not stored
+		d.push(d.child, z0)
+		return true
+	}
+	z, ok := d.visited.visit(h, z0)
+	if !ok {
+		return false // explored with no more threads awake than now
+	}
+	if z != z0 { // explore again with the threads asleep both times
+		kept := d.child[:0]
+		for _, s := range d.child {
+			if z&(1<<uint(s.thread)) != 0 {
+				kept = append(kept, s)
+			}
+		}
+		d.child = kept
+	}
+	d.push(d.child, z)
+	return true
 }
 
 // stateFrame is a state on the stateful search's stack.

@@ -19,8 +19,11 @@ type visitedSet struct {
 type visitedSlot struct{ key, val uint64 }
 
 // newVisitedSet makes a set for about hint states (at least 2^12 slots).
-func newVisitedSet(hint int) *visitedSet {
-	size := 1 << 12
+func newVisitedSet(hint int) *visitedSet { return newVisitedSetOf(1<<12, hint) }
+
+// newVisitedSetOf makes a set of at least size slots (a power of two) for
+// about hint states.
+func newVisitedSetOf(size, hint int) *visitedSet {
 	for size < 2*hint && size < 1<<30 {
 		size <<= 1
 	}
@@ -58,7 +61,32 @@ func (s *visitedSet) put(h, v uint64) {
 	s.slots[i].val = v
 }
 
+// visit implements stateStore: a state reached again is explored again
+// only with the threads asleep both times, and then stored with those.
+func (s *visitedSet) visit(h, z uint64) (uint64, bool) {
+	i := s.slot(h)
+	if s.slots[i].key != 0 {
+		was := s.slots[i].val
+		if was&^z == 0 {
+			return 0, false
+		}
+		z &= was
+		s.slots[i].val = z
+		return z, true
+	}
+	if 2*(s.n+1) > len(s.slots) {
+		s.grow()
+		i = s.slot(h)
+	}
+	s.slots[i] = visitedSlot{max(h, 1), z}
+	s.n++
+	return z, true
+}
+
 func (s *visitedSet) len() int { return s.n }
+
+// bytes is the memory the table holds: two words a slot.
+func (s *visitedSet) bytes() int64 { return int64(len(s.slots)) * stateBytes / 2 }
 
 // grow doubles the table.
 func (s *visitedSet) grow() {

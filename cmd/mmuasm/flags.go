@@ -87,7 +87,7 @@ var flagDefs = map[string]func(*flag.FlagSet, *options){
 		fs.DurationVar(&o.timeout, "timeout", 0, "stop exploring after this long (0: no bound)")
 	},
 	"j": func(fs *flag.FlagSet, o *options) {
-		fs.IntVar(&o.workers, "j", 1, "parallel workers: (script, arch) pairs checked at once; within a check, auto's two strategies at once, or the parts of a split --search dpor (-j 2 or more); results are the same for every -j")
+		fs.IntVar(&o.workers, "j", 1, "parallel workers: (script, arch) pairs checked at once; within a check, auto's two strategies at once, the workers of one stateful search, or the parts of a split --search dpor (-j 2 or more); the verdict, final states and counterexample are the same for every -j (--json names the counts that are not)")
 	},
 	"schedule": func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.schedule, "schedule", "", "replay this schedule (or weak execution) token")

@@ -56,6 +56,9 @@ type jsonOut struct {
 	Counts      map[string]int  `json:"violation_counts,omitempty"`
 	Violations  []jsonViolation `json:"violations,omitempty"`
 	Witness     *jsonViolation  `json:"witness,omitempty"`
+	// SplitCounts names the fields above whose value depends on how the
+	// search was split over workers (-j with --search state).
+	SplitCounts []string `json:"split_dependent_counts,omitempty"`
 }
 
 // jsonError is a script that could not be checked: a compile error (with
@@ -91,7 +94,7 @@ func jsonResult(file string, p *vm.Program, r *vm.Result) jsonOut {
 		ElapsedNS: r.Elapsed.Nanoseconds(), Condition: r.Condition, Observation: string(r.Observation),
 		Positive: r.Positive, Negative: r.Negative,
 		Verdict: r.Verdict, Expected: r.Expected, Matched: passed(r), Complete: r.Complete,
-		Bounds: r.Bounds, Flags: r.Flags, Counts: r.Counts,
+		Bounds: r.Bounds, Flags: r.Flags, Counts: r.Counts, SplitCounts: r.SplitCounts,
 	}
 	if r.Condition != "" {
 		out.Validated = vm.ConditionWords(r)

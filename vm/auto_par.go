@@ -1,0 +1,120 @@
+package vm
+
+import (
+	"fmt"
+	"sync/atomic"
+	"time"
+)
+
+// autoParallel is auto with Config.Workers >= 2: dpor on one machine and
+// the parallel stateful search (stateful_par.go) on Workers more, at once.
+// The lockstep of auto compares the two searches' step counts, and the
+// parallel search's count depends on the split, so it cannot decide the
+// same winner as one worker. What it can do is keep a result that does
+// not depend on the winner:
+//   - dpor's first slice runs alone, as with one worker: a script it
+//     settles there is dpor's, as with one worker;
+//   - then both run, dpor held to about the steps the workers have taken
+//     (as the lockstep holds it), and the first to complete without a
+//     violation, a failed condition or a bound gives the result: both
+//     searches reach every final state, so the verdict and the final
+//     states are those one worker reports, only the counts differ
+//     (labelled, Result.SplitCounts);
+//   - anything else (a violation, a condition, a bound on either side)
+//     makes it return false, and auto runs its lockstep again from the
+//     start, whose result is one worker's.
+//
+// --max-executions and --max-states bound counts the split changes, so
+// with them auto keeps to its lockstep. A check that runs out of its time
+// or memory budget (the workers' machines count toward it) may stop at
+// another point than with one worker.
+func (x *explorer) autoParallel(slice int) bool {
+	race := &autoRace{slice: slice, pool: newStatePool(x.cfg.Workers, x.cfg.Limits.States)}
+	race.pool.halt = &race.halt
+	var y *explorer
+	var end workersEnd
+	done := make(chan struct{})
+	race.start = func() {
+		go func() {
+			defer close(done)
+			defer race.stateDone.Store(true)
+			m2, err := newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, x.m.limits, x.ctx, x.m.budget.timeout, x.m.storeBuffers)
+			if err != nil {
+				end = workersFailed
+				return
+			}
+			y = x.sibling(x.ctx, m2)
+			end = y.stateWorkers(race.pool)
+		}()
+	}
+	x.lane = &lane{race: race}
+	x.dpor()
+	x.lane = nil
+	race.halt.Store(true)
+	if !race.started {
+		return true // settled in the first slice, as with one worker
+	}
+	<-done
+	if y != nil && y.m.hostPanic != nil {
+		x.m.hostPanic = y.m.hostPanic
+		return true
+	}
+	switch {
+	case end == workersClean:
+		*x.r = *y.r
+		x.seen, x.condFalsified, x.stop = y.seen, false, false
+		x.m.budget.peak = max(x.m.budget.peak, y.m.budget.peak)
+		x.r.Notes = append(x.r.Notes, "auto: the parallel stateful search completed first, clean (partial-order reduction ran beside it)")
+		return true
+	case !x.stop && x.r.Complete && len(x.r.Violations) == 0 && x.r.Witness == nil && len(x.r.Bounds) == 0:
+		x.r.SplitCounts = splitCounts
+		x.r.Notes = append(x.r.Notes, "auto: partial-order reduction completed first, clean (the parallel stateful search ran beside it)")
+		return true
+	}
+	return false
+}
+
+// autoRace is auto's dpor and parallel stateful search running at once.
+type autoRace struct {
+	slice     int
+	pool      *statePool
+	start     func() // starts the stateful search, at dpor's first slice
+	started   bool
+	next      int         // dpor's step count at which it next looks
+	stateDone atomic.Bool // the stateful search has returned
+	halt      atomic.Bool // dpor has returned: the stateful search stops
+}
+
+// pass is dpor's turn between units of work: false when the stateful
+// search has returned (clean: it won; otherwise the lockstep runs again).
+// dpor waits while it is a slice ahead of the workers' steps, so that it
+// takes about the share of the machine it takes in the lockstep.
+func (a *autoRace) pass(steps int) bool {
+	if !a.started { // at the step count the lockstep would start it at
+		if steps < a.slice {
+			return true
+		}
+		a.started = true
+		a.start()
+	}
+	if steps < a.next {
+		return true
+	}
+	a.next = steps + autoRaceLook
+	for steps > a.pool.steps()+a.slice && !a.stateDone.Load() {
+		time.Sleep(autoRaceWait)
+	}
+	return !a.stateDone.Load()
+}
+
+const (
+	autoRaceLook = 256                    // dpor's steps between two looks at the race
+	autoRaceWait = 200 * time.Microsecond // how long dpor waits ahead of the workers
+)
+
+// rerun clears x for auto's lockstep, after autoParallel gave up.
+func (x *explorer) rerun() {
+	*x.r = *x.r.blank()
+	x.seen, x.condFalsified, x.stop, x.analysis = map[string]int{}, false, false, 0
+	x.r.Notes = append(x.r.Notes, fmt.Sprintf("auto: %d workers met a violation, a failed condition or a bound; the lockstep of dpor and the stateful search ran again, so that what it reports does not depend on -j", x.cfg.Workers))
+}
