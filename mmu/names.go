@@ -29,13 +29,25 @@ func (m *Machine) handleName(v uint64) string {
 			return m.mms[i].name
 		}
 	case lockHandle:
-		if i < len(m.locks) {
-			return m.locks[i].name
-		}
+		return m.lockName(i)
 	case keyHandle:
-		if i < len(m.cfg.Keys) {
-			return m.cfg.Keys[i].Name
-		}
+		return m.keyName(i)
+	}
+	return ""
+}
+
+// lockName names lock i, "" if there is none.
+func (m *Machine) lockName(i int) string {
+	if i < len(m.locks) {
+		return m.locks[i].name
+	}
+	return ""
+}
+
+// keyName names static key i, "" if there is none.
+func (m *Machine) keyName(i int) string {
+	if i < len(m.cfg.Keys) {
+		return m.cfg.Keys[i].Name
 	}
 	return ""
 }

@@ -1,6 +1,10 @@
 package mmu
 
-import "github.com/mmuvm/mmuvm/memmodel"
+import (
+	"fmt"
+
+	"github.com/mmuvm/mmuvm/memmodel"
+)
 
 // Store buffers: the operational form of x86-TSO (Owens, Sarkar and
 // Sewell, "A better x86 memory model: x86-TSO", 2009), which is
@@ -365,23 +369,26 @@ func (b *Builtin) OrderedUnderTSO() bool {
 }
 
 // LocName names a location a store buffer can hold: a memory word (a
-// shared word, a table entry), a lock or a static key; "" if unnamed.
+// shared word, a table entry), a lock, a static key, or the answer to an
+// IPI; "" if unnamed.
 func (m *Machine) LocName(l Loc) string {
 	i := int(l &^ tagMask)
 	switch l & tagMask {
 	case tagMem:
 		return m.AddrName(uint64(l))
 	case tagLock:
-		if i < len(m.locks) {
-			return m.locks[i].name
-		}
+		return m.lockName(i)
 	case tagKey:
-		if i < len(m.cfg.Keys) {
-			return m.cfg.Keys[i].Name
-		}
+		return m.keyName(i)
+	case tagIPI:
+		return fmt.Sprintf("the answer to %s's IPI", m.threadName(i>>4&0xfff))
 	}
 	return ""
 }
 
 // IsTicket tells whether l is a store's ticket (see push).
 func IsTicket(l Loc) bool { return l&(tagMask|1<<39) == tagSB|1<<39 }
+
+// IsIPISlot tells whether l is a word of an IPI request (its answer, when
+// a store buffer holds it).
+func IsIPISlot(l Loc) bool { return l&tagMask == tagIPI }

@@ -74,7 +74,11 @@ func programCPU(t *thread) int {
 // buffer reaches memory.
 func (m *Machine) stepFlush(f *thread) {
 	loc, v := m.MMU.FlushOne(f.cpu)
-	if m.tracing {
+	switch {
+	case !m.tracing:
+	case mmu.IsIPISlot(loc):
+		m.event(f, -1, m.bufferedName(loc)+" reaches memory (store buffer)")
+	default:
 		m.event(f, -1, fmt.Sprintf("%s = %s reaches memory (store buffer)", m.bufferedName(loc), fmtVal(v)))
 	}
 }
