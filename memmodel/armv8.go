@@ -104,7 +104,7 @@ func (ARMv8) Name() string { return "armv8" }
 // CMODX, shareability domains, VMSA/ifetch/memtag combinations).
 func (ARMv8) Check(g *Graph) (bool, []string) {
 	a := newArm(g, pickEdges(g))
-	if !a.internal() || !a.atomic() {
+	if g.stopped() || !a.internal() || !a.atomic() || g.stopped() {
 		return false, nil
 	}
 	return a.external(), nil

@@ -278,7 +278,12 @@ func (e *enumerator) product(g *Graph, locs []uint64, i int) {
 			e.stop = true
 			return
 		}
+		g.Stop = e.p.Interrupted
 		ok, flags := e.m.Check(g)
+		if g.stopped() {
+			e.stop = true
+			return
+		}
 		if ok && e.visit(g, e.pick, flags) {
 			e.stop = true
 		}

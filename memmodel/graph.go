@@ -121,6 +121,12 @@ type Dep struct{ From, To int }
 // order, threads in order. Rf and Co are the choices that make it an
 // execution; the rest comes from the threads' traces.
 type Graph struct {
+	// Stop, if set, is asked between the stages of a model's check of a
+	// large graph: when it says yes the check gives up, answering that the
+	// graph is not allowed (the enumeration then stops, incomplete), so
+	// that a deadline is kept within one stage rather than one check.
+	Stop func() bool
+
 	Events []Event
 	// Rf[e] is the write that read e reads from (-1 for non-reads).
 	Rf []int
@@ -296,3 +302,6 @@ func Names() []string { return []string{"sc", "tso", "armv8", "lkmm"} }
 // hasLoc tells whether an event has a location: accesses, and the
 // synchronize_srcu() events on their SRCU struct.
 func hasLoc(e Event) bool { return e.Kind != Fence || e.Tags&SyncSrcu != 0 }
+
+// stopped tells whether the check of g is to give up (see Graph.Stop).
+func (g *Graph) stopped() bool { return g.Stop != nil && g.Stop() }

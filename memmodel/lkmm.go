@@ -72,7 +72,7 @@ func (lkmm) Check(g *Graph) (bool, []string) {
 	var flags []string
 
 	// lock.cat's checks and generators.
-	if !x.lockOK() {
+	if g.stopped() || !x.lockOK() || g.stopped() {
 		return false, nil
 	}
 
@@ -85,15 +85,21 @@ func (lkmm) Check(g *Graph) (bool, []string) {
 		return false, nil
 	}
 
+	if g.stopped() {
+		return false, nil
+	}
 	c := x.cat()
-	if !c.hb.Acyclic() { // acyclic hb as happens-before
+	if g.stopped() || !c.hb.Acyclic() { // acyclic hb as happens-before
 		return false, nil
 	}
 	if !c.pb.Acyclic() { // acyclic pb as propagation
 		return false, nil
 	}
+	if g.stopped() {
+		return false, nil
+	}
 	x.rcu(c)
-	if !c.rb.Irreflexive() { // irreflexive rb as rcu
+	if g.stopped() || !c.rb.Irreflexive() { // irreflexive rb as rcu
 		return false, nil
 	}
 	if !x.Plain.Empty() {
