@@ -16,10 +16,11 @@ import (
 // else memory's. A separate step (the VM's flush thread of the CPU, see
 // vm/storebuf.go) moves the oldest store to memory at any time. MFENCE,
 // the kernel's full barriers (smp_mb() is a locked add on x86) and every
-// LOCK-prefixed instruction first drain the buffer: mmuvm drains it at
-// once, inside the step that fences, which is one of the schedules the
-// hardware allows (the drains could have happened just before) and loses
-// none, because the flush threads may also have moved each store earlier.
+// LOCK-prefixed instruction wait until the buffer is empty (MustDrain): the
+// CPU blocks at them, as at a lock held, until its flush thread has moved
+// every store, so that the searches see each flush as the step it is.
+// (Only inside atomic { }, where nothing else may run, is a buffer drained
+// inline.)
 //
 // The buffer lives in the store (tagSB words and the CPU's cpuSBLen and
 // cpuSBPushes), so that undo, state hashing and snapshots cover it with no
@@ -30,14 +31,13 @@ import (
 // A store joining the buffer touches nothing another thread reads, and it
 // commutes with its own CPU's flush of an older store whenever both can
 // run (the buffer is then not empty), so its footprint is only the write
-// of a ticket that the flush of this very store reads (and the CPU's count
-// of pushes): the flush depends on the store that enabled it and on
-// nothing else its CPU does. (DPOR's
-// happens-before must know who enabled a flush, or it would try to run
-// the flush where it cannot.) A store's ticket is the number of stores its
-// CPU buffered before it in the execution. A flush is a write of the
-// location in memory; a load that takes a buffered store reads the
-// location as its CPU sees it instead (see forward).
+// of its ticket, which the flush of this very store reads, and of the
+// CPU's count of pushes: the flush depends on the store that enabled it
+// and on nothing else its CPU does. (DPOR's happens-before must know who
+// enabled a flush, or it would try to run the flush where it cannot.) A
+// flush is a write of the location in memory; a load that takes a
+// buffered store reads the location as its CPU sees it instead (see
+// forward).
 type storeBuffers struct {
 	cpu    int // the CPU whose program is running, -1 for none (hardware, init)
 	direct int // >0 inside a fully ordered builtin: its accesses go to memory
@@ -67,9 +67,9 @@ func (m *Machine) UseStoreBuffers() {
 // StoreBuffers tells whether the x86-TSO store buffers are on.
 func (m *Machine) StoreBuffers() bool { return m.S.sb != nil }
 
-// SetProgramCPU names the CPU whose program runs the next step (its
-// stores are buffered), or -1 when none does (a flush, an IPI handler, the
-// scheduler, the final condition).
+// SetProgramCPU names the CPU whose code runs the next step (a task, an
+// irq or IPI handler: its stores are buffered), or -1 when none does (a
+// flush, the scheduler, the page-list drain).
 func (m *Machine) SetProgramCPU(cpu int) {
 	if m.S.sb != nil {
 		m.S.sb.cpu = cpu
@@ -253,10 +253,11 @@ func (m *Machine) Drain(cpu int) {
 // Its footprint reads the CPU's count of pushes (a store of the CPU's irq
 // or IPI handler is ordered against it) and the entry of its newest
 // store, which that store's flush clears: so the operation is ordered
-// after the flush that let it go on, and against no other flush (the flush threads move the stores; nothing drains a buffer
-// inline, which would disable its flush thread behind DPOR's back, and
-// nothing that every push or flush writes is read, which would make every
-// push race with every flush).
+// after the flush that let it go on, and against no other flush. (The
+// flush threads move the stores: nothing drains a buffer inline, which
+// would disable its flush thread behind DPOR's back; and nothing that
+// every push or flush writes is read, which would make every push race
+// with every flush.)
 func (m *Machine) MustDrain(cpu int) bool {
 	s := m.S
 	if s.sb == nil {
