@@ -33,6 +33,9 @@ func (m *Machine) Info(i int) ThreadInfo {
 		}
 		return info
 	}
+	if t.kind == FlushThread {
+		return m.flushInfo(t, info)
+	}
 	switch t.status {
 	case ready:
 		info.Status = "ready"
@@ -137,10 +140,10 @@ func (m *Machine) ThreadOf(kind ThreadKind, cpu int) (int, error) {
 			return t.id, nil
 		}
 	}
-	if kind > DrainThread {
+	if kind > FlushThread {
 		return 0, fmt.Errorf("no thread kind %d", kind)
 	}
-	return 0, fmt.Errorf("there is no %s on CPU %d", [...]string{"cpu block", "irq", "IPI thread", "preemptible cpu block", "page-list drain thread (page_reuse)"}[kind], cpu)
+	return 0, fmt.Errorf("there is no %s on CPU %d", [...]string{"cpu block", "irq", "IPI thread", "preemptible cpu block", "page-list drain thread (page_reuse)", "store buffer (model tso)"}[kind], cpu)
 }
 
 // SchedThreadOf returns the scheduler thread that switches the task of

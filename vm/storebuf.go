@@ -167,3 +167,17 @@ func (m *Machine) enables(a []uint64, t int, b []uint64) bool {
 	}
 	return false
 }
+
+// flushInfo describes flush thread f: how many stores its CPU's buffer
+// holds, and the one its next step moves to memory.
+func (m *Machine) flushInfo(f *thread, info ThreadInfo) ThreadInfo {
+	n := m.MMU.Buffered(f.cpu)
+	if n == 0 {
+		info.Status = "empty"
+		return info
+	}
+	info.Status = fmt.Sprintf("%d store(s) buffered", n)
+	loc, v := m.MMU.BufferedAt(f.cpu, 0)
+	info.Next = fmt.Sprintf("flush %s = %s", m.bufferedName(loc), fmtVal(v))
+	return info
+}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/mmuvm/mmuvm/compiler"
 	"github.com/mmuvm/mmuvm/lang"
-	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Command arguments.
@@ -49,7 +48,7 @@ func (s *Session) evalArg(text string) (uint64, error) {
 	if err != nil {
 		return 0, a.mapError(src.name, err)
 	}
-	m, err := vm.NewMachine(p, s.cur.archName(), nil, vm.Limits{})
+	m, err := newMachine(p, s.cur.archName())
 	if err != nil {
 		return 0, err
 	}

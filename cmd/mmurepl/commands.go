@@ -45,6 +45,8 @@ func init() {
 			run: func(s *Session, _ context.Context, a []string) error { return s.cmdPreempt(a) }},
 		{name: "drain", args: "N", help: "page_reuse: drain CPU N's free-page list now, so that its next allocations get fresh pages",
 			run: func(s *Session, _ context.Context, a []string) error { return s.cmdDrain(a) }},
+		{name: "flush", args: "N", help: "model tso: move the oldest store of CPU N's store buffer to memory now",
+			run: func(s *Session, _ context.Context, a []string) error { return s.cmdFlush(a) }},
 		{name: "run", args: "[random [SEED] | SCHEDULE]", help: "run from here to the end (lowest thread first, at random, or a schedule)", long: true,
 			run: func(s *Session, ctx context.Context, a []string) error { return s.cmdRun(ctx, a) }},
 		{name: "check", args: "[ARCH|all]", help: "explore every execution from the state after init, like mmuasm check", long: true,

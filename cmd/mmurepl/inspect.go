@@ -34,13 +34,15 @@ func (s *Session) showThread(id int) {
 	fmt.Fprintln(s.out, "  "+s.st.Apply(s.st.Dim, line))
 }
 
-// showThreads prints every cpu block and irq, IPIs pending and scheduling
-// decisions and page-list drains not taken yet.
+// showThreads prints every cpu block and irq, IPIs pending, scheduling
+// decisions and page-list drains not taken yet, and store buffers that
+// hold stores.
 func (s *Session) showThreads() {
 	m := s.cur.m
 	for i := 0; i < m.Threads(); i++ {
 		info := m.Info(i)
-		if (info.Kind == vm.PreemptThread && info.Status == "decided") || (info.Kind == vm.DrainThread && info.Status == "drained") {
+		if (info.Kind == vm.PreemptThread && info.Status == "decided") || (info.Kind == vm.DrainThread && info.Status == "drained") ||
+			(info.Kind == vm.FlushThread && info.Status == "empty") {
 			continue
 		}
 		if info.Kind != vm.IPIThread || info.Status != "idle" {

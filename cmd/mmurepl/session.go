@@ -125,7 +125,7 @@ func (s *Session) try(src *script, arch string, log []action) (*state, bool, err
 		return nil, false, asm.mapError(src.name, err)
 	}
 	st.prog = prog
-	if st.m, err = vm.NewMachine(prog, st.archName(), nil, vm.Limits{}); err != nil {
+	if st.m, err = newMachine(prog, st.archName()); err != nil {
 		return nil, false, err
 	}
 	st.m.SetTracing(true)
@@ -272,4 +272,15 @@ func (s *Session) note(format string, args ...any) {
 func (s *Session) fail(err error) {
 	s.failed = true
 	fmt.Fprintln(s.errOut, s.st.Apply(s.st.Bad, "error:")+" "+errorText(err))
+}
+
+// newMachine builds the session's machine: under `model tso` with its
+// store buffers and their flush threads (sb N), which the session steps
+// like any thread; otherwise the sc machine (armv8 and lkmm have no
+// machine to step: :check runs them).
+func newMachine(prog *vm.Program, arch string) (*vm.Machine, error) {
+	if prog.Model == "tso" {
+		return vm.NewMachineFor(prog, vm.Config{Arch: arch})
+	}
+	return vm.NewMachine(prog, arch, nil, vm.Limits{})
 }

@@ -403,3 +403,26 @@ shared extra
 		"sched 0 not migrated to CPU 1: CPU 1 is not idle",
 	)
 }
+
+// TestStoreBufferSession steps SB under model tso by hand: both stores
+// wait in their CPUs' buffers, both loads read 0, and :flush moves the
+// stores to memory; a definition replays the flushes on the new machine.
+func TestStoreBufferSession(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sb.mmu")
+	src := "shared x, y\nmodel tso\ncpu 0 {\n  x = 1\n  r = y\n}\ncpu 1 {\n  y = 1\n  r = x\n}\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	input := ":load " + path + "\n:step 0 2\n:step 1 2\n:flush 0\n:flush 0\nshared z\n:flush 1\n:trace\n"
+	out, _ := session(t, input)
+	inOrder(t, out,
+		"1  CPU 0  5: x = 1",
+		"2  CPU 0  6: read y = 0",
+		"4  CPU 1  10: read x = 0; CPU 0's x = 1 is still in its store buffer",
+		"5  sb 0   x = 1 reaches memory (store buffer)",
+		"CPU 0's store buffer is empty",
+		"defined z",
+		"6  sb 1   y = 1 reaches memory (store buffer)",
+		"y = 1 reaches memory",
+	)
+}

@@ -298,7 +298,7 @@ func (s *Session) decodeSchedule(tok string) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	bm, err := vm.NewMachine(base, s.cur.archName(), nil, vm.Limits{})
+	bm, err := newMachine(base, s.cur.archName())
 	if err != nil {
 		return nil, err
 	}
@@ -373,6 +373,25 @@ func (s *Session) cmdDrain(args []string) error {
 	}
 	if !contains(m.Enabled(nil), id) {
 		return fmt.Errorf("CPU %d's free-page list has been drained already in this execution (:reset starts again)", nums[0])
+	}
+	s.stepShow(id)
+	return nil
+}
+
+// cmdFlush: `:flush N` (model tso) moves the oldest store of CPU N's
+// store buffer to memory now.
+func (s *Session) cmdFlush(args []string) error {
+	nums, err := ints(args, 1)
+	if err != nil || len(nums) != 1 {
+		return errors.New("usage: :flush N")
+	}
+	m := s.cur.m
+	id, err := m.ThreadOf(vm.FlushThread, nums[0])
+	if err != nil {
+		return err
+	}
+	if !contains(m.Enabled(nil), id) {
+		return fmt.Errorf("CPU %d's store buffer is empty", nums[0])
 	}
 	s.stepShow(id)
 	return nil
