@@ -362,36 +362,30 @@ func (s *Session) cmdPreempt(args []string) error {
 // free-page list goes to the buddy allocator, never to be reused in this
 // execution.
 func (s *Session) cmdDrain(args []string) error {
-	nums, err := ints(args, 1)
-	if err != nil || len(nums) != 1 {
-		return errors.New("usage: :drain N")
-	}
-	m := s.cur.m
-	id, err := m.ThreadOf(vm.DrainThread, nums[0])
-	if err != nil {
-		return err
-	}
-	if !contains(m.Enabled(nil), id) {
-		return fmt.Errorf("CPU %d's free-page list has been drained already in this execution (:reset starts again)", nums[0])
-	}
-	s.stepShow(id)
-	return nil
+	return s.stepCPUThread(args, vm.DrainThread, "usage: :drain N",
+		"CPU %d's free-page list has been drained already in this execution (:reset starts again)")
 }
 
 // cmdFlush: `:flush N` (model tso) moves the oldest store of CPU N's
 // store buffer to memory now.
 func (s *Session) cmdFlush(args []string) error {
+	return s.stepCPUThread(args, vm.FlushThread, "usage: :flush N", "CPU %d's store buffer is empty")
+}
+
+// stepCPUThread takes the step of the thread of kind that belongs to the
+// CPU args names, or says why it cannot (idle: a format for the CPU).
+func (s *Session) stepCPUThread(args []string, kind vm.ThreadKind, usage, idle string) error {
 	nums, err := ints(args, 1)
 	if err != nil || len(nums) != 1 {
-		return errors.New("usage: :flush N")
+		return errors.New(usage)
 	}
 	m := s.cur.m
-	id, err := m.ThreadOf(vm.FlushThread, nums[0])
+	id, err := m.ThreadOf(kind, nums[0])
 	if err != nil {
 		return err
 	}
 	if !contains(m.Enabled(nil), id) {
-		return fmt.Errorf("CPU %d's store buffer is empty", nums[0])
+		return fmt.Errorf(idle, nums[0])
 	}
 	s.stepShow(id)
 	return nil
