@@ -119,21 +119,18 @@ func (s *Store) forward(loc Loc) (uint64, bool) {
 	if cpu < 0 || !s.sbShared(loc) {
 		return 0, false
 	}
+	// Every load of loc by a CPU's code reads loc as that CPU sees it: a
+	// shadow location that the CPU's own stores of loc into its buffer
+	// write (its task's, its irq's, its IPI handler's: which of them comes
+	// first decides what the load takes), and every store of loc into
+	// memory, except the CPU's own flushes. A load that takes a buffered
+	// store reads nothing else: it commutes with the flush of the store
+	// it takes (memory then holds the same value). One that reads memory
+	// reads loc itself too (Get records it).
 	if s.recording {
-		// what a load returns depends on the stores of the CPU's other
-		// threads (task, irq, IPI handler) into the same buffer
-		s.footprint = append(s.footprint, uint64(cpuLoc(cpu, cpuSBPushes))<<1)
+		s.footprint = append(s.footprint, uint64(shadowLoc(loc, cpu))<<1)
 	}
 	if v, _, ok := s.newest(cpu, loc); ok {
-		// a load from the buffer commutes with the flush of the store it
-		// takes (memory then holds the same value), so it does not read
-		// loc itself but loc as this CPU sees it, which every store to
-		// loc in memory writes except this CPU's flushes: a store of
-		// another CPU can make it read something else, once the flush
-		// has run
-		if s.recording {
-			s.footprint = append(s.footprint, uint64(shadowLoc(loc, cpu))<<1)
-		}
 		return v, true
 	}
 	if s.sb.trace && s.ghost == 0 && s.shared(loc) {
@@ -196,9 +193,11 @@ func (s *Store) push(loc Loc, v uint64) {
 	s.write(cpuLoc(cpu, cpuSBLen), n+1)
 	s.write(cpuLoc(cpu, cpuSBPushes), ticket+1)
 	if s.recording {
-		// the ticket, and the count of pushes: stores of the CPU's task,
-		// irq and IPI handler into one FIFO do not commute
-		s.footprint = append(s.footprint, uint64(ticketLoc(cpu, ticket))<<1|1, uint64(cpuLoc(cpu, cpuSBPushes))<<1|1)
+		// the ticket; the count of pushes, because stores of the CPU's
+		// task, irq and IPI handler into one FIFO do not commute; and loc
+		// as the CPU sees it, which its loads of loc read (see forward)
+		s.footprint = append(s.footprint, uint64(ticketLoc(cpu, ticket))<<1|1,
+			uint64(cpuLoc(cpu, cpuSBPushes))<<1|1, uint64(shadowLoc(loc, cpu))<<1|1)
 	}
 }
 
