@@ -198,6 +198,7 @@ func TestFlagsAreNeverIgnored(t *testing.T) {
 		{[]string{"check", "--json", "--format", "mail", sbScript}, 2, "", "choose one"},
 		{[]string{"run", "--no-color", "--arch", "all", sbScript}, 0, "Run SB on xenpv", ""},
 		{[]string{"run", "--no-color", "--arch", "arm64,x86pae", sbScript}, 0, "Run SB on x86pae", ""},
+		{[]string{"run", "--no-color", "--arch", "arm64", "--model", "tso", sbScript}, 0, "Run SB on arm64, model tso, schedule", ""},
 		{[]string{"test", "testdata/empty"}, 2, "", "no .mmu or .litmus scripts"},
 		{[]string{"test", "--no-color", "testdata/scripts/..."}, 0, "6 passed, 0 failed", ""},
 		{[]string{"test", "--no-color", "../../examples/litmus/weak/..."}, 0, " passed, 0 failed", ""},

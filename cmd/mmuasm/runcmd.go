@@ -69,10 +69,13 @@ func runOne(p *vm.Program, o *options, a string) (*vm.RunResult, error) {
 func writeRun(w io.Writer, p *vm.Program, o *options, a string, res *vm.RunResult) {
 	st := o.style(w)
 	name := vm.Printable(p.Name)
-	if res.Execution != "" {
-		model, _ := vm.ModelFor(p, o.config(a))
+	model, _ := vm.ModelFor(p, o.config(a))
+	switch {
+	case res.Execution != "":
 		fmt.Fprintf(w, "%s %s on %s, model %s, execution %s\n", st.Apply(st.Head, "Run"), name, a, model, res.Execution)
-	} else {
+	case model != "sc": // tso on its store buffers: a schedule, flushes included
+		fmt.Fprintf(w, "%s %s on %s, model %s, schedule %s\n", st.Apply(st.Head, "Run"), name, a, model, vm.EncodeSchedule(res.Schedule))
+	default:
 		fmt.Fprintf(w, "%s %s on %s, schedule %s\n", st.Apply(st.Head, "Run"), name, a, vm.EncodeSchedule(res.Schedule))
 	}
 	vm.WriteTrace(w, p, res.Threads, res.Labels, res.Events, st)
