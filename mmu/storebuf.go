@@ -308,7 +308,11 @@ func (m *Machine) Unbuffered(fn func()) {
 func (m *Machine) EndOrdered() { m.S.sb.direct-- }
 
 // fenceSB drains the running CPU's buffer at a barrier that x86-TSO makes
-// a full fence (MFENCE, smp_mb(), a grace period).
+// a full fence (MFENCE, smp_mb(), a grace period). The builtins that issue
+// one are fully ordered (OrderedUnderTSO): they waited for the buffer to
+// drain before they ran, so this finds it empty, except inside atomic { }
+// (BeginOrdered drains it there) or in a host's builtin that fences after
+// a store of its own.
 func (m *Machine) fenceSB(t memmodel.Tag) {
 	if sb := m.S.sb; sb != nil && sb.cpu >= 0 && memmodel.TSOFullFence(t) {
 		m.Drain(sb.cpu)
