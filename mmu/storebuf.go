@@ -310,9 +310,9 @@ func (m *Machine) EndOrdered() { m.S.sb.direct-- }
 // fenceSB drains the running CPU's buffer at a barrier that x86-TSO makes
 // a full fence (MFENCE, smp_mb(), a grace period). The builtins that issue
 // one are fully ordered (OrderedUnderTSO): they waited for the buffer to
-// drain before they ran, so this finds it empty, except inside atomic { }
-// (BeginOrdered drains it there) or in a host's builtin that fences after
-// a store of its own.
+// drain before they ran (or, inside atomic { }, BeginOrdered drained it),
+// and their own stores go to memory, so this finds it empty. It is a
+// safety net for a fence reached another way.
 func (m *Machine) fenceSB(t memmodel.Tag) {
 	if sb := m.S.sb; sb != nil && sb.cpu >= 0 && memmodel.TSOFullFence(t) {
 		m.Drain(sb.cpu)
