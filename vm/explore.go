@@ -137,6 +137,13 @@ func (x *explorer) record(schedule []int) {
 			x.scriptError(v, schedule)
 			return
 		}
+		if v.Kind == "limit" && strings.HasPrefix(m.budget.exceeded, "cancelled: ") {
+			// a step saw the host cancel the check before the search did:
+			// no execution is at fault, the check is incomplete
+			r.Executions--
+			x.overBudgetStop()
+			return
+		}
 		if r.Counts[v.Kind] == 0 {
 			c := *v
 			c.Schedule = append([]int(nil), schedule...)
