@@ -226,7 +226,7 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	if err != nil {
 		return nil, err
 	}
-	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout, operationalTSO(model, cfg))
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout, operationalTSO(prog, model, cfg))
 	if err != nil {
 		return nil, err
 	}
@@ -506,7 +506,7 @@ func runOne(prog *Program, cfg Config, choose func(i int, enabled []int, over bo
 	if err != nil {
 		return nil, err
 	}
-	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout, operationalTSO(model, cfg))
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout, operationalTSO(prog, model, cfg))
 	if err != nil {
 		return nil, err
 	}

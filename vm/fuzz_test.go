@@ -315,7 +315,7 @@ func runChecks(prog *vm.Program, arch, search string, limits vm.Limits) string {
 	model, _ := vm.ModelFor(prog, cfg) // a script's model line may choose a weak model
 	// the graph engine's counterexamples are execution tokens; the store
 	// buffers' (tso) are schedules, like sc's
-	weak := model != "sc" && (model != "tso" || cfg.Search == "graph")
+	weak := model != "sc" && !vm.UsesStoreBuffers(prog, cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), fuzzDeadline)
 	defer cancel()
 	start := time.Now()

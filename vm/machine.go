@@ -155,10 +155,10 @@ func NewMachineFor(prog *Program, cfg Config) (m *Machine, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if model != "sc" && !operationalTSO(model, cfg) {
+	if model != "sc" && !operationalTSO(prog, model, cfg) {
 		return nil, fmt.Errorf("model %s has no interleaving machine: it is checked on execution graphs", model)
 	}
-	return newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, nil, 0, operationalTSO(model, cfg))
+	return newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, nil, 0, operationalTSO(prog, model, cfg))
 }
 
 // newMachine is NewMachine under a context: its end stops init, and every

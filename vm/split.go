@@ -279,7 +279,7 @@ func Merge(ctx context.Context, prog *Program, cfg Config, shards []*Result) (re
 	if err := defaultArch(prog, &cfg); err != nil {
 		return nil, err
 	}
-	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, cfg.Timeout, operationalTSO(shards[0].Model, cfg))
+	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, cfg.Timeout, operationalTSO(prog, shards[0].Model, cfg))
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mmuvm/mmuvm/mmu"
 )
@@ -21,9 +22,30 @@ import (
 // before the interrupt, so a sender that sees the acknowledgement sees
 // them too.
 
-// operationalTSO tells whether a check under model runs on store buffers.
-func operationalTSO(model string, cfg Config) bool {
-	return model == "tso" && cfg.Search != "graph"
+// operationalTSO tells whether a check of prog under model runs on store
+// buffers: under tso, unless the graph search is asked for or the script
+// uses SRCU, which only the graph engine models (as herd's linux-kernel.def
+// events; the interleaving machine has no SRCU of its own).
+func operationalTSO(prog *Program, model string, cfg Config) bool {
+	return model == "tso" && cfg.Search != "graph" && !usesSRCU(prog)
+}
+
+// UsesStoreBuffers tells whether a check of prog with cfg runs on the
+// x86-TSO store buffers (its counterexamples are schedules) rather than
+// on execution graphs (execution tokens) or under sc.
+func UsesStoreBuffers(prog *Program, cfg Config) bool {
+	model, err := ModelFor(prog, cfg)
+	return err == nil && operationalTSO(prog, model, cfg)
+}
+
+// usesSRCU tells whether prog calls an SRCU builtin.
+func usesSRCU(prog *Program) bool {
+	for _, b := range prog.Builtins {
+		if strings.HasPrefix(b, "srcu_") || strings.HasPrefix(b, "synchronize_srcu") {
+			return true
+		}
+	}
+	return false
 }
 
 // flushThreads counts the flush threads a machine needs.

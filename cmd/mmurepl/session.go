@@ -279,8 +279,8 @@ func (s *Session) fail(err error) {
 // like any thread; otherwise the sc machine (armv8 and lkmm have no
 // machine to step: :check runs them).
 func newMachine(prog *vm.Program, arch string) (*vm.Machine, error) {
-	if prog.Model == "tso" {
-		return vm.NewMachineFor(prog, vm.Config{Arch: arch})
+	if cfg := (vm.Config{Arch: arch}); vm.UsesStoreBuffers(prog, cfg) {
+		return vm.NewMachineFor(prog, cfg)
 	}
 	return vm.NewMachine(prog, arch, nil, vm.Limits{})
 }
