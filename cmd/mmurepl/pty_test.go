@@ -35,6 +35,12 @@ func buildREPL(t *testing.T) string {
 	return bin
 }
 
+// ptyPatience is how long the terminal tests wait for the REPL to show
+// something: a bound against hangs, not a speed goal. It is generous
+// because the whole test suite shares the cores with it: under that load
+// a REPL once took more than 10 s to print its first line.
+const ptyPatience = 60 * time.Second
+
 // term is the REPL running under a pty, with what it printed so far.
 type term struct {
 	t    *testing.T
@@ -81,7 +87,7 @@ func startTerm(t *testing.T, bin, home string, args ...string) *term {
 // past it.
 func (tm *term) expect(want string) {
 	tm.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(ptyPatience)
 	for {
 		tm.mu.Lock()
 		seen := tm.out.String()[tm.mark:]
@@ -115,7 +121,7 @@ func (tm *term) wait() {
 		if err != nil {
 			tm.t.Fatalf("mmurepl: %v", err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(ptyPatience):
 		tm.t.Fatal("mmurepl did not end on Ctrl-D")
 	}
 }
