@@ -88,7 +88,10 @@ type autoRace struct {
 // pass is dpor's turn between units of work: false when the stateful
 // search has returned (clean: it won; otherwise the lockstep runs again).
 // dpor waits while it is a slice ahead of the workers' steps, so that it
-// takes about the share of the machine it takes in the lockstep.
+// takes about the share of the machine it takes in the lockstep, but not
+// before the workers have taken a step: building their machines (init
+// again on each) takes a millisecond or so, which is most of a small
+// script's check.
 func (a *autoRace) pass(steps int) bool {
 	if !a.started { // at the step count the lockstep would start it at
 		if steps < a.slice {
@@ -101,7 +104,9 @@ func (a *autoRace) pass(steps int) bool {
 		return true
 	}
 	a.next = steps + autoRaceLook
-	for steps > a.pool.steps()+a.slice && !a.stateDone.Load() {
+	// dpor does not wait while the workers are still building their
+	// machines (no step yet): on a small script that is most of the race
+	for w := a.pool.steps(); w > 0 && steps > w+a.slice && !a.stateDone.Load(); w = a.pool.steps() {
 		time.Sleep(autoRaceWait)
 	}
 	return !a.stateDone.Load()
