@@ -64,9 +64,6 @@ func (m *Machine) UseStoreBuffers() {
 	m.S.shared = m.isSharedLoc
 }
 
-// StoreBuffers tells whether the x86-TSO store buffers are on.
-func (m *Machine) StoreBuffers() bool { return m.S.sb != nil }
-
 // SetProgramCPU names the CPU whose code runs the next step (a task, an
 // irq or IPI handler: its stores are buffered), or -1 when none does (a
 // flush, the scheduler, the page-list drain).

@@ -331,12 +331,7 @@ func (x *explorer) addBacktracks(nodes []*dnode, firstNew int) {
 		// races ending before firstNew were reversed when this prefix was
 		// first explored: the same steps, the same footprints
 		if j >= firstNew {
-			racing := cands[:0:0]
-			for _, i := range cands {
-				if !x.m.enables(ev[i].fp, t, e.fp) {
-					racing = append(racing, i)
-				}
-			}
+			racing := x.m.races(cands, ev, t, e.fp)
 			for _, i := range racing {
 				if !covered(i, racing, pred, idx, vc, ev) {
 					x.reverse(nodes, i, j, idx, vc)

@@ -167,16 +167,30 @@ func (m *Machine) drainer(t int) (uint64, bool) {
 	return 1 << uint(m.flushThreadOf(th.cpu)), true
 }
 
-// enables tells whether the step of footprint a made thread t's step of
-// footprint b possible: a buffered a store that b flushes (b reads the
-// ticket a wrote). Their conflicts order them like program order, but
-// they are no race: b cannot run before a, so DPOR does not try it. (A
-// load that forwards from the store reads its ticket too, but it could
-// run first and read memory: that is a race.)
-func (m *Machine) enables(a []uint64, t int, b []uint64) bool {
+// races returns the steps of cands that are in a race with thread t's
+// step of footprint fp, filtering cands in place: all of them, except
+// that a flush is in no race with the store that enabled it (it read the
+// ticket that store wrote). Their conflicts order them like program
+// order, but the flush cannot run first, so DPOR does not try it; nor
+// does that pair cover another race. (A load that forwards from the store
+// reads its ticket too, but it could run first and read memory: that is a
+// race.)
+func (m *Machine) races(cands []int, ev []*dnode, t int, fp []uint64) []int {
 	if m.threads[t].kind != FlushThread {
-		return false
+		return cands
 	}
+	kept := cands[:0]
+	for _, i := range cands {
+		if !enabledBy(ev[i].fp, fp) {
+			kept = append(kept, i)
+		}
+	}
+	return kept
+}
+
+// enabledBy tells whether the flush of footprint b reads a ticket that
+// the step of footprint a wrote.
+func enabledBy(a, b []uint64) bool {
 	for _, f := range b {
 		if f&1 != 0 || !mmu.IsTicket(mmu.Loc(f>>1)) {
 			continue
