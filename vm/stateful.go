@@ -31,7 +31,7 @@ func (x *explorer) stateful() {
 	d := &stateDFS{x: x, visited: visited, heldBase: x.m.budget.held}
 	x.m.Reset()
 	visited.visit(x.m.stateHash(), 0)
-	d.push(nil, 0)
+	d.push(nil, 0, x.m.Enabled(nil))
 	x.done = func() float64 {
 		return treeDone(len(d.stack), func(i int) (int, int) { return d.stack[i].next, len(d.stack[i].enabled) })
 	}
@@ -68,10 +68,11 @@ type stateDFS struct {
 	next     []int      // the threads enabled in the state a step reached
 }
 
-// push makes a frame of the machine's state, with sleep inherited (asleep
-// its mask). A recycled frame's slices are reused: once it is popped, no
-// sleeper of a deeper frame refers to its footprints any more.
-func (d *stateDFS) push(sleep []sleeper, asleep uint64) *stateFrame {
+// push makes a frame of the machine's state, where the threads in
+// enabled can step, with sleep inherited (asleep its mask). A recycled
+// frame's slices are reused: once it is popped, no sleeper of a deeper
+// frame refers to its footprints any more.
+func (d *stateDFS) push(sleep []sleeper, asleep uint64, enabled []int) *stateFrame {
 	m := d.x.m
 	var f *stateFrame
 	if n := len(d.pool); n > 0 {
@@ -79,7 +80,7 @@ func (d *stateDFS) push(sleep []sleeper, asleep uint64) *stateFrame {
 	} else {
 		f = &stateFrame{}
 	}
-	f.enabled = m.Enabled(f.enabled)
+	f.enabled = append(f.enabled[:0], enabled...)
 	f.next = 0
 	f.sleep, f.asleep, f.fps = append(f.sleep[:0], sleep...), asleep, f.fps[:0]
 	if branches(f.enabled, f.asleep) {
@@ -171,7 +172,7 @@ func (d *stateDFS) step(top *stateFrame) bool {
 	d.next = m.Enabled(d.next)
 	h := m.stateHash()
 	if !mustStore(d.next, z0, h, d.base+len(d.stack)) { // transient.go: most states are not stored
-		d.push(d.child, z0)
+		d.push(d.child, z0, d.next)
 		return true
 	}
 	z, ok := d.visited.visit(h, z0)
@@ -187,7 +188,7 @@ func (d *stateDFS) step(top *stateFrame) bool {
 		}
 		d.child = kept
 	}
-	d.push(d.child, z)
+	d.push(d.child, z, d.next)
 	return true
 }
 

@@ -173,7 +173,7 @@ func (x *explorer) stateWorker(p *statePool, w int, m *Machine) *explorer {
 		}
 		d.schedule = append(d.schedule[:0], work.steps...)
 		d.base = len(work.steps)
-		f := d.push(work.sleep, work.asleep)
+		f := d.push(work.sleep, work.asleep, m.Enabled(nil))
 		if work.enabled != nil {
 			f.enabled = append(f.enabled[:0], work.enabled...)
 			f.next = work.next
