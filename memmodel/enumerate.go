@@ -193,7 +193,7 @@ func (e *enumerator) combine() {
 // the order of their initial writes.
 func Combine(p *Program, pick []int) (*Graph, []uint64) {
 	e := &enumerator{p: p, pick: pick}
-	g := &Graph{}
+	g := &Graph{Stop: p.Interrupted}
 	locs := e.locations()
 	for _, l := range locs {
 		g.Events = append(g.Events, Event{Thread: -1, Kind: Write, Loc: l, Val: e.p.Init[l]})
@@ -278,7 +278,6 @@ func (e *enumerator) product(g *Graph, locs []uint64, i int) {
 			e.stop = true
 			return
 		}
-		g.Stop = e.p.Interrupted
 		ok, flags := e.m.Check(g)
 		if g.stopped() {
 			e.stop = true
