@@ -40,6 +40,7 @@ func main() {
 	spinSizes := flag.String("spin", "8,64,128,256,512", "sizes N of ptdump-vmalloc-nN to run side by side with SPIN (when spin and gcc are installed); empty: skip")
 	spinReps := flag.Int("spin-reps", 3, "alternating runs of each side in the SPIN comparison (the best is shown)")
 	fams := flag.String("families", "dpor,state,auto", "searches to measure the scaling families (lock-N, sb-ring-N, lock-sb-N) under; empty: skip them")
+	autoDirs := flag.String("auto", "", "folders (a comma list) whose sc scripts measure auto against the faster of dpor and state, with -j 1 and -j 2; empty: skip")
 	flag.Parse()
 	*stepN = max(*stepN, 1)
 
@@ -74,6 +75,10 @@ func main() {
 	}
 	if *fams != "" {
 		failed = b.families(strings.Split(*fams, ",")) || failed
+		fmt.Println()
+	}
+	if *autoDirs != "" {
+		failed = b.auto(strings.Split(*autoDirs, ",")) || failed
 		fmt.Println()
 	}
 	fmt.Println()

@@ -29,12 +29,16 @@ import (
 // or memory budget (the workers' machines count toward it) may stop at
 // another point than with one worker.
 func (x *explorer) autoParallel(slice int) bool {
-	race := &autoRace{slice: slice, pool: newStatePool(x.cfg.Workers, x.cfg.Limits.States)}
-	race.pool.halt = &race.halt
+	race := &autoRace{slice: slice}
 	var y *explorer
 	var end workersEnd
 	done := make(chan struct{})
 	race.start = func() {
+		// the pool (its visited set: a quarter of a MiB to clear) is made
+		// only for a script dpor does not settle in its first slice: on a
+		// small script it would cost as much as the whole check
+		race.pool = newStatePool(x.cfg.Workers, x.cfg.Limits.States)
+		race.pool.halt = &race.halt
 		go func() {
 			defer close(done)
 			defer race.stateDone.Store(true)
