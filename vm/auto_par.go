@@ -48,7 +48,7 @@ func (x *explorer) autoParallel(slice int) bool {
 				return
 			}
 			y = x.sibling(x.ctx, m2)
-			end = y.stateWorkers(race.pool)
+			end = y.stateWorkers(race.pool, true)
 		}()
 	}
 	x.lane = &lane{race: race}

@@ -40,7 +40,7 @@ import (
 // counterexample) is the one -j 1 gives. The parallel search proves; the
 // single one reports what is wrong.
 func (x *explorer) parallelStateful() {
-	switch x.stateWorkers(newStatePool(x.cfg.Workers, x.cfg.Limits.States)) {
+	switch x.stateWorkers(newStatePool(x.cfg.Workers, x.cfg.Limits.States), false) {
 	case workersStopped:
 		x.r.Notes = append(x.r.Notes, fmt.Sprintf("state: the %d workers stopped at a violation, a failed condition or a bound; one worker ran the search again, so that what it reports does not depend on -j", x.cfg.Workers))
 		x.statefulOne()
@@ -64,30 +64,59 @@ const (
 // stateWorkers runs the parallel stateful search on p's workers, each on a
 // machine of its own, and puts what they found in x.r unless they stopped
 // at something the one-worker search must report.
-func (x *explorer) stateWorkers(p *statePool) workersEnd {
-	ms := make([]*Machine, p.workers)
-	for i := range ms {
+func (x *explorer) stateWorkers(p *statePool, lend bool) workersEnd {
+	// the first worker starts at once, on the explorer's own machine when
+	// lend says it is not needed afterwards (auto's, made for the search;
+	// a plain check's runs the search again when the workers stop); the
+	// others make theirs (running init again) meanwhile, and join once the
+	// search has taken joinAfter steps: on a small script, handing frames
+	// between workers costs more than it gains
+	ms := make([]*Machine, len(p.slots))
+	ms[0] = x.m
+	if !lend {
 		m, err := newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, x.m.limits, x.ctx, x.m.budget.timeout, x.m.storeBuffers)
 		if err != nil {
 			return workersFailed
 		}
-		ms[i] = m
+		ms[0] = m
 	}
 	ms[0].Reset()
 	p.visited.visit(ms[0].stateHash(), 0)
 	p.work = []stateWork{{}} // the root
+	p.workers = 1
 	ys := make([]*explorer, len(ms))
+	var failed atomic.Bool
 	var wg sync.WaitGroup
 	for i := range ms {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
+			if i > 0 {
+				m, err := newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, x.m.limits, x.ctx, x.m.budget.timeout, x.m.storeBuffers)
+				if err != nil {
+					failed.Store(true)
+					p.stop()
+					return
+				}
+				ms[i] = m
+				if !p.join(joinAfter) {
+					ys[i] = x.sibling(x.ctx, m) // the search ended without it
+					return
+				}
+			}
 			ys[i] = x.stateWorker(p, i, ms[i])
 		}(i)
 	}
 	x.awaitWorkers(&wg, p)
+	if failed.Load() {
+		return workersFailed
+	}
 	return x.takeWorkers(p, ms, ys)
 }
+
+// joinAfter is the steps of the first worker after which the others join
+// a parallel stateful search.
+const joinAfter = 16384
 
 // awaitWorkers waits for the workers, reporting progress meanwhile.
 func (x *explorer) awaitWorkers(wg *sync.WaitGroup, p *statePool) {
@@ -135,7 +164,7 @@ func (x *explorer) takeWorkers(p *statePool, ms []*Machine, ys []*explorer) work
 	x.r.Complete = clean
 	x.r.States = p.visited.len()
 	x.r.SplitCounts = splitCounts
-	x.r.Notes = append(x.r.Notes, fmt.Sprintf("state: %d workers shared one set of visited states", len(ms)))
+	x.r.Notes = append(x.r.Notes, fmt.Sprintf("state: %d workers shared one set of visited states", p.workers))
 	if !clean {
 		x.m.budget.exceeded = exceeded // no traces past the budget
 		x.stop = true
@@ -225,6 +254,34 @@ func newStatePool(workers, hint int) *statePool {
 	p.cond = sync.NewCond(&p.mu)
 	return p
 }
+
+// join adds a worker to the pool once the first has taken after steps;
+// false when the search ended before.
+func (p *statePool) join(after int64) bool {
+	for p.slots[0].steps.Load() < after {
+		if p.over() {
+			return false
+		}
+		time.Sleep(joinPoll)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.done || p.stopped.Load() {
+		return false
+	}
+	p.workers++
+	return true
+}
+
+// over tells whether the search has ended.
+func (p *statePool) over() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.done || p.stopped.Load() || p.halt != nil && p.halt.Load()
+}
+
+// joinPoll is how often a worker waiting to join looks at the first one's steps.
+const joinPoll = 100 * time.Microsecond
 
 // get waits for a frame to explore; false when the search is over.
 func (p *statePool) get() (stateWork, bool) {
