@@ -34,7 +34,16 @@ func (x *explorer) auto() {
 	defer stop()
 	x.m.limits.Memory /= 2 // the two machines share the memory budget
 	limits := x.m.limits
-	if fav == 0 && x.cfg.Workers >= 2 && x.cfg.Limits.Executions <= 0 && x.cfg.Limits.States <= 0 {
+	if x.cfg.Workers >= 2 && x.cfg.Limits.Executions <= 0 && x.cfg.Limits.States <= 0 {
+		// with the stateful search favoured, its first slice on one worker
+		// settles what one worker's lockstep would settle there
+		if fav == 1 && x.autoStateFirst(slice) {
+			x.r.Notes = append(x.r.Notes, "auto: the stateful search finished first (in its first slice, where the lockstep runs it alone)")
+			return
+		}
+		if fav == 1 {
+			x.reset()
+		}
 		if x.autoParallel(slice) {
 			return
 		}
@@ -99,6 +108,18 @@ func (x *explorer) auto() {
 	}
 }
 
+// autoStateFirst runs the first slice of the stateful search on one
+// worker, as auto's lockstep does first when it favours that search, and
+// tells whether that settled the check; if not, x holds a partial result
+// to clear (reset).
+func (x *explorer) autoStateFirst(slice int) bool {
+	l := &lane{cutAt: slice}
+	x.lane = l
+	x.stateful()
+	x.lane = nil
+	return !l.cut
+}
+
 // autoSide runs side i of auto's lockstep: dpor (0) or the stateful
 // search (1).
 func (x *explorer) autoSide(i int) {
@@ -121,8 +142,12 @@ const autoSlice = 4096
 // search has seen and merges (on the corpus and examples, the stateful
 // search was 1.6 to 6 times faster on such scripts, and within noise on
 // the rest of them). Otherwise dpor (0), which settles most small scripts
-// in its first slice. The choice depends on the script only, so the
-// result stays the same for every -j.
+// in its first slice. (A blocking lock taken in a loop, ptdump-vmalloc's
+// shape, is no such sign: where dpor is exponential there, the lockstep
+// shares the time all the same, and where dpor settles it in its first
+// slice, ptdump-walk-2m, going second costs the stateful search's slice.)
+// The choice depends on the script only, so the result stays the same
+// for every -j.
 func autoFavour(p *Program) int {
 	if len(p.IRQs) > 0 {
 		return 1
@@ -165,6 +190,8 @@ type lane struct {
 	end   int       // the step count that ends this side's current slice
 	first func()    // called when the side first ends a slice, if set
 	race  *autoRace // with several workers, dpor's side of autoParallel instead
+	cutAt int       // set: no lockstep, stop at this step count (autoStateFirst)
+	cut   bool      // the side was stopped there
 }
 
 // start waits until the side may run its first slice; false when the
@@ -183,6 +210,10 @@ func (l *lane) start() bool {
 // pass is called between units of work with the side's step count; false
 // means the other side has won and this one must stop.
 func (l *lane) pass(steps int) bool {
+	if l.cutAt > 0 {
+		l.cut = l.cut || steps >= l.cutAt
+		return !l.cut
+	}
 	if l.race != nil {
 		return l.race.pass(steps)
 	}

@@ -121,9 +121,15 @@ const (
 	autoRaceWait = 200 * time.Microsecond // how long dpor waits ahead of the workers
 )
 
-// rerun clears x for auto's lockstep, after autoParallel gave up.
-func (x *explorer) rerun() {
+// reset clears what a search left in x, for another to run.
+func (x *explorer) reset() {
 	*x.r = *x.r.blank()
 	x.seen, x.condFalsified, x.stop, x.analysis = map[string]int{}, false, false, 0
+	x.done = nil
+}
+
+// rerun clears x for auto's lockstep, after autoParallel gave up.
+func (x *explorer) rerun() {
+	x.reset()
 	x.r.Notes = append(x.r.Notes, fmt.Sprintf("auto: %d workers met a violation, a failed condition or a bound; the lockstep of dpor and the stateful search ran again, so that what it reports does not depend on -j", x.cfg.Workers))
 }

@@ -15,6 +15,7 @@ import (
 func TestAutoFavour(t *testing.T) {
 	const body = `
 shared x
+spinlock l
 cpu 0 %s{
   x = 1
   x = 2
@@ -32,6 +33,9 @@ expect ok
 		{"plain", "", "", false},
 		{"irq", "", "irq 0 {\n  x = 3\n}", true},
 		{"preemptible", "preemptible ", "", true},
+		{"lock", "", "cpu 2 {\n  spin_lock(l)\n  x = 4\n  spin_unlock(l)\n}", false},
+		{"loop", "", "cpu 2 {\n  for i in 0..2 {\n    x = i\n  }\n}", false},
+		{"lock in a loop", "", "cpu 2 {\n  for i in 0..2 {\n    spin_lock(l)\n    x = i\n    spin_unlock(l)\n  }\n}", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			src := strings.Replace(strings.Replace(body, "%s", c.cpu0, 1), "%s", c.irq, 1)
