@@ -1,10 +1,6 @@
 package mmu
 
-import (
-	"fmt"
-
-	"github.com/mmuvm/mmuvm/memmodel"
-)
+import "github.com/mmuvm/mmuvm/memmodel"
 
 // Store buffers: the operational form of x86-TSO (Owens, Sarkar and
 // Sewell, "A better x86 memory model: x86-TSO", 2009), which is
@@ -86,9 +82,10 @@ func (s *Store) buffers(loc Loc) bool {
 	return s.sb.cpu >= 0 && s.sb.direct == 0 && s.sbShared(loc)
 }
 
-// sbShared tells whether loc goes through the store buffers: memory, and
-// the IPI slots, whose acknowledgement a handler stores.
-func (s *Store) sbShared(loc Loc) bool { return s.shared(loc) || loc&tagMask == tagIPI }
+// sbShared tells whether loc goes through the store buffers: memory. (An
+// IPI handler's answer does not: the handler runs with its CPU's buffer
+// empty and writes memory, see vm/storebuf.go.)
+func (s *Store) sbShared(loc Loc) bool { return s.shared(loc) }
 
 // shadowLoc is the footprint location of loc as cpu's loads from its
 // buffer see it (see forward).
@@ -370,8 +367,7 @@ func (b *Builtin) OrderedUnderTSO() bool {
 }
 
 // LocName names a location a store buffer can hold: a memory word (a
-// shared word, a table entry), a lock, a static key, or the answer to an
-// IPI; "" if unnamed.
+// shared word, a table entry), a lock, a static key; "" if unnamed.
 func (m *Machine) LocName(l Loc) string {
 	i := int(l &^ tagMask)
 	switch l & tagMask {
@@ -381,15 +377,9 @@ func (m *Machine) LocName(l Loc) string {
 		return m.lockName(i)
 	case tagKey:
 		return m.keyName(i)
-	case tagIPI:
-		return fmt.Sprintf("the answer to %s's IPI", m.threadName(i>>4&0xfff))
 	}
 	return ""
 }
 
 // IsTicket tells whether l is a store's ticket (see push).
 func IsTicket(l Loc) bool { return l&(tagMask|1<<39) == tagSB|1<<39 }
-
-// IsIPISlot tells whether l is a word of an IPI request (its answer, when
-// a store buffer holds it).
-func IsIPISlot(l Loc) bool { return l&tagMask == tagIPI }

@@ -42,6 +42,10 @@ type scriptGen struct {
 	lock   bool // a spinlock l is declared
 	table  bool // a table t is declared
 	awaits bool // await statements may be generated
+	// ipi, if set, adds static_branch_enable(k) calls, whose synchronising
+	// IPIs the other CPUs answer (genScriptIPI); a source of its own, so
+	// that the rest of a seed's script stays genScript's
+	ipi *rand.Rand
 	// per block being generated
 	regs  []string // registers assigned so far in this block
 	nreg  int
@@ -70,6 +74,10 @@ func (g *scriptGen) operand() string {
 // simple is one statement of about one visible step, without nesting.
 func (g *scriptGen) simple(inIRQ bool) string {
 	g.steps--
+	if g.ipi != nil && !inIRQ && g.ipi.Intn(8) == 0 {
+		g.ipi = nil // one per script: dfs must still finish most of them
+		return "static_branch_enable(k)"
+	}
 	if g.table && g.r.Intn(3) == 0 {
 		i := g.r.Intn(2)
 		switch g.r.Intn(3) {
@@ -136,10 +144,27 @@ func (g *scriptGen) block(b *strings.Builder, n int, inIRQ bool) {
 
 // genScript returns the script for a seed.
 func genScript(seed int64) string {
+	return genScriptWith(&scriptGen{r: rand.New(rand.NewSource(seed))}, seed)
+}
+
+// genScriptIPI is genScript with, in some scripts, CPUs that enable a
+// static key: the other CPUs answer its synchronising IPIs, which under
+// tso wait for their store buffers.
+func genScriptIPI(seed int64) string {
 	g := &scriptGen{r: rand.New(rand.NewSource(seed))}
+	if ipi := rand.New(rand.NewSource(^seed)); ipi.Intn(3) == 0 {
+		g.ipi = ipi
+	}
+	return genScriptWith(g, seed)
+}
+
+func genScriptWith(g *scriptGen, seed int64) string {
 	r := g.r
 	var b strings.Builder
 	fmt.Fprintf(&b, "// diff seed %d\n", seed)
+	if g.ipi != nil {
+		b.WriteString("static_key k\n")
+	}
 	g.shared = []string{"x", "y", "z"}[:2+r.Intn(2)]
 	fmt.Fprintf(&b, "shared %s\n", strings.Join(g.shared, ", "))
 	if g.lock = r.Intn(3) == 0; g.lock {
@@ -157,6 +182,9 @@ func genScript(seed int64) string {
 	irq := r.Intn(5) == 0
 	if irq {
 		budget -= 2
+	}
+	if g.ipi != nil {
+		budget -= 3 // every other CPU answers the static key's IPIs
 	}
 	cpus := make([]int, ncpu)
 	for i := range cpus {
@@ -481,7 +509,11 @@ func diffSearchesUnder(t *testing.T, n int, model string) {
 			defer wg.Done()
 			for i := range next {
 				seed := int64(i + 1)
-				cases[i] = compareSearchesUnder(fmt.Sprintf("diff%d.mmu", seed), genScript(seed), model)
+				src := genScript(seed)
+				if model == "tso" {
+					src = genScriptIPI(seed)
+				}
+				cases[i] = compareSearchesUnder(fmt.Sprintf("diff%d.mmu", seed), src, model)
 				cases[i].seed = seed
 			}
 		}()

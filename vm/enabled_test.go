@@ -19,7 +19,7 @@ import (
 func TestEnabledIncremental(t *testing.T) {
 	var progs []*vm.Program
 	for seed := int64(0); seed < 300; seed++ {
-		for _, src := range []string{genScript(seed), genReuseScript(seed)} {
+		for _, src := range []string{genScript(seed), genReuseScript(seed), genScriptIPI(seed)} {
 			if p, err := compiler.Compile("gen.mmu", []byte(src), nil); err == nil {
 				progs = append(progs, p)
 			}

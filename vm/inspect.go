@@ -48,7 +48,10 @@ func (m *Machine) Info(i int) ThreadInfo {
 	}
 	if t.kind == IPIThread {
 		info.Status = "idle"
-		if m.MMU.IPIPending(t.cpu) {
+		switch {
+		case m.MMU.IPIPending(t.cpu) && t.status == blocked:
+			info.Status = "IPI pending, waits for the store buffer to drain"
+		case m.MMU.IPIPending(t.cpu):
 			info.Status = "IPI pending"
 		}
 		return info

@@ -366,8 +366,8 @@ func (m *Machine) enabled(t *thread) bool {
 		return t.status == ready
 	case FlushThread:
 		return m.MMU.Buffered(t.cpu) > 0
-	default:
-		return m.MMU.IRQsOn(t.cpu) && m.MMU.IPIPending(t.cpu)
+	default: // an IPI thread: blocked while it waits for its CPU's store buffer (storebuf.go)
+		return t.status != blocked && m.MMU.IRQsOn(t.cpu) && m.MMU.IPIPending(t.cpu)
 	}
 }
 
@@ -403,8 +403,7 @@ func (m *Machine) step(id int) {
 	m.MMU.S.StartStep()
 	switch {
 	case t.kind == IPIThread:
-		desc := m.MMU.HandleIPI(t.cpu)
-		m.event(t, -1, desc)
+		m.stepIPI(t)
 	case t.kind == PreemptThread:
 		m.stepPreempt(t)
 	case t.kind == DrainThread:

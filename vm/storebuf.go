@@ -16,11 +16,18 @@ import (
 // any other interleaving choice. An execution ends with every buffer
 // empty.
 //
-// An IPI handler runs on the interrupted CPU: its stores, the
-// acknowledgement the sender waits for among them (csd_unlock(), a release
-// store, kernel/smp.c), join the same FIFO behind the stores the CPU made
-// before the interrupt, so a sender that sees the acknowledgement sees
-// them too.
+// An IPI handler runs on the interrupted CPU once that CPU's buffer is
+// empty, and its stores go to memory. On x86 the handlers mmuvm models
+// execute a serialising instruction before they acknowledge: INVLPG or a
+// CR3 write in flush_tlb_func() (arch/x86/mm/tlb.c), sync_core() in
+// do_sync_core() for text_poke_sync() (arch/x86/kernel/alternative.c);
+// and every handler returns with IRET, serialising too (Intel SDM vol. 3,
+// "Serializing Instructions"): the CPU's earlier stores reach memory
+// before the acknowledgement (csd_unlock(), kernel/smp.c), and the
+// acknowledgement before the interrupted code goes on. (The handler's
+// reads of the request come after the drain here rather than possibly
+// before it; the sender wrote the request before it sent the IPI, so they
+// read the same.)
 
 // operationalTSO tells whether a check of prog under model runs on store
 // buffers: under tso, unless the graph search is asked for or the script
@@ -96,11 +103,7 @@ func programCPU(t *thread) int {
 // buffer reaches memory.
 func (m *Machine) stepFlush(f *thread) {
 	loc, v := m.MMU.FlushOne(f.cpu)
-	switch {
-	case !m.tracing:
-	case mmu.IsIPISlot(loc):
-		m.event(f, -1, m.bufferedName(loc)+" reaches memory (store buffer)")
-	default:
+	if m.tracing {
 		m.event(f, -1, fmt.Sprintf("%s = %s reaches memory (store buffer)", m.bufferedName(loc), fmtVal(v)))
 	}
 }
@@ -112,6 +115,26 @@ func (m *Machine) bufferedName(loc mmu.Loc) string {
 		return n
 	}
 	return fmt.Sprintf("%#x", uint64(loc))
+}
+
+// stepIPI runs IPI thread t's step: the handling of its CPU's next IPI,
+// which under tso waits, like a locked instruction, until the CPU's store
+// buffer is empty (see the top of this file) and then goes to memory.
+func (m *Machine) stepIPI(t *thread) {
+	if m.storeBuffers {
+		if m.MMU.MustDrain(t.cpu) {
+			if m.tracing {
+				m.event(t, -1, "the IPI waits for the store buffer to drain")
+			}
+			t.status = blocked
+			t.drainWait = true
+			m.watchLastReads(t)
+			return
+		}
+		m.MMU.BeginOrdered(t.cpu)
+		defer m.MMU.EndOrdered()
+	}
+	m.event(t, -1, m.MMU.HandleIPI(t.cpu))
 }
 
 // callOrdered runs a builtin that is fully ordered under tso: its CPU's
