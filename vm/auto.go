@@ -89,7 +89,6 @@ func (x *explorer) auto() {
 	x.autoSide(fav)
 	x.lane = nil
 	g.finish(fav, true) // a host panic here is the check's own error
-
 	winner := g.result()
 	stop()
 	if started {
@@ -263,8 +262,9 @@ func (g *lockstep) finish(i int, ok bool) {
 // favoured side wins when it finishes, unless the other finished in an
 // earlier slice; the other wins once the favoured side has completed the
 // slice in which it finished without finishing itself. (When the favoured
-// side finishes, the other has completed at least as many slices: it
-// runs first with one worker, and neither runs ahead with two.)
+// side finishes, the other has completed as many slices as it: with one
+// worker the favoured side's slice of each round comes first, and with
+// two neither side starts a slice before the other has ended the last.)
 func (g *lockstep) decide() {
 	f, o := g.fav, 1-g.fav
 	defer func() { g.won.Store(int32(g.winner + 1)) }()
