@@ -38,7 +38,9 @@ func (x *explorer) auto() {
 		// with the stateful search favoured, its first slice on one worker
 		// settles what one worker's lockstep would settle there
 		if fav == 1 && x.autoStateFirst(slice) {
-			x.r.Notes = append(x.r.Notes, "auto: the stateful search finished first (in its first slice, where the lockstep runs it alone)")
+			if x.m.budget.exceeded == "" { // not cut short by the time or memory budget
+				x.r.Notes = append(x.r.Notes, "auto: the stateful search finished first (in its first slice, where the lockstep runs it alone)")
+			}
 			return
 		}
 		if fav == 1 {
