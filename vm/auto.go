@@ -28,7 +28,7 @@ func (x *explorer) auto() {
 	if slice <= 0 {
 		slice = autoSlice
 	}
-	fav := autoFavour(x.m.prog)
+	fav := x.m.autoFavour()
 	g := newLockstep(slice, x.cfg.Workers < 2, fav)
 	ctx, stop := context.WithCancel(x.ctx)
 	defer stop()
@@ -136,21 +136,24 @@ const autoSlice = 4096
 
 // autoFavour is the side auto's lockstep favours, from a look at the
 // script: its first slice runs first, and it wins a tie (both finishing in
-// the same slice). An irq handler or a preemptible task makes the
-// stateful search's side (1) the favoured one: every step where the irq
-// may fire or the task be preempted is a race dpor reverses, and most of
-// the orders it explores that way lead back to states the stateful
-// search has seen and merges (on the corpus and examples, the stateful
-// search was 1.6 to 6 times faster on such scripts, and within noise on
-// the rest of them). Otherwise dpor (0), which settles most small scripts
-// in its first slice. (A blocking lock taken in a loop, ptdump-vmalloc's
-// shape, is no such sign: where dpor is exponential there, the lockstep
-// shares the time all the same, and where dpor settles it in its first
-// slice, ptdump-walk-2m, going second costs the stateful search's slice.)
-// The choice depends on the script only, so the result stays the same
-// for every -j.
-func autoFavour(p *Program) int {
-	if len(p.IRQs) > 0 {
+// the same slice). The stateful search's side (1) is favoured on a script
+// with an irq handler, a preemptible task or a spin loop (an await, or a
+// retry loop whose passes only read: spinLoops). Every step where the irq
+// may fire or the task be preempted is a race dpor reverses, and every
+// number of failed passes of a spin loop an execution of its own; most of
+// the orders it explores that way lead back to states the stateful search
+// has seen and merges (on the corpus and examples, the stateful search was
+// 1.5 to 6 times faster on such scripts, the x86 PAE lockless getters'
+// retries among them, and within noise on the rest). Otherwise dpor (0),
+// which settles most small scripts in its first slice. (A blocking lock
+// taken in a counted loop, ptdump-vmalloc's shape, is no such sign: where
+// dpor is exponential there, the lockstep shares the time all the same,
+// and where dpor settles it in its first slice, ptdump-walk-2m, going
+// second costs the stateful search's slice.) The choice depends on the
+// script only, so the result stays the same for every -j.
+func (m *Machine) autoFavour() int {
+	p := m.prog
+	if len(p.IRQs) > 0 || len(m.spinLoops()) > 0 {
 		return 1
 	}
 	for _, c := range p.CPUs {
