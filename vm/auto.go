@@ -68,7 +68,7 @@ func (x *explorer) auto() {
 			}
 			g.finish(l.side, ok)
 		}()
-		m2, err := newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, limits, ctx, x.m.budget.timeout, x.m.storeBuffers)
+		m2, err := x.twin(ctx, limits)
 		if err != nil {
 			return
 		}

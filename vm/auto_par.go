@@ -42,7 +42,7 @@ func (x *explorer) autoParallel(slice int) bool {
 		go func() {
 			defer close(done)
 			defer race.stateDone.Store(true)
-			m2, err := newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, x.m.limits, x.ctx, x.m.budget.timeout, x.m.storeBuffers)
+			m2, err := x.twin(x.ctx, x.m.limits)
 			if err != nil {
 				end = workersFailed
 				return

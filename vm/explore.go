@@ -38,6 +38,12 @@ func newExplorer(ctx context.Context, m *Machine, cfg Config, r *Result, g goal)
 	return &explorer{ctx: ctx, m: m, cfg: cfg, r: r, g: g, seen: map[string]int{}, started: now, lastReport: now}
 }
 
+// twin makes another machine for the same check as x's (its program,
+// arch, builtins and store buffers), under ctx and with limits.
+func (x *explorer) twin(ctx context.Context, limits Limits) (*Machine, error) {
+	return newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, limits, ctx, x.m.budget.timeout, x.m.storeBuffers)
+}
+
 // sibling is an explorer of the same check on machine m, with a result of
 // its own (an auto side, a split's part); it reports no progress.
 func (x *explorer) sibling(ctx context.Context, m *Machine) *explorer {

@@ -161,7 +161,7 @@ func (x *explorer) runParts(ps []prefix, mine []int) []*Part {
 		m := x.m
 		if w > 0 {
 			var err error
-			if m, err = newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, x.m.limits, ctx, x.m.budget.timeout, x.m.storeBuffers); err != nil {
+			if m, err = x.twin(ctx, x.m.limits); err != nil {
 				break
 			}
 		}

@@ -74,7 +74,7 @@ func (x *explorer) stateWorkers(p *statePool, lend bool) workersEnd {
 	ms := make([]*Machine, len(p.slots))
 	ms[0] = x.m
 	if !lend {
-		m, err := newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, x.m.limits, x.ctx, x.m.budget.timeout, x.m.storeBuffers)
+		m, err := x.twin(x.ctx, x.m.limits)
 		if err != nil {
 			return workersFailed
 		}
@@ -92,7 +92,7 @@ func (x *explorer) stateWorkers(p *statePool, lend bool) workersEnd {
 		go func(i int) {
 			defer wg.Done()
 			if i > 0 {
-				m, err := newMachine(x.m.prog, x.cfg.Arch, x.cfg.Builtins, x.m.limits, x.ctx, x.m.budget.timeout, x.m.storeBuffers)
+				m, err := x.twin(x.ctx, x.m.limits)
 				if err != nil {
 					failed.Store(true)
 					p.stop()
@@ -277,8 +277,11 @@ func (p *statePool) join(after int64) bool {
 func (p *statePool) over() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.done || p.stopped.Load() || p.halt != nil && p.halt.Load()
+	return p.done || p.halted()
 }
+
+// halted tells whether a worker or auto's dpor stopped the search.
+func (p *statePool) halted() bool { return p.stopped.Load() || p.halt != nil && p.halt.Load() }
 
 // joinPoll is how often a worker waiting to join looks at the first one's steps.
 const joinPoll = 100 * time.Microsecond
@@ -353,7 +356,7 @@ func (p *statePool) steps() int {
 // one-worker search must report); otherwise it hands a frame over if a
 // worker waits for one.
 func (p *statePool) serve(d *stateDFS) bool {
-	if p.stopped.Load() || p.halt != nil && p.halt.Load() || len(d.x.r.Violations) > 0 || d.x.r.Witness != nil || len(d.x.r.Bounds) > 0 {
+	if p.halted() || len(d.x.r.Violations) > 0 || d.x.r.Witness != nil || len(d.x.r.Bounds) > 0 {
 		return false
 	}
 	if p.hungry.Load() {

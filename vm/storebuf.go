@@ -126,9 +126,7 @@ func (m *Machine) stepIPI(t *thread) {
 			if m.tracing {
 				m.event(t, -1, "the IPI waits for the store buffer to drain")
 			}
-			t.status = blocked
-			t.drainWait = true
-			m.watchLastReads(t)
+			m.blockForDrain(t)
 			return
 		}
 		m.MMU.BeginOrdered(t.cpu)
@@ -168,16 +166,23 @@ func (m *Machine) noteStaleReads(t *thread) {
 }
 
 // waitDrain blocks thread t at a fully ordered builtin until its CPU's
-// store buffer is empty (mmu.MustDrain read the length, which the step
-// now watches).
+// store buffer is empty (blockForDrain).
 func (m *Machine) waitDrain(t *thread, b *mmu.Builtin, c *mmu.Call) bool {
 	if m.tracing {
 		m.event(t, t.pc, m.describeCall(b, c.Args, 0, "waits")+" for the store buffer to drain")
 	}
+	m.blockForDrain(t)
+	return false
+}
+
+// blockForDrain blocks thread t until its CPU's store buffer is empty: it
+// watches what mmu.MustDrain read in this step (the newest entry, which
+// that entry's flush clears), and dpor schedules the CPU's flush thread
+// for it (drainer).
+func (m *Machine) blockForDrain(t *thread) {
 	t.status = blocked
 	t.drainWait = true
 	m.watchLastReads(t)
-	return false
 }
 
 // drainer returns the flush thread (as a mask) that thread t, blocked
