@@ -78,8 +78,11 @@ func canonAsmReg(arch, name string) (string, bool) {
 	switch arch {
 	case "AArch64":
 		r, ok := a64Reg(name)
-		if !ok || r.zero {
+		if !ok {
 			return "", false
+		}
+		if r.zero { // herd shows N:XZR in a final state (always 0)
+			return "XZR", true
 		}
 		return r.name, true
 	case "X86":
@@ -373,6 +376,8 @@ func asmParen(e string) string {
 	return "(" + e + ")"
 }
 
+var asmCallRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*\(`)
+
 var asmAtomRE = regexp.MustCompile(`^(-?[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*\(.*\)|\(.*\))$`)
 
 func asmIsAtom(e string) bool {
@@ -508,7 +513,7 @@ func (t *a64T) errf(format string, args ...any) error { return asmErr(t.cell, fo
 // but a call is still made).
 func (t *a64T) write(r a64R, e string, w int) {
 	if r.zero {
-		if strings.HasSuffix(e, ")") && !strings.HasPrefix(e, "(") {
+		if asmCallRE.MatchString(e) && asmIsAtom(e) { // a call: an access to make
 			t.emit(e)
 		}
 		return
@@ -626,6 +631,22 @@ func (t *a64T) operand2(args []string, w32 bool) (string, int, error) {
 			w = asmWide
 		}
 		return a64Shl(e, k, w), a64ShlW(w, k), nil
+	case "ASR", "ROR":
+		if k == 0 {
+			return e, w, nil
+		}
+		bits := 64
+		if w32 {
+			bits = 32
+		}
+		return a64Shift(kind, e, strconv.FormatUint(k, 10), bits), asmWide, nil
+	case "UXTB", "UXTH", "SXTB", "SXTH":
+		width := map[byte]int{'B': 8, 'H': 16}[kind[3]]
+		bits := 64
+		if w32 {
+			bits = 32
+		}
+		return a64Shl(asmParen(a64Bitfield(e, 0, width-1, bits, kind[0] == 'S')), k, asmWide), asmWide, nil
 	case "UXTX", "SXTX":
 		if r.w {
 			return "", 0, t.errf("%s needs an X register", kind)
@@ -1240,6 +1261,9 @@ func (t *a64T) dataInsn(in asmInsn) error {
 	}
 	if base, suffix, ok := a64LSE(op); ok {
 		return t.lse(in, base, suffix)
+	}
+	if ok, err := t.bitsInsn(in); ok {
+		return err
 	}
 	switch op {
 	case "LDRB", "LDRH", "LDRSB", "LDRSH", "LDRSW", "STRB", "STRH", "LDARB", "LDARH", "STLRB", "STLRH",
