@@ -785,9 +785,10 @@ func (t *a64T) condition(cc string) (asmCond, error) {
 		z = sum + " == 0"
 		c = sum + " < " + a
 		v = "(~(" + a + " ^ " + b + ") & (" + a + " ^ " + sum + ") & " + sign + ") != 0"
-	case 'l':
+	case 'l': // ANDS and BICS clear C and V
 		n = "(" + a + " & " + sign + ") != 0"
 		z = a + " == 0"
+		c, v = "0 != 0", "0 != 0"
 		if cc == "GE" || cc == "LT" || cc == "GT" || cc == "LE" {
 			switch cc {
 			case "GE":

@@ -15,7 +15,8 @@ import (
 // (and the shifted and extended operands) on known values and checks the
 // result register: the values are the Arm ARM's, worked out by hand (and
 // for UBFM, SBFM and the shifted operands, herd's answers on its
-// regression tests A228 and L089).
+// regression tests A228 and L089). The condition ends with a semicolon,
+// which herd accepts.
 func TestAArch64Bits(t *testing.T) {
 	cases := []struct {
 		insn string
@@ -63,11 +64,16 @@ func TestAArch64Bits(t *testing.T) {
 		{"REV32 X0,X1", "0:X1=0x0102030405060708", "0x403020108070605"},
 		{"RBIT X0,X1", "0:X1=1", "0x8000000000000000"},
 		{"RBIT W0,W1", "0:X1=0x3", "0xc0000000"},
+		// the flags of a logical instruction: C and V clear
+		{"ANDS X3,X1,X2|CSET X0,CS", "0:X1=3; 0:X2=0xfffffffffffffffc", "0"},
+		{"ANDS X3,X1,X2|CSET X0,EQ", "0:X1=3; 0:X2=0xfffffffffffffffc", "1"},
+		{"ANDS X3,X1,X1|CSET X0,VC", "0:X1=3", "1"},
+		{"ADDS X3,X1,X2|CSET X0,CS", "0:X1=0xffffffffffffffff; 0:X2=1", "1"},
 	}
 	for _, c := range cases {
 		t.Run(c.insn, func(t *testing.T) {
-			src := fmt.Sprintf("AArch64 bits\n{ %s; uint64_t 0:X0; }\n P0 ;\n %s ;\nforall (0:X0=%s)\n",
-				strings.ReplaceAll(c.init, ";", "; uint64_t"), c.insn, c.want)
+			src := fmt.Sprintf("AArch64 bits\n{ %s; uint64_t 0:X0; }\n P0 ;\n %s ;\nforall (0:X0=%s);\n",
+				strings.ReplaceAll(c.init, ";", "; uint64_t"), strings.ReplaceAll(c.insn, "|", " ;\n "), c.want)
 			src = strings.Replace(src, "{ ", "{ uint64_t ", 1)
 			out, err := litmus.Translate("bits.litmus", []byte(src))
 			if err != nil {

@@ -614,6 +614,7 @@ func (u *unit) parseTrailer(p *parser) error {
 				return err
 			}
 			u.quant, u.lcond = q, c
+			p.accept(";") // herd takes a condition ended by a semicolon
 			if p.tok.kind != tEOF {
 				return p.errAt(p.tok, "unexpected %s after the final condition", describe(p.tok))
 			}
