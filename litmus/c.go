@@ -941,6 +941,11 @@ func (e *cemitter) binary(x *cexpr) (string, int, error) {
 	case "/", "%", ">>":
 		return "", 0, e.errf(x.tok, "operator %s on signed values is not supported", x.op)
 	}
+	if x.op == "+" || x.op == "-" {
+		if v, ok, err := e.offsetPointer(x); ok || err != nil {
+			return v, 6, err
+		}
+	}
 	if x.op != "==" && x.op != "!=" && x.op != "&&" && x.op != "||" {
 		for _, a := range x.args {
 			if e.isPointer(a) {
@@ -968,6 +973,58 @@ func (e *cemitter) binary(x *cexpr) (string, int, error) {
 		b = "(" + b + ")"
 	}
 	return a + " " + x.op + " " + b, prec, nil
+}
+
+// offsetPointer translates p + off and p - off (off + p too), the idiom
+// by which LKMM tests make an address depend on a value that is always 0
+// ("r9 = r1 & 8; r2 = y + r9"). Locations are separate words, not an
+// array, so only a zero offset is modelled: an assert, placed before the
+// statement, stops any execution where the offset is not 0, and the
+// address keeps the dependency on the offset, as herd's does. The offset
+// must be computed from registers and constants only (the assert
+// evaluates it again). ok is false when x is not pointer arithmetic.
+func (e *cemitter) offsetPointer(x *cexpr) (string, bool, error) {
+	p, off := x.args[0], x.args[1]
+	if !e.isPointer(p) && x.op == "+" {
+		p, off = off, p
+	}
+	if !e.isPointer(p) || e.isPointer(off) {
+		return "", false, nil
+	}
+	if !pureExpr(off) {
+		return "", true, e.errf(off.tok, "pointer arithmetic with an offset read from memory is not supported")
+	}
+	base, err := e.pointer(p)
+	if err != nil {
+		return "", true, err
+	}
+	if q := stripCasts(p); q.kind == "ident" && e.th.byName[q.text] != nil {
+		base = "&" + base // a parameter names its location: take its address
+	}
+	v, _, err := e.value(off)
+	if err != nil {
+		return "", true, err
+	}
+	e.line("assert (%s) == 0, %q", v, "pointer arithmetic: only a zero offset is modelled (locations are separate words)")
+	return base + " " + x.op + " (" + v + ")", true, nil
+}
+
+// pureExpr tells whether x reads no memory and calls nothing.
+func pureExpr(x *cexpr) bool {
+	switch x.kind {
+	case "call", "assign", "postfix", "prefix":
+		return false
+	case "unary":
+		if x.op == "*" {
+			return false
+		}
+	}
+	for _, a := range x.args {
+		if !pureExpr(a) {
+			return false
+		}
+	}
+	return true
 }
 
 // isPointer tells whether x is statically a pointer: a parameter, an address
@@ -1034,6 +1091,11 @@ func (e *cemitter) pointer(x *cexpr) (string, error) {
 		v, _, err := e.value(x)
 		return v, err
 	case "binary":
+		if x.op == "+" || x.op == "-" {
+			if v, ok, err := e.offsetPointer(x); ok || err != nil {
+				return v, err
+			}
+		}
 		return "", e.errf(x.tok, "pointer arithmetic is not supported")
 	}
 	return "", e.errf(x.tok, "unsupported pointer expression")
