@@ -232,7 +232,7 @@ func timeBudget(b *budget) string {
 // holds, and under a weak model the graph being checked.
 func (m *Machine) memUsed() int64 {
 	n := m.MMU.S.Bytes() + m.budget.snaps + m.budget.held + m.budget.graph + m.budget.run
-	return n + int64(len(m.threads))*int64(m.limits.StackWords)*8
+	return n + m.stackBytes
 }
 
 // Exceeded returns the budget limit the machine has hit ("" if none):

@@ -330,8 +330,8 @@ func (m *Machine) evalCond(proc int) bool {
 	m.steps = 0
 	m.MMU.SetObserver(true)
 	defer m.MMU.SetObserver(false)
-	if m.condStack == nil { // sized like a thread's: checkShape made sure the condition fits
-		m.condStack = make([]uint64, m.limits.StackWords)
+	if s := m.newStack(proc); len(m.condStack) < len(s) { // checkShape made sure the condition fits
+		m.condStack = s
 	}
 	t := &thread{id: -2, kind: TaskThread, name: "final", proc: proc,
 		stack: m.condStack, scratch: make([]uint64, 8+len(m.cpus))}

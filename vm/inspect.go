@@ -181,7 +181,7 @@ func (m *Machine) RunOn(cpu int, proc int) (uint64, *Violation) {
 		id = tid
 	}
 	t := &thread{id: id, kind: TaskThread, cpu: dense, name: fmt.Sprintf("CPU %d", cpu), proc: proc,
-		stack: make([]uint64, m.limits.StackWords), scratch: make([]uint64, 8+len(m.cpus))}
+		stack: m.newStack(proc), scratch: make([]uint64, 8+len(m.cpus))}
 	m.start(t)
 	t.atomic = 1
 	saved := m.violation

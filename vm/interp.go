@@ -274,7 +274,7 @@ func (t *thread) pop() uint64   { t.sp--; return t.stack[t.sp] }
 // localOp executes an instruction that touches no shared state. It returns
 // false when the thread stops (end, error).
 func (m *Machine) localOp(t *thread, in Instr) bool {
-	if t.sp+2 >= len(t.stack) {
+	if t.sp+2 >= len(t.stack) && !m.growStack(t, t.sp+3) {
 		m.fail(t, "error", "stack overflow")
 		return false
 	}
@@ -429,8 +429,8 @@ func (m *Machine) call(t *thread, in Instr) bool {
 	p := &m.prog.Procs[in.A]
 	fp := t.sp - p.NParams
 	extra := len(p.Locals) - p.NParams
-	if t.sp+m.need[in.A] > len(t.stack) { // its locals and its deepest expression (stackdepth.go)
-		m.fail(t, "error", fmt.Sprintf("stack overflow: the calls need more than the %d words of the stack (Limits.StackWords)", len(t.stack)))
+	if n := t.sp + m.need[in.A]; n > len(t.stack) && !m.growStack(t, n) { // its locals and its deepest expression (stackdepth.go)
+		m.fail(t, "error", fmt.Sprintf("stack overflow: the calls need more than the %d words of the stack (Limits.StackWords)", m.limits.StackWords))
 		return false
 	}
 	clear(t.stack[t.sp : t.sp+extra])

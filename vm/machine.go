@@ -35,20 +35,21 @@ const (
 // Machine runs executions of a Program on one arch, one visible step at a
 // time. Reset returns it to the state right after init.
 type Machine struct {
-	prog      *Program
-	Arch      arch.Arch
-	MMU       *mmu.Machine
-	builtins  []*mmu.Builtin
-	stepAt    []bool  // instruction i is a visible step
-	code      []Instr // the program's code with superinstructions (fuse.go)
-	fx        []fused // operands of the superinstructions
-	threads   []*thread
-	cpus      []int // script CPU number by dense index
-	limits    Limits
-	mark      int   // store mark after init
-	need      []int // stack words a call of each proc needs above its arguments (shape.go)
-	budget    budget
-	condStack []uint64 // the final condition's and the filter's stack
+	prog       *Program
+	Arch       arch.Arch
+	MMU        *mmu.Machine
+	builtins   []*mmu.Builtin
+	stepAt     []bool  // instruction i is a visible step
+	code       []Instr // the program's code with superinstructions (fuse.go)
+	fx         []fused // operands of the superinstructions
+	threads    []*thread
+	cpus       []int // script CPU number by dense index
+	limits     Limits
+	mark       int   // store mark after init
+	need       []int // stack words a call of each proc needs above its arguments (shape.go)
+	budget     budget
+	condStack  []uint64 // the final condition's and the filter's stack
+	stackBytes int64    // what the threads' stacks hold (noteStacks)
 
 	fresh      bool // in the state Reset gives: a Reset can be skipped
 	steps      int
@@ -195,6 +196,7 @@ func newMachine(prog *Program, archName string, reg *mmu.Registry, limits Limits
 	}
 	m.fuse()
 	m.layoutThreads()
+	m.noteStacks()
 	if m.MMU, err = mmu.New(m.mmuConfig()); err != nil {
 		return nil, err
 	}
@@ -227,7 +229,7 @@ func (m *Machine) layoutThreads() {
 	add := func(kind ThreadKind, cpu int, name, label string, proc int) {
 		m.threads = append(m.threads, &thread{
 			id: len(m.threads), kind: kind, cpu: cpu, home: cpu, name: name, label: label, proc: proc,
-			stack: make([]uint64, m.limits.StackWords), scratch: make([]uint64, 8+len(m.cpus)),
+			stack: m.newStack(proc), scratch: make([]uint64, 8+len(m.cpus)),
 		})
 	}
 	for _, t := range m.prog.CPUs {
@@ -275,7 +277,7 @@ func (m *Machine) runInit() error {
 		return nil
 	}
 	t := &thread{id: -1, kind: TaskThread, name: "init", proc: m.prog.Init,
-		stack: make([]uint64, m.limits.StackWords), scratch: make([]uint64, 8+len(m.cpus))}
+		stack: m.newStack(m.prog.Init), scratch: make([]uint64, 8+len(m.cpus))}
 	m.start(t)
 	m.MMU.SetInit(true)
 	defer m.MMU.SetInit(false)

@@ -17,6 +17,7 @@ type threadSnap struct {
 	cpu                  int // a preemptible task's moves
 	pc, sp, fp           int
 	stack                []uint64
+	size                 int // len of the thread's stack (stackgrow.go)
 	frames               []frame
 	phase                int
 	inBuiltin            bool
@@ -39,7 +40,7 @@ func (m *Machine) save(s *snapshot) {
 		ts := &s.threads[i]
 		ts.status, ts.pc, ts.sp, ts.fp = t.status, t.pc, t.sp, t.fp
 		ts.cpu = t.cpu
-		ts.stack = append(ts.stack[:0], t.stack[:t.sp]...)
+		ts.stack, ts.size = append(ts.stack[:0], t.stack[:t.sp]...), len(t.stack)
 		ts.frames = append(ts.frames[:0], t.frames...)
 		ts.phase, ts.inBuiltin, ts.atomic = t.phase, t.inBuiltin, t.atomic
 		ts.scratch = append(ts.scratch[:0], t.scratch...)
@@ -73,8 +74,12 @@ const threadSnapBytes = 200
 // restore returns the machine to a saved state.
 func (m *Machine) restore(s *snapshot) {
 	m.restoreShared(s)
+	grew := false
 	for i, t := range m.threads {
-		t.restore(&s.threads[i])
+		grew = t.restore(&s.threads[i]) || grew
+	}
+	if grew {
+		m.noteStacks()
 	}
 }
 
@@ -82,9 +87,12 @@ func (m *Machine) restore(s *snapshot) {
 // thread id taken from it: only that thread's context has changed.
 func (m *Machine) undoStep(s *snapshot, id int) {
 	m.restoreShared(s)
-	m.threads[id].restore(&s.threads[id])
+	grew := m.threads[id].restore(&s.threads[id])
 	if task := m.threads[id].task; task != nil {
-		task.restore(&s.threads[task.id]) // a context switch moved it
+		grew = task.restore(&s.threads[task.id]) || grew // a context switch moved it
+	}
+	if grew {
+		m.noteStacks()
 	}
 }
 
@@ -97,9 +105,16 @@ func (m *Machine) restoreShared(s *snapshot) {
 	m.violation = nil
 }
 
-func (t *thread) restore(ts *threadSnap) {
+// restore sets t to the saved context; true if its stack had to grow.
+func (t *thread) restore(ts *threadSnap) (grew bool) {
 	t.status, t.pc, t.sp, t.fp = ts.status, ts.pc, ts.sp, ts.fp
 	t.cpu = ts.cpu
+	if grew = len(t.stack) < ts.size; grew { // saved on a machine whose stack had grown more
+		t.stack = grown(t.stack, ts.size)
+		if t.taint != nil {
+			t.taint, t.ptaint = grown(t.taint, ts.size), grown(t.ptaint, ts.size)
+		}
+	}
 	copy(t.stack, ts.stack)
 	t.frames = append(t.frames[:0], ts.frames...)
 	t.phase, t.inBuiltin, t.atomic = ts.phase, ts.inBuiltin, ts.atomic
@@ -109,6 +124,7 @@ func (t *thread) restore(ts *threadSnap) {
 	t.reads = t.reads[:ts.nreads]
 	t.writes, t.stepsRun, t.passes = ts.writes, ts.stepsRun, ts.np
 	t.hashOK = false
+	return grew
 }
 
 // stateHash hashes the machine state that decides the future: the store,

@@ -574,6 +574,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 		}
 		if len(th.taint) < len(th.stack) {
 			th.taint, th.ptaint = make([]uint64, len(th.stack)), make([]uint64, len(th.stack))
+			m.noteStacks()
 		}
 		clear(th.taint)
 		clear(th.ptaint)
