@@ -109,7 +109,10 @@ func (m *Machine) restoreShared(s *snapshot) {
 func (t *thread) restore(ts *threadSnap) (grew bool) {
 	t.status, t.pc, t.sp, t.fp = ts.status, ts.pc, ts.sp, ts.fp
 	t.cpu = ts.cpu
-	if grew = len(t.stack) < ts.size; grew { // saved on a machine whose stack had grown more
+	// saved when the stack had grown more than it has here: no search
+	// restores another machine's snapshot today (a parallel worker replays
+	// the steps to a frame), but a restore must never truncate a stack
+	if grew = len(t.stack) < ts.size; grew {
 		t.stack = grown(t.stack, ts.size)
 		if t.taint != nil {
 			t.taint, t.ptaint = grown(t.taint, ts.size), grown(t.ptaint, ts.size)
