@@ -99,14 +99,7 @@ func a64Shift(kind, e, k string, bits int) string {
 // shiftInsn: ASR, LSL, LSR, ROR by an immediate or a register (the amount
 // modulo the register size, as the V forms define it).
 func (t *a64T) shiftInsn(in asmInsn) error {
-	if err := t.nargs(in, 3); err != nil {
-		return err
-	}
-	rd, err := t.reg(in.args[0])
-	if err != nil {
-		return err
-	}
-	e, _, rn, err := t.readOp(in.args[1])
+	rd, e, rn, err := t.unary(in, 3)
 	if err != nil {
 		return err
 	}
@@ -140,14 +133,7 @@ func (t *a64T) shiftInsn(in asmInsn) error {
 // (the Arm ARM's pseudocode for the bitfield moves, with wmask and tmask
 // worked out for the two cases immr <= imms and immr > imms).
 func (t *a64T) bitfieldInsn(in asmInsn) error {
-	if err := t.nargs(in, 4); err != nil {
-		return err
-	}
-	rd, err := t.reg(in.args[0])
-	if err != nil {
-		return err
-	}
-	e, _, _, err := t.readOp(in.args[1])
+	rd, e, _, err := t.unary(in, 4)
 	if err != nil {
 		return err
 	}
@@ -205,14 +191,7 @@ func a64Bitfield(e string, immr, imms, bits int, signed bool) string {
 
 // extendInsn: UXTB, UXTH (W registers), SXTB, SXTH, SXTW.
 func (t *a64T) extendInsn(in asmInsn) error {
-	if err := t.nargs(in, 2); err != nil {
-		return err
-	}
-	rd, err := t.reg(in.args[0])
-	if err != nil {
-		return err
-	}
-	e, _, _, err := t.readOp(in.args[1])
+	rd, e, _, err := t.unary(in, 2)
 	if err != nil {
 		return err
 	}
@@ -290,14 +269,7 @@ func (t *a64T) negInsn(in asmInsn) error {
 
 // absInsn: ABS (FEAT_CSSC).
 func (t *a64T) absInsn(in asmInsn) error {
-	if err := t.nargs(in, 2); err != nil {
-		return err
-	}
-	rd, err := t.reg(in.args[0])
-	if err != nil {
-		return err
-	}
-	e, _, _, err := t.readOp(in.args[1])
+	rd, e, _, err := t.unary(in, 2)
 	if err != nil {
 		return err
 	}
@@ -310,14 +282,7 @@ func (t *a64T) absInsn(in asmInsn) error {
 // revInsn: REV (the whole register), REV16, REV32 and REV64 (the bytes of
 // each 16-, 32- or 64-bit container reversed).
 func (t *a64T) revInsn(in asmInsn) error {
-	if err := t.nargs(in, 2); err != nil {
-		return err
-	}
-	rd, err := t.reg(in.args[0])
-	if err != nil {
-		return err
-	}
-	e, _, _, err := t.readOp(in.args[1])
+	rd, e, _, err := t.unary(in, 2)
 	if err != nil {
 		return err
 	}
@@ -344,14 +309,7 @@ func (t *a64T) revInsn(in asmInsn) error {
 // nibbles, then bytes), one assignment to the destination per stage so
 // that the expression stays linear.
 func (t *a64T) rbitInsn(in asmInsn) error {
-	if err := t.nargs(in, 2); err != nil {
-		return err
-	}
-	rd, err := t.reg(in.args[0])
-	if err != nil {
-		return err
-	}
-	e, _, _, err := t.readOp(in.args[1])
+	rd, e, _, err := t.unary(in, 2)
 	if err != nil {
 		return err
 	}
@@ -373,4 +331,18 @@ func (t *a64T) rbitInsn(in asmInsn) error {
 		e, _ = t.read(rd)
 	}
 	return t.revInsn(asmInsn{cell: in.cell, op: "REV", args: []string{in.args[0], in.args[0]}})
+}
+
+// unary checks an instruction's operand count (one of n) and reads its
+// destination register and first source: the start of every instruction
+// of this file but the multiplies and NEG/MVN.
+func (t *a64T) unary(in asmInsn, n ...int) (rd a64R, e string, rn a64R, err error) {
+	if err = t.nargs(in, n...); err != nil {
+		return
+	}
+	if rd, err = t.reg(in.args[0]); err != nil {
+		return
+	}
+	e, _, rn, err = t.readOp(in.args[1])
+	return
 }

@@ -75,21 +75,29 @@ func TestAArch64Bits(t *testing.T) {
 			src := fmt.Sprintf("AArch64 bits\n{ %s; uint64_t 0:X0; }\n P0 ;\n %s ;\nforall (0:X0=%s);\n",
 				strings.ReplaceAll(c.init, ";", "; uint64_t"), strings.ReplaceAll(c.insn, "|", " ;\n "), c.want)
 			src = strings.Replace(src, "{ ", "{ uint64_t ", 1)
-			out, err := litmus.Translate("bits.litmus", []byte(src))
-			if err != nil {
-				t.Fatalf("%v\n%s", err, src)
-			}
-			p, err := compiler.Compile("bits.mmu", []byte(out), nil)
-			if err != nil {
-				t.Fatalf("%v\n%s", err, out)
-			}
-			r, err := vm.Check(context.Background(), p, vm.Config{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			r, out := checkLitmus(t, "bits", src, vm.Config{})
 			if r.Observation != vm.Always {
 				t.Errorf("X0 is not %s: %v\n%s", c.want, r.FinalStates, out)
 			}
 		})
 	}
+}
+
+// checkLitmus translates a herd test, compiles and checks it; it returns
+// the result and the translation (to show when a case fails).
+func checkLitmus(t *testing.T, name, src string, cfg vm.Config) (*vm.Result, string) {
+	t.Helper()
+	out, err := litmus.Translate(name+".litmus", []byte(src))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	p, err := compiler.Compile(name+".mmu", []byte(out), nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	r, err := vm.Check(context.Background(), p, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, out
 }

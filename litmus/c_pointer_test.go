@@ -1,11 +1,8 @@
 package litmus_test
 
 import (
-	"context"
 	"testing"
 
-	"github.com/mmuvm/mmuvm/compiler"
-	"github.com/mmuvm/mmuvm/litmus"
 	"github.com/mmuvm/mmuvm/vm"
 )
 
@@ -38,18 +35,7 @@ exists (y=1)
 		{"nonzero-lkmm", nonzero, "lkmm", "fail assert"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			out, err := litmus.Translate(c.name+".litmus", []byte(c.src))
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := compiler.Compile(c.name+".mmu", []byte(out), nil)
-			if err != nil {
-				t.Fatalf("%v\n%s", err, out)
-			}
-			r, err := vm.Check(context.Background(), p, vm.Config{Model: c.model})
-			if err != nil {
-				t.Fatal(err)
-			}
+			r, out := checkLitmus(t, c.name, c.src, vm.Config{Model: c.model})
 			if got := r.Verdict; got != c.verdict || c.verdict == "fail condition" && r.Observation != vm.Never {
 				t.Errorf("verdict %q (observation %s), want %q\n%s", got, r.Observation, c.verdict, out)
 			}
