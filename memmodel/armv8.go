@@ -232,9 +232,9 @@ func (a *arm) deps(pk picks) {
 	}
 	_, ad, da, ct := closeThrough(b.Addr, b.Data, b.Ctrl)
 	a.addr, a.data, a.ctrl = ad.Minus(a.amo), da.Minus(a.amo), ct
-	pa := b.Addr.Union(depRel(a.n, pk.Addr))
-	pd := b.Data.Union(depRel(a.n, pk.Data))
-	pc := b.Ctrl.Union(depRel(a.n, pk.Ctrl))
+	pa := b.Addr.Union(depRel(b.Addr.a, a.n, pk.Addr))
+	pd := b.Data.Union(depRel(b.Addr.a, a.n, pk.Data))
+	pc := b.Ctrl.Union(depRel(b.Addr.a, a.n, pk.Ctrl))
 	pre, ad, da, ct := closeThrough(pa, pd, pc)
 	a.pAddr, a.pData, a.pCtrl = ad.Minus(a.amo), da.Minus(a.amo), ct
 	basic := pre.Union(pre.Seq(pa.Union(pd)))

@@ -273,6 +273,10 @@ func (e *enumerator) product(g *Graph, locs []uint64, i int) {
 	}
 	if i == len(locs) {
 		g.base = nil
+		if g.arena == nil {
+			g.arena = &arena{}
+		}
+		g.arena.reset() // the last candidate's relations are dead
 		e.checked++
 		if e.p.Interrupted != nil && e.p.Interrupted() || e.overSteps() {
 			e.stop = true

@@ -148,7 +148,8 @@ type Graph struct {
 	// comparison of a successful CAS.
 	PickAddr, PickData, PickCtrl []Dep
 
-	base *Base
+	base  *Base
+	arena *arena // the relations of the candidate being checked (arena.go)
 }
 
 // Base holds the relations and sets every model starts from. Graph.Base
@@ -218,7 +219,8 @@ func (g *Graph) Base() *Base {
 			b.F.Add(i)
 		}
 	}
-	b.Po, b.Loc, b.Int = NewRel(n), NewRel(n), NewRel(n)
+	a := g.arena
+	b.Po, b.Loc, b.Int = newRelIn(a, n), newRelIn(a, n), newRelIn(a, n)
 	for i, e := range g.Events {
 		for j, f := range g.Events {
 			if e.Thread == f.Thread && e.Thread >= 0 {
@@ -233,8 +235,12 @@ func (g *Graph) Base() *Base {
 		}
 	}
 	// herd puts initial writes on no thread: they are external to all
-	b.Ext = Cross(n, all(n), all(n)).Minus(b.Int)
-	b.Rf, b.Co = NewRel(n), NewRel(n)
+	b.Ext = b.Int.like()
+	for i := range b.Ext.bits {
+		b.Ext.bits[i] = ^b.Int.bits[i]
+	}
+	b.Ext = b.Ext.Ran(all(n)) // no pairs with the padding bits of a row
+	b.Rf, b.Co = newRelIn(a, n), newRelIn(a, n)
 	for r, w := range g.Rf {
 		if w >= 0 {
 			b.Rf.Add(w, r)
@@ -248,9 +254,9 @@ func (g *Graph) Base() *Base {
 		}
 	}
 	b.Fr = b.Rf.Inv().Seq(b.Co)
-	b.Rmw = depRel(n, g.Rmw)
-	b.Addr, b.Data, b.Ctrl = depRel(n, g.Addr), depRel(n, g.Data), depRel(n, g.Ctrl)
-	b.SrcuMatch = depRel(n, g.SrcuMatch)
+	b.Rmw = depRel(a, n, g.Rmw)
+	b.Addr, b.Data, b.Ctrl = depRel(a, n, g.Addr), depRel(a, n, g.Data), depRel(a, n, g.Ctrl)
+	b.SrcuMatch = depRel(a, n, g.SrcuMatch)
 	b.Rfe, b.Rfi = b.Rf.Inter(b.Ext), b.Rf.Inter(b.Int)
 	b.Coe, b.Coi = b.Co.Inter(b.Ext), b.Co.Inter(b.Int)
 	b.Fre, b.Fri = b.Fr.Inter(b.Ext), b.Fr.Inter(b.Int)
@@ -267,8 +273,8 @@ func all(n int) Set {
 	return s
 }
 
-func depRel(n int, ds []Dep) Rel {
-	r := NewRel(n)
+func depRel(a *arena, n int, ds []Dep) Rel {
+	r := newRelIn(a, n)
 	for _, d := range ds {
 		r.Add(d.From, d.To)
 	}

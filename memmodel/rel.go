@@ -64,13 +64,20 @@ type Rel struct {
 	n    int
 	w    int // words a row
 	bits []uint64
+	a    *arena // where relations made from this one are carved, or nil (the heap)
 }
 
 // NewRel returns the empty relation over n events.
-func NewRel(n int) Rel {
+func NewRel(n int) Rel { return newRelIn(nil, n) }
+
+// newRelIn is NewRel carving the bits from a (nil: the heap).
+func newRelIn(a *arena, n int) Rel {
 	w := (n + 63) / 64
-	return Rel{n: n, w: w, bits: make([]uint64, n*w)}
+	return Rel{n: n, w: w, bits: a.words(n * w), a: a}
 }
+
+// like is an empty relation over r's events, from r's arena.
+func (r Rel) like() Rel { return newRelIn(r.a, r.n) }
 
 // N is the number of events the relation is over.
 func (r Rel) N() int { return r.n }
@@ -84,7 +91,7 @@ func (r Rel) Has(i, j int) bool { return r.bits[i*r.w+j>>6]&(1<<uint(j&63)) != 0
 func (r Rel) Add(i, j int) { r.bits[i*r.w+j>>6] |= 1 << uint(j&63) }
 
 func (r Rel) clone() Rel {
-	c := Rel{n: r.n, w: r.w, bits: make([]uint64, len(r.bits))}
+	c := r.like()
 	copy(c.bits, r.bits)
 	return c
 }
@@ -120,7 +127,7 @@ func (r Rel) Minus(s Rel) Rel {
 
 // Seq is the composition r ; s.
 func (r Rel) Seq(s Rel) Rel {
-	c := NewRel(r.n)
+	c := r.like()
 	for i := 0; i < r.n; i++ {
 		out := c.row(i)
 		for wi, w := range r.row(i) {
@@ -138,7 +145,7 @@ func (r Rel) Seq(s Rel) Rel {
 
 // Inv is r^-1.
 func (r Rel) Inv() Rel {
-	c := NewRel(r.n)
+	c := r.like()
 	r.Each(func(i, j int) { c.Add(j, i) })
 	return c
 }
@@ -163,10 +170,19 @@ func (r Rel) Plus() Rel {
 }
 
 // Star is the reflexive-transitive closure r*.
-func (r Rel) Star() Rel { return r.Plus().Union(Id(r.n)) }
+func (r Rel) Star() Rel { return r.Plus().Union(r.id()) }
 
 // Opt is r? = r | id.
-func (r Rel) Opt() Rel { return r.Union(Id(r.n)) }
+func (r Rel) Opt() Rel { return r.Union(r.id()) }
+
+// id is the identity over r's events, from r's arena.
+func (r Rel) id() Rel {
+	c := r.like()
+	for i := 0; i < r.n; i++ {
+		c.Add(i, i)
+	}
+	return c
+}
 
 // Id is the identity over n events.
 func Id(n int) Rel {
@@ -193,7 +209,7 @@ func Cross(n int, s, t Set) Rel {
 
 // Dom restricts r to pairs whose first element is in s ([s];r).
 func (r Rel) Dom(s Set) Rel {
-	c := NewRel(r.n)
+	c := r.like()
 	s.Each(func(i int) { copy(c.row(i), r.row(i)) })
 	return c
 }
