@@ -9,42 +9,49 @@ package memmodel
 // starts from it, and every relation made from one of its relations
 // carves its bits from the same arena), so the words are reused.
 type arena struct {
-	chunks [][]uint64
+	chunks []chunk
 	cur    int // the chunk being carved
 	off    int // words of it handed out
 }
 
-// arenaChunk is the least a new chunk holds, in words.
-const arenaChunk = 1 << 11
+// chunk is one allocation of an arena; words past hw have never been
+// handed out, so they are still zero.
+type chunk struct {
+	w  []uint64
+	hw int
+}
+
+// Chunk sizes: 8 relations of the size asked for, at least 64 words.
+// Small, so that a small graph's check stays within CheckBytes and a
+// graph with one candidate costs no more than the heap would.
+const (
+	chunkRelations = 8
+	chunkMinWords  = 64
+)
 
 // words returns n zeroed words from a, or from the heap if a is nil.
 func (a *arena) words(n int) []uint64 {
 	if a == nil {
 		return make([]uint64, n)
 	}
-	for a.cur < len(a.chunks) {
-		if c := a.chunks[a.cur]; a.off+n <= len(c) {
-			out := c[a.off : a.off+n : a.off+n]
-			a.off += n
-			clear(out)
-			return out
+	for ; a.cur < len(a.chunks); a.cur, a.off = a.cur+1, 0 {
+		c := &a.chunks[a.cur]
+		if a.off+n > len(c.w) {
+			continue
 		}
-		a.cur, a.off = a.cur+1, 0
+		out := c.w[a.off : a.off+n : a.off+n]
+		if a.off < c.hw { // reused: clear what an earlier candidate wrote
+			clear(out[:min(n, c.hw-a.off)])
+		}
+		a.off += n
+		c.hw = max(c.hw, a.off)
+		return out
 	}
-	a.chunks = append(a.chunks, make([]uint64, max(n, arenaChunk)))
+	a.chunks = append(a.chunks, chunk{w: make([]uint64, max(chunkRelations*n, chunkMinWords)), hw: n})
 	a.off = n
-	return a.chunks[a.cur][:n:n]
+	return a.chunks[a.cur].w[:n:n]
 }
 
 // reset makes every word of a free again: the relations carved so far
 // must be dead.
 func (a *arena) reset() { a.cur, a.off = 0, 0 }
-
-// bytes is what a holds.
-func (a *arena) bytes() int64 {
-	n := 0
-	for _, c := range a.chunks {
-		n += len(c)
-	}
-	return int64(n) * 8
-}

@@ -273,10 +273,15 @@ func (e *enumerator) product(g *Graph, locs []uint64, i int) {
 	}
 	if i == len(locs) {
 		g.base = nil
-		if g.arena == nil {
+		// the last candidate's relations are dead: from the second
+		// candidate of a combination on, reuse their words (a combination
+		// with one candidate, most of them in small tests, keeps to the
+		// heap, which costs it less than a new arena)
+		if g.arena != nil {
+			g.arena.reset()
+		} else if g.checked++; g.checked > 1 {
 			g.arena = &arena{}
 		}
-		g.arena.reset() // the last candidate's relations are dead
 		e.checked++
 		if e.p.Interrupted != nil && e.p.Interrupted() || e.overSteps() {
 			e.stop = true

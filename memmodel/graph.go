@@ -148,8 +148,9 @@ type Graph struct {
 	// comparison of a successful CAS.
 	PickAddr, PickData, PickCtrl []Dep
 
-	base  *Base
-	arena *arena // the relations of the candidate being checked (arena.go)
+	base    *Base
+	arena   *arena // the relations of the candidate being checked (arena.go)
+	checked int    // candidates checked, until there is an arena
 }
 
 // Base holds the relations and sets every model starts from. Graph.Base
