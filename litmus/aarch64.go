@@ -118,8 +118,10 @@ type asmInsn struct {
 
 // asmSplitCells turns a thread's cells into instructions and a label map
 // (label -> index of the instruction it precedes; len(insns) at the end).
-// The x86 prefixes LOCK and REP join the next word to the mnemonic.
-func asmSplitCells(cells []asmLine) ([]asmInsn, map[string]int, error) {
+// The x86 prefixes LOCK and REP join the next word to the mnemonic. With
+// fixed-size instructions (insnBytes > 0: AArch64's 4), a forward branch
+// target relative to the instruction (".+8") is a label too.
+func asmSplitCells(cells []asmLine, insnBytes int) ([]asmInsn, map[string]int, error) {
 	var insns []asmInsn
 	labels := map[string]int{}
 	for _, c := range cells {
@@ -159,7 +161,34 @@ func asmSplitCells(cells []asmLine) ([]asmInsn, map[string]int, error) {
 		}
 		insns = append(insns, in)
 	}
+	if insnBytes > 0 {
+		asmRelativeLabels(insns, labels, insnBytes)
+	}
 	return insns, labels, nil
+}
+
+var asmRelativeRE = regexp.MustCompile(`^\.\+([0-9]+)$`)
+
+// asmRelativeLabels gives each forward relative target ".+N" of an
+// instruction a label of its own, N bytes on (a target past the end, or
+// not a whole instruction, stays undefined: a positioned error later).
+// Backward ones (".-N") are loops, refused like labelled ones.
+func asmRelativeLabels(insns []asmInsn, labels map[string]int, insnBytes int) {
+	for i, in := range insns {
+		for k, a := range in.args {
+			m := asmRelativeRE.FindStringSubmatch(a)
+			if m == nil {
+				continue
+			}
+			n, _ := strconv.Atoi(m[1])
+			if n%insnBytes != 0 || i+n/insnBytes > len(insns) {
+				continue
+			}
+			name := fmt.Sprintf("%s@%d", a, i)
+			labels[name] = i + n/insnBytes
+			in.args[k] = name
+		}
+	}
 }
 
 func asmSplitOperands(s string) ([]string, error) {
@@ -417,6 +446,8 @@ func a64Reg(s string) (a64R, bool) {
 		return a64R{zero: true}, true
 	case "WZR":
 		return a64R{zero: true, w: true}, true
+	case "SP", "WSP": // herd's tests use the stack pointer as one more register
+		return a64R{name: "SP", w: u == "WSP"}, true
 	}
 	if len(u) < 2 || (u[0] != 'X' && u[0] != 'W') {
 		return a64R{}, false
@@ -901,14 +932,14 @@ func a64LSE(op string) (base, suffix string, ok bool) {
 }
 
 func translateA64Thread(cells []asmLine) (string, error) {
-	return asmTranslateThread(cells, (*a64T).insn)
+	return asmTranslateThread(cells, 4, (*a64T).insn)
 }
 
 // asmTranslateThread runs an instruction translator over a thread in program
 // order, keeping the static state (value widths, flags) and joining it at
 // labels, then structures the branches.
-func asmTranslateThread(cells []asmLine, insn func(*a64T, asmInsn) (asmStep, error)) (string, error) {
-	insns, labels, err := asmSplitCells(cells)
+func asmTranslateThread(cells []asmLine, insnBytes int, insn func(*a64T, asmInsn) (asmStep, error)) (string, error) {
+	insns, labels, err := asmSplitCells(cells, insnBytes)
 	if err != nil {
 		return "", err
 	}

@@ -69,6 +69,10 @@ func TestAArch64Bits(t *testing.T) {
 		{"ANDS X3,X1,X2|CSET X0,EQ", "0:X1=3; 0:X2=0xfffffffffffffffc", "1"},
 		{"ANDS X3,X1,X1|CSET X0,VC", "0:X1=3", "1"},
 		{"ADDS X3,X1,X2|CSET X0,CS", "0:X1=0xffffffffffffffff; 0:X2=1", "1"},
+		// the stack pointer as a register, and a branch relative to the
+		// instruction (.+8: over the next one)
+		{"ADD X0,SP,#8", "0:SP=1", "9"},
+		{"MOV X0,#1|B .+8|MOV X0,#2|ADD X0,X0,#4", "0:X1=0", "5"},
 	}
 	for _, c := range cases {
 		t.Run(c.insn, func(t *testing.T) {

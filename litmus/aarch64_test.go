@@ -127,6 +127,9 @@ func TestAArch64(t *testing.T) {
 		{"adds-vs", []string{"ADDS X0,X1,X2", "CSET W6,VS"},
 			"X0 = X1 + X2\nX6 = csel((~(X1 ^ X2) & (X1 ^ (X1 + X2)) & 0x8000000000000000) != 0, 1, 0)", 0},
 		{"msl", []string{"ADD X0,X1,X2,MSL #8"}, "error: unsupported operand shift", 10},
+		{"relative-backward", []string{"NOP", "B .-4"}, "error: undefined label .-4", 11},
+		{"relative-past-the-end", []string{"B .+12", "NOP"}, "error: undefined label .+12", 10},
+		{"relative-unaligned", []string{"B .+6", "NOP", "NOP"}, "error: undefined label .+6", 10},
 		{"backward", []string{"L0:", "LDXR W0,[X1]", "STXR W2,W0,[X1]", "CBNZ W2,L0"}, "error: backward branch", 13},
 		{"crossing", []string{"CBZ X0,L1", "CBZ X1,L2", "L1:", "MOV X2,#1", "L2:"}, "error: leaves the block", 11},
 		{"offset", []string{"LDR W0,[X1,#4]"}, "error: non-zero immediate offset", 10},
@@ -148,7 +151,7 @@ func TestCanonAsmReg(t *testing.T) {
 	}{
 		{"AArch64", "W5", "X5", true}, {"AArch64", "x5", "X5", true}, {"AArch64", "X30", "X30", true},
 		{"AArch64", "XZR", "XZR", true}, {"AArch64", "WZR", "XZR", true}, {"AArch64", "X31", "", false},
-		{"AArch64", "SP", "", false}, {"AArch64", "r0", "", false},
+		{"AArch64", "SP", "SP", true}, {"AArch64", "wsp", "SP", true}, {"AArch64", "r0", "", false},
 		{"X86", "EAX", "EAX", true}, {"X86", "ebx", "EBX", true}, {"X86", "RAX", "", false},
 		{"X86_64", "rax", "RAX", true}, {"X86_64", "%eax", "RAX", true}, {"X86_64", "EAX", "RAX", true},
 		{"X86_64", "r9d", "R9", true}, {"X86_64", "R15", "R15", true}, {"X86_64", "rip", "", false},
