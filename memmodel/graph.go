@@ -149,6 +149,7 @@ type Graph struct {
 	PickAddr, PickData, PickCtrl []Dep
 
 	base    *Base
+	static  *Base  // the relations that do not depend on rf and co
 	arena   *arena // the relations of the candidate being checked (arena.go)
 	checked int    // candidates checked, until there is an arena
 }
@@ -197,11 +198,45 @@ func (b *Base) AnyTag(t Tag) Set {
 // Events returns the graph's events (read only).
 func (b *Base) Events() []Event { return b.events }
 
-// Base computes (once) the base relations of g.
+// Base computes (once) the base relations of g. The part that does not
+// depend on reads-from and coherence (sets, po, loc, int, ext and the
+// dependencies) is computed once for all the candidates of a graph
+// (static); each candidate adds rf, co and what comes from them.
 func (g *Graph) Base() *Base {
 	if g.base != nil {
 		return g.base
 	}
+	if g.static == nil {
+		g.static = g.staticBase()
+	}
+	b := new(Base)
+	*b = *g.static
+	b.inArena(g.arena)
+	n, a := len(g.Events), g.arena
+	b.Rf, b.Co = newRelIn(a, n), newRelIn(a, n)
+	for r, w := range g.Rf {
+		if w >= 0 {
+			b.Rf.Add(w, r)
+		}
+	}
+	for i := range g.Events {
+		for j := range g.Events {
+			if g.CoRank[i] >= 0 && g.CoRank[j] > g.CoRank[i] && g.Events[i].Loc == g.Events[j].Loc {
+				b.Co.Add(i, j)
+			}
+		}
+	}
+	b.Fr = b.Rf.Inv().Seq(b.Co)
+	b.Rfe, b.Rfi = b.Rf.Inter(b.Ext), b.Rf.Inter(b.Int)
+	b.Coe, b.Coi = b.Co.Inter(b.Ext), b.Co.Inter(b.Int)
+	b.Fre, b.Fri = b.Fr.Inter(b.Ext), b.Fr.Inter(b.Int)
+	g.base = b
+	return b
+}
+
+// staticBase computes the part of Base that depends on the events alone,
+// on the heap: it outlives every candidate's arena.
+func (g *Graph) staticBase() *Base {
 	n := len(g.Events)
 	b := &Base{N: n, events: g.Events, tagged: map[Tag]Set{}}
 	b.R, b.W, b.F, b.M, b.IW = NewSet(n), NewSet(n), NewSet(n), NewSet(n), NewSet(n)
@@ -220,8 +255,7 @@ func (g *Graph) Base() *Base {
 			b.F.Add(i)
 		}
 	}
-	a := g.arena
-	b.Po, b.Loc, b.Int = newRelIn(a, n), newRelIn(a, n), newRelIn(a, n)
+	b.Po, b.Loc, b.Int = NewRel(n), NewRel(n), NewRel(n)
 	for i, e := range g.Events {
 		for j, f := range g.Events {
 			if e.Thread == f.Thread && e.Thread >= 0 {
@@ -236,34 +270,20 @@ func (g *Graph) Base() *Base {
 		}
 	}
 	// herd puts initial writes on no thread: they are external to all
-	b.Ext = b.Int.like()
-	for i := range b.Ext.bits {
-		b.Ext.bits[i] = ^b.Int.bits[i]
-	}
-	b.Ext = b.Ext.Ran(all(n)) // no pairs with the padding bits of a row
-	b.Rf, b.Co = newRelIn(a, n), newRelIn(a, n)
-	for r, w := range g.Rf {
-		if w >= 0 {
-			b.Rf.Add(w, r)
-		}
-	}
-	for i := range g.Events {
-		for j := range g.Events {
-			if g.CoRank[i] >= 0 && g.CoRank[j] > g.CoRank[i] && g.Events[i].Loc == g.Events[j].Loc {
-				b.Co.Add(i, j)
-			}
-		}
-	}
-	b.Fr = b.Rf.Inv().Seq(b.Co)
-	b.Rmw = depRel(a, n, g.Rmw)
-	b.Addr, b.Data, b.Ctrl = depRel(a, n, g.Addr), depRel(a, n, g.Data), depRel(a, n, g.Ctrl)
-	b.SrcuMatch = depRel(a, n, g.SrcuMatch)
-	b.Rfe, b.Rfi = b.Rf.Inter(b.Ext), b.Rf.Inter(b.Int)
-	b.Coe, b.Coi = b.Co.Inter(b.Ext), b.Co.Inter(b.Int)
-	b.Fre, b.Fri = b.Fr.Inter(b.Ext), b.Fr.Inter(b.Int)
+	b.Ext = Cross(n, all(n), all(n)).Minus(b.Int)
+	b.Rmw = depRel(nil, n, g.Rmw)
+	b.Addr, b.Data, b.Ctrl = depRel(nil, n, g.Addr), depRel(nil, n, g.Data), depRel(nil, n, g.Ctrl)
+	b.SrcuMatch = depRel(nil, n, g.SrcuMatch)
 	b.PoLoc = b.Po.Inter(b.Loc)
-	g.base = b
 	return b
+}
+
+// inArena makes the relations derived from b's static ones carve their
+// bits from a (theirs stay on the heap).
+func (b *Base) inArena(a *arena) {
+	for _, r := range []*Rel{&b.Po, &b.Loc, &b.Int, &b.Ext, &b.Rmw, &b.Addr, &b.Data, &b.Ctrl, &b.SrcuMatch, &b.PoLoc} {
+		r.a = a
+	}
 }
 
 func all(n int) Set {
