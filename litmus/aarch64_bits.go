@@ -207,8 +207,11 @@ func (t *a64T) extendInsn(in asmInsn) error {
 // signed or unsigned) with their accumulate and negate variants.
 func (t *a64T) mulInsn(in asmInsn) error {
 	op := in.op
-	acc := strings.Contains(op, "ADD") || strings.Contains(op, "SUB")
-	if err := t.nargs(in, 3+b2int(acc)); err != nil {
+	n := 3
+	if strings.Contains(op, "ADD") || strings.Contains(op, "SUB") {
+		n = 4 // the accumulator
+	}
+	if err := t.nargs(in, n); err != nil {
 		return err
 	}
 	rd, err := t.reg(in.args[0])
@@ -237,13 +240,6 @@ func (t *a64T) mulInsn(in asmInsn) error {
 	}
 	t.write(rd, a64Trunc(p, regBits(rd)), asmWide)
 	return nil
-}
-
-func b2int(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // negInsn: NEG and MVN, with a shifted second operand.

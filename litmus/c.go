@@ -943,7 +943,7 @@ func (e *cemitter) binary(x *cexpr) (string, int, error) {
 	}
 	if x.op == "+" || x.op == "-" {
 		if v, ok, err := e.offsetPointer(x); ok || err != nil {
-			return v, 6, err
+			return v, prec, err
 		}
 	}
 	if x.op != "==" && x.op != "!=" && x.op != "&&" && x.op != "||" {

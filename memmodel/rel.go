@@ -176,18 +176,14 @@ func (r Rel) Star() Rel { return r.Plus().Union(r.id()) }
 func (r Rel) Opt() Rel { return r.Union(r.id()) }
 
 // id is the identity over r's events, from r's arena.
-func (r Rel) id() Rel {
-	c := r.like()
-	for i := 0; i < r.n; i++ {
-		c.Add(i, i)
-	}
-	return c
-}
+func (r Rel) id() Rel { return r.like().fillId() }
 
 // Id is the identity over n events.
-func Id(n int) Rel {
-	c := NewRel(n)
-	for i := 0; i < n; i++ {
+func Id(n int) Rel { return NewRel(n).fillId() }
+
+// fillId adds every (i, i) to the empty relation c and returns it.
+func (c Rel) fillId() Rel {
+	for i := 0; i < c.n; i++ {
 		c.Add(i, i)
 	}
 	return c

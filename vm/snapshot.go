@@ -17,7 +17,6 @@ type threadSnap struct {
 	cpu                  int // a preemptible task's moves
 	pc, sp, fp           int
 	stack                []uint64
-	size                 int // len of the thread's stack (stackgrow.go)
 	frames               []frame
 	phase                int
 	inBuiltin            bool
@@ -40,7 +39,7 @@ func (m *Machine) save(s *snapshot) {
 		ts := &s.threads[i]
 		ts.status, ts.pc, ts.sp, ts.fp = t.status, t.pc, t.sp, t.fp
 		ts.cpu = t.cpu
-		ts.stack, ts.size = append(ts.stack[:0], t.stack[:t.sp]...), len(t.stack)
+		ts.stack = append(ts.stack[:0], t.stack[:t.sp]...)
 		ts.frames = append(ts.frames[:0], t.frames...)
 		ts.phase, ts.inBuiltin, ts.atomic = t.phase, t.inBuiltin, t.atomic
 		ts.scratch = append(ts.scratch[:0], t.scratch...)
@@ -74,12 +73,8 @@ const threadSnapBytes = 200
 // restore returns the machine to a saved state.
 func (m *Machine) restore(s *snapshot) {
 	m.restoreShared(s)
-	grew := false
 	for i, t := range m.threads {
-		grew = t.restore(&s.threads[i]) || grew
-	}
-	if grew {
-		m.noteStacks()
+		t.restore(&s.threads[i])
 	}
 }
 
@@ -87,12 +82,9 @@ func (m *Machine) restore(s *snapshot) {
 // thread id taken from it: only that thread's context has changed.
 func (m *Machine) undoStep(s *snapshot, id int) {
 	m.restoreShared(s)
-	grew := m.threads[id].restore(&s.threads[id])
+	m.threads[id].restore(&s.threads[id])
 	if task := m.threads[id].task; task != nil {
-		grew = task.restore(&s.threads[task.id]) || grew // a context switch moved it
-	}
-	if grew {
-		m.noteStacks()
+		task.restore(&s.threads[task.id]) // a context switch moved it
 	}
 }
 
@@ -105,19 +97,12 @@ func (m *Machine) restoreShared(s *snapshot) {
 	m.violation = nil
 }
 
-// restore sets t to the saved context; true if its stack had to grow.
-func (t *thread) restore(ts *threadSnap) (grew bool) {
+// restore sets t to the saved context. The stack holds what was saved: a
+// snapshot is restored on the machine that took it (a parallel worker
+// replays the steps to a frame), and stacks never shrink (stackgrow.go).
+func (t *thread) restore(ts *threadSnap) {
 	t.status, t.pc, t.sp, t.fp = ts.status, ts.pc, ts.sp, ts.fp
 	t.cpu = ts.cpu
-	// saved when the stack had grown more than it has here: no search
-	// restores another machine's snapshot today (a parallel worker replays
-	// the steps to a frame), but a restore must never truncate a stack
-	if grew = len(t.stack) < ts.size; grew {
-		t.stack = grown(t.stack, ts.size)
-		if t.taint != nil {
-			t.taint, t.ptaint = grown(t.taint, ts.size), grown(t.ptaint, ts.size)
-		}
-	}
 	copy(t.stack, ts.stack)
 	t.frames = append(t.frames[:0], ts.frames...)
 	t.phase, t.inBuiltin, t.atomic = ts.phase, ts.inBuiltin, ts.atomic
@@ -127,7 +112,6 @@ func (t *thread) restore(ts *threadSnap) (grew bool) {
 	t.reads = t.reads[:ts.nreads]
 	t.writes, t.stepsRun, t.passes = ts.writes, ts.stepsRun, ts.np
 	t.hashOK = false
-	return grew
 }
 
 // stateHash hashes the machine state that decides the future: the store,
