@@ -63,7 +63,7 @@ func reportCheck(b *testing.B, r *vm.Result) {
 
 // compileBench compiles a benchmark script, failing the benchmark if it
 // does not compile.
-func compileBench(b *testing.B, name, src string) *vm.Program {
+func compileBench(b testing.TB, name, src string) *vm.Program {
 	b.Helper()
 	p, err := compiler.Compile(name, []byte(src), nil)
 	if err != nil {

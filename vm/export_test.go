@@ -15,3 +15,6 @@ func (m *Machine) EnabledFull(buf []int) []int {
 	}
 	return buf
 }
+
+// CountedLoops counts the loops of p that counted.go takes as counted.
+func CountedLoops(p *Program) int { return len(countedLoops(p.Code)) }

@@ -80,6 +80,17 @@ func (m *Machine) fuse() {
 			m.setFused(i, fPushModLI, a, b, 0)
 		}
 	}
+	m.jumpCounted()
+}
+
+// A counted loop's back-edge is a plain jump in the fast path (counted.go).
+func (m *Machine) jumpCounted() {
+	m.counted = countedLoops(m.prog.Code)
+	for e, in := range m.code {
+		if in.Op == OpBackEdge && m.counted[int(in.A)] {
+			m.code[e] = Instr{Op: OpJump, A: in.A}
+		}
+	}
 }
 
 func (m *Machine) setFused(i int, op Op, a, b, c int32) {

@@ -39,9 +39,10 @@ type Machine struct {
 	Arch       arch.Arch
 	MMU        *mmu.Machine
 	builtins   []*mmu.Builtin
-	stepAt     []bool  // instruction i is a visible step
-	code       []Instr // the program's code with superinstructions (fuse.go)
-	fx         []fused // operands of the superinstructions
+	stepAt     []bool       // instruction i is a visible step
+	counted    map[int]bool // the heads of counted loops, which cannot spin (counted.go)
+	code       []Instr      // the program's code with superinstructions (fuse.go)
+	fx         []fused      // operands of the superinstructions
 	threads    []*thread
 	cpus       []int // script CPU number by dense index
 	limits     Limits
@@ -446,7 +447,7 @@ func (m *Machine) afterStep(t *thread) {
 	for _, f := range m.lastFP {
 		if f&1 != 0 {
 			t.writes++
-		} else {
+		} else if len(t.spins) > 0 { // only a spin record's window reads them
 			loc := mmu.Loc(f >> 1)
 			t.reads = append(t.reads, readRec{loc, m.MMU.S.Peek(loc)})
 		}

@@ -13,6 +13,9 @@ func (m *Machine) backEdge(t *thread, in Instr) bool {
 	if r := m.weakRec; r != nil {
 		return r.backEdge(t)
 	}
+	if m.counted[t.pc] {
+		return true
+	}
 	t.passes++
 	rec := t.spinRec(t.pc)
 	if rec != nil && rec.stepsRun == t.stepsRun && t.passes%1024 != 0 {
