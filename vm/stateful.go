@@ -161,9 +161,12 @@ func (d *stateDFS) step(top *stateFrame) bool {
 	top.next++
 	d.schedule = append(d.schedule[:d.base+len(d.stack)-1], t)
 	m.step(t)
-	fp := top.footprint(m.Footprint())
-	d.child = independentOf(d.child[:0], top.sleep, fp)
-	top.sleep = append(top.sleep, sleeper{thread: t, fp: fp})
+	d.child = d.child[:0]
+	if len(top.sleep) > 0 || top.more() { // else no one asks whether the step was independent
+		fp := top.footprint(m.Footprint())
+		d.child = independentOf(d.child, top.sleep, fp)
+		top.sleep = append(top.sleep, sleeper{thread: t, fp: fp})
+	}
 	if m.violation != nil || m.Done() {
 		x.record(d.schedule)
 		return false
@@ -200,6 +203,18 @@ type stateFrame struct {
 	sleep   []sleeper // asleep here: inherited, then the steps explored from here
 	asleep  uint64    // the inherited part, as a mask
 	fps     []uint64  // the footprints of those steps, which the sleepers hold
+}
+
+// more tells whether a thread not asleep is left to step from f after
+// the one at f.next-1: only then does a step's sleeper serve, for the
+// steps after it.
+func (f *stateFrame) more() bool {
+	for _, u := range f.enabled[f.next:] {
+		if f.asleep&(1<<uint(u)) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // footprint keeps a step's footprint, normalized, in the frame's storage
