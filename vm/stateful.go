@@ -65,6 +65,7 @@ type stateDFS struct {
 	share    *statePool // parallel: where idle workers wait for frames, or nil
 	worker   int        // parallel: this worker's index in share
 	looks    int        // iterations of run, for look
+	looked   bool       // look has run once
 	next     []int      // the threads enabled in the state a step reached
 }
 
@@ -73,18 +74,36 @@ type stateDFS struct {
 // frame's slices are reused: once it is popped, no sleeper of a deeper
 // frame refers to its footprints any more.
 func (d *stateDFS) push(sleep []sleeper, asleep uint64, enabled []int) *stateFrame {
-	m := d.x.m
-	var f *stateFrame
-	if n := len(d.pool); n > 0 {
-		f, d.pool = d.pool[n-1], d.pool[:n-1]
-	} else {
-		f = &stateFrame{}
-	}
+	f := d.frame()
 	f.enabled = append(f.enabled[:0], enabled...)
-	f.next = 0
-	f.sleep, f.asleep, f.fps = append(f.sleep[:0], sleep...), asleep, f.fps[:0]
+	f.sleep = append(f.sleep[:0], sleep...)
+	return d.pushFrame(f, asleep)
+}
+
+// pushNext is push of the state a step reached, with d.child asleep: the
+// frame takes d.next and d.child as they are and leaves its old buffers
+// in their place, copying nothing.
+func (d *stateDFS) pushNext(asleep uint64) {
+	f := d.frame()
+	f.enabled, d.next = d.next, f.enabled[:0]
+	f.sleep, d.child = d.child, f.sleep[:0]
+	d.pushFrame(f, asleep)
+}
+
+// frame is a recycled frame, or a new one.
+func (d *stateDFS) frame() *stateFrame {
+	if n := len(d.pool); n > 0 {
+		f := d.pool[n-1]
+		d.pool = d.pool[:n-1]
+		return f
+	}
+	return &stateFrame{}
+}
+
+func (d *stateDFS) pushFrame(f *stateFrame, asleep uint64) *stateFrame {
+	f.next, f.asleep, f.fps = 0, asleep, f.fps[:0]
 	if branches(f.enabled, f.asleep) {
-		m.save(&f.snap) // transient.go: no other frame comes back here
+		d.x.m.save(&f.snap) // transient.go: no other frame comes back here
 	}
 	d.stack = append(d.stack, f)
 	return f
@@ -107,6 +126,10 @@ func (d *stateDFS) held() int64 {
 // the bound they stop for one worker to run the search again).
 func (d *stateDFS) look() bool {
 	x := d.x
+	if d.share == nil && d.looked && x.r.States == d.visited.len() {
+		return true // nothing stored since the last look: nothing changed
+	}
+	d.looked = true
 	x.r.States = d.visited.len()
 	x.m.budget.held = d.held()
 	if n := x.cfg.Limits.States; n > 0 && x.r.States >= n {
@@ -175,7 +198,7 @@ func (d *stateDFS) step(top *stateFrame) bool {
 	d.next = m.Enabled(d.next)
 	h := m.stateHash()
 	if !mustStore(d.next, z0, h, d.base+len(d.stack)) { // transient.go: most states are not stored
-		d.push(d.child, z0, d.next)
+		d.pushNext(z0)
 		return true
 	}
 	z, ok := d.visited.visit(h, z0)
@@ -191,7 +214,7 @@ func (d *stateDFS) step(top *stateFrame) bool {
 		}
 		d.child = kept
 	}
-	d.push(d.child, z, d.next)
+	d.pushNext(z)
 	return true
 }
 
