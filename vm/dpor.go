@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // Dynamic partial-order reduction: source sets with sleep sets (Abdulla,
@@ -80,6 +81,7 @@ func (x *explorer) dpor() {
 		}
 		return n
 	}
+	defer func() { x.recycleNodes(nodes) }()
 	m.Reset()
 	for _, t := range x.prefix.steps {
 		n := newNode(nil, nil)
@@ -247,13 +249,35 @@ func (x *explorer) backtrackTo(nodes *[]*dnode) bool {
 func (x *explorer) freeNode() *dnode {
 	n := len(x.dropped)
 	if n == 0 {
-		return &dnode{}
+		d, ok := dnodes.Get().(*dnode)
+		if !ok {
+			return &dnode{}
+		}
+		d.snap.size = 0 // its buffers count toward this machine's budget afresh
+		x.dropped = append(x.dropped, d)
+		n = 1
 	}
 	d := x.dropped[n-1]
 	x.dropped = x.dropped[:n-1]
 	d.enabled, d.backtrack, d.done = 0, 0, 0
 	d.probed, d.stuck, d.frozen = d.probed[:0], false, false
 	return d
+}
+
+// dnodes keeps DPOR's nodes, with the buffers of their snapshots and
+// footprints, from one check to the next. A small check makes most of its
+// nodes, and allocates their buffers, in its first execution.
+var dnodes sync.Pool
+
+// recycleNodes hands the nodes of a finished dpor to the next check.
+func (x *explorer) recycleNodes(nodes []*dnode) {
+	x.done = nil // its progress estimate looks at the nodes
+	for _, ns := range [][]*dnode{nodes, x.dropped} {
+		for _, n := range ns {
+			dnodes.Put(n)
+		}
+	}
+	x.dropped = nil
 }
 
 // normalize sorts a footprint and merges repeated locations (a write wins).
