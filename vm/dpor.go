@@ -245,20 +245,18 @@ func (x *explorer) backtrackTo(nodes *[]*dnode) bool {
 }
 
 // freeNode returns a node for reuse (its snapshot buffers and footprint
-// slice kept), or a new one.
+// slice kept): one this dpor dropped, or one an earlier check left in
+// dnodes; or a new one.
 func (x *explorer) freeNode() *dnode {
-	n := len(x.dropped)
-	if n == 0 {
-		d, ok := dnodes.Get().(*dnode)
-		if !ok {
-			return &dnode{}
-		}
+	var d *dnode
+	if n := len(x.dropped); n > 0 {
+		d, x.dropped = x.dropped[n-1], x.dropped[:n-1]
+	} else if p, ok := dnodes.Get().(*dnode); ok {
+		d = p
 		d.snap.size = 0 // its buffers count toward this machine's budget afresh
-		x.dropped = append(x.dropped, d)
-		n = 1
+	} else {
+		return &dnode{}
 	}
-	d := x.dropped[n-1]
-	x.dropped = x.dropped[:n-1]
 	d.enabled, d.backtrack, d.done = 0, 0, 0
 	d.probed, d.stuck, d.frozen = d.probed[:0], false, false
 	return d

@@ -83,7 +83,8 @@ func (m *Machine) fuse() {
 	m.jumpCounted()
 }
 
-// A counted loop's back-edge is a plain jump in the fast path (counted.go).
+// jumpCounted notes the counted loops (counted.go) and makes their
+// back-edges plain jumps in the fast path's code.
 func (m *Machine) jumpCounted() {
 	m.counted = countedLoops(m.prog.Code)
 	for e, in := range m.code {

@@ -228,17 +228,10 @@ type stateFrame struct {
 	fps     []uint64  // the footprints of those steps, which the sleepers hold
 }
 
-// more tells whether a thread not asleep is left to step from f after
-// the one at f.next-1: only then does a step's sleeper serve, for the
-// steps after it.
-func (f *stateFrame) more() bool {
-	for _, u := range f.enabled[f.next:] {
-		if f.asleep&(1<<uint(u)) == 0 {
-			return true
-		}
-	}
-	return false
-}
+// more tells whether a thread not asleep is left to step from f (from
+// f.next on): only then does the sleeper of a step just taken serve, for
+// the steps after it, and only then has the frame work to hand over.
+func (f *stateFrame) more() bool { return awake(f.enabled[f.next:], f.asleep) > 0 }
 
 // footprint keeps a step's footprint, normalized, in the frame's storage
 // and returns it, capped so that the next one cannot overwrite it.

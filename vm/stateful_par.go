@@ -373,11 +373,7 @@ func (p *statePool) serve(d *stateDFS) bool {
 // and fro for ever.
 func (d *stateDFS) donate() {
 	for i, f := range d.stack[:len(d.stack)-1] {
-		left := false
-		for _, t := range f.enabled[f.next:] {
-			left = left || f.asleep&(1<<uint(t)) == 0
-		}
-		if !left {
+		if !f.more() {
 			continue
 		}
 		sleep := make([]sleeper, len(f.sleep))
