@@ -34,7 +34,7 @@ func (x *explorer) autoParallel(slice int) bool {
 	var end workersEnd
 	done := make(chan struct{})
 	race.start = func() {
-		// the pool (its visited set: a quarter of a MiB to clear) is made
+		// the pool (its visited set: 64 KiB to clear) is made
 		// only for a script dpor does not settle in its first slice: on a
 		// small script it would cost as much as the whole check
 		race.pool = newStatePool(x.cfg.Workers, x.cfg.Limits.States)

@@ -114,6 +114,7 @@ func (d *stateDFS) pushFrame(f *stateFrame, asleep uint64) *stateFrame {
 func (d *stateDFS) held() int64 {
 	n := d.heldBase + d.visited.bytes()
 	if d.share != nil {
+		d.share.visited.worker(d.worker).quiesce() // lets a grower in
 		n += d.share.publish(d.worker, d.x.m)
 	}
 	return n

@@ -81,7 +81,9 @@ func (x *explorer) stateWorkers(p *statePool, lend bool) workersEnd {
 		ms[0] = m
 	}
 	ms[0].Reset()
-	p.visited.visit(ms[0].stateHash(), 0)
+	root := p.visited.worker(0)
+	root.visit(ms[0].stateHash(), 0)
+	root.quiesce()
 	p.work = []stateWork{{}} // the root
 	p.workers = 1
 	ys := make([]*explorer, len(ms))
@@ -190,8 +192,11 @@ func (x *explorer) statefulOne() {
 // the search stops.
 func (x *explorer) stateWorker(p *statePool, w int, m *Machine) *explorer {
 	y := x.sibling(x.ctx, m)
-	d := &stateDFS{x: y, visited: p.visited, share: p, worker: w, heldBase: m.budget.held}
+	v := p.visited.worker(w)
+	defer v.quiesce() // a worker that ends lets a grower in
+	d := &stateDFS{x: y, visited: v, share: p, worker: w, heldBase: m.budget.held}
 	for {
+		v.quiesce() // and so does one that waits
 		work, ok := p.get()
 		if !ok {
 			return y
@@ -250,7 +255,7 @@ type workerSlot struct {
 }
 
 func newStatePool(workers, hint int) *statePool {
-	p := &statePool{workers: workers, slots: make([]workerSlot, workers), visited: newSharedVisited(hint)}
+	p := &statePool{workers: workers, slots: make([]workerSlot, workers), visited: newSharedVisited(workers, hint)}
 	p.cond = sync.NewCond(&p.mu)
 	return p
 }
