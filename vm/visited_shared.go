@@ -37,7 +37,8 @@ import (
 type sharedVisited struct {
 	table   *sharedTable // replaced only while growing, with no worker busy
 	growing atomic.Bool
-	grow    sync.Mutex // held by the grower
+	moving  atomic.Pointer[growth] // the copy under way while growing
+	grow    sync.Mutex             // held by the grower
 	size    atomic.Int64
 	workers []visitWorker
 }
@@ -93,8 +94,7 @@ func (v *visitWorker) visit(h, z uint64) (uint64, bool) {
 			break
 		}
 		v.quiesce()
-		s.grow.Lock() // wait for the grower
-		s.grow.Unlock()
+		s.help()
 	}
 	t := s.table
 	z, explore, added := t.visit(h, z)
@@ -134,7 +134,10 @@ func (v *visitWorker) added(size int) {
 // 1/loadLook of the table's slots, so it stays under 9/16 full.
 const loadLook = 16
 
-// double doubles the table if it still has size slots.
+// double doubles the table if it still has size slots. The workers that
+// find growing raised help copy (see help): the copy is mostly the first
+// writes to the new table's pages, which cost a fault each and go faster
+// on more cores.
 func (s *sharedVisited) double(size int) {
 	s.grow.Lock()
 	defer s.grow.Unlock()
@@ -147,26 +150,72 @@ func (s *sharedVisited) double(size int) {
 			runtime.Gosched() // the worker quiesces within stateLook steps
 		}
 	}
-	old := s.table.slots
-	t := newSharedTable(2 * size)
-	for _, o := range old {
-		if o.key != 0 {
-			t.slots[t.home(o.key)] = o
-		}
+	g := &growth{old: s.table, new: newSharedTable(2 * size)}
+	s.moving.Store(g)
+	g.copy()
+	for g.done.Load() < g.chunks() {
+		runtime.Gosched() // a helper finishes its chunk
 	}
-	s.table = t
-	s.size.Store(t.bytes())
+	s.moving.Store(nil)
+	s.table = g.new
+	s.size.Store(g.new.bytes())
 	s.growing.Store(false)
 }
 
-// home is the first free slot from h's, while growing (the table is the
-// grower's alone then).
-func (t *sharedTable) home(h uint64) int {
-	i := int(h * 0x9e3779b97f4a7c15 >> t.shift)
-	for t.slots[i].key != 0 {
+// help is what a worker that found growing raised does: it copies chunks
+// of the table with the grower, once the grower has started, and then
+// waits for the grower to finish.
+func (s *sharedVisited) help() {
+	for s.growing.Load() {
+		if g := s.moving.Load(); g != nil {
+			g.copy()
+			break
+		}
+		runtime.Gosched() // the grower waits for the other workers to quiesce
+	}
+	s.grow.Lock()
+	s.grow.Unlock()
+}
+
+// growth is a doubling under way: its copiers take chunks of the old table
+// in turn and insert their states into the new one with compare-and-swap,
+// since two chunks' states may probe into the same slots.
+type growth struct {
+	old, new *sharedTable
+	next     atomic.Int64 // the next chunk to take
+	done     atomic.Int64 // chunks copied
+}
+
+// growChunk is the slots of the old table a copier takes at a time.
+const growChunk = 4096
+
+func (g *growth) chunks() int64 { return int64((len(g.old.slots) + growChunk - 1) / growChunk) }
+
+// copy copies chunks until none is left to take.
+func (g *growth) copy() {
+	for {
+		c := g.next.Add(1) - 1
+		if c >= g.chunks() {
+			return
+		}
+		lo := int(c) * growChunk
+		for _, o := range g.old.slots[lo:min(lo+growChunk, len(g.old.slots))] {
+			if o.key != 0 {
+				g.new.insert(o)
+			}
+		}
+		g.done.Add(1)
+	}
+}
+
+// insert stores a state during growth: o's key is in no other chunk, so
+// the slot it claims is its own.
+func (t *sharedTable) insert(o visitedSlot) {
+	i := int(o.key * 0x9e3779b97f4a7c15 >> t.shift)
+	for !atomic.CompareAndSwapUint64(&t.slots[i].key, 0, o.key) {
 		i = (i + 1) & (len(t.slots) - 1)
 	}
-	return i
+	atomic.StoreUint64(&t.slots[i].val, o.val)
 }
 
 // visit finds or claims h's slot and ORs the threads awake in z into it
