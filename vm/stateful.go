@@ -38,6 +38,7 @@ func (x *explorer) stateful() {
 	d.run()
 	x.r.States = visited.len()
 	x.r.Complete = !x.stop && len(d.stack) == 0
+	visited.free()
 }
 
 // stateStore is the stateful search's set of visited states, a worker's

@@ -1,6 +1,9 @@
 package vm
 
-import "math/bits"
+import (
+	"math/bits"
+	"sync"
+)
 
 // visitedSet is the stateful search's set of visited states: their 64-bit
 // hashes, each with the sleep mask it was explored with. Open addressing
@@ -19,15 +22,58 @@ type visitedSet struct {
 type visitedSlot struct{ key, val uint64 }
 
 // newVisitedSet makes a set for about hint states (at least 2^12 slots).
-func newVisitedSet(hint int) *visitedSet { return newVisitedSetOf(1<<12, hint) }
+func newVisitedSet(hint int) *visitedSet {
+	size := tableSize(hint)
+	return &visitedSet{slots: newSlots(size), shift: tableShift(size)}
+}
 
-// newVisitedSetOf makes a set of at least size slots (a power of two) for
-// about hint states.
-func newVisitedSetOf(size, hint int) *visitedSet {
+// tableSize is the slots of a table for about hint states: a power of
+// two, at least 2^12 and twice hint (up to 2^30).
+func tableSize(hint int) int {
+	size := firstSlots
 	for size < 2*hint && size < 1<<30 {
 		size <<= 1
 	}
-	return &visitedSet{slots: make([]visitedSlot, size), shift: uint(64 - bits.TrailingZeros(uint(size)))}
+	return size
+}
+
+// tableShift is 64 - log2(size).
+func tableShift(size int) uint { return uint(64 - bits.TrailingZeros(uint(size))) }
+
+// firstSlots is the size of a visited set's first table.
+const firstSlots = 1 << 12
+
+// firstTables keeps the first tables of the visited sets of checks that
+// have ended, cleared, for the next checks: a small check stores a few
+// states, and allocating its table was most of what it allocated (64 KiB
+// of 79 KiB on sleep-in-atomic): the collector ran every few dozen checks
+// and returned the pages to the kernel, whose first writes to them cost
+// a fault each. Clearing a table costs about a microsecond.
+var firstTables sync.Pool
+
+// newSlots returns a zeroed table of size slots.
+func newSlots(size int) []visitedSlot {
+	if size == firstSlots {
+		if t, ok := firstTables.Get().(*[firstSlots]visitedSlot); ok {
+			clear(t[:])
+			return t[:]
+		}
+		return new([firstSlots]visitedSlot)[:]
+	}
+	return make([]visitedSlot, size)
+}
+
+// freeSlots gives a table back once its set is dropped.
+func freeSlots(t []visitedSlot) {
+	if len(t) == firstSlots {
+		firstTables.Put((*[firstSlots]visitedSlot)(t))
+	}
+}
+
+// free gives the set's table back: the set is not used again.
+func (s *visitedSet) free() {
+	freeSlots(s.slots)
+	s.slots = nil
 }
 
 func (s *visitedSet) slot(h uint64) int {
@@ -93,6 +139,7 @@ func (s *visitedSet) grow() {
 	old := s.slots
 	s.slots = make([]visitedSlot, 2*len(old))
 	s.shift--
+	defer freeSlots(old)
 	for _, o := range old {
 		if o.key != 0 {
 			s.slots[s.slot(o.key)] = o

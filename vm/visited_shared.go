@@ -1,7 +1,6 @@
 package vm
 
 import (
-	"math/bits"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -66,17 +65,14 @@ func newSharedVisited(workers, hint int) *sharedVisited {
 	for i := range s.workers {
 		s.workers[i].s = s
 	}
-	size := 1 << 12
-	for size < 2*hint && size < 1<<30 {
-		size <<= 1
-	}
-	s.table = newSharedTable(size)
+	size := tableSize(hint)
+	s.table = &sharedTable{slots: newSlots(size), shift: tableShift(size)}
 	s.size.Store(s.table.bytes())
 	return s
 }
 
 func newSharedTable(size int) *sharedTable {
-	return &sharedTable{slots: make([]visitedSlot, size), shift: uint(64 - bits.TrailingZeros(uint(size)))}
+	return &sharedTable{slots: make([]visitedSlot, size), shift: tableShift(size)}
 }
 
 // worker is worker w's handle.

@@ -134,3 +134,23 @@ func TestSharedVisited(t *testing.T) {
 		}
 	}
 }
+
+// TestVisitedSetReuse: a set made after another was freed starts empty,
+// whether or not it got the freed table.
+func TestVisitedSetReuse(t *testing.T) {
+	for round := 0; round < 3; round++ {
+		s := newVisitedSet(0)
+		if s.len() != 0 {
+			t.Fatalf("round %d: a new set has %d states", round, s.len())
+		}
+		for i, sl := range s.slots {
+			if sl != (visitedSlot{}) {
+				t.Fatalf("round %d: slot %d of a new set holds %v", round, i, sl)
+			}
+		}
+		for h := uint64(1); h <= 1000; h++ {
+			s.visit(h*0x9e3779b97f4a7c15, h)
+		}
+		s.free()
+	}
+}
