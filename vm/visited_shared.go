@@ -11,8 +11,8 @@ import (
 // workers claim and update with atomic operations, so that a visit takes
 // no lock. A lock (striped or not) was a cache line that both cores wrote
 // at almost every visit: on ptdump-vmalloc-n512-fixed with two workers the
-// visits and the counts beside the locks were a quarter of the time the
-// second worker added. Here the only lines the workers share at every
+// visits and the counts beside the locks were more than half of the CPU
+// time the second worker added. Here the only lines the workers share at every
 // visit are the table's slots, which they rarely touch at once, and the
 // flag that says the table is being grown, written only then.
 //
@@ -29,8 +29,8 @@ import (
 // longer is at quiesce, which the search calls every stateLook steps and
 // before a worker waits or ends: two atomic writes per stateLook steps,
 // not per visit. The grower raises growing, waits until no worker is
-// busy, and copies; a worker that finds growing raised quiesces and waits
-// on the grower's lock. Each worker counts the states it stored and
+// busy, and copies; a worker that finds growing raised quiesces, helps
+// copy (help) and waits on the grower's lock. Each worker counts the states it stored and
 // publishes the count every loadLook-th of the table (and at quiesce); the
 // worker that sees the sum past half the table grows it.
 type sharedVisited struct {
