@@ -81,6 +81,7 @@ func (x *explorer) dpor() {
 		}
 		return n
 	}
+	x.race = takeRaceBufs()
 	defer func() { x.recycleNodes(nodes) }()
 	m.Reset()
 	for _, t := range x.prefix.steps {
@@ -276,6 +277,21 @@ func (x *explorer) recycleNodes(nodes []*dnode) {
 		}
 	}
 	x.dropped = nil
+	raceBufsPool.Put(x.race)
+	x.race = nil
+}
+
+// raceBufsPool keeps the race analysis' storage, with its location table
+// and access histories, from one check to the next, as dnodes keeps the
+// nodes: a small check otherwise made them all afresh in its first
+// analysis (half of a one-execution check's allocations under dpor).
+var raceBufsPool sync.Pool
+
+func takeRaceBufs() *raceBufs {
+	if b, ok := raceBufsPool.Get().(*raceBufs); ok {
+		return b
+	}
+	return &raceBufs{}
 }
 
 // normalize sorts a footprint and merges repeated locations (a write wins).
@@ -346,7 +362,7 @@ func (x *explorer) addBacktracks(nodes []*dnode, firstNew int) {
 	}
 	nt := x.m.Threads()
 	x.analysis += n // every step of the execution is analysed again
-	b := &x.race
+	b := x.race
 	b.reset(n, nt)
 	idx, vc, count, lastOf := b.idx, b.vc, b.count, b.lastOf
 	for j, e := range ev {
@@ -399,7 +415,7 @@ func (x *explorer) addBacktracks(nodes []*dnode, firstNew int) {
 // release) could not be reversed. The attempts are not steps: they add
 // nothing to the happens-before of the steps after them.
 func (x *explorer) attemptRaces(nodes []*dnode, j int) {
-	b := &x.race
+	b := x.race
 	ev := nodes[:len(nodes)-1]
 	for _, w := range nodes[j].probed {
 		t := w.thread

@@ -25,7 +25,7 @@ type explorer struct {
 	lane          *lane          // auto: this search's side of the lockstep, or nil
 	prefix        prefix         // dpor of a split: the steps it starts with
 	analysis      int            // steps dpor has analysed for races: work auto counts
-	race          raceBufs       // DPOR's race analysis storage
+	race          *raceBufs      // DPOR's race analysis storage, while dpor runs
 	dropped       []*dnode       // DPOR nodes to reuse
 	done          func() float64 // the running search's progress estimate
 	started       time.Time
