@@ -140,6 +140,7 @@ func newTTYReader(complete liner.WordCompleter, h *history) *ttyReader {
 func (t *ttyReader) readLine(pr string) (string, error) {
 	if t.raw != nil {
 		t.raw.ApplyMode()
+		quietCtrlC()
 	}
 	line, err := t.ln.Prompt(pr)
 	if t.orig != nil {

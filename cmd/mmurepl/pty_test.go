@@ -1,9 +1,10 @@
-//go:build unix
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
 
 package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 )
 
 // The terminal side of the REPL (liner's line editing, completion,
@@ -104,6 +106,26 @@ func (tm *term) expect(want string) {
 	}
 }
 
+// checkNoSignals checks, where /proc shows the REPL's terminal, that
+// Ctrl-C is a key and not a signal once the prompt is shown (ISIG off):
+// liner turns it off only after printing the prompt, and a Ctrl-C typed
+// in between ended the session (quietCtrlC).
+func (tm *term) checkNoSignals() {
+	tm.t.Helper()
+	f, err := os.Open(fmt.Sprintf("/proc/%d/fd/0", tm.cmd.Process.Pid))
+	if err != nil {
+		return // no /proc here
+	}
+	defer f.Close()
+	mode, err := unix.IoctlGetTermios(int(f.Fd()), getTermios)
+	if err != nil {
+		tm.t.Fatalf("the REPL's terminal: %v", err)
+	}
+	if mode.Lflag&unix.ISIG != 0 {
+		tm.t.Error("the prompt is shown while Ctrl-C still raises SIGINT (ISIG on)")
+	}
+}
+
 func (tm *term) send(keys string) {
 	tm.t.Helper()
 	if _, err := io.WriteString(tm.pty, keys); err != nil {
@@ -175,6 +197,7 @@ cpu 2 { for i in 0..30 { z = z + 1  x = x + z } }
 
 	tm := startTerm(t, bin, home, slow)
 	tm.expect("mmu> ")
+	tm.checkNoSignals()
 	tm.send("garbage\x03") // Ctrl-C at the prompt: the line is dropped
 	tm.expect("mmu> ")
 	tm.send(":check\r")
