@@ -24,7 +24,7 @@ type explorer struct {
 	weakMode      bool           // checking under a weak model (weak.go)
 	lane          *lane          // auto: this search's side of the lockstep, or nil
 	prefix        prefix         // dpor of a split: the steps it starts with
-	analysis      int            // steps dpor has analysed for races: work auto counts
+	analysis      int            // the length of every execution dpor explored: work auto counts
 	race          *raceBufs      // DPOR's race analysis storage, while dpor runs
 	dropped       []*dnode       // DPOR nodes to reuse
 	done          func() float64 // the running search's progress estimate
