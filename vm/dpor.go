@@ -127,8 +127,9 @@ func (x *explorer) dpor() {
 			nodes = append(nodes, newNode(n, nil))
 		}
 		last := nodes[len(nodes)-1]
-		schedule = schedule[:0]
-		for _, n := range nodes[:len(nodes)-1] {
+		// the steps before firstNew are the last execution's
+		schedule = schedule[:min(len(schedule), firstNew)]
+		for _, n := range nodes[len(schedule) : len(nodes)-1] {
 			schedule = append(schedule, n.thread)
 		}
 		if m.violation != nil || last.enabled == 0 {
