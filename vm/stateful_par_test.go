@@ -183,3 +183,42 @@ func TestParallelStateBudgets(t *testing.T) {
 		t.Errorf("%d goroutines after the checks, %d before", n, before)
 	}
 }
+
+// TestStateFramesReuse: checks that take the frames an earlier check of
+// another shape left (stateFrames: other thread counts, other snapshot
+// sizes) report what they reported with fresh ones, states counted
+// included.
+func TestStateFramesReuse(t *testing.T) {
+	srcs := []string{benchscripts.Lock(4), benchscripts.SBRing(6), benchscripts.PtdumpVmalloc(8, true), benchscripts.PtdumpVmalloc(8, false), genScript(7)}
+	var progs []*vm.Program
+	for i, src := range srcs {
+		p, err := compiler.Compile(fmt.Sprintf("s%d.mmu", i), []byte(src), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		progs = append(progs, p)
+	}
+	type outcome struct {
+		stateOutcome
+		States, Executions int
+	}
+	check := func(p *vm.Program) outcome {
+		r, err := vm.Check(context.Background(), p, vm.Config{Search: "state"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return outcome{stateOutcomeOf(r), r.States, r.Executions}
+	}
+	first := make([]outcome, len(progs))
+	for i, p := range progs {
+		first[i] = check(p)
+	}
+	for round := range 3 {
+		for k := range progs {
+			i := (k*3 + round) % len(progs) // another order each round
+			if got := check(progs[i]); !reflect.DeepEqual(got, first[i]) {
+				t.Errorf("round %d, script %d: %+v, first %+v", round, i, got, first[i])
+			}
+		}
+	}
+}
