@@ -13,8 +13,10 @@ import (
 // is hard to tell before running it, so auto runs both, on two machines,
 // in lockstep slices of units of work (autoSlice, or Config.DPORBudget, at
 // first, growing at each round: sliceAt): steps, and for dpor also the
-// steps its race analysis goes over, which grow with the length of an
-// execution (each execution analyses all its steps again); and keeps the
+// length of each execution it explored (what its race analysis went over
+// when it analysed every step again; it now keeps the shared prefix, see
+// racebufs.go, and counting only the steps analysed gave dpor as much
+// time as the stateful search, bench/README.md); and keeps the
 // result of the one that finishes in the earlier slice, dpor when both
 // finish in the same one (or the stateful search, on a script autoFavour
 // gives it). With two workers the two slices run at once; with one they
