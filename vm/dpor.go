@@ -269,7 +269,8 @@ func (x *explorer) freeNode() *dnode {
 // nodes, and allocates their buffers, in its first execution.
 var dnodes sync.Pool
 
-// recycleNodes hands the nodes of a finished dpor to the next check.
+// recycleNodes hands the nodes and the race analysis storage of a
+// finished dpor to the next check.
 func (x *explorer) recycleNodes(nodes []*dnode) {
 	x.done = nil // its progress estimate looks at the nodes
 	for _, ns := range [][]*dnode{nodes, x.dropped} {

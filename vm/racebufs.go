@@ -50,9 +50,10 @@ const (
 // analysis (half of a one-execution check's allocations under dpor).
 var raceBufsPool sync.Pool
 
+// takeRaceBufs is pooled storage, or new. Another check's analysis in it
+// is forgotten at dpor's first analysis, whose first new step is step 0.
 func takeRaceBufs() *raceBufs {
 	if b, ok := raceBufsPool.Get().(*raceBufs); ok {
-		b.done = 0 // another check's analysis
 		return b
 	}
 	return &raceBufs{}
