@@ -31,11 +31,7 @@ func (x *explorer) auto() {
 		slice = autoSlice
 	}
 	fav := x.m.autoFavour()
-	g := newLockstep(slice, x.cfg.Workers < 2, fav)
-	ctx, stop := context.WithCancel(x.ctx)
-	defer stop()
 	x.m.limits.Memory /= 2 // the two machines share the memory budget
-	limits := x.m.limits
 	if x.cfg.Workers >= 2 && x.cfg.Limits.Executions <= 0 && x.cfg.Limits.States <= 0 {
 		// with the stateful search favoured, its first slice on one worker
 		// settles what one worker's lockstep would settle there
@@ -53,13 +49,56 @@ func (x *explorer) auto() {
 		}
 		x.rerun()
 	}
+	g := newLockstep(slice, x.cfg.Workers < 2, fav)
 	// the favoured side runs on this machine, the other on a second one,
-	// made only when it first runs
-	var y *explorer
-	done := make(chan struct{})
-	second := func() {
-		defer close(done)
-		l := &lane{g: g, side: 1 - fav}
+	// made only when it first runs: with one worker, the other side's
+	// first slice comes after the favoured one's, and a script settled in
+	// that slice (most of them) never starts it, nor pays for its context
+	var o *autoOther
+	x.lane = &lane{g: g, side: fav}
+	if g.alternate {
+		x.lane.first = func() { o = x.startOther(g, 1-fav) }
+	} else {
+		o = x.startOther(g, 1-fav)
+	}
+	x.lane.start()
+	x.autoSide(fav)
+	x.lane = nil
+	g.finish(fav, true) // a host panic here is the check's own error
+	winner := g.result()
+	if o != nil {
+		o.stop()
+		<-o.done
+	}
+	if winner != fav {
+		*x.r = *o.y.r
+		x.seen, x.condFalsified = o.y.seen, o.y.condFalsified
+	}
+	if winner == 1 {
+		steps := x.m.totalSteps
+		if fav == 0 {
+			steps = o.y.m.totalSteps
+		}
+		x.r.Notes = append(x.r.Notes, fmt.Sprintf("auto: the stateful search finished first (in %d steps; partial-order reduction ran in lockstep with it)", steps))
+	}
+}
+
+// autoOther is the side of auto's lockstep that is not favoured, running
+// on a machine of its own.
+type autoOther struct {
+	y    *explorer // set before done is closed, unless the side never ran
+	stop context.CancelFunc
+	done chan struct{}
+}
+
+// startOther starts side i of the lockstep g on a twin of x's machine.
+func (x *explorer) startOther(g *lockstep, i int) *autoOther {
+	ctx, stop := context.WithCancel(x.ctx)
+	o := &autoOther{stop: stop, done: make(chan struct{})}
+	limits := x.m.limits
+	go func() {
+		defer close(o.done)
+		l := &lane{g: g, side: i}
 		if !l.start() {
 			return // the favoured side finished in its first slice: nothing to run
 		}
@@ -74,41 +113,12 @@ func (x *explorer) auto() {
 		if err != nil {
 			return
 		}
-		y = x.sibling(ctx, m2)
-		y.lane = l
-		y.autoSide(l.side)
+		o.y = x.sibling(ctx, m2)
+		o.y.lane = l
+		o.y.autoSide(l.side)
 		ok = m2.hostPanic == nil
-	}
-	x.lane = &lane{g: g, side: fav}
-	started := false
-	if g.alternate {
-		// the other side's first slice comes after the favoured one's: a
-		// script settled in that slice (most of them) never starts it
-		x.lane.first = func() { started = true; go second() }
-	} else {
-		started = true
-		go second()
-	}
-	x.lane.start()
-	x.autoSide(fav)
-	x.lane = nil
-	g.finish(fav, true) // a host panic here is the check's own error
-	winner := g.result()
-	stop()
-	if started {
-		<-done
-	}
-	if winner != fav {
-		*x.r = *y.r
-		x.seen, x.condFalsified = y.seen, y.condFalsified
-	}
-	if winner == 1 {
-		steps := x.m.totalSteps
-		if fav == 0 {
-			steps = y.m.totalSteps
-		}
-		x.r.Notes = append(x.r.Notes, fmt.Sprintf("auto: the stateful search finished first (in %d steps; partial-order reduction ran in lockstep with it)", steps))
-	}
+	}()
+	return o
 }
 
 // autoStateFirst runs the first slice of the stateful search on one
@@ -155,7 +165,7 @@ const autoSlice = 4096
 // script only, so the result stays the same for every -j.
 func (m *Machine) autoFavour() int {
 	p := m.prog
-	if len(p.IRQs) > 0 || len(m.spinLoops()) > 0 {
+	if len(p.IRQs) > 0 || m.hasSpinLoop() {
 		return 1
 	}
 	for _, c := range p.CPUs {
@@ -170,7 +180,7 @@ func (m *Machine) autoFavour() int {
 // 1), in slices of steps, and decides which one finished first.
 type lockstep struct {
 	mu        sync.Mutex
-	cond      *sync.Cond
+	cond      sync.Cond
 	slice     int
 	alternate bool   // one worker: only the side holding the token runs
 	token     int    // alternate: the side that may run
@@ -185,7 +195,7 @@ type lockstep struct {
 
 func newLockstep(slice int, alternate bool, fav int) *lockstep {
 	g := &lockstep{slice: slice, alternate: alternate, winner: -1, fav: fav, token: fav}
-	g.cond = sync.NewCond(&g.mu)
+	g.cond.L = &g.mu
 	return g
 }
 

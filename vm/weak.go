@@ -1561,6 +1561,17 @@ func (m *Machine) spinLoops() map[int]int {
 	return out
 }
 
+// hasSpinLoop tells whether the program has a spin loop (spinLoops),
+// without building the map.
+func (m *Machine) hasSpinLoop() bool {
+	for pc, in := range m.prog.Code {
+		if in.Op == OpBackEdge && m.isSpinLoop(int(in.A), pc) {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *Machine) isSpinLoop(from, to int) bool {
 	if from > to {
 		return false
