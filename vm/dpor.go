@@ -98,6 +98,11 @@ func (x *explorer) dpor() {
 			return bits.OnesCount64(n.done), bits.OnesCount64((n.backtrack | n.done) & n.enabled)
 		})
 	}
+	var ran uint64 // the threads that have taken or tried a step
+	solo := false  // the last execution was not analysed
+	for _, t := range x.prefix.steps {
+		ran |= 1 << uint(t)
+	}
 	var schedule []int
 	firstNew := 0 // steps before it repeat the previous execution's
 	for !x.interrupted() {
@@ -115,6 +120,7 @@ func (x *explorer) dpor() {
 				break
 			}
 			t := bits.TrailingZeros64(c)
+			ran |= 1 << uint(t)
 			m.step(t)
 			if w, ok := x.waited(t); ok && !n.stuck {
 				w.drainer, _ = m.drainer(t) // before the undo forgets why it waited
@@ -142,7 +148,19 @@ func (x *explorer) dpor() {
 				v.backtrack |= v.enabled &^ v.sleepMask()
 			}
 		}
-		x.addBacktracks(nodes, firstNew)
+		switch {
+		case ran&(ran-1) == 0:
+			// one thread has run (or tried to) in every execution so far:
+			// no two steps can race, so nothing is analysed until another
+			// one runs, and then from the first step
+			x.analysis += len(nodes) - 1 // what auto counts for it
+			solo = true
+		case solo:
+			x.addBacktracks(nodes, 0)
+			solo = false
+		default:
+			x.addBacktracks(nodes, firstNew)
+		}
 		if !x.backtrackTo(&nodes) {
 			x.r.Complete = !x.stop
 			return
