@@ -99,7 +99,6 @@ func (x *explorer) dpor() {
 		})
 	}
 	var ran uint64 // the threads that have taken or tried a step
-	solo := false  // the last execution was not analysed
 	for _, t := range x.prefix.steps {
 		ran |= 1 << uint(t)
 	}
@@ -148,17 +147,12 @@ func (x *explorer) dpor() {
 				v.backtrack |= v.enabled &^ v.sleepMask()
 			}
 		}
-		switch {
-		case ran&(ran-1) == 0:
+		if ran&(ran-1) == 0 {
 			// one thread has run (or tried to) in every execution so far:
 			// no two steps can race, so nothing is analysed until another
-			// one runs, and then from the first step
+			// one runs, and then from the first step (x.race.done is 0)
 			x.analysis += len(nodes) - 1 // what auto counts for it
-			solo = true
-		case solo:
-			x.addBacktracks(nodes, 0)
-			solo = false
-		default:
+		} else {
 			x.addBacktracks(nodes, firstNew)
 		}
 		if !x.backtrackTo(&nodes) {

@@ -50,10 +50,12 @@ const (
 // analysis (half of a one-execution check's allocations under dpor).
 var raceBufsPool sync.Pool
 
-// takeRaceBufs is pooled storage, or new. Another check's analysis in it
-// is forgotten at dpor's first analysis, whose first new step is step 0.
+// takeRaceBufs is pooled storage, or new, with no step analysed: the
+// first analysis of the check then starts from step 0 (rewind clears
+// another check's analysis), whatever its first new step.
 func takeRaceBufs() *raceBufs {
 	if b, ok := raceBufsPool.Get().(*raceBufs); ok {
+		b.done = 0
 		return b
 	}
 	return &raceBufs{}

@@ -1553,23 +1553,28 @@ func tagNote(t memmodel.Tag) string {
 // (await, the lockless getters' retries) are spin loops.
 func (m *Machine) spinLoops() map[int]int {
 	out := map[int]int{} // keyed by the loop head: a back-edge has set the pc there
-	for pc, in := range m.prog.Code {
-		if in.Op == OpBackEdge && m.isSpinLoop(int(in.A), pc) {
-			out[int(in.A)] = pc
-		}
+	for head, edge := range m.eachSpinLoop {
+		out[head] = edge
 	}
 	return out
 }
 
-// hasSpinLoop tells whether the program has a spin loop (spinLoops),
-// without building the map.
+// hasSpinLoop tells whether the program has a spin loop, without
+// building spinLoops' map.
 func (m *Machine) hasSpinLoop() bool {
-	for pc, in := range m.prog.Code {
-		if in.Op == OpBackEdge && m.isSpinLoop(int(in.A), pc) {
-			return true
-		}
+	for range m.eachSpinLoop {
+		return true
 	}
 	return false
+}
+
+// eachSpinLoop yields the head and back-edge of each spin loop.
+func (m *Machine) eachSpinLoop(yield func(head, edge int) bool) {
+	for pc, in := range m.prog.Code {
+		if in.Op == OpBackEdge && m.isSpinLoop(int(in.A), pc) && !yield(int(in.A), pc) {
+			return
+		}
+	}
 }
 
 func (m *Machine) isSpinLoop(from, to int) bool {
