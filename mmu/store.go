@@ -44,6 +44,9 @@ type Memory interface {
 	// Choose picks one of n outcomes the model leaves open (a
 	// store-exclusive that may fail).
 	Choose(n int) int
+	// NoWrite says a write the builtin makes on its other outcome did not
+	// happen (a store-exclusive that failed).
+	NoWrite()
 	// Read lists the locations in [lo, hi) that some run reads.
 	Read(lo, hi Loc) []Loc
 	// Attempt marks the start of an attempt of a builtin that retries

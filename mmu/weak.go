@@ -320,6 +320,7 @@ func storeExcl(t memmodel.Tag) func(c *Call) (uint64, Status) {
 		m.S.Set(cpuLoc(c.CPU, cpuExclAddr), 0)
 		if m.Weak() {
 			if !armed || m.S.mem.Choose(2) == 1 {
+				m.S.mem.NoWrite()
 				return 1, Done
 			}
 			m.tagged(t, func() { c.Set(addr, c.Args[1]) })

@@ -241,7 +241,7 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	}
 	g := goal{expects: prog.ExpectationsFor(cfg.Arch, r.Model), all: cfg.All}
 	x := newExplorer(ctx, m, cfg, r, g)
-	if (r.Model == "sc" || m.storeBuffers) && cfg.Search != "graph" {
+	if (r.Model == "sc" || m.storeBuffers) && !graphSearch(cfg.Search) {
 		x.run()
 	} else {
 		if err := m.checkWeakProgram(r.Model); err != nil {
@@ -260,6 +260,10 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	r.Memory = m.budget.peak
 	return r, nil
 }
+
+// graphSearch tells whether search asks for execution graphs whatever
+// the model: the enumeration ("graph") or the incremental search.
+func graphSearch(search string) bool { return search == "graph" || search == "incremental" }
 
 // withTimeBudget puts the time budget on ctx (nil: Background): the
 // shorter of cfg.Timeout and cfg.Limits.Time, if either is set.

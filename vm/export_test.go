@@ -18,3 +18,10 @@ func (m *Machine) EnabledFull(buf []int) []int {
 
 // CountedLoops counts the loops of p that counted.go takes as counted.
 func CountedLoops(p *Program) int { return len(countedLoops(p.Code)) }
+
+// CountIncrementalDuplicates makes the incremental search count the
+// executions it builds more than once; IncrementalDuplicates says how
+// many the last search built so.
+func CountIncrementalDuplicates(on bool) { incDupsTest, incDupsSeen = on, 0 }
+
+func IncrementalDuplicates() int { return incDupsSeen }

@@ -248,8 +248,9 @@ func fuzzLimitsFor(src []byte) vm.Limits {
 }
 
 // fuzzModels are the weak models FuzzCheck checks each script under too:
-// tso on the store buffers and in the graph engine.
-var fuzzModels = []string{"tso", "tso:graph", "armv8", "lkmm"}
+// tso on the store buffers and in the graph engine, and the incremental
+// search.
+var fuzzModels = []string{"tso", "tso:graph", "armv8", "lkmm", "armv8:incremental", "lkmm:incremental"}
 
 func byteAt(b []byte, i int) byte {
 	if i < len(b) {

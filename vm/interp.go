@@ -533,6 +533,7 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 			var rt, rp uint64
 			if r := m.weakRec; r != nil {
 				rt, rp = r.result(t, b, n, argT, v, r.wroteSince(wrote))
+				r.settled(t, b)
 			}
 			t.sp -= n
 			t.push(v)
@@ -543,6 +544,9 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 			return true
 		case mmu.Again:
 			t.phase = c.Phase
+			if r := m.weakRec; r != nil {
+				r.again(t)
+			}
 			if m.tracing {
 				m.event(t, t.pc, m.describeCall(b, c.Args, 0, "…"))
 			}

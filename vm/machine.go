@@ -104,6 +104,9 @@ type thread struct {
 	pctrl   uint64
 	scopes  []ctrlScope // C's control dependencies: the branches not yet joined (lkmm)
 	branchT uint64      // reads that fed branches since the last loop back-edge
+	// allCtrl is every read that fed a branch so far, joined or not: what
+	// the existence of the thread's next event depends on (incremental.go)
+	allCtrl uint64
 
 	// spin detection
 	hot      int // index in spins of the loop passed last, -1 if none

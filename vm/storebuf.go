@@ -34,7 +34,7 @@ import (
 // uses SRCU, which only the graph engine models (as herd's linux-kernel.def
 // events; the interleaving machine has no SRCU of its own).
 func operationalTSO(prog *Program, model string, cfg Config) bool {
-	return model == "tso" && cfg.Search != "graph" && !usesSRCU(prog)
+	return model == "tso" && !graphSearch(cfg.Search) && !usesSRCU(prog)
 }
 
 // UsesStoreBuffers tells whether a check of prog with cfg runs on the

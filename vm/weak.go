@@ -106,12 +106,25 @@ type recorder struct {
 	ldop                   bool   // the call's write is computed from its read (LD<op>)
 	callReads              uint64 // reads made by the builtin call in progress
 	pc                     int
+
+	// for the incremental search (incremental.go): the replay cursor (nil
+	// otherwise), the thread stepping, every read its next event's
+	// existence depends on, and what the accesses of an IPI handler the
+	// run takes depend on (the request word read that let it run)
+	inc        *incCursor
+	inResult   bool // result is running (its choices belong to the call)
+	th         *thread
+	fullT      uint64
+	outsideDep uint64
 }
 
 func (r *recorder) choose(n int) int {
 	if n <= 0 {
 		r.pruned = true
 		return 0
+	}
+	if r.inc != nil {
+		return r.inc.choose(r, n)
 	}
 	if r.replay != nil {
 		return int(r.answer(uint64(n)))
@@ -172,6 +185,9 @@ func readBit(k int) uint64 { return 1 << uint(min(k, 63)) }
 
 func (r *recorder) add(ev memmodel.Event, deps uint64) int {
 	i := len(r.trace.Events)
+	if r.inc != nil {
+		r.inc.event(r, i, ev.Kind)
+	}
 	r.trace.Events = append(r.trace.Events, ev)
 	r.pcs = append(r.pcs, r.pc)
 	r.taints = append(r.taints, deps)
@@ -209,7 +225,12 @@ func (r *recorder) depsTo(to int, taint uint64, out *[]memmodel.Dep) {
 
 func (r *recorder) Load(loc mmu.Loc, tags memmodel.Tag) uint64 {
 	var v uint64
-	if r.replay != nil {
+	if r.inc != nil {
+		if r.inc.stopped {
+			return 0
+		}
+		v = r.inc.load(r, loc)
+	} else if r.replay != nil {
 		v = r.answer(0)
 	} else {
 		dom := r.readable(loc)
@@ -228,10 +249,16 @@ func (r *recorder) Load(loc mmu.Loc, tags memmodel.Tag) uint64 {
 	}
 	r.callReads |= readBit(len(r.reads))
 	r.reads = append(r.reads, i)
+	if r.inc != nil && r.inc.stopAfter {
+		r.inc.stop(r)
+	}
 	return v
 }
 
 func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
+	if r.inc != nil && r.inc.stopped {
+		return
+	}
 	if tags == 0 {
 		tags = memmodel.Once
 	}
@@ -273,6 +300,9 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 }
 
 func (r *recorder) Fence(tags memmodel.Tag, loc mmu.Loc) {
+	if r.inc != nil && r.inc.stopped {
+		return
+	}
 	r.add(memmodel.Event{Kind: memmodel.Fence, Tags: tags, Loc: uint64(loc)}, 0)
 }
 
@@ -318,6 +348,9 @@ const initBit = 1 << 63
 
 func (r *recorder) Read(lo, hi mmu.Loc) []mmu.Loc {
 	var out []mmu.Loc
+	if r.inc != nil {
+		return r.inc.locations(r, lo, hi)
+	}
 	if r.replay != nil { // the locations are among the run's answers
 		n := r.answer(0)
 		for i := uint64(0); i < n && !r.pruned; i++ {
@@ -348,7 +381,19 @@ func (r *recorder) Retry() {
 	}
 }
 
+func (r *recorder) NoWrite() {
+	if r.inc != nil {
+		r.inc.noWrite(r)
+	}
+}
+
 func (r *recorder) Retag(tags memmodel.Tag) {
+	if r.inc != nil {
+		if r.inc.stopped {
+			return
+		}
+		r.inc.noWrite(r)
+	}
 	if n := len(r.trace.Events); n > 0 {
 		r.trace.Events[n-1].Tags = tags
 	}
@@ -578,7 +623,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 		}
 		clear(th.taint)
 		clear(th.ptaint)
-		th.ctrl, th.pctrl, th.branchT = 0, 0, 0
+		th.ctrl, th.pctrl, th.branchT, th.allCtrl = 0, 0, 0, 0
 		th.scopes = th.scopes[:0]
 	}
 	if irq != nil {
@@ -592,7 +637,9 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 		{kind: mmu.SyncIPI, senders: rec.w.senders[t.cpu], handled: map[int]uint64{}},
 		{kind: mmu.SyncGP, senders: rec.w.gpSenders[t.cpu], handled: map[int]uint64{}},
 	}
+	rec.outsideDep = 0
 	for t.status == ready && live() {
+		rec.th = t // the choices below are the CPU's, at a boundary of its steps
 		m.maybeFireIRQ(irq, rec, false)
 		for _, s := range syncs {
 			m.maybeHandleIPI(t.cpu, rec, s)
@@ -662,11 +709,13 @@ func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, ipis *ipiState) {
 	}
 	s := ipis.senders[c-1]
 	next := ipis.handled[s] + 1
+	rec.outsideDep = 0
 	rec.outside()
 	if m.MMU.WeakSyncRequest(ipis.kind, s, cpu) != next { // not sent: the handler does not run here
 		rec.pruned = true
 		return
 	}
+	rec.outsideDep = readBit(len(rec.reads) - 1) // the handler runs because of what it read
 	rec.outside()
 	m.MMU.WeakSyncHandle(ipis.kind, s, cpu, next)
 	ipis.handled[s] = next
@@ -680,12 +729,15 @@ func (m *Machine) drainIPIs(cpu int, rec *recorder, ipis *ipiState) {
 		return
 	}
 	for _, s := range ipis.senders {
+		rec.outsideDep = 0
 		for !rec.pruned {
 			rec.outside()
 			k := ipis.handled[s]
 			at := len(rec.trace.Events)
 			switch v := m.MMU.WeakSyncRequest(ipis.kind, s, cpu); v {
 			case k + 1:
+				// the rest of the drain happens because of this read
+				rec.outsideDep |= readBit(len(rec.reads) - 1)
 				rec.outside()
 				m.MMU.WeakSyncHandle(ipis.kind, s, cpu, v)
 				ipis.handled[s] = v
@@ -949,6 +1001,10 @@ func (x *explorer) weak(model memmodel.Model) {
 			cpus = append(cpus, t.id)
 		}
 	}
+	if x.cfg.Search == "incremental" {
+		x.incremental(w, cpus)
+		return
+	}
 	x.weakCheck(w, cpus)
 }
 
@@ -1182,6 +1238,7 @@ func (m *Machine) taintOp(t *thread, in Instr) {
 		}
 		t.pctrl |= t.ptaint[sp-1]
 		t.ctrl |= tt[sp-1]
+		t.allCtrl |= tt[sp-1] | t.ptaint[sp-1]
 		if m.weakRec.exits[t.pc] {
 			t.branchT |= tt[sp-1]
 		}
@@ -1205,6 +1262,10 @@ func taintFlow(tt []uint64, sp, fp int, in Instr) {
 // access prepares the recorder for a shared load or store op.
 func (r *recorder) access(t *thread, in Instr) {
 	r.pc, r.addrT, r.dataT, r.ctrlT = t.pc, 0, 0, t.ctrl
+	r.th, r.fullT = t, t.allCtrl
+	if r.inc != nil {
+		r.inc.call()
+	}
 	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead = 0, 0, t.pctrl, false
 	r.callLd, r.callReads = r.callLd[:0], 0
 	if in.Op == OpStoreShared || in.Op == OpStoreTask {
@@ -1219,6 +1280,10 @@ func (r *recorder) access(t *thread, in Instr) {
 // as the data written (set_pte(ptep, pte)) and the rest as the address.
 func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 	r.pc, r.addrT, r.dataT, r.ctrlT = t.pc, 0, 0, t.ctrl
+	r.th, r.fullT = t, t.allCtrl
+	if r.inc != nil {
+		r.inc.call()
+	}
 	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead = 0, 0, t.pctrl, false
 	r.callLd, r.callReads = r.callLd[:0], 0
 	args, pargs := t.taint[t.sp-n:t.sp], t.ptaint[t.sp-n:t.sp]
@@ -1256,6 +1321,7 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 // run makes (an IPI handler's): no dependencies, no RMW pairing.
 func (r *recorder) outside() {
 	r.addrT, r.dataT, r.ctrlT = 0, 0, 0
+	r.fullT = r.outsideDep
 	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead, r.ldop = 0, 0, 0, false, false
 	r.callLd, r.callReads = r.callLd[:0], 0
 }
@@ -1292,6 +1358,8 @@ var ldopBuiltins = func() map[string]bool {
 // on its read and the expected value it compared; anything else on its
 // arguments.
 func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint64, wrote bool) (uint64, uint64) {
+	r.inResult = true
+	defer func() { r.inResult = false }()
 	args, pargs := t.taint[t.sp-n:t.sp], t.ptaint[t.sp-n:t.sp]
 	switch {
 	case b.Name == "csel" && n == 3:
@@ -1312,6 +1380,11 @@ func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint6
 			return r.callReads, 0
 		}
 		return args[1], r.callReads | pargs[1]
+	case casBuiltins[b.Name] && n == 3 && !b.Void && r.inc != nil:
+		// a failed CAS has no such choice: its place stays empty, so
+		// that what comes after keeps its place in an incremental replay
+		r.inc.noWrite(r)
+		return r.callReads, 0
 	case r.callReads != 0:
 		return r.callReads, 0
 	}

@@ -15,7 +15,13 @@ import (
 // (herd7's answer for each shape) and the seed questions of
 // examples/seeds under every model they give an answer for: the models
 // named in their expect lines, and the one of their model line.
-func TestWeakExamples(t *testing.T) {
+func TestWeakExamples(t *testing.T) { weakExamples(t, "") }
+
+// TestIncrementalExamples holds the incremental search to the same
+// answers.
+func TestIncrementalExamples(t *testing.T) { weakExamples(t, "incremental") }
+
+func weakExamples(t *testing.T, search string) {
 	shapes, _ := filepath.Glob("../examples/litmus/weak/*.mmu")
 	if len(shapes) < 20 {
 		t.Fatalf("found %d shapes", len(shapes))
@@ -29,12 +35,12 @@ func TestWeakExamples(t *testing.T) {
 		}
 		for _, model := range modelsOf(p) {
 			checked++
-			r, err := vm.Check(context.Background(), p, vm.Config{Model: model})
+			r, err := vm.Check(context.Background(), p, vm.Config{Model: model, Search: search})
 			if err != nil {
 				t.Fatalf("%s under %s: %v", f, model, err)
 			}
 			if r.Model != model || !r.Matched || (r.Verdict == "ok" && !r.Complete) {
-				t.Errorf("%s under %s: verdict %s, expected %s (complete %v)", filepath.Base(f), model, r.Verdict, r.Expected, r.Complete)
+				t.Errorf("%s under %s (search %q): verdict %s, expected %s (complete %v %v)", filepath.Base(f), model, search, r.Verdict, r.Expected, r.Complete, r.Bounds)
 			}
 		}
 	}

@@ -78,7 +78,7 @@ func ReplayExecution(prog *Program, cfg Config, tok string) (res *RunResult, err
 		return nil, err
 	}
 	mm, ok := memmodel.Lookup(model)
-	if !ok || model == "sc" && cfg.Search != "graph" {
+	if !ok || model == "sc" && !graphSearch(cfg.Search) {
 		return nil, fmt.Errorf("an execution token is for a weak model; %s checks under %s (use --model)", prog.Name, model)
 	}
 	ctx, cancel, timeout := withTimeBudget(nil, cfg)

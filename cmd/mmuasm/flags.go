@@ -58,7 +58,7 @@ var flagDefs = map[string]func(*flag.FlagSet, *options){
 		fs.StringVar(&o.model, "model", "", "memory model: sc, tso, armv8, lkmm, or hw (each arch's hardware model) (default: the script's model line, else sc)")
 	},
 	"search": func(fs *flag.FlagSet, o *options) {
-		fs.StringVar(&o.search, "search", "auto", "exploration: auto (dpor and state in lockstep; the first to finish gives the result), dpor (partial-order reduction), state (stateful search), dfs (every interleaving), random, graph (the execution-graph engine under sc and tso, which armv8 and lkmm always use)")
+		fs.StringVar(&o.search, "search", "auto", "exploration: auto (dpor and state in lockstep; the first to finish gives the result), dpor (partial-order reduction), state (stateful search), dfs (every interleaving), random, graph (the execution-graph enumeration under sc and tso, which armv8 and lkmm use by default), incremental (execution graphs built one event at a time, under any model)")
 	},
 	"seed": func(fs *flag.FlagSet, o *options) {
 		fs.Int64Var(&o.seed, "seed", 1, "random seed (run, --search random)")
@@ -291,9 +291,9 @@ func (o *options) validate(cmd string) error {
 		return err
 	}
 	switch o.search {
-	case "", "auto", "dpor", "state", "dfs", "random", "graph":
+	case "", "auto", "dpor", "state", "dfs", "random", "graph", "incremental":
 	default:
-		return fmt.Errorf("unknown --search %q (auto, dpor, state, dfs, random or graph)", o.search)
+		return fmt.Errorf("unknown --search %q (auto, dpor, state, dfs, random, graph or incremental)", o.search)
 	}
 	formats := []string{"text", "mail"}
 	if cmd == "check" {

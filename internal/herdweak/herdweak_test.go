@@ -12,8 +12,10 @@ import (
 )
 
 var (
-	root  = flag.String("herdweak", "../../../shared/herd-weak", "the herd-weak catalogue")
-	limit = flag.Int("herdweak.limit", 0, "check only this many evenly spaced tests a family (0: all)")
+	root   = flag.String("herdweak", "../../../shared/herd-weak", "the herd-weak catalogue")
+	limit  = flag.Int("herdweak.limit", 0, "check only this many evenly spaced tests a family (0: all)")
+	search = flag.String("herdweak.search", "", "check with this search only (default: each family's engines)")
+	family = flag.String("herdweak.family", "", "check this family only (default: all)")
 )
 
 // TestHerdWeak compares every family of the catalogue with herd and
@@ -29,7 +31,14 @@ func TestHerdWeak(t *testing.T) {
 	}
 	sort.Strings(fams)
 	for _, fam := range fams {
-		for _, search := range Engines(Families[fam]) {
+		engines := Engines(Families[fam])
+		if *search != "" {
+			engines = []string{*search}
+		}
+		if *family != "" && fam != *family {
+			continue
+		}
+		for _, search := range engines {
 			name := fam
 			if search != "" {
 				name += "/" + search

@@ -1,0 +1,36 @@
+package memmodel
+
+// LocalOrder is the order a model keeps between two events of one thread
+// in g, whatever else the execution holds: what an event after another in
+// program order cannot be seen before. Under sc and tso it is the program
+// order (neither lets a read see a write that depends on a later event of
+// its thread); under armv8 the closure of aarch64hwreqs.cat's lob with
+// pick-lob; under lkmm the internal part of linux-kernel.cat's hb (ppo,
+// and prop within a thread).
+//
+// An incremental search needs it to know what a write needs before it:
+// a read ordered before the write cannot read from it, nor from anything
+// that depends on it (HMC's revisits, Kokologiannakis and Vafeiadis,
+// ASPLOS 2020, keep the events after a read that are not ordered after
+// it).
+func LocalOrder(m Model, g *Graph) Rel {
+	if lo, ok := m.(localOrderer); ok {
+		return lo.localOrder(g)
+	}
+	return g.Base().Po
+}
+
+type localOrderer interface{ localOrder(g *Graph) Rel }
+
+func (ARMv8) localOrder(g *Graph) Rel {
+	a := newArm(g, pickEdges(g))
+	lob := a.lob()
+	pickLob := a.pDep.Seq(lob.Plus()).Ran(a.b.W)
+	return lob.Union(pickLob).Plus()
+}
+
+func (lkmm) localOrder(g *Graph) Rel {
+	x := newLK(g)
+	c := x.cat()
+	return c.ppo.Union(c.prop.Minus(x.id).Inter(x.int_)).Inter(x.int_).Plus()
+}

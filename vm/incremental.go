@@ -1,0 +1,674 @@
+package vm
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+
+	"github.com/mmuvm/mmuvm/memmodel"
+)
+
+// The incremental search (--search incremental) builds execution graphs
+// one event at a time, as GenMC does (Kokologiannakis, Marmanis,
+// Gladstein and Vafeiadis, "Truly Stateless, Optimal Dynamic Partial
+// Order Reduction", POPL 2022): a read chooses among the writes already in
+// the graph, a write takes each place in its location's coherence order
+// and may revisit the reads added before it, and a graph the model
+// forbids is dropped as soon as it appears. Each CPU's events come from
+// replaying its run with the answers the graph gives (incremental_replay.go).
+//
+// Under armv8 and lkmm, which allow load buffering, a revisit keeps the
+// events after the revisited read that do not depend on it (their
+// existence, location and value), as HMC does (Kokologiannakis and
+// Vafeiadis, ASPLOS 2020); the others become holes, added again when the
+// CPU's replay reaches them. Under sc and tso a revisit keeps the
+// program-order prefix only.
+//
+// Each execution is built once (TruSt's maximality condition), so the cost
+// is the number of consistent executions times the cost of each, not the
+// product of the CPUs' runs.
+
+// incr is the state of one incremental search.
+type incr struct {
+	x     *explorer
+	w     *weakState
+	cpus  []int
+	model memmodel.Model
+	deps  bool // revisits keep what does not depend on the read (armv8, lkmm)
+	prune bool // the model judges every partial graph, not only complete ones
+	recs  []*recorder
+	locs  map[uint64]int32
+	addrs []uint64
+	bad   string // why the search cannot go on (a replay that went wrong)
+	// dropped counts the graphs dropped because a replay lost a kept
+	// event (see inext.lost), and says why the first was
+	dropped    int
+	droppedWhy string
+	// graphs counts the complete graphs checked; dup, when set (tests),
+	// finds the executions built twice
+	graphs int
+	dup    map[string]int
+	// reads are the locations read so far; frozen those of the rounds
+	// before, which a free poisons (Memory.Read), and asked the pages
+	// freed in this round
+	reads, frozen map[uint64]bool
+	asked         [][2]uint64
+}
+
+// incDupsTest makes every incremental search count the executions it
+// built more than once, into incDupsSeen (tests: export_test.go).
+var (
+	incDupsTest bool
+	incDupsSeen int
+)
+
+// incMaxRounds bounds the rounds that find which entries of freed tables
+// are read.
+const incMaxRounds = 8
+
+// inext is what a CPU does next in a graph: the item at position pos, or
+// (pos < 0) nothing, its run being over.
+type inext struct {
+	pos  int
+	item iitem
+	run  weakRun
+	dead bool // the run cannot happen (an assumption failed)
+	// lost is the first kept item the replay did not make again (-1:
+	// none): it depends on a read the graph changed, in a way the
+	// dependency tracking does not see (a builtin that blocks or fails on
+	// what it read)
+	lost    int
+	lostWhy string
+	// redeps says the replay gave kept items other model dependencies
+	redeps bool
+}
+
+// incremental checks the program under the model with the incremental
+// search.
+func (x *explorer) incremental(w *weakState, cpus []int) {
+	e := &incr{x: x, w: w, cpus: cpus, model: w.model, locs: map[uint64]int32{}}
+	e.deps = w.model.Name() == "armv8" || w.model.Name() == "lkmm"
+	e.prune = w.model.Name() != "lkmm" // lkmm's lock and RCU rules are judged on whole graphs
+	for _, id := range cpus {
+		e.recs = append(e.recs, &recorder{w: w, exclLd: -1, spins: w.spins, spinEnd: w.spinEnd, exits: w.exits,
+			joins: w.joins, cpu: x.m.threads[id].cpu})
+	}
+	e.reads = map[uint64]bool{}
+	defer func() { x.m.budget.graph = 0 }()
+	bounds := len(w.bounds)
+	for round := 1; ; round++ {
+		if x.incDup {
+			e.dup = map[string]int{}
+		}
+		e.frozen, e.asked = maps.Clone(e.reads), nil
+		e.visit(&igraph{th: make([]ithread, len(cpus))})
+		if !e.readMore() || e.bad != "" || x.ctx.Err() != nil {
+			break
+		}
+		if round == incMaxRounds {
+			e.bad = fmt.Sprintf("the entries of freed tables that CPUs read did not settle in %d rounds", incMaxRounds)
+			break
+		}
+		// a free poisoned fewer entries than the CPUs read: again, with
+		// them (the result of this round is not one of the program's)
+		*x.r = *x.r.blank()
+		x.seen, x.condFalsified, x.stop, e.graphs, e.dropped = map[string]int{}, false, false, 0, 0
+		w.bounds = w.bounds[:bounds]
+		x.incDups = 0
+	}
+	x.m.fresh = false
+	x.r.States = e.graphs
+	if e.bad != "" {
+		x.r.Bounds = append(x.r.Bounds, "incremental: "+e.bad)
+	}
+	if e.dropped > 0 {
+		x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("incremental: %d graphs dropped where a revisit changed what kept events depend on (%s)", e.dropped, e.droppedWhy))
+	}
+	x.r.Bounds = append(x.r.Bounds, w.bounds...)
+	x.r.Complete = !x.stop && len(x.r.Bounds) == 0
+	if e.dup != nil {
+		for _, n := range e.dup {
+			if n > 1 {
+				x.incDups++
+			}
+		}
+		incDupsSeen = x.incDups
+	}
+}
+
+// readMore tells whether the CPUs read an entry of a freed table that its
+// free did not poison.
+func (e *incr) readMore() bool {
+	for _, pg := range e.asked {
+		for l := range e.reads {
+			if l >= pg[0] && l < pg[1] && !e.frozen[l] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// explained tells whether CPU t's kept item at p, which its replay did
+// not make again, is a leaf: kept because a kept read of its CPU reads it
+// while something it depends on went, and what came back in its place
+// does not make it. That graph has no execution. Any other loss is a
+// dependency the replays do not see, and the graph is dropped (the
+// result is then incomplete).
+func (e *incr) explained(g *igraph, t, p int) bool { return g.th[t].items[p].leaf }
+
+// markLeaves flags the items a revisit keeps without something they
+// depend on (the writes kept because a read of their CPU reads them).
+func (e *incr) markLeaves(g *igraph, keep iset) {
+	for t := range g.th {
+		items := g.th[t].items
+		for i := range items {
+			if !items[i].in {
+				continue
+			}
+			for _, d := range items[i].sdeps {
+				if !keep[t][d] {
+					items[i].leaf = true
+					break
+				}
+			}
+		}
+	}
+}
+
+func (e *incr) loc(addr uint64) int32 {
+	if l, ok := e.locs[addr]; ok {
+		return l
+	}
+	l := int32(len(e.addrs))
+	e.locs[addr] = l
+	e.addrs = append(e.addrs, addr)
+	return l
+}
+
+func (e *incr) stopped() bool {
+	return e.bad != "" || e.x.stop || e.x.interrupted()
+}
+
+// visit extends g by the next event of some CPU, in every way.
+func (e *incr) visit(g *igraph) {
+	if e.stopped() {
+		return
+	}
+	t, nx := e.schedule(g)
+	if nx != nil && nx.lost >= 0 {
+		if e.explained(g, t, nx.lost) {
+			return // no such execution
+		}
+		if e.dropped++; e.dropped == 1 {
+			e.droppedWhy = nx.lostWhy
+		}
+		return
+	}
+	if t < 0 {
+		if e.bad == "" {
+			e.complete(g)
+		}
+		return
+	}
+	if e.prune && g.judge {
+		if !e.consistent(g) {
+			return
+		}
+		g.judge = false
+	}
+	it := nx.item
+	switch {
+	case it.choice:
+		for v := 0; v < it.n && !e.stopped(); v++ {
+			g2 := g.clone()
+			it.val, it.max = v, v == 0
+			g2.put(t, nx.pos, it)
+			g2.judge = g2.judge || v > 0
+			e.visit(g2)
+		}
+	case it.ev.Kind == memmodel.Read:
+		e.addRead(g, t, nx)
+	case it.ev.Kind == memmodel.Write:
+		e.addWrite(g, t, nx)
+	default:
+		g2 := g.clone()
+		it.max = true
+		g2.put(t, nx.pos, it)
+		e.visit(g2)
+	}
+}
+
+// schedule picks the CPU whose next item is added: one with a hole
+// first, then one whose next event is not a decision (writes early leave
+// fewer reads to revisit), then the first with anything to do.
+func (e *incr) schedule(g *igraph) (int, *inext) {
+	pick, rank := -1, 3
+	var out *inext
+	for t := range g.th {
+		nx := e.replay(g, t)
+		if e.bad != "" {
+			return -1, nil
+		}
+		if nx.redeps {
+			g.judge = true
+		}
+		if nx.lost >= 0 {
+			return t, nx
+		}
+		if nx.pos < 0 {
+			continue
+		}
+		r := 2
+		switch {
+		case nx.pos < len(g.th[t].items):
+			r = 0
+		case !nx.item.decision():
+			r = 1
+		}
+		if r < rank {
+			pick, rank, out = t, r, nx
+		}
+	}
+	return pick, out
+}
+
+// addRead adds a read with each write of its location it may read, the
+// co-latest first.
+func (e *incr) addRead(g *igraph, t int, nx *inext) {
+	it := nx.item
+	l := e.loc(it.ev.Loc)
+	co := g.coOf(l)
+	first := true
+	for k := len(co); k >= 0 && !e.stopped(); k-- {
+		w := iref{-1, l}
+		if k > 0 {
+			w = co[k-1]
+		}
+		g2 := g.clone()
+		it.rf, it.ev.Val = w, e.value(g, w)
+		g2.put(t, nx.pos, it)
+		if !e.coherent(g2, l) {
+			continue
+		}
+		g2.item(iref{int32(t), int32(nx.pos)}).max = first
+		g2.judge = g2.judge || !first
+		first = false
+		e.visit(g2)
+	}
+}
+
+// value is what write w writes.
+func (e *incr) value(g *igraph, w iref) uint64 {
+	if w.init() {
+		return e.w.init[e.addrs[w.i]]
+	}
+	return g.item(w).ev.Val
+}
+
+// addWrite adds a write at each place of its location's coherence order
+// (an RMW's right after the write its read read), the last first, and
+// from each graph revisits the reads it may.
+func (e *incr) addWrite(g *igraph, t int, nx *inext) {
+	it := nx.item
+	l := e.loc(it.ev.Loc)
+	me := iref{int32(t), int32(nx.pos)}
+	n := len(g.coOf(l))
+	lo, hi := 1, n+1
+	if it.rmw >= 0 {
+		rd := &g.th[t].items[it.rmw]
+		lo = g.rank(l, rd.rf) + 1
+		hi = lo
+		if lo <= 0 { // its read's write is gone: cannot happen
+			e.bad = "an RMW's read reads a write that is not in the graph"
+			return
+		}
+	}
+	first := true
+	for k := hi; k >= lo && !e.stopped(); k-- {
+		g2 := g.clone()
+		g2.put(t, nx.pos, it)
+		g2.insertCo(l, k, me)
+		if !e.coherentOrder(g2, l) {
+			continue
+		}
+		g2.item(me).max = first
+		g2.judge = g2.judge || !first
+		first = false
+		if e.atomic(g2, l) {
+			e.visit(g2)
+		}
+		e.revisits(g2, me, l)
+	}
+}
+
+// coherent tells whether location l is coherent in g: each CPU's accesses
+// to it, in program order, see its coherence order move forward (a read
+// takes its write's rank, a write its own, and a write must come after
+// everything before it), and every RMW is atomic.
+func (e *incr) coherent(g *igraph, l int32) bool {
+	return e.coherentOrder(g, l) && e.atomic(g, l)
+}
+
+func (e *incr) coherentOrder(g *igraph, l int32) bool {
+	addr := e.addrs[l]
+	for t := range g.th {
+		last := -1
+		for i := range g.th[t].items {
+			it := &g.th[t].items[i]
+			if !it.in || it.choice || it.ev.Loc != addr || it.ev.Kind != memmodel.Read && it.ev.Kind != memmodel.Write {
+				continue
+			}
+			var k int
+			if it.ev.Kind == memmodel.Read {
+				k = g.rank(l, it.rf)
+				if k < last {
+					return false
+				}
+			} else {
+				k = g.rank(l, iref{int32(t), int32(i)})
+				if k <= last {
+					return false
+				}
+			}
+			last = k
+		}
+	}
+	return true
+}
+
+// atomic tells whether no write comes between an RMW's read's write and
+// the RMW's write in l's coherence order.
+func (e *incr) atomic(g *igraph, l int32) bool {
+	for k, w := range g.coOf(l) {
+		it := g.item(w)
+		if it.rmw < 0 {
+			continue
+		}
+		// (a hole's read is judged when it is added again)
+		if rd := &g.th[w.t].items[it.rmw]; rd.in && g.rank(l, rd.rf) != k {
+			return false
+		}
+	}
+	return true
+}
+
+// revisits makes, for each read of l that write w may revisit, the graph
+// where it reads from w: the events added up to the read and w's prefix
+// stay, the rest goes.
+func (e *incr) revisits(g *igraph, w iref, l int32) {
+	var reads []iref
+	for t := range g.th {
+		for i := range g.th[t].items {
+			it := &g.th[t].items[i]
+			r := iref{int32(t), int32(i)}
+			if !it.isRead() || it.ev.Loc != e.addrs[l] || it.stable || !it.max {
+				continue
+			}
+			if r.t == w.t && r.i < w.i { // its own later write: never coherent
+				continue
+			}
+			reads = append(reads, r)
+		}
+	}
+	if len(reads) == 0 {
+		return
+	}
+	var lo [][][]int32
+	if e.deps {
+		lo = e.localOrder(g)
+	}
+	pre := e.prefix(g, w, lo)
+	reads = slices.DeleteFunc(reads, pre.has)
+	sort.Slice(reads, func(a, b int) bool { return g.item(reads[a]).stamp > g.item(reads[b]).stamp })
+	for _, r := range reads {
+		if e.stopped() {
+			return
+		}
+		keep := e.keep(g, r, pre)
+		if !e.maximal(g, r, w, keep, lo) {
+			continue
+		}
+		g2 := e.restrict(g, keep)
+		if g2 == nil {
+			return
+		}
+		g2.judge = true
+		e.markLeaves(g2, keep)
+		rd := g2.item(r)
+		rd.rf, rd.ev.Val = w, g.item(w).ev.Val
+		co := g2.coOf(l)
+		rd.max = co[len(co)-1] == w
+		g2.th[r.t].next = nil
+		for t := range pre {
+			for i, in := range pre[t] {
+				if in {
+					g2.th[t].items[i].stable = true
+				}
+			}
+		}
+		if !e.coherent(g2, l) {
+			continue
+		}
+		if nx := e.replay(g2, int(r.t)); nx.lost >= 0 && pre[r.t][nx.lost] {
+			// w needs an event that exists only if the read does not
+			// read w: no such execution
+			continue
+		}
+		e.visit(g2)
+	}
+}
+
+// prefix is what write w needs to exist: under armv8 and lkmm the items
+// it depends on and those the model orders before it (lo, from
+// localOrder), under sc and tso those before it in program order; and
+// the writes they read, and the writes of the RMWs whose reads they
+// hold, transitively.
+func (e *incr) prefix(g *igraph, w iref, lo [][][]int32) iset {
+	s := newISet(g)
+	stack := []iref{w}
+	s[w.t][w.i] = true
+	add := func(r iref) {
+		if !r.init() && !s[r.t][r.i] {
+			s[r.t][r.i] = true
+			stack = append(stack, r)
+		}
+	}
+	for len(stack) > 0 {
+		r := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		it := g.item(r)
+		if e.deps {
+			for _, d := range it.sdeps {
+				add(iref{r.t, d})
+			}
+			for _, d := range lo[r.t][r.i] {
+				add(iref{r.t, d})
+			}
+		} else {
+			for i := r.i - 1; i >= 0 && !s[r.t][i]; i-- {
+				add(iref{r.t, i})
+			}
+		}
+		switch {
+		case it.isRead() && e.deps && it.rf.t == r.t:
+			// a write of its own CPU it reads: kept, but not what that
+			// write depends on (aarch64's order has rfi only after
+			// addr and data; GenMC keeps the source the same way). A
+			// replay finds it if the write changes.
+			s[it.rf.t][it.rf.i] = true
+		case it.isRead():
+			add(it.rf)
+		}
+		if it.rmw >= 0 {
+			add(iref{r.t, it.rmw})
+		}
+	}
+	if e.deps {
+		e.rmwWrites(g, s, lo)
+	}
+	return s
+}
+
+// rmwWrites adds to prefix s the write of each RMW whose read is in it
+// and which needs nothing else (a lock's write with its read: GenMC keeps
+// them together too). A write that depends on an event outside s (SWP
+// storing a value read before it) stays out: a revisit may change it.
+func (e *incr) rmwWrites(g *igraph, s iset, lo [][][]int32) {
+	for grew := true; grew; {
+		grew = false
+		for t := range g.th {
+			for i := range g.th[t].items {
+				r := iref{int32(t), int32(i)}
+				if !s[t][i] || !g.item(r).isRead() {
+					continue
+				}
+				wi := e.rmwWrite(g, r)
+				if wi < 0 || s[t][wi] {
+					continue
+				}
+				needs := append(slices.Clone(g.th[t].items[wi].sdeps), lo[t][wi]...)
+				if !slices.ContainsFunc(needs, func(d int32) bool { return !s[t][d] }) {
+					s[t][wi], grew = true, true
+				}
+			}
+		}
+	}
+}
+
+// localOrder lists, for each item of g, the items of its CPU the model
+// orders before it (memmodel.LocalOrder).
+func (e *incr) localOrder(g *igraph) [][][]int32 {
+	mg, pos := e.graph(g)
+	rel := memmodel.LocalOrder(e.model, mg)
+	out := make([][][]int32, len(g.th))
+	for t := range g.th {
+		out[t] = make([][]int32, len(g.th[t].items))
+		for i, p := range pos[t] {
+			if p < 0 {
+				continue
+			}
+			for j, q := range pos[t][:i] {
+				if q >= 0 && rel.Has(q, p) {
+					out[t][i] = append(out[t][i], int32(j))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// rmwWrite is the write of the RMW whose read is r, -1 if none is in g.
+func (e *incr) rmwWrite(g *igraph, r iref) int32 {
+	items := g.th[r.t].items
+	for i := r.i + 1; i < int32(len(items)) && i <= r.i+2; i++ {
+		if items[i].in && items[i].rmw == r.i {
+			return i
+		}
+	}
+	return -1
+}
+
+// keep is what a revisit of read r by a write with prefix pre keeps: the
+// items added up to r, and the prefix.
+func (e *incr) keep(g *igraph, r iref, pre iset) iset {
+	s := newISet(g)
+	at := g.item(r).stamp
+	for t := range g.th {
+		for i := range g.th[t].items {
+			it := &g.th[t].items[i]
+			s[t][i] = it.in && (it.stamp <= at || pre[t][i])
+		}
+	}
+	return s
+}
+
+// maximal is TruSt's condition for building each graph once: every item
+// the revisit deletes (and the read itself) was added with its first
+// option, and reads no write that stays co-after what it read, nor a write
+// deleted with it; and w is the co-latest write unless what follows it
+// stays.
+func (e *incr) maximal(g *igraph, r, w iref, keep iset, lo [][][]int32) bool {
+	l := e.loc(g.item(w).ev.Loc)
+	if wi := g.item(w); wi.rmw < 0 {
+		co := g.coOf(l)
+		if k := g.rank(l, w); k < len(co) && !keep.has(co[k]) {
+			return false
+		}
+	}
+	prefixes := map[iref]iset{}
+	for t := range g.th {
+		for i := range g.th[t].items {
+			it := &g.th[t].items[i]
+			x := iref{int32(t), int32(i)}
+			if !it.in || x != r && keep[t][i] {
+				continue
+			}
+			if !it.max {
+				return false
+			}
+			if it.choice || it.ev.Kind == memmodel.Fence || it.ev.Kind == 0 {
+				continue
+			}
+			src := x
+			if it.ev.Kind == memmodel.Read {
+				src = it.rf
+			}
+			lx := e.loc(it.ev.Loc)
+			co := g.coOf(lx)
+			for _, s := range co[g.rank(lx, src):] {
+				if s == w || !keep.has(s) {
+					continue
+				}
+				if !e.deps {
+					return false
+				}
+				ps, ok := prefixes[s]
+				if !ok {
+					ps = e.prefix(g, s, lo)
+					prefixes[s] = ps
+				}
+				if x.i > ps.maxIn(x.t) {
+					return false
+				}
+			}
+			if it.ev.Kind == memmodel.Read && !keep.has(it.rf) && g.stampOf(it.rf) > it.stamp {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// restrict is g with only the items of keep: the others become holes (or
+// go, at the end of a CPU), and leave coherence.
+func (e *incr) restrict(g *igraph, keep iset) *igraph {
+	c := g.clone()
+	for t := range c.th {
+		th := &c.th[t]
+		changed := false
+		for i := range th.items {
+			if th.items[i].in && !keep[t][i] {
+				th.items[i].in, changed = false, true
+			}
+		}
+		n := len(th.items)
+		for n > 0 && !th.items[n-1].in {
+			n--
+		}
+		if changed || n < len(th.items) {
+			th.items, th.next = th.items[:n], nil
+		}
+		for i := range th.items {
+			if it := &th.items[i]; it.isRead() && !keep.has(it.rf) {
+				e.bad = fmt.Sprintf("a revisit keeps a read of %s whose write goes", e.x.locName(it.ev.Loc))
+				return nil
+			}
+		}
+	}
+	for l := range c.co {
+		c.co[l] = slices.DeleteFunc(c.co[l], func(r iref) bool { return !keep.has(r) })
+	}
+	return c
+}

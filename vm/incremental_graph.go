@@ -1,0 +1,173 @@
+package vm
+
+import (
+	"slices"
+
+	"github.com/mmuvm/mmuvm/memmodel"
+)
+
+// The execution graph the incremental search builds (incremental.go):
+// per CPU its events and choices in program order, each in the graph or a
+// hole, with the order they were added in (stamps), reads-from, and per
+// location the coherence order of its writes.
+
+// iref names a write: an item of a CPU, or (t == -1) a location's
+// initial write.
+type iref struct{ t, i int32 }
+
+var noRef = iref{-2, -1}
+
+func (r iref) init() bool { return r.t == -1 }
+
+// iitem is one event or choice of a CPU.
+type iitem struct {
+	ev     memmodel.Event
+	choice bool // a choice of the run (an IPI taken, an irq fired), not an event
+	n, val int  // a choice: its options and the one taken
+	in     bool // in the graph; false: a hole, to be added again
+	stamp  int32
+	rf     iref // a read: the write it reads
+	max    bool // added with its first option (the co-latest write, the last place)
+	stable bool // in the prefix of a write that revisited a read: not revisitable
+	// leaf: a revisit kept it without all it depends on (a write a kept
+	// read of its CPU reads); if a refilled dependency makes it vanish,
+	// that graph has no execution (incr.explained)
+	leaf bool
+	// sdeps are the items of the CPU it depends on (incRec.sem), mdeps
+	// the model's dependencies onto it
+	sdeps []int32
+	mdeps []idep
+	rmw   int32 // an RMW's write: its read; else -1
+}
+
+// idep is a dependency edge of the model onto an item, from item from.
+type idep struct {
+	kind uint8 // depAddr...
+	from int32
+}
+
+const (
+	depAddr = iota
+	depData
+	depCtrl
+	depPickAddr
+	depPickData
+	depPickCtrl
+	depSrcu
+	depRmw
+)
+
+func (it *iitem) isRead() bool  { return it.in && !it.choice && it.ev.Kind == memmodel.Read }
+func (it *iitem) isWrite() bool { return it.in && !it.choice && it.ev.Kind == memmodel.Write }
+
+// decision tells whether the item is one of the run's decisions (a read
+// or a choice), which replays answer.
+func (it *iitem) decision() bool { return it.choice || it.ev.Kind == memmodel.Read }
+
+// ithread is one CPU of the graph.
+type ithread struct {
+	items []iitem
+	next  *inext // its replay, while its items are unchanged
+}
+
+// igraph is an execution graph under construction.
+type igraph struct {
+	th    []ithread
+	co    [][]iref // per location id: its writes after the initial one, in coherence order
+	stamp int32    // the next stamp
+	// judge says the model must look at the graph: a choice other than
+	// the first was made, a revisit or a hole changed it. (A graph the
+	// model allows stays allowed when an event is added at the end of its
+	// CPU with its first option: nothing comes after it yet, so it closes
+	// no cycle. GenMC relies on the same.)
+	judge bool
+}
+
+func (g *igraph) clone() *igraph {
+	c := &igraph{th: make([]ithread, len(g.th)), co: make([][]iref, len(g.co)), stamp: g.stamp, judge: g.judge}
+	for t := range g.th {
+		c.th[t] = ithread{items: slices.Clone(g.th[t].items), next: g.th[t].next}
+	}
+	for l := range g.co {
+		c.co[l] = slices.Clone(g.co[l])
+	}
+	return c
+}
+
+func (g *igraph) item(r iref) *iitem { return &g.th[r.t].items[r.i] }
+
+// put adds item it at position p of CPU t (filling a hole, or at the end).
+func (g *igraph) put(t, p int, it iitem) {
+	it.in, it.stamp = true, g.stamp
+	g.stamp++
+	th := &g.th[t]
+	if p == len(th.items) {
+		th.items = append(th.items, it)
+	} else {
+		th.items[p] = it
+		g.judge = true
+	}
+	th.next = nil
+}
+
+// stampOf is the stamp of a write (-1 for an initial write).
+func (g *igraph) stampOf(r iref) int32 {
+	if r.init() {
+		return -1
+	}
+	return g.item(r).stamp
+}
+
+// rank is a write's place in its location's coherence order (0: the
+// initial write), -1 if it is not there.
+func (g *igraph) rank(l int32, r iref) int {
+	if r.init() {
+		return 0
+	}
+	if int(l) >= len(g.co) {
+		return -1
+	}
+	if i := slices.Index(g.co[l], r); i >= 0 {
+		return i + 1
+	}
+	return -1
+}
+
+func (g *igraph) coOf(l int32) []iref {
+	if int(l) < len(g.co) {
+		return g.co[l]
+	}
+	return nil
+}
+
+// insertCo puts write r at coherence rank k (1: right after the initial
+// write) of location l.
+func (g *igraph) insertCo(l int32, k int, r iref) {
+	for int(l) >= len(g.co) {
+		g.co = append(g.co, nil)
+	}
+	g.co[l] = slices.Insert(g.co[l], k-1, r)
+}
+
+// iset is a set of items, per CPU.
+type iset [][]bool
+
+func newISet(g *igraph) iset {
+	s := make(iset, len(g.th))
+	for t := range s {
+		s[t] = make([]bool, len(g.th[t].items))
+	}
+	return s
+}
+
+func (s iset) has(r iref) bool { return r.init() || s[r.t][r.i] }
+
+// maxIn is the last position of CPU t in the set, -1 if none.
+func (s iset) maxIn(t int32) int32 {
+	for i := len(s[t]) - 1; i >= 0; i-- {
+		if s[t][i] {
+			return int32(i)
+		}
+	}
+	return -1
+}

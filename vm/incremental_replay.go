@@ -1,0 +1,176 @@
+package vm
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/mmuvm/mmuvm/memmodel"
+	"github.com/mmuvm/mmuvm/mmu"
+)
+
+// Replaying a CPU for the incremental search (incremental.go). The graph
+// under construction holds, per CPU, the answers of the decisions its run
+// made so far (the value each read returned, the option each choice
+// took), some of them holes. A replay runs the CPU alone from the start,
+// giving those answers, and stops at the first decision the graph does
+// not answer: what the CPU does next. It records, for every event and
+// choice, what its existence, location and value depend on, so that a
+// revisit can keep the events that do not depend on the read it changes.
+
+// incCursor is the recorder's state in a replay.
+type incCursor struct {
+	ans       []uint64 // the answer of each decision the graph holds
+	known     []bool   // whether decision k is in the graph (else a hole)
+	k         int      // decisions made by this replay
+	stopped   bool     // the replay reached a decision the graph does not answer
+	stopAfter bool     // the read in progress is that decision
+	recs      []incRec // what the replay did, in program order
+	choices   int      // choices made so far at step boundaries (IPIs, irqs)
+	// callChoice is the record of the choice the builtin call in progress
+	// made (a store-exclusive's success, a CAS's), -1 if none
+	callChoice int
+	why        string // what the incremental search cannot do here
+	bad        string // a kept answer the run no longer accepts
+	e          *incr
+}
+
+// incRec is one event or choice of a replay.
+type incRec struct {
+	ev   int           // the event's index in the trace, -1 for a choice, noEvent for none
+	kind memmodel.Kind // the event's kind (0 for a choice)
+	n    int           // a choice: how many options it had
+	val  int           // a choice: the option taken
+	// sem is the reads (taint bits) that the existence, location or value
+	// of the event depend on: its address and data, every branch taken
+	// before it (joined or not), and the reads its builtin made before it
+	sem uint64
+	// choices is how many choices the run made at step boundaries before
+	// it: it depends on all of them (such a choice can add an IPI
+	// handler's events before it)
+	choices int
+	// local marks a choice made inside a builtin call (a store-exclusive
+	// that may fail, the two ways herd makes a CAS's result): it adds no
+	// events after the call, only changes what the call writes and the
+	// dependencies its result carries, which replays compare (sameItem)
+	local bool
+	// in is the record of the choice of the same call an event follows
+	// (its write exists because of it), -1 if none
+	in int
+}
+
+func (c *incCursor) event(r *recorder, i int, k memmodel.Kind) {
+	sem := r.addrT | r.pAddrT | r.pCtrlT | r.ctrlT | r.fullT | r.callReads
+	if k == memmodel.Write { // a builtin's data arguments are what it writes
+		sem |= r.dataT | r.pDataT
+	}
+	c.recs = append(c.recs, incRec{ev: i, kind: k, sem: sem, choices: c.choices, in: c.callChoice})
+}
+
+// call notes the start of a builtin call or access.
+func (c *incCursor) call() { c.callChoice = -1 }
+
+// noWrite records where a conditional RMW that failed would have written
+// (an empty item), or made a choice, so that the events after it keep
+// their positions whichever way it goes.
+func (c *incCursor) noWrite(r *recorder) {
+	if c.stopped {
+		return
+	}
+	c.recs = append(c.recs, incRec{ev: noEvent, sem: r.fullT | r.callReads | r.pDataT, choices: c.choices, in: c.callChoice})
+}
+
+// noEvent is incRec.ev of the place of a write that did not happen.
+const noEvent = -2
+
+// load answers a read: from the graph, or 0 and a stop after the read is
+// recorded when the graph does not answer it.
+func (c *incCursor) load(r *recorder, loc mmu.Loc) uint64 {
+	c.e.reads[uint64(loc)] = true
+	k := c.k
+	c.k++
+	if k < len(c.known) && c.known[k] {
+		return c.ans[k]
+	}
+	c.stopAfter = true
+	return 0
+}
+
+func (c *incCursor) choose(r *recorder, n int) int {
+	if c.stopped {
+		return 0
+	}
+	k := c.k
+	c.k++
+	rec := incRec{ev: -1, n: n, choices: c.choices, in: -1}
+	if r.th != nil {
+		rec.sem = r.th.allCtrl
+		if r.th.inBuiltin || r.inResult {
+			// a CAS's choice exists because it succeeded: on its read
+			// and the value it expected (a pick, pDataT)
+			rec.sem |= r.callReads | r.pDataT
+			rec.local = true
+		}
+	}
+	if rec.local {
+		c.callChoice = len(c.recs)
+	} else {
+		c.choices++
+	}
+	if k >= len(c.known) || !c.known[k] {
+		c.recs = append(c.recs, rec)
+		c.stop(r)
+		return 0
+	}
+	v := int(c.ans[k])
+	if v >= n {
+		c.bad = fmt.Sprintf("choice %d took option %d of %d", k, v, n)
+		c.stop(r)
+		return 0
+	}
+	rec.val = v
+	c.recs = append(c.recs, rec)
+	r.answers = append(r.answers, uint64(v))
+	return v
+}
+
+// stop ends the replay: the run goes no further (pruned, for runAlone's
+// loop), and the recorder ignores what the code in progress still does.
+func (c *incCursor) stop(r *recorder) {
+	c.stopped, c.stopAfter = true, false
+	r.pruned = true
+}
+
+// locations is Memory.Read: which locations of a freed page some CPU
+// reads (the free poisons them). The answer must not change within a
+// search, or replays would differ: it is the locations read in the
+// search before (incremental's rounds), and the search notes the range.
+func (c *incCursor) locations(r *recorder, lo, hi mmu.Loc) []mmu.Loc {
+	e := c.e
+	e.asked = append(e.asked, [2]uint64{uint64(lo), uint64(hi)})
+	var out []mmu.Loc
+	for l := range e.frozen {
+		if l >= uint64(lo) && l < uint64(hi) {
+			out = append(out, mmu.Loc(l))
+		}
+	}
+	slices.Sort(out)
+	r.answers = append(r.answers, uint64(len(out)))
+	for _, l := range out {
+		r.answers = append(r.answers, uint64(l))
+	}
+	return out
+}
+
+// again notes a builtin's step that did not finish it: whether and how it
+// goes on depends on what the step read, so everything after does.
+func (r *recorder) again(t *thread) { t.allCtrl |= r.callReads }
+
+// settled notes a builtin's end: one that may wait (a lock, a wait for an
+// acknowledgement, a lockless getter that retries) would have stopped the
+// run on another value of what it read, so everything after depends on
+// it. (The taints the builtin's result carries are the interpreter's.)
+func (r *recorder) settled(t *thread, b *mmu.Builtin) {
+	if b.Blocks || t.phase > 0 {
+		t.allCtrl |= r.callReads
+	}
+}

@@ -1,0 +1,378 @@
+package vm
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mmuvm/mmuvm/memmodel"
+)
+
+// replay runs CPU t with the answers g holds and finds its next item.
+func (e *incr) replay(g *igraph, t int) *inext {
+	th := &g.th[t]
+	if th.next != nil {
+		return th.next
+	}
+	cur := &incCursor{e: e, callChoice: -1}
+	for i := range th.items {
+		it := &th.items[i]
+		if !it.decision() {
+			continue
+		}
+		v := it.ev.Val
+		if it.choice {
+			v = uint64(it.val)
+		}
+		cur.ans, cur.known = append(cur.ans, v), append(cur.known, it.in)
+	}
+	rec := e.recs[t]
+	rec.inc = cur
+	run := e.x.m.runAlone(e.cpus[t], rec)
+	rec.inc = nil
+	e.x.m.budget.run = 0
+	nx := &inext{pos: -1, lost: -1}
+	switch {
+	case cur.bad != "":
+		e.bad = fmt.Sprintf("%s: a replay went wrong: %s", e.x.m.threads[e.cpus[t]].name, cur.bad)
+	default:
+		e.next(th, t, cur, rec, nx)
+		if nx.pos < 0 && nx.lost < 0 && e.bad == "" {
+			nx.run, nx.dead = run, rec.pruned
+			if rec.unrolled {
+				e.noteUnrolled()
+			}
+		}
+	}
+	th.next = nx
+	return nx
+}
+
+// next compares the replay's records with the items the graph holds and
+// makes the first the graph lacks into the CPU's next item.
+func (e *incr) next(th *ithread, t int, cur *incCursor, rec *recorder, nx *inext) {
+	name := e.x.m.threads[e.cpus[t]].name
+	var deps [][]idep // the model's dependencies of each record, when some item is kept
+	for p, rc := range cur.recs {
+		if p < len(th.items) && th.items[p].in {
+			if deps == nil {
+				deps = modelDeps(cur.recs, rec.trace)
+			}
+			if !sameDeps(th.items[p].mdeps, deps[p]) {
+				// the same event, with the dependencies the values it
+				// now follows give it (a pick that went the other way):
+				// the graph is judged again with them
+				th.items[p].mdeps = deps[p]
+				nx.redeps = true
+			}
+			if !sameItem(&th.items[p], rc, rec.trace) {
+				nx.lost = p
+				nx.lostWhy = fmt.Sprintf("%s: a kept event differs (%s)", name, e.describeItem(&th.items[p]))
+				return
+			} else if rc.kind == memmodel.Read {
+				// a conditional RMW's read learns its annotations from
+				// the value it reads (Retag): a lone read if it failed
+				th.items[p].ev.Tags = rec.trace.Events[rc.ev].Tags
+			}
+			continue
+		}
+		nx.pos = p
+		nx.item = e.newItem(cur.recs[:p+1], rec.trace)
+		return
+	}
+	if len(cur.recs) < len(th.items) {
+		nx.lost = len(cur.recs)
+		nx.lostWhy = fmt.Sprintf("%s: its run ends before a kept event (%s)", name, e.describeItem(&th.items[nx.lost]))
+	}
+}
+
+// modelDeps lists, per record of a replay, the model's dependencies onto
+// its event, from the records of the events they come from.
+func modelDeps(recs []incRec, tr *memmodel.Trace) [][]idep {
+	at := map[int]int32{} // trace index -> record
+	for p, r := range recs {
+		if r.ev >= 0 {
+			at[r.ev] = int32(p)
+		}
+	}
+	out := make([][]idep, len(recs))
+	for kind, ds := range depLists(tr) {
+		for _, d := range ds {
+			to, ok1 := at[d.To]
+			from, ok2 := at[d.From]
+			if ok1 && ok2 {
+				out[to] = append(out[to], idep{kind: uint8(kind), from: from})
+			}
+		}
+	}
+	return out
+}
+
+// depLists are a trace's dependency lists, by kind (depAddr...).
+func depLists(tr *memmodel.Trace) [8][]memmodel.Dep {
+	return [...][]memmodel.Dep{depAddr: tr.Addr, depData: tr.Data, depCtrl: tr.Ctrl, depPickAddr: tr.PickAddr,
+		depPickData: tr.PickData, depPickCtrl: tr.PickCtrl, depSrcu: tr.SrcuMatch, depRmw: tr.Rmw}
+}
+
+// sameDeps compares two sets of dependencies.
+func sameDeps(a, b []idep) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, d := range a {
+		if !slices.Contains(b, d) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameItem(it *iitem, rc incRec, tr *memmodel.Trace) bool {
+	switch {
+	case it.choice || rc.ev == -1:
+		return it.choice && rc.ev == -1 && it.n == rc.n
+	case it.ev.Kind == 0 || rc.ev == noEvent:
+		return it.ev.Kind == 0 && rc.ev == noEvent
+	}
+	ev := tr.Events[rc.ev]
+	if ev.Kind == memmodel.Read {
+		return ev.Kind == it.ev.Kind && ev.Loc == it.ev.Loc
+	}
+	return ev.Kind == it.ev.Kind && ev.Loc == it.ev.Loc && ev.Tags == it.ev.Tags && ev.Val == it.ev.Val
+}
+
+// newItem makes the last of recs into an item, with its dependencies on
+// the ones before it.
+func (e *incr) newItem(recs []incRec, tr *memmodel.Trace) iitem {
+	p := len(recs) - 1
+	rc := recs[p]
+	var reads, choices []int32
+	item := map[int]int32{} // trace index -> position
+	for i, r := range recs[:p] {
+		switch {
+		case r.ev == -1 && !r.local:
+			choices = append(choices, int32(i))
+		case r.ev < 0:
+		default:
+			item[r.ev] = int32(i)
+			if r.kind == memmodel.Read {
+				reads = append(reads, int32(i))
+			}
+		}
+	}
+	it := iitem{rf: noRef, rmw: -1}
+	it.sdeps = append(it.sdeps, choices[:rc.choices]...)
+	if rc.in >= 0 {
+		it.sdeps = append(it.sdeps, int32(rc.in))
+	}
+	for k := range min(len(reads), 63) {
+		if rc.sem&readBit(k) != 0 {
+			it.sdeps = append(it.sdeps, reads[k])
+		}
+	}
+	if rc.sem&readBit(63) != 0 && len(reads) > 63 {
+		it.sdeps = append(it.sdeps, reads[63:]...)
+	}
+	if rc.ev == noEvent {
+		return it // an empty item: a conditional RMW's write that did not happen
+	}
+	if rc.ev < 0 {
+		it.choice, it.n = true, rc.n
+		return it
+	}
+	it.ev = tr.Events[rc.ev]
+	for kind, ds := range depLists(tr) {
+		for _, d := range ds {
+			if d.To != rc.ev {
+				continue
+			}
+			from, ok := item[d.From]
+			if !ok {
+				continue
+			}
+			it.mdeps = append(it.mdeps, idep{kind: uint8(kind), from: from})
+			if kind == depRmw {
+				it.rmw = from
+			}
+			if !containsI32(it.sdeps, from) {
+				it.sdeps = append(it.sdeps, from) // a dependency of the model is one of existence too
+			}
+		}
+	}
+	return it
+}
+
+func containsI32(xs []int32, x int32) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *incr) noteUnrolled() {
+	for _, b := range e.w.bounds {
+		if strings.HasPrefix(b, "loops:") {
+			return
+		}
+	}
+	e.w.bounds = append(e.w.bounds, fmt.Sprintf("loops: a loop whose exit depends on what it reads was unrolled %d times, as herd does; runs that need more passes are not explored", weakLoopBound))
+}
+
+func (e *incr) describeItem(it *iitem) string {
+	if it.choice {
+		return fmt.Sprintf("a choice of %d", it.n)
+	}
+	if it.ev.Kind == 0 {
+		return "a conditional RMW's write that did not happen"
+	}
+	return it.ev.String()
+}
+
+// graph builds the memmodel graph of g's events: the initial writes of
+// the locations they access first, then each CPU's events in program
+// order. pos maps each item in the graph to its event.
+func (e *incr) graph(g *igraph) (*memmodel.Graph, [][]int) {
+	seen := map[uint64]bool{}
+	var locs []uint64
+	for t := range g.th {
+		for i := range g.th[t].items {
+			it := &g.th[t].items[i]
+			if it.in && !it.choice && it.ev.Kind != 0 && (it.ev.Kind != memmodel.Fence || it.ev.Tags&memmodel.SyncSrcu != 0) && !seen[it.ev.Loc] {
+				seen[it.ev.Loc] = true
+				locs = append(locs, it.ev.Loc)
+			}
+		}
+	}
+	sort.Slice(locs, func(i, j int) bool { return locs[i] < locs[j] })
+	mg := &memmodel.Graph{Stop: e.x.interrupted}
+	initOf := map[uint64]int{}
+	for i, l := range locs {
+		initOf[l] = i
+		mg.Events = append(mg.Events, memmodel.Event{Thread: -1, Kind: memmodel.Write, Loc: l, Val: e.w.init[l]})
+	}
+	pos := make([][]int, len(g.th))
+	for t := range g.th {
+		pos[t] = make([]int, len(g.th[t].items))
+		for i := range g.th[t].items {
+			pos[t][i] = -1
+			if it := &g.th[t].items[i]; it.in && !it.choice && it.ev.Kind != 0 {
+				pos[t][i] = len(mg.Events)
+				ev := it.ev
+				ev.Thread = t
+				mg.Events = append(mg.Events, ev)
+			}
+		}
+	}
+	n := len(mg.Events)
+	mg.Rf, mg.CoRank = make([]int, n), make([]int, n)
+	for i := range mg.Rf {
+		mg.Rf[i], mg.CoRank[i] = -1, -1
+	}
+	for i := range locs {
+		mg.CoRank[i] = 0
+	}
+	for l, co := range g.co {
+		for k, w := range co {
+			if p := pos[w.t][w.i]; p >= 0 && e.addrs[l] == mg.Events[p].Loc {
+				mg.CoRank[p] = k + 1
+			}
+		}
+	}
+	for t := range g.th {
+		for i := range g.th[t].items {
+			it := &g.th[t].items[i]
+			p := pos[t][i]
+			if p < 0 {
+				continue
+			}
+			if it.ev.Kind == memmodel.Read {
+				if it.rf.init() {
+					mg.Rf[p] = initOf[it.ev.Loc]
+				} else {
+					mg.Rf[p] = pos[it.rf.t][it.rf.i]
+				}
+			}
+			for _, d := range it.mdeps {
+				from := pos[t][d.from]
+				if from < 0 {
+					continue
+				}
+				dep := memmodel.Dep{From: from, To: p}
+				switch d.kind {
+				case depAddr:
+					mg.Addr = append(mg.Addr, dep)
+				case depData:
+					mg.Data = append(mg.Data, dep)
+				case depCtrl:
+					mg.Ctrl = append(mg.Ctrl, dep)
+				case depPickAddr:
+					mg.PickAddr = append(mg.PickAddr, dep)
+				case depPickData:
+					mg.PickData = append(mg.PickData, dep)
+				case depPickCtrl:
+					mg.PickCtrl = append(mg.PickCtrl, dep)
+				case depSrcu:
+					mg.SrcuMatch = append(mg.SrcuMatch, dep)
+				case depRmw:
+					mg.Rmw = append(mg.Rmw, dep)
+				}
+			}
+		}
+	}
+	return mg, pos
+}
+
+// consistent asks the model about a partial graph.
+func (e *incr) consistent(g *igraph) bool {
+	mg, _ := e.graph(g)
+	if !e.x.weakGraphMemory(memmodel.CheckBytes(e.model, mg)) {
+		return false
+	}
+	ok, _ := e.model.Check(mg)
+	return ok && !mg.Stop()
+}
+
+// complete files a graph every CPU has finished, if the model allows it.
+func (e *incr) complete(g *igraph) {
+	all := make([][]weakRun, len(g.th))
+	pick := make([]int, len(g.th))
+	for t := range g.th {
+		nx := g.th[t].next
+		if nx.dead {
+			return // some assumption of a run failed: not an execution
+		}
+		all[t] = []weakRun{nx.run}
+	}
+	mg, _ := e.graph(g)
+	if !e.x.weakGraphMemory(memmodel.CheckBytes(e.model, mg)) {
+		return
+	}
+	e.graphs++
+	ok, flags := e.model.Check(mg)
+	if mg.Stop() {
+		e.x.stop = true
+		return
+	}
+	if !ok {
+		return
+	}
+	if e.dup != nil {
+		e.dup[graphKey(mg)]++
+	}
+	e.x.weakRecord(mg, pick, all, e.cpus, flags)
+}
+
+// graphKey names a graph by its events, reads-from and coherence (tests
+// look for graphs built twice).
+func graphKey(g *memmodel.Graph) string {
+	var b strings.Builder
+	for i, ev := range g.Events {
+		b.WriteString(ev.String())
+		b.WriteString("/" + strconv.Itoa(ev.Thread) + "/" + strconv.Itoa(g.Rf[i]) + "/" + strconv.Itoa(g.CoRank[i]) + ";")
+	}
+	return b.String()
+}
