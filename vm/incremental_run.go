@@ -282,6 +282,7 @@ func (e *incr) graph(g *igraph) (*memmodel.Graph, [][]int) {
 			}
 		}
 	}
+	var lists [8][]memmodel.Dep // by kind, as depLists
 	for t := range g.th {
 		for i := range g.th[t].items {
 			it := &g.th[t].items[i]
@@ -301,28 +302,12 @@ func (e *incr) graph(g *igraph) (*memmodel.Graph, [][]int) {
 				if from < 0 {
 					continue
 				}
-				dep := memmodel.Dep{From: from, To: p}
-				switch d.kind {
-				case depAddr:
-					mg.Addr = append(mg.Addr, dep)
-				case depData:
-					mg.Data = append(mg.Data, dep)
-				case depCtrl:
-					mg.Ctrl = append(mg.Ctrl, dep)
-				case depPickAddr:
-					mg.PickAddr = append(mg.PickAddr, dep)
-				case depPickData:
-					mg.PickData = append(mg.PickData, dep)
-				case depPickCtrl:
-					mg.PickCtrl = append(mg.PickCtrl, dep)
-				case depSrcu:
-					mg.SrcuMatch = append(mg.SrcuMatch, dep)
-				case depRmw:
-					mg.Rmw = append(mg.Rmw, dep)
-				}
+				lists[d.kind] = append(lists[d.kind], memmodel.Dep{From: from, To: p})
 			}
 		}
 	}
+	mg.Addr, mg.Data, mg.Ctrl, mg.PickAddr = lists[depAddr], lists[depData], lists[depCtrl], lists[depPickAddr]
+	mg.PickData, mg.PickCtrl, mg.SrcuMatch, mg.Rmw = lists[depPickData], lists[depPickCtrl], lists[depSrcu], lists[depRmw]
 	return mg, pos
 }
 
