@@ -346,3 +346,38 @@ func TestBudgetWeakReplay(t *testing.T) {
 		t.Fatalf("replay over a 16 MiB budget: %v, want an error naming the graph's check and the budget", err)
 	}
 }
+
+// TestBudgetIncremental: the incremental search counts the graph each
+// level of its search holds: a long run stops at the memory budget, with
+// a limit, and the estimate stays within it.
+func TestBudgetIncremental(t *testing.T) {
+	src := `shared x, y
+cpu 0 {
+  for i in 0..400 {
+    WRITE_ONCE(x, i)
+    r = READ_ONCE(y)
+  }
+}
+cpu 1 {
+  for i in 0..400 {
+    WRITE_ONCE(y, i)
+    r = READ_ONCE(x)
+  }
+}
+`
+	prog, err := compiler.Compile("long.mmu", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const budget = 8 << 20
+	res, err := vm.Check(context.Background(), prog, vm.Config{Model: "armv8", Search: "incremental", Limits: vm.Limits{Memory: budget}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := limitViolation(res); !strings.HasPrefix(msg, "memory: the incremental search's graphs would take") {
+		t.Errorf("verdict %q, limit %q: want the memory limit of the search's graphs", res.Verdict, msg)
+	}
+	if res.Memory > budget*11/10 {
+		t.Errorf("the estimate reached %d bytes, more than 10 %% over the budget", res.Memory)
+	}
+}

@@ -191,11 +191,22 @@ func (e *incr) stopped() bool {
 	return e.bad != "" || e.x.stop || e.x.interrupted()
 }
 
+// incItemBytes is what an item of a graph costs in the memory estimate
+// (the item, its share of the coherence lists): each level of the search
+// holds its own copy of the graph.
+const incItemBytes = 192
+
 // visit extends g by the next event of some CPU, in every way.
 func (e *incr) visit(g *igraph) {
 	if e.stopped() {
 		return
 	}
+	bytes := int64(g.size()) * incItemBytes
+	if !e.x.m.memTake(&e.x.m.budget.snaps, bytes, "the incremental search's graphs") {
+		e.x.overBudgetStop()
+		return
+	}
+	defer func() { e.x.m.budget.snaps -= bytes }()
 	t, nx := e.schedule(g)
 	if nx != nil && nx.lost >= 0 {
 		if e.explained(g, t, nx.lost) {

@@ -94,6 +94,15 @@ func (g *igraph) clone() *igraph {
 	return c
 }
 
+// size counts the graph's items.
+func (g *igraph) size() int {
+	n := 0
+	for t := range g.th {
+		n += len(g.th[t].items)
+	}
+	return n
+}
+
 func (g *igraph) item(r iref) *iitem { return &g.th[r.t].items[r.i] }
 
 // put adds item it at position p of CPU t (filling a hole, or at the end).

@@ -34,6 +34,12 @@ func (e *incr) replay(g *igraph, t int) *inext {
 	rec.inc = nil
 	e.x.m.budget.run = 0
 	nx := &inext{pos: -1, lost: -1}
+	if e.x.m.budget.exceeded != "" { // the run stopped at the time or memory budget
+		e.x.overBudgetStop()
+		nx.dead = true
+		th.next = nx
+		return nx
+	}
 	switch {
 	case cur.bad != "":
 		e.bad = fmt.Sprintf("%s: a replay went wrong: %s", e.x.m.threads[e.cpus[t]].name, cur.bad)
