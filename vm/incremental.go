@@ -451,7 +451,7 @@ func (e *incr) revisits(g *igraph, w iref, l int32) {
 		rd.rf, rd.ev.Val = w, g.item(w).ev.Val
 		co := g2.coOf(l)
 		rd.max = co[len(co)-1] == w
-		g2.th[r.t].next = nil
+		g2.th[r.t].touch()
 		for t := range pre {
 			for i, in := range pre[t] {
 				if in {
@@ -549,21 +549,43 @@ func (e *incr) rmwWrites(g *igraph, s iset, lo [][][]int32) {
 }
 
 // localOrder lists, for each item of g, the items of its CPU the model
-// orders before it (memmodel.LocalOrder).
+// orders before it (memmodel.LocalOrder). Under armv8 that order is the
+// CPU's own (lob: its events, its reads of its own writes), so it is
+// computed on each CPU's events alone and kept until they change; the
+// LKMM's prop can leave the CPU and come back, so it takes the whole
+// graph.
 func (e *incr) localOrder(g *igraph) [][][]int32 {
-	mg, pos := e.graph(g)
-	rel := memmodel.LocalOrder(e.model, mg)
 	out := make([][][]int32, len(g.th))
+	if e.model.Name() != "armv8" {
+		mg, pos := e.graph(g, -1)
+		rel := memmodel.LocalOrder(e.model, mg)
+		for t := range g.th {
+			out[t] = orderOf(rel, pos[t])
+		}
+		return out
+	}
 	for t := range g.th {
-		out[t] = make([][]int32, len(g.th[t].items))
-		for i, p := range pos[t] {
-			if p < 0 {
-				continue
-			}
-			for j, q := range pos[t][:i] {
-				if q >= 0 && rel.Has(q, p) {
-					out[t][i] = append(out[t][i], int32(j))
-				}
+		th := &g.th[t]
+		if th.lo == nil {
+			mg, pos := e.graph(g, t)
+			th.lo = orderOf(memmodel.LocalOrder(e.model, mg), pos[t])
+		}
+		out[t] = th.lo
+	}
+	return out
+}
+
+// orderOf lists, for each item of a CPU (at pos in a graph), the items
+// before it that rel orders before it.
+func orderOf(rel memmodel.Rel, pos []int) [][]int32 {
+	out := make([][]int32, len(pos))
+	for i, p := range pos {
+		if p < 0 {
+			continue
+		}
+		for j, q := range pos[:i] {
+			if q >= 0 && rel.Has(q, p) {
+				out[i] = append(out[i], int32(j))
 			}
 		}
 	}
@@ -669,7 +691,8 @@ func (e *incr) restrict(g *igraph, keep iset) *igraph {
 			n--
 		}
 		if changed || n < len(th.items) {
-			th.items, th.next = th.items[:n], nil
+			th.items = th.items[:n]
+			th.touch()
 		}
 		for i := range th.items {
 			if it := &th.items[i]; it.isRead() && !keep.has(it.rf) {

@@ -67,8 +67,12 @@ func (it *iitem) decision() bool { return it.choice || it.ev.Kind == memmodel.Re
 // ithread is one CPU of the graph.
 type ithread struct {
 	items []iitem
-	next  *inext // its replay, while its items are unchanged
+	next  *inext    // its replay, while its items are unchanged
+	lo    [][]int32 // its local order (incr.localOrder), while they are
 }
+
+// touch notes that the CPU's items changed: its replay and local order go.
+func (th *ithread) touch() { th.next, th.lo = nil, nil }
 
 // igraph is an execution graph under construction.
 type igraph struct {
@@ -86,7 +90,7 @@ type igraph struct {
 func (g *igraph) clone() *igraph {
 	c := &igraph{th: make([]ithread, len(g.th)), co: make([][]iref, len(g.co)), stamp: g.stamp, judge: g.judge}
 	for t := range g.th {
-		c.th[t] = ithread{items: slices.Clone(g.th[t].items), next: g.th[t].next}
+		c.th[t] = ithread{items: slices.Clone(g.th[t].items), next: g.th[t].next, lo: g.th[t].lo}
 	}
 	for l := range g.co {
 		c.co[l] = slices.Clone(g.co[l])
@@ -116,7 +120,7 @@ func (g *igraph) put(t, p int, it iitem) {
 		th.items[p] = it
 		g.judge = true
 	}
-	th.next = nil
+	th.touch()
 }
 
 // stampOf is the stamp of a write (-1 for an initial write).

@@ -71,7 +71,7 @@ func (e *incr) next(th *ithread, t int, cur *incCursor, rec *recorder, nx *inext
 				// now follows give it (a pick that went the other way):
 				// the graph is judged again with them
 				th.items[p].mdeps = deps[p]
-				nx.redeps = true
+				nx.redeps, th.lo = true, nil
 			}
 			if !sameItem(&th.items[p], rc, rec.trace) {
 				nx.lost = p
@@ -80,7 +80,9 @@ func (e *incr) next(th *ithread, t int, cur *incCursor, rec *recorder, nx *inext
 			} else if rc.kind == memmodel.Read {
 				// a conditional RMW's read learns its annotations from
 				// the value it reads (Retag): a lone read if it failed
-				th.items[p].ev.Tags = rec.trace.Events[rc.ev].Tags
+				if tags := rec.trace.Events[rc.ev].Tags; tags != th.items[p].ev.Tags {
+					th.items[p].ev.Tags, th.lo = tags, nil
+				}
 			}
 			continue
 		}
@@ -240,11 +242,16 @@ func (e *incr) describeItem(it *iitem) string {
 
 // graph builds the memmodel graph of g's events: the initial writes of
 // the locations they access first, then each CPU's events in program
-// order. pos maps each item in the graph to its event.
-func (e *incr) graph(g *igraph) (*memmodel.Graph, [][]int) {
+// order. pos maps each item in the graph to its event. With only >= 0 it
+// has that CPU's events alone, its reads of other CPUs' writes reading
+// the initial ones (for its local order).
+func (e *incr) graph(g *igraph, only int) (*memmodel.Graph, [][]int) {
 	seen := map[uint64]bool{}
 	var locs []uint64
 	for t := range g.th {
+		if only >= 0 && t != only {
+			continue
+		}
 		for i := range g.th[t].items {
 			it := &g.th[t].items[i]
 			if it.in && !it.choice && it.ev.Kind != 0 && (it.ev.Kind != memmodel.Fence || it.ev.Tags&memmodel.SyncSrcu != 0) && !seen[it.ev.Loc] {
@@ -265,7 +272,7 @@ func (e *incr) graph(g *igraph) (*memmodel.Graph, [][]int) {
 		pos[t] = make([]int, len(g.th[t].items))
 		for i := range g.th[t].items {
 			pos[t][i] = -1
-			if it := &g.th[t].items[i]; it.in && !it.choice && it.ev.Kind != 0 {
+			if it := &g.th[t].items[i]; it.in && !it.choice && it.ev.Kind != 0 && (only < 0 || t == only) {
 				pos[t][i] = len(mg.Events)
 				ev := it.ev
 				ev.Thread = t
@@ -297,9 +304,8 @@ func (e *incr) graph(g *igraph) (*memmodel.Graph, [][]int) {
 				continue
 			}
 			if it.ev.Kind == memmodel.Read {
-				if it.rf.init() {
-					mg.Rf[p] = initOf[it.ev.Loc]
-				} else {
+				mg.Rf[p] = initOf[it.ev.Loc]
+				if !it.rf.init() && pos[it.rf.t][it.rf.i] >= 0 {
 					mg.Rf[p] = pos[it.rf.t][it.rf.i]
 				}
 			}
@@ -319,7 +325,7 @@ func (e *incr) graph(g *igraph) (*memmodel.Graph, [][]int) {
 
 // consistent asks the model about a partial graph.
 func (e *incr) consistent(g *igraph) bool {
-	mg, _ := e.graph(g)
+	mg, _ := e.graph(g, -1)
 	if !e.x.weakGraphMemory(memmodel.CheckBytes(e.model, mg)) {
 		return false
 	}
@@ -338,7 +344,7 @@ func (e *incr) complete(g *igraph) {
 		}
 		all[t] = []weakRun{nx.run}
 	}
-	mg, _ := e.graph(g)
+	mg, _ := e.graph(g, -1)
 	if !e.x.weakGraphMemory(memmodel.CheckBytes(e.model, mg)) {
 		return
 	}
