@@ -431,11 +431,16 @@ func (e *incr) revisits(g *igraph, w iref, l int32) {
 		lo = e.localOrder(g)
 	}
 	pre := e.prefix(g, w, lo)
-	reads = slices.DeleteFunc(reads, pre.has)
 	sort.Slice(reads, func(a, b int) bool { return g.item(reads[a]).stamp > g.item(reads[b]).stamp })
 	for _, r := range reads {
 		if e.stopped() {
 			return
+		}
+		pre, lo := pre, lo
+		if pre.has(r) {
+			if pre, lo = e.failedPrefix(g, r, w); pre == nil || pre.has(r) {
+				continue
+			}
 		}
 		keep := e.keep(g, r, pre)
 		if !e.maximal(g, r, w, keep, lo) {
@@ -469,6 +474,26 @@ func (e *incr) revisits(g *igraph, w iref, l int32) {
 		}
 		e.visit(g2)
 	}
+}
+
+// failedPrefix is w's prefix where read r, a conditional RMW's that
+// succeeded, fails by reading w: a failed RMW is a lone read whose order
+// is its failure's (a fully ordered cmpxchg() that fails is a relaxed
+// read under the LKMM), so what r's success ordered after it may stay.
+// It is nil when r is no such read.
+func (e *incr) failedPrefix(g *igraph, r, w iref) (iset, [][][]int32) {
+	wi := e.rmwWrite(g, r)
+	rd := g.item(r)
+	if !e.deps || wi < 0 || rd.ev.Tags&memmodel.FailedRMW != 0 || g.item(w).ev.Val == rd.ev.Val {
+		return nil, nil
+	}
+	// the order of a failed RMW: a lone relaxed read, no write
+	th := &g.th[r.t]
+	saved, cached := rd.ev.Tags, th.lo
+	rd.ev.Tags, th.items[wi].in, th.lo = memmodel.Once|memmodel.FailedRMW, false, nil
+	lo := e.localOrder(g)
+	rd.ev.Tags, th.items[wi].in, th.lo = saved, true, cached
+	return e.prefix(g, w, lo), lo
 }
 
 // prefix is what write w needs to exist: under armv8 and lkmm the items
