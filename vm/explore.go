@@ -21,20 +21,16 @@ type explorer struct {
 
 	condFalsified bool
 	stop          bool
-	weakMode      bool // checking under a weak model (weak.go)
-	// incDup makes the incremental search count the executions it builds
-	// more than once (incDups), for tests
-	incDup     bool
-	incDups    int
-	lane       *lane          // auto: this search's side of the lockstep, or nil
-	prefix     prefix         // dpor of a split: the steps it starts with
-	analysis   int            // the length of every execution dpor explored: work auto counts
-	race       *raceBufs      // DPOR's race analysis storage, while dpor runs
-	dropped    []*dnode       // DPOR nodes to reuse
-	done       func() float64 // the running search's progress estimate
-	started    time.Time
-	lastReport time.Time
-	calls      int
+	weakMode      bool           // checking under a weak model (weak.go)
+	lane          *lane          // auto: this search's side of the lockstep, or nil
+	prefix        prefix         // dpor of a split: the steps it starts with
+	analysis      int            // the length of every execution dpor explored: work auto counts
+	race          *raceBufs      // DPOR's race analysis storage, while dpor runs
+	dropped       []*dnode       // DPOR nodes to reuse
+	done          func() float64 // the running search's progress estimate
+	started       time.Time
+	lastReport    time.Time
+	calls         int
 }
 
 func newExplorer(ctx context.Context, m *Machine, cfg Config, r *Result, g goal) *explorer {

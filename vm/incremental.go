@@ -98,7 +98,7 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 	defer func() { x.m.budget.graph = 0 }()
 	bounds := len(w.bounds)
 	for round := 1; ; round++ {
-		if x.incDup {
+		if incDupsTest {
 			e.dup = map[string]int{}
 		}
 		e.frozen, e.asked = maps.Clone(e.reads), nil
@@ -115,7 +115,6 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 		*x.r = *x.r.blank()
 		x.seen, x.condFalsified, x.stop, e.graphs, e.dropped = map[string]int{}, false, false, 0, 0
 		w.bounds = w.bounds[:bounds]
-		x.incDups = 0
 	}
 	x.m.fresh = false
 	x.r.States = e.graphs
@@ -128,12 +127,12 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 	x.r.Bounds = append(x.r.Bounds, w.bounds...)
 	x.r.Complete = !x.stop && len(x.r.Bounds) == 0
 	if e.dup != nil {
+		incDupsSeen = 0
 		for _, n := range e.dup {
 			if n > 1 {
-				x.incDups++
+				incDupsSeen++
 			}
 		}
-		incDupsSeen = x.incDups
 	}
 }
 
@@ -149,14 +148,6 @@ func (e *incr) readMore() bool {
 	}
 	return false
 }
-
-// explained tells whether CPU t's kept item at p, which its replay did
-// not make again, is a leaf: kept because a kept read of its CPU reads it
-// while something it depends on went, and what came back in its place
-// does not make it. That graph has no execution. Any other loss is a
-// dependency the replays do not see, and the graph is dropped (the
-// result is then incomplete).
-func (e *incr) explained(g *igraph, t, p int) bool { return g.th[t].items[p].leaf }
 
 // markLeaves flags the items a revisit keeps without something they
 // depend on (the writes kept because a read of their CPU reads them).
@@ -209,8 +200,13 @@ func (e *incr) visit(g *igraph) {
 	defer func() { e.x.m.budget.snaps -= bytes }()
 	t, nx := e.schedule(g)
 	if nx != nil && nx.lost >= 0 {
-		if e.explained(g, t, nx.lost) {
-			return // no such execution
+		if g.th[t].items[nx.lost].leaf {
+			// kept because a kept read of its CPU reads it while
+			// something it depends on went, and what came back in its
+			// place does not make it: that graph has no execution. Any
+			// other loss is a dependency the replays do not see: the
+			// graph is dropped, and the result is incomplete
+			return
 		}
 		if e.dropped++; e.dropped == 1 {
 			e.droppedWhy = nx.lostWhy

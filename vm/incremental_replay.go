@@ -29,7 +29,6 @@ type incCursor struct {
 	// callChoice is the record of the choice the builtin call in progress
 	// made (a store-exclusive's success, a CAS's), -1 if none
 	callChoice int
-	why        string // what the incremental search cannot do here
 	bad        string // a kept answer the run no longer accepts
 	e          *incr
 }
@@ -104,7 +103,7 @@ func (c *incCursor) choose(r *recorder, n int) int {
 	rec := incRec{ev: -1, n: n, choices: c.choices, in: -1}
 	if r.th != nil {
 		rec.sem = r.th.allCtrl
-		if r.th.inBuiltin || r.inResult {
+		if r.th.inBuiltin || r.localChoice {
 			// a CAS's choice exists because it succeeded: on its read
 			// and the value it expected (a pick, pDataT)
 			rec.sem |= r.callReads | r.pDataT

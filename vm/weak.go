@@ -111,11 +111,11 @@ type recorder struct {
 	// otherwise), the thread stepping, every read its next event's
 	// existence depends on, and what the accesses of an IPI handler the
 	// run takes depend on (the request word read that let it run)
-	inc        *incCursor
-	inResult   bool // result is running (its choices belong to the call)
-	th         *thread
-	fullT      uint64
-	outsideDep uint64
+	inc         *incCursor
+	localChoice bool // the choice being made belongs to a builtin call's result
+	th          *thread
+	fullT       uint64
+	outsideDep  uint64
 }
 
 func (r *recorder) choose(n int) int {
@@ -1259,15 +1259,21 @@ func taintFlow(tt []uint64, sp, fp int, in Instr) {
 	}
 }
 
-// access prepares the recorder for a shared load or store op.
-func (r *recorder) access(t *thread, in Instr) {
+// begin starts an access or builtin call of t: no dependencies yet but
+// its control ones, no reads of the call.
+func (r *recorder) begin(t *thread) {
 	r.pc, r.addrT, r.dataT, r.ctrlT = t.pc, 0, 0, t.ctrl
+	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead = 0, 0, t.pctrl, false
 	r.th, r.fullT = t, t.allCtrl
+	r.callLd, r.callReads = r.callLd[:0], 0
 	if r.inc != nil {
 		r.inc.call()
 	}
-	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead = 0, 0, t.pctrl, false
-	r.callLd, r.callReads = r.callLd[:0], 0
+}
+
+// access prepares the recorder for a shared load or store op.
+func (r *recorder) access(t *thread, in Instr) {
+	r.begin(t)
 	if in.Op == OpStoreShared || in.Op == OpStoreTask {
 		r.dataT, r.pDataT = t.taint[t.sp-1], t.ptaint[t.sp-1]
 	}
@@ -1279,13 +1285,7 @@ func (r *recorder) access(t *thread, in Instr) {
 // others the data; one without pointer parameters takes its last argument
 // as the data written (set_pte(ptep, pte)) and the rest as the address.
 func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
-	r.pc, r.addrT, r.dataT, r.ctrlT = t.pc, 0, 0, t.ctrl
-	r.th, r.fullT = t, t.allCtrl
-	if r.inc != nil {
-		r.inc.call()
-	}
-	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead = 0, 0, t.pctrl, false
-	r.callLd, r.callReads = r.callLd[:0], 0
+	r.begin(t)
 	args, pargs := t.taint[t.sp-n:t.sp], t.ptaint[t.sp-n:t.sp]
 	var all uint64
 	hasPtr := strings.IndexByte(b.Params, 'p') >= 0
@@ -1358,8 +1358,6 @@ var ldopBuiltins = func() map[string]bool {
 // on its read and the expected value it compared; anything else on its
 // arguments.
 func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint64, wrote bool) (uint64, uint64) {
-	r.inResult = true
-	defer func() { r.inResult = false }()
 	args, pargs := t.taint[t.sp-n:t.sp], t.ptaint[t.sp-n:t.sp]
 	switch {
 	case b.Name == "csel" && n == 3:
@@ -1376,7 +1374,10 @@ func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint6
 		if b.Void { // cas_noret: no Rs
 			return 0, 0
 		}
-		if r.choose(2) == 0 {
+		r.localChoice = true
+		fromRead := r.choose(2) == 0
+		r.localChoice = false
+		if fromRead {
 			return r.callReads, 0
 		}
 		return args[1], r.callReads | pargs[1]
