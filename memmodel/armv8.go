@@ -287,10 +287,13 @@ func (a *arm) atomic() bool {
 // is acyclic. aarch64hwreqs.cat:
 //
 //	let pick-lob = pick-dep; lob; [Exp & W]
-func (a *arm) external() bool {
+func (a *arm) external() bool { return a.ob().Acyclic() }
+
+// ob is aarch64.cat's ordered-before, unclosed.
+func (a *arm) ob() Rel {
 	lob := a.lob()
 	pickLob := a.pDep.Seq(lob.Plus()).Ran(a.b.W)
-	return lob.Union(pickLob, a.hazOb(), a.obs()).Acyclic()
+	return lob.Union(pickLob, a.hazOb(), a.obs())
 }
 
 // obs is aarch64.cat's observed-by, its Tag-, TTD- and Instr- parts being

@@ -34,3 +34,26 @@ func (lkmm) localOrder(g *Graph) Rel {
 	c := x.cat()
 	return c.ppo.Union(c.prop.Minus(x.id).Inter(x.int_)).Inter(x.int_).Plus()
 }
+
+// CheckOrdered judges g as m.Check does and, where the model states its
+// external check as an acyclic order (armv8: aarch64.cat's ob), returns
+// that order transitively closed, with ordered true.
+//
+// A search that adds order to an allowed graph (the incremental search
+// placing IPI handlers in a CPU's program order) finds the cycles the new
+// edges close with it, without judging each graph whole.
+func CheckOrdered(m Model, g *Graph) (allowed bool, ob Rel, ordered bool) {
+	if _, ok := m.(ARMv8); !ok {
+		allowed, _ = m.Check(g)
+		return allowed, Rel{}, false
+	}
+	a := newArm(g, pickEdges(g))
+	if g.stopped() || !a.internal() || !a.atomic() || g.stopped() {
+		return false, Rel{}, true
+	}
+	o := a.ob()
+	if !o.Acyclic() {
+		return false, Rel{}, true
+	}
+	return true, o.Plus(), true
+}

@@ -85,6 +85,13 @@ func (r Rel) N() int { return r.n }
 func (r Rel) row(i int) []uint64 { return r.bits[i*r.w : (i+1)*r.w] }
 
 // Has tells whether (i, j) is in r.
+// OrRow adds row i (the events i relates to) to s.
+func (r Rel) OrRow(i int, s Set) {
+	for k, w := range r.row(i) {
+		s[k] |= w
+	}
+}
+
 func (r Rel) Has(i, j int) bool { return r.bits[i*r.w+j>>6]&(1<<uint(j&63)) != 0 }
 
 // Add puts (i, j) in r (in place: for building base relations).

@@ -35,9 +35,10 @@ type incr struct {
 	w     *weakState
 	cpus  []int
 	model memmodel.Model
-	deps  bool // revisits keep what does not depend on the read (armv8, lkmm)
-	prune bool // the model judges every partial graph, not only complete ones
-	recs  []*recorder
+	deps  bool        // revisits keep what does not depend on the read (armv8, lkmm)
+	prune bool        // the model judges every partial graph, not only complete ones
+	recs  []*recorder // per thread of the graph: the CPUs', then the handler threads'
+	hands []ihand     // the handler threads (incremental_ipi.go)
 	locs  map[uint64]int32
 	addrs []uint64
 	bad   string // why the search cannot go on (a replay that went wrong)
@@ -74,12 +75,16 @@ type inext struct {
 	item iitem
 	run  weakRun
 	dead bool // the run cannot happen (an assumption failed)
+	// ipiAt are the boundaries where the run could take an IPI, up to pos
+	// (incremental_ipi.go)
+	ipiAt []ipiSlot
 	// lost is the first kept item the replay did not make again (-1:
 	// none): it depends on a read the graph changed, in a way the
 	// dependency tracking does not see (a builtin that blocks or fails on
 	// what it read)
 	lost    int
 	lostWhy string
+	ended   bool // the run ended before the lost item
 	// redeps says the replay gave kept items other model dependencies
 	redeps bool
 }
@@ -94,6 +99,7 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 		e.recs = append(e.recs, &recorder{w: w, exclLd: -1, spins: w.spins, spinEnd: w.spinEnd, exits: w.exits,
 			joins: w.joins, cpu: x.m.threads[id].cpu})
 	}
+	e.floatIPIs()
 	e.reads = map[uint64]bool{}
 	defer func() { x.m.budget.graph = 0 }()
 	bounds := len(w.bounds)
@@ -102,7 +108,7 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 			e.dup = map[string]int{}
 		}
 		e.frozen, e.asked = maps.Clone(e.reads), nil
-		e.visit(&igraph{th: make([]ithread, len(cpus))})
+		e.visit(&igraph{th: make([]ithread, len(e.recs))})
 		if !e.readMore() || e.bad != "" || x.ctx.Err() != nil {
 			break
 		}
@@ -463,9 +469,10 @@ func (e *incr) revisits(g *igraph, w iref, l int32) {
 		if !e.coherent(g2, l) {
 			continue
 		}
-		if nx := e.replay(g2, int(r.t)); nx.lost >= 0 && pre[r.t][nx.lost] {
+		if nx := e.replay(g2, int(r.t)); nx.lost >= 0 && (pre[r.t][nx.lost] || nx.ended && slices.Contains(pre[r.t][nx.lost:], true)) {
 			// w needs an event that exists only if the read does not
-			// read w: no such execution
+			// read w (reading w, the CPU's run stops before it, at a
+			// violation): no such execution
 			continue
 		}
 		e.visit(g2)

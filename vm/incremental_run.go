@@ -30,10 +30,15 @@ func (e *incr) replay(g *igraph, t int) *inext {
 	}
 	rec := e.recs[t]
 	rec.inc = cur
-	run := e.x.m.runAlone(e.cpus[t], rec)
+	var run weakRun
+	if h := e.hand(t); h != nil {
+		run = e.x.m.handlerAlone(h, e.x.m.threads[e.cpus[h.cpu]].cpu, rec)
+	} else {
+		run = e.x.m.runAlone(e.cpus[t], rec)
+	}
 	rec.inc = nil
 	e.x.m.budget.run = 0
-	nx := &inext{pos: -1, lost: -1}
+	nx := &inext{pos: -1, lost: -1, ipiAt: rec.ipiAt}
 	if e.x.m.budget.exceeded != "" { // the run stopped at the time or memory budget
 		e.x.overBudgetStop()
 		nx.dead = true
@@ -42,7 +47,7 @@ func (e *incr) replay(g *igraph, t int) *inext {
 	}
 	switch {
 	case cur.bad != "":
-		e.bad = fmt.Sprintf("%s: a replay went wrong: %s", e.x.m.threads[e.cpus[t]].name, cur.bad)
+		e.bad = fmt.Sprintf("%s: a replay went wrong: %s", e.threadName(t), cur.bad)
 	default:
 		e.next(th, t, cur, rec, nx)
 		if nx.pos < 0 && nx.lost < 0 && e.bad == "" {
@@ -59,7 +64,7 @@ func (e *incr) replay(g *igraph, t int) *inext {
 // next compares the replay's records with the items the graph holds and
 // makes the first the graph lacks into the CPU's next item.
 func (e *incr) next(th *ithread, t int, cur *incCursor, rec *recorder, nx *inext) {
-	name := e.x.m.threads[e.cpus[t]].name
+	name := e.threadName(t)
 	var deps [][]idep // the model's dependencies of each record, when some item is kept
 	for p, rc := range cur.recs {
 		if p < len(th.items) && th.items[p].in {
@@ -91,7 +96,7 @@ func (e *incr) next(th *ithread, t int, cur *incCursor, rec *recorder, nx *inext
 		return
 	}
 	if len(cur.recs) < len(th.items) {
-		nx.lost = len(cur.recs)
+		nx.lost, nx.ended = len(cur.recs), true
 		nx.lostWhy = fmt.Sprintf("%s: its run ends before a kept event (%s)", name, e.describeItem(&th.items[nx.lost]))
 	}
 }
@@ -335,6 +340,10 @@ func (e *incr) consistent(g *igraph) bool {
 
 // complete files a graph every CPU has finished, if the model allows it.
 func (e *incr) complete(g *igraph) {
+	if len(e.hands) > 0 {
+		e.completePlaced(g)
+		return
+	}
 	all := make([][]weakRun, len(g.th))
 	pick := make([]int, len(g.th))
 	for t := range g.th {

@@ -116,6 +116,11 @@ type recorder struct {
 	th          *thread
 	fullT       uint64
 	outsideDep  uint64
+	// floatIPI: the run takes no synchronising IPI itself but notes where
+	// it could (ipiAt, ipiEnd), for the incremental search to place them
+	floatIPI bool
+	ipiAt    []ipiSlot
+	ipiEnd   [2]bool
 }
 
 func (r *recorder) choose(n int) int {
@@ -423,6 +428,10 @@ type weakRun struct {
 	// to be part of an execution: the final look at the IPI requests of
 	// a CPU that stops (nothing is left pending).
 	lastReads []int
+	// ipiAt and ipiEnd say where the run could have taken synchronising
+	// IPIs, when the incremental search places them itself (incipi.go)
+	ipiAt  []ipiSlot
+	ipiEnd [2]bool
 }
 
 // weakBuiltins are the builtins with a meaning under a weak model:
@@ -589,12 +598,9 @@ type Unsupported struct{ Msg string }
 
 func (u *Unsupported) Error() string { return u.Msg }
 
-// runAlone runs CPU thread id from the post-init state to its end under
-// the recorder's choices. The CPU's irq handler, if it has one, may fire
-// once at any step boundary where the CPU has IRQs on (a choice of the
-// run); its events are the CPU's, in program order where it fired.
-func (m *Machine) runAlone(id int, rec *recorder) weakRun {
-	t := m.threads[id]
+// resetRun puts the machine back to the post-init state and the
+// recorder at the start of a run.
+func (m *Machine) resetRun(rec *recorder) {
 	m.MMU.Rollback(m.mark)
 	m.MMU.SetMemory(nil)
 	m.fresh = false
@@ -603,6 +609,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	rec.blocked, rec.waitFrom, rec.lastPass = false, 0, 0
 	rec.lastReads = rec.lastReads[:0]
 	rec.answers, rec.pos = nil, 0
+	rec.ipiAt, rec.ipiEnd = nil, [2]bool{}
 	rec.outside()
 	if rec.own == nil {
 		rec.own = map[mmu.Loc]uint64{}
@@ -611,6 +618,15 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	clear(rec.loops)
 	rec.trace = &memmodel.Trace{}
 	rec.pcs, rec.taints, rec.reads = rec.pcs[:0], rec.taints[:0], rec.reads[:0]
+}
+
+// runAlone runs CPU thread id from the post-init state to its end under
+// the recorder's choices. The CPU's irq handler, if it has one, may fire
+// once at any step boundary where the CPU has IRQs on (a choice of the
+// run); its events are the CPU's, in program order where it fired.
+func (m *Machine) runAlone(id int, rec *recorder) weakRun {
+	t := m.threads[id]
+	m.resetRun(rec)
 	m.start(t)
 	irq := m.irqOf(t.cpu)
 	for _, th := range []*thread{t, irq} {
@@ -667,13 +683,17 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	}
 	if t.status == finished && live() || rec.blocked {
 		for _, s := range syncs { // an idle or waiting CPU with IRQs on takes every IPI
+			if rec.floatIPI {
+				rec.ipiEnd[s.kind] = len(s.senders) > 0 && m.MMU.CanAck(s.kind, t.cpu)
+				continue
+			}
 			m.drainIPIs(t.cpu, rec, s)
 		}
 	}
 	m.MMU.SetMemory(nil)
 	run := weakRun{trace: rec.trace, pcs: append([]int(nil), rec.pcs...), violation: m.violation,
 		blocked: rec.blocked, waitFrom: rec.waitFrom, lastReads: append([]int(nil), rec.lastReads...),
-		answers: rec.answers}
+		answers: rec.answers, ipiAt: rec.ipiAt, ipiEnd: rec.ipiEnd}
 	if t.status == finished && live() {
 		if held := m.MMU.LocksHeld(); len(held) > 0 {
 			run.held = fmt.Sprintf("%s: lock held at the end: %s", t.name, joinSemi(held))
@@ -703,6 +723,12 @@ func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, ipis *ipiState) {
 	if len(ipis.senders) == 0 || rec.pruned || !m.MMU.CanAck(ipis.kind, cpu) {
 		return
 	}
+	if rec.floatIPI {
+		if !rec.inc.stopped {
+			rec.ipiAt = append(rec.ipiAt, ipiSlot{kind: ipis.kind, pos: len(rec.inc.recs)})
+		}
+		return
+	}
 	c := rec.choose(len(ipis.senders) + 1)
 	if c == 0 {
 		return
@@ -729,26 +755,32 @@ func (m *Machine) drainIPIs(cpu int, rec *recorder, ipis *ipiState) {
 		return
 	}
 	for _, s := range ipis.senders {
-		rec.outsideDep = 0
-		for !rec.pruned {
+		m.drainFrom(cpu, rec, ipis, s)
+	}
+}
+
+// drainFrom handles sender's IPIs until a look at its request word shows
+// nothing new.
+func (m *Machine) drainFrom(cpu int, rec *recorder, ipis *ipiState, s int) {
+	rec.outsideDep = 0
+	for !rec.pruned {
+		rec.outside()
+		k := ipis.handled[s]
+		at := len(rec.trace.Events)
+		switch v := m.MMU.WeakSyncRequest(ipis.kind, s, cpu); v {
+		case k + 1:
+			// the rest of the drain happens because of this read
+			rec.outsideDep |= readBit(len(rec.reads) - 1)
 			rec.outside()
-			k := ipis.handled[s]
-			at := len(rec.trace.Events)
-			switch v := m.MMU.WeakSyncRequest(ipis.kind, s, cpu); v {
-			case k + 1:
-				// the rest of the drain happens because of this read
-				rec.outsideDep |= readBit(len(rec.reads) - 1)
-				rec.outside()
-				m.MMU.WeakSyncHandle(ipis.kind, s, cpu, v)
-				ipis.handled[s] = v
-				continue
-			case k:
-				rec.lastReads = append(rec.lastReads, at)
-			default:
-				rec.pruned = true
-			}
-			break
+			m.MMU.WeakSyncHandle(ipis.kind, s, cpu, v)
+			ipis.handled[s] = v
+			continue
+		case k:
+			rec.lastReads = append(rec.lastReads, at)
+		default:
+			rec.pruned = true
 		}
+		break
 	}
 }
 

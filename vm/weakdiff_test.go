@@ -176,3 +176,104 @@ func TestWeakDiff(t *testing.T) {
 		}
 	}
 }
+
+var weakDiffIPIN = flag.Int("weakdiff.ipi", 40, "generated scripts with synchronising IPIs the weak differential test checks")
+
+// genIPIScript writes a script whose CPUs synchronise with the others:
+// a static key's enable or disable (an IPI to each other CPU, taken where
+// it has IRQs on), synchronize_rcu() (acknowledged outside RCU read-side
+// sections), IRQs-off and RCU sections, and reads of the key.
+func genIPIScript(seed int64) string {
+	g := &weakGen{r: rand.New(rand.NewSource(seed))}
+	var b strings.Builder
+	g.shared = []string{"x", "y"}
+	fmt.Fprintf(&b, "// weakdiff ipi seed %d\nstatic_key k\nshared x, y\n", seed)
+	ncpu := 2 + g.r.Intn(2)
+	var regs []string
+	for c := 0; c < ncpu; c++ {
+		g.regs = nil
+		fmt.Fprintf(&b, "cpu %d {\n", c)
+		var lines []string
+		for i := 0; i < 2+g.r.Intn(2); i++ {
+			lines = append(lines, g.line())
+		}
+		switch {
+		case c == 0:
+			sync := []string{"static_branch_enable(k)", "synchronize_rcu()", "static_branch_enable(k)\n  static_branch_disable(k)"}[g.r.Intn(3)]
+			at := g.r.Intn(len(lines) + 1)
+			lines = append(lines[:at], append([]string{sync}, lines[at:]...)...)
+		case g.r.Intn(2) == 0:
+			lines = append(lines, fmt.Sprintf("if static_branch_unlikely(k) {\n    %s\n  }", g.line()))
+		}
+		if c > 0 && g.r.Intn(3) == 0 {
+			at := g.r.Intn(len(lines))
+			end := at + 1 + g.r.Intn(len(lines)-at)
+			open, close := "rcu_read_lock()", "rcu_read_unlock()"
+			if g.r.Intn(2) == 0 {
+				open, close = "local_irq_disable()", "local_irq_enable()"
+			}
+			lines = append(lines[:end], append([]string{close}, lines[end:]...)...)
+			lines = append(lines[:at], append([]string{open}, lines[at:]...)...)
+		}
+		for _, l := range lines {
+			fmt.Fprintf(&b, "  %s\n", l)
+		}
+		b.WriteString("}\n")
+		for _, r := range g.regs {
+			regs = append(regs, fmt.Sprintf("%d:%s", c, r))
+		}
+	}
+	terms := append(append([]string(nil), g.shared...), regs...)
+	fmt.Fprintf(&b, "locations %s\nfinal exists (x == 0)\n", strings.Join(terms, ", "))
+	return b.String()
+}
+
+// TestWeakDiffIPI holds the incremental search, which places IPI
+// handlers itself under armv8 (vm/incremental_ipi.go), to the
+// enumeration, whose CPUs choose where they take them, on scripts with
+// synchronising IPIs: the same final states and verdict. Executions built
+// twice are a known gap on a few of them (at most one script in ten).
+func TestWeakDiffIPI(t *testing.T) {
+	n := *weakDiffIPIN
+	if testing.Short() {
+		n = 15
+	}
+	vm.CountIncrementalDuplicates(true)
+	defer vm.CountIncrementalDuplicates(false)
+	dups := 0
+	defer func() {
+		if dups > n/10 {
+			t.Errorf("%d of %d scripts have executions built twice: more than the known gap", dups, n)
+		}
+	}()
+	for seed := int64(1); seed <= int64(n); seed++ {
+		src := genIPIScript(seed)
+		p, err := compiler.Compile(fmt.Sprintf("weakdiff-ipi-%d.mmu", seed), []byte(src), nil)
+		if err != nil {
+			t.Fatalf("seed %d: %v\n%s", seed, err, src)
+		}
+		want, err1 := vm.Check(context.Background(), p, vm.Config{Model: "armv8", All: true, Timeout: 10 * time.Second})
+		got, err2 := vm.Check(context.Background(), p, vm.Config{Model: "armv8", Search: "incremental", All: true})
+		if err1 != nil || err2 != nil {
+			t.Fatalf("seed %d: %v / %v\n%s", seed, err1, err2, src)
+		}
+		if !want.Complete {
+			t.Logf("seed %d: the enumeration did not finish in 10 s; skipped", seed)
+			continue
+		}
+		if !got.Complete {
+			t.Fatalf("seed %d: incomplete (%v)\n%s", seed, got.Bounds, src)
+		}
+		if d := vm.IncrementalDuplicates(); d > 0 {
+			// a known gap (docs/architecture.md): with RMWs on a location
+			// and a CPU waiting for IPI acknowledgements, a read can be
+			// revisited twice into the same graph; the results are right
+			dups++
+			t.Logf("seed %d: the incremental search built %d executions more than once", seed, d)
+		}
+		if finalStates(want) != finalStates(got) || want.Verdict != got.Verdict {
+			t.Errorf("seed %d: enumeration %q\n%s\nincremental %q\n%s\nscript:\n%s", seed,
+				want.Verdict, finalStates(want), got.Verdict, finalStates(got), src)
+		}
+	}
+}
