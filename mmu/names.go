@@ -86,3 +86,39 @@ func (m *Machine) AddrName(addr uint64) string {
 	}
 	return fmt.Sprintf("%s.%s[%d]", m.mms[mm].name, levelNames[kind-pageKindPGD], addr%PageSize/8)
 }
+
+// LocName names a location a weak model treats as memory: a memory word
+// (a shared word, a table entry), a lock, a static key, the words of the
+// IPI and grace-period handshakes (weak.go); "" if unnamed.
+func (m *Machine) LocName(l Loc) string {
+	i := int(l &^ tagMask)
+	switch l & tagMask {
+	case tagMem:
+		return m.AddrName(uint64(l))
+	case tagLock:
+		return m.lockName(i)
+	case tagKey:
+		return m.keyName(i)
+	case tagIPI:
+		target, sender := m.cpuName(i>>16), m.cpuName(i>>4&0xfff)
+		switch i & 0xf {
+		case ipiWeakReq:
+			return fmt.Sprintf("ipi(%s->%s).sent", sender, target)
+		case ipiWeakAck:
+			return fmt.Sprintf("ipi(%s->%s).done", sender, target)
+		case ipiGPReq:
+			return fmt.Sprintf("gp(%s->%s).started", sender, target)
+		case ipiGPAck:
+			return fmt.Sprintf("gp(%s->%s).reported", sender, target)
+		}
+	}
+	return ""
+}
+
+// cpuName is "CPU " and the script's name for CPU i.
+func (m *Machine) cpuName(i int) string {
+	if i < len(m.cfg.CPUNames) {
+		return "CPU " + m.cfg.CPUNames[i]
+	}
+	return fmt.Sprintf("CPU %d", i)
+}

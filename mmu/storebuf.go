@@ -366,20 +366,5 @@ func (b *Builtin) OrderedUnderTSO() bool {
 	return !tsoPlain[b.Name]
 }
 
-// LocName names a location a store buffer can hold: a memory word (a
-// shared word, a table entry), a lock, a static key; "" if unnamed.
-func (m *Machine) LocName(l Loc) string {
-	i := int(l &^ tagMask)
-	switch l & tagMask {
-	case tagMem:
-		return m.AddrName(uint64(l))
-	case tagLock:
-		return m.lockName(i)
-	case tagKey:
-		return m.keyName(i)
-	}
-	return ""
-}
-
 // IsTicket tells whether l is a store's ticket (see push).
 func IsTicket(l Loc) bool { return l&(tagMask|1<<39) == tagSB|1<<39 }

@@ -656,6 +656,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	rec.outsideDep = 0
 	for t.status == ready && live() {
 		rec.th = t // the choices below are the CPU's, at a boundary of its steps
+		rec.pc = t.pc // a handler taken here runs before the next statement
 		m.maybeFireIRQ(irq, rec, false)
 		for _, s := range syncs {
 			m.maybeHandleIPI(t.cpu, rec, s)
@@ -682,6 +683,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 		}
 	}
 	if t.status == finished && live() || rec.blocked {
+		rec.pc = t.pc
 		for _, s := range syncs { // an idle or waiting CPU with IRQs on takes every IPI
 			if rec.floatIPI {
 				rec.ipiEnd[s.kind] = len(s.senders) > 0 && m.MMU.CanAck(s.kind, t.cpu)
@@ -1630,6 +1632,12 @@ func (x *explorer) describeEvent(g *memmodel.Graph, e int, row map[int]int, cpus
 // locName names a location: a shared word, a table entry, or one half of
 // a PAE entry.
 func (x *explorer) locName(l uint64) string {
+	if l >= 1<<56 { // the machine's own state: locks, keys, IPI words
+		if n := x.m.MMU.LocName(mmu.Loc(l)); n != "" {
+			return n
+		}
+		return fmt.Sprintf("%#x", l)
+	}
 	switch {
 	case l%8 == 4:
 		return x.m.MMU.AddrName(l-4) + ".hi"
