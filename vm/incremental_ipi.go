@@ -120,6 +120,9 @@ type placement struct {
 	// slot is each one's boundary (an index in its CPU's ipiAt), slotEnd
 	// (taken by the drain at the CPU's end) or slotNone
 	slot []int
+	// alone says, per IPI, at which boundaries (and, last, the CPU's end)
+	// it may go with no other placed (placeAlone)
+	alone [][]bool
 	// ob is the model's ordered-before of g, closed, over the events of
 	// its memmodel graph, which ev gives per item (allowed)
 	ob memmodel.Rel
@@ -176,7 +179,9 @@ func (e *incr) completePlaced(g *igraph) {
 			return // its CPU stops with a request it has not seen
 		}
 	}
-	p.search(0)
+	if p.placeAlone() {
+		p.search(0)
+	}
 }
 
 // lookedLast tells whether handler thread t's last look reads the last
@@ -224,28 +229,59 @@ func (p *placement) search(j int) bool {
 
 // slots lists where trips[j] may go: a boundary of its kind after the
 // previous IPI of its handler thread, that no other IPI of the kind
-// takes, or the CPU's end if it drains them there.
+// takes, or the CPU's end if it drains them there; and, once alone is
+// known, where it may go alone.
 func (p *placement) slots(j int) []int {
 	t := p.trips[j].t
 	h := p.e.hand(int(t))
 	at, end := p.bounds(h.cpu)
 	after := -1
 	if j > 0 && p.trips[j-1].t == t {
-		if p.slot[j-1] < 0 {
-			return []int{p.slot[j-1]}
+		if p.slot[j-1] == slotEnd {
+			return []int{slotEnd}
 		}
 		after = p.slot[j-1]
 	}
 	var out []int
 	for b := after + 1; b < len(at); b++ {
-		if at[b].kind == h.kind && !p.taken(h.cpu, b) {
+		if at[b].kind == h.kind && !p.taken(h.cpu, b) && (p.alone == nil || p.alone[j][b]) {
 			out = append(out, b)
 		}
 	}
-	if end[h.kind] {
+	if end[h.kind] && (p.alone == nil || p.alone[j][len(at)]) {
 		out = append(out, slotEnd)
 	}
 	return out
+}
+
+// placeAlone finds where each handled IPI may go with no other placed
+// (each placement of them all is one of those, since a handler placed
+// only adds order); false if some IPI may go nowhere. On page-table
+// scripts most complete graphs have no allowed placement, and this finds
+// it in a pass over the boundaries instead of a search over their tuples.
+func (p *placement) placeAlone() bool {
+	alone := make([][]bool, len(p.trips))
+	for j := range p.trips {
+		at, _ := p.bounds(p.e.hand(int(p.trips[j].t)).cpu)
+		ok := make([]bool, len(at)+1) // the last: the CPU's end
+		none := true
+		for _, s := range p.slots(j) {
+			p.slot[j] = s
+			if p.allowed() {
+				if s == slotEnd {
+					s = len(at)
+				}
+				ok[s], none = true, false
+			}
+		}
+		p.slot[j] = slotNone
+		if none || p.e.stopped() {
+			return false
+		}
+		alone[j] = ok
+	}
+	p.alone = alone
+	return true
 }
 
 // taken tells whether boundary b of CPU cpu holds a placed IPI.

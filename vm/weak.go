@@ -1039,7 +1039,26 @@ func (x *explorer) weak(model memmodel.Model) {
 		x.incremental(w, cpus)
 		return
 	}
+	if (x.cfg.Search == "" || x.cfg.Search == "auto") && model.Name() == "armv8" && w.synchronises() {
+		// the enumeration makes where each CPU takes an IPI a choice of
+		// its run and multiplies the executions by those places; the
+		// incremental search places the handlers itself (incremental_ipi.go)
+		x.incremental(w, cpus)
+		x.r.Notes = append(x.r.Notes, "search: incremental, the default under armv8 where CPUs synchronise by IPIs or grace periods")
+		return
+	}
 	x.weakCheck(w, cpus)
+}
+
+// synchronises tells whether some CPU may send another synchronising IPIs
+// or wait for its grace periods.
+func (w *weakState) synchronises() bool {
+	for cpu := range w.senders {
+		if len(w.senders[cpu])+len(w.gpSenders[cpu]) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // weakSetup prepares the state of a weak check: the loops, branches and

@@ -17,6 +17,11 @@ import (
 // named in their expect lines, and the one of their model line.
 func TestWeakExamples(t *testing.T) { weakExamples(t, "") }
 
+// TestEnumerationExamples holds the enumeration (--search graph) to them
+// where the default under armv8 is the incremental search (scripts whose
+// CPUs synchronise by IPIs).
+func TestEnumerationExamples(t *testing.T) { weakExamples(t, "graph") }
+
 // TestIncrementalExamples holds the incremental search to the same
 // answers.
 func TestIncrementalExamples(t *testing.T) { weakExamples(t, "incremental") }

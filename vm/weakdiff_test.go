@@ -252,7 +252,7 @@ func TestWeakDiffIPI(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
 		}
-		want, err1 := vm.Check(context.Background(), p, vm.Config{Model: "armv8", All: true, Timeout: 10 * time.Second})
+		want, err1 := vm.Check(context.Background(), p, vm.Config{Model: "armv8", Search: "graph", All: true, Timeout: 10 * time.Second})
 		got, err2 := vm.Check(context.Background(), p, vm.Config{Model: "armv8", Search: "incremental", All: true})
 		if err1 != nil || err2 != nil {
 			t.Fatalf("seed %d: %v / %v\n%s", seed, err1, err2, src)

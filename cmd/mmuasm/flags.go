@@ -58,7 +58,7 @@ var flagDefs = map[string]func(*flag.FlagSet, *options){
 		fs.StringVar(&o.model, "model", "", "memory model: sc, tso, armv8, lkmm, or hw (each arch's hardware model) (default: the script's model line, else sc)")
 	},
 	"search": func(fs *flag.FlagSet, o *options) {
-		fs.StringVar(&o.search, "search", "auto", "exploration: auto (dpor and state in lockstep; the first to finish gives the result), dpor (partial-order reduction), state (stateful search), dfs (every interleaving), random, graph (the execution-graph enumeration under sc and tso, which armv8 and lkmm use by default), incremental (execution graphs built one event at a time, under any model)")
+		fs.StringVar(&o.search, "search", "auto", "exploration: auto (dpor and state in lockstep; the first to finish gives the result), dpor (partial-order reduction), state (stateful search), dfs (every interleaving), random, graph (the execution-graph enumeration under sc and tso, which lkmm uses by default, and armv8 where no CPU synchronises by IPIs or grace periods), incremental (execution graphs built one event at a time, under any model)")
 	},
 	"seed": func(fs *flag.FlagSet, o *options) {
 		fs.Int64Var(&o.seed, "seed", 1, "random seed (run, --search random)")
