@@ -130,3 +130,27 @@ func TestWeakRefusesUnmodelled(t *testing.T) {
 		t.Fatalf("error = %v", err)
 	}
 }
+
+// TestPlacedIPIReplays replays the counterexample of a script whose IPI
+// handlers the incremental search placed itself (armv8's default there):
+// its execution token, laid out as the enumeration's runs are, gives the
+// same violation.
+func TestPlacedIPIReplays(t *testing.T) {
+	p, err := compiler.CompileFile("../examples/seeds/003-ptdump-vmalloc-keyfirst.mmu", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := vm.Config{Model: "armv8"}
+	r, err := vm.Check(context.Background(), p, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Violations) == 0 || !strings.Contains(strings.Join(r.Notes, "\n"), "search: incremental") {
+		t.Fatalf("verdict %s, notes %q: want a violation found by the incremental search", r.Verdict, r.Notes)
+	}
+	v := r.Violations[0]
+	rr, err := vm.ReplayExecution(p, cfg, v.Execution)
+	if err != nil || rr.Violation == nil || rr.Violation.Kind != v.Kind {
+		t.Fatalf("replay of %s: %v, %+v", v.Execution, err, rr)
+	}
+}
