@@ -655,7 +655,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	}
 	rec.outsideDep = 0
 	for t.status == ready && live() {
-		rec.th = t // the choices below are the CPU's, at a boundary of its steps
+		rec.th = t    // the choices below are the CPU's, at a boundary of its steps
 		rec.pc = t.pc // a handler taken here runs before the next statement
 		m.maybeFireIRQ(irq, rec, false)
 		for _, s := range syncs {
