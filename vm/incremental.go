@@ -52,9 +52,13 @@ type incr struct {
 	dup    map[string]int
 	// reads are the locations read so far; frozen those of the rounds
 	// before, which a free poisons (Memory.Read), and asked the pages
-	// freed in this round
+	// freed in this round; stale says some CPU read an entry of one that
+	// its free did not poison: the round is not the program's, and stops
+	// at its next complete graph (abort), by which the CPUs have read
+	// what they read along one whole execution
 	reads, frozen map[uint64]bool
-	asked         [][2]uint64
+	asked         map[[2]uint64]bool
+	stale, abort  bool
 }
 
 // incDupsTest makes every incremental search count the executions it
@@ -65,8 +69,9 @@ var (
 )
 
 // incMaxRounds bounds the rounds that find which entries of freed tables
-// are read.
-const incMaxRounds = 8
+// are read. A round that finds one read and not poisoned stops at its
+// next complete graph, so each adds one at least and is short.
+const incMaxRounds = 64
 
 // inext is what a CPU does next in a graph: the item at position pos, or
 // (pos < 0) nothing, its run being over.
@@ -107,9 +112,9 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 		if incDupsTest {
 			e.dup = map[string]int{}
 		}
-		e.frozen, e.asked = maps.Clone(e.reads), nil
+		e.frozen, e.asked, e.stale, e.abort = maps.Clone(e.reads), map[[2]uint64]bool{}, false, false
 		e.visit(&igraph{th: make([]ithread, len(e.recs))})
-		if !e.readMore() || e.bad != "" || x.ctx.Err() != nil {
+		if !e.stale || e.bad != "" || x.ctx.Err() != nil {
 			break
 		}
 		if round == incMaxRounds {
@@ -142,17 +147,28 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 	}
 }
 
-// readMore tells whether the CPUs read an entry of a freed table that its
-// free did not poison.
-func (e *incr) readMore() bool {
-	for _, pg := range e.asked {
-		for l := range e.reads {
-			if l >= pg[0] && l < pg[1] && !e.frozen[l] {
-				return true
-			}
-		}
+// read notes a read of l, and whether it is of an entry of a freed table
+// that its free did not poison (stale).
+func (e *incr) read(l uint64) {
+	if e.reads[l] {
+		return
 	}
-	return false
+	e.reads[l] = true
+	for pg := range e.asked {
+		e.stale = e.stale || l >= pg[0] && l < pg[1]
+	}
+}
+
+// freed notes the page [lo, hi) a free poisons, and whether some CPU
+// read an entry of it that the free does not poison (stale).
+func (e *incr) freed(lo, hi uint64) {
+	if e.asked[[2]uint64{lo, hi}] {
+		return
+	}
+	e.asked[[2]uint64{lo, hi}] = true
+	for l := range e.reads {
+		e.stale = e.stale || l >= lo && l < hi && !e.frozen[l]
+	}
 }
 
 // markLeaves flags the items a revisit keeps without something they
@@ -185,7 +201,7 @@ func (e *incr) loc(addr uint64) int32 {
 }
 
 func (e *incr) stopped() bool {
-	return e.bad != "" || e.x.stop || e.x.interrupted()
+	return e.bad != "" || e.abort || e.x.stop || e.x.interrupted()
 }
 
 // incItemBytes is what an item of a graph costs in the memory estimate
@@ -220,7 +236,10 @@ func (e *incr) visit(g *igraph) {
 		return
 	}
 	if t < 0 {
-		if e.bad == "" {
+		switch {
+		case e.stale:
+			e.abort = true
+		case e.bad == "":
 			e.complete(g)
 		}
 		return

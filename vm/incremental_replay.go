@@ -84,7 +84,7 @@ const noEvent = -2
 // load answers a read: from the graph, or 0 and a stop after the read is
 // recorded when the graph does not answer it.
 func (c *incCursor) load(r *recorder, loc mmu.Loc) uint64 {
-	c.e.reads[uint64(loc)] = true
+	c.e.read(uint64(loc))
 	k := c.k
 	c.k++
 	if k < len(c.known) && c.known[k] {
@@ -145,7 +145,7 @@ func (c *incCursor) stop(r *recorder) {
 // search before (incremental's rounds), and the search notes the range.
 func (c *incCursor) locations(r *recorder, lo, hi mmu.Loc) []mmu.Loc {
 	e := c.e
-	e.asked = append(e.asked, [2]uint64{uint64(lo), uint64(hi)})
+	e.freed(uint64(lo), uint64(hi))
 	var out []mmu.Loc
 	for l := range e.frozen {
 		if l >= uint64(lo) && l < uint64(hi) {
