@@ -103,11 +103,19 @@ func (ARMv8) Name() string { return "armv8" }
 // model's flags concern features mmuvm's executions do not have (BBM,
 // CMODX, shareability domains, VMSA/ifetch/memtag combinations).
 func (ARMv8) Check(g *Graph) (bool, []string) {
+	_, ok := judgeArm(g)
+	return ok, nil
+}
+
+// judgeArm judges g under aarch64.cat; when it is allowed, ob (unclosed)
+// comes with the verdict, for CheckOrdered.
+func judgeArm(g *Graph) (Rel, bool) {
 	a := newArm(g, pickEdges(g))
 	if g.stopped() || !a.internal() || !a.atomic() || g.stopped() {
-		return false, nil
+		return Rel{}, false
 	}
-	return a.external(), nil
+	ob := a.ob()
+	return ob, ob.Acyclic()
 }
 
 // arm holds the sets and relations aarch64.cat's definitions share.

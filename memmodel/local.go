@@ -47,12 +47,8 @@ func CheckOrdered(m Model, g *Graph) (allowed bool, ob Rel, ordered bool) {
 		allowed, _ = m.Check(g)
 		return allowed, Rel{}, false
 	}
-	a := newArm(g, pickEdges(g))
-	if g.stopped() || !a.internal() || !a.atomic() || g.stopped() {
-		return false, Rel{}, true
-	}
-	o := a.ob()
-	if !o.Acyclic() {
+	o, ok := judgeArm(g)
+	if !ok {
 		return false, Rel{}, true
 	}
 	return true, o.Plus(), true

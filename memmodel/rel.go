@@ -36,6 +36,16 @@ func (s Set) Minus(t Set) Set {
 	return r
 }
 
+// Meets tells whether s and t have an element in common.
+func (s Set) Meets(t Set) bool {
+	for i := range s {
+		if s[i]&t[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Empty tells whether s has no element.
 func (s Set) Empty() bool {
 	for _, w := range s {

@@ -58,7 +58,6 @@ const (
 )
 
 func (it *iitem) isRead() bool  { return it.in && !it.choice && it.ev.Kind == memmodel.Read }
-func (it *iitem) isWrite() bool { return it.in && !it.choice && it.ev.Kind == memmodel.Write }
 
 // decision tells whether the item is one of the run's decisions (a read
 // or a choice), which replays answer.

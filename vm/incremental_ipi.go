@@ -64,11 +64,10 @@ func (e *incr) floatIPIs() {
 		return
 	}
 	for i, id := range e.cpus {
-		cpu := e.x.m.threads[id].cpu
-		for kind, senders := range [][]int{e.w.senders[cpu], e.w.gpSenders[cpu]} {
-			for k, s := range senders {
-				e.hands = append(e.hands, ihand{cpu: i, kind: mmu.SyncKind(kind), sender: s, opt: k + 1})
-				e.recs = append(e.recs, &recorder{w: e.w, exclLd: -1, cpu: cpu})
+		for _, kind := range []mmu.SyncKind{mmu.SyncIPI, mmu.SyncGP} {
+			for k, s := range e.sendersOf(i, kind) {
+				e.hands = append(e.hands, ihand{cpu: i, kind: kind, sender: s, opt: k + 1})
+				e.recs = append(e.recs, &recorder{w: e.w, exclLd: -1, cpu: e.x.m.threads[id].cpu})
 			}
 		}
 	}
@@ -93,15 +92,15 @@ func (e *incr) threadName(t int) string {
 	return e.x.m.threads[e.cpus[t]].name
 }
 
-// handlerAlone runs a handler thread: every IPI the sender's request word
-// shows, then a look that shows nothing new.
-func (m *Machine) handlerAlone(h *ihand, cpu int, rec *recorder) weakRun {
+// handlerAlone runs a handler thread (its recorder's CPU's): every IPI
+// the sender's request word shows, then a look that shows nothing new.
+func (m *Machine) handlerAlone(h *ihand, rec *recorder) weakRun {
 	m.resetRun(rec)
 	m.MMU.SetMemory(rec)
 	m.weakRec = rec
 	defer func() { m.MMU.SetMemory(nil); m.weakRec = nil }()
 	rec.th = nil
-	m.drainFrom(cpu, rec, &ipiState{kind: h.kind, senders: []int{h.sender}, handled: map[int]uint64{}}, h.sender)
+	m.drainFrom(rec.cpu, rec, &ipiState{kind: h.kind, senders: []int{h.sender}, handled: map[int]uint64{}}, h.sender)
 	return weakRun{trace: rec.trace, pcs: slices.Clone(rec.pcs), answers: rec.answers,
 		lastReads: slices.Clone(rec.lastReads)}
 }
@@ -244,7 +243,7 @@ func (p *placement) slots(j int) []int {
 	}
 	var out []int
 	for b := after + 1; b < len(at); b++ {
-		if at[b].kind == h.kind && !p.taken(h.cpu, b) && (p.alone == nil || p.alone[j][b]) {
+		if at[b].kind == h.kind && len(p.tripsAt(h.cpu, b)) == 0 && (p.alone == nil || p.alone[j][b]) {
 			out = append(out, b)
 		}
 	}
@@ -284,14 +283,15 @@ func (p *placement) placeAlone() bool {
 	return true
 }
 
-// taken tells whether boundary b of CPU cpu holds a placed IPI.
-func (p *placement) taken(cpu, b int) bool {
-	for k, s := range p.slot {
-		if s == b && p.e.hand(int(p.trips[k].t)).cpu == cpu {
-			return true
+// tripsAt lists the IPIs placed at slot s of CPU cpu.
+func (p *placement) tripsAt(cpu, s int) []int {
+	var out []int
+	for k, sk := range p.slot {
+		if sk == s && p.e.hand(int(p.trips[k].t)).cpu == cpu {
+			out = append(out, k)
 		}
 	}
-	return false
+	return out
 }
 
 // file replays the CPUs with the handlers placed and files the execution,
@@ -395,10 +395,8 @@ func (p *placement) layout(t int, final bool) []laid {
 		}
 	}
 	placed := func(s int) {
-		for k, tr := range p.trips {
-			if p.slot[k] == s && e.hand(int(tr.t)).cpu == t {
-				trip(tr)
-			}
+		for _, k := range p.tripsAt(t, s) {
+			trip(p.trips[k])
 		}
 	}
 	items := g.th[t].items
@@ -437,10 +435,8 @@ func (p *placement) layout(t int, final bool) []laid {
 func (p *placement) choiceAt(t, b int) iitem {
 	at, _ := p.bounds(t)
 	ch := iitem{choice: true, in: true, n: len(p.e.sendersOf(t, at[b].kind)) + 1, rmw: -1}
-	for k, s := range p.slot {
-		if h := p.e.hand(int(p.trips[k].t)); s == b && h.cpu == t {
-			ch.val = h.opt
-		}
+	for _, k := range p.tripsAt(t, b) {
+		ch.val = p.e.hand(int(p.trips[k].t)).opt
 	}
 	return ch
 }
@@ -536,11 +532,13 @@ func (p *placement) allowed() bool {
 			}
 			seq = append(seq, pe)
 		}
+		before := memmodel.NewSet(n)
 		for i := range seq {
 			if seq[i].role != roleNone {
-				seq[i].before, seq[i].after = seq[:i], seq[i+1:]
+				seq[i].before, seq[i].after = slices.Clone(before), seq[i+1:]
 				hubs = append(hubs, seq[i])
 			}
+			before.Add(seq[i].ev)
 		}
 	}
 	reach := make([][]bool, len(hubs))
@@ -555,7 +553,7 @@ func (p *placement) allowed() bool {
 		}
 		reach[u] = make([]bool, len(hubs))
 		for v, hv := range hubs {
-			reach[u][v] = r.Has(hv.ev) || hv.role != roleReq && slices.ContainsFunc(hv.before, func(x placedEv) bool { return r.Has(x.ev) })
+			reach[u][v] = r.Has(hv.ev) || hv.role != roleReq && r.Meets(hv.before)
 		}
 	}
 	return !cyclic(reach)
@@ -564,9 +562,10 @@ func (p *placement) allowed() bool {
 // placedEv is an event of a CPU with its handlers placed; a handler's
 // (role) knows what comes before and after it.
 type placedEv struct {
-	ev            int
-	role          int
-	before, after []placedEv
+	ev     int
+	role   int
+	before memmodel.Set // the events before it
+	after  []placedEv
 }
 
 // The roles of a handler's events, in the order it makes them.

@@ -32,7 +32,7 @@ func (e *incr) replay(g *igraph, t int) *inext {
 	rec.inc = cur
 	var run weakRun
 	if h := e.hand(t); h != nil {
-		run = e.x.m.handlerAlone(h, e.x.m.threads[e.cpus[h.cpu]].cpu, rec)
+		run = e.x.m.handlerAlone(h, rec)
 	} else {
 		run = e.x.m.runAlone(e.cpus[t], rec)
 	}
@@ -209,21 +209,12 @@ func (e *incr) newItem(recs []incRec, tr *memmodel.Trace) iitem {
 			if kind == depRmw {
 				it.rmw = from
 			}
-			if !containsI32(it.sdeps, from) {
+			if !slices.Contains(it.sdeps, from) {
 				it.sdeps = append(it.sdeps, from) // a dependency of the model is one of existence too
 			}
 		}
 	}
 	return it
-}
-
-func containsI32(xs []int32, x int32) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func (e *incr) noteUnrolled() {

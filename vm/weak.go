@@ -1651,19 +1651,14 @@ func (x *explorer) describeEvent(g *memmodel.Graph, e int, row map[int]int, cpus
 // locName names a location: a shared word, a table entry, or one half of
 // a PAE entry.
 func (x *explorer) locName(l uint64) string {
-	if l >= 1<<56 { // the machine's own state: locks, keys, IPI words
-		if n := x.m.MMU.LocName(mmu.Loc(l)); n != "" {
-			return n
-		}
-		return fmt.Sprintf("%#x", l)
-	}
 	switch {
+	case l >= 1<<56: // the machine's own state (locks, keys, IPI words): no PAE halves
 	case l%8 == 4:
 		return x.m.MMU.AddrName(l-4) + ".hi"
 	case x.m.MMU.SplitEntry(l):
 		return x.m.MMU.AddrName(l) + ".lo"
 	}
-	if n := x.m.MMU.AddrName(l); n != "" {
+	if n := x.m.MMU.LocName(mmu.Loc(l)); n != "" {
 		return n
 	}
 	return fmt.Sprintf("%#x", l)
