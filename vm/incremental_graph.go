@@ -57,7 +57,7 @@ const (
 	depRmw
 )
 
-func (it *iitem) isRead() bool  { return it.in && !it.choice && it.ev.Kind == memmodel.Read }
+func (it *iitem) isRead() bool { return it.in && !it.choice && it.ev.Kind == memmodel.Read }
 
 // decision tells whether the item is one of the run's decisions (a read
 // or a choice), which replays answer.
