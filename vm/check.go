@@ -173,15 +173,6 @@ type goal struct {
 	all     bool
 }
 
-func (g goal) wants(kind string) bool {
-	for _, e := range g.expects {
-		if !e.OK && e.Kind == kind {
-			return true
-		}
-	}
-	return false
-}
-
 // settled tells whether what was found already decides every expectation
 // (or, without expectations, whether a violation was found).
 func (g goal) settled(r *Result, condFalsified bool) bool {

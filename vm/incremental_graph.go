@@ -173,13 +173,3 @@ func newISet(g *igraph) iset {
 }
 
 func (s iset) has(r iref) bool { return r.init() || s[r.t][r.i] }
-
-// maxIn is the last position of CPU t in the set, -1 if none.
-func (s iset) maxIn(t int32) int32 {
-	for i := len(s[t]) - 1; i >= 0; i-- {
-		if s[t][i] {
-			return int32(i)
-		}
-	}
-	return -1
-}

@@ -57,7 +57,6 @@ type weakState struct {
 	all     bool
 	domains map[mmu.Loc][]uint64          // values each shared location may hold
 	by      map[mmu.Loc]map[uint64]uint64 // which CPUs (bits) write each value (initBit: the initial value)
-	rec     *recorder
 	bounds  []string
 	events  int // events of the runs of the current round
 	kept    int // events of the runs of the rounds before, still held (the memory estimate)
@@ -72,12 +71,11 @@ type recorder struct {
 	next    int   // decisions made so far in this run
 
 	trace     *memmodel.Trace
-	pcs       []int    // the pc of each event
-	taints    []uint64 // per event: the reads it depends on (addr or data), as recorded
-	callLd    []int    // loads of the builtin call in progress (for RMW pairing)
-	exclLd    int      // the last exclusive load, -1 if none
-	reads     []int    // event index of the thread's i-th read (for taint bits)
-	lastVal   uint64
+	pcs       []int        // the pc of each event
+	taints    []uint64     // per event: the reads it depends on (addr or data), as recorded
+	callLd    []int        // loads of the builtin call in progress (for RMW pairing)
+	exclLd    int          // the last exclusive load, -1 if none
+	reads     []int        // event index of the thread's i-th read (for taint bits)
 	pruned    bool         // the run cannot happen (a lock read held, a loop past its bound)
 	loops     map[int]int  // passes over each back-edge in this run
 	unrolled  bool         // some run was cut at the loop bound
