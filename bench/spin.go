@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -54,8 +53,8 @@ func measureProc(dir, name string, args ...string) (run, error) {
 	r := run{wall: time.Since(start), out: string(out)}
 	if peakFile != "" {
 		r.maxRSS = peakKiB(peakFile) * 1024
-	} else if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.maxRSS = ru.Maxrss * 1024
+	} else {
+		r.maxRSS = childMaxRSS(cmd.ProcessState)
 	}
 	if _, exit := err.(*exec.ExitError); exit {
 		err = nil // mmuasm exits 1 on a violation, pan 0 either way
@@ -246,4 +245,9 @@ func firstMatch(re, s string) string {
 	return "?"
 }
 
-func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
+func mib(b int64) string {
+	if b == 0 {
+		return "n/a" // no peak size from this system
+	}
+	return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
+}

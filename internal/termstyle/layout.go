@@ -5,8 +5,6 @@ import (
 	"os"
 	"strings"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/mmuvm/mmuvm/vm"
 )
 
@@ -17,11 +15,7 @@ func Width(w io.Writer) int {
 	if !ok {
 		return 0
 	}
-	ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
-	if err != nil || ws.Col == 0 {
-		return 0
-	}
-	return int(ws.Col)
+	return termWidth(f)
 }
 
 // UTF8 tells whether the locale can show UTF-8, as setlocale(3) would
