@@ -31,7 +31,6 @@ var (
 	tokBadCmt  = scriptLexer.Symbols()["BadComment"]
 	tokSpace   = scriptLexer.Symbols()["Whitespace"]
 	tokComment = scriptLexer.Symbols()["Comment"]
-	tokEOF     = lexer.EOF
 )
 
 // ParseNumber converts an integer literal: decimal, 0x hex, 0b binary, with

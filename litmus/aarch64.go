@@ -234,10 +234,6 @@ func asmCmp(l, op, r string) asmCond {
 	return asmCond{l + " " + op + " " + r, l + " " + asmNegOp[op] + " " + r}
 }
 
-// asmBool is a condition from an expression that is 0 or 1 (or any value
-// tested against 0).
-func asmBool(e string) asmCond { return asmCond{e + " != 0", e + " == 0"} }
-
 func asmNot(c asmCond) asmCond { return asmCond{c.neg, c.expr} }
 
 // ---- structured control flow ----

@@ -105,15 +105,14 @@ type cthread struct {
 }
 
 type cstmt struct {
-	kind       string // "assign", "expr", "if", "while", "block", "return", "break", "continue", "nop"
-	tok        token
-	lhs, rhs   *cexpr
-	op         string // compound assignment operator ("" for =)
-	cond       *cexpr
-	then, els  []*cstmt
-	expr       *cexpr
-	hasElse    bool
-	returnsVal bool
+	kind      string // "assign", "expr", "if", "while", "block", "return", "break", "continue", "nop"
+	tok       token
+	lhs, rhs  *cexpr
+	op        string // compound assignment operator ("" for =)
+	cond      *cexpr
+	then, els []*cstmt
+	expr      *cexpr
+	hasElse   bool
 }
 
 type cexpr struct {

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -84,8 +83,6 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
-
-var reasonRe = regexp.MustCompile(`[0-9]+|"[^"]*"|\b[A-Za-z_][A-Za-z0-9_]*\b`)
 
 // reasonOf buckets an error message: names and numbers are abstracted.
 func reasonOf(msg string) string {

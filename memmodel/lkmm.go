@@ -312,14 +312,14 @@ func (x *lk) lockOK() bool {
 
 // lkCat holds linux-kernel.cat's derived relations.
 type lkCat struct {
-	ppo, hb, pb, prop, rb        Rel
-	strongFence, fence           Rel // before the rcu redefinitions
-	nonrwFence, poRel, acqPo     Rel
-	wmb, rmb, mb, gp             Rel
-	poUnlockLockPo, cumulFence   Rel
-	rmwSequence                  Rel
-	rcuFence                     Rel
-	strongFence2, fence2, xbstar Rel // after `let fence = fence | rcu-fence`
+	ppo, hb, pb, prop, rb      Rel
+	strongFence, fence         Rel // before the rcu redefinitions
+	nonrwFence, poRel, acqPo   Rel
+	wmb, rmb, mb, gp           Rel
+	poUnlockLockPo, cumulFence Rel
+	rmwSequence                Rel
+	rcuFence                   Rel
+	strongFence2, fence2       Rel // after `let fence = fence | rcu-fence`
 }
 
 // cat computes linux-kernel.cat's relations up to pb.

@@ -25,6 +25,4 @@ func bDSB(c *Call) (uint64, Status) {
 	return 0, Done
 }
 
-func bNop(c *Call) (uint64, Status) { return 0, Done }
-
 func bDSBCount(c *Call) (uint64, Status) { return c.M.S.Get(cpuLoc(c.CPU, cpuDSB)), Done }
