@@ -55,3 +55,16 @@ func (a *arena) words(n int) []uint64 {
 // reset makes every word of a free again: the relations carved so far
 // must be dead.
 func (a *arena) reset() { a.cur, a.off = 0, 0 }
+
+// Scratch lends one arena to graphs checked one after another, each of
+// which is dead once its check's result has been read (the incremental
+// search builds a graph per step and checks it once, so a graph's own
+// arena never came into use: every relation went to the heap).
+type Scratch struct{ a arena }
+
+// Use makes g carve its relations from s, whose earlier graphs must be
+// dead: their relations are overwritten.
+func (s *Scratch) Use(g *Graph) {
+	s.a.reset()
+	g.arena = &s.a
+}

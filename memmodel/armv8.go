@@ -172,7 +172,7 @@ func newArm(g *Graph, pk picks) *arm {
 	a.fullAfter = b.Tagged(SrcuLock).Inter(b.R)
 	a.fullBefore = b.Tagged(SrcuUnlock).Inter(b.W)
 	// amo: an Rmw pair of one instruction (no Excl); lxsx = rmw \ amo.
-	a.amo, a.lxsx = NewRel(a.n), NewRel(a.n)
+	a.amo, a.lxsx = b.Po.like(), b.Po.like() // in the candidate's arena, as what is made from them
 	ev := b.Events()
 	b.Rmw.Each(func(r, w int) {
 		if ev[r].Tags&Excl != 0 || ev[w].Tags&Excl != 0 {
@@ -228,7 +228,7 @@ func (a *arm) deps(pk picks) {
 	// addr, data and ctrl dependencies at their ends.
 	closeThrough := func(addr, data, ctrl Rel) (pre, ad, da, ct Rel) {
 		step := addr.Union(data).Seq(a.lrs) // R -> R
-		pre = Id(a.n)
+		pre = b.Po.id()
 		if !step.Empty() {
 			pre = step.Star()
 		}
@@ -360,7 +360,7 @@ func (a *arm) dsbOb() Rel {
 func (a *arm) ifbOb(dsbOb Rel) Rel {
 	b := a.b
 	if a.isb.Empty() {
-		return NewRel(a.n)
+		return b.Po.like()
 	}
 	isbPo := b.Po.Dom(a.isb) // [IFB]; po
 	ctrlISB := a.pCtrl.Seq(b.Po.Opt()).Ran(a.isb)

@@ -11,6 +11,8 @@
 // those the model allows.
 package memmodel
 
+import "slices"
+
 import "fmt"
 
 // Kind is what an event does.
@@ -219,19 +221,40 @@ func (g *Graph) Base() *Base {
 			b.Rf.Add(w, r)
 		}
 	}
-	for i := range g.Events {
-		for j := range g.Events {
-			if g.CoRank[i] >= 0 && g.CoRank[j] > g.CoRank[i] && g.Events[i].Loc == g.Events[j].Loc {
-				b.Co.Add(i, j)
-			}
-		}
-	}
+	coOrder(g, b.Co)
 	b.Fr = b.Rf.Inv().Seq(b.Co)
 	b.Rfe, b.Rfi = b.Rf.Inter(b.Ext), b.Rf.Inter(b.Int)
 	b.Coe, b.Coi = b.Co.Inter(b.Ext), b.Co.Inter(b.Int)
 	b.Fre, b.Fri = b.Fr.Inter(b.Ext), b.Fr.Inter(b.Int)
 	g.base = b
 	return b
+}
+
+// coOrder fills co: each write before the writes of its location of a
+// higher rank. A location's writes sorted by rank, each row is the set
+// of those after it, built backwards a word at a time.
+func coOrder(g *Graph, co Rel) {
+	byLoc := map[uint64][]int{}
+	for i, e := range g.Events {
+		if g.CoRank[i] >= 0 {
+			byLoc[e.Loc] = append(byLoc[e.Loc], i)
+		}
+	}
+	after := NewSet(co.n)
+	for _, ws := range byLoc {
+		slices.SortFunc(ws, func(a, b int) int { return g.CoRank[a] - g.CoRank[b] })
+		clear(after)
+		for k := len(ws) - 1; k >= 0; k-- {
+			copy(co.row(ws[k]), after)
+			// a rank shared by two writes (never made, but allowed by
+			// the pairwise rule this replaces) relates neither way
+			if k == 0 || g.CoRank[ws[k-1]] != g.CoRank[ws[k]] {
+				for j := k; j < len(ws) && g.CoRank[ws[j]] == g.CoRank[ws[k]]; j++ {
+					after.Add(ws[j])
+				}
+			}
+		}
+	}
 }
 
 // staticBase computes the part of Base that depends on the events alone,
@@ -256,17 +279,27 @@ func (g *Graph) staticBase() *Base {
 		}
 	}
 	b.Po, b.Loc, b.Int = NewRel(n), NewRel(n), NewRel(n)
+	// a row is its thread's (or location's) events as a set, copied a
+	// word at a time: pair by pair this was the incremental search's
+	// largest cost after the model's own relations
+	threads, locs := map[int]Set{}, map[uint64]Set{}
 	for i, e := range g.Events {
-		for j, f := range g.Events {
-			if e.Thread == f.Thread && e.Thread >= 0 {
-				b.Int.Add(i, j)
-				if i < j {
-					b.Po.Add(i, j)
-				}
-			}
-			if hasLoc(e) && hasLoc(f) && e.Loc == f.Loc {
-				b.Loc.Add(i, j)
-			}
+		if e.Thread >= 0 {
+			setOf(threads, e.Thread, n).Add(i)
+		}
+		if hasLoc(e) {
+			setOf(locs, e.Loc, n).Add(i)
+		}
+	}
+	for i, e := range g.Events {
+		if e.Thread >= 0 {
+			copy(b.Int.row(i), threads[e.Thread])
+			po := b.Po.row(i)
+			copy(po, threads[e.Thread])
+			clearUpTo(po, i) // po: the thread's events after i
+		}
+		if hasLoc(e) {
+			copy(b.Loc.row(i), locs[e.Loc])
 		}
 	}
 	// herd puts initial writes on no thread: they are external to all
@@ -284,6 +317,22 @@ func (b *Base) inArena(a *arena) {
 	for _, r := range []*Rel{&b.Po, &b.Loc, &b.Int, &b.Ext, &b.Rmw, &b.Addr, &b.Data, &b.Ctrl, &b.SrcuMatch, &b.PoLoc} {
 		r.a = a
 	}
+}
+
+// setOf is m's set for key k, made empty over n events if new.
+func setOf[K comparable](m map[K]Set, k K, n int) Set {
+	s, ok := m[k]
+	if !ok {
+		s = NewSet(n)
+		m[k] = s
+	}
+	return s
+}
+
+// clearUpTo clears bits 0..i of the words w.
+func clearUpTo(w []uint64, i int) {
+	clear(w[:i>>6])
+	w[i>>6] &^= 1<<uint(i&63+1) - 1
 }
 
 func all(n int) Set {
