@@ -25,3 +25,10 @@ func CountedLoops(p *Program) int { return len(countedLoops(p.Code)) }
 func CountIncrementalDuplicates(on bool) { incDupsTest, incDupsSeen = on, 0 }
 
 func IncrementalDuplicates() int { return incDupsSeen }
+
+// CompareAlone makes the incremental search check each IPI's places
+// alone both ways (alone and placement.allowed); AloneCompared says how
+// many answers it compared and how many differed.
+func CompareAlone(on bool) { aloneTest, aloneChecked, aloneDiffers = on, 0, 0 }
+
+func AloneCompared() (checked, differ int) { return aloneChecked, aloneDiffers }

@@ -141,6 +141,7 @@ func (e *incr) newPlacement(g *igraph) *placement {
 	if !e.x.weakGraphMemory(2 * memmodel.CheckBytes(e.model, mg)) {
 		return nil
 	}
+	e.placeScratch.Use(mg) // ob lives while the graph's placements are searched
 	ok, ob, _ := memmodel.CheckOrdered(e.model, mg)
 	if !ok || mg.Stop() {
 		return nil
@@ -168,15 +169,15 @@ func (e *incr) completePlaced(g *igraph) {
 			return // some assumption of a run failed: not an execution
 		}
 	}
+	e.graphs++
+	for t := len(e.cpus); t < len(g.th); t++ {
+		if !e.lookedLast(g, t) {
+			return // its CPU stops with a request it has not seen (before the model's check: a third of the graphs)
+		}
+	}
 	p := e.newPlacement(g)
 	if p == nil {
 		return
-	}
-	e.graphs++
-	for t := len(e.cpus); t < len(g.th); t++ {
-		if !p.lookedLast(t) {
-			return // its CPU stops with a request it has not seen
-		}
 	}
 	if p.placeAlone() {
 		p.search(0)
@@ -186,14 +187,14 @@ func (e *incr) completePlaced(g *igraph) {
 // lookedLast tells whether handler thread t's last look reads the last
 // request, where its CPU takes IPIs at its end (drainIPIs): otherwise an
 // IPI would be left pending.
-func (p *placement) lookedLast(t int) bool {
-	h := p.e.hand(t)
-	if _, end := p.bounds(h.cpu); !end[h.kind] {
+func (e *incr) lookedLast(g *igraph, t int) bool {
+	h := e.hand(t)
+	if !g.th[h.cpu].next.run.ipiEnd[h.kind] {
 		return true
 	}
-	items := p.g.th[t].items
+	items := g.th[t].items
 	r := items[len(items)-1]
-	co := p.g.coOf(p.e.loc(r.ev.Loc))
+	co := g.coOf(e.loc(r.ev.Loc))
 	if len(co) == 0 {
 		return r.rf.init()
 	}
@@ -253,6 +254,14 @@ func (p *placement) slots(j int) []int {
 	return out
 }
 
+// aloneTest makes placeAlone compare each answer of alone with
+// allowed's, counting them in aloneChecked and those that differ in
+// aloneDiffers (tests: export_test.go).
+var (
+	aloneTest                  bool
+	aloneChecked, aloneDiffers int
+)
+
 // placeAlone finds where each handled IPI may go with no other placed
 // (each placement of them all is one of those, since a handler placed
 // only adds order); false if some IPI may go nowhere. On page-table
@@ -264,16 +273,24 @@ func (p *placement) placeAlone() bool {
 		at, _ := p.bounds(p.e.hand(int(p.trips[j].t)).cpu)
 		ok := make([]bool, len(at)+1) // the last: the CPU's end
 		none := true
-		for _, s := range p.slots(j) {
-			p.slot[j] = s
-			if p.allowed() {
+		slots := p.slots(j)
+		fits := p.newAlone(j).allowed(j, slots)
+		for i, s := range slots {
+			if aloneTest {
+				p.slot[j] = s
+				aloneChecked++
+				if p.allowed() != fits[i] {
+					aloneDiffers++
+				}
+				p.slot[j] = slotNone
+			}
+			if fits[i] {
 				if s == slotEnd {
 					s = len(at)
 				}
 				ok[s], none = true, false
 			}
 		}
-		p.slot[j] = slotNone
 		if none || p.e.stopped() {
 			return false
 		}
