@@ -59,6 +59,10 @@ type incr struct {
 	reads, frozen map[uint64]bool
 	asked         map[[2]uint64]bool
 	stale, abort  bool
+	// scratch holds the relations of the model's checks whose result is
+	// read at once (consistent, localOrder); placeScratch those of a
+	// complete graph's placement (newPlacement)
+	scratch, placeScratch memmodel.Scratch
 }
 
 // incDupsTest makes every incremental search count the executions it
@@ -605,6 +609,7 @@ func (e *incr) localOrder(g *igraph) [][][]int32 {
 	out := make([][][]int32, len(g.th))
 	if e.model.Name() != "armv8" {
 		mg, pos := e.graph(g, -1)
+		e.scratch.Use(mg)
 		rel := memmodel.LocalOrder(e.model, mg)
 		for t := range g.th {
 			out[t] = orderOf(rel, pos[t])
@@ -615,6 +620,7 @@ func (e *incr) localOrder(g *igraph) [][][]int32 {
 		th := &g.th[t]
 		if th.lo == nil {
 			mg, pos := e.graph(g, t)
+			e.scratch.Use(mg)
 			th.lo = orderOf(memmodel.LocalOrder(e.model, mg), pos[t])
 		}
 		out[t] = th.lo
