@@ -25,8 +25,7 @@ type localOrderer interface{ localOrder(g *Graph) Rel }
 func (ARMv8) localOrder(g *Graph) Rel {
 	a := newArm(g, pickEdges(g))
 	lob := a.lob()
-	pickLob := a.pDep.Seq(lob.Plus()).Ran(a.b.W)
-	return lob.Union(pickLob).Plus()
+	return lob.Union(a.pickLob(lob)).Plus()
 }
 
 func (lkmm) localOrder(g *Graph) Rel {
