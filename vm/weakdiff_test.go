@@ -274,41 +274,28 @@ func TestWeakDiffIPI(t *testing.T) {
 // branch and the graph is built twice. These scripts (cut down from
 // TestWeakDiffIPI's seed 19) built one and three executions twice.
 func TestIncrementalBuildsOnce(t *testing.T) {
-	for name, src := range map[string]string{
-		"rmw-then-flag": `shared x, y
-cpu 0 {
-  r0 = xchg_relaxed(y, 1)
-  WRITE_ONCE(x, 1)
-}
-cpu 1 {
-  if READ_ONCE(x) {
-    WRITE_ONCE(y, 5)
-  }
-}
-cpu 2 {
-  r0 = xchg_relaxed(y, 3)
-}
-locations y, 0:r0, 2:r0
-final exists (y == 0)
-`,
-		"rmw-then-key": `static_key k
-shared y
-cpu 0 {
-  r0 = xchg_relaxed(y, 1)
-  static_branch_enable(k)
-}
-cpu 1 {
-  if static_branch_unlikely(k) {
-    WRITE_ONCE(y, 5)
-  }
-}
-cpu 2 {
-  r0 = xchg_relaxed(y, 3)
-}
-locations y, 0:r0, 2:r0
-final exists (y == 0)
-`,
+	// CPU 0 swaps y and then sets a flag (a word, or a static key whose
+	// enable sends CPU 1 an IPI); CPU 1 writes y if it sees the flag
+	for name, flag := range map[string][3]string{
+		"rmw-then-flag": {"shared x, y", "WRITE_ONCE(x, 1)", "READ_ONCE(x)"},
+		"rmw-then-key":  {"static_key k\nshared y", "static_branch_enable(k)", "static_branch_unlikely(k)"},
 	} {
+		src := fmt.Sprintf(`%s
+cpu 0 {
+  r0 = xchg_relaxed(y, 1)
+  %s
+}
+cpu 1 {
+  if %s {
+    WRITE_ONCE(y, 5)
+  }
+}
+cpu 2 {
+  r0 = xchg_relaxed(y, 3)
+}
+locations y, 0:r0, 2:r0
+final exists (y == 0)
+`, flag[0], flag[1], flag[2])
 		p, err := compiler.Compile(name+".mmu", []byte(src), nil)
 		if err != nil {
 			t.Fatal(err)
