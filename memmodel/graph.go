@@ -11,9 +11,10 @@
 // those the model allows.
 package memmodel
 
-import "slices"
-
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Kind is what an event does.
 type Kind uint8

@@ -17,10 +17,11 @@ import (
 // handler's row meets them (the first position each reaches).
 type alone struct {
 	p    *placement
-	seq  []int // the CPU's events in program order (no barriers: their order is in ob)
-	item []int // the item of each
-	pos  map[int]int
-	hubs []placedEv // the IPI's handler events, in order
+	at   []ipiSlot // the CPU's boundaries
+	seq  []int     // the CPU's events in program order (no barriers: their order is in ob)
+	item []int     // the item of each
+	pos  []int     // per event of the graph, its place in seq, -1 if none
+	hubs []placedEv
 	// own is each hub's reach before the CPU's events after it count:
 	// its ob row and, but for the acknowledgement, the later hubs and
 	// their rows (allowed's r)
@@ -32,7 +33,12 @@ type alone struct {
 func (p *placement) newAlone(j int) *alone {
 	tr := p.trips[j]
 	cpu := p.e.hand(int(tr.t)).cpu
-	a := &alone{p: p, pos: map[int]int{}}
+	n := p.ob.N()
+	a := &alone{p: p, pos: make([]int, n)}
+	a.at, _ = p.bounds(cpu)
+	for i := range a.pos {
+		a.pos[i] = -1
+	}
 	for i := range p.g.th[cpu].items {
 		ev := p.ev[cpu][i]
 		if ev < 0 || p.g.th[cpu].items[i].ev.Kind == memmodel.Fence {
@@ -46,7 +52,6 @@ func (p *placement) newAlone(j int) *alone {
 			a.hubs = append(a.hubs, placedEv{ev: ev, role: int(i % handlerItems)})
 		}
 	}
-	n := p.ob.N()
 	for u, h := range a.hubs {
 		r := memmodel.NewSet(n)
 		p.ob.OrRow(h.ev, r)
@@ -66,29 +71,29 @@ func (p *placement) newAlone(j int) *alone {
 func (a *alone) firstPos(s memmodel.Set) int {
 	first := math.MaxInt
 	s.Each(func(ev int) {
-		if k, ok := a.pos[ev]; ok {
+		if k := a.pos[ev]; k >= 0 {
 			first = min(first, k)
 		}
 	})
 	return first
 }
 
-// allowed tells, for each slot of trip j (p.slots order), whether the
-// model's order allows it there alone.
-func (a *alone) allowed(j int, slots []int) []bool {
-	at, _ := a.p.bounds(a.p.e.hand(int(a.p.trips[j].t)).cpu)
+// allowed tells, for each of the slots (ascending, as p.slots lists
+// them), whether the model's order allows the IPI there alone.
+func (a *alone) allowed(slots []int) []bool {
 	// the suffix from position k on: its union's first position, and
 	// which hubs it holds
-	n := a.p.ob.N()
+	row := memmodel.NewSet(a.p.ob.N())
 	sufFirst := math.MaxInt
 	sufHas := make([]bool, len(a.hubs))
 	k := len(a.seq)
 	out := make([]bool, len(slots))
-	for si := len(slots) - 1; si >= 0; si-- { // slots ascend: walk them back
-		at := a.insertAt(at, slots[si])
-		for ; k > at; k-- {
+	for si := len(slots) - 1; si >= 0; si-- { // walk the slots back
+		// the handler goes before the first event of an item at or
+		// after its boundary (after them all at the CPU's end)
+		for ; slots[si] != slotEnd && k > 0 && a.item[k-1] >= a.at[slots[si]].pos; k-- {
 			ev := a.seq[k-1]
-			row := memmodel.NewSet(n)
+			clear(row)
 			row.Add(ev)
 			a.p.ob.OrRow(ev, row)
 			sufFirst = min(sufFirst, a.firstPos(row))
@@ -99,19 +104,6 @@ func (a *alone) allowed(j int, slots []int) []bool {
 		out[si] = !cyclic(a.reach(k, sufFirst, sufHas))
 	}
 	return out
-}
-
-// insertAt is the position among the CPU's events where slot s puts the
-// handler: before the first event of an item at or after its boundary.
-func (a *alone) insertAt(at []ipiSlot, s int) int {
-	if s == slotEnd {
-		return len(a.seq)
-	}
-	k := 0
-	for k < len(a.seq) && a.item[k] < at[s].pos {
-		k++
-	}
-	return k
 }
 
 // reach is allowed's reach between the hubs with the handler at position

@@ -270,11 +270,11 @@ var (
 func (p *placement) placeAlone() bool {
 	alone := make([][]bool, len(p.trips))
 	for j := range p.trips {
-		at, _ := p.bounds(p.e.hand(int(p.trips[j].t)).cpu)
-		ok := make([]bool, len(at)+1) // the last: the CPU's end
+		a := p.newAlone(j)
+		ok := make([]bool, len(a.at)+1) // the last: the CPU's end
 		none := true
 		slots := p.slots(j)
-		fits := p.newAlone(j).allowed(j, slots)
+		fits := a.allowed(slots)
 		for i, s := range slots {
 			if aloneTest {
 				p.slot[j] = s
@@ -286,7 +286,7 @@ func (p *placement) placeAlone() bool {
 			}
 			if fits[i] {
 				if s == slotEnd {
-					s = len(at)
+					s = len(a.at)
 				}
 				ok[s], none = true, false
 			}

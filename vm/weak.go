@@ -621,8 +621,7 @@ func (m *Machine) resetRun(rec *recorder) {
 // traceLike is an empty trace with room for as much as prev holds: a
 // CPU's runs are replayed again and again with mostly the same events,
 // and growing the dependency lists (control dependencies make them
-// quadratic in the reads) was a fifth of the incremental search's time
-// on the page-table scripts.
+// quadratic in the reads) was most of the replays' copying.
 func traceLike(prev *memmodel.Trace) *memmodel.Trace {
 	if prev == nil {
 		return &memmodel.Trace{}
