@@ -751,3 +751,22 @@ func TestLKMMLockCoOK(t *testing.T) {
 		}
 	}
 }
+
+// TestLKMMLocalOrderMarked: the LKMM's local order is hb's internal part,
+// which relates marked accesses only. A plain read before a release is
+// not ordered before it (C-LB-Lrw+R-OC: the plain read may read a write
+// control-dependent on a read of the release), a READ_ONCE() is.
+func TestLKMMLocalOrderMarked(t *testing.T) {
+	b := newGB("u", "v", "x")
+	b.T()
+	plain := b.R("u", 0, Plain)
+	once := b.Ro("v", 0)
+	rel := b.W("x", 1, Release)
+	lo := LocalOrder(lkmm{}, b.build())
+	if lo.Has(plain, rel) {
+		t.Errorf("the plain read is ordered before the release")
+	}
+	if !lo.Has(once, rel) {
+		t.Errorf("the READ_ONCE() is not ordered before the release")
+	}
+}

@@ -28,10 +28,14 @@ func (ARMv8) localOrder(g *Graph) Rel {
 	return lob.Union(a.pickLob(lob)).Plus()
 }
 
+// The LKMM's is hb's internal part, and hb relates marked accesses only:
+// a plain access is not ordered by the fences and releases around it
+// (C-LB-Lrw+R-OC: a plain read before a release reads a write made after
+// a read of that release).
 func (lkmm) localOrder(g *Graph) Rel {
 	x := newLK(g)
 	c := x.cat()
-	return c.ppo.Union(c.prop.Minus(x.id).Inter(x.int_)).Inter(x.int_).Plus()
+	return c.ppo.Union(c.prop.Minus(x.id).Inter(x.int_)).Inter(x.int_).Restrict(x.Marked, x.Marked).Plus()
 }
 
 // CheckOrdered judges g as m.Check does and, where the model states its
