@@ -2,6 +2,7 @@ package vm
 
 import (
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"sort"
 	"strconv"
@@ -361,7 +362,7 @@ func (e *incr) complete(g *igraph) {
 		e.x.stop = true
 		return
 	}
-	if !ok {
+	if !ok || !e.firstBuilt(mg) {
 		return
 	}
 	if e.dup != nil {
@@ -369,6 +370,32 @@ func (e *incr) complete(g *igraph) {
 	}
 	e.x.weakRecord(mg, pick, all, e.cpus, flags)
 }
+
+// firstBuilt tells whether g is built for the first time, where the
+// search keeps what it built (e.built, under lkmm), and notes it; it is
+// false, too, when the memory budget refuses the note.
+func (e *incr) firstBuilt(g *memmodel.Graph) bool {
+	if e.built == nil {
+		return true
+	}
+	h := fnv.New128a()
+	h.Write([]byte(graphKey(g)))
+	var k [16]byte
+	h.Sum(k[:0])
+	if e.built[k] {
+		return false
+	}
+	if !e.x.m.memTake(&e.x.m.budget.held, builtBytes, "the incremental search's executions") {
+		e.x.overBudgetStop()
+		return false
+	}
+	e.built[k] = true
+	return true
+}
+
+// builtBytes is what a note in incr.built costs: its key and the map's
+// share of a bucket.
+const builtBytes = 48
 
 // graphKey names a graph by its events, reads-from and coherence (tests
 // look for graphs built twice).

@@ -107,6 +107,21 @@ func finalStates(r *vm.Result) string {
 	return strings.Join(s, "\n")
 }
 
+// notIn lists the final states of got that want does not have.
+func notIn(got, want *vm.Result) string {
+	have := map[string]bool{}
+	for _, f := range want.FinalStates {
+		have[f.Values] = true
+	}
+	var s []string
+	for _, f := range got.FinalStates {
+		if !have[f.Values] {
+			s = append(s, f.Values)
+		}
+	}
+	return strings.Join(s, "\n")
+}
+
 // TestWeakDiff checks the reduced execution-graph search against the
 // unreduced one (--search dfs: every run, every candidate execution) on
 // generated scripts under armv8 and lkmm, the graph search under sc
@@ -114,7 +129,9 @@ func finalStates(r *vm.Result) string {
 // buffers' reduced search against their plain dfs and the axiomatic
 // graph engine against them: the same final states, the same verdict.
 // The incremental search is held to them under sc, tso and armv8, and
-// must build no execution twice.
+// must build no execution twice; under lkmm, where it misses some
+// (docs/architecture.md), it must find nothing the model forbids and
+// build no execution twice.
 func TestWeakDiff(t *testing.T) {
 	n := *weakDiffN
 	if testing.Short() {
@@ -139,6 +156,8 @@ func TestWeakDiff(t *testing.T) {
 			{{Model: "sc", Search: "dfs"}, {Model: "sc", Search: "incremental"}},
 			{{Model: "tso", Search: "graph"}, {Model: "tso", Search: "incremental"}},
 			{{Model: "armv8", Search: "dfs"}, {Model: "armv8", Search: "incremental"}},
+			// under lkmm only a subset: what it finds, the model allows
+			{{Model: "lkmm", Search: "dfs"}, {Model: "lkmm", Search: "incremental"}},
 		}
 		vm.CountIncrementalDuplicates(true)
 		defer vm.CountIncrementalDuplicates(false)
@@ -168,6 +187,12 @@ func TestWeakDiff(t *testing.T) {
 			}
 			if pair[1].Search == "incremental" && vm.IncrementalDuplicates() > 0 {
 				t.Errorf("seed %d under %s: the incremental search built %d executions more than once\n%s", seed, pair[1].Model, vm.IncrementalDuplicates(), src)
+			}
+			if pair[1].Model == "lkmm" && pair[1].Search == "incremental" {
+				if extra := notIn(got, want); extra != "" {
+					t.Errorf("seed %d under lkmm: the incremental search finds final states the exhaustive one does not:\n%s\nscript:\n%s", seed, extra, src)
+				}
+				continue
 			}
 			if finalStates(want) != finalStates(got) || want.Verdict != got.Verdict {
 				t.Errorf("seed %d under %s: %s search %q\n%s\n%s search %q\n%s\nscript:\n%s", seed, pair[1].Model,
@@ -265,6 +290,29 @@ func TestWeakDiffIPI(t *testing.T) {
 			t.Errorf("seed %d: enumeration %q\n%s\nincremental %q\n%s\nscript:\n%s", seed,
 				want.Verdict, finalStates(want), got.Verdict, finalStates(got), src)
 		}
+		checkIPILKMM(t, seed, p, src)
+	}
+}
+
+// checkIPILKMM holds the incremental search under lkmm to the
+// enumeration on an IPI script: nothing the model forbids, no execution
+// built twice. (It may miss some: docs/architecture.md.)
+func checkIPILKMM(t *testing.T, seed int64, p *vm.Program, src string) {
+	t.Helper()
+	want, err1 := vm.Check(context.Background(), p, vm.Config{Model: "lkmm", Search: "graph", All: true, Timeout: 10 * time.Second})
+	got, err2 := vm.Check(context.Background(), p, vm.Config{Model: "lkmm", Search: "incremental", All: true, Timeout: 10 * time.Second})
+	if err1 != nil || err2 != nil {
+		t.Fatalf("seed %d under lkmm: %v / %v\n%s", seed, err1, err2, src)
+	}
+	if !want.Complete || !got.Complete {
+		t.Logf("seed %d under lkmm: a search did not finish in 10 s; skipped", seed)
+		return
+	}
+	if d := vm.IncrementalDuplicates(); d > 0 {
+		t.Errorf("seed %d under lkmm: the incremental search built %d executions more than once\n%s", seed, d, src)
+	}
+	if extra := notIn(got, want); extra != "" {
+		t.Errorf("seed %d under lkmm: the incremental search finds final states the enumeration does not:\n%s\nscript:\n%s", seed, extra, src)
 	}
 }
 
