@@ -251,21 +251,30 @@ func (e *incr) describeItem(it *iitem) string {
 func (e *incr) graph(g *igraph, only int) (*memmodel.Graph, [][]int) {
 	seen := map[uint64]bool{}
 	var locs []uint64
+	events := 0     // the graph's events, to size its lists once
+	var deps [8]int // the model's dependencies by kind, likewise
 	for t := range g.th {
 		if only >= 0 && t != only {
 			continue
 		}
 		for i := range g.th[t].items {
 			it := &g.th[t].items[i]
-			if it.in && !it.choice && it.ev.Kind != 0 && (it.ev.Kind != memmodel.Fence || it.ev.Tags&memmodel.SyncSrcu != 0) && !seen[it.ev.Loc] {
+			if !it.in || it.choice || it.ev.Kind == 0 {
+				continue
+			}
+			events++
+			for _, d := range it.mdeps {
+				deps[d.kind]++
+			}
+			if (it.ev.Kind != memmodel.Fence || it.ev.Tags&memmodel.SyncSrcu != 0) && !seen[it.ev.Loc] {
 				seen[it.ev.Loc] = true
 				locs = append(locs, it.ev.Loc)
 			}
 		}
 	}
 	sort.Slice(locs, func(i, j int) bool { return locs[i] < locs[j] })
-	mg := &memmodel.Graph{Stop: e.x.interrupted}
-	initOf := map[uint64]int{}
+	mg := &memmodel.Graph{Stop: e.x.interrupted, Events: make([]memmodel.Event, 0, len(locs)+events)}
+	initOf := make(map[uint64]int, len(locs))
 	for i, l := range locs {
 		initOf[l] = i
 		mg.Events = append(mg.Events, memmodel.Event{Thread: -1, Kind: memmodel.Write, Loc: l, Val: e.w.init[l]})
@@ -299,6 +308,9 @@ func (e *incr) graph(g *igraph, only int) (*memmodel.Graph, [][]int) {
 		}
 	}
 	var lists [8][]memmodel.Dep // by kind, as depLists
+	for k, n := range deps {
+		lists[k] = make([]memmodel.Dep, 0, n)
+	}
 	for t := range g.th {
 		for i := range g.th[t].items {
 			it := &g.th[t].items[i]
