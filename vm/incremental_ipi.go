@@ -334,6 +334,9 @@ func (p *placement) file() bool {
 	if !e.x.weakGraphMemory(memmodel.CheckBytes(e.model, mg)) {
 		return true
 	}
+	// the placement's ob is in placeScratch; this check's relations are
+	// dead once it answers (weakRecord reads the events, not them)
+	e.scratch.Use(mg)
 	ok, flags := e.model.Check(mg)
 	if mg.Stop() {
 		e.x.stop = true

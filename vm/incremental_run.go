@@ -369,6 +369,7 @@ func (e *incr) complete(g *igraph) {
 		return
 	}
 	e.graphs++
+	e.scratch.Use(mg) // its relations are dead once it answers (weakRecord reads the events)
 	ok, flags := e.model.Check(mg)
 	if mg.Stop() {
 		e.x.stop = true
