@@ -198,7 +198,8 @@ func (e *incr) markLeaves(g *igraph, keep iset) {
 			}
 			for _, d := range items[i].sdeps {
 				if !keep[t][d] {
-					items[i].leaf = true
+					g.mitem(iref{int32(t), int32(i)}).leaf = true
+					items = g.th[t].items
 					break
 				}
 			}
@@ -340,7 +341,7 @@ func (e *incr) addRead(g *igraph, t int, nx *inext) {
 		if !e.coherent(g2, l) {
 			continue
 		}
-		g2.item(iref{int32(t), int32(nx.pos)}).max = first
+		g2.mitem(iref{int32(t), int32(nx.pos)}).max = first
 		g2.judge = g2.judge || !first
 		first = false
 		e.visit(g2)
@@ -381,7 +382,7 @@ func (e *incr) addWrite(g *igraph, t int, nx *inext) {
 		if !e.coherentOrder(g2, l) {
 			continue
 		}
-		g2.item(me).max = first
+		g2.mitem(me).max = first
 		g2.judge = g2.judge || !first
 		first = false
 		if e.atomic(g2, l) {
@@ -489,7 +490,7 @@ func (e *incr) revisits(g *igraph, w iref, l int32) {
 		}
 		g2.judge = true
 		e.markLeaves(g2, keep)
-		rd := g2.item(r)
+		rd := g2.mitem(r)
 		rd.rf, rd.ev.Val = w, g.item(w).ev.Val
 		co := g2.coOf(l)
 		rd.max = co[len(co)-1] == w
@@ -497,7 +498,7 @@ func (e *incr) revisits(g *igraph, w iref, l int32) {
 		for t := range pre {
 			for i, in := range pre[t] {
 				if in {
-					g2.th[t].items[i].stable = true
+					g2.mitem(iref{int32(t), int32(i)}).stable = true
 				}
 			}
 		}
@@ -525,7 +526,9 @@ func (e *incr) failedPrefix(g *igraph, r, w iref) (iset, [][][]int32) {
 	if !e.deps || wi < 0 || rd.ev.Tags&memmodel.FailedRMW != 0 || g.item(w).ev.Val == rd.ev.Val {
 		return nil, nil
 	}
-	// the order of a failed RMW: a lone relaxed read, no write
+	// the order of a failed RMW: a lone relaxed read, no write (the items
+	// may be another graph's too: they are put back before anything
+	// else looks at them)
 	th := &g.th[r.t]
 	saved, cached := rd.ev.Tags, th.lo
 	rd.ev.Tags, th.items[wi].in, th.lo = memmodel.Once|memmodel.FailedRMW, false, nil
@@ -754,6 +757,7 @@ func (e *incr) restrict(g *igraph, keep iset) *igraph {
 		changed := false
 		for i := range th.items {
 			if th.items[i].in && !keep[t][i] {
+				th.own()
 				th.items[i].in, changed = false, true
 			}
 		}

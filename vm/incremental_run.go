@@ -76,6 +76,7 @@ func (e *incr) next(th *ithread, t int, cur *incCursor, rec *recorder, nx *inext
 				// the same event, with the dependencies the values it
 				// now follows give it (a pick that went the other way):
 				// the graph is judged again with them
+				th.own()
 				th.items[p].mdeps = deps[p]
 				nx.redeps, th.lo = true, nil
 			}
@@ -87,6 +88,7 @@ func (e *incr) next(th *ithread, t int, cur *incCursor, rec *recorder, nx *inext
 				// a conditional RMW's read learns its annotations from
 				// the value it reads (Retag): a lone read if it failed
 				if tags := rec.trace.Events[rc.ev].Tags; tags != th.items[p].ev.Tags {
+					th.own()
 					th.items[p].ev.Tags, th.lo = tags, nil
 				}
 			}
