@@ -75,27 +75,8 @@ func (lkmm) Check(g *Graph) (bool, []string) {
 	if g.stopped() || !x.lockOK() || g.stopped() {
 		return false, nil
 	}
-
-	// linux-kernel.cat: coherence, atomic.
-	com := x.rf.Union(x.co, x.fr)
-	if !x.poLoc.Union(com).Acyclic() { // acyclic po-loc | com as coherence
-		return false, nil
-	}
-	if !x.rmw.Inter(x.fre.Seq(x.coe)).Empty() { // empty rmw & (fre; coe) as atomic
-		return false, nil
-	}
-
-	if g.stopped() {
-		return false, nil
-	}
-	c := x.cat()
-	if g.stopped() || !c.hb.Acyclic() { // acyclic hb as happens-before
-		return false, nil
-	}
-	if !c.pb.Acyclic() { // acyclic pb as propagation
-		return false, nil
-	}
-	if g.stopped() {
+	c, ok := x.ordered()
+	if !ok {
 		return false, nil
 	}
 	x.rcu(c)
@@ -116,6 +97,47 @@ func (lkmm) Check(g *Graph) (bool, []string) {
 	}
 	flags = append(flags, x.bellFlags()...)
 	return true, flags
+}
+
+// ordered checks linux-kernel.cat's coherence, atomic, happens-before and
+// propagation axioms, and returns the relations they were computed with.
+func (x *lk) ordered() (*lkCat, bool) {
+	g := x.g
+	com := x.rf.Union(x.co, x.fr)
+	if !x.poLoc.Union(com).Acyclic() { // acyclic po-loc | com as coherence
+		return nil, false
+	}
+	if !x.rmw.Inter(x.fre.Seq(x.coe)).Empty() { // empty rmw & (fre; coe) as atomic
+		return nil, false
+	}
+	if g.stopped() {
+		return nil, false
+	}
+	c := x.cat()
+	if g.stopped() || !c.hb.Acyclic() { // acyclic hb as happens-before
+		return nil, false
+	}
+	if !c.pb.Acyclic() || g.stopped() { // acyclic pb as propagation
+		return nil, false
+	}
+	return c, true
+}
+
+// CheckPrefix judges a graph that may still grow: false only if no graph
+// it is part of is allowed. Under lkmm it checks the axioms that hold of
+// every part of an allowed graph (coherence, atomic, happens-before,
+// propagation: their relations only gain edges as events are added, and
+// a fully ordered or acquire RMW whose write is missing counts as a failed
+// one, which orders less), not lock.cat's (a lock is unmatched until its
+// unlock comes), the RCU axiom (a critical section is matched likewise)
+// or plain-coherence; under the other models it is Check.
+func CheckPrefix(m Model, g *Graph) bool {
+	if _, ok := m.(lkmm); !ok {
+		ok, _ := m.Check(g)
+		return ok
+	}
+	_, ok := newLK(g).ordered()
+	return ok
 }
 
 // newLK computes the sets and relations the cat file starts from: herd's

@@ -2,6 +2,7 @@ package memmodel
 
 import (
 	"fmt"
+	"math/rand"
 	"sort"
 	"testing"
 )
@@ -768,5 +769,103 @@ func TestLKMMLocalOrderMarked(t *testing.T) {
 	}
 	if !lo.Has(once, rel) {
 		t.Errorf("the READ_ONCE() is not ordered before the release")
+	}
+}
+
+// TestLKMMCheckPrefix: every program-order prefix of an allowed LKMM
+// graph (each thread cut somewhere, every kept read's write kept) passes
+// CheckPrefix, as the incremental search's pruning needs; on random
+// programs.
+func TestLKMMCheckPrefix(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	cuts := 0
+	randomGraphs(3, 3000, func(g *Graph) {
+		if ok, _ := (lkmm{}).Check(g); !ok {
+			return
+		}
+		if !CheckPrefix(lkmm{}, g) {
+			t.Fatalf("an allowed graph fails CheckPrefix")
+		}
+		for range 4 {
+			p := cutGraph(g, r)
+			if p == nil {
+				continue
+			}
+			cuts++
+			if !CheckPrefix(lkmm{}, p) {
+				t.Fatalf("a prefix of an allowed graph fails CheckPrefix:\n%v", p.Events)
+			}
+		}
+	})
+	if cuts < 1000 {
+		t.Fatalf("only %d prefixes", cuts)
+	}
+}
+
+// cutGraph keeps the initial writes and a random number of each thread's
+// first events; nil if a kept read reads a write that goes.
+func cutGraph(g *Graph, r *rand.Rand) *Graph {
+	threads := 0
+	for _, e := range g.Events {
+		threads = max(threads, e.Thread+1)
+	}
+	keepN := make([]int, threads)
+	for t := range keepN {
+		keepN[t] = r.Intn(len(g.Events) + 1)
+	}
+	at := make([]int, len(g.Events)) // new index, -1 if dropped
+	seen := make([]int, threads)
+	p := &Graph{}
+	for i, e := range g.Events {
+		at[i] = -1
+		if e.Thread >= 0 {
+			if seen[e.Thread] >= keepN[e.Thread] {
+				continue
+			}
+			seen[e.Thread]++
+		}
+		at[i] = len(p.Events)
+		p.Events = append(p.Events, e)
+	}
+	p.Rf, p.CoRank = make([]int, len(p.Events)), make([]int, len(p.Events))
+	for i, j := range at {
+		if j < 0 {
+			continue
+		}
+		p.Rf[j], p.CoRank[j] = -1, g.CoRank[i]
+		if w := g.Rf[i]; w >= 0 {
+			if at[w] < 0 {
+				return nil
+			}
+			p.Rf[j] = at[w]
+		}
+	}
+	denseCo(p)
+	deps := func(ds []Dep) (out []Dep) {
+		for _, d := range ds {
+			if at[d.From] >= 0 && at[d.To] >= 0 {
+				out = append(out, Dep{at[d.From], at[d.To]})
+			}
+		}
+		return out
+	}
+	p.Rmw, p.Addr, p.Data, p.Ctrl, p.SrcuMatch = deps(g.Rmw), deps(g.Addr), deps(g.Data), deps(g.Ctrl), deps(g.SrcuMatch)
+	p.PickAddr, p.PickData, p.PickCtrl = deps(g.PickAddr), deps(g.PickData), deps(g.PickCtrl)
+	return p
+}
+
+// denseCo renumbers each location's coherence ranks 0, 1, 2… in order.
+func denseCo(g *Graph) {
+	byLoc := map[uint64][]int{}
+	for i, e := range g.Events {
+		if e.Kind == Write && g.CoRank[i] >= 0 {
+			byLoc[e.Loc] = append(byLoc[e.Loc], i)
+		}
+	}
+	for _, ws := range byLoc {
+		sort.Slice(ws, func(a, b int) bool { return g.CoRank[ws[a]] < g.CoRank[ws[b]] })
+		for k, w := range ws {
+			g.CoRank[w] = k
+		}
 	}
 }
