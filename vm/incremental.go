@@ -126,6 +126,8 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 			e.dup = map[string]int{}
 		}
 		if e.model.Name() == "lkmm" {
+			// a round starts afresh: what the last one noted goes
+			e.x.m.budget.held -= int64(len(e.built)) * builtBytes
 			e.built = map[[16]byte]bool{}
 		}
 		e.frozen, e.asked, e.stale, e.abort = maps.Clone(e.reads), map[[2]uint64]bool{}, false, false
