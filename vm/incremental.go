@@ -272,7 +272,7 @@ func (e *incr) visit(g *igraph) {
 	it := nx.item
 	switch {
 	case it.choice:
-		for v := 0; v < it.n && !e.stopped(); v++ {
+		for v := int32(0); v < it.n && !e.stopped(); v++ {
 			g2 := g.clone()
 			it.val, it.max = v, v == 0
 			g2.put(t, nx.pos, it)

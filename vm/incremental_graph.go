@@ -19,25 +19,26 @@ var noRef = iref{-2, -1}
 
 func (r iref) init() bool { return r.t == -1 }
 
-// iitem is one event or choice of a CPU.
+// iitem is one event or choice of a CPU. (Its fields are laid out to
+// pack: a graph's clone copies the items of the CPU it changes.)
 type iitem struct {
-	ev     memmodel.Event
-	choice bool // a choice of the run (an IPI taken, an irq fired), not an event
-	n, val int  // a choice: its options and the one taken
-	in     bool // in the graph; false: a hole, to be added again
-	stamp  int32
-	rf     iref // a read: the write it reads
-	max    bool // added with its first option (the co-latest write, the last place)
-	stable bool // in the prefix of a write that revisited a read: not revisitable
+	ev memmodel.Event
+	// sdeps are the items of the CPU it depends on (incRec.sem), mdeps
+	// the model's dependencies onto it
+	sdeps  []int32
+	mdeps  []idep
+	rf     iref  // a read: the write it reads
+	stamp  int32 // when it was added
+	rmw    int32 // an RMW's write: its read; else -1
+	n, val int32 // a choice: its options and the one taken
+	choice bool  // a choice of the run (an IPI taken, an irq fired), not an event
+	in     bool  // in the graph; false: a hole, to be added again
+	max    bool  // added with its first option (the co-latest write, the last place)
+	stable bool  // in the prefix of a write that revisited a read: not revisitable
 	// leaf: a revisit kept it without all it depends on (a write a kept
 	// read of its CPU reads); if a refilled dependency makes it vanish,
 	// that graph has no execution (incr.explained)
 	leaf bool
-	// sdeps are the items of the CPU it depends on (incRec.sem), mdeps
-	// the model's dependencies onto it
-	sdeps []int32
-	mdeps []idep
-	rmw   int32 // an RMW's write: its read; else -1
 }
 
 // idep is a dependency edge of the model onto an item, from item from.

@@ -454,9 +454,9 @@ func (p *placement) layout(t int, final bool) []laid {
 // the IPI placed there, or 0.
 func (p *placement) choiceAt(t, b int) iitem {
 	at, _ := p.bounds(t)
-	ch := iitem{choice: true, in: true, n: len(p.e.sendersOf(t, at[b].kind)) + 1, rmw: -1}
+	ch := iitem{choice: true, in: true, n: int32(len(p.e.sendersOf(t, at[b].kind)) + 1), rmw: -1}
 	for _, k := range p.tripsAt(t, b) {
-		ch.val = p.e.hand(int(p.trips[k].t)).opt
+		ch.val = int32(p.e.hand(int(p.trips[k].t)).opt)
 	}
 	return ch
 }

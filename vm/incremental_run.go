@@ -154,7 +154,7 @@ func sameDeps(a, b []idep) bool {
 func sameItem(it *iitem, rc incRec, tr *memmodel.Trace) bool {
 	switch {
 	case it.choice || rc.ev == -1:
-		return it.choice && rc.ev == -1 && it.n == rc.n
+		return it.choice && rc.ev == -1 && int(it.n) == rc.n
 	case it.ev.Kind == 0 || rc.ev == noEvent:
 		return it.ev.Kind == 0 && rc.ev == noEvent
 	}
@@ -201,7 +201,7 @@ func (e *incr) newItem(recs []incRec, tr *memmodel.Trace) iitem {
 		return it // an empty item: a conditional RMW's write that did not happen
 	}
 	if rc.ev < 0 {
-		it.choice, it.n = true, rc.n
+		it.choice, it.n = true, int32(rc.n)
 		return it
 	}
 	it.ev = tr.Events[rc.ev]
