@@ -36,7 +36,6 @@ type incr struct {
 	cpus  []int
 	model memmodel.Model
 	deps  bool        // revisits keep what does not depend on the read (armv8, lkmm)
-	prune bool        // the model judges every partial graph, not only complete ones
 	recs  []*recorder // per thread of the graph: the CPUs', then the handler threads'
 	hands []ihand     // the handler threads (incremental_ipi.go)
 	locs  map[uint64]int32
@@ -112,7 +111,6 @@ type inext struct {
 func (x *explorer) incremental(w *weakState, cpus []int) {
 	e := &incr{x: x, w: w, cpus: cpus, model: w.model, locs: map[uint64]int32{}}
 	e.deps = w.model.Name() == "armv8" || w.model.Name() == "lkmm"
-	e.prune = true // under lkmm with the axioms every part of an allowed graph keeps (memmodel.CheckPrefix)
 	for _, id := range cpus {
 		e.recs = append(e.recs, &recorder{w: w, exclLd: -1, spins: w.spins, spinEnd: w.spinEnd, exits: w.exits,
 			joins: w.joins, cpu: x.m.threads[id].cpu})
@@ -263,7 +261,7 @@ func (e *incr) visit(g *igraph) {
 		}
 		return
 	}
-	if e.prune && g.judge {
+	if g.judge {
 		if !e.consistent(g) {
 			return
 		}

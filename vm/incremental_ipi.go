@@ -330,26 +330,7 @@ func (p *placement) file() bool {
 		}
 		all[t] = []weakRun{nx.run}
 	}
-	mg, _ := e.graph(gm, -1)
-	if !e.x.weakGraphMemory(memmodel.CheckBytes(e.model, mg)) {
-		return true
-	}
-	// the placement's ob is in placeScratch; this check's relations are
-	// dead once it answers (weakRecord reads the events, not them)
-	e.scratch.Use(mg)
-	ok, flags := e.model.Check(mg)
-	if mg.Stop() {
-		e.x.stop = true
-		return true
-	}
-	if !ok {
-		return false
-	}
-	if e.dup != nil {
-		e.dup[graphKey(mg)]++
-	}
-	e.x.weakRecord(mg, make([]int, len(e.cpus)), all, e.cpus, flags)
-	return true
+	return e.record(gm, all, false)
 }
 
 // build is the execution with the handlers placed in their CPUs'

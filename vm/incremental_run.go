@@ -358,7 +358,6 @@ func (e *incr) complete(g *igraph) {
 		return
 	}
 	all := make([][]weakRun, len(g.th))
-	pick := make([]int, len(g.th))
 	for t := range g.th {
 		nx := g.th[t].next
 		if nx.dead {
@@ -366,24 +365,40 @@ func (e *incr) complete(g *igraph) {
 		}
 		all[t] = []weakRun{nx.run}
 	}
+	e.record(g, all, true)
+}
+
+// record checks complete graph g, whose CPUs ran the runs all, and files
+// it as an execution if the model allows it and it was not filed before;
+// count says it is a complete graph of the search's (incr.graphs), not a
+// placement of one. It is false only where the model does not allow g (a
+// placement then tries the next); a budget or a stop ends the search.
+func (e *incr) record(g *igraph, all [][]weakRun, count bool) bool {
 	mg, _ := e.graph(g, -1)
 	if !e.x.weakGraphMemory(memmodel.CheckBytes(e.model, mg)) {
-		return
+		return true
 	}
-	e.graphs++
-	e.scratch.Use(mg) // its relations are dead once it answers (weakRecord reads the events)
+	if count {
+		e.graphs++
+	}
+	// the relations are dead once the model answers (weakRecord reads the
+	// events; a placement's ob is in placeScratch)
+	e.scratch.Use(mg)
 	ok, flags := e.model.Check(mg)
 	if mg.Stop() {
 		e.x.stop = true
-		return
+		return true
 	}
-	if !ok || !e.firstBuilt(mg) {
-		return
+	if !ok {
+		return false
 	}
-	if e.dup != nil {
-		e.dup[graphKey(mg)]++
+	if e.firstBuilt(mg) {
+		if e.dup != nil {
+			e.dup[graphKey(mg)]++
+		}
+		e.x.weakRecord(mg, make([]int, len(all)), all, e.cpus, flags)
 	}
-	e.x.weakRecord(mg, pick, all, e.cpus, flags)
+	return true
 }
 
 // firstBuilt tells whether g is built for the first time, where the
