@@ -36,6 +36,7 @@ type incr struct {
 	cpus  []int
 	model memmodel.Model
 	deps  bool        // revisits keep what does not depend on the read (armv8, lkmm)
+	joins bool        // the LKMM's joined branches order nothing after them (incRec.joined)
 	recs  []*recorder // per thread of the graph: the CPUs', then the handler threads'
 	hands []ihand     // the handler threads (incremental_ipi.go)
 	locs  map[uint64]int32
@@ -104,6 +105,32 @@ type inext struct {
 	ended   bool // the run ended before the lost item
 	// redeps says the replay gave kept items other model dependencies
 	redeps bool
+	// order is, when the replay moved the CPU's items (realign), the old
+	// index of each item at its new position (-1: a new hole)
+	order []int32
+}
+
+// was tells whether the item at position p was, before the replay moved
+// the items, one that in says.
+func (nx *inext) was(p int, in []bool) bool {
+	if nx.order == nil {
+		return p < len(in) && in[p]
+	}
+	return p < len(nx.order) && nx.order[p] >= 0 && in[nx.order[p]]
+}
+
+// wasAfter tells whether some item at position p or later was one that
+// in says.
+func (nx *inext) wasAfter(p int, in []bool) bool {
+	if nx.order == nil {
+		return p < len(in) && slices.Contains(in[p:], true)
+	}
+	for ; p < len(nx.order); p++ {
+		if nx.was(p, in) {
+			return true
+		}
+	}
+	return false
 }
 
 // incremental checks the program under the model with the incremental
@@ -111,6 +138,7 @@ type inext struct {
 func (x *explorer) incremental(w *weakState, cpus []int) {
 	e := &incr{x: x, w: w, cpus: cpus, model: w.model, locs: map[uint64]int32{}}
 	e.deps = w.model.Name() == "armv8" || w.model.Name() == "lkmm"
+	e.joins = w.joins != nil
 	for _, id := range cpus {
 		e.recs = append(e.recs, &recorder{w: w, exclLd: -1, spins: w.spins, spinEnd: w.spinEnd, exits: w.exits,
 			joins: w.joins, cpu: x.m.threads[id].cpu})
@@ -196,7 +224,7 @@ func (e *incr) markLeaves(g *igraph, keep iset) {
 			if !items[i].in {
 				continue
 			}
-			for _, d := range items[i].sdeps {
+			for _, d := range items[i].needs() {
 				if !keep[t][d] {
 					g.mitem(iref{int32(t), int32(i)}).leaf = true
 					items = g.th[t].items
@@ -468,51 +496,80 @@ func (e *incr) revisits(g *igraph, w iref, l int32) {
 	if e.deps {
 		lo = e.localOrder(g)
 	}
-	pre := e.prefix(g, w, lo)
+	// Under the LKMM a branch whose paths have joined orders nothing
+	// after the join, but the path not taken may: a write of its body
+	// and a write after the join of the same location (to-w's
+	// overwrite & int). The prefix without those branches finds the load
+	// buffering the join allows (C-LB-LRW+R-A+R-Ok); the prefix with them
+	// keeps the branch's read, and finds the executions where the other
+	// path would order it (C-LB-LRW+R-Oc+Oq-A: herd's, and no graph of
+	// the smaller prefix leads to them). Both are tried; a graph built
+	// twice is counted once (incr.built).
+	pres := []iset{e.prefix(g, w, lo, false)}
+	if e.joins {
+		if pj := e.prefix(g, w, lo, true); !slices.EqualFunc(pj, pres[0], slices.Equal) {
+			pres = append(pres, pj)
+		}
+	}
 	sort.Slice(reads, func(a, b int) bool { return g.item(reads[a]).stamp > g.item(reads[b]).stamp })
 	for _, r := range reads {
-		if e.stopped() {
-			return
-		}
-		pre, lo := pre, lo
-		if pre.has(r) {
-			if pre, lo = e.failedPrefix(g, r, w); pre == nil || pre.has(r) {
-				continue
+		for v, pre := range pres {
+			if e.stopped() {
+				return
 			}
-		}
-		keep := e.keep(g, r, pre)
-		if !e.maximal(g, r, w, keep, lo) {
-			continue
-		}
-		g2 := e.restrict(g, keep)
-		if g2 == nil {
-			return
-		}
-		g2.judge = true
-		e.markLeaves(g2, keep)
-		rd := g2.mitem(r)
-		rd.rf, rd.ev.Val = w, g.item(w).ev.Val
-		co := g2.coOf(l)
-		rd.max = co[len(co)-1] == w
-		g2.th[r.t].touch()
-		for t := range pre {
-			for i, in := range pre[t] {
-				if in {
-					g2.mitem(iref{int32(t), int32(i)}).stable = true
+			lo := lo
+			if pre.has(r) {
+				if v > 0 {
+					continue
+				}
+				if pre, lo = e.failedPrefix(g, r, w); pre == nil || pre.has(r) {
+					continue
 				}
 			}
+			if !e.revisit(g, r, w, l, pre, lo) {
+				return
+			}
 		}
-		if !e.coherent(g2, l) {
-			continue
-		}
-		if nx := e.replay(g2, int(r.t)); nx.lost >= 0 && (pre[r.t][nx.lost] || nx.ended && slices.Contains(pre[r.t][nx.lost:], true)) {
-			// w needs an event that exists only if the read does not
-			// read w (reading w, the CPU's run stops before it, at a
-			// violation): no such execution
-			continue
-		}
-		e.visit(g2)
 	}
+}
+
+// revisit makes the graph where read r reads from w, with w's prefix pre,
+// and visits it if it is TruSt's to build. It returns false when the
+// search must stop.
+func (e *incr) revisit(g *igraph, r, w iref, l int32, pre iset, lo [][][]int32) bool {
+	keep := e.keep(g, r, pre)
+	if !e.maximal(g, r, w, keep, lo) {
+		return true
+	}
+	g2 := e.restrict(g, keep)
+	if g2 == nil {
+		return false
+	}
+	g2.judge = true
+	e.markLeaves(g2, keep)
+	rd := g2.mitem(r)
+	rd.rf, rd.ev.Val = w, g.item(w).ev.Val
+	co := g2.coOf(l)
+	rd.max = co[len(co)-1] == w
+	g2.th[r.t].touch()
+	for t := range pre {
+		for i, in := range pre[t] {
+			if in {
+				g2.mitem(iref{int32(t), int32(i)}).stable = true
+			}
+		}
+	}
+	if !e.coherent(g2, l) {
+		return true
+	}
+	if nx := e.replay(g2, int(r.t)); nx.lost >= 0 && (nx.was(nx.lost, pre[r.t]) || nx.ended && nx.wasAfter(nx.lost, pre[r.t])) {
+		// w needs an event that exists only if the read does not
+		// read w (reading w, the CPU's run stops before it, at a
+		// violation): no such execution
+		return true
+	}
+	e.visit(g2)
+	return true
 }
 
 // failedPrefix is w's prefix where read r, a conditional RMW's that
@@ -534,7 +591,7 @@ func (e *incr) failedPrefix(g *igraph, r, w iref) (iset, [][][]int32) {
 	rd.ev.Tags, th.items[wi].in, th.lo = memmodel.Once|memmodel.FailedRMW, false, nil
 	lo := e.localOrder(g)
 	rd.ev.Tags, th.items[wi].in, th.lo = saved, true, cached
-	return e.prefix(g, w, lo), lo
+	return e.prefix(g, w, lo, false), lo
 }
 
 // prefix is what write w needs to exist: under armv8 and lkmm the items
@@ -542,7 +599,7 @@ func (e *incr) failedPrefix(g *igraph, r, w iref) (iset, [][][]int32) {
 // localOrder), under sc and tso those before it in program order; and
 // the writes they read, and the writes of the RMWs whose reads they
 // hold, transitively.
-func (e *incr) prefix(g *igraph, w iref, lo [][][]int32) iset {
+func (e *incr) prefix(g *igraph, w iref, lo [][][]int32, joined bool) iset {
 	s := newISet(g)
 	stack := []iref{w}
 	s[w.t][w.i] = true
@@ -557,7 +614,11 @@ func (e *incr) prefix(g *igraph, w iref, lo [][][]int32) iset {
 		stack = stack[:len(stack)-1]
 		it := g.item(r)
 		if e.deps {
-			for _, d := range it.sdeps {
+			deps := it.needs()
+			if joined {
+				deps = it.sdeps
+			}
+			for _, d := range deps {
 				add(iref{r.t, d})
 			}
 			for _, d := range lo[r.t][r.i] {
@@ -605,7 +666,7 @@ func (e *incr) rmwWrites(g *igraph, s iset, lo [][][]int32) {
 				if wi < 0 || s[t][wi] {
 					continue
 				}
-				needs := append(slices.Clone(g.th[t].items[wi].sdeps), lo[t][wi]...)
+				needs := append(slices.Clone(g.th[t].items[wi].needs()), lo[t][wi]...)
 				if !slices.ContainsFunc(needs, func(d int32) bool { return !s[t][d] }) {
 					s[t][wi], grew = true, true
 				}
@@ -727,16 +788,19 @@ func (e *incr) maximal(g *igraph, r, w iref, keep iset, lo [][][]int32) bool {
 				}
 				ps, ok := prefixes[s]
 				if !ok {
-					ps = e.prefix(g, s, lo)
+					ps = e.prefix(g, s, lo, e.joins)
 					prefixes[s] = ps
 				}
 				// s may stay only where it needs x (HMC's case: x in
-				// its prefix, so s cannot revisit x). Where it does not,
-				// s revisits x on another branch, and this graph is
-				// built there too; allowing every x before some event
-				// of s's prefix in program order built graphs twice
+				// its prefix, so s cannot revisit x), or where x comes
+				// before it in its CPU's program order (coherence keeps
+				// s after x's write, and s cannot revisit its CPU's
+				// earlier read). Where neither holds, s revisits x on
+				// another branch, and this graph is built there too;
+				// allowing every x before some event of s's prefix in
+				// program order built graphs twice
 				// (TestIncrementalBuildsOnce)
-				if !ps[x.t][x.i] {
+				if !ps[x.t][x.i] && (x.t != s.t || x.i > s.i) {
 					return false
 				}
 			}

@@ -23,18 +23,23 @@ func (r iref) init() bool { return r.t == -1 }
 // pack: a graph's clone copies the items of the CPU it changes.)
 type iitem struct {
 	ev memmodel.Event
-	// sdeps are the items of the CPU it depends on (incRec.sem), mdeps
+	// sdeps are the items of the CPU it depends on (incRec.sem, then
+	// incRec.joined: sdn), mdeps
 	// the model's dependencies onto it
 	sdeps  []int32
 	mdeps  []idep
-	rf     iref  // a read: the write it reads
-	stamp  int32 // when it was added
-	rmw    int32 // an RMW's write: its read; else -1
-	n, val int32 // a choice: its options and the one taken
-	choice bool  // a choice of the run (an IPI taken, an irq fired), not an event
-	in     bool  // in the graph; false: a hole, to be added again
-	max    bool  // added with its first option (the co-latest write, the last place)
-	stable bool  // in the prefix of a write that revisited a read: not revisitable
+	key    uint64 // its identity in the CPU's run (incCursor.start)
+	rf     iref   // a read: the write it reads
+	stamp  int32  // when it was added
+	rmw    int32  // an RMW's write: its read; else -1
+	n, val int32  // a choice: its options and the one taken
+	// sdn is how many of sdeps it needs to exist; the rest are the reads
+	// of branches before it whose paths have joined (incRec.joined)
+	sdn    int32
+	choice bool // a choice of the run (an IPI taken, an irq fired), not an event
+	in     bool // in the graph; false: a hole, to be added again
+	max    bool // added with its first option (the co-latest write, the last place)
+	stable bool // in the prefix of a write that revisited a read: not revisitable
 	// leaf: a revisit kept it without all it depends on (a write a kept
 	// read of its CPU reads); if a refilled dependency makes it vanish,
 	// that graph has no execution (incr.explained)
@@ -57,6 +62,36 @@ const (
 	depSrcu
 	depRmw
 )
+
+// needs is what the item needs to exist: the items of sdeps but the
+// joined branches' reads.
+func (it *iitem) needs() []int32 { return it.sdeps[:it.sdn] }
+
+// remapDeps renames the items of its CPU the item depends on, by to
+// (-1: gone, and dropped).
+func (it *iitem) remapDeps(to func(int32) int32) {
+	var sd []int32
+	n := 0
+	for k, d := range it.sdeps {
+		if m := to(d); m >= 0 {
+			sd = append(sd, m)
+			if k < int(it.sdn) {
+				n++
+			}
+		}
+	}
+	it.sdeps, it.sdn = sd, int32(n)
+	var md []idep
+	for _, d := range it.mdeps {
+		if m := to(d.from); m >= 0 {
+			md = append(md, idep{kind: d.kind, from: m})
+		}
+	}
+	it.mdeps = md
+	if it.rmw >= 0 {
+		it.rmw = to(it.rmw)
+	}
+}
 
 func (it *iitem) isRead() bool { return it.in && !it.choice && it.ev.Kind == memmodel.Read }
 

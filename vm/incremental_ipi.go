@@ -477,20 +477,7 @@ func (b *rebuild) finish(out *igraph, e *incr) {
 			if it.isRead() {
 				it.rf = ref(it.rf)
 			}
-			it.mdeps = slices.DeleteFunc(slices.Clone(it.mdeps), func(d idep) bool { return local(d.from) < 0 })
-			for k := range it.mdeps {
-				it.mdeps[k].from = local(it.mdeps[k].from)
-			}
-			var sd []int32
-			for _, d := range it.sdeps {
-				if n := local(d); n >= 0 {
-					sd = append(sd, n)
-				}
-			}
-			it.sdeps = sd
-			if it.rmw >= 0 {
-				it.rmw = local(it.rmw)
-			}
+			it.remapDeps(local)
 		}
 		out.th[t].items = items
 	}

@@ -31,6 +31,87 @@ type incCursor struct {
 	callChoice int
 	bad        string // a kept answer the run no longer accepts
 	e          *incr
+	// keys names each answer's decision (incRec.key); byKey finds an
+	// answer by it when decisions moved (made on first need)
+	keys  []uint64
+	byKey map[uint64]int
+	site  uint64 // the key of the call or step boundary in progress, its low bits clear
+	sub   uint64 // the records that call or boundary made so far
+	occ   map[uint64]uint64
+}
+
+// An event's or choice's identity in a CPU's run (incRec.key): the
+// instruction that starts the call or step boundary making it, how many
+// times the run started that one before, and its place among what the
+// call made. Under the LKMM a branch whose paths have joined orders
+// nothing after the join, so a revisit can keep an event after it while
+// the branch goes the other way; the events of the branch's body then
+// come and go, and the kept event moves. Its identity does not: the
+// replay finds its answers, and incr.realign its item, by it. Zero means
+// the identity does not fit its bits (a run too long to name its events
+// so): the replay then goes by position.
+const (
+	keySet      = 1 << 63
+	keyBoundary = 1 << 62
+	keyPCBits   = 24
+	keyOccBits  = 24
+	keySubBits  = 14
+)
+
+// start begins a call (or, boundary, a step boundary's choices) at pc.
+func (c *incCursor) start(pc int, boundary bool) {
+	s := uint64(pc) << 1
+	if boundary {
+		s |= 1
+	}
+	n := c.occ[s]
+	c.occ[s] = n + 1
+	c.sub = 0
+	if pc < 0 || pc >= 1<<keyPCBits || n >= 1<<keyOccBits {
+		c.site = 0
+		return
+	}
+	c.site = keySet | uint64(pc)<<(keyOccBits+keySubBits) | n<<keySubBits
+	if boundary {
+		c.site |= keyBoundary
+	}
+}
+
+// key names the next record, and counts it.
+func (c *incCursor) key() uint64 {
+	k := c.peek()
+	c.sub++
+	return k
+}
+
+// peek is the key the next record will have.
+func (c *incCursor) peek() uint64 {
+	if c.site == 0 || c.sub >= 1<<keySubBits {
+		return 0
+	}
+	return c.site | c.sub
+}
+
+// answer finds decision k's answer, named key: by position first, then,
+// where the decisions before it changed, by its identity.
+func (c *incCursor) answer(k int, key uint64) (uint64, bool) {
+	if k < len(c.known) && (key == 0 || c.keys[k] == key || c.keys[k] == 0) {
+		return c.ans[k], c.known[k]
+	}
+	if key == 0 {
+		return 0, false
+	}
+	if c.byKey == nil {
+		c.byKey = make(map[uint64]int, len(c.keys))
+		for i, kk := range c.keys {
+			c.byKey[kk] = i
+		}
+	}
+	i, ok := c.byKey[key]
+	if !ok {
+		return 0, false
+	}
+	return c.ans[i], c.known[i]
 }
 
 // incRec is one event or choice of a replay.
@@ -54,7 +135,12 @@ type incRec struct {
 	local bool
 	// in is the record of the choice of the same call an event follows
 	// (its write exists because of it), -1 if none
-	in int
+	in  int
+	key uint64 // its identity in the run (incCursor.start)
+	// joined is the reads that fed branches before it whose paths have
+	// joined (under the LKMM: it exists either way, but the other path's
+	// events may order it after them)
+	joined uint64
 }
 
 func (c *incCursor) event(r *recorder, i int, k memmodel.Kind) {
@@ -62,11 +148,18 @@ func (c *incCursor) event(r *recorder, i int, k memmodel.Kind) {
 	if k == memmodel.Write { // a builtin's data arguments are what it writes
 		sem |= r.dataT | r.pDataT
 	}
-	c.recs = append(c.recs, incRec{ev: i, kind: k, sem: sem, choices: c.choices, in: c.callChoice})
+	rc := incRec{ev: i, kind: k, sem: sem, choices: c.choices, in: c.callChoice, key: c.key()}
+	if r.th != nil {
+		rc.joined = r.th.allCtrl &^ sem
+	}
+	c.recs = append(c.recs, rc)
 }
 
-// call notes the start of a builtin call or access.
-func (c *incCursor) call() { c.callChoice = -1 }
+// call notes the start of a builtin call or access at pc.
+func (c *incCursor) call(pc int) {
+	c.callChoice = -1
+	c.start(pc, false)
+}
 
 // noWrite records where a conditional RMW that failed would have written
 // (an empty item), or made a choice, so that the events after it keep
@@ -75,7 +168,7 @@ func (c *incCursor) noWrite(r *recorder) {
 	if c.stopped {
 		return
 	}
-	c.recs = append(c.recs, incRec{ev: noEvent, sem: r.fullT | r.callReads | r.pDataT, choices: c.choices, in: c.callChoice})
+	c.recs = append(c.recs, incRec{ev: noEvent, sem: r.ctrlT | r.pCtrlT | r.fullT | r.callReads | r.pDataT, choices: c.choices, in: c.callChoice, key: c.key()})
 }
 
 // noEvent is incRec.ev of the place of a write that did not happen.
@@ -87,8 +180,8 @@ func (c *incCursor) load(r *recorder, loc mmu.Loc) uint64 {
 	c.e.read(uint64(loc))
 	k := c.k
 	c.k++
-	if k < len(c.known) && c.known[k] {
-		return c.ans[k]
+	if v, ok := c.answer(k, c.peek()); ok {
+		return v
 	}
 	c.stopAfter = true
 	return 0
@@ -102,7 +195,7 @@ func (c *incCursor) choose(r *recorder, n int) int {
 	c.k++
 	rec := incRec{ev: -1, n: n, choices: c.choices, in: -1}
 	if r.th != nil {
-		rec.sem = r.th.allCtrl
+		rec.sem = r.th.ctrl | r.th.pctrl | r.th.waitT
 		if r.th.inBuiltin || r.localChoice {
 			// a CAS's choice exists because it succeeded: on its read
 			// and the value it expected (a pick, pDataT)
@@ -115,12 +208,14 @@ func (c *incCursor) choose(r *recorder, n int) int {
 	} else {
 		c.choices++
 	}
-	if k >= len(c.known) || !c.known[k] {
+	rec.key = c.key()
+	a, ok := c.answer(k, rec.key)
+	if !ok {
 		c.recs = append(c.recs, rec)
 		c.stop(r)
 		return 0
 	}
-	v := int(c.ans[k])
+	v := int(a)
 	if v >= n {
 		c.bad = fmt.Sprintf("choice %d took option %d of %d", k, v, n)
 		c.stop(r)
@@ -160,9 +255,17 @@ func (c *incCursor) locations(r *recorder, lo, hi mmu.Loc) []mmu.Loc {
 	return out
 }
 
+// boundary notes a step boundary of the run at r.pc: the choices there
+// (an irq fired, an IPI taken) and what a handler taken there does.
+func (r *recorder) boundary() {
+	if r.inc != nil {
+		r.inc.start(r.pc, true)
+	}
+}
+
 // again notes a builtin's step that did not finish it: whether and how it
 // goes on depends on what the step read, so everything after does.
-func (r *recorder) again(t *thread) { t.allCtrl |= r.callReads }
+func (r *recorder) again(t *thread) { t.waitT |= r.callReads }
 
 // settled notes a builtin's end: one that may wait (a lock, a wait for an
 // acknowledgement, a lockless getter that retries) would have stopped the
@@ -170,6 +273,6 @@ func (r *recorder) again(t *thread) { t.allCtrl |= r.callReads }
 // it. (The taints the builtin's result carries are the interpreter's.)
 func (r *recorder) settled(t *thread, b *mmu.Builtin) {
 	if b.Blocks || t.phase > 0 {
-		t.allCtrl |= r.callReads
+		t.waitT |= r.callReads
 	}
 }

@@ -17,7 +17,12 @@ func (e *incr) replay(g *igraph, t int) *inext {
 	if th.next != nil {
 		return th.next
 	}
-	cur := &incCursor{e: e, callChoice: -1}
+	rec := e.recs[t]
+	if rec.occ == nil {
+		rec.occ = map[uint64]uint64{}
+	}
+	clear(rec.occ)
+	cur := &incCursor{e: e, callChoice: -1, occ: rec.occ}
 	for i := range th.items {
 		it := &th.items[i]
 		if !it.decision() {
@@ -27,9 +32,8 @@ func (e *incr) replay(g *igraph, t int) *inext {
 		if it.choice {
 			v = uint64(it.val)
 		}
-		cur.ans, cur.known = append(cur.ans, v), append(cur.known, it.in)
+		cur.ans, cur.known, cur.keys = append(cur.ans, v), append(cur.known, it.in), append(cur.keys, it.key)
 	}
-	rec := e.recs[t]
 	rec.inc = cur
 	var run weakRun
 	if h := e.hand(t); h != nil {
@@ -50,6 +54,10 @@ func (e *incr) replay(g *igraph, t int) *inext {
 	case cur.bad != "":
 		e.bad = fmt.Sprintf("%s: a replay went wrong: %s", e.threadName(t), cur.bad)
 	default:
+		if nx.lost = e.realign(g, t, cur.recs, nx); nx.lost >= 0 {
+			nx.lostWhy = fmt.Sprintf("%s: its run no longer makes a kept event (%s)", e.threadName(t), e.describeItem(&th.items[nx.lost]))
+			break
+		}
 		e.next(th, t, cur, rec, nx)
 		if nx.pos < 0 && nx.lost < 0 && e.bad == "" {
 			nx.run, nx.dead = run, rec.pruned
@@ -184,7 +192,7 @@ func (e *incr) newItem(recs []incRec, tr *memmodel.Trace) iitem {
 			}
 		}
 	}
-	it := iitem{rf: noRef, rmw: -1}
+	it := iitem{rf: noRef, rmw: -1, key: rc.key}
 	it.sdeps = append(it.sdeps, choices[:rc.choices]...)
 	if rc.in >= 0 {
 		it.sdeps = append(it.sdeps, int32(rc.in))
@@ -197,6 +205,7 @@ func (e *incr) newItem(recs []incRec, tr *memmodel.Trace) iitem {
 	if rc.sem&readBit(63) != 0 && len(reads) > 63 {
 		it.sdeps = append(it.sdeps, reads[63:]...)
 	}
+	it.sdn = int32(len(it.sdeps))
 	if rc.ev == noEvent {
 		return it // an empty item: a conditional RMW's write that did not happen
 	}
@@ -221,6 +230,12 @@ func (e *incr) newItem(recs []incRec, tr *memmodel.Trace) iitem {
 			if !slices.Contains(it.sdeps, from) {
 				it.sdeps = append(it.sdeps, from) // a dependency of the model is one of existence too
 			}
+		}
+	}
+	it.sdn = int32(len(it.sdeps))
+	for k := range min(len(reads), 63) {
+		if rc.joined&readBit(k) != 0 && !slices.Contains(it.sdeps, reads[k]) {
+			it.sdeps = append(it.sdeps, reads[k])
 		}
 	}
 	return it

@@ -104,8 +104,13 @@ type thread struct {
 	pctrl   uint64
 	scopes  []ctrlScope // C's control dependencies: the branches not yet joined (lkmm)
 	branchT uint64      // reads that fed branches since the last loop back-edge
-	// allCtrl is every read that fed a branch so far, joined or not: what
-	// the existence of the thread's next event depends on (incremental.go)
+	// waitT is every read a builtin that may wait, or a step of one that
+	// did not finish it, made so far: the thread's later events exist
+	// only on their values, with the branches not yet joined (ctrl,
+	// pctrl; incremental.go)
+	waitT uint64
+	// allCtrl is every read that fed a branch so far, joined or not: the
+	// larger prefix a revisit under the LKMM also tries (incr.revisits)
 	allCtrl uint64
 
 	// spin detection

@@ -110,7 +110,8 @@ type recorder struct {
 	// existence depends on, and what the accesses of an IPI handler the
 	// run takes depend on (the request word read that let it run)
 	inc         *incCursor
-	localChoice bool // the choice being made belongs to a builtin call's result
+	occ         map[uint64]uint64 // the replay's starts per site (incCursor.occ), kept for the next
+	localChoice bool              // the choice being made belongs to a builtin call's result
 	th          *thread
 	fullT       uint64
 	outsideDep  uint64
@@ -657,7 +658,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 		}
 		clear(th.taint)
 		clear(th.ptaint)
-		th.ctrl, th.pctrl, th.branchT, th.allCtrl = 0, 0, 0, 0
+		th.ctrl, th.pctrl, th.branchT, th.waitT, th.allCtrl = 0, 0, 0, 0, 0
 		th.scopes = th.scopes[:0]
 	}
 	if irq != nil {
@@ -675,6 +676,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	for t.status == ready && live() {
 		rec.th = t    // the choices below are the CPU's, at a boundary of its steps
 		rec.pc = t.pc // a handler taken here runs before the next statement
+		rec.boundary()
 		m.maybeFireIRQ(irq, rec, false)
 		for _, s := range syncs {
 			m.maybeHandleIPI(t.cpu, rec, s)
@@ -689,6 +691,8 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 		}
 	}
 	if t.status == finished && live() {
+		rec.pc = t.pc
+		rec.boundary()
 		m.maybeFireIRQ(irq, rec, true) // an irq that has not fired fires at the end
 	}
 	if m.violation != nil && m.MMU.RCUByModel {
@@ -702,6 +706,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	}
 	if t.status == finished && live() || rec.blocked {
 		rec.pc = t.pc
+		rec.boundary()
 		for _, s := range syncs { // an idle or waiting CPU with IRQs on takes every IPI
 			if rec.floatIPI {
 				rec.ipiEnd[s.kind] = len(s.senders) > 0 && m.MMU.CanAck(s.kind, t.cpu)
@@ -1056,7 +1061,7 @@ func (x *explorer) weak(model memmodel.Model) {
 	if x.cfg.Search == "incremental" {
 		x.incremental(w, cpus)
 		if model.Name() == "lkmm" {
-			x.r.Notes = append(x.r.Notes, "search: incremental under lkmm misses load buffering past a C if that has joined, out-of-thin-air values and some conditional RMWs (docs/architecture.md); --search graph finds them")
+			x.r.Notes = append(x.r.Notes, "search: incremental under lkmm misses out-of-thin-air values (and reads of writes that exist only because of what they lead to) and some conditional RMWs (docs/architecture.md); --search graph finds them")
 		}
 		return
 	}
@@ -1338,10 +1343,10 @@ func taintFlow(tt []uint64, sp, fp int, in Instr) {
 func (r *recorder) begin(t *thread) {
 	r.pc, r.addrT, r.dataT, r.ctrlT = t.pc, 0, 0, t.ctrl
 	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead = 0, 0, t.pctrl, false
-	r.th, r.fullT = t, t.allCtrl
+	r.th, r.fullT = t, t.waitT
 	r.callLd, r.callReads = r.callLd[:0], 0
 	if r.inc != nil {
-		r.inc.call()
+		r.inc.call(t.pc)
 	}
 }
 

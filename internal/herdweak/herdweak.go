@@ -30,8 +30,8 @@ var Families = map[string]string{"lkmm": "lkmm", "aarch64": "armv8", "x86tso": "
 // default search), the axiomatic graph enumeration ("graph") and the
 // incremental search; under armv8 the enumeration and the incremental
 // search; under lkmm the enumeration and the incremental search, which
-// misses load buffering through a C if that has joined, the
-// out-of-thin-air tests and some conditional RMWs (docs/architecture.md):
+// misses the out-of-thin-air tests and some conditional RMWs
+// (docs/architecture.md):
 // the tests where it does are listed in testdata, and it is held to herd
 // on the others.
 func Engines(model string) []string {
