@@ -788,19 +788,16 @@ func (e *incr) maximal(g *igraph, r, w iref, keep iset, lo [][][]int32) bool {
 				}
 				ps, ok := prefixes[s]
 				if !ok {
-					ps = e.prefix(g, s, lo, e.joins)
+					ps = e.prefix(g, s, lo, false)
 					prefixes[s] = ps
 				}
 				// s may stay only where it needs x (HMC's case: x in
-				// its prefix, so s cannot revisit x), or where x comes
-				// before it in its CPU's program order (coherence keeps
-				// s after x's write, and s cannot revisit its CPU's
-				// earlier read). Where neither holds, s revisits x on
-				// another branch, and this graph is built there too;
-				// allowing every x before some event of s's prefix in
-				// program order built graphs twice
+				// its prefix, so s cannot revisit x). Where it does not,
+				// s revisits x on another branch, and this graph is
+				// built there too; allowing every x before some event
+				// of s's prefix in program order built graphs twice
 				// (TestIncrementalBuildsOnce)
-				if !ps[x.t][x.i] && (x.t != s.t || x.i > s.i) {
+				if !ps[x.t][x.i] {
 					return false
 				}
 			}
