@@ -505,19 +505,22 @@ func (e *incr) revisits(g *igraph, w iref, l int32) {
 	// path would order it (C-LB-LRW+R-Oc+Oq-A: herd's, and no graph of
 	// the smaller prefix leads to them). Both are tried; a graph built
 	// twice is counted once (incr.built).
-	pres := []iset{e.prefix(g, w, lo, false)}
+	pres := []prefixed{{e.prefix(g, w, lo, false), lo}}
 	if e.joins {
-		if pj := e.prefix(g, w, lo, true); !slices.EqualFunc(pj, pres[0], slices.Equal) {
-			pres = append(pres, pj)
+		if pj := e.prefix(g, w, lo, true); !slices.EqualFunc(pj, pres[0].pre, slices.Equal) {
+			pres = append(pres, prefixed{pj, lo})
+		}
+		if pf, lf := e.failedRMWsPrefix(g, w); pf != nil && !slices.EqualFunc(pf, pres[0].pre, slices.Equal) {
+			pres = append(pres, prefixed{pf, lf})
 		}
 	}
 	sort.Slice(reads, func(a, b int) bool { return g.item(reads[a]).stamp > g.item(reads[b]).stamp })
 	for _, r := range reads {
-		for v, pre := range pres {
+		for v, p := range pres {
 			if e.stopped() {
 				return
 			}
-			lo := lo
+			pre, lo := p.pre, p.lo
 			if pre.has(r) {
 				if v > 0 {
 					continue
@@ -531,6 +534,13 @@ func (e *incr) revisits(g *igraph, w iref, l int32) {
 			}
 		}
 	}
+}
+
+// prefixed is a prefix a revisit is tried with, and the local order it
+// was computed from.
+type prefixed struct {
+	pre iset
+	lo  [][][]int32
 }
 
 // revisit makes the graph where read r reads from w, with w's prefix pre,
@@ -591,6 +601,55 @@ func (e *incr) failedPrefix(g *igraph, r, w iref) (iset, [][][]int32) {
 	rd.ev.Tags, th.items[wi].in, th.lo = memmodel.Once|memmodel.FailedRMW, false, nil
 	lo := e.localOrder(g)
 	rd.ev.Tags, th.items[wi].in, th.lo = saved, true, cached
+	return e.prefix(g, w, lo, false), lo
+}
+
+// failedRMWsPrefix is w's prefix where every RMW of g that orders
+// (fully ordered, acquire or release) and succeeded, but w's own, is
+// ordered as a failed one: under the LKMM a cmpxchg() that fails is a
+// relaxed read, so a revisit that deletes one may find it failing, and
+// what its success ordered before w need not stay (C-SB+l-o-o-u+l-o-o-u-CE:
+// a lock's cmpxchg_acquire() that succeeded keeps the other CPU's
+// critical section, while the executions where it fails need none of
+// it). An RMW that cannot fail comes back as it was, and the graph is
+// one the other prefixes build (counted once) or one the model forbids.
+// It is nil when g has no such RMW.
+func (e *incr) failedRMWsPrefix(g *igraph, w iref) (iset, [][][]int32) {
+	const orders = memmodel.Mb | memmodel.Acquire | memmodel.Release
+	type undo struct {
+		r    iref
+		tags memmodel.Tag
+		wi   int32
+	}
+	var us []undo
+	for t := range g.th {
+		for i := range g.th[t].items {
+			r := iref{int32(t), int32(i)}
+			rd := &g.th[t].items[i]
+			if !rd.isRead() || rd.ev.Tags&orders == 0 || rd.ev.Tags&(memmodel.FailedRMW|memmodel.LockR) != 0 {
+				continue
+			}
+			wi := e.rmwWrite(g, r)
+			if wi < 0 || r.t == w.t && wi == w.i {
+				continue
+			}
+			us = append(us, undo{r, rd.ev.Tags, wi})
+		}
+	}
+	if len(us) == 0 {
+		return nil, nil
+	}
+	// the items may be another graph's too: they are put back before
+	// anything else looks at them (failedPrefix)
+	for _, u := range us {
+		th := &g.th[u.r.t]
+		th.items[u.r.i].ev.Tags, th.items[u.wi].in = memmodel.Once|memmodel.FailedRMW, false
+	}
+	lo := e.localOrder(g)
+	for _, u := range us {
+		th := &g.th[u.r.t]
+		th.items[u.r.i].ev.Tags, th.items[u.wi].in = u.tags, true
+	}
 	return e.prefix(g, w, lo, false), lo
 }
 

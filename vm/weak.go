@@ -1061,7 +1061,7 @@ func (x *explorer) weak(model memmodel.Model) {
 	if x.cfg.Search == "incremental" {
 		x.incremental(w, cpus)
 		if model.Name() == "lkmm" {
-			x.r.Notes = append(x.r.Notes, "search: incremental under lkmm misses out-of-thin-air values (and reads of writes that exist only because of what they lead to) and some conditional RMWs (docs/architecture.md); --search graph finds them")
+			x.r.Notes = append(x.r.Notes, "search: incremental under lkmm misses out-of-thin-air values (and reads of writes that exist only because of what they lead to) and some lock handovers past a joined if (docs/architecture.md); --search graph finds them")
 		}
 		return
 	}

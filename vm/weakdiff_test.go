@@ -107,31 +107,16 @@ func finalStates(r *vm.Result) string {
 	return strings.Join(s, "\n")
 }
 
-// notIn lists the final states of got that want does not have.
-func notIn(got, want *vm.Result) string {
-	have := map[string]bool{}
-	for _, f := range want.FinalStates {
-		have[f.Values] = true
-	}
-	var s []string
-	for _, f := range got.FinalStates {
-		if !have[f.Values] {
-			s = append(s, f.Values)
-		}
-	}
-	return strings.Join(s, "\n")
-}
-
 // TestWeakDiff checks the reduced execution-graph search against the
 // unreduced one (--search dfs: every run, every candidate execution) on
 // generated scripts under armv8 and lkmm, the graph search under sc
 // against the interleaving search, and under tso the operational store
 // buffers' reduced search against their plain dfs and the axiomatic
 // graph engine against them: the same final states, the same verdict.
-// The incremental search is held to them under sc, tso and armv8, and
-// must build no execution twice; under lkmm, where it misses some
-// (docs/architecture.md), it must find nothing the model forbids and
-// build no execution twice.
+// The incremental search is held to them under every model, and must
+// build no execution twice. (Under lkmm it misses out-of-thin-air values
+// and a lock handover, docs/architecture.md, which these scripts do not
+// make: none of the first 300.)
 func TestWeakDiff(t *testing.T) {
 	n := *weakDiffN
 	if testing.Short() {
@@ -187,15 +172,6 @@ func TestWeakDiff(t *testing.T) {
 			}
 			if pair[1].Search == "incremental" && vm.IncrementalDuplicates() > 0 {
 				t.Errorf("seed %d under %s: the incremental search built %d executions more than once\n%s", seed, pair[1].Model, vm.IncrementalDuplicates(), src)
-			}
-			if pair[1].Model == "lkmm" && pair[1].Search == "incremental" {
-				if extra := notIn(got, want); extra != "" {
-					t.Errorf("seed %d under lkmm: the incremental search finds final states the exhaustive one does not:\n%s\nscript:\n%s", seed, extra, src)
-				}
-				if missed := notIn(want, got); missed != "" {
-					t.Logf("seed %d under lkmm: the incremental search misses final states (its known gaps):\n%s", seed, missed)
-				}
-				continue
 			}
 			if finalStates(want) != finalStates(got) || want.Verdict != got.Verdict {
 				t.Errorf("seed %d under %s: %s search %q\n%s\n%s search %q\n%s\nscript:\n%s", seed, pair[1].Model,
@@ -298,8 +274,8 @@ func TestWeakDiffIPI(t *testing.T) {
 }
 
 // checkIPILKMM holds the incremental search under lkmm to the
-// enumeration on an IPI script: nothing the model forbids, no execution
-// built twice. (It may miss some: docs/architecture.md.)
+// enumeration on an IPI script: the same final states, no execution
+// built twice.
 func checkIPILKMM(t *testing.T, seed int64, p *vm.Program, src string) {
 	t.Helper()
 	want, err1 := vm.Check(context.Background(), p, vm.Config{Model: "lkmm", Search: "graph", All: true, Timeout: 10 * time.Second})
@@ -314,11 +290,8 @@ func checkIPILKMM(t *testing.T, seed int64, p *vm.Program, src string) {
 	if d := vm.IncrementalDuplicates(); d > 0 {
 		t.Errorf("seed %d under lkmm: the incremental search built %d executions more than once\n%s", seed, d, src)
 	}
-	if extra := notIn(got, want); extra != "" {
-		t.Errorf("seed %d under lkmm: the incremental search finds final states the enumeration does not:\n%s\nscript:\n%s", seed, extra, src)
-	}
-	if missed := notIn(want, got); missed != "" {
-		t.Logf("seed %d under lkmm: the incremental search misses final states (its known gaps):\n%s", seed, missed)
+	if finalStates(want) != finalStates(got) {
+		t.Errorf("seed %d under lkmm: the enumeration's final states\n%s\nthe incremental search's\n%s\nscript:\n%s", seed, finalStates(want), finalStates(got), src)
 	}
 }
 
@@ -438,5 +411,44 @@ final exists (0:r1 == 1 && 1:r1 == 0 && 2:r1 == 1)
 		if finalStates(got) != finalStates(want) || got.Positive == 0 {
 			t.Errorf("%s: final states\n%s\nwant\n%s", name, finalStates(got), finalStates(want))
 		}
+	}
+}
+
+// TestIncrementalFailedRMWs: a lock built of cmpxchg_acquire() that
+// succeeded orders its critical section after it, but a revisit that
+// deletes it may find it failing (a relaxed read under the LKMM), and the
+// executions where it fails need none of that order: the revisit is also
+// tried with the prefix where it counts as failed (herd's
+// C-SB+l-o-o-u+l-o-o-u-CE, which the search missed two final states of).
+func TestIncrementalFailedRMWs(t *testing.T) {
+	src := `shared sl, x0, x1
+cpu 0 {
+  r2 = cmpxchg_acquire(sl, 0, 1)
+  WRITE_ONCE(x0, 1)
+  r1 = READ_ONCE(x1)
+  smp_store_release(&sl, 0)
+}
+cpu 1 {
+  r2 = cmpxchg_acquire(sl, 0, 1)
+  WRITE_ONCE(x1, 1)
+  r1 = READ_ONCE(x0)
+  smp_store_release(&sl, 0)
+}
+final exists (0:r1 == 1 && 0:r2 == 0 && 1:r2 == 1)
+`
+	p, err := compiler.Compile("sb-cmpxchg-locks.mmu", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := vm.Check(context.Background(), p, vm.Config{Model: "lkmm", Search: "incremental", All: true})
+	if err != nil || !got.Complete {
+		t.Fatalf("%v, complete %v", err, got.Complete)
+	}
+	want, err := vm.Check(context.Background(), p, vm.Config{Model: "lkmm", Search: "graph", All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if finalStates(got) != finalStates(want) || got.Positive == 0 {
+		t.Errorf("final states\n%s\nwant\n%s", finalStates(got), finalStates(want))
 	}
 }
