@@ -37,7 +37,40 @@ type incCursor struct {
 	byKey map[uint64]int
 	site  uint64 // the key of the call or step boundary in progress, its low bits clear
 	sub   uint64 // the records that call or boundary made so far
-	occ   map[uint64]uint64
+	occ   *siteCounts
+}
+
+// siteCounts counts, per site (a pc, twice: calls and step boundaries),
+// the starts of one replay; the slice is the recorder's, kept from
+// replay to replay, and only the sites a replay touched are cleared (a
+// map made ptdump-vmalloc-n8-fixed under armv8 about 4 % slower).
+type siteCounts struct {
+	n       []uint32
+	touched []int32
+}
+
+// reset readies the counts for a replay of code of size n.
+func (s *siteCounts) reset(n int) {
+	for _, i := range s.touched {
+		s.n[i] = 0
+	}
+	s.touched = s.touched[:0]
+	if len(s.n) < 2*n+2 {
+		s.n = make([]uint32, 2*n+2)
+	}
+}
+
+// next counts a start at site i and returns how many came before it.
+func (s *siteCounts) next(i int) uint64 {
+	if i < 0 || i >= len(s.n) {
+		return 1 << keyOccBits // not nameable: no key
+	}
+	n := s.n[i]
+	if n == 0 {
+		s.touched = append(s.touched, int32(i))
+	}
+	s.n[i] = n + 1
+	return uint64(n)
 }
 
 // An event's or choice's identity in a CPU's run (incRec.key): the
@@ -60,12 +93,11 @@ const (
 
 // start begins a call (or, boundary, a step boundary's choices) at pc.
 func (c *incCursor) start(pc int, boundary bool) {
-	s := uint64(pc) << 1
+	s := pc << 1
 	if boundary {
 		s |= 1
 	}
-	n := c.occ[s]
-	c.occ[s] = n + 1
+	n := c.occ.next(s)
 	c.sub = 0
 	if pc < 0 || pc >= 1<<keyPCBits || n >= 1<<keyOccBits {
 		c.site = 0

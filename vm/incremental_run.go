@@ -18,11 +18,8 @@ func (e *incr) replay(g *igraph, t int) *inext {
 		return th.next
 	}
 	rec := e.recs[t]
-	if rec.occ == nil {
-		rec.occ = map[uint64]uint64{}
-	}
-	clear(rec.occ)
-	cur := &incCursor{e: e, callChoice: -1, occ: rec.occ}
+	rec.occ.reset(len(e.x.m.prog.Code))
+	cur := &incCursor{e: e, callChoice: -1, occ: &rec.occ}
 	for i := range th.items {
 		it := &th.items[i]
 		if !it.decision() {

@@ -110,8 +110,8 @@ type recorder struct {
 	// existence depends on, and what the accesses of an IPI handler the
 	// run takes depend on (the request word read that let it run)
 	inc         *incCursor
-	occ         map[uint64]uint64 // the replay's starts per site (incCursor.occ), kept for the next
-	localChoice bool              // the choice being made belongs to a builtin call's result
+	occ         siteCounts // the replay's starts per site (incCursor.occ), kept for the next
+	localChoice bool       // the choice being made belongs to a builtin call's result
 	th          *thread
 	fullT       uint64
 	outsideDep  uint64
