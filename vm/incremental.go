@@ -103,6 +103,9 @@ type inext struct {
 	lost    int
 	lostWhy string
 	ended   bool // the run ended before the lost item
+	// cut says it ended at a violation, blocked or at a failed
+	// assumption: a read the graph changed stops it before the kept item
+	cut bool
 	// redeps says the replay gave kept items other model dependencies
 	redeps bool
 	// order is, when the replay moved the CPU's items (realign), the old
@@ -216,7 +219,10 @@ func (e *incr) freed(lo, hi uint64) {
 }
 
 // markLeaves flags the items a revisit keeps without something they
-// depend on (the writes kept because a read of their CPU reads them).
+// depend on: the writes kept because a read of their CPU reads them, and
+// under lkmm the events kept after an if whose paths have joined while
+// the if's condition goes (the other path may end the run before them:
+// a spin loop that does not exit, a violation).
 func (e *incr) markLeaves(g *igraph, keep iset) {
 	for t := range g.th {
 		items := g.th[t].items
@@ -224,7 +230,7 @@ func (e *incr) markLeaves(g *igraph, keep iset) {
 			if !items[i].in {
 				continue
 			}
-			for _, d := range items[i].needs() {
+			for _, d := range items[i].sdeps {
 				if !keep[t][d] {
 					g.mitem(iref{int32(t), int32(i)}).leaf = true
 					items = g.th[t].items
@@ -267,12 +273,17 @@ func (e *incr) visit(g *igraph) {
 	defer func() { e.x.m.budget.snaps -= bytes }()
 	t, nx := e.schedule(g)
 	if nx != nil && nx.lost >= 0 {
-		if g.th[t].items[nx.lost].leaf {
+		if g.th[t].items[nx.lost].leaf || nx.cut {
 			// kept because a kept read of its CPU reads it while
 			// something it depends on went, and what came back in its
-			// place does not make it: that graph has no execution. Any
-			// other loss is a dependency the replays do not see: the
-			// graph is dropped, and the result is incomplete
+			// place does not make it; or kept (a revisiting write's
+			// prefix) while a read the revisit changed now stops the
+			// run before it, at a violation (an entry of a freed table
+			// read inside an if whose paths join before the kept
+			// event), a wait or an assumption: that graph has no
+			// execution. Any other loss is a dependency the replays do
+			// not see: the graph is dropped, and the result is
+			// incomplete
 			return
 		}
 		if e.dropped++; e.dropped == 1 {

@@ -56,6 +56,7 @@ func (e *incr) replay(g *igraph, t int) *inext {
 			break
 		}
 		e.next(th, t, cur, rec, nx)
+		nx.cut = nx.ended && (run.violation != nil || run.blocked || rec.pruned)
 		if nx.pos < 0 && nx.lost < 0 && e.bad == "" {
 			nx.run, nx.dead = run, rec.pruned
 			if rec.unrolled {
@@ -104,7 +105,16 @@ func (e *incr) next(th *ithread, t int, cur *incCursor, rec *recorder, nx *inext
 		return
 	}
 	if len(cur.recs) < len(th.items) {
-		nx.lost, nx.ended = len(cur.recs), true
+		k := len(cur.recs)
+		for k < len(th.items) && !th.items[k].in {
+			k++
+		}
+		if k == len(th.items) { // only holes: events the run no longer makes
+			th.own()
+			th.items, th.lo = th.items[:len(cur.recs)], nil
+			return
+		}
+		nx.lost, nx.ended = k, true
 		nx.lostWhy = fmt.Sprintf("%s: its run ends before a kept event (%s)", name, e.describeItem(&th.items[nx.lost]))
 	}
 }
@@ -404,9 +414,9 @@ func (e *incr) record(g *igraph, all [][]weakRun, count bool) bool {
 	if !ok {
 		return false
 	}
-	if e.firstBuilt(mg) {
+	if key := graphKey(mg) + choicesKey(g); e.firstBuilt(key) {
 		if e.dup != nil {
-			e.dup[graphKey(mg)]++
+			e.dup[key]++
 		}
 		e.x.weakRecord(mg, make([]int, len(all)), all, e.cpus, flags)
 	}
@@ -416,12 +426,12 @@ func (e *incr) record(g *igraph, all [][]weakRun, count bool) bool {
 // firstBuilt tells whether g is built for the first time, where the
 // search keeps what it built (e.built, under lkmm), and notes it; it is
 // false, too, when the memory budget refuses the note.
-func (e *incr) firstBuilt(g *memmodel.Graph) bool {
+func (e *incr) firstBuilt(key string) bool {
 	if e.built == nil {
 		return true
 	}
 	h := fnv.New128a()
-	h.Write([]byte(graphKey(g)))
+	h.Write([]byte(key))
 	var k [16]byte
 	h.Sum(k[:0])
 	if e.built[k] {
@@ -438,6 +448,25 @@ func (e *incr) firstBuilt(g *memmodel.Graph) bool {
 // builtBytes is what a note in incr.built costs: its key and the map's
 // share of a bucket.
 const builtBytes = 48
+
+// choicesKey names the choices of g's runs (an irq fired here, an IPI
+// taken there): executions with the same events, reads-from and
+// coherence differ in them when a choice changes only the CPU's own
+// state (an irq handler that touches task words: the lazy-MMU nesting of
+// seed 001, whose assertion the search missed when such executions were
+// counted as one).
+func choicesKey(g *igraph) string {
+	var b strings.Builder
+	for t := range g.th {
+		b.WriteString("|")
+		for i := range g.th[t].items {
+			if it := &g.th[t].items[i]; it.in && it.choice {
+				b.WriteString(strconv.Itoa(i) + ":" + strconv.Itoa(int(it.val)) + ",")
+			}
+		}
+	}
+	return b.String()
+}
 
 // graphKey names a graph by its events, reads-from and coherence (tests
 // look for graphs built twice).

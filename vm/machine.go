@@ -105,9 +105,10 @@ type thread struct {
 	scopes  []ctrlScope // C's control dependencies: the branches not yet joined (lkmm)
 	branchT uint64      // reads that fed branches since the last loop back-edge
 	// waitT is every read a builtin that may wait, or a step of one that
-	// did not finish it, made so far: the thread's later events exist
-	// only on their values, with the branches not yet joined (ctrl,
-	// pctrl; incremental.go)
+	// did not finish it, made so far, and every read that fed a branch
+	// that can leave a loop: the thread's later events exist only on
+	// their values, with the branches not yet joined (ctrl, pctrl;
+	// incremental.go)
 	waitT uint64
 	// allCtrl is every read that fed a branch so far, joined or not: the
 	// larger prefix a revisit under the LKMM also tries (incr.revisits)

@@ -1319,6 +1319,10 @@ func (m *Machine) taintOp(t *thread, in Instr) {
 		t.ctrl |= tt[sp-1]
 		t.allCtrl |= tt[sp-1] | t.ptaint[sp-1]
 		if m.weakRec.exits[t.pc] {
+			// whether the run leaves the loop (or spins, blocked, or
+			// passes the unrolling bound) depends on these reads: what
+			// follows the loop exists only on their values
+			t.waitT |= tt[sp-1] | t.ptaint[sp-1]
 			t.branchT |= tt[sp-1]
 		}
 	}
