@@ -604,15 +604,7 @@ func (e *incr) failedPrefix(g *igraph, r, w iref) (iset, [][][]int32) {
 	if !e.deps || wi < 0 || rd.ev.Tags&memmodel.FailedRMW != 0 || g.item(w).ev.Val == rd.ev.Val {
 		return nil, nil
 	}
-	// the order of a failed RMW: a lone relaxed read, no write (the items
-	// may be another graph's too: they are put back before anything
-	// else looks at them)
-	th := &g.th[r.t]
-	saved, cached := rd.ev.Tags, th.lo
-	rd.ev.Tags, th.items[wi].in, th.lo = memmodel.Once|memmodel.FailedRMW, false, nil
-	lo := e.localOrder(g)
-	rd.ev.Tags, th.items[wi].in, th.lo = saved, true, cached
-	return e.prefix(g, w, lo, false), lo
+	return e.prefixAsFailed(g, w, []rmwRef{{r, wi}})
 }
 
 // failedRMWsPrefix is w's prefix where every RMW of g that orders
@@ -627,12 +619,7 @@ func (e *incr) failedPrefix(g *igraph, r, w iref) (iset, [][][]int32) {
 // It is nil when g has no such RMW.
 func (e *incr) failedRMWsPrefix(g *igraph, w iref) (iset, [][][]int32) {
 	const orders = memmodel.Mb | memmodel.Acquire | memmodel.Release
-	type undo struct {
-		r    iref
-		tags memmodel.Tag
-		wi   int32
-	}
-	var us []undo
+	var rs []rmwRef
 	for t := range g.th {
 		for i := range g.th[t].items {
 			r := iref{int32(t), int32(i)}
@@ -640,26 +627,45 @@ func (e *incr) failedRMWsPrefix(g *igraph, w iref) (iset, [][][]int32) {
 			if !rd.isRead() || rd.ev.Tags&orders == 0 || rd.ev.Tags&(memmodel.FailedRMW|memmodel.LockR) != 0 {
 				continue
 			}
-			wi := e.rmwWrite(g, r)
-			if wi < 0 || r.t == w.t && wi == w.i {
-				continue
+			if wi := e.rmwWrite(g, r); wi >= 0 && (r.t != w.t || wi != w.i) {
+				rs = append(rs, rmwRef{r, wi})
 			}
-			us = append(us, undo{r, rd.ev.Tags, wi})
 		}
 	}
-	if len(us) == 0 {
+	if len(rs) == 0 {
 		return nil, nil
 	}
-	// the items may be another graph's too: they are put back before
-	// anything else looks at them (failedPrefix)
-	for _, u := range us {
+	return e.prefixAsFailed(g, w, rs)
+}
+
+// rmwRef is an RMW of a graph: its read, and its write's item.
+type rmwRef struct {
+	r  iref
+	wi int32
+}
+
+// prefixAsFailed is w's prefix, and the local order it comes from, with
+// the RMWs rs ordered as failed ones: lone relaxed reads, no writes. (The
+// items may be another graph's too: they are put back before anything
+// else looks at them.)
+func (e *incr) prefixAsFailed(g *igraph, w iref, rs []rmwRef) (iset, [][][]int32) {
+	tags := make([]memmodel.Tag, len(rs))
+	cached := map[int32][][]int32{} // the local orders of the CPUs changed, put back too
+	for k, u := range rs {
 		th := &g.th[u.r.t]
-		th.items[u.r.i].ev.Tags, th.items[u.wi].in = memmodel.Once|memmodel.FailedRMW, false
+		if _, ok := cached[u.r.t]; !ok {
+			cached[u.r.t] = th.lo
+		}
+		tags[k] = th.items[u.r.i].ev.Tags
+		th.items[u.r.i].ev.Tags, th.items[u.wi].in, th.lo = memmodel.Once|memmodel.FailedRMW, false, nil
 	}
 	lo := e.localOrder(g)
-	for _, u := range us {
+	for k, u := range rs {
 		th := &g.th[u.r.t]
-		th.items[u.r.i].ev.Tags, th.items[u.wi].in = u.tags, true
+		th.items[u.r.i].ev.Tags, th.items[u.wi].in = tags[k], true
+	}
+	for t, c := range cached {
+		g.th[t].lo = c
 	}
 	return e.prefix(g, w, lo, false), lo
 }

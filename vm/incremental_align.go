@@ -35,7 +35,7 @@ func (e *incr) realign(g *igraph, t int, recs []incRec, nx *inext) int {
 	last := int32(p - 1) // the last old index placed
 	for _, rc := range recs[p:] {
 		i, ok := at[rc.key]
-		if rc.key == 0 || !ok || i <= last {
+		if !ok || i <= last { // no item (keys are not 0 here), or out of order
 			order = append(order, -1)
 			continue
 		}
