@@ -31,9 +31,8 @@ var Families = map[string]string{"lkmm": "lkmm", "aarch64": "armv8", "x86tso": "
 // incremental search; under armv8 the enumeration and the incremental
 // search; under lkmm the enumeration and the incremental search, which
 // misses the out-of-thin-air tests and a lock handover
-// (docs/architecture.md):
-// the tests where it does are listed in testdata, and it is held to herd
-// on the others.
+// (docs/architecture.md): the tests where it does are listed in testdata,
+// and it is held to herd on the others.
 func Engines(model string) []string {
 	switch model {
 	case "tso":
