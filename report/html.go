@@ -68,6 +68,10 @@ func writeResult(b *strings.Builder, prog *vm.Program, r *vm.Result, n int, line
 		b.WriteString("<p>No counterexample: nothing to draw.</p>\n</section>\n")
 		return nil
 	}
+	if v.Budget() {
+		fmt.Fprintf(b, "<p class=\"message\"><b>%s</b>: %s</p>\n<p>The check stopped there: no execution to draw.</p>\n</section>\n", esc(v.Kind), esc(v.Msg))
+		return nil
+	}
 	return writeViolation(b, prog, r, v, lines)
 }
 

@@ -30,6 +30,14 @@ type Violation struct {
 
 func (v *Violation) Error() string { return v.Kind + ": " + v.Msg }
 
+// Budget tells whether v is the check running out of its budget of time or
+// memory (wherever it was, even inside an execution): a limit of the check,
+// which shows nothing about the script and which a replay does not meet,
+// not one of an execution (its steps or local instructions).
+func (v *Violation) Budget() bool {
+	return v.Kind == "limit" && (strings.HasPrefix(v.Msg, "time: ") || strings.HasPrefix(v.Msg, "memory: "))
+}
+
 // HostPanic is the error Check returns when a host builtin panicked.
 type HostPanic struct {
 	Builtin string
@@ -113,11 +121,15 @@ type FinalState struct {
 
 // Result is what checking a program on one arch found.
 type Result struct {
-	Test        string
-	Arch        string
-	Model       string
-	Executions  int
-	States      int
+	Test       string
+	Arch       string
+	Model      string
+	Executions int
+	States     int // states the stateful search stored
+	// Graphs counts the execution graphs a weak model's engine checked:
+	// the enumeration's candidates, the incremental search's complete
+	// graphs (most of them with no allowed placement of their IPIs).
+	Graphs      int
 	FinalStates []FinalState
 	Condition   string // the final condition's kind, "" if none
 	Observation Observation
@@ -217,11 +229,14 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	if err != nil {
 		return nil, err
 	}
+	// the time counts the machine's making: it runs init and takes each
+	// CPU to its first visible step, which an endless local loop makes
+	// the whole of the check
+	start := time.Now()
 	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout, operationalTSO(prog, model, cfg))
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
 	r := &Result{Test: prog.Name, Arch: cfg.Arch, Model: model, Counts: map[string]int{}}
 	for i := 0; i < m.Threads(); i++ {
 		r.Threads = append(r.Threads, m.ThreadName(i))
@@ -245,10 +260,10 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	if m.hostPanic != nil {
 		return nil, m.hostPanic
 	}
-	r.Elapsed = time.Since(start)
 	x.conclude()
 	m.memOK()
 	r.Memory = m.budget.peak
+	r.Elapsed = time.Since(start) // the traces and the shortening too
 	return r, nil
 }
 
@@ -321,6 +336,9 @@ func (x *explorer) conclude() {
 		return
 	}
 	for _, v := range r.Violations {
+		if v.Budget() {
+			continue // no execution of the script to show
+		}
 		if v.Thread >= 0 && v.Kind != "limit" && v.Kind != "error" {
 			v.Schedule = x.shrink(x.shortest(v.Schedule, v.Kind, 50000), v.Kind)
 		}
@@ -334,9 +352,20 @@ func (x *explorer) conclude() {
 	} else if r.Witness != nil {
 		r.Schedule = r.Witness.Schedule
 	}
-	if e := x.m.budget.exceeded; e != "" && len(r.Violations)+b2i(r.Witness != nil) > 0 {
+	if e := x.m.budget.exceeded; e != "" && x.foundBeforeBudget() {
 		r.Notes = append(r.Notes, "counterexamples past the budget are shown as found, without a trace: "+e)
 	}
+}
+
+// foundBeforeBudget tells whether the check found a violation or a witness
+// other than running out of its budget.
+func (x *explorer) foundBeforeBudget() bool {
+	for _, v := range x.r.Violations {
+		if !v.Budget() {
+			return true
+		}
+	}
+	return x.r.Witness != nil
 }
 
 // traceViolation traces v's schedule and takes the message of the

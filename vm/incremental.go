@@ -175,7 +175,7 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 		w.bounds = w.bounds[:bounds]
 	}
 	x.m.fresh = false
-	x.r.States = e.graphs
+	x.r.Graphs = e.graphs
 	if e.bad != "" {
 		x.r.Bounds = append(x.r.Bounds, "incremental: "+e.bad)
 	}

@@ -41,6 +41,9 @@ func WriteResult(w io.Writer, prog *Program, r *Result, st Style) {
 	if r.States > 0 {
 		fmt.Fprintf(w, ", states %d", r.States)
 	}
+	if r.Graphs > 0 {
+		fmt.Fprintf(w, ", graphs %d", r.Graphs)
+	}
 	fmt.Fprintf(w, ", time %s\n", FormatDuration(r.Elapsed))
 	if r.Condition != "" {
 		fmt.Fprintf(w, "Final states %d (each with the number of executions explored that end in it, not a frequency)\n", len(r.FinalStates))
@@ -126,6 +129,11 @@ func FormatDuration(d time.Duration) string {
 // WriteCounterexample prints a violation with its trace as a table with one
 // column per CPU (an irq and IPIs in their CPU's column).
 func WriteCounterexample(w io.Writer, prog *Program, threads, labels []string, v *Violation, st Style) {
+	if v.Budget() { // the check's limit: no execution to show, only where it stopped
+		fmt.Fprintf(w, "\n%s: %s\n", st.Apply(st.Bad, v.Kind), Printable(v.Msg))
+		writePos(w, prog, v.Pos)
+		return
+	}
 	title := "Counterexample"
 	if v.Kind == "condition" {
 		title = "Witness"
@@ -139,8 +147,12 @@ func WriteCounterexample(w io.Writer, prog *Program, threads, labels []string, v
 	}
 	WriteTrace(w, prog, threads, labels, v.Trace, st)
 	fmt.Fprintf(w, "%s: %s\n", st.Apply(st.Bad, v.Kind), Printable(v.Msg))
-	if v.Pos.File >= 0 && int(v.Pos.File) < len(prog.Files) {
-		fmt.Fprintf(w, "  at %s\n", prog.PosString(v.Pos))
+	writePos(w, prog, v.Pos)
+}
+
+func writePos(w io.Writer, prog *Program, pos Pos) {
+	if pos.File >= 0 && int(pos.File) < len(prog.Files) {
+		fmt.Fprintf(w, "  at %s\n", prog.PosString(pos))
 	}
 }
 

@@ -1141,7 +1141,7 @@ func (x *explorer) weakCheck(w *weakState, cpus []int) {
 	if w.all {
 		enumerate = memmodel.EnumerateAll
 	}
-	x.r.States = enumerate(prog, model, func(g *memmodel.Graph, pick []int, flags []string) bool {
+	x.r.Graphs = enumerate(prog, model, func(g *memmodel.Graph, pick []int, flags []string) bool {
 		x.weakRecord(g, pick, all, cpus, flags)
 		return x.stop || x.interrupted()
 	})

@@ -40,6 +40,7 @@ type jsonOut struct {
 	Model       string          `json:"model"`
 	Executions  int             `json:"executions"`
 	States      int             `json:"states,omitempty"`
+	Graphs      int             `json:"graphs,omitempty"`
 	ElapsedNS   int64           `json:"elapsed_ns"`
 	Condition   string          `json:"condition,omitempty"`
 	Validated   string          `json:"condition_result,omitempty"`
@@ -90,7 +91,7 @@ func jsonFailure(kind, file, arch string, err error) jsonError {
 func jsonResult(file string, p *vm.Program, r *vm.Result) jsonOut {
 	out := jsonOut{
 		Kind: "result", File: file,
-		Test: r.Test, Arch: r.Arch, Model: r.Model, Executions: r.Executions, States: r.States,
+		Test: r.Test, Arch: r.Arch, Model: r.Model, Executions: r.Executions, States: r.States, Graphs: r.Graphs,
 		ElapsedNS: r.Elapsed.Nanoseconds(), Condition: r.Condition, Observation: string(r.Observation),
 		Positive: r.Positive, Negative: r.Negative,
 		Verdict: r.Verdict, Expected: r.Expected, Matched: passed(r), Complete: r.Complete,

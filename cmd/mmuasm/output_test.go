@@ -60,6 +60,8 @@ func TestOutputGolden(t *testing.T) {
 		{"run-replay.golden", []string{"run", "--no-color", "--schedule", "0,1,0,1", abbaScript}, 0},
 		{"truth-lazy.golden", []string{"check", "--no-color", "testdata/truth/lazy-read-hazard.mmu"}, 0},
 		{"inject.golden", []string{"check", "--no-color", "testdata/hostile/inject.mmu"}, 1},
+		// the budget is the check's limit, not an execution: no table
+		{"timeout.golden", []string{"check", "--no-color", "--timeout", "50ms", "testdata/hostile/endless.mmu"}, 1},
 		{"preempt-switch.golden", []string{"check", "--no-color", "../../examples/model/preempt-spinlock-pins-mutant.mmu"}, 0},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {

@@ -135,9 +135,13 @@ func describeRun(p *vm.Program, r *vm.Result) Run {
 }
 
 // reported is the execution the report shows: the first violation, or the
-// witness of a failed condition.
+// witness of a failed condition; none when the check ran out of its budget
+// (the report's block says so).
 func reported(r *vm.Result) *vm.Violation {
 	if len(r.Violations) > 0 {
+		if r.Violations[0].Budget() {
+			return nil
+		}
 		return r.Violations[0]
 	}
 	return r.Witness
