@@ -390,13 +390,6 @@ func (x *explorer) budgetedTrace(schedule []int) []Event {
 	return tr
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // ModelFor resolves the memory model a check runs under: cfg.Model, else
 // the script's `model` line, else sc; "hw" is the arch's hardware model.
 func ModelFor(prog *Program, cfg Config) (string, error) {
