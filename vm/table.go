@@ -256,7 +256,9 @@ func (t *table) line(w io.Writer, width []int, step string, cells []string) {
 }
 
 // Wrap breaks s into lines of at most width runes, after a space, a comma
-// or an opening parenthesis where it can, so that arguments stay whole.
+// or a call's opening parenthesis where it can, so that arguments stay
+// whole. A parenthesis after a space opens a remark ("= 0 (init)"), which
+// moves to the next line whole instead of leaving its "(" behind.
 func Wrap(s string, width int) []string {
 	r := []rune(s)
 	if len(r) <= width || width <= 0 {
@@ -266,7 +268,7 @@ func Wrap(s string, width int) []string {
 	for len(r) > width {
 		cut := width
 		for k := width; k > width/4; k-- {
-			if c := r[k-1]; c == ' ' || c == ',' || c == '(' {
+			if c := r[k-1]; c == ' ' || c == ',' || c == '(' && k >= 2 && r[k-2] != ' ' {
 				cut = k
 				break
 			}

@@ -18,6 +18,8 @@ func TestWrap(t *testing.T) {
 		{"f(a, b) = 0x1234", 8, []string{"f(a, b)", "= 0x1234"}},
 		{"pud_offset(&init_mm.pgd[256], 0xffff8000c0000000)", 20, []string{"pud_offset(", "&init_mm.pgd[256],", "0xffff8000c0000000)"}},
 		{"abcdefghijkl", 5, []string{"abcde", "fghij", "kl"}},
+		// a remark in parentheses moves whole, not its "(" left behind
+		{"read x = 0 (init)", 12, []string{"read x = 0", "(init)"}},
 		{"never cut", 0, []string{"never cut"}},
 	} {
 		got := Wrap(tc.in, tc.width)

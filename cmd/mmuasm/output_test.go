@@ -51,6 +51,8 @@ func TestOutputGolden(t *testing.T) {
 	}{
 		{"mail-uaf.golden", []string{"check", "--format", "mail", uafScript}, 0},
 		{"mail-ptdump.golden", []string{"check", "--format", "mail", ptdumpSeed}, 0},
+		// a weak model's execution, each read with the write it read
+		{"mail-armv8.golden", []string{"check", "--format", "mail", "../../examples/seeds/003-case2-armv8-neither.mmu"}, 0},
 		{"width-60.golden", []string{"check", "--no-color", "--width", "60", uafScript}, 0},
 		{"herd-spaces.herd", []string{"check", "--format", "herd", "testdata/herd/sb-spaces.mmu"}, 0},
 		{"check.json", []string{"check", "--json", mpScript}, 0},
