@@ -220,6 +220,12 @@ func (g goal) settled(r *Result, condFalsified bool) bool {
 // the budget (see Limits and docs/untrusted.md).
 func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err error) {
 	defer recoverAs("vm.Check", &err)
+	return check(ctx, prog, cfg, nil)
+}
+
+// check is Check, with a sampler that a weak model's search offers each
+// execution it records (nil: none).
+func check(ctx context.Context, prog *Program, cfg Config, sample *sampler) (*Result, error) {
 	if err := defaultArch(prog, &cfg); err != nil {
 		return nil, err
 	}
@@ -247,6 +253,7 @@ func Check(ctx context.Context, prog *Program, cfg Config) (res *Result, err err
 	}
 	g := goal{expects: prog.ExpectationsFor(cfg.Arch, r.Model), all: cfg.All}
 	x := newExplorer(ctx, m, cfg, r, g)
+	x.sample = sample
 	if (r.Model == "sc" || m.storeBuffers) && !graphSearch(cfg.Search) {
 		x.run()
 	} else {
@@ -476,6 +483,11 @@ type RunResult struct {
 	Holds     bool   // the final predicate held
 	Threads   []string
 	Labels    []string
+	// Among is, for RunRandom under a weak model, how many executions the
+	// one replayed was picked from at random; Stopped, empty when they are
+	// all of the program's, is otherwise why the search stopped short.
+	Among   int
+	Stopped string
 }
 
 // Replay runs one schedule (`mmuasm run --schedule`). Threads left enabled
@@ -497,9 +509,14 @@ func Replay(prog *Program, cfg Config, schedule []int) (res *RunResult, err erro
 
 // RunRandom runs one execution whose every step is a thread chosen at
 // random among those enabled, from cfg.Seed (`mmuasm run --seed`), within
-// the budget as Replay.
+// the budget as Replay. Under a weak model whose executions are graphs
+// (armv8, lkmm, tso with Search "graph" or "incremental") it explores them
+// as Check does and replays one picked uniformly at random (sample.go).
 func RunRandom(prog *Program, cfg Config) (res *RunResult, err error) {
 	defer recoverAs("vm.RunRandom", &err)
+	if RunsOnGraphs(prog, cfg) {
+		return runRandomExecution(prog, cfg)
+	}
 	rng := rand.New(rand.NewSource(cfg.Seed))
 	return runOne(prog, cfg, func(_ int, enabled []int, over bool) (int, error) {
 		if over || len(enabled) == 0 {

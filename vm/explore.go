@@ -22,6 +22,7 @@ type explorer struct {
 	condFalsified bool
 	stop          bool
 	weakMode      bool           // checking under a weak model (weak.go)
+	sample        *sampler       // run --seed under a weak model: picks one execution (sample.go)
 	lane          *lane          // auto: this search's side of the lockstep, or nil
 	prefix        prefix         // dpor of a split: the steps it starts with
 	analysis      int            // the length of every execution dpor explored: work auto counts

@@ -171,6 +171,7 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 		// a free poisoned fewer entries than the CPUs read: again, with
 		// them (the result of this round is not one of the program's)
 		*x.r = *x.r.blank()
+		x.sample.reset()
 		x.seen, x.condFalsified, x.stop, e.graphs, e.dropped = map[string]int{}, false, false, 0, 0
 		w.bounds = w.bounds[:bounds]
 	}

@@ -1166,6 +1166,14 @@ func (x *explorer) weakGraphMemory(bytes int64) bool {
 func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []int, flags []string) {
 	m, r := x.m, x.r
 	r.Executions++
+	if x.sample != nil {
+		counted := r.Executions
+		defer func() { // once the graph is known to be an execution
+			if r.Executions == counted {
+				x.sample.offer(g, pick, all)
+			}
+		}()
+	}
 	for _, f := range flags {
 		if !slices.Contains(r.Flags, f) {
 			r.Flags = append(r.Flags, f)

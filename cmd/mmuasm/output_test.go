@@ -60,6 +60,9 @@ func TestOutputGolden(t *testing.T) {
 		{"run.json", []string{"run", "--json", "--schedule", "0*3,1,0*2,1", "--arch", "arm64", uafScript}, 0},
 		{"dis.json", []string{"dis", "--json", "--proc", "cpu 1", uafScript}, 0},
 		{"run-replay.golden", []string{"run", "--no-color", "--schedule", "0,1,0,1", abbaScript}, 0},
+		// a weak model's random run: one of its executions, not an interleaving
+		{"run-armv8.golden", []string{"run", "--no-color", "--seed", "3", "../../examples/litmus/mp-armv8.mmu"}, 0},
+		{"run-armv8-schedule.golden", []string{"run", "--no-color", "--schedule", "0,1,0,1", "../../examples/litmus/mp-armv8.mmu"}, 0},
 		{"truth-lazy.golden", []string{"check", "--no-color", "testdata/truth/lazy-read-hazard.mmu"}, 0},
 		{"inject.golden", []string{"check", "--no-color", "testdata/hostile/inject.mmu"}, 1},
 		// the budget is the check's limit, not an execution: no table

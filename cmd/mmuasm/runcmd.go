@@ -73,8 +73,14 @@ func writeRun(w io.Writer, p *vm.Program, o *options, a string, res *vm.RunResul
 	switch {
 	case res.Execution != "":
 		fmt.Fprintf(w, "%s %s on %s, model %s, execution %s\n", st.Apply(st.Head, "Run"), name, a, model, res.Execution)
-	case model != "sc": // tso on its store buffers: a schedule, flushes included
+		if res.Among > 0 {
+			fmt.Fprintln(w, pickedAmong(o.seed, model, res))
+		}
+	case model != "sc": // tso on its store buffers (flushes included), or an interleaving replayed
 		fmt.Fprintf(w, "%s %s on %s, model %s, schedule %s\n", st.Apply(st.Head, "Run"), name, a, model, vm.EncodeSchedule(res.Schedule))
+		if vm.RunsOnGraphs(p, o.config(a)) {
+			fmt.Fprintln(w, "(an interleaving of the machine, as under sc: each read reads the latest write)")
+		}
 	default:
 		fmt.Fprintf(w, "%s %s on %s, schedule %s\n", st.Apply(st.Head, "Run"), name, a, vm.EncodeSchedule(res.Schedule))
 	}
@@ -96,6 +102,18 @@ func writeRun(w io.Writer, p *vm.Program, o *options, a string, res *vm.RunResul
 	}
 }
 
+// pickedAmong says how a weak model's random execution was picked.
+func pickedAmong(seed int64, model string, res *vm.RunResult) string {
+	among := fmt.Sprintf("among the %d executions", res.Among)
+	if res.Among == 1 {
+		among = "the only execution"
+	}
+	if res.Stopped == "" {
+		return fmt.Sprintf("Picked at random (seed %d): %s %s allows", seed, among, model)
+	}
+	return fmt.Sprintf("Picked at random (seed %d): %s found before the search stopped (%s)", seed, among, res.Stopped)
+}
+
 // jsonRun is one execution, as `run --json` prints it.
 type jsonRun struct {
 	Kind      string         `json:"kind"` // "run"
@@ -107,12 +125,19 @@ type jsonRun struct {
 	Final     map[string]any `json:"final_state,omitempty"`
 	Holds     *bool          `json:"condition_predicate,omitempty"`
 	Violation *jsonViolation `json:"violation,omitempty"`
+	// a weak model's random execution: how many it was picked among, and
+	// why the search stopped short of all of the program's, if it did
+	Among   int    `json:"picked_among,omitempty"`
+	Stopped string `json:"search_stopped,omitempty"`
 }
 
 func runRecord(file string, p *vm.Program, a string, res *vm.RunResult) jsonRun {
 	j := jsonRun{Kind: "run", File: file, Test: p.Name, Arch: a, Schedule: vm.EncodeSchedule(res.Schedule), Trace: jsonTrace(p, res.Threads, res.Events)}
 	if res.Execution != "" {
 		j.Schedule = res.Execution
+	}
+	if res.Among > 0 {
+		j.Among, j.Stopped = res.Among, res.Stopped
 	}
 	if res.Final != "" {
 		j.Final, j.Holds = stateMap(res.Final), &res.Holds
