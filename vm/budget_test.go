@@ -76,6 +76,12 @@ func TestBudgetTime(t *testing.T) {
 			if res.Complete {
 				t.Errorf("a check stopped by its time budget claims to be complete")
 			}
+			if strings.Contains(strings.Join(res.Notes, "\n"), "without a trace") {
+				t.Errorf("notes %q: the budget itself is the only violation, nothing is left untraced", res.Notes)
+			}
+			if v := res.Violations[0]; !v.Budget() || v.Trace != nil {
+				t.Errorf("the time limit %+v: want a budget violation with no trace", v)
+			}
 		})
 	}
 }
