@@ -67,7 +67,7 @@ type enumerator struct {
 	stop     bool
 	brute    bool // EnumerateAll
 	combined int  // combinations of traces tried
-	steps    int  // coherence orders and reads-from tried, in blocks of 4096 (see interrupted)
+	steps    int  // coherence orders and reads-from tried (see interrupted)
 
 	// Choosing one trace per thread, a read must read a value some write
 	// gives: the initial value, a write of a trace picked so far, or a
@@ -247,12 +247,13 @@ func (e *enumerator) locations() []uint64 {
 	return out
 }
 
-// interrupted asks (now and then) whether to stop.
-func (e *enumerator) interrupted() bool {
+// interrupted asks (now and then) whether to stop, tried more orders or
+// reads-from tried since it last asked.
+func (e *enumerator) interrupted(tried int) bool {
 	if e.stop {
 		return true
 	}
-	e.steps += 4096 // it is asked once every 4096 orders or reads-from tried
+	e.steps += tried
 	if e.p.Interrupted != nil && e.p.Interrupted() || e.overSteps() {
 		e.stop = true
 	}
@@ -324,7 +325,7 @@ func (c locChoice) apply(g *Graph) {
 // initial one), and for each read every write of the value it read, kept
 // when po-loc | rf | co | fr is acyclic on the location and no RMW has a
 // write of another thread between its read's source and its write.
-func locChoices(g *Graph, li int, l uint64, brute bool, fn func(locChoice) bool, interrupted func() bool) {
+func locChoices(g *Graph, li int, l uint64, brute bool, fn func(locChoice) bool, interrupted func(tried int) bool) {
 	var writes, reads []int
 	for i, ev := range g.Events {
 		if !hasLoc(ev) || ev.Loc != l || i == li {
@@ -350,9 +351,22 @@ func locChoices(g *Graph, li int, l uint64, brute bool, fn func(locChoice) bool,
 	if brute {
 		orders = func(f func([]int)) { permute(writes, f, &going) }
 	}
-	tried := 0
+	// the interruption is looked at every 4,096 choices tried, or sooner
+	// by the work done: a choice's coherence check reads every write of
+	// the location and every read before it, and on a location of
+	// thousands of accesses 4,096 choices took a third of a second past a
+	// deadline
+	tried, work := 0, 0
+	stop := func(n int) bool {
+		if tried, work = tried+1, work+n; tried < 4096 && work < 1<<14 {
+			return false
+		}
+		t := tried
+		tried, work = 0, 0
+		return interrupted(t)
+	}
 	orders(func(order []int) {
-		if tried++; tried&4095 == 0 && interrupted() {
+		if stop(1 + len(order)/16) {
 			going = false
 			return
 		}
@@ -375,7 +389,7 @@ func locChoices(g *Graph, li int, l uint64, brute bool, fn func(locChoice) bool,
 			}
 			r := reads[k]
 			try := func(w int) {
-				if tried++; tried&4095 == 0 && interrupted() { // many reads: many choices per order
+				if stop(1 + (len(writes)+k)/16) { // many reads: many choices per order
 					going = false
 					return
 				}
@@ -393,6 +407,9 @@ func locChoices(g *Graph, li int, l uint64, brute bool, fn func(locChoice) bool,
 				return
 			}
 			for _, w := range co {
+				if !going { // unwinding: thousands of reads deep, each with every write still to try
+					return
+				}
 				try(w)
 			}
 		}
