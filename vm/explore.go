@@ -178,12 +178,22 @@ func (x *explorer) scriptError(v *Violation, schedule []int) {
 	x.stop = true
 }
 
-func (x *explorer) recordFinal(schedule []int) {
+func (x *explorer) recordFinal(schedule []int) (counted bool) {
 	r := x.r
+	// herd's filter: an execution whose final state fails it counts for
+	// nothing, neither in the final states nor in the verdict
+	if f := x.m.prog.Final.Filter; f >= 0 && !x.m.evalCond(f) {
+		if v := x.m.violation; v != nil {
+			x.scriptError(v, schedule)
+			return true
+		}
+		r.Executions--
+		return false
+	}
 	holds, key := x.m.evalFinal()
 	if v := x.m.violation; v != nil {
 		x.scriptError(v, schedule)
-		return
+		return true
 	}
 	if i, ok := x.seen[key]; ok {
 		r.FinalStates[i].Count++
@@ -205,6 +215,7 @@ func (x *explorer) recordFinal(schedule []int) {
 			Msg:      fmt.Sprintf("final %s (…) is not validated: an execution ends with %s", kind, key),
 			Schedule: append([]int(nil), schedule...)}
 	}
+	return true
 }
 
 // finalStateBytes is the fixed cost of a distinct final state: its entry in

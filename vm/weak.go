@@ -1213,11 +1213,9 @@ func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cp
 		return
 	}
 	x.weakFinalState(g, pick, all, cpus)
-	if f := m.prog.Final.Filter; f >= 0 && !m.evalCond(f) {
-		r.Executions--
+	if !x.recordFinal(nil) {
 		return
 	}
-	x.recordFinal(nil)
 	if w := r.Witness; w != nil && w.Trace == nil {
 		w.Trace = x.weakTrace(g, pick, all, cpus)
 		w.Execution = executionToken(g, pick, all)
