@@ -26,13 +26,21 @@ import (
 // With Config.Workers >= 2 (and outside auto's lockstep) the search runs on
 // that many machines at once (stateful_par.go).
 func (x *explorer) stateful() {
+	x.m.Reset()
+	if x.m.violation != nil || x.m.Done() {
+		// the one execution ended before any step: a CPU's first local
+		// code looped forever (`while 1 { }`) or failed, or nothing runs.
+		// The search below records only what a step leads to.
+		x.record(nil)
+		x.r.States, x.r.Complete = 1, !x.stop
+		return
+	}
 	if x.cfg.Workers >= 2 && x.lane == nil && x.cfg.Limits.Executions <= 0 {
 		x.parallelStateful()
 		return
 	}
 	visited := newVisitedSet(x.cfg.Limits.States)
 	d := &stateDFS{x: x, visited: visited, heldBase: x.m.budget.held}
-	x.m.Reset()
 	visited.visit(x.m.stateHash(), 0)
 	d.push(nil, 0, x.m.Enabled(nil))
 	x.done = func() float64 {
