@@ -20,7 +20,16 @@ func (m *Machine) lockArg(fn string, h uint64, rw bool) (int, bool) {
 	return 0, false
 }
 
-func (c *Call) owner() uint64 { return uint64(c.Thread) + 1 }
+// owner is what a lock word holds for the calling thread. init runs as
+// thread -1, which would make it 0, "free": init took a lock and left it
+// free, so a second spin_lock() in init did not block and a CPU took the
+// lock init held. It owns as initThread, the number messages name.
+func (c *Call) owner() uint64 {
+	if c.Thread < 0 {
+		return initThread + 1
+	}
+	return uint64(c.Thread) + 1
+}
 
 func bSpinLock(c *Call) (uint64, Status) {
 	id, ok := c.M.lockArg("spin_lock", c.Args[0], false)
