@@ -69,7 +69,7 @@ var flagDefs = map[string]func(*flag.FlagSet, *options){
 	},
 	"json": func(fs *flag.FlagSet, o *options) { fs.BoolVar(&o.jsonOut, "json", false, "print one JSON document") },
 	"format": func(fs *flag.FlagSet, o *options) {
-		fs.StringVar(&o.format, "format", "text", "text; mail (plain ASCII, at most 72 columns, to paste in a mail); herd (herd7's log format, for its comparison tools)")
+		fs.StringVar(&o.format, "format", "text", "text; mail (plain ASCII, at most 72 columns, to paste in a mail); herd (check only: herd7's log format, for its comparison tools)")
 	},
 	"width": func(fs *flag.FlagSet, o *options) {
 		fs.IntVar(&o.width, "width", -1, "wrap tables to this many columns, 0 never (default: the terminal's width, else $COLUMNS, else never)")
