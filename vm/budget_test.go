@@ -335,6 +335,26 @@ func TestBudgetWeakGraph(t *testing.T) {
 	}
 }
 
+// TestBudgetTimeWeakGraphs: the weak engines look at the deadline between
+// execution graphs and between the stages of a model's check every time.
+// They looked once in 64 questions, as the interleaving searches do
+// between steps, and each graph here (2,500 events) takes the armv8 check
+// a quarter of a second: a 100 ms budget let the check run to its end,
+// past 1.5 s, complete and unbounded.
+func TestBudgetTimeWeakGraphs(t *testing.T) {
+	prog, err := compiler.Compile("setptes.mmu", []byte("mm user\ntable t\ncpu 0 { set_ptes(user, 0x700000, &t[0], pfn_pte(0x100, PAGE_SHARED), 512) }\ncpu 1 { r = ptep_get_lockless(&t[14]) }\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := vm.Check(context.Background(), prog, vm.Config{Arch: "x86pae", Model: "armv8", Search: "graph", Timeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := limitViolation(res); !strings.HasPrefix(msg, "time: ") || res.Complete {
+		t.Errorf("verdict %q, limit %q, complete %v: want the 100ms time budget to stop it", res.Verdict, msg, res.Complete)
+	}
+}
+
 // TestBudgetWeakReplay: replaying a weak execution token (mmuasm run
 // --schedule w:…) counts the model's check of its graph too, before the
 // relations are made.

@@ -89,6 +89,19 @@ func (x *explorer) run() {
 	}
 }
 
+// interruptedNow is interrupted with the deadline and the memory estimate
+// looked at every time. The weak engines ask between execution graphs and
+// between the stages of a model's check, and there one question can
+// follow the last by a large graph's check (a quarter of a second on 2,500
+// events) rather than by a step: searchBudgetOK's one look in 64 calls let
+// such a check run seconds past its deadline.
+func (x *explorer) interruptedNow() bool {
+	if !x.stop && !x.m.withinBudget() {
+		x.overBudgetStop()
+	}
+	return x.interrupted()
+}
+
 // interrupted checks cancellation and the execution bound.
 func (x *explorer) interrupted() bool {
 	if x.stop {

@@ -253,7 +253,7 @@ func (e *incr) loc(addr uint64) int32 {
 }
 
 func (e *incr) stopped() bool {
-	return e.bad != "" || e.abort || e.x.stop || e.x.interrupted()
+	return e.bad != "" || e.abort || e.x.stop || e.x.interruptedNow()
 }
 
 // incItemBytes is what an item of a graph costs in the memory estimate

@@ -297,7 +297,7 @@ func (e *incr) graph(g *igraph, only int) (*memmodel.Graph, [][]int) {
 		}
 	}
 	sort.Slice(locs, func(i, j int) bool { return locs[i] < locs[j] })
-	mg := &memmodel.Graph{Stop: e.x.interrupted, Events: make([]memmodel.Event, 0, len(locs)+events)}
+	mg := &memmodel.Graph{Stop: e.x.interruptedNow, Events: make([]memmodel.Event, 0, len(locs)+events)}
 	initOf := make(map[uint64]int, len(locs))
 	for i, l := range locs {
 		initOf[l] = i

@@ -1124,7 +1124,7 @@ func (x *explorer) weakCheck(w *weakState, cpus []int) {
 	}
 	// past a bound, the runs made so far still give real executions:
 	// their violations are found, the result stays incomplete
-	prog := &memmodel.Program{Init: w.init, Interrupted: x.interrupted, Memory: x.weakGraphMemory}
+	prog := &memmodel.Program{Init: w.init, Interrupted: x.interruptedNow, Memory: x.weakGraphMemory}
 	defer func() { m.budget.graph = 0 }()
 	if !ok { // a budget of work: fewer combinations of longer runs
 		prog.Budget = min(weakPartialCombos, max(1, weakPartialBudget/max(1, longestRuns(all))))
@@ -1143,7 +1143,7 @@ func (x *explorer) weakCheck(w *weakState, cpus []int) {
 	}
 	x.r.Graphs = enumerate(prog, model, func(g *memmodel.Graph, pick []int, flags []string) bool {
 		x.weakRecord(g, pick, all, cpus, flags)
-		return x.stop || x.interrupted()
+		return x.stop || x.interruptedNow()
 	})
 	m.fresh = false
 	x.r.Complete = !x.stop && len(w.bounds) == 0
