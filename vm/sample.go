@@ -61,10 +61,16 @@ func runRandomExecution(prog *Program, cfg Config) (*RunResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	stopped := "" // why the search did not see every execution
+	if !r.Complete {
+		if stopped = strings.Join(r.Bounds, "; "); stopped == "" {
+			stopped = r.Verdict
+		}
+	}
 	if s.token == "" {
 		why := "the search found no execution"
-		if len(r.Bounds) > 0 {
-			why += " before it stopped (" + strings.Join(r.Bounds, "; ") + ")"
+		if stopped != "" {
+			why += " before it stopped (" + stopped + ")"
 		}
 		return nil, fmt.Errorf("no execution to pick one from at random: %s", why)
 	}
@@ -72,12 +78,6 @@ func runRandomExecution(prog *Program, cfg Config) (*RunResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Among = s.seen
-	if !r.Complete {
-		res.Stopped = strings.Join(r.Bounds, "; ")
-		if res.Stopped == "" {
-			res.Stopped = r.Verdict
-		}
-	}
+	res.Among, res.Stopped = s.seen, stopped
 	return res, nil
 }
