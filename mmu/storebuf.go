@@ -93,6 +93,18 @@ func shadowLoc(loc Loc, cpu int) Loc {
 	return tagShadow | Loc(cpu)<<52 | (loc&tagMask)>>tagShift<<48 | loc&(1<<48-1)
 }
 
+// Unshadow returns the location a footprint entry stands for: loc itself,
+// or, for a shadow (a load's view through its CPU's store buffer), the
+// location in memory. A CPU that waits for what it read to change waits
+// on memory: only a flush (its own, or another CPU's) changes what its
+// later loads see, once its buffer holds no store of the location.
+func Unshadow(loc Loc) Loc {
+	if loc&tagMask != tagShadow {
+		return loc
+	}
+	return (loc>>48&0xf)<<tagShift | loc&(1<<48-1)
+}
+
 // noteMemWrite adds to the footprint of a store that reaches memory the
 // shadows of loc that it changes: every CPU's but the one whose flush it
 // is (except < 0: a store that went to memory directly).

@@ -430,7 +430,7 @@ func (x *explorer) attemptRaces(nodes []*dnode, j int) {
 		v[t] = int32(id)
 		for _, i := range cands {
 			if !covered(i, cands, pred, b.idx, b.vc, ev) {
-				x.reverseBefore(nodes, i, j, t, v, id)
+				x.reverseBefore(nodes, i, j, t, v, id, w.fp)
 			}
 		}
 	}
@@ -488,12 +488,13 @@ func covered(i int, cands []int, pred int, idx []int, vc [][]int32, ev []*dnode)
 // reverse adds to the node before event i a thread that starts
 // notdep(i).j, unless the node's backtrack set has one of its initials.
 func (x *explorer) reverse(nodes []*dnode, i, j int, idx []int, vc [][]int32) {
-	x.reverseBefore(nodes, i, j, nodes[j].thread, vc[j], idx[j])
+	x.reverseBefore(nodes, i, j, nodes[j].thread, vc[j], idx[j], nodes[j].fp)
 }
 
-// reverseBefore is reverse for an event of thread tj, with vector clock vj
-// and index idj in its thread, that comes after the steps before node j.
-func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj int) {
+// reverseBefore is reverse for an event of thread tj, with vector clock vj,
+// index idj in its thread and footprint fpj, that comes after the steps
+// before node j.
+func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj int, fpj []uint64) {
 	ev := nodes
 	idx, vc := x.race.idx, x.race.vc
 	ti := ev[i].thread
@@ -535,6 +536,15 @@ func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj i
 				return
 			}
 		}
+		// It could run nowhere earlier: what would let it is still to
+		// come when the disabling step runs (under tso, an IPI sent only
+		// once its sender's store buffer drains, after the target's
+		// local_irq_save()). Reverse the race of the disabling step with
+		// step j then: run first what leads to step j and does not follow
+		// the disabling step.
+		if d := disabler(nodes, i, fpj); d >= 0 {
+			x.reverseBefore(nodes, d, j, tj, vj, idj, fpj)
+		}
 		return
 	}
 	// Otherwise add an initial of notdep(i).j where none is, or, if none
@@ -555,6 +565,20 @@ func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj i
 			return
 		}
 	}
+}
+
+// disabler returns the latest step before step i that wrote a location
+// that step i writes and footprint fp reads (the local_irq_save() whose
+// flag step i's local_irq_restore() clears), or -1.
+func disabler(nodes []*dnode, i int, fp []uint64) int {
+	for d := i - 1; d >= 0 && !nodes[d].frozen; d-- {
+		for _, w := range nodes[d].fp {
+			if w&1 != 0 && slices.Contains(nodes[i].fp, w) && (slices.Contains(fp, w&^1) || slices.Contains(fp, w)) {
+				return d
+			}
+		}
+	}
+	return -1
 }
 
 // drainersOf returns the flush threads that could run at node n to let one

@@ -138,9 +138,12 @@ type spinRec struct {
 	stepsRun  int
 }
 
+// readRec is a location a thread's step read, or wrote, and the value
+// it held after the step.
 type readRec struct {
-	loc mmu.Loc
-	val uint64
+	loc   mmu.Loc
+	val   uint64
+	wrote bool
 }
 
 // NewMachine builds a machine for prog on the named arch, runs init, and
@@ -438,7 +441,7 @@ func (m *Machine) step(id int) {
 	if m.storeBuffers && m.tracing {
 		m.noteStaleReads(t)
 	}
-	m.afterStep(t)
+	m.afterStep(t, mark)
 	m.updateEnabled(t, mark, m.woken, enOK)
 }
 
@@ -449,16 +452,20 @@ func orDefault(s, d string) string {
 	return d
 }
 
-// afterStep records what the step read (for spin detection), wakes
-// threads whose watched locations changed, and checks the step bound.
-func (m *Machine) afterStep(t *thread) {
+// afterStep records what the step that began at store mark read and
+// wrote (for spin detection), wakes threads whose watched locations
+// changed, and checks the step bound.
+func (m *Machine) afterStep(t *thread, mark int) {
 	t.hashOK = false // its context, or only its reads and writes, changed
-	for _, f := range m.lastFP {
-		if f&1 != 0 {
-			t.writes++
-		} else if len(t.spins) > 0 { // only a spin record's window reads them
-			loc := mmu.Loc(f >> 1)
-			t.reads = append(t.reads, readRec{loc, m.MMU.S.Peek(loc)})
+	if m.MMU.Mark() != mark {
+		// the step changed the store (a write of the value a word already
+		// held leaves no undo record): the spin rule's "wrote nothing"
+		t.writes++
+	}
+	if len(t.spins) > 0 { // only a spin record's window looks at them
+		for _, f := range m.lastFP {
+			loc := mmu.Unshadow(mmu.Loc(f >> 1))
+			t.reads = append(t.reads, readRec{loc, m.MMU.S.Peek(loc), f&1 != 0})
 		}
 	}
 	t.stepsRun++

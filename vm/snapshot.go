@@ -151,7 +151,7 @@ func (m *Machine) contextHash(t *thread) uint64 {
 	for _, r := range t.spins {
 		rh := r.hash*31 + b2u(r.writes != t.writes)
 		for _, rd := range t.reads[min(r.readStart, len(t.reads)):] {
-			rh = rh*1099511628211 ^ uint64(rd.loc)*0x9e3779b97f4a7c15 ^ rd.val
+			rh = rh*1099511628211 ^ uint64(rd.loc)*0x9e3779b97f4a7c15 ^ rd.val ^ b2u(rd.wrote)<<63
 		}
 		th ^= mixThread(rh, r.pc)
 	}

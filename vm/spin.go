@@ -1,14 +1,21 @@
 package vm
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // backEdge implements the spin rule: a CPU blocks at a loop back-edge when
 // its whole local state equals its state at its previous pass there, it
-// wrote nothing since, and every location it read since still holds the
-// value it read. Such an iteration would repeat forever; only a write by
-// another CPU to one of those locations can change that, so the CPU waits
-// for one. Hashing the state is skipped for iterations that took no
-// visible step, except every 1024th pass, which still catches `while 1 {}`.
+// changed nothing since, and every location it read or wrote since still
+// holds the value it read or wrote. Such an iteration would repeat
+// forever; only a write by another CPU to one of those locations can
+// change that, so the CPU waits for one. A write of the value the word
+// already held changes nothing (`while x == 0 { y = 1 }` waits for x once
+// y is 1): no CPU can tell it happened, under sc, and under tso it is a
+// store-buffer entry, a change. A loop that reads nothing can never end.
+// Hashing the state is skipped for iterations that took no visible step,
+// except every 1024th pass, which still catches `while 1 {}`.
 func (m *Machine) backEdge(t *thread, in Instr) bool {
 	if r := m.weakRec; r != nil {
 		return r.backEdge(t)
@@ -24,7 +31,7 @@ func (m *Machine) backEdge(t *thread, in Instr) bool {
 	h := t.stateHash()
 	if rec != nil && rec.hash == h && rec.writes == t.writes && m.readsHold(t.reads[rec.readStart:]) {
 		window := t.reads[rec.readStart:]
-		if len(window) == 0 {
+		if !slices.ContainsFunc(window, func(r readRec) bool { return !r.wrote }) {
 			m.fail(t, "limit", fmt.Sprintf("%s loops forever: the loop reads nothing that another CPU could change", t.name))
 			return false
 		}

@@ -1,0 +1,75 @@
+package vm_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
+)
+
+// TestStoreBufferSearches: under tso's store buffers every search gives
+// the same verdict and final states on two shapes they used to disagree
+// on.
+//   - A CPU that spins on a value its own buffer forwarded waits on the
+//     location in memory: it was left waiting on the buffer's view, which
+//     nothing writes, so another CPU's flush did not wake it and
+//     dfs/state/auto reported a deadlock that cannot happen.
+//   - An IPI sent only once the sender's buffer drained, to a CPU that
+//     then turned IRQs off: dpor never ran the drain before the target's
+//     local_irq_save(), so it missed every final state where the reader
+//     saw the new entry (examples/seeds/002-pae-retry-needs-ipi.mmu).
+func TestStoreBufferSearches(t *testing.T) {
+	const ptep = "ptep = pte_offset_kernel(pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA), VA)"
+	for _, tc := range []struct {
+		name, src, verdict, finals string
+	}{
+		{"spin woken by a flush", `model tso
+shared go
+cpu 0 {
+  go = 1
+  await go == 2
+}
+cpu 1 {
+  await go == 1
+  go = 2
+}
+`, "ok", ""},
+		{"IPI after the drain", `arch x86pae
+model tso
+mm user
+const VA = 0x08048000
+init {
+  map(user, VA, 4K, 0x300300, PAGE_SHARED)
+}
+cpu 0 {
+  ` + ptep + `
+  pte_clear(user, VA, ptep)
+  flush_tlb_mm_range(user, VA, VA + 4K)
+  set_pte(ptep, pfn_pte(0x700300, PAGE_SHARED))
+}
+cpu 1 {
+  ` + ptep + `
+  flags = local_irq_save()
+  pte = ptep_get(ptep)
+  local_irq_restore(flags)
+}
+final exists (1:pte == 0)
+`, "ok", "1:pte=0\n1:pte=0x8000000300000000\n1:pte=0x8000000300300007\n1:pte=0x8000000700000000\n1:pte=0x8000000700300007"},
+	} {
+		p, err := compiler.Compile("f.mmu", []byte(tc.src), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, cfg := range []vm.Config{{}, {Search: "dpor"}, {Search: "dfs"}, {Search: "state"}, {Search: "state", Workers: 2}, {Workers: 2}} {
+			cfg.All = true
+			r, err := vm.Check(context.Background(), p, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Verdict != tc.verdict || finalStates(r) != tc.finals || !r.Complete {
+				t.Errorf("%s, search %q -j %d: %s, final states\n%s\ncomplete %v; want %s,\n%s", tc.name, cfg.Search, cfg.Workers, r.Verdict, finalStates(r), r.Complete, tc.verdict, tc.finals)
+			}
+		}
+	}
+}
