@@ -313,6 +313,15 @@ func (m *Machine) Unbuffered(fn func()) {
 // EndOrdered ends what BeginOrdered began.
 func (m *Machine) EndOrdered() { m.S.sb.direct-- }
 
+// ResetOrdered leaves the ordered mode at the start of a step: an atomic
+// { } block (BeginOrdered to EndOrdered, all in one step) that a
+// violation ended half way never reached its end.
+func (m *Machine) ResetOrdered() {
+	if m.S.sb != nil {
+		m.S.sb.direct = 0
+	}
+}
+
 // fenceSB drains the running CPU's buffer at a barrier that x86-TSO makes
 // a full fence (MFENCE, smp_mb(), a grace period). The builtins that issue
 // one are fully ordered (OrderedUnderTSO): they waited for the buffer to

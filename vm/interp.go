@@ -354,6 +354,9 @@ func (m *Machine) localOp(t *thread, in Instr) bool {
 		}
 	case OpAtomicEnd:
 		t.atomic--
+		if m.storeBuffers && t.atomic == 0 {
+			m.MMU.EndOrdered()
+		}
 	case OpPrint:
 		m.print(t, in)
 	case OpLoadReg:
@@ -475,6 +478,9 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 			m.event(t, t.pc, fmt.Sprintf("%s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
 		}
 	case OpAtomicBegin:
+		if m.storeBuffers && t.atomic == 0 && !m.beginAtomicTSO(t) {
+			return false
+		}
 		t.atomic++
 		m.event(t, t.pc, "atomic {")
 	case OpBuiltin:

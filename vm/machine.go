@@ -412,6 +412,7 @@ func (m *Machine) step(id int) {
 	t.drainWait = false
 	if m.storeBuffers {
 		m.MMU.SetProgramCPU(programCPU(t))
+		m.MMU.ResetOrdered()
 		m.MMU.TraceStoreBuffers(m.tracing)
 	}
 	mark, enOK := m.MMU.Mark(), m.en.ok

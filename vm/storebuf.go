@@ -135,6 +135,24 @@ func (m *Machine) stepIPI(t *thread) {
 	m.event(t, -1, m.MMU.HandleIPI(t.cpu))
 }
 
+// beginAtomicTSO starts an atomic { } block of thread t under tso as a
+// locked instruction: the block waits, like one, until its CPU's store
+// buffer is empty, and its stores go to memory, so that no other CPU sees
+// memory between its accesses (a block whose stores waited in the buffer
+// was one step that other CPUs saw half done: two `atomic { r = x; x = r
+// + 1 }` lost an increment). It tells whether the block may start.
+func (m *Machine) beginAtomicTSO(t *thread) bool {
+	if m.MMU.MustDrain(t.cpu) {
+		if m.tracing {
+			m.event(t, t.pc, "atomic { waits for the store buffer to drain")
+		}
+		m.blockForDrain(t)
+		return false
+	}
+	m.MMU.BeginOrdered(t.cpu)
+	return true
+}
+
 // callOrdered runs a builtin that is fully ordered under tso: its CPU's
 // buffer is drained first and its accesses go to memory.
 func (m *Machine) callOrdered(b *mmu.Builtin, c *mmu.Call) (uint64, mmu.Status) {

@@ -499,8 +499,12 @@ func (m *Machine) checkWeakProgram(model string) error {
 		}
 	}
 	for _, pc := range m.cpuCode() {
+		if m.prog.Code[pc].Op == OpAtomicBegin {
+			return &Unsupported{Msg: fmt.Sprintf("%s: atomic { } is not modelled by the execution-graph engines yet (model %s): its accesses would be events like any other, which other CPUs could see half done (use an interleaving search: model sc or tso, with --search dpor, dfs, state or auto)",
+				m.posString(m.prog.Pos[pc]), model)}
+		}
 		if in := m.prog.Code[pc]; in.Op == OpBuiltin && !m.weakAllowed(m.builtins[in.A]) {
-			return &Unsupported{Msg: fmt.Sprintf("%s: %s is not modelled under model %s yet: it acts on MMU state (page allocation, the walker and TLBs) whose interplay with weak memory mmuvm does not model (use model sc)",
+			return &Unsupported{Msg: fmt.Sprintf("%s: %s is not modelled under model %s yet: it acts on state whose interplay with weak memory mmuvm does not model (page allocation, the walker and TLBs, preemption and softirq counts, cross-CPU calls) (use model sc)",
 				m.posString(m.prog.Pos[pc]), m.builtins[in.A].Name, model)}
 		}
 	}
@@ -688,6 +692,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 		m.step(id)
 		if t.status == blocked && !rec.blocked { // a lock read as held
 			rec.blocked, rec.waitFrom = true, before
+			rec.failedLock(before)
 		}
 	}
 	if t.status == finished && live() {
@@ -721,7 +726,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 		answers: rec.answers, ipiAt: rec.ipiAt, ipiEnd: rec.ipiEnd}
 	if t.status == finished && live() {
 		if held := m.MMU.LocksHeld(); len(held) > 0 {
-			run.held = fmt.Sprintf("%s: lock held at the end: %s", t.name, joinSemi(held))
+			run.held = "lock held at the end: " + joinSemi(held)
 		}
 	}
 	if rec.blocked {
@@ -1209,17 +1214,18 @@ func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cp
 			return
 		}
 	}
-	if m.prog.Final == nil {
-		return
+	if m.prog.Final != nil {
+		x.weakFinalState(g, pick, all, cpus)
+		if !x.recordFinal(nil) {
+			return // herd's filter drops it
+		}
+		if w := r.Witness; w != nil && w.Trace == nil {
+			w.Trace = x.weakTrace(g, pick, all, cpus)
+			w.Execution = executionToken(g, pick, all)
+		}
 	}
-	x.weakFinalState(g, pick, all, cpus)
-	if !x.recordFinal(nil) {
-		return
-	}
-	if w := r.Witness; w != nil && w.Trace == nil {
-		w.Trace = x.weakTrace(g, pick, all, cpus)
-		w.Execution = executionToken(g, pick, all)
-	}
+	// a lock held at the end, with or without a final condition (sc's
+	// Finish checks it in every execution)
 	for i := range cpus {
 		if held := all[i][pick[i]].held; held != "" {
 			x.weakLockHeld(g, pick, all, cpus, &Violation{Kind: "lock", Thread: cpus[i], Pos: Pos{File: -1}, Msg: held})
@@ -1583,8 +1589,14 @@ func (r *recorder) joinScopes(t *thread) {
 func (r *recorder) backEdge(t *thread) bool {
 	if r.spins[t.pc] {
 		// a failed pass of a spin loop (see spinLoops): the run waits on
-		// the reads of this pass
-		r.blocked, r.waitFrom = true, r.passStart(t.pc)
+		// the reads of this pass; one that read nothing loops forever, as
+		// the spin rule says under sc (spin.go)
+		from := r.passStart(t.pc)
+		if !slices.ContainsFunc(r.trace.Events[from:], func(e memmodel.Event) bool { return e.Kind == memmodel.Read }) {
+			r.w.m.fail(t, "limit", fmt.Sprintf("%s loops forever: the loop reads nothing that another CPU could change", t.name))
+			return false
+		}
+		r.blocked, r.waitFrom = true, from
 		return false
 	}
 	if r.loops == nil {
@@ -1615,6 +1627,21 @@ func (r *recorder) readsSince(k int) uint64 {
 		mask |= readBit(i)
 	}
 	return mask
+}
+
+// failedLock retags the lock reads from event from on, made by a
+// spin_lock() that found the lock held and waits, as the plain reads the
+// kernel's waiting loop makes (atomic_cond_read_acquire() in
+// queued_spin_lock_slowpath()): LKMM's lock.cat knows a lock read (LKR)
+// only as the read of an acquisition, paired with its write, and would
+// find the waiting CPU's execution inconsistent, so a CPU taking a lock
+// it holds was no execution at all instead of a deadlock.
+func (r *recorder) failedLock(from int) {
+	for i := from; i < len(r.trace.Events); i++ {
+		if e := &r.trace.Events[i]; e.Kind == memmodel.Read && e.Tags&memmodel.LockR != 0 {
+			e.Tags = e.Tags&^memmodel.LockR | memmodel.Once
+		}
+	}
 }
 
 // passStart finds where the failed pass of a spin loop began: the events

@@ -213,6 +213,7 @@ func TestFlagsAreNeverIgnored(t *testing.T) {
 		{[]string{"test", "../../stdlib/..."}, 2, "", "no .mmu or .litmus scripts"}, // modules are not tests
 		{[]string{"test", "--no-color", "testdata/result/..."}, 0, "1 passed, 0 failed", ""},
 		{[]string{"test", "--no-color", "testdata/fail/result-wrong.mmu"}, 1, "Result: Sometimes expected, observed Never", ""},
+		{[]string{"test", "--no-color", "testdata/fail/result-lock-held.mmu"}, 1, "expected ok; lock: lock held at the end: l by CPU 1", ""},
 		{[]string{"version"}, 0, "mmuasm ", ""},
 		{[]string{"version", "extra"}, 2, "", "usage: mmuasm version"},
 		{[]string{"lsp", "extra"}, 2, "", `mmuasm lsp: unexpected argument "extra"`},
