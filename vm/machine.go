@@ -62,6 +62,7 @@ type Machine struct {
 	tracing    bool
 	events     []Event
 	lastFP     []uint64  // footprint of the last step
+	stepMark   int       // the store's undo mark when the step in progress began
 	weakRec    *recorder // the weak-model recorder of a CPU run alone, or nil
 
 	en    enabledSet // the threads that can step (enabled.go)
@@ -136,6 +137,10 @@ type spinRec struct {
 	readStart int
 	writes    int
 	stepsRun  int
+	// the machine at the passes with visible steps (repeats): how many,
+	// and the whole machine's hash at the last power of two of them
+	passes int
+	mhash  uint64
 }
 
 // readRec is a location a thread's step read, or wrote, and the value
@@ -416,6 +421,7 @@ func (m *Machine) step(id int) {
 		m.MMU.TraceStoreBuffers(m.tracing)
 	}
 	mark, enOK := m.MMU.Mark(), m.en.ok
+	m.stepMark = mark
 	m.MMU.S.StartStep()
 	switch {
 	case t.kind == IPIThread:

@@ -29,7 +29,8 @@ func (m *Machine) backEdge(t *thread, in Instr) bool {
 		return true
 	}
 	h := t.stateHash()
-	if rec != nil && rec.hash == h && rec.writes == t.writes && m.readsHold(t.reads[rec.readStart:]) {
+	writes := m.writesNow(t)
+	if rec != nil && rec.hash == h && rec.writes == writes && m.readsHold(t.reads[rec.readStart:]) {
 		window := t.reads[rec.readStart:]
 		if !slices.ContainsFunc(window, func(r readRec) bool { return !r.wrote }) {
 			m.fail(t, "limit", fmt.Sprintf("%s loops forever: the loop reads nothing that another CPU could change", t.name))
@@ -48,8 +49,49 @@ func (m *Machine) backEdge(t *thread, in Instr) bool {
 		rec = &t.spins[len(t.spins)-1]
 	}
 	t.hot = t.indexOf(rec)
-	rec.hash, rec.readStart, rec.writes, rec.stepsRun = h, len(t.reads), t.writes, t.stepsRun
-	return true
+	rec.hash, rec.readStart, rec.writes, rec.stepsRun = h, len(t.reads), writes, t.stepsRun
+	return !m.repeats(t, rec)
+}
+
+// writesNow counts thread t's steps that changed the store, the step in
+// progress too if it has changed it so far (afterStep counts it only when
+// it ends): a pass compared with the previous one must see the write it
+// made itself, or a loop would block one pass late, and repeats would
+// call a loop that is about to wait an endless one.
+func (m *Machine) writesNow(t *thread) int {
+	if m.MMU.Mark() != m.stepMark {
+		return t.writes + 1
+	}
+	return t.writes
+}
+
+// repeats tells whether this pass over rec's back-edge finds the whole
+// machine (the store, every thread, the waits) as an earlier pass left
+// it: the execution is in a cycle, which the same steps can go round for
+// ever, and that is a `limit` ("loops forever"), raised here as the step
+// bound would raise it after many more steps. The spin rule catches a
+// pass that changes nothing; this catches passes that change something
+// and undo it (`while 1 { y = 1; y = 0 }`), or a round of several CPUs.
+// It is Brent's cycle detection over the passes: the hash is kept at
+// every power of two of them, so a cycle of any length is found within
+// about twice its length plus the passes before it. The fields live in
+// the spin record, so snapshots restore them and the state hash leaves
+// them out.
+func (m *Machine) repeats(t *thread, rec *spinRec) bool {
+	t.hashOK = false // its context changed since the last step
+	h := m.stateHash()
+	if t.id < 0 { // init, which the machine's threads do not include
+		h ^= mixThread(m.contextHash(t), len(m.threads))
+	}
+	rec.passes++
+	if rec.passes > 1 && h == rec.mhash {
+		m.fail(t, "limit", fmt.Sprintf("%s loops forever: a pass of its loop finds the whole machine as an earlier pass left it, so the execution can go round again for ever", t.name))
+		return true
+	}
+	if rec.passes&(rec.passes-1) == 0 {
+		rec.mhash = h
+	}
+	return false
 }
 
 func (t *thread) spinRec(pc int) *spinRec {

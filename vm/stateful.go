@@ -41,8 +41,9 @@ func (x *explorer) stateful() {
 	}
 	visited := newVisitedSet(x.cfg.Limits.States)
 	d := &stateDFS{x: x, visited: visited, heldBase: x.m.budget.held}
-	visited.visit(x.m.stateHash(), 0)
-	d.push(nil, 0, x.m.Enabled(nil))
+	h := x.m.stateHash()
+	visited.visit(h, 0)
+	d.enter(d.push(nil, 0, x.m.Enabled(nil)), h)
 	x.done = func() float64 {
 		return treeDone(len(d.stack), func(i int) (int, int) { return d.stack[i].next, len(d.stack[i].enabled) })
 	}
@@ -80,6 +81,10 @@ type stateDFS struct {
 	looks    int        // iterations of run, for look
 	looked   bool       // look has run once
 	next     []int      // the threads enabled in the state a step reached
+	// the stored states on the path from the initial state to the top
+	// frame, by hash (a parallel worker's path begins with the steps of
+	// the frame it was handed): reached again, they close a cycle
+	onPath map[uint64]int32
 }
 
 // push makes a frame of the machine's state, where the threads in
@@ -138,7 +143,7 @@ func (d *stateDFS) recycle() {
 }
 
 func (d *stateDFS) pushFrame(f *stateFrame, asleep uint64) *stateFrame {
-	f.next, f.asleep, f.fps = 0, asleep, f.fps[:0]
+	f.next, f.asleep, f.fps, f.onPath = 0, asleep, f.fps[:0], false
 	if branches(f.enabled, f.asleep) {
 		d.x.m.save(&f.snap) // transient.go: no other frame comes back here
 	}
@@ -207,6 +212,7 @@ func (d *stateDFS) run() {
 			top.next++ // asleep: explored from an equivalent order
 		}
 		if top.next >= len(top.enabled) {
+			d.leave(top)
 			d.stack = d.stack[:len(d.stack)-1]
 			d.pool = append(d.pool, top)
 			atTop = false
@@ -245,8 +251,15 @@ func (d *stateDFS) step(top *stateFrame) bool {
 		return true
 	}
 	z, ok := d.visited.visit(h, z0)
-	if !ok {
+	if !ok && d.onPath[h] == 0 {
 		return false // explored with no more threads awake than now
+	}
+	if !ok {
+		// a state on the path to here: the execution is in a cycle. Go
+		// round it again rather than call it finished: the machine sees
+		// the repetition at a loop back-edge (repeats) and raises the
+		// limit an endless execution hits, as dpor and dfs find it.
+		z = z0
 	}
 	if z != z0 { // explore again with the threads asleep both times
 		kept := d.child[:0]
@@ -258,7 +271,28 @@ func (d *stateDFS) step(top *stateFrame) bool {
 		d.child = kept
 	}
 	d.pushNext(z)
+	d.enter(d.stack[len(d.stack)-1], h)
 	return true
+}
+
+// enter records that stored state h, frame f's, is on the path.
+func (d *stateDFS) enter(f *stateFrame, h uint64) {
+	if d.onPath == nil {
+		d.onPath = map[uint64]int32{}
+	}
+	f.h, f.onPath = h, true
+	d.onPath[h]++
+}
+
+// leave takes frame f, popped, off the path.
+func (d *stateDFS) leave(f *stateFrame) {
+	if !f.onPath {
+		return
+	}
+	f.onPath = false
+	if d.onPath[f.h]--; d.onPath[f.h] == 0 {
+		delete(d.onPath, f.h)
+	}
 }
 
 // stateFrame is a state on the stateful search's stack.
@@ -269,6 +303,8 @@ type stateFrame struct {
 	sleep   []sleeper // asleep here: inherited, then the steps explored from here
 	asleep  uint64    // the inherited part, as a mask
 	fps     []uint64  // the footprints of those steps, which the sleepers hold
+	h       uint64    // its state's hash, if stored (onPath)
+	onPath  bool      // counted in the search's onPath
 }
 
 // more tells whether a thread not asleep is left to step from f (from

@@ -194,7 +194,7 @@ func (x *explorer) stateWorker(p *statePool, w int, m *Machine) *explorer {
 	y := x.sibling(x.ctx, m)
 	v := p.visited.worker(w)
 	defer v.quiesce() // a worker that ends lets a grower in
-	d := &stateDFS{x: y, visited: v, share: p, worker: w, heldBase: m.budget.held}
+	d := &stateDFS{x: y, visited: v, share: p, worker: w, heldBase: m.budget.held, onPath: map[uint64]int32{}}
 	for {
 		v.quiesce() // and so does one that waits
 		work, ok := p.get()
@@ -202,8 +202,11 @@ func (x *explorer) stateWorker(p *statePool, w int, m *Machine) *explorer {
 			return y
 		}
 		m.Reset()
+		clear(d.onPath) // this worker's path starts again, at the handed frame's
+		d.onPath[m.stateHash()]++
 		for _, t := range work.steps {
 			m.step(t)
+			d.onPath[m.stateHash()]++
 		}
 		d.schedule = append(d.schedule[:0], work.steps...)
 		d.base = len(work.steps)

@@ -14,9 +14,10 @@ package vm
 // awake), or when its hash is a multiple of storeEvery, so that the orders
 // that reach a run of one-successor states again agree on where they find
 // it stored (about storeEvery steps on), or when its depth is a multiple of
-// storeDepth, which alone ends every cycle of one-successor states (a spin
-// loop with nothing else to run): an endless path would pass some state at
-// two such depths, and the second time find it stored. A state reached
+// storeDepth, which alone makes every cycle of one-successor states meet
+// a stored state: an endless path would pass some state at two such
+// depths, and the second time find it stored, and on the path, which
+// stateDFS.step takes as a cycle (an endless execution, not an end). A state reached
 // again that was not stored is explored again, which visits nothing new;
 // the reported state count is that of stored states. Every reachable state
 // is still visited. Measured on ptdump-vmalloc-n256-fixed, storeEvery

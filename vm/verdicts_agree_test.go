@@ -17,6 +17,11 @@ import (
 //     it waits like a loop that only reads. dpor and dfs used to run it
 //     to the step bound (limit) and the stateful search, finding the same
 //     state again, to call the execution finished (ok).
+//   - An execution that goes round a cycle of states (a loop that writes
+//     and undoes it, two CPUs handing a flag back and forth) is endless:
+//     `limit`, which dpor and dfs reached only at the step bound, while
+//     the stateful search, finding a state it had stored, called the
+//     execution finished (ok).
 //   - Under armv8 and lkmm: a lock held at the end is a `lock` violation,
 //     as under sc (it was checked only when the script had a final
 //     condition); a CPU taking a lock it holds deadlocks (under lkmm the
@@ -40,6 +45,9 @@ func TestVerdictsAgree(t *testing.T) {
 	}{
 		{"silent write waits", "shared x, y\ncpu 0 {\n  while x == 0 {\n    y = 1\n  }\n}\ncpu 1 {\n  x = 1\n}\n", "ok", sc},
 		{"silent write alone", "shared y\ncpu 0 {\n  while 1 {\n    y = 1\n  }\n}\n", "fail deadlock", sc},
+		{"toggle loop", "shared y\ncpu 0 {\n  while 1 {\n    y = 1\n    y = 0\n  }\n}\n", "fail limit", sc},
+		{"alternating loop beside a CPU", "shared y, z\ncpu 0 {\n  while 1 {\n    if y == 0 {\n      y = 1\n    } else {\n      y = 0\n    }\n  }\n}\ncpu 1 {\n  z = 1\n  z = 2\n}\n", "fail limit", sc},
+		{"ping-pong", "shared x\ncpu 0 {\n  while 1 {\n    await x == 0\n    x = 1\n  }\n}\ncpu 1 {\n  while 1 {\n    await x == 1\n    x = 0\n  }\n}\n", "fail limit", sc},
 		{"lock held at the end", "spinlock l\ncpu 0 {\n  spin_lock(l)\n}\n", "fail lock", weak},
 		{"lock taken twice", "spinlock l\ncpu 0 {\n  spin_lock(l)\n  spin_lock(l)\n}\n", "fail deadlock", weak},
 		{"loop reading nothing", "cpu 0 {\n  while 1 {\n  }\n}\n", "fail limit", weak},
