@@ -97,6 +97,7 @@ type compiler struct {
 	filterFi int
 	locs     []*lang.LocationsItem
 	folded   map[lang.Expr]foldResult // fold's cache
+	wf       waitFacts                // which procs may wait (atomicwait.go)
 
 	modulePrefix string        // how module files are named in positions ("stdlib/")
 	src          *sourceBudget // the bytes of source read so far

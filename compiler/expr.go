@@ -217,6 +217,7 @@ func (g *gen) call(e *lang.Call) error {
 				return err
 			}
 		}
+		g.c.noteCall(g.proc, d.index, e.Name, g.atomic > 0, g.file, e.P)
 		g.emit(vm.OpCall, d.index, len(e.Args), e.P)
 		return nil
 	}
@@ -243,8 +244,11 @@ func (g *gen) builtinCall(e *lang.Call, b *mmu.Builtin) error {
 	if b.Kind == mmu.Init && g.c.prog.Init != g.proc {
 		return g.errf(e.P, "%s can only be called in init", e.Name)
 	}
-	if g.atomic > 0 && (b.Blocks || b.Sleeps) {
-		return g.errf(e.P, "%s may wait, which atomic { } cannot", e.Name)
+	if b.Blocks || b.Sleeps {
+		if g.atomic > 0 {
+			return g.errf(e.P, "%s may wait, which atomic { } cannot", e.Name)
+		}
+		g.c.noteWait(g.proc, e.Name, g.at(e.P))
 	}
 	for i, a := range e.Args {
 		if err := g.checkParam(e.Name, b, i, a); err != nil {

@@ -79,6 +79,9 @@ func (c *compiler) generate() error {
 			return err
 		}
 	}
+	if err := c.checkAtomicCalls(); err != nil {
+		return err
+	}
 	if c.final != nil {
 		return c.genFinal()
 	}
@@ -193,6 +196,14 @@ func (g *gen) declareLocals(body *lang.Block) error {
 		g.local(name)
 	})
 	return err
+}
+
+// at fills in the file of a position the parser left without one.
+func (g *gen) at(p lang.Pos) lang.Pos {
+	if p.File == "" {
+		p.File = g.c.files[g.file].Name
+	}
+	return p
 }
 
 func (g *gen) errf(p lang.Pos, format string, args ...any) *lang.Error {

@@ -255,6 +255,7 @@ func (g *gen) await(s *lang.AwaitStmt) error {
 	if g.atomic > 0 {
 		return g.errf(p, "await inside atomic { } would wait forever")
 	}
+	g.c.noteWait(g.proc, "await", g.at(p))
 	top := g.here()
 	if err := g.expr(s.Cond); err != nil {
 		return err
