@@ -46,6 +46,10 @@ type scriptGen struct {
 	// IPIs the other CPUs answer (genScriptIPI); a source of its own, so
 	// that the rest of a seed's script stays genScript's
 	ipi *rand.Rand
+	// loops, if set, adds loops that write while they wait (the spin
+	// rule's silent writes, and writes they undo: endless executions) and
+	// atomic { } read-modify-writes (genScriptLoops); a source of its own
+	loops *rand.Rand
 	// per block being generated
 	regs  []string // registers assigned so far in this block
 	nreg  int
@@ -78,6 +82,9 @@ func (g *scriptGen) simple(inIRQ bool) string {
 		g.ipi = nil // one per script: dfs must still finish most of them
 		return "static_branch_enable(k)"
 	}
+	if g.loops != nil && !inIRQ && g.loops.Intn(4) == 0 {
+		return g.loop()
+	}
 	if g.table && g.r.Intn(3) == 0 {
 		i := g.r.Intn(2)
 		switch g.r.Intn(3) {
@@ -106,6 +113,23 @@ func (g *scriptGen) simple(inIRQ bool) string {
 		return fmt.Sprintf("await %s == %d", g.word(), g.r.Intn(3))
 	default:
 		return fmt.Sprintf("%s = %s", g.word(), g.operand())
+	}
+}
+
+// loop is a loop that waits for another CPU while it writes, or an
+// atomic { } increment: one statement of a few lines.
+func (g *scriptGen) loop() string {
+	g.steps -= 2 // a few passes, each a step or two: keep dfs's count in reach
+	w, v := g.word(), g.loops.Intn(2)
+	other := g.word()
+	switch g.loops.Intn(3) {
+	case 0: // writes the same value each pass: waits for w
+		return fmt.Sprintf("while %s == %d {\n    %s = 1\n  }", w, v, other)
+	case 1: // writes and undoes: an endless execution while w stays
+		return fmt.Sprintf("while %s == %d {\n    %s = 1\n    %s = 0\n  }", w, v, other, other)
+	default:
+		r := g.newReg()
+		return fmt.Sprintf("atomic {\n    %s = %s\n    %s = %s + 1\n  }", r, w, w, r)
 	}
 }
 
@@ -155,6 +179,13 @@ func genScriptIPI(seed int64) string {
 	if ipi := rand.New(rand.NewSource(^seed)); ipi.Intn(3) == 0 {
 		g.ipi = ipi
 	}
+	return genScriptWith(g, seed)
+}
+
+// genScriptLoops is genScript with loops that write while they wait and
+// atomic { } increments (loop).
+func genScriptLoops(seed int64) string {
+	g := &scriptGen{r: rand.New(rand.NewSource(seed)), loops: rand.New(rand.NewSource(seed*7919 + 1))}
 	return genScriptWith(g, seed)
 }
 
@@ -498,7 +529,32 @@ func TestDiffSearchesTSO(t *testing.T) {
 	diffSearchesUnder(t, n, "tso")
 }
 
+// TestDiffSearchesLoops is TestDiffSearches, under sc and tso, on
+// scripts with loops that write while they wait and atomic { }
+// increments: the spin rule's silent writes, the cycle check, and tso's
+// atomic blocks, against dfs.
+func TestDiffSearchesLoops(t *testing.T) {
+	for _, model := range []string{"sc", "tso"} {
+		n := *diffN / 10 // 100
+		if model == "tso" {
+			n /= 4 // the flush threads multiply dfs's interleavings of the passes
+		}
+		if testing.Short() {
+			n /= 4
+		}
+		t.Run(model, func(t *testing.T) { diffSearchesWith(t, n, model, genScriptLoops) })
+	}
+}
+
 func diffSearchesUnder(t *testing.T, n int, model string) {
+	gen := genScript
+	if model == "tso" {
+		gen = genScriptIPI
+	}
+	diffSearchesWith(t, n, model, gen)
+}
+
+func diffSearchesWith(t *testing.T, n int, model string, gen func(int64) string) {
 	workers := runtime.GOMAXPROCS(0)
 	cases := make([]diffCase, n)
 	var wg sync.WaitGroup
@@ -509,10 +565,7 @@ func diffSearchesUnder(t *testing.T, n int, model string) {
 			defer wg.Done()
 			for i := range next {
 				seed := int64(i + 1)
-				src := genScript(seed)
-				if model == "tso" {
-					src = genScriptIPI(seed)
-				}
+				src := gen(seed)
 				cases[i] = compareSearchesUnder(fmt.Sprintf("diff%d.mmu", seed), src, model)
 				cases[i].seed = seed
 			}

@@ -138,9 +138,10 @@ type spinRec struct {
 	writes    int
 	stepsRun  int
 	// the machine at the passes with visible steps (repeats): how many,
-	// and the whole machine's hash at the last power of two of them
-	passes int
-	mhash  uint64
+	// and the whole machine's hash at the last power of two of them and
+	// at the last one
+	passes      int
+	mhash, prev uint64
 }
 
 // readRec is a location a thread's step read, or wrote, and the value

@@ -74,7 +74,10 @@ func (m *Machine) writesNow(t *thread) int {
 // and undo it (`while 1 { y = 1; y = 0 }`), or a round of several CPUs.
 // It is Brent's cycle detection over the passes: the hash is kept at
 // every power of two of them, so a cycle of any length is found within
-// about twice its length plus the passes before it. The fields live in
+// about twice its length plus the passes before it; and the last pass's
+// too, so that the commonest cycle, one pass long, is found at once (a
+// loop that another CPU's step interrupted would otherwise run up to as
+// many passes again, and a search would try every interleaving of them). The fields live in
 // the spin record, so snapshots restore them and the state hash leaves
 // them out.
 func (m *Machine) repeats(t *thread, rec *spinRec) bool {
@@ -84,13 +87,14 @@ func (m *Machine) repeats(t *thread, rec *spinRec) bool {
 		h ^= mixThread(m.contextHash(t), len(m.threads))
 	}
 	rec.passes++
-	if rec.passes > 1 && h == rec.mhash {
+	if rec.passes > 1 && (h == rec.mhash || h == rec.prev) {
 		m.fail(t, "limit", fmt.Sprintf("%s loops forever: a pass of its loop finds the whole machine as an earlier pass left it, so the execution can go round again for ever", t.name))
 		return true
 	}
 	if rec.passes&(rec.passes-1) == 0 {
 		rec.mhash = h
 	}
+	rec.prev = h
 	return false
 }
 
