@@ -176,6 +176,9 @@ func (d *disassembler) observed(o vm.Observed) string {
 	if o.Thread == -1 {
 		return "shared " + disVarName(d.p.Shared, o.Shared, "shared")
 	}
+	if o.Slot == vm.NeverAssigned {
+		return "0 (never assigned)"
+	}
 	return d.register(o.Thread, o.Slot)
 }
 

@@ -793,7 +793,7 @@ func (v *mmubValidator) observed(i int, o vm.Observed) error {
 			return mmubErrorf("final term %d %q: shared word %d out of range (have %d)", i, o.Label, o.Shared, len(p.Shared))
 		}
 	case mmubInRange(o.Thread, len(p.CPUs)):
-		if locals := p.Procs[p.CPUs[o.Thread].Proc].Locals; !mmubInRange(o.Slot, len(locals)) {
+		if locals := p.Procs[p.CPUs[o.Thread].Proc].Locals; o.Slot != vm.NeverAssigned && !mmubInRange(o.Slot, len(locals)) {
 			return mmubErrorf("final term %d %q: register %d out of range (have %d)", i, o.Label, o.Slot, len(locals))
 		}
 	default:

@@ -314,6 +314,7 @@ func TestMMUBRoundTrip(t *testing.T) {
 		{"sample", mmubSample()},
 		{"no final, no init", noFinal},
 		{"extremes", mmubExtremes()},
+		{"never-assigned register", neverAssigned(t)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := Encode(tc.p)
@@ -329,6 +330,20 @@ func TestMMUBRoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// neverAssigned is a program whose final condition names a register its
+// CPU never assigns (vm.NeverAssigned).
+func neverAssigned(t *testing.T) *vm.Program {
+	p, err := Compile("n.mmu", []byte("shared x\ncpu 0 {\n  s = x\n}\nfinal exists (0:r == 0)\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := p.Final.Observed; len(o) != 1 || o[0].Slot != vm.NeverAssigned {
+		t.Fatalf("observed %+v; want 0:r, never assigned", o)
+	}
+	p.Warnings = nil // the compiler's, not encoded
+	return p
 }
 
 // TestMMUBMinSizes checks the per-element minimum sizes Decode relies on to

@@ -107,11 +107,15 @@ func (c *compiler) observed(e lang.Expr) []vm.Observed {
 			}
 			seen[label] = true
 			ti := c.prog.CPUIndex(e.CPU)
+			o := vm.Observed{Label: label, Thread: ti, Slot: vm.NeverAssigned, Shared: -1}
 			for slot, n := range c.prog.Procs[c.prog.CPUs[ti].Proc].Locals {
 				if n == e.Name {
-					out = append(out, vm.Observed{Label: label, Thread: ti, Slot: slot, Shared: -1})
+					o.Slot = slot
 				}
 			}
+			// a register the CPU never assigns is 0, and shown as herd
+			// shows it (1:r=0), not left out
+			out = append(out, o)
 		case *lang.Name:
 			if s, ok := c.globals[e.Name]; ok && s.kind == symShared && !seen[e.Name] {
 				seen[e.Name] = true

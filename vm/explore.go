@@ -325,7 +325,9 @@ func (m *Machine) evalFinal() (bool, string) {
 		}
 		var v uint64
 		if o.Thread >= 0 {
-			v = m.threads[o.Thread].stack[o.Slot]
+			if o.Slot != NeverAssigned {
+				v = m.threads[o.Thread].stack[o.Slot]
+			}
 		} else {
 			v = m.MMU.S.Peek(mmu.Loc(m.MMU.SharedAddr(o.Shared)))
 		}

@@ -124,9 +124,13 @@ type Final struct {
 type Observed struct {
 	Label  string
 	Thread int // index into CPUs, or -1 for a shared word
-	Slot   int
+	Slot   int // NeverAssigned: a register the CPU never assigns (0)
 	Shared int
 }
+
+// NeverAssigned is the Slot of a register its CPU never assigns, which
+// is 0 in every final state, as in herd.
+const NeverAssigned = -1
 
 // Expect is one `expect` line.
 type Expect struct {

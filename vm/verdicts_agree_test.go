@@ -104,3 +104,22 @@ func TestAtomicRefusedByGraphs(t *testing.T) {
 		}
 	}
 }
+
+// TestNeverAssignedRegisterShown: a register of the final condition that
+// its CPU never assigns is 0, and the final states show it as herd does
+// (1:r=0), under every model; they said the condition named nothing.
+func TestNeverAssignedRegisterShown(t *testing.T) {
+	p, err := compiler.Compile("f.mmu", []byte("shared x\ncpu 0 {\n  x = 1\n}\ncpu 1 {\n  s = x\n}\nfinal exists (1:r == 0)\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"sc", "tso", "armv8", "lkmm"} {
+		r, err := vm.Check(context.Background(), p, vm.Config{Model: m, All: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := finalStates(r); got != "1:r=0" || r.Verdict != "ok" {
+			t.Errorf("model %s: %s, final states %q; want ok, \"1:r=0\"", m, r.Verdict, got)
+		}
+	}
+}
