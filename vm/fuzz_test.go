@@ -68,7 +68,10 @@ var nastySeeds = []string{
 	"shared x\ncpu 0 { await x == 1 }\ncpu 1 { for i in 0..100 { x = i + 2 } }\n",
 	"shared x\ncpu 0 { irqoff { await x == 1 } }\nirq 0 { x = 1 }\n",
 	"shared x\nirq 0 { await x == 1 }\ncpu 1 { x = 2 }\n",
-	// atomic around a lock, through a proc
+	// atomic around a lock, through a proc: a compile error now
+	// (compiler/atomicwait.go), so these seed the compiler's check; the
+	// VM's own check, which a .mmub still reaches, is
+	// TestAtomicWaitFromBytecode's
 	"spinlock l\nproc take() { spin_lock(l) }\ncpu 0 { atomic { take() } }\ncpu 1 { atomic { take() } }\n",
 	"spinlock l\nproc take() { spin_lock(l) }\ncpu 0 { spin_lock(l)\n atomic { take() } }\n",
 	"shared x\nproc w() { await x == 1 }\ncpu 0 { atomic { w() } }\ncpu 1 { x = 1 }\n",

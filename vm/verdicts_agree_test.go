@@ -3,6 +3,7 @@ package vm_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,6 +121,40 @@ func TestNeverAssignedRegisterShown(t *testing.T) {
 		}
 		if got := finalStates(r); got != "1:r=0" || r.Verdict != "ok" {
 			t.Errorf("model %s: %s, final states %q; want ok, \"1:r=0\"", m, r.Verdict, got)
+		}
+	}
+}
+
+// TestAtomicWaitFromBytecode: a proc that waits, called inside atomic { },
+// is a compile error now, but a .mmub can still carry one (the decoder
+// checks structure, not this). The VM's own check stays the backstop: a
+// spin_lock() that must wait inside the block is a run-time error, not a
+// hang. The program is compiled with spin_unlock in the proc, then
+// patched to spin_lock, as a hand-made .mmub could be.
+func TestAtomicWaitFromBytecode(t *testing.T) {
+	src := "spinlock l\nproc take() {\n  spin_unlock(l)\n}\ncpu 0 {\n  spin_lock(l)\n  atomic {\n    take()\n  }\n}\n"
+	p, err := compiler.Compile("f.mmu", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock, unlock := slices.Index(p.Builtins, "spin_lock"), slices.Index(p.Builtins, "spin_unlock")
+	patched := false
+	for i, in := range p.Code {
+		if in.Op == vm.OpBuiltin && int(in.A) == unlock {
+			p.Code[i].A = int32(lock)
+			patched = true
+		}
+	}
+	if lock < 0 || !patched {
+		t.Fatalf("no spin_unlock call to patch in %v", p.Builtins)
+	}
+	for _, s := range []string{"dpor", "dfs", "state"} {
+		r, err := vm.Check(context.Background(), p, vm.Config{Search: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Verdict != "fail error" || len(r.Violations) == 0 || !strings.Contains(r.Violations[0].Msg, "spin_lock must wait inside atomic { }") {
+			t.Errorf("search %s: %s %v; want the run-time error", s, r.Verdict, r.Violations)
 		}
 	}
 }
