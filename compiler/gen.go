@@ -207,10 +207,7 @@ func (g *gen) at(p lang.Pos) lang.Pos {
 }
 
 func (g *gen) errf(p lang.Pos, format string, args ...any) *lang.Error {
-	if p.File == "" {
-		p.File = g.c.files[g.file].Name
-	}
-	return g.c.errPos(g.file, p, format, args...)
+	return g.c.errPos(g.file, g.at(p), format, args...)
 }
 
 func (g *gen) emit(op vm.Op, a int, b int, p lang.Pos) int {

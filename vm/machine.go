@@ -449,7 +449,7 @@ func (m *Machine) step(id int) {
 	if m.storeBuffers && m.tracing {
 		m.noteStaleReads(t)
 	}
-	m.afterStep(t, mark)
+	m.afterStep(t)
 	m.updateEnabled(t, mark, m.woken, enOK)
 }
 
@@ -460,12 +460,12 @@ func orDefault(s, d string) string {
 	return d
 }
 
-// afterStep records what the step that began at store mark read and
-// wrote (for spin detection), wakes threads whose watched locations
-// changed, and checks the step bound.
-func (m *Machine) afterStep(t *thread, mark int) {
+// afterStep records what the step read and wrote (for spin detection),
+// wakes threads whose watched locations changed, and checks the step
+// bound.
+func (m *Machine) afterStep(t *thread) {
 	t.hashOK = false // its context, or only its reads and writes, changed
-	if m.MMU.Mark() != mark {
+	if m.MMU.Mark() != m.stepMark {
 		// the step changed the store (a write of the value a word already
 		// held leaves no undo record): the spin rule's "wrote nothing"
 		t.writes++

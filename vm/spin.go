@@ -77,9 +77,9 @@ func (m *Machine) writesNow(t *thread) int {
 // about twice its length plus the passes before it; and the last pass's
 // too, so that the commonest cycle, one pass long, is found at once (a
 // loop that another CPU's step interrupted would otherwise run up to as
-// many passes again, and a search would try every interleaving of them). The fields live in
-// the spin record, so snapshots restore them and the state hash leaves
-// them out.
+// many passes again, and a search would try every interleaving of them).
+// The fields live in the spin record, so snapshots restore them and the
+// state hash leaves them out.
 func (m *Machine) repeats(t *thread, rec *spinRec) bool {
 	t.hashOK = false // its context changed since the last step
 	h := m.stateHash()

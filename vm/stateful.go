@@ -40,7 +40,7 @@ func (x *explorer) stateful() {
 		return
 	}
 	visited := newVisitedSet(x.cfg.Limits.States)
-	d := &stateDFS{x: x, visited: visited, heldBase: x.m.budget.held}
+	d := &stateDFS{x: x, visited: visited, heldBase: x.m.budget.held, onPath: map[uint64]int32{}}
 	h := x.m.stateHash()
 	visited.visit(h, 0)
 	d.enter(d.push(nil, 0, x.m.Enabled(nil)), h)
@@ -277,9 +277,6 @@ func (d *stateDFS) step(top *stateFrame) bool {
 
 // enter records that stored state h, frame f's, is on the path.
 func (d *stateDFS) enter(f *stateFrame, h uint64) {
-	if d.onPath == nil {
-		d.onPath = map[uint64]int32{}
-	}
 	f.h, f.onPath = h, true
 	d.onPath[h]++
 }

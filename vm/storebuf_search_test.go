@@ -1,10 +1,8 @@
 package vm_test
 
 import (
-	"context"
 	"testing"
 
-	"github.com/mmuvm/mmuvm/compiler"
 	"github.com/mmuvm/mmuvm/vm"
 )
 
@@ -57,16 +55,10 @@ cpu 1 {
 final exists (1:pte == 0)
 `, "ok", "1:pte=0\n1:pte=0x8000000300000000\n1:pte=0x8000000300300007\n1:pte=0x8000000700000000\n1:pte=0x8000000700300007"},
 	} {
-		p, err := compiler.Compile("f.mmu", []byte(tc.src), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := compileWith(t, "f.mmu", tc.src, nil)
 		for _, cfg := range []vm.Config{{}, {Search: "dpor"}, {Search: "dfs"}, {Search: "state"}, {Search: "state", Workers: 2}, {Workers: 2}} {
 			cfg.All = true
-			r, err := vm.Check(context.Background(), p, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := check(t, p, cfg)
 			if r.Verdict != tc.verdict || finalStates(r) != tc.finals || !r.Complete {
 				t.Errorf("%s, search %q -j %d: %s, final states\n%s\ncomplete %v; want %s,\n%s", tc.name, cfg.Search, cfg.Workers, r.Verdict, finalStates(r), r.Complete, tc.verdict, tc.finals)
 			}

@@ -17,10 +17,10 @@ package vm
 // storeDepth, which alone makes every cycle of one-successor states meet
 // a stored state: an endless path would pass some state at two such
 // depths, and the second time find it stored, and on the path, which
-// stateDFS.step takes as a cycle (an endless execution, not an end). A state reached
-// again that was not stored is explored again, which visits nothing new;
-// the reported state count is that of stored states. Every reachable state
-// is still visited. Measured on ptdump-vmalloc-n256-fixed, storeEvery
+// stateDFS.step takes as a cycle (an endless execution, not an end). A
+// state reached again that was not stored is explored again, which
+// visits nothing new; the reported state count is that of stored states.
+// Every reachable state is still visited. Measured on ptdump-vmalloc-n256-fixed, storeEvery
 // from 8 to 32 runs equally fast (against 1, storing every state); 16
 // stores 9 % of the states.
 const (

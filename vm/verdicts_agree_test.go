@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mmuvm/mmuvm/compiler"
 	"github.com/mmuvm/mmuvm/vm"
 )
 
@@ -55,15 +54,9 @@ func TestVerdictsAgree(t *testing.T) {
 		{"atomic increments", atomicIncrements, "fail condition", append(sc, vm.Config{Model: "tso"}, vm.Config{Model: "tso", Search: "dpor"},
 			vm.Config{Model: "tso", Search: "dfs"}, vm.Config{Model: "tso", Search: "state"}, vm.Config{Model: "tso", Search: "state", Workers: 2})},
 	} {
-		p, err := compiler.Compile("f.mmu", []byte(tc.src), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := compileWith(t, "f.mmu", tc.src, nil)
 		for _, cfg := range tc.cfgs {
-			r, err := vm.Check(context.Background(), p, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := check(t, p, cfg)
 			if r.Verdict != tc.verdict {
 				t.Errorf("%s, model %q search %q -j %d: %s; want %s", tc.name, cfg.Model, cfg.Search, cfg.Workers, r.Verdict, tc.verdict)
 			}
@@ -93,10 +86,7 @@ final exists (x == 1)
 // { } (its accesses would be events other CPUs could see half done), so
 // they refuse it, where they used to let an increment be lost.
 func TestAtomicRefusedByGraphs(t *testing.T) {
-	p, err := compiler.Compile("f.mmu", []byte(atomicIncrements), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := compileWith(t, "f.mmu", atomicIncrements, nil)
 	for _, cfg := range []vm.Config{{Model: "sc", Search: "graph"}, {Model: "tso", Search: "incremental"}, {Model: "armv8"}, {Model: "lkmm"}} {
 		_, err := vm.Check(context.Background(), p, cfg)
 		var un *vm.Unsupported
@@ -110,15 +100,9 @@ func TestAtomicRefusedByGraphs(t *testing.T) {
 // its CPU never assigns is 0, and the final states show it as herd does
 // (1:r=0), under every model; they said the condition named nothing.
 func TestNeverAssignedRegisterShown(t *testing.T) {
-	p, err := compiler.Compile("f.mmu", []byte("shared x\ncpu 0 {\n  x = 1\n}\ncpu 1 {\n  s = x\n}\nfinal exists (1:r == 0)\n"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := compileWith(t, "f.mmu", "shared x\ncpu 0 {\n  x = 1\n}\ncpu 1 {\n  s = x\n}\nfinal exists (1:r == 0)\n", nil)
 	for _, m := range []string{"sc", "tso", "armv8", "lkmm"} {
-		r, err := vm.Check(context.Background(), p, vm.Config{Model: m, All: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := check(t, p, vm.Config{Model: m, All: true})
 		if got := finalStates(r); got != "1:r=0" || r.Verdict != "ok" {
 			t.Errorf("model %s: %s, final states %q; want ok, \"1:r=0\"", m, r.Verdict, got)
 		}
@@ -133,10 +117,7 @@ func TestNeverAssignedRegisterShown(t *testing.T) {
 // patched to spin_lock, as a hand-made .mmub could be.
 func TestAtomicWaitFromBytecode(t *testing.T) {
 	src := "spinlock l\nproc take() {\n  spin_unlock(l)\n}\ncpu 0 {\n  spin_lock(l)\n  atomic {\n    take()\n  }\n}\n"
-	p, err := compiler.Compile("f.mmu", []byte(src), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := compileWith(t, "f.mmu", src, nil)
 	lock, unlock := slices.Index(p.Builtins, "spin_lock"), slices.Index(p.Builtins, "spin_unlock")
 	patched := false
 	for i, in := range p.Code {
@@ -149,10 +130,7 @@ func TestAtomicWaitFromBytecode(t *testing.T) {
 		t.Fatalf("no spin_unlock call to patch in %v", p.Builtins)
 	}
 	for _, s := range []string{"dpor", "dfs", "state"} {
-		r, err := vm.Check(context.Background(), p, vm.Config{Search: s})
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := check(t, p, vm.Config{Search: s})
 		if r.Verdict != "fail error" || len(r.Violations) == 0 || !strings.Contains(r.Violations[0].Msg, "spin_lock must wait inside atomic { }") {
 			t.Errorf("search %s: %s %v; want the run-time error", s, r.Verdict, r.Violations)
 		}
