@@ -1,5 +1,10 @@
 package vm
 
+import (
+	"context"
+	"fmt"
+)
+
 // EnabledFull asks every thread whether it can step, as Enabled did
 // before the set was kept from step to step: the reference the
 // incremental set is checked against.
@@ -32,3 +37,37 @@ func IncrementalDuplicates() int { return incDupsSeen }
 func CompareAlone(on bool) { aloneTest, aloneChecked, aloneDiffers = on, 0, 0 }
 
 func AloneCompared() (checked, differ int) { return aloneChecked, aloneDiffers }
+
+// ExploreBesideHeldPath runs worker 0 of a parallel stateful search of
+// prog after worker 1 has stored every state of the execution schedule
+// takes and holds them on its path, as a worker that is still exploring
+// below them does, and returns the kinds of what worker 0 found.
+func ExploreBesideHeldPath(prog *Program, arch string, schedule []int) ([]string, error) {
+	ctx := context.Background()
+	cfg := Config{Arch: arch, Search: "state", Workers: 2, Limits: DefaultLimits()}
+	m, err := newMachine(prog, arch, nil, cfg.Limits, ctx, 0, false)
+	if err != nil {
+		return nil, err
+	}
+	x := newExplorer(ctx, m, cfg, &Result{Counts: map[string]int{}}, goal{})
+	p := newStatePool(2, 0)
+	if !m.mayCycle() {
+		return nil, fmt.Errorf("%s cannot cycle", prog.Name)
+	}
+	p.gray = newGrayStates(2)
+	held := p.visited.worker(1)
+	m.Reset()
+	hs := []uint64{m.stateHash()}
+	for _, t := range schedule {
+		m.step(t)
+		hs = append(hs, m.stateHash())
+	}
+	for _, h := range hs {
+		held.visit(h, 0)
+		p.gray.add(1, h, 1)
+	}
+	held.quiesce()
+	p.work, p.workers = []stateWork{{}}, 1
+	y := x.stateWorker(p, 0, m)
+	return y.r.Kinds(), nil
+}

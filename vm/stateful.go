@@ -85,6 +85,8 @@ type stateDFS struct {
 	// frame, by hash (a parallel worker's path begins with the steps of
 	// the frame it was handed): reached again, they close a cycle
 	onPath map[uint64]int32
+	// parallel: the stored states on every worker's path (gray.go), or nil
+	gray *grayStates
 }
 
 // push makes a frame of the machine's state, where the threads in
@@ -250,15 +252,19 @@ func (d *stateDFS) step(top *stateFrame) bool {
 		d.pushNext(z0)
 		return true
 	}
+	if d.gray != nil {
+		d.gray.add(d.worker, h, 1) // before the visit: see gray.go
+	}
 	z, ok := d.visited.visit(h, z0)
-	if !ok && d.onPath[h] == 0 {
+	if !ok && d.onPath[h] == 0 && (d.gray == nil || d.grayFinished(h)) {
 		return false // explored with no more threads awake than now
 	}
 	if !ok {
-		// a state on the path to here: the execution is in a cycle. Go
-		// round it again rather than call it finished: the machine sees
-		// the repetition at a loop back-edge (repeats) and raises the
-		// limit an endless execution hits, as dpor and dfs find it.
+		// a state on the path to here, or on another worker's: the
+		// execution may be in a cycle. Go round it again rather than call
+		// it finished: the machine sees the repetition at a loop back-edge
+		// (repeats) and raises the limit an endless execution hits, as
+		// dpor and dfs find it.
 		z = z0
 	}
 	if z != z0 { // explore again with the threads asleep both times
@@ -275,7 +281,19 @@ func (d *stateDFS) step(top *stateFrame) bool {
 	return true
 }
 
-// enter records that stored state h, frame f's, is on the path.
+// grayFinished tells whether stored state h, explored before and off
+// this worker's path, is off every other worker's too; it then drops the
+// count step made.
+func (d *stateDFS) grayFinished(h uint64) bool {
+	if d.gray.elsewhere(d.worker, h) {
+		return false
+	}
+	d.gray.add(d.worker, h, -1)
+	return true
+}
+
+// enter records that stored state h, frame f's, is on the path (in a
+// parallel search step has counted it in gray already).
 func (d *stateDFS) enter(f *stateFrame, h uint64) {
 	f.h, f.onPath = h, true
 	d.onPath[h]++
@@ -289,6 +307,26 @@ func (d *stateDFS) leave(f *stateFrame) {
 	f.onPath = false
 	if d.onPath[f.h]--; d.onPath[f.h] == 0 {
 		delete(d.onPath, f.h)
+	}
+	if d.gray != nil {
+		d.gray.add(d.worker, f.h, -1)
+	}
+}
+
+// seedPath starts this worker's path again with the states of a handed
+// frame's steps, hs, its first state first.
+func (d *stateDFS) seedPath(hs ...uint64) {
+	for h, n := range d.onPath {
+		if d.gray != nil {
+			d.gray.add(d.worker, h, -n)
+		}
+		delete(d.onPath, h)
+	}
+	for _, h := range hs {
+		d.onPath[h]++
+		if d.gray != nil {
+			d.gray.add(d.worker, h, 1)
+		}
 	}
 }
 

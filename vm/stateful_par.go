@@ -81,6 +81,9 @@ func (x *explorer) stateWorkers(p *statePool, lend bool) workersEnd {
 		ms[0] = m
 	}
 	ms[0].Reset()
+	if ms[0].mayCycle() {
+		p.gray = newGrayStates(len(p.slots))
+	}
 	root := p.visited.worker(0)
 	root.visit(ms[0].stateHash(), 0)
 	root.quiesce()
@@ -194,7 +197,8 @@ func (x *explorer) stateWorker(p *statePool, w int, m *Machine) *explorer {
 	y := x.sibling(x.ctx, m)
 	v := p.visited.worker(w)
 	defer v.quiesce() // a worker that ends lets a grower in
-	d := &stateDFS{x: y, visited: v, share: p, worker: w, heldBase: m.budget.held, onPath: map[uint64]int32{}}
+	d := &stateDFS{x: y, visited: v, share: p, worker: w, heldBase: m.budget.held, onPath: map[uint64]int32{}, gray: p.gray}
+	var hs []uint64
 	for {
 		v.quiesce() // and so does one that waits
 		work, ok := p.get()
@@ -202,12 +206,12 @@ func (x *explorer) stateWorker(p *statePool, w int, m *Machine) *explorer {
 			return y
 		}
 		m.Reset()
-		clear(d.onPath) // this worker's path starts again, at the handed frame's
-		d.onPath[m.stateHash()]++
+		hs := append(hs[:0], m.stateHash())
 		for _, t := range work.steps {
 			m.step(t)
-			d.onPath[m.stateHash()]++
+			hs = append(hs, m.stateHash())
 		}
+		d.seedPath(hs...) // this worker's path starts again, at the handed frame's
 		d.schedule = append(d.schedule[:0], work.steps...)
 		d.base = len(work.steps)
 		f := d.push(work.sleep, work.asleep, m.Enabled(nil))
@@ -247,6 +251,7 @@ type statePool struct {
 	stopped atomic.Bool // a worker stopped the search: all stop
 	slots   []workerSlot
 	visited *sharedVisited
+	gray    *grayStates  // the stored states on the workers' paths, where a cycle is possible (or nil)
 	halt    *atomic.Bool // set: stop (auto's dpor finished first)
 }
 

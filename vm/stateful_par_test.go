@@ -56,6 +56,7 @@ func stateParCases(t *testing.T) map[string]string {
 		"ptdump-n32":     benchscripts.PtdumpVmalloc(32, true),
 		"ptdump-n32-bug": benchscripts.PtdumpVmalloc(32, false),
 		"ptdump-n128":    benchscripts.PtdumpVmalloc(128, true),
+		"pingpong":       pingpong,
 	}
 	for name, src := range splitCases {
 		cases["split/"+name] = src
