@@ -226,6 +226,7 @@ func (x *explorer) stateWorker(p *statePool, w int, m *Machine) *explorer {
 			p.stop()
 			return y
 		}
+		d.seedPath() // its path is empty while it waits: nothing of it is gray
 	}
 }
 
