@@ -217,6 +217,12 @@ func (m *Machine) InIRQ(cpu int) bool { return m.S.Peek(cpuLoc(cpu, cpuInIRQ)) !
 // the step is then ordered against interrupt entry and exit on that CPU.
 func (m *Machine) NoteCPURuns(cpu int) { m.S.Get(cpuLoc(cpu, cpuInIRQ)) }
 
+// RunsLoc is the word NoteCPURuns reads. Only interrupt entry and exit on
+// cpu write it, and an interrupt ends before the code it interrupted runs
+// again, so that code always finds it as it left it: a loop of cpu's
+// cannot wait for it to change.
+func (m *Machine) RunsLoc(cpu int) Loc { return cpuLoc(cpu, cpuInIRQ) }
+
 // EnterIRQ and ExitIRQ bracket an interrupt handler on cpu (a step each,
 // or part of one).
 func (m *Machine) EnterIRQ(cpu int) {

@@ -30,12 +30,13 @@ func (m *Machine) backEdge(t *thread, in Instr) bool {
 	}
 	h := t.stateHash()
 	writes := m.writesNow(t)
+	if rec != nil && rec.hash == h && m.readsNothing(t, t.reads[rec.readStart:]) {
+		// the pass will repeat, whatever it wrote and whatever changed
+		m.fail(t, "limit", fmt.Sprintf("%s loops forever: the loop reads nothing that another CPU could change", t.name))
+		return false
+	}
 	if rec != nil && rec.hash == h && rec.writes == writes && m.readsHold(t.reads[rec.readStart:]) {
 		window := t.reads[rec.readStart:]
-		if !slices.ContainsFunc(window, func(r readRec) bool { return !r.wrote }) {
-			m.fail(t, "limit", fmt.Sprintf("%s loops forever: the loop reads nothing that another CPU could change", t.name))
-			return false
-		}
 		for _, r := range window {
 			m.MMU.S.Watch(t.id, r.loc)
 		}
@@ -51,6 +52,18 @@ func (m *Machine) backEdge(t *thread, in Instr) bool {
 	t.hot = t.indexOf(rec)
 	rec.hash, rec.readStart, rec.writes, rec.stepsRun = h, len(t.reads), writes, t.stepsRun
 	return !m.repeats(t, rec)
+}
+
+// readsNothing tells whether a loop pass, whose reads and writes since
+// the pass before are window, read nothing whose value could change what
+// the next pass does: only its own writes (kept in the window to be
+// watched) and the word that says its CPU's code runs (mmu's RunsLoc).
+// With the thread's context as the pass before left it, such a pass
+// repeats for ever (`while 1 { }`, `while 1 { y = 1 }`: under tso each
+// pass buffers a store, a change, but the loop never looks at it).
+func (m *Machine) readsNothing(t *thread, window []readRec) bool {
+	runs := m.MMU.RunsLoc(t.cpu)
+	return !slices.ContainsFunc(window, func(r readRec) bool { return !r.wrote && r.loc != runs })
 }
 
 // writesNow counts thread t's steps that changed the store, the step in

@@ -78,6 +78,7 @@ type recorder struct {
 	reads     []int        // event index of the thread's i-th read (for taint bits)
 	pruned    bool         // the run cannot happen (a lock read held, a loop past its bound)
 	loops     map[int]int  // passes over each back-edge in this run
+	passes    map[int]pass // the last pass over each back-edge whose loop's exit reads nothing
 	unrolled  bool         // some run was cut at the loop bound
 	spins     map[int]bool // the heads of spin loops (spinLoops)
 	spinEnd   map[int]int  // and their back-edges
@@ -619,6 +620,7 @@ func (m *Machine) resetRun(rec *recorder) {
 	}
 	clear(rec.own)
 	clear(rec.loops)
+	clear(rec.passes)
 	rec.trace = traceLike(rec.trace)
 	rec.pcs, rec.taints, rec.reads = rec.pcs[:0], rec.taints[:0], rec.reads[:0]
 }
@@ -1610,7 +1612,7 @@ func (r *recorder) backEdge(t *thread) bool {
 	exitT := t.branchT
 	t.branchT = 0
 	if exitT&fresh == 0 {
-		return true
+		return !r.repeatsAlone(t)
 	}
 	r.loops[t.pc]++
 	if r.loops[t.pc] > weakLoopBound {
@@ -1618,6 +1620,33 @@ func (r *recorder) backEdge(t *thread) bool {
 		return false
 	}
 	return true
+}
+
+// pass is what a loop's back-edge saw at a pass: the thread's context
+// and the reads the run had made.
+type pass struct {
+	hash  uint64
+	reads int
+}
+
+// repeatsAlone raises the limit an endless execution hits when a pass of
+// a loop whose exit depends on no read read nothing and left the
+// thread's context as the pass before: a run goes on alone from what it
+// read, so the loop repeats for ever, whatever it writes and whatever
+// other CPUs do (`while 1 { y = 1 }`). Under sc the spin rule says so
+// (spin.go); without this the run went on to the step bound, and the
+// check stopped at the memory bound of a graph that size.
+func (r *recorder) repeatsAlone(t *thread) bool {
+	if r.passes == nil {
+		r.passes = map[int]pass{}
+	}
+	now := pass{hash: t.stateHash(), reads: len(r.reads)}
+	if r.passes[t.pc] == now {
+		r.w.m.fail(t, "limit", fmt.Sprintf("%s loops forever: the loop reads nothing that another CPU could change", t.name))
+		return true
+	}
+	r.passes[t.pc] = now
+	return false
 }
 
 // readsSince is the taint mask of the reads made since the k-th.
