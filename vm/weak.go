@@ -71,18 +71,18 @@ type recorder struct {
 	next    int   // decisions made so far in this run
 
 	trace     *memmodel.Trace
-	pcs       []int        // the pc of each event
-	taints    []uint64     // per event: the reads it depends on (addr or data), as recorded
-	callLd    []int        // loads of the builtin call in progress (for RMW pairing)
-	exclLd    int          // the last exclusive load, -1 if none
-	reads     []int        // event index of the thread's i-th read (for taint bits)
-	pruned    bool         // the run cannot happen (a lock read held, a loop past its bound)
-	loops     map[int]int  // passes over each back-edge in this run
-	passes    map[int]pass // the last pass over each back-edge whose loop's exit reads nothing
-	unrolled  bool         // some run was cut at the loop bound
-	spins     map[int]bool // the heads of spin loops (spinLoops)
-	spinEnd   map[int]int  // and their back-edges
-	blocked   bool         // the run stopped waiting (see weakRun)
+	pcs       []int           // the pc of each event
+	taints    []uint64        // per event: the reads it depends on (addr or data), as recorded
+	callLd    []int           // loads of the builtin call in progress (for RMW pairing)
+	exclLd    int             // the last exclusive load, -1 if none
+	reads     []int           // event index of the thread's i-th read (for taint bits)
+	pruned    bool            // the run cannot happen (a lock read held, a loop past its bound)
+	loops     map[int]int     // passes over each back-edge in this run
+	passes    map[passAt]pass // the last pass over each back-edge whose loop's exit reads nothing
+	unrolled  bool            // some run was cut at the loop bound
+	spins     map[int]bool    // the heads of spin loops (spinLoops)
+	spinEnd   map[int]int     // and their back-edges
+	blocked   bool            // the run stopped waiting (see weakRun)
 	waitFrom  int
 	lastPass  int                // reads made at the last loop back-edge
 	lastReads []int              // reads that must read the last write of their location (drainIPIs)
@@ -1629,6 +1629,10 @@ type pass struct {
 	reads int
 }
 
+// passAt names a back-edge of a thread: a CPU's run holds its irq
+// handler's events too, and both may run one proc's loop.
+type passAt struct{ thread, pc int }
+
 // repeatsAlone raises the limit an endless execution hits when a pass of
 // a loop whose exit depends on no read read nothing and left the
 // thread's context as the pass before: a run goes on alone from what it
@@ -1638,14 +1642,14 @@ type pass struct {
 // check stopped at the memory bound of a graph that size.
 func (r *recorder) repeatsAlone(t *thread) bool {
 	if r.passes == nil {
-		r.passes = map[int]pass{}
+		r.passes = map[passAt]pass{}
 	}
-	now := pass{hash: t.stateHash(), reads: len(r.reads)}
-	if r.passes[t.pc] == now {
+	at, now := passAt{t.id, t.pc}, pass{hash: t.stateHash(), reads: len(r.reads)}
+	if r.passes[at] == now {
 		r.w.m.fail(t, "limit", fmt.Sprintf("%s loops forever: the loop reads nothing that another CPU could change", t.name))
 		return true
 	}
-	r.passes[t.pc] = now
+	r.passes[at] = now
 	return false
 }
 
