@@ -37,6 +37,39 @@ var atomicReasons = []struct {
 	{cpuBH, "inside local_bh_disable()"},
 }
 
+// openSections are the nesting counts a CPU must leave at zero when its
+// code ends, with the call that opens one and the call that closes it.
+// The kernel catches each leak: do_exit() reports a task that "exited
+// with preempt_count" (kernel/exit.c), lockdep's rcu_lock_map a task that
+// returns to user space or exits inside rcu_read_lock(), and the LKMM
+// flags the execution (linux-kernel.bell: unmatched-rcu-lock). IRQs off
+// are not among them: a CPU whose code ends idles with IRQs on
+// (FinishCPU), as the scripts rely on.
+var openSections = []struct {
+	field       int
+	open, close string
+}{
+	{cpuRCU, "rcu_read_lock()", "rcu_read_unlock()"},
+	{cpuPreempt, "preempt_disable()", "preempt_enable()"},
+	{cpuBH, "local_bh_disable()", "local_bh_enable()"},
+}
+
+// sectionsOpen names the sections each CPU left open, for LocksHeld.
+func (m *Machine) sectionsOpen() []string {
+	var open []string
+	for cpu := 0; cpu < m.cfg.CPUs; cpu++ {
+		for _, s := range openSections {
+			switch n := m.S.Peek(cpuLoc(cpu, s.field)); {
+			case n == 1:
+				open = append(open, fmt.Sprintf("%s on %s without %s", s.open, m.cpuName(cpu), s.close))
+			case n > 1:
+				open = append(open, fmt.Sprintf("%s on %s without %s (%d deep)", s.open, m.cpuName(cpu), s.close, n))
+			}
+		}
+	}
+	return open
+}
+
 // atomicWhy names what makes cpu's context atomic, or "" if nothing does,
 // reading the words with read (a Get that orders the step, or a Peek for a
 // message only).

@@ -166,7 +166,8 @@ func (op rwOp) fn(c *Call) (uint64, Status) {
 	return v, st
 }
 
-// LocksHeld lists the locks still held (checked when an execution ends).
+// LocksHeld lists the locks still held and the sections left open
+// (checked when an execution ends).
 func (m *Machine) LocksHeld() []string {
 	var held []string
 	for id, l := range m.locks {
@@ -185,7 +186,8 @@ func (m *Machine) LocksHeld() []string {
 		}
 		held = append(held, l.name+who)
 	}
-	return append(held, m.ptlsHeld()...)
+	held = append(held, m.ptlsHeld()...)
+	return append(held, m.sectionsOpen()...)
 }
 
 // IRQs and RCU.
