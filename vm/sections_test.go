@@ -33,7 +33,7 @@ func TestSectionsOpenAtEnd(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := compileWith(t, "f.mmu", tc.src, nil)
-			for _, cfg := range everyModelAndSearch() {
+			for _, cfg := range append(scSearches(), modelSearches()...) {
 				if r := check(t, p, cfg); r.Verdict != tc.verdict || !violationSays(r, tc.msg) {
 					t.Errorf("model %q search %q -j %d: %s %v; want %s %q", cfg.Model, cfg.Search, cfg.Workers, r.Verdict, r.Violations, tc.verdict, tc.msg)
 				}
@@ -60,18 +60,6 @@ func TestPreemptSectionsOpenAtEnd(t *testing.T) {
 			t.Errorf("%q under armv8: %v; want it refused", tc.src, err)
 		}
 	}
-}
-
-// everyModelAndSearch is each model with its searches, and sc's with two
-// workers too.
-func everyModelAndSearch() []vm.Config {
-	cfgs := []vm.Config{{Search: "dpor"}, {Search: "dfs"}, {Search: "state"}, {Search: "state", Workers: 2}, {Workers: 2}}
-	for _, m := range []string{"sc", "tso", "armv8", "lkmm"} {
-		for _, s := range []string{"", "graph", "incremental"} {
-			cfgs = append(cfgs, vm.Config{Model: m, Search: s})
-		}
-	}
-	return cfgs
 }
 
 // violationSays tells whether r's violation message holds msg ("" for

@@ -37,13 +37,7 @@ import (
 //     its CPU's store buffer to drain and its stores go to memory (they
 //     waited in the buffer, and two atomic increments could lose one).
 func TestVerdictsAgree(t *testing.T) {
-	sc := []vm.Config{{}, {Search: "dpor"}, {Search: "dfs"}, {Search: "state"}, {Search: "state", Workers: 2}, {Workers: 2}}
-	var weak []vm.Config
-	for _, m := range []string{"sc", "tso", "armv8", "lkmm"} {
-		for _, s := range []string{"", "graph", "incremental"} {
-			weak = append(weak, vm.Config{Model: m, Search: s})
-		}
-	}
+	sc, weak := scSearches(), modelSearches()
 	every := append(slices.Clone(sc), weak...)
 	for _, tc := range []struct {
 		name, src, verdict string
@@ -142,4 +136,21 @@ func TestAtomicWaitFromBytecode(t *testing.T) {
 			t.Errorf("search %s: %s %v; want the run-time error", s, r.Verdict, r.Violations)
 		}
 	}
+}
+
+// scSearches are sc's searches, with one worker and two.
+func scSearches() []vm.Config {
+	return []vm.Config{{}, {Search: "dpor"}, {Search: "dfs"}, {Search: "state"}, {Search: "state", Workers: 2}, {Workers: 2}}
+}
+
+// modelSearches are each model with its default search and the two
+// execution-graph searches.
+func modelSearches() []vm.Config {
+	var cfgs []vm.Config
+	for _, m := range []string{"sc", "tso", "armv8", "lkmm"} {
+		for _, s := range []string{"", "graph", "incremental"} {
+			cfgs = append(cfgs, vm.Config{Model: m, Search: s})
+		}
+	}
+	return cfgs
 }
