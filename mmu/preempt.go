@@ -59,12 +59,15 @@ func (m *Machine) sectionsOpen() []string {
 	var open []string
 	for cpu := 0; cpu < m.cfg.CPUs; cpu++ {
 		for _, s := range openSections {
-			switch n := m.S.Peek(cpuLoc(cpu, s.field)); {
-			case n == 1:
-				open = append(open, fmt.Sprintf("%s on %s without %s", s.open, m.cpuName(cpu), s.close))
-			case n > 1:
-				open = append(open, fmt.Sprintf("%s on %s without %s (%d deep)", s.open, m.cpuName(cpu), s.close, n))
+			n := m.S.Peek(cpuLoc(cpu, s.field))
+			if n == 0 {
+				continue
 			}
+			deep := ""
+			if n > 1 {
+				deep = fmt.Sprintf(" (%d deep)", n)
+			}
+			open = append(open, fmt.Sprintf("%s on %s without %s%s", s.open, m.cpuName(cpu), s.close, deep))
 		}
 	}
 	return open

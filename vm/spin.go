@@ -32,7 +32,7 @@ func (m *Machine) backEdge(t *thread, in Instr) bool {
 	writes := m.writesNow(t)
 	if rec != nil && rec.hash == h && m.readsNothing(t, t.reads[rec.readStart:]) {
 		// the pass will repeat, whatever it wrote and whatever changed
-		m.fail(t, "limit", fmt.Sprintf("%s loops forever: the loop reads nothing that another CPU could change", t.name))
+		m.loopsAlone(t)
 		return false
 	}
 	if rec != nil && rec.hash == h && rec.writes == writes && m.readsHold(t.reads[rec.readStart:]) {
@@ -64,6 +64,12 @@ func (m *Machine) backEdge(t *thread, in Instr) bool {
 func (m *Machine) readsNothing(t *thread, window []readRec) bool {
 	runs := m.MMU.RunsLoc(t.cpu)
 	return !slices.ContainsFunc(window, func(r readRec) bool { return !r.wrote && r.loc != runs })
+}
+
+// loopsAlone raises the limit of a loop that reads nothing another CPU
+// could change and so repeats for ever, under every model.
+func (m *Machine) loopsAlone(t *thread) {
+	m.fail(t, "limit", fmt.Sprintf("%s loops forever: the loop reads nothing that another CPU could change", t.name))
 }
 
 // writesNow counts thread t's steps that changed the store, the step in

@@ -1595,7 +1595,7 @@ func (r *recorder) backEdge(t *thread) bool {
 		// the spin rule says under sc (spin.go)
 		from := r.passStart(t.pc)
 		if !slices.ContainsFunc(r.trace.Events[from:], func(e memmodel.Event) bool { return e.Kind == memmodel.Read }) {
-			r.w.m.fail(t, "limit", fmt.Sprintf("%s loops forever: the loop reads nothing that another CPU could change", t.name))
+			r.w.m.loopsAlone(t)
 			return false
 		}
 		r.blocked, r.waitFrom = true, from
@@ -1646,7 +1646,7 @@ func (r *recorder) repeatsAlone(t *thread) bool {
 	}
 	at, now := passAt{t.id, t.pc}, pass{hash: t.stateHash(), reads: len(r.reads)}
 	if r.passes[at] == now {
-		r.w.m.fail(t, "limit", fmt.Sprintf("%s loops forever: the loop reads nothing that another CPU could change", t.name))
+		r.w.m.loopsAlone(t)
 		return true
 	}
 	r.passes[at] = now
