@@ -103,14 +103,22 @@ func (g *gen) ifStmt(s *lang.IfStmt) error {
 }
 
 // loop emits the common shape: cond at top, body, continue point, back-edge.
-// step (for `for`) runs at the continue point before the back-edge.
-func (g *gen) loop(p lang.Pos, cond func() (bool, error), body *lang.Block, step func() error) error {
+// step (for `for`) runs at the continue point before the back-edge. With
+// rotate, the test is emitted again at the continue point and the back-edge
+// goes to the body (see whileStmt).
+func (g *gen) loop(p lang.Pos, cond func() (bool, error), body *lang.Block, step func() error, rotate bool) error {
 	top := g.here()
-	exit := -1
-	if has, err := cond(); err != nil {
+	var exits []int
+	has, err := cond()
+	if err != nil {
 		return err
-	} else if has {
-		exit = g.emit(vm.OpJumpIfZero, 0, 0, p)
+	}
+	if has {
+		exits = append(exits, g.emit(vm.OpJumpIfZero, 0, 0, p))
+	}
+	rotate = rotate && has
+	if rotate {
+		top = g.here()
 	}
 	l := &loopCtx{sections: len(g.sections)}
 	g.loops = append(g.loops, l)
@@ -124,12 +132,15 @@ func (g *gen) loop(p lang.Pos, cond func() (bool, error), body *lang.Block, step
 			return err
 		}
 	}
+	if rotate {
+		if _, err := cond(); err != nil {
+			return err
+		}
+		exits = append(exits, g.emit(vm.OpJumpIfZero, 0, 0, p))
+	}
 	g.emit(vm.OpBackEdge, top, 0, lang.PosOf(body.EndPos))
 	end := g.here()
-	if exit >= 0 {
-		g.patch(exit, end)
-	}
-	for _, at := range l.breaks {
+	for _, at := range append(exits, l.breaks...) {
 		g.patch(at, end)
 	}
 	for _, at := range l.continues {
@@ -138,13 +149,19 @@ func (g *gen) loop(p lang.Pos, cond func() (bool, error), body *lang.Block, step
 	return nil
 }
 
+// whileStmt emits a while loop rotated: the test once before the body and
+// again after it, with the back-edge to the body. A pass over the loop is
+// then the body and the test that decides whether it goes round again, so
+// a loop whose test reads a local the body assigns (`while s != 2 { s =
+// smp_load_acquire(seq) }`, a seqcount reader's retry) is a spin loop
+// (vm's spinLoops): a pass that fails changes nothing the next one keeps.
 func (g *gen) whileStmt(s *lang.WhileStmt) error {
 	return g.loop(lang.PosOf(s.Pos), func() (bool, error) {
 		if v, ok := g.fold(s.Cond); ok && v != 0 {
 			return false, nil // while true: no test
 		}
 		return true, g.expr(s.Cond)
-	}, s.Body, nil)
+	}, s.Body, nil, true)
 }
 
 func (g *gen) forStmt(s *lang.ForStmt) error {
@@ -170,7 +187,7 @@ func (g *gen) forStmt(s *lang.ForStmt) error {
 		g.emit(vm.OpAdd, 0, 0, p)
 		g.emit(vm.OpStoreLocal, i, 0, p)
 		return nil
-	})
+	}, false)
 }
 
 func (g *gen) jump(s *lang.JumpStmt) error {

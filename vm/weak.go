@@ -2,6 +2,7 @@ package vm
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -1601,6 +1602,11 @@ func (r *recorder) backEdge(t *thread) bool {
 		r.blocked, r.waitFrom = true, from
 		return false
 	}
+	if r.w.m.counted[t.pc] {
+		// a counted loop ends by itself, whatever its breaks read
+		// (contpte_ptep_get_lockless()'s `for i in 0..CONT_PTES`)
+		return true
+	}
 	if r.loops == nil {
 		r.loops = map[int]int{}
 	}
@@ -1805,7 +1811,6 @@ func (m *Machine) isSpinLoop(from, to int) bool {
 	if from > to {
 		return false
 	}
-	first := map[int32]Op{} // each local's first access in the body
 	for pc := from; pc <= to; pc++ {
 		in := m.prog.Code[pc]
 		switch in.Op {
@@ -1815,28 +1820,92 @@ func (m *Machine) isSpinLoop(from, to int) bool {
 			if b := m.builtins[in.A]; b.Kind != mmu.Pure && !readOnly[b.Name] {
 				return false
 			}
-		case OpLoadLocal, OpStoreLocal:
-			if _, ok := first[in.A]; !ok {
-				first[in.A] = in.Op
-			}
 		}
 	}
-	for slot, op := range first {
-		if op != OpStoreLocal && m.storedIn(slot, from, to) {
-			return false
+	return m.assignsBeforeUse(from, to)
+}
+
+// assignsBeforeUse tells whether every local that the loop from the head
+// from to the back-edge to assigns is assigned, on every path through a
+// pass, before the pass reads it: a pass then starts from nothing an
+// earlier pass left. (Taking the first access in code order instead let
+// `if rx == 1 { t = READ_ONCE(y) }` pass, where a pass that skips the
+// branch keeps the t an earlier pass read, and the weak engines missed
+// the executions that need it.) A forward data-flow over the pass's code:
+// the locals assigned on every path into each instruction.
+func (m *Machine) assignsBeforeUse(from, to int) bool {
+	code := m.prog.Code
+	stored := map[int32]bool{}
+	for pc := from; pc <= to; pc++ {
+		if code[pc].Op == OpStoreLocal {
+			stored[code[pc].A] = true
+		}
+	}
+	in := make([]map[int32]bool, to-from+1) // nil: not reached yet
+	in[0] = map[int32]bool{}
+	for changed := true; changed; {
+		changed = false
+		for pc := from; pc <= to; pc++ {
+			have := in[pc-from]
+			if have == nil {
+				continue
+			}
+			ins := code[pc]
+			if ins.Op == OpLoadLocal && stored[ins.A] && !have[ins.A] {
+				return false
+			}
+			out := have
+			if ins.Op == OpStoreLocal && !have[ins.A] {
+				out = maps.Clone(have)
+				out[ins.A] = true
+			}
+			for _, next := range passSuccessors(ins, pc, to) {
+				if next >= from && next <= to && meet(&in[next-from], out) {
+					changed = true
+				}
+			}
 		}
 	}
 	return true
 }
 
-// storedIn tells whether local slot is assigned between from and to.
-func (m *Machine) storedIn(slot int32, from, to int) bool {
-	for pc := from; pc <= to; pc++ {
-		if in := m.prog.Code[pc]; in.Op == OpStoreLocal && in.A == slot {
-			return true
+// passSuccessors are the instructions a pass may run after pc; the loop's
+// own back-edge at to ends the pass.
+func passSuccessors(in Instr, pc, to int) []int {
+	switch in.Op {
+	case OpJump:
+		return []int{int(in.A)}
+	case OpBackEdge:
+		if pc == to {
+			return nil
+		}
+		return []int{int(in.A)}
+	case OpJumpIfZero, OpJumpNonZero:
+		return []int{pc + 1, int(in.A)}
+	case OpReturn, OpEnd:
+		return nil
+	}
+	return []int{pc + 1}
+}
+
+// meet narrows *dst to the locals also in set (set itself if *dst is
+// unset) and tells whether *dst changed.
+func meet(dst *map[int32]bool, set map[int32]bool) bool {
+	if *dst == nil {
+		*dst = set
+		return true
+	}
+	changed := false
+	for k := range *dst {
+		if !set[k] {
+			if !changed {
+				*dst = maps.Clone(*dst)
+				changed = true
+			}
+			delete(*dst, k)
 		}
 	}
-	return false
+	return changed
 }
 
 // loopExits finds the conditional branches that can leave a loop: one
@@ -1854,7 +1923,7 @@ func (m *Machine) loopExits() map[int]bool {
 			if op != OpJumpIfZero && op != OpJumpNonZero {
 				continue
 			}
-			if to := int(code[pc].A); to < h || to > e || m.fallsOut(pc+1, e) {
+			if to := int(code[pc].A); to < h || to > e || m.fallsOut(pc+1, h, e) {
 				out[pc] = true
 			}
 		}
@@ -1862,14 +1931,17 @@ func (m *Machine) loopExits() map[int]bool {
 	return out
 }
 
-// fallsOut tells whether straight-line code from pc reaches a return or
-// the end before any jump or the loop's back-edge at e.
-func (m *Machine) fallsOut(pc, e int) bool {
+// fallsOut tells whether straight-line code from pc leaves the loop from
+// h to e before any branch or the back-edge: it reaches a return, the end,
+// or a jump out of the loop (the `break` of `if c { break }`).
+func (m *Machine) fallsOut(pc, h, e int) bool {
 	for ; pc < e; pc++ {
-		switch m.prog.Code[pc].Op {
+		switch in := m.prog.Code[pc]; in.Op {
 		case OpReturn, OpEnd:
 			return true
-		case OpJump, OpJumpIfZero, OpJumpNonZero, OpBackEdge:
+		case OpJump:
+			return int(in.A) < h || int(in.A) > e
+		case OpJumpIfZero, OpJumpNonZero, OpBackEdge:
 			return false
 		}
 	}
