@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,7 +13,8 @@ import (
 )
 
 // TestWeakExamples checks the classic litmus shapes of examples/litmus/weak
-// (herd7's answer for each shape) and the seed questions of
+// (herd7's answer for each shape), the scripts of examples/litmus that
+// answer for a model (the seqcount reader) and the seed questions of
 // examples/seeds under every model they give an answer for: the models
 // named in their expect lines, and the one of their model line.
 func TestWeakExamples(t *testing.T) { weakExamples(t, "") }
@@ -32,8 +34,9 @@ func weakExamples(t *testing.T, search string) {
 		t.Fatalf("found %d shapes", len(shapes))
 	}
 	seeds, _ := filepath.Glob("../examples/seeds/*.mmu")
+	litmus, _ := filepath.Glob("../examples/litmus/*.mmu")
 	checked := 0
-	for _, f := range append(shapes, seeds...) {
+	for _, f := range slices.Concat(shapes, litmus, seeds) {
 		p, err := compiler.CompileFile(f, nil)
 		if err != nil {
 			t.Fatal(err)
