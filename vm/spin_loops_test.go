@@ -37,6 +37,42 @@ cpu 1 {
 final ~exists (1:ra != 1:rb)
 `
 
+// seqcountProcs is seqcountReader with the reader's helpers as procs, as
+// include/linux/seqlock.h has them; RMB is read_seqcount_retry()'s
+// smp_rmb(), or nothing. A spin loop may call a proc that only reads.
+const seqcountProcs = `shared seq, a, b
+proc read_seqcount_begin() {
+  start = READ_ONCE(seq)
+  while start & 1 {
+    start = READ_ONCE(seq)
+  }
+  smp_rmb()
+  return start
+}
+proc read_seqcount_retry(start) {
+  RMB
+  return READ_ONCE(seq) != start
+}
+cpu 0 {
+  WRITE_ONCE(seq, 1)
+  smp_wmb()
+  WRITE_ONCE(a, 1)
+  WRITE_ONCE(b, 1)
+  smp_wmb()
+  WRITE_ONCE(seq, 2)
+}
+cpu 1 {
+  retry = 1
+  while retry {
+    start = read_seqcount_begin()
+    ra = READ_ONCE(a)
+    rb = READ_ONCE(b)
+    retry = read_seqcount_retry(start)
+  }
+}
+final ~exists (1:ra != 1:rb)
+`
+
 // carriedLocal's loop assigns t only when it reads x == 1, so a pass that
 // reads x == 0 keeps the t of an earlier pass: the final state
 // rx=0, t=1, rz=1 needs two passes.
@@ -73,6 +109,10 @@ final exists (1:rx == 0 && 1:t == 1 && 1:rz == 1)
 //     the compiler rotates it (the test after the body). It used to be
 //     unrolled twice (armv8: `incomplete`) or to fill memory (lkmm), so a
 //     seqcount reader had no answer under the weak models.
+//   - A spin loop may call procs that only read (and call none): the
+//     seqcount reader with read_seqcount_begin() and
+//     read_seqcount_retry() as procs; a reader that waits for ever in one
+//     is a deadlock.
 //   - A loop that assigns a local only on some paths is not: the weak
 //     engines took the first assignment in code order for "assigned before
 //     use" and missed the final state that needs a carried value (the
@@ -103,6 +143,9 @@ func TestWeakSpinLoops(t *testing.T) {
 		{"seqcount reader", strings.Replace(seqcountReader, "RMB", "smp_rmb()", 1), "ok", append(scSearches(), weakOnly("tso", "armv8", "lkmm")...), "", false},
 		{"seqcount reader without rmb, tso", strings.Replace(seqcountReader, "RMB", "", 1), "ok", weakOnly("tso"), "", false},
 		{"seqcount reader without rmb", strings.Replace(seqcountReader, "RMB", "", 1), "fail condition", weakOnly("armv8", "lkmm"), "", true},
+		{"seqcount procs", strings.Replace(seqcountProcs, "RMB", "smp_rmb()", 1), "ok", append(scSearches(), weakOnly("tso", "armv8", "lkmm")...), "", false},
+		{"seqcount procs without rmb", strings.Replace(seqcountProcs, "RMB", "", 1), "fail condition", weakOnly("armv8", "lkmm"), "", true},
+		{"a writer left odd", strings.Replace(strings.Replace(seqcountProcs, "RMB", "smp_rmb()", 1), "  smp_wmb()\n  WRITE_ONCE(seq, 2)\n", "", 1), "fail deadlock", append(scSearches(), modelSearches()...), "", false},
 		{"carried local", carriedLocal, "ok", scSearches(), "", true},
 		{"carried local, weak", carriedLocal, "incomplete", weakOnly("armv8", "lkmm"), "loops:", true},
 		{"break on a read", "shared x, y\ncpu 0 {\n  WRITE_ONCE(x, 1)\n}\ncpu 1 {\n  n = 0\n  while 1 {\n    WRITE_ONCE(y, n)\n    n = n + 1\n    if READ_ONCE(x) == 1 {\n      break\n    }\n  }\n}\n",

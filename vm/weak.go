@@ -73,6 +73,7 @@ type recorder struct {
 
 	trace     *memmodel.Trace
 	pcs       []int           // the pc of each event
+	at        []evAt          // where each event was made, for passStart
 	taints    []uint64        // per event: the reads it depends on (addr or data), as recorded
 	callLd    []int           // loads of the builtin call in progress (for RMW pairing)
 	exclLd    int             // the last exclusive load, -1 if none
@@ -196,6 +197,7 @@ func (r *recorder) add(ev memmodel.Event, deps uint64) int {
 	}
 	r.trace.Events = append(r.trace.Events, ev)
 	r.pcs = append(r.pcs, r.pc)
+	r.at = append(r.at, r.where())
 	r.taints = append(r.taints, deps)
 	r.depsTo(i, r.addrT, &r.trace.Addr)
 	r.depsTo(i, r.ctrlT, &r.trace.Ctrl)
@@ -623,7 +625,7 @@ func (m *Machine) resetRun(rec *recorder) {
 	clear(rec.loops)
 	clear(rec.passes)
 	rec.trace = traceLike(rec.trace)
-	rec.pcs, rec.taints, rec.reads = rec.pcs[:0], rec.taints[:0], rec.reads[:0]
+	rec.pcs, rec.taints, rec.reads, rec.at = rec.pcs[:0], rec.taints[:0], rec.reads[:0], rec.at[:0]
 }
 
 // traceLike is an empty trace with room for as much as prev holds: a
@@ -1594,7 +1596,7 @@ func (r *recorder) backEdge(t *thread) bool {
 		// a failed pass of a spin loop (see spinLoops): the run waits on
 		// the reads of this pass; one that read nothing loops forever, as
 		// the spin rule says under sc (spin.go)
-		from := r.passStart(t.pc)
+		from := r.passStart(t.pc, len(t.frames))
 		if !slices.ContainsFunc(r.trace.Events[from:], func(e memmodel.Event) bool { return e.Kind == memmodel.Read }) {
 			r.w.m.loopsAlone(t)
 			return false
@@ -1684,15 +1686,40 @@ func (r *recorder) failedLock(from int) {
 }
 
 // passStart finds where the failed pass of a spin loop began: the events
-// at the end of the trace made by the loop's own code (its body calls
-// no proc: spinLoops).
-func (r *recorder) passStart(head int) int {
+// at the end of the trace made by the loop's own code, at the depth of
+// calls its thread is at now (depth), or by a proc it calls (spinLoops:
+// read-only procs that call none).
+func (r *recorder) passStart(head, depth int) int {
 	end := r.spinEnd[head]
-	i := len(r.pcs)
-	for i > 0 && r.pcs[i-1] >= head && r.pcs[i-1] <= end {
+	in := func(pc int32) bool { return int(pc) >= head && int(pc) <= end }
+	i := len(r.at)
+	for i > 0 {
+		a := r.at[i-1]
+		if !(a.depth < 0 || int(a.depth) == depth) || !in(a.pc) {
+			if int(a.depth) != depth+1 || !in(a.call) {
+				break
+			}
+		}
 		i--
 	}
 	return i
+}
+
+// evAt is where an event was made: the thread's depth of calls (-1 when
+// no thread ran it: the pc is the step's), its pc, and the call that
+// entered the proc it runs (-1 at depth 0).
+type evAt struct{ depth, pc, call int32 }
+
+func (r *recorder) where() evAt {
+	t := r.th
+	if t == nil {
+		return evAt{-1, int32(r.pc), -1}
+	}
+	a := evAt{int32(len(t.frames)), int32(t.pc), -1}
+	if n := len(t.frames); n > 0 {
+		a.call = int32(t.frames[n-1].retPC - 1)
+	}
+	return a
 }
 
 // weakTrace renders an execution as trace rows, CPU by CPU in program
@@ -1774,8 +1801,9 @@ func tagNote(t memmodel.Tag) string {
 }
 
 // spinLoops finds the loops whose failed passes change nothing: no store,
-// no call, no builtin but pure ones, reads and barriers, and every local
-// the body assigns is assigned before it is used. A pass that goes round
+// no builtin but pure ones, reads and barriers, no call but to procs that
+// only read and call none, and every local the pass assigns is assigned
+// before it is used. A pass that goes round
 // such a loop again only adds reads (and barriers), so an execution with
 // it allows no final state that the same execution without it does not,
 // and a run that takes it need not be explored: a spin loop is an assume
@@ -1812,17 +1840,58 @@ func (m *Machine) isSpinLoop(from, to int) bool {
 		return false
 	}
 	for pc := from; pc <= to; pc++ {
-		in := m.prog.Code[pc]
-		switch in.Op {
-		case OpStoreShared, OpStoreTask, OpCall, OpAtomicBegin:
+		if !m.readsOnly(m.prog.Code[pc], true) {
 			return false
-		case OpBuiltin:
-			if b := m.builtins[in.A]; b.Kind != mmu.Pure && !readOnly[b.Name] {
-				return false
-			}
 		}
 	}
 	return m.assignsBeforeUse(from, to)
+}
+
+// readsOnly tells whether an instruction of a spin loop's pass only reads
+// or orders reads: no store, no atomic block, no builtin but pure and
+// read-only ones, and, with calls, no call but to a read-only proc
+// (read_seqcount_begin() written as a proc).
+func (m *Machine) readsOnly(in Instr, calls bool) bool {
+	switch in.Op {
+	case OpStoreShared, OpStoreTask, OpAtomicBegin:
+		return false
+	case OpCall:
+		return calls && m.readOnlyProc(int(in.A))
+	case OpBuiltin:
+		b := m.builtins[in.A]
+		return b.Kind == mmu.Pure || readOnly[b.Name]
+	}
+	return true
+}
+
+// readOnlyProc tells whether proc i only reads and calls no proc: the
+// code reachable from its entry (its locals are its own, zeroed at each
+// call, so a pass that calls it keeps nothing of an earlier call).
+func (m *Machine) readOnlyProc(i int) bool {
+	code := m.prog.Code
+	seen := map[int]bool{}
+	for work := []int{m.prog.Procs[i].Entry}; len(work) > 0; {
+		pc := work[len(work)-1]
+		work = work[:len(work)-1]
+		if pc < 0 || pc >= len(code) || seen[pc] {
+			continue
+		}
+		seen[pc] = true
+		in := code[pc]
+		if !m.readsOnly(in, false) {
+			return false
+		}
+		switch in.Op {
+		case OpReturn, OpEnd:
+		case OpJump, OpBackEdge:
+			work = append(work, int(in.A))
+		case OpJumpIfZero, OpJumpNonZero:
+			work = append(work, int(in.A), pc+1)
+		default:
+			work = append(work, pc+1)
+		}
+	}
+	return true
 }
 
 // assignsBeforeUse tells whether every local that the loop from the head
