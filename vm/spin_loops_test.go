@@ -73,6 +73,41 @@ cpu 1 {
 final ~exists (1:ra != 1:rb)
 `
 
+// casIncrements is two CPUs adding 1 by the kernel's cmpxchg() retry
+// loop; casMP waits for a flag with cmpxchgORD() and reads the payload.
+const casIncrements = `shared v
+cpu 0 {
+  while 1 {
+    old = READ_ONCE(v)
+    if cmpxchg(v, old, old + 1) == old {
+      break
+    }
+  }
+}
+cpu 1 {
+  while 1 {
+    old = READ_ONCE(v)
+    if cmpxchg(v, old, old + 1) == old {
+      break
+    }
+  }
+}
+final forall (v == 2)
+`
+
+const casMP = `shared x, f
+cpu 0 {
+  WRITE_ONCE(x, 1)
+  smp_store_release(f, 1)
+}
+cpu 1 {
+  while cmpxchgORD(f, 1, 2) != 1 {
+  }
+  r = READ_ONCE(x)
+}
+final ~exists (1:r == 0)
+`
+
 // carriedLocal's loop assigns t only when it reads x == 1, so a pass that
 // reads x == 0 keeps the t of an earlier pass: the final state
 // rx=0, t=1, rz=1 needs two passes.
@@ -113,6 +148,9 @@ final exists (1:rx == 0 && 1:t == 1 && 1:rz == 1)
 //     seqcount reader with read_seqcount_begin() and
 //     read_seqcount_retry() as procs; a reader that waits for ever in one
 //     is a deadlock.
+//   - So is a loop whose only writes are a cmpxchg()'s (a failed one
+//     writes nothing): the kernel's `do { old = READ_ONCE(v); } while
+//     (cmpxchg(v, old, old + 1) != old)`, unrolled twice before.
 //   - A loop that assigns a local only on some paths is not: the weak
 //     engines took the first assignment in code order for "assigned before
 //     use" and missed the final state that needs a carried value (the
@@ -136,7 +174,7 @@ func TestWeakSpinLoops(t *testing.T) {
 		name, src, verdict string
 		cfgs               []vm.Config
 		bound              string // a bound the result names ("" none: complete)
-		found              bool   // the condition's state is reached
+		found              bool   // some execution satisfies the condition's predicate
 	}{
 		{"rotated wait", "shared seq, a\ncpu 0 {\n  WRITE_ONCE(a, 1)\n  smp_wmb()\n  WRITE_ONCE(seq, 2)\n}\ncpu 1 {\n  s = 0\n  while s != 2 {\n    s = smp_load_acquire(seq)\n  }\n  r = READ_ONCE(a)\n}\nfinal ~exists (1:r != 1)\n",
 			"ok", append(scSearches(), modelSearches()...), "", false},
@@ -146,6 +184,9 @@ func TestWeakSpinLoops(t *testing.T) {
 		{"seqcount procs", strings.Replace(seqcountProcs, "RMB", "smp_rmb()", 1), "ok", append(scSearches(), weakOnly("tso", "armv8", "lkmm")...), "", false},
 		{"seqcount procs without rmb", strings.Replace(seqcountProcs, "RMB", "", 1), "fail condition", weakOnly("armv8", "lkmm"), "", true},
 		{"a writer left odd", strings.Replace(strings.Replace(seqcountProcs, "RMB", "smp_rmb()", 1), "  smp_wmb()\n  WRITE_ONCE(seq, 2)\n", "", 1), "fail deadlock", append(scSearches(), modelSearches()...), "", false},
+		{"cmpxchg increments", casIncrements, "ok", append(scSearches(), weakOnly("tso", "armv8", "lkmm")...), "", true},
+		{"cmpxchg_acquire wait", strings.Replace(casMP, "ORD", "_acquire", 1), "ok", append(scSearches(), weakOnly("tso", "armv8", "lkmm")...), "", false},
+		{"cmpxchg_relaxed wait", strings.Replace(casMP, "ORD", "_relaxed", 1), "fail condition", weakOnly("armv8", "lkmm"), "", true},
 		{"carried local", carriedLocal, "ok", scSearches(), "", true},
 		{"carried local, weak", carriedLocal, "incomplete", weakOnly("armv8", "lkmm"), "loops:", true},
 		{"break on a read", "shared x, y\ncpu 0 {\n  WRITE_ONCE(x, 1)\n}\ncpu 1 {\n  n = 0\n  while 1 {\n    WRITE_ONCE(y, n)\n    n = n + 1\n    if READ_ONCE(x) == 1 {\n      break\n    }\n  }\n}\n",

@@ -40,15 +40,18 @@ const (
 
 // weakState is a machine's weak-model state during a check.
 type weakState struct {
-	model     memmodel.Model
-	init      map[uint64]uint64 // initial values of the shared locations (absent: 0)
-	spins     map[int]bool      // heads of spin loops
-	spinEnd   map[int]int       // their back-edges
-	exits     map[int]bool      // branches that can leave a loop
-	senders   [][]int           // per CPU, who may send it synchronising IPIs
-	gpSenders [][]int           // per CPU, who may start grace periods it must acknowledge
-	joins     map[int]int       // branch joins, under lkmm (C's control dependencies)
-	guesses   []uint64          // values every read may return, under lkmm (see constants)
+	model   memmodel.Model
+	init    map[uint64]uint64 // initial values of the shared locations (absent: 0)
+	spins   map[int]bool      // heads of spin loops
+	spinEnd map[int]int       // their back-edges
+	// spinChecked are the spin loops with a cmpxchg(): a pass is a failed
+	// spin pass only if it wrote nothing (spinLoops)
+	spinChecked map[int]bool
+	exits       map[int]bool // branches that can leave a loop
+	senders     [][]int      // per CPU, who may send it synchronising IPIs
+	gpSenders   [][]int      // per CPU, who may start grace periods it must acknowledge
+	joins       map[int]int  // branch joins, under lkmm (C's control dependencies)
+	guesses     []uint64     // values every read may return, under lkmm (see constants)
 	// atomicLocs are the locations some RMW or lock accesses: no guesses
 	// there (a guessed count would make an atomic counter's values grow)
 	atomicLocs map[mmu.Loc]bool
@@ -1101,7 +1104,8 @@ func (w *weakState) synchronises() bool {
 // IPI senders of the code, and the initial values of the shared locations.
 func (x *explorer) weakSetup(model memmodel.Model) *weakState {
 	m := x.m
-	w := &weakState{model: model, init: map[uint64]uint64{}, spinEnd: m.spinLoops(), m: m}
+	w := &weakState{model: model, init: map[uint64]uint64{}, m: m}
+	w.spinEnd, w.spinChecked = m.spinLoops()
 	m.MMU.RCUByModel = model.Name() == "lkmm"
 	w.spins, w.exits, w.senders, w.gpSenders = map[int]bool{}, m.loopExits(), m.ipiSenders(), m.gpSenders()
 	w.all = x.cfg.Search == "dfs"
@@ -1595,14 +1599,18 @@ func (r *recorder) backEdge(t *thread) bool {
 	if r.spins[t.pc] {
 		// a failed pass of a spin loop (see spinLoops): the run waits on
 		// the reads of this pass; one that read nothing loops forever, as
-		// the spin rule says under sc (spin.go)
+		// the spin rule says under sc (spin.go). A pass whose cmpxchg()
+		// succeeded and that goes round again is an ordinary loop's.
 		from := r.passStart(t.pc, len(t.frames))
-		if !slices.ContainsFunc(r.trace.Events[from:], func(e memmodel.Event) bool { return e.Kind == memmodel.Read }) {
-			r.w.m.loopsAlone(t)
+		pass := r.trace.Events[from:]
+		if !r.w.spinChecked[t.pc] || !slices.ContainsFunc(pass, isWrite) {
+			if !slices.ContainsFunc(pass, func(e memmodel.Event) bool { return e.Kind == memmodel.Read }) {
+				r.w.m.loopsAlone(t)
+				return false
+			}
+			r.blocked, r.waitFrom = true, from
 			return false
 		}
-		r.blocked, r.waitFrom = true, from
-		return false
 	}
 	if r.w.m.counted[t.pc] {
 		// a counted loop ends by itself, whatever its breaks read
@@ -1803,74 +1811,103 @@ func tagNote(t memmodel.Tag) string {
 // spinLoops finds the loops whose failed passes change nothing: no store,
 // no builtin but pure ones, reads and barriers, no call but to procs that
 // only read and call none, and every local the pass assigns is assigned
-// before it is used. A pass that goes round
-// such a loop again only adds reads (and barriers), so an execution with
-// it allows no final state that the same execution without it does not,
-// and a run that takes it need not be explored: a spin loop is an assume
-// of its exit condition (GenMC's spin-assume). Waiting and retry loops
-// (await, the lockless getters' retries) are spin loops.
-func (m *Machine) spinLoops() map[int]int {
-	out := map[int]int{} // keyed by the loop head: a back-edge has set the pc there
-	for head, edge := range m.eachSpinLoop {
-		out[head] = edge
+// before it is used. A pass that goes round such a loop again only adds
+// reads (and barriers), so an execution with it allows no final state that
+// the same execution without it does not, and a run that takes it need not
+// be explored: a spin loop is an assume of its exit condition (GenMC's
+// spin-assume). Waiting and retry loops (await, the lockless getters'
+// retries) are spin loops. So is a loop whose only writes are a
+// cmpxchg()'s, which writes nothing when it fails (the kernel's
+// `do { old = READ_ONCE(*p); } while (cmpxchg(p, old, new) != old)`):
+// checked, keyed by head, are those, whose passes are spin passes only
+// where they wrote nothing (backEdge).
+func (m *Machine) spinLoops() (edges map[int]int, checked map[int]bool) {
+	edges, checked = map[int]int{}, map[int]bool{} // keyed by the loop head: a back-edge has set the pc there
+	for head, edge := range m.eachSpinLoop(true) {
+		edges[head] = edge
+		checked[head] = m.spinKind(head, edge, true) == passMayWrite
 	}
-	return out
+	return edges, checked
 }
 
-// hasSpinLoop tells whether the program has a spin loop, without
-// building spinLoops' map.
+// hasSpinLoop tells whether the program has a spin loop whose passes only
+// read, without building spinLoops' maps (auto's look at a script).
 func (m *Machine) hasSpinLoop() bool {
-	for range m.eachSpinLoop {
+	for range m.eachSpinLoop(false) {
 		return true
 	}
 	return false
 }
 
-// eachSpinLoop yields the head and back-edge of each spin loop.
-func (m *Machine) eachSpinLoop(yield func(head, edge int) bool) {
-	for pc, in := range m.prog.Code {
-		if in.Op == OpBackEdge && m.isSpinLoop(int(in.A), pc) && !yield(int(in.A), pc) {
-			return
+// eachSpinLoop yields the head and back-edge of each spin loop (with
+// writers, also those whose failed passes write nothing: spinLoops).
+func (m *Machine) eachSpinLoop(writers bool) func(yield func(head, edge int) bool) {
+	return func(yield func(head, edge int) bool) {
+		for pc, in := range m.prog.Code {
+			if in.Op == OpBackEdge && m.spinKind(int(in.A), pc, writers) != passWrites && !yield(int(in.A), pc) {
+				return
+			}
 		}
 	}
 }
 
-func (m *Machine) isSpinLoop(from, to int) bool {
+// What a pass of a loop may do to memory, from what its code may do.
+const (
+	passReads    = iota // reads and orders reads only
+	passMayWrite        // writes only by a cmpxchg() that succeeds
+	passWrites          // anything else: not a spin loop
+)
+
+// spinKind tells whether the loop from the head from to the back-edge to
+// is a spin loop, and of which kind (passWrites if not); without writers,
+// a loop with cmpxchg() is none.
+func (m *Machine) spinKind(from, to int, writers bool) int {
 	if from > to {
-		return false
+		return passWrites
 	}
+	kind := passReads
 	for pc := from; pc <= to; pc++ {
-		if !m.readsOnly(m.prog.Code[pc], true) {
-			return false
-		}
+		kind = max(kind, m.passOp(m.prog.Code[pc], true))
 	}
-	return m.assignsBeforeUse(from, to)
+	if kind == passWrites || kind == passMayWrite && !writers || !m.assignsBeforeUse(from, to) {
+		return passWrites
+	}
+	return kind
 }
 
-// readsOnly tells whether an instruction of a spin loop's pass only reads
-// or orders reads: no store, no atomic block, no builtin but pure and
-// read-only ones, and, with calls, no call but to a read-only proc
-// (read_seqcount_begin() written as a proc).
-func (m *Machine) readsOnly(in Instr, calls bool) bool {
+// passOp is what an instruction of a spin loop's pass may do: no store,
+// no atomic block, no builtin but pure, read-only and failing-cmpxchg
+// ones, and, with calls, no call but to a proc that does no more and
+// calls none (read_seqcount_begin() written as a proc).
+func (m *Machine) passOp(in Instr, calls bool) int {
 	switch in.Op {
 	case OpStoreShared, OpStoreTask, OpAtomicBegin:
-		return false
+		return passWrites
 	case OpCall:
-		return calls && m.readOnlyProc(int(in.A))
+		if !calls {
+			return passWrites
+		}
+		return m.procOps(int(in.A))
 	case OpBuiltin:
-		b := m.builtins[in.A]
-		return b.Kind == mmu.Pure || readOnly[b.Name]
+		switch b := m.builtins[in.A]; {
+		case b.Kind == mmu.Pure || readOnly[b.Name]:
+		case writesOnSuccess[b.Name]:
+			return passMayWrite
+		default:
+			return passWrites
+		}
 	}
-	return true
+	return passReads
 }
 
-// readOnlyProc tells whether proc i only reads and calls no proc: the
-// code reachable from its entry (its locals are its own, zeroed at each
-// call, so a pass that calls it keeps nothing of an earlier call).
-func (m *Machine) readOnlyProc(i int) bool {
+// procOps is passOp over the code reachable from proc i's entry (its
+// locals are its own, zeroed at each call, so a pass that calls it keeps
+// nothing of an earlier call).
+func (m *Machine) procOps(i int) int {
 	code := m.prog.Code
+	kind := passReads
 	seen := map[int]bool{}
-	for work := []int{m.prog.Procs[i].Entry}; len(work) > 0; {
+	for work := []int{m.prog.Procs[i].Entry}; len(work) > 0 && kind != passWrites; {
 		pc := work[len(work)-1]
 		work = work[:len(work)-1]
 		if pc < 0 || pc >= len(code) || seen[pc] {
@@ -1878,9 +1915,7 @@ func (m *Machine) readOnlyProc(i int) bool {
 		}
 		seen[pc] = true
 		in := code[pc]
-		if !m.readsOnly(in, false) {
-			return false
-		}
+		kind = max(kind, m.passOp(in, false))
 		switch in.Op {
 		case OpReturn, OpEnd:
 		case OpJump, OpBackEdge:
@@ -1891,7 +1926,7 @@ func (m *Machine) readOnlyProc(i int) bool {
 			work = append(work, pc+1)
 		}
 	}
-	return true
+	return kind
 }
 
 // assignsBeforeUse tells whether every local that the loop from the head
@@ -2015,6 +2050,15 @@ func (m *Machine) fallsOut(pc, h, e int) bool {
 		}
 	}
 	return false
+}
+
+func isWrite(e memmodel.Event) bool { return e.Kind == memmodel.Write }
+
+// writesOnSuccess are the builtins that write only when they succeed: a
+// cmpxchg() whose comparison fails is a read (rmw2 in mmu).
+var writesOnSuccess = map[string]bool{
+	"cmpxchg": true, "cmpxchg_relaxed": true, "cmpxchg_acquire": true, "cmpxchg_release": true,
+	"atomic_cmpxchg": true, "atomic_cmpxchg_relaxed": true, "atomic_cmpxchg_acquire": true, "atomic_cmpxchg_release": true,
 }
 
 // readOnly are the builtins that only read memory or order it.
