@@ -83,7 +83,7 @@ type recorder struct {
 	reads     []int           // event index of the thread's i-th read (for taint bits)
 	pruned    bool            // the run cannot happen (a lock read held, a loop past its bound)
 	loops     map[int]int     // passes over each back-edge in this run
-	passes    map[passAt]pass // the last pass over each back-edge whose loop's exit reads nothing
+	passes    map[passAt]pass // the last pass over each back-edge that left each context (repeats)
 	unrolled  bool            // some run was cut at the loop bound
 	spins     map[int]bool    // the heads of spin loops (spinLoops)
 	spinEnd   map[int]int     // and their back-edges
@@ -1627,8 +1627,11 @@ func (r *recorder) backEdge(t *thread) bool {
 	r.lastPass = len(r.reads)
 	exitT := t.branchT
 	t.branchT = 0
+	if r.repeats(t) {
+		return false
+	}
 	if exitT&fresh == 0 {
-		return !r.repeatsAlone(t)
+		return true
 	}
 	r.loops[t.pc]++
 	if r.loops[t.pc] > weakLoopBound {
@@ -1638,35 +1641,53 @@ func (r *recorder) backEdge(t *thread) bool {
 	return true
 }
 
-// pass is what a loop's back-edge saw at a pass: the thread's context
-// and the reads the run had made.
-type pass struct {
-	hash  uint64
-	reads int
+// pass is what a loop's back-edge saw at a pass: the reads the run had
+// made and its events.
+type pass struct{ reads, events int }
+
+// passAt names a back-edge of a thread with the thread's context there: a
+// CPU's run holds its irq handler's events too, and both may run one
+// proc's loop.
+type passAt struct {
+	thread, pc int
+	context    uint64
 }
 
-// passAt names a back-edge of a thread: a CPU's run holds its irq
-// handler's events too, and both may run one proc's loop.
-type passAt struct{ thread, pc int }
-
-// repeatsAlone raises the limit an endless execution hits when a pass of
-// a loop whose exit depends on no read read nothing and left the
-// thread's context as the pass before: a run goes on alone from what it
-// read, so the loop repeats for ever, whatever it writes and whatever
-// other CPUs do (`while 1 { y = 1 }`). Under sc the spin rule says so
-// (spin.go); without this the run went on to the step bound, and the
-// check stopped at the memory bound of a graph that size.
-func (r *recorder) repeatsAlone(t *thread) bool {
+// repeats stops a run at a pass of a loop that left the thread's context
+// as an earlier pass did:
+//   - If the pass read nothing, the run goes on alone from what it read,
+//     so the loop repeats for ever, whatever it writes and whatever other
+//     CPUs do (`while 1 { y = 1 }`): the limit an endless execution hits.
+//     Under sc the spin rule says so (spin.go); without this the run went
+//     on to the step bound, and the check stopped at the memory bound of
+//     a graph that size.
+//   - If the passes since read but wrote nothing, they are failed passes
+//     of a spin loop found at run time: whatever the run does after them,
+//     it could do after the earlier pass, with the same context and their
+//     reads left out (removing reads keeps an execution consistent), so
+//     the run waits on their reads, with the deadlock rule (a loop that
+//     spinLoops cannot take as one, such as a local assigned on one path
+//     only, which went on without a bound while its reads repeated, or
+//     was cut at herd's unrolling bound).
+func (r *recorder) repeats(t *thread) bool {
 	if r.passes == nil {
 		r.passes = map[passAt]pass{}
 	}
-	at, now := passAt{t.id, t.pc}, pass{hash: t.stateHash(), reads: len(r.reads)}
-	if r.passes[at] == now {
-		r.w.m.loopsAlone(t)
-		return true
-	}
+	at := passAt{t.id, t.pc, t.stateHash()}
+	now := pass{reads: len(r.reads), events: len(r.trace.Events)}
+	before, ok := r.passes[at]
 	r.passes[at] = now
-	return false
+	switch {
+	case !ok:
+		return false
+	case before.reads == now.reads:
+		r.w.m.loopsAlone(t)
+	case !slices.ContainsFunc(r.trace.Events[before.events:], isWrite):
+		r.blocked, r.waitFrom = true, before.events
+	default:
+		return false
+	}
+	return true
 }
 
 // readsSince is the taint mask of the reads made since the k-th.

@@ -55,9 +55,9 @@ func TestFormatHerd(t *testing.T) {
 // TestIncompleteIsNoProof: a condition that holds on a search stopped by a
 // bound is said to hold on what was explored only, in both formats.
 func TestIncompleteIsNoProof(t *testing.T) {
-	// the cmpxchg retry loop passes herd's unroll bound in the graph engine
-	// (the store buffers explore it completely)
-	script := "../../examples/litmus/cmpxchg-lock.mmu"
+	// a loop that is no spin loop passes herd's unroll bound in the graph
+	// engine (the store buffers explore it completely)
+	script := "testdata/truth/unrolled-loop.mmu"
 	for _, c := range []struct {
 		format, want string
 	}{

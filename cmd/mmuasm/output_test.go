@@ -273,7 +273,7 @@ func TestConditionAgreesWithVerdict(t *testing.T) {
 		{"testdata/truth/lazy-read-hazard.mmu"},
 		{"--max-executions", "1", "../../examples/seeds/001-lazy-nest-irq-merged.mmu"},
 		{"--search", "random", "-n", "3", "../../examples/seeds/001-lazy-nest-irq-merged.mmu"},
-		{"--model", "tso", "--search", "graph", "../../examples/litmus/cmpxchg-lock.mmu"},
+		{"--model", "tso", "--search", "graph", "testdata/truth/unrolled-loop.mmu"},
 	} {
 		_, out, errOut := mmuasm(t, append([]string{"check", "--no-color"}, args...)...)
 		if !strings.Contains(out, "Condition ") {
