@@ -8,13 +8,9 @@ import (
 	"github.com/mmuvm/mmuvm/vm"
 )
 
-// seqcountReader is write_seqcount_begin()/end() against a reader's
-// read_seqcount_begin()/read_seqcount_retry() loop
-// (include/linux/seqlock.h), written as a kernel developer writes it: a
-// while loop whose test reads the local its body assigns. RMB is the
-// reader's smp_rmb() (read_seqcount_retry()'s), or nothing.
-const seqcountReader = `shared seq, a, b
-cpu 0 {
+// seqcountWriter is write_seqcount_begin(), two stores and
+// write_seqcount_end().
+const seqcountWriter = `cpu 0 {
   WRITE_ONCE(seq, 1)
   smp_wmb()
   WRITE_ONCE(a, 1)
@@ -22,7 +18,15 @@ cpu 0 {
   smp_wmb()
   WRITE_ONCE(seq, 2)
 }
-cpu 1 {
+`
+
+// seqcountReader is write_seqcount_begin()/end() against a reader's
+// read_seqcount_begin()/read_seqcount_retry() loop
+// (include/linux/seqlock.h), written as a kernel developer writes it: a
+// while loop whose test reads the local its body assigns. RMB is the
+// reader's smp_rmb() (read_seqcount_retry()'s), or nothing.
+const seqcountReader = `shared seq, a, b
+` + seqcountWriter + `cpu 1 {
   s = 1
   while s & 1 {
     s = smp_load_acquire(seq)
@@ -53,15 +57,7 @@ proc read_seqcount_retry(start) {
   RMB
   return READ_ONCE(seq) != start
 }
-cpu 0 {
-  WRITE_ONCE(seq, 1)
-  smp_wmb()
-  WRITE_ONCE(a, 1)
-  WRITE_ONCE(b, 1)
-  smp_wmb()
-  WRITE_ONCE(seq, 2)
-}
-cpu 1 {
+` + seqcountWriter + `cpu 1 {
   retry = 1
   while retry {
     start = read_seqcount_begin()
