@@ -525,3 +525,54 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+// TestWhileRotated: a while loop with a test is emitted with the test
+// before the first pass and again after each, the back-edge to the body,
+// so that a pass ends with the test that decides the next one (vm's
+// spinLoops relies on it); `while true` has no test, and a for loop keeps
+// the test at the head, the shape vm's counted loops recognise.
+func TestWhileRotated(t *testing.T) {
+	p := mustCompile(t, `shared x
+cpu 0 {
+  s = 0
+  while s != 2 {
+    s = x
+  }
+  while true {
+    if x == 1 {
+      break
+    }
+  }
+  for i in 0..3 {
+    s = x
+  }
+}
+`, nil)
+	var edges []int
+	for pc, in := range p.Code {
+		if in.Op == vm.OpBackEdge {
+			edges = append(edges, pc)
+		}
+	}
+	if len(edges) != 3 {
+		t.Fatalf("back-edges at %v, want 3", edges)
+	}
+	code := p.Code
+	exitsTo := func(pc, to int) bool { return code[pc].Op == vm.OpJumpIfZero && int(code[pc].A) == to }
+	// while s != 2: jz before the body and jz before the back-edge, both
+	// to just after it
+	w, body := edges[0], int(code[edges[0]].A)
+	if !exitsTo(body-1, w+1) || !exitsTo(w-1, w+1) {
+		t.Errorf("while with a test: back-edge %d to %d, code %v", w, body, code[body-1:w+1])
+	}
+	// while true: no test at either end
+	w, body = edges[1], int(code[edges[1]].A)
+	if code[w-1].Op == vm.OpJumpIfZero || code[body-1].Op == vm.OpJumpIfZero {
+		t.Errorf("while true: back-edge %d to %d, code %v", w, body, code[body-1:w+1])
+	}
+	// for: the back-edge goes to the test, which leaves past it
+	f, head := edges[2], int(code[edges[2]].A)
+	if code[head].Op != vm.OpLoadLocal || !exitsTo(head+3, f+1) {
+		t.Errorf("for: back-edge %d to %d, code %v", f, head, code[head:f+1])
+	}
+}
