@@ -1604,7 +1604,7 @@ func (r *recorder) backEdge(t *thread) bool {
 		from := r.passStart(t.pc, len(t.frames))
 		pass := r.trace.Events[from:]
 		if !r.w.spinChecked[t.pc] || !slices.ContainsFunc(pass, isWrite) {
-			if !slices.ContainsFunc(pass, func(e memmodel.Event) bool { return e.Kind == memmodel.Read }) {
+			if !slices.ContainsFunc(pass, isRead) {
 				r.w.m.loopsAlone(t)
 				return false
 			}
@@ -1722,14 +1722,13 @@ func (r *recorder) passStart(head, depth int) int {
 	end := r.spinEnd[head]
 	in := func(pc int32) bool { return int(pc) >= head && int(pc) <= end }
 	i := len(r.at)
-	for i > 0 {
+	for ; i > 0; i-- {
 		a := r.at[i-1]
-		if !(a.depth < 0 || int(a.depth) == depth) || !in(a.pc) {
-			if int(a.depth) != depth+1 || !in(a.call) {
-				break
-			}
+		own := (a.depth < 0 || int(a.depth) == depth) && in(a.pc)
+		called := int(a.depth) == depth+1 && in(a.call)
+		if !own && !called {
+			break
 		}
-		i--
 	}
 	return i
 }
@@ -1844,9 +1843,13 @@ func tagNote(t memmodel.Tag) string {
 // where they wrote nothing (backEdge).
 func (m *Machine) spinLoops() (edges map[int]int, checked map[int]bool) {
 	edges, checked = map[int]int{}, map[int]bool{} // keyed by the loop head: a back-edge has set the pc there
-	for head, edge := range m.eachSpinLoop(true) {
-		edges[head] = edge
-		checked[head] = m.spinKind(head, edge, true) == passMayWrite
+	for pc, in := range m.prog.Code {
+		if in.Op != OpBackEdge {
+			continue
+		}
+		if kind := m.spinKind(int(in.A), pc, true); kind != passWrites {
+			edges[int(in.A)], checked[int(in.A)] = pc, kind == passMayWrite
+		}
 	}
 	return edges, checked
 }
@@ -1854,22 +1857,12 @@ func (m *Machine) spinLoops() (edges map[int]int, checked map[int]bool) {
 // hasSpinLoop tells whether the program has a spin loop whose passes only
 // read, without building spinLoops' maps (auto's look at a script).
 func (m *Machine) hasSpinLoop() bool {
-	for range m.eachSpinLoop(false) {
-		return true
-	}
-	return false
-}
-
-// eachSpinLoop yields the head and back-edge of each spin loop (with
-// writers, also those whose failed passes write nothing: spinLoops).
-func (m *Machine) eachSpinLoop(writers bool) func(yield func(head, edge int) bool) {
-	return func(yield func(head, edge int) bool) {
-		for pc, in := range m.prog.Code {
-			if in.Op == OpBackEdge && m.spinKind(int(in.A), pc, writers) != passWrites && !yield(int(in.A), pc) {
-				return
-			}
+	for pc, in := range m.prog.Code {
+		if in.Op == OpBackEdge && m.spinKind(int(in.A), pc, false) != passWrites {
+			return true
 		}
 	}
+	return false
 }
 
 // What a pass of a loop may do to memory, from what its code may do.
@@ -1937,15 +1930,7 @@ func (m *Machine) procOps(i int) int {
 		seen[pc] = true
 		in := code[pc]
 		kind = max(kind, m.passOp(in, false))
-		switch in.Op {
-		case OpReturn, OpEnd:
-		case OpJump, OpBackEdge:
-			work = append(work, int(in.A))
-		case OpJumpIfZero, OpJumpNonZero:
-			work = append(work, int(in.A), pc+1)
-		default:
-			work = append(work, pc+1)
-		}
+		work = append(work, successors(pc, in)...)
 	}
 	return kind
 }
@@ -1984,7 +1969,10 @@ func (m *Machine) assignsBeforeUse(from, to int) bool {
 				out = maps.Clone(have)
 				out[ins.A] = true
 			}
-			for _, next := range passSuccessors(ins, pc, to) {
+			if pc == to {
+				continue // the loop's own back-edge ends the pass
+			}
+			for _, next := range successors(pc, ins) {
 				if next >= from && next <= to && meet(&in[next-from], out) {
 					changed = true
 				}
@@ -1992,25 +1980,6 @@ func (m *Machine) assignsBeforeUse(from, to int) bool {
 		}
 	}
 	return true
-}
-
-// passSuccessors are the instructions a pass may run after pc; the loop's
-// own back-edge at to ends the pass.
-func passSuccessors(in Instr, pc, to int) []int {
-	switch in.Op {
-	case OpJump:
-		return []int{int(in.A)}
-	case OpBackEdge:
-		if pc == to {
-			return nil
-		}
-		return []int{int(in.A)}
-	case OpJumpIfZero, OpJumpNonZero:
-		return []int{pc + 1, int(in.A)}
-	case OpReturn, OpEnd:
-		return nil
-	}
-	return []int{pc + 1}
 }
 
 // meet narrows *dst to the locals also in set (set itself if *dst is
@@ -2074,6 +2043,7 @@ func (m *Machine) fallsOut(pc, h, e int) bool {
 }
 
 func isWrite(e memmodel.Event) bool { return e.Kind == memmodel.Write }
+func isRead(e memmodel.Event) bool  { return e.Kind == memmodel.Read }
 
 // writesOnSuccess are the builtins that write only when they succeed: a
 // cmpxchg() whose comparison fails is a read (rmw2 in mmu).
