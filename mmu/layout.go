@@ -30,7 +30,7 @@ const (
 	cpuIRQOff   = iota // 1 while interrupts are disabled
 	cpuInIRQ           // 1 while an interrupt (irq block or IPI) runs
 	cpuRCU             // rcu_read_lock nesting
-	cpuEpoch           // counts quiescent states, for synchronize_rcu
+	cpuEpoch           // counts quiescent states, for synchronize_rcu (only those a waiter can tell apart: cpuEpochWatch)
 	cpuLazy            // arch lazy MMU mode entered (ghost)
 	cpuDSB             // dsb instructions issued
 	cpuPendLen         // arm64: kernel PTE writes awaiting barriers
@@ -53,6 +53,7 @@ const (
 	cpuLazyPend        // arm64: TIF_LAZY_MMU_PENDING carried by a task that was switched (context_switch.go)
 	cpuSBLen           // tso: stores in this CPU's store buffer, not yet in memory (storebuf.go)
 	cpuSBPushes        // tso: stores this CPU has put in its buffer in this execution
+	cpuEpochWatch      // 1 while a grace period or RCU callback waits for cpuEpoch to move
 )
 
 // IPI fields (tagIPI).

@@ -245,13 +245,29 @@ func (m *Machine) FinishCPU(cpu int) {
 }
 
 // quiescent notes that cpu passed an RCU quiescent state, if it is now in
-// no kind of read-side critical section (rcuReader).
+// no kind of read-side critical section (rcuReader). The count moves only
+// when a grace period or a callback waits for it (watchEpoch): a waiter
+// asks only whether it moved since its snapshot, so a count that moved on
+// every spin_unlock() would make every pass of a loop that takes a lock a
+// new state, and the loop an endless run instead of a repeat (vm/spin.go).
 func (m *Machine) quiescent(cpu int) {
 	if m.rcuReader(cpu) {
 		return
 	}
+	w := cpuLoc(cpu, cpuEpochWatch)
+	if m.S.Get(w) == 0 {
+		return
+	}
 	l := cpuLoc(cpu, cpuEpoch)
 	m.S.Set(l, m.S.Get(l)+1)
+	m.S.Set(w, 0)
+}
+
+// watchEpoch snapshots cpu's quiescent-state count for a waiter, which
+// is released once the count differs from the value returned.
+func (m *Machine) watchEpoch(cpu int) uint64 {
+	m.S.Set(cpuLoc(cpu, cpuEpochWatch), 1)
+	return m.S.Get(cpuLoc(cpu, cpuEpoch))
 }
 
 // Prints returns what print() produced in this execution.

@@ -44,7 +44,7 @@ func (m *Machine) queueCallback(cpu, kind int, addr, value uint64) {
 	m.S.Set(cbLoc(cpu, i, cbValue), value)
 	for t := 0; t < m.cfg.CPUs; t++ {
 		if m.rcuReader(t) {
-			m.S.Set(cbLoc(cpu, i, cbSnap+t), m.S.Get(cpuLoc(t, cpuEpoch))+1)
+			m.S.Set(cbLoc(cpu, i, cbSnap+t), m.watchEpoch(t)+1)
 		}
 	}
 	m.S.Set(cpuLoc(cpu, cpuCBTail), uint64(i+1))

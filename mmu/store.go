@@ -168,6 +168,10 @@ func (s *Store) Woken() uint64 {
 	return w
 }
 
+// PendingWakes is the set of threads woken since the last Woken, which
+// still holds their watches.
+func (s *Store) PendingWakes() uint64 { return s.woken }
+
 // Mark returns a point in the undo log to roll back to.
 func (s *Store) Mark() int { return len(s.undo) }
 

@@ -294,7 +294,7 @@ func bSyncRCU(c *Call) (uint64, Status) {
 				continue
 			}
 			if m.rcuReader(t) {
-				c.Scratch[t] = m.S.Get(cpuLoc(t, cpuEpoch)) + 1
+				c.Scratch[t] = m.watchEpoch(t) + 1
 				waiting = true
 			}
 		}

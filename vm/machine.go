@@ -54,6 +54,7 @@ type Machine struct {
 
 	fresh      bool // in the state Reset gives: a Reset can be skipped
 	steps      int
+	waits      int // steps that only waited (blocked, wrote nothing): repeats
 	totalSteps int // every step ever run, replays included: the searches' work
 	violation  *Violation
 	hostPanic  *HostPanic
@@ -142,6 +143,10 @@ type spinRec struct {
 	// at the last one
 	passes      int
 	mhash, prev uint64
+	// the machine's steps that did more than wait, and the thread's
+	// steps, at the last pass: a pass that took every such step since
+	// then is a pass alone (repeats)
+	prevSteps, prevOwn int
 }
 
 // readRec is a location a thread's step read, or wrote, and the value
@@ -338,7 +343,7 @@ func (m *Machine) Reset() {
 	m.fresh = true
 	m.en.ok = false
 	m.MMU.Rollback(m.mark)
-	m.steps = 0
+	m.steps, m.waits = 0, 0
 	m.violation = nil
 	m.events = m.events[:0]
 	m.printed = 0
@@ -469,6 +474,8 @@ func (m *Machine) afterStep(t *thread) {
 		// the step changed the store (a write of the value a word already
 		// held leaves no undo record): the spin rule's "wrote nothing"
 		t.writes++
+	} else if t.status == blocked {
+		m.waits++
 	}
 	if len(t.spins) > 0 { // only a spin record's window looks at them
 		for _, f := range m.lastFP {

@@ -8,6 +8,7 @@ type snapshot struct {
 	mark    int
 	watches []mmu.Watch
 	steps   int
+	waits   int
 	threads []threadSnap
 	size    int64 // bytes counted in the machine's budget for it
 }
@@ -31,7 +32,7 @@ type threadSnap struct {
 func (m *Machine) save(s *snapshot) {
 	s.mark = m.MMU.Mark()
 	s.watches = append(s.watches[:0], m.MMU.S.Watches()...)
-	s.steps = m.steps
+	s.steps, s.waits = m.steps, m.waits
 	if len(s.threads) != len(m.threads) {
 		s.threads = make([]threadSnap, len(m.threads))
 	}
@@ -93,7 +94,7 @@ func (m *Machine) restoreShared(s *snapshot) {
 	m.en.ok = false
 	m.MMU.Rollback(s.mark)
 	m.MMU.S.SetWatches(s.watches)
-	m.steps = s.steps
+	m.steps, m.waits = s.steps, s.waits
 	m.violation = nil
 }
 
@@ -120,13 +121,26 @@ func (t *thread) restore(ts *threadSnap) {
 // state at the last pass, whether it wrote since, and what it read since).
 // Without that, a spin loop's second pass would look like its first and be
 // pruned, and the wait it leads to would never be reached.
+//
+// Within a step (the spin rule hashes the machine at a loop's back-edge),
+// a thread the step's writes woke is hashed as it will be when the step
+// ends: ready, with no waits. Otherwise a pass that wakes a waiter (the
+// unlock of a polling loop) would look different from the same pass after
+// it, which finds the waiter awake.
 func (m *Machine) stateHash() uint64 {
 	h := m.MMU.S.Hash()
+	woken := m.MMU.S.PendingWakes()
 	for _, t := range m.threads {
-		h ^= mixThread(m.contextHash(t)*31+uint64(t.status), t.id)
+		st := t.status
+		if st == blocked && woken&(1<<uint(t.id)) != 0 {
+			st = ready
+		}
+		h ^= mixThread(m.contextHash(t)*31+uint64(st), t.id)
 	}
 	for _, w := range m.MMU.S.Watches() {
-		h ^= mixThread(uint64(w.Loc)*0x9e3779b97f4a7c15, w.Thread+100)
+		if woken&(1<<uint(w.Thread)) == 0 {
+			h ^= mixThread(uint64(w.Loc)*0x9e3779b97f4a7c15, w.Thread+100)
+		}
 	}
 	return h
 }

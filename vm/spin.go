@@ -30,18 +30,17 @@ func (m *Machine) backEdge(t *thread, in Instr) bool {
 	}
 	h := t.stateHash()
 	writes := m.writesNow(t)
-	if rec != nil && rec.hash == h && m.readsNothing(t, t.reads[rec.readStart:]) {
+	var window []readRec // what the pass read and wrote
+	if rec != nil {
+		window = t.reads[rec.readStart:]
+	}
+	if rec != nil && rec.hash == h && m.readsNothing(t, window) {
 		// the pass will repeat, whatever it wrote and whatever changed
 		m.loopsAlone(t)
 		return false
 	}
-	if rec != nil && rec.hash == h && rec.writes == writes && m.readsHold(t.reads[rec.readStart:]) {
-		window := t.reads[rec.readStart:]
-		for _, r := range window {
-			m.MMU.S.Watch(t.id, r.loc)
-		}
-		t.status = blocked
-		m.event(t, t.pc, "spins: waits for a change")
+	if rec != nil && rec.hash == h && rec.writes == writes && m.readsHold(window) {
+		m.spinWait(t, window)
 		rec.readStart = len(t.reads)
 		return true
 	}
@@ -51,7 +50,17 @@ func (m *Machine) backEdge(t *thread, in Instr) bool {
 	}
 	t.hot = t.indexOf(rec)
 	rec.hash, rec.readStart, rec.writes, rec.stepsRun = h, len(t.reads), writes, t.stepsRun
-	return !m.repeats(t, rec)
+	return !m.repeats(t, rec, window)
+}
+
+// spinWait blocks t until another CPU writes a location its loop's last
+// pass read or wrote (window).
+func (m *Machine) spinWait(t *thread, window []readRec) {
+	for _, r := range window {
+		m.MMU.S.Watch(t.id, r.loc)
+	}
+	t.status = blocked
+	m.event(t, t.pc, "spins: waits for a change")
 }
 
 // readsNothing tells whether a loop pass, whose reads and writes since
@@ -99,13 +108,19 @@ func (m *Machine) writesNow(t *thread) int {
 // many passes again, and a search would try every interleaving of them).
 // The fields live in the spin record, so snapshots restore them and the
 // state hash leaves them out.
-func (m *Machine) repeats(t *thread, rec *spinRec) bool {
+func (m *Machine) repeats(t *thread, rec *spinRec, window []readRec) bool {
 	t.hashOK = false // its context changed since the last step
 	h := m.stateHash()
 	if t.id < 0 { // init, which the machine's threads do not include
 		h ^= mixThread(m.contextHash(t), len(m.threads))
 	}
 	rec.passes++
+	alone := m.steps-m.waits-rec.prevSteps == t.stepsRun-rec.prevOwn
+	rec.prevSteps, rec.prevOwn = m.steps-m.waits, t.stepsRun
+	if rec.passes > 1 && h == rec.prev && alone && t.id >= 0 {
+		m.spinWait(t, window) // the pass undid what it did: repeatWait
+		return false
+	}
 	if rec.passes > 1 && (h == rec.mhash || h == rec.prev) {
 		m.fail(t, "limit", fmt.Sprintf("%s loops forever: a pass of its loop finds the whole machine as an earlier pass left it, so the execution can go round again for ever", t.name))
 		return true
