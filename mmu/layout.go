@@ -27,33 +27,33 @@ const (
 
 // Per-CPU fields (tagCPU).
 const (
-	cpuIRQOff   = iota // 1 while interrupts are disabled
-	cpuInIRQ           // 1 while an interrupt (irq block or IPI) runs
-	cpuRCU             // rcu_read_lock nesting
-	cpuEpoch           // counts quiescent states, for synchronize_rcu (only those a waiter can tell apart: cpuEpochWatch)
-	cpuLazy            // arch lazy MMU mode entered (ghost)
-	cpuDSB             // dsb instructions issued
-	cpuPendLen         // arm64: kernel PTE writes awaiting barriers
-	cpuQueueLen        // Xen PV: queued PTE writes
-	cpuDone            // 1 once the CPU's task has finished (idle, IRQs on)
-	cpuExclAddr        // arm64 exclusive monitor: address+1 of the last LDXR (sc)
-	cpuExclVal         // and the value it read
-	cpuIPISeq          // weak models: synchronising IPIs this CPU has sent
-	cpuGPSeq           // weak models (tso, armv8): RCU grace periods this CPU has started
-	cpuLazyNest        // arm64: nested arch_enter_lazy_mmu_mode() calls tolerated (ghost)
-	cpuPreempt         // preempt_disable() nesting
-	cpuBH              // local_bh_disable() nesting
-	cpuSpin            // spinlocks held on this CPU (each disables preemption)
-	cpuCBHead          // RCU callbacks of this CPU already run
-	cpuCBTail          // RCU callbacks this CPU queued
-	cpuIPIs            // IPI requests pending at this CPU (a tally for the scheduler)
-	cpuTask            // task-word instance+1 of the task running here; 0: the CPU's own (context_switch.go)
-	cpuSwitches        // context switches the task whose home is this CPU has taken
-	cpuTaskRan         // read by every step of the preemptible task whose home is this CPU, written (unchanged) by every decision to switch it or not
-	cpuLazyPend        // arm64: TIF_LAZY_MMU_PENDING carried by a task that was switched (context_switch.go)
-	cpuSBLen           // tso: stores in this CPU's store buffer, not yet in memory (storebuf.go)
-	cpuSBPushes        // tso: stores this CPU has put in its buffer in this execution
-	cpuEpochWatch      // 1 while a grace period or RCU callback waits for cpuEpoch to move
+	cpuIRQOff     = iota // 1 while interrupts are disabled
+	cpuInIRQ             // 1 while an interrupt (irq block or IPI) runs
+	cpuRCU               // rcu_read_lock nesting
+	cpuEpoch             // counts quiescent states a waiter asked about (cpuEpochWatch), for synchronize_rcu
+	cpuLazy              // arch lazy MMU mode entered (ghost)
+	cpuDSB               // dsb instructions issued
+	cpuPendLen           // arm64: kernel PTE writes awaiting barriers
+	cpuQueueLen          // Xen PV: queued PTE writes
+	cpuDone              // 1 once the CPU's task has finished (idle, IRQs on)
+	cpuExclAddr          // arm64 exclusive monitor: address+1 of the last LDXR (sc)
+	cpuExclVal           // and the value it read
+	cpuIPISeq            // weak models: synchronising IPIs this CPU has sent
+	cpuGPSeq             // weak models (tso, armv8): RCU grace periods this CPU has started
+	cpuLazyNest          // arm64: nested arch_enter_lazy_mmu_mode() calls tolerated (ghost)
+	cpuPreempt           // preempt_disable() nesting
+	cpuBH                // local_bh_disable() nesting
+	cpuSpin              // spinlocks held on this CPU (each disables preemption)
+	cpuCBHead            // RCU callbacks of this CPU already run
+	cpuCBTail            // RCU callbacks this CPU queued
+	cpuIPIs              // IPI requests pending at this CPU (a tally for the scheduler)
+	cpuTask              // task-word instance+1 of the task running here; 0: the CPU's own (context_switch.go)
+	cpuSwitches          // context switches the task whose home is this CPU has taken
+	cpuTaskRan           // read by every step of the preemptible task whose home is this CPU, written (unchanged) by every decision to switch it or not
+	cpuLazyPend          // arm64: TIF_LAZY_MMU_PENDING carried by a task that was switched (context_switch.go)
+	cpuSBLen             // tso: stores in this CPU's store buffer, not yet in memory (storebuf.go)
+	cpuSBPushes          // tso: stores this CPU has put in its buffer in this execution
+	cpuEpochWatch        // 1 while a grace period or RCU callback waits for cpuEpoch to move
 )
 
 // IPI fields (tagIPI).
