@@ -16,6 +16,7 @@ type Store struct {
 
 	watches []Watch
 	woken   uint64 // threads whose watched location changed
+	deaf    uint64 // threads no write wakes for now (Deafen)
 
 	hash uint64 // Zobrist hash of every word, kept up to date by Set and Rollback
 
@@ -139,11 +140,16 @@ func (s *Store) Tally(loc Loc, d int64) { s.write(loc, uint64(int64(s.words.get(
 
 func (s *Store) wake(loc Loc) {
 	for _, w := range s.watches {
-		if w.Loc == loc {
+		if w.Loc == loc && s.deaf&(1<<uint(w.Thread)) == 0 {
 			s.woken |= 1 << uint(w.Thread)
 		}
 	}
 }
+
+// Deafen makes the writes until the next Deafen wake none of threads (a
+// mask): a CPU's flush of its own buffered store changes nothing its
+// code reads, which takes the newest store either way.
+func (s *Store) Deafen(threads uint64) { s.deaf = threads }
 
 // Watch makes a write that changes loc wake thread.
 func (s *Store) Watch(thread int, loc Loc) {

@@ -207,6 +207,46 @@ func (s *Store) push(loc Loc, v uint64) {
 	}
 }
 
+// TicketRenaming is what turns the store's hash into one that does not
+// depend on the tickets of the buffered stores: XORed into Hash, it
+// replaces each buffered store's ticket with its place in the buffer and
+// drops the count of pushes. Two states whose buffers hold the same
+// stores in the same order then hash the same, which the spin rule needs
+// (vm/spin.go): a loop's unlock buffers its store under a new ticket in
+// every pass. With more than maxRenamed stores buffered it is 0: a loop
+// whose passes leave ever more stores in a buffer never finds a state
+// again anyway, and renaming its buffers at every pass would cost time
+// quadratic in their length.
+func (m *Machine) TicketRenaming() uint64 {
+	s := m.S
+	if s.sb == nil {
+		return 0
+	}
+	total := uint64(0)
+	for cpu := 0; cpu < s.sb.cpus; cpu++ {
+		total += s.words.get(cpuLoc(cpu, cpuSBLen))
+	}
+	if total > maxRenamed {
+		return 0
+	}
+	var h uint64
+	for cpu := 0; cpu < s.sb.cpus; cpu++ {
+		pushes := s.words.get(cpuLoc(cpu, cpuSBPushes))
+		n := s.words.get(cpuLoc(cpu, cpuSBLen))
+		h ^= zobrist(cpuLoc(cpu, cpuSBPushes), pushes)
+		for i := uint64(0); i < n; i++ {
+			ticket := pushes - n + i
+			for _, value := range []bool{false, true} {
+				v := s.words.get(sbLoc(cpu, ticket, value))
+				h ^= zobrist(sbLoc(cpu, ticket, value), v) ^ zobrist(sbLoc(cpu, i, value), v)
+			}
+		}
+	}
+	return h
+}
+
+const maxRenamed = 32
+
 // ticketLoc is the footprint location of the store cpu buffered after
 // ticket others: written by the store, read by its flush.
 func ticketLoc(cpu int, ticket uint64) Loc {

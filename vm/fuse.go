@@ -87,6 +87,7 @@ func (m *Machine) fuse() {
 // back-edges plain jumps in the fast path's code.
 func (m *Machine) jumpCounted() {
 	m.counted = countedLoops(m.prog.Code)
+	m.endless = endlessLoops(m.prog.Code)
 	for e, in := range m.code {
 		if in.Op == OpBackEdge && m.counted[int(in.A)] {
 			m.code[e] = Instr{Op: OpJump, A: in.A}

@@ -41,6 +41,7 @@ type Machine struct {
 	builtins   []*mmu.Builtin
 	stepAt     []bool       // instruction i is a visible step
 	counted    map[int]bool // the heads of counted loops, which cannot spin (counted.go)
+	endless    map[int]bool // the heads of loops with no way out (endless.go)
 	code       []Instr      // the program's code with superinstructions (fuse.go)
 	fx         []fused      // operands of the superinstructions
 	threads    []*thread
@@ -54,7 +55,7 @@ type Machine struct {
 
 	fresh      bool // in the state Reset gives: a Reset can be skipped
 	steps      int
-	waits      int // steps that only waited (blocked, wrote nothing): repeats
+	moves      int // steps that did more than wait (block, writing nothing): repeats
 	totalSteps int // every step ever run, replays included: the searches' work
 	violation  *Violation
 	hostPanic  *HostPanic
@@ -123,6 +124,7 @@ type thread struct {
 	writes   int
 	stepsRun int
 	passes   int
+	moves    int // steps that did more than wait (Machine.moves)
 
 	hash   uint64 // contextHash, while hashOK: until the thread runs again
 	hashOK bool
@@ -143,10 +145,11 @@ type spinRec struct {
 	// at the last one
 	passes      int
 	mhash, prev uint64
-	// the machine's steps that did more than wait, and the thread's
-	// steps, at the last pass: a pass that took every such step since
-	// then is a pass alone (repeats)
-	prevSteps, prevOwn int
+	// othersMoves at the last pass and at the power of two, and where in
+	// reads the passes after that one start: a cycle of passes that finds
+	// othersMoves the same went round alone (repeats)
+	others, mothers int
+	mreads          int
 }
 
 // readRec is a location a thread's step read, or wrote, and the value
@@ -330,7 +333,7 @@ func (m *Machine) start(t *thread) {
 	m.en.ok = false
 	t.phase, t.inBuiltin, t.atomic = 0, false, 0
 	t.spins, t.reads, t.hot = t.spins[:0], t.reads[:0], -1
-	t.writes, t.stepsRun, t.passes = 0, 0, 0
+	t.writes, t.stepsRun, t.passes, t.moves = 0, 0, 0, 0
 	t.hashOK = false
 }
 
@@ -343,7 +346,7 @@ func (m *Machine) Reset() {
 	m.fresh = true
 	m.en.ok = false
 	m.MMU.Rollback(m.mark)
-	m.steps, m.waits = 0, 0
+	m.steps, m.moves = 0, 0
 	m.violation = nil
 	m.events = m.events[:0]
 	m.printed = 0
@@ -474,8 +477,10 @@ func (m *Machine) afterStep(t *thread) {
 		// the step changed the store (a write of the value a word already
 		// held leaves no undo record): the spin rule's "wrote nothing"
 		t.writes++
-	} else if t.status == blocked {
-		m.waits++
+	}
+	if t.status != blocked || m.MMU.Mark() != m.stepMark {
+		m.moves++
+		t.moves++
 	}
 	if len(t.spins) > 0 { // only a spin record's window looks at them
 		for _, f := range m.lastFP {

@@ -8,13 +8,14 @@ type snapshot struct {
 	mark    int
 	watches []mmu.Watch
 	steps   int
-	waits   int
+	moves   int
 	threads []threadSnap
 	size    int64 // bytes counted in the machine's budget for it
 }
 
 type threadSnap struct {
 	status               threadStatus
+	drainWait            bool
 	cpu                  int // a preemptible task's moves
 	pc, sp, fp           int
 	stack                []uint64
@@ -26,19 +27,21 @@ type threadSnap struct {
 	spins                []spinRec
 	nreads               int
 	writes, stepsRun, np int
+	moves                int
 }
 
 // save fills s with the machine's state, reusing s's buffers.
 func (m *Machine) save(s *snapshot) {
 	s.mark = m.MMU.Mark()
 	s.watches = append(s.watches[:0], m.MMU.S.Watches()...)
-	s.steps, s.waits = m.steps, m.waits
+	s.steps, s.moves = m.steps, m.moves
 	if len(s.threads) != len(m.threads) {
 		s.threads = make([]threadSnap, len(m.threads))
 	}
 	for i, t := range m.threads {
 		ts := &s.threads[i]
 		ts.status, ts.pc, ts.sp, ts.fp = t.status, t.pc, t.sp, t.fp
+		ts.drainWait = t.drainWait
 		ts.cpu = t.cpu
 		ts.stack = append(ts.stack[:0], t.stack[:t.sp]...)
 		ts.frames = append(ts.frames[:0], t.frames...)
@@ -46,6 +49,7 @@ func (m *Machine) save(s *snapshot) {
 		ts.scratch = append(ts.scratch[:0], t.scratch...)
 		ts.spins = append(ts.spins[:0], t.spins...)
 		ts.nreads, ts.writes, ts.stepsRun, ts.np = len(t.reads), t.writes, t.stepsRun, t.passes
+		ts.moves = t.moves
 	}
 	n := s.bytes()
 	m.budget.snaps += n - s.size
@@ -94,7 +98,7 @@ func (m *Machine) restoreShared(s *snapshot) {
 	m.en.ok = false
 	m.MMU.Rollback(s.mark)
 	m.MMU.S.SetWatches(s.watches)
-	m.steps, m.waits = s.steps, s.waits
+	m.steps, m.moves = s.steps, s.moves
 	m.violation = nil
 }
 
@@ -103,6 +107,7 @@ func (m *Machine) restoreShared(s *snapshot) {
 // replays the steps to a frame), and stacks never shrink (stackgrow.go).
 func (t *thread) restore(ts *threadSnap) {
 	t.status, t.pc, t.sp, t.fp = ts.status, ts.pc, ts.sp, ts.fp
+	t.drainWait = ts.drainWait
 	t.cpu = ts.cpu
 	copy(t.stack, ts.stack)
 	t.frames = append(t.frames[:0], ts.frames...)
@@ -111,7 +116,7 @@ func (t *thread) restore(ts *threadSnap) {
 	t.spins = append(t.spins[:0], ts.spins...)
 	t.hot = -1
 	t.reads = t.reads[:ts.nreads]
-	t.writes, t.stepsRun, t.passes = ts.writes, ts.stepsRun, ts.np
+	t.writes, t.stepsRun, t.passes, t.moves = ts.writes, ts.stepsRun, ts.np, ts.moves
 	t.hashOK = false
 }
 

@@ -110,26 +110,54 @@ func (m *Machine) writesNow(t *thread) int {
 // state hash leaves them out.
 func (m *Machine) repeats(t *thread, rec *spinRec, window []readRec) bool {
 	t.hashOK = false // its context changed since the last step
-	h := m.stateHash()
+	h := m.stateHash() ^ m.MMU.TicketRenaming()
 	if t.id < 0 { // init, which the machine's threads do not include
 		h ^= mixThread(m.contextHash(t), len(m.threads))
 	}
 	rec.passes++
-	alone := m.steps-m.waits-rec.prevSteps == t.stepsRun-rec.prevOwn
-	rec.prevSteps, rec.prevOwn = m.steps-m.waits, t.stepsRun
-	if rec.passes > 1 && h == rec.prev && alone && t.id >= 0 {
-		m.spinWait(t, window) // the pass undid what it did: repeatWait
-		return false
+	others := m.othersMoves(t)
+	last := rec.others
+	rec.others = others
+	if rec.passes > 1 {
+		switch {
+		case h == rec.prev && others == last && m.mayWait(t, window):
+			m.spinWait(t, window)
+			return false
+		case h == rec.mhash && others == rec.mothers && m.mayWait(t, t.reads[rec.mreads:]):
+			m.spinWait(t, t.reads[rec.mreads:])
+			return false
+		}
 	}
 	if rec.passes > 1 && (h == rec.mhash || h == rec.prev) {
 		m.fail(t, "limit", fmt.Sprintf("%s loops forever: a pass of its loop finds the whole machine as an earlier pass left it, so the execution can go round again for ever", t.name))
 		return true
 	}
 	if rec.passes&(rec.passes-1) == 0 {
-		rec.mhash = h
+		rec.mhash, rec.mothers, rec.mreads = h, others, len(t.reads)
 	}
 	rec.prev = h
 	return false
+}
+
+// mayWait tells whether a cycle of passes of t's loop that went round
+// alone, reading and writing window, may wait for another CPU's write
+// rather than be endless: the loop has a way out, and the passes read
+// something another CPU could change. (init runs alone: it cannot wait.)
+func (m *Machine) mayWait(t *thread, window []readRec) bool {
+	return t.id >= 0 && !m.endless[t.pc] && !m.readsNothing(t, window)
+}
+
+// othersMoves counts the steps of threads other than t that did more than
+// wait: a pass alone is one with none since the pass before. The steps of
+// t's CPU's flush thread (tso) are t's own: they move t's stores to
+// memory, which changes nothing t reads (it reads its newest store either
+// way), and a lock that the loop takes drains the buffer in every pass.
+func (m *Machine) othersMoves(t *thread) int {
+	n := m.moves - t.moves
+	if m.storeBuffers && t.id >= 0 {
+		n -= m.threads[m.flushThreadOf(t.cpu)].moves
+	}
+	return n
 }
 
 func (t *thread) spinRec(pc int) *spinRec {

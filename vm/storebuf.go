@@ -101,7 +101,22 @@ func programCPU(t *thread) int {
 
 // stepFlush runs flush thread f's step: the oldest store of its CPU's
 // buffer reaches memory.
+//
+// The flush wakes none of its CPU's code threads that wait for a write
+// (a spin loop, a lock): what they read of the location is the store
+// that now reaches memory, before and after. It does wake one that waits
+// for the buffer to drain. (A polling loop that takes a lock waits with
+// its unlock's store in the buffer; woken by that store's flush, its
+// next pass would buffer the same store again, for ever.)
 func (m *Machine) stepFlush(f *thread) {
+	var deaf uint64
+	for _, t := range m.threads {
+		if t.cpu == f.cpu && programCPU(t) >= 0 && t.status == blocked && !t.drainWait {
+			deaf |= 1 << uint(t.id)
+		}
+	}
+	m.MMU.S.Deafen(deaf)
+	defer m.MMU.S.Deafen(0)
 	loc, v := m.MMU.FlushOne(f.cpu)
 	if m.tracing {
 		m.event(f, -1, fmt.Sprintf("%s = %s reaches memory (store buffer)", m.bufferedName(loc), fmtVal(v)))

@@ -1,0 +1,41 @@
+package vm
+
+// An endless loop has no way out: no jump from its code leaves it and no
+// return or end lies in it (`while 1 { y = 1; y = 0 }`, a `while 1` with
+// no break). A pass of such a loop that leaves the machine as an earlier
+// pass left it is the start of an execution that never ends, whatever
+// other CPUs write, so spin.go's repeats reports it as `limit` rather
+// than waiting for a write, as it does for a loop that may still leave.
+
+// endlessLoops marks, by the pc of the loop's head, the loops of the
+// program's code that have no way out.
+func endlessLoops(code []Instr) map[int]bool {
+	out := map[int]bool{}
+	for e, in := range code {
+		if in.Op == OpBackEdge && !leaves(code, int(in.A), e) {
+			out[int(in.A)] = true
+		}
+	}
+	return out
+}
+
+// leaves tells whether the code from head h to back-edge e may leave that
+// range: a jump out of it, or a return or end in it. (A call returns to
+// the loop.)
+func leaves(code []Instr, h, e int) bool {
+	if h < 0 || h > e {
+		return true // not a loop this check understands: no claim
+	}
+	for pc := h; pc <= e; pc++ {
+		next := successors(pc, code[pc])
+		if len(next) == 0 {
+			return true
+		}
+		for _, s := range next {
+			if s < h || s > e {
+				return true
+			}
+		}
+	}
+	return false
+}
