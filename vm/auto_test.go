@@ -39,6 +39,7 @@ expect ok
 		{"lock in a loop", "", "cpu 2 {\n  for i in 0..2 {\n    spin_lock(l)\n    x = i\n    spin_unlock(l)\n  }\n}", false},
 		{"await", "", "cpu 2 {\n  await x == 2\n}", true},
 		{"retry loop", "", "cpu 2 {\n  while true {\n    a = x\n    if a == x {\n      break\n    }\n  }\n}", true},
+		{"poll under a lock", "", "cpu 2 {\n  while true {\n    spin_lock(l)\n    a = x\n    spin_unlock(l)\n    if a == 2 {\n      break\n    }\n  }\n}", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			src := strings.Replace(strings.Replace(body, "%s", c.cpu0, 1), "%s", c.irq, 1)

@@ -7,6 +7,19 @@ package vm
 // other CPUs write, so spin.go's repeats reports it as `limit` rather
 // than waiting for a write, as it does for a loop that may still leave.
 
+// hasRetryLoop tells whether the program has a loop that is neither
+// counted nor endless: one that goes round as often as what it reads
+// decides, such as a poll that takes a lock in every pass (auto favours
+// the stateful search for it, autoFavour).
+func (m *Machine) hasRetryLoop() bool {
+	for _, in := range m.prog.Code {
+		if in.Op == OpBackEdge && !m.counted[int(in.A)] && !m.endless[int(in.A)] {
+			return true
+		}
+	}
+	return false
+}
+
 // endlessLoops marks, by the pc of the loop's head, the loops of the
 // program's code that have no way out.
 func endlessLoops(code []Instr) map[int]bool {

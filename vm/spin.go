@@ -96,10 +96,22 @@ func (m *Machine) writesNow(t *thread) int {
 // repeats tells whether this pass over rec's back-edge finds the whole
 // machine (the store, every thread, the waits) as an earlier pass left
 // it: the execution is in a cycle, which the same steps can go round for
-// ever, and that is a `limit` ("loops forever"), raised here as the step
-// bound would raise it after many more steps. The spin rule catches a
-// pass that changes nothing; this catches passes that change something
-// and undo it (`while 1 { y = 1; y = 0 }`), or a round of several CPUs.
+// ever. The spin rule catches a pass that changes nothing; this catches
+// passes that change something and undo it, or a round of several CPUs.
+//
+// When the passes since that earlier one went round alone (no other
+// thread did more than wait) and mayWait, the thread waits for a write
+// to what they read or wrote, as the spin rule does: the polling loop
+// that takes and releases a lock. That loses no behaviour. The next
+// passes would be the same passes again; another thread's look at their
+// transient states (the lock held) can be made during the passes before,
+// since nothing between them and that look changed what the look sees;
+// and a pass that another thread interrupted does not wait, so each look
+// that needs a pass of its own gets one. Otherwise the cycle is a `limit`
+// ("loops forever"), raised here as the step bound would raise it after
+// many more steps (`while 1 { y = 1; y = 0 }`, two CPUs handing a flag
+// back and forth).
+//
 // It is Brent's cycle detection over the passes: the hash is kept at
 // every power of two of them, so a cycle of any length is found within
 // about twice its length plus the passes before it; and the last pass's
