@@ -8,12 +8,26 @@ package vm
 // than waiting for a write, as it does for a loop that may still leave.
 
 // hasRetryLoop tells whether the program has a loop that is neither
-// counted nor endless: one that goes round as often as what it reads
-// decides, such as a poll that takes a lock in every pass (auto favours
-// the stateful search for it, autoFavour).
+// counted nor endless and takes steps (or calls a proc that may): one
+// that goes round as often as what it reads decides, such as a poll that
+// takes a lock in every pass (auto favours the stateful search for it,
+// autoFavour). A loop of local code only (`while i < n { i = i + 1 }`)
+// is none.
 func (m *Machine) hasRetryLoop() bool {
-	for _, in := range m.prog.Code {
-		if in.Op == OpBackEdge && !m.counted[int(in.A)] && !m.endless[int(in.A)] {
+	for e, in := range m.prog.Code {
+		h := int(in.A)
+		if in.Op == OpBackEdge && !m.counted[h] && !m.endless[h] && m.takesSteps(h, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// takesSteps tells whether the code from h to e has a visible step or a
+// call.
+func (m *Machine) takesSteps(h, e int) bool {
+	for pc := max(h, 0); pc <= e; pc++ {
+		if m.stepAt[pc] || m.prog.Code[pc].Op == OpCall {
 			return true
 		}
 	}
