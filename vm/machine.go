@@ -55,7 +55,6 @@ type Machine struct {
 
 	fresh      bool // in the state Reset gives: a Reset can be skipped
 	steps      int
-	moves      int // steps that did more than wait (block, writing nothing): repeats
 	totalSteps int // every step ever run, replays included: the searches' work
 	violation  *Violation
 	hostPanic  *HostPanic
@@ -124,7 +123,7 @@ type thread struct {
 	writes   int
 	stepsRun int
 	passes   int
-	moves    int // steps that did more than wait (Machine.moves)
+	moves    int // steps that did more than wait (block, writing nothing): repeats
 
 	hash   uint64 // contextHash, while hashOK: until the thread runs again
 	hashOK bool
@@ -333,7 +332,7 @@ func (m *Machine) start(t *thread) {
 	m.en.ok = false
 	t.phase, t.inBuiltin, t.atomic = 0, false, 0
 	t.spins, t.reads, t.hot = t.spins[:0], t.reads[:0], -1
-	t.writes, t.stepsRun, t.passes, t.moves = 0, 0, 0, 0
+	t.writes, t.stepsRun, t.passes = 0, 0, 0
 	t.hashOK = false
 }
 
@@ -346,11 +345,12 @@ func (m *Machine) Reset() {
 	m.fresh = true
 	m.en.ok = false
 	m.MMU.Rollback(m.mark)
-	m.steps, m.moves = 0, 0
+	m.steps = 0
 	m.violation = nil
 	m.events = m.events[:0]
 	m.printed = 0
 	for _, t := range m.threads {
+		t.moves = 0
 		switch t.kind {
 		case TaskThread:
 			t.cpu = t.home
@@ -479,7 +479,6 @@ func (m *Machine) afterStep(t *thread) {
 		t.writes++
 	}
 	if t.status != blocked || m.MMU.Mark() != m.stepMark {
-		m.moves++
 		t.moves++
 	}
 	if len(t.spins) > 0 { // only a spin record's window looks at them

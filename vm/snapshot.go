@@ -8,7 +8,6 @@ type snapshot struct {
 	mark    int
 	watches []mmu.Watch
 	steps   int
-	moves   int
 	threads []threadSnap
 	size    int64 // bytes counted in the machine's budget for it
 }
@@ -34,7 +33,7 @@ type threadSnap struct {
 func (m *Machine) save(s *snapshot) {
 	s.mark = m.MMU.Mark()
 	s.watches = append(s.watches[:0], m.MMU.S.Watches()...)
-	s.steps, s.moves = m.steps, m.moves
+	s.steps = m.steps
 	if len(s.threads) != len(m.threads) {
 		s.threads = make([]threadSnap, len(m.threads))
 	}
@@ -98,7 +97,7 @@ func (m *Machine) restoreShared(s *snapshot) {
 	m.en.ok = false
 	m.MMU.Rollback(s.mark)
 	m.MMU.S.SetWatches(s.watches)
-	m.steps, m.moves = s.steps, s.moves
+	m.steps = s.steps
 	m.violation = nil
 }
 

@@ -165,9 +165,15 @@ func (m *Machine) mayWait(t *thread, window []readRec) bool {
 // memory, which changes nothing t reads (it reads its newest store either
 // way), and a lock that the loop takes drains the buffer in every pass.
 func (m *Machine) othersMoves(t *thread) int {
-	n := m.moves - t.moves
+	flush := -1
 	if m.storeBuffers && t.id >= 0 {
-		n -= m.threads[m.flushThreadOf(t.cpu)].moves
+		flush = m.flushThreadOf(t.cpu)
+	}
+	n := 0
+	for _, o := range m.threads {
+		if o != t && o.id != flush {
+			n += o.moves
+		}
 	}
 	return n
 }
