@@ -1,6 +1,10 @@
 package mmu
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mmuvm/mmuvm/memmodel"
+)
 
 // preempt_count, as include/linux/preempt.h keeps it: spinlocks,
 // preempt_disable() and local_bh_disable() raise it, and so does
@@ -14,9 +18,13 @@ import "fmt"
 // also an RCU read-side critical section: synchronize_rcu() waits for them.
 
 // rcuReader tells whether cpu is in any kind of RCU read-side section.
-func (m *Machine) rcuReader(cpu int) bool {
+func (m *Machine) rcuReader(cpu int) bool { return m.readerBy(cpu, m.S.Get) }
+
+// readerBy is rcuReader reading the per-CPU words with read (a Get that
+// orders the step, or a Peek).
+func (m *Machine) readerBy(cpu int, read func(Loc) uint64) bool {
 	for _, f := range []int{cpuRCU, cpuIRQOff, cpuInIRQ, cpuPreempt, cpuBH, cpuSpin} {
-		if m.S.Get(cpuLoc(cpu, f)) != 0 {
+		if read(cpuLoc(cpu, f)) != 0 {
 			return true
 		}
 	}
@@ -144,11 +152,25 @@ func (c *Call) countDown(field int, fn string) {
 	}
 }
 
+// nesting is preempt_disable() and friends. Under the LKMM each level
+// is also an RCU read-side critical section, as IRQs off are (setIRQOff):
+// since the flavours were merged (v4.20) synchronize_rcu() waits for
+// preempt-disabled and bh-disabled regions. The LKMM itself has no such
+// primitives (tools/memory-model/linux-kernel.def).
 func nesting(field int, fn string, up bool) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
-		if up {
+		m := c.M
+		rcu := m.Weak() && m.RCUByModel
+		switch {
+		case up:
+			if rcu {
+				m.fence(memmodel.RcuLock)
+			}
 			c.countUp(field)
-		} else {
+		case rcu && m.S.Get(cpuLoc(c.CPU, field)) != 0:
+			m.fence(memmodel.RcuUnlock)
+			fallthrough
+		default:
 			c.countDown(field, fn)
 		}
 		return 0, Done

@@ -555,8 +555,8 @@ func (m *Machine) getAndClearHalves(c *Call, fn string, addr uint64) uint64 {
 
 // SyncKind is a kind of synchronisation with every other CPU under a weak
 // model: an IPI, handled where the target has IRQs on, or an RCU grace
-// period, which a CPU acknowledges at a quiescent state (outside
-// rcu_read_lock(), IRQs-off regions and interrupts). The LKMM states RCU
+// period, which a CPU acknowledges at a quiescent state (outside every
+// kind of read-side section: rcuReader). The LKMM states RCU
 // itself; under tso and armv8, which have no grace period, mmuvm makes
 // synchronize_rcu() this protocol, which is how the kernel implements it:
 // the updater waits for every CPU to report a quiescent state, with full
@@ -624,16 +624,23 @@ func (m *Machine) WeakSyncHandle(k SyncKind, sender, target int, seq uint64) {
 }
 
 // CanAck tells whether cpu can take a synchronisation of kind k now: an
-// IPI where it has IRQs on, a grace period at a quiescent state.
+// IPI where it has IRQs on, a grace period at a quiescent state: outside
+// every kind of RCU read-side section, as under sc (rcuReader: a spinlock
+// held is one, since the flavours were merged in v4.20).
 func (m *Machine) CanAck(k SyncKind, cpu int) bool {
 	if k == SyncGP {
-		return m.IRQsOn(cpu) && m.S.Peek(cpuLoc(cpu, cpuRCU)) == 0
+		return !m.readerBy(cpu, m.S.Peek)
 	}
 	return m.IRQsOn(cpu)
 }
 
 // RCUDepth is how many RCU read-side critical sections cpu is inside
-// under the LKMM: its rcu_read_lock() nesting, and one for IRQs off.
+// under the LKMM: its rcu_read_lock(), preempt_disable() and
+// local_bh_disable() nesting, and one for IRQs off.
 func (m *Machine) RCUDepth(cpu int) int {
-	return int(m.S.Peek(cpuLoc(cpu, cpuRCU)) + m.S.Peek(cpuLoc(cpu, cpuIRQOff)))
+	n := uint64(0)
+	for _, f := range []int{cpuRCU, cpuIRQOff, cpuPreempt, cpuBH} {
+		n += m.S.Peek(cpuLoc(cpu, f))
+	}
+	return int(n)
 }

@@ -445,9 +445,10 @@ type weakRun struct {
 // state. The rest act on global MMU state (TLBs, IPIs, page frees, the
 // walker) whose interplay with weak memory is not modelled yet.
 var weakBuiltins = map[string]bool{
-	"spin_lock": true, "spin_trylock": true, "spin_unlock": true, "spin_is_locked": true,
+	"spin_lock": true, "spin_trylock": true, "spin_lock_irqsave": true, "spin_unlock_irqrestore": true, "spin_unlock": true, "spin_is_locked": true,
 	"rcu_read_lock": true, "rcu_read_unlock": true, "synchronize_rcu": true,
 	"local_irq_disable": true, "local_irq_enable": true, "local_irq_save": true, "local_irq_restore": true,
+	"preempt_disable": true, "preempt_enable": true, "local_bh_disable": true, "local_bh_enable": true,
 	"set_pte": true, "set_pte_at": true, "ptep_get": true, "__ptep_get": true,
 	"ptep_get_and_clear": true, "__ptep_get_and_clear": true, "pte_clear": true,
 	"set_pmd": true, "pmd_clear": true, "pmdp_get": true, "set_pud": true, "pud_clear": true, "pudp_get": true,
@@ -1188,12 +1189,6 @@ func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cp
 			}
 		}()
 	}
-	for _, f := range flags {
-		if !slices.Contains(r.Flags, f) {
-			r.Flags = append(r.Flags, f)
-			r.Notes = append(r.Notes, "flag "+f+": some execution the model allows raises it")
-		}
-	}
 	var stuck []string
 	for i, id := range cpus {
 		run := all[i][pick[i]]
@@ -1214,6 +1209,17 @@ func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cp
 		x.weakViolation(g, pick, all, cpus, &Violation{Kind: "deadlock", Thread: -1, Pos: Pos{File: -1},
 			Msg: "no CPU can make progress: " + joinSemi(stuck) + " (each waits on the last write of what it reads)"})
 		return
+	}
+	// a flag is the execution's: a graph with a run cut short (a CPU
+	// that waits and is woken, an IPI left pending) is none, and a
+	// deadlock's runs stop inside what they opened (spin_lock_irqsave()
+	// waiting with IRQs off, which under the LKMM is an RCU read-side
+	// section, would raise unmatched-rcu-lock)
+	for _, f := range flags {
+		if !slices.Contains(r.Flags, f) {
+			r.Flags = append(r.Flags, f)
+			r.Notes = append(r.Notes, "flag "+f+": some execution the model allows raises it")
+		}
 	}
 	for i, id := range cpus {
 		if v := all[i][pick[i]].violation; v != nil {
