@@ -1,5 +1,7 @@
 package mmu
 
+import "github.com/mmuvm/mmuvm/memmodel"
+
 // Entry operations by their kernel names. Pure ones act on values; the
 // ptep_* and pmdp_* ones are one atomic step on the entry, as the kernel
 // makes them (an atomic RMW or exchange).
@@ -51,16 +53,53 @@ func (c *Call) entryRMW(fn string, ptep uint64, unfold bool, op func(uint64) uin
 // cmpxchg loop over pte_wrprotect() (contpte_set_wrprotect() unfolds
 // first); x86 clear_bit(_PAGE_BIT_RW). One atomic step.
 func bPtepSetWrprotect(c *Call) (uint64, Status) {
+	if m := c.M; m.splitEntry(c.Args[2]) {
+		// x86 PAE: clear_bit() of the low word, where _PAGE_RW is; a
+		// non-value-returning atomic, relaxed under the LKMM
+		m.rmwLowHalf("ptep_set_wrprotect", c.Args[2], memmodel.Once, func(lo uint64) uint64 { return m.wrprotect(lo) & 0xffffffff })
+		return 0, Done
+	}
 	c.entryRMW("ptep_set_wrprotect", c.Args[2], true, c.M.wrprotect)
 	return 0, Done
+}
+
+// rmwLowHalf is an atomic RMW of the low 32-bit half of a split PAE
+// entry under a weak model (x86's bit operations on the pte's first
+// unsigned long), its events tagged t; it returns the old half.
+func (m *Machine) rmwLowHalf(fn string, addr uint64, t memmodel.Tag, op func(uint64) uint64) uint64 {
+	if !m.entryLive(fn, addr) {
+		return 0
+	}
+	var old uint64
+	m.tagged(t, func() {
+		old = m.S.Get(halfLoc(addr, false))
+		m.S.Set(halfLoc(addr, false), op(old))
+	})
+	return old
 }
 
 // ptep_test_and_clear_young(vma, addr, ptep), with the vma's mm: clear the
 // access flag and return whether it was set. On an arm64 contpte block,
 // contpte_ptep_test_and_clear_young() clears it in all 16 entries and
 // returns whether any had it.
+//
+// Under a weak model each entry is read once, and written (an RMW) only
+// where it is young: arm64's __ptep_test_and_clear_young() is a relaxed
+// cmpxchg loop that also writes an old entry back unchanged, a write no
+// other CPU can tell from none but by coherence, so the model allows a
+// little more than the kernel there. On x86 PAE it is x86's: a read of
+// the entry, and test_and_clear_bit() (fully ordered) of the low word
+// where it is young.
 func bPtepTestAndClearYoung(c *Call) (uint64, Status) {
 	m, ptep := c.M, c.Args[2]
+	if m.splitEntry(ptep) {
+		fn := "ptep_test_and_clear_young"
+		if m.readHalf(c, fn, ptep, false)&m.enc.Young == 0 || m.fault != nil {
+			return 0, Done
+		}
+		old := m.rmwLowHalf(fn, ptep, memmodel.Mb, func(lo uint64) uint64 { return lo &^ m.enc.Young })
+		return b2u(old&m.enc.Young != 0), Done
+	}
 	old, ok := m.softRead(c, "ptep_test_and_clear_young", ptep)
 	if !ok {
 		return 0, Done
@@ -72,8 +111,10 @@ func bPtepTestAndClearYoung(c *Call) (uint64, Status) {
 	}
 	young := false
 	for i := uint64(0); i < n; i++ {
-		a := first + 8*i
-		v := m.S.Get(Loc(a))
+		a, v := first+8*i, old
+		if a != ptep { // the entry itself is read once
+			v = m.S.Get(Loc(a))
+		}
 		if v&m.enc.Young != 0 {
 			young = true
 			m.S.Set(Loc(a), v&^m.enc.Young)

@@ -3,6 +3,8 @@ package mmu
 import (
 	"fmt"
 	"sort"
+
+	"github.com/mmuvm/mmuvm/memmodel"
 )
 
 // pte_offset_map() and the split PTE lock (mm/pgtable-generic.c,
@@ -72,6 +74,9 @@ func bPteOffsetMapLock(c *Call) (uint64, Status) {
 	args := c.Args
 	c.Args = args[1:] // pmdp, addr for mapPMD
 	defer func() { c.Args = args }()
+	if m.Weak() && c.Phase == 0 {
+		m.S.mem.Attempt() // a pass that finds the pmd changed is a failed one
+	}
 	if c.Phase < lockPhase {
 		pmd, st := c.mapTable()
 		if st != Done || pmd == 0 {
@@ -83,6 +88,9 @@ func bPteOffsetMapLock(c *Call) (uint64, Status) {
 	}
 	pmd := c.Scratch[3]
 	pfn := m.entryPfn(pmd)
+	if m.Weak() {
+		return c.lockPTLWeak(pmd, pfn)
+	}
 	if m.S.Get(ptlLoc(pfn)) != 0 {
 		return 0, Block
 	}
@@ -95,6 +103,31 @@ func bPteOffsetMapLock(c *Call) (uint64, Status) {
 	return m.entryTable(pmd) + 8*tableIndex(c.Args[1], 3), Done
 }
 
+// lockPTLWeak is the lock phase under a weak model, in the kernel's
+// order: spin_lock(ptl), an acquire RMW of the PTL word (a PTL read held
+// stops the run, as spin_lock() does), then pmd_same() against a fresh
+// read of the pmd. A change is spin_unlock() and a retry, which is a spin
+// loop's failed pass: the run stops there. That loses nothing: what
+// another CPU can see of the failed pass is the PTL taken and released,
+// which only orders its own critical section after the pass (and the PTL
+// has no trylock), and the pass's reads decide nothing but the retry.
+func (c *Call) lockPTLWeak(pmd, pfn uint64) (uint64, Status) {
+	m := c.M
+	if !c.takeLockAt(ptlLoc(pfn)) {
+		return 0, Block
+	}
+	if now, _ := m.softRead(c, "pte_offset_map_lock", c.Args[0]); now != pmd || m.fault != nil {
+		m.tagged(memmodel.Unlock, func() { m.S.Set(ptlLoc(pfn), 0) })
+		if m.fault != nil {
+			return 0, Done
+		}
+		m.S.mem.Retry()
+		return 0, Block
+	}
+	c.countUp(cpuSpin)
+	return m.entryTable(pmd) + 8*tableIndex(c.Args[1], 3), Done
+}
+
 func bPteUnmap(c *Call) (uint64, Status) { return bRCUUnlock(c) }
 
 // bPteUnmapUnlock is pte_unmap_unlock(ptep): release the PTL of ptep's
@@ -102,11 +135,13 @@ func bPteUnmap(c *Call) (uint64, Status) { return bRCUUnlock(c) }
 func bPteUnmapUnlock(c *Call) (uint64, Status) {
 	m := c.M
 	pfn := c.Args[0] >> 12
-	if m.S.Get(ptlLoc(pfn)) != c.owner() {
+	var holder uint64
+	m.Ghost(func() { holder = m.S.Get(ptlLoc(pfn)) }) // a check, not an access
+	if holder != c.owner() {
 		m.Fail("lock", "%s: pte_unmap_unlock(%#x): this thread does not hold the PTL of that table", m.threadName(m.Thread), c.Args[0])
 		return 0, Done
 	}
-	m.S.Set(ptlLoc(pfn), 0)
+	m.tagged(memmodel.Unlock, func() { m.S.Set(ptlLoc(pfn), 0) })
 	c.countDown(cpuSpin, "pte_unmap_unlock")
 	return bRCUUnlock(c)
 }

@@ -60,13 +60,17 @@ func bSpinTrylock(c *Call) (uint64, Status) {
 
 // takeLock takes spinlock id if it is free: under a weak model a read
 // (LKR) and a write (LKW) of the lock word, which pair as an RMW.
-func (c *Call) takeLock(id int) bool {
+func (c *Call) takeLock(id int) bool { return c.takeLockAt(lockLoc(id)) }
+
+// takeLockAt takes the spinlock whose word is at l (a script's lock, a
+// page-table page's PTL) if it is free.
+func (c *Call) takeLockAt(l Loc) bool {
 	var held uint64
-	c.M.tagged(memmodel.LockR, func() { held = c.M.S.Get(lockLoc(id)) })
+	c.M.tagged(memmodel.LockR, func() { held = c.M.S.Get(l) })
 	if held != 0 {
 		return false
 	}
-	c.M.tagged(memmodel.LockW, func() { c.M.S.Set(lockLoc(id), c.owner()) })
+	c.M.tagged(memmodel.LockW, func() { c.M.S.Set(l, c.owner()) })
 	return true
 }
 

@@ -1,5 +1,7 @@
 package mmu
 
+import "github.com/mmuvm/mmuvm/memmodel"
+
 // lazyActive is the arch's view of lazy MMU mode on cpu: entered, and not
 // in interrupt context (the merged generic layer never enters it there, and
 // arm64/Xen PV treat an interrupt as outside the section).
@@ -350,7 +352,15 @@ func bPtepGetLockless(c *Call) (uint64, Status) {
 // include/linux/pgtable.h (ptep_get_lockless(), pmdp_get_lockless()): low,
 // smp_rmb(), high, smp_rmb(), low again, retry if it changed. One step per
 // read; Scratch[0] and [1] hold the halves.
+//
+// Under a weak model the entry (a pmd: pmds stay one 64-bit location) is
+// read whole each time, with the smp_rmb()s between, and a retry is a
+// spin loop's failed pass (as locklessHalves): the run stops there.
 func (m *Machine) lowHighLockless(c *Call, fn string, addr uint64) (uint64, Status) {
+	weak := m.Weak()
+	if weak && c.Phase == 0 {
+		m.S.mem.Attempt()
+	}
 	v, ok := m.softRead(c, fn, addr)
 	if !ok {
 		return 0, Done
@@ -365,7 +375,14 @@ func (m *Machine) lowHighLockless(c *Call, fn string, addr uint64) (uint64, Stat
 			return c.Scratch[1]<<32 | c.Scratch[0], Done
 		}
 		c.Phase = 0
+		if weak {
+			m.S.mem.Retry()
+			return 0, Block
+		}
 		return 0, Again
+	}
+	if weak {
+		m.fence(memmodel.Rmb)
 	}
 	c.Phase++
 	return 0, Again

@@ -65,6 +65,9 @@ func callFunction(fn string) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
 		m := c.M
 		if c.Phase == 1 {
+			if m.Weak() {
+				return 0, m.weakSync(c)
+			}
 			return 0, m.waitIPIs(c)
 		}
 		if m.S.Get(cpuLoc(c.CPU, cpuIRQOff)) != 0 || c.InIRQ {
@@ -73,6 +76,9 @@ func callFunction(fn string) func(c *Call) (uint64, Status) {
 		}
 		if m.initMode {
 			return 0, Done
+		}
+		if m.Weak() { // the IPI and its wait as memory events (weakSync)
+			return 0, m.weakSync(c)
 		}
 		m.sendIPIs(c, ipiSync, 0, 0, 0)
 		c.Phase = 1

@@ -20,7 +20,7 @@ func (m *Machine) SetMemory(mem Memory) {
 }
 
 // isSharedLoc tells which locations are memory under a weak model: shared
-// words, table entries and spinlock words. Task words, per-CPU ghost state
+// words, table entries and spinlock words (the PTLs among them). Task words, per-CPU ghost state
 // and TLBs belong to one CPU; pages' states are only read during a weak
 // run (the builtins that change them are refused there).
 func (m *Machine) isSharedLoc(l Loc) bool {
@@ -29,7 +29,7 @@ func (m *Machine) isSharedLoc(l Loc) bool {
 		base := uint64(sharedBase)<<12 + 8*uint64(len(m.cfg.Shared))
 		task := uint64(l) >= base && uint64(l) < base+8*uint64(m.cfg.CPUs*len(m.cfg.Task))
 		return !task
-	case tagLock, tagKey:
+	case tagLock, tagKey, tagPTL:
 		return true
 	case tagIPI:
 		f := l & 0xf

@@ -462,10 +462,15 @@ var weakBuiltins = map[string]bool{
 	"contpte_try_fold": true, "contpte_try_unfold": true, "set_ptes": true, "__set_ptes": true,
 	"static_branch_enable": true, "static_branch_disable": true, "static_branch_inc": true, "static_branch_dec": true,
 	"hw_set_young": true, "hw_set_dirty": true, "ptep_get_lockless": true,
+	"ptep_set_wrprotect": true, "ptep_test_and_clear_young": true, "pmdp_huge_get_and_clear": true,
+	"pmdp_get_lockless": true, "pte_offset_map": true, "pte_unmap": true,
+	"pte_offset_map_lock": true, "pte_unmap_unlock": true,
+	"kick_all_cpus_sync": true, "smp_call_function": true, "on_each_cpu": true,
 }
 
 // syncBuiltins send synchronising IPIs (see mmu's weakSync).
-var syncBuiltins = map[string]bool{"static_branch_enable": true, "static_branch_inc": true, "static_branch_disable": true, "static_branch_dec": true}
+var syncBuiltins = map[string]bool{"static_branch_enable": true, "static_branch_inc": true, "static_branch_disable": true, "static_branch_dec": true,
+	"kick_all_cpus_sync": true, "smp_call_function": true, "on_each_cpu": true}
 
 // flushBuiltins are TLB flushes: under a weak model they are their
 // barriers where they are broadcast (arm64 TLBI, a PV hypercall), and a
@@ -473,7 +478,7 @@ var syncBuiltins = map[string]bool{"static_branch_enable": true, "static_branch_
 // the TLBs themselves are not modelled under weak models.
 var flushBuiltins = map[string]bool{
 	"flush_tlb_mm_range": true, "flush_tlb_kernel_range": true, "__flush_tlb_kernel_pgtable": true, "flush_tlb_all": true,
-	"flush_tlb_page": true, "flush_tlb_range": true, "flush_tlb_mm": true,
+	"flush_tlb_page": true, "flush_tlb_range": true, "flush_tlb_mm": true, "ptep_clear_flush": true,
 }
 
 // weakAllowed tells whether b may run under a weak model.

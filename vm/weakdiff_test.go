@@ -185,14 +185,16 @@ func TestWeakDiff(t *testing.T) {
 var weakDiffIPIN = flag.Int("weakdiff.ipi", 40, "generated scripts with synchronising IPIs the weak differential test checks")
 
 // genIPIScript writes a script whose CPUs synchronise with the others:
-// a static key's enable or disable (an IPI to each other CPU, taken where
-// it has IRQs on), synchronize_rcu() (acknowledged outside RCU read-side
-// sections), IRQs-off and RCU sections, and reads of the key.
+// a static key's enable or disable or kick_all_cpus_sync() (an IPI to
+// each other CPU, taken where it has IRQs on), synchronize_rcu()
+// (acknowledged outside RCU read-side sections), the sections (RCU,
+// IRQs off, preemption or bottom halves disabled, a spinlock taken with
+// IRQs off), and reads of the key.
 func genIPIScript(seed int64) string {
 	g := &weakGen{r: rand.New(rand.NewSource(seed))}
 	var b strings.Builder
 	g.shared = []string{"x", "y"}
-	fmt.Fprintf(&b, "// weakdiff ipi seed %d\nstatic_key k\nshared x, y\n", seed)
+	fmt.Fprintf(&b, "// weakdiff ipi seed %d\nstatic_key k\nspinlock l\nshared x, y\n", seed)
 	ncpu := 2 + g.r.Intn(2)
 	var regs []string
 	for c := 0; c < ncpu; c++ {
@@ -204,7 +206,7 @@ func genIPIScript(seed int64) string {
 		}
 		switch {
 		case c == 0:
-			sync := []string{"static_branch_enable(k)", "synchronize_rcu()", "static_branch_enable(k)\n  static_branch_disable(k)"}[g.r.Intn(3)]
+			sync := []string{"static_branch_enable(k)", "synchronize_rcu()", "static_branch_enable(k)\n  static_branch_disable(k)", "kick_all_cpus_sync()"}[g.r.Intn(4)]
 			at := g.r.Intn(len(lines) + 1)
 			lines = append(lines[:at], append([]string{sync}, lines[at:]...)...)
 		case g.r.Intn(2) == 0:
@@ -213,10 +215,11 @@ func genIPIScript(seed int64) string {
 		if c > 0 && g.r.Intn(3) == 0 {
 			at := g.r.Intn(len(lines))
 			end := at + 1 + g.r.Intn(len(lines)-at)
-			open, close := "rcu_read_lock()", "rcu_read_unlock()"
-			if g.r.Intn(2) == 0 {
-				open, close = "local_irq_disable()", "local_irq_enable()"
-			}
+			sections := [][2]string{{"rcu_read_lock()", "rcu_read_unlock()"}, {"local_irq_disable()", "local_irq_enable()"},
+				{"preempt_disable()", "preempt_enable()"}, {"local_bh_disable()", "local_bh_enable()"},
+				{"f = spin_lock_irqsave(l)", "spin_unlock_irqrestore(l, f)"}}
+			sec := sections[g.r.Intn(len(sections))]
+			open, close := sec[0], sec[1]
 			lines = append(lines[:end], append([]string{close}, lines[end:]...)...)
 			lines = append(lines[:at], append([]string{open}, lines[at:]...)...)
 		}

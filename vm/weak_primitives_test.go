@@ -1,0 +1,229 @@
+package vm_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mmuvm/mmuvm/vm"
+)
+
+// primitiveScripts are kernel primitives that the execution-graph
+// models refused before (and ran under sc and tso only): the page-table
+// RMWs, pte_offset_map(), pmdp_get_lockless(), ptep_clear_flush() and the
+// cross-CPU calls. Each gives the same verdict under every model and
+// search: they are atomic RMWs, grace periods and IPIs the sender waits
+// for, which no model weakens.
+var primitiveScripts = []struct {
+	name, arch, src, verdict string
+	armVerdict               string // under armv8 and lkmm, where it differs
+}{
+	{"kick_all_cpus_sync orders SB", "arm64", `shared x, y
+cpu 0 {
+  WRITE_ONCE(x, 1)
+  kick_all_cpus_sync()
+  r0 = READ_ONCE(y)
+}
+cpu 1 {
+  WRITE_ONCE(y, 1)
+  r1 = READ_ONCE(x)
+}
+final ~exists (0:r0 == 0 && 1:r1 == 0)
+`, "ok", ""},
+	{"on_each_cpu orders SB", "arm64", `shared x, y
+cpu 0 {
+  WRITE_ONCE(x, 1)
+  on_each_cpu()
+  r0 = READ_ONCE(y)
+}
+cpu 1 {
+  WRITE_ONCE(y, 1)
+  r1 = READ_ONCE(x)
+}
+final ~exists (0:r0 == 0 && 1:r1 == 0)
+`, "ok", ""},
+	{"test_and_clear_young once", "arm64", youngSrc("0xffff800080000000"), "ok", ""},
+	{"test_and_clear_young once, PAE halves", "x86pae", youngSrc("0xc0000000"), "ok", ""},
+	{"pmdp_huge_get_and_clear once", "arm64", `const VA = 0x7f0000000000
+mm user
+init {
+  map(user, VA, 4K, 0x5000, PAGE_SHARED)
+}
+cpu 0 {
+  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
+  a = pmdp_huge_get_and_clear(user, VA, pmdp)
+}
+cpu 1 {
+  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
+  b = pmdp_huge_get_and_clear(user, VA, pmdp)
+}
+final ~exists (0:a != 0 && 1:b != 0 || 0:a == 0 && 1:b == 0)
+`, "ok", ""},
+	{"pte_offset_map under RCU", "arm64", pteMapSrc("  synchronize_rcu()\n"), "ok", ""},
+	{"pte_offset_map, freed without a grace period", "arm64", pteMapSrc(""), "fail use-after-free", ""},
+	{"ptep_clear_flush waits for IRQs-off walkers (x86 IPI)", "x86pae", clearFlushSrc, "ok", ""},
+	{"ptep_clear_flush does not (arm64 TLBI)", "arm64", clearFlushSrc, "fail use-after-free", ""},
+	{"the PTL orders critical sections", "arm64", ptlMPSrc(true), "ok", ""},
+	{"MP without the reader's PTL", "arm64", ptlMPSrc(false), "ok", "fail condition"},
+	{"pte_offset_map_lock retries a changed pmd", "arm64", ptlRetractSrc, "ok", ""},
+}
+
+// ptlMPSrc is MP with the writer under a table's PTL, and the reader too
+// when locked.
+func ptlMPSrc(locked bool) string {
+	lock, unlock := "  ptep = pte_offset_map_lock(user, pmdp, VA)\n", "  pte_unmap_unlock(ptep)\n"
+	rlock, runlock := lock, unlock
+	if !locked {
+		rlock, runlock = "", ""
+	}
+	return `const VA = 0x7f0000000000
+mm user
+shared x, y
+init {
+  map(user, VA, 4K, 0x5000, PAGE_SHARED)
+}
+cpu 0 {
+  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
+` + lock + `  WRITE_ONCE(x, 1)
+  WRITE_ONCE(y, 1)
+` + unlock + `}
+cpu 1 {
+  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
+` + rlock + `  r1 = READ_ONCE(y)
+  r2 = READ_ONCE(x)
+` + runlock + `}
+final ~exists (1:r1 == 1 && 1:r2 == 0)
+`
+}
+
+// ptlRetractSrc clears a pmd under its table's PTL and frees the table
+// after a grace period, as retract_page_tables() does (mm/khugepaged.c,
+// with pte_free_defer()'s RCU-deferred free), while a fault maps it with
+// pte_offset_map_lock(), which finds the pmd changed once it holds the
+// PTL and retries (mm/pgtable-generic.c: __pte_offset_map_lock()).
+const ptlRetractSrc = `const VA = 0x7f0000000000
+mm user
+init {
+  map(user, VA, 4K, 0x5000, PAGE_SHARED)
+}
+cpu 0 "retract" {
+  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
+  table = pte_offset_kernel(pmdp, VA)
+  ptep = pte_offset_map_lock(user, pmdp, VA)
+  pmd_clear(pmdp)
+  pte_unmap_unlock(ptep)
+  synchronize_rcu()
+  pte_free_kernel(table)
+}
+cpu 1 "fault" {
+  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
+  ptep = pte_offset_map_lock(user, pmdp, VA)
+  if ptep {
+    v = ptep_get(ptep)
+    pte_unmap_unlock(ptep)
+  }
+}
+`
+
+func youngSrc(va string) string {
+	return `const VA = ` + va + `
+init {
+  map(init_mm, VA, 4K, 0x80000, PAGE_KERNEL)
+  ptep = pte_offset_kernel(pmd_offset(pud_offset(pgd_offset(init_mm, VA), VA), VA), VA)
+  set_pte(ptep, pte_mkyoung(ptep_get(ptep)))
+}
+cpu 0 {
+  ptep = pte_offset_kernel(pmd_offset(pud_offset(pgd_offset(init_mm, VA), VA), VA), VA)
+  a = ptep_test_and_clear_young(init_mm, VA, ptep)
+}
+cpu 1 {
+  ptep = pte_offset_kernel(pmd_offset(pud_offset(pgd_offset(init_mm, VA), VA), VA), VA)
+  b = ptep_test_and_clear_young(init_mm, VA, ptep)
+}
+final ~exists (0:a == 1 && 1:b == 1 || 0:a == 0 && 1:b == 0)
+`
+}
+
+func pteMapSrc(sync string) string {
+	return `const VA = 0x7f0000000000
+mm user
+init {
+  map(user, VA, 4K, 0x5000, PAGE_SHARED)
+}
+cpu 0 {
+  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
+  table = pte_offset_kernel(pmdp, VA)
+  pmd_clear(pmdp)
+` + sync + `  pte_free_kernel(table)
+}
+cpu 1 {
+  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
+  ptep = pte_offset_map(pmdp, VA)
+  if ptep {
+    v = ptep_get(ptep)
+    pte_unmap(ptep)
+  }
+}
+`
+}
+
+const clearFlushSrc = `const VA = 0x40000000
+mm user
+init {
+  map(user, VA, 4K, 0x5000, PAGE_SHARED)
+}
+cpu 0 {
+  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
+  table = pte_offset_kernel(pmdp, VA)
+  pmd_clear(pmdp)
+  old = ptep_clear_flush(user, VA, table)
+  pte_free_kernel(table)
+}
+cpu 1 {
+  flags = local_irq_save()
+  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
+  pmd = pmdp_get_lockless(pmdp)
+  if pmd_table(pmd) {
+    pte = ptep_get_lockless(pte_offset_lockless(pmdp, pmd, VA))
+  }
+  local_irq_restore(flags)
+}
+`
+
+// TestWeakPrimitives checks primitiveScripts under every model and
+// search, complete.
+func TestWeakPrimitives(t *testing.T) {
+	for _, tc := range primitiveScripts {
+		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
+			p := compileWith(t, "p.mmu", "arch "+tc.arch+"\n"+tc.src, nil)
+			for _, cfg := range append(scSearches(), modelSearches()...) {
+				cfg.Arch = tc.arch
+				want := tc.verdict
+				if tc.armVerdict != "" && (cfg.Model == "armv8" || cfg.Model == "lkmm") {
+					want = tc.armVerdict
+				}
+				r := check(t, p, cfg)
+				if r.Verdict != want || r.Verdict == "ok" && !r.Complete || len(r.Flags) > 0 {
+					t.Errorf("model %q search %q -j %d: %s (complete %v %v, flags %v); want %s",
+						cfg.Model, cfg.Search, cfg.Workers, r.Verdict, r.Complete, r.Bounds, r.Flags, want)
+				}
+			}
+		})
+	}
+}
+
+// TestPTLRetryFinalStates: under sc the execution-graph engines, which
+// stop a pte_offset_map_lock() pass that finds the pmd changed (a spin
+// loop's failed pass), reach the final states the interleaving search
+// does, which runs the retry. The same under tso.
+func TestPTLRetryFinalStates(t *testing.T) {
+	p := compileWith(t, "ptl.mmu", "arch arm64\n"+ptlRetractSrc+"locations 1:ptep, 1:v\nfinal exists (1:ptep == 0)\n", nil)
+	for _, model := range []string{"sc", "tso"} {
+		want := check(t, p, vm.Config{Model: model, Search: "dfs", All: true})
+		for _, search := range []string{"graph", "incremental"} {
+			got := check(t, p, vm.Config{Model: model, Search: search, All: true})
+			if finalStates(got) != finalStates(want) || len(want.FinalStates) < 2 {
+				t.Errorf("%s, search %s: final states\n%s\nwant (dfs)\n%s", model, search, finalStates(got), finalStates(want))
+			}
+		}
+	}
+}
