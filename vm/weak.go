@@ -464,7 +464,8 @@ var weakBuiltins = map[string]bool{
 	"hw_set_young": true, "hw_set_dirty": true, "ptep_get_lockless": true,
 	"ptep_set_wrprotect": true, "ptep_test_and_clear_young": true, "pmdp_huge_get_and_clear": true,
 	"pmdp_get_lockless": true, "pte_offset_map": true, "pte_unmap": true,
-	"pte_offset_map_lock": true, "pte_unmap_unlock": true,
+	"pte_offset_map_lock": true, "pte_unmap_unlock": true, "tlb_remove_table_sync_one": true,
+	"percpu_down_read": true, "percpu_up_read": true, "percpu_down_write": true, "percpu_up_write": true,
 	"kick_all_cpus_sync": true, "smp_call_function": true, "on_each_cpu": true,
 }
 
@@ -528,7 +529,10 @@ func (m *Machine) checkWeakProgram(model string) error {
 // synchronising IPI: the choices of its runs at each boundary.
 func (m *Machine) ipiSenders() [][]int {
 	flushIPI := m.Arch.Traits().FlushByIPI
-	return m.syncSenders(func(n string) bool { return syncBuiltins[n] || (flushIPI && flushBuiltins[n]) })
+	return m.syncSenders(func(n string) bool {
+		// tlb_remove_table_sync_one() is an empty stub where flushes are IPIs
+		return syncBuiltins[n] || (flushIPI && flushBuiltins[n]) || (!flushIPI && n == "tlb_remove_table_sync_one")
+	})
 }
 
 // gpSenders lists, for each CPU, the other CPUs whose code may start an

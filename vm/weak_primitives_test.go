@@ -62,9 +62,48 @@ final ~exists (0:a != 0 && 1:b != 0 || 0:a == 0 && 1:b == 0)
 	{"pte_offset_map, freed without a grace period", "arm64", pteMapSrc(""), "fail use-after-free", ""},
 	{"ptep_clear_flush waits for IRQs-off walkers (x86 IPI)", "x86pae", clearFlushSrc, "ok", ""},
 	{"ptep_clear_flush does not (arm64 TLBI)", "arm64", clearFlushSrc, "fail use-after-free", ""},
+	{"tlb_remove_table_sync_one waits for IRQs-off walkers", "arm64", syncOneSrc("tlb_remove_table_sync_one()"), "ok", ""},
+	{"no walker is waited for without it", "arm64", syncOneSrc(""), "fail assert", ""},
+	{"a percpu rwsem orders critical sections", "arm64", `shared x, y
+rwsem s
+cpu 0 {
+  percpu_down_write(s)
+  WRITE_ONCE(x, 1)
+  WRITE_ONCE(y, 1)
+  percpu_up_write(s)
+}
+cpu 1 {
+  percpu_down_read(s)
+  r1 = READ_ONCE(y)
+  r2 = READ_ONCE(x)
+  percpu_up_read(s)
+}
+final ~exists (1:r1 == 1 && 1:r2 == 0)
+`, "ok", ""},
 	{"the PTL orders critical sections", "arm64", ptlMPSrc(true), "ok", ""},
 	{"MP without the reader's PTL", "arm64", ptlMPSrc(false), "ok", "fail condition"},
 	{"pte_offset_map_lock retries a changed pmd", "arm64", ptlRetractSrc, "ok", ""},
+}
+
+// syncOneSrc is khugepaged's collapse against a GUP-fast walk with IRQs
+// off (mm/mmu_gather.c: tlb_remove_table_sync_one()): after sync, no walker
+// is left inside.
+func syncOneSrc(sync string) string {
+	return `shared collapsed, inside
+cpu 0 {
+  collapsed = 1
+  ` + sync + `
+  assert inside == 0, "no IRQs-off walker is left"
+}
+cpu 1 {
+  flags = local_irq_save()
+  if collapsed == 0 {
+    inside = 1
+    inside = 0
+  }
+  local_irq_restore(flags)
+}
+`
 }
 
 // ptlMPSrc is MP with the writer under a table's PTL, and the reader too
