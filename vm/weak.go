@@ -1042,13 +1042,23 @@ func waitsForever(g *memmodel.Graph, first int, run weakRun) bool {
 			}
 		}
 	}
-	for i := run.waitFrom; i < len(run.trace.Events); i++ {
-		e := first + i
-		if g.Events[e].Kind == memmodel.Read && g.Rf[e] != last[g.Events[e].Loc] {
+	waited := run.trace.Events[run.waitFrom:]
+	for i, ev := range waited {
+		e := first + run.waitFrom + i
+		if ev.Kind == memmodel.Read && g.Rf[e] != last[ev.Loc] && !releasedIn(waited, ev) {
 			return false
 		}
 	}
 	return true
+}
+
+// releasedIn tells whether ev is the lock read of a lock that the waited
+// events, a failed pass that took it, release: the pass waits on what it
+// read under the lock, not on the lock (its next pass takes it again).
+func releasedIn(waited []memmodel.Event, ev memmodel.Event) bool {
+	return ev.Tags&memmodel.LockR != 0 && slices.ContainsFunc(waited, func(w memmodel.Event) bool {
+		return w.Kind == memmodel.Write && w.Loc == ev.Loc && w.Tags&memmodel.Unlock != 0
+	})
 }
 
 // addValue adds v, written by cpu, to loc's domain (which starts with the
@@ -1618,7 +1628,7 @@ func (r *recorder) backEdge(t *thread) bool {
 		// succeeded and that goes round again is an ordinary loop's.
 		from := r.passStart(t.pc, len(t.frames))
 		pass := r.trace.Events[from:]
-		if !r.w.spinChecked[t.pc] || !slices.ContainsFunc(pass, isWrite) {
+		if !r.w.spinChecked[t.pc] || passBalanced(pass) {
 			if !slices.ContainsFunc(pass, isRead) {
 				r.w.m.loopsAlone(t)
 				return false
@@ -1697,7 +1707,8 @@ func (r *recorder) repeats(t *thread) bool {
 		return false
 	case before.reads == now.reads:
 		r.w.m.loopsAlone(t)
-	case !slices.ContainsFunc(r.trace.Events[before.events:], isWrite):
+	case !slices.ContainsFunc(r.trace.Events[before.events:], isWrite),
+		passBalanced(r.trace.Events[before.events:]) && !r.w.m.locksTested():
 		r.blocked, r.waitFrom = true, before.events
 	default:
 		return false
@@ -1863,7 +1874,7 @@ func (m *Machine) spinLoops() (edges map[int]int, checked map[int]bool) {
 			continue
 		}
 		if kind := m.spinKind(int(in.A), pc, true); kind != passWrites {
-			edges[int(in.A)], checked[int(in.A)] = pc, kind == passMayWrite
+			edges[int(in.A)], checked[int(in.A)] = pc, kind >= passMayWrite
 		}
 	}
 	return edges, checked
@@ -1884,6 +1895,7 @@ func (m *Machine) hasSpinLoop() bool {
 const (
 	passReads    = iota // reads and orders reads only
 	passMayWrite        // writes only by a cmpxchg() that succeeds
+	passLocks           // or takes and releases spinlocks (lockPassOps)
 	passWrites          // anything else: not a spin loop
 )
 
@@ -1898,10 +1910,19 @@ func (m *Machine) spinKind(from, to int, writers bool) int {
 	for pc := from; pc <= to; pc++ {
 		kind = max(kind, m.passOp(m.prog.Code[pc], true))
 	}
-	if kind == passWrites || kind == passMayWrite && !writers || !m.assignsBeforeUse(from, to) {
+	if kind == passWrites || kind >= passMayWrite && !writers || kind == passLocks && m.locksTested() ||
+		!m.assignsBeforeUse(from, to) {
 		return passWrites
 	}
 	return kind
+}
+
+// locksTested tells whether the program looks at a spinlock without
+// waiting for it (spin_trylock(), spin_is_locked()): a failed pass that
+// takes and releases a lock is then seen by other CPUs, and is no spin
+// pass (see lockPassOps).
+func (m *Machine) locksTested() bool {
+	return slices.Contains(m.prog.Builtins, "spin_trylock") || slices.Contains(m.prog.Builtins, "spin_is_locked")
 }
 
 // passOp is what an instruction of a spin loop's pass may do: no store,
@@ -1922,6 +1943,8 @@ func (m *Machine) passOp(in Instr, calls bool) int {
 		case b.Kind == mmu.Pure || readOnly[b.Name]:
 		case writesOnSuccess[b.Name]:
 			return passMayWrite
+		case lockPassOps[b.Name]:
+			return passLocks
 		default:
 			return passWrites
 		}
@@ -2059,6 +2082,46 @@ func (m *Machine) fallsOut(pc, h, e int) bool {
 
 func isWrite(e memmodel.Event) bool { return e.Kind == memmodel.Write }
 func isRead(e memmodel.Event) bool  { return e.Kind == memmodel.Read }
+
+// lockPassOps are the builtins a spin loop's pass may call when it
+// leaves what they change as it found it: a spinlock taken and released
+// (the try of try_wait_for_completion(), kernel/sched/completion.c), IRQs,
+// preemption and bottom halves turned off and on, an RCU read-side
+// section. Such a pass that fails changes no memory but the lock word,
+// which it leaves free (passBalanced checks it at each pass). Removing it
+// from an execution keeps the execution consistent: another CPU's lock
+// acquisition that read its release reads the release before it (also
+// free), and only orderings go; and the final state stays, unless some
+// CPU looks at the lock without waiting (spin_trylock(),
+// spin_is_locked()): then the program has no such spin loops
+// (locksTested).
+var lockPassOps = map[string]bool{
+	"spin_lock": true, "spin_unlock": true, "spin_lock_irqsave": true, "spin_unlock_irqrestore": true,
+	"local_irq_save": true, "local_irq_restore": true, "local_irq_disable": true, "local_irq_enable": true,
+	"preempt_disable": true, "preempt_enable": true, "local_bh_disable": true, "local_bh_enable": true,
+	"rcu_read_lock": true, "rcu_read_unlock": true,
+}
+
+// passBalanced tells whether a pass's events write nothing but lock words
+// that each end the pass released (its last write of each is an unlock).
+func passBalanced(pass []memmodel.Event) bool {
+	released := map[uint64]bool{}
+	for _, e := range pass {
+		if e.Kind != memmodel.Write {
+			continue
+		}
+		if e.Tags&(memmodel.LockW|memmodel.Unlock) == 0 {
+			return false
+		}
+		released[e.Loc] = e.Tags&memmodel.Unlock != 0
+	}
+	for _, free := range released {
+		if !free {
+			return false
+		}
+	}
+	return true
+}
 
 // writesOnSuccess are the builtins that write only when they succeed: a
 // cmpxchg() whose comparison fails is a read (rmw2 in mmu).

@@ -266,3 +266,63 @@ func TestPTLRetryFinalStates(t *testing.T) {
 		}
 	}
 }
+
+// pollSrc is try_wait_for_completion() polled in a loop
+// (examples/litmus/poll-completion.mmu), with the producer's code and an
+// extra CPU's.
+func pollSrc(producer, extra string) string {
+	return `shared done, data
+spinlock wait_lock
+proc try_wait_for_completion() {
+  flags = spin_lock_irqsave(wait_lock)
+  ret = 0
+  if done != 0 {
+    done = done - 1
+    ret = 1
+  }
+  spin_unlock_irqrestore(wait_lock, flags)
+  return ret
+}
+cpu 0 {
+  while try_wait_for_completion() == 0 {
+  }
+  assert data == 42, "the waiter saw the completion before the data"
+}
+cpu 1 {
+` + producer + `}
+` + extra
+}
+
+// TestLockPassLoops: a retry loop whose failed passes take and release a
+// lock (and turn IRQs off and on) is a spin loop under the
+// execution-graph models too (lockPassOps): one pass stands for any
+// number of failed ones. Before, under armv8 and lkmm such a loop was
+// unrolled twice and the check incomplete (or refused, for
+// spin_lock_irqsave()). Where some CPU looks at the lock without waiting
+// (spin_trylock()), a failed pass is seen, and the loop stays unrolled:
+// incomplete under the graph engines, never a verdict of ok.
+func TestLockPassLoops(t *testing.T) {
+	const complete = "  flags = spin_lock_irqsave(wait_lock)\n  done = done + 1\n  spin_unlock_irqrestore(wait_lock, flags)\n"
+	for _, tc := range []struct {
+		name, src, verdict string
+	}{
+		{"poll", pollSrc("  data = 42\n"+complete, ""), "ok"},
+		{"data after complete", pollSrc(complete+"  data = 42\n", ""), "fail assert"},
+		{"nobody completes", pollSrc("  data = 42\n", ""), "fail deadlock"},
+	} {
+		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
+			p := compileWith(t, "poll.mmu", tc.src, nil)
+			for _, cfg := range append(scSearches(), modelSearches()...) {
+				if r := check(t, p, cfg); r.Verdict != tc.verdict || !r.Complete && r.Verdict == "ok" {
+					t.Errorf("model %q search %q -j %d: %s (complete %v %v); want %s", cfg.Model, cfg.Search, cfg.Workers, r.Verdict, r.Complete, r.Bounds, tc.verdict)
+				}
+			}
+		})
+	}
+	p := compileWith(t, "poll.mmu", pollSrc("  data = 42\n"+complete, "cpu 2 {\n  if spin_trylock(wait_lock) {\n    spin_unlock(wait_lock)\n  }\n}\n"), nil)
+	for _, model := range []string{"armv8", "lkmm"} {
+		if r := check(t, p, vm.Config{Model: model, Search: "graph"}); r.Complete || r.Verdict == "ok" {
+			t.Errorf("with a trylock, model %s: %s (complete %v); want the loop unrolled, incomplete", model, r.Verdict, r.Complete)
+		}
+	}
+}

@@ -29,6 +29,10 @@ var loopShapes = []struct{ code, regs string }{
 	{"await READ_ONCE(W) == K\n  r = READ_ONCE(V)", "r"},
 	{"while 1 {\n    old = READ_ONCE(W)\n    if cmpxchg(W, old, old + 1) == old {\n      break\n    }\n  }\n  r = READ_ONCE(V)", "old r"},
 	{"while cmpxchg_acquire(W, K, 3) != K {\n  }\n  r = READ_ONCE(V)", "r"},
+	// passes that take and release a lock (lockPassOps); the writers may
+	// take it too (genLoopScript)
+	{"while 1 {\n    spin_lock(l)\n    s = READ_ONCE(W)\n    spin_unlock(l)\n    if s == K {\n      break\n    }\n  }\n  r = READ_ONCE(V)", "s r"},
+	{"while 1 {\n    f = spin_lock_irqsave(l)\n    s = READ_ONCE(W)\n    if s == K {\n      W = 3\n    }\n    spin_unlock_irqrestore(l, f)\n    if s == K {\n      break\n    }\n  }\n  r = READ_ONCE(V)", "s r"},
 }
 
 // genLoopScript writes a script of one or two CPUs of straight-line
@@ -39,16 +43,29 @@ func genLoopScript(seed int64) string {
 	shape := loopShapes[g.r.Intn(len(loopShapes))]
 	w, v := g.word(), g.word()
 	var b strings.Builder
-	fmt.Fprintf(&b, "// weakdiff loops seed %d\nshared x, y, z\n", seed)
+	fmt.Fprintf(&b, "// weakdiff loops seed %d\nshared x, y, z\nspinlock l\n", seed)
 	fmt.Fprintf(&b, "proc peek() {\n  p = READ_ONCE(%s)\n  return p\n}\n", w)
 	var regs []string
 	ncpu := 2 + g.r.Intn(2)
 	for c := 0; c < ncpu-1; c++ {
 		g.regs = nil
 		fmt.Fprintf(&b, "cpu %d {\n", c)
+		// with a locking reader, a writer takes the lock too, or looks
+		// at it without waiting (no lock pass is then a spin pass)
+		lock, unlock := "", ""
+		if strings.Contains(shape.code, "(l)") {
+			switch g.r.Intn(3) {
+			case 1:
+				lock, unlock = "  spin_lock(l)\n", "  spin_unlock(l)\n"
+			case 2:
+				lock, unlock = "  tl = spin_trylock(l)\n", "  if tl {\n    spin_unlock(l)\n  }\n"
+			}
+		}
+		b.WriteString(lock)
 		for i := 0; i < 2+g.r.Intn(2); i++ {
 			fmt.Fprintf(&b, "  %s\n", g.line())
 		}
+		b.WriteString(unlock)
 		b.WriteString("}\n")
 		for _, r := range g.regs {
 			regs = append(regs, fmt.Sprintf("%d:%s", c, r))
