@@ -154,6 +154,13 @@ var nastySeeds = []string{
 	"import \"lazy\"\nshared x\ncpu 0 { lazy { irqoff { atomic { x = 1\n return 5 } } } }\nirq 0 { lazy { x = 2 } }\n",
 	"shared x\nproc f() { atomic { x = 1\n return 3 } }\ncpu 0 { irqoff { while 1 { r = f()\n break } } }\n",
 	"shared x\ncpu 0 { for i in 0..3 { atomic { x = i\n continue } } }\nirq 0 { x = 9 }\n",
+	// primitives the weak models took on: PTLs, page-table RMWs on bad
+	// addresses, cross-CPU calls in sections, lock passes left held
+	"mm user\ncpu 0 { p = pte_offset_map_lock(user, 0, 0)\n pte_unmap_unlock(p)\n pte_unmap_unlock(p) }\ncpu 1 { q = pte_offset_map(8, 0)\n pte_unmap(q) }\n",
+	"mm user\ncpu 0 { ptep_set_wrprotect(user, 0, 12)\n r = ptep_test_and_clear_young(user, 0, 4096)\n s = pmdp_huge_get_and_clear(user, 0, 3) }\n",
+	"shared x\ncpu 0 { preempt_enable()\n on_each_cpu() }\ncpu 1 { local_bh_disable()\n f = spin_lock_irqsave(0)\n kick_all_cpus_sync() }\n",
+	"spinlock l\nshared x\ncpu 0 { while 1 { spin_lock(l)\n r = x\n spin_unlock(l)\n if r { break } } }\ncpu 1 { spin_lock(l)\n x = 1 }\n",
+	"spinlock l\nshared x\ncpu 0 { while x == 0 { f = spin_lock_irqsave(l)\n preempt_disable()\n spin_unlock_irqrestore(l, f) } }\ncpu 1 { x = 1\n tlb_remove_table_sync_one() }\n",
 	// prints and final conditions with reads
 	"table t\ncpu 0 { for i in 0..3000 { print(\"i\", i, i, i, i, i) } }\nfinal forall (ptep_get(&t[0]) == 0 && ptep_get(12) == 0)\n",
 	"mm user\nfinal exists (ptep_get(pgd_offset(user, 0)) == 0 || pmdp_get(0) == 1)\ncpu 0 { r = 1 }\n",
