@@ -17,30 +17,8 @@ var primitiveScripts = []struct {
 	name, arch, src, verdict string
 	armVerdict               string // under armv8 and lkmm, where it differs
 }{
-	{"kick_all_cpus_sync orders SB", "arm64", `shared x, y
-cpu 0 {
-  WRITE_ONCE(x, 1)
-  kick_all_cpus_sync()
-  r0 = READ_ONCE(y)
-}
-cpu 1 {
-  WRITE_ONCE(y, 1)
-  r1 = READ_ONCE(x)
-}
-final ~exists (0:r0 == 0 && 1:r1 == 0)
-`, "ok", ""},
-	{"on_each_cpu orders SB", "arm64", `shared x, y
-cpu 0 {
-  WRITE_ONCE(x, 1)
-  on_each_cpu()
-  r0 = READ_ONCE(y)
-}
-cpu 1 {
-  WRITE_ONCE(y, 1)
-  r1 = READ_ONCE(x)
-}
-final ~exists (0:r0 == 0 && 1:r1 == 0)
-`, "ok", ""},
+	{"kick_all_cpus_sync orders SB", "arm64", sbSyncSrc("kick_all_cpus_sync()"), "ok", ""},
+	{"on_each_cpu orders SB", "arm64", sbSyncSrc("on_each_cpu()"), "ok", ""},
 	{"test_and_clear_young once", "arm64", youngSrc("0xffff800080000000"), "ok", ""},
 	{"test_and_clear_young once, PAE halves", "x86pae", youngSrc("0xc0000000"), "ok", ""},
 	{"pmdp_huge_get_and_clear once", "arm64", `const VA = 0x7f0000000000
@@ -162,6 +140,24 @@ cpu 1 "fault" {
   }
 }
 `
+
+// sbSyncSrc is SB with sync between CPU 0's store and load: a call that
+// waits until every other CPU has taken an IPI orders the two like a
+// full barrier on both sides (sys_membarrier()'s idea).
+func sbSyncSrc(sync string) string {
+	return `shared x, y
+cpu 0 {
+  WRITE_ONCE(x, 1)
+  ` + sync + `
+  r0 = READ_ONCE(y)
+}
+cpu 1 {
+  WRITE_ONCE(y, 1)
+  r1 = READ_ONCE(x)
+}
+final ~exists (0:r0 == 0 && 1:r1 == 0)
+`
+}
 
 func youngSrc(va string) string {
 	return `const VA = ` + va + `
