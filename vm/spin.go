@@ -227,3 +227,24 @@ func (t *thread) indexOf(rec *spinRec) int {
 	}
 	return -1
 }
+
+// stateHashWithout is stateHash with the slots skip of the current frame
+// left out (dead locals: deadLocals).
+func (t *thread) stateHashWithout(skip []int32) uint64 {
+	if len(skip) == 0 {
+		return t.stateHash()
+	}
+	saved := make([]uint64, len(skip))
+	for i, l := range skip {
+		if k := t.fp + int(l); k < t.sp {
+			saved[i], t.stack[k] = t.stack[k], 0
+		}
+	}
+	h := t.stateHash()
+	for i, l := range skip {
+		if k := t.fp + int(l); k < t.sp {
+			t.stack[k] = saved[i]
+		}
+	}
+	return h
+}

@@ -55,7 +55,10 @@ type weakState struct {
 	// atomicLocs are the locations some RMW or lock accesses: no guesses
 	// there (a guessed count would make an atomic counter's values grow)
 	atomicLocs map[mmu.Loc]bool
-	m          *Machine
+	// dead holds, per back-edge, the locals of its frame that no path
+	// from the loop's head reads before assigning them (deadLocals)
+	dead map[int][]int32
+	m    *Machine
 	// all is --search dfs: every run and every candidate execution, none
 	// of the reductions (the reference of the differential tests)
 	all     bool
@@ -1698,7 +1701,15 @@ func (r *recorder) repeats(t *thread) bool {
 	if r.passes == nil {
 		r.passes = map[passAt]pass{}
 	}
-	at := passAt{t.id, t.pc, t.stateHash()}
+	if r.w.dead == nil {
+		r.w.dead = map[int][]int32{}
+	}
+	dead, ok := r.w.dead[t.pc]
+	if !ok {
+		dead = r.w.m.deadLocals(t.pc)
+		r.w.dead[t.pc] = dead
+	}
+	at := passAt{t.id, t.pc, t.stateHashWithout(dead)}
 	now := pass{reads: len(r.reads), events: len(r.trace.Events)}
 	before, ok := r.passes[at]
 	r.passes[at] = now
@@ -1714,6 +1725,67 @@ func (r *recorder) repeats(t *thread) bool {
 		return false
 	}
 	return true
+}
+
+// deadLocals lists the locals (frame slots) that are dead at pc, a loop's
+// head: every path from it assigns them before it reads them, or leaves
+// its proc first (a return), and none reaches its CPU's end first (where
+// the final condition reads them). Two passes that differ only there
+// leave the same run to come (repeats). Under lkmm, where a read may
+// guess a program's constant, a loop's passes otherwise differed in the
+// value a local kept of a read that the next pass makes again, and the
+// loop was unrolled to its bound.
+func (m *Machine) deadLocals(pc int) []int32 {
+	var dead []int32
+	for _, l := range m.storedFrom(pc) {
+		if !m.liveAt(pc, l) {
+			dead = append(dead, l)
+		}
+	}
+	return dead
+}
+
+// storedFrom lists the locals assigned on some path from pc.
+func (m *Machine) storedFrom(pc int) []int32 {
+	code := m.prog.Code
+	stored := map[int32]bool{}
+	seen := map[int]bool{}
+	for work := []int{pc}; len(work) > 0; {
+		at := work[len(work)-1]
+		work = work[:len(work)-1]
+		if at < 0 || at >= len(code) || seen[at] {
+			continue
+		}
+		seen[at] = true
+		if code[at].Op == OpStoreLocal {
+			stored[code[at].A] = true
+		}
+		work = append(work, successors(at, code[at])...)
+	}
+	return slices.Sorted(maps.Keys(stored))
+}
+
+// liveAt tells whether some path from pc reads local l, or reaches the
+// end of its CPU's code, before it assigns l.
+func (m *Machine) liveAt(pc int, l int32) bool {
+	code := m.prog.Code
+	seen := map[int]bool{}
+	for work := []int{pc}; len(work) > 0; {
+		at := work[len(work)-1]
+		work = work[:len(work)-1]
+		if at < 0 || at >= len(code) || seen[at] {
+			continue
+		}
+		seen[at] = true
+		switch in := code[at]; {
+		case in.Op == OpLoadLocal && in.A == l, in.Op == OpEnd:
+			return true
+		case in.Op == OpStoreLocal && in.A == l:
+			continue
+		}
+		work = append(work, successors(at, code[at])...)
+	}
+	return false
 }
 
 // readsSince is the taint mask of the reads made since the k-th.
