@@ -1747,27 +1747,28 @@ func (m *Machine) deadLocals(pc int) []int32 {
 
 // storedFrom lists the locals assigned on some path from pc.
 func (m *Machine) storedFrom(pc int) []int32 {
-	code := m.prog.Code
 	stored := map[int32]bool{}
-	seen := map[int]bool{}
-	for work := []int{pc}; len(work) > 0; {
-		at := work[len(work)-1]
-		work = work[:len(work)-1]
-		if at < 0 || at >= len(code) || seen[at] {
-			continue
+	m.walkFrom(pc, func(in Instr) (bool, bool) {
+		if in.Op == OpStoreLocal {
+			stored[in.A] = true
 		}
-		seen[at] = true
-		if code[at].Op == OpStoreLocal {
-			stored[code[at].A] = true
-		}
-		work = append(work, successors(at, code[at])...)
-	}
+		return false, false
+	})
 	return slices.Sorted(maps.Keys(stored))
 }
 
 // liveAt tells whether some path from pc reads local l, or reaches the
 // end of its CPU's code, before it assigns l.
 func (m *Machine) liveAt(pc int, l int32) bool {
+	return m.walkFrom(pc, func(in Instr) (bool, bool) {
+		return in.Op == OpLoadLocal && in.A == l || in.Op == OpEnd, in.Op == OpStoreLocal && in.A == l
+	})
+}
+
+// walkFrom visits the instructions reachable from pc in its proc (a call
+// is one instruction), each once, until visit finds what it looks for;
+// visit may also end the path through an instruction.
+func (m *Machine) walkFrom(pc int, visit func(Instr) (found, stop bool)) bool {
 	code := m.prog.Code
 	seen := map[int]bool{}
 	for work := []int{pc}; len(work) > 0; {
@@ -1777,13 +1778,13 @@ func (m *Machine) liveAt(pc int, l int32) bool {
 			continue
 		}
 		seen[at] = true
-		switch in := code[at]; {
-		case in.Op == OpLoadLocal && in.A == l, in.Op == OpEnd:
+		found, stop := visit(code[at])
+		if found {
 			return true
-		case in.Op == OpStoreLocal && in.A == l:
-			continue
 		}
-		work = append(work, successors(at, code[at])...)
+		if !stop {
+			work = append(work, successors(at, code[at])...)
+		}
 	}
 	return false
 }

@@ -21,12 +21,7 @@ var primitiveScripts = []struct {
 	{"on_each_cpu orders SB", "arm64", sbSyncSrc("on_each_cpu()"), "ok", ""},
 	{"test_and_clear_young once", "arm64", youngSrc("0xffff800080000000"), "ok", ""},
 	{"test_and_clear_young once, PAE halves", "x86pae", youngSrc("0xc0000000"), "ok", ""},
-	{"pmdp_huge_get_and_clear once", "arm64", `const VA = 0x7f0000000000
-mm user
-init {
-  map(user, VA, 4K, 0x5000, PAGE_SHARED)
-}
-cpu 0 {
+	{"pmdp_huge_get_and_clear once", "arm64", userPage("0x7f0000000000") + `cpu 0 {
   pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
   a = pmdp_huge_get_and_clear(user, VA, pmdp)
 }
@@ -92,12 +87,7 @@ func ptlMPSrc(locked bool) string {
 	if !locked {
 		rlock, runlock = "", ""
 	}
-	return `const VA = 0x7f0000000000
-mm user
-shared x, y
-init {
-  map(user, VA, 4K, 0x5000, PAGE_SHARED)
-}
+	return userPage("0x7f0000000000") + `shared x, y
 cpu 0 {
   pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
 ` + lock + `  WRITE_ONCE(x, 1)
@@ -117,15 +107,7 @@ final ~exists (1:r1 == 1 && 1:r2 == 0)
 // with pte_free_defer()'s RCU-deferred free), while a fault maps it with
 // pte_offset_map_lock(), which finds the pmd changed once it holds the
 // PTL and retries (mm/pgtable-generic.c: __pte_offset_map_lock()).
-const ptlRetractSrc = `const VA = 0x7f0000000000
-mm user
-init {
-  map(user, VA, 4K, 0x5000, PAGE_SHARED)
-}
-cpu 0 "retract" {
-  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
-  table = pte_offset_kernel(pmdp, VA)
-  ptep = pte_offset_map_lock(user, pmdp, VA)
+var ptlRetractSrc = freeingCPU("0x7f0000000000") + `  ptep = pte_offset_map_lock(user, pmdp, VA)
   pmd_clear(pmdp)
   pte_unmap_unlock(ptep)
   synchronize_rcu()
@@ -140,6 +122,17 @@ cpu 1 "fault" {
   }
 }
 `
+
+// userPage maps one user page at VA = va.
+func userPage(va string) string {
+	return "const VA = " + va + "\nmm user\ninit {\n  map(user, VA, 4K, 0x5000, PAGE_SHARED)\n}\n"
+}
+
+// freeingCPU is userPage and the start of CPU 0, which holds the pmd
+// (pmdp) and the PTE table (table) of VA.
+func freeingCPU(va string) string {
+	return userPage(va) + "cpu 0 {\n  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)\n  table = pte_offset_kernel(pmdp, VA)\n"
+}
 
 // sbSyncSrc is SB with sync between CPU 0's store and load: a call that
 // waits until every other CPU has taken an IPI orders the two like a
@@ -179,15 +172,7 @@ final ~exists (0:a == 1 && 1:b == 1 || 0:a == 0 && 1:b == 0)
 }
 
 func pteMapSrc(sync string) string {
-	return `const VA = 0x7f0000000000
-mm user
-init {
-  map(user, VA, 4K, 0x5000, PAGE_SHARED)
-}
-cpu 0 {
-  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
-  table = pte_offset_kernel(pmdp, VA)
-  pmd_clear(pmdp)
+	return freeingCPU("0x7f0000000000") + `  pmd_clear(pmdp)
 ` + sync + `  pte_free_kernel(table)
 }
 cpu 1 {
@@ -201,15 +186,7 @@ cpu 1 {
 `
 }
 
-const clearFlushSrc = `const VA = 0x40000000
-mm user
-init {
-  map(user, VA, 4K, 0x5000, PAGE_SHARED)
-}
-cpu 0 {
-  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
-  table = pte_offset_kernel(pmdp, VA)
-  pmd_clear(pmdp)
+var clearFlushSrc = freeingCPU("0x40000000") + `  pmd_clear(pmdp)
   old = ptep_clear_flush(user, VA, table)
   pte_free_kernel(table)
 }
