@@ -56,24 +56,23 @@ func bPtepSetWrprotect(c *Call) (uint64, Status) {
 	if m := c.M; m.splitEntry(c.Args[2]) {
 		// x86 PAE: clear_bit() of the low word, where _PAGE_RW is; a
 		// non-value-returning atomic, relaxed under the LKMM
-		m.rmwLowHalf("ptep_set_wrprotect", c.Args[2], memmodel.Once, func(lo uint64) uint64 { return m.wrprotect(lo) & 0xffffffff })
+		if m.entryLive("ptep_set_wrprotect", c.Args[2]) {
+			m.rmwHalf(c.Args[2], false, memmodel.Once, func(lo uint64) uint64 { return m.wrprotect(lo) & 0xffffffff })
+		}
 		return 0, Done
 	}
 	c.entryRMW("ptep_set_wrprotect", c.Args[2], true, c.M.wrprotect)
 	return 0, Done
 }
 
-// rmwLowHalf is an atomic RMW of the low 32-bit half of a split PAE
-// entry under a weak model (x86's bit operations on the pte's first
-// unsigned long), its events tagged t; it returns the old half.
-func (m *Machine) rmwLowHalf(fn string, addr uint64, t memmodel.Tag, op func(uint64) uint64) uint64 {
-	if !m.entryLive(fn, addr) {
-		return 0
-	}
+// rmwHalf is an atomic RMW of one 32-bit half of a split PAE entry under
+// a weak model (x86's bit operations on the pte's first unsigned long, an
+// exchange of a half), its events tagged t; it returns the old half.
+func (m *Machine) rmwHalf(addr uint64, high bool, t memmodel.Tag, op func(uint64) uint64) uint64 {
 	var old uint64
 	m.tagged(t, func() {
-		old = m.S.Get(halfLoc(addr, false))
-		m.S.Set(halfLoc(addr, false), op(old))
+		old = m.S.Get(halfLoc(addr, high))
+		m.S.Set(halfLoc(addr, high), op(old))
 	})
 	return old
 }
@@ -97,7 +96,7 @@ func bPtepTestAndClearYoung(c *Call) (uint64, Status) {
 		if m.readHalf(c, fn, ptep, false)&m.enc.Young == 0 || m.fault != nil {
 			return 0, Done
 		}
-		old := m.rmwLowHalf(fn, ptep, memmodel.Mb, func(lo uint64) uint64 { return lo &^ m.enc.Young })
+		old := m.rmwHalf(ptep, false, memmodel.Mb, func(lo uint64) uint64 { return lo &^ m.enc.Young })
 		return b2u(old&m.enc.Young != 0), Done
 	}
 	old, ok := m.softRead(c, "ptep_test_and_clear_young", ptep)

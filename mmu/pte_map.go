@@ -3,8 +3,6 @@ package mmu
 import (
 	"fmt"
 	"sort"
-
-	"github.com/mmuvm/mmuvm/memmodel"
 )
 
 // pte_offset_map() and the split PTE lock (mm/pgtable-generic.c,
@@ -117,7 +115,7 @@ func (c *Call) lockPTLWeak(pmd, pfn uint64) (uint64, Status) {
 		return 0, Block
 	}
 	if now, _ := m.softRead(c, "pte_offset_map_lock", c.Args[0]); now != pmd || m.fault != nil {
-		m.tagged(memmodel.Unlock, func() { m.S.Set(ptlLoc(pfn), 0) })
+		m.releaseLockAt(ptlLoc(pfn))
 		if m.fault != nil {
 			return 0, Done
 		}
@@ -141,7 +139,7 @@ func bPteUnmapUnlock(c *Call) (uint64, Status) {
 		m.Fail("lock", "%s: pte_unmap_unlock(%#x): this thread does not hold the PTL of that table", m.threadName(m.Thread), c.Args[0])
 		return 0, Done
 	}
-	m.tagged(memmodel.Unlock, func() { m.S.Set(ptlLoc(pfn), 0) })
+	m.releaseLockAt(ptlLoc(pfn))
 	c.countDown(cpuSpin, "pte_unmap_unlock")
 	return bRCUUnlock(c)
 }

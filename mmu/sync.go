@@ -74,6 +74,12 @@ func (c *Call) takeLockAt(l Loc) bool {
 	return true
 }
 
+// releaseLockAt frees the spinlock whose word is at l: under a weak model
+// a release write (UL).
+func (m *Machine) releaseLockAt(l Loc) {
+	m.tagged(memmodel.Unlock, func() { m.S.Set(l, 0) })
+}
+
 func bSpinIsLocked(c *Call) (uint64, Status) {
 	id, ok := c.M.lockArg("spin_is_locked", c.Args[0], false)
 	if !ok {
@@ -96,7 +102,7 @@ func bSpinUnlock(c *Call) (uint64, Status) {
 		m.Fail("lock", "%s: spin_unlock(%s) of a lock it does not hold", m.threadName(m.Thread), m.locks[id].name)
 		return 0, Done
 	}
-	m.tagged(memmodel.Unlock, func() { m.S.Set(lockLoc(id), 0) })
+	m.releaseLockAt(lockLoc(id))
 	c.countDown(cpuSpin, "spin_unlock")
 	return 0, Done
 }

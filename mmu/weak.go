@@ -528,15 +528,9 @@ func (m *Machine) getAndClearHalves(c *Call, fn string, addr uint64) uint64 {
 	if !m.entryLive(fn, addr) {
 		return 0
 	}
-	var lo, hi uint64
-	m.tagged(memmodel.Mb, func() {
-		lo = m.S.Get(halfLoc(addr, false))
-		m.S.Set(halfLoc(addr, false), 0)
-	})
-	m.tagged(memmodel.Mb, func() {
-		hi = m.S.Get(halfLoc(addr, true))
-		m.S.Set(halfLoc(addr, true), 0)
-	})
+	clear := func(uint64) uint64 { return 0 }
+	lo := m.rmwHalf(addr, false, memmodel.Mb, clear)
+	hi := m.rmwHalf(addr, true, memmodel.Mb, clear)
 	return hi<<32 | lo
 }
 

@@ -198,7 +198,11 @@ func (m *Machine) readsHold(reads []readRec) bool {
 }
 
 // stateHash hashes everything the thread's future depends on locally.
-func (t *thread) stateHash() uint64 {
+func (t *thread) stateHash() uint64 { return t.stateHashWithout(nil) }
+
+// stateHashWithout is stateHash with the slots skip of the current frame
+// taken as 0 (dead locals: deadLocals).
+func (t *thread) stateHashWithout(skip []int32) uint64 {
 	h := uint64(14695981039346656037)
 	mix := func(v uint64) {
 		h ^= v
@@ -208,7 +212,10 @@ func (t *thread) stateHash() uint64 {
 	mix(uint64(t.pc))
 	mix(uint64(t.sp))
 	mix(uint64(t.fp))
-	for _, v := range t.stack[:t.sp] {
+	for i, v := range t.stack[:t.sp] {
+		if len(skip) > 0 && slices.Contains(skip, int32(i-t.fp)) {
+			v = 0
+		}
 		mix(v)
 	}
 	for _, f := range t.frames {
@@ -226,25 +233,4 @@ func (t *thread) indexOf(rec *spinRec) int {
 		}
 	}
 	return -1
-}
-
-// stateHashWithout is stateHash with the slots skip of the current frame
-// left out (dead locals: deadLocals).
-func (t *thread) stateHashWithout(skip []int32) uint64 {
-	if len(skip) == 0 {
-		return t.stateHash()
-	}
-	saved := make([]uint64, len(skip))
-	for i, l := range skip {
-		if k := t.fp + int(l); k < t.sp {
-			saved[i], t.stack[k] = t.stack[k], 0
-		}
-	}
-	h := t.stateHash()
-	for i, l := range skip {
-		if k := t.fp + int(l); k < t.sp {
-			t.stack[k] = saved[i]
-		}
-	}
-	return h
 }

@@ -58,7 +58,10 @@ type weakState struct {
 	// dead holds, per back-edge, the locals of its frame that no path
 	// from the loop's head reads before assigning them (deadLocals)
 	dead map[int][]int32
-	m    *Machine
+	// locksTested: some code looks at a lock without waiting, so a
+	// failed pass that takes and releases one is seen (lockPassOps)
+	locksTested bool
+	m           *Machine
 	// all is --search dfs: every run and every candidate execution, none
 	// of the reductions (the reference of the differential tests)
 	all     bool
@@ -1129,6 +1132,7 @@ func (x *explorer) weakSetup(model memmodel.Model) *weakState {
 	m := x.m
 	w := &weakState{model: model, init: map[uint64]uint64{}, m: m}
 	w.spinEnd, w.spinChecked = m.spinLoops()
+	w.locksTested = m.locksTested()
 	m.MMU.RCUByModel = model.Name() == "lkmm"
 	w.spins, w.exits, w.senders, w.gpSenders = map[int]bool{}, m.loopExits(), m.ipiSenders(), m.gpSenders()
 	w.all = x.cfg.Search == "dfs"
@@ -1719,7 +1723,7 @@ func (r *recorder) repeats(t *thread) bool {
 	case before.reads == now.reads:
 		r.w.m.loopsAlone(t)
 	case !slices.ContainsFunc(r.trace.Events[before.events:], isWrite),
-		passBalanced(r.trace.Events[before.events:]) && !r.w.m.locksTested():
+		passBalanced(r.trace.Events[before.events:]) && !r.w.locksTested:
 		r.blocked, r.waitFrom = true, before.events
 	default:
 		return false
