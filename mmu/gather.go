@@ -1,6 +1,10 @@
 package mmu
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mmuvm/mmuvm/memmodel"
+)
 
 // The mmu_gather path (mm/mmu_gather.c, include/asm-generic/tlb.h) by which
 // unmap and free_pgtables() free page tables:
@@ -86,15 +90,20 @@ func bTLBFinishMMU(c *Call) (uint64, Status) {
 	if !ok {
 		return 0, Done
 	}
-	if _, st := c.flush(mm, 0, 0); st != Done || m.fault != nil {
+	if m.Weak() {
+		if st := c.finishWeak(mm); st != Done || m.fault != nil {
+			return 0, st
+		}
+	} else if _, st := c.flush(mm, 0, 0); st != Done || m.fault != nil {
 		return 0, st
 	}
 	n := int(m.S.Get(gatherLoc(c.Thread, gatherN)))
 	for i := 0; i < n; i++ {
 		addr := m.S.Get(gatherLoc(c.Thread, gatherTables+i))
 		m.S.Set(gatherLoc(c.Thread, gatherTables+i), 0)
-		if m.tr.FlushByIPI {
+		if m.tr.FlushByIPI || m.Weak() {
 			m.free(addr>>12, func() string { return fmt.Sprintf("tlb_finish_mmu(): table %#x", addr) })
+			m.poisonFreed(c, addr>>12)
 		} else {
 			m.queueCallback(c.CPU, cbFreeTable, addr, 0)
 		}
@@ -102,6 +111,30 @@ func bTLBFinishMMU(c *Call) (uint64, Status) {
 	m.S.Set(gatherLoc(c.Thread, gatherN), 0)
 	m.S.Set(gatherLoc(c.Thread, gatherMM), 0)
 	return 0, Done
+}
+
+// finishWeak is tlb_finish_mmu()'s wait under a weak model: the flush
+// (its barriers, or its IPIs where the arch flushes by IPI) and, where the
+// tables go through call_rcu(), a grace period, as synchronize_rcu() has
+// it under the model. The RCU callback (tlb_remove_table_rcu()) then runs
+// on the calling CPU, which has waited for the grace period: the kernel's
+// CPU goes on at once, so mmuvm allows this only where tlb_finish_mmu()
+// is the last thing its CPU does (vm's checkWeakProgram), and nothing of
+// the CPU comes after the free that the wait would order.
+func (c *Call) finishWeak(mm int) Status {
+	m := c.M
+	if m.tr.FlushByIPI {
+		_, st := c.flush(mm, 0, 0)
+		return st
+	}
+	if c.Phase == 0 {
+		c.flush(mm, 0, 0) // broadcast or a hypercall: never waits
+		m.fence(memmodel.SyncRcu)
+		if m.RCUByModel { // the LKMM states the grace period
+			return Done
+		}
+	}
+	return m.weakSyncOf(c, SyncGP)
 }
 
 // tlb_remove_table_sync_one() (mm/mmu_gather.c): with

@@ -473,6 +473,7 @@ var weakBuiltins = map[string]bool{
 	"pte_offset_map_lock": true, "pte_unmap_unlock": true, "tlb_remove_table_sync_one": true,
 	"percpu_down_read": true, "percpu_up_read": true, "percpu_down_write": true, "percpu_up_write": true,
 	"kick_all_cpus_sync": true, "smp_call_function": true, "on_each_cpu": true,
+	"tlb_gather_mmu": true, "tlb_remove_table": true,
 }
 
 // syncBuiltins send synchronising IPIs (see mmu's weakSync).
@@ -486,6 +487,7 @@ var syncBuiltins = map[string]bool{"static_branch_enable": true, "static_branch_
 var flushBuiltins = map[string]bool{
 	"flush_tlb_mm_range": true, "flush_tlb_kernel_range": true, "__flush_tlb_kernel_pgtable": true, "flush_tlb_all": true,
 	"flush_tlb_page": true, "flush_tlb_range": true, "flush_tlb_mm": true, "ptep_clear_flush": true,
+	"tlb_finish_mmu": true,
 }
 
 // weakAllowed tells whether b may run under a weak model.
@@ -523,6 +525,9 @@ func (m *Machine) checkWeakProgram(model string) error {
 			return &Unsupported{Msg: fmt.Sprintf("%s: atomic { } is not modelled by the execution-graph engines yet (model %s): its accesses would be events like any other, which other CPUs could see half done (use an interleaving search: model sc or tso, with --search dpor, dfs, state or auto)",
 				m.posString(m.prog.Pos[pc]), model)}
 		}
+		if err := m.deferredFreeLast(pc, model); err != nil {
+			return err
+		}
 		if in := m.prog.Code[pc]; in.Op == OpBuiltin && !m.weakAllowed(m.builtins[in.A]) {
 			return &Unsupported{Msg: fmt.Sprintf("%s: %s is not modelled under model %s yet: it acts on state whose interplay with weak memory mmuvm does not model (page allocation, the walker and TLBs, preemption and softirq counts, cross-CPU calls) (use model sc)",
 				m.posString(m.prog.Pos[pc]), m.builtins[in.A].Name, model)}
@@ -547,7 +552,8 @@ func (m *Machine) gpSenders() [][]int {
 	if m.MMU.RCUByModel {
 		return make([][]int, len(m.cpus))
 	}
-	return m.syncSenders(func(n string) bool { return n == "synchronize_rcu" })
+	flushIPI := m.Arch.Traits().FlushByIPI
+	return m.syncSenders(func(n string) bool { return n == "synchronize_rcu" || !flushIPI && n == "tlb_finish_mmu" })
 }
 
 // syncSenders lists, for each CPU, the other CPUs whose code calls a
@@ -588,15 +594,7 @@ func (m *Machine) cpuCode() []int {
 // codeOf lists the instructions of procs and of the procs they call.
 func (m *Machine) codeOf(procs ...int) []int {
 	p := m.prog
-	ends := make([]int, len(p.Procs)) // a proc's code runs to the next entry
-	for i, pr := range p.Procs {
-		ends[i] = len(p.Code)
-		for _, q := range p.Procs {
-			if q.Entry > pr.Entry && q.Entry < ends[i] {
-				ends[i] = q.Entry
-			}
-		}
-	}
+	ends := m.procEnds()
 	seen := map[int]bool{}
 	var pcs []int
 	var visit func(proc int)
@@ -616,6 +614,21 @@ func (m *Machine) codeOf(procs ...int) []int {
 		visit(proc)
 	}
 	return pcs
+}
+
+// procEnds is where each proc's code ends: at the next proc's entry.
+func (m *Machine) procEnds() []int {
+	p := m.prog
+	ends := make([]int, len(p.Procs))
+	for i, pr := range p.Procs {
+		ends[i] = len(p.Code)
+		for _, q := range p.Procs {
+			if q.Entry > pr.Entry && q.Entry < ends[i] {
+				ends[i] = q.Entry
+			}
+		}
+	}
+	return ends
 }
 
 // Unsupported is the error of a script that uses what its memory model

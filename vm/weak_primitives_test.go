@@ -1,6 +1,7 @@
 package vm_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -56,6 +57,34 @@ final ~exists (1:r1 == 1 && 1:r2 == 0)
 	{"the PTL orders critical sections", "arm64", ptlMPSrc(true), "ok", ""},
 	{"MP without the reader's PTL", "arm64", ptlMPSrc(false), "ok", "fail condition"},
 	{"pte_offset_map_lock retries a changed pmd", "arm64", ptlRetractSrc, "ok", ""},
+	{"tlb_finish_mmu frees after a grace period (arm64)", "arm64", gatherSrc(true), "ok", ""},
+	{"tlb_finish_mmu frees after a grace period (x86 PV)", "xenpv", gatherSrc(true), "ok", ""},
+	{"tlb_finish_mmu frees after its IPIs (x86)", "x86pae", gatherSrc(true), "ok", ""},
+	{"tlb_finish_mmu does not wait for a walker with IRQs on (arm64)", "arm64", gatherSrc(false), "fail use-after-free", ""},
+	{"tlb_finish_mmu does not wait for a walker with IRQs on (x86)", "x86pae", gatherSrc(false), "fail use-after-free", ""},
+}
+
+// gatherSrc is free_pgtables()'s mmu_gather against a GUP-fast walk
+// (examples/model/mmu-gather-table-free.mmu), with IRQs off in the walk
+// or not.
+func gatherSrc(irqsOff bool) string {
+	save, restore := "  flags = local_irq_save()\n", "  local_irq_restore(flags)\n"
+	if !irqsOff {
+		save, restore = "", ""
+	}
+	return freeingCPU("0x40000000") + `  tlb = tlb_gather_mmu(user)
+  pmd_clear(pmdp)
+  tlb_remove_table(tlb, table)
+  tlb_finish_mmu(tlb)
+}
+cpu 1 "GUP-fast" {
+` + save + `  pmdp = pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA)
+  pmd = pmdp_get(pmdp)
+  if pmd_table(pmd) {
+    pte = ptep_get_lockless(pte_offset_lockless(pmdp, pmd, VA))
+  }
+` + restore + `}
+`
 }
 
 // syncOneSrc is khugepaged's collapse against a GUP-fast walk with IRQs
@@ -297,5 +326,36 @@ func TestLockPassLoops(t *testing.T) {
 		if r := check(t, p, vm.Config{Model: model, Search: "graph"}); r.Complete || r.Verdict == "ok" {
 			t.Errorf("with a trylock, model %s: %s (complete %v); want the loop unrolled, incomplete", model, r.Verdict, r.Complete)
 		}
+	}
+}
+
+// TestGatherLastUnderWeak: where an RCU callback frees tlb_finish_mmu()'s
+// tables, a weak model takes it only as the last thing its cpu block
+// does (the engines wait out the grace period on the calling CPU); where
+// the flush is an IPI the tables are freed at once, and code may follow.
+func TestGatherLastUnderWeak(t *testing.T) {
+	after := strings.Replace(gatherSrc(true), "  tlb_finish_mmu(tlb)\n", "  tlb_finish_mmu(tlb)\n  if table {\n    x = 1\n  }\n", 1)
+	inProc := strings.Replace(gatherSrc(true), "  tlb_finish_mmu(tlb)\n", "  finish(tlb)\n", 1) + "proc finish(tlb) {\n  tlb_finish_mmu(tlb)\n}\n"
+	quiet := strings.Replace(gatherSrc(true), "  tlb_finish_mmu(tlb)\n", "  tlb_finish_mmu(tlb)\n  n = 0\n  while n < 2 {\n    n = n + 1\n  }\n", 1)
+	for _, tc := range []struct {
+		name, arch, src, err string
+	}{
+		{"a store after it", "arm64", after, "p.mmu:14:3: tlb_finish_mmu is modelled under model armv8 only as the last thing a cpu block does"},
+		{"in a proc", "arm64", inProc, "p.mmu:26:3: tlb_finish_mmu is modelled under model armv8 only as the last thing a cpu block does"},
+		{"only locals after it", "arm64", quiet, ""},
+		{"freed at once after the IPIs", "x86pae", after, ""},
+	} {
+		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
+			p := compileWith(t, "p.mmu", "arch "+tc.arch+"\nshared x\n"+tc.src, nil)
+			r, err := vm.Check(context.Background(), p, vm.Config{Arch: tc.arch, Model: "armv8"})
+			switch {
+			case tc.err == "" && err != nil:
+				t.Fatal(err)
+			case tc.err == "" && (r.Verdict != "ok" || !r.Complete):
+				t.Errorf("verdict %s, complete %v; want ok", r.Verdict, r.Complete)
+			case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+				t.Errorf("error %v, want %q", err, tc.err)
+			}
+		})
 	}
 }

@@ -1,0 +1,60 @@
+package vm
+
+import "fmt"
+
+// deferredFreeLast refuses, under a weak model, a tlb_finish_mmu() whose
+// tables an RCU callback frees (the arches without FlushByIPI, which
+// select MMU_GATHER_RCU_TABLE_FREE) unless it is the last thing its CPU
+// does. The weak engines have no thread for the callback: the CPU waits
+// out the grace period in tlb_finish_mmu() and frees the tables itself
+// (mmu's finishWeak), so code after it would be ordered after the free,
+// where the kernel's CPU runs it at once.
+func (m *Machine) deferredFreeLast(pc int, model string) error {
+	in := m.prog.Code[pc]
+	if in.Op != OpBuiltin || m.builtins[in.A].Name != "tlb_finish_mmu" || m.Arch.Traits().FlushByIPI {
+		return nil
+	}
+	if !m.lastInThread(pc) {
+		return &Unsupported{Msg: fmt.Sprintf("%s: tlb_finish_mmu is modelled under model %s only as the last thing a cpu block does: its tables are freed by an RCU callback, which the weak engines run on the calling CPU at the end of the grace period, and the code after it would wait for that (use model sc)",
+			m.posString(m.prog.Pos[pc]), model)}
+	}
+	return nil
+}
+
+// lastInThread tells whether the instruction at pc is in a cpu block's
+// own code (not a proc it calls, not an irq handler) and every path after
+// it reaches the block's end without a step, a builtin or a call.
+func (m *Machine) lastInThread(pc int) bool {
+	ends := m.procEnds()
+	for _, t := range m.prog.CPUs {
+		entry, end := m.prog.Procs[t.Proc].Entry, ends[t.Proc]
+		if pc < entry || pc >= end {
+			continue
+		}
+		seen := map[int]bool{}
+		work := []int{pc + 1}
+		for len(work) > 0 {
+			at := work[len(work)-1]
+			work = work[:len(work)-1]
+			if at < entry || at >= end || seen[at] {
+				continue
+			}
+			seen[at] = true
+			in := m.prog.Code[at]
+			switch {
+			case in.Op == OpEnd || in.Op == OpReturn:
+				continue
+			case in.Op == OpBuiltin || in.Op == OpCall || in.Op == OpAtomicBegin || opTable[in.Op].Step:
+				return false
+			case in.Op == OpJump || in.Op == OpBackEdge:
+				work = append(work, int(in.A))
+				continue
+			case in.Op == OpJumpIfZero || in.Op == OpJumpNonZero:
+				work = append(work, int(in.A))
+			}
+			work = append(work, at+1)
+		}
+		return true
+	}
+	return false
+}
