@@ -473,7 +473,7 @@ var weakBuiltins = map[string]bool{
 	"pte_offset_map_lock": true, "pte_unmap_unlock": true, "tlb_remove_table_sync_one": true,
 	"percpu_down_read": true, "percpu_up_read": true, "percpu_down_write": true, "percpu_up_write": true,
 	"kick_all_cpus_sync": true, "smp_call_function": true, "on_each_cpu": true,
-	"tlb_gather_mmu": true, "tlb_remove_table": true,
+	"tlb_gather_mmu": true, "tlb_remove_table": true, "pmd_populate": true, "pmd_populate_kernel": true,
 }
 
 // syncBuiltins send synchronising IPIs (see mmu's weakSync).
