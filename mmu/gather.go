@@ -129,6 +129,16 @@ func (c *Call) finishWeak(mm int) Status {
 	}
 	if c.Phase == 0 {
 		c.flush(mm, 0, 0) // broadcast or a hypercall: never waits
+	}
+	return c.graceWeak()
+}
+
+// graceWeak waits for a grace period under a weak model, as
+// synchronize_rcu() does there: the LKMM's own under lkmm, the protocol
+// of SyncGP under the others. It starts in phase 0.
+func (c *Call) graceWeak() Status {
+	m := c.M
+	if c.Phase == 0 {
 		m.fence(memmodel.SyncRcu)
 		if m.RCUByModel { // the LKMM states the grace period
 			return Done

@@ -1,6 +1,10 @@
 package mmu
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mmuvm/mmuvm/memmodel"
+)
 
 // RCU callbacks: call_rcu() (kernel/rcu/tree.c) queues a callback on the
 // calling CPU; it runs after a grace period, from RCU_SOFTIRQ on that CPU
@@ -97,6 +101,15 @@ func bCallRCU(c *Call) (uint64, Status) {
 	a, base := c.Args[0], uint64(sharedBase)<<12
 	if a%8 != 0 || a < base || a >= base+8*uint64(len(m.cfg.Shared)) {
 		m.Fail("error", "call_rcu: %#x is not the address of a shared word (write call_rcu(&w, v))", c.Args[0])
+		return 0, Done
+	}
+	if m.Weak() {
+		// the callback on the calling CPU at the end of the grace period
+		// (see finishWeak: vm takes it only as its cpu block's last call)
+		if st := c.graceWeak(); st != Done {
+			return 0, st
+		}
+		m.tagged(memmodel.Once, func() { m.S.Set(Loc(c.Args[0]), c.Args[1]) })
 		return 0, Done
 	}
 	m.queueCallback(c.CPU, cbWrite, c.Args[0], c.Args[1])

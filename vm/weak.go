@@ -473,7 +473,7 @@ var weakBuiltins = map[string]bool{
 	"pte_offset_map_lock": true, "pte_unmap_unlock": true, "tlb_remove_table_sync_one": true,
 	"percpu_down_read": true, "percpu_up_read": true, "percpu_down_write": true, "percpu_up_write": true,
 	"kick_all_cpus_sync": true, "smp_call_function": true, "on_each_cpu": true,
-	"tlb_gather_mmu": true, "tlb_remove_table": true, "pmd_populate": true, "pmd_populate_kernel": true,
+	"tlb_gather_mmu": true, "tlb_remove_table": true, "call_rcu": true, "pmd_populate": true, "pmd_populate_kernel": true,
 }
 
 // syncBuiltins send synchronising IPIs (see mmu's weakSync).
@@ -525,7 +525,7 @@ func (m *Machine) checkWeakProgram(model string) error {
 			return &Unsupported{Msg: fmt.Sprintf("%s: atomic { } is not modelled by the execution-graph engines yet (model %s): its accesses would be events like any other, which other CPUs could see half done (use an interleaving search: model sc or tso, with --search dpor, dfs, state or auto)",
 				m.posString(m.prog.Pos[pc]), model)}
 		}
-		if err := m.deferredFreeLast(pc, model); err != nil {
+		if err := m.deferredLast(pc, model); err != nil {
 			return err
 		}
 		if in := m.prog.Code[pc]; in.Op == OpBuiltin && !m.weakAllowed(m.builtins[in.A]) {
@@ -553,7 +553,9 @@ func (m *Machine) gpSenders() [][]int {
 		return make([][]int, len(m.cpus))
 	}
 	flushIPI := m.Arch.Traits().FlushByIPI
-	return m.syncSenders(func(n string) bool { return n == "synchronize_rcu" || !flushIPI && n == "tlb_finish_mmu" })
+	return m.syncSenders(func(n string) bool {
+		return n == "synchronize_rcu" || n == "call_rcu" || !flushIPI && n == "tlb_finish_mmu"
+	})
 }
 
 // syncSenders lists, for each CPU, the other CPUs whose code calls a

@@ -2,21 +2,25 @@ package vm
 
 import "fmt"
 
-// deferredFreeLast refuses, under a weak model, a tlb_finish_mmu() whose
-// tables an RCU callback frees (the arches without FlushByIPI, which
-// select MMU_GATHER_RCU_TABLE_FREE) unless it is the last thing its CPU
-// does. The weak engines have no thread for the callback: the CPU waits
-// out the grace period in tlb_finish_mmu() and frees the tables itself
-// (mmu's finishWeak), so code after it would be ordered after the free,
-// where the kernel's CPU runs it at once.
-func (m *Machine) deferredFreeLast(pc int, model string) error {
+// deferredLast refuses, under a weak model, an RCU callback's call that
+// is not the last thing its CPU does: call_rcu(), and a tlb_finish_mmu()
+// whose tables the callback frees (the arches without FlushByIPI, which
+// select MMU_GATHER_RCU_TABLE_FREE). The weak engines have no thread for
+// the callback: the CPU waits out the grace period in the call and runs
+// the callback itself (mmu's graceWeak), so code after it would be
+// ordered after the callback, where the kernel's CPU runs it at once.
+func (m *Machine) deferredLast(pc int, model string) error {
 	in := m.prog.Code[pc]
-	if in.Op != OpBuiltin || m.builtins[in.A].Name != "tlb_finish_mmu" || m.Arch.Traits().FlushByIPI {
+	if in.Op != OpBuiltin {
+		return nil
+	}
+	name := m.builtins[in.A].Name
+	if name != "call_rcu" && (name != "tlb_finish_mmu" || m.Arch.Traits().FlushByIPI) {
 		return nil
 	}
 	if !m.lastInThread(pc) {
-		return &Unsupported{Msg: fmt.Sprintf("%s: tlb_finish_mmu is modelled under model %s only as the last thing a cpu block does: its tables are freed by an RCU callback, which the weak engines run on the calling CPU at the end of the grace period, and the code after it would wait for that (use model sc)",
-			m.posString(m.prog.Pos[pc]), model)}
+		return &Unsupported{Msg: fmt.Sprintf("%s: %s is modelled under model %s only as the last thing a cpu block does: its RCU callback runs, under the weak engines, on the calling CPU at the end of the grace period, and the code after it would wait for that (use model sc)",
+			m.posString(m.prog.Pos[pc]), name, model)}
 	}
 	return nil
 }

@@ -62,6 +62,30 @@ final ~exists (1:r1 == 1 && 1:r2 == 0)
 	{"tlb_finish_mmu frees after its IPIs (x86)", "x86pae", gatherSrc(true), "ok", ""},
 	{"tlb_finish_mmu does not wait for a walker with IRQs on (arm64)", "arm64", gatherSrc(false), "fail use-after-free", ""},
 	{"tlb_finish_mmu does not wait for a walker with IRQs on (x86)", "x86pae", gatherSrc(false), "fail use-after-free", ""},
+	{"call_rcu waits for readers", "arm64", callRCUSrc(true), "ok", ""},
+	{"call_rcu does not wait for a plain read", "arm64", callRCUSrc(false), "fail assert", ""},
+}
+
+// callRCUSrc unpublishes an object and "frees" it in an RCU callback
+// (call_rcu(&freed, 1)), against a reader inside rcu_read_lock() or not.
+func callRCUSrc(reader bool) string {
+	lock, unlock := "  rcu_read_lock()\n", "  rcu_read_unlock()\n"
+	if !reader {
+		lock, unlock = "", ""
+	}
+	return `shared p = 1, freed
+cpu 0 "updater" {
+  WRITE_ONCE(p, 0)
+  call_rcu(&freed, 1)
+}
+cpu 1 "reader" {
+` + lock + `  r = READ_ONCE(p)
+  if r {
+    f = READ_ONCE(freed)
+    assert f == 0, "the reader saw the object freed"
+  }
+` + unlock + `}
+`
 }
 
 // gatherSrc is free_pgtables()'s mmu_gather against a GUP-fast walk
@@ -330,9 +354,10 @@ func TestLockPassLoops(t *testing.T) {
 }
 
 // TestGatherLastUnderWeak: where an RCU callback frees tlb_finish_mmu()'s
-// tables, a weak model takes it only as the last thing its cpu block
-// does (the engines wait out the grace period on the calling CPU); where
-// the flush is an IPI the tables are freed at once, and code may follow.
+// tables, and for call_rcu(), a weak model takes the call only as the
+// last thing its cpu block does (the engines wait out the grace period on
+// the calling CPU); where the flush is an IPI the tables are freed at
+// once, and code may follow.
 func TestGatherLastUnderWeak(t *testing.T) {
 	after := strings.Replace(gatherSrc(true), "  tlb_finish_mmu(tlb)\n", "  tlb_finish_mmu(tlb)\n  if table {\n    x = 1\n  }\n", 1)
 	inProc := strings.Replace(gatherSrc(true), "  tlb_finish_mmu(tlb)\n", "  finish(tlb)\n", 1) + "proc finish(tlb) {\n  tlb_finish_mmu(tlb)\n}\n"
@@ -344,6 +369,7 @@ func TestGatherLastUnderWeak(t *testing.T) {
 		{"in a proc", "arm64", inProc, "p.mmu:26:3: tlb_finish_mmu is modelled under model armv8 only as the last thing a cpu block does"},
 		{"only locals after it", "arm64", quiet, ""},
 		{"freed at once after the IPIs", "x86pae", after, ""},
+		{"call_rcu before a store", "x86pae", strings.Replace(callRCUSrc(true), "call_rcu(&freed, 1)\n", "call_rcu(&freed, 1)\n  x = 1\n", 1), "p.mmu:6:3: call_rcu is modelled under model armv8 only as the last thing a cpu block does"},
 	} {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
 			p := compileWith(t, "p.mmu", "arch "+tc.arch+"\nshared x\n"+tc.src, nil)
