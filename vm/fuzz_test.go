@@ -161,6 +161,10 @@ var nastySeeds = []string{
 	"shared x\ncpu 0 { preempt_enable()\n on_each_cpu() }\ncpu 1 { local_bh_disable()\n f = spin_lock_irqsave(0)\n kick_all_cpus_sync() }\n",
 	"spinlock l\nshared x\ncpu 0 { while 1 { spin_lock(l)\n r = x\n spin_unlock(l)\n if r { break } } }\ncpu 1 { spin_lock(l)\n x = 1 }\n",
 	"spinlock l\nshared x\ncpu 0 { while x == 0 { f = spin_lock_irqsave(l)\n preempt_disable()\n spin_unlock_irqrestore(l, f) } }\ncpu 1 { x = 1\n tlb_remove_table_sync_one() }\n",
+	// the mmu_gather, call_rcu() and pmd_populate() on bad handles and
+	// tables, in sections, twice, and last in a loop
+	"mm user\ntable t\ncpu 0 { g = tlb_gather_mmu(user)\n tlb_remove_table(g, t)\n tlb_remove_table(g, t)\n rcu_read_lock()\n tlb_finish_mmu(g) }\ncpu 1 { pmd_populate(user, 0, t)\n pmd_populate_kernel(user, &t[3], 5) }\n",
+	"shared x\ncpu 0 { f = local_irq_save()\n call_rcu(&x, 1) }\ncpu 1 { for i in 0..2 { call_rcu(8, i) } }\ncpu 2 { tlb_finish_mmu(7) }\n",
 	// prints and final conditions with reads
 	"table t\ncpu 0 { for i in 0..3000 { print(\"i\", i, i, i, i, i) } }\nfinal forall (ptep_get(&t[0]) == 0 && ptep_get(12) == 0)\n",
 	"mm user\nfinal exists (ptep_get(pgd_offset(user, 0)) == 0 || pmdp_get(0) == 1)\ncpu 0 { r = 1 }\n",

@@ -187,7 +187,8 @@ var weakDiffIPIN = flag.Int("weakdiff.ipi", 40, "generated scripts with synchron
 // genIPIScript writes a script whose CPUs synchronise with the others:
 // a static key's enable or disable or kick_all_cpus_sync() (an IPI to
 // each other CPU, taken where it has IRQs on), synchronize_rcu()
-// (acknowledged outside RCU read-side sections), the sections (RCU,
+// (acknowledged outside RCU read-side sections) or a call_rcu() at the
+// end of CPU 0 (its callback writes y after a grace period), the sections (RCU,
 // IRQs off, preemption or bottom halves disabled, a spinlock taken with
 // IRQs off), and reads of the key.
 func genIPIScript(seed int64) string {
@@ -206,9 +207,13 @@ func genIPIScript(seed int64) string {
 		}
 		switch {
 		case c == 0:
-			sync := []string{"static_branch_enable(k)", "synchronize_rcu()", "static_branch_enable(k)\n  static_branch_disable(k)", "kick_all_cpus_sync()"}[g.r.Intn(4)]
+			syncs := []string{"static_branch_enable(k)", "synchronize_rcu()", "static_branch_enable(k)\n  static_branch_disable(k)", "kick_all_cpus_sync()", "call_rcu(&y, 2)"}
+			k := g.r.Intn(len(syncs))
 			at := g.r.Intn(len(lines) + 1)
-			lines = append(lines[:at], append([]string{sync}, lines[at:]...)...)
+			if k == len(syncs)-1 {
+				at = len(lines) // the weak models take call_rcu() only last
+			}
+			lines = append(lines[:at], append([]string{syncs[k]}, lines[at:]...)...)
 		case g.r.Intn(2) == 0:
 			lines = append(lines, fmt.Sprintf("if static_branch_unlikely(k) {\n    %s\n  }", g.line()))
 		}
