@@ -133,16 +133,14 @@ func (c *Call) finishWeak(mm int) Status {
 	return c.graceWeak()
 }
 
-// graceWeak waits for a grace period under a weak model, as
-// synchronize_rcu() does there: the LKMM's own under lkmm, the protocol
-// of SyncGP under the others. It starts in phase 0.
+// graceWeak is synchronize_rcu()'s grace period under a weak model: the
+// LKMM's own under lkmm, the protocol of SyncGP under the others. It
+// starts in phase 0.
 func (c *Call) graceWeak() Status {
 	m := c.M
-	if c.Phase == 0 {
-		m.fence(memmodel.SyncRcu)
-		if m.RCUByModel { // the LKMM states the grace period
-			return Done
-		}
+	m.fence(memmodel.SyncRcu)
+	if m.RCUByModel { // the LKMM states the grace period
+		return Done
 	}
 	return m.weakSyncOf(c, SyncGP)
 }

@@ -286,12 +286,7 @@ func bSyncRCU(c *Call) (uint64, Status) {
 		if c.Phase == 0 && !c.mightSleep("synchronize_rcu") {
 			return 0, Done
 		}
-		if m.RCUByModel { // the LKMM states the grace period
-			m.fence(memmodel.SyncRcu)
-			return 0, Done
-		}
-		m.fence(memmodel.SyncRcu)
-		return 0, m.weakSyncOf(c, SyncGP)
+		return 0, c.graceWeak()
 	}
 	if c.Phase == 0 {
 		if !c.mightSleep("synchronize_rcu") {
