@@ -113,7 +113,7 @@ func TestWeakDiffLoops(t *testing.T) {
 		{{Model: "tso", Search: "dpor"}, {Model: "tso", Search: "graph"}},
 		{{Model: "armv8", Search: "graph"}, {Model: "armv8", Search: "incremental"}},
 	}
-	for seed := int64(1); seed <= int64(n); seed++ {
+	for seed := *weakDiffFrom; seed <= int64(n); seed++ {
 		src := genLoopScript(seed)
 		pairs := pairs
 		if strings.Contains(src, "spin_lock(l)\n    s") || strings.Contains(src, "spin_lock_irqsave") {

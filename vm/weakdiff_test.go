@@ -16,6 +16,10 @@ import (
 
 var weakDiffN = flag.Int("weakdiff.n", 60, "generated scripts the weak differential test checks")
 
+// weakDiffFrom is the first seed of the weak differential tests, so that a
+// long run can go on where an earlier one stopped.
+var weakDiffFrom = flag.Int64("weakdiff.from", 1, "the first seed of the weak differential tests (their -weakdiff.* counts say the last)")
+
 // weakGen writes small litmus-like scripts: two or three CPUs reading and
 // writing two or three shared words with marked accesses, barriers,
 // acquire/release, RMWs, data and control dependencies, and locks.
@@ -123,7 +127,7 @@ func TestWeakDiff(t *testing.T) {
 	if testing.Short() {
 		n = 30
 	}
-	for seed := int64(1); seed <= int64(n); seed++ {
+	for seed := *weakDiffFrom; seed <= int64(n); seed++ {
 		src := genWeakScript(seed)
 		p, err := compiler.Compile(fmt.Sprintf("weakdiff-%d.mmu", seed), []byte(src), nil)
 		if err != nil {
@@ -253,7 +257,7 @@ func TestWeakDiffIPI(t *testing.T) {
 	}
 	vm.CountIncrementalDuplicates(true)
 	defer vm.CountIncrementalDuplicates(false)
-	for seed := int64(1); seed <= int64(n); seed++ {
+	for seed := *weakDiffFrom; seed <= int64(n); seed++ {
 		src := genIPIScript(seed)
 		p, err := compiler.Compile(fmt.Sprintf("weakdiff-ipi-%d.mmu", seed), []byte(src), nil)
 		if err != nil {
