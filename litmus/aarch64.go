@@ -16,10 +16,18 @@ import (
 // translateAsm translates the instruction columns of an assembly litmus test
 // (arch "AArch64", "X86" or "X86_64") into one .mmu cpu body per thread.
 func translateAsm(arch string, threads [][]asmLine) ([]string, error) {
+	return translateAsmWords(arch, threads, false)
+}
+
+// translateAsmWords is translateAsm where, with words, the test has arrays
+// of words: a memory operand may then add an immediate offset that is a
+// multiple of 8 (an element further on; the elements are consecutive
+// shared words).
+func translateAsmWords(arch string, threads [][]asmLine, words bool) ([]string, error) {
 	var tr func([]asmLine) (string, error)
 	switch arch {
 	case "AArch64":
-		tr = translateA64Thread
+		tr = func(cells []asmLine) (string, error) { return translateA64Thread(cells, words) }
 	case "X86":
 		tr = translateX86Thread
 	case "X86_64":
@@ -524,6 +532,7 @@ type a64T struct {
 	cell  asmLine
 	stmts []string
 	note  string // the instruction, as a trailing comment of its first statement
+	words bool   // the test has arrays of words (translateAsmWords)
 }
 
 func (t *a64T) emit(s string) {
@@ -733,10 +742,13 @@ func (t *a64T) addr(s string) (string, error) {
 		if !ok || len(parts) > 2 {
 			return "", t.errf("bad offset in %s", s)
 		}
-		if v != 0 {
-			return "", t.errf("non-zero immediate offset in %s: locations are whole words", s)
+		switch {
+		case v == 0:
+			return base.name, nil
+		case t.words && v%8 == 0:
+			return base.name + " + " + asmNum(v), nil
 		}
-		return base.name, nil
+		return "", t.errf("non-zero immediate offset in %s: locations are whole words", s)
 	}
 	off, _, err := t.operand2(parts[1:], false)
 	if err != nil {
@@ -927,14 +939,14 @@ func a64LSE(op string) (base, suffix string, ok bool) {
 	return "", "", false
 }
 
-func translateA64Thread(cells []asmLine) (string, error) {
-	return asmTranslateThread(cells, 4, (*a64T).insn)
+func translateA64Thread(cells []asmLine, words bool) (string, error) {
+	return asmTranslateThread(cells, 4, words, (*a64T).insn)
 }
 
 // asmTranslateThread runs an instruction translator over a thread in program
 // order, keeping the static state (value widths, flags) and joining it at
 // labels, then structures the branches.
-func asmTranslateThread(cells []asmLine, insnBytes int, insn func(*a64T, asmInsn) (asmStep, error)) (string, error) {
+func asmTranslateThread(cells []asmLine, insnBytes int, words bool, insn func(*a64T, asmInsn) (asmStep, error)) (string, error) {
 	insns, labels, err := asmSplitCells(cells, insnBytes)
 	if err != nil {
 		return "", err
@@ -952,7 +964,7 @@ func asmTranslateThread(cells []asmLine, insnBytes int, insn func(*a64T, asmInsn
 				cur = mergeA64(cur, p)
 			}
 		}
-		t := &a64T{st: cur, cell: in.cell, note: strings.TrimSpace(in.cell.Text)}
+		t := &a64T{st: cur, cell: in.cell, note: strings.TrimSpace(in.cell.Text), words: words}
 		step, err := insn(t, in)
 		if err != nil {
 			return "", err

@@ -68,6 +68,8 @@ type unit struct {
 	quant     string
 	lcond     *lcond
 	condTok   token
+
+	arrays map[string]int // arrays of words: their lengths (arrays.go)
 }
 
 func (u *unit) errf(t token, format string, args ...any) *Error {
@@ -200,7 +202,7 @@ func (u *unit) translate() error {
 			return err
 		}
 		u.nthreads = len(threads)
-		bodies, err := translateAsm(u.arch, threads)
+		bodies, err := translateAsmWords(u.arch, threads, len(u.arrays) > 0)
 		if err != nil {
 			if e, ok := err.(*Error); ok && e.File == "" {
 				e.File = u.file // the asm translator leaves the file to us
@@ -260,6 +262,9 @@ type initItem struct {
 	// value: num (may start with '-') or ptr (a location's address)
 	num string
 	ptr string
+	// an array of words: its length, and its elements' values (arrays.go)
+	array int
+	nums  []string
 }
 
 var typeWords = map[string]bool{
@@ -385,7 +390,12 @@ func (u *unit) parseInit(p *parser) error {
 			return p.errAt(p.tok, "unexpected %s in the initial state", describe(p.tok))
 		}
 		if p.is("[") {
-			return p.errAt(p.tok, "arrays are not supported")
+			if it.cpu >= 0 {
+				return p.errAt(p.tok, "arrays are not supported")
+			}
+			if err := u.parseArray(p, it); err != nil {
+				return err
+			}
 		}
 		if p.accept("=") {
 			if err := u.parseInitValue(p, it); err != nil {
@@ -447,6 +457,8 @@ func (u *unit) parseInitValue(p *parser, it *initItem) error {
 		}
 		it.ptr = t.text
 		return nil
+	case p.is("{") && it.array > 0:
+		return u.parseArrayValues(p, it)
 	case p.is("{"):
 		return p.errAt(p.tok, "arrays are not supported")
 	}
@@ -659,7 +671,7 @@ func (u *unit) parseLoc(p *parser) (*lloc, error) {
 	case t.kind == tIdent:
 		p.advance()
 		if p.is("[") {
-			return nil, p.errAt(p.tok, "arrays are not supported")
+			return u.parseElement(p, t)
 		}
 		if p.is("(") || p.is(".") || p.is("->") {
 			return nil, p.errAt(t, "unsupported location %s", t.text)
@@ -734,6 +746,9 @@ func (u *unit) parseUnaryCond(p *parser) (*lcond, error) {
 		return nil, p.errAt(p.tok, "expected = or != after a location, found %s", describe(p.tok))
 	}
 	p.advance()
+	if p.is("{") {
+		return u.arrayCond(p, l, rel)
+	}
 	v := lval{tok: p.tok}
 	neg := ""
 	if p.accept("-") {
@@ -806,7 +821,14 @@ func (u *unit) resolve() error {
 			}
 		}
 	}
+	if err := u.declareArrays(); err != nil {
+		return err
+	}
 	for _, it := range u.inits {
+		if it.array > 0 {
+			continue
+		}
+		it.ptr = u.addrOf(it.ptr)
 		if hasType(it.types, "spinlock_t") {
 			if it.cpu >= 0 || it.ptr != "" || (it.num != "" && it.num != "0") {
 				return u.errf(it.tok, "unsupported initial value for a spinlock")
@@ -849,6 +871,10 @@ func (u *unit) resolve() error {
 			}
 			return
 		}
+		if _, ok := u.arrays[l.name]; ok {
+			err = u.errf(l.tok, "%s is an array: name an element, %s[i], or compare it with {…}", l.name, l.name)
+			return
+		}
 		if e := u.addShared(l.name, l.tok); e != nil {
 			err = e
 		}
@@ -857,6 +883,7 @@ func (u *unit) resolve() error {
 		checkLoc(c.lhs)
 		checkLoc(c.rhs.reg)
 		if c.rhs.addr != "" && err == nil {
+			c.rhs.addr = u.addrOf(c.rhs.addr)
 			if e := u.addShared(c.rhs.addr, c.rhs.tok); e != nil {
 				err = e
 			}
@@ -1143,6 +1170,12 @@ func (u *unit) emit() (string, error) {
 				continue // a declaration: registers start at 0
 			}
 			regInits[it.cpu] = append(regInits[it.cpu], fmt.Sprintf("%s = %s", r, v))
+			continue
+		}
+		if it.array > 0 {
+			for i, v := range it.nums {
+				vals[elemName(it.name, i)] = v
+			}
 			continue
 		}
 		if it.ptr != "" {

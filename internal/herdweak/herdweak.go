@@ -64,6 +64,8 @@ var (
 	statesRe = regexp.MustCompile(`(?m)^States (\d+)$`)
 	obsRe    = regexp.MustCompile(`(?m)^Observation \S+ (Never|Sometimes|Always)`)
 	timeRe   = regexp.MustCompile(`(?m)^Time \S+ ([0-9.]+)`)
+	// firstElementRe is the translation's first element of an array
+	firstElementRe = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)__0$`)
 	// symbolicRe finds a value herd printed as a symbol in its States
 	symbolicRe = regexp.MustCompile(`(?m)^[^\n]*=S[0-9]+;`)
 )
@@ -100,12 +102,16 @@ func ParseHerd(txt string) (e Expected, ok bool) {
 // to sorted key=value pairs, keeping only keys in keep (all when nil).
 func canonState(s string, keep map[string]bool) string {
 	var kvs []string
-	for _, a := range strings.Split(strings.ReplaceAll(s, `/\`, ";"), ";") {
+	for _, a := range arrayStates(strings.Split(strings.ReplaceAll(s, `/\`, ";"), ";")) {
 		k, v, ok := strings.Cut(strings.TrimSpace(a), "=")
 		if !ok {
 			continue
 		}
-		k = strings.ReplaceAll(strings.Trim(strings.TrimSpace(k), "[]"), " ", "")
+		k = strings.TrimSpace(k)
+		if m := elementRe.FindStringSubmatch(k); m != nil {
+			k = m[1] + "__" + m[2] // herd's v[1] is the translation's v__1
+		}
+		k = strings.ReplaceAll(strings.Trim(k, "[]"), " ", "")
 		if cpu, reg, ok := strings.Cut(k, ":"); ok {
 			k = cpu + ":" + strings.ToLower(reg)
 		} else {
@@ -120,7 +126,36 @@ func canonState(s string, keep map[string]bool) string {
 	return strings.Join(kvs, ";")
 }
 
+// elementRe is an element of an array in herd's states (v[1]).
+var elementRe = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]$`)
+
+// arrayStates splits herd's whole-array values (x={1,2}, which the ";"
+// split leaves as "x={1" and "2}") into one entry per element, as the
+// translation names them (x__0=1, x__1=2).
+func arrayStates(parts []string) []string {
+	var out []string
+	for i := 0; i < len(parts); i++ {
+		k, v, ok := strings.Cut(strings.TrimSpace(parts[i]), "=")
+		if !ok || !strings.HasPrefix(strings.TrimSpace(v), "{") {
+			out = append(out, parts[i])
+			continue
+		}
+		list := strings.TrimSpace(v)
+		for !strings.HasSuffix(list, "}") && i+1 < len(parts) {
+			i++
+			list += "," + strings.TrimSpace(parts[i])
+		}
+		for j, e := range strings.Split(strings.Trim(list, "{}"), ",") {
+			out = append(out, fmt.Sprintf("%s__%d=%s", strings.TrimSpace(k), j, strings.TrimSpace(e)))
+		}
+	}
+	return out
+}
+
 func canonValue(v string) string {
+	if m := firstElementRe.FindStringSubmatch(v); m != nil {
+		v = m[1] // the translation's v__0, as a value, is herd's v: its address
+	}
 	if n, err := strconv.ParseInt(v, 0, 64); err == nil {
 		return strconv.FormatUint(uint64(n), 10)
 	}

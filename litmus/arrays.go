@@ -1,0 +1,177 @@
+package litmus
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Arrays of words in an initial state (`int64_t v[2] = {1,2};`): each
+// element is a shared word of its own, v__0, v__1, ..., declared one
+// after the other, so that they sit 8 bytes apart as herd lays them out
+// and a memory operand may reach one from another (translateAsmWords). A
+// name of the array as a value is the address of its first element; a
+// condition names an element (v[1]) or compares the whole array with a
+// list (v={1,2}). Only arrays of 64-bit elements (or pointers) are taken:
+// narrower elements would share a word.
+
+// wordTypes are the type words of a 64-bit element.
+var wordTypes = map[string]bool{
+	"int64_t": true, "uint64_t": true, "long": true, "u64": true, "s64": true,
+	"intptr_t": true, "uintptr_t": true,
+}
+
+// elemName is the shared word of element i of array name.
+func elemName(name string, i int) string { return fmt.Sprintf("%s__%d", name, i) }
+
+// addrOf is the location whose address a name stands for: an array's
+// first element, or the name itself.
+func (u *unit) addrOf(name string) string {
+	if _, ok := u.arrays[name]; ok {
+		return elemName(name, 0)
+	}
+	return name
+}
+
+// parseArray reads `[N]` after the name of a location in the initial
+// state.
+func (u *unit) parseArray(p *parser, it *initItem) error {
+	open := p.tok
+	if u.arch == "C" { // the C front end indexes no arrays (c.go)
+		return p.errAt(open, "arrays are not supported")
+	}
+	p.advance()
+	n, err := strconv.Atoi(p.tok.text)
+	if p.tok.kind != tNum || err != nil || n <= 0 || n > 512 {
+		return p.errAt(p.tok, "bad array length %s", describe(p.tok))
+	}
+	p.advance()
+	if _, err := p.expect("]"); err != nil {
+		return err
+	}
+	word := it.stars > 0
+	for _, w := range it.types {
+		word = word || wordTypes[w]
+	}
+	if !word {
+		return p.errAt(open, "arrays of elements narrower than 64 bits are not supported (locations are whole words)")
+	}
+	if _, dup := u.arrays[it.name]; dup {
+		return p.errAt(open, "array %s declared twice", it.name)
+	}
+	if u.arrays == nil {
+		u.arrays = map[string]int{}
+	}
+	u.arrays[it.name], it.array = n, n
+	return nil
+}
+
+// parseArrayValues reads `{v0, v1, ...}`: at most the array's length,
+// the rest 0.
+func (u *unit) parseArrayValues(p *parser, it *initItem) error {
+	p.advance()
+	for !p.accept("}") {
+		if len(it.nums) > 0 {
+			if _, err := p.expect(","); err != nil {
+				return err
+			}
+		}
+		t := p.tok
+		v, err := u.number(p)
+		if err != nil {
+			return err
+		}
+		if len(it.nums) == it.array {
+			return p.errAt(t, "more values than the %d elements of %s", it.array, it.name)
+		}
+		it.nums = append(it.nums, v)
+	}
+	return nil
+}
+
+// number reads a possibly negative integer literal.
+func (u *unit) number(p *parser) (string, error) {
+	neg := ""
+	if p.accept("-") {
+		neg = "-"
+	}
+	if p.tok.kind != tNum {
+		return "", p.errAt(p.tok, "expected a number, found %s", describe(p.tok))
+	}
+	v, err := cNumber(p.tok.text)
+	if err != nil {
+		return "", p.errAt(p.tok, "bad number %s", p.tok.text)
+	}
+	p.advance()
+	return neg + v, nil
+}
+
+// parseElement reads `[i]` after an array's name t in a condition.
+func (u *unit) parseElement(p *parser, t token) (*lloc, error) {
+	n, ok := u.arrays[t.text]
+	if !ok {
+		return nil, p.errAt(p.tok, "arrays are not supported (%s is not one the initial state declares)", t.text)
+	}
+	p.advance()
+	i, err := strconv.Atoi(p.tok.text)
+	if p.tok.kind != tNum || err != nil || i < 0 || i >= n {
+		return nil, p.errAt(p.tok, "bad index %s of %s, which has %d elements", describe(p.tok), t.text, n)
+	}
+	p.advance()
+	if _, err := p.expect("]"); err != nil {
+		return nil, err
+	}
+	return &lloc{tok: t, cpu: -1, name: elemName(t.text, i)}, nil
+}
+
+// arrayCond reads `{v0, v1, ...}` after `array =` (or `!=`): every element
+// equals its value (or some does not).
+func (u *unit) arrayCond(p *parser, l *lloc, rel string) (*lcond, error) {
+	n, ok := u.arrays[l.name]
+	if l.cpu >= 0 || !ok {
+		return nil, p.errAt(p.tok, "a list of values compares only with an array")
+	}
+	p.advance()
+	var kids []*lcond
+	for !p.accept("}") {
+		if len(kids) > 0 {
+			if _, err := p.expect(","); err != nil {
+				return nil, err
+			}
+		}
+		t := p.tok
+		v, err := u.number(p)
+		if err != nil {
+			return nil, err
+		}
+		if len(kids) == n {
+			return nil, p.errAt(t, "more values than the %d elements of %s", n, l.name)
+		}
+		el := &lloc{tok: l.tok, cpu: -1, name: elemName(l.name, len(kids))}
+		kids = append(kids, &lcond{op: "cmp", lhs: el, rel: rel, rhs: lval{tok: t, num: v}})
+	}
+	if len(kids) != n {
+		return nil, p.errAt(l.tok, "%s has %d elements, the list %d values", l.name, n, len(kids))
+	}
+	op := "and"
+	if rel == "!=" {
+		op = "or"
+	}
+	out := kids[0] // conditions are binary: ((e0 && e1) && e2) ...
+	for _, k := range kids[1:] {
+		out = &lcond{op: op, kids: []*lcond{out, k}}
+	}
+	return out, nil
+}
+
+// declareArrays makes the elements of each array shared words, in order,
+// before any other location, so that they are consecutive.
+func (u *unit) declareArrays() error {
+	for _, it := range u.inits {
+		for i := 0; i < it.array; i++ {
+			if err := u.addShared(elemName(it.name, i), it.tok); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
