@@ -15,15 +15,10 @@ import (
 
 // translateAsm translates the instruction columns of an assembly litmus test
 // (arch "AArch64", "X86" or "X86_64") into one .mmu cpu body per thread.
-func translateAsm(arch string, threads [][]asmLine) ([]string, error) {
-	return translateAsmWords(arch, threads, false)
-}
-
-// translateAsmWords is translateAsm where, with words, the test has arrays
-// of words: a memory operand may then add an immediate offset that is a
-// multiple of 8 (an element further on; the elements are consecutive
-// shared words).
-func translateAsmWords(arch string, threads [][]asmLine, words bool) ([]string, error) {
+// With words the test has arrays of words: a memory operand may then add
+// an immediate offset that is a multiple of 8 (an element further on; the
+// elements are consecutive shared words).
+func translateAsm(arch string, threads [][]asmLine, words bool) ([]string, error) {
 	var tr func([]asmLine) (string, error)
 	switch arch {
 	case "AArch64":
@@ -532,7 +527,7 @@ type a64T struct {
 	cell  asmLine
 	stmts []string
 	note  string // the instruction, as a trailing comment of its first statement
-	words bool   // the test has arrays of words (translateAsmWords)
+	words bool   // the test has arrays of words (translateAsm)
 }
 
 func (t *a64T) emit(s string) {

@@ -33,7 +33,7 @@ func runAsmCases(t *testing.T, arch string, cases []asmCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			bodies, err := translateAsm(arch, [][]asmLine{asmCells(c.in...)})
+			bodies, err := translateAsm(arch, [][]asmLine{asmCells(c.in...)}, false)
 			if want, ok := strings.CutPrefix(c.want, "error: "); ok {
 				var e *Error
 				if !errors.As(err, &e) {
@@ -260,7 +260,7 @@ func TestAsmCorpus(t *testing.T) {
 				noTable++
 				continue
 			}
-			bodies, err := translateAsm(arch, threads)
+			bodies, err := translateAsm(arch, threads, false)
 			if err != nil {
 				var e *Error
 				if !errors.As(err, &e) || e.Line == 0 || e.Col == 0 {

@@ -8,7 +8,7 @@ import (
 // Arrays of words in an initial state (`int64_t v[2] = {1,2};`): each
 // element is a shared word of its own, v__0, v__1, ..., declared one
 // after the other, so that they sit 8 bytes apart as herd lays them out
-// and a memory operand may reach one from another (translateAsmWords). A
+// and a memory operand may reach one from another (translateAsm). A
 // name of the array as a value is the address of its first element; a
 // condition names an element (v[1]) or compares the whole array with a
 // list (v={1,2}). Only arrays of 64-bit elements (or pointers) are taken:

@@ -825,11 +825,11 @@ func (e *incr) keep(g *igraph, r iref, pre iset) iset {
 
 // maximal is TruSt's condition for building each graph once: every item
 // the revisit deletes (and the read itself) was added with its first
-// option (a read under armv8 and lkmm: or relativeMax), and reads no write that stays co-after what it read (under
-// armv8 and lkmm: unless that write needs it), nor a write deleted with
-// it, and is no write with a write that stays co-after it but for an
-// RMW's, whose place its read fixes; and w is the co-latest write unless
-// what follows it stays.
+// option and reads no write that stays co-after what it read (under
+// armv8 and lkmm: unless that write needs it), or is a read relativeMax
+// takes for one; reads no write deleted with it; and is no write with a
+// write that stays co-after it but for an RMW's, whose place its read
+// fixes; and w is the co-latest write unless what follows it stays.
 func (e *incr) maximal(g *igraph, r, w iref, keep iset, lo [][][]int32) bool {
 	l := e.loc(g.item(w).ev.Loc)
 	if wi := g.item(w); wi.rmw < 0 {
@@ -846,7 +846,10 @@ func (e *incr) maximal(g *igraph, r, w iref, keep iset, lo [][][]int32) bool {
 			if !it.in || x != r && keep[t][i] {
 				continue
 			}
-			if !it.max && !e.relativeMax(g, keep, w, x) {
+			// a read relativeMax takes has no readable write co-after
+			// what it read: the test of those that stay is done
+			relative := !it.max
+			if relative && !e.relativeMax(g, keep, w, x) {
 				return false
 			}
 			if it.choice || it.ev.Kind == memmodel.Fence || it.ev.Kind == 0 {
@@ -867,16 +870,16 @@ func (e *incr) maximal(g *igraph, r, w iref, keep iset, lo [][][]int32) bool {
 				src = it.rf
 			}
 			lx := e.loc(it.ev.Loc)
-			co := g.coOf(lx)
-			for _, s := range co[g.rank(lx, src):] {
+			var after []iref // the writes co-after src, unless relative
+			if !relative {
+				after = g.coOf(lx)[g.rank(lx, src):]
+			}
+			for _, s := range after {
 				if s == w || !keep.has(s) {
 					continue
 				}
 				if !e.deps {
 					return false
-				}
-				if it.ev.Kind == memmodel.Read && !it.max && !e.readableAfter(g, keep, x, g.rank(lx, s)) {
-					continue // added again, it cannot read s (relativeMax)
 				}
 				ps, ok := prefixes[s]
 				if !ok {
@@ -916,7 +919,7 @@ func (e *incr) maximal(g *igraph, r, w iref, keep iset, lo [][][]int32) bool {
 // write that revisits another CPU's read (TestIncrementalRelativeMax).
 func (e *incr) relativeMax(g *igraph, keep iset, w, x iref) bool {
 	it := g.item(x)
-	if !e.deps || it.choice || it.ev.Kind != memmodel.Read || it.rmw >= 0 || e.rmwWrite(g, x) >= 0 {
+	if !e.deps || it.choice || it.ev.Kind != memmodel.Read || e.rmwWrite(g, x) >= 0 {
 		return false
 	}
 	l := e.loc(it.ev.Loc)

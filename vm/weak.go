@@ -552,10 +552,7 @@ func (m *Machine) gpSenders() [][]int {
 	if m.MMU.RCUByModel {
 		return make([][]int, len(m.cpus))
 	}
-	flushIPI := m.Arch.Traits().FlushByIPI
-	return m.syncSenders(func(n string) bool {
-		return n == "synchronize_rcu" || n == "call_rcu" || !flushIPI && n == "tlb_finish_mmu"
-	})
+	return m.syncSenders(func(n string) bool { return n == "synchronize_rcu" || m.rcuCallback(n) })
 }
 
 // syncSenders lists, for each CPU, the other CPUs whose code calls a

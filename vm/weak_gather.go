@@ -15,7 +15,7 @@ func (m *Machine) deferredLast(pc int, model string) error {
 		return nil
 	}
 	name := m.builtins[in.A].Name
-	if name != "call_rcu" && (name != "tlb_finish_mmu" || m.Arch.Traits().FlushByIPI) {
+	if !m.rcuCallback(name) {
 		return nil
 	}
 	if !m.lastInThread(pc) {
@@ -23,6 +23,14 @@ func (m *Machine) deferredLast(pc int, model string) error {
 			m.posString(m.prog.Pos[pc]), name, model)}
 	}
 	return nil
+}
+
+// rcuCallback tells whether builtin name hands work to an RCU callback:
+// call_rcu(), and tlb_finish_mmu() where the arch does not flush by IPI.
+// Under armv8 and tso the callback's grace period is a synchronisation
+// its CPU sends (gpSenders).
+func (m *Machine) rcuCallback(name string) bool {
+	return name == "call_rcu" || name == "tlb_finish_mmu" && !m.Arch.Traits().FlushByIPI
 }
 
 // lastInThread tells whether the instruction at pc is in a cpu block's
