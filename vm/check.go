@@ -534,7 +534,7 @@ func runOne(prog *Program, cfg Config, choose func(i int, enabled []int, over bo
 	if err := defaultArch(prog, &cfg); err != nil {
 		return nil, err
 	}
-	ctx, cancel, timeout := withTimeBudget(nil, cfg)
+	ctx, cancel, timeout := withTimeBudget(context.Background(), cfg)
 	defer cancel()
 	model, err := ModelFor(prog, cfg)
 	if err != nil {

@@ -45,7 +45,7 @@ func IsExecutionToken(tok string) bool { return strings.HasPrefix(strings.TrimSp
 func decodeExecution(tok string) ([]uint64, error) {
 	body, ok := strings.CutPrefix(strings.TrimSpace(tok), "w:")
 	if !ok {
-		return nil, fmt.Errorf("an execution token starts with w:")
+		return nil, errors.New(`an execution token starts with "w:"`)
 	}
 	var out []uint64
 	for _, f := range strings.Split(body, ",") {
@@ -81,7 +81,7 @@ func ReplayExecution(prog *Program, cfg Config, tok string) (res *RunResult, err
 	if !ok || model == "sc" && !graphSearch(cfg.Search) {
 		return nil, fmt.Errorf("an execution token is for a weak model; %s checks under %s (use --model)", prog.Name, model)
 	}
-	ctx, cancel, timeout := withTimeBudget(nil, cfg)
+	ctx, cancel, timeout := withTimeBudget(context.Background(), cfg)
 	defer cancel()
 	m, err := newMachine(prog, cfg.Arch, cfg.Builtins, cfg.Limits, ctx, timeout, false)
 	if err != nil {
