@@ -66,5 +66,8 @@ type Scratch struct{ a arena }
 // dead: their relations are overwritten.
 func (s *Scratch) Use(g *Graph) {
 	s.a.reset()
-	g.arena = &s.a
+	if g.once { // its relations were carved from an arena since reused
+		g.base, g.static = nil, nil
+	}
+	g.arena, g.once = &s.a, true
 }

@@ -155,6 +155,7 @@ type Graph struct {
 	static  *Base  // the relations that do not depend on rf and co
 	arena   *arena // the relations of the candidate being checked (arena.go)
 	checked int    // candidates checked, until there is an arena
+	once    bool   // checked once (Scratch.Use): static relations in the arena too
 }
 
 // Base holds the relations and sets every model starts from. Graph.Base
@@ -210,7 +211,11 @@ func (g *Graph) Base() *Base {
 		return g.base
 	}
 	if g.static == nil {
-		g.static = g.staticBase()
+		var a *arena
+		if g.once {
+			a = g.arena
+		}
+		g.static = g.staticBase(a)
 	}
 	b := new(Base)
 	*b = *g.static
@@ -259,8 +264,11 @@ func coOrder(g *Graph, co Rel) {
 }
 
 // staticBase computes the part of Base that depends on the events alone,
-// on the heap: it outlives every candidate's arena.
-func (g *Graph) staticBase() *Base {
+// carving its relations from a: nil (the heap) where the candidates of
+// the graph each reset the arena, which this part outlives; the arena of
+// a graph checked once (Scratch.Use), where these relations, a dozen
+// n×n ones, were most of the garbage of the incremental search.
+func (g *Graph) staticBase(a *arena) *Base {
 	n := len(g.Events)
 	b := &Base{N: n, events: g.Events, tagged: map[Tag]Set{}}
 	b.R, b.W, b.F, b.M, b.IW = NewSet(n), NewSet(n), NewSet(n), NewSet(n), NewSet(n)
@@ -279,7 +287,7 @@ func (g *Graph) staticBase() *Base {
 			b.F.Add(i)
 		}
 	}
-	b.Po, b.Loc, b.Int = NewRel(n), NewRel(n), NewRel(n)
+	b.Po, b.Loc, b.Int = newRelIn(a, n), newRelIn(a, n), newRelIn(a, n)
 	// a row is its thread's (or location's) events as a set, copied a
 	// word at a time: pair by pair this was the incremental search's
 	// largest cost after the model's own relations
@@ -304,10 +312,10 @@ func (g *Graph) staticBase() *Base {
 		}
 	}
 	// herd puts initial writes on no thread: they are external to all
-	b.Ext = Cross(n, all(n), all(n)).Minus(b.Int)
-	b.Rmw = depRel(nil, n, g.Rmw)
-	b.Addr, b.Data, b.Ctrl = depRel(nil, n, g.Addr), depRel(nil, n, g.Data), depRel(nil, n, g.Ctrl)
-	b.SrcuMatch = depRel(nil, n, g.SrcuMatch)
+	b.Ext = b.Int.complement()
+	b.Rmw = depRel(a, n, g.Rmw)
+	b.Addr, b.Data, b.Ctrl = depRel(a, n, g.Addr), depRel(a, n, g.Data), depRel(a, n, g.Ctrl)
+	b.SrcuMatch = depRel(a, n, g.SrcuMatch)
 	b.PoLoc = b.Po.Inter(b.Loc)
 	return b
 }

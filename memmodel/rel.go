@@ -94,7 +94,6 @@ func (r Rel) N() int { return r.n }
 
 func (r Rel) row(i int) []uint64 { return r.bits[i*r.w : (i+1)*r.w] }
 
-// Has tells whether (i, j) is in r.
 // OrRow adds row i (the events i relates to) to s.
 func (r Rel) OrRow(i int, s Set) {
 	for k, w := range r.row(i) {
@@ -102,6 +101,7 @@ func (r Rel) OrRow(i int, s Set) {
 	}
 }
 
+// Has tells whether (i, j) is in r.
 func (r Rel) Has(i, j int) bool { return r.bits[i*r.w+j>>6]&(1<<uint(j&63)) != 0 }
 
 // Add puts (i, j) in r (in place: for building base relations).
@@ -142,6 +142,19 @@ func (r Rel) Minus(s Rel) Rel {
 	return c
 }
 
+// complement is every pair of r's events not in r.
+func (r Rel) complement() Rel {
+	c := r.like()
+	full := all(r.n)
+	for i := 0; i < r.n; i++ {
+		out, in := c.row(i), r.row(i)
+		for x := range out {
+			out[x] = full[x] &^ in[x]
+		}
+	}
+	return c
+}
+
 // Seq is the composition r ; s.
 func (r Rel) Seq(s Rel) Rel {
 	c := r.like()
@@ -167,10 +180,41 @@ func (r Rel) Inv() Rel {
 	return c
 }
 
-// Plus is the transitive closure r+.
+// Plus is the transitive closure r+. Most relations a model closes are
+// acyclic (lob, which follows program order; ob, hb and the like of an
+// allowed graph), and those it closes in one pass over a topological
+// order: each row is its successors and their rows, complete by then.
+// That makes one row union for each pair of r where Warshall's algorithm
+// (kept for a relation with a cycle) tests all n² pairs and makes one for
+// each pair of the closure: on the page-table scripts under armv8, with
+// graphs of several hundred events, the closures of lob and ob were a
+// quarter of the check.
 func (r Rel) Plus() Rel {
+	order, ok := r.topo()
+	if !ok {
+		return r.warshall()
+	}
 	c := r.clone()
-	// Warshall: for each k, every i reaching k reaches what k reaches.
+	for k := len(order) - 1; k >= 0; k-- {
+		i := order[k]
+		out := c.row(i)
+		for wi, w := range r.row(i) {
+			for w != 0 {
+				j := wi<<6 | bits.TrailingZeros64(w)
+				w &= w - 1
+				for x, y := range c.row(j) {
+					out[x] |= y
+				}
+			}
+		}
+	}
+	return c
+}
+
+// warshall is r+ by Warshall's algorithm, for any r.
+func (r Rel) warshall() Rel {
+	c := r.clone()
+	// for each k, every i reaching k reaches what k reaches
 	for k := 0; k < c.n; k++ {
 		rk := c.row(k)
 		kw, kb := k>>6, uint64(1)<<uint(k&63)
@@ -289,30 +333,34 @@ func (r Rel) Irreflexive() bool {
 // Acyclic tells whether r has no cycle (its closure is irreflexive). It
 // sorts topologically rather than closing, which is cheaper.
 func (r Rel) Acyclic() bool {
+	_, ok := r.topo()
+	return ok
+}
+
+// topo orders r's events topologically (Kahn's algorithm: an event comes
+// once every event related to it has); ok is false when r has a cycle.
+func (r Rel) topo() (order []int, ok bool) {
 	indeg := make([]int, r.n)
 	r.Each(func(i, j int) { indeg[j]++ })
-	stack := make([]int, 0, r.n)
+	order = make([]int, 0, r.n)
 	for i, d := range indeg {
 		if d == 0 {
-			stack = append(stack, i)
+			order = append(order, i)
 		}
 	}
-	seen := 0
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		seen++
-		for wi, w := range r.row(i) {
+	// order doubles as the queue: the events before next are out of it
+	for next := 0; next < len(order); next++ {
+		for wi, w := range r.row(order[next]) {
 			for w != 0 {
 				j := wi<<6 | bits.TrailingZeros64(w)
 				w &= w - 1
 				if indeg[j]--; indeg[j] == 0 {
-					stack = append(stack, j)
+					order = append(order, j)
 				}
 			}
 		}
 	}
-	return seen == r.n
+	return order, len(order) == r.n
 }
 
 // Each calls fn for every pair, in row order.

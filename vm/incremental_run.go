@@ -122,7 +122,10 @@ func (e *incr) next(th *ithread, t int, cur *incCursor, rec *recorder, nx *inext
 // modelDeps lists, per record of a replay, the model's dependencies onto
 // its event, from the records of the events they come from.
 func modelDeps(recs []incRec, tr *memmodel.Trace) [][]idep {
-	at := map[int]int32{} // trace index -> record
+	at := make([]int32, len(tr.Events)) // trace index -> record, or -1
+	for i := range at {
+		at[i] = -1
+	}
 	for p, r := range recs {
 		if r.ev >= 0 {
 			at[r.ev] = int32(p)
@@ -131,9 +134,7 @@ func modelDeps(recs []incRec, tr *memmodel.Trace) [][]idep {
 	out := make([][]idep, len(recs))
 	for kind, ds := range depLists(tr) {
 		for _, d := range ds {
-			to, ok1 := at[d.To]
-			from, ok2 := at[d.From]
-			if ok1 && ok2 {
+			if to, from := at[d.To], at[d.From]; to >= 0 && from >= 0 {
 				out[to] = append(out[to], idep{kind: uint8(kind), from: from})
 			}
 		}
