@@ -332,9 +332,39 @@ func (a *arm) hazOb() Rel {
 	return a.poLoc.Restrict(b.R, b.R).Seq(a.ca.Inter(b.Ext).Ran(b.W))
 }
 
-// fenced is [s]; po; [f]; po; [t].
+// fenced is [s]; po; [f]; po; [t]: an event of s relates to the events
+// of t after the first fence of f after it in program order. It is built
+// that way, in one backward pass over each thread (a thread's events are
+// in program order, Graph.Events), rather than by composing po with
+// itself, which made a row union for each event and each fence after it.
 func (a *arm) fenced(s, f, t Set) Rel {
-	return a.b.Po.Restrict(s, f).Seq(a.b.Po.Ran(t))
+	return fencedBy(a.b, s, f, t, a.b.Po.like())
+}
+
+func fencedBy(b *Base, s, f, t Set, out Rel) Rel {
+	type tail struct{ seen, afterFence Set } // t's events after, and after the next fence
+	tails := map[int]*tail{}
+	for i := b.N - 1; i >= 0; i-- {
+		th := b.events[i].Thread
+		if th < 0 {
+			continue
+		}
+		tl := tails[th]
+		if tl == nil {
+			tl = &tail{NewSet(b.N), NewSet(b.N)}
+			tails[th] = tl
+		}
+		if s.Has(i) {
+			copy(out.row(i), tl.afterFence)
+		}
+		if f.Has(i) {
+			copy(tl.afterFence, tl.seen)
+		}
+		if t.Has(i) {
+			tl.seen.Add(i)
+		}
+	}
+	return out
 }
 
 // all is the set of every event.

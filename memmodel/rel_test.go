@@ -69,3 +69,34 @@ func sameRel(a, b Rel) bool {
 	}
 	return true
 }
+
+// TestFencedByDefinition holds fencedBy, one backward pass over each
+// thread, to [s]; po; [f]; po; [t] composed as relations, on the
+// candidate executions of random programs, with the graph's own sets and
+// with random ones (which may overlap).
+func TestFencedByDefinition(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	randomSet := func(n int) Set {
+		s := NewSet(n)
+		for i := 0; i < n; i++ {
+			if rng.Intn(3) == 0 {
+				s.Add(i)
+			}
+		}
+		return s
+	}
+	graphs := randomGraphs(3, 300, func(g *Graph) {
+		b := g.Base()
+		sets := [][3]Set{{b.M, b.F, all(b.N)}, {b.R, b.F, b.M}, {b.W, b.F, b.W},
+			{randomSet(b.N), randomSet(b.N), randomSet(b.N)}}
+		for _, st := range sets {
+			want := b.Po.Restrict(st[0], st[1]).Seq(b.Po.Ran(st[2]))
+			if got := fencedBy(b, st[0], st[1], st[2], NewRel(b.N)); !sameRel(got, want) {
+				t.Fatalf("fencedBy differs from [s]; po; [f]; po; [t] on %v", g.Events)
+			}
+		}
+	})
+	if graphs < 100 {
+		t.Fatalf("only %d candidate executions", graphs)
+	}
+}
