@@ -159,18 +159,22 @@ func (r Rel) complement() Rel {
 func (r Rel) Seq(s Rel) Rel {
 	c := r.like()
 	for i := 0; i < r.n; i++ {
-		out := c.row(i)
-		for wi, w := range r.row(i) {
-			for w != 0 {
-				k := wi<<6 | bits.TrailingZeros64(w)
-				w &= w - 1
-				for x, y := range s.row(k) {
-					out[x] |= y
-				}
+		orRows(c.row(i), r.row(i), s)
+	}
+	return c
+}
+
+// orRows adds to out the rows of s that the set of bits sel picks.
+func orRows(out, sel []uint64, s Rel) {
+	for wi, w := range sel {
+		for w != 0 {
+			k := wi<<6 | bits.TrailingZeros64(w)
+			w &= w - 1
+			for x, y := range s.row(k) {
+				out[x] |= y
 			}
 		}
 	}
-	return c
 }
 
 // Inv is r^-1.
@@ -197,16 +201,7 @@ func (r Rel) Plus() Rel {
 	c := r.clone()
 	for k := len(order) - 1; k >= 0; k-- {
 		i := order[k]
-		out := c.row(i)
-		for wi, w := range r.row(i) {
-			for w != 0 {
-				j := wi<<6 | bits.TrailingZeros64(w)
-				w &= w - 1
-				for x, y := range c.row(j) {
-					out[x] |= y
-				}
-			}
-		}
+		orRows(c.row(i), r.row(i), c)
 	}
 	return c
 }
