@@ -210,7 +210,7 @@ func TestARMv8Picks(t *testing.T) {
 					end = start[th+1]
 				}
 				for to := start[th] + d[2]; to < end; to++ {
-					out = append(out, Dep{start[th] + d[1], to})
+					out = append(out, Dep{int32(start[th] + d[1]), int32(to)})
 					if !ctrl {
 						break
 					}

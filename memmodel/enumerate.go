@@ -208,7 +208,7 @@ func Combine(p *Program, pick []int) (*Graph, []uint64) {
 		shift := func(ds []Dep) []Dep {
 			out := make([]Dep, len(ds))
 			for i, d := range ds {
-				out[i] = Dep{d.From + base, d.To + base}
+				out[i] = Dep{d.From + int32(base), d.To + int32(base)}
 			}
 			return out
 		}
@@ -341,7 +341,7 @@ func locChoices(g *Graph, li int, l uint64, brute bool, fn func(locChoice) bool,
 	rmwWrite := map[int]int{} // an RMW's read -> its write, on this location
 	for _, d := range g.Rmw {
 		if g.Events[d.To].Loc == l && g.Events[d.From].Loc == l {
-			rmwWrite[d.From] = d.To
+			rmwWrite[int(d.From)] = int(d.To)
 		}
 	}
 	rank := make([]int, len(g.Events))

@@ -48,7 +48,7 @@ func programFrom(data []byte) *Program {
 			tr.Events = append(tr.Events, ev)
 			last := len(tr.Events) - 1
 			if d := next(); last > 0 && tr.Events[last-1].Kind == Read {
-				prev := Dep{From: last - 1, To: last}
+				prev := Dep{From: int32(last - 1), To: int32(last)}
 				switch d % 5 {
 				case 0:
 					tr.Addr = append(tr.Addr, prev)

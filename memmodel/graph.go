@@ -116,8 +116,10 @@ var tagNames = [...]string{"once", "acquire", "release", "mb", "rmb", "wmb",
 	"DSB.ST", "ISB", "MFENCE", "LOCKED"}
 
 // Dep is a dependency edge between two events of one thread, by index in
-// Graph.Events.
-type Dep struct{ From, To int }
+// Graph.Events. The indices are 32 bits: a control dependency runs to
+// every event after its branch, so the lists are long (a quarter of what
+// the incremental search allocated, with 64-bit indices).
+type Dep struct{ From, To int32 }
 
 // Graph is one candidate execution. Events holds the initial writes first
 // (Thread -1, one per location), then each thread's events in program
@@ -355,7 +357,7 @@ func all(n int) Set {
 func depRel(a *arena, n int, ds []Dep) Rel {
 	r := newRelIn(a, n)
 	for _, d := range ds {
-		r.Add(d.From, d.To)
+		r.Add(int(d.From), int(d.To))
 	}
 	return r
 }

@@ -61,8 +61,8 @@ func (b *gb) srcuLock(s string) int {
 
 func (b *gb) srcuUnlock(s string, lock int) int {
 	w := b.W(s, 0, SrcuUnlock)
-	b.g.Data = append(b.g.Data, Dep{lock, w})
-	b.g.SrcuMatch = append(b.g.SrcuMatch, Dep{lock, w})
+	b.g.Data = append(b.g.Data, Dep{int32(lock), int32(w)})
+	b.g.SrcuMatch = append(b.g.SrcuMatch, Dep{int32(lock), int32(w)})
 	return w
 }
 
@@ -76,9 +76,9 @@ func (b *gb) syncSrcu(s string) int {
 func (b *gb) Ro(loc string, v uint64) int { return b.R(loc, v, Once) }
 func (b *gb) Wo(loc string, v uint64) int { return b.W(loc, v, Once) }
 
-func (b *gb) addr(f, t int) { b.g.Addr = append(b.g.Addr, Dep{f, t}) }
-func (b *gb) data(f, t int) { b.g.Data = append(b.g.Data, Dep{f, t}) }
-func (b *gb) rmw(r, w int)  { b.g.Rmw = append(b.g.Rmw, Dep{r, w}) }
+func (b *gb) addr(f, t int) { b.g.Addr = append(b.g.Addr, Dep{int32(f), int32(t)}) }
+func (b *gb) data(f, t int) { b.g.Data = append(b.g.Data, Dep{int32(f), int32(t)}) }
+func (b *gb) rmw(r, w int)  { b.g.Rmw = append(b.g.Rmw, Dep{int32(r), int32(w)}) }
 
 // ctrl makes every event after f in its thread control-dependent on f.
 func (b *gb) ctrl(f int) { b.ctrls = append(b.ctrls, f) }
@@ -100,7 +100,7 @@ func (b *gb) build() *Graph {
 	n := len(g.Events)
 	for _, f := range b.ctrls {
 		for j := f + 1; j < n && g.Events[j].Thread == g.Events[f].Thread; j++ {
-			g.Ctrl = append(g.Ctrl, Dep{f, j})
+			g.Ctrl = append(g.Ctrl, Dep{int32(f), int32(j)})
 		}
 	}
 	g.Rf, g.CoRank = make([]int, n), make([]int, n)
@@ -844,7 +844,7 @@ func cutGraph(g *Graph, r *rand.Rand) *Graph {
 	deps := func(ds []Dep) (out []Dep) {
 		for _, d := range ds {
 			if at[d.From] >= 0 && at[d.To] >= 0 {
-				out = append(out, Dep{at[d.From], at[d.To]})
+				out = append(out, Dep{int32(at[d.From]), int32(at[d.To])})
 			}
 		}
 		return out

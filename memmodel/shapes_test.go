@@ -172,7 +172,7 @@ func (s shape) graph() (*Graph, error) {
 			}
 			for _, m := range p.mods {
 				if m == "rmw" { // with the previous event
-					g.Rmw = append(g.Rmw, Dep{i - 1, i})
+					g.Rmw = append(g.Rmw, Dep{int32(i - 1), int32(i)})
 					continue
 				}
 				kind, num, ok := strings.Cut(m, ":")
@@ -180,7 +180,7 @@ func (s shape) graph() (*Graph, error) {
 				if !ok || err != nil || from >= k {
 					return nil, fmt.Errorf("bad modifier %q", m)
 				}
-				d := Dep{start[ti] + from, i}
+				d := Dep{int32(start[ti] + from), int32(i)}
 				switch kind {
 				case "addr":
 					g.Addr = append(g.Addr, d)
@@ -190,7 +190,7 @@ func (s shape) graph() (*Graph, error) {
 					g.Rmw = append(g.Rmw, d)
 				case "ctrl":
 					for j := i; j < start[ti]+len(ps); j++ {
-						g.Ctrl = append(g.Ctrl, Dep{d.From, j})
+						g.Ctrl = append(g.Ctrl, Dep{d.From, int32(j)})
 					}
 				default:
 					return nil, fmt.Errorf("bad modifier %q", m)

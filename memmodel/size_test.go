@@ -65,7 +65,7 @@ func largeProgram(rng *rand.Rand, rcuPlain bool) *Program {
 			if last == 0 || tr.Events[last-1].Kind != Read {
 				continue
 			}
-			prev := Dep{From: last - 1, To: last}
+			prev := Dep{From: int32(last - 1), To: int32(last)}
 			switch rng.Intn(4) {
 			case 0:
 				tr.Addr = append(tr.Addr, prev)

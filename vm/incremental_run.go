@@ -224,10 +224,10 @@ func (e *incr) newItem(recs []incRec, tr *memmodel.Trace) iitem {
 	it.ev = tr.Events[rc.ev]
 	for kind, ds := range depLists(tr) {
 		for _, d := range ds {
-			if d.To != rc.ev {
+			if int(d.To) != rc.ev {
 				continue
 			}
-			from, ok := item[d.From]
+			from, ok := item[int(d.From)]
 			if !ok {
 				continue
 			}
@@ -354,7 +354,7 @@ func (e *incr) graph(g *igraph, only int) (*memmodel.Graph, [][]int) {
 				if from < 0 {
 					continue
 				}
-				lists[d.kind] = append(lists[d.kind], memmodel.Dep{From: from, To: p})
+				lists[d.kind] = append(lists[d.kind], memmodel.Dep{From: int32(from), To: int32(p)})
 			}
 		}
 	}

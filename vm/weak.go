@@ -225,7 +225,7 @@ func (r *recorder) depsTo(to int, taint uint64, out *[]memmodel.Dep) {
 	}
 	for k, ev := range r.reads[:min(len(r.reads), 63)] {
 		if taint&readBit(k) != 0 && ev != to {
-			*out = append(*out, memmodel.Dep{From: ev, To: to})
+			*out = append(*out, memmodel.Dep{From: int32(ev), To: int32(to)})
 		}
 	}
 	if taint&readBit(63) == 0 || len(r.reads) <= 63 {
@@ -235,7 +235,7 @@ func (r *recorder) depsTo(to int, taint uint64, out *[]memmodel.Dep) {
 	// (an over-approximation, bounded so that long runs stay linear)
 	for _, ev := range r.reads[max(63, len(r.reads)-64):] {
 		if ev != to {
-			*out = append(*out, memmodel.Dep{From: ev, To: to})
+			*out = append(*out, memmodel.Dep{From: int32(ev), To: int32(to)})
 		}
 	}
 }
@@ -288,29 +288,29 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 			continue
 		}
 		if r.pickRead {
-			r.trace.PickData = append(r.trace.PickData, memmodel.Dep{From: ld, To: i})
+			r.trace.PickData = append(r.trace.PickData, memmodel.Dep{From: int32(ld), To: int32(i)})
 		}
 		if r.ldop {
-			r.trace.Data = append(r.trace.Data, memmodel.Dep{From: ld, To: i})
+			r.trace.Data = append(r.trace.Data, memmodel.Dep{From: int32(ld), To: int32(i)})
 		}
 	}
 	if tags&memmodel.SrcuUnlock != 0 {
 		for k, ev := range r.reads {
 			if r.dataT&readBit(k) != 0 && r.trace.Events[ev].Tags&memmodel.SrcuLock != 0 {
-				r.trace.SrcuMatch = append(r.trace.SrcuMatch, memmodel.Dep{From: ev, To: i})
+				r.trace.SrcuMatch = append(r.trace.SrcuMatch, memmodel.Dep{From: int32(ev), To: int32(i)})
 			}
 		}
 	}
 	if tags&memmodel.Excl != 0 {
 		if r.exclLd >= 0 && r.trace.Events[r.exclLd].Loc == uint64(loc) {
-			r.trace.Rmw = append(r.trace.Rmw, memmodel.Dep{From: r.exclLd, To: i})
+			r.trace.Rmw = append(r.trace.Rmw, memmodel.Dep{From: int32(r.exclLd), To: int32(i)})
 		}
 		r.exclLd = -1
 		return
 	}
 	for _, ld := range r.callLd {
 		if r.trace.Events[ld].Loc == uint64(loc) {
-			r.trace.Rmw = append(r.trace.Rmw, memmodel.Dep{From: ld, To: i})
+			r.trace.Rmw = append(r.trace.Rmw, memmodel.Dep{From: int32(ld), To: int32(i)})
 			break
 		}
 	}
