@@ -1166,11 +1166,26 @@ func (x *explorer) weakSetup(model memmodel.Model) *weakState {
 	return w
 }
 
+// incrementalHint is the note of an enumeration stopped at a bound on
+// the CPUs' runs: the runs guess every value a read may return, where the
+// incremental search reads only what some write gives (under lkmm it may
+// miss executions, so only what it finds is sure).
+func incrementalHint(model string) string {
+	h := "search: the enumeration stopped at a bound on the CPUs' runs; --search incremental builds the execution graphs one event at a time and may get further"
+	if model == "lkmm" {
+		h += " (under lkmm it can miss executions: a violation it finds is real, an ok is no proof)"
+	}
+	return h
+}
+
 // weakCheck finds the runs, enumerates the executions and records them.
 func (x *explorer) weakCheck(w *weakState, cpus []int) {
 	m, model := x.m, w.model
 	all, ok := x.weakDomains(w, cpus)
 	x.r.Bounds = append(x.r.Bounds, w.bounds...)
+	if len(w.bounds) > 0 {
+		x.r.Notes = append(x.r.Notes, incrementalHint(model.Name()))
+	}
 	if !ok && (all == nil || x.stop || x.ctx.Err() != nil) {
 		m.fresh = false
 		return

@@ -2,6 +2,7 @@ package vm_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -190,4 +191,43 @@ func TestPlaceAloneAgrees(t *testing.T) {
 		t.Fatalf("%d answers compared, %d differ", checked, differ)
 	}
 	t.Logf("%d answers compared", checked)
+}
+
+// TestEnumerationBoundHint: where the enumeration stops at a bound on the
+// CPUs' runs (here one CPU reads 17 words another CPU writes: 2^17 runs,
+// past weakMaxTraces), the check says that --search incremental may get
+// further, and under lkmm what that search's answer is worth.
+func TestEnumerationBoundHint(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("shared ")
+	for i := range 17 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "a%d", i)
+	}
+	b.WriteString("\ncpu 0 {\n")
+	for i := range 17 {
+		fmt.Fprintf(&b, "  WRITE_ONCE(a%d, 1)\n", i)
+	}
+	b.WriteString("}\ncpu 1 {\n")
+	for i := range 17 {
+		fmt.Fprintf(&b, "  r%d = READ_ONCE(a%d)\n", i, i)
+	}
+	b.WriteString("}\n")
+	p, err := compiler.Compile("many-reads.mmu", []byte(b.String()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := vm.Check(context.Background(), p, vm.Config{Model: "lkmm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Complete || len(r.Bounds) == 0 {
+		t.Fatalf("the enumeration finished (bounds %v); the test needs a script past its bound on runs", r.Bounds)
+	}
+	hint := slices.IndexFunc(r.Notes, func(n string) bool { return strings.Contains(n, "--search incremental") })
+	if hint < 0 || !strings.Contains(r.Notes[hint], "an ok is no proof") {
+		t.Errorf("no hint of the incremental search, with what it is worth under lkmm, in the notes %q", r.Notes)
+	}
 }
