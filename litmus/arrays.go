@@ -68,24 +68,34 @@ func (u *unit) parseArray(p *parser, it *initItem) error {
 // parseArrayValues reads `{v0, v1, ...}`: at most the array's length,
 // the rest 0.
 func (u *unit) parseArrayValues(p *parser, it *initItem) error {
+	_, vals, err := u.numberList(p, it.array, it.name)
+	it.nums = vals
+	return err
+}
+
+// numberList reads `{v0, v1, ...}` for array name of n elements: at most
+// n numbers, with their tokens.
+func (u *unit) numberList(p *parser, n int, name string) ([]token, []string, error) {
 	p.advance()
+	var toks []token
+	var vals []string
 	for !p.accept("}") {
-		if len(it.nums) > 0 {
+		if len(vals) > 0 {
 			if _, err := p.expect(","); err != nil {
-				return err
+				return nil, nil, err
 			}
 		}
 		t := p.tok
 		v, err := u.number(p)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		if len(it.nums) == it.array {
-			return p.errAt(t, "more values than the %d elements of %s", it.array, it.name)
+		if len(vals) == n {
+			return nil, nil, p.errAt(t, "more values than the %d elements of %s", n, name)
 		}
-		it.nums = append(it.nums, v)
+		toks, vals = append(toks, t), append(vals, v)
 	}
-	return nil
+	return toks, vals, nil
 }
 
 // number reads a possibly negative integer literal.
@@ -130,24 +140,14 @@ func (u *unit) arrayCond(p *parser, l *lloc, rel string) (*lcond, error) {
 	if l.cpu >= 0 || !ok {
 		return nil, p.errAt(p.tok, "a list of values compares only with an array")
 	}
-	p.advance()
+	toks, vals, err := u.numberList(p, n, l.name)
+	if err != nil {
+		return nil, err
+	}
 	var kids []*lcond
-	for !p.accept("}") {
-		if len(kids) > 0 {
-			if _, err := p.expect(","); err != nil {
-				return nil, err
-			}
-		}
-		t := p.tok
-		v, err := u.number(p)
-		if err != nil {
-			return nil, err
-		}
-		if len(kids) == n {
-			return nil, p.errAt(t, "more values than the %d elements of %s", n, l.name)
-		}
-		el := &lloc{tok: l.tok, cpu: -1, name: elemName(l.name, len(kids))}
-		kids = append(kids, &lcond{op: "cmp", lhs: el, rel: rel, rhs: lval{tok: t, num: v}})
+	for i, v := range vals {
+		el := &lloc{tok: l.tok, cpu: -1, name: elemName(l.name, i)}
+		kids = append(kids, &lcond{op: "cmp", lhs: el, rel: rel, rhs: lval{tok: toks[i], num: v}})
 	}
 	if len(kids) != n {
 		return nil, p.errAt(l.tok, "%s has %d elements, the list %d values", l.name, n, len(kids))

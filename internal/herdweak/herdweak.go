@@ -66,6 +66,8 @@ var (
 	timeRe   = regexp.MustCompile(`(?m)^Time \S+ ([0-9.]+)`)
 	// firstElementRe is the translation's first element of an array
 	firstElementRe = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)__0$`)
+	// elementRe is an element of an array in herd's states (v[1])
+	elementRe = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]$`)
 	// symbolicRe finds a value herd printed as a symbol in its States
 	symbolicRe = regexp.MustCompile(`(?m)^[^\n]*=S[0-9]+;`)
 )
@@ -125,9 +127,6 @@ func canonState(s string, keep map[string]bool) string {
 	sort.Strings(kvs)
 	return strings.Join(kvs, ";")
 }
-
-// elementRe is an element of an array in herd's states (v[1]).
-var elementRe = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\[([0-9]+)\]$`)
 
 // arrayStates splits herd's whole-array values (x={1,2}, which the ";"
 // split leaves as "x={1" and "2}") into one entry per element, as the
