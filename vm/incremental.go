@@ -72,6 +72,10 @@ type incr struct {
 	// read at once (consistent, localOrder); placeScratch those of a
 	// complete graph's placement (newPlacement)
 	scratch, placeScratch memmodel.Scratch
+	// pre is the prelude running beside the search, ph the phase of the
+	// prelude this search is (nil: none; incremental_prelude.go)
+	pre *prelude
+	ph  *phase
 }
 
 // incDupsTest makes every incremental search count the executions it
@@ -139,6 +143,37 @@ func (nx *inext) wasAfter(p int, in []bool) bool {
 // incremental checks the program under the model with the incremental
 // search.
 func (x *explorer) incremental(w *weakState, cpus []int) {
+	e := x.newIncr(w, cpus)
+	defer func() { x.m.budget.graph = 0 }()
+	bounds := len(w.bounds)
+	e.pre = e.startPrelude(cpus)
+	e.rounds(bounds)
+	if q := e.pre.finish(); q != nil {
+		e = q // what the prelude found, or its whole search, stands
+	}
+	e.pre = nil
+	x.m.fresh = false
+	x.r.Graphs = e.graphs
+	if e.bad != "" {
+		x.r.Bounds = append(x.r.Bounds, "incremental: "+e.bad)
+	}
+	if e.dropped > 0 {
+		x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("incremental: %d graphs dropped where a revisit changed what kept events depend on (%s)", e.dropped, e.droppedWhy))
+	}
+	x.r.Bounds = append(x.r.Bounds, e.w.bounds...)
+	x.r.Complete = !x.stop && len(x.r.Bounds) == 0
+	if e.dup != nil {
+		incDupsSeen = 0
+		for _, n := range e.dup {
+			if n > 1 {
+				incDupsSeen++
+			}
+		}
+	}
+}
+
+// newIncr makes an incremental search of x's program.
+func (x *explorer) newIncr(w *weakState, cpus []int) *incr {
 	e := &incr{x: x, w: w, cpus: cpus, model: w.model, locs: map[uint64]int32{}}
 	e.deps = w.model.Name() == "armv8" || w.model.Name() == "lkmm"
 	e.joins = w.joins != nil
@@ -148,8 +183,14 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 	}
 	e.floatIPIs()
 	e.reads = map[uint64]bool{}
-	defer func() { x.m.budget.graph = 0 }()
-	bounds := len(w.bounds)
+	return e
+}
+
+// rounds runs the search from the empty graph, again while a round finds
+// entries of freed tables read that their frees did not poison; w.bounds
+// past its first bounds entries are the search's.
+func (e *incr) rounds(bounds int) {
+	x := e.x
 	for round := 1; ; round++ {
 		if incDupsTest {
 			e.dup = map[string]int{}
@@ -170,29 +211,17 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 		}
 		// a free poisoned fewer entries than the CPUs read: again, with
 		// them (the result of this round is not one of the program's)
-		*x.r = *x.r.blank()
-		x.sample.reset()
-		x.seen, x.condFalsified, x.stop, e.graphs, e.dropped = map[string]int{}, false, false, 0, 0
-		w.bounds = w.bounds[:bounds]
+		e.restart(bounds)
 	}
-	x.m.fresh = false
-	x.r.Graphs = e.graphs
-	if e.bad != "" {
-		x.r.Bounds = append(x.r.Bounds, "incremental: "+e.bad)
-	}
-	if e.dropped > 0 {
-		x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("incremental: %d graphs dropped where a revisit changed what kept events depend on (%s)", e.dropped, e.droppedWhy))
-	}
-	x.r.Bounds = append(x.r.Bounds, w.bounds...)
-	x.r.Complete = !x.stop && len(x.r.Bounds) == 0
-	if e.dup != nil {
-		incDupsSeen = 0
-		for _, n := range e.dup {
-			if n > 1 {
-				incDupsSeen++
-			}
-		}
-	}
+}
+
+// restart clears what a search left in the result, for another to run.
+func (e *incr) restart(bounds int) {
+	x := e.x
+	*x.r = *x.r.blank()
+	x.sample.reset()
+	x.seen, x.condFalsified, x.stop, e.graphs, e.dropped = map[string]int{}, false, false, 0, 0
+	e.w.bounds = e.w.bounds[:bounds]
 }
 
 // read notes a read of l, and whether it is of an entry of a freed table
@@ -253,7 +282,7 @@ func (e *incr) loc(addr uint64) int32 {
 }
 
 func (e *incr) stopped() bool {
-	return e.bad != "" || e.abort || e.x.stop || e.x.interruptedNow()
+	return e.bad != "" || e.abort || e.x.stop || e.ph.over() || e.pre.over() || e.x.interruptedNow()
 }
 
 // incItemBytes is what an item of a graph costs in the memory estimate
@@ -272,6 +301,9 @@ func (e *incr) visit(g *igraph) {
 		return
 	}
 	defer func() { e.x.m.budget.snaps -= bytes }()
+	if !e.ph.admit(g) || !e.pre.tick(g) {
+		return
+	}
 	t, nx := e.schedule(g)
 	if nx != nil && nx.lost >= 0 {
 		if g.th[t].items[nx.lost].leaf || nx.cut {

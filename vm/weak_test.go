@@ -48,6 +48,13 @@ func weakExamples(t *testing.T, search string) {
 			if err != nil {
 				t.Fatalf("%s under %s: %v", f, model, err)
 			}
+			if search == "graph" && beyondEnumeration[filepath.Base(f)] {
+				// it must stay out of reach, or the list is stale
+				if r.Complete || !slices.ContainsFunc(r.Bounds, func(b string) bool { return strings.HasPrefix(b, "runs: ") }) {
+					t.Errorf("%s under %s: the enumeration finished (%s, bounds %v): drop it from beyondEnumeration", filepath.Base(f), model, r.Verdict, r.Bounds)
+				}
+				continue
+			}
 			if r.Model != model || !r.Matched || (r.Verdict == "ok" && !r.Complete) {
 				t.Errorf("%s under %s (search %q): verdict %s, expected %s (complete %v %v)", filepath.Base(f), model, search, r.Verdict, r.Expected, r.Complete, r.Bounds)
 			}
@@ -57,6 +64,11 @@ func weakExamples(t *testing.T, search string) {
 		t.Fatalf("checked only %d (script, model) pairs", checked)
 	}
 }
+
+// beyondEnumeration are the examples whose runs pass the enumeration's
+// bound: under armv8 the default search hands them to the incremental
+// search (TestEnumerationFallsBack).
+var beyondEnumeration = map[string]bool{"004-contpte-lockless-nocheck-armv8.mmu": true}
 
 // modelsOf lists the weak models a script answers for.
 func modelsOf(p *vm.Program) []string {
