@@ -26,6 +26,7 @@ type explorer struct {
 	lane          *lane          // auto: this search's side of the lockstep, or nil
 	prefix        prefix         // dpor of a split: the steps it starts with
 	analysis      int            // the length of every execution dpor explored: work auto counts
+	incBudget     int64          // the items the incremental search may visit (0: no bound; weak.go, lookFurther)
 	race          *raceBufs      // DPOR's race analysis storage, while dpor runs
 	dropped       []*dnode       // DPOR nodes to reuse
 	done          func() float64 // the running search's progress estimate

@@ -76,6 +76,9 @@ type incr struct {
 	// prelude this search is (nil: none; incremental_prelude.go)
 	pre *prelude
 	ph  *phase
+	// left is what is left of the items the search may visit, when its
+	// explorer bounds them (explorer.incBudget)
+	left int64
 }
 
 // incDupsTest makes every incremental search count the executions it
@@ -144,6 +147,7 @@ func (nx *inext) wasAfter(p int, in []bool) bool {
 // search.
 func (x *explorer) incremental(w *weakState, cpus []int) {
 	e := x.newIncr(w, cpus)
+	e.left = x.incBudget
 	defer func() { x.m.budget.graph = 0 }()
 	bounds := len(w.bounds)
 	e.pre = e.startPrelude(cpus)
@@ -161,6 +165,9 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 		x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("incremental: %d graphs dropped where a revisit changed what kept events depend on (%s)", e.dropped, e.droppedWhy))
 	}
 	x.r.Bounds = append(x.r.Bounds, e.w.bounds...)
+	if x.incBudget > 0 && e.left < 0 {
+		x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("incremental: its budget of %d items visited ran out", x.incBudget))
+	}
 	x.r.Complete = !x.stop && len(x.r.Bounds) == 0
 	if e.dup != nil {
 		incDupsSeen = 0
@@ -282,7 +289,7 @@ func (e *incr) loc(addr uint64) int32 {
 }
 
 func (e *incr) stopped() bool {
-	return e.bad != "" || e.abort || e.x.stop || e.ph.over() || e.pre.over() || e.x.interruptedNow()
+	return e.bad != "" || e.abort || e.x.stop || e.ph.over() || e.pre.over() || e.x.incBudget > 0 && e.left < 0 || e.x.interruptedNow()
 }
 
 // incItemBytes is what an item of a graph costs in the memory estimate
@@ -303,6 +310,11 @@ func (e *incr) visit(g *igraph) {
 	defer func() { e.x.m.budget.snaps -= bytes }()
 	if !e.ph.admit(g) || !e.pre.tick(g) {
 		return
+	}
+	if e.x.incBudget > 0 {
+		if e.left -= int64(g.size()); e.left < 0 {
+			return
+		}
 	}
 	t, nx := e.schedule(g)
 	if nx != nil && nx.lost >= 0 {

@@ -110,3 +110,39 @@ func finalKeys(r *vm.Result) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestLookFurther: under lkmm an enumeration stopped at its bound on the
+// runs (one CPU reading 17 words another writes) is followed by the
+// incremental search within a budget, whose failed condition, a real
+// execution, settles the check; without expect lines nothing would end
+// it, and the enumeration's incomplete result stands (TestEnumerationBoundHint).
+func TestLookFurther(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("shared ")
+	for i := range 17 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "a%d", i)
+	}
+	b.WriteString("\ncpu 0 {\n")
+	for i := range 17 {
+		fmt.Fprintf(&b, "  WRITE_ONCE(a%d, 1)\n", i)
+	}
+	b.WriteString("}\ncpu 1 {\n")
+	for i := 16; i >= 0; i-- {
+		fmt.Fprintf(&b, "  r%d = READ_ONCE(a%d)\n", i, i)
+	}
+	b.WriteString("}\nfinal ~exists (1:r16 == 1 && 1:r0 == 0)\nexpect fail condition\n")
+	p, err := compiler.Compile("many-reads-mp.mmu", []byte(b.String()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := vm.Check(context.Background(), p, vm.Config{Model: "lkmm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Matched || !hasNote(r, "what it finds is real") {
+		t.Fatalf("verdict %s (bounds %v), notes %q: want the incremental search's failed condition", r.Verdict, r.Bounds, r.Notes)
+	}
+}
