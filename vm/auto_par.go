@@ -124,6 +124,7 @@ const (
 // reset clears what a search left in x, for another to run.
 func (x *explorer) reset() {
 	*x.r = *x.r.blank()
+	x.sample.reset()
 	x.seen, x.condFalsified, x.stop, x.analysis = map[string]int{}, false, false, 0
 	x.done = nil
 }

@@ -224,10 +224,8 @@ func (e *incr) rounds(bounds int) {
 
 // restart clears what a search left in the result, for another to run.
 func (e *incr) restart(bounds int) {
-	x := e.x
-	*x.r = *x.r.blank()
-	x.sample.reset()
-	x.seen, x.condFalsified, x.stop, e.graphs, e.dropped = map[string]int{}, false, false, 0, 0
+	e.x.reset()
+	e.graphs, e.dropped = 0, 0
 	e.w.bounds = e.w.bounds[:bounds]
 }
 

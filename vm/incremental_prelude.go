@@ -206,11 +206,8 @@ func (p *prelude) finish() *incr {
 	if !p.ended {
 		return nil
 	}
-	x, y := p.x, p.q.x
-	notes := x.r.Notes
-	*x.r = *y.r
-	x.r.Notes = append(notes, y.r.Notes...)
-	x.seen, x.condFalsified, x.stop = y.seen, y.condFalsified, y.stop
+	x := p.x
+	x.take(p.q.x, "")
 	if p.settle > 0 {
 		x.r.Notes = append(x.r.Notes, fmt.Sprintf("search: found by the incremental search's prelude, which builds first the graphs where %s another option than the first (an older write, an earlier place); the search stopped there, and the final states are those of the graphs it built (--all runs the whole search)", atMost(p.settle)))
 	}

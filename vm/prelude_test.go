@@ -117,27 +117,7 @@ func finalKeys(r *vm.Result) []string {
 // execution, settles the check; without expect lines nothing would end
 // it, and the enumeration's incomplete result stands (TestEnumerationBoundHint).
 func TestLookFurther(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("shared ")
-	for i := range 17 {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "a%d", i)
-	}
-	b.WriteString("\ncpu 0 {\n")
-	for i := range 17 {
-		fmt.Fprintf(&b, "  WRITE_ONCE(a%d, 1)\n", i)
-	}
-	b.WriteString("}\ncpu 1 {\n")
-	for i := 16; i >= 0; i-- {
-		fmt.Fprintf(&b, "  r%d = READ_ONCE(a%d)\n", i, i)
-	}
-	b.WriteString("}\nfinal ~exists (1:r16 == 1 && 1:r0 == 0)\nexpect fail condition\n")
-	p, err := compiler.Compile("many-reads-mp.mmu", []byte(b.String()), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := manyReads(t, true, "final ~exists (1:r16 == 1 && 1:r0 == 0)\nexpect fail condition\n")
 	r, err := vm.Check(context.Background(), p, vm.Config{Model: "lkmm"})
 	if err != nil {
 		t.Fatal(err)

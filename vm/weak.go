@@ -1139,12 +1139,9 @@ func (x *explorer) weak(model memmodel.Model) {
 		// noretry: the enumeration stops at its bound on the reader's runs
 		// in 0.9 s, the incremental search's prelude finds the torn read
 		// in 20 ms)
-		gaveUp, hint := w.bounds, incrementalHint(model.Name())
-		notes := slices.DeleteFunc(slices.Clone(x.r.Notes), func(n string) bool { return n == hint })
-		*x.r = *x.r.blank()
+		gaveUp, notes := w.bounds, x.notesBut(incrementalHint(model.Name()))
+		x.reset()
 		x.r.Notes = notes
-		x.sample.reset()
-		x.seen, x.condFalsified, x.stop = map[string]int{}, false, false
 		x.incremental(x.weakSetup(model), cpus)
 		x.r.Notes = append(x.r.Notes, fmt.Sprintf("search: incremental, as the enumeration stopped at a bound (%s)", strings.Join(gaveUp, "; ")))
 	}
@@ -1169,10 +1166,23 @@ func (x *explorer) lookFurther(model memmodel.Model, cpus []int, gaveUp []string
 		x.r.Notes = append(x.r.Notes, fmt.Sprintf("search: the incremental search, run after the enumeration within %d items visited, settled nothing", lkmmLookBudget))
 		return
 	}
-	notes := slices.DeleteFunc(slices.Clone(x.r.Notes), func(n string) bool { return n == incrementalHint(model.Name()) })
+	x.take(y, incrementalHint(model.Name()))
+	x.stop = true
+	x.r.Notes = append(x.r.Notes, fmt.Sprintf("search: incremental, run within %d items visited as the enumeration stopped at a bound (%s); what it finds is real (under lkmm it can miss executions, so it could not have proved an ok)", lkmmLookBudget, strings.Join(gaveUp, "; ")))
+}
+
+// notesBut is x's notes but drop.
+func (x *explorer) notesBut(drop string) []string {
+	return slices.DeleteFunc(slices.Clone(x.r.Notes), func(n string) bool { return n == drop })
+}
+
+// take makes the result of y, a sibling search of the same check, x's,
+// with the notes x had (but drop) before y's.
+func (x *explorer) take(y *explorer, drop string) {
+	notes := x.notesBut(drop)
 	*x.r = *y.r
-	x.r.Notes = append(append(notes, y.r.Notes...), fmt.Sprintf("search: incremental, run within %d items visited as the enumeration stopped at a bound (%s); what it finds is real (under lkmm it can miss executions, so it could not have proved an ok)", lkmmLookBudget, strings.Join(gaveUp, "; ")))
-	x.seen, x.condFalsified, x.stop = y.seen, y.condFalsified, true
+	x.r.Notes = append(notes, y.r.Notes...)
+	x.seen, x.condFalsified, x.stop = y.seen, y.condFalsified, y.stop
 }
 
 // lkmmLookBudget is the work lookFurther gives the incremental search, in

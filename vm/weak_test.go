@@ -70,6 +70,39 @@ func weakExamples(t *testing.T, search string) {
 // search (TestEnumerationFallsBack).
 var beyondEnumeration = map[string]bool{"004-contpte-lockless-nocheck-armv8.mmu": true}
 
+// manyReads compiles a script where CPU 0 writes 17 words and CPU 1 reads
+// them (in reverse, the last first, if reverse), 2^17 runs of CPU 1, with
+// tail after the CPUs.
+func manyReads(t *testing.T, reverse bool, tail string) *vm.Program {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("shared ")
+	for i := range 17 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "a%d", i)
+	}
+	b.WriteString("\ncpu 0 {\n")
+	for i := range 17 {
+		fmt.Fprintf(&b, "  WRITE_ONCE(a%d, 1)\n", i)
+	}
+	b.WriteString("}\ncpu 1 {\n")
+	for k := range 17 {
+		i := k
+		if reverse {
+			i = 16 - k
+		}
+		fmt.Fprintf(&b, "  r%d = READ_ONCE(a%d)\n", i, i)
+	}
+	b.WriteString("}\n" + tail)
+	p, err := compiler.Compile("many-reads.mmu", []byte(b.String()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // modelsOf lists the weak models a script answers for.
 func modelsOf(p *vm.Program) []string {
 	var out []string
@@ -210,27 +243,7 @@ func TestPlaceAloneAgrees(t *testing.T) {
 // past weakMaxTraces), the check says that --search incremental may get
 // further, and under lkmm what that search's answer is worth.
 func TestEnumerationBoundHint(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("shared ")
-	for i := range 17 {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "a%d", i)
-	}
-	b.WriteString("\ncpu 0 {\n")
-	for i := range 17 {
-		fmt.Fprintf(&b, "  WRITE_ONCE(a%d, 1)\n", i)
-	}
-	b.WriteString("}\ncpu 1 {\n")
-	for i := range 17 {
-		fmt.Fprintf(&b, "  r%d = READ_ONCE(a%d)\n", i, i)
-	}
-	b.WriteString("}\n")
-	p, err := compiler.Compile("many-reads.mmu", []byte(b.String()), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := manyReads(t, false, "")
 	r, err := vm.Check(context.Background(), p, vm.Config{Model: "lkmm"})
 	if err != nil {
 		t.Fatal(err)
