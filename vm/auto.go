@@ -3,6 +3,8 @@ package vm
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -19,8 +21,9 @@ import (
 // time as the stateful search, bench/README.md); and keeps the
 // result of the one that finishes in the earlier slice, dpor when both
 // finish in the same one (or the stateful search, on a script autoFavour
-// gives it). With two workers the two slices run at once; with one they
-// alternate, the favoured side's first. Either way the winner depends only on
+// gives it). With one worker the slices alternate, the favoured side's
+// first; with two they run at once (from the second round on a script
+// that expects a failure: soloRounds). Either way the winner depends only on
 // these counts, so the result does not depend on the number of workers or
 // on the machine's speed, and no work is thrown away for a switch: auto
 // costs about the faster search on two cores, and on one at most the
@@ -32,7 +35,7 @@ func (x *explorer) auto() {
 	}
 	fav := x.m.autoFavour()
 	x.m.limits.Memory /= 2 // the two machines share the memory budget
-	if x.cfg.Workers >= 2 && x.cfg.Limits.Executions <= 0 && x.cfg.Limits.States <= 0 {
+	if x.cfg.Workers >= 2 && x.cfg.Limits.Executions <= 0 && x.cfg.Limits.States <= 0 && !x.g.seeksFailure() {
 		// with the stateful search favoured, its first slice on one worker
 		// settles what one worker's lockstep would settle there
 		if fav == 1 && x.autoStateFirst(slice) {
@@ -49,14 +52,15 @@ func (x *explorer) auto() {
 		}
 		x.rerun()
 	}
-	g := newLockstep(slice, x.cfg.Workers < 2, fav)
+	notes := slices.Clone(x.r.Notes) // rerun's, kept whichever side wins
+	g := newLockstep(slice, x.soloRounds(), fav)
 	// the favoured side runs on this machine, the other on a second one,
 	// made only when it first runs: with one worker, the other side's
 	// first slice comes after the favoured one's, and a script settled in
 	// that slice (most of them) never starts it, nor pays for its context
 	var o *autoOther
 	x.lane = &lane{g: g, side: fav}
-	if g.alternate {
+	if g.solo > 0 {
 		x.lane.first = func() { o = x.startOther(g, 1-fav) }
 	} else {
 		o = x.startOther(g, 1-fav)
@@ -72,6 +76,7 @@ func (x *explorer) auto() {
 	}
 	if winner != fav {
 		*x.r = *o.y.r
+		x.r.Notes = append(notes, x.r.Notes...)
 		x.seen, x.condFalsified = o.y.seen, o.y.condFalsified
 	}
 	if winner == 1 {
@@ -81,6 +86,26 @@ func (x *explorer) auto() {
 		}
 		x.r.Notes = append(x.r.Notes, fmt.Sprintf("auto: the stateful search finished first (in %d steps; partial-order reduction ran in lockstep with it)", steps))
 	}
+}
+
+// soloRounds is how many rounds of auto's lockstep run one side at a
+// time: with one worker, all of them. With more, none, or one where the
+// expect lines look for a violation or a failed condition: autoParallel's
+// race gives that up (what the workers find depends on the split) and the
+// lockstep runs again from the start, which cost contpte-lockless-noretry
+// with -j 2 three times the faster search's time. So such a script goes
+// straight to the lockstep, its first round as with one worker (a script
+// settled in the favoured side's first slice, as most failing ones are,
+// never makes the other side's machine) and both sides at once after
+// that. The winner depends only on the slices either way.
+func (x *explorer) soloRounds() int {
+	switch {
+	case x.cfg.Workers < 2:
+		return math.MaxInt
+	case x.g.seeksFailure():
+		return 1
+	}
+	return 0
 }
 
 // autoOther is the side of auto's lockstep that is not favoured, running
@@ -181,22 +206,22 @@ func (m *Machine) autoFavour() int {
 // lockstep runs two searches, dpor (side 0) and the stateful search (side
 // 1), in slices of steps, and decides which one finished first.
 type lockstep struct {
-	mu        sync.Mutex
-	cond      sync.Cond
-	slice     int
-	alternate bool   // one worker: only the side holding the token runs
-	token     int    // alternate: the side that may run
-	fav       int    // the side that runs first and wins a tie (autoFavour)
-	slices    [2]int // slices each side has completed
-	done      [2]bool
-	ok        [2]bool      // finished without failing
-	at        [2]int       // the slice in which each side finished
-	winner    int          // -1 until decided
-	won       atomic.Int32 // winner+1 once decided, read between slices
+	mu     sync.Mutex
+	cond   sync.Cond
+	slice  int
+	solo   int    // the rounds in which only the side holding the token runs
+	token  int    // while alternating: the side that may run
+	fav    int    // the side that runs first and wins a tie (autoFavour)
+	slices [2]int // slices each side has completed
+	done   [2]bool
+	ok     [2]bool      // finished without failing
+	at     [2]int       // the slice in which each side finished
+	winner int          // -1 until decided
+	won    atomic.Int32 // winner+1 once decided, read between slices
 }
 
-func newLockstep(slice int, alternate bool, fav int) *lockstep {
-	g := &lockstep{slice: slice, alternate: alternate, winner: -1, fav: fav, token: fav}
+func newLockstep(slice, solo int, fav int) *lockstep {
+	g := &lockstep{slice: slice, solo: solo, winner: -1, fav: fav, token: fav}
 	g.cond.L = &g.mu
 	return g
 }
@@ -219,7 +244,7 @@ func (l *lane) start() bool {
 	l.end = g.sliceAt(0)
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	for g.winner < 0 && g.alternate && g.token != l.side {
+	for g.winner < 0 && g.alternating() && g.token != l.side {
 		g.cond.Wait()
 	}
 	return g.winner < 0 || g.winner == l.side
@@ -250,7 +275,7 @@ func (l *lane) pass(steps int) bool {
 	defer g.mu.Unlock()
 	g.slices[i]++
 	l.end = steps + g.sliceAt(g.slices[i])
-	if g.alternate {
+	if g.alternating() {
 		g.token = j
 	}
 	g.cond.Broadcast()
@@ -259,12 +284,16 @@ func (l *lane) pass(steps int) bool {
 		switch {
 		case g.winner >= 0:
 			return g.winner == i
-		case g.slices[j] >= g.slices[i] && (!g.alternate || g.token == i):
+		case g.slices[j] >= g.slices[i] && (!g.alternating() || g.token == i):
 			return true
 		}
 		g.cond.Wait()
 	}
 }
+
+// alternating tells whether the round now running runs one side at a
+// time (solo), the side holding the token.
+func (g *lockstep) alternating() bool { return min(g.slices[0], g.slices[1]) < g.solo }
 
 // sliceAt is the length of slice k (from 0) of either side. Slices grow
 // by a quarter of the first at each round: a long check hands the core

@@ -2,6 +2,10 @@ package vm_test
 
 import (
 	"context"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -62,4 +66,105 @@ expect ok
 			}
 		})
 	}
+}
+
+// lateAssert fails its assertion only after more than one slice of
+// either search: dpor and the stateful search both take their second.
+const lateAssert = `
+test "late"
+shared x
+cpu 0 {
+  for i in 0..40 {
+    x = i
+  }
+}
+cpu 1 {
+  r1 = x
+  r2 = x
+  assert !(r1 == 20 && r2 == 20)
+}
+expect %s
+`
+
+// TestAutoFailureSameForEveryJ: on a script that expects a violation or
+// a failed condition (the examples', and lateAssert), auto with two or
+// three workers reports what one worker does (the same winner,
+// counterexample, counts and notes) and gets there through the lockstep
+// alone: the race of dpor and the parallel stateful search, which gives
+// up on a violation, is not run first. With `expect ok` the same script
+// takes the race, and the note of the lockstep run again stays whichever
+// side wins it.
+func TestAutoFailureSameForEveryJ(t *testing.T) {
+	type script struct {
+		name string
+		p    *vm.Program
+	}
+	var scripts []script
+	filepath.WalkDir("../examples", func(f string, e fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(f, ".mmu") {
+			p, err := compiler.CompileFile(f, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			scripts = append(scripts, script{f, p})
+		}
+		return nil
+	})
+	late := func(expect string) *vm.Program {
+		p, err := compiler.Compile("late.mmu", []byte(fmt.Sprintf(lateAssert, expect)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	scripts = append(scripts, script{"late", late("fail assert")})
+	checked := 0
+	for _, s := range scripts {
+		if s.p.Model != "" && s.p.Model != "sc" {
+			continue
+		}
+		for _, arch := range s.p.Arches {
+			if !seeksFailure(s.p.ExpectationFor(arch)) {
+				continue
+			}
+			checked++
+			var want *vm.Result
+			for _, j := range []int{1, 2, 3} {
+				r := checkAuto(t, s.p, arch, j)
+				if strings.Contains(strings.Join(r.Notes, "\n"), "ran again") {
+					t.Errorf("%s %s -j %d: the lockstep ran again: %q", s.name, arch, j, r.Notes)
+				}
+				r.Elapsed, r.Memory = 0, 0
+				if want == nil {
+					want = r
+				} else if !reflect.DeepEqual(r, want) {
+					t.Errorf("%s %s: -j %d gives\n%+v\n-j 1 gives\n%+v", s.name, arch, j, r, want)
+				}
+			}
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d checks expect a failure", checked)
+	}
+	if r := checkAuto(t, late("ok"), "arm64", 2); !strings.Contains(strings.Join(r.Notes, "\n"), "ran again") {
+		t.Errorf("expect ok, -j 2: no note of the lockstep run again: %q", r.Notes)
+	}
+}
+
+func checkAuto(t *testing.T, p *vm.Program, arch string, j int) *vm.Result {
+	t.Helper()
+	r, err := vm.Check(context.Background(), p, vm.Config{Arch: arch, Workers: j})
+	if err != nil {
+		t.Fatalf("%s %s -j %d: %v", p.Name, arch, j, err)
+	}
+	return r
+}
+
+func seeksFailure(expects []vm.Expect) bool {
+	for _, e := range expects {
+		if e.OK {
+			return false
+		}
+	}
+	return len(expects) > 0
 }

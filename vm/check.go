@@ -213,6 +213,21 @@ func (g goal) settled(r *Result, condFalsified bool) bool {
 	return true
 }
 
+// seeksFailure tells whether every expect line looks for a violation or
+// a failed condition, so that the check is expected to end at the first
+// one found.
+func (g goal) seeksFailure() bool {
+	if g.all || len(g.expects) == 0 {
+		return false
+	}
+	for _, e := range g.expects {
+		if e.OK {
+			return false
+		}
+	}
+	return true
+}
+
 // Check explores prog on cfg.Arch and returns the verdict. It is safe to
 // call concurrently on one Program; a panic in a host builtin is returned
 // as an error. ctx's deadline, cfg.Timeout and cfg.Limits bound its time
