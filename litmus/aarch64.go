@@ -755,6 +755,134 @@ func (t *a64T) addr(s string) (string, error) {
 	return base.name + " + " + asmParen(off), nil
 }
 
+// access translates a load or store whose memory operand follows its n
+// register operands: [Xn...], pre-indexed [Xn, #imm]! (the base register
+// is written back before the access) or post-indexed [Xn], #imm (after
+// it). do makes the access at pointer p. The writeback is a register
+// update like ADD's, so that a later access through the base depends on
+// what the base depended on, as in herd.
+func (t *a64T) access(in asmInsn, n int, do func(p string, regs []string) error) error {
+	args := in.args
+	var post string
+	if len(args) == n+2 && strings.HasPrefix(args[n+1], "#") && strings.HasSuffix(args[n], "]") {
+		post, args = args[n+1], args[:n+1]
+	}
+	if len(args) != n+1 {
+		return t.errf("%s takes %d operands, got %d", in.op, n+1, len(in.args))
+	}
+	mem := strings.TrimSpace(args[n])
+	if pre, ok := strings.CutSuffix(mem, "!"); ok {
+		base, imm, err := t.indexed(pre, "")
+		if err != nil {
+			return err
+		}
+		if imm != 0 && !(t.words && imm%8 == 0) {
+			return t.errf("non-zero immediate offset in %s: locations are whole words", mem)
+		}
+		t.writeBack(base, imm)
+		return do(base.name, args[:n])
+	}
+	if post == "" {
+		p, err := t.addr(mem)
+		if err != nil {
+			return err
+		}
+		return do(p, args[:n])
+	}
+	base, imm, err := t.indexed(mem, post)
+	if err != nil {
+		return err
+	}
+	if err := do(base.name, args[:n]); err != nil {
+		return err
+	}
+	t.writeBack(base, imm)
+	return nil
+}
+
+// indexed reads the base register and immediate of a pre-indexed operand
+// [Xn, #imm] (post empty) or a post-indexed one [Xn], #imm.
+func (t *a64T) indexed(mem, post string) (a64R, uint64, error) {
+	inner, ok := strings.CutPrefix(mem, "[")
+	if inner, ok = strings.CutSuffix(inner, "]"); !ok {
+		return a64R{}, 0, t.errf("unsupported memory operand %s", mem)
+	}
+	parts, err := asmSplitOperands(inner)
+	if err != nil {
+		return a64R{}, 0, t.errf("%v", err)
+	}
+	if post != "" {
+		parts = append(parts, post)
+	}
+	base, ok := a64Reg(parts[0])
+	if !ok || base.w || base.zero {
+		return a64R{}, 0, t.errf("the base of %s must be an X register", mem)
+	}
+	if len(parts) != 2 || !strings.HasPrefix(parts[1], "#") {
+		return a64R{}, 0, t.errf("bad writeback offset in %s", mem)
+	}
+	imm, ok := asmImm(parts[1][1:])
+	if !ok {
+		return a64R{}, 0, t.errf("bad writeback offset in %s", mem)
+	}
+	return base, imm, nil
+}
+
+// writeBack adds imm to the base register of an indexed access.
+func (t *a64T) writeBack(base a64R, imm uint64) {
+	if imm != 0 {
+		t.write(base, base.name+" + "+asmNum(imm), asmWide)
+	}
+}
+
+// pair translates LDP and STP of X registers: two accesses, to the word
+// at the address and the next (the test's arrays of words), in that order.
+// herd makes them two events of one instruction, which aarch64.cat orders
+// no more than two accesses in program order to different locations.
+func (t *a64T) pair(in asmInsn) error {
+	return t.access(in, 2, func(p string, regs []string) error {
+		r1, err := t.reg(regs[0])
+		if err != nil {
+			return err
+		}
+		r2, err := t.reg(regs[1])
+		if err != nil {
+			return err
+		}
+		if r1.w || r2.w {
+			return t.errf("%s of W registers: pair accesses of 32-bit halves are not supported (locations are whole words)", in.op)
+		}
+		if !t.words {
+			return t.errf("%s: a pair access reaches the next word, and the test has no array of words", in.op)
+		}
+		next := asmParen(p) + " + 8"
+		if in.op == "STP" {
+			v1, _ := t.read(r1)
+			v2, _ := t.read(r2)
+			t.emit("WRITE_ONCE(" + p + ", " + v1 + ")")
+			t.emit("WRITE_ONCE(" + next + ", " + v2 + ")")
+			return nil
+		}
+		if r1.name == r2.name {
+			return t.errf("LDP with the same register twice is constrained unpredictable")
+		}
+		// the address read before either register is written (LDP X0, X1, [X0])
+		if asmMentions(p, r1.name) {
+			t.write(r2, "READ_ONCE("+next+")", asmWide)
+			t.write(r1, "READ_ONCE("+p+")", asmWide)
+			return nil
+		}
+		t.write(r1, "READ_ONCE("+p+")", asmWide)
+		t.write(r2, "READ_ONCE("+next+")", asmWide)
+		return nil
+	})
+}
+
+// asmMentions tells whether expression e reads register name.
+func asmMentions(e, name string) bool {
+	return regexp.MustCompile(`\b` + name + `\b`).MatchString(e)
+}
+
 // condition gives the branch condition for a condition code, from the flags.
 func (t *a64T) condition(cc string) (asmCond, error) {
 	cc = strings.ToUpper(strings.TrimSpace(cc))
@@ -912,12 +1040,14 @@ var a64Fences = map[string]string{
 	"ISHST": "ishst", "ST": "ishst", "OSHST": "ishst", "NSHST": "ishst",
 }
 
+// LDUR and STUR are LDR and STR with an unscaled offset: on whole words
+// the offset must be a multiple of 8 all the same (addr).
 var a64Loads = map[string]string{
-	"LDR": "READ_ONCE", "LDAR": "smp_load_acquire", "LDAPR": "ldapr",
+	"LDR": "READ_ONCE", "LDUR": "READ_ONCE", "LDAR": "smp_load_acquire", "LDAPR": "ldapr",
 	"LDXR": "ldxr", "LDAXR": "ldaxr",
 }
 
-var a64Stores = map[string]string{"STR": "WRITE_ONCE", "STLR": "smp_store_release"}
+var a64Stores = map[string]string{"STR": "WRITE_ONCE", "STUR": "WRITE_ONCE", "STLR": "smp_store_release"}
 
 func a64LSE(op string) (base, suffix string, ok bool) {
 	for _, b := range []string{"SWP", "CAS", "LDADD", "LDCLR", "LDEOR", "LDSET", "STADD", "STCLR", "STEOR", "STSET"} {
@@ -1077,35 +1207,28 @@ func (t *a64T) insn(in asmInsn) (asmStep, error) {
 func (t *a64T) dataInsn(in asmInsn) error {
 	op, args := in.op, in.args
 	if fn, ok := a64Loads[op]; ok {
-		if err := t.nargs(in, 2); err != nil {
-			return err
-		}
-		rt, err := t.reg(args[0])
-		if err != nil {
-			return err
-		}
-		p, err := t.addr(args[1])
-		if err != nil {
-			return err
-		}
-		// a W load reads the low half of the word (A176: a uint64_t read by LDR W)
-		t.write(rt, fn+"("+p+")", asmWide)
-		return nil
+		return t.access(in, 1, func(p string, regs []string) error {
+			rt, err := t.reg(regs[0])
+			if err != nil {
+				return err
+			}
+			// a W load reads the low half of the word (A176: a uint64_t read by LDR W)
+			t.write(rt, fn+"("+p+")", asmWide)
+			return nil
+		})
 	}
 	if fn, ok := a64Stores[op]; ok {
-		if err := t.nargs(in, 2); err != nil {
-			return err
-		}
-		v, _, _, err := t.readOp(args[0])
-		if err != nil {
-			return err
-		}
-		p, err := t.addr(args[1])
-		if err != nil {
-			return err
-		}
-		t.emit(fn + "(" + p + ", " + v + ")")
-		return nil
+		return t.access(in, 1, func(p string, regs []string) error {
+			v, _, _, err := t.readOp(regs[0])
+			if err != nil {
+				return err
+			}
+			t.emit(fn + "(" + p + ", " + v + ")")
+			return nil
+		})
+	}
+	if op == "LDP" || op == "STP" {
+		return t.pair(in)
 	}
 	switch op {
 	case "STXR", "STLXR":
@@ -1303,7 +1426,7 @@ func (t *a64T) dataInsn(in asmInsn) error {
 	switch op {
 	case "LDRB", "LDRH", "LDRSB", "LDRSH", "LDRSW", "STRB", "STRH", "LDARB", "LDARH", "STLRB", "STLRH",
 		"LDXRB", "LDXRH", "STXRB", "STXRH", "LDAXRB", "LDAXRH", "STLXRB", "STLXRH", "LDAPRB", "LDAPRH",
-		"LDUR", "STUR", "LDURB", "STURB", "LDURH", "STURH", "LDP", "STP", "LDXP", "STXP", "LDAXP", "STLXP",
+		"LDURB", "STURB", "LDURH", "STURH", "LDXP", "STXP", "LDAXP", "STLXP",
 		"LDNP", "STNP", "LDPSW", "LDIAPP", "STILP":
 		return t.errf("%s: byte, halfword, unscaled and pair accesses are not supported (locations are whole words)", op)
 	}

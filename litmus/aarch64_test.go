@@ -75,6 +75,32 @@ func asmStripNotes(s string) string {
 	return strings.Join(lines, "\n")
 }
 
+// TestAArch64Words: with arrays of words an offset of 8 reaches the next
+// element, which pair accesses (LDP, STP) and writebacks use.
+func TestAArch64Words(t *testing.T) {
+	for _, c := range []struct {
+		name, want string
+		in         []string
+	}{
+		{"stp", "WRITE_ONCE(X0, X1)\nWRITE_ONCE(X0 + 8, X2)", []string{"STP X1,X2,[X0]"}},
+		{"ldp-offset", "X3 = READ_ONCE(X0 + 16)\nX4 = READ_ONCE((X0 + 16) + 8)", []string{"LDP X3,X4,[X0,#16]"}},
+		{"stp-post", "WRITE_ONCE(X3, X1)\nWRITE_ONCE(X3 + 8, X2)\nX3 = X3 + 16", []string{"STP X1,X2,[X3],#16"}},
+		{"stp-pre", "X0 = X0 + 0xfffffffffffffff0\nWRITE_ONCE(X0, X4)\nWRITE_ONCE(X0 + 8, X5)", []string{"STP X4,X5,[X0,#-16]!"}},
+		// the base is read before the register that overwrites it
+		{"ldp-base-first", "X1 = READ_ONCE(X0 + 8)\nX0 = READ_ONCE(X0)", []string{"LDP X0,X1,[X0]"}},
+		{"ldr-offset", "X0 = READ_ONCE(X1 + 8)", []string{"LDUR X0,[X1,#8]"}},
+		{"pre-index-offset", "X3 = X3 + 8\nX2 = READ_ONCE(X3)", []string{"LDR X2,[X3,#8]!"}},
+	} {
+		bodies, err := translateAsm("AArch64", [][]asmLine{asmCells(c.in...)}, true)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := asmStripNotes(bodies[0]); got != c.want {
+			t.Errorf("%s: got\n%s\nwant\n%s", c.name, got, c.want)
+		}
+	}
+}
+
 func TestAArch64(t *testing.T) {
 	runAsmCases(t, "AArch64", []asmCase{
 		{"mov-str", []string{"MOV W0,#2", "STR W0,[X1]"}, "X0 = 2\nWRITE_ONCE(X1, X0)", 0},
@@ -135,11 +161,17 @@ func TestAArch64(t *testing.T) {
 		{"offset", []string{"LDR W0,[X1,#4]"}, "error: non-zero immediate offset", 10},
 		{"byte", []string{"MOV W0,#1", "LDRB W0,[X1]"}, "error: byte", 11},
 		{"pair", []string{"LDP W0,W1,[X1]"}, "error: pair", 10},
+		{"pair-no-array", []string{"LDP X0,X1,[X2]"}, "error: no array of words", 10},
+		{"post-index", []string{"MOV X0,#1", "STR X0,[X1],#8", "LDR X2,[X3],#-8"}, "X0 = 1\nWRITE_ONCE(X1, X0)\nX1 = X1 + 8\nX2 = READ_ONCE(X3)\nX3 = X3 + 0xfffffffffffffff8", 0},
+		{"pre-index", []string{"LDR X2,[X3,#0]!"}, "X2 = READ_ONCE(X3)", 0},
+		{"post-index-register", []string{"LDR X2,[X3],X4"}, "error: LDR takes 2 operands, got 3", 10},
+		{"unscaled", []string{"LDUR X0,[X1]", "STUR X0,[X2,#0]"}, "X0 = READ_ONCE(X1)\nWRITE_ONCE(X2, X0)", 0},
+		{"unscaled-offset", []string{"LDUR X0,[X1,#3]"}, "error: non-zero immediate offset", 10},
 		{"unknown", []string{"FOO W0"}, "error: unsupported instruction FOO", 10},
 		{"no-flags", []string{"B.EQ L0", "L0:"}, "error: reads flags", 10},
 		{"undefined-label", []string{"CBZ X0,L9"}, "error: undefined label", 10},
 		{"dup-label", []string{"L0:", "L0:"}, "error: defined twice", 11},
-		{"writeback", []string{"LDR W0,[X1,#4]!"}, "error: writeback", 10},
+		{"writeback-offset", []string{"LDR W0,[X1,#4]!"}, "error: non-zero immediate offset", 10},
 		{"bad-reg", []string{"MOV W31,#1"}, "error: not a general-purpose register", 10},
 	})
 }
