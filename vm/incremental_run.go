@@ -19,7 +19,11 @@ func (e *incr) replay(g *igraph, t int) *inext {
 	}
 	rec := e.recs[t]
 	rec.occ.reset(len(e.x.m.prog.Code))
-	cur := &incCursor{e: e, callChoice: -1, occ: &rec.occ}
+	// room for a record per item and a few more, and an answer per item:
+	// growing them was a tenth of a replay's time on ptdump-walk-2m
+	n := len(th.items)
+	cur := &incCursor{e: e, callChoice: -1, occ: &rec.occ, recs: make([]incRec, 0, n+4),
+		ans: make([]uint64, 0, n), known: make([]bool, 0, n), keys: make([]uint64, 0, n)}
 	for i := range th.items {
 		it := &th.items[i]
 		if !it.decision() {
@@ -131,8 +135,30 @@ func modelDeps(recs []incRec, tr *memmodel.Trace) [][]idep {
 			at[r.ev] = int32(p)
 		}
 	}
+	// two passes: count each record's dependencies, then fill one array
+	// cut into the records' lists (appending to each list grew it a few
+	// times per record: a fifth of ptdump-walk-2m's time under armv8 went
+	// to growing slices and collecting them)
+	lists := depLists(tr)
+	n := make([]int32, len(recs)+1)
+	for _, ds := range lists {
+		for _, d := range ds {
+			if to, from := at[d.To], at[d.From]; to >= 0 && from >= 0 {
+				n[to+1]++
+			}
+		}
+	}
+	for i := 1; i < len(n); i++ {
+		n[i] += n[i-1]
+	}
+	flat := make([]idep, n[len(recs)])
 	out := make([][]idep, len(recs))
-	for kind, ds := range depLists(tr) {
+	for i := range out {
+		if n[i] < n[i+1] {
+			out[i] = flat[n[i]:n[i]:n[i+1]]
+		}
+	}
+	for kind, ds := range lists {
 		for _, d := range ds {
 			if to, from := at[d.To], at[d.From]; to >= 0 && from >= 0 {
 				out[to] = append(out[to], idep{kind: uint8(kind), from: from})

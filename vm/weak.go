@@ -667,13 +667,16 @@ func traceLike(prev *memmodel.Trace) *memmodel.Trace {
 	if prev == nil {
 		return &memmodel.Trace{}
 	}
+	// the room of prev, not its length: a run stopped early (a replay
+	// ends at the first read its graph does not answer) would otherwise
+	// leave the next, longer one to grow its lists again
 	room := func(d []memmodel.Dep) []memmodel.Dep {
-		if len(d) == 0 {
+		if cap(d) == 0 {
 			return nil
 		}
-		return make([]memmodel.Dep, 0, len(d))
+		return make([]memmodel.Dep, 0, cap(d))
 	}
-	return &memmodel.Trace{Events: make([]memmodel.Event, 0, len(prev.Events)),
+	return &memmodel.Trace{Events: make([]memmodel.Event, 0, cap(prev.Events)),
 		Rmw: room(prev.Rmw), Addr: room(prev.Addr), Data: room(prev.Data), Ctrl: room(prev.Ctrl),
 		SrcuMatch: room(prev.SrcuMatch), PickAddr: room(prev.PickAddr), PickData: room(prev.PickData),
 		PickCtrl: room(prev.PickCtrl)}
