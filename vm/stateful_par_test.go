@@ -223,3 +223,27 @@ func TestStateFramesReuse(t *testing.T) {
 		}
 	}
 }
+
+// TestParallelStateSeeksFailure: with expect lines that look for a
+// failure, --search state -j 2 runs on one worker from the start (the
+// workers' search would be thrown away for the one worker's), and says
+// so; with `expect ok` the workers run.
+func TestParallelStateSeeksFailure(t *testing.T) {
+	for _, c := range []struct {
+		expect string
+		one    bool
+	}{{"fail assert", true}, {"ok", false}} {
+		p, err := compiler.Compile("late.mmu", []byte(fmt.Sprintf(lateAssert, c.expect)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := vm.Check(context.Background(), p, vm.Config{Search: "state", Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		notes := strings.Join(r.Notes, "\n")
+		if one := strings.Contains(notes, "state: one worker"); one != c.one || r.Verdict != "fail assert" {
+			t.Errorf("expect %s: verdict %s, one worker from the start %v, want %v (notes %q)", c.expect, r.Verdict, one, c.one, r.Notes)
+		}
+	}
+}
