@@ -106,6 +106,9 @@ func New(cfg Config) (*Machine, error) {
 		return nil, fmt.Errorf("at most %d CPUs are supported, the script has %d", maxCPUs, cfg.CPUs)
 	}
 	m := &Machine{Arch: cfg.Arch, enc: cfg.Arch.Enc(), tr: cfg.Arch.Traits(), S: newStore(), cfg: cfg, freedAt: map[uint64]int{}}
+	if m.tr.SplitHalves {
+		m.S.halves = func(l Loc) bool { return m.SplitEntry(uint64(l)) }
+	}
 	for _, l := range cfg.Locks {
 		m.locks = append(m.locks, lockState{name: l.Name, rw: l.RW})
 	}

@@ -13,6 +13,9 @@ type Store struct {
 
 	recording bool
 	footprint []uint64 // loc<<1 | 1 for a write
+	// halves tells whether loc is a PTE whose two 32-bit halves footprints
+	// name apart (halves.go); nil on arches that do not split entries
+	halves func(Loc) bool
 
 	watches []Watch
 	woken   uint64 // threads whose watched location changed
@@ -80,7 +83,7 @@ func (s *Store) Get(loc Loc) uint64 {
 		}
 	}
 	if s.recording {
-		s.footprint = append(s.footprint, uint64(loc)<<1)
+		s.note(loc, 0)
 	}
 	if s.mem != nil && s.ghost == 0 && s.shared(loc) {
 		return s.mem.Load(loc, s.tags)
@@ -108,7 +111,7 @@ func (s *Store) Set(loc Loc, v uint64) {
 // setMem is Set of memory itself.
 func (s *Store) setMem(loc Loc, v uint64) {
 	if s.recording {
-		s.footprint = append(s.footprint, uint64(loc)<<1|1)
+		s.note(loc, 1)
 	}
 	if s.mem != nil && s.shared(loc) {
 		s.mem.Store(loc, v, s.tags)

@@ -164,15 +164,18 @@ func (c *Call) setPTEBatch(fn string, addr, v uint64, complete bool) Status {
 	case m.splitEntry(addr) && !m.initMode:
 		return m.writeHalves(c, fn, addr, v, true)
 	case m.tr.SplitHalves && !m.initMode:
+		mark := m.S.FootprintMark()
 		old, ok := m.readEntry(fn, addr)
 		if !ok {
 			return Done
 		}
 		if c.Phase%2 == 0 {
 			m.S.Set(Loc(addr), old&0xffffffff|v&^0xffffffff)
+			m.S.narrow(mark, Loc(addr), true)
 			return Again
 		}
 		m.S.Set(Loc(addr), old&^0xffffffff|v&0xffffffff)
+		m.S.narrow(mark, Loc(addr), false)
 	default:
 		m.writeEntryBatch(c, fn, addr, v, 3, complete)
 	}
@@ -202,16 +205,21 @@ func bPTEClear(c *Call) (uint64, Status) {
 			return 0, Again
 		}
 	case m.tr.SplitHalves:
+		mark := m.S.FootprintMark()
 		old, ok := m.readEntry("pte_clear", addr)
 		if !ok {
 			return 0, Done
 		}
 		if c.Phase == 0 {
 			m.S.Set(Loc(addr), old&^0xffffffff)
+			m.S.narrow(mark, Loc(addr), false)
 			c.Phase = 1
 			return 0, Again
 		}
-		m.S.Set(Loc(addr), 0)
+		// ptep->pte_high = 0: the low half stays as it is (another CPU's
+		// write of it since the first step included)
+		m.S.Set(Loc(addr), old&0xffffffff)
+		m.S.narrow(mark, Loc(addr), true)
 	default:
 		m.writeEntry(c, "pte_clear", addr, 0, 3)
 	}
@@ -361,10 +369,12 @@ func (m *Machine) lowHighLockless(c *Call, fn string, addr uint64) (uint64, Stat
 	if weak && c.Phase == 0 {
 		m.S.mem.Attempt()
 	}
+	mark := m.S.FootprintMark()
 	v, ok := m.softRead(c, fn, addr)
 	if !ok {
 		return 0, Done
 	}
+	m.S.narrow(mark, Loc(addr), c.Phase == 1) // low, high, low again
 	switch c.Phase {
 	case 0:
 		c.Scratch[0] = v & 0xffffffff
@@ -464,10 +474,15 @@ func clearUpper(fn string, level int) func(c *Call) (uint64, Status) {
 		// writes the low half, smp_wmb(), then the high half: two steps,
 		// as pte_clear. (PAE folds the pud: native_pud_clear() is empty, so
 		// the model's pud_clear stays one step.)
-		if level == 2 && m.tr.SplitHalves && !m.Weak() && c.Phase == 0 {
-			m.S.Set(Loc(c.Args[0]), m.S.Get(Loc(c.Args[0]))&^0xffffffff)
-			c.Phase = 1
-			return 0, Again
+		if level == 2 && m.tr.SplitHalves && !m.Weak() {
+			if c.Phase == 0 {
+				m.S.Set(Loc(c.Args[0]), m.S.Get(Loc(c.Args[0]))&^0xffffffff)
+				c.Phase = 1
+				return 0, Again
+			}
+			// pmd_high = 0: the low half stays as it is
+			m.S.Set(Loc(c.Args[0]), m.S.Get(Loc(c.Args[0]))&0xffffffff)
+			return 0, Done
 		}
 		// arm64 set_pmd()/set_pud() barrier only valid entries: a clear
 		// is made visible by the TLB flush that must follow it
@@ -489,7 +504,9 @@ func bReadHalf(high bool) func(c *Call) (uint64, Status) {
 		if c.M.Weak() {
 			return c.M.readHalf(c, "pte_read_half", c.Args[0], high), Done
 		}
+		mark := c.M.S.FootprintMark()
 		v, _ := c.M.softRead(c, "pte_read_half", c.Args[0])
+		c.M.S.narrow(mark, Loc(c.Args[0]), high)
 		if high {
 			return v >> 32, Done
 		}
@@ -506,6 +523,7 @@ func bWriteHalf(high bool) func(c *Call) (uint64, Status) {
 			}
 			return 0, Done
 		}
+		mark := m.S.FootprintMark()
 		old, ok := m.readEntry("pte_write_half", addr)
 		if !ok {
 			return 0, Done
@@ -515,6 +533,7 @@ func bWriteHalf(high bool) func(c *Call) (uint64, Status) {
 		} else {
 			m.S.Set(Loc(addr), old&^0xffffffff|h)
 		}
+		m.S.narrow(mark, Loc(addr), high)
 		return 0, Done
 	}
 }

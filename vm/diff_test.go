@@ -52,6 +52,9 @@ type scriptGen struct {
 	// (genScriptLoops); a source of its own
 	loops  *rand.Rand
 	noPoll bool
+	// pae, if set, makes the script x86 PAE's, with a table whose entries
+	// the CPUs read and write by halves (paeOp); a source of its own
+	pae *rand.Rand
 	// per block being generated
 	regs  []string // registers assigned so far in this block
 	nreg  int
@@ -86,6 +89,9 @@ func (g *scriptGen) simple(inIRQ bool) string {
 	}
 	if g.loops != nil && !inIRQ && g.loops.Intn(4) == 0 {
 		return g.loop()
+	}
+	if g.table && g.pae != nil && g.pae.Intn(3) != 0 {
+		return g.paeOp()
 	}
 	if g.table && g.r.Intn(3) == 0 {
 		i := g.r.Intn(2)
@@ -177,6 +183,41 @@ func genScript(seed int64) string {
 	return genScriptWith(&scriptGen{r: rand.New(rand.NewSource(seed))}, seed)
 }
 
+// genScriptPAE is genScript on x86 PAE with a table always declared and
+// its entries read and written by halves as well as whole.
+func genScriptPAE(seed int64) string {
+	g := &scriptGen{r: rand.New(rand.NewSource(seed)), pae: rand.New(rand.NewSource(seed*31 + 7))}
+	return genScriptWith(g, seed)
+}
+
+// paeOp is an access to an entry of table t on x86 PAE: a half read or
+// write (one step), set_pte() (high, then low) or pte_clear() (low, then
+// high), a whole read, or the lockless reader's low, high, low again.
+func (g *scriptGen) paeOp() string {
+	i := g.pae.Intn(4) / 3 // mostly t[0]: accesses to one entry race
+	v := 1 + g.pae.Intn(3)
+	switch g.pae.Intn(8) {
+	case 0:
+		return fmt.Sprintf("%s = pte_read_low(&t[%d])", g.newReg(), i)
+	case 1:
+		return fmt.Sprintf("%s = pte_read_high(&t[%d])", g.newReg(), i)
+	case 2:
+		return fmt.Sprintf("pte_write_low(&t[%d], %d)", i, v)
+	case 3:
+		return fmt.Sprintf("pte_write_high(&t[%d], %d)", i, v)
+	case 4:
+		g.steps--
+		return fmt.Sprintf("set_pte(&t[%d], pfn_pte(%d, PAGE_KERNEL))", i, 0x10+g.pae.Intn(2))
+	case 5:
+		g.steps--
+		return fmt.Sprintf("pte_clear(init_mm, 0, &t[%d])", i)
+	case 6:
+		return fmt.Sprintf("%s = ptep_get(&t[%d])", g.newReg(), i)
+	}
+	g.steps -= 2
+	return fmt.Sprintf("%s = ptep_get_lockless(&t[%d])", g.newReg(), i)
+}
+
 // genScriptIPI is genScript with, in some scripts, CPUs that enable a
 // static key: the other CPUs answer its synchronising IPIs, which under
 // tso wait for their store buffers.
@@ -215,7 +256,10 @@ func genScriptWith(g *scriptGen, seed int64) string {
 	if g.lock = r.Intn(3) == 0; g.lock {
 		b.WriteString("spinlock l\n")
 	}
-	if g.table = r.Intn(4) == 0; g.table {
+	if g.pae != nil {
+		b.WriteString("arch x86pae\n")
+	}
+	if g.table = r.Intn(4) == 0 || g.pae != nil; g.table {
 		b.WriteString("table t\n")
 	}
 	g.awaits = r.Intn(5) == 0
@@ -280,6 +324,9 @@ func genScriptWith(g *scriptGen, seed int64) string {
 	// the final condition: a couple of registers and shared words
 	var terms []string
 	nterms := 2 + r.Intn(2)
+	if g.pae != nil {
+		nterms = 4 // the halves the CPUs read, most of them
+	}
 	for tries := 0; len(terms) < nterms && tries < 20; tries++ {
 		var term string
 		c := cpus[r.Intn(ncpu)]
@@ -377,6 +424,9 @@ func compareSearchesUnder(name, src, model string) diffCase {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		cfg := vm.Config{Arch: "arm64", Model: model, Search: search, All: true, Limits: vm.Limits{Executions: diffLimit}}
+		if len(prog.Arches) > 0 {
+			cfg.Arch = prog.Arches[0] // genScriptPAE's x86pae
+		}
 		switch search {
 		case "auto-switch":
 			cfg.Search, cfg.DPORBudget = "auto", 40
@@ -530,6 +580,19 @@ func TestDiffSearches(t *testing.T) {
 		n = 100
 	}
 	diffSearchesUnder(t, n, "sc")
+}
+
+// TestDiffSearchesPAE is TestDiffSearches on x86 PAE scripts whose CPUs
+// read and write a table's entries by halves: footprints name the halves
+// of an entry apart under sc (mmu/halves.go), and no search may lose an
+// order of two accesses to the same half, or of a whole access and
+// either half.
+func TestDiffSearchesPAE(t *testing.T) {
+	n := *diffN / 2
+	if testing.Short() {
+		n = 50
+	}
+	diffSearchesWith(t, n, "sc", genScriptPAE)
 }
 
 // TestDiffSearchesTSO is TestDiffSearches under tso: the store buffers'

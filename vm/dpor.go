@@ -181,7 +181,9 @@ func (x *explorer) waited(t int) (sleeper, bool) {
 	}
 	for _, w := range m.MMU.S.Watches() {
 		if w.Thread == t {
-			fp = append(fp, uint64(w.Loc)<<1)
+			for _, k := range m.MMU.S.WaitKeys(w.Loc) {
+				fp = append(fp, uint64(k)<<1)
+			}
 		}
 	}
 	return sleeper{thread: t, fp: normalize(fp)}, true

@@ -580,7 +580,7 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 func (m *Machine) watchLastReads(t *thread) {
 	for _, f := range m.MMU.S.Current() {
 		if f&1 == 0 {
-			m.MMU.S.Watch(t.id, mmu.Unshadow(mmu.Loc(f>>1)))
+			m.MMU.S.Watch(t.id, m.MMU.S.Origin(mmu.Loc(f>>1)))
 		}
 	}
 }

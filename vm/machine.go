@@ -483,7 +483,7 @@ func (m *Machine) afterStep(t *thread) {
 	}
 	if len(t.spins) > 0 { // only a spin record's window looks at them
 		for _, f := range m.lastFP {
-			loc := mmu.Unshadow(mmu.Loc(f >> 1))
+			loc := m.MMU.S.Origin(mmu.Loc(f >> 1))
 			t.reads = append(t.reads, readRec{loc, m.MMU.S.Peek(loc), f&1 != 0})
 		}
 	}
