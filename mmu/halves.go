@@ -1,8 +1,9 @@
 package mmu
 
 // Under sc an x86 PAE entry is one word, and the kernel's half accesses
-// (native_set_pte(): high, smp_wmb(), low; native_pte_clear(): low,
-// smp_wmb(), high; the lockless readers' pte_low/pte_high loads, see
+// (native_set_pte(): high, smp_wmb(), low; native_pte_clear() and
+// native_pmd_clear(): low, smp_wmb(), high; the lockless readers'
+// pte_low/pte_high loads, see
 // arch/x86/include/asm/pgtable-3level.h) are read-modify-writes or reads
 // of it. Two accesses to different halves commute, though: a write of
 // one half leaves the other as it was, whichever comes first. So a

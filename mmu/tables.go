@@ -475,13 +475,16 @@ func clearUpper(fn string, level int) func(c *Call) (uint64, Status) {
 		// as pte_clear. (PAE folds the pud: native_pud_clear() is empty, so
 		// the model's pud_clear stays one step.)
 		if level == 2 && m.tr.SplitHalves && !m.Weak() {
+			loc, mark := Loc(c.Args[0]), m.S.FootprintMark()
 			if c.Phase == 0 {
-				m.S.Set(Loc(c.Args[0]), m.S.Get(Loc(c.Args[0]))&^0xffffffff)
+				m.S.Set(loc, m.S.Get(loc)&^0xffffffff)
+				m.S.narrow(mark, loc, false)
 				c.Phase = 1
 				return 0, Again
 			}
 			// pmd_high = 0: the low half stays as it is
-			m.S.Set(Loc(c.Args[0]), m.S.Get(Loc(c.Args[0]))&0xffffffff)
+			m.S.Set(loc, m.S.Get(loc)&0xffffffff)
+			m.S.narrow(mark, loc, true)
 			return 0, Done
 		}
 		// arm64 set_pmd()/set_pud() barrier only valid entries: a clear

@@ -191,12 +191,13 @@ func genScriptPAE(seed int64) string {
 }
 
 // paeOp is an access to an entry of table t on x86 PAE: a half read or
-// write (one step), set_pte() (high, then low) or pte_clear() (low, then
-// high), a whole read, or the lockless reader's low, high, low again.
+// write (one step), set_pte() (high, then low), pte_clear() or
+// pmd_clear() (low, then high), a whole read, or the lockless reader's
+// low, high, low again.
 func (g *scriptGen) paeOp() string {
 	i := g.pae.Intn(4) / 3 // mostly t[0]: accesses to one entry race
 	v := 1 + g.pae.Intn(3)
-	switch g.pae.Intn(8) {
+	switch g.pae.Intn(9) {
 	case 0:
 		return fmt.Sprintf("%s = pte_read_low(&t[%d])", g.newReg(), i)
 	case 1:
@@ -213,6 +214,9 @@ func (g *scriptGen) paeOp() string {
 		return fmt.Sprintf("pte_clear(init_mm, 0, &t[%d])", i)
 	case 6:
 		return fmt.Sprintf("%s = ptep_get(&t[%d])", g.newReg(), i)
+	case 7:
+		g.steps--
+		return fmt.Sprintf("pmd_clear(&t[%d])", i) // low, then high, as pte_clear
 	}
 	g.steps -= 2
 	return fmt.Sprintf("%s = ptep_get_lockless(&t[%d])", g.newReg(), i)
