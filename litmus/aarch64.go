@@ -718,34 +718,27 @@ func (t *a64T) addr(s string) (string, error) {
 	if strings.HasSuffix(s, "!") {
 		return "", t.errf("pre-indexed addressing %s (base register writeback) is not supported", s)
 	}
-	if !strings.HasPrefix(s, "[") || !strings.HasSuffix(s, "]") {
-		return "", t.errf("unsupported memory operand %s", s)
-	}
-	parts, err := asmSplitOperands(s[1 : len(s)-1])
+	base, rest, err := t.memOperand(s)
 	if err != nil {
-		return "", t.errf("%v", err)
+		return "", err
 	}
-	base, ok := a64Reg(parts[0])
-	if !ok || base.w || base.zero {
-		return "", t.errf("the base of %s must be an X register", s)
-	}
-	if len(parts) == 1 {
+	if len(rest) == 0 {
 		return base.name, nil
 	}
-	if strings.HasPrefix(parts[1], "#") {
-		v, ok := asmImm(parts[1][1:])
-		if !ok || len(parts) > 2 {
+	if strings.HasPrefix(rest[0], "#") {
+		v, ok := asmImm(rest[0][1:])
+		if !ok || len(rest) > 1 {
 			return "", t.errf("bad offset in %s", s)
 		}
-		switch {
-		case v == 0:
-			return base.name, nil
-		case t.words && v%8 == 0:
-			return base.name + " + " + asmNum(v), nil
+		if err := t.wordOffset(v, s); err != nil {
+			return "", err
 		}
-		return "", t.errf("non-zero immediate offset in %s: locations are whole words", s)
+		if v == 0 {
+			return base.name, nil
+		}
+		return base.name + " + " + asmNum(v), nil
 	}
-	off, _, err := t.operand2(parts[1:], false)
+	off, _, err := t.operand2(rest, false)
 	if err != nil {
 		return "", err
 	}
@@ -753,6 +746,33 @@ func (t *a64T) addr(s string) (string, error) {
 		return base.name, nil
 	}
 	return base.name + " + " + asmParen(off), nil
+}
+
+// memOperand splits a memory operand [Xn, ...] into its base register
+// and the operands after it.
+func (t *a64T) memOperand(s string) (a64R, []string, error) {
+	if !strings.HasPrefix(s, "[") || !strings.HasSuffix(s, "]") {
+		return a64R{}, nil, t.errf("unsupported memory operand %s", s)
+	}
+	parts, err := asmSplitOperands(s[1 : len(s)-1])
+	if err != nil {
+		return a64R{}, nil, t.errf("%v", err)
+	}
+	base, ok := a64Reg(parts[0])
+	if !ok || base.w || base.zero {
+		return a64R{}, nil, t.errf("the base of %s must be an X register", s)
+	}
+	return base, parts[1:], nil
+}
+
+// wordOffset checks an immediate offset v in operand s: locations are
+// whole words, so it is 0 or, where the test has arrays of words, a
+// multiple of 8 (the next element).
+func (t *a64T) wordOffset(v uint64, s string) error {
+	if v != 0 && !(t.words && v%8 == 0) {
+		return t.errf("non-zero immediate offset in %s: locations are whole words", s)
+	}
+	return nil
 }
 
 // access translates a load or store whose memory operand follows its n
@@ -773,11 +793,11 @@ func (t *a64T) access(in asmInsn, n int, do func(p string, regs []string) error)
 	mem := strings.TrimSpace(args[n])
 	if pre, ok := strings.CutSuffix(mem, "!"); ok {
 		base, imm, err := t.indexed(pre, "")
+		if err == nil {
+			err = t.wordOffset(imm, mem)
+		}
 		if err != nil {
 			return err
-		}
-		if imm != 0 && !(t.words && imm%8 == 0) {
-			return t.errf("non-zero immediate offset in %s: locations are whole words", mem)
 		}
 		t.writeBack(base, imm)
 		return do(base.name, args[:n])
@@ -803,25 +823,17 @@ func (t *a64T) access(in asmInsn, n int, do func(p string, regs []string) error)
 // indexed reads the base register and immediate of a pre-indexed operand
 // [Xn, #imm] (post empty) or a post-indexed one [Xn], #imm.
 func (t *a64T) indexed(mem, post string) (a64R, uint64, error) {
-	inner, ok := strings.CutPrefix(mem, "[")
-	if inner, ok = strings.CutSuffix(inner, "]"); !ok {
-		return a64R{}, 0, t.errf("unsupported memory operand %s", mem)
-	}
-	parts, err := asmSplitOperands(inner)
+	base, rest, err := t.memOperand(mem)
 	if err != nil {
-		return a64R{}, 0, t.errf("%v", err)
+		return a64R{}, 0, err
 	}
 	if post != "" {
-		parts = append(parts, post)
+		rest = append(rest, post)
 	}
-	base, ok := a64Reg(parts[0])
-	if !ok || base.w || base.zero {
-		return a64R{}, 0, t.errf("the base of %s must be an X register", mem)
-	}
-	if len(parts) != 2 || !strings.HasPrefix(parts[1], "#") {
+	if len(rest) != 1 || !strings.HasPrefix(rest[0], "#") {
 		return a64R{}, 0, t.errf("bad writeback offset in %s", mem)
 	}
-	imm, ok := asmImm(parts[1][1:])
+	imm, ok := asmImm(rest[0][1:])
 	if !ok {
 		return a64R{}, 0, t.errf("bad writeback offset in %s", mem)
 	}
@@ -880,7 +892,7 @@ func (t *a64T) pair(in asmInsn) error {
 
 // asmMentions tells whether expression e reads register name.
 func asmMentions(e, name string) bool {
-	return regexp.MustCompile(`\b` + name + `\b`).MatchString(e)
+	return slices.Contains(asmIdentRE.FindAllString(e, -1), name)
 }
 
 // condition gives the branch condition for a condition code, from the flags.

@@ -14,7 +14,7 @@ package mmu
 // half against a writer's other half: with --all, 002-pae-lockless-one-pass
 // takes 7 executions under dpor instead of 15, 002-pae-retry-needs-ipi 11
 // instead of 26. Waits stay on the whole word (a write of either half
-// wakes the waiter: WaitKeys, Origin), as the spin rule's records do.
+// wakes the waiter: AppendWait, Origin), as the spin rule's records do.
 //
 // Under a weak model the halves are separate locations anyway
 // (splitEntry), and under tso the store buffers key their own footprint
@@ -22,11 +22,16 @@ package mmu
 
 // note records an access to loc in the step's footprint (w: 1 for a
 // write).
-func (s *Store) note(loc Loc, w uint64) {
-	s.footprint = append(s.footprint, uint64(loc)<<1|w)
+func (s *Store) note(loc Loc, w uint64) { s.footprint = s.appendAccess(s.footprint, loc, w) }
+
+// appendAccess appends to fp the footprint entries of an access to loc:
+// loc's, and its high half's where the entry is split.
+func (s *Store) appendAccess(fp []uint64, loc Loc, w uint64) []uint64 {
+	fp = append(fp, uint64(loc)<<1|w)
 	if s.splits(loc) {
-		s.footprint = append(s.footprint, uint64(highKey(loc))<<1|w)
+		fp = append(fp, uint64(highKey(loc))<<1|w)
 	}
+	return fp
 }
 
 // splits tells whether footprints name loc's halves apart.
@@ -71,11 +76,7 @@ func (s *Store) Origin(key Loc) Loc {
 	return loc
 }
 
-// WaitKeys are the footprint entries of a wait on loc: both halves of a
-// split entry, since a write of either wakes it.
-func (s *Store) WaitKeys(loc Loc) []Loc {
-	if s.splits(loc) {
-		return []Loc{loc, highKey(loc)}
-	}
-	return []Loc{loc}
-}
+// AppendWait appends to fp the footprint entries of a wait on loc, a
+// read of the whole word: both halves of a split entry, since a write of
+// either wakes it.
+func (s *Store) AppendWait(fp []uint64, loc Loc) []uint64 { return s.appendAccess(fp, loc, 0) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -35,7 +34,8 @@ func (x *explorer) auto() {
 	}
 	fav := x.m.autoFavour()
 	x.m.limits.Memory /= 2 // the two machines share the memory budget
-	if x.cfg.Workers >= 2 && x.cfg.Limits.Executions <= 0 && x.cfg.Limits.States <= 0 && !x.g.seeksFailure() {
+	solo := x.soloRounds()
+	if solo == 0 && x.cfg.Limits.Executions <= 0 && x.cfg.Limits.States <= 0 {
 		// with the stateful search favoured, its first slice on one worker
 		// settles what one worker's lockstep would settle there
 		if fav == 1 && x.autoStateFirst(slice) {
@@ -52,8 +52,7 @@ func (x *explorer) auto() {
 		}
 		x.rerun()
 	}
-	notes := slices.Clone(x.r.Notes) // rerun's, kept whichever side wins
-	g := newLockstep(slice, x.soloRounds(), fav)
+	g := newLockstep(slice, solo, fav)
 	// the favoured side runs on this machine, the other on a second one,
 	// made only when it first runs: with one worker, the other side's
 	// first slice comes after the favoured one's, and a script settled in
@@ -75,9 +74,7 @@ func (x *explorer) auto() {
 		<-o.done
 	}
 	if winner != fav {
-		*x.r = *o.y.r
-		x.r.Notes = append(notes, x.r.Notes...)
-		x.seen, x.condFalsified = o.y.seen, o.y.condFalsified
+		x.take(o.y, "") // with rerun's note, if any
 	}
 	if winner == 1 {
 		steps := x.m.totalSteps
@@ -89,9 +86,10 @@ func (x *explorer) auto() {
 }
 
 // soloRounds is how many rounds of auto's lockstep run one side at a
-// time: with one worker, all of them. With more, none, or one where the
-// expect lines look for a violation or a failed condition: autoParallel's
-// race gives that up (what the workers find depends on the split) and the
+// time: with one worker, all of them. With more, none (and autoParallel's
+// race runs first, where no bound on counts rules it out), or one where
+// the expect lines look for a violation or a failed condition: the race
+// gives that up (what the workers find depends on the split) and the
 // lockstep runs again from the start, which cost contpte-lockless-noretry
 // with -j 2 three times the faster search's time. So such a script goes
 // straight to the lockstep, its first round as with one worker (a script

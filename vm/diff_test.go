@@ -427,10 +427,8 @@ func compareSearchesUnder(name, src, model string) diffCase {
 	check := func(search string) (*vm.Result, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		cfg := vm.Config{Arch: "arm64", Model: model, Search: search, All: true, Limits: vm.Limits{Executions: diffLimit}}
-		if len(prog.Arches) > 0 {
-			cfg.Arch = prog.Arches[0] // genScriptPAE's x86pae
-		}
+		// the script's arch: arm64 unless it says otherwise (genScriptPAE's x86pae)
+		cfg := vm.Config{Arch: prog.Arches[0], Model: model, Search: search, All: true, Limits: vm.Limits{Executions: diffLimit}}
 		switch search {
 		case "auto-switch":
 			cfg.Search, cfg.DPORBudget = "auto", 40

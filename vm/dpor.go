@@ -181,9 +181,7 @@ func (x *explorer) waited(t int) (sleeper, bool) {
 	}
 	for _, w := range m.MMU.S.Watches() {
 		if w.Thread == t {
-			for _, k := range m.MMU.S.WaitKeys(w.Loc) {
-				fp = append(fp, uint64(k)<<1)
-			}
+			fp = m.MMU.S.AppendWait(fp, w.Loc)
 		}
 	}
 	return sleeper{thread: t, fp: normalize(fp)}, true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"slices"
 	"strings"
 	"time"
 
@@ -389,4 +390,19 @@ func treeDone(depth int, branch func(d int) (taken, total int)) float64 {
 		share /= float64(total)
 	}
 	return done
+}
+
+// notesBut is x's notes but drop.
+func (x *explorer) notesBut(drop string) []string {
+	return slices.DeleteFunc(slices.Clone(x.r.Notes), func(n string) bool { return n == drop })
+}
+
+// take makes the result of y, a sibling search of the same check, x's,
+// with the notes x had (but drop) before y's: auto's other side, the
+// incremental search's prelude, a weak check's second search.
+func (x *explorer) take(y *explorer, drop string) {
+	notes := x.notesBut(drop)
+	*x.r = *y.r
+	x.r.Notes = append(notes, y.r.Notes...)
+	x.seen, x.condFalsified, x.stop = y.seen, y.condFalsified, y.stop
 }

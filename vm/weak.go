@@ -1174,20 +1174,6 @@ func (x *explorer) lookFurther(model memmodel.Model, cpus []int, gaveUp []string
 	x.r.Notes = append(x.r.Notes, fmt.Sprintf("search: incremental, run within %d items visited as the enumeration stopped at a bound (%s); what it finds is real (under lkmm it can miss executions, so it could not have proved an ok)", lkmmLookBudget, strings.Join(gaveUp, "; ")))
 }
 
-// notesBut is x's notes but drop.
-func (x *explorer) notesBut(drop string) []string {
-	return slices.DeleteFunc(slices.Clone(x.r.Notes), func(n string) bool { return n == drop })
-}
-
-// take makes the result of y, a sibling search of the same check, x's,
-// with the notes x had (but drop) before y's.
-func (x *explorer) take(y *explorer, drop string) {
-	notes := x.notesBut(drop)
-	*x.r = *y.r
-	x.r.Notes = append(notes, y.r.Notes...)
-	x.seen, x.condFalsified, x.stop = y.seen, y.condFalsified, y.stop
-}
-
 // lkmmLookBudget is the work lookFurther gives the incremental search, in
 // items visited (ptdump-vmalloc-n64-buggy settles well within it).
 const lkmmLookBudget = 1_000_000
