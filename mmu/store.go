@@ -141,6 +141,16 @@ func (s *Store) write(loc Loc, v uint64) bool {
 // words that steps do read.
 func (s *Store) Tally(loc Loc, d int64) { s.write(loc, uint64(int64(s.words.get(loc))+d)) }
 
+// watched tells whether some thread watches loc.
+func (s *Store) watched(loc Loc) bool {
+	for _, w := range s.watches {
+		if w.Loc == loc {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Store) wake(loc Loc) {
 	for _, w := range s.watches {
 		if w.Loc == loc && s.deaf&(1<<uint(w.Thread)) == 0 {

@@ -285,6 +285,44 @@ func (m *Machine) FlushOne(cpu int) (Loc, uint64) {
 	return loc, v
 }
 
+// FlushTouches tells whether flushing the stores in cpu's buffer, one
+// after the other, would be dependent on a step of footprint fp: whether
+// fp has a location one of those flushes writes in memory (a load that
+// reads memory records the location itself, see forward, and so does an
+// ordered access) or the buffer's entry (what a wait for the drain
+// reads). The rest of a flush's footprint stands for no real conflict
+// here: another CPU's view of the location (shadowLoc) is written by its
+// own stores and read by its own loads, which take their own buffered
+// store, whatever memory holds; the ticket, by the push that made it.
+// quiet is false when one of them writes a word a thread watches (a
+// waiter it would wake) or one the scheduler's checks read: the flushes
+// may then let a thread step that cannot step now. The stateful search
+// leaves a flush for later with this (vm/defer_flush.go); it compares
+// each entry of fp with the few stores buffered, rather than build and
+// sort the flushes' footprints.
+func (m *Machine) FlushTouches(cpu int, fp []uint64) (touches, quiet bool) {
+	s := m.S
+	if s.sb == nil {
+		return false, true
+	}
+	n := s.words.get(cpuLoc(cpu, cpuSBLen))
+	pushes := s.words.get(cpuLoc(cpu, cpuSBPushes))
+	quiet = true
+	for t := pushes - n; t < pushes; t++ {
+		loc, entry := Loc(s.words.get(sbLoc(cpu, t, false))), sbLoc(cpu, t, false)
+		if schedulerWord(loc) || s.watched(loc) || s.watched(entry) {
+			quiet = false
+		}
+		for _, f := range fp {
+			l := Loc(f >> 1)
+			if l == loc || l == entry {
+				touches = true
+			}
+		}
+	}
+	return touches, quiet
+}
+
 // Drain moves every store of cpu's buffer to memory, oldest first.
 func (m *Machine) Drain(cpu int) {
 	for m.Buffered(cpu) > 0 {

@@ -71,3 +71,11 @@ func ExploreBesideHeldPath(prog *Program, arch string, schedule []int) ([]string
 	y := x.stateWorker(p, 0, m)
 	return y.r.Kinds(), nil
 }
+
+// SetDeferFlushes turns the stateful search's leaving of flushes for
+// later (defer_flush.go) on or off, and returns what it was.
+func SetDeferFlushes(on bool) bool {
+	old := deferFlushes
+	deferFlushes = on
+	return old
+}

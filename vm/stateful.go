@@ -86,7 +86,8 @@ type stateDFS struct {
 	// the frame it was handed): reached again, they close a cycle
 	onPath map[uint64]int32
 	// parallel: the stored states on every worker's path (gray.go), or nil
-	gray *grayStates
+	gray    *grayStates
+	flushFP []uint64 // deferFlush's buffer
 }
 
 // push makes a frame of the machine's state, where the threads in
@@ -146,6 +147,7 @@ func (d *stateDFS) recycle() {
 
 func (d *stateDFS) pushFrame(f *stateFrame, asleep uint64) *stateFrame {
 	f.next, f.asleep, f.fps, f.onPath = 0, asleep, f.fps[:0], false
+	f.explored, f.cycled, f.deferred, f.drained = 0, false, 0, 0
 	if branches(f.enabled, f.asleep) {
 		d.x.m.save(&f.snap) // transient.go: no other frame comes back here
 	}
@@ -210,8 +212,21 @@ func (d *stateDFS) run() {
 			break
 		}
 		top := d.stack[len(d.stack)-1]
-		for top.next < len(top.enabled) && top.asleep&(1<<uint(top.enabled[top.next])) != 0 {
-			top.next++ // asleep: explored from an equivalent order
+		for ; top.next < len(top.enabled); top.next++ {
+			t := top.enabled[top.next]
+			if top.asleep&(1<<uint(t)) != 0 {
+				continue // asleep: explored from an equivalent order
+			}
+			if !d.mayDeferFlush(top, t) {
+				break
+			}
+			if !atTop {
+				m.restore(&top.snap)
+				atTop = true
+			}
+			if !d.deferFlush(top, t) {
+				break
+			}
 		}
 		if top.next >= len(top.enabled) {
 			d.leave(top)
@@ -233,8 +248,12 @@ func (d *stateDFS) step(top *stateFrame) bool {
 	x, m := d.x, d.x.m
 	t := top.enabled[top.next]
 	top.next++
+	top.explored++
 	d.schedule = append(d.schedule[:d.base+len(d.stack)-1], t)
 	m.step(t)
+	if m.threads[t].drainWait {
+		top.drained |= 1 << uint(t) // defer_flush.go: it waits for its buffer
+	}
 	d.child = d.child[:0]
 	if len(top.sleep) > 0 || top.more() { // else no one asks whether the step was independent
 		fp := top.footprint(m.Footprint())
@@ -258,6 +277,9 @@ func (d *stateDFS) step(top *stateFrame) bool {
 	z, ok := d.visited.visit(h, z0)
 	if !ok && d.onPath[h] == 0 && (d.gray == nil || d.grayFinished(h)) {
 		return false // explored with no more threads awake than now
+	}
+	if !ok || m.storeBuffers && d.onPath[h] != 0 {
+		top.cycled = true // defer_flush.go: the cycle proviso (only tso asks)
 	}
 	if !ok {
 		// a state on the path to here, or on another worker's: the
@@ -340,6 +362,12 @@ type stateFrame struct {
 	fps     []uint64  // the footprints of those steps, which the sleepers hold
 	h       uint64    // its state's hash, if stored (onPath)
 	onPath  bool      // counted in the search's onPath
+	// defer_flush.go: the steps taken from here, whether one reached a
+	// state on the path, and the flush threads left out
+	explored int
+	cycled   bool
+	deferred uint64
+	drained  uint64 // the threads whose step from here waited for their CPU's buffer
 }
 
 // more tells whether a thread not asleep is left to step from f (from

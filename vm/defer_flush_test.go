@@ -1,0 +1,113 @@
+package vm_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/mmuvm/mmuvm/compiler"
+	"github.com/mmuvm/mmuvm/vm"
+)
+
+// deferFlushCases are scripts where the stateful search under tso leaves
+// flushes for later (defer_flush.go). Each must give dfs's outcomes, and
+// fewer says whether the rule stores fewer states than without it.
+var deferFlushCases = []struct {
+	name, src string
+	fewer     bool
+}{
+	// vmap_pte_range()'s shape under tso (arm64-vmap-barrier-batching):
+	// every store waits in the buffer until the barrier, and the flush of
+	// each older one need not be tried between the newer ones
+	{"a CPU fills its buffer", `
+shared x, y
+cpu 0 {
+  for i in 1..9 {
+    x = i
+  }
+  smp_mb()
+  r = y
+}
+final exists (0:r == 0)
+`, true},
+	{"a CPU fills its buffer while another reads", `
+shared x, y
+cpu 0 {
+  for i in 1..6 {
+    x = i
+  }
+  smp_mb()
+}
+cpu 1 {
+  r = y
+  s = y
+}
+final exists (1:r == 1)
+`, true},
+	// the switch waits for both buffers to drain (stepPreempt reads the
+	// buffer's newest entry): the flush of x may not be left for after it
+	{"a context switch reads the buffer", `
+shared x, y
+cpu 0 preemptible {
+  preempt_disable()
+  b = smp_processor_id()
+  x = 1
+  preempt_enable()
+  r = y
+  a = smp_processor_id()
+}
+cpu 1 "idle" {
+}
+final exists (0:b == 0 && 0:a == 1)
+`, false},
+	// the flush of x wakes CPU 1, whose store of y CPU 0 may read
+	{"a flush wakes a waiter", `
+shared x, y, z
+cpu 0 {
+  x = 1
+  z = 1
+  r = y
+}
+cpu 1 {
+  await x == 1
+  y = 1
+}
+final exists (0:r == 1)
+`, false},
+}
+
+// TestDeferFlush holds the stateful search that leaves flushes for later
+// to dfs on scripts made for the rule, and checks that it stores fewer
+// states where it should.
+func TestDeferFlush(t *testing.T) {
+	for _, tc := range deferFlushCases {
+		t.Run(tc.name, func(t *testing.T) {
+			dc := compareSearchesUnder(tc.name, tc.src, "tso")
+			if dc.mismatch != "" || dc.skipped {
+				t.Fatalf("against dfs (skipped %v):\n%s", dc.skipped, dc.mismatch)
+			}
+			with := storedStatesTSO(t, tc.src)
+			old := vm.SetDeferFlushes(false)
+			without := storedStatesTSO(t, tc.src)
+			vm.SetDeferFlushes(old)
+			if tc.fewer && with >= without {
+				t.Errorf("stored %d states leaving flushes for later, %d without: want fewer", with, without)
+			}
+			t.Logf("%d states stored, %d without the rule", with, without)
+		})
+	}
+}
+
+// storedStatesTSO runs the stateful search on src under tso and returns
+// the states it stored.
+func storedStatesTSO(t *testing.T, src string) int {
+	t.Helper()
+	p, err := compiler.Compile("defer.mmu", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := vm.Check(context.Background(), p, vm.Config{Model: "tso", Search: "state", All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.States
+}
