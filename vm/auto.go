@@ -181,16 +181,19 @@ const autoSlice = 4096
 // the orders it explores that way lead back to states the stateful search
 // has seen and merges (on the corpus and examples, the stateful search was
 // 1.5 to 6 times faster on such scripts, the x86 PAE lockless getters'
-// retries among them, and within noise on the rest). Otherwise dpor (0),
-// which settles most small scripts in its first slice. (A blocking lock
-// taken in a counted loop, ptdump-vmalloc's shape, is no such sign: where
-// dpor is exponential there, the lockstep shares the time all the same,
-// and where dpor settles it in its first slice, ptdump-walk-2m, going
-// second costs the stateful search's slice.) The choice depends on the
+// retries among them, and within noise on the rest). So is a counted loop
+// that takes a lock that may wait in every pass (hasBlockingLoop,
+// ptdump-vmalloc-nN-fixed's freeing CPU): dpor orders every pass's
+// acquisition against the other CPU's steps, 2^N executions, where the
+// stateful search merges the states they lead to (n8-fixed: 3.7 against
+// 0.97 ms; auto took 1.3 ms with one worker and 2.6 ms with two when it
+// favoured dpor, and takes the stateful search's time now). Otherwise
+// dpor (0), which settles most small scripts in its first slice
+// (ptdump-walk-2m, whose lock is taken once). The choice depends on the
 // script only, so the result stays the same for every -j.
 func (m *Machine) autoFavour() int {
 	p := m.prog
-	if len(p.IRQs) > 0 || m.hasSpinLoop() || m.hasRetryLoop() {
+	if len(p.IRQs) > 0 || m.hasSpinLoop() || m.hasRetryLoop() || m.hasBlockingLoop() {
 		return 1
 	}
 	for _, c := range p.CPUs {

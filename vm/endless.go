@@ -23,6 +23,24 @@ func (m *Machine) hasRetryLoop() bool {
 	return false
 }
 
+// hasBlockingLoop tells whether a counted loop calls, in its body, a
+// builtin that may wait (a lock, an rwsem): auto favours the stateful
+// search for it (autoFavour).
+func (m *Machine) hasBlockingLoop() bool {
+	for e, in := range m.prog.Code {
+		h := int(in.A)
+		if in.Op != OpBackEdge || !m.counted[h] {
+			continue
+		}
+		for pc := max(h, 0); pc <= e; pc++ {
+			if c := m.prog.Code[pc]; c.Op == OpBuiltin && m.builtins[c.A].Blocks {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // takesSteps tells whether the code from h to e has a visible step or a
 // call.
 func (m *Machine) takesSteps(h, e int) bool {
