@@ -17,7 +17,14 @@ type visitedSet struct {
 	slots []visitedSlot
 	n     int
 	shift uint // 64 - log2(len(slots))
+	// the slots the first n states took, while they fit: a small check's
+	// table is cleared for the next one by clearing those alone
+	taken [takenSlots]int32
 }
+
+// takenSlots is how many slots a set remembers having filled: as many
+// states as most small checks store.
+const takenSlots = 64
 
 type visitedSlot struct{ key, val uint64 }
 
@@ -44,18 +51,20 @@ func tableShift(size int) uint { return uint(64 - bits.TrailingZeros(uint(size))
 const firstSlots = 1 << 12
 
 // firstTables keeps the first tables of the visited sets of checks that
-// have ended, cleared, for the next checks: a small check stores a few
+// have ended, zeroed, for the next checks: a small check stores a few
 // states, and allocating its table was most of what it allocated (64 KiB
 // of 79 KiB on sleep-in-atomic): the collector ran every few dozen checks
 // and returned the pages to the kernel, whose first writes to them cost
-// a fault each. Clearing a table costs about a microsecond.
+// a fault each. Clearing a whole table costs about a microsecond, a
+// tenth of a small check's stateful search
+// (preempt-task-words-follow-mutant: 8.5 µs), so a set that stored few
+// states clears only their slots (visitedSet.taken).
 var firstTables sync.Pool
 
 // newSlots returns a zeroed table of size slots.
 func newSlots(size int) []visitedSlot {
 	if size == firstSlots {
 		if t, ok := firstTables.Get().(*[firstSlots]visitedSlot); ok {
-			clear(t[:])
 			return t[:]
 		}
 		return new([firstSlots]visitedSlot)[:]
@@ -63,17 +72,33 @@ func newSlots(size int) []visitedSlot {
 	return make([]visitedSlot, size)
 }
 
-// freeSlots gives a table back once its set is dropped.
+// freeSlots gives a zeroed table back once its set is dropped.
 func freeSlots(t []visitedSlot) {
 	if len(t) == firstSlots {
 		firstTables.Put((*[firstSlots]visitedSlot)(t))
 	}
 }
 
-// free gives the set's table back: the set is not used again.
+// free gives the set's table back, zeroed: the set is not used again.
 func (s *visitedSet) free() {
+	switch {
+	case len(s.slots) != firstSlots: // not kept for the next check
+	case s.n <= takenSlots:
+		for _, i := range s.taken[:s.n] {
+			s.slots[i] = visitedSlot{}
+		}
+	default:
+		clear(s.slots)
+	}
 	freeSlots(s.slots)
 	s.slots = nil
+}
+
+// took notes that the set's n-th state took slot i.
+func (s *visitedSet) took(i int) {
+	if s.n < takenSlots {
+		s.taken[s.n] = int32(i)
+	}
 }
 
 func (s *visitedSet) slot(h uint64) int {
@@ -102,6 +127,7 @@ func (s *visitedSet) put(h, v uint64) {
 			i = s.slot(h)
 		}
 		s.slots[i].key = max(h, 1)
+		s.took(i)
 		s.n++
 	}
 	s.slots[i].val = v
@@ -125,6 +151,7 @@ func (s *visitedSet) visit(h, z uint64) (uint64, bool) {
 		i = s.slot(h)
 	}
 	s.slots[i] = visitedSlot{max(h, 1), z}
+	s.took(i)
 	s.n++
 	return z, true
 }
@@ -139,12 +166,13 @@ func (s *visitedSet) grow() {
 	old := s.slots
 	s.slots = make([]visitedSlot, 2*len(old))
 	s.shift--
-	defer freeSlots(old)
-	for _, o := range old {
+	for i, o := range old {
 		if o.key != 0 {
 			s.slots[s.slot(o.key)] = o
+			old[i] = visitedSlot{}
 		}
 	}
+	freeSlots(old)
 }
 
 // stateBytes is the cost of a state in a visited set: two words in a table

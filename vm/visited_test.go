@@ -136,9 +136,11 @@ func TestSharedVisited(t *testing.T) {
 }
 
 // TestVisitedSetReuse: a set made after another was freed starts empty,
-// whether or not it got the freed table.
+// whether or not it got the freed table, and whichever way the freed set
+// zeroed it: the slots its few states took (up to takenSlots), the whole
+// table, or the table it grew out of.
 func TestVisitedSetReuse(t *testing.T) {
-	for round := 0; round < 3; round++ {
+	for round, n := range []uint64{10, takenSlots, takenSlots + 1, 1000, 3000, 5} {
 		s := newVisitedSet(0)
 		if s.len() != 0 {
 			t.Fatalf("round %d: a new set has %d states", round, s.len())
@@ -148,7 +150,7 @@ func TestVisitedSetReuse(t *testing.T) {
 				t.Fatalf("round %d: slot %d of a new set holds %v", round, i, sl)
 			}
 		}
-		for h := uint64(1); h <= 1000; h++ {
+		for h := uint64(1); h <= n; h++ {
 			s.visit(h*0x9e3779b97f4a7c15, h)
 		}
 		s.free()
