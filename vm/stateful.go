@@ -86,8 +86,7 @@ type stateDFS struct {
 	// the frame it was handed): reached again, they close a cycle
 	onPath map[uint64]int32
 	// parallel: the stored states on every worker's path (gray.go), or nil
-	gray    *grayStates
-	flushFP []uint64 // deferFlush's buffer
+	gray *grayStates
 }
 
 // push makes a frame of the machine's state, where the threads in
