@@ -294,33 +294,47 @@ func (m *Machine) FlushOne(cpu int) (Loc, uint64) {
 // here: another CPU's view of the location (shadowLoc) is written by its
 // own stores and read by its own loads, which take their own buffered
 // store, whatever memory holds; the ticket, by the push that made it.
-// quiet is false when one of them writes a word a thread watches (a
-// waiter it would wake) or one the scheduler's checks read: the flushes
-// may then let a thread step that cannot step now. The stateful search
-// leaves a flush for later with this (vm/defer_flush.go); it compares
-// each entry of fp with the few stores buffered, rather than build and
-// sort the flushes' footprints.
-func (m *Machine) FlushTouches(cpu int, fp []uint64) (touches, quiet bool) {
+// The stateful search leaves a flush for later with this and FlushQuiet
+// (vm/defer_flush.go); it compares each entry of fp with the few stores
+// buffered, rather than build and sort the flushes' footprints.
+func (m *Machine) FlushTouches(cpu int, fp []uint64) bool {
 	s := m.S
-	if s.sb == nil {
-		return false, true
-	}
-	n := s.words.get(cpuLoc(cpu, cpuSBLen))
-	pushes := s.words.get(cpuLoc(cpu, cpuSBPushes))
-	quiet = true
-	for t := pushes - n; t < pushes; t++ {
+	first, end := s.tickets(cpu)
+	for t := first; t < end; t++ {
 		loc, entry := Loc(s.words.get(sbLoc(cpu, t, false))), sbLoc(cpu, t, false)
-		if schedulerWord(loc) || s.watched(loc) || s.watched(entry) {
-			quiet = false
-		}
 		for _, f := range fp {
-			l := Loc(f >> 1)
-			if l == loc || l == entry {
-				touches = true
+			if l := Loc(f >> 1); l == loc || l == entry {
+				return true
 			}
 		}
 	}
-	return touches, quiet
+	return false
+}
+
+// FlushQuiet tells whether flushing the stores in cpu's buffer would
+// write no word a thread watches (a waiter it would wake) and none the
+// scheduler's checks read: otherwise the flushes may let a thread step
+// that cannot step now.
+func (m *Machine) FlushQuiet(cpu int) bool {
+	s := m.S
+	first, end := s.tickets(cpu)
+	for t := first; t < end; t++ {
+		loc, entry := Loc(s.words.get(sbLoc(cpu, t, false))), sbLoc(cpu, t, false)
+		if schedulerWord(loc) || s.watched(loc) || s.watched(entry) {
+			return false
+		}
+	}
+	return true
+}
+
+// tickets returns the tickets of the stores in cpu's buffer, first to
+// end (exclusive); none without store buffers.
+func (s *Store) tickets(cpu int) (first, end uint64) {
+	if s.sb == nil {
+		return 0, 0
+	}
+	end = s.words.get(cpuLoc(cpu, cpuSBPushes))
+	return end - s.words.get(cpuLoc(cpu, cpuSBLen)), end
 }
 
 // Drain moves every store of cpu's buffer to memory, oldest first.
