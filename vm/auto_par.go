@@ -28,8 +28,8 @@ import (
 // with them auto keeps to its lockstep. A check that runs out of its time
 // or memory budget (the workers' machines count toward it) may stop at
 // another point than with one worker.
-func (x *explorer) autoParallel(slice int) bool {
-	race := &autoRace{slice: slice}
+func (x *explorer) autoParallel(slice, first int) bool {
+	race := &autoRace{slice: slice, first: first}
 	var y *explorer
 	var end workersEnd
 	done := make(chan struct{})
@@ -80,7 +80,8 @@ func (x *explorer) autoParallel(slice int) bool {
 
 // autoRace is auto's dpor and parallel stateful search running at once.
 type autoRace struct {
-	slice     int
+	slice     int // how far dpor may run ahead of the workers' steps
+	first     int // dpor's first slice, the lockstep's (firstSlice)
 	pool      *statePool
 	start     func() // starts the stateful search, at dpor's first slice
 	started   bool
@@ -98,7 +99,7 @@ type autoRace struct {
 // script's check.
 func (a *autoRace) pass(steps int) bool {
 	if !a.started { // at the step count the lockstep would start it at
-		if steps < a.slice {
+		if steps < a.first {
 			return true
 		}
 		a.started = true

@@ -169,3 +169,72 @@ func seeksFailure(expects []vm.Expect) bool {
 	}
 	return len(expects) > 0
 }
+
+// TestAutoHeadStart: the favoured side's first slice is two slices long
+// (autoHead), so a script it settles there is its own even where the
+// other side needs fewer units: with the slice set between the two
+// counts, auto keeps the favoured side's result, with one worker and with
+// two. With slices of equal length the other side finished in the first
+// one and won.
+func TestAutoHeadStart(t *testing.T) {
+	for _, c := range []struct{ name, src string }{
+		{"dpor favoured", `
+shared x, y
+cpu 0 {
+  x = 1
+  r0 = y
+}
+cpu 1 {
+  y = 1
+  r1 = x
+}
+expect ok
+`},
+		{"stateful search favoured", `
+task owner = 0
+shared seen = 1
+cpu 0 {
+  owner = 7
+  owner = 7
+}
+cpu 1 {
+}
+irq 1 {
+  seen = owner
+}
+final exists (seen == 7)
+expect fail condition
+`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := compiler.Compile("head.mmu", []byte(c.src), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			units, fav, err := vm.AutoUnits(p, "arm64")
+			if err != nil {
+				t.Fatal(err)
+			}
+			// a slice the other side finishes in (it stops at the first
+			// look past the slice's end) and the favoured side does not,
+			// but within two
+			slice := units[1-fav] + 1
+			if units[fav] < slice || units[fav] >= 2*slice {
+				t.Fatalf("units %v, favoured side %d: no slice between them", units, fav)
+			}
+			for _, j := range []int{1, 2} {
+				r, err := vm.Check(context.Background(), p, vm.Config{Arch: "arm64", Workers: j, DPORBudget: slice})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !r.Matched {
+					t.Fatalf("-j %d: verdict %s", j, r.Verdict)
+				}
+				state := strings.Contains(strings.Join(r.Notes, "\n"), "stateful search finished first")
+				if state != (fav == 1) {
+					t.Errorf("-j %d, units %v, slice %d: the stateful search's result is kept: %v, want %v (notes %q)", j, units, slice, state, fav == 1, r.Notes)
+				}
+			}
+		})
+	}
+}

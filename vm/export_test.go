@@ -79,3 +79,22 @@ func SetDeferFlushes(on bool) bool {
 	deferFlushes = on
 	return old
 }
+
+// AutoUnits runs dpor (0) and the stateful search (1) alone on prog
+// under sc, and returns the units of work auto's lockstep counts for each
+// (lane.pass: steps, and dpor's analysed execution lengths), and the side
+// autoFavour picks.
+func AutoUnits(prog *Program, arch string) (units [2]int, fav int, err error) {
+	ctx := context.Background()
+	for side := range 2 {
+		m, err := newMachine(prog, arch, nil, DefaultLimits(), ctx, 0, false)
+		if err != nil {
+			return units, 0, err
+		}
+		g := goal{expects: prog.ExpectationsFor(arch, "sc")}
+		x := newExplorer(ctx, m, Config{Arch: arch}, &Result{Counts: map[string]int{}}, g)
+		x.autoSide(side)
+		units[side], fav = m.totalSteps+x.analysis, m.autoFavour()
+	}
+	return units, fav, nil
+}
