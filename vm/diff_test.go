@@ -52,6 +52,10 @@ type scriptGen struct {
 	// (genScriptLoops); a source of its own
 	loops  *rand.Rand
 	noPoll bool
+	// fences, if set, adds smp_mb(): no step under sc, so under tso the
+	// step before it stores and then waits for the buffer in one step
+	// (genScriptIPI); a source of its own
+	fences *rand.Rand
 	// pae, if set, makes the script x86 PAE's, with a table whose entries
 	// the CPUs read and write by halves (paeOp); a source of its own
 	pae *rand.Rand
@@ -86,6 +90,9 @@ func (g *scriptGen) simple(inIRQ bool) string {
 	if g.ipi != nil && !inIRQ && g.ipi.Intn(8) == 0 {
 		g.ipi = nil // one per script: dfs must still finish most of them
 		return "static_branch_enable(k)"
+	}
+	if g.fences != nil && g.fences.Intn(6) == 0 {
+		return "smp_mb()"
 	}
 	if g.loops != nil && !inIRQ && g.loops.Intn(4) == 0 {
 		return g.loop()
@@ -224,9 +231,9 @@ func (g *scriptGen) paeOp() string {
 
 // genScriptIPI is genScript with, in some scripts, CPUs that enable a
 // static key: the other CPUs answer its synchronising IPIs, which under
-// tso wait for their store buffers.
+// tso wait for their store buffers; and with fences.
 func genScriptIPI(seed int64) string {
-	g := &scriptGen{r: rand.New(rand.NewSource(seed))}
+	g := &scriptGen{r: rand.New(rand.NewSource(seed)), fences: rand.New(rand.NewSource(seed*131 + 3))}
 	if ipi := rand.New(rand.NewSource(^seed)); ipi.Intn(3) == 0 {
 		g.ipi = ipi
 	}

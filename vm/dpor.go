@@ -34,6 +34,7 @@ type dnode struct {
 	done      uint64
 	sleep     []sleeper // asleep here: inherited, then siblings already explored
 	waiters   []sleeper // not enabled here: their next step would only wait
+	drained   uint64    // tso: blocked here until their CPU's store buffer drains (by their own step)
 	probed    []sleeper // the waiters found here (not inherited): their attempts race
 	stuck     bool      // only waiters are left: they step, to show the deadlock
 	frozen    bool      // a step of a split's prefix: every order there is explored by the split
@@ -76,6 +77,9 @@ func (x *explorer) dpor() {
 			n.enabled |= 1 << uint(t)
 		}
 		n.enabled &^= maskOf(n.waiters)
+		if m.storeBuffers {
+			n.drained = m.drainBlocked()
+		}
 		if c := n.enabled &^ n.sleepMask(); c != 0 {
 			n.backtrack = c & -c // lowest enabled thread not asleep
 		}
@@ -558,7 +562,7 @@ func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj i
 			nk.backtrack |= c & -c
 			return
 		}
-		if f := drainersOf(nk, initials); f != 0 {
+		if f := x.m.drainersOf(nk, initials); f != 0 {
 			if (nk.backtrack|nk.done)&f == 0 {
 				nk.backtrack |= f & -f
 			}
@@ -583,13 +587,20 @@ func disabler(nodes []*dnode, i int, fp []uint64) int {
 
 // drainersOf returns the flush threads that could run at node n to let one
 // of the threads in ts go on: those ts wait for (their CPU's store buffer
-// to drain), enabled and awake at n.
-func drainersOf(n *dnode, ts uint64) uint64 {
+// to drain), enabled and awake at n. A thread waits so as a waiter (its
+// attempt at n only waited) or blocked by a step of its own that stored
+// and then reached a fence or a lock in the same step (n.drained): the
+// race of an irq handler's store with its CPU's later load was reversed
+// nowhere, since the load's thread could not run where the handler did.
+func (m *Machine) drainersOf(n *dnode, ts uint64) uint64 {
 	var f uint64
 	for _, w := range n.waiters {
 		if ts&(1<<uint(w.thread)) != 0 {
 			f |= w.drainer
 		}
+	}
+	for b := n.drained & ts; b != 0; b &= b - 1 {
+		f |= 1 << uint(m.flushThreadOf(m.threads[bits.TrailingZeros64(b)].cpu))
 	}
 	return f & n.enabled &^ n.sleepMask()
 }

@@ -218,6 +218,18 @@ func (m *Machine) blockForDrain(t *thread) {
 	m.watchLastReads(t)
 }
 
+// drainBlocked is the mask of the threads blocked until their CPU's
+// store buffer drains.
+func (m *Machine) drainBlocked() uint64 {
+	var mask uint64
+	for _, t := range m.threads {
+		if t.drainWait && t.status == blocked {
+			mask |= 1 << uint(t.id)
+		}
+	}
+	return mask
+}
+
 // drainer returns the flush thread (as a mask) that thread t, blocked
 // until its CPU's store buffer drains, waits for.
 func (m *Machine) drainer(t int) (uint64, bool) {

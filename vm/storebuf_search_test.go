@@ -17,6 +17,12 @@ import (
 //     then turned IRQs off: dpor never ran the drain before the target's
 //     local_irq_save(), so it missed every final state where the reader
 //     saw the new entry (examples/seeds/002-pae-retry-needs-ipi.mmu).
+//   - A CPU whose step stores x and, at smp_mb() (no step of its own),
+//     blocks for its buffer, and an irq handler on that CPU that stores
+//     y: dpor reversed the race of the handler's store with the CPU's
+//     later load of y at no node, since the CPU could not run where the
+//     handler did, and missed r == 0 (the flush of x, then the load, then
+//     the handler).
 func TestStoreBufferSearches(t *testing.T) {
 	const ptep = "ptep = pte_offset_kernel(pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA), VA)"
 	for _, tc := range []struct {
@@ -54,6 +60,18 @@ cpu 1 {
 }
 final exists (1:pte == 0)
 `, "ok", "1:pte=0\n1:pte=0x8000000300000000\n1:pte=0x8000000300300007\n1:pte=0x8000000700000000\n1:pte=0x8000000700300007"},
+		{"irq store behind a fence's wait", `model tso
+shared x, y
+cpu 0 {
+  x = 1
+  smp_mb()
+  r = y
+}
+irq 0 {
+  y = 1
+}
+final exists (0:r == 0)
+`, "ok", "0:r=0\n0:r=1"},
 	} {
 		p := compileWith(t, "f.mmu", tc.src, nil)
 		for _, cfg := range []vm.Config{{}, {Search: "dpor"}, {Search: "dfs"}, {Search: "state"}, {Search: "state", Workers: 2}, {Workers: 2}} {
