@@ -98,3 +98,11 @@ func AutoUnits(prog *Program, arch string) (units [2]int, fav int, err error) {
 	}
 	return units, fav, nil
 }
+
+// SetLeaveWaits turns the stateful search's leaving out of waits for the
+// store buffer (drain_wait.go) on or off, and returns what it was.
+func SetLeaveWaits(on bool) bool {
+	old := leaveWaits
+	leaveWaits = on
+	return old
+}

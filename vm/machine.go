@@ -64,6 +64,7 @@ type Machine struct {
 	events     []Event
 	lastFP     []uint64  // footprint of the last step
 	stepMark   int       // the store's undo mark when the step in progress began
+	stepPC     int       // the pc of the thread whose step is in progress, when it began
 	weakRec    *recorder // the weak-model recorder of a CPU run alone, or nil
 
 	en    enabledSet // the threads that can step (enabled.go)
@@ -95,6 +96,7 @@ type thread struct {
 	phase     int // of a multi-step builtin in progress
 	inBuiltin bool
 	drainWait bool // blocked until its CPU's store buffer drains (storebuf.go)
+	pureWait  bool // and the step that blocked it did nothing else (drain_wait.go)
 	scratch   []uint64
 	atomic    int
 
@@ -430,7 +432,7 @@ func (m *Machine) step(id int) {
 		m.MMU.TraceStoreBuffers(m.tracing)
 	}
 	mark, enOK := m.MMU.Mark(), m.en.ok
-	m.stepMark = mark
+	m.stepMark, m.stepPC = mark, t.pc
 	m.MMU.S.StartStep()
 	switch {
 	case t.kind == IPIThread:

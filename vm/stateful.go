@@ -250,14 +250,22 @@ func (d *stateDFS) step(top *stateFrame) bool {
 	top.explored++
 	d.schedule = append(d.schedule[:d.base+len(d.stack)-1], t)
 	m.step(t)
-	if m.threads[t].drainWait {
-		top.drained |= 1 << uint(t) // defer_flush.go: it waits for its buffer
+	left := false
+	if th := m.threads[t]; th.drainWait {
+		// a wait left out (drain_wait.go) is an obstacle to leaving the
+		// flush for later, as a step that reads the buffer's entries
+		if left = m.leaveWait(th); !left {
+			top.drained |= 1 << uint(t) // defer_flush.go: it waits for its buffer
+		}
 	}
 	d.child = d.child[:0]
 	if len(top.sleep) > 0 || top.more() { // else no one asks whether the step was independent
 		fp := top.footprint(m.Footprint())
 		d.child = independentOf(d.child, top.sleep, fp)
 		top.sleep = append(top.sleep, sleeper{thread: t, fp: fp})
+	}
+	if left {
+		return false
 	}
 	if m.violation != nil || m.Done() {
 		x.record(d.schedule)

@@ -215,6 +215,8 @@ func (m *Machine) waitDrain(t *thread, b *mmu.Builtin, c *mmu.Call) bool {
 func (m *Machine) blockForDrain(t *thread) {
 	t.status = blocked
 	t.drainWait = true
+	// the step wrote nothing and ran no instruction before it waited
+	t.pureWait = m.MMU.Mark() == m.stepMark && t.pc == m.stepPC
 	m.watchLastReads(t)
 }
 
