@@ -56,6 +56,10 @@ type scriptGen struct {
 	// step before it stores and then waits for the buffer in one step
 	// (genScriptIPI); a source of its own
 	fences *rand.Rand
+	// irqAll, if set, gives every script an irq handler and a final
+	// condition over every register and shared word, so that a missed
+	// execution shows (genScriptIRQ)
+	irqAll bool
 	// pae, if set, makes the script x86 PAE's, with a table whose entries
 	// the CPUs read and write by halves (paeOp); a source of its own
 	pae *rand.Rand
@@ -240,6 +244,34 @@ func genScriptIPI(seed int64) string {
 	return genScriptWith(g, seed)
 }
 
+// genScriptIRQ is genScriptIPI with an irq handler in every script and
+// a final condition that observes every register and shared word. Under
+// tso it found two ways dpor lost executions where a handler's steps
+// raced with its CPU's task (TestStoreBufferSearches), which the final
+// conditions of genScriptIPI, over two or three terms, hid.
+func genScriptIRQ(seed int64) string {
+	g := &scriptGen{r: rand.New(rand.NewSource(seed)), fences: rand.New(rand.NewSource(seed*131 + 3)), irqAll: true}
+	if ipi := rand.New(rand.NewSource(^seed)); ipi.Intn(3) == 0 {
+		g.ipi = ipi
+	}
+	return genScriptWith(g, seed)
+}
+
+// observeAll is a final condition's terms over every register of cpus
+// and every shared word.
+func (g *scriptGen) observeAll(cpus []int, regs map[int][]string) []string {
+	var terms []string
+	for _, c := range cpus {
+		for _, rg := range regs[c] {
+			terms = append(terms, fmt.Sprintf("%d:%s == 0", c, rg))
+		}
+	}
+	for _, w := range g.shared {
+		terms = append(terms, w+" == 0")
+	}
+	return terms
+}
+
 // genScriptLoops is genScript with loops that write while they wait and
 // atomic { } increments (loop).
 func genScriptLoops(seed int64) string {
@@ -279,9 +311,12 @@ func genScriptWith(g *scriptGen, seed int64) string {
 		ncpu++ // a little more often 3 and 4 CPUs
 	}
 	budget := map[int]int{2: 10, 3: 9, 4: 8}[ncpu]
-	irq := r.Intn(5) == 0
+	irq := r.Intn(5) == 0 || g.irqAll
 	if irq {
 		budget -= 2
+	}
+	if g.irqAll {
+		budget-- // dfs must still finish most of them under tso
 	}
 	if g.ipi != nil {
 		budget -= 3 // every other CPU answers the static key's IPIs
@@ -354,6 +389,9 @@ func genScriptWith(g *scriptGen, seed int64) string {
 			cmp = fmt.Sprintf("pte_pfn(%s) == %d", term, 0x10+r.Intn(2))
 		}
 		terms = append(terms, cmp)
+	}
+	if g.irqAll {
+		terms = g.observeAll(cpus, regs)
 	}
 	kind := []string{"exists", "~exists", "forall"}[r.Intn(3)]
 	fmt.Fprintf(&b, "\nfinal %s (%s)\n", kind, strings.Join(terms, " && "))
@@ -613,6 +651,18 @@ func TestDiffSearchesTSO(t *testing.T) {
 		n = 50
 	}
 	diffSearchesUnder(t, n, "tso")
+}
+
+// TestDiffSearchesIRQ is TestDiffSearchesTSO on genScriptIRQ's scripts,
+// under sc and tso.
+func TestDiffSearchesIRQ(t *testing.T) {
+	n := *diffN / 3
+	if testing.Short() {
+		n = 50
+	}
+	for _, model := range []string{"sc", "tso"} {
+		t.Run(model, func(t *testing.T) { diffSearchesWith(t, n, model, genScriptIRQ) })
+	}
 }
 
 // TestDiffSearchesLoops is TestDiffSearches, under sc and tso, on

@@ -528,15 +528,19 @@ func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj i
 	q := uint64(1) << uint(tj)
 	if n.enabled&q == 0 && nodes[i+1].enabled&q != 0 {
 		// Step i enabled the thread of step j (local_irq_restore() lets
-		// an irq or an IPI in): the two cannot be reversed. What can be is
-		// the step that disabled it, which is not in a race with it
-		// because step i's write is in between; so run the thread at the
-		// latest earlier state where it could run.
+		// an irq or an IPI in; an irq handler's last step lets its CPU's
+		// task run again): the two cannot be reversed. What can be is the
+		// step that disabled it, which is not in a race with it because
+		// step i's write is in between; so reverse the race of step j
+		// with that step, taken at the latest earlier state where the
+		// thread could run. Adding the thread itself there lost what must
+		// come before it: under tso, another CPU's flush of a word the
+		// task then loads, when the task was asleep there, ordered after
+		// the handler's start by an equivalent order (the handler's xchg
+		// of that word after the load of the flushed value).
 		for k := i - 1; k >= 0 && !nodes[k].frozen; k-- {
-			if nk := nodes[k]; nk.enabled&q != 0 {
-				if (nk.backtrack|nk.sleepMask())&q == 0 {
-					nk.backtrack |= q
-				}
+			if nodes[k].enabled&q != 0 {
+				x.reverseBefore(nodes, k, j, tj, vj, idj, fpj)
 				return
 			}
 		}

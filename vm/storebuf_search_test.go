@@ -23,6 +23,10 @@ import (
 //     later load of y at no node, since the CPU could not run where the
 //     handler did, and missed r == 0 (the flush of x, then the load, then
 //     the handler).
+//   - The same handler's race with a load its CPU makes after the
+//     handler has ended: dpor ran the task where the handler started,
+//     asleep there, and not the other CPU's flush of x that the load must
+//     come after, and missed r0 == 1 with x == 3.
 func TestStoreBufferSearches(t *testing.T) {
 	const ptep = "ptep = pte_offset_kernel(pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA), VA)"
 	for _, tc := range []struct {
@@ -72,6 +76,20 @@ irq 0 {
 }
 final exists (0:r == 0)
 `, "ok", "0:r=0\n0:r=1"},
+		{"irq xchg after a load of a flushed store", `model tso
+shared x, z
+cpu 0 {
+  z = 2
+  r0 = x
+}
+cpu 1 {
+  x = 1
+}
+irq 0 {
+  r100 = xchg(&x, 3)
+}
+final exists (0:r0 == 1 && x == 3)
+`, "ok", "0:r0=0; x=1\n0:r0=0; x=3\n0:r0=1; x=1\n0:r0=1; x=3\n0:r0=3; x=1\n0:r0=3; x=3"},
 	} {
 		p := compileWith(t, "f.mmu", tc.src, nil)
 		for _, cfg := range []vm.Config{{}, {Search: "dpor"}, {Search: "dfs"}, {Search: "state"}, {Search: "state", Workers: 2}, {Workers: 2}} {
