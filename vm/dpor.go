@@ -537,9 +537,12 @@ func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj i
 		// come before it: under tso, another CPU's flush of a word the
 		// task then loads, when the task was asleep there, ordered after
 		// the handler's start by an equivalent order (the handler's xchg
-		// of that word after the load of the flushed value).
+		// of that word after the load of the flushed value). A state
+		// where the thread waits (for a lock, for the answer to its IPI,
+		// for its buffer) counts as one where it could run: there the
+		// reversal runs first what lets it go on (TestDPORHandlerRaces).
 		for k := i - 1; k >= 0 && !nodes[k].frozen; k-- {
-			if nodes[k].enabled&q != 0 {
+			if nk := nodes[k]; (nk.enabled|maskOf(nk.waiters)|nk.drained)&q != 0 {
 				x.reverseBefore(nodes, k, j, tj, vj, idj, fpj)
 				return
 			}
