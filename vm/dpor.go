@@ -173,7 +173,10 @@ func (x *explorer) dpor() {
 // watches every location its pass read, in earlier steps too).
 func (x *explorer) waited(t int) (sleeper, bool) {
 	m := x.m
-	if m.violation != nil || m.threads[t].status != blocked {
+	if th := m.threads[t]; m.violation != nil || th.status != blocked || th.drainWait && !th.pureWait {
+		// a step that loaded and then reached smp_mb() (no step of its
+		// own) waits for its buffer after a load that counts: it is a
+		// step, and the thread is blocked after it (dnode.drained)
 		return sleeper{}, false
 	}
 	var fp []uint64

@@ -27,6 +27,11 @@ import (
 //     handler has ended: dpor ran the task where the handler started,
 //     asleep there, and not the other CPU's flush of x that the load must
 //     come after, and missed r0 == 1 with x == 3.
+//   - A step that loads and then reaches smp_mb() and waits for its
+//     buffer: dpor took it for a wait alone and undid it, load and all,
+//     so the load never ran before the buffer drained, and it missed the
+//     outcome where CPU 1 reads the handler's entry while its store of y
+//     still waits (0:r1 == 0 with both entries read).
 func TestStoreBufferSearches(t *testing.T) {
 	const ptep = "ptep = pte_offset_kernel(pmd_offset(pud_offset(pgd_offset(user, VA), VA), VA), VA)"
 	for _, tc := range []struct {
@@ -90,6 +95,23 @@ irq 0 {
 }
 final exists (0:r0 == 1 && x == 3)
 `, "ok", "0:r0=0; x=1\n0:r0=0; x=3\n0:r0=1; x=1\n0:r0=1; x=3\n0:r0=3; x=1\n0:r0=3; x=3"},
+		{"a load and a fence in one step", `model tso
+shared y
+table t
+cpu 0 {
+  r0 = ptep_get_and_clear(init_mm, 0, &t[1])
+  r1 = y
+}
+cpu 1 {
+  y = 2
+  r0 = ptep_get(&t[1])
+  smp_mb()
+}
+irq 1 {
+  set_pte(&t[1], pfn_pte(17, PAGE_KERNEL))
+}
+final exists (pte_pfn(0:r0) == 17 && 0:r1 == 0 && pte_pfn(1:r0) == 17)
+`, "ok", "0:r0=0; 0:r1=0; 1:r0=0\n0:r0=0; 0:r1=0; 1:r0=0x68000000011383\n0:r0=0; 0:r1=2; 1:r0=0\n0:r0=0; 0:r1=2; 1:r0=0x68000000011383\n0:r0=0x68000000011383; 0:r1=0; 1:r0=0\n0:r0=0x68000000011383; 0:r1=0; 1:r0=0x68000000011383\n0:r0=0x68000000011383; 0:r1=2; 1:r0=0\n0:r0=0x68000000011383; 0:r1=2; 1:r0=0x68000000011383"},
 	} {
 		p := compileWith(t, "f.mmu", tc.src, nil)
 		for _, cfg := range []vm.Config{{}, {Search: "dpor"}, {Search: "dfs"}, {Search: "state"}, {Search: "state", Workers: 2}, {Workers: 2}} {
