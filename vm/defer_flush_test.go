@@ -11,10 +11,7 @@ import (
 // deferFlushCases are scripts where the stateful search under tso leaves
 // flushes for later (defer_flush.go). Each must give dfs's outcomes, and
 // fewer says whether the rule stores fewer states than without it.
-var deferFlushCases = []struct {
-	name, src string
-	fewer     bool
-}{
+var deferFlushCases = []ruleCase{
 	// vmap_pte_range()'s shape under tso (arm64-vmap-barrier-batching):
 	// every store waits in the buffer until the barrier, and the flush of
 	// each older one need not be tried between the newer ones
@@ -78,19 +75,32 @@ final exists (0:r == 1)
 // TestDeferFlush holds the stateful search that leaves flushes for later
 // to dfs on scripts made for the rule, and checks that it stores fewer
 // states where it should.
-func TestDeferFlush(t *testing.T) {
-	for _, tc := range deferFlushCases {
+func TestDeferFlush(t *testing.T) { checkRule(t, deferFlushCases, vm.SetDeferFlushes) }
+
+// ruleCase is a script made for a reduction rule of the stateful search
+// under tso; fewer says whether the rule stores fewer states on it than
+// the search without the rule.
+type ruleCase struct {
+	name, src string
+	fewer     bool
+}
+
+// checkRule holds every search to dfs under tso on each case, and the
+// states the stateful search stores to fewer than without the rule that
+// set turns on or off (it returns what it was).
+func checkRule(t *testing.T, cases []ruleCase, set func(bool) bool) {
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dc := compareSearchesUnder(tc.name, tc.src, "tso")
 			if dc.mismatch != "" || dc.skipped {
 				t.Fatalf("against dfs (skipped %v):\n%s", dc.skipped, dc.mismatch)
 			}
 			with := storedStatesTSO(t, tc.src)
-			old := vm.SetDeferFlushes(false)
+			old := set(false)
 			without := storedStatesTSO(t, tc.src)
-			vm.SetDeferFlushes(old)
+			set(old)
 			if tc.fewer && with >= without {
-				t.Errorf("stored %d states leaving flushes for later, %d without: want fewer", with, without)
+				t.Errorf("stored %d states with the rule, %d without: want fewer", with, without)
 			}
 			t.Logf("%d states stored, %d without the rule", with, without)
 		})

@@ -9,10 +9,7 @@ import (
 // leaveWaitCases are scripts where a CPU under tso waits for its store
 // buffer (drain_wait.go). Each must give dfs's outcomes, and fewer says
 // whether leaving out the waits stores fewer states than without it.
-var leaveWaitCases = []struct {
-	name, src string
-	fewer     bool
-}{
+var leaveWaitCases = []ruleCase{
 	// ptdump-vmalloc-nN-fixed's shape: the freeing CPU's lock waits for
 	// its clear while the walker reads
 	{"a lock waits for a store while another CPU reads", `
@@ -86,21 +83,4 @@ final exists (0:r == 0 && 1:s == 0)
 // TestLeaveWait holds the stateful search that leaves out waits for the
 // store buffer to dfs on scripts made for the rule, and checks that it
 // stores fewer states where it should.
-func TestLeaveWait(t *testing.T) {
-	for _, tc := range leaveWaitCases {
-		t.Run(tc.name, func(t *testing.T) {
-			dc := compareSearchesUnder(tc.name, tc.src, "tso")
-			if dc.mismatch != "" || dc.skipped {
-				t.Fatalf("against dfs (skipped %v):\n%s", dc.skipped, dc.mismatch)
-			}
-			with := storedStatesTSO(t, tc.src)
-			old := vm.SetLeaveWaits(false)
-			without := storedStatesTSO(t, tc.src)
-			vm.SetLeaveWaits(old)
-			if tc.fewer && with >= without {
-				t.Errorf("stored %d states leaving waits out, %d without: want fewer", with, without)
-			}
-			t.Logf("%d states stored, %d without the rule", with, without)
-		})
-	}
-}
+func TestLeaveWait(t *testing.T) { checkRule(t, leaveWaitCases, vm.SetLeaveWaits) }
