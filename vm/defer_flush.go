@@ -38,8 +38,16 @@ package vm
 var deferFlushes = true
 
 // mayDeferFlush is deferFlush's test of what the frame alone tells.
+//
+// A script with an irq handler leaves no flush for later: on one
+// (TestDeferFlush's "an irq handler on one CPU, stores on both") the
+// rule lost two final states that dfs and dpor reach, where CPU 0's
+// code and its handler read and write what CPU 1 stores. Which
+// condition above fails there is not found yet; the rule is off for such
+// scripts until it is.
 func (d *stateDFS) mayDeferFlush(f *stateFrame, t int) bool {
-	return deferFlushes && d.x.m.storeBuffers && f.explored > 0 && !f.cycled && d.x.m.threads[t].kind == FlushThread
+	m := d.x.m
+	return deferFlushes && m.storeBuffers && len(m.prog.IRQs) == 0 && f.explored > 0 && !f.cycled && m.threads[t].kind == FlushThread
 }
 
 // deferFlush tells whether frame f, the machine in its state, may leave

@@ -56,6 +56,27 @@ cpu 1 "idle" {
 }
 final exists (0:b == 0 && 0:a == 1)
 `, false},
+	// TestDiffSearchesIRQ's seed 1692 under tso: leaving flushes for
+	// later lost 2 of its 25 final states (the rule is off with irqs)
+	{"an irq handler on one CPU, stores on both", `
+shared x, y
+cpu 0 {
+  if x == 2 {
+    y = 1
+  }
+  r0 = x
+}
+cpu 1 {
+  r0 = y
+  x = 2
+  r1 = y
+}
+irq 0 {
+  x = 1
+  y = 2
+}
+final ~exists (0:r0 == 0 && 1:r0 == 0 && 1:r1 == 0 && x == 0 && y == 0)
+`, false},
 	// the flush of x wakes CPU 1, whose store of y CPU 0 may read
 	{"a flush wakes a waiter", `
 shared x, y, z
