@@ -236,25 +236,27 @@ func (g *scriptGen) paeOp() string {
 // genScriptIPI is genScript with, in some scripts, CPUs that enable a
 // static key: the other CPUs answer its synchronising IPIs, which under
 // tso wait for their store buffers; and with fences.
-func genScriptIPI(seed int64) string {
+func genScriptIPI(seed int64) string { return genScriptWith(ipiGen(seed), seed) }
+
+// genScriptIRQ is genScriptIPI with an irq handler in every script and
+// a final condition that observes every register and shared word. Under
+// tso and sc it found ways dpor, and one way the stateful search, lost
+// executions where a handler's steps raced with its CPU's task
+// (TestStoreBufferSearches, TestDPORHandlerRaces, TestDeferFlush), which
+// the final conditions of genScriptIPI, over two or three terms, hid.
+func genScriptIRQ(seed int64) string {
+	g := ipiGen(seed)
+	g.irqAll = true
+	return genScriptWith(g, seed)
+}
+
+// ipiGen is genScriptIPI's generator for a seed.
+func ipiGen(seed int64) *scriptGen {
 	g := &scriptGen{r: rand.New(rand.NewSource(seed)), fences: rand.New(rand.NewSource(seed*131 + 3))}
 	if ipi := rand.New(rand.NewSource(^seed)); ipi.Intn(3) == 0 {
 		g.ipi = ipi
 	}
-	return genScriptWith(g, seed)
-}
-
-// genScriptIRQ is genScriptIPI with an irq handler in every script and
-// a final condition that observes every register and shared word. Under
-// tso it found two ways dpor lost executions where a handler's steps
-// raced with its CPU's task (TestStoreBufferSearches), which the final
-// conditions of genScriptIPI, over two or three terms, hid.
-func genScriptIRQ(seed int64) string {
-	g := &scriptGen{r: rand.New(rand.NewSource(seed)), fences: rand.New(rand.NewSource(seed*131 + 3)), irqAll: true}
-	if ipi := rand.New(rand.NewSource(^seed)); ipi.Intn(3) == 0 {
-		g.ipi = ipi
-	}
-	return genScriptWith(g, seed)
+	return g
 }
 
 // observeAll is a final condition's terms over every register of cpus
