@@ -51,6 +51,32 @@ type sleeper struct {
 
 func (n *dnode) sleepMask() uint64 { return maskOf(n.sleep) }
 
+// woke tells whether thread t waits at n for what n's step writes.
+func (n *dnode) woke(t int) bool {
+	w := n.waiterOf(t)
+	return w != nil && dependent(w.fp, n.fp)
+}
+
+// drainWaits tells whether thread t waits at n for its store buffer to
+// drain, by a write in footprint fp.
+func (n *dnode) drainWaits(t int, fp []uint64) bool {
+	w := n.waiterOf(t)
+	return w != nil && w.drainer != 0 && dependent(w.fp, fp)
+}
+
+func (n *dnode) waiterOf(t int) *sleeper {
+	for i := range n.waiters {
+		if n.waiters[i].thread == t {
+			return &n.waiters[i]
+		}
+	}
+	return nil
+}
+
+// runnable are the threads that can run at n or wait there for a write
+// that lets them go on.
+func (n *dnode) runnable() uint64 { return n.enabled | maskOf(n.waiters) | n.drained }
+
 // candidates are the threads still to explore from n.
 func (n *dnode) candidates() uint64 {
 	return n.backtrack &^ n.done &^ n.sleepMask() & n.enabled
@@ -529,7 +555,7 @@ func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj i
 	consider(tj, vj, idj)
 	n := nodes[i]
 	q := uint64(1) << uint(tj)
-	if n.enabled&q == 0 && nodes[i+1].enabled&q != 0 {
+	if next := nodes[i+1]; n.enabled&q == 0 && (next.enabled&q != 0 || n.woke(tj) && next.runnable()&q != 0) {
 		// Step i enabled the thread of step j (local_irq_restore() lets
 		// an irq or an IPI in; an irq handler's last step lets its CPU's
 		// task run again): the two cannot be reversed. What can be is the
@@ -544,8 +570,15 @@ func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj i
 		// where the thread waits (for a lock, for the answer to its IPI,
 		// for its buffer) counts as one where it could run: there the
 		// reversal runs first what lets it go on (TestDPORHandlerRaces).
+		// Step i counts as enabling the thread also when it ends a wait
+		// (the last flush of the buffer it waited on, after which it may
+		// wait for something else). A state where the thread waits for
+		// that same buffer does not count: its flush thread runs there
+		// already, and what can be reversed is the store that filled the
+		// buffer (under tso, an irq handler's on the task's CPU), so the
+		// reversal goes back to before it.
 		for k := i - 1; k >= 0 && !nodes[k].frozen; k-- {
-			if nk := nodes[k]; (nk.enabled|maskOf(nk.waiters)|nk.drained)&q != 0 {
+			if nk := nodes[k]; nk.runnable()&q != 0 && !nk.drainWaits(tj, n.fp) {
 				x.reverseBefore(nodes, k, j, tj, vj, idj, fpj)
 				return
 			}

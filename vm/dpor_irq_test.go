@@ -15,25 +15,33 @@ import (
 //     run: before its own IPI was sent. It now reverses the race from the
 //     latest state where the task could run or waited, there running the
 //     IPI's handling first, and finds y == 1 (the irq after the task).
+//   - Under tso the handler's store goes into the task's store buffer,
+//     and the task's sync ends with a wait for the buffer to drain: the
+//     only race dpor saw was the flush's with the task's step after the
+//     wait, which cannot be reversed. It now reverses it from the latest
+//     state where the task could run and did not wait for that buffer
+//     (before the irq came in), and finds y == 1 with and without a lock
+//     in the handler (diff seed 4240).
 func TestDPORHandlerRaces(t *testing.T) {
-	for _, tc := range []struct {
-		name, src, finals string
-	}{
-		{"irq after a task that waited for an IPI's answer", `static_key k
+	const task = `static_key k
 shared y
+spinlock l
 cpu 0 {
   static_branch_enable(k)
   y = 2
 }
 cpu 1 {
 }
-irq 0 {
-  y = 1
-}
-final exists (y == 1)
-`, "y=1\ny=2"},
+`
+	for _, tc := range []struct {
+		name, src, finals string
+	}{
+		{"irq after a task that waited for an IPI's answer", task + "irq 0 {\n  y = 1\n}\n", "y=1\ny=2"},
+		{"tso: the handler's store in the waiting task's buffer", "model tso\n" + task + "irq 0 {\n  y = 1\n}\n", "y=1\ny=2"},
+		{"tso: and a lock around it", "model tso\n" + task + "irq 0 {\n  spin_lock(l)\n  y = 1\n  spin_unlock(l)\n}\n", "y=1\ny=2"},
+		{"sc: the handler's lock", task + "irq 0 {\n  spin_lock(l)\n  y = 1\n  spin_unlock(l)\n}\n", "y=1\ny=2"},
 	} {
-		p := compileWith(t, "f.mmu", tc.src, nil)
+		p := compileWith(t, "f.mmu", tc.src+"final exists (y == 1)\n", nil)
 		for _, cfg := range []vm.Config{{}, {Search: "dpor"}, {Search: "dpor", Workers: 2}, {Search: "dfs"}, {Search: "state"}} {
 			cfg.All = true
 			r := check(t, p, cfg)
