@@ -177,6 +177,7 @@ func (x *explorer) dpor() {
 				v.backtrack |= v.enabled &^ v.sleepMask()
 			}
 		}
+		disabledForGood(nodes)
 		if ran&(ran-1) == 0 {
 			// one thread has run (or tried to) in every execution so far:
 			// no two steps can race, so nothing is analysed until another
@@ -190,6 +191,31 @@ func (x *explorer) dpor() {
 			return
 		}
 		firstNew = len(nodes) - 1
+	}
+}
+
+// disabledForGood makes each thread that a step disabled for the rest of
+// the execution run at the state before that step. Its next step is in a
+// race with the disabling one (an irq handler's entry with the
+// local_irq_disable() that keeps it out), but it was never taken, so no
+// analysis finds that race; in an execution that goes on, a later step
+// enables the thread again and the race with that step is reversed from
+// before the disabling one (reverseBefore). This is for the executions
+// that end first: in a deadlock (the CPU waits with irqs off for what only
+// its handler writes) or at a violation.
+func disabledForGood(nodes []*dnode) {
+	last := len(nodes) - 1
+	seen := nodes[last].runnable() // still able to run, or waiting: not disabled
+	for k := last - 1; k >= 0 && !nodes[k].frozen; k-- {
+		n := nodes[k]
+		seen |= 1 << uint(n.thread)
+		for b := n.enabled &^ seen; b != 0; b &= b - 1 {
+			q := b & -b
+			if nodes[k+1].runnable()&q == 0 && (n.done|n.sleepMask())&q == 0 {
+				n.backtrack |= q
+			}
+		}
+		seen |= n.runnable()
 	}
 }
 
