@@ -107,6 +107,13 @@ func (x *explorer) dpor() {
 			n.drained = m.drainBlocked()
 		}
 		if c := n.enabled &^ n.sleepMask(); c != 0 {
+			if m.storeBuffers {
+				// a CPU waits for its store buffer: drain it first, as
+				// under sc, rather than run the others past the fence
+				if f := m.drainersOf(n, ^uint64(0)); f != 0 {
+					c = f
+				}
+			}
 			n.backtrack = c & -c // lowest enabled thread not asleep
 		}
 		return n
