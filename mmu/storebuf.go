@@ -290,10 +290,14 @@ func (m *Machine) FlushOne(cpu int) (Loc, uint64) {
 // fp has a location one of those flushes writes in memory (a load that
 // reads memory records the location itself, see forward, and so does an
 // ordered access) or the buffer's entry (what a wait for the drain
-// reads). The rest of a flush's footprint stands for no real conflict
-// here: another CPU's view of the location (shadowLoc) is written by its
-// own stores and read by its own loads, which take their own buffered
-// store, whatever memory holds; the ticket, by the push that made it.
+// reads), or another CPU's view of the location (shadowLoc). That view
+// is what the other CPU's load read when it took its own buffered store:
+// the load commutes with the flush then, but the footprint fp may be a
+// sleeper's, recorded before that buffered store reached memory, and the
+// same load now reads memory, which the flush writes (an irq handler's
+// store in its CPU's buffer, flushed, and the interrupted code's load of
+// it, asleep since: TestDeferFlush). Only the ticket stands for no real
+// conflict: the push that made it wrote it.
 // The stateful search leaves a flush for later with this and FlushQuiet
 // (vm/defer_flush.go); it compares each entry of fp with the few stores
 // buffered, rather than build and sort the flushes' footprints.
@@ -302,8 +306,9 @@ func (m *Machine) FlushTouches(cpu int, fp []uint64) bool {
 	first, end := s.tickets(cpu)
 	for t := first; t < end; t++ {
 		loc, entry := Loc(s.words.get(sbLoc(cpu, t, false))), sbLoc(cpu, t, false)
+		own := shadowLoc(loc, cpu)
 		for _, f := range fp {
-			if l := Loc(f >> 1); l == loc || l == entry {
+			if l := Loc(f >> 1); l == loc || l == entry || l != own && Unshadow(l) == loc && l&tagMask == tagShadow {
 				return true
 			}
 		}

@@ -20,7 +20,15 @@ package vm
 // next step stays the same while independent steps run, so it is enough
 // that their next steps, whose footprints the frame's sleepers hold
 // (taken from s, or asleep there), are independent of every flush f would
-// make. The flush threads come last in a frame's order, so by the time
+// make. A sleeper's footprint is the one its step had when it was
+// explored, which can be older than a flush of its own CPU: a load that
+// took its CPU's buffered store then reads memory now, so another CPU's
+// flush of the location counts as touching that load's view of it
+// (mmu.FlushTouches; an irq handler's store, flushed, then the
+// interrupted code's load, asleep since, lost two final states of
+// TestDeferFlush's "an irq handler on one CPU, stores on both" until
+// session 28, and the rule was off with irq handlers). The flush
+// threads come last in a frame's order, so by the time
 // f's turn comes every other thread has stepped from s or is asleep.
 //
 // A thread of f's CPU whose step from s only waited for the buffer to
@@ -38,16 +46,9 @@ package vm
 var deferFlushes = true
 
 // mayDeferFlush is deferFlush's test of what the frame alone tells.
-//
-// A script with an irq handler leaves no flush for later: on one
-// (TestDeferFlush's "an irq handler on one CPU, stores on both") the
-// rule lost two final states that dfs and dpor reach, where CPU 0's
-// code and its handler read and write what CPU 1 stores. Which
-// condition above fails there is not found yet; the rule is off for such
-// scripts until it is.
 func (d *stateDFS) mayDeferFlush(f *stateFrame, t int) bool {
 	m := d.x.m
-	return deferFlushes && m.storeBuffers && len(m.prog.IRQs) == 0 && f.explored > 0 && !f.cycled && m.threads[t].kind == FlushThread
+	return deferFlushes && m.storeBuffers && f.explored > 0 && !f.cycled && m.threads[t].kind == FlushThread
 }
 
 // deferFlush tells whether frame f, the machine in its state, may leave
