@@ -529,6 +529,12 @@ func (e *incr) atomic(g *igraph, l int32) bool {
 // where it reads from w: the events added up to the read and w's prefix
 // stay, the rest goes.
 func (e *incr) revisits(g *igraph, w iref, l int32) {
+	if e.stopped() {
+		// the search below stopped (a bound, the deadline): the local
+		// order is O(events³), and each level of a deep graph left
+		// computing its own took a 2 s timeout to 55 s (FuzzCheck)
+		return
+	}
 	var reads []iref
 	for t := range g.th {
 		for i := range g.th[t].items {
