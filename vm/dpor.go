@@ -30,6 +30,7 @@ import (
 
 type dnode struct {
 	enabled   uint64 // threads enabled in the state before this node's step
+	ever      uint64 // threads enabled here or at a node above (disabledForGood)
 	backtrack uint64
 	done      uint64
 	sleep     []sleeper // asleep here: inherited, then siblings already explored
@@ -103,6 +104,9 @@ func (x *explorer) dpor() {
 			n.enabled |= 1 << uint(t)
 		}
 		n.enabled &^= maskOf(n.waiters)
+		if n.ever = n.enabled; parent != nil {
+			n.ever |= parent.ever
+		}
 		if m.storeBuffers {
 			n.drained = m.drainBlocked()
 		}
@@ -184,7 +188,7 @@ func (x *explorer) dpor() {
 				v.backtrack |= v.enabled &^ v.sleepMask()
 			}
 		}
-		disabledForGood(nodes)
+		x.disabledForGood(nodes)
 		if ran&(ran-1) == 0 {
 			// one thread has run (or tried to) in every execution so far:
 			// no two steps can race, so nothing is analysed until another
@@ -209,20 +213,28 @@ func (x *explorer) dpor() {
 // enables the thread again and the race with that step is reversed from
 // before the disabling one (reverseBefore). This is for the executions
 // that end first: in a deadlock (the CPU waits with irqs off for what only
-// its handler writes) or at a violation.
-func disabledForGood(nodes []*dnode) {
-	last := len(nodes) - 1
-	seen := nodes[last].runnable() // still able to run, or waiting: not disabled
-	for k := last - 1; k >= 0 && !nodes[k].frozen; k-- {
+// its handler writes) or at a violation. Only a thread enabled on the path
+// that has not finished and cannot run or wait at the end can be one, so
+// most executions look at no node, and the others only back to the last
+// state where each such thread could run.
+func (x *explorer) disabledForGood(nodes []*dnode) {
+	last := nodes[len(nodes)-1]
+	left := last.ever &^ last.runnable()
+	for b := left; b != 0; b &= b - 1 {
+		if x.m.threads[bits.TrailingZeros64(b)].status == finished {
+			left &^= b & -b
+		}
+	}
+	for k := len(nodes) - 2; k >= 0 && left != 0 && !nodes[k].frozen; k-- {
 		n := nodes[k]
-		seen |= 1 << uint(n.thread)
-		for b := n.enabled &^ seen; b != 0; b &= b - 1 {
+		left &^= 1 << uint(n.thread)
+		for b := n.enabled & left; b != 0; b &= b - 1 {
 			q := b & -b
 			if nodes[k+1].runnable()&q == 0 && (n.done|n.sleepMask())&q == 0 {
 				n.backtrack |= q
 			}
 		}
-		seen |= n.runnable()
+		left &^= n.runnable()
 	}
 }
 
