@@ -47,8 +47,7 @@ var deferFlushes = true
 
 // mayDeferFlush is deferFlush's test of what the frame alone tells.
 func (d *stateDFS) mayDeferFlush(f *stateFrame, t int) bool {
-	m := d.x.m
-	return deferFlushes && m.storeBuffers && f.explored > 0 && !f.cycled && m.threads[t].kind == FlushThread
+	return deferFlushes && d.x.m.storeBuffers && f.explored > 0 && !f.cycled && d.x.m.threads[t].kind == FlushThread
 }
 
 // deferFlush tells whether frame f, the machine in its state, may leave
