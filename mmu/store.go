@@ -196,9 +196,13 @@ func (s *Store) Mark() int { return len(s.undo) }
 
 // Rollback undoes every write since mark.
 func (s *Store) Rollback(mark int) {
+	sb := s.sb
 	for i := len(s.undo) - 1; i >= mark; i-- {
 		r := s.undo[i]
 		w := s.words.ref(r.loc) // taken by the write being undone
+		if sb != nil {
+			sb.sbIndexed(r.loc, *w, r.old)
+		}
 		s.hash ^= zobrist(r.loc, *w) ^ zobrist(r.loc, r.old)
 		*w = r.old
 	}

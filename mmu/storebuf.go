@@ -43,6 +43,44 @@ type storeBuffers struct {
 	// another CPU's buffer held a newer store to the location
 	trace bool
 	stale []StaleRead
+
+	index []sbIndex // per CPU: which locations its buffer may hold
+}
+
+// sbIndex counts the stores in a CPU's buffer by a hash of their
+// location, so that a load (or set_pte()'s read of the entry it replaces)
+// of a location the buffer does not hold skips the scan of the buffer:
+// vmap's lazy loop of 128 set_pte()s scanned its own growing buffer at
+// each of them. push and FlushOne keep it, and so does Rollback, for each
+// write of a buffer's entry it undoes (sbIndexed). Location 0 is not
+// counted (an entry holding 0 is empty): it may always be there.
+type sbIndex [1024]uint16
+
+func sbSlot(loc Loc) int { return int(mix64(uint64(loc)) % uint64(len(sbIndex{}))) }
+
+// mayHold tells whether cpu's buffer may hold a store to loc: false only
+// if it holds none.
+func (s *Store) mayHold(cpu int, loc Loc) bool {
+	return loc == 0 || s.sb.index[cpu][sbSlot(loc)] != 0
+}
+
+// indexed adds d to cpu's count of buffered stores to loc.
+func (sb *storeBuffers) indexed(cpu int, loc Loc, d int) {
+	if loc != 0 {
+		sb.index[cpu][sbSlot(loc)] += uint16(d)
+	}
+}
+
+// sbIndexed keeps the index when Rollback sets the word at l from cur
+// back to old: if it is a buffer's entry (its location, not its value),
+// the store to cur leaves the buffer and the one to old comes back.
+func (sb *storeBuffers) sbIndexed(l Loc, cur, old uint64) {
+	if l&tagMask != tagSB || l&(1|1<<39) != 0 {
+		return
+	}
+	cpu := int(l >> 40 & 0xffff)
+	sb.indexed(cpu, Loc(cur), -1)
+	sb.indexed(cpu, Loc(old), 1)
 }
 
 // StaleRead is a load that read memory while another CPU's store to the
@@ -56,7 +94,7 @@ type StaleRead struct {
 // UseStoreBuffers turns the x86-TSO store buffers on (before the first
 // execution, after init).
 func (m *Machine) UseStoreBuffers() {
-	m.S.sb = &storeBuffers{cpu: -1, cpus: m.cfg.CPUs}
+	m.S.sb = &storeBuffers{cpu: -1, cpus: m.cfg.CPUs, index: make([]sbIndex, m.cfg.CPUs)}
 	m.S.shared = m.isSharedLoc
 }
 
@@ -148,6 +186,9 @@ func (s *Store) forward(loc Loc) (uint64, bool) {
 // newest returns the newest value cpu's buffer holds for loc, and its
 // ticket.
 func (s *Store) newest(cpu int, loc Loc) (uint64, uint64, bool) {
+	if !s.mayHold(cpu, loc) {
+		return 0, 0, false
+	}
 	n := s.words.get(cpuLoc(cpu, cpuSBLen))
 	pushes := s.words.get(cpuLoc(cpu, cpuSBPushes))
 	for t := pushes; t > pushes-n; t-- {
@@ -196,6 +237,7 @@ func (s *Store) push(loc Loc, v uint64) {
 	ticket := s.words.get(cpuLoc(cpu, cpuSBPushes))
 	s.write(sbLoc(cpu, ticket, false), uint64(loc))
 	s.write(sbLoc(cpu, ticket, true), v)
+	s.sb.indexed(cpu, loc, 1)
 	s.write(cpuLoc(cpu, cpuSBLen), n+1)
 	s.write(cpuLoc(cpu, cpuSBPushes), ticket+1)
 	if s.recording {
@@ -279,6 +321,7 @@ func (m *Machine) FlushOne(cpu int) (Loc, uint64) {
 	loc, v := Loc(s.words.get(sbLoc(cpu, ticket, false))), s.words.get(sbLoc(cpu, ticket, true))
 	s.setMem(sbLoc(cpu, ticket, false), 0) // in the footprint: what waits for this store reads it
 	s.write(sbLoc(cpu, ticket, true), 0)
+	s.sb.indexed(cpu, loc, -1)
 	s.write(cpuLoc(cpu, cpuSBLen), n-1)
 	s.setMem(loc, v)
 	s.noteMemWrite(loc, cpu)
