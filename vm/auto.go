@@ -193,9 +193,10 @@ func firstSlice(slice, fav, side int) int {
 // autoFavour is the side auto's lockstep favours, from a look at the
 // script: its first slice runs first, and it wins a tie (both finishing in
 // the same slice). The stateful search's side (1) is favoured on a script
-// with an irq handler, a preemptible task, a spin loop (an await, or a
-// retry loop whose passes only read: spinLoops) or another retry loop (a
-// poll that takes a lock in every pass: hasRetryLoop). Every step where
+// with an irq handler, a preemptible task, a spin loop (a retry loop
+// whose passes only read: spinLoops) or another retry loop (a poll that
+// takes a lock in every pass: hasRetryLoop), but not for an await whose
+// pass is one load (isAwait), which dpor takes as a wait. Every step where
 // the irq may fire or the task be preempted is a race dpor reverses, and
 // every number of failed passes of a retry loop an execution of its own
 // (examples/litmus/poll-completion.mmu: 110 against 44 µs); most of

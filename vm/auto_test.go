@@ -15,9 +15,10 @@ import (
 
 // TestAutoFavour: auto's lockstep lets the stateful search go first, and
 // win a tie, on a script with an irq handler, a preemptible task, a
-// spin loop (await, a retry that only reads), a retry loop or a counted
-// loop that takes a lock, and dpor otherwise; the verdict does not depend
-// on it.
+// spin loop (a retry that only reads), a retry loop or a counted loop
+// that takes a lock, and dpor otherwise (an await of one load among
+// them: dpor takes its failed passes as waits); the verdict does not
+// depend on it.
 func TestAutoFavour(t *testing.T) {
 	const body = `
 shared x
@@ -42,7 +43,8 @@ expect ok
 		{"lock", "", "cpu 2 {\n  spin_lock(l)\n  x = 4\n  spin_unlock(l)\n}", false},
 		{"loop", "", "cpu 2 {\n  for i in 0..2 {\n    x = i\n  }\n}", false},
 		{"lock in a loop", "", "cpu 2 {\n  for i in 0..2 {\n    spin_lock(l)\n    x = i\n    spin_unlock(l)\n  }\n}", true},
-		{"await", "", "cpu 2 {\n  await x == 2\n}", true},
+		{"await", "", "cpu 2 {\n  await x == 2\n}", false},
+		{"await of two loads", "", "cpu 2 {\n  await x == 2 && x == 2\n}", true},
 		{"retry loop", "", "cpu 2 {\n  while true {\n    a = x\n    if a == x {\n      break\n    }\n  }\n}", true},
 		{"poll under a lock", "", "cpu 2 {\n  while true {\n    spin_lock(l)\n    a = x\n    spin_unlock(l)\n    if a == 2 {\n      break\n    }\n  }\n}", true},
 	} {

@@ -2052,10 +2052,11 @@ func (m *Machine) spinLoops() (edges map[int]int, checked map[int]bool) {
 }
 
 // hasSpinLoop tells whether the program has a spin loop whose passes only
-// read, without building spinLoops' maps (auto's look at a script).
+// read, other than an await (isAwait), without building spinLoops' maps
+// (auto's look at a script).
 func (m *Machine) hasSpinLoop() bool {
 	for pc, in := range m.prog.Code {
-		if in.Op == OpBackEdge && m.spinKind(int(in.A), pc, false) != passWrites {
+		if in.Op == OpBackEdge && m.spinKind(int(in.A), pc, false) != passWrites && !m.isAwait(int(in.A), pc) {
 			return true
 		}
 	}
