@@ -42,6 +42,13 @@ type dnode struct {
 	thread    int       // the step taken from here (-1 while none)
 	fp        []uint64  // its footprint, sorted, one entry per location
 	snap      snapshot  // the state before the step, to come back to
+	ctx       []int32   // per thread: the depth of the node whose snap holds its context (saveStep)
+}
+
+// ctxOf tells restoreFrom where the contexts of node n's threads are:
+// in the snapshots of nodes on its path.
+func ctxOf(path []*dnode, n *dnode) func(t int) *snapshot {
+	return func(t int) *snapshot { return &path[n.ctx[t]].snap }
 }
 
 type sleeper struct {
@@ -98,7 +105,7 @@ func (x *explorer) dpor() {
 			n.sleep = independentOf(n.sleep, parent.sleep, parent.fp)
 			n.waiters = independentOf(n.waiters, parent.waiters, parent.fp)
 		}
-		m.save(&n.snap)
+		n.saveAt(m, parent, len(nodes))
 		buf = m.Enabled(buf)
 		for _, t := range buf {
 			n.enabled |= 1 << uint(t)
@@ -164,7 +171,7 @@ func (x *explorer) dpor() {
 			m.step(t)
 			if w, ok := x.waited(t); ok && !n.stuck {
 				w.drainer, _ = m.drainer(t) // before the undo forgets why it waited
-				m.undoStep(&n.snap, t)
+				m.undoStep(&n.snap, t, ctxOf(nodes, n))
 				x.wait(nodes, w)
 				continue
 			}
@@ -330,10 +337,34 @@ func (x *explorer) backtrackTo(nodes *[]*dnode) bool {
 		}
 		x.dropped = append(x.dropped, ns[i+1:]...)
 		*nodes = ns[:i+1]
-		x.m.restore(&n.snap)
+		x.m.restoreFrom(&n.snap, ctxOf(ns, n))
 		return true
 	}
 	return false
+}
+
+// saveAt saves the machine's state in n, the node at the given depth
+// after parent's step (nil: a node with no parent to share with). Only the
+// contexts that step changed are copied; the others stay where parent's
+// ctx finds them.
+func (n *dnode) saveAt(m *Machine, parent *dnode, depth int) {
+	if len(n.ctx) != len(m.threads) {
+		n.ctx = make([]int32, len(m.threads))
+	}
+	if parent == nil {
+		m.save(&n.snap)
+		for i := range n.ctx {
+			n.ctx[i] = int32(depth)
+		}
+		return
+	}
+	t := parent.thread
+	m.saveStep(&n.snap, t)
+	copy(n.ctx, parent.ctx)
+	n.ctx[t] = int32(depth)
+	if task := m.threads[t].task; task != nil {
+		n.ctx[task.id] = int32(depth)
+	}
 }
 
 // freeNode returns a node for reuse (its snapshot buffers and footprint
