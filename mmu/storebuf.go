@@ -351,7 +351,7 @@ func (m *Machine) FlushTouches(cpu int, fp []uint64) bool {
 		loc, entry := Loc(s.words.get(sbLoc(cpu, t, false))), sbLoc(cpu, t, false)
 		own := shadowLoc(loc, cpu)
 		for _, f := range fp {
-			if l := Loc(f >> 1); l == loc || l == entry || l != own && Unshadow(l) == loc && l&tagMask == tagShadow {
+			if l := Loc(f >> 1); l == loc || l == entry || l&tagMask == tagShadow && l != own && Unshadow(l) == loc {
 				return true
 			}
 		}

@@ -358,12 +358,10 @@ func (n *dnode) saveAt(m *Machine, parent *dnode, depth int) {
 		}
 		return
 	}
-	t := parent.thread
-	m.saveStep(&n.snap, t)
+	full := m.saveStep(&n.snap, parent.thread)
 	copy(n.ctx, parent.ctx)
-	n.ctx[t] = int32(depth)
-	if task := m.threads[t].task; task != nil {
-		n.ctx[task.id] = int32(depth)
+	for b := full; b != 0; b &= b - 1 {
+		n.ctx[bits.TrailingZeros64(b)] = int32(depth)
 	}
 }
 

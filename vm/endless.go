@@ -31,8 +31,11 @@ func (m *Machine) hasRetryLoop() bool {
 // spin loop (examples/litmus/await-relay.mmu: dpor 19 µs, the stateful
 // search 26 µs).
 func (m *Machine) isAwait(h, e int) bool {
+	if h < 0 {
+		return false
+	}
 	loads := 0
-	for pc := max(h, 0); pc <= e; pc++ {
+	for pc := h; pc <= e; pc++ {
 		switch op := m.prog.Code[pc].Op; {
 		case op == OpLoadShared || op == OpLoadTask:
 			loads++
@@ -40,7 +43,7 @@ func (m *Machine) isAwait(h, e int) bool {
 			return false
 		}
 	}
-	return h >= 0 && loads == 1
+	return loads == 1
 }
 
 // hasBlockingLoop tells whether a counted loop calls, in its body, a

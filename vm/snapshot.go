@@ -40,13 +40,15 @@ func (m *Machine) save(s *snapshot) { m.saveOf(s, ^uint64(0)) }
 // too), apart from the small fields (a woken thread's status, a moved
 // task's CPU), which every snapshot copies. dpor saves a node after each
 // step; copying every thread's context there cost 17 % of
-// vmap-2cpu-disjoint's check under tso (six threads).
-func (m *Machine) saveStep(s *snapshot, id int) {
-	full := uint64(1) << uint(id)
+// vmap-2cpu-disjoint's check under tso (six threads). It returns the
+// threads whose contexts it copied.
+func (m *Machine) saveStep(s *snapshot, id int) (full uint64) {
+	full = 1 << uint(id)
 	if task := m.threads[id].task; task != nil {
 		full |= 1 << uint(task.id)
 	}
 	m.saveOf(s, full)
+	return full
 }
 
 // saveOf is save, copying the contexts of the threads in full only.
