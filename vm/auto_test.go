@@ -14,14 +14,16 @@ import (
 )
 
 // TestAutoFavour: auto's lockstep lets the stateful search go first, and
-// win a tie, on a script with an irq handler, a preemptible task, a
+// win a tie, on a script with an irq handler that may fire between its
+// CPU's steps, a preemptible task, a
 // spin loop (a retry that only reads), a retry loop or a counted loop
 // that takes a lock, and dpor otherwise (an await of one load among
 // them: dpor takes its failed passes as waits); the verdict does not
-// depend on it.
+// depend on it. (The body's two CPUs reach 3 × 6 = 18 states, more than
+// fewOrders takes for few.)
 func TestAutoFavour(t *testing.T) {
 	const body = `
-shared x
+shared x, y
 spinlock l
 cpu 0 %s{
   x = 1
@@ -30,6 +32,10 @@ cpu 0 %s{
 %s
 cpu 1 {
   r = x
+  s = y
+  s = y
+  s = y
+  s = y
 }
 expect ok
 `
@@ -39,6 +45,7 @@ expect ok
 	}{
 		{"plain", "", "", false},
 		{"irq", "", "irq 0 {\n  x = 3\n}", true},
+		{"irq on an idle CPU", "", "cpu 3 {\n}\nirq 3 {\n  x = 3\n}", false},
 		{"preemptible", "preemptible ", "", true},
 		{"lock", "", "cpu 2 {\n  spin_lock(l)\n  x = 4\n  spin_unlock(l)\n}", false},
 		{"loop", "", "cpu 2 {\n  for i in 0..2 {\n    x = i\n  }\n}", false},
@@ -50,24 +57,52 @@ expect ok
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			src := strings.Replace(strings.Replace(body, "%s", c.cpu0, 1), "%s", c.irq, 1)
-			p, err := compiler.Compile(c.name+".mmu", []byte(src), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, j := range []int{1, 2} {
-				r, err := vm.Check(context.Background(), p, vm.Config{Workers: j})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !r.Matched || !r.Complete {
-					t.Fatalf("-j %d: verdict %s, complete %v", j, r.Verdict, r.Complete)
-				}
-				state := strings.Contains(strings.Join(r.Notes, "\n"), "stateful search finished first")
-				if state != c.state {
-					t.Errorf("-j %d: the stateful search's result is kept: %v, want %v (notes %q)", j, state, c.state, r.Notes)
-				}
-			}
+			checkFavour(t, c.name, src, c.state)
 		})
+	}
+}
+
+// checkFavour compiles src and checks, with one worker and with two, that
+// auto keeps the stateful search's result exactly when state is set (and
+// that the verdict matches either way).
+func checkFavour(t *testing.T, name, src string, state bool) {
+	t.Helper()
+	p, err := compiler.Compile(name+".mmu", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range []int{1, 2} {
+		r, err := vm.Check(context.Background(), p, vm.Config{Workers: j})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Matched || !r.Complete {
+			t.Fatalf("-j %d: verdict %s, complete %v", j, r.Verdict, r.Complete)
+		}
+		got := strings.Contains(strings.Join(r.Notes, "\n"), "stateful search finished first")
+		if got != state {
+			t.Errorf("-j %d: the stateful search's result is kept: %v, want %v (notes %q)", j, got, state, r.Notes)
+		}
+	}
+}
+
+// TestAutoFavourFewOrders: a script whose CPUs reach at most 16 states
+// between them (the product of one more than each CPU's most steps), or
+// where only one CPU takes steps, favours the stateful search; more
+// states, a loop on one of two CPUs, or an irq handler keep dpor.
+func TestAutoFavourFewOrders(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		state     bool
+	}{
+		{"sb: 3 × 3", "shared x, y\ncpu 0 {\n  x = 1\n  r = y\n}\ncpu 1 {\n  y = 1\n  r = x\n}\nexpect ok\n", true},
+		{"one CPU with a loop", "shared x\ncpu 0 {\n  for i in 0..50 {\n    x = i\n  }\n}\ncpu 1 {\n}\nexpect ok\n", true},
+		{"3 × 3 × 3", "shared x, y, z\ncpu 0 {\n  x = 1\n  r = y\n}\ncpu 1 {\n  y = 1\n  r = z\n}\ncpu 2 {\n  z = 1\n  r = x\n}\nexpect ok\n", false},
+		{"an await: its load once", "shared x, y\ncpu 0 {\n  x = 1\n  y = 1\n}\ncpu 1 {\n  await y == 1\n  r = x\n}\nexpect ok\n", true},
+		{"a loop beside another CPU", "shared x, y\ncpu 0 {\n  for i in 0..2 {\n    x = i\n  }\n}\ncpu 1 {\n  r = x\n}\nexpect ok\n", false},
+		{"a call on a path", "shared x, y\nproc two() {\n  x = 1\n  x = 2\n}\ncpu 0 {\n  if y == 0 {\n    two()\n  }\n  x = 3\n}\ncpu 1 {\n  y = 1\n  r = x\n  r = x\n}\nexpect ok\n", false},
+	} {
+		t.Run(c.name, func(t *testing.T) { checkFavour(t, c.name, c.src, c.state) })
 	}
 }
 
@@ -174,38 +209,46 @@ func seeksFailure(expects []vm.Expect) bool {
 
 // TestAutoHeadStart: the favoured side's first slice is two slices long
 // (autoHead), so a script it settles there is its own even where the
-// other side needs fewer units: with the slice set between the two
-// counts, auto keeps the favoured side's result, with one worker and with
-// two. With slices of equal length the other side finished in the first
-// one and won.
+// other side needs fewer units: with the other side's first slice set just
+// past its count (dpor's slices are autoDPORShare times shorter where the
+// stateful search is favoured), auto keeps the favoured side's result,
+// with one worker and with two. With slices of equal length the other
+// side finished in the first one and won.
 func TestAutoHeadStart(t *testing.T) {
 	for _, c := range []struct{ name, src string }{
 		{"dpor favoured", `
-shared x, y
+shared x, y, a, b
 cpu 0 {
   x = 1
+  a = 1
+  a = 2
   r0 = y
 }
 cpu 1 {
   y = 1
+  b = 1
+  b = 2
   r1 = x
 }
 expect ok
 `},
 		{"stateful search favoured", `
-task owner = 0
-shared seen = 1
+shared a, b, c, d
 cpu 0 {
-  owner = 7
-  owner = 7
+  a = 1
 }
 cpu 1 {
+  c = 1
+  c = 2
 }
-irq 1 {
-  seen = owner
+cpu 2 {
+  d = 1
+  d = 2
 }
-final exists (seen == 7)
-expect fail condition
+irq 0 {
+  b = 1
+}
+expect ok
 `},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -221,6 +264,9 @@ expect fail condition
 			// look past the slice's end) and the favoured side does not,
 			// but within two
 			slice := units[1-fav] + 1
+			if fav == 1 {
+				slice *= vm.AutoDPORShare
+			}
 			if units[fav] < slice || units[fav] >= 2*slice {
 				t.Fatalf("units %v, favoured side %d: no slice between them", units, fav)
 			}

@@ -80,6 +80,10 @@ func SetDeferFlushes(on bool) bool {
 	return old
 }
 
+// AutoDPORShare is how many times shorter dpor's slices are than the
+// stateful search's where auto favours that search.
+const AutoDPORShare = autoDPORShare
+
 // AutoUnits runs dpor (0) and the stateful search (1) alone on prog
 // under sc, and returns the units of work auto's lockstep counts for each
 // (lane.pass: steps, and dpor's analysed execution lengths), and the side
