@@ -32,7 +32,7 @@ func (x *explorer) auto() {
 	if slice <= 0 {
 		slice = autoSlice
 	}
-	fav := x.m.autoFavour()
+	fav := x.m.autoFavour(x.g.seeksFailure())
 	x.m.limits.Memory /= 2 // the two machines share the memory budget
 	solo := x.soloRounds()
 	if solo == 0 && x.cfg.Limits.Executions <= 0 && x.cfg.Limits.States <= 0 {
@@ -243,13 +243,15 @@ const autoDPORShare = 2
 // acquisition against the other CPU's steps, 2^N executions, where the
 // stateful search merges the states they lead to (n8-fixed: 3.7 against
 // 0.97 ms; auto took 1.3 ms with one worker and 2.6 ms with two when it
-// favoured dpor, and takes the stateful search's time now). Otherwise
-// dpor (0), which settles most small scripts in its first slice
-// (ptdump-walk-2m, whose lock is taken once). The choice depends on the
-// script only, so the result stays the same for every -j.
-func (m *Machine) autoFavour() int {
+// favoured dpor, and takes the stateful search's time now). So is a
+// script with few interleavings (fewOrders; more of them count as few
+// where the check seeks a failure: failing). Otherwise dpor (0), which
+// settles most small scripts in its first slice (ptdump-walk-2m, whose
+// lock is taken once). The choice depends on the script and its expect
+// lines only, so the result stays the same for every -j.
+func (m *Machine) autoFavour(failing bool) int {
 	p := m.prog
-	if m.irqInterrupts() || m.fewOrders() || m.hasSpinLoop() || m.hasRetryLoop() || m.hasBlockingLoop() {
+	if m.irqInterrupts() || m.fewOrders(failing) || m.hasSpinLoop() || m.hasRetryLoop() || m.hasBlockingLoop() {
 		return 1
 	}
 	for _, c := range p.CPUs {

@@ -76,7 +76,7 @@ func checkFavour(t *testing.T, name, src string, state bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !r.Matched || !r.Complete {
+		if !r.Matched || !r.Complete && len(r.Violations) == 0 { // a violation ends the check
 			t.Fatalf("-j %d: verdict %s, complete %v", j, r.Verdict, r.Complete)
 		}
 		got := strings.Contains(strings.Join(r.Notes, "\n"), "stateful search finished first")
@@ -88,8 +88,10 @@ func checkFavour(t *testing.T, name, src string, state bool) {
 
 // TestAutoFavourFewOrders: a script whose CPUs reach at most 16 states
 // between them (the product of one more than each CPU's most steps), or
-// where only one CPU takes steps, favours the stateful search; more
-// states, a loop on one of two CPUs, or store buffers keep dpor.
+// where only one CPU takes steps, favours the stateful search, and so
+// does one of at most 64 states that seeks a violation and declares no
+// lock; more states, a loop on one of two CPUs, or store buffers keep
+// dpor.
 func TestAutoFavourFewOrders(t *testing.T) {
 	for _, c := range []struct {
 		name, src string
@@ -101,10 +103,30 @@ func TestAutoFavourFewOrders(t *testing.T) {
 		{"3 × 3 × 3", "shared x, y, z\ncpu 0 {\n  x = 1\n  r = y\n}\ncpu 1 {\n  y = 1\n  r = z\n}\ncpu 2 {\n  z = 1\n  r = x\n}\nexpect ok\n", false},
 		{"an await: its load once", "shared x, y\ncpu 0 {\n  x = 1\n  y = 1\n}\ncpu 1 {\n  await y == 1\n  r = x\n}\nexpect ok\n", true},
 		{"a loop beside another CPU", "shared x, y\ncpu 0 {\n  for i in 0..2 {\n    x = i\n  }\n}\ncpu 1 {\n  r = x\n}\nexpect ok\n", false},
+		{"6 × 6, seeking a violation", failing36("", "fail assert"), true},
+		{"6 × 6, passing", failing36("", "ok"), false},
+		{"6 × 6 and a lock, seeking a violation", failing36("spinlock l\n", "fail assert"), false},
 		{"a call on a path", "shared x, y\nproc two() {\n  x = 1\n  x = 2\n}\ncpu 0 {\n  if y == 0 {\n    two()\n  }\n  x = 3\n}\ncpu 1 {\n  y = 1\n  r = x\n  r = x\n}\nexpect ok\n", false},
 	} {
 		t.Run(c.name, func(t *testing.T) { checkFavour(t, c.name, c.src, c.state) })
 	}
+}
+
+// failing36 is a script of two CPUs of five steps each (36 states),
+// with decl declared and expect as its expect line: its assertion fails
+// when CPU 1 reads y = 1 and x = 2, and "fail assert" asks for that
+// (with a lock declared, CPU 0 takes it around its stores: 8 × 6 states).
+func failing36(decl, expect string) string {
+	lock, unlock := "", ""
+	if decl != "" {
+		lock, unlock = "  spin_lock(l)\n", "  spin_unlock(l)\n"
+	}
+	bad := "r2 == 2"
+	if expect == "ok" {
+		bad = "r2 == 0"
+	}
+	return "shared x, y\n" + decl + "cpu 0 {\n" + lock + "  x = 1\n  x = 2\n  y = 1\n  y = 2\n" + unlock + "  r = x\n}\n" +
+		"cpu 1 {\n  r1 = y\n  r2 = x\n  x = 3\n  y = 3\n  assert !(r1 == 1 && " + bad + ")\n  r3 = y\n}\nexpect " + expect + "\n"
 }
 
 // lateAssert fails its assertion only after more than one slice of

@@ -98,7 +98,7 @@ func AutoUnits(prog *Program, arch string) (units [2]int, fav int, err error) {
 		g := goal{expects: prog.ExpectationsFor(arch, "sc")}
 		x := newExplorer(ctx, m, Config{Arch: arch}, &Result{Counts: map[string]int{}}, g)
 		x.autoSide(side)
-		units[side], fav = m.totalSteps+x.analysis, m.autoFavour()
+		units[side], fav = m.totalSteps+x.analysis, m.autoFavour(g.seeksFailure())
 	}
 	return units, fav, nil
 }

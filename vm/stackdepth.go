@@ -84,16 +84,20 @@ func stackEffect(p *Program, in Instr) (pop, push int, err error) {
 }
 
 // successors are the instructions that may run after the one at pc.
-func successors(pc int, in Instr) []int {
+func successors(pc int, in Instr) []int { return appendSuccessors(nil, pc, in) }
+
+// appendSuccessors appends the successors of pc to dst: a caller's array
+// keeps a walk over the code from allocating.
+func appendSuccessors(dst []int, pc int, in Instr) []int {
 	switch in.Op {
 	case OpReturn, OpEnd:
-		return nil
+		return dst
 	case OpJump, OpBackEdge:
-		return []int{int(in.A)}
+		return append(dst, int(in.A))
 	case OpJumpIfZero, OpJumpNonZero:
-		return []int{pc + 1, int(in.A)}
+		return append(dst, pc+1, int(in.A))
 	}
-	return []int{pc + 1}
+	return append(dst, pc+1)
 }
 
 func inRange(i, n int) bool { return i >= 0 && i < n }
