@@ -39,10 +39,10 @@ func (m *Machine) fewOrders(failing bool) bool {
 	if failing && len(m.prog.Locks) == 0 {
 		most = fewStatesFailing
 	}
-	steps := m.procSteps()
+	c := m.newStepCounter()
 	states, busy := 1, 0
 	for _, t := range m.prog.CPUs {
-		n := steps.steps(t.Proc)
+		n := c.steps(t.Proc)
 		switch {
 		case n == 0:
 			continue
@@ -66,8 +66,9 @@ const (
 // stepCounter gives the most visible steps on any path through a proc,
 // the procs it calls included, or -1 where a loop (or a call that may
 // recurse) makes them unbounded. Each proc's code is walked once, from its
-// end back (a loop-free proc jumps only forward). It allocates two slices
-// whatever the script: auto looks at every script before its check.
+// end back (a loop-free proc jumps only forward). It allocates three
+// slices however many procs and instructions it walks: auto looks at
+// every script before its check.
 type stepCounter struct {
 	m    *Machine
 	ends []int
@@ -80,7 +81,7 @@ const (
 	stepsWalking  = -2
 )
 
-func (m *Machine) procSteps() *stepCounter {
+func (m *Machine) newStepCounter() *stepCounter {
 	c := &stepCounter{m: m, ends: m.procEnds(), memo: make([]int, len(m.prog.Procs)), most: make([]int, len(m.prog.Code))}
 	for i := range c.memo {
 		c.memo[i] = stepsUnwalked
