@@ -36,18 +36,7 @@ func (x *explorer) auto() {
 	x.m.limits.Memory /= 2 // the two machines share the memory budget
 	solo := x.soloRounds()
 	if solo == 0 && x.cfg.Limits.Executions <= 0 && x.cfg.Limits.States <= 0 {
-		// with the stateful search favoured, its first slice on one worker
-		// settles what one worker's lockstep would settle there
-		if fav == 1 && x.autoStateFirst(firstSlice(slice, fav, 1)) {
-			if x.m.budget.exceeded == "" { // not cut short by the time or memory budget
-				x.r.Notes = append(x.r.Notes, stateFirstNote(x.m.totalSteps, false))
-			}
-			return
-		}
-		if fav == 1 {
-			x.reset()
-		}
-		if x.autoParallel(slice, firstSlice(slice, fav, 0)) {
+		if x.autoParallel(slice, fav) {
 			return
 		}
 		x.rerun()
@@ -88,8 +77,8 @@ func (x *explorer) auto() {
 
 // stateFirstNote is the note of a check the stateful search settled
 // first, in steps, with dpor run beside it (both) or never started: with
-// one worker or two, a script settled in the stateful search's first
-// slice, where it runs alone, gets the same note.
+// one worker or two (autoParallel), a script settled in the stateful
+// search's first slice, where it runs alone, gets the same note.
 func stateFirstNote(steps int, both bool) string {
 	if both {
 		return fmt.Sprintf("auto: the stateful search finished first (in %d steps; partial-order reduction ran in lockstep with it)", steps)
@@ -154,18 +143,6 @@ func (x *explorer) startOther(g *lockstep, i int) *autoOther {
 		ok = m2.hostPanic == nil
 	}()
 	return o
-}
-
-// autoStateFirst runs the first slice of the stateful search on one
-// worker, as auto's lockstep does first when it favours that search, and
-// tells whether that settled the check; if not, x holds a partial result
-// to clear (reset).
-func (x *explorer) autoStateFirst(slice int) bool {
-	l := &lane{cutAt: slice}
-	x.lane = l
-	x.stateful()
-	x.lane = nil
-	return !l.cut
 }
 
 // autoSide runs side i of auto's lockstep: dpor (0) or the stateful
@@ -315,8 +292,6 @@ type lane struct {
 	end   int       // the step count that ends this side's current slice
 	first func()    // called when the side first ends a slice, if set
 	race  *autoRace // with several workers, dpor's side of autoParallel instead
-	cutAt int       // set: no lockstep, stop at this step count (autoStateFirst)
-	cut   bool      // the side was stopped there
 }
 
 // start waits until the side may run its first slice; false when the
@@ -335,10 +310,6 @@ func (l *lane) start() bool {
 // pass is called between units of work with the side's step count; false
 // means the other side has won and this one must stop.
 func (l *lane) pass(steps int) bool {
-	if l.cutAt > 0 {
-		l.cut = l.cut || steps >= l.cutAt
-		return !l.cut
-	}
 	if l.race != nil {
 		return l.race.pass(steps)
 	}

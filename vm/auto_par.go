@@ -12,10 +12,19 @@ import (
 // parallel search's count depends on the split, so it cannot decide the
 // same winner as one worker. What it can do is keep a result that does
 // not depend on the winner:
-//   - dpor's first slice runs alone, as with one worker: a script it
-//     settles there is dpor's, as with one worker;
+//   - the favoured side's first slice runs alone, as with one worker:
+//     dpor's, and a script it settles there is dpor's, as with one
+//     worker; or, on a script autoFavour gives the stateful search, the
+//     workers' search, whose first worker runs alone until its first
+//     slice is over (the others join later: joinAfter) and goes on from
+//     there, so that nothing it explored is thrown away (it was when
+//     that slice ran on a worker of its own first: 8,192 of
+//     ptdump-vmalloc-n64-fixed's 63,929 steps). A script settled in that
+//     slice gets one worker's result, note and counts included;
 //   - then both run, dpor held to about the steps the workers have taken
-//     (as the lockstep holds it), and the first to complete without a
+//     (as the lockstep holds it; where the stateful search is favoured,
+//     to half the steps of one worker, as the lockstep halves dpor's
+//     slices), and the first to complete without a
 //     violation, a failed condition or a bound gives the result: both
 //     searches reach every final state, so the verdict and the final
 //     states are those one worker reports, only the counts differ
@@ -28,8 +37,16 @@ import (
 // with them auto keeps to its lockstep. A check that runs out of its time
 // or memory budget (the workers' machines count toward it) may stop at
 // another point than with one worker.
-func (x *explorer) autoParallel(slice, first int) bool {
-	race := &autoRace{slice: slice, first: first}
+func (x *explorer) autoParallel(slice, fav int) bool {
+	race := &autoRace{slice: slice, share: 1, first: firstSlice(slice, fav, 0)}
+	if fav == 1 {
+		// as the lockstep gives dpor a unit for autoDPORShare steps of
+		// the stateful search, the race gives it one for autoDPORShare
+		// steps of each worker: held to the workers' steps alone, it ran
+		// as fast as each worker (three threads on two cores) and the
+		// workers took 3 % longer on ptdump-vmalloc-n512-fixed
+		race.share = x.cfg.Workers * autoDPORShare
+	}
 	var y *explorer
 	var end workersEnd
 	done := make(chan struct{})
@@ -51,9 +68,15 @@ func (x *explorer) autoParallel(slice, first int) bool {
 			end = y.stateWorkers(race.pool, true)
 		}()
 	}
-	x.lane = &lane{race: race}
-	x.dpor()
-	x.lane = nil
+	if fav == 1 {
+		race.lead(firstSlice(slice, fav, 1))
+	}
+	dporRan := !race.stateDone.Load()
+	if dporRan {
+		x.lane = &lane{race: race}
+		x.dpor()
+		x.lane = nil
+	}
 	race.halt.Store(true)
 	if !race.started {
 		return true // settled in the first slice, as with one worker
@@ -68,6 +91,10 @@ func (x *explorer) autoParallel(slice, first int) bool {
 		*x.r = *y.r
 		x.seen, x.condFalsified, x.stop = y.seen, false, false
 		x.m.budget.peak = max(x.m.budget.peak, y.m.budget.peak)
+		if !dporRan && race.pool.workers == 1 { // settled alone in its first slice, as with one worker
+			x.r.Notes = append(x.r.Notes, stateFirstNote(y.m.totalSteps, false))
+			return true
+		}
 		x.r.Notes = append(x.r.Notes, "auto: the parallel stateful search completed first, clean (partial-order reduction ran beside it)")
 		return true
 	case !x.stop && x.r.Complete && len(x.r.Violations) == 0 && x.r.Witness == nil && len(x.r.Bounds) == 0:
@@ -81,6 +108,7 @@ func (x *explorer) autoParallel(slice, first int) bool {
 // autoRace is auto's dpor and parallel stateful search running at once.
 type autoRace struct {
 	slice     int // how far dpor may run ahead of the workers' steps
+	share     int // what the workers' steps are divided by before that
 	first     int // dpor's first slice, the lockstep's (firstSlice)
 	pool      *statePool
 	start     func() // starts the stateful search, at dpor's first slice
@@ -92,11 +120,11 @@ type autoRace struct {
 
 // pass is dpor's turn between units of work: false when the stateful
 // search has returned (clean: it won; otherwise the lockstep runs again).
-// dpor waits while it is a slice ahead of the workers' steps, so that it
-// takes about the share of the machine it takes in the lockstep, but not
-// before the workers have taken a step: building their machines (init
-// again on each) takes a millisecond or so, which is most of a small
-// script's check.
+// dpor waits while it is a slice ahead of the workers' steps (divided by
+// share), so that it takes about the share of the machine it takes in
+// the lockstep, but not before the workers have taken a step: building
+// their machines (init again on each) takes a millisecond or so, which
+// is most of a small script's check.
 func (a *autoRace) pass(steps int) bool {
 	if !a.started { // at the step count the lockstep would start it at
 		if steps < a.first {
@@ -111,7 +139,7 @@ func (a *autoRace) pass(steps int) bool {
 	a.next = steps + autoRaceLook
 	// dpor does not wait while the workers are still building their
 	// machines (no step yet): on a small script that is most of the race
-	for w := a.pool.steps(); w > 0 && steps > w+a.slice && !a.stateDone.Load(); w = a.pool.steps() {
+	for w := a.pool.steps() / a.share; w > 0 && steps > w+a.slice && !a.stateDone.Load(); w = a.pool.steps() / a.share {
 		time.Sleep(autoRaceWait)
 	}
 	return !a.stateDone.Load()
@@ -121,6 +149,16 @@ const (
 	autoRaceLook = 256                    // dpor's steps between two looks at the race
 	autoRaceWait = 200 * time.Microsecond // how long dpor waits ahead of the workers
 )
+
+// lead starts the stateful search and waits until its workers have
+// taken the steps of its first slice, or it has returned.
+func (a *autoRace) lead(steps int) {
+	a.started = true
+	a.start()
+	for a.pool.steps() < steps && !a.stateDone.Load() {
+		time.Sleep(autoRaceWait)
+	}
+}
 
 // reset clears what a search left in x, for another to run.
 func (x *explorer) reset() {

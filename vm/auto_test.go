@@ -64,13 +64,17 @@ expect ok
 
 // checkFavour compiles src and checks, with one worker and with two, that
 // auto keeps the stateful search's result exactly when state is set (and
-// that the verdict matches either way).
+// that the verdict matches either way). A check the stateful search
+// settles in its first slice, where it runs alone, gives the same result
+// with two workers as with one: with two, the parallel search's first
+// worker runs that slice alone and goes on from there.
 func checkFavour(t *testing.T, name, src string, state bool) {
 	t.Helper()
 	p, err := compiler.Compile(name+".mmu", []byte(src), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var one *vm.Result
 	for _, j := range []int{1, 2} {
 		r, err := vm.Check(context.Background(), p, vm.Config{Workers: j})
 		if err != nil {
@@ -83,7 +87,20 @@ func checkFavour(t *testing.T, name, src string, state bool) {
 		if got != state {
 			t.Errorf("-j %d: the stateful search's result is kept: %v, want %v (notes %q)", j, got, state, r.Notes)
 		}
+		if one == nil {
+			one = r
+		} else if state && strings.Contains(strings.Join(one.Notes, "\n"), "within its first slice") {
+			if !reflect.DeepEqual(sameCounts(r), sameCounts(one)) || !reflect.DeepEqual(r.Notes, one.Notes) {
+				t.Errorf("-j 2 gave %v %q, -j 1 %v %q", sameCounts(r), r.Notes, sameCounts(one), one.Notes)
+			}
+		}
 	}
+}
+
+// sameCounts is what a check settled by one worker reports the same for
+// every -j.
+func sameCounts(r *vm.Result) []any {
+	return []any{r.Verdict, r.Executions, r.States, len(r.FinalStates), r.SplitCounts}
 }
 
 // TestAutoFavourFewOrders: a script whose CPUs reach at most 16 states

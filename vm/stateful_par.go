@@ -100,6 +100,16 @@ func (x *explorer) stateWorkers(p *statePool, lend bool) workersEnd {
 	root.quiesce()
 	p.work = []stateWork{{}} // the root
 	p.workers = 1
+	if ms[0].violation != nil || ms[0].Done() {
+		// the one execution ended before any step (auto's race gets here
+		// with a script stateful's own look did not see): one worker
+		// records it
+		x.stateful()
+		if x.stop || len(x.r.Violations) > 0 || x.r.Witness != nil || len(x.r.Bounds) > 0 {
+			return workersStopped
+		}
+		return workersClean
+	}
 	ys := make([]*explorer, len(ms))
 	var failed atomic.Bool
 	var wg sync.WaitGroup
@@ -179,8 +189,10 @@ func (x *explorer) takeWorkers(p *statePool, ms []*Machine, ys []*explorer) work
 	}
 	x.r.Complete = clean
 	x.r.States = p.visited.len()
-	x.r.SplitCounts = splitCounts
-	x.r.Notes = append(x.r.Notes, fmt.Sprintf("state: %d workers shared one set of visited states", p.workers))
+	if p.workers > 1 {
+		x.r.SplitCounts = splitCounts
+		x.r.Notes = append(x.r.Notes, fmt.Sprintf("state: %d workers shared one set of visited states", p.workers))
+	} // else the search ended before the others joined: one worker's, counts and all
 	if !clean {
 		x.m.budget.exceeded = exceeded // no traces past the budget
 		x.stop = true
