@@ -40,6 +40,8 @@ func main() {
 	spinSizes := flag.String("spin", "8,64,128,256,512", "sizes N of ptdump-vmalloc-nN to run side by side with SPIN (when spin and gcc are installed); empty: skip")
 	spinReps := flag.Int("spin-reps", 3, "alternating runs of each side in the SPIN comparison (the best is shown)")
 	fams := flag.String("families", "dpor,state,auto", "searches to measure the scaling families (lock-N, sb-ring-N, lock-sb-N) under; empty: skip them")
+	coresN := flag.Int("cores", 512, "size N of ptdump-vmalloc-nN-fixed on which to measure -j 2 against -j 1, beside two -j 1 processes at once; 0: skip")
+	coresRounds := flag.Int("cores-rounds", 9, "rounds of the -j 2 measurement")
 	autoDirs := flag.String("auto", "", "folders (a comma list) whose sc scripts measure auto against the faster of dpor and state, with -j 1 and -j 2; empty: skip")
 	flag.Parse()
 	*stepN = max(*stepN, 1)
@@ -75,6 +77,10 @@ func main() {
 	}
 	if *fams != "" {
 		failed = b.families(strings.Split(*fams, ",")) || failed
+		fmt.Println()
+	}
+	if *coresN > 0 {
+		failed = b.cores(*coresN, max(1, *coresRounds)) || failed
 		fmt.Println()
 	}
 	if *autoDirs != "" {

@@ -119,11 +119,9 @@ func (b *bench) spin(sizes []int, reps int) bool {
 		return true
 	}
 	defer os.RemoveAll(tmp)
-	mmuasm := filepath.Join(tmp, "mmuasm")
-	build := exec.Command("go", "build", "-o", mmuasm, "./cmd/mmuasm")
-	build.Dir = moduleRoot()
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Printf("SPIN comparison: building mmuasm: %v\n%s", err, out)
+	mmuasm, err := buildMmuasm(tmp)
+	if err != nil {
+		fmt.Println("SPIN comparison:", err)
 		return true
 	}
 	fmt.Printf("mmuvm against SPIN on ptdump-vmalloc-nN (alternating, best of %d; pan -DSAFETY -DCOLLAPSE)\n", reps)
