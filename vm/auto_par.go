@@ -12,15 +12,13 @@ import (
 // parallel search's count depends on the split, so it cannot decide the
 // same winner as one worker. What it can do is keep a result that does
 // not depend on the winner:
-//   - the favoured side's first slice runs alone, as with one worker:
-//     dpor's, and a script it settles there is dpor's, as with one
-//     worker; or, on a script autoFavour gives the stateful search, the
-//     workers' search, whose first worker runs alone until its first
-//     slice is over (the others join later: joinAfter) and goes on from
-//     there, so that nothing it explored is thrown away (it was when
-//     that slice ran on a worker of its own first: 8,192 of
-//     ptdump-vmalloc-n64-fixed's 63,929 steps). A script settled in that
-//     slice gets one worker's result, note and counts included;
+//   - the favoured side's first slice runs alone, as with one worker, on
+//     the check's own machine, and a script it settles there is that
+//     side's, as with one worker. Where that side is the stateful search,
+//     a check it does not settle there goes on from where the slice
+//     ended, as the parallel search's first worker (autoParallelState):
+//     it used to be thrown away (8,192 of ptdump-vmalloc-n64-fixed's
+//     63,929 steps) and the workers' search started from scratch;
 //   - then both run, dpor held to about the steps the workers have taken
 //     (as the lockstep holds it; where the stateful search is favoured,
 //     to half the steps of one worker, as the lockstep halves dpor's
@@ -37,16 +35,8 @@ import (
 // with them auto keeps to its lockstep. A check that runs out of its time
 // or memory budget (the workers' machines count toward it) may stop at
 // another point than with one worker.
-func (x *explorer) autoParallel(slice, fav int) bool {
-	race := &autoRace{slice: slice, share: 1, first: firstSlice(slice, fav, 0)}
-	if fav == 1 {
-		// as the lockstep gives dpor a unit for autoDPORShare steps of
-		// the stateful search, the race gives it one for autoDPORShare
-		// steps of each worker: held to the workers' steps alone, it ran
-		// as fast as each worker (three threads on two cores) and the
-		// workers took 3 % longer on ptdump-vmalloc-n512-fixed
-		race.share = x.cfg.Workers * autoDPORShare
-	}
+func (x *explorer) autoParallel(slice int) bool {
+	race := &autoRace{slice: slice, share: 1, first: firstSlice(slice, 0, 0)}
 	var y *explorer
 	var end workersEnd
 	done := make(chan struct{})
@@ -65,18 +55,12 @@ func (x *explorer) autoParallel(slice, fav int) bool {
 				return
 			}
 			y = x.sibling(x.ctx, m2)
-			end = y.stateWorkers(race.pool, true)
+			end = y.stateWorkers(race.pool, true, nil)
 		}()
 	}
-	if fav == 1 {
-		race.lead(firstSlice(slice, fav, 1))
-	}
-	dporRan := !race.stateDone.Load()
-	if dporRan {
-		x.lane = &lane{race: race}
-		x.dpor()
-		x.lane = nil
-	}
+	x.lane = &lane{race: race}
+	x.dpor()
+	x.lane = nil
 	race.halt.Store(true)
 	if !race.started {
 		return true // settled in the first slice, as with one worker
@@ -91,10 +75,6 @@ func (x *explorer) autoParallel(slice, fav int) bool {
 		*x.r = *y.r
 		x.seen, x.condFalsified, x.stop = y.seen, false, false
 		x.m.budget.peak = max(x.m.budget.peak, y.m.budget.peak)
-		if !dporRan && race.pool.workers == 1 { // settled alone in its first slice, as with one worker
-			x.r.Notes = append(x.r.Notes, stateFirstNote(y.m.totalSteps, false))
-			return true
-		}
 		x.r.Notes = append(x.r.Notes, "auto: the parallel stateful search completed first, clean (partial-order reduction ran beside it)")
 		return true
 	case !x.stop && x.r.Complete && len(x.r.Violations) == 0 && x.r.Witness == nil && len(x.r.Bounds) == 0:
@@ -150,16 +130,6 @@ const (
 	autoRaceWait = 200 * time.Microsecond // how long dpor waits ahead of the workers
 )
 
-// lead starts the stateful search and waits until its workers have
-// taken the steps of its first slice, or it has returned.
-func (a *autoRace) lead(steps int) {
-	a.started = true
-	a.start()
-	for a.pool.steps() < steps && !a.stateDone.Load() {
-		time.Sleep(autoRaceWait)
-	}
-}
-
 // reset clears what a search left in x, for another to run.
 func (x *explorer) reset() {
 	*x.r = *x.r.blank()
@@ -171,5 +141,10 @@ func (x *explorer) reset() {
 // rerun clears x for auto's lockstep, after autoParallel gave up.
 func (x *explorer) rerun() {
 	x.reset()
+	// the lockstep's slices end at step counts of this machine, from zero
+	// as with one worker: counted on from the race, they ended early, and
+	// with slices of 40 steps the other side won where one worker's
+	// lockstep kept dpor's result
+	x.m.totalSteps, x.m.budget.polledAt = 0, 0
 	x.r.Notes = append(x.r.Notes, fmt.Sprintf("auto: %d workers met a violation, a failed condition or a bound; the lockstep of dpor and the stateful search ran again, so that what it reports does not depend on -j", x.cfg.Workers))
 }

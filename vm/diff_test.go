@@ -31,8 +31,10 @@ const diffLimit = 20000
 // dpor-split is dpor cut into parts run by two workers (split.go);
 // state-j2 and auto-j2 run the stateful search on two workers
 // (stateful_par.go, auto_par.go), without the execution bound, which
-// would keep them on one.
-var diffSearches = []string{"dpor", "dpor-split", "state", "auto", "auto-switch", "state-j2", "auto-j2"}
+// would keep them on one; auto-j2-switch is auto-j2 with auto-switch's
+// slices, so that where the stateful search is favoured its first slice
+// ends early and the workers' search goes on from it (auto_par_state.go).
+var diffSearches = []string{"dpor", "dpor-split", "state", "auto", "auto-switch", "state-j2", "auto-j2", "auto-j2-switch"}
 
 // scriptGen writes one random script. Everything it does depends only on
 // its rand source, so a seed names a script.
@@ -482,6 +484,8 @@ func compareSearchesUnder(name, src, model string) diffCase {
 			cfg.Search, cfg.Workers = "dpor", 2
 		case "state-j2", "auto-j2":
 			cfg.Search, cfg.Workers, cfg.Limits = strings.TrimSuffix(search, "-j2"), 2, vm.Limits{}
+		case "auto-j2-switch":
+			cfg.Search, cfg.Workers, cfg.Limits, cfg.DPORBudget = "auto", 2, vm.Limits{}, 40
 		}
 		return vm.Check(ctx, prog, cfg)
 	}

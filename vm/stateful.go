@@ -27,18 +27,34 @@ import (
 // that many machines at once (stateful_par.go).
 func (x *explorer) stateful() {
 	x.m.Reset()
-	if x.m.violation != nil || x.m.Done() {
-		// the one execution ended before any step: a CPU's first local
-		// code looped forever (`while 1 { }`) or failed, or nothing runs.
-		// The search below records only what a step leads to.
-		x.record(nil)
-		x.r.States, x.r.Complete = 1, !x.stop
+	if x.endedAtReset() {
 		return
 	}
 	if x.cfg.Workers >= 2 && x.lane == nil && x.cfg.Limits.Executions <= 0 {
 		x.parallelStateful()
 		return
 	}
+	d := x.newStateDFS()
+	d.run()
+	d.finish()
+}
+
+// endedAtReset records the one execution when it ended before any step,
+// with the machine just reset: a CPU's first local code looped forever
+// (`while 1 { }`) or failed, or nothing runs. The search records only what
+// a step leads to.
+func (x *explorer) endedAtReset() bool {
+	if x.m.violation == nil && !x.m.Done() {
+		return false
+	}
+	x.record(nil)
+	x.r.States, x.r.Complete = 1, !x.stop
+	return true
+}
+
+// newStateDFS is the one-worker search from the machine's state, just
+// reset, with a visited set of its own.
+func (x *explorer) newStateDFS() *stateDFS {
 	visited := newVisitedSet(x.cfg.Limits.States)
 	d := &stateDFS{x: x, visited: visited, heldBase: x.m.budget.held, onPath: map[uint64]int32{}}
 	h := x.m.stateHash()
@@ -47,7 +63,12 @@ func (x *explorer) stateful() {
 	x.done = func() float64 {
 		return treeDone(len(d.stack), func(i int) (int, int) { return d.stack[i].next, len(d.stack[i].enabled) })
 	}
-	d.run()
+	return d
+}
+
+// finish records the end of a one-worker search and frees what it held.
+func (d *stateDFS) finish() {
+	x, visited := d.x, d.visited.(*visitedSet)
 	x.r.States = visited.len()
 	x.r.Complete = !x.stop && len(d.stack) == 0
 	visited.free()
@@ -87,6 +108,7 @@ type stateDFS struct {
 	onPath map[uint64]int32
 	// parallel: the stored states on every worker's path (gray.go), or nil
 	gray *grayStates
+	off  bool // run stopped with the machine not at the top frame's state
 }
 
 // push makes a frame of the machine's state, where the threads in
@@ -198,7 +220,8 @@ const stateLook = 512
 // run explores until the stack is empty or the search stops.
 func (d *stateDFS) run() {
 	x, m := d.x, d.x.m
-	atTop := true
+	atTop := !d.off
+	defer func() { d.off = !atTop }() // for a search that goes on (autoParallelState)
 	for len(d.stack) > 0 && !x.interrupted() {
 		if d.share == nil || d.looks&(stateLook-1) == 0 {
 			if !d.look() {

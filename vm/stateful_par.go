@@ -51,7 +51,7 @@ func (x *explorer) parallelStateful() {
 		x.statefulOne()
 		return
 	}
-	switch x.stateWorkers(newStatePool(x.cfg.Workers, x.cfg.Limits.States), false) {
+	switch x.stateWorkers(newStatePool(x.cfg.Workers, x.cfg.Limits.States), false, nil) {
 	case workersStopped:
 		x.r.Notes = append(x.r.Notes, fmt.Sprintf("state: the %d workers stopped at a violation, a failed condition or a bound; one worker ran the search again, so that what it reports does not depend on -j", x.cfg.Workers))
 		x.statefulOne()
@@ -75,7 +75,11 @@ const (
 // stateWorkers runs the parallel stateful search on p's workers, each on a
 // machine of its own, and puts what they found in x.r unless they stopped
 // at something the one-worker search must report.
-func (x *explorer) stateWorkers(p *statePool, lend bool) workersEnd {
+//
+// resume, if set, is a one-worker search on x's machine cut short
+// (autoParallelState): it becomes the first worker, its visited states
+// the shared set's, and goes on from where it stopped.
+func (x *explorer) stateWorkers(p *statePool, lend bool, resume *stateDFS) workersEnd {
 	// the first worker starts at once, on the explorer's own machine when
 	// lend says it is not needed afterwards (auto's, made for the search;
 	// a plain check's runs the search again when the workers stop); the
@@ -91,25 +95,19 @@ func (x *explorer) stateWorkers(p *statePool, lend bool) workersEnd {
 		}
 		ms[0] = m
 	}
-	ms[0].Reset()
 	if ms[0].mayCycle() {
 		p.gray = newGrayStates(len(p.slots))
 	}
-	root := p.visited.worker(0)
-	root.visit(ms[0].stateHash(), 0)
-	root.quiesce()
-	p.work = []stateWork{{}} // the root
-	p.workers = 1
-	if ms[0].violation != nil || ms[0].Done() {
-		// the one execution ended before any step (auto's race gets here
-		// with a script stateful's own look did not see): one worker
-		// records it
-		x.stateful()
-		if x.stop || len(x.r.Violations) > 0 || x.r.Witness != nil || len(x.r.Bounds) > 0 {
-			return workersStopped
-		}
-		return workersClean
+	if resume != nil {
+		p.adopt(resume)
+	} else {
+		ms[0].Reset()
+		root := p.visited.worker(0)
+		root.visit(ms[0].stateHash(), 0)
+		root.quiesce()
+		p.work = []stateWork{{}} // the root
 	}
+	p.workers = 1
 	ys := make([]*explorer, len(ms))
 	var failed atomic.Bool
 	var wg sync.WaitGroup
@@ -129,6 +127,11 @@ func (x *explorer) stateWorkers(p *statePool, lend bool) workersEnd {
 					ys[i] = x.sibling(x.ctx, m) // the search ended without it
 					return
 				}
+			}
+			if i == 0 && resume != nil {
+				ys[i] = resume.x
+				resume.work(true)
+				return
 			}
 			ys[i] = x.stateWorker(p, i, ms[i])
 		}(i)
@@ -218,15 +221,32 @@ func (x *explorer) statefulOne() {
 // the search stops.
 func (x *explorer) stateWorker(p *statePool, w int, m *Machine) *explorer {
 	y := x.sibling(x.ctx, m)
-	v := p.visited.worker(w)
+	d := &stateDFS{x: y, visited: p.visited.worker(w), share: p, worker: w, heldBase: m.budget.held, onPath: map[uint64]int32{}, gray: p.gray}
+	d.work(false)
+	return y
+}
+
+// work explores the frames d's worker is handed until there are none left
+// anywhere or the search stops; resumed, it first goes on with the search
+// p.adopt made this worker's.
+func (d *stateDFS) work(resumed bool) {
+	p, y, m := d.share, d.x, d.x.m
+	v := p.visited.worker(d.worker)
 	defer v.quiesce() // a worker that ends lets a grower in
-	d := &stateDFS{x: y, visited: v, share: p, worker: w, heldBase: m.budget.held, onPath: map[uint64]int32{}, gray: p.gray}
+	if resumed {
+		d.run()
+		if y.stop {
+			p.stop()
+			return
+		}
+		d.seedPath()
+	}
 	var hs []uint64
 	for {
 		v.quiesce() // and so does one that waits
 		work, ok := p.get()
 		if !ok {
-			return y
+			return
 		}
 		m.Reset()
 		hs := append(hs[:0], m.stateHash())
@@ -243,14 +263,43 @@ func (x *explorer) stateWorker(p *statePool, w int, m *Machine) *explorer {
 			f.next = work.next
 		}
 		m.save(&f.snap) // a handed frame may branch where push saw one step
+		d.off = false
 
 		d.run()
 		if y.stop {
 			p.stop()
-			return y
+			return
 		}
 		d.seedPath() // its path is empty while it waits: nothing of it is gray
 	}
+}
+
+// adopt makes d, a one-worker search on the first worker's machine cut
+// short, that worker's search: its visited states go into the shared set
+// (which keeps the threads explored awake where d's kept those asleep:
+// visited_shared.go) and the states on its path into the gray ones.
+func (p *statePool) adopt(d *stateDFS) {
+	own := d.visited.(*visitedSet)
+	if t := p.visited.table; 2*own.n > len(t.slots) {
+		p.visited.table = newSharedTable(tableSize(own.n))
+		p.visited.size.Store(p.visited.table.bytes())
+	}
+	for _, o := range own.slots {
+		if o.key != 0 {
+			p.visited.table.insert(visitedSlot{key: o.key, val: ^o.val})
+		}
+	}
+	w := p.visited.worker(0)
+	w.stored = own.n
+	w.n.Store(int64(own.n))
+	own.free()
+	d.visited, d.share, d.worker, d.gray = w, p, 0, p.gray
+	if p.gray != nil {
+		for h, n := range d.onPath {
+			p.gray.add(0, h, n)
+		}
+	}
+	d.x.stop, d.x.lane = false, nil // it was cut short at the slice's end
 }
 
 // stateWork is a frame handed from one worker to another: the steps from

@@ -81,7 +81,9 @@ func stateParCases(t *testing.T) map[string]string {
 
 // TestParallelStateSameForEveryN: the stateful search, and auto which
 // runs it beside dpor, report the same verdict, kinds, final states and counterexample with 1, 2 and 4
-// workers, with and without --all.
+// workers, with and without --all; auto also with slices of 40 steps, so
+// that where it favours the stateful search the workers' search goes on
+// from a first slice cut short (auto_par_state.go).
 func TestParallelStateSameForEveryN(t *testing.T) {
 	cases := stateParCases(t)
 	names := make([]string, 0, len(cases))
@@ -99,11 +101,15 @@ func sameForEveryN(t *testing.T, name, src string) {
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
-	for _, search := range []string{"state", "auto"} {
+	for _, c := range []struct {
+		search string
+		slice  int
+	}{{"state", 0}, {"auto", 0}, {"auto", 40}} {
+		search := c.search
 		for _, all := range []bool{false, true} {
 			var want stateOutcome
 			for _, n := range []int{1, 2, 4} {
-				r, err := vm.Check(context.Background(), p, vm.Config{Arch: p.Arches[0], Search: search, Workers: n, All: all})
+				r, err := vm.Check(context.Background(), p, vm.Config{Arch: p.Arches[0], Search: search, Workers: n, All: all, DPORBudget: c.slice})
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
