@@ -34,17 +34,12 @@ func (b *bench) cores(n, rounds int) bool {
 		fmt.Printf("-j 2 on one check: this machine has %d CPU: skipped\n", runtime.NumCPU())
 		return false
 	}
-	tmp, err := os.MkdirTemp("", "mmuvm-cores")
+	tmp, mmuasm, err := mmuasmIn("mmuvm-cores")
 	if err != nil {
 		fmt.Println("-j 2 on one check:", err)
 		return true
 	}
 	defer os.RemoveAll(tmp)
-	mmuasm, err := buildMmuasm(tmp)
-	if err != nil {
-		fmt.Println("-j 2 on one check:", err)
-		return true
-	}
 	name := fmt.Sprintf("ptdump-vmalloc-n%d-fixed", n)
 	script := filepath.Join(tmp, name+".mmu")
 	if err := os.WriteFile(script, []byte(benchscripts.PtdumpVmalloc(n, true)), 0o644); err != nil {
@@ -119,14 +114,20 @@ func medianOf(xs []float64) string {
 	return fmt.Sprintf("%.2f×", m)
 }
 
-// buildMmuasm builds cmd/mmuasm into dir, for the comparisons that run it
-// as a process.
-func buildMmuasm(dir string) (string, error) {
-	out := filepath.Join(dir, "mmuasm")
-	build := exec.Command("go", "build", "-o", out, "./cmd/mmuasm")
+// mmuasmIn makes a temporary folder (named from pattern, for the caller
+// to remove) and builds cmd/mmuasm into it, for the comparisons that run
+// it as a process.
+func mmuasmIn(pattern string) (dir, mmuasm string, err error) {
+	dir, err = os.MkdirTemp("", pattern)
+	if err != nil {
+		return "", "", err
+	}
+	mmuasm = filepath.Join(dir, "mmuasm")
+	build := exec.Command("go", "build", "-o", mmuasm, "./cmd/mmuasm")
 	build.Dir = moduleRoot()
 	if o, err := build.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building mmuasm: %v\n%s", err, o)
+		os.RemoveAll(dir)
+		return "", "", fmt.Errorf("building mmuasm: %v\n%s", err, o)
 	}
-	return out, nil
+	return dir, mmuasm, nil
 }

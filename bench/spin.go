@@ -113,17 +113,12 @@ func (b *bench) spin(sizes []int, reps int) bool {
 			return false
 		}
 	}
-	tmp, err := os.MkdirTemp("", "mmuvm-spin")
+	tmp, mmuasm, err := mmuasmIn("mmuvm-spin")
 	if err != nil {
 		fmt.Println("SPIN comparison:", err)
 		return true
 	}
 	defer os.RemoveAll(tmp)
-	mmuasm, err := buildMmuasm(tmp)
-	if err != nil {
-		fmt.Println("SPIN comparison:", err)
-		return true
-	}
 	fmt.Printf("mmuvm against SPIN on ptdump-vmalloc-nN (alternating, best of %d; pan -DSAFETY -DCOLLAPSE)\n", reps)
 	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "script\tmmuvm\tmmuvm peak\tSPIN compile\tSPIN search\tSPIN peak\tSPIN states\ttime ratio\tcounterexample (mmuvm steps / SPIN BFS depth)\t")
