@@ -96,22 +96,20 @@ func stateFirstNote(steps int, both bool) string {
 // It tells whether that settled the check; if not, x is cleared for the
 // lockstep (rerun).
 func (x *explorer) autoWorkers(slice, fav int) bool {
-	if fav == 0 {
-		if x.autoParallel(slice) {
+	if fav == 0 && x.autoParallel(slice) {
+		return true
+	}
+	if fav == 1 {
+		d := x.autoStateFirst(firstSlice(slice, fav, 1))
+		if d == nil {
+			if x.m.budget.exceeded == "" { // not cut short by the time or memory budget
+				x.r.Notes = append(x.r.Notes, stateFirstNote(x.m.totalSteps, false))
+			}
 			return true
 		}
-		x.rerun()
-		return false
-	}
-	d := x.autoStateFirst(firstSlice(slice, fav, 1))
-	if d == nil {
-		if x.m.budget.exceeded == "" { // not cut short by the time or memory budget
-			x.r.Notes = append(x.r.Notes, stateFirstNote(x.m.totalSteps, false))
+		if x.autoParallelState(slice, d) {
+			return true
 		}
-		return true
-	}
-	if x.autoParallelState(slice, d) {
-		return true
 	}
 	x.rerun()
 	return false

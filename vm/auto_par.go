@@ -70,19 +70,38 @@ func (x *explorer) autoParallel(slice int) bool {
 		x.m.hostPanic = y.m.hostPanic
 		return true
 	}
+	return x.takeRace(end, y, x)
+}
+
+// takeRace gives the check the result of the race's winner: the workers'
+// search (y) where it ended clean, else dpor's (z, which may be x itself)
+// where it completed clean; false if neither did.
+func (x *explorer) takeRace(end workersEnd, y, z *explorer) bool {
 	switch {
 	case end == workersClean:
-		*x.r = *y.r
-		x.seen, x.condFalsified, x.stop = y.seen, false, false
-		x.m.budget.peak = max(x.m.budget.peak, y.m.budget.peak)
-		x.r.Notes = append(x.r.Notes, "auto: the parallel stateful search completed first, clean (partial-order reduction ran beside it)")
-		return true
-	case !x.stop && x.r.Complete && len(x.r.Violations) == 0 && x.r.Witness == nil && len(x.r.Bounds) == 0:
+		x.adoptResult(y, "auto: the parallel stateful search completed first, clean (partial-order reduction ran beside it)")
+	case z != nil && z.cleanComplete():
+		x.adoptResult(z, "auto: partial-order reduction completed first, clean (the parallel stateful search ran beside it)")
 		x.r.SplitCounts = splitCounts
-		x.r.Notes = append(x.r.Notes, "auto: partial-order reduction completed first, clean (the parallel stateful search ran beside it)")
-		return true
+	default:
+		return false
 	}
-	return false
+	return true
+}
+
+// adoptResult makes o's result, complete and clean, the check's, with note
+// (o may be x).
+func (x *explorer) adoptResult(o *explorer, note string) {
+	*x.r = *o.r
+	x.seen, x.condFalsified, x.stop = o.seen, false, false
+	x.m.budget.peak = max(x.m.budget.peak, o.m.budget.peak)
+	x.r.Notes = append(x.r.Notes, note)
+}
+
+// cleanComplete tells whether x's search completed without a violation, a
+// failed condition or a bound.
+func (x *explorer) cleanComplete() bool {
+	return !x.stop && x.r.Complete && len(x.r.Violations) == 0 && x.r.Witness == nil && len(x.r.Bounds) == 0
 }
 
 // autoRace is auto's dpor and parallel stateful search running at once.

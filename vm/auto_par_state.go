@@ -27,7 +27,6 @@ func (x *explorer) autoParallelState(slice int, d *stateDFS) bool {
 		z = x.sibling(x.ctx, m2)
 		z.lane = &lane{race: race}
 		z.dpor()
-		z.lane = nil
 	}()
 	y := x.sibling(x.ctx, x.m) // the workers' result; d's explorer, x, is the first worker's
 	end := y.stateWorkers(race.pool, true, d)
@@ -39,28 +38,5 @@ func (x *explorer) autoParallelState(slice int, d *stateDFS) bool {
 			return true
 		}
 	}
-	switch {
-	case end == workersClean:
-		x.adoptResult(y, "auto: the parallel stateful search completed first, clean (partial-order reduction ran beside it)")
-		return true
-	case z != nil && z.cleanComplete():
-		x.adoptResult(z, "auto: partial-order reduction completed first, clean (the parallel stateful search ran beside it)")
-		x.r.SplitCounts = splitCounts
-		return true
-	}
-	return false
-}
-
-// adoptResult makes o's result, complete and clean, the check's, with note.
-func (x *explorer) adoptResult(o *explorer, note string) {
-	*x.r = *o.r
-	x.seen, x.condFalsified, x.stop = o.seen, false, false
-	x.m.budget.peak = max(x.m.budget.peak, o.m.budget.peak)
-	x.r.Notes = append(x.r.Notes, note)
-}
-
-// cleanComplete tells whether x's search completed without a violation, a
-// failed condition or a bound.
-func (x *explorer) cleanComplete() bool {
-	return !x.stop && x.r.Complete && len(x.r.Violations) == 0 && x.r.Witness == nil && len(x.r.Bounds) == 0
+	return x.takeRace(end, y, z)
 }

@@ -221,7 +221,6 @@ const stateLook = 512
 func (d *stateDFS) run() {
 	x, m := d.x, d.x.m
 	atTop := !d.off
-	defer func() { d.off = !atTop }() // for a search that goes on (autoParallelState)
 	for len(d.stack) > 0 && !x.interrupted() {
 		if d.share == nil || d.looks&(stateLook-1) == 0 {
 			if !d.look() {
@@ -262,6 +261,7 @@ func (d *stateDFS) run() {
 		}
 		atTop = d.step(top)
 	}
+	d.off = !atTop // for a search that goes on (autoParallelState)
 }
 
 // step takes the top frame's next step and pushes the state it leads to if
