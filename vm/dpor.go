@@ -314,6 +314,17 @@ func independentOf(dst, ss []sleeper, fp []uint64) []sleeper {
 	return dst
 }
 
+// independentOfRaw is independentOf with fp as a step left it, unsorted
+// and possibly with a location twice.
+func independentOfRaw(dst, ss []sleeper, fp []uint64) []sleeper {
+	for _, s := range ss {
+		if !dependentRaw(s.fp, fp) {
+			dst = append(dst, s)
+		}
+	}
+	return dst
+}
+
 func maskOf(ss []sleeper) uint64 {
 	var m uint64
 	for _, s := range ss {
@@ -458,6 +469,32 @@ func dependent(a, b []uint64) bool {
 		}
 	}
 	return false
+}
+
+// dependentRaw tells whether normalized footprint a conflicts with b,
+// a footprint as a step left it: every access of b is looked up in a,
+// which costs less than sorting b when b is short and a is one sleeper's.
+func dependentRaw(a, b []uint64) bool {
+	for _, f := range b {
+		if i, ok := findLoc(a, f>>1); ok && (a[i]|f)&1 != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// findLoc finds location loc in normalized footprint a.
+func findLoc(a []uint64, loc uint64) (int, bool) {
+	lo, hi := 0, len(a)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if a[mid]>>1 < loc {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo, lo < len(a) && a[lo]>>1 == loc
 }
 
 // addBacktracks finds the races of the execution in nodes and makes sure

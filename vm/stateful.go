@@ -282,10 +282,16 @@ func (d *stateDFS) step(top *stateFrame) bool {
 		}
 	}
 	d.child = d.child[:0]
-	if len(top.sleep) > 0 || top.more() { // else no one asks whether the step was independent
+	switch {
+	case top.more(): // the step sleeps in the siblings after it
 		fp := top.footprint(m.Footprint())
 		d.child = independentOf(d.child, top.sleep, fp)
 		top.sleep = append(top.sleep, sleeper{thread: t, fp: fp})
+	case len(top.sleep) > 0:
+		// the last step from here, as in a run of one-successor states
+		// (transient.go): only the child's sleepers ask about it, so its
+		// footprint is neither kept nor sorted
+		d.child = independentOfRaw(d.child, top.sleep, m.Footprint())
 	}
 	if left {
 		return false

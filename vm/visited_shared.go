@@ -72,7 +72,7 @@ func newSharedVisited(workers, hint int) *sharedVisited {
 }
 
 func newSharedTable(size int) *sharedTable {
-	return &sharedTable{slots: make([]visitedSlot, size), shift: tableShift(size)}
+	return &sharedTable{slots: newSlots(size), shift: tableShift(size)}
 }
 
 // worker is worker w's handle.
