@@ -383,7 +383,7 @@ func (l *lane) pass(steps int) bool {
 	if l.race != nil {
 		return l.race.pass(steps)
 	}
-	if l.first != nil && l.firstAt > 0 && steps >= l.firstAt {
+	if l.first != nil && (steps >= l.end || l.firstAt > 0 && steps >= l.firstAt) {
 		l.first()
 		l.first = nil
 	}
@@ -391,10 +391,6 @@ func (l *lane) pass(steps int) bool {
 		// a side that has lost stops at once, not at its slice's end
 		w := l.g.won.Load()
 		return w == 0 || int(w)-1 == l.side
-	}
-	if l.first != nil {
-		l.first()
-		l.first = nil
 	}
 	g, i := l.g, l.side
 	j := 1 - i

@@ -49,10 +49,19 @@ func watchHeap(goal int64) {
 
 // liveHeap is the heap the last collection marked live.
 func liveHeap() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	if n, ok := gcMetric("/gc/heap/live:bytes"); ok {
+		return n
+	}
+	return math.MaxUint64 // unknown: give the default back
+}
+
+// gcMetric reads one of the runtime's integer metrics; false if this Go
+// does not have it.
+func gcMetric(name string) (uint64, bool) {
+	s := []metrics.Sample{{Name: name}}
 	metrics.Read(s)
 	if s[0].Value.Kind() != metrics.KindUint64 {
-		return math.MaxUint64 // unknown: give the default back
+		return 0, false
 	}
-	return s[0].Value.Uint64()
+	return s[0].Value.Uint64(), true
 }

@@ -5,16 +5,14 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"testing"
 	"time"
 )
 
 // gogc reads the collector's GOGC setting without changing it.
 func gogc() uint64 {
-	s := []metrics.Sample{{Name: "/gc/gogc:percent"}}
-	metrics.Read(s)
-	return s[0].Value.Uint64()
+	n, _ := gcMetric("/gc/gogc:percent")
+	return n
 }
 
 // TestStartingHeap checks that the collector is off below the goal and
