@@ -27,7 +27,11 @@ import (
 // these counts, so the result does not depend on the number of workers or
 // on the machine's speed, and no work is thrown away for a switch: auto
 // costs about the faster search on two cores, and on one at most the
-// faster search's work twice, plus its last slice.
+// faster search's work twice, plus its last slice, where dpor is
+// favoured; where the stateful search is, dpor's slices are shorter
+// (unfavoured), and that bound becomes autoDPORShare+1 times dpor's work
+// when the look favoured the wrong side. With one worker the other side
+// runs as a coroutine of the favoured one (startSolo).
 func (x *explorer) auto() {
 	slice := x.cfg.DPORBudget
 	if slice <= 0 {
@@ -50,7 +54,7 @@ func (x *explorer) auto() {
 	x.lane = &lane{g: g, side: fav}
 	switch {
 	case g.solo > 0:
-		x.lane.first = func() { o = x.startOther(g, 1-fav) }
+		x.lane.first = func() { o = x.startSolo(g, 1-fav) }
 	case !raced:
 		x.lane.first = func() { o = x.startOther(g, 1-fav) }
 		x.lane.firstAt = otherSideAt(slice, fav)
@@ -63,8 +67,7 @@ func (x *explorer) auto() {
 	g.finish(fav, true) // a host panic here is the check's own error
 	winner := g.result()
 	if o != nil {
-		o.stop()
-		<-o.done
+		o.end()
 	}
 	if winner != fav {
 		x.take(o.y, "") // with rerun's note, if any
@@ -173,18 +176,18 @@ func otherSideAt(slice, fav int) int { return firstSlice(slice, fav, fav) / 2 }
 // autoOther is the side of auto's lockstep that is not favoured, running
 // on a machine of its own.
 type autoOther struct {
-	y    *explorer // set before done is closed, unless the side never ran
-	stop context.CancelFunc
-	done chan struct{}
+	y   *explorer // set once the side has ended, unless it never ran
+	end func()    // stops the side and waits until it has returned
 }
 
 // startOther starts side i of the lockstep g on a twin of x's machine.
 func (x *explorer) startOther(g *lockstep, i int) *autoOther {
 	ctx, stop := context.WithCancel(x.ctx)
-	o := &autoOther{stop: stop, done: make(chan struct{})}
+	done := make(chan struct{})
+	o := &autoOther{end: func() { stop(); <-done }}
 	limits := x.m.limits
 	go func() {
-		defer close(o.done)
+		defer close(done)
 		l := &lane{g: g, side: i}
 		if !l.start() {
 			return // the favoured side finished in its first slice: nothing to run
@@ -251,8 +254,13 @@ func firstSlice(slice, fav, side int) int {
 // examples no such script that takes more than the first slice finishes
 // under dpor first; there a slice of dpor costs time that is thrown away
 // (contpte-lockless with one worker: 25 % of the stateful search's time
-// with equal slices). Where dpor is favoured the slices stay equal: on
-// lock-N the stateful search, unfavoured, finishes first in the lockstep.
+// with equal slices, 14–19 % with halves, 7–14 % with quarters; on
+// ptdump-vmalloc-n64-fixed 14–17 % with halves, 9–14 % with quarters). The
+// price is the hedge: where the look is wrong and dpor would be the faster
+// search, auto with one worker takes up to autoDPORShare times dpor's
+// units of the stateful search's steps, each of which costs about four of
+// dpor's units. Where dpor is favoured the slices stay equal: on lock-N
+// the stateful search, unfavoured, finishes first in the lockstep.
 func unfavoured(slice, fav int) int {
 	if fav == 1 {
 		return max(slice/autoDPORShare, 1)
@@ -262,7 +270,7 @@ func unfavoured(slice, fav int) int {
 
 // autoDPORShare is how many times shorter dpor's slices are than the
 // stateful search's where auto favours that search.
-const autoDPORShare = 2
+const autoDPORShare = 4
 
 // autoFavour is the side auto's lockstep favours, from a look at the
 // script: its first slice runs first, and it wins a tie (both finishing in
@@ -340,6 +348,11 @@ type lockstep struct {
 	at     [2]int       // the slice in which each side finished
 	winner int          // -1 until decided
 	won    atomic.Int32 // winner+1 once decided, read between slices
+	// with one worker (solo), the other side is a coroutine of the
+	// favoured side's goroutine (startSolo): resume runs it until it ends
+	// a slice or returns, yield hands the core back from it
+	resume func()
+	yield  func(struct{}) bool
 }
 
 func newLockstep(slice, solo int, fav int) *lockstep {
@@ -391,6 +404,9 @@ func (l *lane) pass(steps int) bool {
 		// a side that has lost stops at once, not at its slice's end
 		w := l.g.won.Load()
 		return w == 0 || int(w)-1 == l.side
+	}
+	if l.g.solo > 0 {
+		return l.passSolo(steps)
 	}
 	g, i := l.g, l.side
 	j := 1 - i

@@ -21,8 +21,8 @@ import (
 //     63,929 steps) and the workers' search started from scratch;
 //   - then both run, dpor held to about the steps the workers have taken
 //     (as the lockstep holds it; where the stateful search is favoured,
-//     to half the steps of one worker, as the lockstep halves dpor's
-//     slices), and the first to complete without a
+//     to a quarter of the steps of one worker, as the lockstep quarters
+//     dpor's slices: autoDPORShare), and the first to complete without a
 //     violation, a failed condition or a bound gives the result: both
 //     searches reach every final state, so the verdict and the final
 //     states are those one worker reports, only the counts differ

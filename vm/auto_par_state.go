@@ -5,10 +5,11 @@ package vm
 // short at the slice's end. d goes on there as the first worker of the
 // parallel stateful search (the others join after joinAfter steps, as
 // ever), so nothing it explored is thrown away, while dpor runs on a
-// machine of its own, held to half the steps of one worker (as the
-// lockstep halves its slices where the stateful search is favoured: held
-// to the workers' summed steps, it ran as fast as each of them, three
-// threads on two cores, and ptdump-vmalloc-n512-fixed took 3 % longer).
+// machine of its own, held to a quarter of the steps of one worker (as
+// the lockstep quarters its slices where the stateful search is favoured,
+// autoDPORShare: held to the workers' summed steps, it ran as fast as
+// each of them, three threads on two cores, and ptdump-vmalloc-n512-fixed
+// took 3 % longer).
 // The first to complete clean gives the result, as in autoParallel;
 // anything else returns false, and auto runs its lockstep from the start.
 func (x *explorer) autoParallelState(slice int, d *stateDFS) bool {

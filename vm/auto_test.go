@@ -273,7 +273,7 @@ cpu 1 {
 expect ok
 `},
 		{"stateful search favoured", `
-shared a, b, c, d
+shared a, b, c, d, e
 cpu 0 {
   a = 1
 }
@@ -284,6 +284,10 @@ cpu 1 {
 cpu 2 {
   d = 1
   d = 2
+}
+cpu 3 {
+  e = 1
+  e = 2
 }
 irq 0 {
   b = 1

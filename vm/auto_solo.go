@@ -1,0 +1,68 @@
+package vm
+
+import (
+	"context"
+	"iter"
+)
+
+// startSolo starts side i of the one-worker lockstep g on a twin of x's
+// machine, as a coroutine of the favoured side's goroutine (iter.Pull)
+// rather than a goroutine of its own: the two sides never run at once
+// there, and handing the core over by a cond's broadcast and wait woke the
+// other goroutine through the scheduler, often on the other thread, whose
+// caches hold neither machine (ptdump-vmalloc-n64-fixed: 3 % of auto's time
+// in futex calls and lane.pass, besides what the stateful search lost to
+// misses on its visited set). A coroutine switch stays on the thread. The
+// side's first slice runs at once, when the favoured side first ends one.
+func (x *explorer) startSolo(g *lockstep, i int) *autoOther {
+	ctx, cancel := context.WithCancel(x.ctx)
+	o := &autoOther{}
+	limits := x.m.limits
+	next, stop := iter.Pull(func(yield func(struct{}) bool) {
+		g.yield = yield
+		l := &lane{g: g, side: i, end: g.sliceAt(i, 0)}
+		ok := false
+		defer func() {
+			if p := recover(); p != nil {
+				ok = false
+			}
+			g.finish(i, ok)
+		}()
+		m2, err := x.twin(ctx, limits)
+		if err != nil {
+			return
+		}
+		o.y = x.sibling(ctx, m2)
+		o.y.lane = l
+		o.y.autoSide(i)
+		ok = m2.hostPanic == nil
+	})
+	g.resume = func() { next() }
+	o.end = func() {
+		cancel()
+		stop() // the side, stopped in its pass, returns before stop does
+	}
+	return o
+}
+
+// passSolo is lane.pass at the end of a slice of a one-worker lockstep:
+// the favoured side runs the other's slice (or its first, or what is left
+// of it once it finished) before going on, and the other hands the core
+// back to it. false means the other side has won and this one must stop.
+func (l *lane) passSolo(steps int) bool {
+	g, i := l.g, l.side
+	g.mu.Lock()
+	g.slices[i]++
+	l.end = steps + g.sliceAt(i, g.slices[i])
+	g.token = 1 - i
+	g.mu.Unlock()
+	if i == g.fav {
+		g.resume() // set by lane.first, at the end of this side's first slice
+	} else if !g.yield(struct{}{}) {
+		return false // the favoured side finished and won
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.decide()
+	return g.winner < 0 || g.winner == i
+}
