@@ -192,23 +192,30 @@ func (x *explorer) startOther(g *lockstep, i int) *autoOther {
 		if !l.start() {
 			return // the favoured side finished in its first slice: nothing to run
 		}
-		ok := false
-		defer func() {
-			if p := recover(); p != nil {
-				ok = false
-			}
-			g.finish(l.side, ok)
-		}()
-		m2, err := x.twin(ctx, limits)
-		if err != nil {
-			return
-		}
-		o.y = x.sibling(ctx, m2)
-		o.y.lane = l
-		o.y.autoSide(l.side)
-		ok = m2.hostPanic == nil
+		x.runOther(ctx, limits, l, o)
 	}()
 	return o
+}
+
+// runOther runs the lockstep side of lane l on a twin of x's machine, with
+// limits, and records in the lockstep that it has returned: not ok if it
+// panicked or its machine could not be made, so that it never wins.
+func (x *explorer) runOther(ctx context.Context, limits Limits, l *lane, o *autoOther) {
+	ok := false
+	defer func() {
+		if p := recover(); p != nil {
+			ok = false
+		}
+		l.g.finish(l.side, ok)
+	}()
+	m2, err := x.twin(ctx, limits)
+	if err != nil {
+		return
+	}
+	o.y = x.sibling(ctx, m2)
+	o.y.lane = l
+	o.y.autoSide(l.side)
+	ok = m2.hostPanic == nil
 }
 
 // autoSide runs side i of auto's lockstep: dpor (0) or the stateful

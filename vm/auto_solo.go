@@ -8,11 +8,10 @@ import (
 // startSolo starts side i of the one-worker lockstep g on a twin of x's
 // machine, as a coroutine of the favoured side's goroutine (iter.Pull)
 // rather than a goroutine of its own: the two sides never run at once
-// there, and handing the core over by a cond's broadcast and wait woke the
-// other goroutine through the scheduler, often on the other thread, whose
-// caches hold neither machine (ptdump-vmalloc-n64-fixed: 3 % of auto's time
-// in futex calls and lane.pass, besides what the stateful search lost to
-// misses on its visited set). A coroutine switch stays on the thread. The
+// there, and handing the core over by a cond's broadcast and wait went
+// through the scheduler, which woke an idle thread by a futex call at
+// every handover (ptdump-vmalloc-n64-fixed: 3 % of auto's time in futex
+// calls and lane.pass). A coroutine switch stays on the thread. The
 // side's first slice runs at once, when the favoured side first ends one.
 func (x *explorer) startSolo(g *lockstep, i int) *autoOther {
 	ctx, cancel := context.WithCancel(x.ctx)
@@ -20,22 +19,7 @@ func (x *explorer) startSolo(g *lockstep, i int) *autoOther {
 	limits := x.m.limits
 	next, stop := iter.Pull(func(yield func(struct{}) bool) {
 		g.yield = yield
-		l := &lane{g: g, side: i, end: g.sliceAt(i, 0)}
-		ok := false
-		defer func() {
-			if p := recover(); p != nil {
-				ok = false
-			}
-			g.finish(i, ok)
-		}()
-		m2, err := x.twin(ctx, limits)
-		if err != nil {
-			return
-		}
-		o.y = x.sibling(ctx, m2)
-		o.y.lane = l
-		o.y.autoSide(i)
-		ok = m2.hostPanic == nil
+		x.runOther(ctx, limits, &lane{g: g, side: i, end: g.sliceAt(i, 0)}, o)
 	})
 	g.resume = func() { next() }
 	o.end = func() {
