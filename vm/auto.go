@@ -3,7 +3,6 @@ package vm
 import (
 	"context"
 	"fmt"
-	"math"
 	"sync"
 	"sync/atomic"
 )
@@ -43,7 +42,7 @@ func (x *explorer) auto() {
 	if raced && x.autoWorkers(slice, fav) {
 		return
 	}
-	g := newLockstep(slice, x.soloRounds(), fav)
+	g := newLockstep(slice, x.cfg.Workers < 2, fav)
 	// the favoured side runs on this machine, the other on a second one,
 	// made only when it first runs: with one worker, the other side's
 	// first slice comes after the favoured one's, and a script settled in
@@ -53,7 +52,7 @@ func (x *explorer) auto() {
 	var o *autoOther
 	x.lane = &lane{g: g, side: fav}
 	switch {
-	case g.solo > 0:
+	case g.solo:
 		x.lane.first = func() { o = x.startSolo(g, 1-fav) }
 	case !raced:
 		x.lane.first = func() { o = x.startOther(g, 1-fav) }
@@ -139,16 +138,6 @@ func (x *explorer) autoStateFirst(slice int) *stateDFS {
 	return d
 }
 
-// soloRounds is how many rounds of auto's lockstep run one side at a
-// time: with one worker, all of them; with more, none. The winner depends
-// only on the slices either way.
-func (x *explorer) soloRounds() int {
-	if x.cfg.Workers < 2 {
-		return math.MaxInt
-	}
-	return 0
-}
-
 // raceFirst tells whether auto with several workers runs autoParallel's
 // race before its lockstep: not where a bound on counts rules it out, nor
 // where the expect lines look for a violation or a failed condition. The
@@ -176,11 +165,13 @@ func otherSideAt(slice, fav int) int { return firstSlice(slice, fav, fav) / 2 }
 // autoOther is the side of auto's lockstep that is not favoured, running
 // on a machine of its own.
 type autoOther struct {
-	y   *explorer // set once the side has ended, unless it never ran
+	y   *explorer // the side's explorer once it has run (read after end)
 	end func()    // stops the side and waits until it has returned
 }
 
-// startOther starts side i of the lockstep g on a twin of x's machine.
+// startOther starts side i of the lockstep g on a twin of x's machine, in
+// a goroutine of its own: with several workers, where both sides run at
+// once.
 func (x *explorer) startOther(g *lockstep, i int) *autoOther {
 	ctx, stop := context.WithCancel(x.ctx)
 	done := make(chan struct{})
@@ -203,9 +194,7 @@ func (x *explorer) startOther(g *lockstep, i int) *autoOther {
 func (x *explorer) runOther(ctx context.Context, limits Limits, l *lane, o *autoOther) {
 	ok := false
 	defer func() {
-		if p := recover(); p != nil {
-			ok = false
-		}
+		recover() // a panic leaves ok false
 		l.g.finish(l.side, ok)
 	}()
 	m2, err := x.twin(ctx, limits)
@@ -346,8 +335,7 @@ type lockstep struct {
 	mu     sync.Mutex
 	cond   sync.Cond
 	slice  int
-	solo   int    // the rounds in which only the side holding the token runs
-	token  int    // while alternating: the side that may run
+	solo   bool   // one worker: the sides take turns (startSolo), else both run at once
 	fav    int    // the side that runs first and wins a tie (autoFavour)
 	slices [2]int // slices each side has completed
 	done   [2]bool
@@ -355,15 +343,15 @@ type lockstep struct {
 	at     [2]int       // the slice in which each side finished
 	winner int          // -1 until decided
 	won    atomic.Int32 // winner+1 once decided, read between slices
-	// with one worker (solo), the other side is a coroutine of the
-	// favoured side's goroutine (startSolo): resume runs it until it ends
-	// a slice or returns, yield hands the core back from it
+	// solo: the other side is a coroutine of the favoured side's
+	// goroutine; resume runs it until it ends a slice or returns, yield
+	// hands the core back from it
 	resume func()
 	yield  func(struct{}) bool
 }
 
-func newLockstep(slice, solo int, fav int) *lockstep {
-	g := &lockstep{slice: slice, solo: solo, winner: -1, fav: fav, token: fav}
+func newLockstep(slice int, solo bool, fav int) *lockstep {
+	g := &lockstep{slice: slice, solo: solo, winner: -1, fav: fav}
 	g.cond.L = &g.mu
 	return g
 }
@@ -380,17 +368,17 @@ type lane struct {
 	cut     bool      // the side was stopped there
 }
 
-// start waits until the side may run its first slice; false when the
-// other side has already won.
+// start sets up the side's first slice; false when the other side has
+// already won.
 func (l *lane) start() bool {
-	g := l.g
-	l.end = g.sliceAt(l.side, 0)
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	for g.winner < 0 && g.alternating() && g.token != l.side {
-		g.cond.Wait()
-	}
-	return g.winner < 0 || g.winner == l.side
+	l.end = l.g.sliceAt(l.side, 0)
+	return l.inRace()
+}
+
+// inRace tells whether the side may go on: no winner yet, or this side.
+func (l *lane) inRace() bool {
+	w := l.g.won.Load()
+	return w == 0 || int(w)-1 == l.side
 }
 
 // pass is called between units of work with the side's step count; false
@@ -408,11 +396,9 @@ func (l *lane) pass(steps int) bool {
 		l.first = nil
 	}
 	if steps < l.end {
-		// a side that has lost stops at once, not at its slice's end
-		w := l.g.won.Load()
-		return w == 0 || int(w)-1 == l.side
+		return l.inRace() // a side that has lost stops at once, not at its slice's end
 	}
-	if l.g.solo > 0 {
+	if l.g.solo {
 		return l.passSolo(steps)
 	}
 	g, i := l.g, l.side
@@ -421,25 +407,18 @@ func (l *lane) pass(steps int) bool {
 	defer g.mu.Unlock()
 	g.slices[i]++
 	l.end = steps + g.sliceAt(i, g.slices[i])
-	if g.alternating() {
-		g.token = j
-	}
 	g.cond.Broadcast()
 	for {
 		g.decide()
 		switch {
 		case g.winner >= 0:
 			return g.winner == i
-		case g.slices[j] >= g.slices[i] && (!g.alternating() || g.token == i):
+		case g.slices[j] >= g.slices[i]:
 			return true
 		}
 		g.cond.Wait()
 	}
 }
-
-// alternating tells whether the round now running runs one side at a
-// time (solo), the side holding the token.
-func (g *lockstep) alternating() bool { return min(g.slices[0], g.slices[1]) < g.solo }
 
 // sliceAt is the length of slice k (from 0) of side i. Slices grow by a
 // quarter of the first at each round, the favoured side's first being
@@ -467,7 +446,6 @@ func (g *lockstep) finish(i int, ok bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.done[i], g.ok[i], g.at[i] = true, ok, g.slices[i]
-	g.token = 1 - i
 	g.decide()
 	g.cond.Broadcast()
 }

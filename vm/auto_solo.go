@@ -38,7 +38,6 @@ func (l *lane) passSolo(steps int) bool {
 	g.mu.Lock()
 	g.slices[i]++
 	l.end = steps + g.sliceAt(i, g.slices[i])
-	g.token = 1 - i
 	g.mu.Unlock()
 	if i == g.fav {
 		g.resume() // set by lane.first, at the end of this side's first slice
