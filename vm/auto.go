@@ -50,6 +50,16 @@ func (x *explorer) auto() {
 	// context; with two, it starts halfway through that slice, or at once
 	// after the race
 	var o *autoOther
+	ended := false
+	defer func() {
+		if o != nil && !ended {
+			// the favoured side panicked (an mmuvm bug, which vm.Check
+			// turns into its error): the other side, parked in its pass
+			// or waiting for a slice, must return rather than leak
+			g.finish(fav, false)
+			o.end()
+		}
+	}()
 	x.lane = &lane{g: g, side: fav}
 	switch {
 	case g.solo:
@@ -67,6 +77,7 @@ func (x *explorer) auto() {
 	winner := g.result()
 	if o != nil {
 		o.end()
+		ended = true
 	}
 	if winner != fav {
 		x.take(o.y, "") // with rerun's note, if any
@@ -356,6 +367,11 @@ func newLockstep(slice int, solo bool, fav int) *lockstep {
 	return g
 }
 
+// autoPassHook, set by tests, is called as a lockstep side ends a slice,
+// with the slices it had completed before (a panic there is how the tests
+// make one side fail).
+var autoPassHook func(side, slices int)
+
 // lane is one side's view of the lockstep, kept by its explorer.
 type lane struct {
 	g       *lockstep
@@ -397,6 +413,9 @@ func (l *lane) pass(steps int) bool {
 	}
 	if steps < l.end {
 		return l.inRace() // a side that has lost stops at once, not at its slice's end
+	}
+	if autoPassHook != nil {
+		autoPassHook(l.side, l.g.slices[l.side])
 	}
 	if l.g.solo {
 		return l.passSolo(steps)

@@ -110,3 +110,11 @@ func SetLeaveWaits(on bool) bool {
 	leaveWaits = on
 	return old
 }
+
+// SetAutoPassHook sets the hook auto's lockstep sides call as they end a
+// slice, and returns what restores the old one.
+func SetAutoPassHook(f func(side, slices int)) func() {
+	old := autoPassHook
+	autoPassHook = f
+	return func() { autoPassHook = old }
+}
