@@ -227,24 +227,26 @@ func (p *placement) search(j int) bool {
 	return false
 }
 
-// slots lists where trips[j] may go: a boundary of its kind after the
-// previous IPI of its handler thread, that no other IPI of the kind
-// takes, or the CPU's end if it drains them there; and, once alone is
-// known, where it may go alone.
+// slots lists where trips[j] may go: a boundary of its kind at or after
+// the previous IPI of its handler thread (a CPU takes several in one gap
+// between two steps: a static_branch_enable() and its
+// static_branch_disable() while it runs nothing), that no other handler
+// thread's IPI takes, or the CPU's end if it drains them there; and, once
+// alone is known, where it may go alone.
 func (p *placement) slots(j int) []int {
 	t := p.trips[j].t
 	h := p.e.hand(int(t))
 	at, end := p.bounds(h.cpu)
-	after := -1
+	from := 0
 	if j > 0 && p.trips[j-1].t == t {
 		if p.slot[j-1] == slotEnd {
 			return []int{slotEnd}
 		}
-		after = p.slot[j-1]
+		from = max(0, p.slot[j-1])
 	}
 	var out []int
-	for b := after + 1; b < len(at); b++ {
-		if at[b].kind == h.kind && len(p.tripsAt(h.cpu, b)) == 0 && (p.alone == nil || p.alone[j][b]) {
+	for b := from; b < len(at); b++ {
+		if at[b].kind == h.kind && p.onlyThread(h.cpu, b, t) && (p.alone == nil || p.alone[j][b]) {
 			out = append(out, b)
 		}
 	}
@@ -300,6 +302,17 @@ func (p *placement) placeAlone() bool {
 	return true
 }
 
+// onlyThread tells whether every IPI placed at slot s of CPU cpu is
+// handler thread t's (a slot takes one sender's IPIs only, in order).
+func (p *placement) onlyThread(cpu, s int, t int32) bool {
+	for _, k := range p.tripsAt(cpu, s) {
+		if p.trips[k].t != t {
+			return false
+		}
+	}
+	return true
+}
+
 // tripsAt lists the IPIs placed at slot s of CPU cpu.
 func (p *placement) tripsAt(cpu, s int) []int {
 	var out []int
@@ -350,7 +363,7 @@ func (p *placement) build() *igraph {
 	for t := range e.cpus {
 		for _, x := range p.layout(t, true) {
 			if x.ref == noRef {
-				b.emit(t, noRef, p.choiceAt(t, x.bnd))
+				b.emit(t, noRef, p.choiceAt(t, x.bnd, x.opt))
 			} else {
 				b.emit(t, x.ref, *g.item(x.ref))
 			}
@@ -377,10 +390,12 @@ func (b *rebuild) emit(t int, from iref, it iitem) {
 }
 
 // laid is an item of a CPU laid out with its handlers placed: ref, or
-// (ref == noRef) the choice the CPU's run makes at its boundary bnd.
+// (ref == noRef) a choice the CPU's run makes at its boundary bnd: opt,
+// the option of the IPI it takes next there, or 0 for none.
 type laid struct {
 	ref iref
 	bnd int
+	opt int32
 }
 
 // layout is CPU t in program order with the placed handlers: its items,
@@ -395,18 +410,23 @@ func (p *placement) layout(t int, final bool) []laid {
 			out = append(out, laid{ref: iref{tr.t, i}})
 		}
 	}
+	// at a boundary the run chooses the next IPI, handles it, and
+	// chooses again, until it chooses none (maybeHandleIPI)
 	placed := func(s int) {
 		for _, k := range p.tripsAt(t, s) {
+			if final {
+				out = append(out, laid{ref: noRef, bnd: s, opt: int32(e.hand(int(p.trips[k].t)).opt)})
+			}
 			trip(p.trips[k])
+		}
+		if final {
+			out = append(out, laid{ref: noRef, bnd: s})
 		}
 	}
 	items := g.th[t].items
 	bi := 0
 	for i := 0; i <= len(items); i++ {
 		for ; bi < len(at) && at[bi].pos == i; bi++ {
-			if final {
-				out = append(out, laid{ref: noRef, bnd: bi})
-			}
 			placed(bi)
 		}
 		if i < len(items) {
@@ -431,15 +451,11 @@ func (p *placement) layout(t int, final bool) []laid {
 	return out
 }
 
-// choiceAt is the choice CPU t's run makes at boundary b: the option of
-// the IPI placed there, or 0.
-func (p *placement) choiceAt(t, b int) iitem {
+// choiceAt is a choice CPU t's run makes at boundary b: opt, the option
+// of the IPI it takes next there, or 0.
+func (p *placement) choiceAt(t, b int, opt int32) iitem {
 	at, _ := p.bounds(t)
-	ch := iitem{choice: true, in: true, n: int32(len(p.e.sendersOf(t, at[b].kind)) + 1), rmw: -1}
-	for _, k := range p.tripsAt(t, b) {
-		ch.val = int32(p.e.hand(int(p.trips[k].t)).opt)
-	}
-	return ch
+	return iitem{choice: true, in: true, n: int32(len(p.e.sendersOf(t, at[b].kind)) + 1), rmw: -1, val: opt}
 }
 
 // sendersOf lists who sends CPU t IPIs of a kind (its choice's options).

@@ -722,7 +722,8 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 		rec.boundary()
 		m.maybeFireIRQ(irq, rec, false)
 		for _, s := range syncs {
-			m.maybeHandleIPI(t.cpu, rec, s)
+			for m.maybeHandleIPI(t.cpu, rec, s) { // several may come in one gap between two steps
+			}
 		}
 		if !live() {
 			break
@@ -787,20 +788,23 @@ type ipiState struct {
 }
 
 // maybeHandleIPI lets the run choose to handle the next synchronising IPI
-// of one of the CPUs that may send one, where the CPU has IRQs on.
-func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, ipis *ipiState) {
+// of one of the CPUs that may send one, where the CPU has IRQs on, and
+// tells whether it did: the run then chooses again, since a CPU can take
+// several between two of its steps (a static_branch_enable() and the
+// static_branch_disable() after it, both sent while it runs nothing).
+func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, ipis *ipiState) bool {
 	if len(ipis.senders) == 0 || rec.pruned || !m.MMU.CanAck(ipis.kind, cpu) {
-		return
+		return false
 	}
 	if rec.floatIPI {
 		if !rec.inc.stopped {
 			rec.ipiAt = append(rec.ipiAt, ipiSlot{kind: ipis.kind, pos: len(rec.inc.recs)})
 		}
-		return
+		return false
 	}
 	c := rec.choose(len(ipis.senders) + 1)
 	if c == 0 {
-		return
+		return false
 	}
 	s := ipis.senders[c-1]
 	next := ipis.handled[s] + 1
@@ -808,12 +812,13 @@ func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, ipis *ipiState) {
 	rec.outside()
 	if m.MMU.WeakSyncRequest(ipis.kind, s, cpu) != next { // not sent: the handler does not run here
 		rec.pruned = true
-		return
+		return false
 	}
 	rec.outsideDep = readBit(len(rec.reads) - 1) // the handler runs because of what it read
 	rec.outside()
 	m.MMU.WeakSyncHandle(ipis.kind, s, cpu, next)
 	ipis.handled[s] = next
+	return true
 }
 
 // drainIPIs handles every IPI still to come, as an idle CPU (or one that
