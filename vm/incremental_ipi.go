@@ -119,6 +119,10 @@ type placement struct {
 	// slot is each one's boundary (an index in its CPU's ipiAt), slotEnd
 	// (taken by the drain at the CPU's end) or slotNone
 	slot []int
+	// order lists, per CPU and boundary, the IPIs placed there in the
+	// order the CPU takes them (each handler thread's in its own order,
+	// different threads' in any)
+	order map[[2]int][]int
 	// alone says, per IPI, at which boundaries (and, last, the CPU's end)
 	// it may go with no other placed (placeAlone)
 	alone [][]bool
@@ -146,7 +150,7 @@ func (e *incr) newPlacement(g *igraph) *placement {
 	if !ok || mg.Stop() {
 		return nil
 	}
-	p := &placement{e: e, g: g, ev: ev, ob: ob}
+	p := &placement{e: e, g: g, ev: ev, ob: ob, order: map[[2]int][]int{}}
 	for t := len(e.cpus); t < len(g.th); t++ {
 		items := g.th[t].items
 		if (len(items)-1)%handlerItems != 0 || !items[len(items)-1].isRead() {
@@ -219,7 +223,13 @@ func (p *placement) search(j int) bool {
 	}
 	for _, s := range p.slots(j) {
 		p.slot[j] = s
-		if p.allowed() && p.search(j+1) {
+		if s == slotEnd {
+			if p.allowed() && p.search(j+1) {
+				return true
+			}
+			continue
+		}
+		if p.searchOrders(j, s) {
 			return true
 		}
 	}
@@ -227,12 +237,34 @@ func (p *placement) search(j int) bool {
 	return false
 }
 
+// searchOrders places trips[j] at boundary s in each order with the IPIs
+// already there: after its own handler thread's, anywhere among other
+// threads' (a CPU takes two senders' IPIs in one gap in either order).
+func (p *placement) searchOrders(j, s int) bool {
+	key := [2]int{p.e.hand(int(p.trips[j].t)).cpu, s}
+	list := p.order[key]
+	from := 0
+	for i, k := range list {
+		if p.trips[k].t == p.trips[j].t {
+			from = i + 1
+		}
+	}
+	for i := from; i <= len(list); i++ {
+		p.order[key] = slices.Insert(slices.Clone(list), i, j)
+		if p.allowed() && p.search(j+1) {
+			return true
+		}
+	}
+	p.order[key] = list
+	return false
+}
+
 // slots lists where trips[j] may go: a boundary of its kind at or after
 // the previous IPI of its handler thread (a CPU takes several in one gap
 // between two steps: a static_branch_enable() and its
-// static_branch_disable() while it runs nothing), that no other handler
-// thread's IPI takes, or the CPU's end if it drains them there; and, once
-// alone is known, where it may go alone.
+// static_branch_disable() while it runs nothing, or two senders'), or the
+// CPU's end if it drains them there; and, once alone is known, where it
+// may go alone.
 func (p *placement) slots(j int) []int {
 	t := p.trips[j].t
 	h := p.e.hand(int(t))
@@ -246,7 +278,7 @@ func (p *placement) slots(j int) []int {
 	}
 	var out []int
 	for b := from; b < len(at); b++ {
-		if at[b].kind == h.kind && p.onlyThread(h.cpu, b, t) && (p.alone == nil || p.alone[j][b]) {
+		if at[b].kind == h.kind && (p.alone == nil || p.alone[j][b]) {
 			out = append(out, b)
 		}
 	}
@@ -280,11 +312,14 @@ func (p *placement) placeAlone() bool {
 		for i, s := range slots {
 			if aloneTest {
 				p.slot[j] = s
+				key := [2]int{p.e.hand(int(p.trips[j].t)).cpu, s}
+				p.order[key] = []int{j}
 				aloneChecked++
 				if p.allowed() != fits[i] {
 					aloneDiffers++
 				}
 				p.slot[j] = slotNone
+				delete(p.order, key)
 			}
 			if fits[i] {
 				if s == slotEnd {
@@ -302,27 +337,9 @@ func (p *placement) placeAlone() bool {
 	return true
 }
 
-// onlyThread tells whether every IPI placed at slot s of CPU cpu is
-// handler thread t's (a slot takes one sender's IPIs only, in order).
-func (p *placement) onlyThread(cpu, s int, t int32) bool {
-	for _, k := range p.tripsAt(cpu, s) {
-		if p.trips[k].t != t {
-			return false
-		}
-	}
-	return true
-}
-
-// tripsAt lists the IPIs placed at slot s of CPU cpu.
-func (p *placement) tripsAt(cpu, s int) []int {
-	var out []int
-	for k, sk := range p.slot {
-		if sk == s && p.e.hand(int(p.trips[k].t)).cpu == cpu {
-			out = append(out, k)
-		}
-	}
-	return out
-}
+// tripsAt lists the IPIs placed at boundary s of CPU cpu, in the order
+// the CPU takes them.
+func (p *placement) tripsAt(cpu, s int) []int { return p.order[[2]int{cpu, s}] }
 
 // file replays the CPUs with the handlers placed and files the execution,
 // if the model allows it with the dependencies the replays give.
