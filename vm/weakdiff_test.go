@@ -184,6 +184,14 @@ func TestWeakDiff(t *testing.T) {
 					pair[0].Search, want.Verdict, finalStates(want), pair[1].Search, got.Verdict, finalStates(got), src)
 			}
 		}
+		// every sc execution is one each weak model allows
+		if sc := done["sc/dfs"]; sc != nil && sc.Complete {
+			for _, model := range []string{"tso", "armv8", "lkmm"} {
+				if r := done[model+"/dfs"]; r != nil && r.Complete {
+					scWithin(t, seed, src, sc, r, model)
+				}
+			}
+		}
 	}
 }
 
