@@ -32,9 +32,9 @@ import (
 // placed handlers' order closes with the graph's (allowed: a handler
 // placed only adds order, so that prunes every completion), and files
 // the first placement the model allows, in the form the enumeration's
-// runs have (a choice at every boundary, the handler after the choice
-// that takes it), replayed so that traces and execution tokens are the
-// same. The executions are counted once per graph of the accesses, not
+// runs have (at every boundary a choice before each handler it takes
+// there, the handler after it, and a last choice of none), replayed so
+// that traces and execution tokens are the same. The executions are counted once per graph of the accesses, not
 // once per placement of their handlers.
 //
 // The placements are not judged on partial graphs: a revisit can delete
