@@ -47,6 +47,10 @@ import (
 type ipiSlot struct {
 	kind mmu.SyncKind
 	pos  int
+	// bnd is the boundary's first slot: the slots of the kinds the CPU
+	// can acknowledge at one boundary share it (a step that makes no
+	// event leaves two boundaries at one pos, each with its choices)
+	bnd int
 }
 
 // ihand is a handler thread: the IPIs of one kind that one sender sends
@@ -119,9 +123,10 @@ type placement struct {
 	// slot is each one's boundary (an index in its CPU's ipiAt), slotEnd
 	// (taken by the drain at the CPU's end) or slotNone
 	slot []int
-	// order lists, per CPU and boundary, the IPIs placed there in the
-	// order the CPU takes them (each handler thread's in its own order,
-	// different threads' in any)
+	// order lists, per CPU and boundary (its first slot, shared by the
+	// slots of both kinds there: ipiSlot.bnd), the IPIs placed there in the order the
+	// CPU takes them (each handler thread's in its own order, different
+	// threads' in any, IPIs and grace periods mixed)
 	order map[[2]int][]int
 	// alone says, per IPI, at which boundaries (and, last, the CPU's end)
 	// it may go with no other placed (placeAlone)
@@ -241,7 +246,7 @@ func (p *placement) search(j int) bool {
 // already there: after its own handler thread's, anywhere among other
 // threads' (a CPU takes two senders' IPIs in one gap in either order).
 func (p *placement) searchOrders(j, s int) bool {
-	key := [2]int{p.e.hand(int(p.trips[j].t)).cpu, s}
+	key := p.orderKey(j, s)
 	list := p.order[key]
 	from := 0
 	for i, k := range list {
@@ -312,7 +317,7 @@ func (p *placement) placeAlone() bool {
 		for i, s := range slots {
 			if aloneTest {
 				p.slot[j] = s
-				key := [2]int{p.e.hand(int(p.trips[j].t)).cpu, s}
+				key := p.orderKey(j, s)
 				p.order[key] = []int{j}
 				aloneChecked++
 				if p.allowed() != fits[i] {
@@ -337,9 +342,17 @@ func (p *placement) placeAlone() bool {
 	return true
 }
 
-// tripsAt lists the IPIs placed at boundary s of CPU cpu, in the order
-// the CPU takes them.
-func (p *placement) tripsAt(cpu, s int) []int { return p.order[[2]int{cpu, s}] }
+// orderKey is the key of order for trips[j] at slot s: its CPU and the
+// slot's boundary.
+func (p *placement) orderKey(j, s int) [2]int {
+	cpu := p.e.hand(int(p.trips[j].t)).cpu
+	at, _ := p.bounds(cpu)
+	return [2]int{cpu, at[s].bnd}
+}
+
+// tripsAt lists the IPIs placed at boundary bnd (its first slot) of CPU
+// cpu, in the order the CPU takes them.
+func (p *placement) tripsAt(cpu, bnd int) []int { return p.order[[2]int{cpu, bnd}] }
 
 // file replays the CPUs with the handlers placed and files the execution,
 // if the model allows it with the dependencies the replays give.
@@ -427,24 +440,29 @@ func (p *placement) layout(t int, final bool) []laid {
 			out = append(out, laid{ref: iref{tr.t, i}})
 		}
 	}
-	// at a boundary the run chooses the next IPI, handles it, and
-	// chooses again, until it chooses none (maybeHandleIPI)
-	placed := func(s int) {
-		for _, k := range p.tripsAt(t, s) {
+	// at a boundary the run chooses the next request, handles it, and
+	// chooses again, until it chooses none (maybeHandleIPI); its slots
+	// there, one per kind it can acknowledge, are at[from:to]
+	placed := func(from, to int) {
+		for _, k := range p.tripsAt(t, from) {
 			if final {
-				out = append(out, laid{ref: noRef, bnd: s, opt: int32(e.hand(int(p.trips[k].t)).opt)})
+				out = append(out, laid{ref: noRef, bnd: from, opt: p.option(t, from, to, k)})
 			}
 			trip(p.trips[k])
 		}
 		if final {
-			out = append(out, laid{ref: noRef, bnd: s})
+			out = append(out, laid{ref: noRef, bnd: from, opt: 0})
 		}
 	}
 	items := g.th[t].items
 	bi := 0
 	for i := 0; i <= len(items); i++ {
-		for ; bi < len(at) && at[bi].pos == i; bi++ {
-			placed(bi)
+		for bi < len(at) && at[bi].pos == i {
+			from := bi
+			for bi < len(at) && at[bi].bnd == from {
+				bi++
+			}
+			placed(from, bi)
 		}
 		if i < len(items) {
 			out = append(out, laid{ref: iref{int32(t), int32(i)}})
@@ -468,11 +486,30 @@ func (p *placement) layout(t int, final bool) []laid {
 	return out
 }
 
-// choiceAt is a choice CPU t's run makes at boundary b: opt, the option
-// of the IPI it takes next there, or 0.
+// option is trips[k]'s option in CPU t's choice at the step boundary
+// whose slots are at[from:to]: the senders of the kinds before its own
+// there, then its sender's place among its kind's (maybeHandleIPI).
+func (p *placement) option(t, from, to, k int) int32 {
+	at, _ := p.bounds(t)
+	h := p.e.hand(int(p.trips[k].t))
+	opt := h.opt
+	for b := from; b < to && at[b].kind != h.kind; b++ {
+		opt += len(p.e.sendersOf(t, at[b].kind))
+	}
+	return int32(opt)
+}
+
+// choiceAt is a choice CPU t's run makes at the step boundary whose
+// first slot is b: opt, the option of the request it takes next there,
+// or 0. It has an option for each sender of each kind the CPU can
+// acknowledge there (the slots at that boundary).
 func (p *placement) choiceAt(t, b int, opt int32) iitem {
 	at, _ := p.bounds(t)
-	return iitem{choice: true, in: true, n: int32(len(p.e.sendersOf(t, at[b].kind)) + 1), rmw: -1, val: opt}
+	n := 1
+	for s := b; s < len(at) && at[s].bnd == b; s++ {
+		n += len(p.e.sendersOf(t, at[s].kind))
+	}
+	return iitem{choice: true, in: true, n: int32(n), rmw: -1, val: opt}
 }
 
 // sendersOf lists who sends CPU t IPIs of a kind (its choice's options).

@@ -721,9 +721,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 		rec.pc = t.pc // a handler taken here runs before the next statement
 		rec.boundary()
 		m.maybeFireIRQ(irq, rec, false)
-		for _, s := range syncs {
-			for m.maybeHandleIPI(t.cpu, rec, s) { // several may come in one gap between two steps
-			}
+		for m.maybeHandleIPI(t.cpu, rec, syncs) { // several may come in one gap between two steps
 		}
 		if !live() {
 			break
@@ -787,26 +785,52 @@ type ipiState struct {
 	handled map[int]uint64 // per sender, the sequence number handled last
 }
 
-// maybeHandleIPI lets the run choose to handle the next synchronising IPI
-// of one of the CPUs that may send one, where the CPU has IRQs on, and
-// tells whether it did: the run then chooses again, since a CPU can take
-// several between two of its steps (a static_branch_enable() and the
-// static_branch_disable() after it, both sent while it runs nothing).
-func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, ipis *ipiState) bool {
-	if len(ipis.senders) == 0 || rec.pruned || !m.MMU.CanAck(ipis.kind, cpu) {
+// maybeHandleIPI lets the run choose to handle the next synchronising
+// request (an IPI, or a grace period's) of one of the CPUs that may send
+// one, of a kind the CPU can acknowledge here (IRQs on; outside RCU
+// read-side sections), and tells whether it did: the run then chooses
+// again, since a CPU can take several between two of its steps (a
+// static_branch_enable() and the static_branch_disable() after it, or a
+// grace period and then an IPI, all sent while it runs nothing). The
+// options are each such kind's senders in turn (syncOptions), so the
+// incremental search lays its placed handlers out as the same choices.
+func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, syncs []*ipiState) bool {
+	if rec.pruned {
+		return false
+	}
+	var kinds []*ipiState
+	n := 0
+	for _, ipis := range syncs {
+		if len(ipis.senders) > 0 && m.MMU.CanAck(ipis.kind, cpu) {
+			kinds = append(kinds, ipis)
+			n += len(ipis.senders)
+		}
+	}
+	if n == 0 {
 		return false
 	}
 	if rec.floatIPI {
 		if !rec.inc.stopped {
-			rec.ipiAt = append(rec.ipiAt, ipiSlot{kind: ipis.kind, pos: len(rec.inc.recs)})
+			bnd := len(rec.ipiAt)
+			for _, ipis := range kinds {
+				rec.ipiAt = append(rec.ipiAt, ipiSlot{kind: ipis.kind, pos: len(rec.inc.recs), bnd: bnd})
+			}
 		}
 		return false
 	}
-	c := rec.choose(len(ipis.senders) + 1)
+	c := rec.choose(n + 1)
 	if c == 0 {
 		return false
 	}
-	s := ipis.senders[c-1]
+	c--
+	ipis := kinds[0]
+	for _, k := range kinds {
+		if ipis = k; c < len(k.senders) {
+			break
+		}
+		c -= len(k.senders)
+	}
+	s := ipis.senders[c]
 	next := ipis.handled[s] + 1
 	rec.outsideDep = 0
 	rec.outside()

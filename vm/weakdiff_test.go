@@ -207,15 +207,20 @@ var weakDiffIPIN = flag.Int("weakdiff.ipi", 40, "generated scripts with synchron
 func genIPIScript(seed int64) string { return genIPIScriptFrom(seed, 1) }
 
 // genIPIScriptFrom is genIPIScript with the synchronising calls made by
-// senders CPUs: with 2, the last CPU of three makes one too, so that a
-// CPU may take two senders' IPIs between two of its steps (with 1 the
-// scripts are genIPIScript's, whose seeds the docs cite).
+// senders CPUs: with 2, the last CPU of three makes one too (with 1 the
+// scripts are genIPIScript's, whose seeds the docs cite). (Making CPU 1
+// run with IRQs off as well finds what the weak engines still miss: a
+// CPU that has ended drains IPIs before grace periods, docs/
+// memory-models.md.)
 func genIPIScriptFrom(seed int64, senders int) string {
 	g := &weakGen{r: rand.New(rand.NewSource(seed))}
 	var b strings.Builder
 	g.shared = []string{"x", "y"}
 	fmt.Fprintf(&b, "// weakdiff ipi seed %d\nstatic_key k\nspinlock l\nshared x, y\n", seed)
 	ncpu := 2 + g.r.Intn(2)
+	if senders == 2 {
+		ncpu = 3
+	}
 	var regs []string
 	for c := 0; c < ncpu; c++ {
 		g.regs = nil
@@ -659,7 +664,8 @@ func TestIncrementalSeedsLKMM(t *testing.T) {
 // (TestWeakDiffIPI's seed 92, which both execution-graph engines missed
 // until session 35); in the second it takes CPU 0's and CPU 2's there, in
 // either order, and reads both their writes (the incremental search put
-// one handler thread's IPIs on a boundary at first).
+// one handler thread's IPIs on a boundary at first); in the third it
+// acknowledges a grace period and then takes an IPI there.
 func TestIPIsInOneGap(t *testing.T) {
 	for _, c := range []struct{ name, src string }{
 		{"one sender", `static_key k
@@ -699,6 +705,32 @@ cpu 2 {
   WRITE_ONCE(y, 1)
 }
 final exists (1:r0 == 1 && 1:r1 == 1)
+`},
+		// CPU 1 acknowledges CPU 2's grace period and then takes CPU 0's
+		// IPI, sent only after that grace period, in the gap before its
+		// read of y (the engines took a gap's IPIs before its grace
+		// periods until session 35)
+		{"grace period then IPI", `static_key k
+shared x, y
+cpu 0 {
+  WRITE_ONCE(y, 2)
+  r0 = READ_ONCE(y)
+  static_branch_enable(k)
+  WRITE_ONCE(y, r0 + 1)
+}
+cpu 1 {
+  local_irq_disable()
+  r0 = READ_ONCE(x)
+  WRITE_ONCE(x, 1)
+  local_irq_enable()
+  r2 = READ_ONCE(y)
+}
+cpu 2 {
+  r0 = READ_ONCE(x)
+  synchronize_rcu()
+  r1 = READ_ONCE(y)
+}
+final exists (1:r2 == 3 && 2:r1 == 0 && 2:r0 == 1)
 `},
 	} {
 		t.Run(c.name, func(t *testing.T) {
