@@ -317,14 +317,19 @@ func (p *placement) placeAlone() bool {
 		for i, s := range slots {
 			if aloneTest {
 				p.slot[j] = s
-				key := p.orderKey(j, s)
-				p.order[key] = []int{j}
+				var key [2]int
+				if s != slotEnd {
+					key = p.orderKey(j, s)
+					p.order[key] = []int{j}
+				}
 				aloneChecked++
 				if p.allowed() != fits[i] {
 					aloneDiffers++
 				}
 				p.slot[j] = slotNone
-				delete(p.order, key)
+				if s != slotEnd {
+					delete(p.order, key)
+				}
 			}
 			if fits[i] {
 				if s == slotEnd {
