@@ -34,8 +34,9 @@ import (
 // the first placement the model allows, in the form the enumeration's
 // runs have (at every boundary a choice before each handler it takes
 // there, the handler after it, and a last choice of none), replayed so
-// that traces and execution tokens are the same. The executions are counted once per graph of the accesses, not
-// once per placement of their handlers.
+// that traces and execution tokens are the same. The executions are
+// counted once per graph of the accesses, not once per placement of
+// their handlers.
 //
 // The placements are not judged on partial graphs: a revisit can delete
 // the event that rules every placement out (a write added with its first
@@ -124,9 +125,9 @@ type placement struct {
 	// (taken by the drain at the CPU's end) or slotNone
 	slot []int
 	// order lists, per CPU and boundary (its first slot, shared by the
-	// slots of both kinds there: ipiSlot.bnd), the IPIs placed there in the order the
-	// CPU takes them (each handler thread's in its own order, different
-	// threads' in any, IPIs and grace periods mixed)
+	// slots of both kinds there: ipiSlot.bnd), the IPIs placed there in
+	// the order the CPU takes them (each handler thread's in its own
+	// order, different threads' in any, IPIs and grace periods mixed)
 	order map[[2]int][]int
 	// alone says, per IPI, at which boundaries (and, last, the CPU's end)
 	// it may go with no other placed (placeAlone)

@@ -792,43 +792,38 @@ type ipiState struct {
 // again, since a CPU can take several between two of its steps (a
 // static_branch_enable() and the static_branch_disable() after it, or a
 // grace period and then an IPI, all sent while it runs nothing). The
-// options are each such kind's senders in turn (syncOptions), so the
-// incremental search lays its placed handlers out as the same choices.
+// options are each such kind's senders in turn, in syncs' order, which
+// placement.option and choiceAt follow, so that the incremental search
+// lays its placed handlers out as the same choices.
 func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, syncs []*ipiState) bool {
 	if rec.pruned {
 		return false
 	}
-	var kinds []*ipiState
-	n := 0
+	acks := func(ipis *ipiState) bool { return len(ipis.senders) > 0 && m.MMU.CanAck(ipis.kind, cpu) }
+	n, bnd := 0, len(rec.ipiAt)
 	for _, ipis := range syncs {
-		if len(ipis.senders) > 0 && m.MMU.CanAck(ipis.kind, cpu) {
-			kinds = append(kinds, ipis)
+		if acks(ipis) {
 			n += len(ipis.senders)
-		}
-	}
-	if n == 0 {
-		return false
-	}
-	if rec.floatIPI {
-		if !rec.inc.stopped {
-			bnd := len(rec.ipiAt)
-			for _, ipis := range kinds {
+			if rec.floatIPI && !rec.inc.stopped {
 				rec.ipiAt = append(rec.ipiAt, ipiSlot{kind: ipis.kind, pos: len(rec.inc.recs), bnd: bnd})
 			}
 		}
+	}
+	if n == 0 || rec.floatIPI {
 		return false
 	}
-	c := rec.choose(n + 1)
-	if c == 0 {
+	c := rec.choose(n+1) - 1
+	if c < 0 {
 		return false
 	}
-	c--
-	ipis := kinds[0]
-	for _, k := range kinds {
-		if ipis = k; c < len(k.senders) {
-			break
+	var ipis *ipiState
+	for _, ipis = range syncs {
+		if acks(ipis) {
+			if c < len(ipis.senders) {
+				break
+			}
+			c -= len(ipis.senders)
 		}
-		c -= len(k.senders)
 	}
 	s := ipis.senders[c]
 	next := ipis.handled[s] + 1
