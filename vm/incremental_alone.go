@@ -91,7 +91,7 @@ func (a *alone) allowed(slots []int) []bool {
 	for si := len(slots) - 1; si >= 0; si-- { // walk the slots back
 		// the handler goes before the first event of an item at or
 		// after its boundary (after them all at the CPU's end)
-		for ; slots[si] != slotEnd && k > 0 && a.item[k-1] >= a.at[slots[si]].pos; k-- {
+		for ; k > 0 && a.item[k-1] >= a.at[slots[si]].pos; k-- {
 			ev := a.seq[k-1]
 			clear(row)
 			row.Add(ev)

@@ -121,16 +121,16 @@ type placement struct {
 	// trips are the handled IPIs, per handler thread in order: the thread
 	// and the position of the request read
 	trips []iref
-	// slot is each one's boundary (an index in its CPU's ipiAt), slotEnd
-	// (taken by the drain at the CPU's end) or slotNone
+	// slot is each one's boundary (an index in its CPU's ipiAt, the last
+	// of which may be its end) or slotNone
 	slot []int
 	// order lists, per CPU and boundary (its first slot, shared by the
 	// slots of both kinds there: ipiSlot.bnd), the IPIs placed there in
 	// the order the CPU takes them (each handler thread's in its own
 	// order, different threads' in any, IPIs and grace periods mixed)
 	order map[[2]int][]int
-	// alone says, per IPI, at which boundaries (and, last, the CPU's end)
-	// it may go with no other placed (placeAlone)
+	// alone says, per IPI, at which boundaries it may go with no other
+	// placed (placeAlone)
 	alone [][]bool
 	// ob is the model's ordered-before of g, closed, over the events of
 	// its memmodel graph, which ev gives per item (allowed)
@@ -138,10 +138,7 @@ type placement struct {
 	ev [][]int
 }
 
-const (
-	slotNone = -1
-	slotEnd  = -2
-)
+const slotNone = -1
 
 // newPlacement judges g with its handlers detached (placing them only
 // adds order: a graph forbidden so is forbidden wherever they go) and
@@ -195,7 +192,7 @@ func (e *incr) completePlaced(g *igraph) {
 }
 
 // lookedLast tells whether handler thread t's last look reads the last
-// request, where its CPU takes IPIs at its end (drainIPIs): otherwise an
+// request, where its CPU takes IPIs at its end (lastLooks): otherwise an
 // IPI would be left pending.
 func (e *incr) lookedLast(g *igraph, t int) bool {
 	h := e.hand(t)
@@ -212,7 +209,8 @@ func (e *incr) lookedLast(g *igraph, t int) bool {
 }
 
 // bounds is what CPU t's run says of where it could take IPIs: its
-// boundaries, and whether it takes them at its end.
+// boundaries (its end among them, if it takes them there), and the kinds
+// whose request words it looks at last at its end.
 func (p *placement) bounds(t int) ([]ipiSlot, [2]bool) {
 	run := &p.g.th[t].next.run
 	return run.ipiAt, run.ipiEnd
@@ -229,12 +227,6 @@ func (p *placement) search(j int) bool {
 	}
 	for _, s := range p.slots(j) {
 		p.slot[j] = s
-		if s == slotEnd {
-			if p.allowed() && p.search(j+1) {
-				return true
-			}
-			continue
-		}
 		if p.searchOrders(j, s) {
 			return true
 		}
@@ -268,18 +260,15 @@ func (p *placement) searchOrders(j, s int) bool {
 // slots lists where trips[j] may go: a boundary of its kind at or after
 // the previous IPI of its handler thread (a CPU takes several in one gap
 // between two steps: a static_branch_enable() and its
-// static_branch_disable() while it runs nothing, or two senders'), or the
-// CPU's end if it drains them there; and, once alone is known, where it
-// may go alone.
+// static_branch_disable() while it runs nothing, or two senders'; the
+// CPU's end is such a gap too); and, once alone is known, where it may
+// go alone.
 func (p *placement) slots(j int) []int {
 	t := p.trips[j].t
 	h := p.e.hand(int(t))
-	at, end := p.bounds(h.cpu)
+	at, _ := p.bounds(h.cpu)
 	from := 0
 	if j > 0 && p.trips[j-1].t == t {
-		if p.slot[j-1] == slotEnd {
-			return []int{slotEnd}
-		}
 		from = max(0, p.slot[j-1])
 	}
 	var out []int
@@ -287,9 +276,6 @@ func (p *placement) slots(j int) []int {
 		if at[b].kind == h.kind && (p.alone == nil || p.alone[j][b]) {
 			out = append(out, b)
 		}
-	}
-	if end[h.kind] && (p.alone == nil || p.alone[j][len(at)]) {
-		out = append(out, slotEnd)
 	}
 	return out
 }
@@ -311,31 +297,23 @@ func (p *placement) placeAlone() bool {
 	alone := make([][]bool, len(p.trips))
 	for j := range p.trips {
 		a := p.newAlone(j)
-		ok := make([]bool, len(a.at)+1) // the last: the CPU's end
+		ok := make([]bool, len(a.at))
 		none := true
 		slots := p.slots(j)
 		fits := a.allowed(slots)
 		for i, s := range slots {
 			if aloneTest {
 				p.slot[j] = s
-				var key [2]int
-				if s != slotEnd {
-					key = p.orderKey(j, s)
-					p.order[key] = []int{j}
-				}
+				key := p.orderKey(j, s)
+				p.order[key] = []int{j}
 				aloneChecked++
 				if p.allowed() != fits[i] {
 					aloneDiffers++
 				}
 				p.slot[j] = slotNone
-				if s != slotEnd {
-					delete(p.order, key)
-				}
+				delete(p.order, key)
 			}
 			if fits[i] {
-				if s == slotEnd {
-					s = len(a.at)
-				}
 				ok[s], none = true, false
 			}
 		}
@@ -435,8 +413,8 @@ type laid struct {
 }
 
 // layout is CPU t in program order with the placed handlers: its items,
-// each placed IPI's at its boundary, those it drains at its end; final
-// adds the choice at each boundary and the last looks of the drains.
+// each placed IPI's at its boundary (its end one too); final adds the
+// choice at each boundary and the last looks at its end.
 func (p *placement) layout(t int, final bool) []laid {
 	e, g := p.e, p.g
 	at, end := p.bounds(t)
@@ -475,16 +453,8 @@ func (p *placement) layout(t int, final bool) []laid {
 		}
 	}
 	for kind := range end {
-		for h := len(e.cpus); h < len(g.th) && end[kind]; h++ {
-			if hd := e.hand(h); hd.cpu != t || int(hd.kind) != kind {
-				continue
-			}
-			for k, tr := range p.trips {
-				if int(tr.t) == h && p.slot[k] == slotEnd {
-					trip(tr)
-				}
-			}
-			if final {
+		for h := len(e.cpus); h < len(g.th) && end[kind] && final; h++ {
+			if hd := e.hand(h); hd.cpu == t && int(hd.kind) == kind {
 				out = append(out, laid{ref: iref{int32(h), int32(len(g.th[h].items) - 1)}})
 			}
 		}

@@ -748,14 +748,20 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 		}
 	}
 	if t.status == finished && live() || rec.blocked {
-		rec.pc = t.pc
+		// an idle or waiting CPU with IRQs on takes every request still
+		// to come: its end is a boundary like the others (requests of any
+		// kinds and senders, in any order), then a last look at each
+		// request word must show nothing new
+		rec.th, rec.pc = t, t.pc
 		rec.boundary()
-		for _, s := range syncs { // an idle or waiting CPU with IRQs on takes every IPI
+		for m.maybeHandleIPI(t.cpu, rec, syncs) {
+		}
+		for _, s := range syncs {
 			if rec.floatIPI {
 				rec.ipiEnd[s.kind] = len(s.senders) > 0 && m.MMU.CanAck(s.kind, t.cpu)
 				continue
 			}
-			m.drainIPIs(t.cpu, rec, s)
+			m.lastLooks(t.cpu, rec, s)
 		}
 	}
 	m.MMU.SetMemory(nil)
@@ -840,15 +846,26 @@ func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, syncs []*ipiState) bool
 	return true
 }
 
-// drainIPIs handles every IPI still to come, as an idle CPU (or one that
-// waits with IRQs on) does: each sender's request word is read until it
-// shows nothing new, and that last look must see the last request.
-func (m *Machine) drainIPIs(cpu int, rec *recorder, ipis *ipiState) {
+// lastLooks reads each sender's request word once more at the end of an
+// idle CPU (or one that waits with IRQs on), which has taken its
+// requests at its last boundary: the look must show nothing new (a run
+// that left a request there is not this one) and see the last request.
+func (m *Machine) lastLooks(cpu int, rec *recorder, ipis *ipiState) {
 	if !m.MMU.CanAck(ipis.kind, cpu) {
 		return
 	}
+	rec.outsideDep = 0
 	for _, s := range ipis.senders {
-		m.drainFrom(cpu, rec, ipis, s)
+		if rec.pruned {
+			return
+		}
+		rec.outside()
+		at := len(rec.trace.Events)
+		if m.MMU.WeakSyncRequest(ipis.kind, s, cpu) != ipis.handled[s] {
+			rec.pruned = true
+			return
+		}
+		rec.lastReads = append(rec.lastReads, at)
 	}
 }
 

@@ -204,15 +204,15 @@ var weakDiffIPIN = flag.Int("weakdiff.ipi", 40, "generated scripts with synchron
 // end of CPU 0 (its callback writes y after a grace period), the sections (RCU,
 // IRQs off, preemption or bottom halves disabled, a spinlock taken with
 // IRQs off), and reads of the key.
-func genIPIScript(seed int64) string { return genIPIScriptFrom(seed, 1) }
+func genIPIScript(seed int64) string { return genIPIScriptFrom(seed, 1, false) }
 
 // genIPIScriptFrom is genIPIScript with the synchronising calls made by
 // senders CPUs: with 2, the last CPU of three makes one too (with 1 the
-// scripts are genIPIScript's, whose seeds the docs cite). (Making CPU 1
-// run with IRQs off as well finds what the weak engines still miss: a
-// CPU that has ended drains IPIs before grace periods, docs/
-// memory-models.md.)
-func genIPIScriptFrom(seed int64, senders int) string {
+// scripts are genIPIScript's, whose seeds the docs cite). With off, CPU
+// 1 runs all its lines with IRQs off, so that it takes what comes after
+// its start at its end, where until session 36 the weak engines took
+// IPIs before grace periods (seeds 4 and 8 with two senders).
+func genIPIScriptFrom(seed int64, senders int, off bool) string {
 	g := &weakGen{r: rand.New(rand.NewSource(seed))}
 	var b strings.Builder
 	g.shared = []string{"x", "y"}
@@ -244,7 +244,9 @@ func genIPIScriptFrom(seed int64, senders int) string {
 		case g.r.Intn(2) == 0:
 			lines = append(lines, fmt.Sprintf("if static_branch_unlikely(k) {\n    %s\n  }", g.line()))
 		}
-		if c > 0 && g.r.Intn(3) == 0 {
+		if c == 1 && off {
+			lines = append(append([]string{"local_irq_disable()"}, lines...), "local_irq_enable()")
+		} else if c > 0 && g.r.Intn(3) == 0 {
 			at := g.r.Intn(len(lines))
 			end := at + 1 + g.r.Intn(len(lines)-at)
 			sections := [][2]string{{"rcu_read_lock()", "rcu_read_unlock()"}, {"local_irq_disable()", "local_irq_enable()"},
@@ -278,21 +280,22 @@ func TestWeakDiffIPI(t *testing.T) {
 	if testing.Short() {
 		n = 15
 	}
-	t.Run("one sender", func(t *testing.T) { weakDiffIPI(t, n, 1) })
+	t.Run("one sender", func(t *testing.T) { weakDiffIPI(t, n, 1, false) })
 	n = *weakDiffIPI2N
 	if testing.Short() {
 		n = 5
 	}
-	t.Run("two senders", func(t *testing.T) { weakDiffIPI(t, n, 2) })
+	t.Run("two senders", func(t *testing.T) { weakDiffIPI(t, n, 2, false) })
+	t.Run("two senders, CPU 1 with IRQs off", func(t *testing.T) { weakDiffIPI(t, n, 2, true) })
 }
 
-var weakDiffIPI2N = flag.Int("weakdiff.ipi2", 12, "generated scripts with two CPUs sending synchronising IPIs the weak differential test checks")
+var weakDiffIPI2N = flag.Int("weakdiff.ipi2", 12, "generated scripts with two CPUs sending synchronising IPIs the weak differential test checks (and as many with CPU 1's IRQs off)")
 
-func weakDiffIPI(t *testing.T, n, senders int) {
+func weakDiffIPI(t *testing.T, n, senders int, off bool) {
 	vm.CountIncrementalDuplicates(true)
 	defer vm.CountIncrementalDuplicates(false)
 	for seed := *weakDiffFrom; seed <= int64(n); seed++ {
-		src := genIPIScriptFrom(seed, senders)
+		src := genIPIScriptFrom(seed, senders, off)
 		p, err := compiler.Compile(fmt.Sprintf("weakdiff-ipi-%d.mmu", seed), []byte(src), nil)
 		if err != nil {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
@@ -731,6 +734,28 @@ cpu 2 {
   r1 = READ_ONCE(y)
 }
 final exists (1:r2 == 3 && 2:r1 == 0 && 2:r0 == 1)
+`},
+		// the same at CPU 1's end: it has ended, acknowledges CPU 2's
+		// grace period and then takes CPU 0's IPI, sent only after it (the
+		// drain of an ended CPU took IPIs before grace periods until
+		// session 36)
+		{"grace period then IPI at the end", `static_key k
+shared x, z
+cpu 0 {
+  r0 = READ_ONCE(z)
+  static_branch_enable(k)
+}
+cpu 1 {
+  local_irq_disable()
+  WRITE_ONCE(x, 1)
+  local_irq_enable()
+}
+cpu 2 {
+  r0 = READ_ONCE(x)
+  synchronize_rcu()
+  WRITE_ONCE(z, 1)
+}
+final exists (0:r0 == 1 && 2:r0 == 1)
 `},
 	} {
 		t.Run(c.name, func(t *testing.T) {
