@@ -28,6 +28,14 @@ func (m *Machine) sendIPIs(c *Call, kind int, mm int, start, end uint64) {
 	}
 }
 
+// RequestsIPI tells whether a write of loc is a request to cpu: the kind
+// word of one sender's IPI slot, which sendIPIs sets and which makes cpu's
+// IPI thread runnable. Each sender has its own slot, so vm's DPOR can tell
+// that a send from another CPU would have let the thread run too.
+func RequestsIPI(loc Loc, cpu int) bool {
+	return loc&tagMask == tagIPI && int((loc&^tagMask)>>16) == cpu && int(loc&0xf) == ipiKind
+}
+
 // waitIPIs blocks until every target answered this thread's IPIs.
 func (m *Machine) waitIPIs(c *Call) Status {
 	for t := 0; t < m.cfg.CPUs; t++ {
