@@ -28,12 +28,21 @@ func (m *Machine) sendIPIs(c *Call, kind int, mm int, start, end uint64) {
 	}
 }
 
-// RequestsIPI tells whether a write of loc is a request to cpu: the kind
-// word of one sender's IPI slot, which sendIPIs sets and which makes cpu's
-// IPI thread runnable. Each sender has its own slot, so vm's DPOR can tell
-// that a send from another CPU would have let the thread run too.
-func RequestsIPI(loc Loc, cpu int) bool {
-	return loc&tagMask == tagIPI && int((loc&^tagMask)>>16) == cpu && int(loc&0xf) == ipiKind
+// WakesIPIThread tells whether a write of loc may give cpu's IPI thread work:
+// the kind word of one sender's IPI slot (which sendIPIs sets), the tail
+// of cpu's RCU callbacks (queueCallback), or any CPU's quiescent-state
+// count (which can make a queued callback ready, callbackReady). vm's DPOR
+// asks it to tell whether something other than a given send would have
+// let the thread run.
+func WakesIPIThread(loc Loc, cpu int) bool {
+	switch loc & tagMask {
+	case tagIPI:
+		return int((loc&^tagMask)>>16) == cpu && int(loc&0xf) == ipiKind
+	case tagCPU:
+		f := int(loc & 0xff)
+		return f == cpuEpoch || f == cpuCBTail && int((loc&^tagMask)>>8) == cpu
+	}
+	return false
 }
 
 // waitIPIs blocks until every target answered this thread's IPIs.

@@ -48,9 +48,8 @@ type scriptGen struct {
 	// IPIs the other CPUs answer (genScriptIPI); a source of its own, so
 	// that the rest of a seed's script stays genScript's
 	ipi *rand.Rand
-	// senders, if set, makes two CPUs send (static_branch_enable(k) or
-	// kick_all_cpus_sync()), one each, first or last in their blocks
-	// (genScriptSenders)
+	// senders, if set, makes two CPUs each make one synchronising call
+	// (senderCalls), first or last in their blocks (genScriptSenders)
 	senders bool
 	// loops, if set, adds loops that write while they wait (the spin
 	// rule's silent writes, and writes they undo), loops that poll under
@@ -256,17 +255,22 @@ func genScriptIRQ(seed int64) string {
 	return genScriptWith(g, seed)
 }
 
-// genScriptSenders is genScriptIPI with two or more CPUs that may send
-// synchronising IPIs (a static key's enable, kick_all_cpus_sync()), one
-// each: every IPI thread then answers several senders, in the order they
-// come. Under sc it found dpor losing the executions where a CPU answers
-// a later sender first: the race of the earlier send with the answer
-// was taken for one that only the send's step could enable
+// genScriptSenders is genScriptIPI with two CPUs that each make one
+// synchronising call (senderCalls): every IPI thread then answers several
+// senders, or runs an RCU callback too, in the order they come. Under sc
+// it found dpor losing the executions where a CPU answers a later sender
+// first, or runs its callback before answering: the race of the send
+// with the answer was taken for one that only the send could enable
 // (TestDPORAnswersAnySender).
 func genScriptSenders(seed int64) string {
 	g := &scriptGen{r: rand.New(rand.NewSource(seed)), ipi: rand.New(rand.NewSource(^seed)), senders: true}
 	return genScriptWith(g, seed)
 }
+
+// senderCalls are genScriptSenders' synchronising calls: IPIs to every
+// other CPU, a callback on the caller's IPI thread after a grace period,
+// and a wait for one.
+var senderCalls = []string{"static_branch_enable(k)", "kick_all_cpus_sync()", "call_rcu(&x, 2)", "synchronize_rcu()"}
 
 // ipiGen is genScriptIPI's generator for a seed.
 func ipiGen(seed int64) *scriptGen {
@@ -371,7 +375,7 @@ func genScriptWith(g *scriptGen, seed int64) string {
 		fmt.Fprintf(&b, "\ncpu %d {\n", c)
 		send, last := "", false
 		if sends[i] {
-			send, last = "  "+g.pick([]string{"static_branch_enable(k)", "kick_all_cpus_sync()"})+"\n", g.ipi.Intn(2) == 0
+			send, last = "  "+g.pick(senderCalls)+"\n", g.ipi.Intn(2) == 0
 		}
 		if !last {
 			b.WriteString(send)
@@ -947,8 +951,13 @@ func TestDiffGenerator(t *testing.T) {
 // the send, answering CPU 2 first: CPU 2's write of z before CPU 0's read
 // was lost (one execution; dfs has 26,844). genScriptSenders found it on
 // 51 of 2,000 scripts under sc.
+//
+// The same with an RCU callback in place of CPU 2: CPU 1's IPI thread
+// runs it (x = 2) before answering CPU 0, even before CPU 0 sends, and
+// CPU 0 reads 2 (dpor: one execution, r0 == 0; dfs has 26).
 func TestDPORAnswersAnySender(t *testing.T) {
-	src := `shared z
+	for name, src := range map[string]string{
+		"two senders": `shared z
 cpu 0 {
   r0 = READ_ONCE(z)
   kick_all_cpus_sync()
@@ -960,20 +969,34 @@ cpu 2 {
   WRITE_ONCE(z, 1)
 }
 final exists (0:r0 == 1)
-`
-	if dc := compareSearchesFrom("senders.mmu", src, "sc", "state"); dc.mismatch != "" {
-		t.Errorf("--- script ---\n%s--- results ---\n%s", src, dc.mismatch)
-	}
-	p, err := compiler.Compile("senders.mmu", []byte(src), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := vm.Check(context.Background(), p, vm.Config{Search: "dpor"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !r.Validated {
-		t.Errorf("dpor: the final condition is not reached in %d executions", r.Executions)
+`,
+		"a callback first": `shared x
+cpu 0 {
+  r0 = x
+  kick_all_cpus_sync()
+}
+cpu 1 {
+  call_rcu(&x, 2)
+}
+final exists (0:r0 == 2)
+`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if dc := compareSearchesFrom("senders.mmu", src, "sc", "state"); dc.mismatch != "" {
+				t.Errorf("--- script ---\n%s--- results ---\n%s", src, dc.mismatch)
+			}
+			p, err := compiler.Compile("senders.mmu", []byte(src), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := vm.Check(context.Background(), p, vm.Config{Search: "dpor"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.Validated {
+				t.Errorf("dpor: the final condition is not reached in %d executions", r.Executions)
+			}
+		})
 	}
 }
 

@@ -668,7 +668,7 @@ func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj i
 	consider(tj, vj, idj)
 	n := nodes[i]
 	q := uint64(1) << uint(tj)
-	if next := nodes[i+1]; n.enabled&q == 0 && (next.enabled&q != 0 || n.woke(tj) && next.runnable()&q != 0) && !x.requestedElsewhere(nodes, i, j, tj) {
+	if next := nodes[i+1]; n.enabled&q == 0 && (next.enabled&q != 0 || n.woke(tj) && next.runnable()&q != 0) && !x.enabledElsewhere(nodes, i, j, tj) {
 		// Step i enabled the thread of step j (local_irq_restore() lets
 		// an irq or an IPI in; an irq handler's last step lets its CPU's
 		// task run again): the two cannot be reversed. What can be is the
@@ -736,14 +736,15 @@ func (x *explorer) reverseBefore(nodes []*dnode, i, j, tj int, vj []int32, idj i
 	}
 }
 
-// requestedElsewhere tells whether thread tj is an IPI thread that a step
-// between steps i and j, not after step i in happens-before, sends a
-// request too: then tj can run without step i (a CPU answers a later
-// sender's IPI first when that comes before the earlier one's send), and
-// the race of step i with step j is an ordinary one, to reverse in place.
-// Taking step i for the only step that could enable tj lost those orders
-// (TestDPORAnswersAnySender).
-func (x *explorer) requestedElsewhere(nodes []*dnode, i, j, tj int) bool {
+// enabledElsewhere tells whether thread tj is an IPI thread that a step
+// between steps i and j, not after step i in happens-before, gives work
+// too (another sender's request, an RCU callback queued or made ready):
+// then tj can run without step i (a CPU answers a later sender's IPI
+// first when that comes before the earlier one's send, or runs its
+// callback first), and the race of step i with step j is an ordinary
+// one, to reverse in place. Taking step i for the only step that could
+// enable tj lost those orders (TestDPORAnswersAnySender).
+func (x *explorer) enabledElsewhere(nodes []*dnode, i, j, tj int) bool {
 	t := x.m.threads[tj]
 	if t.kind != IPIThread {
 		return false
@@ -755,7 +756,7 @@ func (x *explorer) requestedElsewhere(nodes []*dnode, i, j, tj int) bool {
 			continue
 		}
 		for _, f := range nodes[k].fp {
-			if f&1 != 0 && mmu.RequestsIPI(mmu.Loc(f>>1), t.cpu) {
+			if f&1 != 0 && mmu.WakesIPIThread(mmu.Loc(f>>1), t.cpu) {
 				return true
 			}
 		}

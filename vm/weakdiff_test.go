@@ -776,7 +776,7 @@ final exists (0:r0 == 1 && 2:r0 == 1)
 		// two senders' IPIs at CPU 1's end, the second sender's first: CPU
 		// 0 sends only after CPU 2's IPI is answered (the drain took them
 		// sender by sender until session 36, and dpor under sc lost the
-		// order too: vm/dpor.go, requestedElsewhere)
+		// order too: vm/dpor.go, enabledElsewhere)
 		{"two senders at the end", `shared x, z
 cpu 0 {
   r0 = READ_ONCE(z)
