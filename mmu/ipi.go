@@ -37,10 +37,9 @@ func (m *Machine) sendIPIs(c *Call, kind int, mm int, start, end uint64) {
 func WakesIPIThread(loc Loc, cpu int) bool {
 	switch loc & tagMask {
 	case tagIPI:
-		return int((loc&^tagMask)>>16) == cpu && int(loc&0xf) == ipiKind
+		return loc == ipiLoc(cpu, int(loc>>4&0xfff), ipiKind)
 	case tagCPU:
-		f := int(loc & 0xff)
-		return f == cpuEpoch || f == cpuCBTail && int((loc&^tagMask)>>8) == cpu
+		return loc == cpuLoc(cpu, cpuCBTail) || loc == cpuLoc(int(loc>>8&0xff), cpuEpoch)
 	}
 	return false
 }

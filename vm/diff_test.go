@@ -985,14 +985,7 @@ final exists (0:r0 == 2)
 			if dc := compareSearchesFrom("senders.mmu", src, "sc", "state"); dc.mismatch != "" {
 				t.Errorf("--- script ---\n%s--- results ---\n%s", src, dc.mismatch)
 			}
-			p, err := compiler.Compile("senders.mmu", []byte(src), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := vm.Check(context.Background(), p, vm.Config{Search: "dpor"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := check(t, compileWith(t, "senders.mmu", src, nil), vm.Config{Search: "dpor"})
 			if !r.Validated {
 				t.Errorf("dpor: the final condition is not reached in %d executions", r.Executions)
 			}

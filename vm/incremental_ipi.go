@@ -452,8 +452,11 @@ func (p *placement) layout(t int, final bool) []laid {
 			out = append(out, laid{ref: iref{int32(t), int32(i)}})
 		}
 	}
+	if !final {
+		return out
+	}
 	for kind := range end {
-		for h := len(e.cpus); h < len(g.th) && end[kind] && final; h++ {
+		for h := len(e.cpus); h < len(g.th) && end[kind]; h++ {
 			if hd := e.hand(h); hd.cpu == t && int(hd.kind) == kind {
 				out = append(out, laid{ref: iref{int32(h), int32(len(g.th[h].items) - 1)}})
 			}

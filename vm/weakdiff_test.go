@@ -685,6 +685,29 @@ func TestIncrementalSeedsLKMM(t *testing.T) {
 // either order, and reads both their writes (the incremental search put
 // one handler thread's IPIs on a boundary at first); in the third it
 // acknowledges a grace period and then takes an IPI there.
+// atCPU1End is a script where CPU 1 has ended by the time CPU 2, which
+// read its write, makes sync2, and CPU 0, which read CPU 2's later write,
+// makes sync1: CPU 1 takes both requests at its end, CPU 2's first.
+func atCPU1End(decls, sync1, sync2 string) string {
+	return decls + `shared x, z
+cpu 0 {
+  r0 = READ_ONCE(z)
+  ` + sync1 + `
+}
+cpu 1 {
+  local_irq_disable()
+  WRITE_ONCE(x, 1)
+  local_irq_enable()
+}
+cpu 2 {
+  r0 = READ_ONCE(x)
+  ` + sync2 + `
+  WRITE_ONCE(z, 1)
+}
+final exists (0:r0 == 1 && 2:r0 == 1)
+`
+}
+
 func TestIPIsInOneGap(t *testing.T) {
 	for _, c := range []struct{ name, src string }{
 		{"one sender", `static_key k
@@ -755,45 +778,12 @@ final exists (1:r2 == 3 && 2:r1 == 0 && 2:r0 == 1)
 		// grace period and then takes CPU 0's IPI, sent only after it (the
 		// drain of an ended CPU took IPIs before grace periods until
 		// session 36)
-		{"grace period then IPI at the end", `static_key k
-shared x, z
-cpu 0 {
-  r0 = READ_ONCE(z)
-  static_branch_enable(k)
-}
-cpu 1 {
-  local_irq_disable()
-  WRITE_ONCE(x, 1)
-  local_irq_enable()
-}
-cpu 2 {
-  r0 = READ_ONCE(x)
-  synchronize_rcu()
-  WRITE_ONCE(z, 1)
-}
-final exists (0:r0 == 1 && 2:r0 == 1)
-`},
+		{"grace period then IPI at the end", atCPU1End("static_key k\n", "static_branch_enable(k)", "synchronize_rcu()")},
 		// two senders' IPIs at CPU 1's end, the second sender's first: CPU
 		// 0 sends only after CPU 2's IPI is answered (the drain took them
 		// sender by sender until session 36, and dpor under sc lost the
 		// order too: vm/dpor.go, enabledElsewhere)
-		{"two senders at the end", `shared x, z
-cpu 0 {
-  r0 = READ_ONCE(z)
-  kick_all_cpus_sync()
-}
-cpu 1 {
-  local_irq_disable()
-  WRITE_ONCE(x, 1)
-  local_irq_enable()
-}
-cpu 2 {
-  r0 = READ_ONCE(x)
-  kick_all_cpus_sync()
-  WRITE_ONCE(z, 1)
-}
-final exists (0:r0 == 1 && 2:r0 == 1)
-`},
+		{"two senders at the end", atCPU1End("", "kick_all_cpus_sync()", "kick_all_cpus_sync()")},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, err := compiler.Compile("gap.mmu", []byte(c.src), nil)
