@@ -45,6 +45,48 @@ type storeBuffers struct {
 	stale []StaleRead
 
 	index []sbIndex // per CPU: which locations its buffer may hold
+
+	// entry is 1 + the level of the entry write the next push is, 0 for
+	// none: break-before-make judges it when it reaches memory (FlushOne)
+	entry int
+}
+
+// A buffered store's location word holds, for an entry write that
+// break-before-make judges when it reaches memory (arm64's rule under
+// tso), a flag and the entry's level above the physical address, whose
+// 48 bits leave them free: the write overwrites the entry memory holds
+// then, which another CPU's store may have changed since the CPU issued
+// it, as under the weak models' coherence order (vm/weak_bbm.go).
+const (
+	sbEntryFlag  = 1 << 52
+	sbLevelShift = 48
+	sbAddrMask   = 1<<sbLevelShift - 1
+)
+
+// sbWord is the location word of a store to loc, an entry write at level
+// (1 + level in entry; 0: none).
+func sbWord(loc Loc, entry int) uint64 {
+	if entry == 0 || loc&tagMask != tagMem {
+		return uint64(loc)
+	}
+	return uint64(loc) | sbEntryFlag | uint64(entry-1)<<sbLevelShift
+}
+
+// sbWordLoc is the location of a buffered store's location word.
+func sbWordLoc(w uint64) Loc {
+	if w&sbEntryFlag != 0 && Loc(w)&tagMask == tagMem {
+		return Loc(w & sbAddrMask)
+	}
+	return Loc(w)
+}
+
+// sbWordEntry is the level of the entry write a location word holds, and
+// whether it holds one.
+func sbWordEntry(w uint64) (int, bool) {
+	if w&sbEntryFlag == 0 || Loc(w)&tagMask != tagMem {
+		return 0, false
+	}
+	return int(w >> sbLevelShift & 3), true
 }
 
 // sbIndex counts the stores in a CPU's buffer by a hash of their
@@ -79,8 +121,8 @@ func (sb *storeBuffers) sbIndexed(l Loc, cur, old uint64) {
 		return
 	}
 	cpu := int(l >> 40 & 0xffff)
-	sb.indexed(cpu, Loc(cur), -1)
-	sb.indexed(cpu, Loc(old), 1)
+	sb.indexed(cpu, sbWordLoc(cur), -1)
+	sb.indexed(cpu, sbWordLoc(old), 1)
 }
 
 // StaleRead is a load that read memory while another CPU's store to the
@@ -192,7 +234,7 @@ func (s *Store) newest(cpu int, loc Loc) (uint64, uint64, bool) {
 	n := s.words.get(cpuLoc(cpu, cpuSBLen))
 	pushes := s.words.get(cpuLoc(cpu, cpuSBPushes))
 	for t := pushes; t > pushes-n; t-- {
-		if Loc(s.words.get(sbLoc(cpu, t-1, false))) == loc {
+		if sbWordLoc(s.words.get(sbLoc(cpu, t-1, false))) == loc {
 			return s.words.get(sbLoc(cpu, t-1, true)), t - 1, true
 		}
 	}
@@ -235,7 +277,8 @@ func (s *Store) push(loc Loc, v uint64) {
 	cpu := s.sb.cpu
 	n := s.words.get(cpuLoc(cpu, cpuSBLen))
 	ticket := s.words.get(cpuLoc(cpu, cpuSBPushes))
-	s.write(sbLoc(cpu, ticket, false), uint64(loc))
+	s.write(sbLoc(cpu, ticket, false), sbWord(loc, s.sb.entry))
+	s.sb.entry = 0
 	s.write(sbLoc(cpu, ticket, true), v)
 	s.sb.indexed(cpu, loc, 1)
 	s.write(cpuLoc(cpu, cpuSBLen), n+1)
@@ -306,7 +349,7 @@ func (m *Machine) Buffered(cpu int) int {
 // BufferedAt returns the i-th oldest store waiting in cpu's buffer.
 func (m *Machine) BufferedAt(cpu, i int) (Loc, uint64) {
 	t := m.S.words.get(cpuLoc(cpu, cpuSBPushes)) - m.S.words.get(cpuLoc(cpu, cpuSBLen)) + uint64(i)
-	return Loc(m.S.words.get(sbLoc(cpu, t, false))), m.S.words.get(sbLoc(cpu, t, true))
+	return sbWordLoc(m.S.words.get(sbLoc(cpu, t, false))), m.S.words.get(sbLoc(cpu, t, true))
 }
 
 // FlushOne moves the oldest store of cpu's buffer to memory: the step of
@@ -318,7 +361,11 @@ func (m *Machine) FlushOne(cpu int) (Loc, uint64) {
 	if s.recording {
 		s.footprint = append(s.footprint, uint64(ticketLoc(cpu, ticket))<<1)
 	}
-	loc, v := Loc(s.words.get(sbLoc(cpu, ticket, false))), s.words.get(sbLoc(cpu, ticket, true))
+	w, v := s.words.get(sbLoc(cpu, ticket, false)), s.words.get(sbLoc(cpu, ticket, true))
+	loc := sbWordLoc(w)
+	if level, ok := sbWordEntry(w); ok {
+		m.flushBBM(cpu, loc, v, level)
+	}
 	s.setMem(sbLoc(cpu, ticket, false), 0) // in the footprint: what waits for this store reads it
 	s.write(sbLoc(cpu, ticket, true), 0)
 	s.sb.indexed(cpu, loc, -1)
@@ -326,6 +373,15 @@ func (m *Machine) FlushOne(cpu int) (Loc, uint64) {
 	s.setMem(loc, v)
 	s.noteMemWrite(loc, cpu)
 	return loc, v
+}
+
+// flushBBM judges break-before-make for cpu's buffered entry write of v
+// at loc as it reaches memory: against the entry memory holds.
+func (m *Machine) flushBBM(cpu int, loc Loc, v uint64, level int) {
+	if old := m.S.words.get(loc); m.present(old) && m.present(v) && m.needsBBM(old, v, level) {
+		m.Fail("bbm", "%s: its store of %#x to the live entry at %#x reaches memory (store buffer) over %#x without break-before-make (clear, flush, then write)",
+			m.cpuName(cpu), v, uint64(loc), old)
+	}
 }
 
 // FlushTouches tells whether flushing the stores in cpu's buffer, one
@@ -348,7 +404,7 @@ func (m *Machine) FlushTouches(cpu int, fp []uint64) bool {
 	s := m.S
 	first, end := s.tickets(cpu)
 	for t := first; t < end; t++ {
-		loc, entry := Loc(s.words.get(sbLoc(cpu, t, false))), sbLoc(cpu, t, false)
+		loc, entry := sbWordLoc(s.words.get(sbLoc(cpu, t, false))), sbLoc(cpu, t, false)
 		own := shadowLoc(loc, cpu)
 		for _, f := range fp {
 			if l := Loc(f >> 1); l == loc || l == entry || l&tagMask == tagShadow && l != own && Unshadow(l) == loc {
@@ -367,7 +423,7 @@ func (m *Machine) FlushQuiet(cpu int) bool {
 	s := m.S
 	first, end := s.tickets(cpu)
 	for t := first; t < end; t++ {
-		loc, entry := Loc(s.words.get(sbLoc(cpu, t, false))), sbLoc(cpu, t, false)
+		loc, entry := sbWordLoc(s.words.get(sbLoc(cpu, t, false))), sbLoc(cpu, t, false)
 		if schedulerWord(loc) || s.watched(loc) || s.watched(entry) {
 			return false
 		}

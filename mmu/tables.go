@@ -1,6 +1,10 @@
 package mmu
 
-import "github.com/mmuvm/mmuvm/memmodel"
+import (
+	"fmt"
+
+	"github.com/mmuvm/mmuvm/memmodel"
+)
 
 // lazyActive is the arch's view of lazy MMU mode on cpu: entered, and not
 // in interrupt context (the merged generic layer never enters it there, and
@@ -20,16 +24,21 @@ func (m *Machine) writeEntry(c *Call, fn string, addr, v uint64, level int) {
 // with one __set_pte_complete()), so only a complete write emits them.
 func (m *Machine) writeEntryBatch(c *Call, fn string, addr, v uint64, level int, complete bool) {
 	// the old value is the checker's (break-before-make), not a read of
-	// the kernel's: under a weak model it is this CPU's own view
+	// the kernel's
 	var old uint64
 	var ok bool
 	m.Ghost(func() { old, ok = m.readEntry(fn, addr) })
 	if !ok {
 		return
 	}
-	if m.tr.BreakBeforeMk && !m.initMode && m.present(old) && m.present(v) && m.needsBBM(old, v, level) {
-		m.Fail("bbm", "%s: %s changes the live entry at %#x from %#x to %#x without break-before-make (clear, flush, then write)",
-			m.threadName(m.Thread), fn, addr, old, v)
+	if m.tr.BreakBeforeMk && !m.initMode {
+		if ew, judges := m.S.mem.(EntryWriter); judges && m.S.shared(Loc(addr)) {
+			ew.EntryWrite(m.entryWrite(fn, v, level))
+		} else if m.S.sb != nil && m.S.buffers(Loc(addr)) {
+			m.S.sb.entry = 1 + level // judged as it reaches memory (FlushOne)
+		} else if m.present(old) && m.present(v) && m.needsBBM(old, v, level) {
+			m.Fail("bbm", "%s", m.bbmMsg(m.threadName(m.Thread), fn, addr, old, v))
+		}
 	}
 	m.S.Set(Loc(addr), v)
 	if !m.tr.PTEBarriers || m.initMode || !m.kernelEntry(v) {
@@ -71,13 +80,78 @@ func (m *Machine) needsBBM(old, v uint64, level int) bool {
 // splitsBlock tells whether the table at table maps block's range: entry i
 // valid with pfn block's + i*step.
 func (m *Machine) splitsBlock(block, table, step uint64) bool {
+	base, ok := m.tableRun(table, step)
+	return ok && base == m.entryPfn(block)
+}
+
+// tableRun tells whether every entry of the table at table is valid, entry
+// i with pfn base + i*step, and gives base.
+func (m *Machine) tableRun(table, step uint64) (base uint64, ok bool) {
+	base = m.entryPfn(m.S.Get(Loc(table)))
 	for i := uint64(0); i < EntriesPerTable; i++ {
 		e := m.S.Get(Loc(table + 8*i))
-		if !m.present(e) || m.entryPfn(e) != m.entryPfn(block)+i*step {
-			return false
+		if !m.present(e) || m.entryPfn(e) != base+i*step {
+			return 0, false
 		}
 	}
-	return true
+	return base, true
+}
+
+func (m *Machine) bbmMsg(who, fn string, addr, old, v uint64) string {
+	return fmt.Sprintf("%s: %s changes the live entry at %#x from %#x to %#x without break-before-make (clear, flush, then write)",
+		who, fn, addr, old, v)
+}
+
+// EntryWriter is a Memory that judges break-before-make itself, against
+// what each entry write overwrites: its coherence predecessor, which a CPU
+// run alone under a weak model does not know (another CPU's write may come
+// between its own), so the engine asks BBM once the execution is built.
+type EntryWriter interface {
+	// EntryWrite says the next store is an entry write w.
+	EntryWrite(w EntryWrite)
+}
+
+// EntryWrite is what BBM needs of an entry write besides the values.
+type EntryWrite struct {
+	Fn    string
+	Level int
+	// Split says, where a block may be split without break-before-make
+	// (BBML2_NOABORT), that the value is a table mapping a range entry
+	// for entry from pfn Base, as the writing CPU filled it
+	Split bool
+	Base  uint64
+}
+
+// entryWrite describes the write of v at level by fn for BBM, reading the
+// table v points to as the writing CPU sees it.
+func (m *Machine) entryWrite(fn string, v uint64, level int) EntryWrite {
+	w := EntryWrite{Fn: fn, Level: level}
+	if m.tr.BBML2 && level < 3 && m.isTable(v) {
+		step := uint64(1)
+		if level == 1 {
+			step = EntriesPerTable
+		}
+		m.Ghost(func() { w.Base, w.Split = m.tableRun(m.entryTable(v), step) })
+	}
+	return w
+}
+
+// BBM is the break-before-make violation of entry write w of v at addr
+// by who over old, its coherence predecessor; "" if there is none.
+func (m *Machine) BBM(w EntryWrite, who string, addr, old, v uint64) string {
+	if !m.present(old) || !m.present(v) {
+		return ""
+	}
+	need := false
+	if m.tr.BBML2 && w.Level < 3 && m.isLeaf(old) && m.isTable(v) {
+		need = !w.Split || w.Base != m.entryPfn(old)
+	} else {
+		need = m.needsBBM(old, v, w.Level)
+	}
+	if !need {
+		return ""
+	}
+	return m.bbmMsg(who, w.Fn, addr, old, v)
 }
 
 // emitBarriers is dsb(ishst); isb(): pending kernel PTEs become visible to

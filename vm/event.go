@@ -58,7 +58,7 @@ func (m *Machine) fail(t *thread, kind, msg string) {
 	v := &Violation{Kind: kind, Msg: msg, Thread: -1, Step: m.steps, Pos: Pos{File: -1}}
 	if t != nil {
 		v.Thread = t.id
-		if t.id >= 0 && t.pc < len(m.prog.Pos) {
+		if t.id >= 0 && t.pc < len(m.prog.Pos) && t.kind != FlushThread { // a flush runs no code of the script
 			v.Pos = m.prog.Pos[t.pc]
 		}
 	}

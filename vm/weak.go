@@ -80,6 +80,12 @@ type recorder struct {
 	widths  []int // how many options each decision had
 	next    int   // decisions made so far in this run
 
+	// entry is the entry write the next store is (mmu.EntryWriter), and
+	// entries the run's entry writes, judged for break-before-make
+	// against their coherence predecessors (bbmOf)
+	entry   *mmu.EntryWrite
+	entries []entryAt
+
 	trace     *memmodel.Trace
 	pcs       []int           // the pc of each event
 	at        []evAt          // where each event was made, for passStart
@@ -273,6 +279,8 @@ func (r *recorder) Load(loc mmu.Loc, tags memmodel.Tag) uint64 {
 }
 
 func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
+	entry := r.entry
+	r.entry = nil
 	if r.inc != nil && r.inc.stopped {
 		return
 	}
@@ -281,6 +289,9 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 	}
 	r.own[loc] = v
 	i := r.add(memmodel.Event{Kind: memmodel.Write, Tags: tags, Loc: uint64(loc), Val: v}, r.addrT|r.dataT)
+	if entry != nil {
+		r.entries = append(r.entries, entryAt{ev: i, w: *entry})
+	}
 	r.depsTo(i, r.dataT, &r.trace.Data)
 	r.depsTo(i, r.pDataT, &r.trace.PickData)
 	for _, ld := range r.callLd {
@@ -444,6 +455,8 @@ type weakRun struct {
 	// IPIs, when the incremental search places them itself (incipi.go)
 	ipiAt  []ipiSlot
 	ipiEnd [2]bool
+	// entries are its entry writes, for break-before-make (bbmOf)
+	entries []entryAt
 }
 
 // weakBuiltins are the builtins with a meaning under a weak model:
@@ -648,6 +661,7 @@ func (m *Machine) resetRun(rec *recorder) {
 	rec.lastReads = rec.lastReads[:0]
 	rec.answers, rec.pos = nil, 0
 	rec.ipiAt, rec.ipiEnd = nil, [2]bool{}
+	rec.entry, rec.entries = nil, nil
 	rec.outside()
 	if rec.own == nil {
 		rec.own = map[mmu.Loc]uint64{}
@@ -767,7 +781,7 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 	m.MMU.SetMemory(nil)
 	run := weakRun{trace: rec.trace, pcs: append([]int(nil), rec.pcs...), violation: m.violation,
 		blocked: rec.blocked, waitFrom: rec.waitFrom, lastReads: append([]int(nil), rec.lastReads...),
-		answers: rec.answers, ipiAt: rec.ipiAt, ipiEnd: rec.ipiEnd}
+		answers: rec.answers, ipiAt: rec.ipiAt, ipiEnd: rec.ipiEnd, entries: rec.entries}
 	if t.status == finished && live() {
 		if held := m.MMU.LocksHeld(); len(held) > 0 {
 			run.held = "lock held at the end: " + joinSemi(held)
@@ -1389,6 +1403,10 @@ func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cp
 			x.weakViolation(g, pick, all, cpus, &c)
 			return
 		}
+	}
+	if v := x.bbmOf(g, pick, all, cpus); v != nil {
+		x.weakViolation(g, pick, all, cpus, v)
+		return
 	}
 	if m.prog.Final != nil {
 		x.weakFinalState(g, pick, all, cpus)

@@ -1,0 +1,61 @@
+package vm
+
+import (
+	"github.com/mmuvm/mmuvm/memmodel"
+	"github.com/mmuvm/mmuvm/mmu"
+)
+
+// Break-before-make under a weak model. A CPU's run alone knows what an
+// entry write overwrites only as far as its own writes go, while in an
+// execution another CPU's write may come between them in coherence, or
+// be the live entry the write replaces (two CPUs installing different
+// pages at one PTE). So the runs note their entry writes
+// (mmu.EntryWriter), and each execution judges every one against its
+// coherence predecessor, as the interleavings judge it against memory.
+
+// entryAt is an entry write of a run: its event, and what mmu.BBM needs.
+type entryAt struct {
+	ev int
+	w  mmu.EntryWrite
+}
+
+// EntryWrite notes that the next store is an entry write (mmu.EntryWriter).
+func (r *recorder) EntryWrite(w mmu.EntryWrite) { r.entry = &w }
+
+// bbmOf is the first break-before-make violation of execution g, whose
+// CPUs ran all[i][pick[i]], nil if none.
+func (x *explorer) bbmOf(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []int) *Violation {
+	for i, id := range cpus {
+		run := all[i][pick[i]]
+		first := x.firstEvent(g, i)
+		for _, en := range run.entries {
+			e := first + en.ev
+			if e >= len(g.Events) || g.Events[e].Kind != memmodel.Write {
+				continue // the run stopped before it was in this execution
+			}
+			ev := g.Events[e]
+			msg := x.m.MMU.BBM(en.w, x.m.threads[id].name, ev.Loc, coPredValue(g, e), ev.Val)
+			if msg == "" {
+				continue
+			}
+			v := &Violation{Kind: "bbm", Msg: msg, Thread: id, Pos: Pos{File: -1}}
+			if en.ev < len(run.pcs) && run.pcs[en.ev] < len(x.m.prog.Pos) {
+				v.Pos = x.m.prog.Pos[run.pcs[en.ev]]
+			}
+			return v
+		}
+	}
+	return nil
+}
+
+// coPredValue is what write e of g overwrites: the value of the write
+// right before it in its location's coherence order.
+func coPredValue(g *memmodel.Graph, e int) uint64 {
+	loc, rank := g.Events[e].Loc, g.CoRank[e]-1
+	for k, ev := range g.Events {
+		if ev.Kind == memmodel.Write && ev.Loc == loc && g.CoRank[k] == rank {
+			return ev.Val
+		}
+	}
+	return 0
+}
