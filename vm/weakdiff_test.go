@@ -129,67 +129,74 @@ func TestWeakDiff(t *testing.T) {
 		n = 30
 	}
 	for seed := *weakDiffFrom; seed <= int64(n); seed++ {
-		src := genWeakScript(seed)
-		p, err := compiler.Compile(fmt.Sprintf("weakdiff-%d.mmu", seed), []byte(src), nil)
-		if err != nil {
-			t.Fatalf("seed %d: %v\n%s", seed, err, src)
+		weakDiffPairs(t, seed, fmt.Sprintf("weakdiff-%d.mmu", seed), genWeakScript(seed))
+	}
+}
+
+// weakDiffPairs holds one generated script to TestWeakDiff's pairs of
+// searches: the same final states and verdict, no execution built twice,
+// and every sc final state one each weak model reaches.
+func weakDiffPairs(t *testing.T, seed int64, name, src string) {
+	t.Helper()
+	p, err := compiler.Compile(name, []byte(src), nil)
+	if err != nil {
+		t.Fatalf("seed %d: %v\n%s", seed, err, src)
+	}
+	pairs := [][2]vm.Config{
+		{{Model: "sc", Search: "dfs"}, {Model: "sc", Search: "graph"}},
+		{{Model: "tso", Search: "dfs"}, {Model: "tso"}},
+		// the operational store buffers against the axiomatic x86tso.cat
+		{{Model: "tso", Search: "dfs"}, {Model: "tso", Search: "graph"}},
+		{{Model: "armv8", Search: "dfs"}, {Model: "armv8"}},
+		{{Model: "lkmm", Search: "dfs"}, {Model: "lkmm"}},
+		// the incremental search against the interleavings and the
+		// enumeration (not under lkmm yet: docs/architecture.md says
+		// what it misses there)
+		{{Model: "sc", Search: "dfs"}, {Model: "sc", Search: "incremental"}},
+		{{Model: "tso", Search: "graph"}, {Model: "tso", Search: "incremental"}},
+		{{Model: "armv8", Search: "dfs"}, {Model: "armv8", Search: "incremental"}},
+		// under lkmm only a subset: what it finds, the model allows
+		{{Model: "lkmm", Search: "dfs"}, {Model: "lkmm", Search: "incremental"}},
+	}
+	vm.CountIncrementalDuplicates(true)
+	defer vm.CountIncrementalDuplicates(false)
+	done := map[string]*vm.Result{} // each reference once a script
+	check := func(cfg vm.Config) (*vm.Result, error) {
+		if r, ok := done[cfg.Model+"/"+cfg.Search]; ok {
+			return r, nil
 		}
-		pairs := [][2]vm.Config{
-			{{Model: "sc", Search: "dfs"}, {Model: "sc", Search: "graph"}},
-			{{Model: "tso", Search: "dfs"}, {Model: "tso"}},
-			// the operational store buffers against the axiomatic x86tso.cat
-			{{Model: "tso", Search: "dfs"}, {Model: "tso", Search: "graph"}},
-			{{Model: "armv8", Search: "dfs"}, {Model: "armv8"}},
-			{{Model: "lkmm", Search: "dfs"}, {Model: "lkmm"}},
-			// the incremental search against the interleavings and the
-			// enumeration (not under lkmm yet: docs/architecture.md says
-			// what it misses there)
-			{{Model: "sc", Search: "dfs"}, {Model: "sc", Search: "incremental"}},
-			{{Model: "tso", Search: "graph"}, {Model: "tso", Search: "incremental"}},
-			{{Model: "armv8", Search: "dfs"}, {Model: "armv8", Search: "incremental"}},
-			// under lkmm only a subset: what it finds, the model allows
-			{{Model: "lkmm", Search: "dfs"}, {Model: "lkmm", Search: "incremental"}},
+		r, err := vm.Check(context.Background(), p, cfg)
+		done[cfg.Model+"/"+cfg.Search] = r
+		return r, err
+	}
+	for _, pair := range pairs {
+		pair[0].All, pair[1].All = true, true
+		pair[0].Timeout = 5 * time.Second // the exhaustive search is factorial: skip a script it cannot finish
+		want, err1 := check(pair[0])
+		got, err2 := vm.Check(context.Background(), p, pair[1])
+		if err1 != nil || err2 != nil {
+			t.Fatalf("seed %d %s: %v / %v\n%s", seed, pair[1].Model, err1, err2, src)
 		}
-		vm.CountIncrementalDuplicates(true)
-		defer vm.CountIncrementalDuplicates(false)
-		done := map[string]*vm.Result{} // each reference once a script
-		check := func(cfg vm.Config) (*vm.Result, error) {
-			if r, ok := done[cfg.Model+"/"+cfg.Search]; ok {
-				return r, nil
-			}
-			r, err := vm.Check(context.Background(), p, cfg)
-			done[cfg.Model+"/"+cfg.Search] = r
-			return r, err
+		if !want.Complete {
+			t.Logf("seed %d under %s: the exhaustive search did not finish in 5 s; skipped", seed, pair[1].Model)
+			continue
 		}
-		for _, pair := range pairs {
-			pair[0].All, pair[1].All = true, true
-			pair[0].Timeout = 5 * time.Second // the exhaustive search is factorial: skip a script it cannot finish
-			want, err1 := check(pair[0])
-			got, err2 := vm.Check(context.Background(), p, pair[1])
-			if err1 != nil || err2 != nil {
-				t.Fatalf("seed %d %s: %v / %v\n%s", seed, pair[1].Model, err1, err2, src)
-			}
-			if !want.Complete {
-				t.Logf("seed %d under %s: the exhaustive search did not finish in 5 s; skipped", seed, pair[1].Model)
-				continue
-			}
-			if !got.Complete {
-				t.Fatalf("seed %d %s: incomplete (%v)\n%s", seed, pair[1].Model, got.Bounds, src)
-			}
-			if pair[1].Search == "incremental" && vm.IncrementalDuplicates() > 0 {
-				t.Errorf("seed %d under %s: the incremental search built %d executions more than once\n%s", seed, pair[1].Model, vm.IncrementalDuplicates(), src)
-			}
-			if finalStates(want) != finalStates(got) || want.Verdict != got.Verdict {
-				t.Errorf("seed %d under %s: %s search %q\n%s\n%s search %q\n%s\nscript:\n%s", seed, pair[1].Model,
-					pair[0].Search, want.Verdict, finalStates(want), pair[1].Search, got.Verdict, finalStates(got), src)
-			}
+		if !got.Complete {
+			t.Fatalf("seed %d %s: incomplete (%v)\n%s", seed, pair[1].Model, got.Bounds, src)
 		}
-		// every sc execution is one each weak model allows
-		if sc := done["sc/dfs"]; sc != nil && sc.Complete {
-			for _, model := range []string{"tso", "armv8", "lkmm"} {
-				if r := done[model+"/dfs"]; r != nil && r.Complete {
-					scWithin(t, seed, src, sc, r, model)
-				}
+		if pair[1].Search == "incremental" && vm.IncrementalDuplicates() > 0 {
+			t.Errorf("seed %d under %s: the incremental search built %d executions more than once\n%s", seed, pair[1].Model, vm.IncrementalDuplicates(), src)
+		}
+		if finalStates(want) != finalStates(got) || want.Verdict != got.Verdict {
+			t.Errorf("seed %d under %s: %s search %q\n%s\n%s search %q\n%s\nscript:\n%s", seed, pair[1].Model,
+				pair[0].Search, want.Verdict, finalStates(want), pair[1].Search, got.Verdict, finalStates(got), src)
+		}
+	}
+	// every sc execution is one each weak model allows
+	if sc := done["sc/dfs"]; sc != nil && sc.Complete {
+		for _, model := range []string{"tso", "armv8", "lkmm"} {
+			if r := done[model+"/dfs"]; r != nil && r.Complete {
+				scWithin(t, seed, src, sc, r, model)
 			}
 		}
 	}

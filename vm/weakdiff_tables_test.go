@@ -1,0 +1,111 @@
+package vm_test
+
+import (
+	"flag"
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+)
+
+var weakDiffTablesN = flag.Int("weakdiff.tables", 40, "generated scripts with page-table accesses the weak differential test checks, per arch")
+
+// TestWeakDiffTables is TestWeakDiff on scripts whose CPUs also read and
+// write the entries of a page table, which the weak models take as
+// memory accesses: on arm64 set_pte(), ptep_get(), ptep_get_and_clear()
+// (an exchange) and pte_clear(), with arm64's barriers; on x86 PAE the
+// entries' halves as well (pte_read_low(), pte_write_high(), ...,
+// ptep_get_lockless()'s low, high, low again), with smp_rmb() and
+// smp_wmb(). A read entry may decide a branch (a control dependency).
+func TestWeakDiffTables(t *testing.T) {
+	n := *weakDiffTablesN
+	if testing.Short() {
+		n /= 4
+	}
+	for _, arch := range []string{"arm64", "x86pae"} {
+		t.Run(arch, func(t *testing.T) {
+			for seed := *weakDiffFrom; seed <= int64(n); seed++ {
+				src := genWeakTableScript(seed, arch)
+				weakDiffPairs(t, seed, fmt.Sprintf("weakdiff-tables-%s-%d.mmu", arch, seed), src)
+			}
+		})
+	}
+}
+
+// genWeakTableScript writes a script of two or three CPUs whose lines are
+// weakGen's accesses to shared words and, as often, accesses to the two
+// entries of table t (tableLine), on arch.
+func genWeakTableScript(seed int64, arch string) string {
+	g := &weakGen{r: rand.New(rand.NewSource(seed))}
+	g.shared = []string{"x", "y"}[:1+g.r.Intn(2)]
+	var b strings.Builder
+	fmt.Fprintf(&b, "// weakdiff tables seed %d\narch %s\ntable t\nshared %s\n", seed, arch, strings.Join(g.shared, ", "))
+	ncpu := 2 + g.r.Intn(2)
+	if arch == "x86pae" {
+		ncpu = 2 // its halves make more events: dfs under tso must finish most
+	}
+	var regs []string
+	for c := 0; c < ncpu; c++ {
+		g.regs = nil
+		fmt.Fprintf(&b, "cpu %d {\n", c)
+		for i := 0; i < 2+g.r.Intn(2); i++ {
+			if g.r.Intn(2) == 0 {
+				fmt.Fprintf(&b, "  %s\n", g.tableLine(arch == "x86pae"))
+			} else {
+				fmt.Fprintf(&b, "  %s\n", g.line())
+			}
+		}
+		b.WriteString("}\n")
+		for _, r := range g.regs {
+			regs = append(regs, fmt.Sprintf("%d:%s", c, r))
+		}
+	}
+	terms := append(append([]string(nil), g.shared...), regs...)
+	fmt.Fprintf(&b, "locations %s\nfinal exists (%s == 0)\n", strings.Join(terms, ", "), g.shared[0])
+	return b.String()
+}
+
+// tableLine is an access to entry t[0] or t[1] (mostly t[0], so that
+// accesses race), a barrier of the arch, or a write made only if an
+// entry read before is not clear.
+func (g *weakGen) tableLine(pae bool) string {
+	i := g.r.Intn(4) / 3
+	if pae && g.r.Intn(2) == 0 {
+		return g.paeHalf(i)
+	}
+	switch g.r.Intn(8) {
+	case 0, 1:
+		return fmt.Sprintf("set_pte(&t[%d], pfn_pte(%d, PAGE_KERNEL))", i, 0x10+g.r.Intn(2))
+	case 2, 3:
+		return fmt.Sprintf("%s = ptep_get(&t[%d])", g.reg(), i)
+	case 4:
+		return fmt.Sprintf("%s = ptep_get_and_clear(init_mm, 0, &t[%d])", g.reg(), i)
+	case 5:
+		return fmt.Sprintf("pte_clear(init_mm, 0, &t[%d])", i)
+	case 6:
+		if len(g.regs) > 0 {
+			return fmt.Sprintf("if %s != 0 {\n    WRITE_ONCE(%s, %s)\n  }", g.regs[g.r.Intn(len(g.regs))], g.word(), g.value())
+		}
+	}
+	if pae {
+		return []string{"smp_rmb()", "smp_wmb()", "mfence()"}[g.r.Intn(3)]
+	}
+	return []string{"dsb_ishst()", "dsb_ish()", "dmb_ish()", "dmb_ishld()", "dmb_ishst()", "isb()"}[g.r.Intn(6)]
+}
+
+// paeHalf is an access to half of entry t[i] on x86 PAE: a half read or
+// write, or the lockless reader (ptep_get_lockless(): low, high, low
+// again, with smp_rmb() between).
+func (g *weakGen) paeHalf(i int) string {
+	switch g.r.Intn(5) {
+	case 0:
+		return fmt.Sprintf("%s = pte_read_low(&t[%d])", g.reg(), i)
+	case 1:
+		return fmt.Sprintf("%s = pte_read_high(&t[%d])", g.reg(), i)
+	case 2:
+		return fmt.Sprintf("pte_write_low(&t[%d], %d)", i, 1+g.r.Intn(2))
+	case 3:
+		return fmt.Sprintf("pte_write_high(&t[%d], %d)", i, 1+g.r.Intn(2))
+	}
+	return fmt.Sprintf("%s = ptep_get_lockless(&t[%d])", g.reg(), i)
+}
