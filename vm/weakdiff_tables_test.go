@@ -22,11 +22,15 @@ func TestWeakDiffTables(t *testing.T) {
 	if testing.Short() {
 		n /= 4
 	}
-	for _, arch := range []string{"arm64", "x86pae"} {
-		t.Run(arch, func(t *testing.T) {
-			for seed := *weakDiffFrom; seed <= int64(n); seed++ {
-				src := genWeakTableScript(seed, arch)
-				weakDiffPairs(t, seed, fmt.Sprintf("weakdiff-tables-%s-%d.mmu", arch, seed), src)
+	for _, v := range []string{"arm64", "x86pae", "arm64-rmw"} {
+		last := n
+		if v == "arm64-rmw" {
+			last = n / 2 // its scripts take longer: dfs skips more of them
+		}
+		t.Run(v, func(t *testing.T) {
+			for seed := *weakDiffFrom; seed <= int64(last); seed++ {
+				src := genWeakTableScript(seed, v)
+				weakDiffPairs(t, seed, fmt.Sprintf("weakdiff-tables-%s-%d.mmu", v, seed), src)
 			}
 		})
 	}
@@ -34,8 +38,15 @@ func TestWeakDiffTables(t *testing.T) {
 
 // genWeakTableScript writes a script of two or three CPUs whose lines are
 // weakGen's accesses to shared words and, as often, accesses to the two
-// entries of table t (tableLine), on arch.
-func genWeakTableScript(seed int64, arch string) string {
+// entries of table t (tableLine), on arch; variant arm64-rmw is arm64
+// with the entry RMWs and the hardware's flag updates too (rmwLine), and
+// some CPUs in lazy MMU mode, where arm64 batches the barriers of its
+// entry writes.
+func genWeakTableScript(seed int64, variant string) string {
+	arch, rmw := variant, variant == "arm64-rmw"
+	if rmw {
+		arch = "arm64"
+	}
 	g := &weakGen{r: rand.New(rand.NewSource(seed))}
 	g.shared = []string{"x", "y"}[:1+g.r.Intn(2)]
 	var b strings.Builder
@@ -48,12 +59,22 @@ func genWeakTableScript(seed int64, arch string) string {
 	for c := 0; c < ncpu; c++ {
 		g.regs = nil
 		fmt.Fprintf(&b, "cpu %d {\n", c)
+		lazy := rmw && g.r.Intn(3) == 0
+		if lazy {
+			b.WriteString("  arch_enter_lazy_mmu_mode()\n")
+		}
 		for i := 0; i < 2+g.r.Intn(2); i++ {
-			if g.r.Intn(2) == 0 {
+			switch {
+			case rmw && g.r.Intn(3) == 0:
+				fmt.Fprintf(&b, "  %s\n", g.rmwLine())
+			case g.r.Intn(2) == 0:
 				fmt.Fprintf(&b, "  %s\n", g.tableLine(arch == "x86pae"))
-			} else {
+			default:
 				fmt.Fprintf(&b, "  %s\n", g.line())
 			}
+		}
+		if lazy {
+			b.WriteString("  arch_leave_lazy_mmu_mode()\n")
 		}
 		b.WriteString("}\n")
 		for _, r := range g.regs {
@@ -108,4 +129,21 @@ func (g *weakGen) paeHalf(i int) string {
 		return fmt.Sprintf("pte_write_high(&t[%d], %d)", i, 1+g.r.Intn(2))
 	}
 	return fmt.Sprintf("%s = ptep_get_lockless(&t[%d])", g.reg(), i)
+}
+
+// rmwLine is an RMW of entry t[0] or t[1] (mostly t[0]), set_pte_at(),
+// or the hardware setting an entry's access or dirty flag.
+func (g *weakGen) rmwLine() string {
+	i := g.r.Intn(4) / 3
+	switch g.r.Intn(5) {
+	case 0:
+		return fmt.Sprintf("ptep_set_wrprotect(init_mm, 0, &t[%d])", i)
+	case 1:
+		return fmt.Sprintf("%s = ptep_test_and_clear_young(init_mm, 0, &t[%d])", g.reg(), i)
+	case 2:
+		return fmt.Sprintf("hw_set_young(&t[%d])", i)
+	case 3:
+		return fmt.Sprintf("hw_set_dirty(&t[%d])", i)
+	}
+	return fmt.Sprintf("set_pte_at(init_mm, 0, &t[%d], pfn_pte(%d, %s))", i, 0x10+g.r.Intn(2), []string{"PAGE_KERNEL", "PAGE_SHARED"}[g.r.Intn(2)])
 }
