@@ -2,6 +2,7 @@ package vm_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/mmuvm/mmuvm/compiler"
@@ -33,30 +34,8 @@ cpu 3 {
 }
 final exists (3:r == 0)
 `, "fail bbm"},
-		{"clear between", `arch arm64
-table t
-cpu 1 {
-  set_pte(&t[0], pfn_pte(17, PAGE_KERNEL))
-  set_pte(&t[0], pfn_pte(16, PAGE_KERNEL))
-}
-cpu 2 {
-  pte_clear(init_mm, 0, &t[0])
-  r = ptep_get(&t[0])
-}
-final exists (2:r == 0)
-`, "fail bbm"},
-		{"same page", `arch arm64
-table t
-cpu 1 {
-  set_pte(&t[0], pfn_pte(17, PAGE_KERNEL))
-  set_pte(&t[0], pfn_pte(17, PAGE_KERNEL))
-}
-cpu 2 {
-  pte_clear(init_mm, 0, &t[0])
-  r = ptep_get(&t[0])
-}
-final exists (2:r == 0)
-`, "ok"},
+		{"clear between", writesAndClear(16), "fail bbm"},
+		{"same page", writesAndClear(17), "ok"},
 	}
 	configs := []vm.Config{
 		{Model: "sc", Search: "graph"}, {Model: "sc", Search: "incremental"},
@@ -90,4 +69,21 @@ final exists (2:r == 0)
 			}
 		})
 	}
+}
+
+// writesAndClear is a script where CPU 1 sets entry t[0] to page 17 and
+// then to page pfn, while CPU 2 clears it and reads it.
+func writesAndClear(pfn int) string {
+	return fmt.Sprintf(`arch arm64
+table t
+cpu 1 {
+  set_pte(&t[0], pfn_pte(17, PAGE_KERNEL))
+  set_pte(&t[0], pfn_pte(%d, PAGE_KERNEL))
+}
+cpu 2 {
+  pte_clear(init_mm, 0, &t[0])
+  r = ptep_get(&t[0])
+}
+final exists (2:r == 0)
+`, pfn)
 }

@@ -55,34 +55,26 @@ func genWeakTableScript(seed int64, variant string) string {
 	if arch == "x86pae" {
 		ncpu = 2 // its halves make more events: dfs under tso must finish most
 	}
-	var regs []string
-	for c := 0; c < ncpu; c++ {
-		g.regs = nil
-		fmt.Fprintf(&b, "cpu %d {\n", c)
+	g.writeCPUs(&b, ncpu, func(b *strings.Builder) {
+		n := 2 + g.r.Intn(2)
 		lazy := rmw && g.r.Intn(3) == 0
 		if lazy {
 			b.WriteString("  arch_enter_lazy_mmu_mode()\n")
 		}
-		for i := 0; i < 2+g.r.Intn(2); i++ {
+		for i := 0; i < n; i++ {
 			switch {
 			case rmw && g.r.Intn(3) == 0:
-				fmt.Fprintf(&b, "  %s\n", g.rmwLine())
+				fmt.Fprintf(b, "  %s\n", g.rmwLine())
 			case g.r.Intn(2) == 0:
-				fmt.Fprintf(&b, "  %s\n", g.tableLine(arch == "x86pae"))
+				fmt.Fprintf(b, "  %s\n", g.tableLine(arch == "x86pae"))
 			default:
-				fmt.Fprintf(&b, "  %s\n", g.line())
+				fmt.Fprintf(b, "  %s\n", g.line())
 			}
 		}
 		if lazy {
 			b.WriteString("  arch_leave_lazy_mmu_mode()\n")
 		}
-		b.WriteString("}\n")
-		for _, r := range g.regs {
-			regs = append(regs, fmt.Sprintf("%d:%s", c, r))
-		}
-	}
-	terms := append(append([]string(nil), g.shared...), regs...)
-	fmt.Fprintf(&b, "locations %s\nfinal exists (%s == 0)\n", strings.Join(terms, ", "), g.shared[0])
+	})
 	return b.String()
 }
 

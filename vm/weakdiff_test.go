@@ -79,30 +79,38 @@ func genWeakScript(seed int64) string {
 	if lock {
 		b.WriteString("spinlock l\n")
 	}
-	ncpu := 2 + g.r.Intn(2)
-	var regs []string
-	for c := 0; c < ncpu; c++ {
-		g.regs = nil
-		fmt.Fprintf(&b, "cpu %d {\n", c)
+	g.writeCPUs(&b, 2+g.r.Intn(2), func(b *strings.Builder) {
 		n := 2 + g.r.Intn(2)
 		locked := lock && g.r.Intn(2) == 0
 		if locked {
 			b.WriteString("  spin_lock(l)\n")
 		}
 		for i := 0; i < n; i++ {
-			fmt.Fprintf(&b, "  %s\n", g.line())
+			fmt.Fprintf(b, "  %s\n", g.line())
 		}
 		if locked {
 			b.WriteString("  spin_unlock(l)\n")
 		}
+	})
+	return b.String()
+}
+
+// writeCPUs writes ncpu cpu blocks, each with the lines body writes (it
+// draws what it needs from g.r), then the locations and final condition
+// that show every shared word and register.
+func (g *weakGen) writeCPUs(b *strings.Builder, ncpu int, body func(b *strings.Builder)) {
+	var regs []string
+	for c := 0; c < ncpu; c++ {
+		g.regs = nil
+		fmt.Fprintf(b, "cpu %d {\n", c)
+		body(b)
 		b.WriteString("}\n")
 		for _, r := range g.regs {
 			regs = append(regs, fmt.Sprintf("%d:%s", c, r))
 		}
 	}
 	terms := append(append([]string(nil), g.shared...), regs...)
-	fmt.Fprintf(&b, "locations %s\nfinal exists (%s == 0)\n", strings.Join(terms, ", "), g.shared[0])
-	return b.String()
+	fmt.Fprintf(b, "locations %s\nfinal exists (%s == 0)\n", strings.Join(terms, ", "), g.shared[0])
 }
 
 func finalStates(r *vm.Result) string {
