@@ -80,3 +80,20 @@ func (s *Store) Origin(key Loc) Loc {
 // read of the whole word: both halves of a split entry, since a write of
 // either wakes it.
 func (s *Store) AppendWait(fp []uint64, loc Loc) []uint64 { return s.appendAccess(fp, loc, 0) }
+
+// setHalf writes the half (high or low) of the x86 PAE entry at loc that
+// whole holds, whole being the entry as this CPU sees it with that half
+// changed: under sc a read-modify-write of the word, whose footprint
+// names only that half (narrow, from mark); under tso a store of that
+// half alone, which reaches memory leaving the other half as memory then
+// holds it (storebuf.go).
+func (m *Machine) setHalf(mark int, loc Loc, whole uint64, high bool) {
+	if m.S.sb != nil && m.S.buffers(loc) {
+		m.S.sb.half = halfLow
+		if high {
+			m.S.sb.half = halfHigh
+		}
+	}
+	m.S.Set(loc, whole)
+	m.S.narrow(mark, loc, high)
+}

@@ -49,35 +49,66 @@ type storeBuffers struct {
 	// entry is 1 + the level of the entry write the next push is, 0 for
 	// none: break-before-make judges it when it reaches memory (FlushOne)
 	entry int
+	// half says the next push is a store of one half of an x86 PAE entry
+	// (halfLow, halfHigh), 0 for a whole word
+	half uint64
 }
 
-// A buffered store's location word holds, for an entry write that
-// break-before-make judges when it reaches memory (arm64's rule under
-// tso), a flag and the entry's level above the physical address, whose
-// 48 bits leave them free: the write overwrites the entry memory holds
-// then, which another CPU's store may have changed since the CPU issued
-// it, as under the weak models' coherence order (vm/weak_bbm.go).
+// A buffered store's location word holds, above the physical address
+// (whose 48 bits leave them free), what the store is besides a value:
+//
+//   - for an entry write that break-before-make judges when it reaches
+//     memory (arm64's rule under tso), a flag and the entry's level: the
+//     write overwrites the entry memory holds then, which another CPU's
+//     store may have changed since the CPU issued it, as under the weak
+//     models' coherence order (vm/weak_bbm.go);
+//   - for a store of one half of an x86 PAE entry (a 32-bit MOV of
+//     native_set_pte(), native_pte_clear(), pte_write_low()...), which
+//     half: it reaches memory as that half, leaving the other as memory
+//     holds it then, and a load of the entry takes from the buffer the
+//     halves buffered stores hold and the rest from memory, as x86
+//     forwards a store to the bytes it writes.
 const (
-	sbEntryFlag  = 1 << 52
 	sbLevelShift = 48
+	sbEntryFlag  = 1 << 52
+	halfLow      = 1 << 53
+	halfHigh     = 1 << 54
 	sbAddrMask   = 1<<sbLevelShift - 1
 )
 
 // sbWord is the location word of a store to loc, an entry write at level
-// (1 + level in entry; 0: none).
-func sbWord(loc Loc, entry int) uint64 {
-	if entry == 0 || loc&tagMask != tagMem {
+// (1 + level in entry; 0: none), of half (0: the whole word).
+func sbWord(loc Loc, entry int, half uint64) uint64 {
+	if loc&tagMask != tagMem {
 		return uint64(loc)
 	}
-	return uint64(loc) | sbEntryFlag | uint64(entry-1)<<sbLevelShift
+	w := uint64(loc) | half
+	if entry > 0 {
+		w |= sbEntryFlag | uint64(entry-1)<<sbLevelShift
+	}
+	return w
 }
 
 // sbWordLoc is the location of a buffered store's location word.
 func sbWordLoc(w uint64) Loc {
-	if w&sbEntryFlag != 0 && Loc(w)&tagMask == tagMem {
+	if Loc(w)&tagMask == tagMem {
 		return Loc(w & sbAddrMask)
 	}
 	return Loc(w)
+}
+
+// sbWordHalf is the bits of the entry a buffered store writes: a half's,
+// or every bit.
+func sbWordHalf(w uint64) uint64 {
+	switch {
+	case Loc(w)&tagMask != tagMem:
+		return ^uint64(0)
+	case w&halfLow != 0:
+		return 0xffffffff
+	case w&halfHigh != 0:
+		return 0xffffffff << 32
+	}
+	return ^uint64(0)
 }
 
 // sbWordEntry is the level of the entry write a location word holds, and
@@ -233,12 +264,25 @@ func (s *Store) newest(cpu int, loc Loc) (uint64, uint64, bool) {
 	}
 	n := s.words.get(cpuLoc(cpu, cpuSBLen))
 	pushes := s.words.get(cpuLoc(cpu, cpuSBPushes))
-	for t := pushes; t > pushes-n; t-- {
-		if sbWordLoc(s.words.get(sbLoc(cpu, t-1, false))) == loc {
-			return s.words.get(sbLoc(cpu, t-1, true)), t - 1, true
+	// the newest store of each bit, the rest from memory
+	var v, known, ticket uint64
+	found := false
+	for t := pushes; t > pushes-n && known != ^uint64(0); t-- {
+		w := s.words.get(sbLoc(cpu, t-1, false))
+		if sbWordLoc(w) != loc {
+			continue
 		}
+		if !found {
+			found, ticket = true, t-1
+		}
+		bits := sbWordHalf(w) &^ known
+		v |= s.words.get(sbLoc(cpu, t-1, true)) & bits
+		known |= bits
 	}
-	return 0, 0, false
+	if !found {
+		return 0, 0, false
+	}
+	return v | s.words.get(loc)&^known, ticket, true
 }
 
 // noteStale records a load of loc from memory that other CPUs' buffered
@@ -277,8 +321,8 @@ func (s *Store) push(loc Loc, v uint64) {
 	cpu := s.sb.cpu
 	n := s.words.get(cpuLoc(cpu, cpuSBLen))
 	ticket := s.words.get(cpuLoc(cpu, cpuSBPushes))
-	s.write(sbLoc(cpu, ticket, false), sbWord(loc, s.sb.entry))
-	s.sb.entry = 0
+	s.write(sbLoc(cpu, ticket, false), sbWord(loc, s.sb.entry, s.sb.half))
+	s.sb.entry, s.sb.half = 0, 0
 	s.write(sbLoc(cpu, ticket, true), v)
 	s.sb.indexed(cpu, loc, 1)
 	s.write(cpuLoc(cpu, cpuSBLen), n+1)
@@ -346,10 +390,14 @@ func (m *Machine) Buffered(cpu int) int {
 	return int(m.S.words.get(cpuLoc(cpu, cpuSBLen)))
 }
 
-// BufferedAt returns the i-th oldest store waiting in cpu's buffer.
+// BufferedAt returns the i-th oldest store waiting in cpu's buffer, with
+// the value it would leave in memory now (a half's store keeps memory's
+// other half).
 func (m *Machine) BufferedAt(cpu, i int) (Loc, uint64) {
 	t := m.S.words.get(cpuLoc(cpu, cpuSBPushes)) - m.S.words.get(cpuLoc(cpu, cpuSBLen)) + uint64(i)
-	return sbWordLoc(m.S.words.get(sbLoc(cpu, t, false))), m.S.words.get(sbLoc(cpu, t, true))
+	w := m.S.words.get(sbLoc(cpu, t, false))
+	loc, bits := sbWordLoc(w), sbWordHalf(w)
+	return loc, m.S.words.get(sbLoc(cpu, t, true))&bits | m.S.words.get(loc)&^bits
 }
 
 // FlushOne moves the oldest store of cpu's buffer to memory: the step of
@@ -363,6 +411,9 @@ func (m *Machine) FlushOne(cpu int) (Loc, uint64) {
 	}
 	w, v := s.words.get(sbLoc(cpu, ticket, false)), s.words.get(sbLoc(cpu, ticket, true))
 	loc := sbWordLoc(w)
+	if bits := sbWordHalf(w); bits != ^uint64(0) {
+		v = v&bits | s.words.get(loc)&^bits // one half: the other stays as memory has it
+	}
 	if level, ok := sbWordEntry(w); ok {
 		m.flushBBM(cpu, loc, v, level)
 	}

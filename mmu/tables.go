@@ -244,12 +244,10 @@ func (c *Call) setPTEBatch(fn string, addr, v uint64, complete bool) Status {
 			return Done
 		}
 		if c.Phase%2 == 0 {
-			m.S.Set(Loc(addr), old&0xffffffff|v&^0xffffffff)
-			m.S.narrow(mark, Loc(addr), true)
+			m.setHalf(mark, Loc(addr), old&0xffffffff|v&^0xffffffff, true)
 			return Again
 		}
-		m.S.Set(Loc(addr), old&^0xffffffff|v&0xffffffff)
-		m.S.narrow(mark, Loc(addr), false)
+		m.setHalf(mark, Loc(addr), old&^0xffffffff|v&0xffffffff, false)
 	default:
 		m.writeEntryBatch(c, fn, addr, v, 3, complete)
 	}
@@ -285,15 +283,13 @@ func bPTEClear(c *Call) (uint64, Status) {
 			return 0, Done
 		}
 		if c.Phase == 0 {
-			m.S.Set(Loc(addr), old&^0xffffffff)
-			m.S.narrow(mark, Loc(addr), false)
+			m.setHalf(mark, Loc(addr), old&^0xffffffff, false)
 			c.Phase = 1
 			return 0, Again
 		}
 		// ptep->pte_high = 0: the low half stays as it is (another CPU's
 		// write of it since the first step included)
-		m.S.Set(Loc(addr), old&0xffffffff)
-		m.S.narrow(mark, Loc(addr), true)
+		m.setHalf(mark, Loc(addr), old&0xffffffff, true)
 	default:
 		m.writeEntry(c, "pte_clear", addr, 0, 3)
 	}
@@ -551,14 +547,12 @@ func clearUpper(fn string, level int) func(c *Call) (uint64, Status) {
 		if level == 2 && m.tr.SplitHalves && !m.Weak() {
 			loc, mark := Loc(c.Args[0]), m.S.FootprintMark()
 			if c.Phase == 0 {
-				m.S.Set(loc, m.S.Get(loc)&^0xffffffff)
-				m.S.narrow(mark, loc, false)
+				m.setHalf(mark, loc, m.S.Get(loc)&^0xffffffff, false)
 				c.Phase = 1
 				return 0, Again
 			}
 			// pmd_high = 0: the low half stays as it is
-			m.S.Set(loc, m.S.Get(loc)&0xffffffff)
-			m.S.narrow(mark, loc, true)
+			m.setHalf(mark, loc, m.S.Get(loc)&0xffffffff, true)
 			return 0, Done
 		}
 		// arm64 set_pmd()/set_pud() barrier only valid entries: a clear
@@ -606,11 +600,10 @@ func bWriteHalf(high bool) func(c *Call) (uint64, Status) {
 			return 0, Done
 		}
 		if high {
-			m.S.Set(Loc(addr), old&0xffffffff|h<<32)
+			m.setHalf(mark, Loc(addr), old&0xffffffff|h<<32, true)
 		} else {
-			m.S.Set(Loc(addr), old&^0xffffffff|h)
+			m.setHalf(mark, Loc(addr), old&^0xffffffff|h, false)
 		}
-		m.S.narrow(mark, Loc(addr), high)
 		return 0, Done
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
-
-	"github.com/mmuvm/mmuvm/vm"
 )
 
 var weakDiffTablesN = flag.Int("weakdiff.tables", 40, "generated scripts with page-table accesses the weak differential test checks, per arch")
@@ -32,23 +30,9 @@ func TestWeakDiffTables(t *testing.T) {
 		t.Run(v, func(t *testing.T) {
 			for seed := *weakDiffFrom; seed <= int64(last); seed++ {
 				src := genWeakTableScript(seed, v)
-				weakDiffPairs(t, seed, fmt.Sprintf("weakdiff-tables-%s-%d.mmu", v, seed), src, skipPAE(v))
+				weakDiffPairs(t, seed, fmt.Sprintf("weakdiff-tables-%s-%d.mmu", v, seed), src)
 			}
 		})
-	}
-}
-
-// skipPAE leaves out, on x86 PAE, the store buffers against the
-// axiomatic x86tso.cat: the buffers hold a half's store as a store of the
-// whole entry as its CPU then sees it, which overwrites another CPU's
-// store of the other half that reaches memory first (docs/memory-models.md,
-// the store buffers' simplifications): eight of 360 scripts in a sweep.
-func skipPAE(variant string) func(want, got vm.Config) bool {
-	if variant != "x86pae" {
-		return nil
-	}
-	return func(want, got vm.Config) bool {
-		return want.Model == "tso" && want.Search == "dfs" && got.Search == "graph"
 	}
 }
 
