@@ -219,19 +219,39 @@ var weakDiffIPIN = flag.Int("weakdiff.ipi", 40, "generated scripts with synchron
 // end of CPU 0 (its callback writes y after a grace period), the sections (RCU,
 // IRQs off, preemption or bottom halves disabled, a spinlock taken with
 // IRQs off), and reads of the key.
-func genIPIScript(seed int64) string { return genIPIScriptFrom(seed, 1, false) }
+func genIPIScript(seed int64) string { return genIPIScriptFrom(seed, ipiShape{senders: 1}) }
+
+// ipiShape says what genIPIScriptFrom writes: how many CPUs send (1 or 2),
+// whether CPU 1 runs with IRQs off, whether the CPUs also access the
+// entries of a page table (arm64: tableLine).
+type ipiShape struct {
+	senders     int
+	off, tables bool
+}
 
 // genIPIScriptFrom is genIPIScript with the synchronising calls made by
-// senders CPUs: with 2, the last CPU of three makes one too (with 1 the
-// scripts are genIPIScript's, whose seeds the docs cite). With off, CPU
+// o.senders CPUs: with 2, the last CPU of three makes one too (with 1 the
+// scripts are genIPIScript's, whose seeds the docs cite). With o.off, CPU
 // 1 runs all its lines with IRQs off, so that it takes what comes after
 // its start at its end, where until session 36 the weak engines took
-// IPIs before grace periods (seeds 4 and 8 with two senders).
-func genIPIScriptFrom(seed int64, senders int, off bool) string {
+// IPIs before grace periods (seeds 4 and 8 with two senders). With
+// o.tables, on arm64, half the lines access a page table's entries.
+func genIPIScriptFrom(seed int64, o ipiShape) string {
+	senders, off := o.senders, o.off
 	g := &weakGen{r: rand.New(rand.NewSource(seed))}
 	var b strings.Builder
 	g.shared = []string{"x", "y"}
 	fmt.Fprintf(&b, "// weakdiff ipi seed %d\nstatic_key k\nspinlock l\nshared x, y\n", seed)
+	line := g.line
+	if o.tables {
+		b.WriteString("arch arm64\ntable t\n")
+		line = func() string {
+			if g.r.Intn(2) == 0 {
+				return g.tableLine(false)
+			}
+			return g.line()
+		}
+	}
 	ncpu := 2 + g.r.Intn(2)
 	if senders == 2 {
 		ncpu = 3
@@ -242,7 +262,7 @@ func genIPIScriptFrom(seed int64, senders int, off bool) string {
 		fmt.Fprintf(&b, "cpu %d {\n", c)
 		var lines []string
 		for i := 0; i < 2+g.r.Intn(2); i++ {
-			lines = append(lines, g.line())
+			lines = append(lines, line())
 		}
 		switch {
 		case c == 0, senders == 2 && c == 2:
@@ -257,7 +277,7 @@ func genIPIScriptFrom(seed int64, senders int, off bool) string {
 			}
 			lines = append(lines[:at], append([]string{syncs[k]}, lines[at:]...)...)
 		case g.r.Intn(2) == 0:
-			lines = append(lines, fmt.Sprintf("if static_branch_unlikely(k) {\n    %s\n  }", g.line()))
+			lines = append(lines, fmt.Sprintf("if static_branch_unlikely(k) {\n    %s\n  }", line()))
 		}
 		if c == 1 && off {
 			lines = append(append([]string{"local_irq_disable()"}, lines...), "local_irq_enable()")
@@ -295,28 +315,35 @@ func TestWeakDiffIPI(t *testing.T) {
 	if testing.Short() {
 		n = 15
 	}
-	t.Run("one sender", func(t *testing.T) { weakDiffIPI(t, n, 1, false) })
+	t.Run("one sender", func(t *testing.T) { weakDiffIPI(t, n, ipiShape{senders: 1}) })
 	n = *weakDiffIPI2N
 	if testing.Short() {
 		n = 5
 	}
-	t.Run("two senders", func(t *testing.T) { weakDiffIPI(t, n, 2, false) })
-	t.Run("two senders, CPU 1 with IRQs off", func(t *testing.T) { weakDiffIPI(t, n, 2, true) })
+	t.Run("two senders", func(t *testing.T) { weakDiffIPI(t, n, ipiShape{senders: 2}) })
+	t.Run("two senders, CPU 1 with IRQs off", func(t *testing.T) { weakDiffIPI(t, n, ipiShape{senders: 2, off: true}) })
+	n = *weakDiffIPITablesN
+	if testing.Short() {
+		n /= 4
+	}
+	t.Run("page tables", func(t *testing.T) { weakDiffIPI(t, n, ipiShape{senders: 1, tables: true}) })
 }
 
 var weakDiffIPI2N = flag.Int("weakdiff.ipi2", 8, "generated scripts with two CPUs sending synchronising IPIs the weak differential test checks (and as many with CPU 1's IRQs off)")
 
-func weakDiffIPI(t *testing.T, n, senders int, off bool) {
+var weakDiffIPITablesN = flag.Int("weakdiff.ipitables", 20, "generated scripts with synchronising IPIs and page-table accesses the weak differential test checks")
+
+func weakDiffIPI(t *testing.T, n int, o ipiShape) {
 	vm.CountIncrementalDuplicates(true)
 	defer vm.CountIncrementalDuplicates(false)
 	// the enumeration finishes most scripts in a few seconds or takes
 	// minutes: with three CPUs, a shorter bound keeps the skips cheap
 	limit := 10 * time.Second
-	if senders == 2 {
+	if o.senders == 2 {
 		limit = 6 * time.Second
 	}
 	for seed := *weakDiffFrom; seed <= int64(n); seed++ {
-		src := genIPIScriptFrom(seed, senders, off)
+		src := genIPIScriptFrom(seed, o)
 		p, err := compiler.Compile(fmt.Sprintf("weakdiff-ipi-%d.mmu", seed), []byte(src), nil)
 		if err != nil {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
