@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-var weakDiffTablesN = flag.Int("weakdiff.tables", 40, "generated scripts with page-table accesses the weak differential test checks, per arch")
+var weakDiffTablesN = flag.Int("weakdiff.tables", 30, "generated scripts with page-table accesses the weak differential test checks, per arch")
 
 // TestWeakDiffTables is TestWeakDiff on scripts whose CPUs also read and
 // write the entries of a page table, which the weak models take as

@@ -179,14 +179,14 @@ func weakDiffPairs(t *testing.T, seed int64, name, src string) {
 	}
 	for _, pair := range pairs {
 		pair[0].All, pair[1].All = true, true
-		pair[0].Timeout = 5 * time.Second // the exhaustive search is factorial: skip a script it cannot finish
+		pair[0].Timeout = 4 * time.Second // the exhaustive search is factorial: skip a script it cannot finish
 		want, err1 := check(pair[0])
 		got, err2 := vm.Check(context.Background(), p, pair[1])
 		if err1 != nil || err2 != nil {
 			t.Fatalf("seed %d %s: %v / %v\n%s", seed, pair[1].Model, err1, err2, src)
 		}
 		if !want.Complete {
-			t.Logf("seed %d under %s: the exhaustive search did not finish in 5 s; skipped", seed, pair[1].Model)
+			t.Logf("seed %d under %s: the exhaustive search did not finish in 4 s; skipped", seed, pair[1].Model)
 			continue
 		}
 		if !got.Complete {
@@ -340,7 +340,7 @@ func weakDiffIPI(t *testing.T, n int, o ipiShape) {
 	// minutes: with three CPUs, a shorter bound keeps the skips cheap
 	limit := 10 * time.Second
 	if o.senders == 2 {
-		limit = 6 * time.Second
+		limit = 5 * time.Second
 	}
 	for seed := *weakDiffFrom; seed <= int64(n); seed++ {
 		src := genIPIScriptFrom(seed, o)
