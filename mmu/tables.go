@@ -64,24 +64,31 @@ func (m *Machine) writeEntryBatch(c *Call, fn string, addr, v uint64, level int,
 // the clear and flush since 6.16), and a pmd/pud block replaced by a table
 // that maps the same range, entry for entry (the linear map split).
 func (m *Machine) needsBBM(old, v uint64, level int) bool {
+	return m.needsBBMOver(old, v, level, func() (uint64, bool) { return m.tableRun(m.entryTable(v), splitStep(level)) })
+}
+
+// needsBBMOver is needsBBM where run tells how the table v points to maps
+// its range (tableRun): read from memory, or as the writing CPU filled it
+// (EntryWrite, under a weak model). It is asked only of a block replaced
+// by a table.
+func (m *Machine) needsBBMOver(old, v uint64, level int, run func() (base uint64, ok bool)) bool {
 	if !m.tr.BBML2 {
 		return m.entryPfn(old) != m.entryPfn(v) || m.cont(old) != m.cont(v)
 	}
 	if level < 3 && m.isLeaf(old) && m.isTable(v) {
-		step := uint64(1) // a pmd block split into pages
-		if level == 1 {
-			step = EntriesPerTable // a pud block split into pmd blocks
-		}
-		return !m.splitsBlock(old, m.entryTable(v), step)
+		base, ok := run()
+		return !ok || base != m.entryPfn(old)
 	}
 	return m.entryPfn(old) != m.entryPfn(v)
 }
 
-// splitsBlock tells whether the table at table maps block's range: entry i
-// valid with pfn block's + i*step.
-func (m *Machine) splitsBlock(block, table, step uint64) bool {
-	base, ok := m.tableRun(table, step)
-	return ok && base == m.entryPfn(block)
+// splitStep is the pfn step between the entries of a table that splits a
+// block at level: a pmd block into pages, a pud block into pmd blocks.
+func splitStep(level int) uint64 {
+	if level == 1 {
+		return EntriesPerTable
+	}
+	return 1
 }
 
 // tableRun tells whether every entry of the table at table is valid, entry
@@ -127,11 +134,7 @@ type EntryWrite struct {
 func (m *Machine) entryWrite(fn string, v uint64, level int) EntryWrite {
 	w := EntryWrite{Fn: fn, Level: level}
 	if m.tr.BBML2 && level < 3 && m.isTable(v) {
-		step := uint64(1)
-		if level == 1 {
-			step = EntriesPerTable
-		}
-		m.Ghost(func() { w.Base, w.Split = m.tableRun(m.entryTable(v), step) })
+		m.Ghost(func() { w.Base, w.Split = m.tableRun(m.entryTable(v), splitStep(level)) })
 	}
 	return w
 }
@@ -139,16 +142,8 @@ func (m *Machine) entryWrite(fn string, v uint64, level int) EntryWrite {
 // BBM is the break-before-make violation of entry write w of v at addr
 // by who over old, its coherence predecessor; "" if there is none.
 func (m *Machine) BBM(w EntryWrite, who string, addr, old, v uint64) string {
-	if !m.present(old) || !m.present(v) {
-		return ""
-	}
-	need := false
-	if m.tr.BBML2 && w.Level < 3 && m.isLeaf(old) && m.isTable(v) {
-		need = !w.Split || w.Base != m.entryPfn(old)
-	} else {
-		need = m.needsBBM(old, v, w.Level)
-	}
-	if !need {
+	split := func() (uint64, bool) { return w.Base, w.Split }
+	if !m.present(old) || !m.present(v) || !m.needsBBMOver(old, v, w.Level, split) {
 		return ""
 	}
 	return m.bbmMsg(who, w.Fn, addr, old, v)

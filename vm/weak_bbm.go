@@ -25,6 +25,7 @@ func (r *recorder) EntryWrite(w mmu.EntryWrite) { r.entry = &w }
 // bbmOf is the first break-before-make violation of execution g, whose
 // CPUs ran all[i][pick[i]], nil if none.
 func (x *explorer) bbmOf(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []int) *Violation {
+	var written map[coPlace]uint64 // made at the first entry write
 	for i, id := range cpus {
 		run := all[i][pick[i]]
 		first := x.firstEvent(g, i)
@@ -33,8 +34,12 @@ func (x *explorer) bbmOf(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []
 			if e >= len(g.Events) || g.Events[e].Kind != memmodel.Write {
 				continue // the run stopped before it was in this execution
 			}
+			if written == nil {
+				written = coValues(g)
+			}
 			ev := g.Events[e]
-			msg := x.m.MMU.BBM(en.w, x.m.threads[id].name, ev.Loc, coPredValue(g, e), ev.Val)
+			old := written[coPlace{ev.Loc, g.CoRank[e] - 1}] // its coherence predecessor's
+			msg := x.m.MMU.BBM(en.w, x.m.threads[id].name, ev.Loc, old, ev.Val)
 			if msg == "" {
 				continue
 			}
@@ -48,14 +53,20 @@ func (x *explorer) bbmOf(g *memmodel.Graph, pick []int, all [][]weakRun, cpus []
 	return nil
 }
 
-// coPredValue is what write e of g overwrites: the value of the write
-// right before it in its location's coherence order.
-func coPredValue(g *memmodel.Graph, e int) uint64 {
-	loc, rank := g.Events[e].Loc, g.CoRank[e]-1
+// coPlace is a place in a location's coherence order (0: the initial
+// write).
+type coPlace struct {
+	loc  uint64
+	rank int
+}
+
+// coValues is what each write of g writes, by its coherence place.
+func coValues(g *memmodel.Graph) map[coPlace]uint64 {
+	out := map[coPlace]uint64{}
 	for k, ev := range g.Events {
-		if ev.Kind == memmodel.Write && ev.Loc == loc && g.CoRank[k] == rank {
-			return ev.Val
+		if ev.Kind == memmodel.Write {
+			out[coPlace{ev.Loc, g.CoRank[k]}] = ev.Val
 		}
 	}
-	return 0
+	return out
 }
