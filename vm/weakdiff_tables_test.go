@@ -13,10 +13,12 @@ var weakDiffTablesN = flag.Int("weakdiff.tables", 30, "generated scripts with pa
 // TestWeakDiffTables is TestWeakDiff on scripts whose CPUs also read and
 // write the entries of a page table, which the weak models take as
 // memory accesses: on arm64 set_pte(), ptep_get(), ptep_get_and_clear()
-// (an exchange) and pte_clear(), with arm64's barriers; on x86 PAE the
-// entries' halves as well (pte_read_low(), pte_write_high(), ...,
-// ptep_get_lockless()'s low, high, low again), with smp_rmb() and
-// smp_wmb(). A read entry may decide a branch (a control dependency).
+// (an exchange) and pte_clear(), with arm64's barriers; on x86 PAE
+// set_pte() and pte_clear() by halves and the halves themselves
+// (pte_read_low(), pte_write_high(), ..., ptep_get_lockless()'s low,
+// high, low again, in place of the 64-bit reads: tableLine), with
+// smp_rmb(), smp_wmb() and mfence(). A read entry may decide a branch (a
+// control dependency).
 func TestWeakDiffTables(t *testing.T) {
 	n := *weakDiffTablesN
 	if testing.Short() {
