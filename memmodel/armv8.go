@@ -114,7 +114,7 @@ func judgeArm(g *Graph) (Rel, bool) {
 	if g.stopped() || !a.internal() || !a.atomic() || g.stopped() {
 		return Rel{}, false
 	}
-	ob := a.ob()
+	ob := a.b.Whole(a.ob())
 	return ob, ob.Acyclic()
 }
 
@@ -295,7 +295,7 @@ func (a *arm) atomic() bool {
 // is acyclic. aarch64hwreqs.cat:
 //
 //	let pick-lob = pick-dep; lob; [Exp & W]
-func (a *arm) external() bool { return a.ob().Acyclic() }
+func (a *arm) external() bool { return a.b.Whole(a.ob()).Acyclic() }
 
 // ob is aarch64.cat's ordered-before, unclosed.
 func (a *arm) ob() Rel {

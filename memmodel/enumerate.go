@@ -8,6 +8,7 @@ type Trace struct {
 	Events                           []Event
 	Rmw, Addr, Data, Ctrl, SrcuMatch []Dep
 	PickAddr, PickData, PickCtrl     []Dep
+	Si                               []Dep // Graph.Si
 }
 
 // Program is what Enumerate combines: the initial value of each location
@@ -220,6 +221,7 @@ func Combine(p *Program, pick []int) (*Graph, []uint64) {
 		g.PickAddr = append(g.PickAddr, shift(tr.PickAddr)...)
 		g.PickData = append(g.PickData, shift(tr.PickData)...)
 		g.PickCtrl = append(g.PickCtrl, shift(tr.PickCtrl)...)
+		g.Si = append(g.Si, shift(tr.Si)...)
 	}
 	n := len(g.Events)
 	g.Rf, g.CoRank = make([]int, n), make([]int, n)

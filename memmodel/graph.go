@@ -152,6 +152,13 @@ type Graph struct {
 	// through a pick (herd's iico_ctrl): the condition of a CSEL, the
 	// comparison of a successful CAS.
 	PickAddr, PickData, PickCtrl []Dep
+	// Si ("same instance", herd's si of mixed-size accesses) joins the
+	// events of one instruction that accesses two locations at once: x86
+	// PAE's LOCK CMPXCHG8B of an entry's two halves (pxx_xchg64() in
+	// arch/x86/include/asm/pgtable-3level.h), whose reads and writes of
+	// both halves happen at one point. Each edge runs from the
+	// instruction's first event to another of its events.
+	Si []Dep
 
 	base    *Base
 	static  *Base  // the relations that do not depend on rf and co
@@ -171,6 +178,7 @@ type Base struct {
 	Rfe, Rfi, Coe, Coi Rel
 	Fre, Fri, PoLoc    Rel
 	SrcuMatch          Rel
+	inst               [][]int // Graph.Si's instructions, each its events
 	tagged             map[Tag]Set
 	events             []Event
 }
@@ -319,6 +327,7 @@ func (g *Graph) staticBase(a *arena) *Base {
 	b.Addr, b.Data, b.Ctrl = depRel(a, n, g.Addr), depRel(a, n, g.Data), depRel(a, n, g.Ctrl)
 	b.SrcuMatch = depRel(a, n, g.SrcuMatch)
 	b.PoLoc = b.Po.Inter(b.Loc)
+	b.inst = instances(g.Si)
 	return b
 }
 

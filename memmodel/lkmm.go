@@ -114,10 +114,14 @@ func (x *lk) ordered() (*lkCat, bool) {
 		return nil, false
 	}
 	c := x.cat()
-	if g.stopped() || !c.hb.Acyclic() { // acyclic hb as happens-before
+	if x.b.HasInstances() && x.b.Splits(x.tears(c)) {
 		return nil, false
 	}
-	if !c.pb.Acyclic() || g.stopped() { // acyclic pb as propagation
+	// each instruction of two locations one event (instance.go)
+	if g.stopped() || !x.b.Whole(c.hb).Acyclic() { // acyclic hb as happens-before
+		return nil, false
+	}
+	if !x.b.Whole(c.pb).Acyclic() || g.stopped() { // acyclic pb as propagation
 		return nil, false
 	}
 	return c, true
@@ -340,8 +344,20 @@ type lkCat struct {
 	wmb, rmb, mb, gp           Rel
 	poUnlockLockPo, cumulFence Rel
 	rmwSequence                Rel
+	overwriteExt               Rel // overwrite & ext (of each CMPXCHG8B's writes whole)
 	rcuFence                   Rel
 	strongFence2, fence2       Rel // after `let fence = fence | rcu-fence`
+}
+
+// tears relates two reads or writes when a write the first does not see
+// (overwrite & ext) propagates, by cumul-fence, before a write the second
+// reads from another CPU: prop's edges that go through another CPU. Two
+// events of one instruction of two locations so related would not be at
+// one point: the CMPXCHG8B read a torn entry. (prop's edges between them
+// that stay on this CPU come of the fences its own events imply among
+// themselves, which one instruction does not have: Whole drops those.)
+func (x *lk) tears(c *lkCat) Rel {
+	return c.overwriteExt.Seq(c.cumulFence.Star()).Seq(x.rfe)
 }
 
 // cat computes linux-kernel.cat's relations up to pb.
@@ -423,7 +439,8 @@ func (x *lk) cat() *lkCat {
 	c.rmwSequence = x.rf.Seq(x.rmw).Star()
 	c.cumulFence = mk.Seq(aCumul(c.strongFence.Union(c.poRel)).Union(c.wmb, c.poUnlockLockPo)).
 		Ran(x.Marked).Seq(c.rmwSequence)
-	c.prop = mk.Seq(overwrite.Inter(x.ext).Opt()).Seq(c.cumulFence.Star()).
+	c.overwriteExt = x.b.ToWholeWrites(overwrite.Inter(x.ext))
+	c.prop = mk.Seq(c.overwriteExt.Opt()).Seq(c.cumulFence.Star()).
 		Ran(x.Marked).Seq(x.rfe.Opt()).Ran(x.Marked)
 
 	//   let hb = [Marked] ; (ppo | rfe | ((prop \ id) & int)) ; [Marked]

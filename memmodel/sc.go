@@ -7,6 +7,8 @@ package memmodel
 //	acyclic po | rf | co | fr as sc
 //	empty rmw & (fre; coe) as atomic
 //
+// with each instruction of two locations one event (instance.go).
+//
 // Every event vocabulary (kernel primitives, AArch64 and x86 instructions)
 // means the same under SC: barriers are no-ops, and acquire, release,
 // exclusive and locked accesses are plain accesses, RMW pairs being atomic.
@@ -23,7 +25,7 @@ func (SC) Check(g *Graph) (bool, []string) {
 	if !atomicRMW(b) {
 		return false, nil
 	}
-	return b.Po.Union(b.Rf, b.Co, b.Fr).Acyclic(), nil
+	return b.Whole(b.Po.Union(b.Rf, b.Co, b.Fr)).Acyclic(), nil
 }
 
 // atomicRMW is `empty rmw & (fre; coe)`: no write of another thread comes

@@ -18,7 +18,8 @@ import (
 // per location. MODs: addr:K, data:K (a dependency from the thread's K-th
 // event), ctrl:K (a control dependency from K to this event and every later
 // one), rmw (this write and the thread's previous event are an Rmw pair),
-// rmw:K (this write and the thread's K-th event are).
+// rmw:K (this write and the thread's K-th event are), si:K (this event
+// and the thread's K-th event are one instruction: Graph.Si).
 // co lists, per location, the written values in coherence order after the
 // initial write (default: increasing values).
 type shape struct {
@@ -188,6 +189,8 @@ func (s shape) graph() (*Graph, error) {
 					g.Data = append(g.Data, d)
 				case "rmw":
 					g.Rmw = append(g.Rmw, d)
+				case "si":
+					g.Si = append(g.Si, d)
 				case "ctrl":
 					for j := i; j < start[ti]+len(ps); j++ {
 						g.Ctrl = append(g.Ctrl, Dep{d.From, int32(j)})

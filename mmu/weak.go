@@ -522,16 +522,42 @@ func (m *Machine) poisonFreed(c *Call, pfn uint64) {
 
 // getAndClearHalves is x86 PAE's ptep_get_and_clear(), a LOCK CMPXCHG8B
 // of the whole entry (pxx_xchg64()): under a weak model, an exchange of
-// each half, fully ordered. The two exchanges are each atomic, but not
-// atomic together, which the 64-bit instruction is: a simplification.
+// each half, fully ordered, the two made one instruction (Instances), so
+// that no store of another CPU comes between them.
 func (m *Machine) getAndClearHalves(c *Call, fn string, addr uint64) uint64 {
 	if !m.entryLive(fn, addr) {
 		return 0
 	}
-	clear := func(uint64) uint64 { return 0 }
-	lo := m.rmwHalf(addr, false, memmodel.Mb, clear)
-	hi := m.rmwHalf(addr, true, memmodel.Mb, clear)
+	var lo, hi uint64
+	m.instance(func() {
+		clear := func(uint64) uint64 { return 0 }
+		lo = m.rmwHalf(addr, false, memmodel.Mb, clear)
+		hi = m.rmwHalf(addr, true, memmodel.Mb, clear)
+	})
 	return hi<<32 | lo
+}
+
+// Instances is a Memory that can make the accesses of one instruction to
+// two locations one event of the model (memmodel.Graph.Si): x86 PAE's
+// CMPXCHG8B of both halves of an entry.
+type Instances interface {
+	// Recorded counts the events the run has recorded.
+	Recorded() int
+	// Instance makes the events recorded from the first on one
+	// instruction.
+	Instance(first int)
+}
+
+// instance runs fn, whose accesses are one instruction's.
+func (m *Machine) instance(fn func()) {
+	in, ok := m.S.mem.(Instances)
+	if !ok {
+		fn()
+		return
+	}
+	first := in.Recorded()
+	fn()
+	in.Instance(first)
 }
 
 // Synchronising IPIs under a weak model (kick_all_cpus_sync() for static

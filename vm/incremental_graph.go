@@ -61,6 +61,8 @@ const (
 	depPickCtrl
 	depSrcu
 	depRmw
+	depSi
+	depKinds
 )
 
 // needs is what the item needs to exist: the items of sdeps but the

@@ -169,9 +169,9 @@ func modelDeps(recs []incRec, tr *memmodel.Trace) [][]idep {
 }
 
 // depLists are a trace's dependency lists, by kind (depAddr...).
-func depLists(tr *memmodel.Trace) [8][]memmodel.Dep {
+func depLists(tr *memmodel.Trace) [depKinds][]memmodel.Dep {
 	return [...][]memmodel.Dep{depAddr: tr.Addr, depData: tr.Data, depCtrl: tr.Ctrl, depPickAddr: tr.PickAddr,
-		depPickData: tr.PickData, depPickCtrl: tr.PickCtrl, depSrcu: tr.SrcuMatch, depRmw: tr.Rmw}
+		depPickData: tr.PickData, depPickCtrl: tr.PickCtrl, depSrcu: tr.SrcuMatch, depRmw: tr.Rmw, depSi: tr.Si}
 }
 
 // sameDeps compares two sets of dependencies. Both are made in the same
@@ -302,8 +302,8 @@ func (e *incr) describeItem(it *iitem) string {
 func (e *incr) graph(g *igraph, only int) (*memmodel.Graph, [][]int) {
 	seen := map[uint64]bool{}
 	var locs []uint64
-	events := 0     // the graph's events, to size its lists once
-	var deps [8]int // the model's dependencies by kind, likewise
+	events := 0            // the graph's events, to size its lists once
+	var deps [depKinds]int // the model's dependencies by kind, likewise
 	for t := range g.th {
 		if only >= 0 && t != only {
 			continue
@@ -358,7 +358,7 @@ func (e *incr) graph(g *igraph, only int) (*memmodel.Graph, [][]int) {
 			}
 		}
 	}
-	var lists [8][]memmodel.Dep // by kind, as depLists
+	var lists [depKinds][]memmodel.Dep // by kind, as depLists
 	for k, n := range deps {
 		lists[k] = make([]memmodel.Dep, 0, n)
 	}
@@ -386,6 +386,7 @@ func (e *incr) graph(g *igraph, only int) (*memmodel.Graph, [][]int) {
 	}
 	mg.Addr, mg.Data, mg.Ctrl, mg.PickAddr = lists[depAddr], lists[depData], lists[depCtrl], lists[depPickAddr]
 	mg.PickData, mg.PickCtrl, mg.SrcuMatch, mg.Rmw = lists[depPickData], lists[depPickCtrl], lists[depSrcu], lists[depRmw]
+	mg.Si = lists[depSi]
 	return mg, pos
 }
 

@@ -327,6 +327,17 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 	}
 }
 
+// Recorded counts the run's events (mmu.Instances).
+func (r *recorder) Recorded() int { return len(r.trace.Events) }
+
+// Instance makes the run's events from first on one instruction
+// (mmu.Instances): each is joined to the first.
+func (r *recorder) Instance(first int) {
+	for i := first + 1; i < len(r.trace.Events); i++ {
+		r.trace.Si = append(r.trace.Si, memmodel.Dep{From: int32(first), To: int32(i)})
+	}
+}
+
 func (r *recorder) Fence(tags memmodel.Tag, loc mmu.Loc) {
 	if r.inc != nil && r.inc.stopped {
 		return
@@ -693,7 +704,7 @@ func traceLike(prev *memmodel.Trace) *memmodel.Trace {
 	return &memmodel.Trace{Events: make([]memmodel.Event, 0, cap(prev.Events)),
 		Rmw: room(prev.Rmw), Addr: room(prev.Addr), Data: room(prev.Data), Ctrl: room(prev.Ctrl),
 		SrcuMatch: room(prev.SrcuMatch), PickAddr: room(prev.PickAddr), PickData: room(prev.PickData),
-		PickCtrl: room(prev.PickCtrl)}
+		PickCtrl: room(prev.PickCtrl), Si: room(prev.Si)}
 }
 
 // runAlone runs CPU thread id from the post-init state to its end under
@@ -1016,7 +1027,7 @@ func longestRuns(all [][]weakRun) int {
 // traceSize counts a trace's events and dependency edges: what it holds.
 func traceSize(t *memmodel.Trace) int {
 	return len(t.Events) + len(t.Rmw) + len(t.Addr) + len(t.Data) + len(t.Ctrl) + len(t.SrcuMatch) +
-		len(t.PickAddr) + len(t.PickData) + len(t.PickCtrl)
+		len(t.PickAddr) + len(t.PickData) + len(t.PickCtrl) + len(t.Si)
 }
 
 // weakDomains iterates the value domains to a fixpoint and returns every

@@ -14,11 +14,11 @@ var weakDiffTablesN = flag.Int("weakdiff.tables", 30, "generated scripts with pa
 // write the entries of a page table, which the weak models take as
 // memory accesses: on arm64 set_pte(), ptep_get(), ptep_get_and_clear()
 // (an exchange) and pte_clear(), with arm64's barriers; on x86 PAE
-// set_pte() and pte_clear() by halves and the halves themselves
-// (pte_read_low(), pte_write_high(), ..., ptep_get_lockless()'s low,
-// high, low again, in place of the 64-bit reads: tableLine), with
-// smp_rmb(), smp_wmb() and mfence(). A read entry may decide a branch (a
-// control dependency).
+// set_pte() and pte_clear() by halves, ptep_get_and_clear()'s CMPXCHG8B
+// and the halves themselves (pte_read_low(), pte_write_high(), ...,
+// ptep_get_lockless()'s low, high, low again, in place of ptep_get():
+// tableLine), with smp_rmb(), smp_wmb() and mfence(). A read entry may
+// decide a branch (a control dependency).
 func TestWeakDiffTables(t *testing.T) {
 	n := *weakDiffTablesN
 	if testing.Short() {
@@ -100,12 +100,7 @@ func (g *weakGen) tableLine(pae bool) string {
 		}
 		return fmt.Sprintf("%s = ptep_get(&t[%d])", g.reg(), i)
 	case 4:
-		if pae {
-			// not ptep_get_and_clear(): CMPXCHG8B in the interleavings, an
-			// exchange of each half in the graph engines, where another
-			// CPU's store can come between the two (memory-models.md)
-			return fmt.Sprintf("%s = pte_read_low(&t[%d])", g.reg(), i)
-		}
+		// on x86 PAE one CMPXCHG8B of both halves
 		return fmt.Sprintf("%s = ptep_get_and_clear(init_mm, 0, &t[%d])", g.reg(), i)
 	case 5:
 		return fmt.Sprintf("pte_clear(init_mm, 0, &t[%d])", i)
