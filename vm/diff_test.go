@@ -25,6 +25,16 @@ import (
 // dfs hits it is left out of the comparison.
 const diffLimit = 20000
 
+// diffSteps is every search's step bound there: the generated scripts
+// are a few lines each, so an execution this long is a loop that spins
+// for ever (genScriptLoops's `while z == 1 { y = 1 }`). Under the default
+// bound of 100,000 each such execution of dfs took 30 ms, and seven of
+// TestDiffSearchesLoops's 25 tso scripts ran into the 20 s timeout (80 s
+// of the test's 84) before being left out; with this bound the same
+// scripts are compared and left out, and the searches find the same
+// kinds of violation on every one (no "limit" among them).
+const diffSteps = 500
+
 // diffSearches are the searches compared against dfs. auto-switch is auto
 // with slices of a few dozen steps, so that its two searches hand over
 // often and the stateful search's result is the one kept on many scripts;
@@ -519,16 +529,16 @@ func compareSearchesFrom(name, src, model, base string) diffCase {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		// the script's arch: arm64 unless it says otherwise (genScriptPAE's x86pae)
-		cfg := vm.Config{Arch: prog.Arches[0], Model: model, Search: search, All: true, Limits: vm.Limits{Executions: diffLimit}}
+		cfg := vm.Config{Arch: prog.Arches[0], Model: model, Search: search, All: true, Limits: vm.Limits{Executions: diffLimit, Steps: diffSteps}}
 		switch search {
 		case "auto-switch":
 			cfg.Search, cfg.DPORBudget = "auto", 40
 		case "dpor-split":
 			cfg.Search, cfg.Workers = "dpor", 2
 		case "state-j2", "auto-j2":
-			cfg.Search, cfg.Workers, cfg.Limits = strings.TrimSuffix(search, "-j2"), 2, vm.Limits{}
+			cfg.Search, cfg.Workers, cfg.Limits = strings.TrimSuffix(search, "-j2"), 2, vm.Limits{Steps: diffSteps}
 		case "auto-j2-switch":
-			cfg.Search, cfg.Workers, cfg.Limits, cfg.DPORBudget = "auto", 2, vm.Limits{}, 40
+			cfg.Search, cfg.Workers, cfg.Limits, cfg.DPORBudget = "auto", 2, vm.Limits{Steps: diffSteps}, 40
 		}
 		return vm.Check(ctx, prog, cfg)
 	}
