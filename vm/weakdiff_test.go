@@ -222,11 +222,12 @@ var weakDiffIPIN = flag.Int("weakdiff.ipi", 40, "generated scripts with synchron
 func genIPIScript(seed int64) string { return genIPIScriptFrom(seed, ipiShape{senders: 1}) }
 
 // ipiShape says what genIPIScriptFrom writes: how many CPUs send (1 or 2),
-// whether CPU 1 runs with IRQs off, whether the CPUs also access the
-// entries of a page table (arm64: tableLine).
+// whether CPU 1 runs with IRQs off, and the arch whose page-table
+// entries the CPUs also access (tableLine), if any.
 type ipiShape struct {
-	senders     int
-	off, tables bool
+	senders int
+	off     bool
+	tables  string // "", "arm64" or "x86pae"
 }
 
 // genIPIScriptFrom is genIPIScript with the synchronising calls made by
@@ -235,7 +236,7 @@ type ipiShape struct {
 // 1 runs all its lines with IRQs off, so that it takes what comes after
 // its start at its end, where until session 36 the weak engines took
 // IPIs before grace periods (seeds 4 and 8 with two senders). With
-// o.tables, on arm64, half the lines access a page table's entries.
+// o.tables, on that arch, half the lines access a page table's entries.
 func genIPIScriptFrom(seed int64, o ipiShape) string {
 	senders, off := o.senders, o.off
 	g := &weakGen{r: rand.New(rand.NewSource(seed))}
@@ -243,11 +244,11 @@ func genIPIScriptFrom(seed int64, o ipiShape) string {
 	g.shared = []string{"x", "y"}
 	fmt.Fprintf(&b, "// weakdiff ipi seed %d\nstatic_key k\nspinlock l\nshared x, y\n", seed)
 	line := g.line
-	if o.tables {
-		b.WriteString("arch arm64\ntable t\n")
+	if o.tables != "" {
+		fmt.Fprintf(&b, "arch %s\ntable t\n", o.tables)
 		line = func() string {
 			if g.r.Intn(2) == 0 {
-				return g.tableLine(false)
+				return g.tableLine(o.tables == "x86pae")
 			}
 			return g.line()
 		}
@@ -326,7 +327,8 @@ func TestWeakDiffIPI(t *testing.T) {
 	if testing.Short() {
 		n /= 4
 	}
-	t.Run("page tables", func(t *testing.T) { weakDiffIPI(t, n, ipiShape{senders: 1, tables: true}) })
+	t.Run("page tables", func(t *testing.T) { weakDiffIPI(t, n, ipiShape{senders: 1, tables: "arm64"}) })
+	t.Run("x86 PAE page tables", func(t *testing.T) { weakDiffIPI(t, n/2, ipiShape{senders: 1, tables: "x86pae"}) })
 }
 
 var weakDiffIPI2N = flag.Int("weakdiff.ipi2", 8, "generated scripts with two CPUs sending synchronising IPIs the weak differential test checks (and as many with CPU 1's IRQs off)")
