@@ -27,6 +27,9 @@ type Program struct {
 	// steps (coherence orders and reads-from tried, graphs checked): one combination of
 	// long traces can hold more choices than any budget of combinations.
 	Steps int
+	// Graphs, if positive, stops the enumeration once it has checked
+	// that many candidate graphs: Enumerate then returns Graphs+1.
+	Graphs int
 	// Memory, if set, is told before each combination of traces is
 	// checked what its graph and the model's checks of it hold, in bytes
 	// (graphBytes and CheckBytes); it returns false to stop the
@@ -286,7 +289,7 @@ func (e *enumerator) product(g *Graph, locs []uint64, i int) {
 			g.arena = &arena{}
 		}
 		e.checked++
-		if e.p.Interrupted != nil && e.p.Interrupted() || e.overSteps() {
+		if e.p.Interrupted != nil && e.p.Interrupted() || e.overSteps() || e.p.Graphs > 0 && e.checked > e.p.Graphs {
 			e.stop = true
 			return
 		}

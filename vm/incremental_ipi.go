@@ -176,7 +176,9 @@ func (e *incr) completePlaced(g *igraph) {
 			return // some assumption of a run failed: not an execution
 		}
 	}
-	e.graphs++
+	if e.graphs++; e.overGraphs() {
+		return
+	}
 	for t := len(e.cpus); t < len(g.th); t++ {
 		if !e.lookedLast(g, t) {
 			return // its CPU stops with a request it has not seen (before the model's check: a third of the graphs)

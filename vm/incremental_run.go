@@ -429,7 +429,9 @@ func (e *incr) record(g *igraph, all [][]weakRun, count bool) bool {
 		return true
 	}
 	if count {
-		e.graphs++
+		if e.graphs++; e.overGraphs() {
+			return true
+		}
 	}
 	// the relations are dead once the model answers (weakRecord reads the
 	// events; a placement's ob is in placeScratch)

@@ -1342,10 +1342,15 @@ func (x *explorer) weakCheck(w *weakState, cpus []int) {
 	if w.all {
 		enumerate = memmodel.EnumerateAll
 	}
+	prog.Graphs = x.cfg.Limits.Graphs
 	x.r.Graphs = enumerate(prog, model, func(g *memmodel.Graph, pick []int, flags []string) bool {
 		x.weakRecord(g, pick, all, cpus, flags)
 		return x.stop || x.interruptedNow()
 	})
+	if n := prog.Graphs; n > 0 && x.r.Graphs > n {
+		x.r.Graphs = n
+		x.graphsBound()
+	}
 	m.fresh = false
 	x.r.Complete = !x.stop && len(w.bounds) == 0
 }

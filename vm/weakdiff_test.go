@@ -141,6 +141,17 @@ func TestWeakDiff(t *testing.T) {
 	}
 }
 
+// refBounds bounds the exhaustive searches the weak differential tests
+// compare against by work, not time, so that the scripts they leave out
+// are the same on every machine and under any load: a million
+// interleavings (dfs under tso takes a few seconds), 400,000 candidate
+// graphs of the unpruned enumeration (TestWeakDiff's seed 14, the largest
+// it finishes, has 373,408). refTimeout only keeps a script no bound
+// reaches from holding the test up.
+var refBounds = vm.Limits{Executions: 1_000_000, Graphs: 400_000}
+
+const refTimeout = time.Minute
+
 // weakDiffPairs holds one generated script to TestWeakDiff's pairs of
 // searches: the same final states and verdict, no execution built twice,
 // and every sc final state one each weak model reaches.
@@ -179,14 +190,14 @@ func weakDiffPairs(t *testing.T, seed int64, name, src string) {
 	}
 	for _, pair := range pairs {
 		pair[0].All, pair[1].All = true, true
-		pair[0].Timeout = 4 * time.Second // the exhaustive search is factorial: skip a script it cannot finish
+		pair[0].Limits, pair[0].Timeout = refBounds, refTimeout // the exhaustive search is factorial: skip a script it cannot finish
 		want, err1 := check(pair[0])
 		got, err2 := vm.Check(context.Background(), p, pair[1])
 		if err1 != nil || err2 != nil {
 			t.Fatalf("seed %d %s: %v / %v\n%s", seed, pair[1].Model, err1, err2, src)
 		}
 		if !want.Complete {
-			t.Logf("seed %d under %s: the exhaustive search did not finish in 4 s; skipped", seed, pair[1].Model)
+			t.Logf("seed %d under %s: the exhaustive search stopped at %q; skipped", seed, pair[1].Model, want.Bounds)
 			continue
 		}
 		if !got.Complete {
@@ -339,10 +350,14 @@ func weakDiffIPI(t *testing.T, n int, o ipiShape) {
 	vm.CountIncrementalDuplicates(true)
 	defer vm.CountIncrementalDuplicates(false)
 	// the enumeration finishes most scripts in a few seconds or takes
-	// minutes: with three CPUs, a shorter bound keeps the skips cheap
-	limit := 10 * time.Second
+	// minutes: its candidate graphs bound it (seed 24, the largest it
+	// finishes with one sender, has 80,810); with three CPUs, whose graphs
+	// cost more, a lower bound keeps the skips cheap (two senders' seed 1
+	// has 14,976). The incremental search under lkmm, whose work per
+	// complete graph varies a hundredfold, keeps a bound of time.
+	bound, limit := vm.Limits{Graphs: 100_000}, 10*time.Second
 	if o.senders == 2 {
-		limit = 5 * time.Second
+		bound, limit = vm.Limits{Graphs: 16_000}, 5*time.Second
 	}
 	for seed := *weakDiffFrom; seed <= int64(n); seed++ {
 		src := genIPIScriptFrom(seed, o)
@@ -350,12 +365,12 @@ func weakDiffIPI(t *testing.T, n int, o ipiShape) {
 		if err != nil {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
 		}
-		want, err := vm.Check(context.Background(), p, vm.Config{Model: "armv8", Search: "graph", All: true, Timeout: limit})
+		want, err := vm.Check(context.Background(), p, vm.Config{Model: "armv8", Search: "graph", All: true, Limits: bound, Timeout: refTimeout})
 		if err != nil {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
 		}
 		if !want.Complete {
-			t.Logf("seed %d: the enumeration did not finish in %v; skipped", seed, limit)
+			t.Logf("seed %d: the enumeration stopped at %q; skipped", seed, want.Bounds)
 			continue
 		}
 		got, err := vm.Check(context.Background(), p, vm.Config{Model: "armv8", Search: "incremental", All: true})
@@ -377,7 +392,7 @@ func weakDiffIPI(t *testing.T, n int, o ipiShape) {
 			t.Fatalf("seed %d under sc: %v\n%s", seed, err, src)
 		}
 		scWithin(t, seed, src, sc, want, "armv8")
-		checkIPILKMM(t, seed, p, src, sc, limit)
+		checkIPILKMM(t, seed, p, src, sc, bound, limit)
 	}
 }
 
@@ -415,14 +430,14 @@ func scWithin(t *testing.T, seed int64, src string, sc, weak *vm.Result, model s
 // checkIPILKMM holds the incremental search under lkmm to the
 // enumeration on an IPI script: the same final states, no execution
 // built twice.
-func checkIPILKMM(t *testing.T, seed int64, p *vm.Program, src string, sc *vm.Result, limit time.Duration) {
+func checkIPILKMM(t *testing.T, seed int64, p *vm.Program, src string, sc *vm.Result, bound vm.Limits, limit time.Duration) {
 	t.Helper()
-	want, err := vm.Check(context.Background(), p, vm.Config{Model: "lkmm", Search: "graph", All: true, Timeout: limit})
+	want, err := vm.Check(context.Background(), p, vm.Config{Model: "lkmm", Search: "graph", All: true, Limits: bound, Timeout: refTimeout})
 	if err != nil {
 		t.Fatalf("seed %d under lkmm: %v\n%s", seed, err, src)
 	}
 	if !want.Complete {
-		t.Logf("seed %d under lkmm: the enumeration did not finish in %v; skipped", seed, limit)
+		t.Logf("seed %d under lkmm: the enumeration stopped at %q; skipped", seed, want.Bounds)
 		return
 	}
 	got, err := vm.Check(context.Background(), p, vm.Config{Model: "lkmm", Search: "incremental", All: true, Timeout: limit})
