@@ -4,7 +4,7 @@ import "fmt"
 
 // graphsBound stops the search at Limits.Graphs: incomplete, saying so.
 func (x *explorer) graphsBound() {
-	x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("graphs: stopped after %d (Limits.Graphs)", x.cfg.Limits.Graphs))
+	x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("graphs: stopped after %d (--max-graphs)", x.cfg.Limits.Graphs))
 	x.stop = true
 }
 

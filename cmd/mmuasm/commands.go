@@ -20,7 +20,7 @@ type command struct {
 }
 
 // exploreFlags are the flags of every command that explores a script.
-var exploreFlags = []string{"arch", "model", "search", "seed", "n", "all", "max-executions", "max-steps", "max-states", "timeout", "j", "no-color"}
+var exploreFlags = []string{"arch", "model", "search", "seed", "n", "all", "max-executions", "max-graphs", "max-steps", "max-states", "timeout", "j", "no-color"}
 
 var commands []command
 

@@ -27,6 +27,7 @@ type options struct {
 	jsonOut      bool
 	format       string
 	maxExec      int
+	maxGraphs    int
 	maxSteps     int
 	maxStates    int
 	timeout      time.Duration
@@ -76,6 +77,9 @@ var flagDefs = map[string]func(*flag.FlagSet, *options){
 	},
 	"max-executions": func(fs *flag.FlagSet, o *options) {
 		fs.IntVar(&o.maxExec, "max-executions", 0, "stop after this many executions (0: no bound)")
+	},
+	"max-graphs": func(fs *flag.FlagSet, o *options) {
+		fs.IntVar(&o.maxGraphs, "max-graphs", 0, "under a weak model, stop after checking this many execution graphs (0: no bound); unlike --timeout, it stops every run at the same place")
 	},
 	"max-steps": func(fs *flag.FlagSet, o *options) {
 		fs.IntVar(&o.maxSteps, "max-steps", 100000, "visible steps per execution")
@@ -158,7 +162,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 func (o *options) config(a string) vm.Config {
 	return vm.Config{
 		Arch: a, Model: o.model, Search: o.search, All: o.all, Seed: o.seed, Runs: o.runs,
-		Limits:  vm.Limits{Steps: o.maxSteps, Executions: o.maxExec, States: o.maxStates},
+		Limits:  vm.Limits{Steps: o.maxSteps, Executions: o.maxExec, States: o.maxStates, Graphs: o.maxGraphs},
 		Timeout: o.timeout, Workers: o.workers, Shard: o.parsedShard(),
 	}
 }

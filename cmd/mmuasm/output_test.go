@@ -272,6 +272,7 @@ func TestConditionAgreesWithVerdict(t *testing.T) {
 	for _, args := range [][]string{
 		{"testdata/truth/lazy-read-hazard.mmu"},
 		{"--max-executions", "1", "../../examples/seeds/001-lazy-nest-irq-merged.mmu"},
+		{"--model", "armv8", "--search", "graph", "--max-graphs", "2", "../../examples/litmus/2+2w.mmu"},
 		{"--search", "random", "-n", "3", "../../examples/seeds/001-lazy-nest-irq-merged.mmu"},
 		{"--model", "tso", "--search", "graph", "testdata/truth/unrolled-loop.mmu"},
 	} {
