@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mmuvm/mmuvm/compiler"
 	"github.com/mmuvm/mmuvm/vm"
@@ -126,7 +125,7 @@ func TestWeakDiffLoops(t *testing.T) {
 		done := map[string]*vm.Result{}
 		for _, pair := range pairs {
 			ref, red := pair[0], pair[1]
-			ref.All, red.All, ref.Timeout = true, true, 5*time.Second
+			ref.All, red.All, ref.Limits, ref.Timeout = true, true, refBounds, refTimeout
 			want, ok := done[cfgName(ref)]
 			if !ok {
 				if want, err = vm.Check(context.Background(), p, ref); err != nil {
