@@ -178,7 +178,7 @@ type Base struct {
 	Rfe, Rfi, Coe, Coi Rel
 	Fre, Fri, PoLoc    Rel
 	SrcuMatch          Rel
-	inst               [][]int // Graph.Si's instructions, each its events
+	inst               []instance // Graph.Si's instructions
 	tagged             map[Tag]Set
 	events             []Event
 }
@@ -327,7 +327,7 @@ func (g *Graph) staticBase(a *arena) *Base {
 	b.Addr, b.Data, b.Ctrl = depRel(a, n, g.Addr), depRel(a, n, g.Data), depRel(a, n, g.Ctrl)
 	b.SrcuMatch = depRel(a, n, g.SrcuMatch)
 	b.PoLoc = b.Po.Inter(b.Loc)
-	b.inst = instances(g.Si)
+	b.inst = instances(g.Si, g.Events)
 	return b
 }
 

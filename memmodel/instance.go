@@ -13,24 +13,51 @@ package memmodel
 // which is the same for an instruction that is a full barrier, as every
 // locked one is.
 
-// instances groups Si's edges by their first event: each instruction's
-// events, the first one first.
-func instances(si []Dep) [][]int {
+// instance is one instruction of Graph.Si: its events, the first one
+// first, and they and its writes as sets.
+type instance struct {
+	evs         []int
+	all, writes Set
+}
+
+// instances groups Si's edges, which run from an instruction's first
+// event, into instructions (events are the graph's).
+func instances(si []Dep, events []Event) []instance {
 	if len(si) == 0 {
 		return nil
 	}
-	var out [][]int
+	var out []instance
 	at := map[int32]int{}
+	add := func(k int, e int32) {
+		out[k].evs = append(out[k].evs, int(e))
+		out[k].all.Add(int(e))
+		if events[e].Kind == Write {
+			out[k].writes.Add(int(e))
+		}
+	}
 	for _, d := range si {
 		k, ok := at[d.From]
 		if !ok {
 			k = len(out)
 			at[d.From] = k
-			out = append(out, []int{int(d.From)})
+			out = append(out, instance{all: NewSet(len(events)), writes: NewSet(len(events))})
+			add(k, d.From)
 		}
-		out[k] = append(out[k], int(d.To))
+		add(k, d.To)
 	}
 	return out
+}
+
+// spreadTo makes each edge of w to an event of s an edge to every event
+// of s.
+func spreadTo(w Rel, s Set) {
+	for i := 0; i < w.n; i++ {
+		if row := Set(w.row(i)); row.Meets(s) {
+			for k := range row {
+				row[k] |= s[k]
+			}
+		}
+	}
 }
 
 // Whole is r with each instruction of Graph.Si made one point: an edge to
@@ -43,35 +70,25 @@ func (b *Base) Whole(r Rel) Rel {
 		return r
 	}
 	w := r.clone()
-	sets := make([]Set, len(b.inst))
-	for k, evs := range b.inst {
-		sets[k] = NewSet(b.N)
-		for _, e := range evs {
-			sets[k].Add(e)
-		}
-		for _, e := range evs { // the edges among its events
+	for _, in := range b.inst { // the edges among its events
+		for _, e := range in.evs {
 			row := w.row(e)
 			for i := range row {
-				row[i] &^= sets[k][i]
+				row[i] &^= in.all[i]
 			}
 		}
 	}
-	for i := 0; i < b.N; i++ { // an edge to one event is an edge to all
-		row := Set(w.row(i))
-		for _, s := range sets {
-			if row.Meets(s) {
-				copy(row, row.Union(s))
-			}
-		}
+	for _, in := range b.inst { // an edge to one event is an edge to all
+		spreadTo(w, in.all)
 	}
-	for k, evs := range b.inst { // an edge from one is an edge from all
-		all := NewSet(b.N)
-		for _, e := range evs {
-			all = all.Union(w.row(e))
+	for _, in := range b.inst { // an edge from one is an edge from all
+		from := NewSet(b.N)
+		for _, e := range in.evs {
+			from = from.Union(w.row(e))
 		}
-		all = all.Minus(sets[k])
-		for _, e := range evs {
-			copy(w.row(e), all)
+		from = from.Minus(in.all)
+		for _, e := range in.evs {
+			copy(w.row(e), from)
 		}
 	}
 	return w
@@ -83,9 +100,9 @@ func (b *Base) HasInstances() bool { return len(b.inst) > 0 }
 // Splits tells whether r relates two events of one instruction of two
 // locations.
 func (b *Base) Splits(r Rel) bool {
-	for _, evs := range b.inst {
-		for _, e := range evs {
-			for _, f := range evs {
+	for _, in := range b.inst {
+		for _, e := range in.evs {
+			for _, f := range in.evs {
 				if e != f && r.Has(e, f) {
 					return true
 				}
@@ -105,19 +122,8 @@ func (b *Base) ToWholeWrites(r Rel) Rel {
 		return r
 	}
 	w := r.clone()
-	for _, evs := range b.inst {
-		writes := NewSet(b.N)
-		for _, e := range evs {
-			if b.W.Has(e) {
-				writes.Add(e)
-			}
-		}
-		for i := 0; i < b.N; i++ {
-			row := Set(w.row(i))
-			if row.Meets(writes) {
-				copy(row, row.Union(writes))
-			}
-		}
+	for _, in := range b.inst {
+		spreadTo(w, in.writes)
 	}
 	return w
 }
