@@ -24,20 +24,6 @@ func (m *Machine) EnabledFull(buf []int) []int {
 // CountedLoops counts the loops of p that counted.go takes as counted.
 func CountedLoops(p *Program) int { return len(countedLoops(p.Code)) }
 
-// CountIncrementalDuplicates makes the incremental search count the
-// executions it builds more than once; IncrementalDuplicates says how
-// many the last search built so.
-func CountIncrementalDuplicates(on bool) { incDupsTest, incDupsSeen = on, 0 }
-
-func IncrementalDuplicates() int { return incDupsSeen }
-
-// CompareAlone makes the incremental search check each IPI's places
-// alone both ways (alone and placement.allowed); AloneCompared says how
-// many answers it compared and how many differed.
-func CompareAlone(on bool) { aloneTest, aloneChecked, aloneDiffers = on, 0, 0 }
-
-func AloneCompared() (checked, differ int) { return aloneChecked, aloneDiffers }
-
 // ExploreBesideHeldPath runs worker 0 of a parallel stateful search of
 // prog after worker 1 has stored every state of the execution schedule
 // takes and holds them on its path, as a worker that is still exploring

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/mmuvm/mmuvm/memmodel"
+	"github.com/mmuvm/mmuvm/vm/internal/testhook"
 )
 
 // The incremental search (--search incremental) builds execution graphs
@@ -46,10 +47,11 @@ type incr struct {
 	// event (see inext.lost), and says why the first was
 	dropped    int
 	droppedWhy string
-	// graphs counts the complete graphs checked; dup, when set (tests),
-	// finds the executions built twice
+	// graphs counts the complete graphs checked; dup, when a test asks
+	// through hook, finds the executions built twice
 	graphs int
 	dup    map[string]int
+	hook   *testhook.Counts
 	// built holds a hash of each execution recorded so far under lkmm,
 	// where TruSt's maximality is not exclusive: a conditional RMW that a
 	// revisit deletes fails or succeeds again when it is added back, and
@@ -80,13 +82,6 @@ type incr struct {
 	// explorer bounds them (explorer.incBudget)
 	left int64
 }
-
-// incDupsTest makes every incremental search count the executions it
-// built more than once, into incDupsSeen (tests: export_test.go).
-var (
-	incDupsTest bool
-	incDupsSeen int
-)
 
 // incMaxRounds bounds the rounds that find which entries of freed tables
 // are read. A round that finds one read and not poisoned stops at its
@@ -170,10 +165,10 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 	}
 	x.r.Complete = !x.stop && len(x.r.Bounds) == 0
 	if e.dup != nil {
-		incDupsSeen = 0
+		e.hook.Duplicates = 0
 		for _, n := range e.dup {
 			if n > 1 {
-				incDupsSeen++
+				e.hook.Duplicates++
 			}
 		}
 	}
@@ -181,7 +176,7 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 
 // newIncr makes an incremental search of x's program.
 func (x *explorer) newIncr(w *weakState, cpus []int) *incr {
-	e := &incr{x: x, w: w, cpus: cpus, model: w.model, locs: map[uint64]int32{}}
+	e := &incr{x: x, w: w, cpus: cpus, model: w.model, locs: map[uint64]int32{}, hook: testhook.From(x.ctx)}
 	e.deps = w.model.Name() == "armv8" || w.model.Name() == "lkmm"
 	e.joins = w.joins != nil
 	for _, id := range cpus {
@@ -199,7 +194,7 @@ func (x *explorer) newIncr(w *weakState, cpus []int) *incr {
 func (e *incr) rounds(bounds int) {
 	x := e.x
 	for round := 1; ; round++ {
-		if incDupsTest {
+		if e.hook != nil {
 			e.dup = map[string]int{}
 		}
 		if e.model.Name() == "lkmm" {

@@ -282,14 +282,6 @@ func (p *placement) slots(j int) []int {
 	return out
 }
 
-// aloneTest makes placeAlone compare each answer of alone with
-// allowed's, counting them in aloneChecked and those that differ in
-// aloneDiffers (tests: export_test.go).
-var (
-	aloneTest                  bool
-	aloneChecked, aloneDiffers int
-)
-
 // placeAlone finds where each handled IPI may go with no other placed
 // (each placement of them all is one of those, since a handler placed
 // only adds order); false if some IPI may go nowhere. On page-table
@@ -304,13 +296,13 @@ func (p *placement) placeAlone() bool {
 		slots := p.slots(j)
 		fits := a.allowed(slots)
 		for i, s := range slots {
-			if aloneTest {
+			if h := p.e.hook; h != nil {
 				p.slot[j] = s
 				key := p.orderKey(j, s)
 				p.order[key] = []int{j}
-				aloneChecked++
+				h.AloneChecked++
 				if p.allowed() != fits[i] {
-					aloneDiffers++
+					h.AloneDiffers++
 				}
 				p.slot[j] = slotNone
 				delete(p.order, key)

@@ -204,40 +204,6 @@ func TestPlacedIPIReplays(t *testing.T) {
 	}
 }
 
-// TestPlaceAloneAgrees: where each IPI may go on its own is found in one
-// pass over its CPU's boundaries (incremental_alone.go); it must answer
-// as the general check of a placement does, boundary by boundary, on the
-// static-key seeds and on generated scripts with IPIs.
-func TestPlaceAloneAgrees(t *testing.T) {
-	vm.CompareAlone(true)
-	defer vm.CompareAlone(false)
-	var progs []*vm.Program
-	for _, f := range []string{"003-case2-armv8.mmu", "003-ptdump-vmalloc-static-key.mmu", "003-ptdump-vmalloc-keyfirst.mmu"} {
-		p, err := compiler.CompileFile("../examples/seeds/"+f, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		progs = append(progs, p)
-	}
-	for seed := int64(1); seed <= 20; seed++ {
-		p, err := compiler.Compile("ipi.mmu", []byte(genIPIScript(seed)), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		progs = append(progs, p)
-	}
-	for _, p := range progs {
-		if _, err := vm.Check(context.Background(), p, vm.Config{Model: "armv8", Search: "incremental", All: true}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	checked, differ := vm.AloneCompared()
-	if checked < 1000 || differ > 0 {
-		t.Fatalf("%d answers compared, %d differ", checked, differ)
-	}
-	t.Logf("%d answers compared", checked)
-}
-
 // TestEnumerationBoundHint: where the enumeration stops at a bound on the
 // CPUs' runs (here one CPU reads 17 words another CPU writes: 2^17 runs,
 // past weakMaxTraces), the check says that --search incremental may get
@@ -255,4 +221,13 @@ func TestEnumerationBoundHint(t *testing.T) {
 	if hint < 0 || !strings.Contains(r.Notes[hint], "an ok is no proof") {
 		t.Errorf("no hint of the incremental search, with what it is worth under lkmm, in the notes %q", r.Notes)
 	}
+}
+
+// finalStates is a check's final states, one a line.
+func finalStates(r *vm.Result) string {
+	var s []string
+	for _, f := range r.FinalStates {
+		s = append(s, f.Values)
+	}
+	return strings.Join(s, "\n")
 }

@@ -1,4 +1,4 @@
-package vm_test
+package weakdiff_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/mmuvm/mmuvm/compiler"
 	"github.com/mmuvm/mmuvm/vm"
+	"github.com/mmuvm/mmuvm/vm/internal/testhook"
 )
 
 var weakDiffN = flag.Int("weakdiff.n", 60, "generated scripts the weak differential test checks")
@@ -113,6 +114,15 @@ func (g *weakGen) writeCPUs(b *strings.Builder, ncpu int, body func(b *strings.B
 	fmt.Fprintf(b, "locations %s\nfinal exists (%s == 0)\n", strings.Join(terms, ", "), g.shared[0])
 }
 
+// checkCounting checks p with a testhook.Counts in the context, so that
+// the check counts what only a test needs (the executions the
+// incremental search built twice).
+func checkCounting(p *vm.Program, cfg vm.Config) (*vm.Result, *testhook.Counts, error) {
+	c := &testhook.Counts{}
+	r, err := vm.Check(testhook.With(context.Background(), c), p, cfg)
+	return r, c, err
+}
+
 func finalStates(r *vm.Result) string {
 	var s []string
 	for _, f := range r.FinalStates {
@@ -177,8 +187,6 @@ func weakDiffPairs(t *testing.T, seed int64, name, src string) {
 		// under lkmm only a subset: what it finds, the model allows
 		{{Model: "lkmm", Search: "dfs"}, {Model: "lkmm", Search: "incremental"}},
 	}
-	vm.CountIncrementalDuplicates(true)
-	defer vm.CountIncrementalDuplicates(false)
 	done := map[string]*vm.Result{} // each reference once a script
 	check := func(cfg vm.Config) (*vm.Result, error) {
 		if r, ok := done[cfg.Model+"/"+cfg.Search]; ok {
@@ -192,7 +200,7 @@ func weakDiffPairs(t *testing.T, seed int64, name, src string) {
 		pair[0].All, pair[1].All = true, true
 		pair[0].Limits, pair[0].Timeout = refBounds, refTimeout // the exhaustive search is factorial: skip a script it cannot finish
 		want, err1 := check(pair[0])
-		got, err2 := vm.Check(context.Background(), p, pair[1])
+		got, counts, err2 := checkCounting(p, pair[1])
 		if err1 != nil || err2 != nil {
 			t.Fatalf("seed %d %s: %v / %v\n%s", seed, pair[1].Model, err1, err2, src)
 		}
@@ -203,8 +211,8 @@ func weakDiffPairs(t *testing.T, seed int64, name, src string) {
 		if !got.Complete {
 			t.Fatalf("seed %d %s: incomplete (%v)\n%s", seed, pair[1].Model, got.Bounds, src)
 		}
-		if pair[1].Search == "incremental" && vm.IncrementalDuplicates() > 0 {
-			t.Errorf("seed %d under %s: the incremental search built %d executions more than once\n%s", seed, pair[1].Model, vm.IncrementalDuplicates(), src)
+		if counts.Duplicates > 0 {
+			t.Errorf("seed %d under %s: the incremental search built %d executions more than once\n%s", seed, pair[1].Model, counts.Duplicates, src)
 		}
 		if finalStates(want) != finalStates(got) || want.Verdict != got.Verdict {
 			t.Errorf("seed %d under %s: %s search %q\n%s\n%s search %q\n%s\nscript:\n%s", seed, pair[1].Model,
@@ -347,8 +355,6 @@ var weakDiffIPI2N = flag.Int("weakdiff.ipi2", 8, "generated scripts with two CPU
 var weakDiffIPITablesN = flag.Int("weakdiff.ipitables", 20, "generated scripts with synchronising IPIs and page-table accesses the weak differential test checks")
 
 func weakDiffIPI(t *testing.T, n int, o ipiShape) {
-	vm.CountIncrementalDuplicates(true)
-	defer vm.CountIncrementalDuplicates(false)
 	// the enumeration finishes most scripts in a few seconds or takes
 	// minutes: its candidate graphs bound it (seed 24, the largest it
 	// finishes with one sender, has 80,810); with three CPUs, whose graphs
@@ -373,14 +379,14 @@ func weakDiffIPI(t *testing.T, n int, o ipiShape) {
 			t.Logf("seed %d: the enumeration stopped at %q; skipped", seed, want.Bounds)
 			continue
 		}
-		got, err := vm.Check(context.Background(), p, vm.Config{Model: "armv8", Search: "incremental", All: true})
+		got, counts, err := checkCounting(p, vm.Config{Model: "armv8", Search: "incremental", All: true})
 		if err != nil {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
 		}
 		if !got.Complete {
 			t.Fatalf("seed %d: incomplete (%v)\n%s", seed, got.Bounds, src)
 		}
-		if d := vm.IncrementalDuplicates(); d > 0 {
+		if d := counts.Duplicates; d > 0 {
 			t.Errorf("seed %d: the incremental search built %d executions more than once\n%s", seed, d, src)
 		}
 		if finalStates(want) != finalStates(got) || verdictKinds(want.Verdict) != verdictKinds(got.Verdict) {
@@ -440,7 +446,7 @@ func checkIPILKMM(t *testing.T, seed int64, p *vm.Program, src string, sc *vm.Re
 		t.Logf("seed %d under lkmm: the enumeration stopped at %q; skipped", seed, want.Bounds)
 		return
 	}
-	got, err := vm.Check(context.Background(), p, vm.Config{Model: "lkmm", Search: "incremental", All: true, Timeout: limit})
+	got, counts, err := checkCounting(p, vm.Config{Model: "lkmm", Search: "incremental", All: true, Timeout: limit})
 	if err != nil {
 		t.Fatalf("seed %d under lkmm: %v\n%s", seed, err, src)
 	}
@@ -448,7 +454,7 @@ func checkIPILKMM(t *testing.T, seed int64, p *vm.Program, src string, sc *vm.Re
 		t.Logf("seed %d under lkmm: the incremental search did not finish in %v; skipped", seed, limit)
 		return
 	}
-	if d := vm.IncrementalDuplicates(); d > 0 {
+	if d := counts.Duplicates; d > 0 {
 		t.Errorf("seed %d under lkmm: the incremental search built %d executions more than once\n%s", seed, d, src)
 	}
 	if finalStates(want) != finalStates(got) {
@@ -489,10 +495,8 @@ final exists (y == 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		vm.CountIncrementalDuplicates(true)
-		got, err := vm.Check(context.Background(), p, vm.Config{Model: "armv8", Search: "incremental", All: true})
-		dups := vm.IncrementalDuplicates()
-		vm.CountIncrementalDuplicates(false)
+		got, counts, err := checkCounting(p, vm.Config{Model: "armv8", Search: "incremental", All: true})
+		dups := counts.Duplicates
 		if err != nil || !got.Complete {
 			t.Fatalf("%s: %v, complete %v", name, err, got.Complete)
 		}
@@ -712,7 +716,7 @@ func TestIncrementalSeedsLKMM(t *testing.T) {
 		{"001-lazy-nest-irq-v4.mmu", []string{"arm64", "x86pae", "xenpv"}},
 		{"003-ptdump-vmalloc-static-key.mmu", []string{"arm64"}},
 	} {
-		p, err := compiler.CompileFile(filepath.Join("..", "examples", "seeds", c.file), nil)
+		p, err := compiler.CompileFile(filepath.Join("..", "..", "examples", "seeds", c.file), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package vm_test
+package weakdiff_test
 
 import (
 	"context"
@@ -186,4 +186,9 @@ func missing(want, got string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// cfgName names a search for a message.
+func cfgName(c vm.Config) string {
+	return fmt.Sprintf("%s/%s -j %d", c.Model, c.Search, max(c.Workers, 1))
 }

@@ -1,4 +1,4 @@
-package vm_test
+package weakdiff_test
 
 import (
 	"flag"

@@ -1,0 +1,12 @@
+// Package weakdiff holds the differential tests of the weak-memory
+// searches, and nothing else: on generated scripts (litmus-like ones,
+// with synchronising IPIs, with page-table accesses, with retry loops)
+// each reduced search (the enumeration of execution graphs, the
+// incremental search, the store buffers' reduced search) must give the
+// final states and verdict of the unreduced one under every model, and
+// every sc execution must be one each weak model allows.
+//
+// They are a package of their own so that go test runs them beside the
+// vm package's tests, each package within go test's default timeout.
+// The -weakdiff.* flags run more seeds, or later ones.
+package weakdiff
