@@ -15,7 +15,7 @@ type Limits struct {
 	Steps         int // visible steps per execution
 	LocalInstrs   int // instructions a thread may run between two visible steps
 	Executions    int // 0: unbounded (a bound of the search, not a budget: incomplete)
-	Graphs        int // graphs a weak model's search checks (enumeration: candidates; incremental: complete graphs); 0: unbounded (incomplete)
+	Graphs        int // graphs a weak model's search checks (enumeration: candidates; incremental: complete graphs, every round's and the prelude's); 0: unbounded (incomplete)
 	States        int // states the stateful search may store; 0: unbounded (incomplete)
 	StackWords    int // operand and local stack per thread, in words
 	CallDepth     int // proc call depth

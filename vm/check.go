@@ -128,7 +128,8 @@ type Result struct {
 	States     int // states the stateful search stored
 	// Graphs counts the execution graphs a weak model's engine checked:
 	// the enumeration's candidates, the incremental search's complete
-	// graphs (most of them with no allowed placement of their IPIs).
+	// graphs (most of them with no allowed placement of their IPIs) in
+	// all its rounds and its prelude's.
 	Graphs      int
 	FinalStates []FinalState
 	Condition   string // the final condition's kind, "" if none

@@ -47,9 +47,11 @@ type incr struct {
 	// event (see inext.lost), and says why the first was
 	dropped    int
 	droppedWhy string
-	// graphs counts the complete graphs checked; dup, when a test asks
-	// through hook, finds the executions built twice
-	graphs int
+	// graphs counts the complete graphs checked by every incremental
+	// search of the check: all its rounds, and its prelude's (which
+	// shares the count); dup, when a test asks through hook, finds the
+	// executions built twice
+	graphs *int
 	dup    map[string]int
 	hook   *testhook.Counts
 	// built holds a hash of each execution recorded so far under lkmm,
@@ -152,7 +154,7 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 	}
 	e.pre = nil
 	x.m.fresh = false
-	x.r.Graphs = e.graphs
+	x.r.Graphs = *e.graphs
 	if e.bad != "" {
 		x.r.Bounds = append(x.r.Bounds, "incremental: "+e.bad)
 	}
@@ -176,7 +178,7 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 
 // newIncr makes an incremental search of x's program.
 func (x *explorer) newIncr(w *weakState, cpus []int) *incr {
-	e := &incr{x: x, w: w, cpus: cpus, model: w.model, locs: map[uint64]int32{}, hook: testhook.From(x.ctx)}
+	e := &incr{x: x, w: w, cpus: cpus, model: w.model, locs: map[uint64]int32{}, hook: testhook.From(x.ctx), graphs: new(int)}
 	e.deps = w.model.Name() == "armv8" || w.model.Name() == "lkmm"
 	e.joins = w.joins != nil
 	for _, id := range cpus {
@@ -217,10 +219,11 @@ func (e *incr) rounds(bounds int) {
 	}
 }
 
-// restart clears what a search left in the result, for another to run.
+// restart clears what a search left in the result, for another to run
+// (the graphs it checked still count: they were work done).
 func (e *incr) restart(bounds int) {
 	e.x.reset()
-	e.graphs, e.dropped = 0, 0
+	e.dropped = 0
 	e.w.bounds = e.w.bounds[:bounds]
 }
 

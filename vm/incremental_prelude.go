@@ -135,6 +135,7 @@ func (e *incr) startPrelude(cpus []int) *prelude {
 	}
 	y := x.sibling(x.ctx, x.m)
 	q := y.newIncr(x.weakSetup(e.model), cpus)
+	q.graphs = e.graphs // the graphs it checks count towards the check's
 	p := &prelude{x: x, q: q, turn: preludeHead}
 	p.next, p.stop = iter.Pull(func(yield func(struct{}) bool) {
 		p.run(func() bool { return yield(struct{}{}) })

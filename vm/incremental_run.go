@@ -429,7 +429,10 @@ func (e *incr) record(g *igraph, all [][]weakRun, count bool) bool {
 		return true
 	}
 	if count {
-		if e.graphs++; e.overGraphs() {
+		if e.hook != nil {
+			e.hook.Complete++
+		}
+		if *e.graphs++; e.overGraphs() {
 			return true
 		}
 	}

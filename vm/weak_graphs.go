@@ -8,14 +8,15 @@ func (x *explorer) graphsBound() {
 	x.stop = true
 }
 
-// overGraphs tells whether the incremental search has built more complete
-// graphs than Limits.Graphs allows, and stops it there.
+// overGraphs tells whether the incremental searches of the check (every
+// round, and the prelude's) have built more complete graphs than
+// Limits.Graphs allows, and stops the one that builds the next there.
 func (e *incr) overGraphs() bool {
 	n := e.x.cfg.Limits.Graphs
-	if n <= 0 || e.graphs <= n || e.x.stop {
+	if n <= 0 || *e.graphs <= n || e.x.stop {
 		return e.x.stop
 	}
-	e.graphs = n
+	*e.graphs = n
 	e.x.graphsBound()
 	return true
 }

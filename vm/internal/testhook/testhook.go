@@ -12,6 +12,9 @@ type Counts struct {
 	// Duplicates is how many executions the incremental search built
 	// more than once, in its last round.
 	Duplicates int
+	// Complete is how many complete graphs the incremental searches of
+	// the check filed, in every round and the prelude.
+	Complete int
 	// AloneChecked is how many places of an IPI the one-pass placement
 	// (vm/incremental_alone.go) judged, each judged again by the general
 	// check of a placement; AloneDiffers how many of them it answered
