@@ -358,12 +358,15 @@ func weakDiffIPI(t *testing.T, n int, o ipiShape) {
 	// the enumeration finishes most scripts in a few seconds or takes
 	// minutes: its candidate graphs bound it (seed 24, the largest it
 	// finishes with one sender, has 80,810); with three CPUs, whose graphs
-	// cost more, a lower bound keeps the skips cheap (two senders' seed 1
-	// has 14,976). The incremental search under lkmm, whose work per
-	// complete graph varies a hundredfold, keeps a bound of time.
+	// cost more, a lower bound keeps the skips cheap: 40,000 takes in two
+	// senders' seed 1 (14,976) and, with CPU 1's IRQs off, seeds 4 and 8
+	// (35,200 and 29,058), which found the weak engines' missing sc
+	// executions docs/architecture.md cites; 16,000 compared 2 of those
+	// 8 scripts, for 10 s less. The incremental search under lkmm, whose
+	// work per complete graph varies a hundredfold, keeps a bound of time.
 	bound, limit := vm.Limits{Graphs: 100_000}, 10*time.Second
 	if o.senders == 2 {
-		bound, limit = vm.Limits{Graphs: 16_000}, 5*time.Second
+		bound, limit = vm.Limits{Graphs: 40_000}, 5*time.Second
 	}
 	for seed := *weakDiffFrom; seed <= int64(n); seed++ {
 		src := genIPIScriptFrom(seed, o)
