@@ -2,7 +2,8 @@
 // count what only a test needs: the executions an incremental search
 // built more than once, and the answers of the one-pass IPI placement
 // held to the general check. A check whose context carries no Counts does
-// none of this work, and checks running side by side count apart.
+// none of this work. Checks that run side by side need a Counts each: the
+// counts are plain ints, added to by the check's one search goroutine.
 package testhook
 
 import "context"
