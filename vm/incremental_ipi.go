@@ -176,10 +176,7 @@ func (e *incr) completePlaced(g *igraph) {
 			return // some assumption of a run failed: not an execution
 		}
 	}
-	if e.hook != nil {
-		e.hook.Complete++
-	}
-	if *e.graphs++; e.overGraphs() {
+	if e.countGraph() {
 		return
 	}
 	for t := len(e.cpus); t < len(g.th); t++ {

@@ -429,10 +429,7 @@ func (e *incr) record(g *igraph, all [][]weakRun, count bool) bool {
 		return true
 	}
 	if count {
-		if e.hook != nil {
-			e.hook.Complete++
-		}
-		if *e.graphs++; e.overGraphs() {
+		if e.countGraph() {
 			return true
 		}
 	}

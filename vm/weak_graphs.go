@@ -8,10 +8,15 @@ func (x *explorer) graphsBound() {
 	x.stop = true
 }
 
-// overGraphs tells whether the incremental searches of the check (every
-// round, and the prelude's) have built more complete graphs than
-// Limits.Graphs allows, and stops the one that builds the next there.
-func (e *incr) overGraphs() bool {
+// countGraph counts a complete graph the search checks, and tells whether
+// the incremental searches of the check (every round, and the prelude's)
+// have now built more than Limits.Graphs allows: the one that builds the
+// next stops there.
+func (e *incr) countGraph() bool {
+	if e.hook != nil {
+		e.hook.Complete++
+	}
+	*e.graphs++
 	n := e.x.cfg.Limits.Graphs
 	if n <= 0 || *e.graphs <= n || e.x.stop {
 		return e.x.stop
