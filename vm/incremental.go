@@ -147,7 +147,12 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 	e.left = x.incBudget
 	defer func() { x.m.budget.graph = 0 }()
 	bounds := len(w.bounds)
-	e.pre = e.startPrelude(cpus)
+	var seed map[uint64]bool
+	if e.hook == nil || !e.hook.NoScout {
+		seed = x.scoutReads(cpus)
+	}
+	maps.Copy(e.reads, seed)
+	e.pre = e.startPrelude(cpus, seed)
 	e.rounds(bounds)
 	if q := e.pre.finish(); q != nil {
 		e = q // what the prelude found, or its whole search, stands
@@ -198,6 +203,7 @@ func (e *incr) rounds(bounds int) {
 	for round := 1; ; round++ {
 		if e.hook != nil {
 			e.dup = map[string]int{}
+			e.hook.Rounds++
 		}
 		if e.model.Name() == "lkmm" {
 			// a round starts afresh: what the last one noted goes

@@ -3,6 +3,7 @@ package vm
 import (
 	"fmt"
 	"iter"
+	"maps"
 )
 
 // The prelude of the incremental search.
@@ -128,7 +129,8 @@ type prelude struct {
 
 // startPrelude starts the prelude beside e, when the expectations let
 // something found end the check early (not with --all); nil otherwise.
-func (e *incr) startPrelude(cpus []int) *prelude {
+// Its first round starts with the locations seed, as e's does.
+func (e *incr) startPrelude(cpus []int, seed map[uint64]bool) *prelude {
 	x := e.x
 	if x.g.all || len(x.g.expects) == 0 {
 		return nil
@@ -136,6 +138,7 @@ func (e *incr) startPrelude(cpus []int) *prelude {
 	y := x.sibling(x.ctx, x.m)
 	q := y.newIncr(x.weakSetup(e.model), cpus)
 	q.graphs = e.graphs // the graphs it checks count towards the check's
+	maps.Copy(q.reads, seed)
 	p := &prelude{x: x, q: q, turn: preludeHead}
 	p.next, p.stop = iter.Pull(func(yield func(struct{}) bool) {
 		p.run(func() bool { return yield(struct{}{}) })

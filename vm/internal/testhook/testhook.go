@@ -1,7 +1,8 @@
 // Package testhook lets a test ask one check, through its context, to
 // count what only a test needs: the executions an incremental search
-// built more than once, and the answers of the one-pass IPI placement
-// held to the general check. A check whose context carries no Counts does
+// built more than once, its rounds, and the answers of the one-pass IPI
+// placement held to the general check; and to leave the incremental
+// search's scout out. A check whose context carries no Counts does
 // none of this work. Checks that run side by side need a Counts each: the
 // counts are plain ints, added to by the check's one search goroutine.
 package testhook
@@ -21,6 +22,14 @@ type Counts struct {
 	// check of a placement; AloneDiffers how many of them it answered
 	// differently.
 	AloneChecked, AloneDiffers int
+	// Rounds is how many rounds the incremental searches ran (each runs
+	// again from the start while it finds entries of freed tables read
+	// that their frees did not poison).
+	Rounds int
+	// NoScout, set by the test, starts the incremental search's first
+	// round with no locations known to be read, as if its scout
+	// (vm/incremental_scout.go) had found none.
+	NoScout bool
 }
 
 type key struct{}
