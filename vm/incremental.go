@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/mmuvm/mmuvm/memmodel"
+	"github.com/mmuvm/mmuvm/mmu"
 	"github.com/mmuvm/mmuvm/vm/internal/testhook"
 )
 
@@ -71,7 +72,10 @@ type incr struct {
 	// what they read along one whole execution
 	reads, frozen map[uint64]bool
 	asked         map[[2]uint64]bool
-	stale, abort  bool
+	// poisoned is, per page freed in this round, the frozen locations in
+	// it, in order: what its free poisons (incCursor.locations)
+	poisoned     map[[2]uint64][]mmu.Loc
+	stale, abort bool
 	// scratch holds the relations of the model's checks whose result is
 	// read at once (consistent, localOrder); placeScratch those of a
 	// complete graph's placement (newPlacement)
@@ -191,7 +195,7 @@ func (x *explorer) newIncr(w *weakState, cpus []int) *incr {
 			joins: w.joins, cpu: x.m.threads[id].cpu})
 	}
 	e.floatIPIs()
-	e.reads = map[uint64]bool{}
+	e.reads, e.poisoned = map[uint64]bool{}, map[[2]uint64][]mmu.Loc{}
 	return e
 }
 
@@ -211,6 +215,7 @@ func (e *incr) rounds(bounds int) {
 			e.built = map[[16]byte]bool{}
 		}
 		e.frozen, e.asked, e.stale, e.abort = maps.Clone(e.reads), map[[2]uint64]bool{}, false, false
+		e.poisoned = map[[2]uint64][]mmu.Loc{}
 		e.visit(&igraph{th: make([]ithread, len(e.recs))})
 		if !e.stale || e.bad != "" || x.ctx.Err() != nil {
 			break

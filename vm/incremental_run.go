@@ -20,10 +20,18 @@ func (e *incr) replay(g *igraph, t int) *inext {
 	rec := e.recs[t]
 	rec.occ.reset(len(e.x.m.prog.Code))
 	// room for a record per item and a few more, and an answer per item:
-	// growing them was a tenth of a replay's time on ptdump-walk-2m
+	// growing them was a tenth of a replay's time on ptdump-walk-2m. The
+	// records go in the recorder's buffer, kept from one replay of the
+	// CPU to the next (nothing keeps them past the replay): a free adds a
+	// poison write per entry read, hundreds in one call, and growing the
+	// records past the items was again a tenth of that script's time
 	n := len(th.items)
-	cur := &incCursor{e: e, callChoice: -1, occ: &rec.occ, recs: make([]incRec, 0, n+4),
+	if cap(rec.incRecs) < n+4 {
+		rec.incRecs = make([]incRec, 0, n+4)
+	}
+	cur := &incCursor{e: e, callChoice: -1, occ: &rec.occ, recs: rec.incRecs[:0],
 		ans: make([]uint64, 0, n), known: make([]bool, 0, n), keys: make([]uint64, 0, n)}
+	defer func() { rec.incRecs = cur.recs[:0] }()
 	for i := range th.items {
 		it := &th.items[i]
 		if !it.decision() {
