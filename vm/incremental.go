@@ -148,6 +148,9 @@ func (nx *inext) wasAfter(p int, in []bool) bool {
 // search.
 func (x *explorer) incremental(w *weakState, cpus []int) {
 	e := x.newIncr(w, cpus)
+	if x.incBudget == 0 && e.hook != nil {
+		x.incBudget = e.hook.Items
+	}
 	e.left = x.incBudget
 	defer func() { x.m.budget.graph = 0 }()
 	bounds := len(w.bounds)
@@ -317,6 +320,9 @@ func (e *incr) visit(g *igraph) {
 	defer func() { e.x.m.budget.snaps -= bytes }()
 	if !e.ph.admit(g) || !e.pre.tick(g) {
 		return
+	}
+	if e.hook != nil {
+		e.hook.Visited += int64(g.size())
 	}
 	if e.x.incBudget > 0 {
 		if e.left -= int64(g.size()); e.left < 0 {

@@ -160,3 +160,29 @@ cpu 1 {
   }
 }
 `
+
+// TestItemsHook: a test's bound on the items the incremental search
+// visits (testhook.Counts.Items, which TestWeakDiffIPI uses in place of
+// a time) stops the search there, incomplete and saying so; without it
+// the search finishes, and Visited counts what it visited. (Under armv8:
+// the hook bounds the search under any model, and lkmm takes 50 s here.)
+func TestItemsHook(t *testing.T) {
+	p, err := compiler.Compile("ptdump-vmalloc-n4-fixed.mmu", []byte(benchscripts.PtdumpVmalloc(4, true)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := vm.Config{Model: "armv8", Search: "incremental", All: true}
+	full := &testhook.Counts{}
+	r, err := vm.Check(testhook.With(context.Background(), full), p, cfg)
+	if err != nil || !r.Complete || full.Visited == 0 {
+		t.Fatalf("no bound: %v, complete %v, %d items visited", err, r.Complete, full.Visited)
+	}
+	cut := &testhook.Counts{Items: full.Visited / 2}
+	r, err = vm.Check(testhook.With(context.Background(), cut), p, cfg)
+	if err != nil || r.Complete || !strings.Contains(strings.Join(r.Bounds, "\n"), "items visited ran out") {
+		t.Errorf("bound %d of %d: %v, complete %v, bounds %q", cut.Items, full.Visited, err, r.Complete, r.Bounds)
+	}
+	if cut.Visited > full.Visited/2+int64(1000) {
+		t.Errorf("bound %d: visited %d", cut.Items, cut.Visited)
+	}
+}

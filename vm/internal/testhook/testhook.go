@@ -1,8 +1,8 @@
 // Package testhook lets a test ask one check, through its context, to
 // count what only a test needs: the executions an incremental search
 // built more than once, its rounds, and the answers of the one-pass IPI
-// placement held to the general check; and to leave the incremental
-// search's scout out. A check whose context carries no Counts does
+// placement held to the general check, the items it visits; and to
+// leave the incremental search's scout out, or bound its work. A check whose context carries no Counts does
 // none of this work. Checks that run side by side need a Counts each: the
 // counts are plain ints, added to by the check's one search goroutine.
 package testhook
@@ -30,6 +30,12 @@ type Counts struct {
 	// round with no locations known to be read, as if its scout
 	// (vm/incremental_scout.go) had found none.
 	NoScout bool
+	// Items, set by the test, bounds the items the incremental search
+	// may visit (0: no bound), as the search's own budget does where an
+	// enumeration under lkmm hands it the check: a bound of work, which
+	// stops the search at the same place on any machine, where a
+	// --timeout would not. Visited is the items it visited.
+	Items, Visited int64
 }
 
 type key struct{}
