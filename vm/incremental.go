@@ -53,8 +53,12 @@ type incr struct {
 	// shares the count); dup, when a test asks through hook, finds the
 	// executions built twice
 	graphs *int
-	dup    map[string]int
-	hook   *testhook.Counts
+	// unplaced counts the complete graphs that have no placement of
+	// their IPI handlers the model allows (completePlaced), shared with
+	// the prelude as graphs is
+	unplaced *int
+	dup      map[string]int
+	hook     *testhook.Counts
 	// built holds a hash of each execution recorded so far under lkmm,
 	// where TruSt's maximality is not exclusive: a conditional RMW that a
 	// revisit deletes fails or succeeds again when it is added back, and
@@ -178,6 +182,9 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 		x.r.Bounds = append(x.r.Bounds, fmt.Sprintf("incremental: its budget of %d items visited ran out", x.incBudget))
 	}
 	x.r.Complete = !x.stop && len(x.r.Bounds) == 0
+	if !x.r.Complete && len(x.r.Bounds) > 0 && 2**e.unplaced > *e.graphs {
+		x.r.Notes = append(x.r.Notes, unplacedNote(*e.unplaced, *e.graphs))
+	}
 	if e.dup != nil {
 		e.hook.Duplicates = 0
 		for _, n := range e.dup {
@@ -188,9 +195,16 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 	}
 }
 
+// unplacedNote says, of a search that did not finish and whose complete
+// graphs mostly had no allowed placement of their IPI handlers, how many,
+// and what makes them many (docs/memory-models.md, "IPIs").
+func unplacedNote(unplaced, graphs int) string {
+	return fmt.Sprintf("incremental: %d of the %d complete graphs it checked have no place for their IPI handlers that the model allows (they lead to other graphs through revisits). A loop that reads a static key while another CPU enables and disables it makes such graphs grow exponentially with its passes (docs/memory-models.md): check such a loop with fewer passes under this model", unplaced, graphs)
+}
+
 // newIncr makes an incremental search of x's program.
 func (x *explorer) newIncr(w *weakState, cpus []int) *incr {
-	e := &incr{x: x, w: w, cpus: cpus, model: w.model, locs: map[uint64]int32{}, hook: testhook.From(x.ctx), graphs: new(int)}
+	e := &incr{x: x, w: w, cpus: cpus, model: w.model, locs: map[uint64]int32{}, hook: testhook.From(x.ctx), graphs: new(int), unplaced: new(int)}
 	e.deps = w.model.Name() == "armv8" || w.model.Name() == "lkmm"
 	e.joins = w.joins != nil
 	for _, id := range cpus {

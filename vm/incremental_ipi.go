@@ -179,18 +179,21 @@ func (e *incr) completePlaced(g *igraph) {
 	if e.countGraph() {
 		return
 	}
+	if !e.placeHandlers(g) && !e.stopped() {
+		*e.unplaced++
+	}
+}
+
+// placeHandlers files complete graph g with the first allowed placement
+// of its handlers; false if it has none.
+func (e *incr) placeHandlers(g *igraph) bool {
 	for t := len(e.cpus); t < len(g.th); t++ {
 		if !e.lookedLast(g, t) {
-			return // its CPU stops with a request it has not seen (before the model's check: a third of the graphs)
+			return false // its CPU stops with a request it has not seen (before the model's check: a third of the graphs)
 		}
 	}
 	p := e.newPlacement(g)
-	if p == nil {
-		return
-	}
-	if p.placeAlone() {
-		p.search(0)
-	}
+	return p != nil && p.placeAlone() && p.search(0)
 }
 
 // lookedLast tells whether handler thread t's last look reads the last

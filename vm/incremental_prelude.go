@@ -137,7 +137,7 @@ func (e *incr) startPrelude(cpus []int, seed map[uint64]bool) *prelude {
 	}
 	y := x.sibling(x.ctx, x.m)
 	q := y.newIncr(x.weakSetup(e.model), cpus)
-	q.graphs = e.graphs // the graphs it checks count towards the check's
+	q.graphs, q.unplaced = e.graphs, e.unplaced // the graphs it checks count towards the check's
 	maps.Copy(q.reads, seed)
 	p := &prelude{x: x, q: q, turn: preludeHead}
 	p.next, p.stop = iter.Pull(func(yield func(struct{}) bool) {

@@ -186,3 +186,37 @@ func TestItemsHook(t *testing.T) {
 		t.Errorf("bound %d: visited %d", cut.Items, cut.Visited)
 	}
 }
+
+// TestUnplacedNote: a weak check stopped at a bound, most of whose
+// complete graphs had no allowed place for their IPI handlers, says so
+// and what to do; a check that finishes, or finds its violation, does
+// not.
+func TestUnplacedNote(t *testing.T) {
+	const note = "have no place for their IPI handlers that the model allows"
+	for _, tc := range []struct {
+		n     int
+		fixed bool
+		cfg   vm.Config
+		want  bool
+	}{
+		{16, true, vm.Config{Model: "armv8", Limits: vm.Limits{Graphs: 400}}, true},
+		{4, true, vm.Config{Model: "armv8"}, false},
+		{16, false, vm.Config{Model: "armv8", Limits: vm.Limits{Graphs: 400}}, false},
+	} {
+		p, err := compiler.Compile("ptdump.mmu", []byte(benchscripts.PtdumpVmalloc(tc.n, tc.fixed)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := vm.Check(context.Background(), p, tc.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		notes := strings.Join(r.Notes, "\n")
+		if got := strings.Contains(notes, note); got != tc.want {
+			t.Errorf("n%d fixed %v %+v: verdict %s, complete %v; note %v, want %v:\n%s", tc.n, tc.fixed, tc.cfg.Limits, r.Verdict, r.Complete, got, tc.want, notes)
+		}
+		if tc.want && !strings.Contains(notes, "of the 400 complete graphs") {
+			t.Errorf("n%d: the note does not count the 400 graphs checked:\n%s", tc.n, notes)
+		}
+	}
+}
