@@ -23,7 +23,12 @@ import "slices"
 
 // scoutSteps bounds the steps of each scout run: a CPU that goes first
 // may spin on something another must do, and the scout is a heuristic.
-const scoutSteps = 100_000
+// scoutLocs bounds the locations it notes, outside the memory budget
+// (about 3 MB at most).
+const (
+	scoutSteps = 100_000
+	scoutLocs  = 1 << 16
+)
 
 // scoutPick picks the thread a scout run steps: the lead, else a thread
 // that is not a CPU's task (an IPI handler the lead waits for), else the
@@ -54,7 +59,7 @@ func (x *explorer) scoutReads(ids []int) map[uint64]bool {
 			}
 			m.step(x.scoutPick(buf, lead))
 			for _, f := range m.Footprint() {
-				if f&1 == 0 { // a read (the low bit marks a write)
+				if f&1 == 0 && len(reads) < scoutLocs { // a read (the low bit marks a write)
 					reads[f>>1] = true
 				}
 			}
