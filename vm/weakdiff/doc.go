@@ -1,6 +1,7 @@
 // Package weakdiff holds the differential tests of the weak-memory
 // searches, and nothing else: on generated scripts (litmus-like ones,
-// with synchronising IPIs, with page-table accesses, with retry loops)
+// with synchronising IPIs, with page-table accesses, with retry loops,
+// freeing page tables while another CPU walks them)
 // each reduced search (the enumeration of execution graphs, the
 // incremental search, the store buffers' reduced search) must give the
 // final states and verdict of the unreduced one under every model, and
