@@ -54,7 +54,7 @@ func (x *explorer) scoutReads(ids []int) map[uint64]bool {
 	for _, lead := range ids {
 		m.Reset()
 		for range scoutSteps {
-			if buf = m.Enabled(buf); len(buf) == 0 || x.interruptedNow() {
+			if buf = m.Enabled(buf); len(buf) == 0 || x.interrupted() {
 				break
 			}
 			m.step(x.scoutPick(buf, lead))
