@@ -13,7 +13,7 @@ import (
 	"github.com/mmuvm/mmuvm/vm/internal/testhook"
 )
 
-var weakDiffFreesN = flag.Int("weakdiff.frees", 12, "generated scripts that free page tables while another CPU walks them the weak differential test checks")
+var weakDiffFreesN = flag.Int("weakdiff.frees", 10, "generated scripts that free page tables while another CPU walks them the weak differential test checks")
 
 // TestWeakDiffFrees holds the incremental search's handling of freed
 // tables to the enumeration under armv8, on generated scripts in the
@@ -37,7 +37,7 @@ func TestWeakDiffFrees(t *testing.T) {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
 		}
 		want, err := vm.Check(context.Background(), p, vm.Config{Model: "armv8", Search: "graph", All: true,
-			Limits: vm.Limits{Graphs: 80_000}, Timeout: refTimeout})
+			Limits: vm.Limits{Graphs: 40_000}, Timeout: refTimeout})
 		if err != nil {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
 		}
