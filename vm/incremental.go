@@ -70,16 +70,14 @@ type incr struct {
 	built map[[16]byte]bool
 	// reads are the locations read so far; frozen those of the rounds
 	// before, which a free poisons (Memory.Read), and asked the pages
-	// freed in this round; stale says some CPU read an entry of one that
-	// its free did not poison: the round is not the program's, and stops
-	// at its next complete graph (abort), by which the CPUs have read
-	// what they read along one whole execution
+	// freed in this round, each with the frozen locations in it, in order
+	// (what its free poisons); stale says some CPU read an entry of one
+	// that its free did not poison: the round is not the program's, and
+	// stops at its next complete graph (abort), by which the CPUs have
+	// read what they read along one whole execution
 	reads, frozen map[uint64]bool
-	asked         map[[2]uint64]bool
-	// poisoned is, per page freed in this round, the frozen locations in
-	// it, in order: what its free poisons (incCursor.locations)
-	poisoned     map[[2]uint64][]mmu.Loc
-	stale, abort bool
+	asked         map[[2]uint64][]mmu.Loc
+	stale, abort  bool
 	// scratch holds the relations of the model's checks whose result is
 	// read at once (consistent, localOrder); placeScratch those of a
 	// complete graph's placement (newPlacement)
@@ -212,7 +210,7 @@ func (x *explorer) newIncr(w *weakState, cpus []int) *incr {
 			joins: w.joins, cpu: x.m.threads[id].cpu})
 	}
 	e.floatIPIs()
-	e.reads, e.poisoned = map[uint64]bool{}, map[[2]uint64][]mmu.Loc{}
+	e.reads = map[uint64]bool{}
 	return e
 }
 
@@ -231,8 +229,7 @@ func (e *incr) rounds(bounds int) {
 			e.x.m.budget.held -= int64(len(e.built)) * builtBytes
 			e.built = map[[16]byte]bool{}
 		}
-		e.frozen, e.asked, e.stale, e.abort = maps.Clone(e.reads), map[[2]uint64]bool{}, false, false
-		e.poisoned = map[[2]uint64][]mmu.Loc{}
+		e.frozen, e.asked, e.stale, e.abort = maps.Clone(e.reads), map[[2]uint64][]mmu.Loc{}, false, false
 		e.visit(&igraph{th: make([]ithread, len(e.recs))})
 		if !e.stale || e.bad != "" || x.ctx.Err() != nil {
 			break
@@ -268,15 +265,27 @@ func (e *incr) read(l uint64) {
 }
 
 // freed notes the page [lo, hi) a free poisons, and whether some CPU
-// read an entry of it that the free does not poison (stale).
-func (e *incr) freed(lo, hi uint64) {
-	if e.asked[[2]uint64{lo, hi}] {
-		return
+// read an entry of it that the free does not poison (stale), and returns
+// the locations it poisons: the frozen ones in it, in order. They are
+// kept for the round: ptdump-walk-2m's replays found them again at each
+// free, sorting hundreds of locations.
+func (e *incr) freed(lo, hi uint64) []mmu.Loc {
+	pg := [2]uint64{lo, hi}
+	if out, ok := e.asked[pg]; ok {
+		return out
 	}
-	e.asked[[2]uint64{lo, hi}] = true
+	var out []mmu.Loc
+	for l := range e.frozen {
+		if l >= lo && l < hi {
+			out = append(out, mmu.Loc(l))
+		}
+	}
+	slices.Sort(out)
+	e.asked[pg] = out
 	for l := range e.reads {
 		e.stale = e.stale || l >= lo && l < hi && !e.frozen[l]
 	}
+	return out
 }
 
 // markLeaves flags the items a revisit keeps without something they

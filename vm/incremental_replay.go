@@ -269,22 +269,10 @@ func (c *incCursor) stop(r *recorder) {
 // locations is Memory.Read: which locations of a freed page some CPU
 // reads (the free poisons them). The answer must not change within a
 // search, or replays would differ: it is the locations read in the
-// search before (incremental's rounds), and the search notes the range.
-// The answer is kept for the round (incr.poisoned): ptdump-walk-2m's
-// replays made it again at each free, sorting hundreds of locations.
+// search before (incremental's rounds), and the search notes the range
+// (incr.freed).
 func (c *incCursor) locations(r *recorder, lo, hi mmu.Loc) []mmu.Loc {
-	e := c.e
-	e.freed(uint64(lo), uint64(hi))
-	out, ok := e.poisoned[[2]uint64{uint64(lo), uint64(hi)}]
-	if !ok {
-		for l := range e.frozen {
-			if l >= uint64(lo) && l < uint64(hi) {
-				out = append(out, mmu.Loc(l))
-			}
-		}
-		slices.Sort(out)
-		e.poisoned[[2]uint64{uint64(lo), uint64(hi)}] = out
-	}
+	out := c.e.freed(uint64(lo), uint64(hi))
 	r.answers = append(slices.Grow(r.answers, 1+len(out)), uint64(len(out)))
 	for _, l := range out {
 		r.answers = append(r.answers, uint64(l))

@@ -1,10 +1,11 @@
 // Package testhook lets a test ask one check, through its context, to
-// count what only a test needs: the executions an incremental search
-// built more than once, its rounds, and the answers of the one-pass IPI
-// placement held to the general check, the items it visits; and to
-// leave the incremental search's scout out, or bound its work. A check whose context carries no Counts does
-// none of this work. Checks that run side by side need a Counts each: the
-// counts are plain ints, added to by the check's one search goroutine.
+// count what only a test needs (the executions an incremental search
+// built more than once, its rounds and the items it visits, the answers
+// of the one-pass IPI placement held to the general check), and to leave
+// the incremental search's scout out or bound its work. A check whose
+// context carries no Counts does none of this work. Checks that run side
+// by side need a Counts each: the counts are plain ints, added to by the
+// check's one search goroutine.
 package testhook
 
 import "context"
