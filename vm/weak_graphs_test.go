@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mmuvm/mmuvm/compiler"
 	"github.com/mmuvm/mmuvm/internal/benchscripts"
 	"github.com/mmuvm/mmuvm/vm"
 	"github.com/mmuvm/mmuvm/vm/internal/testhook"
@@ -28,10 +27,7 @@ cpu 2 {
   WRITE_ONCE(x, 2)
 }
 `
-	p, err := compiler.Compile("sb3.mmu", []byte(src), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := compileBench(t, "sb3.mmu", src)
 	for _, cfg := range []vm.Config{{Model: "armv8", Search: "graph"}, {Model: "lkmm", Search: "graph"},
 		{Model: "armv8", Search: "incremental"}, {Model: "tso", Search: "incremental"}} {
 		cfg.All = true
@@ -64,10 +60,7 @@ cpu 2 {
 // armv8 reported 3,950 graphs after 20 s and 394 after 30 s.) The scout,
 // which settles this script's rounds in one, is left out.
 func TestGraphsCountEveryRound(t *testing.T) {
-	p, err := compiler.Compile("ptdump-vmalloc-n4-fixed.mmu", []byte(benchscripts.PtdumpVmalloc(4, true)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := compileBench(t, "ptdump-vmalloc-n4-fixed.mmu", benchscripts.PtdumpVmalloc(4, true))
 	for _, all := range []bool{false, true} { // with the prelude, and without
 		counts := &testhook.Counts{NoScout: true}
 		cfg := vm.Config{Model: "armv8", All: all}
@@ -103,14 +96,12 @@ func TestScout(t *testing.T) {
 		{"ptdump-vmalloc-n4-buggy", benchscripts.PtdumpVmalloc(4, false), true},
 		{"flag-walk", scoutFlagWalk, false},
 	} {
-		p, err := compiler.Compile(tc.name+".mmu", []byte(tc.src), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := compileBench(t, tc.name+".mmu", tc.src)
 		var rs [2]*vm.Result
 		var rounds [2]int
 		for i, noScout := range []bool{false, true} {
 			counts := &testhook.Counts{NoScout: noScout}
+			var err error
 			rs[i], err = vm.Check(testhook.With(context.Background(), counts), p, vm.Config{Model: "armv8", Search: "incremental", All: true})
 			if err != nil || !rs[i].Complete {
 				t.Fatalf("%s, no scout %v: %v, complete %v", tc.name, noScout, err, rs[i].Complete)
@@ -167,10 +158,7 @@ cpu 1 {
 // the search finishes, and Visited counts what it visited. (Under armv8:
 // the hook bounds the search under any model, and lkmm takes 50 s here.)
 func TestItemsHook(t *testing.T) {
-	p, err := compiler.Compile("ptdump-vmalloc-n4-fixed.mmu", []byte(benchscripts.PtdumpVmalloc(4, true)), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := compileBench(t, "ptdump-vmalloc-n4-fixed.mmu", benchscripts.PtdumpVmalloc(4, true))
 	cfg := vm.Config{Model: "armv8", Search: "incremental", All: true}
 	full := &testhook.Counts{}
 	r, err := vm.Check(testhook.With(context.Background(), full), p, cfg)
@@ -203,10 +191,7 @@ func TestUnplacedNote(t *testing.T) {
 		{4, true, vm.Config{Model: "armv8"}, false},
 		{16, false, vm.Config{Model: "armv8", Limits: vm.Limits{Graphs: 400}}, false},
 	} {
-		p, err := compiler.Compile("ptdump.mmu", []byte(benchscripts.PtdumpVmalloc(tc.n, tc.fixed)), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := compileBench(t, "ptdump.mmu", benchscripts.PtdumpVmalloc(tc.n, tc.fixed))
 		r, err := vm.Check(context.Background(), p, tc.cfg)
 		if err != nil {
 			t.Fatal(err)

@@ -378,34 +378,55 @@ func weakDiffIPI(t *testing.T, n int, o ipiShape) {
 		if err != nil {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
 		}
-		want, err := vm.Check(context.Background(), p, vm.Config{Model: "armv8", Search: "graph", All: true, Limits: bound, Timeout: refTimeout})
-		if err != nil {
-			t.Fatalf("seed %d: %v\n%s", seed, err, src)
-		}
-		if !want.Complete {
-			t.Logf("seed %d: the enumeration stopped at %q; skipped", seed, want.Bounds)
+		label := fmt.Sprintf("seed %d", seed)
+		want := enumerated(t, label, src, p, "armv8", bound)
+		if want == nil {
 			continue
 		}
 		got, counts, err := checkCounting(p, vm.Config{Model: "armv8", Search: "incremental", All: true})
 		if err != nil {
 			t.Fatalf("seed %d: %v\n%s", seed, err, src)
 		}
-		if !got.Complete {
-			t.Fatalf("seed %d: incomplete (%v)\n%s", seed, got.Bounds, src)
-		}
-		if d := counts.Duplicates; d > 0 {
-			t.Errorf("seed %d: the incremental search built %d executions more than once\n%s", seed, d, src)
-		}
-		if finalStates(want) != finalStates(got) || verdictKinds(want.Verdict) != verdictKinds(got.Verdict) {
-			t.Errorf("seed %d: enumeration %q\n%s\nincremental %q\n%s\nscript:\n%s", seed,
-				want.Verdict, finalStates(want), got.Verdict, finalStates(got), src)
-		}
+		agrees(t, label, src, want, got, counts)
 		sc, err := vm.Check(context.Background(), p, vm.Config{All: true})
 		if err != nil {
 			t.Fatalf("seed %d under sc: %v\n%s", seed, err, src)
 		}
 		scWithin(t, seed, src, sc, want, "armv8")
 		checkIPILKMM(t, seed, p, src, sc, bound, items)
+	}
+}
+
+// enumerated is the enumeration's result on p under model, within
+// bound: the reference an incremental search is held to; nil, logged as
+// a skip of the script label names, where it stopped at the bound.
+func enumerated(t *testing.T, label, src string, p *vm.Program, model string, bound vm.Limits) *vm.Result {
+	t.Helper()
+	want, err := vm.Check(context.Background(), p, vm.Config{Model: model, Search: "graph", All: true, Limits: bound, Timeout: refTimeout})
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", label, err, src)
+	}
+	if !want.Complete {
+		t.Logf("%s: the enumeration stopped at %q; skipped", label, want.Bounds)
+		return nil
+	}
+	return want
+}
+
+// agrees holds an incremental search's result got, with what its hook
+// counted, to the enumeration's want: complete, no execution built
+// twice, the same final states and verdict.
+func agrees(t *testing.T, label, src string, want, got *vm.Result, counts *testhook.Counts) {
+	t.Helper()
+	if !got.Complete {
+		t.Fatalf("%s: incomplete (%v)\n%s", label, got.Bounds, src)
+	}
+	if d := counts.Duplicates; d > 0 {
+		t.Errorf("%s: the incremental search built %d executions more than once\n%s", label, d, src)
+	}
+	if finalStates(want) != finalStates(got) || verdictKinds(want.Verdict) != verdictKinds(got.Verdict) {
+		t.Errorf("%s: enumeration %q\n%s\nincremental %q\n%s\nscript:\n%s", label,
+			want.Verdict, finalStates(want), got.Verdict, finalStates(got), src)
 	}
 }
 
@@ -445,12 +466,8 @@ func scWithin(t *testing.T, seed int64, src string, sc, weak *vm.Result, model s
 // built twice.
 func checkIPILKMM(t *testing.T, seed int64, p *vm.Program, src string, sc *vm.Result, bound vm.Limits, items int64) {
 	t.Helper()
-	want, err := vm.Check(context.Background(), p, vm.Config{Model: "lkmm", Search: "graph", All: true, Limits: bound, Timeout: refTimeout})
-	if err != nil {
-		t.Fatalf("seed %d under lkmm: %v\n%s", seed, err, src)
-	}
-	if !want.Complete {
-		t.Logf("seed %d under lkmm: the enumeration stopped at %q; skipped", seed, want.Bounds)
+	want := enumerated(t, fmt.Sprintf("seed %d under lkmm", seed), src, p, "lkmm", bound)
+	if want == nil {
 		return
 	}
 	counts := &testhook.Counts{Items: items}
