@@ -230,6 +230,9 @@ func (e *incr) rounds(bounds int) {
 			e.built = map[[16]byte]bool{}
 		}
 		e.frozen, e.asked, e.stale, e.abort = maps.Clone(e.reads), map[[2]uint64][]mmu.Loc{}, false, false
+		for _, rec := range e.recs {
+			rec.forget() // the frees poison other entries now
+		}
 		e.visit(&igraph{th: make([]ithread, len(e.recs))})
 		if !e.stale || e.bad != "" || x.ctx.Err() != nil {
 			break

@@ -18,47 +18,17 @@ func (e *incr) replay(g *igraph, t int) *inext {
 		return th.next
 	}
 	rec := e.recs[t]
-	rec.occ.reset(len(e.x.m.prog.Code))
-	// room for a record per item and a few more, and an answer per item:
-	// growing them was a tenth of a replay's time on ptdump-walk-2m. The
-	// records go in the recorder's buffer, kept from one replay of the
-	// CPU to the next (nothing keeps them past the replay): a free adds a
-	// poison write per entry read, hundreds in one call, and growing the
-	// records past the items was again a tenth of that script's time
-	n := len(th.items)
-	if cap(rec.incRecs) < n+4 {
-		rec.incRecs = make([]incRec, 0, n+4)
-	}
-	cur := &incCursor{e: e, callChoice: -1, occ: &rec.occ, recs: rec.incRecs[:0],
-		ans: make([]uint64, 0, n), known: make([]bool, 0, n), keys: make([]uint64, 0, n)}
-	defer func() { rec.incRecs = cur.recs[:0] }()
-	for i := range th.items {
-		it := &th.items[i]
-		if !it.decision() {
-			continue
+	mo := rec.memo()
+	ans, known, keys := answers(th.items)
+	if !mo.same(ans, known, keys) {
+		if !e.run(t, rec, mo, ans, known, keys) {
+			nx := &inext{pos: -1, lost: -1, dead: true}
+			th.next = nx
+			return nx
 		}
-		v := it.ev.Val
-		if it.choice {
-			v = uint64(it.val)
-		}
-		cur.ans, cur.known, cur.keys = append(cur.ans, v), append(cur.known, it.in), append(cur.keys, it.key)
 	}
-	rec.inc = cur
-	var run weakRun
-	if h := e.hand(t); h != nil {
-		run = e.x.m.handlerAlone(h, rec)
-	} else {
-		run = e.x.m.runAlone(e.cpus[t], rec)
-	}
-	rec.inc = nil
-	e.x.m.budget.run = 0
-	nx := &inext{pos: -1, lost: -1, ipiAt: rec.ipiAt}
-	if e.x.m.budget.exceeded != "" { // the run stopped at the time or memory budget
-		e.x.overBudgetStop()
-		nx.dead = true
-		th.next = nx
-		return nx
-	}
+	cur, run := mo.cur, mo.run
+	nx := &inext{pos: -1, lost: -1, ipiAt: mo.ipiAt}
 	switch {
 	case cur.bad != "":
 		e.bad = fmt.Sprintf("%s: a replay went wrong: %s", e.threadName(t), cur.bad)
@@ -67,10 +37,10 @@ func (e *incr) replay(g *igraph, t int) *inext {
 			nx.lostWhy = fmt.Sprintf("%s: its run no longer makes a kept event (%s)", e.threadName(t), e.describeItem(&th.items[nx.lost]))
 			break
 		}
-		e.next(th, t, cur, rec, nx)
-		nx.cut = nx.ended && (run.violation != nil || run.blocked || rec.pruned)
+		e.next(th, t, mo, nx)
+		nx.cut = nx.ended && (run.violation != nil || run.blocked || mo.pruned)
 		if nx.pos < 0 && nx.lost < 0 && e.bad == "" {
-			nx.run, nx.dead = run, rec.pruned
+			nx.run, nx.dead = run, mo.pruned
 			if rec.unrolled {
 				e.noteUnrolled()
 			}
@@ -80,16 +50,66 @@ func (e *incr) replay(g *igraph, t int) *inext {
 	return nx
 }
 
+// answers lists the answers of a CPU's items that are decisions, in
+// order: whether each is in the graph (else a hole) and its key.
+func answers(items []iitem) (ans []uint64, known []bool, keys []uint64) {
+	n := len(items)
+	ans, known, keys = make([]uint64, 0, n), make([]bool, 0, n), make([]uint64, 0, n)
+	for i := range items {
+		it := &items[i]
+		if !it.decision() {
+			continue
+		}
+		v := it.ev.Val
+		if it.choice {
+			v = uint64(it.val)
+		}
+		ans, known, keys = append(ans, v), append(known, it.in), append(keys, it.key)
+	}
+	return ans, known, keys
+}
+
+// run runs CPU t (or its handler thread) with the answers given, into
+// the memo. It is false if the run stopped at the time or memory budget.
+func (e *incr) run(t int, rec *recorder, mo *replayMemo, ans []uint64, known []bool, keys []uint64) bool {
+	rec.occ.reset(len(e.x.m.prog.Code))
+	// room for a record per item and a few more: growing them was a
+	// tenth of a replay's time on ptdump-walk-2m. The records go in the
+	// memo's buffer, kept from one run to the next (nothing keeps them
+	// past the memo): a free adds a poison write per entry read, hundreds
+	// in one call, and growing the records past the items was again a
+	// tenth of that script's time
+	if cap(mo.buf) < len(ans)+4 {
+		mo.buf = make([]incRec, 0, len(ans)+4)
+	}
+	mo.valid = false
+	cur := &incCursor{e: e, callChoice: -1, occ: &rec.occ, recs: mo.buf[:0], ans: ans, known: known, keys: keys}
+	rec.inc = cur
+	var run weakRun
+	if h := e.hand(t); h != nil {
+		run = e.x.m.handlerAlone(h, rec)
+	} else {
+		run = e.x.m.runAlone(e.cpus[t], rec)
+	}
+	rec.inc = nil
+	mo.buf = cur.recs[:0]
+	e.x.m.budget.run = 0
+	if e.x.m.budget.exceeded != "" { // the run stopped at the time or memory budget
+		e.x.overBudgetStop()
+		return false
+	}
+	*mo = replayMemo{valid: true, cur: cur, run: run, ipiAt: rec.ipiAt, pruned: rec.pruned, buf: mo.buf}
+	return true
+}
+
 // next compares the replay's records with the items the graph holds and
 // makes the first the graph lacks into the CPU's next item.
-func (e *incr) next(th *ithread, t int, cur *incCursor, rec *recorder, nx *inext) {
+func (e *incr) next(th *ithread, t int, mo *replayMemo, nx *inext) {
 	name := e.threadName(t)
-	var deps [][]idep // the model's dependencies of each record, when some item is kept
+	cur, tr := mo.cur, mo.run.trace
 	for p, rc := range cur.recs {
 		if p < len(th.items) && th.items[p].in {
-			if deps == nil {
-				deps = modelDeps(cur.recs, rec.trace)
-			}
+			deps := mo.modelDeps()
 			if !sameDeps(th.items[p].mdeps, deps[p]) {
 				// the same event, with the dependencies the values it
 				// now follows give it (a pick that went the other way):
@@ -98,14 +118,14 @@ func (e *incr) next(th *ithread, t int, cur *incCursor, rec *recorder, nx *inext
 				th.items[p].mdeps = deps[p]
 				nx.redeps, th.lo = true, nil
 			}
-			if !sameItem(&th.items[p], rc, rec.trace) {
+			if !sameItem(&th.items[p], rc, tr) {
 				nx.lost = p
 				nx.lostWhy = fmt.Sprintf("%s: a kept event differs (%s)", name, e.describeItem(&th.items[p]))
 				return
 			} else if rc.kind == memmodel.Read {
 				// a conditional RMW's read learns its annotations from
 				// the value it reads (Retag): a lone read if it failed
-				if tags := rec.trace.Events[rc.ev].Tags; tags != th.items[p].ev.Tags {
+				if tags := tr.Events[rc.ev].Tags; tags != th.items[p].ev.Tags {
 					th.own()
 					th.items[p].ev.Tags, th.lo = tags, nil
 				}
@@ -113,7 +133,7 @@ func (e *incr) next(th *ithread, t int, cur *incCursor, rec *recorder, nx *inext
 			continue
 		}
 		nx.pos = p
-		nx.item = e.newItem(cur.recs[:p+1], rec.trace)
+		nx.item = e.newItem(mo, p)
 		return
 	}
 	if len(cur.recs) < len(th.items) {
@@ -215,25 +235,12 @@ func sameItem(it *iitem, rc incRec, tr *memmodel.Trace) bool {
 	return ev.Kind == it.ev.Kind && ev.Loc == it.ev.Loc && ev.Tags == it.ev.Tags && ev.Val == it.ev.Val
 }
 
-// newItem makes the last of recs into an item, with its dependencies on
-// the ones before it.
-func (e *incr) newItem(recs []incRec, tr *memmodel.Trace) iitem {
-	p := len(recs) - 1
+// newItem makes record p of the memo's run into an item, with its
+// dependencies on the records before it.
+func (e *incr) newItem(mo *replayMemo, p int) iitem {
+	recs, tr := mo.cur.recs, mo.run.trace
 	rc := recs[p]
-	var reads, choices []int32
-	item := map[int]int32{} // trace index -> position
-	for i, r := range recs[:p] {
-		switch {
-		case r.ev == -1 && !r.local:
-			choices = append(choices, int32(i))
-		case r.ev < 0:
-		default:
-			item[r.ev] = int32(i)
-			if r.kind == memmodel.Read {
-				reads = append(reads, int32(i))
-			}
-		}
-	}
+	reads, choices := mo.before(p)
 	it := iitem{rf: noRef, rmw: -1, key: rc.key}
 	it.sdeps = append(it.sdeps, choices[:rc.choices]...)
 	if rc.in >= 0 {
@@ -256,22 +263,13 @@ func (e *incr) newItem(recs []incRec, tr *memmodel.Trace) iitem {
 		return it
 	}
 	it.ev = tr.Events[rc.ev]
-	for kind, ds := range depLists(tr) {
-		for _, d := range ds {
-			if int(d.To) != rc.ev {
-				continue
-			}
-			from, ok := item[int(d.From)]
-			if !ok {
-				continue
-			}
-			it.mdeps = append(it.mdeps, idep{kind: uint8(kind), from: from})
-			if kind == depRmw {
-				it.rmw = from
-			}
-			if !slices.Contains(it.sdeps, from) {
-				it.sdeps = append(it.sdeps, from) // a dependency of the model is one of existence too
-			}
+	it.mdeps = mo.modelDeps()[p]
+	for _, d := range it.mdeps {
+		if d.kind == depRmw {
+			it.rmw = d.from
+		}
+		if !slices.Contains(it.sdeps, d.from) {
+			it.sdeps = append(it.sdeps, d.from) // a dependency of the model is one of existence too
 		}
 	}
 	it.sdn = int32(len(it.sdeps))

@@ -128,9 +128,9 @@ type recorder struct {
 	// existence depends on, and what the accesses of an IPI handler the
 	// run takes depend on (the request word read that let it run)
 	inc         *incCursor
-	incRecs     []incRec   // the records' buffer of the CPU's replays (incr.replay)
-	occ         siteCounts // the replay's starts per site (incCursor.occ), kept for the next
-	localChoice bool       // the choice being made belongs to a builtin call's result
+	memos       [2]replayMemo // the CPU's last replays, its IPIs placed and floating (incr.replay)
+	occ         siteCounts    // the replay's starts per site (incCursor.occ), kept for the next
+	localChoice bool          // the choice being made belongs to a builtin call's result
 	th          *thread
 	fullT       uint64
 	outsideDep  uint64
