@@ -459,12 +459,11 @@ func (e *incr) addRead(g *igraph, t int, nx *inext) {
 			w = co[k-1]
 		}
 		g2 := g.clone()
-		it.rf, it.ev.Val = w, e.value(g, w)
+		it.rf, it.ev.Val, it.max = w, e.value(g, w), first
 		g2.put(t, nx.pos, it)
 		if !e.coherent(g2, l) {
 			continue
 		}
-		g2.mitem(iref{int32(t), int32(nx.pos)}).max = first
 		g2.judge = g2.judge || !first
 		first = false
 		e.visit(g2)
@@ -500,12 +499,12 @@ func (e *incr) addWrite(g *igraph, t int, nx *inext) {
 	first := true
 	for k := hi; k >= lo && !e.stopped(); k-- {
 		g2 := g.clone()
+		it.max = first // set before it is put: changed after, the items would be copied
 		g2.put(t, nx.pos, it)
 		g2.insertCo(l, k, me)
 		if !e.coherentOrder(g2, l) {
 			continue
 		}
-		g2.mitem(me).max = first
 		g2.judge = g2.judge || !first
 		first = false
 		if e.atomic(g2, l) {
@@ -1066,7 +1065,7 @@ func (e *incr) restrict(g *igraph, keep iset) *igraph {
 			n--
 		}
 		if changed || n < len(th.items) {
-			th.items = th.items[:n]
+			th.cut(n)
 			th.touch()
 		}
 		for i := range th.items {

@@ -82,7 +82,7 @@ func (e *incr) reorder(g *igraph, t int, order []int32, recs []incRec) {
 		it.remapDeps(func(i int32) int32 { return to[i] })
 		items[p] = it
 	}
-	th.items, th.shared = items, false
+	th.items, th.shared, th.hw = items, false, nil
 	th.touch()
 	ref := func(r iref) iref {
 		if int(r.t) == t && r.i >= 0 {

@@ -143,7 +143,8 @@ func (e *incr) next(th *ithread, t int, mo *replayMemo, nx *inext) {
 		}
 		if k == len(th.items) { // only holes: events the run no longer makes
 			th.own()
-			th.items, th.lo = th.items[:len(cur.recs)], nil
+			th.cut(len(cur.recs))
+			th.lo = nil
 			return
 		}
 		nx.lost, nx.ended = k, true
