@@ -21,6 +21,10 @@ type Style struct {
 	// Mail lays a trace out as a review thread does: CPU columns under a
 	// "CPU 0  CPU 1" heading, separated by spaces, no rules.
 	Mail bool
+	// AllRows prints every row of a trace: by default a run of more than
+	// eight like events of one CPU shows its first and last two
+	// (WriteTrace).
+	AllRows bool
 }
 
 func (s Style) Apply(f func(string) string, text string) string {

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -99,5 +100,44 @@ func TestASCII(t *testing.T) {
 		if got := ASCII(tc.in); got != tc.want {
 			t.Errorf("ASCII(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestFold: a run of more than eight like events of one CPU (one line,
+// the same text but for its numbers) shows its first and last two and
+// says which steps it hides; shorter runs, unlike events and AllRows
+// show every row.
+func TestFold(t *testing.T) {
+	threads := []string{"CPU 0", "CPU 1"}
+	at := func(line int32) Pos { return Pos{File: -1, Line: line} }
+	var ev []Event
+	for i := range 12 {
+		ev = append(ev, Event{Step: len(ev) + 1, Thread: 0, Pos: at(16), Text: fmt.Sprintf("init_mm.pte[%d] = 0xdead000000000001", i)})
+	}
+	for i := range 8 { // eight: not folded
+		ev = append(ev, Event{Step: len(ev) + 1, Thread: 1, Pos: at(25), Text: fmt.Sprintf("read init_mm.pte[%d] = 0x%x (init, misses row %d)", i, 0x68000080000383+i<<12, i+1)})
+	}
+	ev = append(ev, Event{Step: len(ev) + 1, Thread: 1, Pos: at(25), Text: "read init_mm.pte[8] = 0xdead000000000001 (row 9)"})
+	for i := range 9 { // like, but CPU 0 and CPU 1 take turns: no run
+		ev = append(ev, Event{Step: len(ev) + 1, Thread: i % 2, Pos: at(30), Text: "x = 1"})
+	}
+	var b bytes.Buffer
+	WriteTrace(&b, &Program{}, threads, nil, ev, Style{ASCII: true})
+	out := b.String()
+	if got := strings.Count(out, "\n"); got != 2+4+1+9+9 {
+		t.Errorf("%d lines, want 25:\n%s", got, out)
+	}
+	for _, want := range []string{"init_mm.pte[1] = ", "... 8 more like these, steps 3-10 ...", "init_mm.pte[10] = ", "read init_mm.pte[7] = ", "(row 9)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "init_mm.pte[2] = 0xdead") {
+		t.Errorf("the run is not folded:\n%s", out)
+	}
+	b.Reset()
+	WriteTrace(&b, &Program{}, threads, nil, ev, Style{ASCII: true, AllRows: true})
+	if got := strings.Count(b.String(), "\n"); got != 2+len(ev) {
+		t.Errorf("AllRows: %d lines, want %d", got, 2+len(ev))
 	}
 }

@@ -29,13 +29,13 @@ var commands []command
 func init() {
 	commands = []command{
 		{"check", "check [flags] FILE", "explore every execution of a .mmu, .mmub or .litmus; print the verdict",
-			append([]string{"json", "format", "width", "html", "save-schedule", "shard", "shard-out"}, exploreFlags...), cmdCheck},
+			append([]string{"json", "format", "width", "all-rows", "html", "save-schedule", "shard", "shard-out"}, exploreFlags...), cmdCheck},
 		{"merge", "merge [flags] SHARD…", "combine the results of check --shard I/N --shard-out FILE into the report of one check",
-			[]string{"json", "format", "width", "no-color"}, cmdMerge},
+			[]string{"json", "format", "width", "all-rows", "no-color"}, cmdMerge},
 		{"test", "test [flags] PATH…", "check every script below the paths (dir/... too) against its expectations",
-			append([]string{"json", "format", "width"}, exploreFlags...), cmdTest},
+			append([]string{"json", "format", "width", "all-rows"}, exploreFlags...), cmdTest},
 		{"run", "run [flags] [--seed S | --schedule TOKEN] FILE", "run one execution (a schedule token's, or a random one) and print its trace",
-			append([]string{"schedule", "json", "format", "width"}, exploreFlags...), cmdRun},
+			append([]string{"schedule", "json", "format", "width", "all-rows"}, exploreFlags...), cmdRun},
 		{"build", "build [-o OUT.mmub] FILE", "compile a script to bytecode", []string{"o"}, cmdBuild},
 		{"dis", "dis [--proc NAME] [--json] FILE", "disassemble a script or .mmub", []string{"proc", "json"}, cmdDis},
 		{"litmus2mmu", "litmus2mmu FILE.litmus", "print the .mmu translation of a herd .litmus test", nil, cmdLitmus2mmu},

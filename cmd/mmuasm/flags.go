@@ -37,6 +37,7 @@ type options struct {
 	out          string
 	noColor      bool
 	width        int
+	allRows      bool
 	html         string
 	proc         string
 	shard        string // --shard I/N
@@ -71,6 +72,9 @@ var flagDefs = map[string]func(*flag.FlagSet, *options){
 	"json": func(fs *flag.FlagSet, o *options) { fs.BoolVar(&o.jsonOut, "json", false, "print one JSON document") },
 	"format": func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.format, "format", "text", "text; mail (plain ASCII, at most 72 columns, to paste in a mail); herd (check only: herd7's log format, for its comparison tools)")
+	},
+	"all-rows": func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.allRows, "all-rows", false, "print every row of a trace (by default a run of more than 8 like rows of one CPU, one line doing the same thing, shows its first and last 2 and says which steps it hides)")
 	},
 	"width": func(fs *flag.FlagSet, o *options) {
 		fs.IntVar(&o.width, "width", -1, "wrap tables to this many columns, 0 never (default: the terminal's width, else $COLUMNS, else never)")
@@ -188,9 +192,10 @@ func (o *options) arches(p *vm.Program) ([]string, error) {
 // the terminal's width and the locale's character set.
 func (o *options) style(w io.Writer) vm.Style {
 	if o.format == "mail" {
-		return vm.Style{Width: mailWidth, ASCII: true, Mail: true}
+		return vm.Style{Width: mailWidth, ASCII: true, Mail: true, AllRows: o.allRows}
 	}
 	st := termstyle.Style(o.noColor)
+	st.AllRows = o.allRows
 	st.Width = o.width
 	if o.width < 0 {
 		st.Width = termstyle.Width(w)
