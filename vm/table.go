@@ -44,56 +44,79 @@ func LabelledColumns(threads, labels []string) (col []int, heads []string) {
 
 // WriteTrace prints events as the table a reviewer would draw: one row per
 // event in the column of its CPU. Cells are never cut: with st.Width set,
-// long ones wrap onto more lines. Unless st.AllRows, a run of more than
-// foldRun like events (foldable) shows its first and last foldKeep and a
-// row that says how many it hides and which steps they are.
+// long ones wrap onto more lines. Unless st.AllRows, a run of like rows,
+// or of like rounds of a few rows (a loop's), shows its first and last
+// foldKeep rounds and one row that says how many it hides and which steps
+// they are (foldAt).
 func WriteTrace(w io.Writer, prog *Program, threads, labels []string, ev []Event, st Style) {
 	col, heads := LabelledColumns(threads, labels)
 	for i, h := range heads {
 		heads[i] = st.cell(h)
 	}
 	t := table{heads: heads, st: st}
-	add := func(e Event) {
-		row := make([]string, len(heads))
-		row[col[e.Thread]] = st.cell(EventText(prog, threads[e.Thread], e))
-		t.rows, t.steps = append(t.rows, row), append(t.steps, strconv.Itoa(e.Step))
+	add := func(es []Event) {
+		for _, e := range es {
+			row := make([]string, len(heads))
+			row[col[e.Thread]] = st.cell(EventText(prog, threads[e.Thread], e))
+			t.rows, t.steps = append(t.rows, row), append(t.steps, strconv.Itoa(e.Step))
+		}
 	}
 	for i := 0; i < len(ev); {
-		j := i + 1
-		for j < len(ev) && foldable(prog, ev[i], ev[j]) {
-			j++
+		p, n := 1, 1
+		if !st.AllRows {
+			p, n = foldAt(ev, i)
 		}
-		if st.AllRows || j-i <= foldRun {
-			for _, e := range ev[i:j] {
-				add(e)
-			}
-			i = j
+		if n == 1 {
+			add(ev[i : i+p])
+			i += p
 			continue
 		}
-		for _, e := range ev[i : i+foldKeep] {
-			add(e)
+		k, end := foldKeep*p, i+n*p
+		add(ev[i : i+k])
+		what := "like these"
+		if p > 1 {
+			what = fmt.Sprintf("rounds of these %d rows", p)
 		}
 		row := make([]string, len(heads))
-		row[col[ev[i].Thread]] = st.cell(fmt.Sprintf("… %d more like these, steps %d–%d …", j-i-2*foldKeep, ev[i+foldKeep].Step, ev[j-foldKeep-1].Step))
+		row[col[ev[i].Thread]] = st.cell(fmt.Sprintf("… %d more %s, steps %d–%d …", n-2*foldKeep, what, ev[i+k].Step, ev[end-k-1].Step))
 		t.rows, t.steps = append(t.rows, row), append(t.steps, "")
-		for _, e := range ev[j-foldKeep : j] {
-			add(e)
-		}
-		i = j
+		add(ev[end-k : end])
+		i = end
 	}
 	t.write(w)
 }
 
-// foldRun and foldKeep: a run of more than foldRun like events shows its
-// first and last foldKeep. Under armv8 ptdump-walk-2m-nosync's
-// counterexample was 1,036 rows, 512 of them the freed table's poison
-// writes and 511 the walker's reads of its entries: it is now 19.
-const foldRun, foldKeep = 8, 2
+// foldKeep is how many rounds a folded run shows at each end, foldHide
+// the fewest rows folding may hide, and foldPeriod the most rows of a
+// round. Under armv8 ptdump-walk-2m-nosync's counterexample was 1,036
+// rows, 512 of them the freed table's poison writes and 511 the walker's
+// reads of its entries: it is now 23 rows; ptdump-vmalloc-n64-buggy's
+// 273, three for each table freed, are 36.
+const foldKeep, foldHide, foldPeriod = 2, 5, 8
 
-// foldable tells whether b is like a, in a run of like events: the same
+// foldAt finds the run that starts at event i: rounds of p rows, each
+// row like the one a round before (foldable), n rounds. It is n = 1 when
+// folding would hide fewer than foldHide rows. Of the periods that fold,
+// the one that covers the most rows wins, the shortest on a tie.
+func foldAt(ev []Event, i int) (p, n int) {
+	p, n = 1, 1
+	for q := 1; q <= foldPeriod && i+2*q <= len(ev); q++ {
+		j := i + q
+		for j < len(ev) && foldable(ev[j-q], ev[j]) {
+			j++
+		}
+		m := (j - i) / q
+		if (m-2*foldKeep)*q >= foldHide && m*q > n*p {
+			p, n = q, m
+		}
+	}
+	return p, n
+}
+
+// foldable tells whether b is like a: the same
 // CPU (thread), the same line, and the same text but for its numbers
 // (the entry, the value, the row it read from).
-func foldable(prog *Program, a, b Event) bool {
+func foldable(a, b Event) bool {
 	return a.Thread == b.Thread && a.Pos == b.Pos && a.Text != "" &&
 		numbersOut(a.Text) == numbersOut(b.Text)
 }

@@ -104,9 +104,9 @@ func TestASCII(t *testing.T) {
 }
 
 // TestFold: a run of more than eight like events of one CPU (one line,
-// the same text but for its numbers) shows its first and last two and
-// says which steps it hides; shorter runs, unlike events and AllRows
-// show every row.
+// the same text but for its numbers), or of like rounds of a few events,
+// shows its first and last two rows or rounds and says which steps it
+// hides; shorter runs, unlike events and AllRows show every row.
 func TestFold(t *testing.T) {
 	threads := []string{"CPU 0", "CPU 1"}
 	at := func(line int32) Pos { return Pos{File: -1, Line: line} }
@@ -121,18 +121,24 @@ func TestFold(t *testing.T) {
 	for i := range 9 { // like, but CPU 0 and CPU 1 take turns: no run
 		ev = append(ev, Event{Step: len(ev) + 1, Thread: i % 2, Pos: at(30), Text: "x = 1"})
 	}
+	for i := range 7 { // a loop's rounds of three
+		ev = append(ev, Event{Step: len(ev) + 1, Thread: 0, Pos: at(21), Text: fmt.Sprintf("read init_mm.pmd[%d] = 0x%x (init)", i, 0x807f000003003+i<<12)},
+			Event{Step: len(ev) + 2, Thread: 0, Pos: at(22), Text: fmt.Sprintf("init_mm.pmd[%d] = 0", i)},
+			Event{Step: len(ev) + 3, Thread: 0, Pos: at(23), Text: "init_mm.pte[0] = 0xdead000000000001"})
+	}
 	var b bytes.Buffer
 	WriteTrace(&b, &Program{}, threads, nil, ev, Style{ASCII: true})
 	out := b.String()
-	if got := strings.Count(out, "\n"); got != 2+4+1+9+9 {
-		t.Errorf("%d lines, want 25:\n%s", got, out)
+	if got := strings.Count(out, "\n"); got != 2+4+1+9+9+13 {
+		t.Errorf("%d lines, want 38:\n%s", got, out)
 	}
-	for _, want := range []string{"init_mm.pte[1] = ", "... 8 more like these, steps 3-10 ...", "init_mm.pte[10] = ", "read init_mm.pte[7] = ", "(row 9)"} {
+	for _, want := range []string{"init_mm.pte[1] = ", "... 8 more like these, steps 3-10 ...", "init_mm.pte[10] = ", "read init_mm.pte[7] = ", "(row 9)",
+		"init_mm.pmd[1] = 0 ", "... 3 more rounds of these 3 rows, steps 37-45 ...", "init_mm.pmd[5] = 0 "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "init_mm.pte[2] = 0xdead") {
+	if strings.Contains(out, "init_mm.pte[2] = 0xdead") || strings.Contains(out, "init_mm.pmd[2] = 0 ") {
 		t.Errorf("the run is not folded:\n%s", out)
 	}
 	b.Reset()

@@ -74,7 +74,7 @@ var flagDefs = map[string]func(*flag.FlagSet, *options){
 		fs.StringVar(&o.format, "format", "text", "text; mail (plain ASCII, at most 72 columns, to paste in a mail); herd (check only: herd7's log format, for its comparison tools)")
 	},
 	"all-rows": func(fs *flag.FlagSet, o *options) {
-		fs.BoolVar(&o.allRows, "all-rows", false, "print every row of a trace (by default a run of more than 8 like rows of one CPU, one line doing the same thing, shows its first and last 2 and says which steps it hides)")
+		fs.BoolVar(&o.allRows, "all-rows", false, "print every row of a trace (by default a run of more than 8 like rows of one CPU, one line doing the same thing, or of like rounds of up to 8 rows, shows its first and last 2 rows or rounds and says which steps it hides)")
 	},
 	"width": func(fs *flag.FlagSet, o *options) {
 		fs.IntVar(&o.width, "width", -1, "wrap tables to this many columns, 0 never (default: the terminal's width, else $COLUMNS, else never)")
