@@ -20,9 +20,12 @@ import (
 // from X up by D. A page-table walker's 512 reads of consecutive entries
 // are then one element for their addresses and one for their values, and
 // the counterexample's header line stays short enough to paste into a
-// mail (ptdump-walk-2m-nosync's token was about 20,900 characters, now 187). The first
-// form of token, "w:" with each event's two numbers side by side and no
-// runs, is still read.
+// mail (ptdump-walk-2m-nosync's token was about 20,900 characters, now
+// 187). A loop's rounds are one element too: [X;Y+D]*N is N rounds of
+// X, Y, the second up by D each round (ptdump-vmalloc-n64-buggy's token,
+// 3,200 characters with runs alone, is now 302). The first form of
+// token, "w:" with each event's two numbers side by side and no runs, is
+// still read.
 
 // maxTokenNumbers bounds the numbers a token may expand to.
 const maxTokenNumbers = 1_000_000
@@ -51,15 +54,21 @@ func encodeRuns(nums []uint64) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(strconv.FormatUint(nums[i], 16))
 		n, d := runAt(nums, i)
+		if n == 2 && d != 0 {
+			n = 1 // two numbers are shorter written out
+		}
+		if q, m := roundsAt(nums, i); q*m > n {
+			writeRounds(&b, nums[i:i+q*m], q, m)
+			i += q * m
+			continue
+		}
+		b.WriteString(strconv.FormatUint(nums[i], 16))
 		switch {
 		case n >= 2 && d == 0:
 			b.WriteString("*" + strconv.FormatUint(uint64(n), 16))
 		case n >= 3:
 			b.WriteString("+" + strconv.FormatUint(d, 16) + "*" + strconv.FormatUint(uint64(n), 16))
-		default:
-			n = 1
 		}
 		i += n
 	}
@@ -77,6 +86,53 @@ func runAt(nums []uint64, i int) (n int, d uint64) {
 		n++
 	}
 	return n, d
+}
+
+// maxRound is the most numbers of a round (a loop's pass) a token writes
+// as one: its rounds' numbers, each position up by its own step.
+const maxRound = 8
+
+// roundsAt finds the rounds that start at nums[i]: m rounds of q numbers,
+// each number the one a round before plus its position's step (which
+// does not go down). Of three rounds or more, those that cover the most
+// numbers win, the shortest rounds on a tie; m is 0 when there are none.
+func roundsAt(nums []uint64, i int) (q, m int) {
+	for p := 2; p <= maxRound && i+3*p <= len(nums); p++ {
+		k := 1
+		for i+(k+1)*p <= len(nums) && sameStep(nums[i+(k-1)*p:], nums[i+k*p:], nums[i:i+p], nums[i+p:i+2*p]) {
+			k++
+		}
+		if k >= 3 && p*k > q*m {
+			q, m = p, k
+		}
+	}
+	return q, m
+}
+
+// sameStep tells whether the round b comes from a as next from first: at
+// each position, the same step up.
+func sameStep(a, b, first, next []uint64) bool {
+	for j := range first {
+		if next[j] < first[j] || b[j] < a[j] || b[j]-a[j] != next[j]-first[j] {
+			return false
+		}
+	}
+	return true
+}
+
+// writeRounds writes m rounds of q numbers as [X;Y+D]*M.
+func writeRounds(b *strings.Builder, nums []uint64, q, m int) {
+	b.WriteByte('[')
+	for j := range q {
+		if j > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(strconv.FormatUint(nums[j], 16))
+		if d := nums[q+j] - nums[j]; d != 0 {
+			b.WriteString("+" + strconv.FormatUint(d, 16))
+		}
+	}
+	b.WriteString("]*" + strconv.FormatUint(uint64(m), 16))
 }
 
 // IsExecutionToken tells a weak execution token from a schedule.
@@ -97,18 +153,60 @@ func decodeExecution(tok string) (nums []uint64, paired bool, err error) {
 		paired = true
 	}
 	for _, f := range strings.Split(body, ",") {
-		x, d, n, err := parseRun(strings.TrimSpace(f))
+		f = strings.TrimSpace(f)
+		if strings.HasPrefix(f, "[") {
+			if nums, err = appendRounds(nums, f); err != nil {
+				return nil, false, err
+			}
+			continue
+		}
+		x, d, n, err := parseRun(f)
 		if err != nil {
 			return nil, false, err
 		}
 		if n > maxTokenNumbers-len(nums) {
-			return nil, false, fmt.Errorf("execution token too long")
+			return nil, false, errTokenLong
 		}
 		for k := range n {
 			nums = append(nums, x+d*uint64(k))
 		}
 	}
 	return nums, paired, nil
+}
+
+var errTokenLong = errors.New("execution token too long")
+
+// appendRounds reads an element [X;Y+D]*M onto nums.
+func appendRounds(nums []uint64, f string) ([]uint64, error) {
+	bad := fmt.Errorf("bad element %q in the execution token (want [X;Y+D;…]*M, in hexadecimal)", f)
+	inner, count, ok := strings.Cut(strings.TrimPrefix(f, "["), "]*")
+	m, err := strconv.ParseUint(count, 16, 64)
+	if !ok || err != nil || m < 1 || m > maxTokenNumbers {
+		return nil, bad
+	}
+	var xs, ds []uint64
+	for _, e := range strings.Split(inner, ";") {
+		first, step, stepped := strings.Cut(e, "+")
+		x, err1 := strconv.ParseUint(first, 16, 64)
+		var d uint64
+		var err2 error
+		if stepped {
+			d, err2 = strconv.ParseUint(step, 16, 64)
+		}
+		if err1 != nil || err2 != nil {
+			return nil, bad
+		}
+		xs, ds = append(xs, x), append(ds, d)
+	}
+	if uint64(len(xs))*m > uint64(maxTokenNumbers-len(nums)) {
+		return nil, errTokenLong
+	}
+	for r := range m {
+		for j, x := range xs {
+			nums = append(nums, x+ds[j]*r)
+		}
+	}
+	return nums, nil
 }
 
 // parseRun reads one element of a token: X, X*N or X+D*N.

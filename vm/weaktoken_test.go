@@ -24,6 +24,11 @@ func TestTokenRuns(t *testing.T) {
 		{[]uint64{7, 7, 7, 1, 2, 3, 4, 9}, "7*3,1+1*4,9"},
 		{[]uint64{0, math.MaxUint64, math.MaxUint64}, "0,ffffffffffffffff*2"},
 		{[]uint64{0, math.MaxUint64 / 2, math.MaxUint64 - 1}, "0+7fffffffffffffff*3"},
+		{[]uint64{0, 1, 0, 1, 0, 1}, "[0;1]*3"},
+		{[]uint64{9, 0, 1, 0, 1, 0, 1, 0, 1, 7, 7}, "9,[0;1]*4,7*2"},
+		{[]uint64{0, 0x807f000004003, 0, 0, 1, 0x7f000004000, 0, 0x807f000005003, 0, 0, 1, 0x7f000005000,
+			0, 0x807f000006003, 0, 0, 1, 0x7f000006000}, "[0;807f000004003+1000;0;0;1;7f000004000+1000]*3"},
+		{[]uint64{5, 5, 5, 5, 5, 5}, "5*6"}, // a run, not rounds of 5s
 	} {
 		got := encodeRuns(tc.nums)
 		if got != tc.want {
@@ -43,7 +48,8 @@ func TestTokenForms(t *testing.T) {
 	if err != nil || !paired || !slices.Equal(nums, []uint64{2, 0, 2, 1, 0}) {
 		t.Errorf("the first form: %v, %v, %v", nums, paired, err)
 	}
-	for _, tok := range []string{"x:1", "w2:", "w2:1,,2", "w2:g", "w2:1+1", "w2:1*0", "w2:1*", "w2:1+*3", "w2:1*f4241", "w2:0*f4240,1"} {
+	for _, tok := range []string{"x:1", "w2:", "w2:1,,2", "w2:g", "w2:1+1", "w2:1*0", "w2:1*", "w2:1+*3", "w2:1*f4241", "w2:0*f4240,1",
+		"w2:[1;2]*0", "w2:[1;g]*3", "w2:[1;2]3", "w2:[]*2", "w2:[1;2+]*2", "w2:[1;2]*7a121"} {
 		_, _, err := decodeExecution(tok)
 		if err == nil {
 			t.Errorf("decodeExecution(%q) is accepted", tok)
