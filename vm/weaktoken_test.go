@@ -58,3 +58,21 @@ func TestTokenForms(t *testing.T) {
 		}
 	}
 }
+
+// FuzzToken: any token either is refused or decodes to numbers that
+// encode to a token decoding to the same numbers.
+func FuzzToken(f *testing.F) {
+	for _, s := range []string{"w2:2,0,2,1,0*5,4,1*3,2*2,0*2", "w:2,0,2,1,0", "w2:[0;807f000004003+1000]*3f,7f000003000+8*200", "w2:[1;2]*0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tok string) {
+		nums, _, err := decodeExecution(tok)
+		if err != nil {
+			return
+		}
+		again, paired, err := decodeExecution("w2:" + encodeRuns(nums))
+		if err != nil || paired || !slices.Equal(again, nums) {
+			t.Fatalf("%q: %x encodes to %q, which decodes to %x (%v)", tok, nums, encodeRuns(nums), again, err)
+		}
+	})
+}
