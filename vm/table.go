@@ -113,9 +113,9 @@ func foldAt(ev []Event, i int) (p, n int) {
 	return p, n
 }
 
-// foldable tells whether b is like a: the same
-// CPU (thread), the same line, and the same text but for its numbers
-// (the entry, the value, the row it read from).
+// foldable tells whether b is like a: the same CPU (thread), the same
+// line, and the same text but for its numbers (the entry, the value, the
+// row it read from).
 func foldable(a, b Event) bool {
 	return a.Thread == b.Thread && a.Pos == b.Pos && a.Text != "" &&
 		numbersOut(a.Text) == numbersOut(b.Text)
