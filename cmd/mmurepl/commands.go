@@ -65,7 +65,7 @@ func init() {
 			run: func(s *Session, _ context.Context, a []string) error { return s.cmdLazy(a) }},
 		{name: "regs", args: "[CPU]", help: "threads, their registers, shared and task words, prompt locals",
 			run: func(s *Session, _ context.Context, a []string) error { return s.cmdRegs(a) }},
-		{name: "trace", help: "the steps taken so far, one column per CPU",
+		{name: "trace", args: "[all]", help: "the steps taken so far, one column per CPU (all: runs of like rows not folded)",
 			run: func(s *Session, _ context.Context, a []string) error { return s.cmdTrace(a) }},
 		{name: "dis", args: "[PROC]", help: "disassemble the script (or one proc, e.g. \"cpu 0\")",
 			run: func(s *Session, _ context.Context, a []string) error { return s.cmdDis(a) }},

@@ -162,16 +162,17 @@ func (s *Session) showWords(cpus []int) {
 }
 
 func (s *Session) cmdTrace(args []string) error {
-	if len(args) > 0 {
-		return errors.New("usage: :trace")
+	if len(args) > 1 || len(args) == 1 && args[0] != "all" {
+		return errors.New("usage: :trace [all]")
 	}
-	s.writeTrace()
+	s.writeTrace(len(args) == 1)
 	return nil
 }
 
 // writeTrace prints the steps taken so far, statements typed at the
-// prompt included, as the CPU-column table.
-func (s *Session) writeTrace() {
+// prompt included, as the CPU-column table: runs of like rows folded
+// (vm.WriteTrace), unless all.
+func (s *Session) writeTrace(all bool) {
 	m := s.cur.m
 	var names, labels []string
 	for i := 0; i < m.Threads(); i++ {
@@ -191,7 +192,9 @@ func (s *Session) writeTrace() {
 		s.note("no steps taken yet")
 		return
 	}
-	vm.WriteTrace(s.out, s.cur.prog, names, labels, evs, s.st)
+	st := s.st
+	st.AllRows = all
+	vm.WriteTrace(s.out, s.cur.prog, names, labels, evs, st)
 }
 
 func (s *Session) cmdTLB(args []string) error {

@@ -426,3 +426,21 @@ func TestStoreBufferSession(t *testing.T) {
 		"y = 1 reaches memory",
 	)
 }
+
+// TestTraceFolds: :trace folds a loop's run of like steps, :trace all
+// prints every one, and :trace takes nothing else.
+func TestTraceFolds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "loop.mmu")
+	src := "shared x\ncpu 0 {\n  for i in 0..12 {\n    x = i\n  }\n}\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := session(t, ":load "+path+"\n:step 0 12\n:trace\n:trace all\n:trace some\n")
+	inOrder(t, out,
+		"4: x = 1", "… 8 more like these, steps 3–10 …", "4: x = 11", // folded
+		"4: x = 1", "4: x = 2", "4: x = 10", "4: x = 11", // all
+		"usage: :trace [all]")
+	if n := strings.Count(out, "│ 4: x = 5"); n != 1 {
+		t.Errorf("x = 5 is in %d tables, want one (:trace all):\n%s", n, out)
+	}
+}

@@ -280,7 +280,7 @@ func (s *Session) cmdReplay(args []string) error {
 		}
 		s.step(id)
 	}
-	s.writeTrace()
+	s.writeTrace(false)
 	s.afterSteps()
 	return nil
 }
