@@ -63,16 +63,21 @@ func encodeRuns(nums []uint64) string {
 			i += q * m
 			continue
 		}
-		b.WriteString(strconv.FormatUint(nums[i], 16))
-		switch {
-		case n >= 2 && d == 0:
+		writeTerm(&b, nums[i], d, n > 1)
+		if n > 1 {
 			b.WriteString("*" + strconv.FormatUint(uint64(n), 16))
-		case n >= 3:
-			b.WriteString("+" + strconv.FormatUint(d, 16) + "*" + strconv.FormatUint(uint64(n), 16))
 		}
 		i += n
 	}
 	return b.String()
+}
+
+// writeTerm writes x, and its step d (when stepped and not 0) as X+D.
+func writeTerm(b *strings.Builder, x, d uint64, stepped bool) {
+	b.WriteString(strconv.FormatUint(x, 16))
+	if stepped && d != 0 {
+		b.WriteString("+" + strconv.FormatUint(d, 16))
+	}
 }
 
 // runAt is the length of the run that starts at nums[i] and its step,
@@ -127,10 +132,7 @@ func writeRounds(b *strings.Builder, nums []uint64, q, m int) {
 		if j > 0 {
 			b.WriteByte(';')
 		}
-		b.WriteString(strconv.FormatUint(nums[j], 16))
-		if d := nums[q+j] - nums[j]; d != 0 {
-			b.WriteString("+" + strconv.FormatUint(d, 16))
-		}
+		writeTerm(b, nums[j], nums[q+j]-nums[j], true)
 	}
 	b.WriteString("]*" + strconv.FormatUint(uint64(m), 16))
 }
@@ -153,22 +155,8 @@ func decodeExecution(tok string) (nums []uint64, paired bool, err error) {
 		paired = true
 	}
 	for _, f := range strings.Split(body, ",") {
-		f = strings.TrimSpace(f)
-		if strings.HasPrefix(f, "[") {
-			if nums, err = appendRounds(nums, f); err != nil {
-				return nil, false, err
-			}
-			continue
-		}
-		x, d, n, err := parseRun(f)
-		if err != nil {
+		if nums, err = appendElement(nums, strings.TrimSpace(f)); err != nil {
 			return nil, false, err
-		}
-		if n > maxTokenNumbers-len(nums) {
-			return nil, false, errTokenLong
-		}
-		for k := range n {
-			nums = append(nums, x+d*uint64(k))
 		}
 	}
 	return nums, paired, nil
@@ -176,64 +164,50 @@ func decodeExecution(tok string) (nums []uint64, paired bool, err error) {
 
 var errTokenLong = errors.New("execution token too long")
 
-// appendRounds reads an element [X;Y+D]*M onto nums.
-func appendRounds(nums []uint64, f string) ([]uint64, error) {
-	bad := fmt.Errorf("bad element %q in the execution token (want [X;Y+D;…]*M, in hexadecimal)", f)
-	inner, count, ok := strings.Cut(strings.TrimPrefix(f, "["), "]*")
-	m, err := strconv.ParseUint(count, 16, 64)
-	if !ok || err != nil || m < 1 || m > maxTokenNumbers {
-		return nil, bad
-	}
-	var xs, ds []uint64
-	for _, e := range strings.Split(inner, ";") {
-		first, step, stepped := strings.Cut(e, "+")
-		x, err1 := strconv.ParseUint(first, 16, 64)
-		var d uint64
-		var err2 error
-		if stepped {
-			d, err2 = strconv.ParseUint(step, 16, 64)
-		}
-		if err1 != nil || err2 != nil {
+// appendElement reads one element of a token onto nums: X, X*N, X+D*N or
+// [X;Y+D;…]*N. Each is N rounds of its terms, a term going up by its step
+// each round: a run is rounds of one term.
+func appendElement(nums []uint64, f string) ([]uint64, error) {
+	bad := fmt.Errorf("bad element %q in the execution token (want X, X*N, X+D*N or [X;Y+D;…]*N, in hexadecimal)", f)
+	body, count, repeated := strings.Cut(f, "*")
+	terms := []string{body}
+	if inner, rounds := strings.CutPrefix(body, "["); rounds {
+		inner, closed := strings.CutSuffix(inner, "]")
+		if !closed || !repeated {
 			return nil, bad
 		}
-		xs, ds = append(xs, x), append(ds, d)
+		terms = strings.Split(inner, ";")
 	}
-	if uint64(len(xs))*m > uint64(maxTokenNumbers-len(nums)) {
+	n := uint64(1)
+	if repeated {
+		c, err := strconv.ParseUint(count, 16, 64)
+		if err != nil || c < 1 || c > maxTokenNumbers {
+			return nil, bad
+		}
+		n = c
+	}
+	xs, ds := make([]uint64, len(terms)), make([]uint64, len(terms))
+	for j, t := range terms {
+		first, step, stepped := strings.Cut(t, "+")
+		x, err1 := strconv.ParseUint(first, 16, 64)
+		var err2 error
+		if stepped {
+			ds[j], err2 = strconv.ParseUint(step, 16, 64)
+		}
+		if err1 != nil || err2 != nil || stepped && !repeated {
+			return nil, bad
+		}
+		xs[j] = x
+	}
+	if uint64(len(terms))*n > uint64(maxTokenNumbers-len(nums)) {
 		return nil, errTokenLong
 	}
-	for r := range m {
+	for r := range n {
 		for j, x := range xs {
 			nums = append(nums, x+ds[j]*r)
 		}
 	}
 	return nums, nil
-}
-
-// parseRun reads one element of a token: X, X*N or X+D*N.
-func parseRun(f string) (x, d uint64, n int, err error) {
-	bad := fmt.Errorf("bad element %q in the execution token (want X, X*N or X+D*N, in hexadecimal)", f)
-	head, count, runs := strings.Cut(f, "*")
-	first, step, steps := strings.Cut(head, "+")
-	if steps && !runs {
-		return 0, 0, 0, bad
-	}
-	if x, err = strconv.ParseUint(first, 16, 64); err != nil {
-		return 0, 0, 0, bad
-	}
-	if steps {
-		if d, err = strconv.ParseUint(step, 16, 64); err != nil {
-			return 0, 0, 0, bad
-		}
-	}
-	n = 1
-	if runs {
-		c, err := strconv.ParseUint(count, 16, 64)
-		if err != nil || c < 1 || c > maxTokenNumbers {
-			return 0, 0, 0, bad
-		}
-		n = int(c)
-	}
-	return x, d, n, nil
 }
 
 // ReplayExecution replays a weak model's execution token: each CPU runs
