@@ -19,8 +19,7 @@ import (
 // handlers, and the entries each free poisons (incr.freed). A new round
 // forgets the memos (incr.rounds).
 type replayMemo struct {
-	valid  bool
-	cur    *incCursor // its answers and records
+	cur    *incCursor // its answers and records; nil: no run kept
 	run    weakRun
 	ipiAt  []ipiSlot
 	pruned bool
@@ -50,7 +49,7 @@ func (r *recorder) forget() {
 
 // same says whether the memo's run was given these answers.
 func (mo *replayMemo) same(ans []uint64, known []bool, keys []uint64) bool {
-	return mo.valid && slices.Equal(mo.cur.ans, ans) && slices.Equal(mo.cur.known, known) && slices.Equal(mo.cur.keys, keys)
+	return mo.cur != nil && slices.Equal(mo.cur.ans, ans) && slices.Equal(mo.cur.known, known) && slices.Equal(mo.cur.keys, keys)
 }
 
 // modelDeps is modelDeps of the memo's records, made once per run: the

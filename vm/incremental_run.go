@@ -21,7 +21,7 @@ func (e *incr) replay(g *igraph, t int) *inext {
 	mo := rec.memo()
 	ans, known, keys := answers(th.items)
 	if !mo.same(ans, known, keys) {
-		if !e.run(t, rec, mo, ans, known, keys) {
+		if !e.run(t, rec, mo, len(th.items), ans, known, keys) {
 			nx := &inext{pos: -1, lost: -1, dead: true}
 			th.next = nx
 			return nx
@@ -69,9 +69,10 @@ func answers(items []iitem) (ans []uint64, known []bool, keys []uint64) {
 	return ans, known, keys
 }
 
-// run runs CPU t (or its handler thread) with the answers given, into
-// the memo. It is false if the run stopped at the time or memory budget.
-func (e *incr) run(t int, rec *recorder, mo *replayMemo, ans []uint64, known []bool, keys []uint64) bool {
+// run runs CPU t (or its handler thread), whose graph holds items items,
+// with the answers given, into the memo. It is false if the run stopped
+// at the time or memory budget.
+func (e *incr) run(t int, rec *recorder, mo *replayMemo, items int, ans []uint64, known []bool, keys []uint64) bool {
 	rec.occ.reset(len(e.x.m.prog.Code))
 	// room for a record per item and a few more: growing them was a
 	// tenth of a replay's time on ptdump-walk-2m. The records go in the
@@ -79,10 +80,10 @@ func (e *incr) run(t int, rec *recorder, mo *replayMemo, ans []uint64, known []b
 	// past the memo): a free adds a poison write per entry read, hundreds
 	// in one call, and growing the records past the items was again a
 	// tenth of that script's time
-	if cap(mo.buf) < len(ans)+4 {
-		mo.buf = make([]incRec, 0, len(ans)+4)
+	if cap(mo.buf) < items+4 {
+		mo.buf = make([]incRec, 0, items+4)
 	}
-	mo.valid = false
+	mo.cur = nil // the memo is this run's, once it is over
 	cur := &incCursor{e: e, callChoice: -1, occ: &rec.occ, recs: mo.buf[:0], ans: ans, known: known, keys: keys}
 	rec.inc = cur
 	var run weakRun
@@ -98,7 +99,7 @@ func (e *incr) run(t int, rec *recorder, mo *replayMemo, ans []uint64, known []b
 		e.x.overBudgetStop()
 		return false
 	}
-	*mo = replayMemo{valid: true, cur: cur, run: run, ipiAt: rec.ipiAt, pruned: rec.pruned, buf: mo.buf}
+	*mo = replayMemo{cur: cur, run: run, ipiAt: rec.ipiAt, pruned: rec.pruned, buf: mo.buf}
 	return true
 }
 
