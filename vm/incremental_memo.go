@@ -28,6 +28,7 @@ type replayMemo struct {
 	// and the run's choices, made on first need (newItem)
 	reads, choices []int32
 	buf            []incRec // the records' buffer, for the next run
+	ta             *arena   // the run's taint arena, which its records' spilled taints name
 }
 
 // memo is the memo of the recorder's runs as its IPIs are now: the

@@ -176,13 +176,13 @@ type incRec struct {
 }
 
 func (c *incCursor) event(r *recorder, i int, k memmodel.Kind) {
-	sem := r.addrT | r.pAddrT | r.pCtrlT | r.ctrlT | r.fullT | r.callReads
+	sem := r.union(r.addrT, r.pAddrT, r.pCtrlT, r.ctrlT, r.fullT, r.callReads)
 	if k == memmodel.Write { // a builtin's data arguments are what it writes
-		sem |= r.dataT | r.pDataT
+		sem = r.union(sem, r.dataT, r.pDataT)
 	}
 	rc := incRec{ev: i, kind: k, sem: sem, choices: c.choices, in: c.callChoice, key: c.key()}
 	if r.th != nil {
-		rc.joined = r.th.allCtrl &^ sem
+		rc.joined = r.andNot(r.th.allCtrl, sem)
 	}
 	c.recs = append(c.recs, rc)
 }
@@ -200,7 +200,7 @@ func (c *incCursor) noWrite(r *recorder) {
 	if c.stopped {
 		return
 	}
-	c.recs = append(c.recs, incRec{ev: noEvent, sem: r.ctrlT | r.pCtrlT | r.fullT | r.callReads | r.pDataT, choices: c.choices, in: c.callChoice, key: c.key()})
+	c.recs = append(c.recs, incRec{ev: noEvent, sem: r.union(r.ctrlT, r.pCtrlT, r.fullT, r.callReads, r.pDataT), choices: c.choices, in: c.callChoice, key: c.key()})
 }
 
 // noEvent is incRec.ev of the place of a write that did not happen.
@@ -227,11 +227,11 @@ func (c *incCursor) choose(r *recorder, n int) int {
 	c.k++
 	rec := incRec{ev: -1, n: n, choices: c.choices, in: -1}
 	if r.th != nil {
-		rec.sem = r.th.ctrl | r.th.pctrl | r.th.waitT
+		rec.sem = r.union(r.th.ctrl, r.th.pctrl, r.th.waitT)
 		if r.th.inBuiltin || r.localChoice {
 			// a CAS's choice exists because it succeeded: on its read
 			// and the value it expected (a pick, pDataT)
-			rec.sem |= r.callReads | r.pDataT
+			rec.sem = r.union(rec.sem, r.callReads, r.pDataT)
 			rec.local = true
 		}
 	}
@@ -290,7 +290,7 @@ func (r *recorder) boundary() {
 
 // again notes a builtin's step that did not finish it: whether and how it
 // goes on depends on what the step read, so everything after does.
-func (r *recorder) again(t *thread) { t.waitT |= r.callReads }
+func (r *recorder) again(t *thread) { t.waitT = r.or(t.waitT, r.callReads) }
 
 // settled notes a builtin's end: one that may wait (a lock, a wait for an
 // acknowledgement, a lockless getter that retries) would have stopped the
@@ -298,6 +298,6 @@ func (r *recorder) again(t *thread) { t.waitT |= r.callReads }
 // it. (The taints the builtin's result carries are the interpreter's.)
 func (r *recorder) settled(t *thread, b *mmu.Builtin) {
 	if b.Blocks || t.phase > 0 {
-		t.waitT |= r.callReads
+		t.waitT = r.or(t.waitT, r.callReads)
 	}
 }

@@ -99,7 +99,7 @@ func (e *incr) run(t int, rec *recorder, mo *replayMemo, items int, ans []uint64
 		e.x.overBudgetStop()
 		return false
 	}
-	*mo = replayMemo{cur: cur, run: run, ipiAt: rec.ipiAt, pruned: rec.pruned, buf: mo.buf}
+	*mo = replayMemo{cur: cur, run: run, ipiAt: rec.ipiAt, pruned: rec.pruned, buf: mo.buf, ta: rec.ta}
 	return true
 }
 
@@ -248,14 +248,11 @@ func (e *incr) newItem(mo *replayMemo, p int) iitem {
 	if rc.in >= 0 {
 		it.sdeps = append(it.sdeps, int32(rc.in))
 	}
-	for k := range min(len(reads), 63) {
-		if rc.sem&readBit(k) != 0 {
+	eachRead(mo.ta, rc.sem, func(k int) {
+		if k < len(reads) {
 			it.sdeps = append(it.sdeps, reads[k])
 		}
-	}
-	if rc.sem&readBit(63) != 0 && len(reads) > 63 {
-		it.sdeps = append(it.sdeps, reads[63:]...)
-	}
+	})
 	it.sdn = int32(len(it.sdeps))
 	if rc.ev == noEvent {
 		return it // an empty item: a conditional RMW's write that did not happen
@@ -275,11 +272,11 @@ func (e *incr) newItem(mo *replayMemo, p int) iitem {
 		}
 	}
 	it.sdn = int32(len(it.sdeps))
-	for k := range min(len(reads), 63) {
-		if rc.joined&readBit(k) != 0 && !slices.Contains(it.sdeps, reads[k]) {
+	eachRead(mo.ta, rc.joined, func(k int) {
+		if k < len(reads) && !slices.Contains(it.sdeps, reads[k]) {
 			it.sdeps = append(it.sdeps, reads[k])
 		}
-	}
+	})
 	return it
 }
 

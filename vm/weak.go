@@ -89,7 +89,6 @@ type recorder struct {
 	trace     *memmodel.Trace
 	pcs       []int           // the pc of each event
 	at        []evAt          // where each event was made, for passStart
-	taints    []uint64        // per event: the reads it depends on (addr or data), as recorded
 	callLd    []int           // loads of the builtin call in progress (for RMW pairing)
 	exclLd    int             // the last exclusive load, -1 if none
 	reads     []int           // event index of the thread's i-th read (for taint bits)
@@ -121,6 +120,7 @@ type recorder struct {
 	pickRead               bool   // the call's write depends on its read through a pick (CAS)
 	ldop                   bool   // the call's write is computed from its read (LD<op>)
 	callReads              uint64 // reads made by the builtin call in progress
+	ta                     *arena // the run's arena of spilled taints (taint.go)
 	pc                     int
 
 	// for the incremental search (incremental.go): the replay cursor (nil
@@ -202,11 +202,7 @@ func (r *recorder) answer(below uint64) uint64 {
 	return v
 }
 
-// readBit is the taint bit of the thread's k-th read; reads past the 63rd
-// share the last bit, so their dependencies are over-approximated.
-func readBit(k int) uint64 { return 1 << uint(min(k, 63)) }
-
-func (r *recorder) add(ev memmodel.Event, deps uint64) int {
+func (r *recorder) add(ev memmodel.Event) int {
 	i := len(r.trace.Events)
 	if r.inc != nil {
 		r.inc.event(r, i, ev.Kind)
@@ -214,15 +210,27 @@ func (r *recorder) add(ev memmodel.Event, deps uint64) int {
 	r.trace.Events = append(r.trace.Events, ev)
 	r.pcs = append(r.pcs, r.pc)
 	r.at = append(r.at, r.where())
-	r.taints = append(r.taints, deps)
 	r.depsTo(i, r.addrT, &r.trace.Addr)
-	r.depsTo(i, r.ctrlT, &r.trace.Ctrl)
 	r.depsTo(i, r.pAddrT, &r.trace.PickAddr)
-	r.depsTo(i, r.pCtrlT, &r.trace.PickCtrl)
-	// the run in progress counts in the memory estimate as it grows: a
-	// run's control dependencies can make it quadratic in its reads
-	r.w.m.budget.run = int64(traceSize(r.trace)) * weakEventBytes
+	if ev.Kind != memmodel.Read {
+		// no model orders anything by a control dependency into a read
+		// (aarch64's dob and pob take ctrl into writes and ISBs, the
+		// LKMM's rwdep into writes; a read's own edges would only
+		// repeat those of the writes after it): a run whose reads all
+		// feed branches (a page-table walk) keeps its lists linear
+		r.depsTo(i, r.ctrlT, &r.trace.Ctrl)
+		r.depsTo(i, r.pCtrlT, &r.trace.PickCtrl)
+	}
+	r.noteRun()
 	return i
+}
+
+// noteRun counts the run in progress in the memory estimate as it grows:
+// its events and dependencies, and its taint arena (taint.go).
+func (r *recorder) noteRun() {
+	if r.w != nil {
+		r.w.m.budget.run = int64(traceSize(r.trace))*weakEventBytes + r.ta.bytes()
+	}
 }
 
 // depsTo adds an edge to event to from every read in taint.
@@ -230,21 +238,11 @@ func (r *recorder) depsTo(to int, taint uint64, out *[]memmodel.Dep) {
 	if taint == 0 {
 		return
 	}
-	for k, ev := range r.reads[:min(len(r.reads), 63)] {
-		if taint&readBit(k) != 0 && ev != to {
+	eachRead(r.ta, taint, func(k int) {
+		if ev := r.reads[k]; ev != to {
 			*out = append(*out, memmodel.Dep{From: int32(ev), To: int32(to)})
 		}
-	}
-	if taint&readBit(63) == 0 || len(r.reads) <= 63 {
-		return
-	}
-	// reads past the 63rd share one bit: depend on the last 64 of them
-	// (an over-approximation, bounded so that long runs stay linear)
-	for _, ev := range r.reads[max(63, len(r.reads)-64):] {
-		if ev != to {
-			*out = append(*out, memmodel.Dep{From: int32(ev), To: int32(to)})
-		}
-	}
+	})
 }
 
 func (r *recorder) Load(loc mmu.Loc, tags memmodel.Tag) uint64 {
@@ -266,12 +264,12 @@ func (r *recorder) Load(loc mmu.Loc, tags memmodel.Tag) uint64 {
 	if tags == 0 { // a plain access of a script is a marked one
 		tags = memmodel.Once
 	}
-	i := r.add(memmodel.Event{Kind: memmodel.Read, Tags: tags, Loc: uint64(loc), Val: v}, r.addrT)
+	i := r.add(memmodel.Event{Kind: memmodel.Read, Tags: tags, Loc: uint64(loc), Val: v})
 	r.callLd = append(r.callLd, i)
 	if tags&memmodel.Excl != 0 {
 		r.exclLd = i
 	}
-	r.callReads |= readBit(len(r.reads))
+	r.callReads = r.or(r.callReads, r.readBit(len(r.reads)))
 	r.reads = append(r.reads, i)
 	if r.inc != nil && r.inc.stopAfter {
 		r.inc.stop(r)
@@ -289,7 +287,7 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 		tags = memmodel.Once
 	}
 	r.own[loc] = v
-	i := r.add(memmodel.Event{Kind: memmodel.Write, Tags: tags, Loc: uint64(loc), Val: v}, r.addrT|r.dataT)
+	i := r.add(memmodel.Event{Kind: memmodel.Write, Tags: tags, Loc: uint64(loc), Val: v})
 	if entry != nil {
 		r.entries = append(r.entries, entryAt{ev: i, w: *entry})
 	}
@@ -308,7 +306,7 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 	}
 	if tags&memmodel.SrcuUnlock != 0 {
 		for k, ev := range r.reads {
-			if r.dataT&readBit(k) != 0 && r.trace.Events[ev].Tags&memmodel.SrcuLock != 0 {
+			if hasRead(r.ta, r.dataT, k) && r.trace.Events[ev].Tags&memmodel.SrcuLock != 0 {
 				r.trace.SrcuMatch = append(r.trace.SrcuMatch, memmodel.Dep{From: int32(ev), To: int32(i)})
 			}
 		}
@@ -343,7 +341,7 @@ func (r *recorder) Fence(tags memmodel.Tag, loc mmu.Loc) {
 	if r.inc != nil && r.inc.stopped {
 		return
 	}
-	r.add(memmodel.Event{Kind: memmodel.Fence, Tags: tags, Loc: uint64(loc)}, 0)
+	r.add(memmodel.Event{Kind: memmodel.Fence, Tags: tags, Loc: uint64(loc)})
 }
 
 // readable lists the values a read of loc may return in this run, by
@@ -682,7 +680,8 @@ func (m *Machine) resetRun(rec *recorder) {
 	clear(rec.loops)
 	clear(rec.passes)
 	rec.trace = traceLike(rec.trace)
-	rec.pcs, rec.taints, rec.reads, rec.at = rec.pcs[:0], rec.taints[:0], rec.reads[:0], rec.at[:0]
+	rec.pcs, rec.reads, rec.at = rec.pcs[:0], rec.reads[:0], rec.at[:0]
+	rec.ta = nil // a kept run's records name the last arena (replayMemo.ta)
 }
 
 // traceLike is an empty trace with room for as much as prev holds: a
@@ -865,7 +864,7 @@ func (m *Machine) maybeHandleIPI(cpu int, rec *recorder, syncs []*ipiState) bool
 		rec.pruned = true
 		return false
 	}
-	rec.outsideDep = readBit(len(rec.reads) - 1) // the handler runs because of what it read
+	rec.outsideDep = rec.readBit(len(rec.reads) - 1) // the handler runs because of what it read
 	rec.outside()
 	m.MMU.WeakSyncHandle(ipis.kind, s, cpu, next)
 	ipis.handled[s] = next
@@ -906,7 +905,7 @@ func (m *Machine) drainFrom(cpu int, rec *recorder, ipis *ipiState, s int) {
 		switch v := m.MMU.WeakSyncRequest(ipis.kind, s, cpu); v {
 		case k + 1:
 			// the rest of the drain happens because of this read
-			rec.outsideDep |= readBit(len(rec.reads) - 1)
+			rec.outsideDep = rec.or(rec.outsideDep, rec.readBit(len(rec.reads)-1))
 			rec.outside()
 			m.MMU.WeakSyncHandle(ipis.kind, s, cpu, v)
 			ipis.handled[s] = v
@@ -1519,8 +1518,8 @@ func (x *explorer) weakFinalState(g *memmodel.Graph, pick []int, all [][]weakRun
 // taintOp mirrors a local op's data flow on the taint stack, before the
 // op runs.
 func (m *Machine) taintOp(t *thread, in Instr) {
-	taintFlow(t.taint, t.sp, t.fp, in)
-	taintFlow(t.ptaint, t.sp, t.fp, in)
+	m.weakRec.taintFlow(t.taint, t.sp, t.fp, in)
+	m.weakRec.taintFlow(t.ptaint, t.sp, t.fp, in)
 	tt, sp, fp := t.taint, t.sp, t.fp
 	switch in.Op {
 	case OpCall:
@@ -1535,24 +1534,25 @@ func (m *Machine) taintOp(t *thread, in Instr) {
 			t.ptaint[fp] = t.ptaint[sp-1]
 		}
 	case OpJumpIfZero, OpJumpNonZero:
-		if r := m.weakRec; r.joins != nil {
+		r := m.weakRec
+		if r.joins != nil {
 			r.openScope(t)
 		}
-		t.pctrl |= t.ptaint[sp-1]
-		t.ctrl |= tt[sp-1]
-		t.allCtrl |= tt[sp-1] | t.ptaint[sp-1]
-		if m.weakRec.exits[t.pc] {
+		t.pctrl = r.or(t.pctrl, t.ptaint[sp-1])
+		t.ctrl = r.or(t.ctrl, tt[sp-1])
+		t.allCtrl = r.or(t.allCtrl, r.or(tt[sp-1], t.ptaint[sp-1]))
+		if r.exits[t.pc] {
 			// whether the run leaves the loop (or spins, blocked, or
 			// passes the unrolling bound) depends on these reads: what
 			// follows the loop exists only on their values
-			t.waitT |= tt[sp-1] | t.ptaint[sp-1]
-			t.branchT |= tt[sp-1]
+			t.waitT = r.or(t.waitT, r.or(tt[sp-1], t.ptaint[sp-1]))
+			t.branchT = r.or(t.branchT, tt[sp-1])
 		}
 	}
 }
 
 // taintFlow moves one taint stack as a local op moves values.
-func taintFlow(tt []uint64, sp, fp int, in Instr) {
+func (r *recorder) taintFlow(tt []uint64, sp, fp int, in Instr) {
 	switch in.Op {
 	case OpConst, OpSmall, OpAddrShared, OpAddrTask:
 		tt[sp] = 0
@@ -1561,7 +1561,7 @@ func taintFlow(tt []uint64, sp, fp int, in Instr) {
 	case OpStoreLocal:
 		tt[fp+int(in.A)] = tt[sp-1]
 	case OpAdd, OpSub, OpMul, OpDiv, OpMod, OpAnd, OpOr, OpXor, OpShl, OpShr, OpEq, OpNe, OpLt, OpLe, OpGt, OpGe:
-		tt[sp-2] |= tt[sp-1]
+		tt[sp-2] = r.or(tt[sp-2], tt[sp-1])
 	}
 }
 
@@ -1596,28 +1596,25 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 	var all uint64
 	hasPtr := strings.IndexByte(b.Params, 'p') >= 0
 	for i, a := range args {
-		all |= a
+		all = r.or(all, a)
 		switch {
 		case hasPtr && i < len(b.Params) && b.Params[i] == 'p':
-			r.addrT |= a
-			r.pAddrT |= pargs[i]
+			r.addrT, r.pAddrT = r.or(r.addrT, a), r.or(r.pAddrT, pargs[i])
 		case hasPtr || i == n-1:
-			r.dataT |= a
-			r.pDataT |= pargs[i]
+			r.dataT, r.pDataT = r.or(r.dataT, a), r.or(r.pDataT, pargs[i])
 		default:
-			r.addrT |= a
-			r.pAddrT |= pargs[i]
+			r.addrT, r.pAddrT = r.or(r.addrT, a), r.or(r.pAddrT, pargs[i])
 		}
 	}
 	if !hasPtr && n == 1 { // a one-argument read: its argument is the address
 		r.addrT, r.dataT = all, 0
-		r.pAddrT, r.pDataT = r.pAddrT|r.pDataT, 0
+		r.pAddrT, r.pDataT = r.or(r.pAddrT, r.pDataT), 0
 	}
 	if casBuiltins[b.Name] && n == 3 {
 		// a CAS writes its new value: the expected value and the read
 		// it is compared with reach the write through the comparison,
 		// a pick (herd's AArch64 CAS semantics)
-		r.dataT, r.pDataT = args[2], pargs[2]|args[1]|pargs[1]
+		r.dataT, r.pDataT = args[2], r.or(pargs[2], r.or(args[1], pargs[1]))
 		r.pickRead = true
 	}
 	return all
@@ -1671,7 +1668,7 @@ func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint6
 		if t.stack[t.sp-n] != 0 {
 			sel = 1
 		}
-		return args[sel], args[0] | pargs[0] | pargs[sel]
+		return args[sel], r.or(args[0], r.or(pargs[0], pargs[sel]))
 	case casBuiltins[b.Name] && n == 3 && wrote:
 		// herd makes two executions of a successful CAS (eventsMonad.ml
 		// aarch64_cas_ok: altT DataFromRRs DataFromRx): Rs is written
@@ -1686,7 +1683,7 @@ func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint6
 		if fromRead {
 			return r.callReads, 0
 		}
-		return args[1], r.callReads | pargs[1]
+		return args[1], r.or(r.callReads, pargs[1])
 	case casBuiltins[b.Name] && n == 3 && !b.Void && r.inc != nil:
 		// a failed CAS has no such choice: its place stays empty, so
 		// that what comes after keeps its place in an incremental replay
@@ -1697,7 +1694,7 @@ func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint6
 	}
 	var p uint64
 	for _, x := range pargs {
-		p |= x
+		p = r.or(p, x)
 	}
 	return argT, p
 }
@@ -1832,7 +1829,7 @@ func (r *recorder) backEdge(t *thread) bool {
 	if r.repeats(t) {
 		return false
 	}
-	if exitT&fresh == 0 {
+	if !r.meets(exitT, fresh) {
 		return true
 	}
 	r.loops[t.pc]++
@@ -1961,15 +1958,6 @@ func (m *Machine) walkFrom(pc int, visit func(Instr) (found, stop bool)) bool {
 		}
 	}
 	return false
-}
-
-// readsSince is the taint mask of the reads made since the k-th.
-func (r *recorder) readsSince(k int) uint64 {
-	var mask uint64
-	for i := k; i < len(r.reads); i++ {
-		mask |= readBit(i)
-	}
-	return mask
 }
 
 // failedLock retags the lock reads from event from on, made by a
