@@ -264,11 +264,14 @@ type asmStructurer struct {
 	steps  []asmStep
 	labels map[string]int
 	b      strings.Builder
+	exits  []int // the step after each loop being emitted, innermost last
 }
 
-// asmStructure emits the steps as nested ifs: every branch must go forward and
-// stay inside the block it is in (if-then, if-else shapes and skipping dead
-// code), otherwise it is an error.
+// asmStructure emits the steps as nested ifs and loops: every forward
+// branch must stay inside the block it is in (if-then, if-else shapes and
+// skipping dead code) or leave the innermost loop (a break), and a
+// backward branch must close a loop whose head starts a block (herd's
+// loops: a counter or an LDXR/STXR retry), otherwise it is an error.
 func asmStructure(steps []asmStep, labels map[string]int) (string, error) {
 	s := &asmStructurer{steps: steps, labels: labels}
 	if err := s.block(0, len(steps), 0); err != nil {
@@ -297,7 +300,10 @@ func (s *asmStructurer) target(i, to int) (int, error) {
 		return 0, asmErr(st.cell, "undefined label %s", st.target)
 	}
 	if t <= i {
-		return 0, asmErr(st.cell, "backward branch to %s (a loop) is not supported", st.target)
+		return 0, asmErr(st.cell, "backward branch to %s does not close a loop that starts a block (unstructured control flow is not supported)", st.target)
+	}
+	if n := len(s.exits); t > to && n > 0 && t == s.exits[n-1] {
+		return asmBreak, nil
 	}
 	if t > to {
 		return 0, asmErr(st.cell, "branch to %s leaves the block it is in (unstructured control flow is not supported)", st.target)
@@ -305,8 +311,55 @@ func (s *asmStructurer) target(i, to int) (int, error) {
 	return t, nil
 }
 
+// asmBreak is the target of a branch that leaves the innermost loop.
+const asmBreak = -1
+
+// backEdge is the last step in [i, to) that branches back to step i, the
+// head of a loop, or -1.
+func (s *asmStructurer) backEdge(i, to int) int {
+	for j := to - 1; j >= i; j-- {
+		if st := s.steps[j]; st.kind != asmPlain {
+			if t, ok := s.labels[st.target]; ok && t == i {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// loop emits steps head to end, end branching back to head, as a while
+// loop that the back edge's branch not taken leaves. Another branch back
+// to head before end is a loop inside it with the same head, which is the
+// same control flow.
+func (s *asmStructurer) loop(head, end, indent int) error {
+	s.exits = append(s.exits, end+1)
+	defer func() { s.exits = s.exits[:len(s.exits)-1] }()
+	s.line(indent, "while 1 {")
+	if err := s.block(head, end, indent+1); err != nil {
+		return err
+	}
+	back := s.steps[end]
+	for _, l := range back.stmts {
+		s.line(indent+1, l)
+	}
+	if back.kind == asmCondBr {
+		s.line(indent+1, "if "+back.asmCond.neg+" {"+asmComment(back.note))
+		s.line(indent+2, "break")
+		s.line(indent+1, "}")
+	}
+	s.line(indent, "}")
+	return nil
+}
+
 func (s *asmStructurer) block(from, to, indent int) error {
 	for i := from; i < to; {
+		if j := s.backEdge(i, to); j >= 0 {
+			if err := s.loop(i, j, indent); err != nil {
+				return err
+			}
+			i = j + 1
+			continue
+		}
 		st := s.steps[i]
 		for _, l := range st.stmts {
 			s.line(indent, l)
@@ -319,11 +372,22 @@ func (s *asmStructurer) block(from, to, indent int) error {
 			if err != nil {
 				return err
 			}
+			if t == asmBreak {
+				s.line(indent, "break")
+				t = to // the code after it in the block is dead
+			}
 			i = t // the code in between is dead
 		case asmCondBr:
 			t, err := s.target(i, to)
 			if err != nil {
 				return err
+			}
+			if t == asmBreak {
+				s.line(indent, "if "+asmNot(st.asmCond).neg+" {"+asmComment(st.note))
+				s.line(indent+1, "break")
+				s.line(indent, "}")
+				i++
+				continue
 			}
 			// if-else: the skipped code ends with a jump over the code at the label
 			if j := t - 1; j > i && s.steps[j].kind == asmJump && len(s.steps[j].stmts) == 0 {

@@ -120,6 +120,7 @@ type recorder struct {
 	pickRead               bool   // the call's write depends on its read through a pick (CAS)
 	ldop                   bool   // the call's write is computed from its read (LD<op>)
 	callReads              uint64 // reads made by the builtin call in progress
+	callChoices            int    // choices made inside builtin calls in this run (repeats)
 	ta                     *arena // the run's arena of spilled taints (taint.go)
 	pc                     int
 
@@ -145,6 +146,9 @@ func (r *recorder) choose(n int) int {
 	if n <= 0 {
 		r.pruned = true
 		return 0
+	}
+	if !r.loading && r.th != nil && r.th.inBuiltin {
+		r.callChoices++
 	}
 	if r.inc != nil {
 		return r.inc.choose(r, n)
@@ -666,7 +670,7 @@ func (m *Machine) resetRun(rec *recorder) {
 	m.MMU.SetMemory(nil)
 	m.fresh = false
 	m.steps, m.violation = 0, nil
-	rec.next, rec.pruned, rec.exclLd = 0, false, -1
+	rec.next, rec.pruned, rec.exclLd, rec.callChoices = 0, false, -1, 0
 	rec.blocked, rec.waitFrom, rec.lastPass = false, 0, 0
 	rec.lastReads = rec.lastReads[:0]
 	rec.answers, rec.pos = nil, 0
@@ -1842,7 +1846,7 @@ func (r *recorder) backEdge(t *thread) bool {
 
 // pass is what a loop's back-edge saw at a pass: the reads the run had
 // made and its events.
-type pass struct{ reads, events int }
+type pass struct{ reads, events, choices int }
 
 // passAt names a back-edge of a thread with the thread's context there: a
 // CPU's run holds its irq handler's events too, and both may run one
@@ -1881,7 +1885,7 @@ func (r *recorder) repeats(t *thread) bool {
 		r.w.dead[t.pc] = dead
 	}
 	at := passAt{t.id, t.pc, t.stateHashWithout(dead)}
-	now := pass{reads: len(r.reads), events: len(r.trace.Events)}
+	now := pass{reads: len(r.reads), events: len(r.trace.Events), choices: r.callChoices}
 	before, ok := r.passes[at]
 	r.passes[at] = now
 	switch {
@@ -1889,6 +1893,12 @@ func (r *recorder) repeats(t *thread) bool {
 		return false
 	case before.reads == now.reads:
 		r.w.m.loopsAlone(t)
+	case now.choices > before.choices && !slices.ContainsFunc(r.trace.Events[before.events:], isWrite):
+		// a pass that wrote nothing because a builtin chose to fail (a
+		// store-exclusive's spurious failure: an LDXR/STXR retry loop)
+		// is not a wait: the run that does not fail there covers this
+		// one, and no run stays on it
+		r.pruned = true
 	case !slices.ContainsFunc(r.trace.Events[before.events:], isWrite),
 		passBalanced(r.trace.Events[before.events:]) && !r.w.locksTested:
 		r.blocked, r.waitFrom = true, before.events

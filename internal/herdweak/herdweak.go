@@ -58,6 +58,9 @@ type Expected struct {
 	Keys        map[string]bool // the terms herd prints
 	Observation string
 	Time        time.Duration
+	// Unrolled: herd warned that its loop unrolling limit may have lost
+	// legal outcomes, so its states are a lower bound
+	Unrolled bool
 }
 
 var (
@@ -93,6 +96,7 @@ func ParseHerd(txt string) (e Expected, ok bool) {
 	if o := obsRe.FindStringSubmatch(txt); o != nil {
 		e.Observation = o[1]
 	}
+	e.Unrolled = strings.Contains(txt, "unrolling limit exceeded")
 	if t := timeRe.FindStringSubmatch(txt); t != nil {
 		f, _ := strconv.ParseFloat(t[1], 64)
 		e.Time = time.Duration(f * float64(time.Second))
@@ -215,6 +219,10 @@ func RunTest(path, model, search string, timeout time.Duration) (out Outcome) {
 		got[canonState(s.Values, want.Keys)] = true
 	}
 	switch {
+	case !sameSet(got, want.States) && want.Unrolled && subset(want.States, got):
+		// herd's L029: a loop on concrete values, which herd's unroller
+		// cuts, leaving no execution; mmuvm runs it to its end
+		out.Status, out.Reason = "skip", "herd's unrolling limit lost outcomes (it warns so); its states are a subset of ours"
 	case !sameSet(got, want.States):
 		out.Status, out.Reason = "mismatch", fmt.Sprintf("%d final states, herd %d", len(got), len(want.States))
 	case string(res.Observation) != want.Observation:
@@ -246,6 +254,16 @@ func onlyUnrolled(bounds []string) bool {
 		}
 	}
 	return len(bounds) > 0
+}
+
+// subset tells whether every state of a is in b.
+func subset(a, b map[string]bool) bool {
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
 }
 
 func sameSet(a, b map[string]bool) bool {
