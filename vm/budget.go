@@ -98,6 +98,7 @@ type budget struct {
 	held     int64 // bytes the explorer holds (states, final keys, queues)
 	graph    int64 // bytes of the weak engine's execution graph and its check
 	run      int64 // bytes of the weak engine's run in progress
+	kept     int64 // bytes of the runs the incremental search keeps (replayMemo)
 	peak     int64 // the largest estimate seen
 	exceeded string
 	polledAt int // totalSteps at the searches' last look (searchBudgetOK)
@@ -232,7 +233,7 @@ func timeBudget(b *budget) string {
 // machine: the store, the threads' stacks, snapshots, what the explorer
 // holds, and under a weak model the graph being checked.
 func (m *Machine) memUsed() int64 {
-	n := m.MMU.S.Bytes() + m.budget.snaps + m.budget.held + m.budget.graph + m.budget.run
+	n := m.MMU.S.Bytes() + m.budget.snaps + m.budget.held + m.budget.graph + m.budget.run + m.budget.kept
 	return n + m.stackBytes
 }
 

@@ -154,7 +154,7 @@ func (x *explorer) incremental(w *weakState, cpus []int) {
 		x.incBudget = e.hook.Items
 	}
 	e.left = x.incBudget
-	defer func() { x.m.budget.graph = 0 }()
+	defer func() { x.m.budget.graph, x.m.budget.kept = 0, 0 }() // the runs kept go with the search
 	bounds := len(w.bounds)
 	var seed map[uint64]bool
 	if e.hook == nil || !e.hook.NoScout {

@@ -29,6 +29,21 @@ type replayMemo struct {
 	reads, choices []int32
 	buf            []incRec // the records' buffer, for the next run
 	ta             *arena   // the run's taint arena, which its records' spilled taints name
+	bytes          int64    // what it holds, in the memory estimate (budget.kept)
+}
+
+// incRecBytes is what a record costs in the memory estimate.
+const incRecBytes = 80
+
+// keep makes the run just made the memo's and counts what it holds in
+// the memory estimate in place of what the memo held: its trace, its
+// taint arena and its records. A kept run outlives the run in progress
+// that the estimate counted (budget.run), and a CPU keeps two.
+func (mo *replayMemo) keep(b *budget, kept replayMemo) {
+	old := mo.bytes
+	*mo = kept
+	mo.bytes = int64(traceSize(kept.run.trace))*weakEventBytes + kept.ta.bytes() + int64(cap(kept.cur.recs))*incRecBytes
+	b.kept += mo.bytes - old
 }
 
 // memo is the memo of the recorder's runs as its IPIs are now: the
@@ -44,6 +59,7 @@ func (r *recorder) memo() *replayMemo {
 // forget drops the recorder's memos, keeping their buffers.
 func (r *recorder) forget() {
 	for i := range r.memos {
+		r.w.m.budget.kept -= r.memos[i].bytes
 		r.memos[i] = replayMemo{buf: r.memos[i].buf}
 	}
 }

@@ -99,7 +99,7 @@ func (e *incr) run(t int, rec *recorder, mo *replayMemo, items int, ans []uint64
 		e.x.overBudgetStop()
 		return false
 	}
-	*mo = replayMemo{cur: cur, run: run, ipiAt: rec.ipiAt, pruned: rec.pruned, buf: mo.buf, ta: rec.ta}
+	mo.keep(&e.x.m.budget, replayMemo{cur: cur, run: run, ipiAt: rec.ipiAt, pruned: rec.pruned, buf: mo.buf, ta: rec.ta})
 	return true
 }
 
