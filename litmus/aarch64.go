@@ -122,8 +122,8 @@ type asmInsn struct {
 // asmSplitCells turns a thread's cells into instructions and a label map
 // (label -> index of the instruction it precedes; len(insns) at the end).
 // The x86 prefixes LOCK and REP join the next word to the mnemonic. With
-// fixed-size instructions (insnBytes > 0: AArch64's 4), a forward branch
-// target relative to the instruction (".+8") is a label too.
+// fixed-size instructions (insnBytes > 0: AArch64's 4), a branch target
+// relative to the instruction (".+8", ".-8") is a label too.
 func asmSplitCells(cells []asmLine, insnBytes int) ([]asmInsn, map[string]int, error) {
 	var insns []asmInsn
 	labels := map[string]int{}
@@ -170,12 +170,13 @@ func asmSplitCells(cells []asmLine, insnBytes int) ([]asmInsn, map[string]int, e
 	return insns, labels, nil
 }
 
-var asmRelativeRE = regexp.MustCompile(`^\.\+([0-9]+)$`)
+var asmRelativeRE = regexp.MustCompile(`^\.([+-])([0-9]+)$`)
 
-// asmRelativeLabels gives each forward relative target ".+N" of an
-// instruction a label of its own, N bytes on (a target past the end, or
-// not a whole instruction, stays undefined: a positioned error later).
-// Backward ones (".-N") are loops, refused like labelled ones.
+// asmRelativeLabels gives each relative target ".+N" or ".-N" of an
+// instruction a label of its own, N bytes on or back (a target outside
+// the thread, or not a whole instruction, stays undefined: a positioned
+// error later). A backward one closes a loop, as a labelled one does
+// (asmStructure: herd's L047, `CBNZ W0,.-8`).
 func asmRelativeLabels(insns []asmInsn, labels map[string]int, insnBytes int) {
 	for i, in := range insns {
 		for k, a := range in.args {
@@ -183,12 +184,16 @@ func asmRelativeLabels(insns []asmInsn, labels map[string]int, insnBytes int) {
 			if m == nil {
 				continue
 			}
-			n, _ := strconv.Atoi(m[1])
-			if n%insnBytes != 0 || i+n/insnBytes > len(insns) {
+			n, _ := strconv.Atoi(m[2])
+			if m[1] == "-" {
+				n = -n
+			}
+			to := i + n/insnBytes
+			if n%insnBytes != 0 || to < 0 || to > len(insns) {
 				continue
 			}
 			name := fmt.Sprintf("%s@%d", a, i)
-			labels[name] = i + n/insnBytes
+			labels[name] = to
 			in.args[k] = name
 		}
 	}
