@@ -94,15 +94,23 @@ func (r *recorder) alloc(n int) ([]uint64, uint64) {
 	return w, t
 }
 
-// or is the union of two taints.
+// or is the union of two taints. Small enough to inline: the interpreter
+// joins the taints of every arithmetic op's operands (taintFlow), and most
+// are one word.
 func (r *recorder) or(a, b uint64) uint64 {
+	if (a|b)&spillBit == 0 {
+		return a | b
+	}
+	return r.orSpilled(a, b)
+}
+
+// orSpilled is or of two taints one of which is spilled.
+func (r *recorder) orSpilled(a, b uint64) uint64 {
 	switch {
 	case a == b || b == 0:
 		return a
 	case a == 0:
 		return b
-	case (a|b)&spillBit == 0:
-		return a | b
 	}
 	var oa, ob [1]uint64
 	wa, wb := r.ta.bitset(a, &oa), r.ta.bitset(b, &ob)
@@ -211,13 +219,6 @@ func eachRead(ta *arena, t uint64, f func(k int)) {
 			w &^= 1 << uint(b)
 		}
 	}
-}
-
-// hasRead says whether taint t holds read k.
-func hasRead(ta *arena, t uint64, k int) bool {
-	var one [1]uint64
-	w := ta.bitset(t, &one)
-	return k/64 < len(w) && w[k/64]&(1<<uint(k%64)) != 0
 }
 
 // bytes is what the arena holds, for the memory estimate; nil holds

@@ -309,11 +309,11 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 		}
 	}
 	if tags&memmodel.SrcuUnlock != 0 {
-		for k, ev := range r.reads {
-			if hasRead(r.ta, r.dataT, k) && r.trace.Events[ev].Tags&memmodel.SrcuLock != 0 {
+		eachRead(r.ta, r.dataT, func(k int) {
+			if ev := r.reads[k]; r.trace.Events[ev].Tags&memmodel.SrcuLock != 0 {
 				r.trace.SrcuMatch = append(r.trace.SrcuMatch, memmodel.Dep{From: int32(ev), To: int32(i)})
 			}
-		}
+		})
 	}
 	if tags&memmodel.Excl != 0 {
 		if r.exclLd >= 0 && r.trace.Events[r.exclLd].Loc == uint64(loc) {

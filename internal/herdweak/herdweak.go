@@ -266,17 +266,8 @@ func subset(a, b map[string]bool) bool {
 	return true
 }
 
-func sameSet(a, b map[string]bool) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k := range a {
-		if !b[k] {
-			return false
-		}
-	}
-	return true
-}
+// sameSet tells whether a and b hold the same states.
+func sameSet(a, b map[string]bool) bool { return len(a) == len(b) && subset(a, b) }
 
 // Tests lists the .litmus files of a family folder, sorted.
 func Tests(dir string) []string {
