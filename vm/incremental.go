@@ -774,11 +774,13 @@ func (e *incr) prefix(g *igraph, w iref, lo [][][]int32, joined bool) iset {
 			stack = append(stack, r)
 		}
 	}
+	chosen := make([]int32, len(g.th)) // the items each CPU's choices are added up to
 	for len(stack) > 0 {
 		r := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		it := g.item(r)
 		if e.deps {
+			e.choicesBefore(g, r, chosen, add)
 			deps := it.needs()
 			if joined {
 				deps = it.sdeps
@@ -812,6 +814,41 @@ func (e *incr) prefix(g *igraph, w iref, lo [][][]int32, joined bool) iset {
 		e.rmwWrites(g, s, lo)
 	}
 	return s
+}
+
+// choicesBefore adds the choices of r's CPU before r in program order
+// that decide whether their call writes (those up to chosen[r.t] are in
+// already). A store-exclusive's choice (fail or not) is in its own
+// call's items' needs only, so whether it stayed in a revisit hung on
+// its option: one that succeeded stays with its write when a release
+// after it orders that write, one that failed has no write to stay with.
+// The revisit that deleted a failed one was refused by maximality (not
+// its first option), and the one from the succeeded one kept it
+// succeeded: the execution where it failed and another CPU reads the
+// release was built by neither (random herd test A-random-82). So it
+// stays with whatever stays after it. A CAS's choice (which way its
+// result depends) comes after its write and decides no write: adding it
+// would keep the CAS's read, and lose the executions where a revisit
+// lets that read take another write (load buffering through a CAS).
+func (e *incr) choicesBefore(g *igraph, r iref, chosen []int32, add func(iref)) {
+	items := g.th[r.t].items
+	for i := chosen[r.t]; i < r.i; i++ {
+		if items[i].in && items[i].choice && decidesWrite(items, i) {
+			add(iref{r.t, i})
+		}
+	}
+	chosen[r.t] = max(chosen[r.t], r.i)
+}
+
+// decidesWrite tells whether choice i decides if the write of its call
+// happens: the item after it is that write, or the empty place of one,
+// and exists because of it.
+func decidesWrite(items []iitem, i int32) bool {
+	if int(i)+1 >= len(items) {
+		return false
+	}
+	next := &items[i+1]
+	return !next.choice && (next.ev.Kind == memmodel.Write || next.ev.Kind == 0) && slices.Contains(next.needs(), i)
 }
 
 // rmwWrites adds to prefix s the write of each RMW whose read is in it
