@@ -224,13 +224,42 @@ func RunTest(path, model, search string, timeout time.Duration) (out Outcome) {
 		// cuts, leaving no execution; mmuvm runs it to its end
 		out.Status, out.Reason = "skip", "herd's unrolling limit lost outcomes (it warns so); its states are a subset of ours"
 	case !sameSet(got, want.States):
-		out.Status, out.Reason = "mismatch", fmt.Sprintf("%d final states, herd %d", len(got), len(want.States))
+		out.Status, out.Reason = "mismatch", statesDiff(got, want.States)
 	case string(res.Observation) != want.Observation:
 		out.Status, out.Reason = "mismatch", fmt.Sprintf("observation %s, herd %s", res.Observation, want.Observation)
 	default:
 		out.Status = "match"
 	}
 	return out
+}
+
+// statesDiff says how final states differ from herd's, naming a few of
+// each side's own ("fewer:" when ours are a subset of herd's).
+func statesDiff(got, want map[string]bool) string {
+	kind := "differ"
+	if subset(got, want) {
+		kind = "fewer"
+	}
+	return fmt.Sprintf("%s: %d final states, herd %d; herd only: %s; ours only: %s",
+		kind, len(got), len(want), someOf(want, got), someOf(got, want))
+}
+
+// someOf lists up to three states of a that b lacks, sorted.
+func someOf(a, b map[string]bool) string {
+	var out []string
+	for s := range a {
+		if !b[s] {
+			out = append(out, "["+s+"]")
+		}
+	}
+	sort.Strings(out)
+	if len(out) > 3 {
+		out = append(out[:3], "…")
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, " ")
 }
 
 // reason shortens an error to its kind, for counting skips by reason.

@@ -1,0 +1,210 @@
+package litmusgen
+
+import (
+	"fmt"
+	"strings"
+)
+
+// agen writes one AArch64 test. Each thread holds the address of the
+// i-th shared word in X(10+i); the values it reads go to W0, W1, …; W20
+// to W23 are scratch.
+type agen struct {
+	base
+	regs  int      // the thread's value registers so far
+	code  []string // the thread's instructions
+	label int      // labels so far, over the whole test
+}
+
+// AArch64 returns a random AArch64 litmus test for herd's aarch64.cat;
+// the same seed gives the same test.
+func AArch64(seed int64) (name, text string) {
+	g := &agen{base: newBase(seed)}
+	nthreads := g.threads(2, 2, 2, 3, 3) // herd's aarch64.cat is slow past a dozen events
+	name = fmt.Sprintf("A-random-%d", seed)
+	var threads [][]string
+	for t := 0; t < nthreads; t++ {
+		threads = append(threads, g.thread(t))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "AArch64 %s\n{\n", name)
+	for t := range threads {
+		for i, v := range g.vars {
+			fmt.Fprintf(&b, "%d:X%d=%s; ", t, 10+i, v)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("}\n")
+	b.WriteString(columns(threads))
+	fmt.Fprintf(&b, "locations [%s;]\n", strings.Join(g.locations(), "; "))
+	fmt.Fprintf(&b, "exists (%s)\n", g.condition("[%s]"))
+	return name, b.String()
+}
+
+// columns lays the threads' code out in herd's columns.
+func columns(threads [][]string) string {
+	rows := 0
+	width := make([]int, len(threads))
+	for t, code := range threads {
+		rows = max(rows, len(code))
+		width[t] = len(fmt.Sprintf("P%d", t))
+		for _, in := range code {
+			width[t] = max(width[t], len(in))
+		}
+	}
+	var b strings.Builder
+	line := func(cell func(t int) string) {
+		for t := range threads {
+			if t > 0 {
+				b.WriteString(" |")
+			}
+			fmt.Fprintf(&b, " %-*s", width[t], cell(t))
+		}
+		b.WriteString(" ;\n")
+	}
+	line(func(t int) string { return fmt.Sprintf("P%d", t) })
+	for r := 0; r < rows; r++ {
+		line(func(t int) string {
+			if r < len(threads[t]) {
+				return threads[t][r]
+			}
+			return ""
+		})
+	}
+	return b.String()
+}
+
+// thread writes thread t: two or three operations.
+func (g *agen) thread(t int) []string {
+	g.regs, g.code = 0, nil
+	for i := 2 + g.rnd.Intn(2); i > 0; i-- {
+		g.op(false)
+	}
+	for r := 0; r < g.regs; r++ {
+		g.all = append(g.all, fmt.Sprintf("%d:X%d", t, r))
+	}
+	return g.code
+}
+
+func (g *agen) emit(format string, args ...any) {
+	g.code = append(g.code, fmt.Sprintf(format, args...))
+}
+
+// addr is the register holding shared word i's address.
+func addr(i int) string { return fmt.Sprintf("X%d", 10+i) }
+
+// op writes one operation; inBranch keeps branches from nesting.
+func (g *agen) op(inBranch bool) {
+	switch k := g.rnd.Intn(100); {
+	case k < 25:
+		g.store()
+	case k < 55:
+		g.load()
+	case k < 68:
+		g.emit("%s", []string{"DMB ISH", "DMB ISHLD", "DMB ISHST", "ISB", "DMB SY"}[g.rnd.Intn(5)])
+	case k < 82:
+		g.rmw()
+	case k < 92 && !inBranch && g.regs > 0:
+		g.branch()
+	default:
+		g.load()
+	}
+}
+
+// pick chooses a shared word.
+func (g *agen) pick() (int, string) {
+	i := g.rnd.Intn(len(g.vars))
+	return i, g.vars[i]
+}
+
+// reg makes a new value register.
+func (g *agen) reg() string {
+	g.regs++
+	return fmt.Sprintf("W%d", g.regs-1)
+}
+
+// source puts a store's value in a scratch register: a constant, or one
+// that depends on an earlier read (a data dependency, its value kept).
+func (g *agen) source(v string) string {
+	c := g.value(v)
+	if g.regs == 0 || g.rnd.Intn(3) > 0 {
+		g.emit("MOV W20,#%d", c)
+		return "W20"
+	}
+	r := fmt.Sprintf("W%d", g.rnd.Intn(g.regs))
+	g.emit("EOR W21,%s,%s", r, r)
+	g.emit("ADD W21,W21,#%d", c)
+	return "W21"
+}
+
+// offset makes a zero that depends on an earlier read, or nothing: an
+// address dependency.
+func (g *agen) offset() string {
+	if g.regs == 0 || g.rnd.Intn(3) > 0 {
+		return ""
+	}
+	r := fmt.Sprintf("W%d", g.rnd.Intn(g.regs))
+	g.emit("EOR W22,%s,%s", r, r)
+	return ",W22,SXTW"
+}
+
+func (g *agen) store() {
+	i, v := g.pick()
+	src := g.source(v)
+	if g.rnd.Intn(3) == 0 {
+		g.emit("STLR %s,[%s]", src, addr(i))
+		return
+	}
+	g.emit("STR %s,[%s%s]", src, addr(i), g.offset())
+}
+
+func (g *agen) load() {
+	i, _ := g.pick()
+	switch g.rnd.Intn(5) {
+	case 0:
+		g.emit("LDAR %s,[%s]", g.reg(), addr(i))
+	case 1:
+		g.emit("LDAPR %s,[%s]", g.reg(), addr(i))
+	default:
+		off := g.offset()
+		g.emit("LDR %s,[%s%s]", g.reg(), addr(i), off)
+	}
+}
+
+// rmw writes a swap, an add, a compare-and-swap or an exclusive pair.
+func (g *agen) rmw() {
+	i, v := g.pick()
+	order := []string{"", "A", "L", "AL"}[g.rnd.Intn(4)]
+	switch g.rnd.Intn(4) {
+	case 0:
+		g.emit("MOV W20,#%d", g.value(v))
+		g.emit("SWP%s W20,%s,[%s]", order, g.reg(), addr(i))
+	case 1:
+		g.emit("MOV W20,#%d", 1+g.rnd.Intn(2))
+		g.emit("LDADD%s W20,%s,[%s]", order, g.reg(), addr(i))
+	case 2:
+		r := g.reg()
+		g.emit("MOV %s,#%d", r, g.rnd.Intn(g.next[v]+1))
+		g.emit("MOV W20,#%d", g.value(v))
+		g.emit("CAS%s %s,W20,[%s]", order, r, addr(i))
+	default:
+		ld, st := []string{"LDXR", "LDAXR"}[g.rnd.Intn(2)], []string{"STXR", "STLXR"}[g.rnd.Intn(2)]
+		r := g.reg()
+		g.emit("%s %s,[%s]", ld, r, addr(i))
+		g.emit("MOV W20,#%d", g.value(v))
+		g.emit("%s %s,W20,[%s]", st, g.reg(), addr(i))
+	}
+}
+
+// branch writes a conditional branch over one operation (a control
+// dependency), sometimes with an ISB after it.
+func (g *agen) branch() {
+	r := fmt.Sprintf("W%d", g.rnd.Intn(g.regs))
+	l := fmt.Sprintf("L%d", g.label)
+	g.label++
+	g.emit("%s %s,%s", []string{"CBZ", "CBNZ"}[g.rnd.Intn(2)], r, l)
+	if g.rnd.Intn(3) == 0 {
+		g.emit("ISB")
+	}
+	g.op(true)
+	g.emit("%s:", l)
+}
