@@ -21,6 +21,7 @@ type cgen struct {
 	depth int  // nesting of ifs and critical sections
 	crit  int  // nesting of critical sections (no synchronize_rcu() inside: it sleeps)
 	lock  bool // the test declares spinlock l
+	srcu  bool // the test declares srcu_struct s
 }
 
 // C returns a random C litmus test for the LKMM; the same seed gives the
@@ -59,6 +60,9 @@ func (g *cgen) thread(t int) string {
 	if g.lock {
 		params = append(params, "spinlock_t *l")
 	}
+	if g.srcu {
+		params = append(params, "struct srcu_struct *s")
+	}
 	fmt.Fprintf(&b, "P%d(%s)\n{\n", t, strings.Join(params, ", "))
 	for _, r := range g.regs {
 		fmt.Fprintf(&b, "\tint %s;\n", r)
@@ -88,7 +92,7 @@ func (g *cgen) stmt(in string) {
 	case k < 95 && g.depth < 2:
 		g.critical(in)
 	case k < 97 && g.crit == 0:
-		fmt.Fprintf(&g.body, "%ssynchronize_rcu();\n", in)
+		g.synchronize(in)
 	default:
 		g.read(in)
 	}
@@ -191,19 +195,46 @@ func (g *cgen) branch(in string) {
 	fmt.Fprintf(&g.body, "%s}\n", in)
 }
 
-// critical writes a spinlock critical section or an RCU read-side
-// critical section around one or two statements.
+// critical writes a critical section around one or two statements: a
+// spinlock's (or a spin_trylock() that succeeded), RCU's or SRCU's.
 func (g *cgen) critical(in string) {
 	g.depth++
 	g.crit++
 	defer func() { g.depth--; g.crit-- }()
-	open, close := "rcu_read_lock();", "rcu_read_unlock();"
-	if g.rnd.Intn(2) == 0 {
-		open, close, g.lock = "spin_lock(l);", "spin_unlock(l);", true
+	switch g.rnd.Intn(5) {
+	case 0, 1:
+		g.section(in, "rcu_read_lock();", "rcu_read_unlock();")
+	case 2:
+		g.lock = true
+		g.section(in, "spin_lock(l);", "spin_unlock(l);")
+	case 3:
+		r := g.reg()
+		g.lock = true
+		fmt.Fprintf(&g.body, "%s%s = spin_trylock(l);\n", in, r)
+		g.section(in, fmt.Sprintf("if (%s) {", r), "\tspin_unlock(l);\n"+in+"}")
+	default:
+		r := g.reg()
+		g.srcu = true
+		g.section(in, r+" = srcu_read_lock(s);", "srcu_read_unlock(s, "+r+");")
 	}
+}
+
+// section writes open, one or two statements, and close.
+func (g *cgen) section(in, open, close string) {
 	fmt.Fprintf(&g.body, "%s%s\n", in, open)
 	for i := 1 + g.rnd.Intn(2); i > 0; i-- {
 		g.stmt(in + "\t")
 	}
 	fmt.Fprintf(&g.body, "%s%s\n", in, close)
+}
+
+// synchronize waits for RCU's or SRCU's grace period (never inside a
+// critical section: it sleeps).
+func (g *cgen) synchronize(in string) {
+	if g.rnd.Intn(3) == 0 {
+		g.srcu = true
+		fmt.Fprintf(&g.body, "%ssynchronize_srcu(s);\n", in)
+		return
+	}
+	fmt.Fprintf(&g.body, "%ssynchronize_rcu();\n", in)
 }
