@@ -19,25 +19,18 @@ type agen struct {
 // the same seed gives the same test.
 func AArch64(seed int64) (name, text string) {
 	g := &agen{base: newBase(seed)}
-	nthreads := g.threads(2, 2, 2, 3, 3) // herd's aarch64.cat is slow past a dozen events
+	threads := draw(g.threads(2, 2, 2, 3, 3), g.thread) // herd's aarch64.cat is slow past a dozen events
 	name = fmt.Sprintf("A-random-%d", seed)
-	var threads [][]string
-	for t := 0; t < nthreads; t++ {
-		threads = append(threads, g.thread(t))
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "AArch64 %s\n{\n", name)
+	var init strings.Builder
+	init.WriteString("{\n")
 	for t := range threads {
 		for i, v := range g.vars {
-			fmt.Fprintf(&b, "%d:X%d=%s; ", t, 10+i, v)
+			fmt.Fprintf(&init, "%d:X%d=%s; ", t, 10+i, v)
 		}
-		b.WriteString("\n")
+		init.WriteString("\n")
 	}
-	b.WriteString("}\n")
-	b.WriteString(columns(threads))
-	fmt.Fprintf(&b, "locations [%s;]\n", strings.Join(g.locations(), "; "))
-	fmt.Fprintf(&b, "exists (%s)\n", g.condition("[%s]"))
-	return name, b.String()
+	init.WriteString("}\n")
+	return name, g.asmTest("AArch64", name, init.String(), threads, "[%s]")
 }
 
 // columns lays the threads' code out in herd's columns.

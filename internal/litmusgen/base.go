@@ -52,3 +52,24 @@ func (b *base) condition(word string) string {
 	}
 	return strings.Join(terms, " /\\ ")
 }
+
+// draw makes n threads.
+func draw(n int, thread func(t int) []string) [][]string {
+	out := make([][]string, n)
+	for t := range out {
+		out[t] = thread(t)
+	}
+	return out
+}
+
+// asmTest lays out an assembly test: its header and initial state, the
+// threads in herd's columns, locations and the condition (word formats a
+// word's final value there).
+func (b *base) asmTest(arch, name, init string, threads [][]string, word string) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "%s %s\n%s", arch, name, init)
+	s.WriteString(columns(threads))
+	fmt.Fprintf(&s, "locations [%s;]\n", strings.Join(b.locations(), "; "))
+	fmt.Fprintf(&s, "exists (%s)\n", b.condition(word))
+	return s.String()
+}

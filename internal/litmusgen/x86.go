@@ -1,9 +1,6 @@
 package litmusgen
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // x86Regs are the registers an x86 thread reads into, in order.
 var x86Regs = []string{"EAX", "EBX", "ECX", "EDX", "ESI"}
@@ -27,22 +24,13 @@ type xgen struct {
 // seed gives the same test.
 func X86(seed int64) (name, text string) {
 	g := &xgen{base: newBase(seed)}
-	nthreads := g.threads(2, 2, 2, 3, 3, 4)
+	threads := draw(g.threads(2, 2, 2, 3, 3, 4), g.thread)
 	name = fmt.Sprintf("X-random-%d", seed)
-	var threads [][]string
-	for t := 0; t < nthreads; t++ {
-		threads = append(threads, g.thread(t))
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "X86 %s\n{ ", name)
+	init := "{ "
 	for _, v := range g.vars {
-		fmt.Fprintf(&b, "%s=0; ", v)
+		init += v + "=0; "
 	}
-	b.WriteString("}\n")
-	b.WriteString(columns(threads))
-	fmt.Fprintf(&b, "locations [%s;]\n", strings.Join(g.locations(), "; "))
-	fmt.Fprintf(&b, "exists (%s)\n", g.condition("%s"))
-	return name, b.String()
+	return name, g.asmTest("X86", name, init+"}\n", threads, "%s")
 }
 
 // thread writes thread t: two to four operations (at most five reads).
