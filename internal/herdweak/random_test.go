@@ -68,7 +68,10 @@ func TestHerdRandom(t *testing.T) {
 				runHerd(t, path, fam.args(*herdModels))
 				for _, search := range Engines(fam.model) {
 					o := RunTest(path, fam.model, search, 20*time.Second)
-					if o.Status == "mismatch" && !acceptable(o, fam.model, search) {
+					switch {
+					case o.Status == "mismatch" && acceptable(o, fam.model, search):
+						t.Logf("seed %d, search %q, a known kind of gap: %s", seed, search, o.Reason)
+					case o.Status == "mismatch":
 						src, _ := os.ReadFile(path)
 						t.Errorf("seed %d, search %q: %s\n%s", seed, search, o.Reason, src)
 					}
