@@ -103,12 +103,6 @@ func (g *agen) op(inBranch bool) {
 	}
 }
 
-// pick chooses a shared word.
-func (g *agen) pick() (int, string) {
-	i := g.rnd.Intn(len(g.vars))
-	return i, g.vars[i]
-}
-
 // reg makes a new value register.
 func (g *agen) reg() string {
 	g.regs++

@@ -26,6 +26,12 @@ func newBase(seed int64) base {
 // threads draws how many threads a test has, from counts.
 func (b *base) threads(counts ...int) int { return counts[b.rnd.Intn(len(counts))] }
 
+// pick chooses a shared word: its index and name.
+func (b *base) pick() (int, string) {
+	i := b.rnd.Intn(len(b.vars))
+	return i, b.vars[i]
+}
+
 // value is the next value written to v, so that each write's value is
 // its own and the final states tell the writes apart.
 func (b *base) value(v string) int {

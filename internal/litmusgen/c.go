@@ -98,8 +98,6 @@ func (g *cgen) stmt(in string) {
 	}
 }
 
-func (g *cgen) pick() string { return g.vars[g.rnd.Intn(len(g.vars))] }
-
 // reg makes a new register.
 func (g *cgen) reg() string {
 	r := fmt.Sprintf("r%d", len(g.regs))
@@ -131,7 +129,7 @@ func (g *cgen) address(v string) string {
 }
 
 func (g *cgen) write(in string) {
-	v := g.pick()
+	_, v := g.pick()
 	switch g.rnd.Intn(6) {
 	case 0, 1:
 		fmt.Fprintf(&g.body, "%sWRITE_ONCE(%s, %s);\n", in, g.address(v), g.operand(v))
@@ -145,7 +143,7 @@ func (g *cgen) write(in string) {
 }
 
 func (g *cgen) read(in string) {
-	v := g.pick()
+	_, v := g.pick()
 	if g.rnd.Intn(3) == 0 {
 		fmt.Fprintf(&g.body, "%s%s = smp_load_acquire(%s);\n", in, g.reg(), v)
 		return
@@ -162,7 +160,7 @@ func (g *cgen) fence(in string) {
 // rmw writes an exchange, a compare-and-exchange or an atomic add, in
 // one of its four orderings (atomic_inc() has only one).
 func (g *cgen) rmw(in string) {
-	v := g.pick()
+	_, v := g.pick()
 	suffix := []string{"", "_relaxed", "_acquire", "_release"}[g.rnd.Intn(4)]
 	switch g.rnd.Intn(5) {
 	case 0:

@@ -60,7 +60,7 @@ func (g *xgen) reg() (string, bool) {
 
 // op writes a store, a load or an MFENCE.
 func (g *xgen) op() {
-	v := g.vars[g.rnd.Intn(len(g.vars))]
+	_, v := g.pick()
 	k := g.rnd.Intn(100)
 	if k < 40 {
 		g.emit("MOV [%s],$%d", v, g.value(v))

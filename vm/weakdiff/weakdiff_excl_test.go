@@ -30,13 +30,21 @@ func TestWeakDiffExclusives(t *testing.T) {
 	}
 }
 
-// exclPairs are the pairs of searches under armv8 only: under sc and tso
+// exclPairs are TestWeakDiff's pairs under armv8 only: under sc and tso
 // the interleavings' store-exclusive fails only when the word changed
 // since its load-exclusive, where the graph engines let it fail anyway,
 // as herd does, so their final states differ by design.
-var exclPairs = [][2]vm.Config{
-	{{Model: "armv8", Search: "dfs"}, {Model: "armv8"}},
-	{{Model: "armv8", Search: "dfs"}, {Model: "armv8", Search: "incremental"}},
+var exclPairs = pairsUnder("armv8")
+
+// pairsUnder is TestWeakDiff's pairs of one model.
+func pairsUnder(model string) [][2]vm.Config {
+	var out [][2]vm.Config
+	for _, p := range weakDiffAll {
+		if p[1].Model == model {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // genExclScript writes a script of two or three CPUs, each a few of
