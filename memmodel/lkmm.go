@@ -667,12 +667,45 @@ func unmatched(f []string, kind string, lock, unlock Set, rscs func() Rel) []str
 func (x *lk) bellFlags() []string {
 	f := unmatched(nil, "rcu", x.RcuLock, x.RcuUnlock, x.rcuRscs)
 	f = unmatched(f, "srcu", x.SrcuLock, x.SrcuUnlock, x.srcuRscs)
+	f = append(f, x.srcuMisuse()...)
 	if !x.UL.Empty() {
 		critical := x.poLoc.Restrict(x.LKW, x.UL).
 			Minus(x.poLoc.Ran(x.LKW.Union(x.UL)).Seq(x.poLoc))
 		if !x.UL.Minus(critical.Range()).Empty() {
 			f = append(f, "unmatched-unlock")
 		}
+	}
+	return f
+}
+
+// srcuMisuse are the bell's other SRCU flags:
+//
+//	flag ~empty (srcu-rscs^-1 ; srcu-rscs) \ id as multiple-srcu-matches
+//	flag ~empty rcu-rscs & (po ; [Sync-srcu] ; po) as invalid-sleep
+//	flag ~empty different-values(srcu-rscs) as srcu-bad-value-match
+//
+// one srcu_read_lock() whose index reaches two srcu_read_unlock()s, a
+// synchronize_srcu() inside an RCU read-side section (it sleeps), and a
+// pair whose unlock passes another value than its lock returned.
+func (x *lk) srcuMisuse() []string {
+	if x.SrcuLock.Empty() && x.SyncSrcu.Empty() {
+		return nil
+	}
+	var f []string
+	m := x.srcuRscs()
+	if !m.Inv().Seq(m).Minus(x.idOn(all(x.n))).Empty() {
+		f = append(f, "multiple-srcu-matches")
+	}
+	if !x.SyncSrcu.Empty() && !x.RcuLock.Empty() {
+		inside := x.po.Ran(x.SyncSrcu).Seq(x.po)
+		if !x.rcuRscs().Inter(inside).Empty() {
+			f = append(f, "invalid-sleep")
+		}
+	}
+	bad := false
+	m.Each(func(l, u int) { bad = bad || x.g.Events[l].Val != x.g.Events[u].Val })
+	if bad {
+		f = append(f, "srcu-bad-value-match")
 	}
 	return f
 }

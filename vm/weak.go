@@ -1405,39 +1405,31 @@ func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cp
 			Msg: "no CPU can make progress: " + joinSemi(stuck) + " (each waits on the last write of what it reads)"})
 		return
 	}
-	// a flag is the execution's: a graph with a run cut short (a CPU
-	// that waits and is woken, an IPI left pending) is none, and a
-	// deadlock's runs stop inside what they opened (spin_lock_irqsave()
-	// waiting with IRQs off, which under the LKMM is an RCU read-side
-	// section, would raise unmatched-rcu-lock)
-	for _, f := range flags {
-		if !slices.Contains(r.Flags, f) {
-			r.Flags = append(r.Flags, f)
-			r.Notes = append(r.Notes, "flag "+f+": some execution the model allows raises it")
-		}
-	}
 	for i, id := range cpus {
 		if v := all[i][pick[i]].violation; v != nil {
 			c := *v
 			c.Thread = id
+			x.weakFlags(flags)
 			x.weakViolation(g, pick, all, cpus, &c)
 			return
 		}
 	}
 	if v := x.bbmOf(g, pick, all, cpus); v != nil {
+		x.weakFlags(flags)
 		x.weakViolation(g, pick, all, cpus, v)
 		return
 	}
 	if m.prog.Final != nil {
 		x.weakFinalState(g, pick, all, cpus)
 		if !x.recordFinal(nil) {
-			return // herd's filter drops it
+			return // herd's filter drops it, and its flags with it
 		}
 		if w := r.Witness; w != nil && w.Trace == nil {
 			w.Trace = x.weakTrace(g, pick, all, cpus)
 			w.Execution = executionToken(g, pick, all)
 		}
 	}
+	x.weakFlags(flags)
 	// a lock held at the end, with or without a final condition (sc's
 	// Finish checks it in every execution)
 	for i := range cpus {
@@ -1448,6 +1440,24 @@ func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cp
 	// the whole set of final states is the answer herd gives: go on past
 	// a decided condition and a lock held at the end; stop early only
 	// for violations that end an execution (weakViolation)
+}
+
+// weakFlags files the flags an execution raises. A flag is an
+// execution's: a graph with a run cut short (a CPU that waits and is
+// woken, an IPI left pending) is none, a deadlock's runs stop inside what
+// they opened (spin_lock_irqsave() waiting with IRQs off, which under the
+// LKMM is an RCU read-side section, would raise unmatched-rcu-lock), and
+// one that herd's filter drops raises nothing (herd7 checks the filter
+// first: tools/memory-model's AlanStern.2018.01.11a races only where its
+// filter fails, and herd flags no data-race there).
+func (x *explorer) weakFlags(flags []string) {
+	r := x.r
+	for _, f := range flags {
+		if !slices.Contains(r.Flags, f) {
+			r.Flags = append(r.Flags, f)
+			r.Notes = append(r.Notes, "flag "+f+": some execution the model allows raises it")
+		}
+	}
 }
 
 // firstEvent is the index in g of CPU i's first event.

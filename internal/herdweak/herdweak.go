@@ -57,7 +57,10 @@ type Expected struct {
 	States      map[string]bool // canonical final states
 	Keys        map[string]bool // the terms herd prints
 	Observation string
-	Time        time.Duration
+	// Flags are herd's Flag lines (LKMM's data-race and its bell's
+	// validity flags): what herd raises on some execution
+	Flags map[string]bool
+	Time  time.Duration
 	// Unrolled: herd warned that its loop unrolling limit may have lost
 	// legal outcomes, so its states are a lower bound
 	Unrolled bool
@@ -67,6 +70,7 @@ var (
 	statesRe = regexp.MustCompile(`(?m)^States (\d+)$`)
 	obsRe    = regexp.MustCompile(`(?m)^Observation \S+ (Never|Sometimes|Always)`)
 	timeRe   = regexp.MustCompile(`(?m)^Time \S+ ([0-9.]+)`)
+	flagRe   = regexp.MustCompile(`(?m)^Flag (\S+)$`)
 	// firstElementRe is the translation's first element of an array
 	firstElementRe = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)__0$`)
 	// elementRe is an element of an array in herd's states (v[1])
@@ -97,6 +101,10 @@ func ParseHerd(txt string) (e Expected, ok bool) {
 		e.Observation = o[1]
 	}
 	e.Unrolled = strings.Contains(txt, "unrolling limit exceeded")
+	e.Flags = map[string]bool{}
+	for _, f := range flagRe.FindAllStringSubmatch(txt, -1) {
+		e.Flags[f[1]] = true
+	}
 	if t := timeRe.FindStringSubmatch(txt); t != nil {
 		f, _ := strconv.ParseFloat(t[1], 64)
 		e.Time = time.Duration(f * float64(time.Second))
@@ -227,6 +235,8 @@ func RunTest(path, model, search string, timeout time.Duration) (out Outcome) {
 		out.Status, out.Reason = "mismatch", statesDiff(got, want.States)
 	case string(res.Observation) != want.Observation:
 		out.Status, out.Reason = "mismatch", fmt.Sprintf("observation %s, herd %s", res.Observation, want.Observation)
+	case !sameSet(flagSet(res.Flags), want.Flags):
+		out.Status, out.Reason = "mismatch", fmt.Sprintf("flags %v, herd %v", res.Flags, keys(want.Flags))
 	default:
 		out.Status = "match"
 	}
@@ -303,4 +313,21 @@ func Tests(dir string) []string {
 	files, _ := filepath.Glob(filepath.Join(dir, "*.litmus"))
 	sort.Strings(files)
 	return files
+}
+
+func flagSet(fs []string) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range fs {
+		m[f] = true
+	}
+	return m
+}
+
+func keys(m map[string]bool) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
 }
