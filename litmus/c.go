@@ -1138,5 +1138,15 @@ func (e *cemitter) call(x *cexpr) (string, int, error) {
 			return "", 0, err
 		}
 	}
-	return fn.text + "(" + strings.Join(out, ", ") + ")", 12, nil
+	name := fn.text
+	if to, ok := lkmmAliases[name]; ok {
+		name = to
+	}
+	return name + "(" + strings.Join(out, ", ") + ")", 12, nil
+}
+
+// lkmmAliases are the macros the translation writes as another builtin:
+// linux-kernel.def makes both the same event.
+var lkmmAliases = map[string]string{
+	"synchronize_rcu_expedited": "synchronize_rcu", // both __fence{sync-rcu}
 }

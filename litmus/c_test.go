@@ -78,6 +78,10 @@ func TestTranslateC(t *testing.T) {
 		{"srcu-rcu", cTest("", "exists (0:r1=0)",
 			"P0(int *x, struct srcu_struct *s) { int r1 = srcu_read_lock(s); synchronize_rcu(); srcu_read_unlock(s, r1); synchronize_srcu(s); }"),
 			[]string{"r1 = srcu_read_lock(s)", "synchronize_rcu()", "srcu_read_unlock(s, r1)", "synchronize_srcu(s)"}},
+		// linux-kernel.def: both are __fence{sync-rcu}
+		{"expedited", cTest("", "exists (x=1)",
+			"P0(int *x, struct srcu_struct *s) { synchronize_rcu_expedited(); WRITE_ONCE(*x, 1); synchronize_srcu_expedited(s); }"),
+			[]string{"synchronize_rcu()", "WRITE_ONCE(x, 1)", "synchronize_srcu_expedited(s)"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
