@@ -29,15 +29,18 @@ var randomFamilies = []struct {
 	gen         func(int64) (string, string)
 	args        func(models string) []string
 }{
-	{"lkmm", "lkmm", litmusgen.C, func(d string) []string {
-		return []string{"-I", filepath.Join(d, "lkmm"), "-I", filepath.Join(d, "herd-libdir"), "-conf", "linux-kernel.cfg"}
-	}},
+	{"lkmm", "lkmm", litmusgen.C, lkmmArgs},
+	{"lkmm-wide", "lkmm", litmusgen.CWide, lkmmArgs},
 	{"aarch64", "armv8", litmusgen.AArch64, func(d string) []string {
 		return []string{"-I", filepath.Join(d, "herd-libdir"), "-model", "aarch64.cat"}
 	}},
 	{"x86tso", "tso", litmusgen.X86, func(d string) []string {
 		return []string{"-I", filepath.Join(d, "herd-libdir"), "-model", "x86tso.cat"}
 	}},
+}
+
+func lkmmArgs(d string) []string {
+	return []string{"-I", filepath.Join(d, "lkmm"), "-I", filepath.Join(d, "herd-libdir"), "-conf", "linux-kernel.cfg"}
 }
 
 // TestHerdRandom generates random litmus tests, runs herd7 on each, and

@@ -22,14 +22,30 @@ type cgen struct {
 	crit  int  // nesting of critical sections (no synchronize_rcu() inside: it sleeps)
 	lock  bool // the test declares spinlock l
 	srcu  bool // the test declares srcu_struct s
+	// wide: draw from the rest of the kernel's API too (CWide); a
+	// narrow test makes the same draws it always made, so C's seeds
+	// keep naming the same tests
+	wide bool
 }
 
 // C returns a random C litmus test for the LKMM; the same seed gives the
 // same test.
 func C(seed int64) (name, text string) {
-	g := &cgen{base: newBase(seed)}
+	return cTest(&cgen{base: newBase(seed)}, fmt.Sprintf("C-random-%d", seed))
+}
+
+// CWide is C with the rest of what the LKMM's linux-kernel.def defines
+// drawn too: plain accesses (so data races, which herd flags), the
+// atomic_t family (atomic_read/set, every RMW and its orderings, the
+// *_and_test, add_negative and add_unless forms, the void ones),
+// rcu_assign_pointer/rcu_dereference, spin_is_locked(), the other
+// barriers, srcu_down_read/up_read and the expedited grace periods.
+func CWide(seed int64) (name, text string) {
+	return cTest(&cgen{base: newBase(seed), wide: true}, fmt.Sprintf("C-wide-%d", seed))
+}
+
+func cTest(g *cgen, name string) (string, string) {
 	nthreads := g.threads(2, 2, 2, 2, 3, 3, 3, 4)
-	name = fmt.Sprintf("C-random-%d", seed)
 	var threads []string
 	for t := 0; t < nthreads; t++ {
 		threads = append(threads, g.thread(t))
@@ -130,6 +146,9 @@ func (g *cgen) address(v string) string {
 
 func (g *cgen) write(in string) {
 	_, v := g.pick()
+	if g.wide && g.wideWrite(in, v) {
+		return
+	}
 	switch g.rnd.Intn(6) {
 	case 0, 1:
 		fmt.Fprintf(&g.body, "%sWRITE_ONCE(%s, %s);\n", in, g.address(v), g.operand(v))
@@ -144,6 +163,9 @@ func (g *cgen) write(in string) {
 
 func (g *cgen) read(in string) {
 	_, v := g.pick()
+	if g.wide && g.wideRead(in, v) {
+		return
+	}
 	if g.rnd.Intn(3) == 0 {
 		fmt.Fprintf(&g.body, "%s%s = smp_load_acquire(%s);\n", in, g.reg(), v)
 		return
@@ -153,6 +175,9 @@ func (g *cgen) read(in string) {
 }
 
 func (g *cgen) fence(in string) {
+	if g.wide && g.wideFence(in) {
+		return
+	}
 	f := []string{"smp_mb", "smp_rmb", "smp_wmb", "smp_mb__before_atomic", "smp_mb__after_atomic"}[g.rnd.Intn(5)]
 	fmt.Fprintf(&g.body, "%s%s();\n", in, f)
 }
@@ -161,6 +186,9 @@ func (g *cgen) fence(in string) {
 // one of its four orderings (atomic_inc() has only one).
 func (g *cgen) rmw(in string) {
 	_, v := g.pick()
+	if g.wide && g.wideRMW(in, v) {
+		return
+	}
 	suffix := []string{"", "_relaxed", "_acquire", "_release"}[g.rnd.Intn(4)]
 	switch g.rnd.Intn(5) {
 	case 0:
@@ -199,6 +227,9 @@ func (g *cgen) critical(in string) {
 	g.depth++
 	g.crit++
 	defer func() { g.depth--; g.crit-- }()
+	if g.wide && g.wideCritical(in) {
+		return
+	}
 	switch g.rnd.Intn(5) {
 	case 0, 1:
 		g.section(in, "rcu_read_lock();", "rcu_read_unlock();")
@@ -229,6 +260,9 @@ func (g *cgen) section(in, open, close string) {
 // synchronize waits for RCU's or SRCU's grace period (never inside a
 // critical section: it sleeps).
 func (g *cgen) synchronize(in string) {
+	if g.wide && g.wideSynchronize(in) {
+		return
+	}
 	if g.rnd.Intn(3) == 0 {
 		g.srcu = true
 		fmt.Fprintf(&g.body, "%ssynchronize_srcu(s);\n", in)
