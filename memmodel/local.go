@@ -31,11 +31,18 @@ func (ARMv8) localOrder(g *Graph) Rel {
 // The LKMM's is hb's internal part, and hb relates marked accesses only:
 // a plain access is not ordered by the fences and releases around it
 // (C-LB-Lrw+R-OC: a plain read before a release reads a write made after
-// a read of that release).
+// a read of that release). Coherence orders it all the same before a
+// later write of its location (po-loc ; [W], armv8's lws): that write's
+// place in coherence fixes the places the access may take, so a revisit
+// that kept the write and dropped a plain write before it lost the
+// executions where both come before another CPU's write (random herd
+// test C-wide-27: `r0 = READ_ONCE(x); *x = 3; WRITE_ONCE(x, 4)`, another
+// CPU reading 4 while x ends 2).
 func (lkmm) localOrder(g *Graph) Rel {
 	x := newLK(g)
 	c := x.cat()
-	return c.ppo.Union(c.prop.Minus(x.id).Inter(x.int_)).Inter(x.int_).Restrict(x.Marked, x.Marked).Plus()
+	hb := c.ppo.Union(c.prop.Minus(x.id).Inter(x.int_)).Inter(x.int_).Restrict(x.Marked, x.Marked)
+	return hb.Union(x.poLoc.Ran(x.W)).Plus()
 }
 
 // CheckOrdered judges g as m.Check does and, where the model states its

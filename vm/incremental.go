@@ -605,10 +605,23 @@ func (e *incr) revisits(g *igraph, w iref, l int32) {
 	// path would order it (C-LB-LRW+R-Oc+Oq-A: herd's, and no graph of
 	// the smaller prefix leads to them). Both are tried; a graph built
 	// twice is counted once (incr.built).
-	pres := []prefixed{{e.prefix(g, w, lo, false), lo}}
+	//
+	// Under the LKMM an RMW's write that a read of its CPU reads from
+	// (rfi) is kept without its read, which a revisit may then change
+	// (load buffering through the RMW); but the write's place in
+	// coherence is right after what its read reads, so where the
+	// revisit deletes that write the read can only come back reading
+	// the one before. A prefix that keeps the read as well is tried
+	// too: an xchg_release() whose write a later acquire reads, the
+	// xchg reading a release of a CPU whose earlier plain read the
+	// revisit changes (random herd test C-wide-118). Under armv8 the
+	// acquire orders the RMW's read (aob) and the prefix has it.
+	pres := []prefixed{{e.prefix(g, w, lo, 0), lo}}
 	if e.joins {
-		if pj := e.prefix(g, w, lo, true); !slices.EqualFunc(pj, pres[0].pre, slices.Equal) {
-			pres = append(pres, prefixed{pj, lo})
+		for _, mode := range []int{prefJoined, prefRMWReads} {
+			if pm := e.prefix(g, w, lo, mode); !slices.ContainsFunc(pres, func(p prefixed) bool { return slices.EqualFunc(pm, p.pre, slices.Equal) }) {
+				pres = append(pres, prefixed{pm, lo})
+			}
 		}
 		if pf, lf := e.failedRMWsPrefix(g, w); pf != nil && !slices.EqualFunc(pf, pres[0].pre, slices.Equal) {
 			pres = append(pres, prefixed{pf, lf})
@@ -756,7 +769,7 @@ func (e *incr) prefixAsFailed(g *igraph, w iref, rs []rmwRef) (iset, [][][]int32
 	for t, c := range cached {
 		g.th[t].lo = c
 	}
-	return e.prefix(g, w, lo, false), lo
+	return e.prefix(g, w, lo, 0), lo
 }
 
 // prefix is what write w needs to exist: under armv8 and lkmm the items
@@ -764,7 +777,13 @@ func (e *incr) prefixAsFailed(g *igraph, w iref, rs []rmwRef) (iset, [][][]int32
 // localOrder), under sc and tso those before it in program order; and
 // the writes they read, and the writes of the RMWs whose reads they
 // hold, transitively.
-func (e *incr) prefix(g *igraph, w iref, lo [][][]int32, joined bool) iset {
+// The variants of a write's prefix a revisit is tried with (revisits).
+const (
+	prefJoined   = 1 << iota // the reads of joined branches before each event
+	prefRMWReads             // the read of each RMW whose write a read of its CPU keeps
+)
+
+func (e *incr) prefix(g *igraph, w iref, lo [][][]int32, mode int) iset {
 	s := newISet(g)
 	stack := []iref{w}
 	s[w.t][w.i] = true
@@ -782,7 +801,7 @@ func (e *incr) prefix(g *igraph, w iref, lo [][][]int32, joined bool) iset {
 		if e.deps {
 			e.choicesBefore(g, r, chosen, add)
 			deps := it.needs()
-			if joined {
+			if mode&prefJoined != 0 {
 				deps = it.sdeps
 			}
 			for _, d := range deps {
@@ -801,8 +820,14 @@ func (e *incr) prefix(g *igraph, w iref, lo [][][]int32, joined bool) iset {
 			// a write of its own CPU it reads: kept, but not what that
 			// write depends on (aarch64's order has rfi only after
 			// addr and data; GenMC keeps the source the same way). A
-			// replay finds it if the write changes.
+			// replay finds it if the write changes. An RMW's write
+			// kept so pins its read, added again, to whatever write
+			// comes before it in coherence: the prefix variant
+			// prefRMWReads keeps the read too (revisits).
 			s[it.rf.t][it.rf.i] = true
+			if src := g.item(it.rf); mode&prefRMWReads != 0 && src.rmw >= 0 {
+				add(iref{it.rf.t, src.rmw})
+			}
 		case it.isRead():
 			add(it.rf)
 		}
@@ -1008,7 +1033,7 @@ func (e *incr) maximal(g *igraph, r, w iref, keep iset, lo [][][]int32) bool {
 				}
 				ps, ok := prefixes[s]
 				if !ok {
-					ps = e.prefix(g, s, lo, false)
+					ps = e.prefix(g, s, lo, 0)
 					prefixes[s] = ps
 				}
 				// s may stay only where it needs x (HMC's case: x in
@@ -1044,7 +1069,10 @@ func (e *incr) maximal(g *igraph, r, w iref, keep iset, lo [][][]int32) bool {
 // write that revisits another CPU's read (TestIncrementalRelativeMax).
 func (e *incr) relativeMax(g *igraph, keep iset, w, x iref) bool {
 	it := g.item(x)
-	if !e.deps || it.choice || it.ev.Kind != memmodel.Read || e.rmwWrite(g, x) >= 0 {
+	if !e.deps || it.choice || it.ev.Kind != memmodel.Read {
+		return false
+	}
+	if e.rmwWrite(g, x) >= 0 {
 		return false
 	}
 	l := e.loc(it.ev.Loc)

@@ -751,6 +751,84 @@ final exists (0:a == 1 && 1:r == 0)
 	incrementalAsEnumeration(t, "lb-cas.mmu", src)
 }
 
+// TestIncrementalPlainWriteBeforeWrite: a plain write, then a marked
+// write of the same word, which revisits another CPU's read while
+// another CPU's write stays last. The LKMM's local order (hb's part,
+// marked accesses only) left the plain write out of the marked write's
+// prefix, so the revisit deleted it, and it could come back only before
+// the kept write in coherence, which its maximality refused: CPU 1
+// reading 4 while x ends 2, an sc execution, was missed under lkmm
+// (random herd test C-wide-27). Coherence orders every access before a
+// later write of its word (po-loc ; [W], armv8's lws) in the prefix now.
+func TestIncrementalPlainWriteBeforeWrite(t *testing.T) {
+	src := `shared x
+cpu 0 {
+  WRITE_ONCE(x, 2)
+}
+cpu 1 {
+  r0 = READ_ONCE(x)
+}
+cpu 2 {
+  r0 = READ_ONCE(x)
+  plain_write(x, 3)
+  WRITE_ONCE(x, 4)
+}
+locations x, 1:r0, 2:r0
+final exists (1:r0 == 4 && 2:r0 == 0 && x == 2)
+`
+	incrementalAsEnumeration(t, "plain-write.mmu", src)
+}
+
+// TestIncrementalRMWReadByAcquire: an xchg_release() whose write a later
+// acquire of its CPU reads, then a write that revisits another CPU's
+// read. The acquire kept the xchg's write in the prefix but not its read,
+// so the read, added again, could only read what came before the write
+// in coherence: with the write it read deleted, the xchg that read the
+// initial value before another CPU's later write was lost under lkmm, an
+// sc execution (random herd test C-wide-118). Under lkmm a revisit is
+// also tried with a prefix that keeps the read with its write.
+func TestIncrementalRMWReadByAcquire(t *testing.T) {
+	src := `shared x, z
+cpu 0 {
+  r1 = plain_read(x)
+}
+cpu 1 {
+  smp_store_release(z, 3)
+}
+cpu 2 {
+  r1 = atomic_xchg_release(z, 4)
+  r2 = smp_load_acquire(z)
+  smp_store_mb(x, 2)
+}
+locations x, z, 0:r1, 2:r1, 2:r2
+final exists (0:r1 == 2 && 2:r1 == 0 && 2:r2 == 4 && z == 3)
+`
+	incrementalAsEnumeration(t, "xchg-acquire.mmu", src)
+}
+
+// TestIncrementalLBThroughRMW: load buffering through an xchg whose
+// write a later read of its CPU reads, and on which the CPU's next write
+// depends: the xchg's read may read a write the other CPU makes after
+// reading that one. Keeping the read with its write in every prefix (a
+// first version of TestIncrementalRMWReadByAcquire's fix) lost it under
+// armv8 and lkmm.
+func TestIncrementalLBThroughRMW(t *testing.T) {
+	src := `shared x, z
+cpu 0 {
+  r1 = xchg_relaxed(z, 4)
+  r2 = READ_ONCE(z)
+  WRITE_ONCE(x, r2)
+}
+cpu 1 {
+  r3 = READ_ONCE(x)
+  WRITE_ONCE(z, r3 + 1)
+}
+locations x, z, 0:r1, 0:r2, 1:r3
+final exists (0:r1 == 5 && 0:r2 == 4 && 1:r3 == 4)
+`
+	incrementalAsEnumeration(t, "lb-rmw.mmu", src)
+}
+
 // TestIncrementalRelativeMax: a relaxed read and then an acquire read
 // of x both return the initial value while another CPU writes x. A write
 // after the acquire read revisits a third CPU's read: the revisit keeps
