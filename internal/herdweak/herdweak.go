@@ -235,7 +235,11 @@ func RunTest(path, model, search string, timeout time.Duration) (out Outcome) {
 		out.Status, out.Reason = "mismatch", statesDiff(got, want.States)
 	case string(res.Observation) != want.Observation:
 		out.Status, out.Reason = "mismatch", fmt.Sprintf("observation %s, herd %s", res.Observation, want.Observation)
-	case !sameSet(flagSet(res.Flags), want.Flags):
+	case model == "lkmm" && !sameSet(flagSet(res.Flags), want.Flags):
+		// aarch64.cat's flag (Assuming-common-inner-shareable-domain,
+		// raised on some tests with barriers) says what herd assumed of
+		// shareability domains, not what an execution does: mmuvm
+		// states no armv8 flag
 		out.Status, out.Reason = "mismatch", fmt.Sprintf("flags %v, herd %v", res.Flags, keys(want.Flags))
 	default:
 		out.Status = "match"
