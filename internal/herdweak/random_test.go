@@ -31,9 +31,8 @@ var randomFamilies = []struct {
 }{
 	{"lkmm", "lkmm", litmusgen.C, lkmmArgs},
 	{"lkmm-wide", "lkmm", litmusgen.CWide, lkmmArgs},
-	{"aarch64", "armv8", litmusgen.AArch64, func(d string) []string {
-		return []string{"-I", filepath.Join(d, "herd-libdir"), "-model", "aarch64.cat"}
-	}},
+	{"aarch64", "armv8", litmusgen.AArch64, aarch64Args},
+	{"aarch64-wide", "armv8", litmusgen.AArch64Wide, aarch64Args},
 	{"x86tso", "tso", litmusgen.X86, func(d string) []string {
 		return []string{"-I", filepath.Join(d, "herd-libdir"), "-model", "x86tso.cat"}
 	}},
@@ -41,6 +40,10 @@ var randomFamilies = []struct {
 
 func lkmmArgs(d string) []string {
 	return []string{"-I", filepath.Join(d, "lkmm"), "-I", filepath.Join(d, "herd-libdir"), "-conf", "linux-kernel.cfg"}
+}
+
+func aarch64Args(d string) []string {
+	return []string{"-I", filepath.Join(d, "herd-libdir"), "-model", "aarch64.cat"}
 }
 
 // TestHerdRandom generates random litmus tests, runs herd7 on each, and

@@ -13,14 +13,27 @@ type agen struct {
 	regs  int      // the thread's value registers so far
 	code  []string // the thread's instructions
 	label int      // labels so far, over the whole test
+	// wide: draw the rest of the instructions too (AArch64Wide); a
+	// narrow test makes the draws it always made
+	wide bool
 }
 
 // AArch64 returns a random AArch64 litmus test for herd's aarch64.cat;
 // the same seed gives the same test.
 func AArch64(seed int64) (name, text string) {
-	g := &agen{base: newBase(seed)}
+	return a64Test(&agen{base: newBase(seed)}, fmt.Sprintf("A-random-%d", seed))
+}
+
+// AArch64Wide is AArch64 with more of the ISA drawn too: DSBs, the
+// LDCLR/LDEOR/LDSET RMWs and the ST<op> stores in their orderings, and
+// CMP with B.EQ/B.NE or CSEL (control and data dependencies through the
+// flags).
+func AArch64Wide(seed int64) (name, text string) {
+	return a64Test(&agen{base: newBase(seed), wide: true}, fmt.Sprintf("A-wide-%d", seed))
+}
+
+func a64Test(g *agen, name string) (string, string) {
 	threads := draw(g.threads(2, 2, 2, 3, 3), g.thread) // herd's aarch64.cat is slow past a dozen events
-	name = fmt.Sprintf("A-random-%d", seed)
 	var init strings.Builder
 	init.WriteString("{\n")
 	for t := range threads {
@@ -93,6 +106,10 @@ func (g *agen) op(inBranch bool) {
 	case k < 55:
 		g.load()
 	case k < 68:
+		if g.wide && g.rnd.Intn(2) == 0 {
+			g.emit("%s", []string{"DSB ISH", "DSB ISHLD", "DSB ISHST", "DSB SY"}[g.rnd.Intn(4)])
+			return
+		}
 		g.emit("%s", []string{"DMB ISH", "DMB ISHLD", "DMB ISHST", "ISB", "DMB SY"}[g.rnd.Intn(5)])
 	case k < 82:
 		g.rmw()
@@ -113,6 +130,9 @@ func (g *agen) reg() string {
 // that depends on an earlier read (a data dependency, its value kept).
 func (g *agen) source(v string) string {
 	c := g.value(v)
+	if g.wide && g.regs > 0 && g.rnd.Intn(4) == 0 {
+		return g.csel(c)
+	}
 	if g.regs == 0 || g.rnd.Intn(3) > 0 {
 		g.emit("MOV W20,#%d", c)
 		return "W20"
@@ -161,6 +181,10 @@ func (g *agen) load() {
 func (g *agen) rmw() {
 	i, v := g.pick()
 	order := []string{"", "A", "L", "AL"}[g.rnd.Intn(4)]
+	if g.wide && g.rnd.Intn(2) == 0 {
+		g.wideRMW(i, order)
+		return
+	}
 	switch g.rnd.Intn(4) {
 	case 0:
 		g.emit("MOV W20,#%d", g.value(v))
@@ -188,10 +212,41 @@ func (g *agen) branch() {
 	r := fmt.Sprintf("W%d", g.rnd.Intn(g.regs))
 	l := fmt.Sprintf("L%d", g.label)
 	g.label++
-	g.emit("%s %s,%s", []string{"CBZ", "CBNZ"}[g.rnd.Intn(2)], r, l)
+	if g.wide && g.rnd.Intn(2) == 0 {
+		g.emit("CMP %s,#%d", r, g.rnd.Intn(3))
+		g.emit("%s %s", []string{"B.EQ", "B.NE"}[g.rnd.Intn(2)], l)
+	} else {
+		g.emit("%s %s,%s", []string{"CBZ", "CBNZ"}[g.rnd.Intn(2)], r, l)
+	}
 	if g.rnd.Intn(3) == 0 {
 		g.emit("ISB")
 	}
 	g.op(true)
 	g.emit("%s:", l)
+}
+
+// wideRMW writes an LDCLR, LDEOR or LDSET in ordering order, or an
+// ST<op> (no register written; only release has a form of its own).
+func (g *agen) wideRMW(i int, order string) {
+	g.emit("MOV W20,#%d", 1+g.rnd.Intn(3))
+	op := []string{"ADD", "CLR", "EOR", "SET"}[g.rnd.Intn(4)]
+	if g.rnd.Intn(3) == 0 {
+		g.emit("ST%s%s W20,[%s]", op, []string{"", "L"}[g.rnd.Intn(2)], addr(i))
+		return
+	}
+	if op == "ADD" {
+		op = "CLR"
+	}
+	g.emit("LD%s%s W20,%s,[%s]", op, order, g.reg(), addr(i))
+}
+
+// csel puts in W21 one of two values, chosen by comparing an earlier
+// read with a constant: a data dependency through the flags.
+func (g *agen) csel(c int) string {
+	r := fmt.Sprintf("W%d", g.rnd.Intn(g.regs))
+	g.emit("MOV W23,#%d", c)
+	g.emit("MOV W24,#%d", c+10)
+	g.emit("CMP %s,#%d", r, g.rnd.Intn(3))
+	g.emit("CSEL W21,W23,W24,%s", []string{"EQ", "NE"}[g.rnd.Intn(2)])
+	return "W21"
 }
