@@ -9,9 +9,11 @@ package herdweak
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -240,7 +242,7 @@ func RunTest(path, model, search string, timeout time.Duration) (out Outcome) {
 		// raised on some tests with barriers) says what herd assumed of
 		// shareability domains, not what an execution does: mmuvm
 		// states no armv8 flag
-		out.Status, out.Reason = "mismatch", fmt.Sprintf("flags %v, herd %v", res.Flags, keys(want.Flags))
+		out.Status, out.Reason = "mismatch", fmt.Sprintf("flags %v, herd %v", res.Flags, slices.Sorted(maps.Keys(want.Flags)))
 	default:
 		out.Status = "match"
 	}
@@ -325,13 +327,4 @@ func flagSet(fs []string) map[string]bool {
 		m[f] = true
 	}
 	return m
-}
-
-func keys(m map[string]bool) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
