@@ -31,18 +31,21 @@ func (ARMv8) localOrder(g *Graph) Rel {
 // The LKMM's is hb's internal part, and hb relates marked accesses only:
 // a plain access is not ordered by the fences and releases around it
 // (C-LB-Lrw+R-OC: a plain read before a release reads a write made after
-// a read of that release). Coherence orders it all the same before a
-// later write of its location (po-loc ; [W], armv8's lws): that write's
-// place in coherence fixes the places the access may take, so a revisit
-// that kept the write and dropped a plain write before it lost the
-// executions where both come before another CPU's write (random herd
-// test C-wide-27: `r0 = READ_ONCE(x); *x = 3; WRITE_ONCE(x, 4)`, another
-// CPU reading 4 while x ends 2).
+// a read of that release). Coherence orders a write all the same before
+// a later write of its location ([W] ; po-loc ; [W]): the later write's
+// place in coherence fixes the earlier's, so a revisit that kept the
+// later write and dropped a plain write before it lost the executions
+// where both come before another CPU's write (random herd test C-wide-27:
+// `r0 = READ_ONCE(x); *x = 3; WRITE_ONCE(x, 4)`, another CPU reading 4
+// while x ends 2). Not a read before the write (armv8's lws has it): a
+// plain read may read a write that depends on the later one, co-before
+// it (C-wide-1086, reduced: `r0 = *z; rcu_assign_pointer(*z, 1)`, the 1
+// leading another CPU to write z = 3 first in coherence).
 func (lkmm) localOrder(g *Graph) Rel {
 	x := newLK(g)
 	c := x.cat()
 	hb := c.ppo.Union(c.prop.Minus(x.id).Inter(x.int_)).Inter(x.int_).Restrict(x.Marked, x.Marked)
-	return hb.Union(x.poLoc.Ran(x.W)).Plus()
+	return hb.Union(x.poLoc.Restrict(x.W, x.W)).Plus()
 }
 
 // CheckOrdered judges g as m.Check does and, where the model states its

@@ -1028,6 +1028,14 @@ func (e *incr) maximal(g *igraph, r, w iref, keep iset, lo [][][]int32) bool {
 				if s == w || !keep.has(s) {
 					continue
 				}
+				if s.t == x.t && s.i > x.i && e.deps {
+					// a later write of x's own CPU: x cannot read it
+					// (coherence), nor it revisit x, so no other
+					// branch builds this graph (C-wide-1086: a plain
+					// read before a release of its word, read by
+					// another CPU whose write the plain read reads)
+					continue
+				}
 				if !e.deps {
 					return false
 				}
