@@ -772,17 +772,17 @@ func (e *incr) prefixAsFailed(g *igraph, w iref, rs []rmwRef) (iset, [][][]int32
 	return e.prefix(g, w, lo, 0), lo
 }
 
-// prefix is what write w needs to exist: under armv8 and lkmm the items
-// it depends on and those the model orders before it (lo, from
-// localOrder), under sc and tso those before it in program order; and
-// the writes they read, and the writes of the RMWs whose reads they
-// hold, transitively.
 // The variants of a write's prefix a revisit is tried with (revisits).
 const (
 	prefJoined   = 1 << iota // the reads of joined branches before each event
 	prefRMWReads             // the read of each RMW whose write a read of its CPU keeps
 )
 
+// prefix is what write w needs to exist: under armv8 and lkmm the items
+// it depends on and those the model orders before it (lo, from
+// localOrder), under sc and tso those before it in program order; and
+// the writes they read, and the writes of the RMWs whose reads they
+// hold, transitively; mode adds the variants above.
 func (e *incr) prefix(g *igraph, w iref, lo [][][]int32, mode int) iset {
 	s := newISet(g)
 	stack := []iref{w}
@@ -1077,10 +1077,7 @@ func (e *incr) maximal(g *igraph, r, w iref, keep iset, lo [][][]int32) bool {
 // write that revisits another CPU's read (TestIncrementalRelativeMax).
 func (e *incr) relativeMax(g *igraph, keep iset, w, x iref) bool {
 	it := g.item(x)
-	if !e.deps || it.choice || it.ev.Kind != memmodel.Read {
-		return false
-	}
-	if e.rmwWrite(g, x) >= 0 {
+	if !e.deps || it.choice || it.ev.Kind != memmodel.Read || e.rmwWrite(g, x) >= 0 {
 		return false
 	}
 	l := e.loc(it.ev.Loc)
