@@ -722,7 +722,7 @@ func (x *lk) srcuMisuse() []string {
 	}
 	var f []string
 	m := x.srcuRscs()
-	if !m.Inv().Seq(m).Minus(x.idOn(all(x.n))).Empty() {
+	if !m.Inv().Seq(m).Minus(x.id).Empty() {
 		f = append(f, "multiple-srcu-matches")
 	}
 	if !x.SyncSrcu.Empty() && !x.RcuLock.Empty() {

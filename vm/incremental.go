@@ -825,8 +825,8 @@ func (e *incr) prefix(g *igraph, w iref, lo [][][]int32, mode int) iset {
 			// comes before it in coherence: the prefix variant
 			// prefRMWReads keeps the read too (revisits).
 			s[it.rf.t][it.rf.i] = true
-			if src := g.item(it.rf); mode&prefRMWReads != 0 && src.rmw >= 0 {
-				add(iref{it.rf.t, src.rmw})
+			if mode&prefRMWReads != 0 && g.item(it.rf).rmw >= 0 {
+				add(iref{it.rf.t, g.item(it.rf).rmw})
 			}
 		case it.isRead():
 			add(it.rf)

@@ -28,6 +28,9 @@ type cgen struct {
 	wide bool
 }
 
+// orders are the suffixes of an RMW's four orderings.
+var orders = []string{"", "_relaxed", "_acquire", "_release"}
+
 // C returns a random C litmus test for the LKMM; the same seed gives the
 // same test.
 func C(seed int64) (name, text string) {
@@ -189,7 +192,7 @@ func (g *cgen) rmw(in string) {
 	if g.wide && g.wideRMW(in, v) {
 		return
 	}
-	suffix := []string{"", "_relaxed", "_acquire", "_release"}[g.rnd.Intn(4)]
+	suffix := orders[g.rnd.Intn(4)]
 	switch g.rnd.Intn(5) {
 	case 0:
 		fmt.Fprintf(&g.body, "%s%s = xchg%s(%s, %d);\n", in, g.reg(), suffix, v, g.value(v))

@@ -5,9 +5,6 @@ import "fmt"
 // The draws of CWide's tests (cgen.wide): each takes half the time one of
 // its own forms, and otherwise leaves the statement to C's.
 
-// orders are the four orderings of an RMW's name.
-var orders = []string{"", "_relaxed", "_acquire", "_release"}
-
 // wideWrite: a plain write (through an address dependency at times),
 // atomic_set(), atomic_set_release() or rcu_assign_pointer().
 func (g *cgen) wideWrite(in, v string) bool {
