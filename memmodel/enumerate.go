@@ -63,30 +63,35 @@ func EnumerateAll(p *Program, m Model, visit func(g *Graph, pick []int, flags []
 }
 
 type enumerator struct {
-	p        *Program
-	m        Model
-	visit    func(*Graph, []int, []string) bool
-	pick     []int
-	checked  int
-	stop     bool
-	brute    bool // EnumerateAll
-	combined int  // combinations of traces tried
-	steps    int  // coherence orders and reads-from tried (see interrupted)
+	p         *Program
+	m         Model
+	visit     func(*Graph, []int, []string) bool
+	pick      []int
+	checked   int
+	stop      bool
+	brute     bool // EnumerateAll
+	unindexed bool // every trace tried in turn (candidates.go's tests)
+	combined  int  // combinations of traces tried
+	steps     int  // coherence orders and reads-from tried (see interrupted)
 
 	// Choosing one trace per thread, a read must read a value some write
 	// gives: the initial value, a write of a trace picked so far, or a
 	// write some trace of a thread still to pick makes. Values at
 	// locations are numbered (ids) so that this costs no map look-up.
-	producers []uint64    // per value id: threads (bits) some trace of which writes it
-	picked    []int32     // per value id: writes of the traces picked so far
-	pending   []int32     // value ids the picked traces read and have not yet matched
-	writes    [][][]int32 // per thread and trace: the value ids it writes
-	reads     [][][]int32 // per thread and trace: the value ids it reads (not initial values)
+	producers []uint64      // per value id: threads (bits) some trace of which writes it
+	picked    []int32       // per value id: writes of the traces picked so far
+	pending   []int32       // value ids the picked traces read and have not yet matched
+	writes    [][][]int32   // per thread and trace: the value ids it writes
+	reads     [][][]int32   // per thread and trace: the value ids it reads (not initial values)
+	indexes   []*traceIndex // per thread, nil when not indexed (candidates.go)
+	cands     [][]int       // per thread, candidates' buffer
+	scratch   [][]uint64    // per thread, candidates' bitset
 }
 
 func (e *enumerator) threads(i int) {
 	if i == 0 {
 		e.index()
+		e.buildIndexes()
 	}
 	if i == len(e.p.Threads) {
 		// asked at every combination and every graph: building one and
@@ -99,8 +104,8 @@ func (e *enumerator) threads(i int) {
 		e.combine()
 		return
 	}
-	for k := range e.p.Threads[i] {
-		if e.stop {
+	for n, k := range e.candidates(i) {
+		if e.stop || n%4096 == 4095 && e.interrupted(0) {
 			return
 		}
 		e.pick[i] = k
