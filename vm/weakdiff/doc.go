@@ -8,6 +8,9 @@
 // every sc execution must be one each weak model allows.
 //
 // They are a package of their own so that go test runs them beside the
-// vm package's tests, each package within go test's default timeout.
+// vm package's tests, each package within go test's default timeout;
+// and the generated-script tests run in parallel (t.Parallel), so that
+// once the other packages' tests end, every core runs them: one after
+// another they took 450-470 s of the 10 minutes.
 // The -weakdiff.* flags run more seeds, or later ones.
 package weakdiff

@@ -21,6 +21,7 @@ var weakDiffExclN = flag.Int("weakdiff.excl", 60, "generated scripts with exclus
 // the random herd tests, which this puts in CI): that build fails seed 8
 // of the first 60, under armv8.
 func TestWeakDiffExclusives(t *testing.T) {
+	t.Parallel()
 	n := *weakDiffExclN
 	if testing.Short() {
 		n = 15

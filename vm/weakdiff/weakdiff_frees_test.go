@@ -26,6 +26,7 @@ var weakDiffFreesN = flag.Int("weakdiff.frees", 10, "generated scripts that free
 // scout and without, must be the same (final states and verdict), with
 // no execution built twice, and contain the interleavings'.
 func TestWeakDiffFrees(t *testing.T) {
+	t.Parallel()
 	n := *weakDiffFreesN
 	if testing.Short() {
 		n /= 4

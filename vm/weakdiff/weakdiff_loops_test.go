@@ -89,6 +89,7 @@ func genLoopScript(seed int64) string {
 // the graph engine unrolled a loop to its bound, its final states must
 // be some of the reference's.
 func TestWeakDiffLoops(t *testing.T) {
+	t.Parallel()
 	n := *weakDiffLoopsN
 	if testing.Short() {
 		n = 20

@@ -32,6 +32,7 @@ var weakDiffPaddedN = flag.Int("weakdiff.padded", 150, "generated scripts the pa
 // the incremental search only, through what an event's existence
 // depends on); this one passes all 600 (115 s).
 func TestWeakDiffPadded(t *testing.T) {
+	t.Parallel()
 	n := *weakDiffPaddedN
 	if testing.Short() {
 		n = 20

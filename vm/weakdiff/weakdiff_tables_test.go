@@ -20,6 +20,7 @@ var weakDiffTablesN = flag.Int("weakdiff.tables", 30, "generated scripts with pa
 // tableLine), with smp_rmb(), smp_wmb() and mfence(). A read entry may
 // decide a branch (a control dependency).
 func TestWeakDiffTables(t *testing.T) {
+	t.Parallel()
 	n := *weakDiffTablesN
 	if testing.Short() {
 		n /= 4

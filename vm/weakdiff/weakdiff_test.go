@@ -142,6 +142,7 @@ func finalStates(r *vm.Result) string {
 // and a lock handover, docs/architecture.md, which these scripts do not
 // make: none of the first 300.)
 func TestWeakDiff(t *testing.T) {
+	t.Parallel()
 	n := *weakDiffN
 	if testing.Short() {
 		n = 30
@@ -340,6 +341,7 @@ func genIPIScriptFrom(seed int64, o ipiShape) string {
 // synchronising IPIs: the same final states and verdict, and no
 // execution built twice.
 func TestWeakDiffIPI(t *testing.T) {
+	t.Parallel()
 	n := *weakDiffIPIN
 	if testing.Short() {
 		n = 15
@@ -966,6 +968,7 @@ final exists (0:r0 == 1 && 2:r0 == 1)
 }
 
 func TestIPIsInOneGap(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ name, src string }{
 		{"one sender", `static_key k
 spinlock l
