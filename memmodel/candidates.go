@@ -32,11 +32,24 @@ func (e *enumerator) buildIndexes() {
 	e.indexes = make([]*traceIndex, len(e.p.Threads))
 	e.cands = make([][]int, len(e.p.Threads))
 	e.scratch = make([][]uint64, len(e.p.Threads))
-	if e.brute || e.unindexed || len(e.p.Threads) >= 64 {
-		return
+	if !e.brute && !e.unindexed && len(e.p.Threads) < 64 {
+		for t, traces := range e.p.Threads {
+			e.indexes[t] = e.indexThread(t, traces)
+		}
 	}
+	e.everyTrace()
+}
+
+// everyTrace gives each unindexed thread its candidates once: all its
+// traces, in order.
+func (e *enumerator) everyTrace() {
 	for t, traces := range e.p.Threads {
-		e.indexes[t] = e.indexThread(t, traces)
+		if e.indexes[t] == nil {
+			e.cands[t] = make([]int, len(traces))
+			for k := range e.cands[t] {
+				e.cands[t][k] = k
+			}
+		}
 	}
 }
 
@@ -93,17 +106,14 @@ func (ix *traceIndex) set(sets [][]uint64, id int32, k, words int) {
 // candidates lists, in order, the traces of thread i that satisfiable
 // can accept given the traces picked for the threads before it (every
 // trace when the thread is not indexed). The slice is thread i's own
-// buffer, kept until the enumeration next comes back to thread i.
+// buffer, kept until the enumeration next comes back to thread i, and
+// not to be changed.
 func (e *enumerator) candidates(i int) []int {
 	ix := e.indexes[i]
-	out := e.cands[i][:0]
 	if ix == nil {
-		for k := range e.p.Threads[i] {
-			out = append(out, k)
-		}
-		e.cands[i] = out
-		return out
+		return e.cands[i] // every trace (everyTrace)
 	}
+	out := e.cands[i][:0]
 	later := ^uint64(0) << uint(i+1)
 	gone := func(id int32) bool { return e.picked[id] == 0 && e.producers[id]&later == 0 }
 	c := e.scratch[i]

@@ -825,8 +825,10 @@ func (e *incr) prefix(g *igraph, w iref, lo [][][]int32, mode int) iset {
 			// comes before it in coherence: the prefix variant
 			// prefRMWReads keeps the read too (revisits).
 			s[it.rf.t][it.rf.i] = true
-			if mode&prefRMWReads != 0 && g.item(it.rf).rmw >= 0 {
-				add(iref{it.rf.t, g.item(it.rf).rmw})
+			if mode&prefRMWReads != 0 {
+				if rmw := g.item(it.rf).rmw; rmw >= 0 {
+					add(iref{it.rf.t, rmw})
+				}
 			}
 		case it.isRead():
 			add(it.rf)

@@ -765,8 +765,8 @@ final exists (0:a == 1 && 1:r == 0)
 // prefix, so the revisit deleted it, and it could come back only before
 // the kept write in coherence, which its maximality refused: CPU 1
 // reading 4 while x ends 2, an sc execution, was missed under lkmm
-// (random herd test C-wide-27). Coherence orders every access before a
-// later write of its word (po-loc ; [W], armv8's lws) in the prefix now.
+// (random herd test C-wide-27). Coherence orders a write before a later
+// write of its word ([W] ; po-loc ; [W]) in the prefix now.
 func TestIncrementalPlainWriteBeforeWrite(t *testing.T) {
 	src := `shared x
 cpu 0 {
