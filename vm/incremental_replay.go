@@ -154,8 +154,13 @@ type incRec struct {
 	val  int           // a choice: the option taken
 	// sem is the reads (taint bits) that the existence, location or value
 	// of the event depend on: its address and data, every branch taken
-	// before it (joined or not), and the reads its builtin made before it
+	// before it (joined or not), and the reads its builtin made before it,
+	// but for values no read changes (valueid.go)
 	sem uint64
+	// void is the reads the taints name but the values show it does
+	// not need (`*(y + (r0 & 0))`): its model dependencies on them are no
+	// reason for it to exist (newItem)
+	void uint64
 	// choices is how many choices the run made at step boundaries before
 	// it: it depends on all of them (such a choice can add an IPI
 	// handler's events before it)
@@ -176,11 +181,13 @@ type incRec struct {
 }
 
 func (c *incCursor) event(r *recorder, i int, k memmodel.Kind) {
-	sem := r.union(r.addrT, r.pAddrT, r.pCtrlT, r.ctrlT, r.fullT, r.callReads)
+	syn := r.union(r.addrT, r.pAddrT, r.pCtrlT, r.ctrlT, r.fullT, r.callReads)
+	sem := r.union(r.sAddrT, r.sCtrlT, r.fullT, r.callReads)
 	if k == memmodel.Write { // a builtin's data arguments are what it writes
-		sem = r.union(sem, r.dataT, r.pDataT)
+		syn = r.union(syn, r.dataT, r.pDataT)
+		sem = r.union(sem, r.sDataT, r.sPDataT)
 	}
-	rc := incRec{ev: i, kind: k, sem: sem, choices: c.choices, in: c.callChoice, key: c.key()}
+	rc := incRec{ev: i, kind: k, sem: sem, void: r.andNot(syn, sem), choices: c.choices, in: c.callChoice, key: c.key()}
 	if r.th != nil {
 		rc.joined = r.andNot(r.th.allCtrl, sem)
 	}
@@ -200,7 +207,7 @@ func (c *incCursor) noWrite(r *recorder) {
 	if c.stopped {
 		return
 	}
-	c.recs = append(c.recs, incRec{ev: noEvent, sem: r.union(r.ctrlT, r.pCtrlT, r.fullT, r.callReads, r.pDataT), choices: c.choices, in: c.callChoice, key: c.key()})
+	c.recs = append(c.recs, incRec{ev: noEvent, sem: r.union(r.sCtrlT, r.fullT, r.callReads, r.sPDataT), choices: c.choices, in: c.callChoice, key: c.key()})
 }
 
 // noEvent is incRec.ev of the place of a write that did not happen.
@@ -227,11 +234,11 @@ func (c *incCursor) choose(r *recorder, n int) int {
 	c.k++
 	rec := incRec{ev: -1, n: n, choices: c.choices, in: -1}
 	if r.th != nil {
-		rec.sem = r.union(r.th.ctrl, r.th.pctrl, r.th.waitT)
+		rec.sem = r.union(r.th.sctrl, r.th.waitT)
 		if r.th.inBuiltin || r.localChoice {
 			// a CAS's choice exists because it succeeded: on its read
 			// and the value it expected (a pick, pDataT)
-			rec.sem = r.union(rec.sem, r.callReads, r.pDataT)
+			rec.sem = r.union(rec.sem, r.callReads, r.sPDataT)
 			rec.local = true
 		}
 	}

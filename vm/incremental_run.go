@@ -263,9 +263,18 @@ func (e *incr) newItem(mo *replayMemo, p int) iitem {
 	}
 	it.ev = tr.Events[rc.ev]
 	it.mdeps = mo.modelDeps()[p]
+	var void []int32 // the reads its taints name but its values do not need
+	eachRead(mo.ta, rc.void, func(k int) {
+		if k < len(reads) {
+			void = append(void, reads[k])
+		}
+	})
 	for _, d := range it.mdeps {
 		if d.kind == depRmw {
 			it.rmw = d.from
+		}
+		if d.kind <= depPickCtrl && slices.Contains(void, d.from) {
+			continue // the model may order it after that read, but it exists whatever the read returns
 		}
 		if !slices.Contains(it.sdeps, d.from) {
 			it.sdeps = append(it.sdeps, d.from) // a dependency of the model is one of existence too

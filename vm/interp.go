@@ -455,6 +455,7 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 		t.push(v)
 		if r := m.weakRec; r != nil {
 			t.taint[t.sp-1], t.ptaint[t.sp-1] = r.callReads, 0
+			t.vid[t.sp-1] = t.newVid(false)
 		}
 		if m.tracing {
 			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
@@ -468,6 +469,9 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 	case OpLoadTask:
 		v := m.MMU.Read(m.MMU.TaskAddr(m.taskInstance(t), int(in.A)))
 		t.push(v)
+		if m.weakRec != nil {
+			t.vid[t.sp-1] = t.newVid(false)
+		}
 		if m.tracing {
 			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
 		}
@@ -545,6 +549,7 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 			t.push(v)
 			if m.weakRec != nil {
 				t.taint[t.sp-1], t.ptaint[t.sp-1] = rt, rp
+				t.vid[t.sp-1] = t.newVid(false)
 			}
 			t.pc++
 			return true

@@ -117,6 +117,12 @@ type thread struct {
 	// allCtrl is every read that fed a branch so far, joined or not: the
 	// larger prefix a revisit under the LKMM also tries (incr.revisits)
 	allCtrl uint64
+	// vid is each stack slot's value identity (valueid.go), vids the
+	// last one given; sctrl is ctrl and pctrl without the branches on
+	// values no read changes
+	vid   []uint64
+	vids  uint64
+	sctrl uint64
 
 	// spin detection
 	hot      int // index in spins of the loop passed last, -1 if none

@@ -33,7 +33,7 @@ func (m *Machine) growStack(t *thread, n int) bool {
 	size := min(m.limits.StackWords, max(n+stackSlack, 2*len(t.stack)))
 	t.stack = grown(t.stack, size)
 	if t.taint != nil {
-		t.taint, t.ptaint = grown(t.taint, size), grown(t.ptaint, size)
+		t.taint, t.ptaint, t.vid = grown(t.taint, size), grown(t.ptaint, size), grown(t.vid, size)
 	}
 	m.noteStacks()
 	return true
@@ -52,7 +52,7 @@ func grown(s []uint64, n int) []uint64 {
 func (m *Machine) noteStacks() {
 	n := 0
 	for _, t := range m.threads {
-		n += len(t.stack) + len(t.taint) + len(t.ptaint)
+		n += len(t.stack) + len(t.taint) + len(t.ptaint) + len(t.vid)
 	}
 	m.stackBytes = int64(n) * 8
 }

@@ -118,11 +118,16 @@ type recorder struct {
 	addrT, dataT, ctrlT    uint64
 	pAddrT, pDataT, pCtrlT uint64 // the same through picks
 	pickRead               bool   // the call's write depends on its read through a pick (CAS)
-	ldop                   bool   // the call's write is computed from its read (LD<op>)
-	callReads              uint64 // reads made by the builtin call in progress
-	callChoices            int    // choices made inside builtin calls in this run (repeats)
-	ta                     *arena // the run's arena of spilled taints (taint.go)
-	pc                     int
+	// the same as what the access needs to exist (incremental search
+	// only): addr and data, each with its picks, without the values no
+	// read changes (valueid.go), and sctrl
+	sAddrT, sDataT, sPDataT, sCtrlT uint64
+	sArgs                           []uint64 // scratch: the call's argument taints, fixed ones cleared
+	ldop                            bool     // the call's write is computed from its read (LD<op>)
+	callReads                       uint64   // reads made by the builtin call in progress
+	callChoices                     int      // choices made inside builtin calls in this run (repeats)
+	ta                              *arena   // the run's arena of spilled taints (taint.go)
+	pc                              int
 
 	// for the incremental search (incremental.go): the replay cursor (nil
 	// otherwise), the thread stepping, every read its next event's
@@ -726,11 +731,14 @@ func (m *Machine) runAlone(id int, rec *recorder) weakRun {
 		}
 		if len(th.taint) < len(th.stack) {
 			th.taint, th.ptaint = make([]uint64, len(th.stack)), make([]uint64, len(th.stack))
+			th.vid = make([]uint64, len(th.stack))
 			m.noteStacks()
 		}
 		clear(th.taint)
 		clear(th.ptaint)
+		clear(th.vid)
 		th.ctrl, th.pctrl, th.branchT, th.waitT, th.allCtrl = 0, 0, 0, 0, 0
+		th.vids, th.sctrl = 0, 0
 		th.scopes = th.scopes[:0]
 	}
 	if irq != nil {
@@ -1532,6 +1540,7 @@ func (x *explorer) weakFinalState(g *memmodel.Graph, pick []int, all [][]weakRun
 // taintOp mirrors a local op's data flow on the taint stack, before the
 // op runs.
 func (m *Machine) taintOp(t *thread, in Instr) {
+	t.vidOp(in)
 	m.weakRec.taintFlow(t.taint, t.sp, t.fp, in)
 	m.weakRec.taintFlow(t.ptaint, t.sp, t.fp, in)
 	tt, sp, fp := t.taint, t.sp, t.fp
@@ -1541,6 +1550,9 @@ func (m *Machine) taintOp(t *thread, in Instr) {
 		if extra := len(p.Locals) - p.NParams; extra > 0 && sp+extra <= len(tt) {
 			clear(tt[sp : sp+extra])
 			clear(t.ptaint[sp : sp+extra])
+			for i := sp; i < sp+extra; i++ {
+				t.vid[i] = t.newVid(true) // a local starts at zero
+			}
 		}
 	case OpReturn:
 		if len(t.frames) > 0 {
@@ -1554,7 +1566,10 @@ func (m *Machine) taintOp(t *thread, in Instr) {
 		}
 		t.pctrl = r.or(t.pctrl, t.ptaint[sp-1])
 		t.ctrl = r.or(t.ctrl, tt[sp-1])
-		t.allCtrl = r.or(t.allCtrl, r.or(tt[sp-1], t.ptaint[sp-1]))
+		if !t.fixed(sp - 1) { // a branch that goes one way whatever is read decides nothing
+			t.sctrl = r.or(t.sctrl, r.or(tt[sp-1], t.ptaint[sp-1]))
+			t.allCtrl = r.or(t.allCtrl, r.or(tt[sp-1], t.ptaint[sp-1]))
+		}
 		if r.exits[t.pc] {
 			// whether the run leaves the loop (or spins, blocked, or
 			// passes the unrolling bound) depends on these reads: what
@@ -1586,6 +1601,7 @@ func (r *recorder) begin(t *thread) {
 	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead = 0, 0, t.pctrl, false
 	r.th, r.fullT = t, t.waitT
 	r.callLd, r.callReads = r.callLd[:0], 0
+	r.sAddrT, r.sDataT, r.sPDataT, r.sCtrlT = 0, 0, 0, t.sctrl
 	if r.inc != nil {
 		r.inc.call(t.pc)
 	}
@@ -1596,6 +1612,9 @@ func (r *recorder) access(t *thread, in Instr) {
 	r.begin(t)
 	if in.Op == OpStoreShared || in.Op == OpStoreTask {
 		r.dataT, r.pDataT = t.taint[t.sp-1], t.ptaint[t.sp-1]
+		if !t.fixed(t.sp - 1) {
+			r.sDataT, r.sPDataT = r.dataT, r.pDataT
+		}
 	}
 }
 
@@ -1608,36 +1627,81 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 	r.begin(t)
 	args, pargs := t.taint[t.sp-n:t.sp], t.ptaint[t.sp-n:t.sp]
 	var all uint64
+	for _, a := range args {
+		all = r.or(all, a)
+	}
+	d := r.argDeps(b, args, pargs)
+	r.addrT, r.pAddrT, r.dataT, r.pDataT = d.addr, d.pAddr, d.data, d.pData
+	r.pickRead = casBuiltins[b.Name] && n == 3
+	if r.inc != nil {
+		if sa, sp, ok := r.unfixedArgs(t, n); ok {
+			d = r.argDeps(b, sa, sp)
+		}
+		r.sAddrT, r.sDataT, r.sPDataT = r.or(d.addr, d.pAddr), d.data, d.pData
+	}
+	return all
+}
+
+// argsDeps is how a call's arguments reach its accesses: as their
+// address and as the data written, each directly and through picks.
+type argsDeps struct{ addr, pAddr, data, pData uint64 }
+
+// argDeps classifies a call's argument taints (args, and pargs through
+// picks).
+func (r *recorder) argDeps(b *mmu.Builtin, args, pargs []uint64) (d argsDeps) {
+	n := len(args)
 	hasPtr := strings.IndexByte(b.Params, 'p') >= 0
 	for i, a := range args {
-		all = r.or(all, a)
 		switch {
 		case hasPtr && i < len(b.Params) && b.Params[i] == 'p':
-			r.addrT, r.pAddrT = r.or(r.addrT, a), r.or(r.pAddrT, pargs[i])
+			d.addr, d.pAddr = r.or(d.addr, a), r.or(d.pAddr, pargs[i])
 		case hasPtr || i == n-1:
-			r.dataT, r.pDataT = r.or(r.dataT, a), r.or(r.pDataT, pargs[i])
+			d.data, d.pData = r.or(d.data, a), r.or(d.pData, pargs[i])
 		default:
-			r.addrT, r.pAddrT = r.or(r.addrT, a), r.or(r.pAddrT, pargs[i])
+			d.addr, d.pAddr = r.or(d.addr, a), r.or(d.pAddr, pargs[i])
 		}
 	}
 	if !hasPtr && n == 1 { // a one-argument read: its argument is the address
-		r.addrT, r.dataT = all, 0
-		r.pAddrT, r.pDataT = r.or(r.pAddrT, r.pDataT), 0
+		d.addr, d.data = r.or(d.addr, d.data), 0
+		d.pAddr, d.pData = r.or(d.pAddr, d.pData), 0
 	}
 	if casBuiltins[b.Name] && n == 3 {
 		// a CAS writes its new value: the expected value and the read
 		// it is compared with reach the write through the comparison,
 		// a pick (herd's AArch64 CAS semantics)
-		r.dataT, r.pDataT = args[2], r.or(pargs[2], r.or(args[1], pargs[1]))
-		r.pickRead = true
+		d.data, d.pData = args[2], r.or(pargs[2], r.or(args[1], pargs[1]))
 	}
-	return all
+	return d
+}
+
+// unfixedArgs is the taints of t's top n slots with those of the values
+// no read changes cleared, in the recorder's scratch; false if none is
+// such a value with a taint (the taints as they are).
+func (r *recorder) unfixedArgs(t *thread, n int) (args, pargs []uint64, ok bool) {
+	base := t.sp - n
+	for i := base; i < t.sp; i++ {
+		if t.taint[i]|t.ptaint[i] != 0 && t.fixed(i) {
+			ok = true
+		}
+	}
+	if !ok {
+		return nil, nil, false
+	}
+	r.sArgs = append(r.sArgs[:0], t.taint[base:t.sp]...)
+	r.sArgs = append(r.sArgs, t.ptaint[base:t.sp]...)
+	for i := range n {
+		if t.fixed(base + i) {
+			r.sArgs[i], r.sArgs[n+i] = 0, 0
+		}
+	}
+	return r.sArgs[:n:n], r.sArgs[n:], true
 }
 
 // outside prepares the recorder for accesses that no instruction of the
 // run makes (an IPI handler's): no dependencies, no RMW pairing.
 func (r *recorder) outside() {
 	r.addrT, r.dataT, r.ctrlT = 0, 0, 0
+	r.sAddrT, r.sDataT, r.sPDataT, r.sCtrlT = 0, 0, 0, 0
 	r.fullT = r.outsideDep
 	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead, r.ldop = 0, 0, 0, false, false
 	r.callLd, r.callReads = r.callLd[:0], 0
@@ -1723,8 +1787,8 @@ func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint6
 
 // ctrlScope is a conditional branch whose paths have not joined yet.
 type ctrlScope struct {
-	join, depth int // where the paths join, in the frame at depth
-	ctrl, pctrl uint64
+	join, depth        int // where the paths join, in the frame at depth
+	ctrl, pctrl, sctrl uint64
 }
 
 // constants lists the small constants of the CPUs' code. Under the LKMM
@@ -1789,7 +1853,7 @@ func (r *recorder) openScope(t *thread) {
 	if n := len(t.scopes); n > 0 && t.scopes[n-1].join == join && t.scopes[n-1].depth == depth {
 		return // a loop's condition again: the scope is open
 	}
-	t.scopes = append(t.scopes, ctrlScope{join: join, depth: depth, ctrl: t.ctrl, pctrl: t.pctrl})
+	t.scopes = append(t.scopes, ctrlScope{join: join, depth: depth, ctrl: t.ctrl, pctrl: t.pctrl, sctrl: t.sctrl})
 }
 
 // joinScopes closes the scopes whose paths join here, or whose proc has
@@ -1800,7 +1864,7 @@ func (r *recorder) joinScopes(t *thread) {
 		if s.depth < len(t.frames) || (s.depth == len(t.frames) && s.join != t.pc) {
 			return
 		}
-		t.ctrl, t.pctrl = s.ctrl, s.pctrl
+		t.ctrl, t.pctrl, t.sctrl = s.ctrl, s.pctrl, s.sctrl
 		t.scopes = t.scopes[:n-1]
 	}
 }
