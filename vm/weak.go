@@ -1540,7 +1540,10 @@ func (x *explorer) weakFinalState(g *memmodel.Graph, pick []int, all [][]weakRun
 // taintOp mirrors a local op's data flow on the taint stack, before the
 // op runs.
 func (m *Machine) taintOp(t *thread, in Instr) {
-	t.vidOp(in)
+	ids := m.weakRec.inc != nil // only the incremental search asks what an event needs
+	if ids {
+		t.vidOp(in)
+	}
 	m.weakRec.taintFlow(t.taint, t.sp, t.fp, in)
 	m.weakRec.taintFlow(t.ptaint, t.sp, t.fp, in)
 	tt, sp, fp := t.taint, t.sp, t.fp
@@ -1566,7 +1569,7 @@ func (m *Machine) taintOp(t *thread, in Instr) {
 		}
 		t.pctrl = r.or(t.pctrl, t.ptaint[sp-1])
 		t.ctrl = r.or(t.ctrl, tt[sp-1])
-		if !t.fixed(sp - 1) { // a branch that goes one way whatever is read decides nothing
+		if !ids || !t.fixed(sp-1) { // a branch that goes one way whatever is read decides nothing
 			t.sctrl = r.or(t.sctrl, r.or(tt[sp-1], t.ptaint[sp-1]))
 			t.allCtrl = r.or(t.allCtrl, r.or(tt[sp-1], t.ptaint[sp-1]))
 		}
@@ -1612,7 +1615,7 @@ func (r *recorder) access(t *thread, in Instr) {
 	r.begin(t)
 	if in.Op == OpStoreShared || in.Op == OpStoreTask {
 		r.dataT, r.pDataT = t.taint[t.sp-1], t.ptaint[t.sp-1]
-		if !t.fixed(t.sp - 1) {
+		if r.inc == nil || !t.fixed(t.sp-1) {
 			r.sDataT, r.sPDataT = r.dataT, r.pDataT
 		}
 	}
