@@ -853,3 +853,39 @@ func cutGraph(g *Graph, r *rand.Rand) *Graph {
 	p.PickAddr, p.PickData, p.PickCtrl = deps(g.PickAddr), deps(g.PickData), deps(g.PickCtrl)
 	return p
 }
+
+// TestLKMMLockRMWs: lockRMWs gives lock.cat's lk-rmw, ([LKR] ; po-loc ;
+// [LKW]) \ (po ; po), on threads that mix lock reads with the lock write
+// right after them, a lock write of another lock, a failed attempt (a
+// lone lock read), and other events between.
+func TestLKMMLockRMWs(t *testing.T) {
+	b := newGB("l", "m", "x") // their initial writes are events 0, 1, 2
+	b.T()
+	_, held := b.lock("l", 0)
+	b.unlock("l")
+	b.rf[b.R("l", 1, LockR)] = held // a failed attempt: no write after it
+	b.Wo("x", 1)
+	b.rf[b.R("m", 0, LockR)] = 1
+	b.W("l", 1, LockW) // right after, but of another lock
+	b.T()
+	b.rf[b.R("l", 0, LockR)] = 0
+	b.rf[b.Ro("x", 0)] = 2
+	b.W("l", 1, LockW) // the same lock, an event between
+	b.lock("m", 1)
+	g := b.build()
+	x := newLK(g)
+	want := x.poLoc.Restrict(x.LKR, x.LKW).Minus(x.po.Seq(x.po))
+	if got := x.lockRMWs(); !relEqual(got, want) {
+		t.Errorf("lk-rmw %v, want %v", pairs(got), pairs(want))
+	}
+	if pairs(want) == "" {
+		t.Fatal("no pair: the test builds no lock")
+	}
+}
+
+// pairs lists a relation's pairs.
+func pairs(r Rel) string {
+	out := ""
+	r.Each(func(i, j int) { out += fmt.Sprintf(" %d-%d", i, j) })
+	return out
+}
