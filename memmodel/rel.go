@@ -113,10 +113,20 @@ func (r Rel) clone() Rel {
 	return c
 }
 
-// Union is r | s (any number of relations).
+// Union is r | s (any number of relations). It and the operations
+// below write each word of the result once, from the operands: a copy
+// of r first, then the operation, was a third of the LKMM's local order
+// on graphs of a thousand events (BenchmarkLKMM).
 func (r Rel) Union(ss ...Rel) Rel {
-	c := r.clone()
-	for _, s := range ss {
+	if len(ss) == 0 {
+		return r.clone()
+	}
+	c := r.like()
+	s0 := ss[0].bits[:len(r.bits)]
+	for i, w := range r.bits {
+		c.bits[i] = w | s0[i]
+	}
+	for _, s := range ss[1:] {
 		for i := range c.bits {
 			c.bits[i] |= s.bits[i]
 		}
@@ -126,18 +136,20 @@ func (r Rel) Union(ss ...Rel) Rel {
 
 // Inter is r & s.
 func (r Rel) Inter(s Rel) Rel {
-	c := r.clone()
-	for i := range c.bits {
-		c.bits[i] &= s.bits[i]
+	c := r.like()
+	sb := s.bits[:len(r.bits)]
+	for i, w := range r.bits {
+		c.bits[i] = w & sb[i]
 	}
 	return c
 }
 
 // Minus is r \ s.
 func (r Rel) Minus(s Rel) Rel {
-	c := r.clone()
-	for i := range c.bits {
-		c.bits[i] &^= s.bits[i]
+	c := r.like()
+	sb := s.bits[:len(r.bits)]
+	for i, w := range r.bits {
+		c.bits[i] = w &^ sb[i]
 	}
 	return c
 }
@@ -268,18 +280,27 @@ func (r Rel) Dom(s Set) Rel {
 
 // Ran restricts r to pairs whose second element is in s (r;[s]).
 func (r Rel) Ran(s Set) Rel {
-	c := r.clone()
+	c := r.like()
 	for i := 0; i < c.n; i++ {
-		row := c.row(i)
-		for x := range row {
-			row[x] &= s[x]
-		}
+		andRow(c.row(i), r.row(i), s)
 	}
 	return c
 }
 
 // Restrict is [s];r;[t].
-func (r Rel) Restrict(s, t Set) Rel { return r.Dom(s).Ran(t) }
+func (r Rel) Restrict(s, t Set) Rel {
+	c := r.like()
+	s.Each(func(i int) { andRow(c.row(i), r.row(i), t) })
+	return c
+}
+
+// andRow sets out to in & s.
+func andRow(out, in []uint64, s Set) {
+	in, s = in[:len(out)], s[:len(out)]
+	for x := range out {
+		out[x] = in[x] & s[x]
+	}
+}
 
 // Domain and Range are the sets of first and second elements.
 func (r Rel) Domain() Set {
