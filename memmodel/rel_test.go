@@ -100,3 +100,59 @@ func TestFencedByDefinition(t *testing.T) {
 		t.Fatalf("only %d candidate executions", graphs)
 	}
 }
+
+// TestOpsByDefinition holds the relations' set operations to their
+// definitions pair by pair, on random relations and sets of sizes on
+// either side of a word of bits, each from the heap and from a reused
+// arena (whose words an earlier relation wrote).
+func TestOpsByDefinition(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	ar := &arena{}
+	for _, n := range []int{1, 5, 63, 64, 65, 130} {
+		for round := 0; round < 4; round++ {
+			for _, a := range []*arena{nil, ar} {
+				ar.reset()
+				fill := newRelIn(ar, n) // leaves words for the next relations to reuse
+				for i := range fill.bits {
+					fill.bits[i] = ^uint64(0)
+				}
+				ar.reset()
+				r, s, u := randomRel(rng, n, 0.3, false), randomRel(rng, n, 0.3, false), randomRel(rng, n, 0.3, false)
+				r.a = a
+				set, set2 := randomSet(rng, n), randomSet(rng, n)
+				name := fmt.Sprintf("n=%d/%d/arena=%v", n, round, a != nil)
+				for _, op := range []struct {
+					what string
+					got  Rel
+					want func(i, j int) bool
+				}{
+					{"Union", r.Union(s, u), func(i, j int) bool { return r.Has(i, j) || s.Has(i, j) || u.Has(i, j) }},
+					{"Union()", r.Union(), r.Has},
+					{"Inter", r.Inter(s), func(i, j int) bool { return r.Has(i, j) && s.Has(i, j) }},
+					{"Minus", r.Minus(s), func(i, j int) bool { return r.Has(i, j) && !s.Has(i, j) }},
+					{"Ran", r.Ran(set), func(i, j int) bool { return r.Has(i, j) && set.Has(j) }},
+					{"Dom", r.Dom(set), func(i, j int) bool { return r.Has(i, j) && set.Has(i) }},
+					{"Restrict", r.Restrict(set, set2), func(i, j int) bool { return set.Has(i) && r.Has(i, j) && set2.Has(j) }},
+				} {
+					for i := 0; i < n; i++ {
+						for j := 0; j < n; j++ {
+							if op.got.Has(i, j) != op.want(i, j) {
+								t.Fatalf("%s: %s has (%d,%d) %v", name, op.what, i, j, op.got.Has(i, j))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func randomSet(rng *rand.Rand, n int) Set {
+	s := NewSet(n)
+	for i := 0; i < n; i++ {
+		if rng.Intn(2) == 0 {
+			s.Add(i)
+		}
+	}
+	return s
+}
