@@ -469,7 +469,12 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 	case OpLoadTask:
 		v := m.MMU.Read(m.MMU.TaskAddr(m.taskInstance(t), int(in.A)))
 		t.push(v)
-		if m.weakRec != nil {
+		if r := m.weakRec; r != nil {
+			// the read's own taint, as a shared word's: the slot held a
+			// popped value's, which made a dependency the program does not
+			// have (a task word read after a READ_ONCE() whose result was
+			// stored depended on it, and armv8 forbade load buffering)
+			t.taint[t.sp-1], t.ptaint[t.sp-1] = r.callReads, 0
 			t.vid[t.sp-1] = t.newVid(false)
 		}
 		if m.tracing {
