@@ -454,8 +454,7 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 		v := m.MMU.Read(m.MMU.SharedAddr(int(in.A)))
 		t.push(v)
 		if r := m.weakRec; r != nil {
-			t.taint[t.sp-1], t.ptaint[t.sp-1] = r.callReads, 0
-			t.vid[t.sp-1] = t.newVid(false)
+			t.setPushed(r.callReads, 0)
 		}
 		if m.tracing {
 			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
@@ -474,8 +473,7 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 			// popped value's, which made a dependency the program does not
 			// have (a task word read after a READ_ONCE() whose result was
 			// stored depended on it, and armv8 forbade load buffering)
-			t.taint[t.sp-1], t.ptaint[t.sp-1] = r.callReads, 0
-			t.vid[t.sp-1] = t.newVid(false)
+			t.setPushed(r.callReads, 0)
 		}
 		if m.tracing {
 			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
@@ -553,8 +551,7 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 			t.sp -= n
 			t.push(v)
 			if m.weakRec != nil {
-				t.taint[t.sp-1], t.ptaint[t.sp-1] = rt, rp
-				t.vid[t.sp-1] = t.newVid(false)
+				t.setPushed(rt, rp)
 			}
 			t.pc++
 			return true

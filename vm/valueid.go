@@ -8,8 +8,7 @@ package vm
 // semantic: a read whose value cannot change the event is not needed, and
 // keeping it in a write's prefix loses the load buffering the model
 // allows when it does not order the two (C-wide-4057: `*(y + (r0 & 0)) =
-// 1`, a plain write under the LKMM; C-viro-2020.09.29a: Al Viro's `r9a -
-// r9a`).
+// 1`, a plain write under the LKMM).
 //
 // So each stack slot also carries a value identity (thread.vid): a
 // number given when the value is made, copied with it through locals,

@@ -1537,6 +1537,14 @@ func (x *explorer) weakFinalState(g *memmodel.Graph, pick []int, all [][]weakRun
 // such a value adds them to the thread's control set, which every later
 // event depends on, as herd's ctrl relation says.
 
+// setPushed gives the value a step just pushed (a read's, a builtin's
+// result) its taints and a new identity: the slot's were a popped
+// value's.
+func (t *thread) setPushed(taint, ptaint uint64) {
+	t.taint[t.sp-1], t.ptaint[t.sp-1] = taint, ptaint
+	t.vid[t.sp-1] = t.newVid(false)
+}
+
 // taintOp mirrors a local op's data flow on the taint stack, before the
 // op runs.
 func (m *Machine) taintOp(t *thread, in Instr) {
@@ -1570,8 +1578,11 @@ func (m *Machine) taintOp(t *thread, in Instr) {
 		t.pctrl = r.or(t.pctrl, t.ptaint[sp-1])
 		t.ctrl = r.or(t.ctrl, tt[sp-1])
 		if !ids || !t.fixed(sp-1) { // a branch that goes one way whatever is read decides nothing
-			t.sctrl = r.or(t.sctrl, r.or(tt[sp-1], t.ptaint[sp-1]))
-			t.allCtrl = r.or(t.allCtrl, r.or(tt[sp-1], t.ptaint[sp-1]))
+			both := r.or(tt[sp-1], t.ptaint[sp-1])
+			t.allCtrl = r.or(t.allCtrl, both)
+			if ids { // sctrl is the incremental search's only
+				t.sctrl = r.or(t.sctrl, both)
+			}
 		}
 		if r.exits[t.pc] {
 			// whether the run leaves the loop (or spins, blocked, or
@@ -1615,7 +1626,7 @@ func (r *recorder) access(t *thread, in Instr) {
 	r.begin(t)
 	if in.Op == OpStoreShared || in.Op == OpStoreTask {
 		r.dataT, r.pDataT = t.taint[t.sp-1], t.ptaint[t.sp-1]
-		if r.inc == nil || !t.fixed(t.sp-1) {
+		if r.inc != nil && !t.fixed(t.sp-1) {
 			r.sDataT, r.sPDataT = r.dataT, r.pDataT
 		}
 	}
