@@ -186,14 +186,15 @@ func (e *enumerator) combine() {
 		e.stop = true
 		return
 	}
-	for li, l := range locs { // a location with no coherent choice: no execution
+	ix := indexLocations(g, locs)
+	for li := range locs { // a location with no coherent choice: no execution
 		some := false
-		locChoices(g, li, l, e.brute, func(locChoice) bool { some = true; return false }, e.interrupted)
+		locChoices(g, ix, li, e.brute, func(locChoice) bool { some = true; return false }, e.interrupted)
 		if !some {
 			return
 		}
 	}
-	e.product(g, locs, 0)
+	e.product(g, ix, 0)
 }
 
 // Combine builds the events of one trace per thread (pick), with the
@@ -278,11 +279,11 @@ func (e *enumerator) overSteps() bool {
 // product chooses coherence and reads-from location by location (the
 // initial write of location i is event i), streaming the choices so that
 // memory stays linear however many there are.
-func (e *enumerator) product(g *Graph, locs []uint64, i int) {
+func (e *enumerator) product(g *Graph, ix *locIndex, i int) {
 	if e.stop {
 		return
 	}
-	if i == len(locs) {
+	if i == len(ix.locs) {
 		g.base = nil
 		// the last candidate's relations are dead: from the second
 		// candidate of a combination on, reuse their words (a combination
@@ -308,9 +309,9 @@ func (e *enumerator) product(g *Graph, locs []uint64, i int) {
 		}
 		return
 	}
-	locChoices(g, i, locs[i], e.brute, func(c locChoice) bool {
+	locChoices(g, ix, i, e.brute, func(c locChoice) bool {
 		c.apply(g)
-		e.product(g, locs, i+1)
+		e.product(g, ix, i+1)
 		return !e.stop
 	}, e.interrupted)
 }
@@ -330,32 +331,73 @@ func (c locChoice) apply(g *Graph) {
 	}
 }
 
-// locChoices enumerates the coherent (co, rf) choices for location l,
-// whose initial write is event li: every order of its writes (after the
-// initial one), and for each read every write of the value it read, kept
-// when po-loc | rf | co | fr is acyclic on the location and no RMW has a
-// write of another thread between its read's source and its write.
-func locChoices(g *Graph, li int, l uint64, brute bool, fn func(locChoice) bool, interrupted func(tried int) bool) {
-	var writes, reads []int
-	for i, ev := range g.Events {
-		if !hasLoc(ev) || ev.Loc != l || i == li {
+// locIndex is what locChoices needs of every location, found once per
+// combination of traces: it scanned every event and made two arrays as
+// long as them for each location, and product calls it for each location
+// and each choice on the locations before it (on a page-table walk's
+// graphs of a thousand events and hundreds of locations, a third of the
+// enumeration's time).
+type locIndex struct {
+	locs []uint64
+	acc  []locAccesses // per location, as locs
+	// rank and src are per event: a write's place in its location's
+	// coherence order and a read's source while they are chosen. Each
+	// location writes and reads only its own events' entries, so the
+	// locations nested in product share them.
+	rank, src []int
+}
+
+// locAccesses are one location's writes and reads (not its initial
+// write), in event order, and the write of each RMW by its read.
+type locAccesses struct {
+	writes, reads []int
+	rmwWrite      map[int]int
+}
+
+// indexLocations indexes g's accesses by location; locs[i]'s initial
+// write is event i.
+func indexLocations(g *Graph, locs []uint64) *locIndex {
+	ix := &locIndex{locs: locs, acc: make([]locAccesses, len(locs)),
+		rank: make([]int, len(g.Events)), src: make([]int, len(g.Events))}
+	at := make(map[uint64]int, len(locs))
+	for i, l := range locs {
+		at[l] = i
+	}
+	for i := len(locs); i < len(g.Events); i++ {
+		ev := g.Events[i]
+		if !hasLoc(ev) {
 			continue
 		}
+		a := &ix.acc[at[ev.Loc]]
 		switch ev.Kind {
 		case Write:
-			writes = append(writes, i)
+			a.writes = append(a.writes, i)
 		case Read:
-			reads = append(reads, i)
+			a.reads = append(a.reads, i)
 		}
 	}
-	rmwWrite := map[int]int{} // an RMW's read -> its write, on this location
 	for _, d := range g.Rmw {
-		if g.Events[d.To].Loc == l && g.Events[d.From].Loc == l {
-			rmwWrite[int(d.From)] = int(d.To)
+		l := g.Events[d.To].Loc
+		if li, ok := at[l]; ok && l == g.Events[d.From].Loc {
+			a := &ix.acc[li]
+			if a.rmwWrite == nil {
+				a.rmwWrite = map[int]int{}
+			}
+			a.rmwWrite[int(d.From)] = int(d.To)
 		}
 	}
-	rank := make([]int, len(g.Events))
-	src := make([]int, len(g.Events))
+	return ix
+}
+
+// locChoices enumerates the coherent (co, rf) choices for location li
+// of ix (its initial write is event li): every order of its writes (after
+// the initial one), and for each read every write of the value it read,
+// kept when po-loc | rf | co | fr is acyclic on the location and no RMW
+// has a write of another thread between its read's source and its write.
+func locChoices(g *Graph, ix *locIndex, li int, brute bool, fn func(locChoice) bool, interrupted func(tried int) bool) {
+	a := ix.acc[li]
+	writes, reads, rmwWrite := a.writes, a.reads, a.rmwWrite
+	rank, src := ix.rank, ix.src
 	going := true
 	orders := func(f func([]int)) { interleave(coUnits(g, writes), f, &going) }
 	if brute {
