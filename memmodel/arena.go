@@ -5,9 +5,10 @@ package memmodel
 // coherence, and a model's check builds dozens of n×n relations for each,
 // all dead once the check returns: allocating them from the heap made the
 // garbage collector a third of the time of the larger LKMM tests. The
-// graph's arena is reset before each candidate is checked (Graph.Base
-// starts from it, and every relation made from one of its relations
-// carves its bits from the same arena), so the words are reused.
+// enumeration's arena is reset before each candidate is checked, of every
+// combination of traces (Graph.Base starts from it, and every relation
+// made from one of its relations carves its bits from the same arena), so
+// the words are reused.
 type arena struct {
 	chunks []chunk
 	cur    int // the chunk being carved
@@ -22,15 +23,22 @@ type chunk struct {
 }
 
 // Chunk sizes: 8 relations of the size asked for, at least 64 words.
-// Small, so that a small graph's check stays within CheckBytes and a
-// graph with one candidate costs no more than the heap would.
+// Small, so that a small graph's check stays within CheckBytes and the
+// first graphs cost no more than the heap would.
 const (
 	chunkRelations = 8
 	chunkMinWords  = 64
 )
 
 // words returns n zeroed words from a, or from the heap if a is nil.
-func (a *arena) words(n int) []uint64 {
+func (a *arena) words(n int) []uint64 { return a.take(n, true) }
+
+// unset returns n words from a whose old contents may remain: for an
+// operation that writes every one of them (clearing them first was a
+// seventh of the LKMM's enumeration on graphs of a thousand events).
+func (a *arena) unset(n int) []uint64 { return a.take(n, false) }
+
+func (a *arena) take(n int, zero bool) []uint64 {
 	if a == nil {
 		return make([]uint64, n)
 	}
@@ -40,7 +48,7 @@ func (a *arena) words(n int) []uint64 {
 			continue
 		}
 		out := c.w[a.off : a.off+n : a.off+n]
-		if a.off < c.hw { // reused: clear what an earlier candidate wrote
+		if zero && a.off < c.hw { // reused: clear what an earlier candidate wrote
 			clear(out[:min(n, c.hw-a.off)])
 		}
 		a.off += n
@@ -69,5 +77,5 @@ func (s *Scratch) Use(g *Graph) {
 	if g.once { // its relations were carved from an arena since reused
 		g.base, g.static = nil, nil
 	}
-	g.arena, g.once = &s.a, true
+	g.arena, g.staticIn, g.once = &s.a, &s.a, true
 }

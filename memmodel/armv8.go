@@ -251,7 +251,7 @@ func (a *arm) deps(pk picks) {
 	}
 	a.pAddr, a.pData, a.pCtrl = ad.Minus(a.amo), da.Minus(a.amo), ct
 	basic := pre.Union(pre.Seq(pa.Union(pd)))
-	a.pDep = basic.Union(ad, da, ct).Minus(Id(a.n)).Minus(a.amo)
+	a.pDep = basic.Union(ad, da, ct).Minus(pre.id()).Minus(a.amo)
 }
 
 // internal is aarch64.cat's internal visibility requirements (the Exp

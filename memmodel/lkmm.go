@@ -182,7 +182,10 @@ func CheckPrefix(m Model, g *Graph) bool {
 func newLK(g *Graph) *lk {
 	b := g.Base()
 	n := b.N
-	x := &lk{n: n, g: g, b: b, id: Id(n)}
+	// the identity and what is made from it in the candidate's arena, as
+	// the base relations (on the heap, what the LKMM made from them was
+	// most of the garbage of the enumeration on large graphs)
+	x := &lk{n: n, g: g, b: b, id: b.Po.id()}
 	tag := func(t Tag) Set { return b.AnyTag(t) }
 
 	srcu := tag(SrcuLock | SrcuUnlock | SyncSrcu)
@@ -296,7 +299,7 @@ func (x *lk) lockRMWs() Rel {
 }
 
 // idOn is [s].
-func (x *lk) idOn(s Set) Rel { return IdOn(x.n, s) }
+func (x *lk) idOn(s Set) Rel { return x.b.Po.idOn(s) }
 
 // fencerel is stdlib's fencerel(B) = (po & (_ * B)) ; po.
 func (x *lk) fencerel(s Set) Rel { return x.po.Ran(s).Seq(x.po) }
@@ -535,9 +538,8 @@ func (x *lk) propagation(c *lkCat) {
 // rcu-order is empty without a grace period, and then so are rcu-fence and
 // rb.
 func (x *lk) rcu(c *lkCat) {
-	n := x.n
 	if x.SyncRcu.Empty() && x.SyncSrcu.Empty() {
-		c.rcuFence, c.rb = NewRel(n), NewRel(n)
+		c.rcuFence, c.rb = x.b.Po.like(), x.b.Po.like()
 		c.fence2, c.strongFence2 = c.fence, c.strongFence
 		return
 	}
@@ -593,7 +595,7 @@ func relEqual(a, b Rel) bool {
 //	    (unmatched-po ; unmatched-po))
 //	in matched
 func (x *lk) rcuRscs() Rel {
-	matched := NewRel(x.n)
+	matched := x.b.Po.like()
 	if x.RcuLock.Empty() || x.RcuUnlock.Empty() {
 		return matched
 	}

@@ -89,6 +89,12 @@ func newRelIn(a *arena, n int) Rel {
 // like is an empty relation over r's events, from r's arena.
 func (r Rel) like() Rel { return newRelIn(r.a, r.n) }
 
+// likeUnset is like's relation with its bits left as the arena had them:
+// for an operation that writes every word of its result.
+func (r Rel) likeUnset() Rel {
+	return Rel{n: r.n, w: r.w, bits: r.a.unset(r.n * r.w), a: r.a}
+}
+
 // N is the number of events the relation is over.
 func (r Rel) N() int { return r.n }
 
@@ -108,7 +114,7 @@ func (r Rel) Has(i, j int) bool { return r.bits[i*r.w+j>>6]&(1<<uint(j&63)) != 0
 func (r Rel) Add(i, j int) { r.bits[i*r.w+j>>6] |= 1 << uint(j&63) }
 
 func (r Rel) clone() Rel {
-	c := r.like()
+	c := r.likeUnset()
 	copy(c.bits, r.bits)
 	return c
 }
@@ -121,7 +127,7 @@ func (r Rel) Union(ss ...Rel) Rel {
 	if len(ss) == 0 {
 		return r.clone()
 	}
-	c := r.like()
+	c := r.likeUnset()
 	s0 := ss[0].bits[:len(r.bits)]
 	for i, w := range r.bits {
 		c.bits[i] = w | s0[i]
@@ -136,7 +142,7 @@ func (r Rel) Union(ss ...Rel) Rel {
 
 // Inter is r & s.
 func (r Rel) Inter(s Rel) Rel {
-	c := r.like()
+	c := r.likeUnset()
 	sb := s.bits[:len(r.bits)]
 	for i, w := range r.bits {
 		c.bits[i] = w & sb[i]
@@ -146,7 +152,7 @@ func (r Rel) Inter(s Rel) Rel {
 
 // Minus is r \ s.
 func (r Rel) Minus(s Rel) Rel {
-	c := r.like()
+	c := r.likeUnset()
 	sb := s.bits[:len(r.bits)]
 	for i, w := range r.bits {
 		c.bits[i] = w &^ sb[i]
@@ -156,7 +162,7 @@ func (r Rel) Minus(s Rel) Rel {
 
 // complement is every pair of r's events not in r.
 func (r Rel) complement() Rel {
-	c := r.like()
+	c := r.likeUnset()
 	full := all(r.n)
 	for i := 0; i < r.n; i++ {
 		out, in := c.row(i), r.row(i)
@@ -258,8 +264,13 @@ func (c Rel) fillId() Rel {
 }
 
 // IdOn is [s], the identity restricted to s.
-func IdOn(n int, s Set) Rel {
-	c := NewRel(n)
+func IdOn(n int, s Set) Rel { return NewRel(n).fillIdOn(s) }
+
+// idOn is [s] over r's events, from r's arena.
+func (r Rel) idOn(s Set) Rel { return r.like().fillIdOn(s) }
+
+// fillIdOn adds every (i, i) of s to the empty relation c and returns it.
+func (c Rel) fillIdOn(s Set) Rel {
 	s.Each(func(i int) { c.Add(i, i) })
 	return c
 }
@@ -280,7 +291,7 @@ func (r Rel) Dom(s Set) Rel {
 
 // Ran restricts r to pairs whose second element is in s (r;[s]).
 func (r Rel) Ran(s Set) Rel {
-	c := r.like()
+	c := r.likeUnset()
 	for i := 0; i < c.n; i++ {
 		andRow(c.row(i), r.row(i), s)
 	}
