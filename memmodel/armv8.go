@@ -407,7 +407,7 @@ func (a *arm) ifbOb(dsbOb Rel) Rel {
 		return b.Po.like()
 	}
 	isbPo := b.Po.Dom(a.isb) // [IFB]; po
-	ctrlISB := a.pCtrl.Seq(b.Po.Opt()).Ran(a.isb)
+	ctrlISB := a.pCtrl.SeqOpt(b.Po).Ran(a.isb)
 	addrISB := a.pAddr.Ran(b.M).Seq(b.Po).Ran(a.isb)
 	return ctrlISB.Union(addrISB, dsbOb.Ran(a.isb)).Seq(isbPo)
 }

@@ -418,7 +418,7 @@ type lkCat struct {
 // that stay on this CPU come of the fences its own events imply among
 // themselves, which one instruction does not have: Whole drops those.)
 func (x *lk) tears(c *lkCat) Rel {
-	return c.overwriteExt.Seq(c.cumulFence.Star()).Seq(x.rfe)
+	return c.overwriteExt.SeqOpt(c.cumulFence.Plus()).Seq(x.rfe)
 }
 
 // cat computes linux-kernel.cat's relations up to hb.
@@ -501,8 +501,8 @@ func (x *lk) cat() *lkCat {
 	c.cumulFence = mk.Seq(aCumul(c.strongFence.Union(c.poRel)).Union(c.wmb, c.poUnlockLockPo)).
 		Ran(x.Marked).Seq(c.rmwSequence)
 	c.overwriteExt = x.b.ToWholeWrites(overwrite.Inter(x.ext))
-	c.prop = mk.Seq(c.overwriteExt.Opt()).Seq(c.cumulFence.Star()).
-		Ran(x.Marked).Seq(x.rfe.Opt()).Ran(x.Marked)
+	c.prop = mk.SeqOpt(c.overwriteExt).SeqOpt(c.cumulFence.Plus()).
+		Ran(x.Marked).SeqOpt(x.rfe).Ran(x.Marked)
 
 	//   let hb = [Marked] ; (ppo | rfe | ((prop \ id) & int)) ; [Marked]
 	c.hb = c.ppo.Union(x.rfe, c.prop.Minus(x.id).Inter(x.int_)).Restrict(x.Marked, x.Marked)
@@ -514,7 +514,7 @@ func (x *lk) cat() *lkCat {
 //
 //	let pb = prop ; strong-fence ; hb* ; [Marked]
 func (x *lk) propagation(c *lkCat) {
-	c.pb = c.prop.Seq(c.strongFence).Seq(c.hb.Star()).Ran(x.Marked)
+	c.pb = c.prop.Seq(c.strongFence).SeqOpt(c.hb.Plus()).Ran(x.Marked)
 }
 
 // rcu computes the cat file's RCU section:
@@ -543,7 +543,7 @@ func (x *lk) rcu(c *lkCat) {
 		c.fence2, c.strongFence2 = c.fence, c.strongFence
 		return
 	}
-	link := x.poOpt.Seq(c.hb.Star()).Seq(c.pb.Star()).Seq(c.prop).Seq(x.po)
+	link := x.poOpt.SeqOpt(c.hb.Plus()).SeqOpt(c.pb.Plus()).Seq(c.prop).Seq(x.po)
 	rg, sg := x.idOn(x.SyncRcu), x.idOn(x.SyncSrcu)
 	rscsi := x.rcuRscs().Inv()
 	srscsi := x.srcuRscs().Inv()
@@ -571,7 +571,7 @@ func (x *lk) rcu(c *lkCat) {
 	c.rcuFence = x.po.Seq(order).Seq(x.poOpt)
 	c.fence2 = c.fence.Union(c.rcuFence)
 	c.strongFence2 = c.strongFence.Union(c.rcuFence)
-	c.rb = c.prop.Seq(c.rcuFence).Seq(c.hb.Star()).Seq(c.pb.Star()).Ran(x.Marked)
+	c.rb = c.prop.Seq(c.rcuFence).SeqOpt(c.hb.Plus()).SeqOpt(c.pb.Plus()).Ran(x.Marked)
 }
 
 func relEqual(a, b Rel) bool {
@@ -659,7 +659,7 @@ func (x *lk) plain(c *lkCat) (ok, race, mixed bool) {
 	// let vis = cumul-fence* ; rfe? ; [Marked] ;
 	//   ((strong-fence ; [Marked] ; xbstar) | (xbstar & int))
 	xbstar := c.hb.Union(c.pb, c.rb).Star()
-	vis := c.cumulFence.Star().Seq(x.rfe.Opt()).Ran(x.Marked).
+	vis := c.cumulFence.Star().SeqOpt(x.rfe).Ran(x.Marked).
 		Seq(strong.Ran(x.Marked).Seq(xbstar).Union(xbstar.Inter(x.int_)))
 
 	// let w-pre-bounded = [Marked] ; (addr | fence)?
@@ -670,8 +670,8 @@ func (x *lk) plain(c *lkCat) (ok, race, mixed bool) {
 	//   [R4rmb]))? ; [Marked]
 	notNoret := all(n).Minus(x.Noreturn)
 	rmbRel := x.fencerel(x.Rmb)
-	wPre := mk.Seq(x.addr.Union(fence).Opt())
-	rPre := mk.Seq(x.addr.Union(c.nonrwFence, rmbRel.Restrict(x.R4rmb, notNoret)).Opt())
+	wPre := mk.SeqOpt(x.addr.Union(fence))
+	rPre := mk.SeqOpt(x.addr.Union(c.nonrwFence, rmbRel.Restrict(x.R4rmb, notNoret)))
 	wPost := fence.Opt().Ran(x.Marked).Seq(c.rmwSequence)
 	rPost := c.nonrwFence.Union(rmbRel.Restrict(notNoret, x.R4rmb)).Opt().Ran(x.Marked)
 

@@ -119,7 +119,18 @@ func TestOpsByDefinition(t *testing.T) {
 				ar.reset()
 				r, s, u := randomRel(rng, n, 0.3, false), randomRel(rng, n, 0.3, false), randomRel(rng, n, 0.3, false)
 				r.a = a
+				sparse := randomRel(rng, n, 0.02, false) // rows with no pair: Seq skips them
 				set, set2 := randomSet(rng, n), randomSet(rng, n)
+				seq := func(s Rel) func(i, j int) bool {
+					return func(i, j int) bool {
+						for k := 0; k < n; k++ {
+							if r.Has(i, k) && s.Has(k, j) {
+								return true
+							}
+						}
+						return false
+					}
+				}
 				name := fmt.Sprintf("n=%d/%d/arena=%v", n, round, a != nil)
 				for _, op := range []struct {
 					what string
@@ -133,6 +144,9 @@ func TestOpsByDefinition(t *testing.T) {
 					{"Ran", r.Ran(set), func(i, j int) bool { return r.Has(i, j) && set.Has(j) }},
 					{"Dom", r.Dom(set), func(i, j int) bool { return r.Has(i, j) && set.Has(i) }},
 					{"Restrict", r.Restrict(set, set2), func(i, j int) bool { return set.Has(i) && r.Has(i, j) && set2.Has(j) }},
+					{"Seq", r.Seq(s), seq(s)},
+					{"Seq sparse", r.Seq(sparse), seq(sparse)},
+					{"SeqOpt", r.SeqOpt(sparse), func(i, j int) bool { return r.Has(i, j) || seq(sparse)(i, j) }},
 				} {
 					for i := 0; i < n; i++ {
 						for j := 0; j < n; j++ {

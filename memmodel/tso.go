@@ -98,7 +98,7 @@ func tsoMfence(b *Base) Rel {
 		r = r.Union(b.Po.Opt().Ran(after).Seq(b.Po))
 	}
 	if !before.Empty() {
-		r = r.Union(b.Po.Ran(before).Seq(b.Po.Opt()))
+		r = r.Union(b.Po.Ran(before).SeqOpt(b.Po))
 	}
 	return r
 }
