@@ -404,7 +404,7 @@ type lkCat struct {
 	nonrwFence, poRel, acqPo   Rel
 	wmb, rmb, mb, gp           Rel
 	poUnlockLockPo, cumulFence Rel
-	rmwSequence                Rel
+	rmwSeqPlus                 Rel // (rf ; rmw)+: rmw-sequence without its identity, for SeqOpt
 	overwriteExt               Rel // overwrite & ext (of each CMPXCHG8B's writes whole)
 	rcuFence                   Rel
 	strongFence2, fence2       Rel // after `let fence = fence | rcu-fence`
@@ -497,9 +497,9 @@ func (x *lk) cat() *lkCat {
 	//   let prop = [Marked] ; (overwrite & ext)? ; cumul-fence* ;
 	//     [Marked] ; rfe? ; [Marked]
 	aCumul := func(r Rel) Rel { return x.rfe.Ran(x.Marked).Opt().Seq(r) }
-	c.rmwSequence = x.rf.Seq(x.rmw).Star()
+	c.rmwSeqPlus = x.rf.Seq(x.rmw).Plus()
 	c.cumulFence = mk.Seq(aCumul(c.strongFence.Union(c.poRel)).Union(c.wmb, c.poUnlockLockPo)).
-		Ran(x.Marked).Seq(c.rmwSequence)
+		Ran(x.Marked).SeqOpt(c.rmwSeqPlus)
 	c.overwriteExt = x.b.ToWholeWrites(overwrite.Inter(x.ext))
 	c.prop = mk.SeqOpt(c.overwriteExt).SeqOpt(c.cumulFence.Plus()).
 		Ran(x.Marked).SeqOpt(x.rfe).Ran(x.Marked)
@@ -672,7 +672,7 @@ func (x *lk) plain(c *lkCat) (ok, race, mixed bool) {
 	rmbRel := x.fencerel(x.Rmb)
 	wPre := mk.SeqOpt(x.addr.Union(fence))
 	rPre := mk.SeqOpt(x.addr.Union(c.nonrwFence, rmbRel.Restrict(x.R4rmb, notNoret)))
-	wPost := fence.Opt().Ran(x.Marked).Seq(c.rmwSequence)
+	wPost := fence.Opt().Ran(x.Marked).SeqOpt(c.rmwSeqPlus)
 	rPost := c.nonrwFence.Union(rmbRel.Restrict(notNoret, x.R4rmb)).Opt().Ran(x.Marked)
 
 	// let ww-vis = fence | (strong-fence ; xbstar ; w-pre-bounded) |
