@@ -60,6 +60,15 @@ func (a *arena) take(n int, zero bool) []uint64 {
 	return a.chunks[a.cur].w[:n:n]
 }
 
+// bytes is what a's chunks hold.
+func (a *arena) bytes() int64 {
+	n := 0
+	for _, c := range a.chunks {
+		n += len(c.w)
+	}
+	return int64(n) * 8
+}
+
 // reset makes every word of a free again: the relations carved so far
 // must be dead.
 func (a *arena) reset() { a.cur, a.off = 0, 0 }

@@ -186,7 +186,10 @@ func (e *enumerator) combine() {
 	g, locs := Combine(e.p, e.pick)
 	e.static.reset() // the last combination's graph is dead
 	g.staticIn = &e.static
-	if e.p.Memory != nil && !e.p.Memory(graphBytes(g)+CheckBytes(e.m, g)) {
+	// the arenas keep what the largest graph so far made: a smaller one
+	// holds that much still
+	held := max(CheckBytes(e.m, g), e.arena.bytes()+e.static.bytes())
+	if e.p.Memory != nil && !e.p.Memory(graphBytes(g)+held) {
 		e.stop = true
 		return
 	}
