@@ -92,3 +92,29 @@ func taggedTraces(r *rand.Rand) *Program {
 	}
 	return p
 }
+
+// TestMemoryCountsArenas: a combination of short traces after a long one
+// is checked in arenas that keep the long one's chunks, and the memory
+// estimate it asks for counts them.
+func TestMemoryCountsArenas(t *testing.T) {
+	long := &Trace{}
+	for i := range 300 {
+		long.Events = append(long.Events, Event{Kind: Write, Loc: 8 * uint64(1+i%60), Val: 1, Tags: Once})
+	}
+	short := &Trace{Events: []Event{{Kind: Read, Loc: 8, Val: 0, Tags: Once}}}
+	p := &Program{Init: map[uint64]uint64{}, Threads: [][]*Trace{{long, short}, {short}}}
+	m, _ := Lookup("lkmm")
+	e := &enumerator{p: p, m: m, pick: make([]int, 2), visit: func(*Graph, []int, []string) bool { return false }}
+	asked := 0
+	p.Memory = func(b int64) bool {
+		if held := e.arena.bytes() + e.static.bytes(); b < held {
+			t.Errorf("combination %d asked for %d bytes, its arenas hold %d", asked, b, held)
+		}
+		asked++
+		return true
+	}
+	e.threads(0)
+	if asked != 2 || e.arena.bytes() == 0 {
+		t.Fatalf("%d combinations asked, arenas of %d bytes: the test no longer makes what it needs", asked, e.arena.bytes())
+	}
+}
