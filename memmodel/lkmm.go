@@ -302,7 +302,13 @@ func (x *lk) lockRMWs() Rel {
 func (x *lk) idOn(s Set) Rel { return x.b.Po.idOn(s) }
 
 // fencerel is stdlib's fencerel(B) = (po & (_ * B)) ; po.
-func (x *lk) fencerel(s Set) Rel { return x.po.Ran(s).Seq(x.po) }
+func (x *lk) fencerel(s Set) Rel { return x.fenced(all(x.n), s, all(x.n)) }
+
+// fenced is [s] ; fencerel(f) ; [t], in one backward pass over each
+// thread (fencedBy): composing po with itself made a row union for each
+// event and each fence after it, a tenth of the LKMM's check on the
+// page-table scripts' graphs.
+func (x *lk) fenced(s, f, t Set) Rel { return fencedBy(x.b, s, f, t, x.po.like()) }
 
 // lockOK states lock.cat's checks and its rf/co generators as conditions
 // on the proposed rf and co:
@@ -439,8 +445,8 @@ func (x *lk) cat() *lkCat {
 	// Fences
 	//   let rmb = [R4rmb] ; fencerel(Rmb) ; [R4rmb]
 	//   let wmb = [W] ; fencerel(Wmb) ; [W]
-	c.rmb = x.fencerel(x.Rmb).Restrict(x.R4rmb, x.R4rmb)
-	c.wmb = x.fencerel(x.Wmb).Restrict(x.W, x.W)
+	c.rmb = x.fenced(x.R4rmb, x.Rmb, x.R4rmb)
+	c.wmb = x.fenced(x.W, x.Wmb, x.W)
 	//   let mb = ([M] ; fencerel(Mb) ; [M]) |
 	//     ([M] ; po ; [Mb & R]) | ([Mb & W] ; po ; [M]) |
 	//     ([M] ; fencerel(Before-atomic) ; [RMW] ; po? ; [M]) |
@@ -448,10 +454,10 @@ func (x *lk) cat() *lkCat {
 	//     ([M] ; po? ; [LKW] ; fencerel(After-spinlock) ; [M]) |
 	//     ([M] ; po-unlock-lock-po ; [After-unlock-lock] ; po ; [M]) |
 	//     ([M] ; po? ; [Srcu-unlock] ; fencerel(After-srcu-read-unlock) ; [M])
-	mb := x.fencerel(x.Mb).Restrict(M, M)
+	mb := x.fenced(M, x.Mb, M)
 	mb = mb.Union(po.Restrict(M, x.Mb.Inter(x.R)), po.Restrict(x.Mb.Inter(x.W), M))
 	if !x.BeforeAtomic.Empty() {
-		mb = mb.Union(x.fencerel(x.BeforeAtomic).Restrict(M, x.RMW).Seq(x.poOpt).Ran(M))
+		mb = mb.Union(x.fenced(M, x.BeforeAtomic, x.RMW).Seq(x.poOpt).Ran(M))
 	}
 	if !x.AfterAtomic.Empty() {
 		mb = mb.Union(x.poOpt.Restrict(M, x.RMW).Seq(x.fencerel(x.AfterAtomic)).Ran(M))

@@ -173,27 +173,28 @@ func (r Rel) complement() Rel {
 	return c
 }
 
-// Seq is the composition r ; s. Only the rows of s with a pair are
-// added: most relations a model composes with (rfe, rmw, a fence's
-// edges) have few, and a dense r's every pair cost a row of s, on the
-// page-table scripts' graphs of a thousand events the LKMM's most
-// costly step.
+// Seq is the composition r ; s.
 func (r Rel) Seq(s Rel) Rel {
 	c := r.like()
-	used := s.Domain()
-	sel := make(Set, r.w)
 	for i := 0; i < r.n; i++ {
-		andRow(sel, r.row(i), used)
-		orRows(c.row(i), sel, s)
+		orRows(c.row(i), r.row(i), s)
 	}
 	return c
 }
 
-// SeqOpt is r ; s?, that is r | r ; s, without s's identity rows.
+// SeqOpt is r ; s?, that is r | r ; s, adding only the rows of s that
+// have a pair. The LKMM composes dense relations (cumul-fence*, what
+// prop builds from it) with sparse ones made optional (rfe?,
+// rmw-sequence): the identity under every event cost a row of s for
+// each pair of r, on the page-table scripts' graphs of a thousand events
+// the LKMM's most costly step. (Masking every Seq so cost armv8's check,
+// whose compositions are mostly of sparse relations, a scan of s for
+// nothing: 3 % of ptdump-vmalloc-n8-fixed.)
 func (r Rel) SeqOpt(s Rel) Rel {
-	c := r.Seq(s)
-	for i, w := range r.bits {
-		c.bits[i] |= w
+	c := r.clone()
+	used := s.Domain()
+	for i := 0; i < r.n; i++ {
+		orRowsOf(c.row(i), r.row(i), used, s)
 	}
 	return c
 }
@@ -201,12 +202,26 @@ func (r Rel) SeqOpt(s Rel) Rel {
 // orRows adds to out the rows of s that the set of bits sel picks.
 func orRows(out, sel []uint64, s Rel) {
 	for wi, w := range sel {
-		for w != 0 {
-			k := wi<<6 | bits.TrailingZeros64(w)
-			w &= w - 1
-			for x, y := range s.row(k) {
-				out[x] |= y
-			}
+		orWordRows(out, wi, w, s)
+	}
+}
+
+// orRowsOf is orRows with sel masked by used, a word at a time.
+func orRowsOf(out, sel []uint64, used Set, s Rel) {
+	used = used[:len(sel)]
+	for wi, w := range sel {
+		orWordRows(out, wi, w&used[wi], s)
+	}
+}
+
+// orWordRows adds to out the rows of s that word wi of a selection, w,
+// picks.
+func orWordRows(out []uint64, wi int, w uint64, s Rel) {
+	for w != 0 {
+		k := wi<<6 | bits.TrailingZeros64(w)
+		w &= w - 1
+		for x, y := range s.row(k) {
+			out[x] |= y
 		}
 	}
 }
