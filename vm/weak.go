@@ -66,6 +66,7 @@ type weakState struct {
 	// of the reductions (the reference of the differential tests)
 	all     bool
 	domains map[mmu.Loc][]uint64          // values each shared location may hold
+	chains  map[mmu.Loc]*chainDepth       // their depths, bounding them (weak_depth.go)
 	by      map[mmu.Loc]map[uint64]uint64 // which CPUs (bits) write each value (initBit: the initial value)
 	bounds  []string
 	events  int // events of the runs of the current round
@@ -1052,6 +1053,7 @@ func traceSize(t *memmodel.Trace) int {
 // with the domains frozen gives the runs.
 func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 	w.domains, w.by = map[mmu.Loc][]uint64{}, map[mmu.Loc]map[uint64]uint64{}
+	w.chains = map[mmu.Loc]*chainDepth{}
 	w.atomicLocs = map[mmu.Loc]bool{}
 	frozen, prevWrites := false, -1
 	var prev [][]weakRun // the runs of the last round
@@ -1066,6 +1068,12 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 			}
 
 			all[i] = runs
+			cpu := x.m.threads[id].cpu
+			if !w.all { // --search dfs, the differential tests' reference, takes every value
+				for _, run := range runs {
+					grew = w.countWrites(run.trace, cpu) || grew
+				}
+			}
 			most := 0
 			for _, run := range runs {
 				for _, d := range run.trace.Rmw {
@@ -1077,12 +1085,24 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 					}
 				}
 				n := 0
-				for _, ev := range run.trace.Events {
+				var depths []int
+				if !w.all && !frozen {
+					depths = w.writeDepths(run.trace)
+				}
+				for j, ev := range run.trace.Events {
 					if ev.Kind == memmodel.Write || ev.Kind == memmodel.Read {
 						n += int(b2u(ev.Kind == memmodel.Write))
-						if !frozen {
-							grew = w.addValue(mmu.Loc(ev.Loc), ev.Val, ev.Kind == memmodel.Write, x.m.threads[id].cpu) || grew
+						if frozen {
+							continue
 						}
+						if depths != nil && ev.Kind == memmodel.Write {
+							ok, fell := w.admit(mmu.Loc(ev.Loc), ev.Val, depths[j])
+							if !ok {
+								continue // deeper than any execution's writes (weak_depth.go)
+							}
+							grew = fell || grew
+						}
+						grew = w.addValue(mmu.Loc(ev.Loc), ev.Val, ev.Kind == memmodel.Write, cpu) || grew
 					}
 				}
 				most = max(most, n)
