@@ -1055,6 +1055,9 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 	w.domains, w.by = map[mmu.Loc][]uint64{}, map[mmu.Loc]map[uint64]uint64{}
 	w.chains = map[mmu.Loc]*chainDepth{}
 	w.atomicLocs = map[mmu.Loc]bool{}
+	if len(w.guesses) > 0 {
+		x.learnAtomics(w, cpus)
+	}
 	frozen, prevWrites := false, -1
 	var prev [][]weakRun // the runs of the last round
 	for round := 0; ; round++ {
@@ -1076,14 +1079,7 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 			}
 			most := 0
 			for _, run := range runs {
-				for _, d := range run.trace.Rmw {
-					w.atomicLocs[mmu.Loc(run.trace.Events[d.From].Loc)] = true
-				}
-				for _, ev := range run.trace.Events {
-					if ev.Tags&(memmodel.LockR|memmodel.LockW|memmodel.Unlock|memmodel.LockFail|memmodel.IsLocked) != 0 {
-						w.atomicLocs[mmu.Loc(ev.Loc)] = true
-					}
-				}
+				w.noteAtomic(run.trace)
 				n := 0
 				var depths []int
 				if !w.all && !frozen {
@@ -1130,6 +1126,42 @@ func (x *explorer) weakDomains(w *weakState, cpus []int) ([][]weakRun, bool) {
 		}
 		prev = all
 	}
+}
+
+// noteAtomic adds to atomicLocs the locations a run's RMWs and locks
+// access.
+func (w *weakState) noteAtomic(t *memmodel.Trace) {
+	for _, d := range t.Rmw {
+		w.atomicLocs[mmu.Loc(t.Events[d.From].Loc)] = true
+	}
+	for _, ev := range t.Events {
+		if ev.Tags&(memmodel.LockR|memmodel.LockW|memmodel.Unlock|memmodel.LockFail|memmodel.IsLocked) != 0 {
+			w.atomicLocs[mmu.Loc(ev.Loc)] = true
+		}
+	}
+}
+
+// learnAtomics runs each CPU once under the initial values, without
+// guesses, to find the locations its RMWs and locks access before the
+// first round guesses values there: every run of that round read a
+// guess at every atomic location, each of whose values an RMW's run
+// then wrote, so that a counter's domain held sums of guesses no
+// execution makes (42 values of a counter that two CPUs add 1, 10, 100
+// and 1000 to, where 11 are under armv8, which guesses nothing). The
+// pre-pass's runs are dropped, and the bounds they hit with them.
+func (x *explorer) learnAtomics(w *weakState, cpus []int) {
+	guesses, bounds := w.guesses, len(w.bounds)
+	w.guesses = nil
+	for _, id := range cpus {
+		runs, ok := x.weakTraces(id, w)
+		for _, run := range runs {
+			w.noteAtomic(run.trace)
+		}
+		if !ok {
+			break
+		}
+	}
+	w.guesses, w.bounds, w.events = guesses, w.bounds[:bounds], 0
 }
 
 // readsLast tells whether the reads at indexes es of a run (whose first
