@@ -281,27 +281,17 @@ func (r Rel) Star() Rel { return r.Plus().Union(r.id()) }
 func (r Rel) Opt() Rel { return r.Union(r.id()) }
 
 // id is the identity over r's events, from r's arena.
-func (r Rel) id() Rel { return r.like().fillId() }
-
-// Id is the identity over n events.
-func Id(n int) Rel { return NewRel(n).fillId() }
-
-// fillId adds every (i, i) to the empty relation c and returns it.
-func (c Rel) fillId() Rel {
+func (r Rel) id() Rel {
+	c := r.like()
 	for i := 0; i < c.n; i++ {
 		c.Add(i, i)
 	}
 	return c
 }
 
-// IdOn is [s], the identity restricted to s.
-func IdOn(n int, s Set) Rel { return NewRel(n).fillIdOn(s) }
-
 // idOn is [s] over r's events, from r's arena.
-func (r Rel) idOn(s Set) Rel { return r.like().fillIdOn(s) }
-
-// fillIdOn adds every (i, i) of s to the empty relation c and returns it.
-func (c Rel) fillIdOn(s Set) Rel {
+func (r Rel) idOn(s Set) Rel {
+	c := r.like()
 	s.Each(func(i int) { c.Add(i, i) })
 	return c
 }
