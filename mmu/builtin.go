@@ -73,10 +73,21 @@ type Builtin struct {
 	Kernel string
 
 	host bool // registered by a host: its panics are caught
+	// computes marks the RMWs whose written value is computed from the
+	// value they read (atomic_add(), LDADD): herd makes that a data
+	// dependency inside the RMW, which the LKMM's dep ; rfi and armv8's
+	// data ; rfi carry on to a later read of the written value.
+	computes bool
 }
 
 // Host tells whether b was registered by a host rather than built in.
 func (b *Builtin) Host() bool { return b.host }
+
+// WriteFromRead tells whether b is an RMW whose written value is computed
+// from the value it read, a data dependency inside the RMW (herd's
+// intra-instruction data: CSem.ml's atomic ops and add_unless, AArch64's
+// LD<op>); xchg() and cmpxchg() write a value given to them.
+func (b *Builtin) WriteFromRead() bool { return b.computes }
 
 // Registry is a set of builtins by name. The standard one is Builtins();
 // hosts copy it and add their own.

@@ -160,7 +160,7 @@ func rmwKernel(name string, arity int, tag memmodel.Tag, op func(old, v uint64) 
 	if arity == 1 { // atomic_inc(X): the operand is 1
 		ptr, params = 0, "p"
 	}
-	return &Builtin{Name: name, Arity: arity, Params: params, Fn: rmwAs(tag, tag, ptr, func(old uint64, a []uint64) (uint64, bool, uint64) {
+	return &Builtin{Name: name, Arity: arity, Params: params, computes: true, Fn: rmwAs(tag, tag, ptr, func(old uint64, a []uint64) (uint64, bool, uint64) {
 		v := uint64(1)
 		if arity == 2 {
 			v = a[val]
@@ -198,7 +198,7 @@ func kernelAtomics() []*Builtin {
 		{Name: "atomic_set_release", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Release)},
 		{Name: "plain_read", Arity: 1, Params: "p", Fn: loadAs(memmodel.Plain)},
 		{Name: "plain_write", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Plain)},
-		{Name: "atomic_add_unless", Arity: 3, Params: "p..", Fn: rmwAs(memmodel.Mb, memmodel.Mb, 0, func(old uint64, a []uint64) (uint64, bool, uint64) {
+		{Name: "atomic_add_unless", Arity: 3, Params: "p..", computes: true, Fn: rmwAs(memmodel.Mb, memmodel.Mb, 0, func(old uint64, a []uint64) (uint64, bool, uint64) {
 			return old + a[1], old != a[2], b2u(old != a[2])
 		})},
 	}
@@ -287,9 +287,9 @@ func armInstructions() []*Builtin {
 		for _, o := range ops {
 			op := o.op
 			fn := func(old uint64, a []uint64) (uint64, bool, uint64) { return op(old, a[1]), true, old }
-			bs = append(bs, &Builtin{Name: "ld" + o.name + f.suffix, Arity: 2, Params: "p.", Fn: rmw2(f.r, f.w, f.r, 0, fn)})
+			bs = append(bs, &Builtin{Name: "ld" + o.name + f.suffix, Arity: 2, Params: "p.", computes: true, Fn: rmw2(f.r, f.w, f.r, 0, fn)})
 			if f.r == 0 { // ST<op> has no acquire forms; its read returns nothing (herd's NoRet)
-				bs = append(bs, &Builtin{Name: "st" + o.name + f.suffix, Arity: 2, Params: "p.", Void: true, Fn: rmw2(memmodel.Noreturn, f.w, memmodel.Noreturn, 0, fn)})
+				bs = append(bs, &Builtin{Name: "st" + o.name + f.suffix, Arity: 2, Params: "p.", Void: true, computes: true, Fn: rmw2(memmodel.Noreturn, f.w, memmodel.Noreturn, 0, fn)})
 			}
 		}
 	}
@@ -339,7 +339,7 @@ func storeExcl(t memmodel.Tag) func(c *Call) (uint64, Status) {
 func x86Instructions() []*Builtin {
 	add := func(old uint64, a []uint64) (uint64, bool, uint64) { return old + a[1], true, old }
 	return []*Builtin{
-		{Name: "x86_locked_add", Arity: 2, Params: "p.", Fn: rmwAs(memmodel.Locked, memmodel.Locked, 0, add)},
+		{Name: "x86_locked_add", Arity: 2, Params: "p.", computes: true, Fn: rmwAs(memmodel.Locked, memmodel.Locked, 0, add)},
 		{Name: "x86_locked_cmpxchg", Arity: 3, Params: "p..", Fn: rmwAs(memmodel.Locked, memmodel.Locked, 0, cmpxchgOp)},
 	}
 }

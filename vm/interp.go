@@ -520,7 +520,7 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 	var wrote int
 	if r := m.weakRec; r != nil {
 		argT = r.call(t, b, n)
-		r.ldop = ldopBuiltins[b.Name]
+		r.ldop = b.WriteFromRead()
 		wrote = len(r.trace.Events)
 	}
 	for {

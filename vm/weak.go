@@ -124,7 +124,7 @@ type recorder struct {
 	// read changes (valueid.go), and sctrl
 	sAddrT, sDataT, sPDataT, sCtrlT uint64
 	sArgs                           []uint64 // scratch: the call's argument taints, fixed ones cleared
-	ldop                            bool     // the call's write is computed from its read (LD<op>)
+	ldop                            bool     // the call's write is computed from its read (mmu.Builtin.WriteFromRead)
 	callReads                       uint64   // reads made by the builtin call in progress
 	callChoices                     int      // choices made inside builtin calls in this run (repeats)
 	ta                              *arena   // the run's arena of spilled taints (taint.go)
@@ -1785,19 +1785,6 @@ func (r *recorder) wroteSince(k int) bool {
 
 // casBuiltins are the compare-and-swaps whose comparison is a pick.
 var casBuiltins = map[string]bool{"cas": true, "casa": true, "casl": true, "casal": true, "cas_noret": true, "casl_noret": true}
-
-// ldopBuiltins are arm64's LD<op>/ST<op>: the value written is computed
-// from the value read, a data dependency inside the instruction.
-var ldopBuiltins = func() map[string]bool {
-	m := map[string]bool{}
-	for _, op := range []string{"add", "clr", "eor", "set"} {
-		for _, f := range []string{"", "a", "l", "al"} {
-			m["ld"+op+f] = true
-			m["st"+op+f] = true
-		}
-	}
-	return m
-}()
 
 // result gives the taints of a builtin's result: a value read from memory
 // depends on the reads of the call; a csel's on the operand it selects,
