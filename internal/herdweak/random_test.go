@@ -31,6 +31,7 @@ var randomFamilies = []struct {
 }{
 	{"lkmm", "lkmm", litmusgen.C, lkmmArgs},
 	{"lkmm-wide", "lkmm", litmusgen.CWide, lkmmArgs},
+	{"lkmm-rmw", "lkmm", litmusgen.CRMW, lkmmArgs},
 	{"aarch64", "armv8", litmusgen.AArch64, aarch64Args},
 	{"aarch64-wide", "armv8", litmusgen.AArch64Wide, aarch64Args},
 	{"x86tso", "tso", litmusgen.X86, func(d string) []string {
