@@ -16,7 +16,8 @@ import "github.com/mmuvm/mmuvm/memmodel"
 //     casl_noret(p, expected, new) is CASL or CASAL. The expected value
 //     of a CAS to XZR is XZR's, 0; they keep cas's parameters so that
 //     the engine treats them as it treats cas (its comparison is a pick).
-//     A failed one is a single Noreturn read.
+//     A failed one is a single Noreturn read, or writes back what it
+//     read (casRMW).
 func armNoret() []*Builtin {
 	var bs []*Builtin
 	for _, f := range []struct {
@@ -27,7 +28,7 @@ func armNoret() []*Builtin {
 			&Builtin{Name: "swp" + f.suffix + "_noret", Arity: 2, Params: "p.", Void: true,
 				Fn: rmw2(memmodel.Noreturn, f.w, memmodel.Noreturn, 0, xchgOp)},
 			&Builtin{Name: "cas" + f.suffix + "_noret", Arity: 3, Params: "p..", Void: true,
-				Fn: rmw2(memmodel.Noreturn, f.w, memmodel.Noreturn, 0, cmpxchgOp)})
+				Fn: casRMW(memmodel.Noreturn, f.w, memmodel.Noreturn)})
 	}
 	return bs
 }

@@ -2,7 +2,10 @@ package vm_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/mmuvm/mmuvm/vm"
 )
 
 // rmwDataCases are MP shapes whose reader first makes an RMW of the flag
@@ -68,6 +71,49 @@ final ~exists (1:r0 == ` + strconv.Itoa(tc.after) + ` && 1:r1 == 0)
 			if r := check(t, p, cfg); r.Verdict != want || !r.Complete {
 				t.Errorf("%s, model %s search %q: %s (complete %v); want %s", tc.op, cfg.Model, cfg.Search, r.Verdict, r.Complete, want)
 			}
+		}
+	}
+}
+
+// casWriteBackSrc is MP whose reader makes a CAS of the flag that fails
+// on the release's 5 (it expects 12), then reads the flag and, by an
+// address dependency, y (A-rmw-225 of the aarch64-rmw list). herd7 7.58
+// allows 1:r0 == 5 && 1:r1 == 0: its failed CAS may write back the 5 it
+// read (AArch64Sem.ml cas, mop_fail_with_wb), and the flag's read then
+// reads that write of its own CPU, which orders nothing before the read
+// of y. Without the write-back the read of 5 is the release's, and the
+// address dependency forbids the outcome.
+func casWriteBackSrc(cas string) string {
+	return `arch arm64
+shared x, y
+cpu 0 {
+  WRITE_ONCE(y, 1)
+  smp_store_release(x, 5)
+}
+cpu 1 {
+  r9 = ` + cas + `(x, 12, 4)
+  r0 = READ_ONCE(x)
+  r1 = READ_ONCE(&y + (r0 ^ r0))
+}
+final ~exists (1:r0 == 5 && 1:r1 == 0)
+`
+}
+
+// TestCASWriteBack holds the enumeration to herd's answer on
+// casWriteBackSrc, for CAS and CASL (CASA's acquire orders the reads
+// anyway), and the incremental search to its documented gap: it keeps a
+// failed CAS a lone read, and says so in a note.
+func TestCASWriteBack(t *testing.T) {
+	for _, tc := range []struct{ cas, want string }{{"cas", "fail condition"}, {"casl", "fail condition"}, {"casa", "ok"}} {
+		p := compileWith(t, "cas.mmu", casWriteBackSrc(tc.cas), nil)
+		for _, search := range []string{"", "graph"} {
+			if r := check(t, p, vm.Config{Model: "armv8", Search: search}); r.Verdict != tc.want {
+				t.Errorf("%s, search %q: %s; want %s", tc.cas, search, r.Verdict, tc.want)
+			}
+		}
+		r := check(t, p, vm.Config{Model: "armv8", Search: "incremental"})
+		if r.Verdict != "ok" || !strings.Contains(strings.Join(r.Notes, "\n"), "keeps a failed CAS a lone read") {
+			t.Errorf("%s, incremental: %s, notes %q; want ok and the note on its gap", tc.cas, r.Verdict, r.Notes)
 		}
 	}
 }

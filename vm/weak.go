@@ -119,6 +119,7 @@ type recorder struct {
 	addrT, dataT, ctrlT    uint64
 	pAddrT, pDataT, pCtrlT uint64 // the same through picks
 	pickRead               bool   // the call's write depends on its read through a pick (CAS)
+	casExpect              uint64 // a CAS call's expected value
 	// the same as what the access needs to exist (incremental search
 	// only): addr and data, each with its picks, without the values no
 	// read changes (valueid.go), and sctrl
@@ -297,6 +298,9 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 		tags = memmodel.Once
 	}
 	r.own[loc] = v
+	if r.pickRead && r.casWriteBack() { // it writes what it read, not its new value
+		r.dataT, r.sDataT = 0, 0
+	}
 	i := r.add(memmodel.Event{Kind: memmodel.Write, Tags: tags, Loc: uint64(loc), Val: v})
 	if entry != nil {
 		r.entries = append(r.entries, entryAt{ev: i, w: *entry})
@@ -1242,14 +1246,18 @@ func (x *explorer) weak(model memmodel.Model) {
 			cpus = append(cpus, t.id)
 		}
 	}
+	cas := usesCAS(m.prog)
 	if x.cfg.Search == "incremental" {
 		x.incremental(w, cpus)
 		if model.Name() == "lkmm" {
 			x.r.Notes = append(x.r.Notes, "search: incremental under lkmm misses out-of-thin-air values (and reads of writes that exist only because of what they lead to) and some lock handovers past a joined if (docs/architecture.md); --search graph finds them")
 		}
+		if cas && model.Name() != "lkmm" {
+			x.r.Notes = append(x.r.Notes, "search: incremental keeps a failed CAS a lone read, and so misses the executions where it writes back what it read, as the architecture allows (docs/memory-models.md); --search graph has them")
+		}
 		return
 	}
-	if (x.cfg.Search == "" || x.cfg.Search == "auto") && model.Name() == "armv8" && w.synchronises() {
+	if (x.cfg.Search == "" || x.cfg.Search == "auto") && model.Name() == "armv8" && w.synchronises() && !cas {
 		// the enumeration makes where each CPU takes an IPI a choice of
 		// its run and multiplies the executions by those places; the
 		// incremental search places the handlers itself (incremental_ipi.go)
@@ -1265,7 +1273,7 @@ func (x *explorer) weak(model memmodel.Model) {
 		x.lookFurther(model, cpus, w.bounds)
 		return
 	}
-	if model.Name() == "armv8" {
+	if model.Name() == "armv8" && !usesCAS(x.m.prog) {
 		// the incremental search reads only what some write gives, where
 		// the enumeration's runs guess every value a read may return, and
 		// under armv8 it is exact: it answers instead (contpte-lockless-
@@ -1699,6 +1707,9 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 	d := r.argDeps(b, args, pargs)
 	r.addrT, r.pAddrT, r.dataT, r.pDataT = d.addr, d.pAddr, d.data, d.pData
 	r.pickRead = casBuiltins[b.Name] && n == 3
+	if r.pickRead {
+		r.casExpect = t.stack[t.sp-2]
+	}
 	if r.inc != nil {
 		if sa, sp, ok := r.unfixedArgs(t, n); ok {
 			d = r.argDeps(b, sa, sp)
@@ -1783,6 +1794,30 @@ func (r *recorder) wroteSince(k int) bool {
 	return false
 }
 
+// CASWriteBack tells mmu's casRMW whether a failed CAS may write back
+// what it read: in the enumeration's runs, not the incremental search's
+// (where its choice would take the place of a success's write, which a
+// revisit that turns the comparison must find).
+func (r *recorder) CASWriteBack() bool { return r.inc == nil }
+
+// casWriteBack tells whether the CAS call in progress failed its
+// comparison, so that a write it makes writes back what it read
+// (mmu's casRMW).
+func (r *recorder) casWriteBack() bool {
+	return len(r.callLd) > 0 && r.trace.Events[r.callLd[0]].Val != r.casExpect
+}
+
+// usesCAS tells whether prog calls arm64's CAS, whose failure may write
+// back under the enumeration only (mmu's casRMW).
+func usesCAS(prog *Program) bool {
+	for _, b := range prog.Builtins {
+		if casBuiltins[b] {
+			return true
+		}
+	}
+	return false
+}
+
 // casBuiltins are the compare-and-swaps whose comparison is a pick.
 var casBuiltins = map[string]bool{"cas": true, "casa": true, "casl": true, "casal": true, "cas_noret": true, "casl_noret": true}
 
@@ -1804,9 +1839,13 @@ func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint6
 		// herd makes two executions of a successful CAS (eventsMonad.ml
 		// aarch64_cas_ok: altT DataFromRRs DataFromRx): Rs is written
 		// from the read, or from the expected value and, through the
-		// comparison (a pick), the read (LB+rel+CAS-ok-RsRs-addr)
+		// comparison (a pick), the read (LB+rel+CAS-ok-RsRs-addr). A
+		// failed one that wrote back (mmu's casRMW) has the second only.
 		if b.Void { // cas_noret: no Rs
 			return 0, 0
+		}
+		if r.casWriteBack() {
+			return r.callReads, 0
 		}
 		r.localChoice = true
 		fromRead := r.choose(2) == 0

@@ -691,23 +691,31 @@ func incrementalAsEnumeration(t *testing.T, name, src string) {
 
 func incrementalAsEnumerationUnder(t *testing.T, name, src string, models ...string) {
 	t.Helper()
-	p, err := compiler.Compile(name, []byte(src), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, model := range models {
-		got, err := vm.Check(context.Background(), p, vm.Config{Model: model, Search: "incremental", All: true})
-		if err != nil || !got.Complete {
-			t.Fatalf("%s, %s: %v, complete %v", name, model, err, got.Complete)
-		}
-		want, err := vm.Check(context.Background(), p, vm.Config{Model: model, Search: "graph", All: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		got, want := checkBoth(t, name, src, model)
 		if finalStates(got) != finalStates(want) || got.Positive == 0 || got.Executions != want.Executions {
 			t.Errorf("%s, %s: %d executions, final states\n%s\nwant %d\n%s", name, model, got.Executions, finalStates(got), want.Executions, finalStates(want))
 		}
 	}
+}
+
+// checkBoth checks src under model with the incremental search (got) and
+// the enumeration (want), each with --all.
+func checkBoth(t *testing.T, name, src, model string) (got, want *vm.Result) {
+	t.Helper()
+	p, err := compiler.Compile(name, []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = vm.Check(context.Background(), p, vm.Config{Model: model, Search: "incremental", All: true})
+	if err != nil || !got.Complete {
+		t.Fatalf("%s, %s: %v, complete %v", name, model, err, got.Complete)
+	}
+	want, err = vm.Check(context.Background(), p, vm.Config{Model: model, Search: "graph", All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, want
 }
 
 // TestIncrementalFailedExclusive: a store-exclusive that fails, then a
@@ -741,7 +749,11 @@ final exists (0:r0 == 1 && 1:a == 0 && 1:b == 1 && x == 1)
 // and made its choice (which way its result depends); keeping that
 // choice in the prefix of the write after it kept the CAS's read, and the
 // execution where it fails and the other CPU reads the write after it was
-// lost (a first version of TestIncrementalFailedExclusive's fix).
+// lost (a first version of TestIncrementalFailedExclusive's fix). The
+// enumeration also has the two executions where the failed CAS writes
+// back the 0 it read (docs/memory-models.md, "A failed CAS"), which the
+// incremental search leaves out: the final states are the same, the
+// executions two fewer.
 func TestIncrementalLBThroughCAS(t *testing.T) {
 	src := `shared x, y
 cpu 0 {
@@ -755,7 +767,12 @@ cpu 1 {
 locations x, y, 0:a, 1:r
 final exists (0:a == 1 && 1:r == 0)
 `
-	incrementalAsEnumeration(t, "lb-cas.mmu", src)
+	for _, model := range []string{"armv8", "lkmm"} {
+		got, want := checkBoth(t, "lb-cas.mmu", src, model)
+		if finalStates(got) != finalStates(want) || got.Positive == 0 || got.Executions != want.Executions-2 {
+			t.Errorf("%s: %d executions, final states\n%s\nwant %d - 2\n%s", model, got.Executions, finalStates(got), want.Executions, finalStates(want))
+		}
+	}
 }
 
 // TestIncrementalPlainWriteBeforeWrite: a plain write, then a marked
