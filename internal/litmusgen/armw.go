@@ -11,9 +11,8 @@ import (
 // x, y and z's addresses in X10, X11 and X12; a thread's reads go to W0
 // and W1 and the RMW's to W9.
 func AArch64RMW(seed int64) (name, text string) {
-	n := int64(len(armRMWForms) * len(armRMWShapes))
-	i := (seed%n + n) % n
-	form, shape := armRMWForms[i/int64(len(armRMWShapes))], armRMWShapes[i%int64(len(armRMWShapes))]
+	f, sh := listIndex(seed, len(armRMWForms), len(armRMWShapes))
+	form, shape := armRMWForms[f], armRMWShapes[sh]
 	name = fmt.Sprintf("A-rmw-%d", seed)
 	threads := shape.threads(form)
 	var b strings.Builder

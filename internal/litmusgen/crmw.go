@@ -15,11 +15,17 @@ import (
 // smp_mb__{before,after}_atomic() fences around it, load buffering
 // through its read.
 func CRMW(seed int64) (name, text string) {
-	n := int64(len(rmwForms) * len(rmwShapes))
-	i := (seed%n + n) % n
-	form, shape := rmwForms[i/int64(len(rmwShapes))], rmwShapes[i%int64(len(rmwShapes))]
+	f, sh := listIndex(seed, len(rmwForms), len(rmwShapes))
 	name = fmt.Sprintf("C-rmw-%d", seed)
-	return name, shape.test(name, form)
+	return name, rmwShapes[sh].test(name, rmwForms[f])
+}
+
+// listIndex maps a seed onto a list of every form in every shape,
+// cycling through it: the form's index and the shape's.
+func listIndex(seed int64, forms, shapes int) (form, shape int) {
+	n := int64(forms * shapes)
+	i := int((seed%n + n) % n)
+	return i / shapes, i % shapes
 }
 
 // rmwForm is one RMW: its statement on word loc, where the shape's other
