@@ -119,7 +119,6 @@ type recorder struct {
 	addrT, dataT, ctrlT    uint64
 	pAddrT, pDataT, pCtrlT uint64 // the same through picks
 	pickRead               bool   // the call's write depends on its read through a pick (CAS)
-	casExpect              uint64 // a CAS call's expected value
 	// the same as what the access needs to exist (incremental search
 	// only): addr and data, each with its picks, without the values no
 	// read changes (valueid.go), and sctrl
@@ -1273,7 +1272,7 @@ func (x *explorer) weak(model memmodel.Model) {
 		x.lookFurther(model, cpus, w.bounds)
 		return
 	}
-	if model.Name() == "armv8" && !usesCAS(x.m.prog) {
+	if model.Name() == "armv8" && !cas {
 		// the incremental search reads only what some write gives, where
 		// the enumeration's runs guess every value a read may return, and
 		// under armv8 it is exact: it answers instead (contpte-lockless-
@@ -1707,9 +1706,6 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 	d := r.argDeps(b, args, pargs)
 	r.addrT, r.pAddrT, r.dataT, r.pDataT = d.addr, d.pAddr, d.data, d.pData
 	r.pickRead = casBuiltins[b.Name] && n == 3
-	if r.pickRead {
-		r.casExpect = t.stack[t.sp-2]
-	}
 	if r.inc != nil {
 		if sa, sp, ok := r.unfixedArgs(t, n); ok {
 			d = r.argDeps(b, sa, sp)
@@ -1802,9 +1798,11 @@ func (r *recorder) CASWriteBack() bool { return r.inc == nil }
 
 // casWriteBack tells whether the CAS call in progress failed its
 // comparison, so that a write it makes writes back what it read
-// (mmu's casRMW).
+// (mmu's casRMW): its read against the expected value, which is still
+// on the stack below the new one.
 func (r *recorder) casWriteBack() bool {
-	return len(r.callLd) > 0 && r.trace.Events[r.callLd[0]].Val != r.casExpect
+	t := r.th
+	return len(r.callLd) > 0 && r.trace.Events[r.callLd[0]].Val != t.stack[t.sp-2]
 }
 
 // usesCAS tells whether prog calls arm64's CAS, whose failure may write
