@@ -33,6 +33,7 @@ var randomFamilies = []struct {
 	{"lkmm-wide", "lkmm", litmusgen.CWide, lkmmArgs},
 	{"lkmm-rmw", "lkmm", litmusgen.CRMW, lkmmArgs},
 	{"lkmm-plain", "lkmm", litmusgen.CPlain, lkmmArgs},
+	{"lkmm-lock", "lkmm", litmusgen.CLock, lkmmArgs},
 	{"aarch64", "armv8", litmusgen.AArch64, aarch64Args},
 	{"aarch64-wide", "armv8", litmusgen.AArch64Wide, aarch64Args},
 	{"aarch64-rmw", "armv8", litmusgen.AArch64RMW, aarch64Args},

@@ -139,16 +139,19 @@ func sectionTests(add func(exists string, threads ...string), a, b access) {
 }
 
 // listTest lays out a C test of the lists: each thread's statements, with
-// x, y and z (and lock l where a thread takes it) as parameters, and the
-// registers r0, r1 and r9, which the exists clause and locations name.
+// x, y and z (and locks l and m where a thread takes them) as
+// parameters, and the registers r0, r1 and r9, which the exists clause
+// and locations name.
 func listTest(name string, threads []string, exists string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "C %s\n\n{\n}\n\n", name)
 	var regs []string
 	for t, body := range threads {
 		params := "int *x, int *y, int *z"
-		if strings.Contains(body, "(l)") {
-			params += ", spinlock_t *l"
+		for _, l := range []string{"l", "m"} {
+			if strings.Contains(body, "("+l+")") {
+				params += ", spinlock_t *" + l
+			}
 		}
 		fmt.Fprintf(&b, "P%d(%s)\n{\n\tint r0;\n\tint r1;\n\tint r9;\n\n", t, params)
 		for _, l := range lines(body) {
