@@ -671,8 +671,9 @@ func (t *a64T) operand2(args []string, w32 bool) (string, int, error) {
 	if len(args) == 0 {
 		return "", 0, t.errf("missing operand")
 	}
-	if strings.HasPrefix(args[0], "#") {
-		v, ok := asmImm(args[0][1:])
+	if _, bare := asmImm(args[0]); bare || strings.HasPrefix(args[0], "#") {
+		// herd takes an immediate without its # too (MOV X10,1 in L098)
+		v, ok := asmImm(strings.TrimPrefix(args[0], "#"))
 		if !ok {
 			return "", 0, t.errf("bad immediate %s", args[0])
 		}
@@ -1338,7 +1339,7 @@ func (t *a64T) dataInsn(in asmInsn) error {
 		if err != nil {
 			return err
 		}
-		if op == "MOV" && len(args) == 2 && !strings.HasPrefix(args[1], "#") {
+		if _, imm := asmImm(args[1]); op == "MOV" && len(args) == 2 && !imm && !strings.HasPrefix(args[1], "#") {
 			e, w, _, err := t.readOp(args[1])
 			if err != nil {
 				return err

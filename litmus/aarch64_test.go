@@ -149,6 +149,8 @@ func TestAArch64(t *testing.T) {
 		{"ret", []string{"CBZ X0,L0", "RET", "L0:", "MOV X1,#1"}, "if X0 != 0 {\n  return\n}\nX1 = 1", 0},
 		{"skip-dead", []string{"B L0", "MOV X1,#2", "L0:", "MOV X1,#1"}, "X1 = 1", 0},
 		{"movk", []string{"MOV X0,#1", "MOVK X0,#2,LSL #16"}, "X0 = 1\nX0 = X0 & 0xffffffff0000ffff | 0x20000", 0},
+		// herd takes an immediate without its # (L098)
+		{"bare-immediate", []string{"MOV X10,1", "ADD W1,W1,2"}, "X10 = 1\nX1 = ((X1 & 0xffffffff) + 2) & 0xffffffff", 0},
 		{"tbnz", []string{"TBNZ X0,#3,L0", "MOV X1,#1", "L0:"}, "if ((X0 >> 3) & 1) == 0 {\n  X1 = 1\n}", 0},
 		{"adds-vs", []string{"ADDS X0,X1,X2", "CSET W6,VS"},
 			"X0 = X1 + X2\nX6 = csel((~(X1 ^ X2) & (X1 ^ (X1 + X2)) & 0x8000000000000000) != 0, 1, 0)", 0},

@@ -63,6 +63,8 @@ func TestTranslateC(t *testing.T) {
 		{"conditions", cTest("", "locations [x; 0:r0;]\nfilter (~(0:r0=1))\n~exists (x=1 \\/ (0:r0!=2 /\\ true) \\/ false)",
 			"P0(int *x) { int r0; }"),
 			[]string{"locations x, 0:r0\n", "filter (!(0:r0 == 1))\n", "final ~exists (x == 1 || 0:r0 != 2 && true || false)\n"}},
+		{"not-equal-herd", cTest("", "exists (0:r0<>2)", "P0(int *x) { int r0 = READ_ONCE(*x); }"),
+			[]string{"final exists (0:r0 != 2)\n"}},
 		{"forall-default", cTest("", "", "P0(int *x) { WRITE_ONCE(*x, 1); }"),
 			[]string{"final forall (true)\n"}},
 		{"result-always", "C t\n(* Result: Always *)\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nforall (x=1)\n",

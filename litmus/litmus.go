@@ -742,8 +742,11 @@ func (u *unit) parseUnaryCond(p *parser) (*lcond, error) {
 	case p.is("=") || p.is("=="):
 		rel = "=="
 	case p.is("!="):
+	case p.is("<") && p.peek().text == ">":
+		p.advance() // herd's <> is != (L019's exists 0:X4<>0)
+		rel = "!="
 	default:
-		return nil, p.errAt(p.tok, "expected = or != after a location, found %s", describe(p.tok))
+		return nil, p.errAt(p.tok, "expected =, != or <> after a location, found %s", describe(p.tok))
 	}
 	p.advance()
 	if p.is("{") {
