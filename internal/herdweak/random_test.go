@@ -37,6 +37,7 @@ var randomFamilies = []struct {
 	{"aarch64", "armv8", litmusgen.AArch64, aarch64Args},
 	{"aarch64-wide", "armv8", litmusgen.AArch64Wide, aarch64Args},
 	{"aarch64-rmw", "armv8", litmusgen.AArch64RMW, aarch64Args},
+	{"aarch64-pairs", "armv8", litmusgen.AArch64Pairs, aarch64Args},
 	{"x86tso", "tso", litmusgen.X86, func(d string) []string {
 		return []string{"-I", filepath.Join(d, "herd-libdir"), "-model", "x86tso.cat"}
 	}},

@@ -2,7 +2,6 @@ package litmusgen
 
 import (
 	"fmt"
-	"strings"
 )
 
 // AArch64RMW is CRMW for herd's aarch64.cat: the seed-th of every RMW
@@ -14,18 +13,7 @@ func AArch64RMW(seed int64) (name, text string) {
 	f, sh := listIndex(seed, len(armRMWForms), len(armRMWShapes))
 	form, shape := armRMWForms[f], armRMWShapes[sh]
 	name = fmt.Sprintf("A-rmw-%d", seed)
-	threads := shape.threads(form)
-	var b strings.Builder
-	fmt.Fprintf(&b, "AArch64 %s\n{\n", name)
-	var regs []string
-	for t := range threads {
-		fmt.Fprintf(&b, "%d:X10=x; %d:X11=y; %d:X12=z;\n", t, t, t)
-		regs = append(regs, fmt.Sprintf("%d:X0; %d:X1; %d:X9", t, t, t))
-	}
-	b.WriteString("}\n")
-	b.WriteString(columns(threads))
-	fmt.Fprintf(&b, "locations [x; y; z; %s;]\nexists (%s)\n", strings.Join(regs, "; "), shape.exists)
-	return name, b.String()
+	return name, armListTest(name, shape.threads(form), shape.exists)
 }
 
 // armRMWForm is one RMW of the word whose address is in base, where the
