@@ -34,10 +34,12 @@ var randomFamilies = []struct {
 	{"lkmm-rmw", "lkmm", litmusgen.CRMW, lkmmArgs},
 	{"lkmm-plain", "lkmm", litmusgen.CPlain, lkmmArgs},
 	{"lkmm-lock", "lkmm", litmusgen.CLock, lkmmArgs},
+	{"lkmm-deps", "lkmm", litmusgen.CDeps, lkmmArgs},
 	{"aarch64", "armv8", litmusgen.AArch64, aarch64Args},
 	{"aarch64-wide", "armv8", litmusgen.AArch64Wide, aarch64Args},
 	{"aarch64-rmw", "armv8", litmusgen.AArch64RMW, aarch64Args},
 	{"aarch64-pairs", "armv8", litmusgen.AArch64Pairs, aarch64Args},
+	{"aarch64-deps", "armv8", litmusgen.AArch64Deps, aarch64Args},
 	{"x86tso", "tso", litmusgen.X86, func(d string) []string {
 		return []string{"-I", filepath.Join(d, "herd-libdir"), "-model", "x86tso.cat"}
 	}},
