@@ -15,14 +15,12 @@ import (
 
 // translateAsm translates the instruction columns of an assembly litmus test
 // (arch "AArch64", "X86" or "X86_64") into one .mmu cpu body per thread.
-// With words the test has arrays of words: a memory operand may then add
-// an immediate offset that is a multiple of 8 (an element further on; the
-// elements are consecutive shared words).
-func translateAsm(arch string, threads [][]asmLine, words bool) ([]string, error) {
+// mem says what the test's memory holds (asmMem).
+func translateAsm(arch string, threads [][]asmLine, mem asmMem) ([]string, error) {
 	var tr func([]asmLine) (string, error)
 	switch arch {
 	case "AArch64":
-		tr = func(cells []asmLine) (string, error) { return translateA64Thread(cells, words) }
+		tr = func(cells []asmLine) (string, error) { return translateA64Thread(cells, mem) }
 	case "X86":
 		tr = translateX86Thread
 	case "X86_64":
@@ -596,8 +594,18 @@ type a64T struct {
 	cell  asmLine
 	stmts []string
 	note  string // the instruction, as a trailing comment of its first statement
-	words bool   // the test has arrays of words (translateAsm)
+	mem   asmMem
 }
+
+// asmMem is what an assembly test's memory holds. With words the test
+// has arrays of words: a memory operand may then add an immediate offset
+// that is a multiple of 8 (an element further on; the elements are
+// consecutive shared words). With signed32 every location is a signed
+// 32-bit int (herd's default type, TestType.default): memory then holds
+// each value as herd's typed view shows it, sign-extended from its low
+// 32 bits (a64T.stored), so that the final state and a CAS's comparison
+// see what herd's do.
+type asmMem struct{ words, signed32 bool }
 
 func (t *a64T) emit(s string) {
 	if t.note != "" {
@@ -839,7 +847,7 @@ func (t *a64T) memOperand(s string) (a64R, []string, error) {
 // whole words, so it is 0 or, where the test has arrays of words, a
 // multiple of 8 (the next element).
 func (t *a64T) wordOffset(v uint64, s string) error {
-	if v != 0 && !(t.words && v%8 == 0) {
+	if v != 0 && !(t.mem.words && v%8 == 0) {
 		return t.errf("non-zero immediate offset in %s: locations are whole words", s)
 	}
 	return nil
@@ -934,7 +942,7 @@ func (t *a64T) pair(in asmInsn) error {
 		if r1.w || r2.w {
 			return t.errf("%s of W registers: pair accesses of 32-bit halves are not supported (locations are whole words)", in.op)
 		}
-		if !t.words {
+		if !t.mem.words {
 			return t.errf("%s: a pair access reaches the next word, and the test has no array of words", in.op)
 		}
 		next := asmParen(p) + " + 8"
@@ -1146,14 +1154,14 @@ func a64LSE(op string) (base, suffix string, ok bool) {
 	return "", "", false
 }
 
-func translateA64Thread(cells []asmLine, words bool) (string, error) {
-	return asmTranslateThread(cells, 4, words, (*a64T).insn)
+func translateA64Thread(cells []asmLine, mem asmMem) (string, error) {
+	return asmTranslateThread(cells, 4, mem, (*a64T).insn)
 }
 
 // asmTranslateThread runs an instruction translator over a thread in program
 // order, keeping the static state (value widths, flags) and joining it at
 // labels, then structures the branches.
-func asmTranslateThread(cells []asmLine, insnBytes int, words bool, insn func(*a64T, asmInsn) (asmStep, error)) (string, error) {
+func asmTranslateThread(cells []asmLine, insnBytes int, mem asmMem, insn func(*a64T, asmInsn) (asmStep, error)) (string, error) {
 	insns, labels, err := asmSplitCells(cells, insnBytes)
 	if err != nil {
 		return "", err
@@ -1171,7 +1179,7 @@ func asmTranslateThread(cells []asmLine, insnBytes int, words bool, insn func(*a
 				cur = mergeA64(cur, p)
 			}
 		}
-		t := &a64T{st: cur, cell: in.cell, note: strings.TrimSpace(in.cell.Text), words: words}
+		t := &a64T{st: cur, cell: in.cell, note: strings.TrimSpace(in.cell.Text), mem: mem}
 		step, err := insn(t, in)
 		if err != nil {
 			return "", err
@@ -1301,11 +1309,11 @@ func (t *a64T) dataInsn(in asmInsn) error {
 	}
 	if fn, ok := a64Stores[op]; ok {
 		return t.access(in, 1, func(p string, regs []string) error {
-			v, _, _, err := t.readOp(regs[0])
+			r, err := t.reg(regs[0])
 			if err != nil {
 				return err
 			}
-			t.emit(fn + "(" + p + ", " + v + ")")
+			t.emit(fn + "(" + p + ", " + t.stored(r) + ")")
 			return nil
 		})
 	}
@@ -1321,7 +1329,7 @@ func (t *a64T) dataInsn(in asmInsn) error {
 		if err != nil {
 			return err
 		}
-		v, _, _, err := t.readOp(args[1])
+		rt, err := t.reg(args[1])
 		if err != nil {
 			return err
 		}
@@ -1329,7 +1337,7 @@ func (t *a64T) dataInsn(in asmInsn) error {
 		if err != nil {
 			return err
 		}
-		t.write(rs, strings.ToLower(op)+"("+p+", "+v+")", asmSmall)
+		t.write(rs, strings.ToLower(op)+"("+p+", "+t.stored(rt)+")", asmSmall)
 		return nil
 	case "MOV", "MOVZ":
 		if err := t.nargs(in, 2, 3); err != nil {
@@ -1580,7 +1588,7 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 		if err := t.nargs(in, 2); err != nil {
 			return err
 		}
-		v, _, _, err := t.readOp(args[0])
+		r, err := t.reg(args[0])
 		if err != nil {
 			return err
 		}
@@ -1588,7 +1596,7 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 		if err != nil {
 			return err
 		}
-		t.emit(name + "(" + p + ", " + v + ")")
+		t.emit(t.wrapping(name, r) + "(" + p + ", " + t.stored(r) + ")")
 		return nil
 	}
 	if err := t.nargs(in, 3); err != nil {
@@ -1609,7 +1617,7 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 	if err != nil {
 		return err
 	}
-	vs, _ := t.read(rs)
+	vs := t.stored(rs)
 	w := asmWide // masked below for W forms
 	// the destination is Rt, or Rs for CAS
 	if base == "CAS" && rs.zero || base != "CAS" && rt.zero {
@@ -1623,23 +1631,43 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 		}
 		switch base {
 		case "CAS":
-			vt, _ := t.read(rt)
-			t.emit("cas" + l + "_noret(" + p + ", 0, " + vt + ")")
+			t.emit("cas" + l + "_noret(" + p + ", 0, " + t.stored(rt) + ")")
 		case "SWP":
 			t.emit("swp" + l + "_noret(" + p + ", " + vs + ")")
 		default:
-			t.emit("st" + strings.ToLower(strings.TrimPrefix(base, "LD")) + l + "(" + p + ", " + vs + ")")
+			t.emit(t.wrapping("st"+strings.ToLower(strings.TrimPrefix(base, "LD"))+l, rs) + "(" + p + ", " + vs + ")")
 		}
 		return nil
 	}
 	if base == "CAS" {
-		vt, _ := t.read(rt)
 		// Rs is compared with memory, then receives the old value
-		t.write(rs, name+"("+p+", "+vs+", "+vt+")", w)
+		t.write(rs, name+"("+p+", "+vs+", "+t.stored(rt)+")", w)
 		return nil
 	}
-	t.write(rt, name+"("+p+", "+vs+")", w)
+	t.write(rt, t.wrapping(name, rs)+"("+p+", "+vs+")", w)
 	return nil
+}
+
+// stored gives the value a store of register r writes: a W register's
+// sign-extended from its low 32 bits where the test's memory holds signed
+// 32-bit ints (asmMem.signed32), unless it is known to be below 2^31.
+func (t *a64T) stored(r a64R) string {
+	e, w := t.read(r)
+	if !r.w || !t.mem.signed32 || w == asmSmall {
+		return e
+	}
+	return "(" + asmParen(e) + " ^ 0x80000000) - 0x80000000"
+}
+
+// wrapping names the builtin of an LDADD or STADD of W register r where
+// memory holds signed 32-bit ints: its _w form wraps the sum at 32 bits
+// and keeps it sign-extended (AND, OR and XOR of sign-extended values are
+// sign-extended already).
+func (t *a64T) wrapping(name string, r a64R) string {
+	if r.w && t.mem.signed32 && strings.Contains(name, "add") {
+		return name + "_w"
+	}
+	return name
 }
 
 // ---- herd's typed view of the final state ----
@@ -1665,7 +1693,9 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 // register of an unsigned 32-bit type (uint32_t, unsigned, u32), are cast
 // to the type as herd casts them, so that comparing them with the final
 // value is comparing the low 32 bits. Memory locations are shown as they
-// are (a thread cannot change them without an event).
+// are (a thread cannot change them without an event): where every one is
+// an int, memory holds herd's typed values (asmMem.signed32), and the
+// condition's constants compared with them are cast to int too.
 func (u *unit) a64FinalView() {
 	type regKey struct {
 		cpu int
@@ -1705,9 +1735,14 @@ func (u *unit) a64FinalView() {
 	for _, l := range u.locations {
 		note(l)
 	}
+	signed32 := u.a64Signed32()
 	cast := func(c *lcond) {
 		note(c.lhs)
 		note(c.rhs.reg)
+		if c.lhs != nil && c.lhs.cpu < 0 && signed32 && c.rhs.num != "" {
+			c.rhs.num = a64Cast32(c.rhs.num, true) // memory holds the int as herd shows it
+			return
+		}
 		r, ok := key(c.lhs)
 		if !ok || c.rhs.num == "" {
 			return
@@ -1738,6 +1773,23 @@ func (u *unit) a64FinalView() {
 			u.bodies[i] = a64AtExits(u.bodies[i], fix)
 		}
 	}
+}
+
+// a64Signed32 tells whether every memory location of an AArch64 test is
+// a signed 32-bit int (declared so, or not at all: herd's default), with
+// no arrays: its memory then holds herd's typed values (asmMem).
+func (u *unit) a64Signed32() bool {
+	if len(u.arrays) > 0 {
+		return false
+	}
+	for _, it := range u.inits {
+		if it.cpu < 0 {
+			if bits, sgn := a64TypeBits(it.types, it.stars); bits != 32 || !sgn {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // a64TypeBits gives the width of a litmus type as herd sizes it

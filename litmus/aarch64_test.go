@@ -31,9 +31,15 @@ type asmCase struct {
 
 func runAsmCases(t *testing.T, arch string, cases []asmCase) {
 	t.Helper()
+	runAsmCasesIn(t, arch, asmMem{}, cases)
+}
+
+// runAsmCasesIn is runAsmCases for a test whose memory is mem.
+func runAsmCasesIn(t *testing.T, arch string, mem asmMem, cases []asmCase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			bodies, err := translateAsm(arch, [][]asmLine{asmCells(c.in...)}, false)
+			bodies, err := translateAsm(arch, [][]asmLine{asmCells(c.in...)}, mem)
 			if want, ok := strings.CutPrefix(c.want, "error: "); ok {
 				var e *Error
 				if !errors.As(err, &e) {
@@ -91,7 +97,7 @@ func TestAArch64Words(t *testing.T) {
 		{"ldr-offset", "X0 = READ_ONCE(X1 + 8)", []string{"LDUR X0,[X1,#8]"}},
 		{"pre-index-offset", "X3 = X3 + 8\nX2 = READ_ONCE(X3)", []string{"LDR X2,[X3,#8]!"}},
 	} {
-		bodies, err := translateAsm("AArch64", [][]asmLine{asmCells(c.in...)}, true)
+		bodies, err := translateAsm("AArch64", [][]asmLine{asmCells(c.in...)}, asmMem{words: true})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -184,6 +190,25 @@ func TestAArch64(t *testing.T) {
 		{"dup-label", []string{"L0:", "L0:"}, "error: defined twice", 11},
 		{"writeback-offset", []string{"LDR W0,[X1,#4]!"}, "error: non-zero immediate offset", 10},
 		{"bad-reg", []string{"MOV W31,#1"}, "error: not a general-purpose register", 10},
+	})
+}
+
+// TestAArch64Signed32: where every location is an int, W registers are
+// stored sign-extended unless known to be below 2^31, and LDADD and
+// STADD of W registers wrap at 32 bits (the _w builtins); X registers are
+// stored as they are.
+func TestAArch64Signed32(t *testing.T) {
+	runAsmCasesIn(t, "AArch64", asmMem{signed32: true}, []asmCase{
+		{"small", []string{"MOV W0,#2", "STR W0,[X1]"}, "X0 = 2\nWRITE_ONCE(X1, X0)", 0},
+		{"str-w", []string{"STR W0,[X1]", "STLR W0,[X1]"},
+			"WRITE_ONCE(X1, ((X0 & 0xffffffff) ^ 0x80000000) - 0x80000000)\nsmp_store_release(X1, ((X0 & 0xffffffff) ^ 0x80000000) - 0x80000000)", 0},
+		{"str-x", []string{"STR X0,[X1]"}, "WRITE_ONCE(X1, X0)", 0},
+		{"stxr", []string{"STXR W2,W0,[X1]"}, "X2 = stxr(X1, ((X0 & 0xffffffff) ^ 0x80000000) - 0x80000000)", 0},
+		{"cas-swp", []string{"CAS W3,W0,[X2]", "SWPA W0,W4,[X2]"},
+			"X3 = cas(X2, ((X3 & 0xffffffff) ^ 0x80000000) - 0x80000000, ((X0 & 0xffffffff) ^ 0x80000000) - 0x80000000) & 0xffffffff\nX4 = swpa(X2, ((X0 & 0xffffffff) ^ 0x80000000) - 0x80000000) & 0xffffffff", 0},
+		{"add-wraps", []string{"MOV W0,#1", "LDADDAL W0,W4,[X2]", "STADDL W0,[X2]", "LDADD W0,WZR,[X2]", "LDEOR W0,W5,[X2]"},
+			"X0 = 1\nX4 = ldaddal_w(X2, X0) & 0xffffffff\nstaddl_w(X2, X0)\nstadd_w(X2, X0)\nX5 = ldeor(X2, X0) & 0xffffffff", 0},
+		{"add-x", []string{"LDADD X0,X4,[X2]"}, "X4 = ldadd(X2, X0)", 0},
 	})
 }
 
@@ -303,7 +328,7 @@ func TestAsmCorpus(t *testing.T) {
 				noTable++
 				continue
 			}
-			bodies, err := translateAsm(arch, threads, false)
+			bodies, err := translateAsm(arch, threads, asmMem{})
 			if err != nil {
 				var e *Error
 				if !errors.As(err, &e) || e.Line == 0 || e.Col == 0 {
@@ -367,7 +392,7 @@ func TestA64FinalView(t *testing.T) {
  L0:         |             ;
  MOV W4,#1   |             ;
 locations [1:X2;]
-exists (0:X3=-1 /\ 0:X4=0xffffffff /\ 0:X5=-1 /\ 0:X6=4294967295 /\ 0:X1=x)
+exists (0:X3=-1 /\ 0:X4=0xffffffff /\ 0:X5=-1 /\ 0:X6=4294967295 /\ 0:X1=x /\ [x]=4294967295)
 `
 	u := &unit{file: "view.litmus", src: []byte(src), sharedPos: map[string]token{}, locks: map[string]bool{}}
 	if err := u.translate(); err != nil {
@@ -379,7 +404,8 @@ exists (0:X3=-1 /\ 0:X4=0xffffffff /\ 0:X5=-1 /\ 0:X6=4294967295 /\ 0:X1=x)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "final exists (0:X3 == -1 && 0:X4 == -1 && 0:X5 == 0xffffffff && 0:X6 == 4294967295 && 0:X1 == &x)"
+	// x, an int, holds herd's typed value: the constant is cast to an int
+	want := "final exists (0:X3 == -1 && 0:X4 == -1 && 0:X5 == 0xffffffff && 0:X6 == 4294967295 && 0:X1 == &x && x == -1)"
 	if !strings.Contains(out, want) {
 		t.Errorf("the condition is not\n%s\nin\n%s", want, out)
 	}

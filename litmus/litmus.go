@@ -202,7 +202,7 @@ func (u *unit) translate() error {
 			return err
 		}
 		u.nthreads = len(threads)
-		bodies, err := translateAsm(u.arch, threads, len(u.arrays) > 0)
+		bodies, err := translateAsm(u.arch, threads, asmMem{words: len(u.arrays) > 0, signed32: u.arch == "AArch64" && u.a64Signed32()})
 		if err != nil {
 			if e, ok := err.(*Error); ok && e.File == "" {
 				e.File = u.file // the asm translator leaves the file to us

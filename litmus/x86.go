@@ -79,13 +79,13 @@ type x86T struct {
 }
 
 func translateX86Thread(cells []asmLine) (string, error) {
-	return asmTranslateThread(cells, 0, false, func(t *a64T, in asmInsn) (asmStep, error) {
+	return asmTranslateThread(cells, 0, asmMem{}, func(t *a64T, in asmInsn) (asmStep, error) {
 		return (&x86T{a64T: t}).insn(in)
 	})
 }
 
 func translateX86_64Thread(sizes map[string]int, cells []asmLine) (string, error) {
-	return asmTranslateThread(cells, 0, false, func(t *a64T, in asmInsn) (asmStep, error) {
+	return asmTranslateThread(cells, 0, asmMem{}, func(t *a64T, in asmInsn) (asmStep, error) {
 		return (&x86T{a64T: t, amd64: true, sizes: sizes}).insn(in)
 	})
 }

@@ -43,14 +43,14 @@ func TestX86(t *testing.T) {
 // TestX86_64SizesAcrossThreads: one symbol accessed with two sizes by two
 // threads is refused too.
 func TestX86_64SizesAcrossThreads(t *testing.T) {
-	_, err := translateAsm("X86_64", [][]asmLine{asmCells("movl $1,(x)"), asmCells("movq (x),%rax")}, false)
+	_, err := translateAsm("X86_64", [][]asmLine{asmCells("movl $1,(x)"), asmCells("movq (x),%rax")}, asmMem{})
 	if err == nil || !strings.Contains(err.Error(), "mixed-size") {
 		t.Fatalf("want a mixed-size error, got %v", err)
 	}
 }
 
 func TestDeclareReadRegs(t *testing.T) {
-	bodies, err := translateAsm("AArch64", [][]asmLine{asmCells("STR W0,[X1]", "MOV W0,#1", "DMB SY")}, false)
+	bodies, err := translateAsm("AArch64", [][]asmLine{asmCells("STR W0,[X1]", "MOV W0,#1", "DMB SY")}, asmMem{})
 	if err != nil {
 		t.Fatal(err)
 	}

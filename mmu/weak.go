@@ -1,6 +1,10 @@
 package mmu
 
-import "github.com/mmuvm/mmuvm/memmodel"
+import (
+	"strings"
+
+	"github.com/mmuvm/mmuvm/memmodel"
+)
 
 // Memory-model support: the builtins that name an access strength or a
 // barrier (READ_ONCE, smp_load_acquire, smp_mb, xchg_relaxed, LDAR,
@@ -184,6 +188,10 @@ var (
 	opOr     = arith(func(a, b uint64) uint64 { return a | b })
 	opXor    = arith(func(a, b uint64) uint64 { return a ^ b })
 	opAndNot = arith(func(a, b uint64) uint64 { return a &^ b })
+	// opAdd32 is the W form of arm64's LDADD where memory holds signed
+	// 32-bit ints as the litmus front end keeps them (sign-extended): the
+	// sum wraps at 32 bits, and is sign-extended again
+	opAdd32 = arith(func(a, b uint64) uint64 { return uint64(int64(int32(uint32(a + b)))) })
 )
 
 // rmwKernel builds the LKMM's atomic operations: (V, X) argument order
@@ -313,7 +321,7 @@ func armInstructions() []*Builtin {
 	ops := []struct {
 		name string
 		op   func(a, b uint64) uint64
-	}{{"add", opAdd}, {"clr", opAndNot}, {"eor", opXor}, {"set", opOr}}
+	}{{"add", opAdd}, {"clr", opAndNot}, {"eor", opXor}, {"set", opOr}, {"add_w", opAdd32}}
 	for _, f := range forms {
 		bs = append(bs,
 			&Builtin{Name: "swp" + f.suffix, Arity: 2, Params: "p.", Fn: rmw2(f.r, f.w, f.r, 0, xchgOp)},
@@ -321,9 +329,13 @@ func armInstructions() []*Builtin {
 		for _, o := range ops {
 			op := o.op
 			fn := func(old uint64, a []uint64) (uint64, bool, uint64) { return op(old, a[1]), true, old }
-			bs = append(bs, &Builtin{Name: "ld" + o.name + f.suffix, Arity: 2, Params: "p.", computes: true, Fn: rmw2(f.r, f.w, f.r, 0, fn)})
+			ld, st := "ld"+o.name+f.suffix, "st"+o.name+f.suffix
+			if base, w := strings.CutSuffix(o.name, "_w"); w { // ldadda_w: the W form's suffix goes last
+				ld, st = "ld"+base+f.suffix+"_w", "st"+base+f.suffix+"_w"
+			}
+			bs = append(bs, &Builtin{Name: ld, Arity: 2, Params: "p.", computes: true, Fn: rmw2(f.r, f.w, f.r, 0, fn)})
 			if f.r == 0 { // ST<op> has no acquire forms; its read returns nothing (herd's NoRet)
-				bs = append(bs, &Builtin{Name: "st" + o.name + f.suffix, Arity: 2, Params: "p.", Void: true, computes: true, Fn: rmw2(memmodel.Noreturn, f.w, memmodel.Noreturn, 0, fn)})
+				bs = append(bs, &Builtin{Name: st, Arity: 2, Params: "p.", Void: true, computes: true, Fn: rmw2(memmodel.Noreturn, f.w, memmodel.Noreturn, 0, fn)})
 			}
 		}
 	}
