@@ -1,15 +1,11 @@
 package litmusgen
 
-import "fmt"
-
 // AArch64Deps is CDeps for herd's aarch64.cat: W0's value carried into
 // W22 by each instruction sequence of armDepExprs, then into an address,
 // a value written or a branch, in MP, LB and S shapes. Each thread holds
 // x, y and z's addresses in X10, X11 and X12.
 func AArch64Deps(seed int64) (name, text string) {
-	n := int64(len(armDepTests))
-	name = fmt.Sprintf("A-dep-%d", seed)
-	return name, armDepTests[int((seed%n+n)%n)](name)
+	return fromList(armDepTests, "A-dep-%d", seed)
 }
 
 // armDepExprs compute W22 from W0: zero whatever W0 holds (the first

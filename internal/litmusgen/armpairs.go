@@ -14,9 +14,7 @@ import (
 // relation at a time; here every pairing meets every shape, as the
 // random family rarely has it.
 func AArch64Pairs(seed int64) (name, text string) {
-	n := int64(len(armPairTests))
-	name = fmt.Sprintf("A-pair-%d", seed)
-	return name, armPairTests[int((seed%n+n)%n)](name)
+	return fromList(armPairTests, "A-pair-%d", seed)
 }
 
 // armAccess is one access of a shape: a write of val, or a read into the

@@ -1,7 +1,5 @@
 package litmusgen
 
-import "fmt"
-
 // CDeps returns the seed-th of a fixed list of C tests, cycling through
 // it: a read's register carried by each expression of depExprs into an
 // address, a value written or a branch, in MP, LB and S shapes, with
@@ -12,9 +10,7 @@ import "fmt"
 // can (`(r0 + 1) - r0`, `r0 & 6` on small values). Each expression here
 // is one such case, on both sides of that line.
 func CDeps(seed int64) (name, text string) {
-	n := int64(len(depTests))
-	name = fmt.Sprintf("C-dep-%d", seed)
-	return name, depTests[int((seed%n+n)%n)](name)
+	return fromList(depTests, "C-dep-%d", seed)
 }
 
 // depExprs are expressions of r0: zero whatever r0 holds (the first

@@ -1,9 +1,5 @@
 package litmusgen
 
-import (
-	"fmt"
-)
-
 // CLock returns the seed-th of a fixed list of C tests, cycling through
 // it: two CPUs' pairs of marked accesses in each of the six two-CPU
 // shapes (MP, SB, LB, S, R, 2+2W), each pair around or beside a lock
@@ -15,9 +11,7 @@ import (
 // unlock-lock order that only smp_mb__after_unlock_lock() makes full,
 // spin_trylock()'s failure, spin_is_locked()) meets each shape.
 func CLock(seed int64) (name, text string) {
-	n := int64(len(lockTests))
-	name = fmt.Sprintf("C-lock-%d", seed)
-	return name, lockTests[int((seed%n+n)%n)](name)
+	return fromList(lockTests, "C-lock-%d", seed)
 }
 
 // lockStyles are the ways a CPU places its two accesses a and b around a

@@ -9,15 +9,14 @@ import (
 // it: plain C accesses (`*x = 1`, `r1 = *x`) of one word racing, or not,
 // with marked or plain accesses of another thread, in MP, S and LB
 // shapes with every pairing of the writer's and the reader's ordering,
-// and in lock and RCU sections. The random families draw marked accesses
-// only, and plain ones are where the LKMM's rules are subtlest: which
+// and in lock and RCU sections. The wide random family draws plain
+// accesses, but seldom beside the orderings that decide whether they
+// race, and plain accesses are where the LKMM's rules are subtlest: which
 // orderings keep two plain accesses from racing (its ww-vis, wr-vis and
 // rw-xbstar relations), which herd answers with its data-race flag,
 // beside the final states.
 func CPlain(seed int64) (name, text string) {
-	n := int64(len(plainTests))
-	name = fmt.Sprintf("C-plain-%d", seed)
-	return name, plainTests[int((seed%n+n)%n)](name)
+	return fromList(plainTests, "C-plain-%d", seed)
 }
 
 // access is one thread's statement on word x at address addr, which a

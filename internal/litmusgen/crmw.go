@@ -20,6 +20,14 @@ func CRMW(seed int64) (name, text string) {
 	return name, rmwShapes[sh].test(name, rmwForms[f])
 }
 
+// fromList gives the seed-th test of a list, cycling through it, named
+// by format from the seed.
+func fromList(list []func(name string) string, format string, seed int64) (name, text string) {
+	n := int64(len(list))
+	name = fmt.Sprintf(format, seed)
+	return name, list[int((seed%n+n)%n)](name)
+}
+
 // listIndex maps a seed onto a list of every form in every shape,
 // cycling through it: the form's index and the shape's.
 func listIndex(seed int64, forms, shapes int) (form, shape int) {
