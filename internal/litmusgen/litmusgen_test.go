@@ -10,7 +10,7 @@ import (
 var generators = []struct {
 	name string
 	gen  func(int64) (string, string)
-}{{"C", C}, {"C wide", CWide}, {"AArch64", AArch64}, {"AArch64 wide", AArch64Wide}, {"X86", X86}, {"C RMWs", CRMW}, {"AArch64 RMWs", AArch64RMW}, {"C plain", CPlain}, {"C locks", CLock}, {"AArch64 pairs", AArch64Pairs}, {"C dependencies", CDeps}, {"AArch64 dependencies", AArch64Deps}}
+}{{"C", C}, {"C wide", CWide}, {"AArch64", AArch64}, {"AArch64 wide", AArch64Wide}, {"X86", X86}, {"C RMWs", CRMW}, {"AArch64 RMWs", AArch64RMW}, {"C plain", CPlain}, {"C locks", CLock}, {"AArch64 pairs", AArch64Pairs}, {"C dependencies", CDeps}, {"AArch64 dependencies", AArch64Deps}, {"AArch64 flags", AArch64Flags}}
 
 // TestGeneratedTestsTranslate: every test a generator writes is one the
 // litmus front end reads and the compiler takes, and a seed gives the
