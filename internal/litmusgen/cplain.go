@@ -142,23 +142,34 @@ func sectionTests(add func(exists string, threads ...string), a, b access) {
 // parameters, and the registers r0, r1 and r9, which the exists clause
 // and locations name.
 func listTest(name string, threads []string, exists string) string {
+	return listTestWith(name, threads, exists, "int *x, int *y, int *z", []string{"spinlock_t *l", "spinlock_t *m"})
+}
+
+// listTestWith is listTest with the words of params, and each of extra
+// (a lock, an srcu_struct) as a parameter of the threads that pass it to
+// a call.
+func listTestWith(name string, threads []string, exists, params string, extra []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "C %s\n\n{\n}\n\n", name)
-	var regs []string
+	var locs []string
+	for _, p := range strings.Split(params, ", ") {
+		locs = append(locs, strings.TrimPrefix(p[strings.LastIndex(p, " ")+1:], "*"))
+	}
 	for t, body := range threads {
-		params := "int *x, int *y, int *z"
-		for _, l := range []string{"l", "m"} {
-			if strings.Contains(body, "("+l+")") {
-				params += ", spinlock_t *" + l
+		ps := params
+		for _, e := range extra {
+			n := e[strings.LastIndex(e, "*")+1:]
+			if strings.Contains(body, "("+n+")") || strings.Contains(body, "("+n+",") {
+				ps += ", " + e
 			}
 		}
-		fmt.Fprintf(&b, "P%d(%s)\n{\n\tint r0;\n\tint r1;\n\tint r9;\n\n", t, params)
+		fmt.Fprintf(&b, "P%d(%s)\n{\n\tint r0;\n\tint r1;\n\tint r9;\n\n", t, ps)
 		for _, l := range lines(body) {
 			b.WriteString("\t" + l + "\n")
 		}
 		b.WriteString("}\n\n")
-		regs = append(regs, fmt.Sprintf("%d:r0; %d:r1; %d:r9", t, t, t))
+		locs = append(locs, fmt.Sprintf("%d:r0; %d:r1; %d:r9", t, t, t))
 	}
-	fmt.Fprintf(&b, "locations [x; y; z; %s]\nexists (%s)\n", strings.Join(regs, "; "), exists)
+	fmt.Fprintf(&b, "locations [%s]\nexists (%s)\n", strings.Join(locs, "; "), exists)
 	return b.String()
 }
