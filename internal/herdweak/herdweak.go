@@ -8,6 +8,7 @@ package herdweak
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -199,24 +200,9 @@ func RunTest(path, model, search string, timeout time.Duration) (out Outcome) {
 	out.HerdTime = want.Time
 	start := time.Now()
 	defer func() { out.Elapsed = time.Since(start) }()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		out.Status, out.Reason = "skip", err.Error()
-		return out
-	}
-	text, err := litmus.Translate(path, src)
-	if err != nil {
-		out.Status, out.Reason = "skip", "translation: "+reason(err)
-		return out
-	}
-	prog, err := compiler.Compile(path, []byte(text), nil)
-	if err != nil {
-		out.Status, out.Reason = "mismatch", "the translation does not compile: "+err.Error()
-		return out
-	}
-	res, err := vm.Check(context.Background(), prog, vm.Config{Model: model, Search: search, All: true, Timeout: timeout})
-	if err != nil {
-		out.Status, out.Reason = "skip", "check: "+reason(err)
+	res, status, why := checkLitmus(path, model, search, timeout)
+	if res == nil {
+		out.Status, out.Reason = status, why
 		return out
 	}
 	if !res.Complete && !onlyUnrolled(res.Bounds) {
@@ -246,6 +232,29 @@ func RunTest(path, model, search string, timeout time.Duration) (out Outcome) {
 		out.Status = "match"
 	}
 	return out
+}
+
+// checkLitmus translates a .litmus file and checks it with every
+// execution kept; where it cannot, res is nil and status and why say so
+// (a skip, or a mismatch when the translation does not compile).
+func checkLitmus(path, model, search string, timeout time.Duration) (res *vm.Result, status, why string) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "skip", err.Error()
+	}
+	text, err := litmus.Translate(path, src)
+	if err != nil {
+		return nil, "skip", "translation: " + reason(err)
+	}
+	prog, err := compiler.Compile(path, []byte(text), nil)
+	if err != nil {
+		return nil, "mismatch", "the translation does not compile: " + err.Error()
+	}
+	res, err = vm.Check(context.Background(), prog, vm.Config{Model: model, Search: search, All: true, Timeout: timeout})
+	if err != nil {
+		return nil, "skip", "check: " + reason(errors.New(strings.TrimPrefix(err.Error(), path+": ")))
+	}
+	return res, "", ""
 }
 
 // statesDiff says how final states differ from herd's, naming a few of

@@ -2,16 +2,11 @@ package herdweak
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/mmuvm/mmuvm/compiler"
-	"github.com/mmuvm/mmuvm/litmus"
-	"github.com/mmuvm/mmuvm/vm"
 )
 
 // Unanswered is a catalogue test herd gave no answer on (it timed out,
@@ -69,25 +64,10 @@ func RunUnanswered(u Unanswered, timeout time.Duration) (out Outcome) {
 	out = Outcome{Name: u.Name}
 	start := time.Now()
 	defer func() { out.Elapsed = time.Since(start) }()
-	src, err := os.ReadFile(u.Path)
-	if err != nil {
-		out.Status, out.Reason = "skip", err.Error()
-		return out
-	}
-	text, err := litmus.Translate(u.Path, src)
-	if err != nil {
-		out.Status, out.Reason = "skip", "translation: "+reason(err)
-		return out
-	}
-	prog, err := compiler.Compile(u.Path, []byte(text), nil)
-	if err != nil {
-		out.Status, out.Reason = "mismatch", "the translation does not compile: "+err.Error()
-		return out
-	}
-	res, err := vm.Check(context.Background(), prog, vm.Config{Model: u.Model, All: true, Timeout: timeout})
+	res, status, why := checkLitmus(u.Path, u.Model, "", timeout)
 	switch {
-	case err != nil:
-		out.Status, out.Reason = "skip", "check: "+strings.TrimPrefix(err.Error(), u.Path+": ")
+	case res == nil:
+		out.Status, out.Reason = status, why
 	case !res.Complete && !onlyUnrolled(res.Bounds):
 		out.Status, out.Reason = "skip", "check: did not finish in "+timeout.String()
 	case string(res.Observation) != u.Expected:
