@@ -328,3 +328,51 @@ func Tests(dir string) []string {
 	sort.Strings(files)
 	return files
 }
+
+// Summary renders a family's report: counts, skips by reason, and time.
+func Summary(fam string, outs []Outcome) string {
+	var b strings.Builder
+	count := map[string]int{}
+	skips := map[string]int{}
+	var ours, herds time.Duration
+	for _, o := range outs {
+		count[o.Status]++
+		if o.Status == "skip" {
+			skips[o.Reason]++
+		}
+		if o.Status != "skip" {
+			ours += o.Elapsed
+			herds += o.HerdTime
+		}
+	}
+	gaps := ""
+	if n := count["gap"]; n > 0 {
+		gaps = fmt.Sprintf(", known gaps %d", n)
+	}
+	herd := fmt.Sprintf(" (herd %s on the same tests)", herds.Round(time.Millisecond))
+	if herds == 0 {
+		herd = "" // tests herd gave no answer on
+	}
+	fmt.Fprintf(&b, "%s: matched %d, skipped %d, mismatched %d%s of %d; time %s%s\n",
+		fam, count["match"], count["skip"], count["mismatch"], gaps, len(outs), ours.Round(time.Millisecond), herd)
+	var reasons []string
+	for r := range skips {
+		reasons = append(reasons, r)
+	}
+	sort.Slice(reasons, func(i, j int) bool { return skips[reasons[i]] > skips[reasons[j]] })
+	for _, r := range reasons {
+		fmt.Fprintf(&b, "  skipped %4d: %s\n", skips[r], r)
+	}
+	slow := append([]Outcome(nil), outs...)
+	sort.Slice(slow, func(i, j int) bool { return slow[i].Elapsed > slow[j].Elapsed })
+	b.WriteString("  slowest:")
+	for _, o := range slow[:min(10, len(slow))] {
+		fmt.Fprintf(&b, " %s %s", o.Name, o.Elapsed.Round(time.Millisecond))
+		if herd != "" {
+			fmt.Fprintf(&b, " (herd %s)", o.HerdTime.Round(time.Millisecond))
+		}
+		b.WriteString(";")
+	}
+	b.WriteString("\n")
+	return b.String()
+}

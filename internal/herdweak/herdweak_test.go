@@ -2,7 +2,6 @@ package herdweak
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -97,88 +96,4 @@ func knownGaps(t *testing.T, name string) map[string]string {
 		}
 	}
 	return gaps
-}
-
-// Summary renders a family's report: counts, skips by reason, and time.
-func Summary(fam string, outs []Outcome) string {
-	var b strings.Builder
-	count := map[string]int{}
-	skips := map[string]int{}
-	var ours, herds time.Duration
-	for _, o := range outs {
-		count[o.Status]++
-		if o.Status == "skip" {
-			skips[o.Reason]++
-		}
-		if o.Status != "skip" {
-			ours += o.Elapsed
-			herds += o.HerdTime
-		}
-	}
-	gaps := ""
-	if n := count["gap"]; n > 0 {
-		gaps = fmt.Sprintf(", known gaps %d", n)
-	}
-	herd := fmt.Sprintf(" (herd %s on the same tests)", herds.Round(time.Millisecond))
-	if herds == 0 {
-		herd = "" // tests herd gave no answer on
-	}
-	fmt.Fprintf(&b, "%s: matched %d, skipped %d, mismatched %d%s of %d; time %s%s\n",
-		fam, count["match"], count["skip"], count["mismatch"], gaps, len(outs), ours.Round(time.Millisecond), herd)
-	var reasons []string
-	for r := range skips {
-		reasons = append(reasons, r)
-	}
-	sort.Slice(reasons, func(i, j int) bool { return skips[reasons[i]] > skips[reasons[j]] })
-	for _, r := range reasons {
-		fmt.Fprintf(&b, "  skipped %4d: %s\n", skips[r], r)
-	}
-	slow := append([]Outcome(nil), outs...)
-	sort.Slice(slow, func(i, j int) bool { return slow[i].Elapsed > slow[j].Elapsed })
-	b.WriteString("  slowest:")
-	for _, o := range slow[:min(10, len(slow))] {
-		fmt.Fprintf(&b, " %s %s", o.Name, o.Elapsed.Round(time.Millisecond))
-		if herd != "" {
-			fmt.Fprintf(&b, " (herd %s)", o.HerdTime.Round(time.Millisecond))
-		}
-		b.WriteString(";")
-	}
-	b.WriteString("\n")
-	return b.String()
-}
-
-// TestUpstreamResults holds mmuvm, on the catalogue's tests that herd
-// gave no answer on within its time limit, to the observation the test's
-// source records (its `Result:` comment: herd's answer when the test's
-// author ran it to the end). Paul McKenney's RCU rings of six to twelve
-// CPUs are most of them. The comment can be older than the model (on
-// the tests herd did answer, it disagrees with herd 64 times), so a
-// mismatch here names what to look at; none is listed as expected.
-func TestUpstreamResults(t *testing.T) {
-	if _, err := os.Stat(filepath.Join(*root, "MANIFEST.tsv")); err != nil {
-		t.Skipf("no herd-weak catalogue at %s (it is in the workplace's shared folder, not in the repository)", *root)
-	}
-	for _, fam := range []string{"lkmm", "aarch64", "x86tso", "x86_64-tso"} {
-		if *family != "" && fam != *family {
-			continue
-		}
-		tests, err := UnansweredTests(*root, fam)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(tests) == 0 {
-			continue
-		}
-		t.Run(fam, func(t *testing.T) {
-			var outs []Outcome
-			for _, u := range tests {
-				o := RunUnanswered(u, 20*time.Second)
-				if o.Status == "mismatch" {
-					t.Errorf("%s: %s", o.Name, o.Reason)
-				}
-				outs = append(outs, o)
-			}
-			t.Log("\n" + Summary(fam+" (herd unanswered, against the tests' Result:)", outs))
-		})
-	}
 }
