@@ -679,9 +679,8 @@ func (t *a64T) operand2(args []string, w32 bool) (string, int, error) {
 	if len(args) == 0 {
 		return "", 0, t.errf("missing operand")
 	}
-	if _, bare := asmImm(args[0]); bare || strings.HasPrefix(args[0], "#") {
-		// herd takes an immediate without its # too (MOV X10,1 in L098)
-		v, ok := asmImm(strings.TrimPrefix(args[0], "#"))
+	// herd takes an immediate without its # too (MOV X10,1 in L098)
+	if v, ok := asmImm(strings.TrimPrefix(args[0], "#")); ok || strings.HasPrefix(args[0], "#") {
 		if !ok {
 			return "", 0, t.errf("bad immediate %s", args[0])
 		}
@@ -736,8 +735,7 @@ func (t *a64T) operand2(args []string, w32 bool) (string, int, error) {
 			return "", 0, t.errf("SXTW needs a W register")
 		}
 		if w != asmSmall && !w32 {
-			e = "(" + asmParen(e) + " ^ 0x80000000) - 0x80000000"
-			w = asmWide
+			e, w = a64Sext32(e), asmWide
 		}
 		return a64Shl(e, k, w), a64ShlW(w, k), nil
 	case "ASR", "ROR":
@@ -1656,8 +1654,11 @@ func (t *a64T) stored(r a64R) string {
 	if !r.w || !t.mem.signed32 || w == asmSmall {
 		return e
 	}
-	return "(" + asmParen(e) + " ^ 0x80000000) - 0x80000000"
+	return a64Sext32(e)
 }
+
+// a64Sext32 sign-extends a value below 2^32 from its low 32 bits.
+func a64Sext32(e string) string { return "(" + asmParen(e) + " ^ 0x80000000) - 0x80000000" }
 
 // wrapping names the builtin of an LDADD or STADD of W register r where
 // memory holds signed 32-bit ints: its _w form wraps the sum at 32 bits

@@ -1,10 +1,6 @@
 package mmu
 
-import (
-	"strings"
-
-	"github.com/mmuvm/mmuvm/memmodel"
-)
+import "github.com/mmuvm/mmuvm/memmodel"
 
 // Memory-model support: the builtins that name an access strength or a
 // barrier (READ_ONCE, smp_load_acquire, smp_mb, xchg_relaxed, LDAR,
@@ -318,10 +314,11 @@ func armInstructions() []*Builtin {
 		suffix string
 		r, w   memmodel.Tag
 	}{{"", 0, 0}, {"a", memmodel.Acquire, 0}, {"l", 0, memmodel.Release}, {"al", memmodel.Acquire, memmodel.Release}}
+	// tail follows the ordering suffix: ldadda_w is LDADDA of a W register
 	ops := []struct {
-		name string
-		op   func(a, b uint64) uint64
-	}{{"add", opAdd}, {"clr", opAndNot}, {"eor", opXor}, {"set", opOr}, {"add_w", opAdd32}}
+		name, tail string
+		op         func(a, b uint64) uint64
+	}{{"add", "", opAdd}, {"clr", "", opAndNot}, {"eor", "", opXor}, {"set", "", opOr}, {"add", "_w", opAdd32}}
 	for _, f := range forms {
 		bs = append(bs,
 			&Builtin{Name: "swp" + f.suffix, Arity: 2, Params: "p.", Fn: rmw2(f.r, f.w, f.r, 0, xchgOp)},
@@ -329,10 +326,7 @@ func armInstructions() []*Builtin {
 		for _, o := range ops {
 			op := o.op
 			fn := func(old uint64, a []uint64) (uint64, bool, uint64) { return op(old, a[1]), true, old }
-			ld, st := "ld"+o.name+f.suffix, "st"+o.name+f.suffix
-			if base, w := strings.CutSuffix(o.name, "_w"); w { // ldadda_w: the W form's suffix goes last
-				ld, st = "ld"+base+f.suffix+"_w", "st"+base+f.suffix+"_w"
-			}
+			ld, st := "ld"+o.name+f.suffix+o.tail, "st"+o.name+f.suffix+o.tail
 			bs = append(bs, &Builtin{Name: ld, Arity: 2, Params: "p.", computes: true, Fn: rmw2(f.r, f.w, f.r, 0, fn)})
 			if f.r == 0 { // ST<op> has no acquire forms; its read returns nothing (herd's NoRet)
 				bs = append(bs, &Builtin{Name: st, Arity: 2, Params: "p.", Void: true, computes: true, Fn: rmw2(memmodel.Noreturn, f.w, memmodel.Noreturn, 0, fn)})

@@ -77,20 +77,11 @@ type rmwShape struct {
 
 // test writes the shape with form as its RMW.
 func (s rmwShape) test(name string, form rmwForm) string {
-	threads := s.threads(form)
-	var b strings.Builder
-	fmt.Fprintf(&b, "C %s\n\n{\n}\n\n", name)
-	var regs []string
-	for t, lines := range threads {
-		fmt.Fprintf(&b, "P%d(int *x, int *y, int *z)\n{\n\tint r0;\n\tint r1;\n\tint r9;\n\n", t)
-		for _, l := range lines {
-			b.WriteString("\t" + l + "\n")
-		}
-		b.WriteString("}\n\n")
-		regs = append(regs, fmt.Sprintf("%d:r0; %d:r1; %d:r9", t, t, t))
+	var bodies []string
+	for _, lines := range s.threads(form) {
+		bodies = append(bodies, strings.Join(lines, "\n"))
 	}
-	fmt.Fprintf(&b, "locations [x; y; z; %s]\nexists (%s)\n", strings.Join(regs, "; "), s.exists)
-	return b.String()
+	return listTest(name, bodies, s.exists)
 }
 
 var rmwShapes = func() []rmwShape {
