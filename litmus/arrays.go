@@ -100,19 +100,17 @@ func (u *unit) numberList(p *parser, n int, name string) ([]token, []string, err
 
 // number reads a possibly negative integer literal.
 func (u *unit) number(p *parser) (string, error) {
-	neg := ""
-	if p.accept("-") {
-		neg = "-"
-	}
+	start := p.tok
+	neg := p.accept("-")
 	if p.tok.kind != tNum {
 		return "", p.errAt(p.tok, "expected a number, found %s", describe(p.tok))
 	}
-	v, err := cNumber(p.tok.text)
+	v, err := u.literal(p.tok.text, neg)
 	if err != nil {
-		return "", p.errAt(p.tok, "bad number %s", p.tok.text)
+		return "", p.errAt(start, "%v", err)
 	}
 	p.advance()
-	return neg + v, nil
+	return v, nil
 }
 
 // parseElement reads `[i]` after an array's name t in a condition.

@@ -822,6 +822,9 @@ func (e *cemitter) assign(s *cstmt) error {
 		if rprec <= prec {
 			rhs = "(" + rhs + ")"
 		}
+		if int32Ops[s.op] {
+			return int32Expr(old + " " + s.op + " " + rhs), nil
+		}
 		return old + " " + s.op + " " + rhs, nil
 	}
 	switch {
@@ -859,16 +862,24 @@ func stripCasts(x *cexpr) *cexpr {
 
 const signBit = uint64(1) << 63
 
+// numPrec is the precedence of a constant: a negative one is a unary minus.
+func numPrec(v string) int {
+	if strings.HasPrefix(v, "-") {
+		return 11
+	}
+	return 12
+}
+
 // value renders an expression in value context; it returns the text and its
 // precedence (12 for primaries).
 func (e *cemitter) value(x *cexpr) (string, int, error) {
 	switch x.kind {
 	case "num":
-		v, err := cNumber(x.text)
+		v, err := cInt(x.text, false)
 		if err != nil {
-			return "", 0, e.errf(x.tok, "bad number %s", x.text)
+			return "", 0, e.errf(x.tok, "%v", err)
 		}
-		return v, 12, nil
+		return v, numPrec(v), nil
 	case "ident":
 		switch {
 		case e.th.byName[x.text] != nil:
@@ -909,12 +920,22 @@ func (e *cemitter) value(x *cexpr) (string, int, error) {
 			}
 			return "", 0, e.errf(x.tok, "taking the address of %s is not supported", exprName(in))
 		}
+		if in := stripCasts(x.args[0]); x.op == "-" && in.kind == "num" {
+			v, err := cInt(in.text, true) // -2147483648 is an int
+			if err != nil {
+				return "", 0, e.errf(in.tok, "%v", err)
+			}
+			return v, numPrec(v), nil
+		}
 		v, p, err := e.value(x.args[0])
 		if err != nil {
 			return "", 0, err
 		}
 		if p < 11 {
 			v = "(" + v + ")"
+		}
+		if x.op == "-" {
+			return int32Expr(x.op + v), binPrec["-"], nil
 		}
 		return x.op + v, 11, nil
 	case "binary":
@@ -970,6 +991,9 @@ func (e *cemitter) binary(x *cexpr) (string, int, error) {
 	}
 	if bp <= prec {
 		b = "(" + b + ")"
+	}
+	if int32Ops[x.op] {
+		return int32Expr(a + " " + x.op + " " + b), binPrec["-"], nil
 	}
 	return a + " " + x.op + " " + b, prec, nil
 }
@@ -1047,13 +1071,9 @@ func flipSign(v string, prec int, x *cexpr) (string, int) {
 		neg, x = true, stripCasts(x.args[0])
 	}
 	if x.kind == "num" {
-		if s, err := cNumber(x.text); err == nil {
-			if n, err := strconv.ParseUint(s, 0, 64); err == nil {
-				if neg {
-					n = -n
-				}
-				return fmt.Sprintf("0x%x", n^signBit), 12
-			}
+		if s, err := cInt(x.text, neg); err == nil {
+			n, _ := strconv.ParseInt(s, 10, 64)
+			return fmt.Sprintf("0x%x", uint64(n)^signBit), 12
 		}
 	}
 	if prec <= 4 {

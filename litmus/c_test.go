@@ -27,11 +27,11 @@ func TestTranslateC(t *testing.T) {
 		want []string // substrings of the output, in order
 	}{
 		{"once", cTest("", "exists (0:r0=1)", "P0(int *x) { int r0 = READ_ONCE(*x); WRITE_ONCE(*x, r0 + 1); }"),
-			[]string{"model lkmm\n", "shared x\n", "cpu 0 {\n  r0 = READ_ONCE(x)\n  WRITE_ONCE(x, r0 + 1)\n}", "final exists (0:r0 == 1)\n"}},
+			[]string{"model lkmm\n", "shared x\n", "cpu 0 {\n  r0 = READ_ONCE(x)\n  WRITE_ONCE(x, ((r0 + 1) & 0xffffffff ^ 0x80000000) - 0x80000000)\n}", "final exists (0:r0 == 1)\n"}},
 		{"acquire-release", cTest("", "exists (0:r0=1)", "P0(int *x, int *y) { int r0; r0 = smp_load_acquire(x); smp_store_release(y, 2); }"),
 			[]string{"r0 = smp_load_acquire(x)", "smp_store_release(y, 2)"}},
 		{"plain", cTest("", "exists (0:r0=1)", "P0(int *x, int *y) { int r0; *x = 1; r0 = *y; *y += 2; }"),
-			[]string{"plain_write(x, 1)", "r0 = plain_read(y)", "plain_write(y, plain_read(y) + 2)"}},
+			[]string{"plain_write(x, 1)", "r0 = plain_read(y)", "plain_write(y, ((plain_read(y) + 2) & 0xffffffff ^ 0x80000000) - 0x80000000)"}},
 		{"pointer-register", cTest("x = y;", "exists (0:r1=y /\\ 0:r2=0)",
 			"P0(int **x) { int *r1; int r2; r1 = READ_ONCE(*x); r2 = READ_ONCE(*r1); }"),
 			[]string{"shared x, y\n", "init {\n  x = &y\n}", "r2 = READ_ONCE(r1)", "(0:r1 == &y && 0:r2 == 0)"}},
@@ -138,6 +138,9 @@ func TestTranslateCErrors(t *testing.T) {
 		{"unterminated-comment", "C t\n(* never closed\n{}\n", "1:1: no initial state"},
 		{"unterminated-body", "C t\n{}\nP0(int *x) {\n  WRITE_ONCE(*x, 1);\n", "5:1: unterminated block"},
 		{"return-value", "C t\n{}\nP0(int *x) {\n  return 1;\n}\nexists (x=1)\n", "4:3: a thread cannot return a value"},
+		{"int-in-code", "C t\n{}\nP0(int *x) {\n  WRITE_ONCE(*x, 2147483648);\n}\nexists (x=1)\n", "4:18: 2147483648 does not fit in an int"},
+		{"int-in-init", "C t\n{ x=-2147483649; }\nP0(int *x) { }\nexists (x=1)\n", "2:5: -2147483649 does not fit in an int"},
+		{"hex-in-condition", "C t\n{}\nP0(int *x) { }\nexists (x=0x100000000)\n", "4:11: 0x100000000 does not fit in an int"},
 		{"address-of-local", "C t\n{}\nP0(int *x) {\n  int r0;\n  WRITE_ONCE(*x, &r0);\n}\nexists (x=1)\n", "5:18: taking the address of r0"},
 	}
 	for _, tc := range tests {
@@ -187,6 +190,32 @@ func TestTranslateAsmWrapper(t *testing.T) {
 		_, err := Translate("t.litmus", []byte(tc.src))
 		if err == nil || !strings.HasPrefix(strings.TrimPrefix(err.Error(), "t.litmus:"), tc.want) {
 			t.Errorf("%q: got %v, want %q", tc.src, err, tc.want)
+		}
+	}
+}
+
+// TestCInt reads C literals as herd does: 32-bit ints, a hex one up to
+// 0xffffffff standing for its bits.
+func TestCInt(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		neg  bool
+		want string // "" for an error
+	}{
+		{"0", false, "0"}, {"0", true, "0"}, {"2147483647", false, "2147483647"}, {"2147483648", false, ""},
+		{"2147483648", true, "-2147483648"}, {"2147483649", true, ""}, {"0xffffffff", false, "-1"},
+		{"0x80000000", false, "-2147483648"}, {"0x80000000", true, "-2147483648"}, {"0x100000000", false, ""},
+		{"0xffffffff", true, "1"}, {"017", false, "15"}, {"5UL", false, "5"}, {"0x", false, ""},
+	} {
+		got, err := cInt(tc.text, tc.neg)
+		if tc.want == "" {
+			if err == nil {
+				t.Errorf("cInt(%q, %v) = %s, want an error", tc.text, tc.neg, got)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("cInt(%q, %v) = %s, %v; want %s", tc.text, tc.neg, got, err, tc.want)
 		}
 	}
 }

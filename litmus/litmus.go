@@ -412,17 +412,18 @@ func (u *unit) parseInit(p *parser) error {
 }
 
 func (u *unit) parseInitValue(p *parser, it *initItem) error {
+	start := p.tok
 	neg := ""
 	if p.accept("-") {
 		neg = "-"
 	}
 	switch {
 	case p.tok.kind == tNum:
-		v, err := cNumber(p.tok.text)
+		v, err := u.literal(p.tok.text, neg != "")
 		if err != nil {
-			return p.errAt(p.tok, "bad number %s", p.tok.text)
+			return p.errAt(start, "%v", err)
 		}
-		it.num = neg + v
+		it.num = v
 		p.advance()
 		return nil
 	case neg != "":
@@ -759,11 +760,11 @@ func (u *unit) parseUnaryCond(p *parser) (*lcond, error) {
 	}
 	switch {
 	case p.tok.kind == tNum && p.peek().text != ":":
-		n, err := cNumber(p.tok.text)
+		n, err := u.literal(p.tok.text, neg != "")
 		if err != nil {
-			return nil, p.errAt(p.tok, "bad number %s", p.tok.text)
+			return nil, p.errAt(v.tok, "%v", err)
 		}
-		v.num = neg + n
+		v.num = n
 		p.advance()
 	case neg != "":
 		return nil, p.errAt(p.tok, "expected a number after -")

@@ -187,11 +187,17 @@ var (
 	// opAdd32 is the W form of arm64's LDADD where memory holds signed
 	// 32-bit ints as the litmus front end keeps them (sign-extended): the
 	// sum wraps at 32 bits, and is sign-extended again
-	opAdd32 = arith(func(a, b uint64) uint64 { return uint64(int64(int32(uint32(a + b)))) })
+	opAdd32 = arith(func(a, b uint64) uint64 { return sext32(a + b) })
 )
 
+// sext32 is v's low 32 bits read as an int and sign-extended.
+func sext32(v uint64) uint64 { return uint64(int64(int32(uint32(v)))) }
+
 // rmwKernel builds the LKMM's atomic operations: (V, X) argument order
-// as the kernel's atomic_add(i, v); ret picks what is returned.
+// as the kernel's atomic_add(i, v); ret picks what is returned. The new
+// value is an int, as atomic_t's counter is (include/linux/types.h: `int
+// counter`): the arithmetic wraps at 32 bits, sign-extended, as herd's
+// does.
 func rmwKernel(name string, arity int, tag memmodel.Tag, op func(old, v uint64) uint64, ret func(old, nv uint64) uint64) *Builtin {
 	ptr, val := 1, 0
 	params := ".p"
@@ -203,7 +209,7 @@ func rmwKernel(name string, arity int, tag memmodel.Tag, op func(old, v uint64) 
 		if arity == 2 {
 			v = a[val]
 		}
-		nv := op(old, v)
+		nv := sext32(op(old, v))
 		return nv, true, ret(old, nv)
 	})}
 }
@@ -237,7 +243,7 @@ func kernelAtomics() []*Builtin {
 		{Name: "plain_read", Arity: 1, Params: "p", Fn: loadAs(memmodel.Plain)},
 		{Name: "plain_write", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Plain)},
 		{Name: "atomic_add_unless", Arity: 3, Params: "p..", computes: true, Fn: rmwAs(memmodel.Mb, memmodel.Mb, 0, func(old uint64, a []uint64) (uint64, bool, uint64) {
-			return old + a[1], old != a[2], b2u(old != a[2])
+			return sext32(old + a[1]), old != a[2], b2u(old != a[2])
 		})},
 	}
 	void := []struct {
