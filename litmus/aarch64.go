@@ -676,6 +676,17 @@ func (t *a64T) readOp(s string) (string, int, a64R, error) {
 // operand2 reads the flexible second operand of a data-processing
 // instruction: #imm{, LSL #k}, Rm{, LSL|LSR #k} or Wm, SXTW|UXTW{ #k}.
 func (t *a64T) operand2(args []string, w32 bool) (string, int, error) {
+	e, w, err := t.shiftedOperand(args, w32)
+	if err == nil && w32 && w == asmWide {
+		// a W instruction shifts its operand in 32 bits: the flags of
+		// NEGS W3,W1,LSL #1 see (W1 << 1) mod 2^32
+		e, w = asmParen(e)+" & 0xffffffff", asmNarrow
+	}
+	return e, w, err
+}
+
+// shiftedOperand is operand2 before a W form's operand is cut to 32 bits.
+func (t *a64T) shiftedOperand(args []string, w32 bool) (string, int, error) {
 	if len(args) == 0 {
 		return "", 0, t.errf("missing operand")
 	}
@@ -1293,6 +1304,9 @@ func (t *a64T) insn(in asmInsn) (asmStep, error) {
 }
 
 func (t *a64T) dataInsn(in asmInsn) error {
+	if in.op == "NEGS" && len(in.args) >= 2 {
+		in = negsAsSubs(in)
+	}
 	op, args := in.op, in.args
 	if fn, ok := a64Loads[op]; ok {
 		return t.access(in, 1, func(p string, regs []string) error {
@@ -1851,4 +1865,16 @@ func a64AtExits(body string, stmts []string) string {
 	}
 	out = append(out, stmts...)
 	return strings.Join(out, "\n")
+}
+
+// negsAsSubs rewrites NEGS Rd, Rm{, shift} as the SUBS Rd, ZR, Rm{, shift}
+// it is an alias of (Arm ARM C6.2: NEGS).
+func negsAsSubs(in asmInsn) asmInsn {
+	zr := "XZR"
+	if r, ok := a64Reg(in.args[0]); ok && r.w {
+		zr = "WZR"
+	}
+	in.op = "SUBS"
+	in.args = append([]string{in.args[0], zr}, in.args[1:]...)
+	return in
 }
