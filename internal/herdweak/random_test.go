@@ -36,6 +36,7 @@ var randomFamilies = []struct {
 	{"lkmm-lock", "lkmm", litmusgen.CLock, lkmmArgs},
 	{"lkmm-deps", "lkmm", litmusgen.CDeps, lkmmArgs},
 	{"lkmm-rcu", "lkmm", litmusgen.CRCU, lkmmArgs},
+	{"lkmm-ints", "lkmm", litmusgen.CInts, lkmmArgs},
 	{"aarch64", "armv8", litmusgen.AArch64, aarch64Args},
 	{"aarch64-wide", "armv8", litmusgen.AArch64Wide, aarch64Args},
 	{"aarch64-rmw", "armv8", litmusgen.AArch64RMW, aarch64Args},

@@ -7,7 +7,8 @@ import (
 
 // AArch64Flags returns the seed-th of a fixed list of one-CPU AArch64
 // tests, cycling through it: a flag-setting instruction (CMP, ADDS,
-// SUBS, TST) on W or X registers holding a pair of edge values (0, 1, the
+// SUBS, TST, NEGS, and on W registers the same with the second operand
+// shifted) on W or X registers holding a pair of edge values (0, 1, the
 // largest and smallest signed values, all ones), then a branch on every
 // condition code, each setting its register where it is not taken, so
 // that the final state shows how each condition reads the flags. herd
@@ -38,6 +39,27 @@ var flagTests = func() []func(name string) string {
 			}
 		}
 	}
+	for _, wide := range []bool{false, true} { // NEGS, an alias of SUBS from the zero register, has one operand
+		vals, r := w32, "W"
+		if wide {
+			vals, r = w64, "X"
+		}
+		for _, b := range vals {
+			ts = append(ts, func(name string) string { return flagTest(name, "NEGS", r, 0, b) })
+		}
+	}
+	// a W form's shifted operand is shifted in 32 bits: CMP W1,W2,LSL #1
+	// of 0 and 0x80000000 is equal
+	for _, op := range []string{"CMP", "ADDS", "SUBS", "TST", "NEGS"} {
+		for _, a := range w32 {
+			for _, b := range w32 {
+				if op == "NEGS" && a != 0 {
+					continue
+				}
+				ts = append(ts, func(name string) string { return flagTest(name, op+",LSL #1", "W", a, b) })
+			}
+		}
+	}
 	return ts
 }()
 
@@ -46,11 +68,17 @@ var flagTests = func() []func(name string) string {
 // it is not taken.
 func flagTest(name, op, r string, a, b uint64) string {
 	var code []string
+	op, shift, _ := strings.Cut(op, ",") // "CMP,LSL #1": the second operand shifted
+	if shift != "" {
+		shift = "," + shift
+	}
 	switch op {
 	case "CMP", "TST":
-		code = append(code, fmt.Sprintf("%s %s1,%s2", op, r, r))
+		code = append(code, fmt.Sprintf("%s %s1,%s2%s", op, r, r, shift))
+	case "NEGS":
+		code = append(code, fmt.Sprintf("NEGS %s0,%s2%s", r, r, shift))
 	default:
-		code = append(code, fmt.Sprintf("%s %s0,%s1,%s2", op, r, r, r))
+		code = append(code, fmt.Sprintf("%s %s0,%s1,%s2%s", op, r, r, r, shift))
 	}
 	var regs []string
 	for i, cc := range armConds {

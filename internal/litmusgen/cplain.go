@@ -142,15 +142,18 @@ func sectionTests(add func(exists string, threads ...string), a, b access) {
 // parameters, and the registers r0, r1 and r9, which the exists clause
 // and locations name.
 func listTest(name string, threads []string, exists string) string {
-	return listTestWith(name, threads, exists, "int *x, int *y, int *z", []string{"spinlock_t *l", "spinlock_t *m"})
+	return listTestWith(name, "", threads, exists, "int *x, int *y, int *z", []string{"spinlock_t *l", "spinlock_t *m"})
 }
 
-// listTestWith is listTest with the words of params, and each of extra
-// (a lock, an srcu_struct) as a parameter of the threads that pass it to
-// a call.
-func listTestWith(name string, threads []string, exists, params string, extra []string) string {
+// listTestWith is listTest with an initial state (init, its entries;
+// "" for all zero), the words of params, and each of extra (a lock, an
+// srcu_struct) as a parameter of the threads that pass it to a call.
+func listTestWith(name, init string, threads []string, exists, params string, extra []string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "C %s\n\n{\n}\n\n", name)
+	if init != "" {
+		init += "\n"
+	}
+	fmt.Fprintf(&b, "C %s\n\n{\n%s}\n\n", name, init)
 	var locs []string
 	for _, p := range strings.Split(params, ", ") {
 		locs = append(locs, strings.TrimPrefix(p[strings.LastIndex(p, " ")+1:], "*"))

@@ -57,6 +57,6 @@ var rcuTests = func() []func(name string) string {
 // rcuListTest is listTest with the words a to d too, and the srcu_structs
 // s and s2 where a thread uses them.
 func rcuListTest(name string, threads []string, exists string) string {
-	return listTestWith(name, threads, exists, "int *x, int *y, int *a, int *b, int *c, int *d",
+	return listTestWith(name, "", threads, exists, "int *x, int *y, int *a, int *b, int *c, int *d",
 		[]string{"struct srcu_struct *s", "struct srcu_struct *s2"})
 }
