@@ -173,3 +173,20 @@ func (u *unit) declareArrays() error {
 	}
 	return nil
 }
+
+// arrayElements replaces each whole array in ls by its elements: herd's
+// `locations [a;]` shows every element of array a.
+func (u *unit) arrayElements(ls []*lloc) []*lloc {
+	var out []*lloc
+	for _, l := range ls {
+		n, ok := u.arrays[l.name]
+		if l.cpu >= 0 || !ok {
+			out = append(out, l)
+			continue
+		}
+		for i := 0; i < n; i++ {
+			out = append(out, &lloc{tok: l.tok, cpu: -1, name: elemName(l.name, i)})
+		}
+	}
+	return out
+}

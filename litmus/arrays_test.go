@@ -30,15 +30,16 @@ func TestArrayErrors(t *testing.T) {
 
 // TestArrayElements: elements are consecutive shared words, a pointer
 // to the array is the first one's address, and an immediate offset that
-// is a multiple of 8 reaches the next; v={..} is every element.
+// is a multiple of 8 reaches the next; v={..} is every element, and so
+// is v in locations (herd shows the whole array).
 func TestArrayElements(t *testing.T) {
-	src := "AArch64 t\n{ uint64_t v[3] = {1,-2}; 0:X1=v; uint64_t *p = v; }\n P0 ;\n LDR X0,[X1,#16] ;\nexists (0:X0=0 /\\ v={1,-2,0} /\\ p=v)\n"
+	src := "AArch64 t\n{ uint64_t v[3] = {1,-2}; 0:X1=v; uint64_t *p = v; }\n P0 ;\n LDR X0,[X1,#16] ;\nlocations [v;]\nexists (0:X0=0 /\\ v={1,-2,0} /\\ p=v)\n"
 	out, err := Translate("t.litmus", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"shared v__0 = 1, v__1 = -2, v__2, p\n", "p = &v__0", "X1 = &v__0", "READ_ONCE(X1 + 16)",
-		"v__0 == 1 && v__1 == -2 && v__2 == 0", "p == &v__0"} {
+		"v__0 == 1 && v__1 == -2 && v__2 == 0", "p == &v__0", "locations v__0, v__1, v__2\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("translation lacks %q:\n%s", want, out)
 		}

@@ -876,7 +876,7 @@ func (u *unit) resolve() error {
 			return
 		}
 		if _, ok := u.arrays[l.name]; ok {
-			err = u.errf(l.tok, "%s is an array: name an element, %s[i], or compare it with {…}", l.name, l.name)
+			err = u.errf(l.tok, "%s is an array: name an element, %s[i], or compare it with {…}", l.name, l.name) // in a condition
 			return
 		}
 		if e := u.addShared(l.name, l.tok); e != nil {
@@ -893,6 +893,7 @@ func (u *unit) resolve() error {
 			}
 		}
 	}
+	u.locations = u.arrayElements(u.locations)
 	for _, l := range u.locations {
 		checkLoc(l)
 	}

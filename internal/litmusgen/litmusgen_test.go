@@ -17,7 +17,8 @@ var generators = []struct {
 	{"C plain", CPlain, len(plainTests)}, {"C locks", CLock, len(lockTests)}, {"AArch64 pairs", AArch64Pairs, len(armPairTests)},
 	{"C dependencies", CDeps, len(depTests)}, {"AArch64 dependencies", AArch64Deps, len(armDepTests)},
 	{"AArch64 flags", AArch64Flags, len(flagTests)}, {"AArch64 ALU", AArch64ALU, len(aluTests)},
-	{"C RCU", CRCU, len(rcuTests)}, {"C ints", CInts, len(intTests)}}
+	{"C RCU", CRCU, len(rcuTests)}, {"C ints", CInts, len(intTests)},
+	{"AArch64 addressing", AArch64Addr, len(addrTests)}}
 
 // TestGeneratedTestsTranslate: every test a generator writes is one the
 // litmus front end reads and the compiler takes (every test of a list,

@@ -1,0 +1,89 @@
+package litmusgen
+
+import (
+	"fmt"
+	"strings"
+)
+
+// AArch64Addr returns the seed-th of a fixed list of AArch64 tests on an
+// array of words, cycling through it: each addressing mode the front end
+// takes (an immediate offset, positive or negative, a register offset,
+// shifted or extended from a W register by UXTW or SXTW, SXTX), for a
+// load and a store alone, and in MP whose reader indexes the array by
+// the flag it read (an address dependency through the offset). The other
+// lists address whole words by [Xn] alone; here the offset arithmetic
+// decides which element an access reaches.
+func AArch64Addr(seed int64) (name, text string) {
+	return fromList(addrTests, "A-addr-%d", seed)
+}
+
+// addrMode is a memory operand with the instructions that set its
+// registers up (X1 holds the array's address) and the element it reaches.
+type addrMode struct {
+	setup   []string
+	operand string
+}
+
+var addrModes = []addrMode{
+	{nil, "[X1]"},
+	{nil, "[X1,#8]"},
+	{nil, "[X1,#24]"},
+	{[]string{"MOV X2,#16"}, "[X1,X2]"},
+	{[]string{"MOV X2,#3"}, "[X1,X2,LSL #3]"},
+	{[]string{"MOV W2,#2"}, "[X1,W2,UXTW #3]"},
+	{[]string{"MOV W2,#1"}, "[X1,W2,SXTW #3]"},
+	{[]string{"ADD X10,X1,#24", "MOV W2,#-2"}, "[X10,W2,SXTW #3]"},
+	{[]string{"ADD X10,X1,#16", "MOV W2,#-8"}, "[X10,W2,SXTW]"},
+	{[]string{"ADD X10,X1,#16"}, "[X10,#-8]"},
+	{[]string{"ADD X10,X1,#32", "MOV X2,#-1"}, "[X10,X2,LSL #3]"},
+	{[]string{"MOV X2,#1"}, "[X1,X2,SXTX #3]"},
+}
+
+// indexModes address the array by the value X0 read (0 or 1): the
+// element's address depends on that read.
+var indexModes = [][]string{
+	{"LDR X9,[X1,X0,LSL #3]"},
+	{"LSL X2,X0,#3", "LDR X9,[X1,X2]"},
+	{"LDR X9,[X1,W0,UXTW #3]"},
+	{"LDR X9,[X1,W0,SXTW #3]"},
+	{"ADD X2,X1,X0,LSL #3", "LDR X9,[X2]"},
+}
+
+var addrTests = func() []func(name string) string {
+	var ts []func(string) string
+	for _, m := range addrModes {
+		load := append(append([]string{}, m.setup...), "LDR X0,"+m.operand)
+		store := append(append([]string{}, m.setup...), "MOV X3,#9", "STR X3,"+m.operand)
+		for _, code := range [][]string{load, store} {
+			ts = append(ts, func(name string) string { return addrTest(name, [][]string{code}, "0:X0=1") })
+		}
+	}
+	writers := [][]string{
+		{"MOV X3,#5", "STR X3,[X1,#8]", "MOV X4,#1", "STR X4,[X5]"},
+		{"MOV X3,#5", "STR X3,[X1,#8]", "DMB ISHST", "MOV X4,#1", "STR X4,[X5]"},
+		{"MOV X3,#5", "STR X3,[X1,#8]", "MOV X4,#1", "STLR X4,[X5]"},
+	}
+	for _, reader := range indexModes {
+		for _, w := range writers {
+			r := append([]string{"LDR X0,[X5]"}, reader...)
+			ts = append(ts, func(name string) string { return addrTest(name, [][]string{w, r}, "1:X0=1 /\\ 1:X9=2") })
+		}
+	}
+	return ts
+}()
+
+// addrTest lays out a test on the array a of four words (1, 2, 3, 4) and
+// the flag f: each thread has a's address in X1 and f's in X5.
+func addrTest(name string, threads [][]string, exists string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "AArch64 %s\n{\nuint64_t a[4] = {1,2,3,4}; uint64_t f;\n", name)
+	var regs []string
+	for t := range threads {
+		fmt.Fprintf(&b, "%d:X1=a; %d:X5=f;\n", t, t)
+		regs = append(regs, fmt.Sprintf("%d:X0; %d:X9", t, t))
+	}
+	b.WriteString("}\n")
+	b.WriteString(columns(threads))
+	fmt.Fprintf(&b, "locations [a; f; %s;]\nexists (%s)\n", strings.Join(regs, "; "), exists)
+	return b.String()
+}
