@@ -8,35 +8,51 @@ import (
 // AArch64Addr returns the seed-th of a fixed list of AArch64 tests on an
 // array of words, cycling through it: each addressing mode the front end
 // takes (an immediate offset, positive or negative, a register offset,
-// shifted or extended from a W register by UXTW or SXTW, SXTX), for a
-// load and a store alone, and in MP whose reader indexes the array by
-// the flag it read (an address dependency through the offset). The other
-// lists address whole words by [Xn] alone; here the offset arithmetic
-// decides which element an access reaches.
+// shifted or extended from a W register by UXTW or SXTW, SXTX, pre- and
+// post-indexed), for a load and a store alone (single and pair), and in
+// MP whose reader indexes the array by the flag it read (an address
+// dependency through the offset). The other lists address whole words by
+// [Xn] alone; here the offset arithmetic decides which element an access
+// reaches.
 func AArch64Addr(seed int64) (name, text string) {
 	return fromList(addrTests, "A-addr-%d", seed)
 }
 
 // addrMode is a memory operand with the instructions that set its
-// registers up (X1 holds the array's address) and the element it reaches.
+// registers up (X1 holds the array's address), and for a mode that
+// writes its base back, a load through the base that shows where it went.
 type addrMode struct {
 	setup   []string
 	operand string
+	after   []string
 }
 
 var addrModes = []addrMode{
-	{nil, "[X1]"},
-	{nil, "[X1,#8]"},
-	{nil, "[X1,#24]"},
-	{[]string{"MOV X2,#16"}, "[X1,X2]"},
-	{[]string{"MOV X2,#3"}, "[X1,X2,LSL #3]"},
-	{[]string{"MOV W2,#2"}, "[X1,W2,UXTW #3]"},
-	{[]string{"MOV W2,#1"}, "[X1,W2,SXTW #3]"},
-	{[]string{"ADD X10,X1,#24", "MOV W2,#-2"}, "[X10,W2,SXTW #3]"},
-	{[]string{"ADD X10,X1,#16", "MOV W2,#-8"}, "[X10,W2,SXTW]"},
-	{[]string{"ADD X10,X1,#16"}, "[X10,#-8]"},
-	{[]string{"ADD X10,X1,#32", "MOV X2,#-1"}, "[X10,X2,LSL #3]"},
-	{[]string{"MOV X2,#1"}, "[X1,X2,SXTX #3]"},
+	{nil, "[X1]", nil},
+	{nil, "[X1,#8]", nil},
+	{nil, "[X1,#24]", nil},
+	{[]string{"MOV X2,#16"}, "[X1,X2]", nil},
+	{[]string{"MOV X2,#3"}, "[X1,X2,LSL #3]", nil},
+	{[]string{"MOV W2,#2"}, "[X1,W2,UXTW #3]", nil},
+	{[]string{"MOV W2,#1"}, "[X1,W2,SXTW #3]", nil},
+	{[]string{"ADD X10,X1,#24", "MOV W2,#-2"}, "[X10,W2,SXTW #3]", nil},
+	{[]string{"ADD X10,X1,#16", "MOV W2,#-8"}, "[X10,W2,SXTW]", nil},
+	{[]string{"ADD X10,X1,#16"}, "[X10,#-8]", nil},
+	{[]string{"ADD X10,X1,#32", "MOV X2,#-1"}, "[X10,X2,LSL #3]", nil},
+	{[]string{"MOV X2,#1"}, "[X1,X2,SXTX #3]", nil},
+	{nil, "[X1,#8]!", []string{"LDR X9,[X1]"}},
+	{nil, "[X1],#16", []string{"LDR X9,[X1]"}},
+	{[]string{"ADD X10,X1,#24"}, "[X10,#-16]!", []string{"LDR X9,[X10,#8]"}},
+	{[]string{"ADD X10,X1,#24"}, "[X10],#-8", []string{"LDR X9,[X10]"}},
+}
+
+// pairModes are the operands of LDP and STP, which reach the element
+// addressed and the next.
+var pairModes = []addrMode{
+	{nil, "[X1]", nil},
+	{nil, "[X1,#16]", nil},
+	{nil, "[X1,#8]!", []string{"LDR X9,[X1]"}},
+	{nil, "[X1],#16", []string{"LDR X9,[X1]"}},
 }
 
 // indexModes address the array by the value X0 read (0 or 1): the
@@ -51,12 +67,17 @@ var indexModes = [][]string{
 
 var addrTests = func() []func(name string) string {
 	var ts []func(string) string
+	add := func(m addrMode, access ...string) {
+		code := append(append(append([]string{}, m.setup...), access...), m.after...)
+		ts = append(ts, func(name string) string { return addrTest(name, [][]string{code}, "0:X0=1") })
+	}
 	for _, m := range addrModes {
-		load := append(append([]string{}, m.setup...), "LDR X0,"+m.operand)
-		store := append(append([]string{}, m.setup...), "MOV X3,#9", "STR X3,"+m.operand)
-		for _, code := range [][]string{load, store} {
-			ts = append(ts, func(name string) string { return addrTest(name, [][]string{code}, "0:X0=1") })
-		}
+		add(m, "LDR X0,"+m.operand)
+		add(m, "MOV X3,#9", "STR X3,"+m.operand)
+	}
+	for _, m := range pairModes {
+		add(m, "LDP X0,X8,"+m.operand)
+		add(m, "MOV X3,#9", "MOV X4,#7", "STP X3,X4,"+m.operand)
 	}
 	writers := [][]string{
 		{"MOV X3,#5", "STR X3,[X1,#8]", "MOV X4,#1", "STR X4,[X5]"},
@@ -80,7 +101,7 @@ func addrTest(name string, threads [][]string, exists string) string {
 	var regs []string
 	for t := range threads {
 		fmt.Fprintf(&b, "%d:X1=a; %d:X5=f;\n", t, t)
-		regs = append(regs, fmt.Sprintf("%d:X0; %d:X9", t, t))
+		regs = append(regs, fmt.Sprintf("%d:X0; %d:X8; %d:X9", t, t, t))
 	}
 	b.WriteString("}\n")
 	b.WriteString(columns(threads))
