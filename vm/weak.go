@@ -972,12 +972,12 @@ func (x *explorer) weakTraces(id int, w *weakState) ([]weakRun, bool) {
 		}
 		run := x.m.runAlone(id, rec)
 		x.m.budget.run = 0 // a run kept is counted in held below
-		// blocked runs are kept: they may be deadlocks
+		// blocked runs are kept: they may be deadlocks. So are runs that
+		// stop at a run-time error: a run takes every value its reads'
+		// domains and guesses hold, which no execution may give it (a
+		// division by a guessed 0), so the error is the script's only
+		// where an execution has the run (weakRecord)
 		if !rec.pruned {
-			if run.violation != nil && run.violation.Kind == "error" {
-				x.scriptError(run.violation, nil)
-				return nil, false
-			}
 			runs = append(runs, run)
 			w.events += traceSize(run.trace)
 			x.m.budget.held = int64(w.events+w.kept) * weakEventBytes // nothing else is held yet
@@ -1478,6 +1478,9 @@ func (x *explorer) weakRecord(g *memmodel.Graph, pick []int, all [][]weakRun, cp
 			c.Thread = id
 			x.weakFlags(flags)
 			x.weakViolation(g, pick, all, cpus, &c)
+			if c.Kind == "error" {
+				x.stop = true // the script is wrong (scriptError)
+			}
 			return
 		}
 	}
