@@ -958,8 +958,10 @@ func exprName(x *cexpr) string {
 func (e *cemitter) binary(x *cexpr) (string, int, error) {
 	prec := binPrec[x.op]
 	switch x.op {
-	case "/", "%", ">>":
+	case "%", ">>": // herd's C has neither
 		return "", 0, e.errf(x.tok, "operator %s on signed values is not supported", x.op)
+	case "/":
+		return e.divide(x)
 	}
 	if x.op == "+" || x.op == "-" {
 		if v, ok, err := e.offsetPointer(x); ok || err != nil {

@@ -28,6 +28,8 @@ func TestTranslateC(t *testing.T) {
 	}{
 		{"once", cTest("", "exists (0:r0=1)", "P0(int *x) { int r0 = READ_ONCE(*x); WRITE_ONCE(*x, r0 + 1); }"),
 			[]string{"model lkmm\n", "shared x\n", "cpu 0 {\n  r0 = READ_ONCE(x)\n  WRITE_ONCE(x, ((r0 + 1) & 0xffffffff ^ 0x80000000) - 0x80000000)\n}", "final exists (0:r0 == 1)\n"}},
+		{"division", cTest("", "exists (0:r1=1)", "P0(int *x) { int r0 = READ_ONCE(*x); int r1 = r0 / -2; }"),
+			[]string{"r1 = (((((((r0) ^ (0 - ((r0) >> 63))) + ((r0) >> 63)) / (((-2) ^ (0 - ((-2) >> 63))) + ((-2) >> 63))) ^ (0 - (((r0) ^ (-2)) >> 63))) + (((r0) ^ (-2)) >> 63)) & 0xffffffff ^ 0x80000000) - 0x80000000"}},
 		{"acquire-release", cTest("", "exists (0:r0=1)", "P0(int *x, int *y) { int r0; r0 = smp_load_acquire(x); smp_store_release(y, 2); }"),
 			[]string{"r0 = smp_load_acquire(x)", "smp_store_release(y, 2)"}},
 		{"plain", cTest("", "exists (0:r0=1)", "P0(int *x, int *y) { int r0; *x = 1; r0 = *y; *y += 2; }"),
@@ -125,7 +127,8 @@ func TestTranslateCErrors(t *testing.T) {
 		{"arg-count", "C t\n{}\nP0(int *x) {\n  smp_mb(x);\n}\nexists (x=1)\n", "4:3: smp_mb takes 0 arguments"},
 		{"unknown-name", "C t\n{}\nP0(int *x) {\n  WRITE_ONCE(*x, q);\n}\nexists (x=1)\n", "4:18: unknown name q"},
 		{"for", "C t\n{}\nP0(int *x) {\n  for (;;) {}\n}\nexists (x=1)\n", "4:3: unsupported statement for"},
-		{"division", "C t\n{}\nP0(int *x) {\n  int r0 = READ_ONCE(*x) / 2;\n}\nexists (x=1)\n", "4:26: operator / on signed values"},
+		{"division-of-a-read", "C t\n{}\nP0(int *x) {\n  int r0 = READ_ONCE(*x) / 2;\n}\nexists (x=1)\n", "4:12: an operand of / that reads memory"},
+		{"remainder", "C t\n{}\nP0(int *x) {\n  int r0 = 7 % 2;\n}\nexists (x=1)\n", "4:14: operator % on signed values"},
 		{"bad-thread", "C t\n{}\nP1(int *x) { }\nexists (x=1)\n", "3:1: expected thread P0"},
 		{"no-thread", "C t\n{}\nexists (x=1)\n", "3:1: expected a thread"},
 		{"no-init", "C t\nP0(int *x) ;\n", "1:1: no initial state"},

@@ -73,3 +73,30 @@ var int32Ops = map[string]bool{"+": true, "-": true, "*": true, "<<": true}
 func int32Expr(v string) string {
 	return "((" + v + ") & 0xffffffff ^ 0x80000000) - 0x80000000"
 }
+
+// divide translates a / b as herd's C computes it: the int quotient,
+// truncated toward zero (Int32.div; INT_MIN / -1 wraps to INT_MIN). Words
+// divide unsigned, so the magnitudes are divided and the sign put back,
+// each operand written three times: they must read no memory. A division
+// by zero stops the run with an error, as it stops herd.
+func (e *cemitter) divide(x *cexpr) (string, int, error) {
+	var ops [2]string
+	for i, a := range x.args {
+		if e.isPointer(a) {
+			return "", 0, e.errf(x.tok, "pointer arithmetic is not supported")
+		}
+		if !pureExpr(a) {
+			return "", 0, e.errf(a.tok, "an operand of / that reads memory is not supported: read it into a register first")
+		}
+		v, _, err := e.value(a)
+		if err != nil {
+			return "", 0, err
+		}
+		ops[i] = "(" + v + ")"
+	}
+	neg := func(v string) string { return "(" + v + " >> 63)" } // 1 if v < 0
+	abs := func(v string) string { return "((" + v + " ^ (0 - " + neg(v) + ")) + " + neg(v) + ")" }
+	sign := neg("(" + ops[0] + " ^ " + ops[1] + ")")
+	q := abs(ops[0]) + " / " + abs(ops[1])
+	return int32Expr("((" + q + ") ^ (0 - " + sign + ")) + " + sign), binPrec["-"], nil
+}

@@ -71,7 +71,8 @@ func checkAgainst(t *testing.T, arch, model string, cases []struct{ name, test, 
 // cuts each result back (litmus/cint.go), and atomic_t's operations wrap
 // (mmu/weak.go). Before that, y = 1 + 2147483647 was 2147483648 where
 // herd has -2147483648, 0xffffffff in the initial state was not -1, and
-// two atomic_inc() of 2147483647 did not make -2147483647.
+// two atomic_inc() of 2147483647 did not make -2147483647. Division is
+// the int quotient, truncated toward zero (INT_MIN / -1 wraps).
 func TestCInt32(t *testing.T) {
 	checkAgainst(t, "C", "lkmm", []struct{ name, test, herd string }{
 		{"arith",
@@ -124,5 +125,22 @@ P1(atomic_t *a)
 exists (a=-2147483647 /\ 0:r0=-2147483648)
 `,
 			"States 2\n0:r0=-2147483648; [a]=-2147483647;\n0:r0=-2147483647; [a]=-2147483647;\nOk\nObservation incs Sometimes 1 1\n"},
+		{"div",
+			`{ x=-7; v=2; m=-2147483648; w=-1; }
+P0(int *x, int *v, int *m, int *w)
+{
+	int r0; int r1; int r2; int r3; int r4; int r5; int r6;
+	r0 = READ_ONCE(*x);
+	r1 = READ_ONCE(*v);
+	r2 = r0 / r1;
+	r3 = r1 / r0;
+	r5 = READ_ONCE(*m);
+	r6 = READ_ONCE(*w);
+	r4 = r5 / r6;
+}
+locations [0:r2;0:r3;0:r4]
+exists (0:r2=-3)
+`,
+			"States 1\n0:r2=-3; 0:r3=0; 0:r4=-2147483648;\nOk\nObservation div Always 1 0\n"},
 	})
 }

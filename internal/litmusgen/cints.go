@@ -6,21 +6,22 @@ import (
 )
 
 // CInts returns the seed-th of a fixed list of one-thread C tests,
-// cycling through it: each operator herd's C has, and each kernel atomic
-// that computes, on pairs of int values at the edges (0, 1, -1, and the
-// largest and smallest ints). herd's C values are 32-bit ints whose
-// arithmetic wraps, where mmuvm's words are 64 bits: the front end cuts
-// each result back (litmus/cint.go), and atomic_t's operations wrap
-// (mmu/weak.go). The operands come from memory, since herd's C has no
-// unary minus to write a negative constant with.
+// cycling through it: each operator herd's C has (division too), and
+// each kernel atomic that computes, on pairs of int values at the edges
+// (0, 1, -1, and the largest and smallest ints). herd's C values are
+// 32-bit ints whose arithmetic wraps, where mmuvm's words are 64 bits:
+// the front end cuts each result back (litmus/cint.go), and atomic_t's
+// operations wrap (mmu/weak.go). The operands come from memory, since
+// herd's C has no unary minus to write a negative constant with.
 func CInts(seed int64) (name, text string) {
 	return fromList(intTests, "C-int-%d", seed)
 }
 
 var intEdges = []string{"0", "1", "-1", "2147483647", "-2147483648"}
 
-// intOps are herd's C binary operators (it parses no &&, ||, ! or ~).
-var intOps = []string{"+", "-", "*", "&", "|", "^", "<", ">", "<=", ">=", "==", "!="}
+// intOps are herd's C binary operators (it parses no %, <<, >>, &&, ||,
+// ! or ~).
+var intOps = []string{"+", "-", "*", "&", "|", "^", "<", ">", "<=", ">=", "==", "!=", "/"}
 
 // intAtomics are the atomic_t operations that compute, each a statement
 // on x with the operand r1 where it takes one.
@@ -39,6 +40,9 @@ var intTests = func() []func(name string) string {
 	for _, op := range intOps {
 		for _, a := range intEdges {
 			for _, b := range intEdges {
+				if op == "/" && b == "0" {
+					continue // herd fails (Division_by_zero), mmuvm reports the error
+				}
 				body := fmt.Sprintf("r0 = READ_ONCE(*x);\nr1 = READ_ONCE(*y);\nr9 = r0 %s r1;\nWRITE_ONCE(*z, r9);", op)
 				ts = append(ts, func(name string) string { return intTest(name, a, b, body) })
 			}
