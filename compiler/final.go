@@ -122,6 +122,9 @@ func (c *compiler) observed(e lang.Expr) []vm.Observed {
 				out = append(out, vm.Observed{Label: e.Name, Thread: -1, Shared: s.index})
 			}
 		case *lang.Unary:
+			if _, isName := e.X.(*lang.Name); e.Op == "&" && isName {
+				return // &y is y's address: y's value is not observed (herd shows 0:r1=y alone)
+			}
 			walk(e.X)
 		case *lang.Binary:
 			walk(e.X)
