@@ -1,8 +1,12 @@
 package vm
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -53,20 +57,165 @@ func herdName(name string) string {
 	return name
 }
 
-// herdState writes "0:r0=1; x=2" as herd does: "0:r0=1; [x]=2;".
+// herdState writes "x=2; 0:r0=1" as herd does: "0:r0=1; [x]=2;", in
+// herd's order (registers by thread, then memory; names in natural
+// order, X9 before X10), each value as herd prints it.
 func herdState(prog *Program, values string) string {
-	var b strings.Builder
+	var kvs [][2]string
 	for _, kv := range strings.Split(values, "; ") {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok {
-			continue
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			kvs = append(kvs, [2]string{k, v})
 		}
-		if !strings.Contains(k, ":") {
+	}
+	slices.SortStableFunc(kvs, func(a, b [2]string) int { return herdKeyCompare(a[0], b[0]) })
+	arrays := herdArrays(prog)
+	var b strings.Builder
+	for _, kv := range kvs {
+		k, v := kv[0], kv[1]
+		switch {
+		case strings.Contains(k, ":"):
+			if t, reg, _ := strings.Cut(k, ":"); x8664Regs[reg] {
+				k = t + ":" + strings.ToLower(reg) // herd prints X86_64's registers so
+			}
+		case arrays.element(k) != "":
+			k = arrays.element(k) // herd writes an element v[1], unbracketed
+		default:
 			k = "[" + k + "]"
 		}
-		fmt.Fprintf(&b, "%s=%s; ", k, v)
+		if base, ok := strings.CutSuffix(v, "__0"); ok && arrays[base] {
+			v = base // the address of an array is its name
+		}
+		fmt.Fprintf(&b, "%s=%s; ", k, herdValue(v))
 	}
 	return strings.TrimSuffix(b.String(), " ")
+}
+
+// x8664Regs are the registers only X86_64 has, which herd prints in lower
+// case (0:rax=1; an X86 test's 0:EAX=1 stays).
+var x8664Regs = map[string]bool{"RAX": true, "RBX": true, "RCX": true, "RDX": true, "RSI": true, "RDI": true,
+	"RBP": true, "RSP": true, "R8": true, "R9": true, "R10": true, "R11": true, "R12": true, "R13": true, "R14": true, "R15": true}
+
+// herdArraySet names the arrays of a translated litmus test, whose
+// elements are the shared words v__0, v__1, ... (litmus/arrays.go).
+type herdArraySet map[string]bool
+
+func herdArrays(prog *Program) herdArraySet {
+	set := herdArraySet{}
+	for _, v := range prog.Shared {
+		if base, ok := strings.CutSuffix(v.Name, "__0"); ok {
+			set[base] = true
+		}
+	}
+	return set
+}
+
+// element gives herd's name of the array element named k (v[1] for
+// v__1), or "".
+func (s herdArraySet) element(k string) string {
+	i := strings.LastIndex(k, "__")
+	if i < 0 || !s[k[:i]] || digitRun(k[i+2:]) != len(k)-i-2 || len(k) == i+2 {
+		return ""
+	}
+	return k[:i] + "[" + k[i+2:] + "]"
+}
+
+// herdKeyCompare orders a state's keys as herd prints them: a thread's
+// registers ("0:r1") before memory, threads in number order, an asm
+// test's registers in their number order (XZR first, X9 before X10), and
+// other names as strings (a C test's r10 before r8, as herd has them).
+func herdKeyCompare(a, b string) int {
+	ta, na, ra := herdKey(a)
+	tb, nb, rb := herdKey(b)
+	if ra != rb {
+		if ra {
+			return -1
+		}
+		return 1
+	}
+	if ta != tb {
+		return ta - tb
+	}
+	if za, zb := zeroReg(na), zeroReg(nb); za != zb { // herd lists XZR first
+		if za {
+			return -1
+		}
+		return 1
+	}
+	if asmReg(na) && asmReg(nb) {
+		return naturalCompare(na, nb)
+	}
+	return strings.Compare(na, nb)
+}
+
+// asmReg tells whether name is an asm register with a number (X3, W10;
+// not EAX).
+func asmReg(name string) bool {
+	return len(name) > 1 && (name[0] == 'X' || name[0] == 'W') && digitRun(name[1:]) == len(name)-1
+}
+
+func zeroReg(name string) bool { return name == "XZR" || name == "WZR" }
+
+// herdKey splits "0:r1" into thread 0 and name r1 (reg true); a memory
+// location is its name.
+func herdKey(k string) (thread int, name string, reg bool) {
+	t, n, ok := strings.Cut(k, ":")
+	if !ok {
+		return 0, k, false
+	}
+	i, err := strconv.Atoi(t)
+	if err != nil {
+		return 0, k, false
+	}
+	return i, n, true
+}
+
+// naturalCompare compares names with their digit runs as numbers.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			x, _ := strconv.ParseUint(a[:da], 10, 64)
+			y, _ := strconv.ParseUint(b[:db], 10, 64)
+			if x != y {
+				return cmp.Compare(x, y)
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// digitRun is the length of the run of digits s starts with.
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+// herdValue writes a value as herd prints it: a number in decimal, signed
+// where it is an int sign-extended to a word (herd's default type, and
+// every value of a C test: 0xfffffffffffffffd is -3), unsigned otherwise
+// (0xffffffff is 4294967295, as herd prints a uint32_t). herd prints a
+// 64-bit value by its declared type, which the translation does not keep:
+// a uint64_t's all ones is 18446744073709551615 there and -1 here, and an
+// int64_t's -8589934591 is 18446744065119617025 here. An address is
+// already its location's name.
+func herdValue(v string) string {
+	n, err := strconv.ParseUint(v, 0, 64)
+	if err != nil {
+		return v
+	}
+	if s := int64(n); s >= math.MinInt32 && s <= math.MaxInt32 {
+		return strconv.FormatInt(s, 10)
+	}
+	return strconv.FormatUint(n, 10)
 }
 
 // herdCondition is the script's final condition in herd's notation.

@@ -52,11 +52,15 @@ type Outcome struct {
 	Reason   string // why skipped or how it differs
 	Elapsed  time.Duration
 	HerdTime time.Duration
+	// LogDiff, on a match, says how the States lines of mmuasm check
+	// --format herd differ from herd's own ("" when they are the same)
+	LogDiff string
 }
 
 // Expected is herd's answer on one test.
 type Expected struct {
 	States      map[string]bool // canonical final states
+	Lines       []string        // the States lines as herd prints them
 	Keys        map[string]bool // the terms herd prints
 	Observation string
 	// Flags are herd's Flag lines (LKMM's data-race and its bell's
@@ -91,6 +95,7 @@ func ParseHerd(txt string) (e Expected, ok bool) {
 	n, _ := strconv.Atoi(txt[m[2]:m[3]])
 	lines := strings.Split(txt[m[1]:], "\n")[1:]
 	for i := 0; i < n && i < len(lines); i++ {
+		e.Lines = append(e.Lines, strings.TrimSpace(lines[i]))
 		st := canonState(lines[i], nil)
 		e.States[st] = true
 		for _, kv := range strings.Split(st, ";") {
@@ -200,7 +205,7 @@ func RunTest(path, model, search string, timeout time.Duration) (out Outcome) {
 	out.HerdTime = want.Time
 	start := time.Now()
 	defer func() { out.Elapsed = time.Since(start) }()
-	res, status, why := checkLitmus(path, model, search, timeout)
+	prog, res, status, why := checkLitmus(path, model, search, timeout)
 	if res == nil {
 		out.Status, out.Reason = status, why
 		return out
@@ -230,31 +235,56 @@ func RunTest(path, model, search string, timeout time.Duration) (out Outcome) {
 		out.Status, out.Reason = "mismatch", fmt.Sprintf("flags %v, herd %v", res.Flags, want.Flags)
 	default:
 		out.Status = "match"
+		out.LogDiff = logDiff(prog, res, want.Lines)
 	}
 	return out
+}
+
+// logDiff compares the States lines mmuasm check --format herd prints
+// (vm.WriteHerd) with herd's, as sets: "" when they are the same, else a
+// line of each side's own.
+func logDiff(prog *vm.Program, res *vm.Result, want []string) string {
+	var b strings.Builder
+	vm.WriteHerd(&b, prog, res)
+	got := strings.Split(b.String(), "\n")[2:]
+	got = got[:min(len(res.FinalStates), len(got))]
+	for i := range got {
+		got[i] = strings.TrimSpace(got[i])
+	}
+	slices.Sort(got)
+	want = slices.Sorted(slices.Values(want))
+	if slices.Equal(got, want) {
+		return ""
+	}
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return fmt.Sprintf("ours %q, herd's %q", got[i], want[i])
+		}
+	}
+	return fmt.Sprintf("%d States lines, herd %d", len(got), len(want))
 }
 
 // checkLitmus translates a .litmus file and checks it with every
 // execution kept; where it cannot, res is nil and status and why say so
 // (a skip, or a mismatch when the translation does not compile).
-func checkLitmus(path, model, search string, timeout time.Duration) (res *vm.Result, status, why string) {
+func checkLitmus(path, model, search string, timeout time.Duration) (prog *vm.Program, res *vm.Result, status, why string) {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, "skip", err.Error()
+		return nil, nil, "skip", err.Error()
 	}
 	text, err := litmus.Translate(path, src)
 	if err != nil {
-		return nil, "skip", "translation: " + reason(err)
+		return nil, nil, "skip", "translation: " + reason(err)
 	}
-	prog, err := compiler.Compile(path, []byte(text), nil)
+	prog, err = compiler.Compile(path, []byte(text), nil)
 	if err != nil {
-		return nil, "mismatch", "the translation does not compile: " + err.Error()
+		return nil, nil, "mismatch", "the translation does not compile: " + err.Error()
 	}
 	res, err = vm.Check(context.Background(), prog, vm.Config{Model: model, Search: search, All: true, Timeout: timeout})
 	if err != nil {
-		return nil, "skip", "check: " + reason(errors.New(strings.TrimPrefix(err.Error(), path+": ")))
+		return nil, nil, "skip", "check: " + reason(errors.New(strings.TrimPrefix(err.Error(), path+": ")))
 	}
-	return res, "", ""
+	return prog, res, "", ""
 }
 
 // statesDiff says how final states differ from herd's, naming a few of

@@ -77,6 +77,39 @@ func checkFamily(t *testing.T, name, fam, search string) {
 			t.Errorf("%s: %s", o.Name, o.Reason)
 		}
 	}
+	checkLogs(t, name, outs)
+}
+
+// logKnown are the tests (family/name) whose States lines under mmuasm check --format
+// herd differ from herd's log, with why; every other matched test's are
+// herd's, line for line.
+var logKnown = map[string]string{
+	"aarch64/A229": "a uint64_t register's all ones: herd prints a 64-bit value by its declared type, which the translation does not keep",
+	"aarch64/L054": "the same, a uint64_t's 18446744073709551614",
+	"aarch64/L098": "the same, an int64_t's -8589934591",
+	"aarch64/L058": "herd prints an array that locations names whole as a={0,0}; mmuvm prints its elements",
+}
+
+// checkLogs holds the States lines of the herd-format log to herd's own
+// on every matched test (they are what herd's tools compare).
+func checkLogs(t *testing.T, name string, outs []Outcome) {
+	fam, _, _ := strings.Cut(name, "/")
+	same, known := 0, 0
+	for _, o := range outs {
+		listed := logKnown[fam+"/"+o.Name] != ""
+		switch {
+		case o.Status != "match":
+		case o.LogDiff == "" && listed:
+			t.Errorf("%s: listed in logKnown, but its States lines are herd's: take it off the list", o.Name)
+		case o.LogDiff == "":
+			same++
+		case listed:
+			known++
+		default:
+			t.Errorf("%s: --format herd's States lines are not herd's: %s", o.Name, o.LogDiff)
+		}
+	}
+	t.Logf("%s: --format herd's States lines equal herd's on %d matched tests, differ as listed on %d", name, same, known)
 }
 
 // knownGaps reads the tests on which a family's search is known to miss

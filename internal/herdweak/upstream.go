@@ -64,7 +64,7 @@ func RunUnanswered(u Unanswered, timeout time.Duration) (out Outcome) {
 	out = Outcome{Name: u.Name}
 	start := time.Now()
 	defer func() { out.Elapsed = time.Since(start) }()
-	res, status, why := checkLitmus(u.Path, u.Model, "", timeout)
+	_, res, status, why := checkLitmus(u.Path, u.Model, "", timeout)
 	switch {
 	case res == nil:
 		out.Status, out.Reason = status, why
