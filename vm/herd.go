@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -218,7 +219,9 @@ func herdValue(v string) string {
 	return strconv.FormatUint(n, 10)
 }
 
-// herdCondition is the script's final condition in herd's notation.
+// herdCondition is the script's final condition in herd's notation:
+// `0:r0=1 /\ [x]<>2 \/ not (...)`, with memory bracketed, an address by
+// its location's name and values as herdValue writes them.
 func herdCondition(prog *Program) string {
 	f := prog.Final
 	pos := prog.Procs[f.Proc].Pos
@@ -228,10 +231,42 @@ func herdCondition(prog *Program) string {
 		return f.Kind.String()
 	}
 	cond = strings.TrimSpace(cond)
-	for _, r := range [][2]string{{"==", "="}, {"&&", `/\`}, {"||", `\/`}, {"!=", "<>"}} {
+	for _, r := range [][2]string{{" && ", ` /\ `}, {" || ", ` \/ `}, {"!(", "not ("}} {
 		cond = strings.ReplaceAll(cond, r[0], r[1])
 	}
+	arrays := herdArrays(prog)
+	cond = herdCompareRE.ReplaceAllStringFunc(cond, func(c string) string {
+		m := herdCompareRE.FindStringSubmatch(c)
+		op := map[string]string{"==": "=", "!=": "<>"}[m[2]]
+		return herdTerm(m[1], arrays) + op + herdTerm(m[3], arrays)
+	})
 	return f.Kind.String() + " " + cond
+}
+
+// herdCompareRE is one comparison of a condition the litmus translation
+// writes (0:r0 == 1, x != &y, 0:r1 == 1:r1).
+var herdCompareRE = regexp.MustCompile(`(&?[\w:]+|-\d+) (==|!=) (&?[\w:]+|-\d+)`)
+
+// herdTerm writes one side of a comparison in herd's notation.
+func herdTerm(t string, arrays herdArraySet) string {
+	switch {
+	case strings.HasPrefix(t, "&"):
+		base, _ := strings.CutSuffix(t[1:], "__0")
+		if arrays[base] {
+			return base
+		}
+		return t[1:]
+	case strings.Contains(t, ":"):
+		if th, reg, _ := strings.Cut(t, ":"); x8664Regs[reg] {
+			return th + ":" + strings.ToLower(reg)
+		}
+		return t
+	case t[0] == '-' || t[0] >= '0' && t[0] <= '9':
+		return herdValue(t)
+	case arrays.element(t) != "":
+		return arrays.element(t)
+	}
+	return "[" + t + "]"
 }
 
 // SourceLine is the text of the source line at pos ("" if unknown).

@@ -61,6 +61,7 @@ type Outcome struct {
 type Expected struct {
 	States      map[string]bool // canonical final states
 	Lines       []string        // the States lines as herd prints them
+	Condition   string          // the Condition line as herd prints it
 	Keys        map[string]bool // the terms herd prints
 	Observation string
 	// Flags are herd's Flag lines (LKMM's data-race and its bell's
@@ -75,6 +76,7 @@ type Expected struct {
 var (
 	statesRe = regexp.MustCompile(`(?m)^States (\d+)$`)
 	obsRe    = regexp.MustCompile(`(?m)^Observation \S+ (Never|Sometimes|Always)`)
+	condRe   = regexp.MustCompile(`(?m)^Condition .*$`)
 	timeRe   = regexp.MustCompile(`(?m)^Time \S+ ([0-9.]+)`)
 	flagRe   = regexp.MustCompile(`(?m)^Flag (\S+)$`)
 	// firstElementRe is the translation's first element of an array
@@ -104,6 +106,7 @@ func ParseHerd(txt string) (e Expected, ok bool) {
 			}
 		}
 	}
+	e.Condition = strings.TrimSpace(condRe.FindString(txt))
 	if o := obsRe.FindStringSubmatch(txt); o != nil {
 		e.Observation = o[1]
 	}
@@ -235,33 +238,38 @@ func RunTest(path, model, search string, timeout time.Duration) (out Outcome) {
 		out.Status, out.Reason = "mismatch", fmt.Sprintf("flags %v, herd %v", res.Flags, want.Flags)
 	default:
 		out.Status = "match"
-		out.LogDiff = logDiff(prog, res, want.Lines)
+		out.LogDiff = logDiff(prog, res, want)
 	}
 	return out
 }
 
-// logDiff compares the States lines mmuasm check --format herd prints
-// (vm.WriteHerd) with herd's, as sets: "" when they are the same, else a
-// line of each side's own.
-func logDiff(prog *vm.Program, res *vm.Result, want []string) string {
+// logDiff compares the States and Condition lines mmuasm check --format
+// herd prints (vm.WriteHerd) with herd's (the states as sets): "" when
+// they are the same, else a line of each side's own.
+func logDiff(prog *vm.Program, res *vm.Result, want Expected) string {
 	var b strings.Builder
 	vm.WriteHerd(&b, prog, res)
-	got := strings.Split(b.String(), "\n")[2:]
-	got = got[:min(len(res.FinalStates), len(got))]
+	lines := strings.Split(b.String(), "\n")
+	got := lines[2:min(2+len(res.FinalStates), len(lines))]
 	for i := range got {
 		got[i] = strings.TrimSpace(got[i])
 	}
 	slices.Sort(got)
-	want = slices.Sorted(slices.Values(want))
-	if slices.Equal(got, want) {
-		return ""
-	}
-	for i := range min(len(got), len(want)) {
-		if got[i] != want[i] {
-			return fmt.Sprintf("ours %q, herd's %q", got[i], want[i])
+	herd := slices.Sorted(slices.Values(want.Lines))
+	for i := range min(len(got), len(herd)) {
+		if got[i] != herd[i] {
+			return fmt.Sprintf("ours %q, herd's %q", got[i], herd[i])
 		}
 	}
-	return fmt.Sprintf("%d States lines, herd %d", len(got), len(want))
+	if len(got) != len(herd) {
+		return fmt.Sprintf("%d States lines, herd %d", len(got), len(herd))
+	}
+	for _, l := range lines {
+		if strings.HasPrefix(l, "Condition ") && l != want.Condition {
+			return fmt.Sprintf("ours %q, herd's %q", l, want.Condition)
+		}
+	}
+	return ""
 }
 
 // checkLitmus translates a .litmus file and checks it with every

@@ -80,18 +80,27 @@ func checkFamily(t *testing.T, name, fam, search string) {
 	checkLogs(t, name, outs)
 }
 
-// logKnown are the tests (family/name) whose States lines under mmuasm check --format
-// herd differ from herd's log, with why; every other matched test's are
-// herd's, line for line.
+// logKnown are the tests (family/name) whose States or Condition lines
+// under mmuasm check --format herd differ from herd's log, with why;
+// every other matched test's are herd's, line for line.
+const castConst = "a condition's constant: herd prints it as the test writes it, the log as the translation cast it"
+
 var logKnown = map[string]string{
 	"aarch64/A229": "a uint64_t register's all ones: herd prints a 64-bit value by its declared type, which the translation does not keep",
 	"aarch64/L054": "the same, a uint64_t's 18446744073709551614",
 	"aarch64/L098": "the same, an int64_t's -8589934591",
 	"aarch64/L058": "herd prints an array that locations names whole as a={0,0}; mmuvm prints its elements",
+	// herd's Condition line writes a constant as it read it from the test,
+	// while the translation casts a constant compared with a 32-bit
+	// register and keeps a 64-bit one as a word
+	"aarch64/A228": castConst, "aarch64/L055": castConst, "aarch64/L089": castConst, "aarch64/L093": castConst,
+	"aarch64/L095": castConst, "aarch64/L096": castConst,
+	"aarch64/L019":             "the condition's not (0:X4=0) is 0:X4 != 0 in the translation, 0:X4<>0 in the log",
+	"lkmm/C-AlanStern-Atomic1": "the condition's ~x=0 is x != 0 in the translation, [x]<>0 in the log; herd prints not ([x]=0)",
 }
 
-// checkLogs holds the States lines of the herd-format log to herd's own
-// on every matched test (they are what herd's tools compare).
+// checkLogs holds the States and Condition lines of the herd-format log
+// to herd's own on every matched test.
 func checkLogs(t *testing.T, name string, outs []Outcome) {
 	fam, _, _ := strings.Cut(name, "/")
 	same, known := 0, 0
@@ -100,16 +109,16 @@ func checkLogs(t *testing.T, name string, outs []Outcome) {
 		switch {
 		case o.Status != "match":
 		case o.LogDiff == "" && listed:
-			t.Errorf("%s: listed in logKnown, but its States lines are herd's: take it off the list", o.Name)
+			t.Errorf("%s: listed in logKnown, but its log lines are herd's: take it off the list", o.Name)
 		case o.LogDiff == "":
 			same++
 		case listed:
 			known++
 		default:
-			t.Errorf("%s: --format herd's States lines are not herd's: %s", o.Name, o.LogDiff)
+			t.Errorf("%s: --format herd's log lines are not herd's: %s", o.Name, o.LogDiff)
 		}
 	}
-	t.Logf("%s: --format herd's States lines equal herd's on %d matched tests, differ as listed on %d", name, same, known)
+	t.Logf("%s: --format herd's States and Condition lines equal herd's on %d matched tests, differ as listed on %d", name, same, known)
 }
 
 // knownGaps reads the tests on which a family's search is known to miss
