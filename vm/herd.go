@@ -220,7 +220,7 @@ func herdValue(v string) string {
 }
 
 // herdCondition is the script's final condition in herd's notation:
-// `0:r0=1 /\ [x]<>2 \/ not (...)`, with memory bracketed, an address by
+// `0:r0=1 /\ not ([x]=2) \/ not (...)`, with memory bracketed, an address by
 // its location's name and values as herdValue writes them.
 func herdCondition(prog *Program) string {
 	f := prog.Final
@@ -237,8 +237,11 @@ func herdCondition(prog *Program) string {
 	arrays := herdArrays(prog)
 	cond = herdCompareRE.ReplaceAllStringFunc(cond, func(c string) string {
 		m := herdCompareRE.FindStringSubmatch(c)
-		op := map[string]string{"==": "=", "!=": "<>"}[m[2]]
-		return herdTerm(m[1], arrays) + op + herdTerm(m[3], arrays)
+		eq := herdTerm(m[1], arrays) + "=" + herdTerm(m[3], arrays)
+		if m[2] == "!=" {
+			return "not (" + eq + ")" // herd reads x<>0 as the negation of x=0
+		}
+		return eq
 	})
 	return f.Kind.String() + " " + cond
 }
