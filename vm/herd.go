@@ -59,8 +59,7 @@ func herdName(name string) string {
 }
 
 // herdState writes "x=2; 0:r0=1" as herd does: "0:r0=1; [x]=2;", in
-// herd's order (registers by thread, then memory; names in natural
-// order, X9 before X10), each value as herd prints it.
+// herd's order (herdKeyCompare), each key and value as herd writes it.
 func herdState(prog *Program, values string) string {
 	var kvs [][2]string
 	for _, kv := range strings.Split(values, "; ") {
@@ -72,21 +71,7 @@ func herdState(prog *Program, values string) string {
 	arrays := herdArrays(prog)
 	var b strings.Builder
 	for _, kv := range kvs {
-		k, v := kv[0], kv[1]
-		switch {
-		case strings.Contains(k, ":"):
-			if t, reg, _ := strings.Cut(k, ":"); x8664Regs[reg] {
-				k = t + ":" + strings.ToLower(reg) // herd prints X86_64's registers so
-			}
-		case arrays.element(k) != "":
-			k = arrays.element(k) // herd writes an element v[1], unbracketed
-		default:
-			k = "[" + k + "]"
-		}
-		if base, ok := strings.CutSuffix(v, "__0"); ok && arrays[base] {
-			v = base // the address of an array is its name
-		}
-		fmt.Fprintf(&b, "%s=%s; ", k, herdValue(v))
+		fmt.Fprintf(&b, "%s=%s; ", herdTerm(kv[0], arrays), herdValue(arrays.address(kv[1])))
 	}
 	return strings.TrimSuffix(b.String(), " ")
 }
@@ -108,6 +93,15 @@ func herdArrays(prog *Program) herdArraySet {
 		}
 	}
 	return set
+}
+
+// address gives herd's name of the location at address name: an array's
+// (its first element's, v__0) is the array's name.
+func (s herdArraySet) address(name string) string {
+	if base, ok := strings.CutSuffix(name, "__0"); ok && s[base] {
+		return base
+	}
+	return name
 }
 
 // element gives herd's name of the array element named k (v[1] for
@@ -250,15 +244,14 @@ func herdCondition(prog *Program) string {
 // writes (0:r0 == 1, x != &y, 0:r1 == 1:r1).
 var herdCompareRE = regexp.MustCompile(`(&?[\w:]+|-\d+) (==|!=) (&?[\w:]+|-\d+)`)
 
-// herdTerm writes one side of a comparison in herd's notation.
+// herdTerm writes a state's key or one side of a comparison in herd's
+// notation: a register as it is (X86_64's in lower case), memory
+// bracketed ([x]; an array element v[1] is not), an address (&x) by its
+// location's name, a number as herdValue writes it.
 func herdTerm(t string, arrays herdArraySet) string {
 	switch {
 	case strings.HasPrefix(t, "&"):
-		base, _ := strings.CutSuffix(t[1:], "__0")
-		if arrays[base] {
-			return base
-		}
-		return t[1:]
+		return arrays.address(t[1:])
 	case strings.Contains(t, ":"):
 		if th, reg, _ := strings.Cut(t, ":"); x8664Regs[reg] {
 			return th + ":" + strings.ToLower(reg)
