@@ -1304,7 +1304,10 @@ func (t *a64T) insn(in asmInsn) (asmStep, error) {
 }
 
 func (t *a64T) dataInsn(in asmInsn) error {
-	if in.op == "NEGS" && len(in.args) >= 2 {
+	if in.op == "NEGS" {
+		if err := t.nargs(in, 2, 3); err != nil {
+			return err
+		}
 		in = negsAsSubs(in)
 	}
 	op, args := in.op, in.args
