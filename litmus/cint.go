@@ -70,9 +70,10 @@ var int32Ops = map[string]bool{"+": true, "-": true, "*": true, "<<": true}
 
 // int32Expr cuts a value back to an int: its low 32 bits, sign-extended.
 // The result has the precedence of a binary minus.
-func int32Expr(v string) string {
-	return "((" + v + ") & 0xffffffff ^ 0x80000000) - 0x80000000"
-}
+func int32Expr(v string) string { return "((" + v + int32Cut }
+
+// int32Cut is how int32Expr's text ends.
+const int32Cut = ") & 0xffffffff ^ 0x80000000) - 0x80000000"
 
 // divide translates a / b as herd's C computes it: the int quotient,
 // truncated toward zero (Int32.div; INT_MIN / -1 wraps to INT_MIN). Words

@@ -1323,5 +1323,16 @@ func (u *unit) emit() (string, error) {
 	} else if res != "" {
 		fmt.Fprintf(&b, "// herd Result: %s\n", res)
 	}
-	return b.String(), nil
+	return u.noteInt32(b.String()), nil
+}
+
+// noteInt32 explains, above the test line of a C translation that cuts a
+// result back to an int (int32Expr), what the cut is.
+func (u *unit) noteInt32(out string) string {
+	if u.arch != "C" || !strings.Contains(out, int32Cut) {
+		return out
+	}
+	test := "test " + strconv.Quote(u.name) + "\n"
+	note := "// C values are 32-bit ints, as herd's: (v & 0xffffffff ^ 0x80000000) - 0x80000000\n// cuts a result v back to one\n"
+	return strings.Replace(out, test, note+test, 1)
 }
