@@ -1782,7 +1782,7 @@ func (u *unit) a64FinalView() {
 		slices.Sort(rs)
 		var fix []string
 		for _, r := range rs {
-			s := r + " = csel(" + r + " < 0x100000000, (" + r + " ^ 0x80000000) - 0x80000000, " + r + ")  // herd shows an int sign-extended"
+			s := r + " = csel(" + r + " < 0x100000000, " + a64Sext32(r) + ", " + r + ")  // herd shows an int sign-extended"
 			if !strings.Contains(u.bodies[i], s) { // once
 				fix = append(fix, s)
 			}
