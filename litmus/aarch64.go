@@ -7,6 +7,7 @@ package litmus
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -31,6 +32,10 @@ func translateAsm(arch string, threads [][]asmLine, mem asmMem) ([]string, error
 	}
 	out := make([]string, len(threads))
 	for i, cells := range threads {
+		mem.ptrs = nil // the closure above sees this thread's
+		if i < len(mem.threadPtrs) {
+			mem.ptrs = mem.threadPtrs[i]
+		}
 		body, err := tr(cells)
 		if err != nil {
 			return nil, err
@@ -541,13 +546,17 @@ type a64State struct {
 	dead  bool
 	width map[string]int
 	flags *a64Flags
+	ptr   map[string]string // registers pointing into an array of 32-bit elements (narrow.go)
+}
+
+func newA64State(dead bool) *a64State {
+	return &a64State{dead: dead, width: map[string]int{}, ptr: map[string]string{}}
 }
 
 func (s *a64State) clone() *a64State {
-	c := &a64State{dead: s.dead, width: make(map[string]int, len(s.width))}
-	for k, v := range s.width {
-		c.width[k] = v
-	}
+	c := newA64State(s.dead)
+	maps.Copy(c.width, s.width)
+	maps.Copy(c.ptr, s.ptr)
 	if s.flags != nil {
 		f := *s.flags
 		c.flags = &f
@@ -559,19 +568,24 @@ func (s *a64State) clone() *a64State {
 func mergeA64(a, b *a64State) *a64State {
 	if a == nil || a.dead {
 		if b == nil {
-			return &a64State{dead: true, width: map[string]int{}}
+			return newA64State(true)
 		}
 		return b.clone()
 	}
 	if b == nil || b.dead {
 		return a.clone()
 	}
-	c := &a64State{width: map[string]int{}}
+	c := newA64State(false)
 	for k, v := range a.width {
 		if w := b.width[k]; w < v {
 			v = w
 		}
 		c.width[k] = v
+	}
+	for k, v := range a.ptr {
+		if b.ptr[k] == v {
+			c.ptr[k] = v
+		}
 	}
 	switch {
 	case a.flags == nil && b.flags == nil:
@@ -595,6 +609,8 @@ type a64T struct {
 	stmts []string
 	note  string // the instruction, as a trailing comment of its first statement
 	mem   asmMem
+	elem  string // the array of 32-bit elements the access's base points into
+	bad   error  // a register used as a value where it may not be (narrow.go)
 }
 
 // asmMem is what an assembly test's memory holds. With words the test
@@ -604,8 +620,16 @@ type a64T struct {
 // 32-bit int (herd's default type, TestType.default): memory then holds
 // each value as herd's typed view shows it, sign-extended from its low
 // 32 bits (a64T.stored), so that the final state and a CAS's comparison
-// see what herd's do.
-type asmMem struct{ words, signed32 bool }
+// see what herd's do. narrow holds the arrays of 32-bit elements (true:
+// of signed ints), and threadPtrs, for each thread, the registers its
+// initial state points into one, with the array (narrow.go); ptrs is the
+// translated thread's.
+type asmMem struct {
+	words, signed32 bool
+	narrow          map[string]bool
+	threadPtrs      []map[string]string
+	ptrs            map[string]string
+}
 
 func (t *a64T) emit(s string) {
 	if t.note != "" {
@@ -641,6 +665,7 @@ func (t *a64T) write(r a64R, e string, w int) {
 	}
 	t.emit(r.name + " = " + e)
 	t.st.width[r.name] = w
+	delete(t.st.ptr, r.name)
 }
 
 func (t *a64T) reg(s string) (a64R, error) {
@@ -656,6 +681,9 @@ func (t *a64T) reg(s string) (a64R, error) {
 func (t *a64T) read(r a64R) (string, int) {
 	if r.zero {
 		return "0", asmSmall
+	}
+	if arr := t.st.ptr[r.name]; arr != "" && t.bad == nil {
+		t.bad = t.errf("%s points into %s, an array of 32-bit elements: it may only be an address, copied by MOV or moved by ADD or SUB", r.name, arr)
 	}
 	w := t.st.width[r.name]
 	if r.w && w == asmWide {
@@ -812,6 +840,13 @@ func (t *a64T) addr(s string) (string, error) {
 	if len(rest) == 0 {
 		return base.name, nil
 	}
+	if t.elem != "" {
+		off, err := t.elemOffset(t.elem, rest, s)
+		if err != nil || off == "0" {
+			return base.name, err
+		}
+		return base.name + " + " + off, nil
+	}
 	if strings.HasPrefix(rest[0], "#") {
 		v, ok := asmImm(rest[0][1:])
 		if !ok || len(rest) > 1 {
@@ -849,6 +884,7 @@ func (t *a64T) memOperand(s string) (a64R, []string, error) {
 	if !ok || base.w || base.zero {
 		return a64R{}, nil, t.errf("the base of %s must be an X register", s)
 	}
+	t.elem = t.st.ptr[base.name]
 	return base, parts[1:], nil
 }
 
@@ -880,7 +916,7 @@ func (t *a64T) access(in asmInsn, n int, do func(p string, regs []string) error)
 	mem := strings.TrimSpace(args[n])
 	if pre, ok := strings.CutSuffix(mem, "!"); ok {
 		base, imm, err := t.indexed(pre, "")
-		if err == nil {
+		if err == nil && t.elem == "" {
 			err = t.wordOffset(imm, mem)
 		}
 		if err != nil {
@@ -924,20 +960,34 @@ func (t *a64T) indexed(mem, post string) (a64R, uint64, error) {
 	if !ok {
 		return a64R{}, 0, t.errf("bad writeback offset in %s", mem)
 	}
+	if t.elem != "" {
+		if imm%4 != 0 {
+			return a64R{}, 0, t.errf("writeback offset %s in %s: %s's elements are 4 bytes apart", rest[0], mem, t.elem)
+		}
+		imm *= 2
+	}
 	return base, imm, nil
 }
 
-// writeBack adds imm to the base register of an indexed access.
+// writeBack adds imm to the base register of an indexed access; a
+// pointer into an array of 32-bit elements stays one.
 func (t *a64T) writeBack(base a64R, imm uint64) {
 	if imm != 0 {
+		arr := t.st.ptr[base.name]
 		t.write(base, base.name+" + "+asmNum(imm), asmWide)
+		if arr != "" {
+			t.st.ptr[base.name] = arr
+		}
 	}
 }
 
-// pair translates LDP and STP of X registers: two accesses, to the word
-// at the address and the next (the test's arrays of words), in that order.
-// herd makes them two events of one instruction, which aarch64.cat orders
-// no more than two accesses in program order to different locations.
+// pair translates LDP and STP: two accesses, to the element at the
+// address and the next, in that order. Of X registers the elements are
+// words (the test's arrays of words); of W registers, and LDPSW's, they
+// are 32-bit elements (narrow.go). Either way the next is a word further
+// on. herd makes them two events of one instruction, which aarch64.cat
+// orders no more than two accesses in program order to different
+// locations.
 func (t *a64T) pair(in asmInsn) error {
 	return t.access(in, 2, func(p string, regs []string) error {
 		r1, err := t.reg(regs[0])
@@ -948,33 +998,57 @@ func (t *a64T) pair(in asmInsn) error {
 		if err != nil {
 			return err
 		}
-		if r1.w || r2.w {
-			return t.errf("%s of W registers: pair accesses of 32-bit halves are not supported (locations are whole words)", in.op)
-		}
-		if !t.mem.words {
-			return t.errf("%s: a pair access reaches the next word, and the test has no array of words", in.op)
+		if err := t.pairSized(in.op, r1, r2); err != nil {
+			return err
 		}
 		next := asmParen(p) + " + 8"
 		if in.op == "STP" {
-			v1, _ := t.read(r1)
-			v2, _ := t.read(r2)
+			v1, v2 := t.stored(r1), t.stored(r2)
 			t.emit("WRITE_ONCE(" + p + ", " + v1 + ")")
 			t.emit("WRITE_ONCE(" + next + ", " + v2 + ")")
 			return nil
 		}
 		if r1.name == r2.name {
-			return t.errf("LDP with the same register twice is constrained unpredictable")
+			return t.errf("%s with the same register twice is constrained unpredictable", in.op)
+		}
+		load := func(r a64R, p string) {
+			if in.op == "LDPSW" {
+				t.write(r, a64Sext32("READ_ONCE("+p+") & 0xffffffff"), asmWide)
+				return
+			}
+			t.write(r, "READ_ONCE("+p+")", asmWide)
 		}
 		// the address read before either register is written (LDP X0, X1, [X0])
 		if asmMentions(p, r1.name) {
-			t.write(r2, "READ_ONCE("+next+")", asmWide)
-			t.write(r1, "READ_ONCE("+p+")", asmWide)
+			load(r2, next)
+			load(r1, p)
 			return nil
 		}
-		t.write(r1, "READ_ONCE("+p+")", asmWide)
-		t.write(r2, "READ_ONCE("+next+")", asmWide)
+		load(r1, p)
+		load(r2, next)
 		return nil
 	})
+}
+
+// pairSized checks the registers of a pair access against what its base
+// points into: X registers an array of words, W registers (X for LDPSW)
+// an array of 32-bit elements.
+func (t *a64T) pairSized(op string, r1, r2 a64R) error {
+	narrow := r1.w || op == "LDPSW" // 32-bit elements
+	if r1.w != r2.w || op == "LDPSW" && r1.w {
+		return t.errf("%s takes two registers of the same size (X for LDPSW)", op)
+	}
+	switch {
+	case t.elem != "" && !narrow:
+		return t.sized(op, r1)
+	case t.elem != "":
+		return nil
+	case narrow:
+		return t.errf("%s of 32-bit elements: a pair access needs a base the initial state points into an array of 32-bit elements", op)
+	case !t.mem.words:
+		return t.errf("%s: a pair access reaches the next word, and the test has no array of words", op)
+	}
+	return nil
 }
 
 // asmMentions tells whether expression e reads register name.
@@ -1180,7 +1254,8 @@ func asmTranslateThread(cells []asmLine, insnBytes int, mem asmMem, insn func(*a
 		atPos[p] = append(atPos[p], l)
 	}
 	pending := map[string]*a64State{}
-	cur := &a64State{width: map[string]int{}}
+	cur := newA64State(false)
+	maps.Copy(cur.ptr, mem.ptrs)
 	steps := make([]asmStep, len(insns))
 	for i, in := range insns {
 		for _, l := range atPos[i] {
@@ -1190,6 +1265,9 @@ func asmTranslateThread(cells []asmLine, insnBytes int, mem asmMem, insn func(*a
 		}
 		t := &a64T{st: cur, cell: in.cell, note: strings.TrimSpace(in.cell.Text), mem: mem}
 		step, err := insn(t, in)
+		if err == nil {
+			err = t.bad
+		}
 		if err != nil {
 			return "", err
 		}
@@ -1206,7 +1284,7 @@ func asmTranslateThread(cells []asmLine, insnBytes int, mem asmMem, insn func(*a
 			pending[step.target] = mergeA64(pending[step.target], cur)
 		}
 		if step.kind == asmJump || step.ends {
-			cur = &a64State{dead: true, width: map[string]int{}}
+			cur = newA64State(true)
 		}
 	}
 	return asmStructure(steps, labels)
@@ -1310,6 +1388,9 @@ func (t *a64T) dataInsn(in asmInsn) error {
 		}
 		in = negsAsSubs(in)
 	}
+	if ok, err := t.pointerInsn(in); ok {
+		return err
+	}
 	op, args := in.op, in.args
 	if fn, ok := a64Loads[op]; ok {
 		return t.access(in, 1, func(p string, regs []string) error {
@@ -1317,14 +1398,33 @@ func (t *a64T) dataInsn(in asmInsn) error {
 			if err != nil {
 				return err
 			}
+			if err := t.sized(op, rt); err != nil {
+				return err
+			}
 			// a W load reads the low half of the word (A176: a uint64_t read by LDR W)
 			t.write(rt, fn+"("+p+")", asmWide)
+			return nil
+		})
+	}
+	if op == "LDRSW" {
+		return t.access(in, 1, func(p string, regs []string) error {
+			rt, err := t.reg(regs[0])
+			if err == nil && rt.w {
+				err = t.errf("LDRSW loads into an X register")
+			}
+			if err != nil {
+				return err
+			}
+			t.write(rt, a64Sext32("READ_ONCE("+p+") & 0xffffffff"), asmWide)
 			return nil
 		})
 	}
 	if fn, ok := a64Stores[op]; ok {
 		return t.access(in, 1, func(p string, regs []string) error {
 			r, err := t.reg(regs[0])
+			if err == nil {
+				err = t.sized(op, r)
+			}
 			if err != nil {
 				return err
 			}
@@ -1332,7 +1432,7 @@ func (t *a64T) dataInsn(in asmInsn) error {
 			return nil
 		})
 	}
-	if op == "LDP" || op == "STP" {
+	if op == "LDP" || op == "STP" || op == "LDPSW" {
 		return t.pair(in)
 	}
 	switch op {
@@ -1349,6 +1449,9 @@ func (t *a64T) dataInsn(in asmInsn) error {
 			return err
 		}
 		p, err := t.addr(args[2])
+		if err == nil {
+			err = t.sized(op, rt)
+		}
 		if err != nil {
 			return err
 		}
@@ -1529,10 +1632,10 @@ func (t *a64T) dataInsn(in asmInsn) error {
 		return err
 	}
 	switch op {
-	case "LDRB", "LDRH", "LDRSB", "LDRSH", "LDRSW", "STRB", "STRH", "LDARB", "LDARH", "STLRB", "STLRH",
+	case "LDRB", "LDRH", "LDRSB", "LDRSH", "STRB", "STRH", "LDARB", "LDARH", "STLRB", "STLRH",
 		"LDXRB", "LDXRH", "STXRB", "STXRH", "LDAXRB", "LDAXRH", "STLXRB", "STLXRH", "LDAPRB", "LDAPRH",
 		"LDURB", "STURB", "LDURH", "STURH", "LDXP", "STXP", "LDAXP", "STLXP",
-		"LDNP", "STNP", "LDPSW", "LDIAPP", "STILP":
+		"LDNP", "STNP", "LDIAPP", "STILP":
 		return t.errf("%s: byte, halfword, unscaled and pair accesses are not supported (locations are whole words)", op)
 	}
 	if strings.HasPrefix(op, "CASP") || strings.HasSuffix(op, "B") && a64LSEOK(op[:len(op)-1]) || strings.HasSuffix(op, "H") && a64LSEOK(op[:len(op)-1]) {
@@ -1608,6 +1711,9 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 			return err
 		}
 		p, err := t.addr(args[1])
+		if err == nil {
+			err = t.lseSized(in.op, name, r)
+		}
 		if err != nil {
 			return err
 		}
@@ -1629,6 +1735,9 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 		return t.errf("operands of %s must have the same size", in.op)
 	}
 	p, err := t.addr(args[2])
+	if err == nil {
+		err = t.lseSized(in.op, name, rs)
+	}
 	if err != nil {
 		return err
 	}
@@ -1668,7 +1777,7 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 // 32-bit ints (asmMem.signed32), unless it is known to be below 2^31.
 func (t *a64T) stored(r a64R) string {
 	e, w := t.read(r)
-	if !r.w || !t.mem.signed32 || w == asmSmall {
+	if !r.w || !t.signedMem() || w == asmSmall {
 		return e
 	}
 	return a64Sext32(e)
@@ -1682,7 +1791,7 @@ func a64Sext32(e string) string { return "(" + asmParen(e) + " ^ 0x80000000) - 0
 // and keeps it sign-extended (AND, OR and XOR of sign-extended values are
 // sign-extended already).
 func (t *a64T) wrapping(name string, r a64R) string {
-	if r.w && t.mem.signed32 && strings.Contains(name, "add") {
+	if r.w && t.signedMem() && strings.Contains(name, "add") {
 		return name + "_w"
 	}
 	return name
@@ -1754,11 +1863,17 @@ func (u *unit) a64FinalView() {
 		note(l)
 	}
 	signed32 := u.a64Signed32()
+	elems := u.narrowElements()
 	cast := func(c *lcond) {
 		note(c.lhs)
 		note(c.rhs.reg)
-		if c.lhs != nil && c.lhs.cpu < 0 && signed32 && c.rhs.num != "" {
-			c.rhs.num = a64Cast32(c.rhs.num, true) // memory holds the int as herd shows it
+		if c.lhs != nil && c.lhs.cpu < 0 && c.rhs.num != "" {
+			// memory holds the int as herd shows it, or the element
+			if sgn, ok := elems[c.lhs.name]; ok {
+				c.rhs.num = a64Cast32(c.rhs.num, sgn)
+			} else if signed32 {
+				c.rhs.num = a64Cast32(c.rhs.num, true)
+			}
 			return
 		}
 		r, ok := key(c.lhs)
@@ -1794,12 +1909,10 @@ func (u *unit) a64FinalView() {
 }
 
 // a64Signed32 tells whether every memory location of an AArch64 test is
-// a signed 32-bit int (declared so, or not at all: herd's default), with
-// no arrays: its memory then holds herd's typed values (asmMem).
+// a signed 32-bit int (declared so, or not at all: herd's default), an
+// array's elements too: its memory then holds herd's typed values
+// (asmMem).
 func (u *unit) a64Signed32() bool {
-	if len(u.arrays) > 0 {
-		return false
-	}
 	for _, it := range u.inits {
 		if it.cpu < 0 {
 			if bits, sgn := a64TypeBits(it.types, it.stars); bits != 32 || !sgn {

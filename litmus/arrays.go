@@ -11,12 +11,19 @@ import (
 // and a memory operand may reach one from another (translateAsm). A
 // name of the array as a value is the address of its first element; a
 // condition names an element (v[1]) or compares the whole array with a
-// list (v={1,2}). Only arrays of 64-bit elements (or pointers) are taken:
-// narrower elements would share a word.
+// list (v={1,2}).
+//
+// An AArch64 test's arrays of 32-bit elements (`int v[2]`, herd's
+// default type; `long` is 32 bits in herd too) are laid out the same
+// way, one word an element, 8 bytes apart where herd's are 4 apart. The
+// translation keeps the difference where the addresses are made: a
+// register the initial state points at such an array is a pointer into
+// it (narrow.go), and the offsets added to it are doubled. Elements of
+// any other width would need mixed-size accesses.
 
 // wordTypes are the type words of a 64-bit element.
 var wordTypes = map[string]bool{
-	"int64_t": true, "uint64_t": true, "long": true, "u64": true, "s64": true,
+	"int64_t": true, "uint64_t": true, "u64": true, "s64": true,
 	"intptr_t": true, "uintptr_t": true,
 }
 
@@ -52,11 +59,13 @@ func (u *unit) parseArray(p *parser, it *initItem) error {
 	for _, w := range it.types {
 		word = word || wordTypes[w]
 	}
-	if !word {
-		return p.errAt(open, "arrays of elements narrower than 64 bits are not supported (locations are whole words)")
-	}
 	if _, dup := u.arrays[it.name]; dup {
 		return p.errAt(open, "array %s declared twice", it.name)
+	}
+	if !word {
+		if err := u.narrowArray(p, open, it); err != nil {
+			return err
+		}
 	}
 	if u.arrays == nil {
 		u.arrays = map[string]int{}
@@ -69,6 +78,11 @@ func (u *unit) parseArray(p *parser, it *initItem) error {
 // the rest 0.
 func (u *unit) parseArrayValues(p *parser, it *initItem) error {
 	_, vals, err := u.numberList(p, it.array, it.name)
+	if signed, ok := u.narrow[it.name]; ok {
+		for i, v := range vals {
+			vals[i] = a64Cast32(v, signed) // herd's typed value
+		}
+	}
 	it.nums = vals
 	return err
 }

@@ -69,7 +69,8 @@ type unit struct {
 	lcond     *lcond
 	condTok   token
 
-	arrays map[string]int // arrays of words: their lengths (arrays.go)
+	arrays map[string]int  // arrays of words: their lengths (arrays.go)
+	narrow map[string]bool // the arrays of 32-bit elements: signed? (narrow.go)
 }
 
 func (u *unit) errf(t token, format string, args ...any) *Error {
@@ -202,7 +203,12 @@ func (u *unit) translate() error {
 			return err
 		}
 		u.nthreads = len(threads)
-		bodies, err := translateAsm(u.arch, threads, asmMem{words: len(u.arrays) > 0, signed32: u.arch == "AArch64" && u.a64Signed32()})
+		ptrs, err := u.narrowPointers()
+		if err != nil {
+			return err
+		}
+		mem := asmMem{words: len(u.arrays) > len(u.narrow), signed32: u.arch == "AArch64" && u.a64Signed32(), narrow: u.narrow, threadPtrs: ptrs}
+		bodies, err := translateAsm(u.arch, threads, mem)
 		if err != nil {
 			if e, ok := err.(*Error); ok && e.File == "" {
 				e.File = u.file // the asm translator leaves the file to us

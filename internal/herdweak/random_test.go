@@ -45,6 +45,7 @@ var randomFamilies = []struct {
 	{"aarch64-flags", "armv8", litmusgen.AArch64Flags, aarch64Args},
 	{"aarch64-alu", "armv8", litmusgen.AArch64ALU, aarch64Args},
 	{"aarch64-addr", "armv8", litmusgen.AArch64Addr, aarch64Args},
+	{"aarch64-ints", "armv8", litmusgen.AArch64Ints, aarch64Args},
 	{"x86tso", "tso", litmusgen.X86, func(d string) []string {
 		return []string{"-I", filepath.Join(d, "herd-libdir"), "-model", "x86tso.cat"}
 	}},

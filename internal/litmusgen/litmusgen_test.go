@@ -18,7 +18,7 @@ var generators = []struct {
 	{"C dependencies", CDeps, len(depTests)}, {"AArch64 dependencies", AArch64Deps, len(armDepTests)},
 	{"AArch64 flags", AArch64Flags, len(flagTests)}, {"AArch64 ALU", AArch64ALU, len(aluTests)},
 	{"C RCU", CRCU, len(rcuTests)}, {"C ints", CInts, len(intTests)},
-	{"AArch64 addressing", AArch64Addr, len(addrTests)}}
+	{"AArch64 addressing", AArch64Addr, len(addrTests)}, {"AArch64 32-bit elements", AArch64Ints, len(intsTests)}}
 
 // TestGeneratedTestsTranslate: every test a generator writes is one the
 // litmus front end reads and the compiler takes (every test of a list,

@@ -1,0 +1,132 @@
+package litmusgen
+
+import (
+	"fmt"
+	"strings"
+)
+
+// AArch64Ints returns the seed-th of a fixed list of AArch64 tests on an
+// array of four 32-bit elements, an int one and a uint32_t one, cycling
+// through it. herd lays such elements out 4 bytes apart and mmuvm a word
+// apart, so every offset the translation doubles is here: each
+// addressing mode (immediate, register shifted or extended, pre- and
+// post-indexed), a pointer moved by ADD, SUB and MOV, 32-bit loads,
+// LDRSW and stores of a negative value, pairs (LDP, LDPSW, STP), the
+// atomics, and MP whose reader indexes the array by the flag it read.
+func AArch64Ints(seed int64) (name, text string) {
+	return fromList(intsTests, "A-ints-%d", seed)
+}
+
+// intsModes are addrModes for elements 4 bytes apart (X1 holds the
+// array's address).
+var intsModes = []addrMode{
+	{nil, "[X1]", nil},
+	{nil, "[X1,#4]", nil},
+	{nil, "[X1,#12]", nil},
+	{[]string{"MOV X2,#8"}, "[X1,X2]", nil},
+	{[]string{"MOV X2,#3"}, "[X1,X2,LSL #2]", nil},
+	{[]string{"MOV W2,#2"}, "[X1,W2,UXTW #2]", nil},
+	{[]string{"MOV W2,#1"}, "[X1,W2,SXTW #2]", nil},
+	{[]string{"ADD X10,X1,#12", "MOV W2,#-2"}, "[X10,W2,SXTW #2]", nil},
+	{[]string{"ADD X10,X1,#8", "MOV W2,#-4"}, "[X10,W2,SXTW]", nil},
+	{[]string{"ADD X10,X1,#8"}, "[X10,#-4]", nil},
+	{[]string{"ADD X10,X1,#16", "MOV X2,#-1"}, "[X10,X2,LSL #2]", nil},
+	{[]string{"MOV X2,#1"}, "[X1,X2,SXTX #2]", nil},
+	{[]string{"MOV X10,X1", "ADD X10,X10,#8", "SUB X10,X10,#4"}, "[X10]", nil},
+	{[]string{"MOV X2,#12", "ADD X10,X1,X2"}, "[X10,#-8]", nil},
+	{nil, "[X1,#4]!", []string{"LDR W9,[X1]"}},
+	{nil, "[X1],#8", []string{"LDR W9,[X1]"}},
+	{[]string{"ADD X10,X1,#12"}, "[X10,#-8]!", []string{"LDR W9,[X10,#4]"}},
+	{[]string{"ADD X10,X1,#12"}, "[X10],#-4", []string{"LDR W9,[X10]"}},
+}
+
+// intsPairModes are the operands of the pair accesses, which reach the
+// element addressed and the next.
+var intsPairModes = []addrMode{
+	{nil, "[X1]", nil},
+	{nil, "[X1,#8]", nil},
+	{nil, "[X1,#4]!", []string{"LDR W9,[X1]"}},
+	{nil, "[X1],#8", []string{"LDR W9,[X1]"}},
+}
+
+// intsAtomics are the atomics on the second element (X10), each with the
+// value it writes set up in W3.
+var intsAtomics = [][]string{
+	{"MOV W3,#-9", "SWP W3,W0,[X10]"},
+	{"MOV W3,#-9", "SWPAL W3,W0,[X10]"},
+	{"MOV W0,#-2", "MOV W3,#5", "CAS W0,W3,[X10]"},
+	{"MOV W0,#2", "MOV W3,#5", "CASAL W0,W3,[X10]"},
+	{"MOV W3,#7", "LDEOR W3,W0,[X10]"},
+	{"MOV W3,#1", "LDSET W3,W0,[X10]"},
+	{"LDXR W0,[X10]", "MOV W3,#-9", "STXR W4,W3,[X10]"},
+}
+
+// intsIndexModes address the array by the value X0 read (0 or 1).
+var intsIndexModes = [][]string{
+	{"LDR W9,[X1,X0,LSL #2]"},
+	{"LDR W9,[X1,W0,UXTW #2]"},
+	{"LSL X2,X0,#2", "ADD X10,X1,X2", "LDR W9,[X10]"},
+}
+
+var intsTests = func() []func(name string) string {
+	var ts []func(string) string
+	for _, typ := range []string{"int", "uint32_t"} {
+		add := func(code []string, exists string, threads ...[]string) {
+			all := append([][]string{code}, threads...)
+			ts = append(ts, func(name string) string { return intsTest(name, typ, all, exists) })
+		}
+		for _, m := range intsModes {
+			for _, access := range [][]string{{"LDR W0," + m.operand}, {"LDRSW X0," + m.operand}, {"MOV W3,#-9", "STR W3," + m.operand}} {
+				add(join(m.setup, access, m.after), "0:X0=1")
+			}
+		}
+		for _, m := range intsPairModes {
+			for _, access := range [][]string{{"LDP W0,W8," + m.operand}, {"LDPSW X0,X8," + m.operand}, {"MOV W3,#-9", "MOV W4,#7", "STP W3,W4," + m.operand}} {
+				add(join(m.setup, access, m.after), "0:X0=1")
+			}
+		}
+		for _, a := range intsAtomics {
+			add(join([]string{"ADD X10,X1,#4"}, a), "0:X0=1")
+		}
+		if typ == "int" { // a sum into a uint32_t is not translated
+			add([]string{"ADD X10,X1,#4", "MOV W3,#-1", "LDADD W3,W0,[X10]"}, "0:X0=1")
+			add([]string{"ADD X10,X1,#4", "MOV W3,#3", "STADDL W3,[X10]"}, "0:X0=1")
+		}
+		writers := [][]string{
+			{"MOV W3,#-5", "STR W3,[X1,#4]", "MOV W4,#1", "STR W4,[X5]"},
+			{"MOV W3,#-5", "STR W3,[X1,#4]", "DMB ISHST", "MOV W4,#1", "STR W4,[X5]"},
+			{"MOV W3,#-5", "STR W3,[X1,#4]", "MOV W4,#1", "STLR W4,[X5]"},
+		}
+		for _, reader := range intsIndexModes {
+			for _, w := range writers {
+				add(w, "1:X0=1 /\\ 1:X9=2", join([]string{"LDR W0,[X5]"}, reader))
+			}
+		}
+	}
+	return ts
+}()
+
+func join(parts ...[]string) []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// intsTest lays out a test on the array a of four elements of type typ
+// (1, -2, 3, -4; a uint32_t's -2 is 4294967294) and the flag f: each
+// thread has a's address in X1 and f's in X5.
+func intsTest(name, typ string, threads [][]string, exists string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "AArch64 %s\n{\n%s a[4] = {1,-2,3,-4}; int f;\n", name, typ)
+	var regs []string
+	for t := range threads {
+		fmt.Fprintf(&b, "%d:X1=a; %d:X5=f;\n", t, t)
+		regs = append(regs, fmt.Sprintf("%d:X0; %d:X8; %d:X9", t, t, t))
+	}
+	b.WriteString("}\n")
+	b.WriteString(columns(threads))
+	fmt.Fprintf(&b, "locations [a; f; %s;]\nexists (%s)\n", strings.Join(regs, "; "), exists)
+	return b.String()
+}

@@ -1,0 +1,80 @@
+package litmus
+
+import (
+	"strings"
+	"testing"
+)
+
+// narrowTest is a one-thread AArch64 test whose X2 points into v, an
+// array of 32-bit elements of the given type.
+func narrowTest(typ string, code ...string) string {
+	return "AArch64 t\n{ " + typ + " v[4] = {1,-1}; 0:X2=v; }\n P0 ;\n " + strings.Join(code, " ;\n ") + " ;\nexists (v[1]=-1)\n"
+}
+
+// TestNarrowArrays: offsets added to a pointer into an array of 32-bit
+// elements are doubled (herd's elements are 4 bytes apart, mmuvm's 8),
+// wherever the pointer is used, and the values are herd's typed ones.
+func TestNarrowArrays(t *testing.T) {
+	for _, c := range []struct {
+		name, typ string
+		code      []string
+		want      []string
+	}{
+		{"offset", "int", []string{"LDR W0,[X2,#4]"}, []string{"X0 = READ_ONCE(X2 + 8) & 0xffffffff"}},
+		{"register offset", "int", []string{"MOV X3,#1", "STR W0,[X2,X3,LSL #2]"}, []string{"WRITE_ONCE(X2 + ((X3 << 2) << 1), "}},
+		{"post-indexed", "int", []string{"LDR W0,[X2],#4", "LDR W1,[X2,#-4]"},
+			[]string{"X0 = READ_ONCE(X2) & 0xffffffff", "X2 = X2 + 8", "READ_ONCE(X2 + 0xfffffffffffffff8)"}},
+		{"pre-indexed", "int", []string{"LDR W0,[X2,#8]!"}, []string{"X2 = X2 + 16  // LDR W0,[X2,#8]!\n  X0 = READ_ONCE(X2)"}},
+		{"add and mov", "int", []string{"ADD X4,X2,#8", "MOV X5,X4", "SUB X5,X5,#4", "LDR W0,[X5,#4]"},
+			[]string{"X4 = X2 + 16", "X5 = X4", "X5 = X5 - 8", "READ_ONCE(X5 + 8)"}},
+		{"pair", "int", []string{"LDP W0,W1,[X2,#4]", "STP W1,W0,[X2]"},
+			[]string{"X0 = READ_ONCE(X2 + 8) & 0xffffffff", "X1 = READ_ONCE((X2 + 8) + 8) & 0xffffffff", "WRITE_ONCE(X2 + 8, (X0 ^ 0x80000000) - 0x80000000)"}},
+		{"sign-extending loads", "int", []string{"LDRSW X0,[X2,#4]", "LDPSW X3,X4,[X2]"},
+			[]string{"X0 = ((READ_ONCE(X2 + 8) & 0xffffffff) ^ 0x80000000) - 0x80000000", "X4 = ((READ_ONCE(X2 + 8) & 0xffffffff) ^ 0x80000000) - 0x80000000"}},
+		// an int holds its value sign-extended, a uint32_t zero-extended
+		{"int values", "int", []string{"MOV W0,#-1", "STR W0,[X2]"}, []string{"shared v__0 = 1, v__1 = -1, v__2, v__3", "WRITE_ONCE(X2, (X0 ^ 0x80000000) - 0x80000000)", "v__1 == -1"}},
+		{"uint32_t values", "uint32_t", []string{"MOV W0,#-1", "STR W0,[X2]"}, []string{"v__1 = 0xffffffff", "WRITE_ONCE(X2, X0)", "v__1 == 0xffffffff"}},
+		{"long is 32 bits", "long", []string{"LDR W0,[X2,#4]"}, []string{"READ_ONCE(X2 + 8)"}},
+	} {
+		t.Run(strings.ReplaceAll(c.name, " ", "-"), func(t *testing.T) {
+			out, err := Translate("t.litmus", []byte(narrowTest(c.typ, c.code...)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("translation lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+// TestNarrowArrayErrors: what the translation refuses of a pointer into
+// an array of 32-bit elements, at the instruction that does it.
+func TestNarrowArrayErrors(t *testing.T) {
+	for _, c := range []struct {
+		name, typ string
+		code      []string
+		err       string
+	}{
+		{"pointer as a value", "int", []string{"CMP X2,#0"}, "4:2: X2 points into v, an array of 32-bit elements: it may only be an address"},
+		{"pointer stored", "int", []string{"STR X2,[X3]"}, "X2 points into v"},
+		{"W view", "int", []string{"MOV W3,W2"}, "4:2: X2 points into v, an array of 32-bit elements: only X registers may hold it"},
+		{"part of an element", "int", []string{"LDR W0,[X2,#2]"}, "4:2: offset #2 in [X2,#2]: v's elements are 4 bytes apart"},
+		{"part of an element, writeback", "int", []string{"LDR W0,[X2],#6"}, "writeback offset #6 in [X2]: v's elements are 4 bytes apart"},
+		{"part of an element, add", "int", []string{"ADD X3,X2,#1"}, "offset #1 in X3,X2,#1"},
+		{"64-bit access", "int", []string{"STR X0,[X2,#4]"}, "4:2: STR of an X register from v, an array of 32-bit elements: mixed-size"},
+		{"64-bit pair", "int", []string{"LDP X0,X1,[X2]"}, "LDP of an X register from v"},
+		{"unsigned sum", "uint32_t", []string{"MOV W0,#1", "LDADD W0,W1,[X2]"}, "5:2: LDADD into v, an array of unsigned 32-bit elements, is not supported"},
+		// a pointer only one path keeps is none after the join
+		{"lost at a join", "int", []string{"CBZ X0,L0", "LDR X2,[X3]", "L0:", "LDR W1,[X2,#4]"}, "7:2: non-zero immediate offset in [X2,#4]"},
+	} {
+		t.Run(strings.ReplaceAll(c.name, " ", "-"), func(t *testing.T) {
+			_, err := Translate("t.litmus", []byte(narrowTest(c.typ, c.code...)))
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("error %v, want %q", err, c.err)
+			}
+		})
+	}
+}
