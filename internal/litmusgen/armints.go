@@ -12,7 +12,8 @@ import (
 // addressing mode (immediate, register shifted or extended, pre- and
 // post-indexed), a pointer moved by ADD, SUB and MOV, 32-bit loads,
 // LDRSW and stores of a negative value, pairs (LDP, LDPSW, STP), the
-// atomics, and MP whose reader indexes the array by the flag it read.
+// atomics, alone and against another thread's store of -1, and MP whose
+// reader indexes the array by the flag it read.
 func AArch64Ints(seed int64) (name, text string) {
 	return fromList(intsTests, "A-ints-%d", seed)
 }
@@ -91,6 +92,15 @@ var intsTests = func() []func(name string) string {
 		if typ == "int" { // a sum into a uint32_t is not translated
 			add([]string{"ADD X10,X1,#4", "MOV W3,#-1", "LDADD W3,W0,[X10]"}, "0:X0=1")
 			add([]string{"ADD X10,X1,#4", "MOV W3,#3", "STADDL W3,[X10]"}, "0:X0=1")
+		}
+		// another thread's 32-bit store of -1 (an int's -1, a uint32_t's
+		// 4294967295) meets each atomic, whose comparison or result
+		// depends on how memory holds it
+		for _, a := range intsAtomics {
+			add(join([]string{"ADD X10,X1,#4"}, a), "0:X0=-1", []string{"MOV W3,#-1", "STR W3,[X1,#4]"})
+		}
+		if typ == "int" { // the sum wraps at 32 bits
+			add([]string{"ADD X10,X1,#4", "MOV W3,#1", "LDADD W3,W0,[X10]"}, "0:X0=2147483647", []string{"MOV W3,#-1", "LSR W3,W3,#1", "STR W3,[X1,#4]"})
 		}
 		writers := [][]string{
 			{"MOV W3,#-5", "STR W3,[X1,#4]", "MOV W4,#1", "STR W4,[X5]"},
