@@ -987,8 +987,13 @@ func (t *a64T) writeBack(base a64R, imm uint64) {
 // are 32-bit elements (narrow.go). Either way the next is a word further
 // on. herd makes them two events of one instruction, which aarch64.cat
 // orders no more than two accesses in program order to different
-// locations.
+// locations. The pairs of other kinds (a64Pairs) are translated the same
+// way with their own accesses.
 func (t *a64T) pair(in asmInsn) error {
+	kind := a64Pairs[in.op]
+	if err := t.pairForm(in); err != nil {
+		return err
+	}
 	return t.access(in, 2, func(p string, regs []string) error {
 		r1, err := t.reg(regs[0])
 		if err != nil {
@@ -1002,10 +1007,14 @@ func (t *a64T) pair(in asmInsn) error {
 			return err
 		}
 		next := asmParen(p) + " + 8"
-		if in.op == "STP" {
+		if kind.store {
 			v1, v2 := t.stored(r1), t.stored(r2)
-			t.emit("WRITE_ONCE(" + p + ", " + v1 + ")")
-			t.emit("WRITE_ONCE(" + next + ", " + v2 + ")")
+			first, second := "("+p+", "+v1+")", "("+next+", "+v2+")"
+			if kind.fn == "smp_store_release" && strings.HasSuffix(strings.TrimSpace(in.args[2]), "!") {
+				first, second = second, first
+			}
+			t.emit(kind.fn + first)
+			t.emit(kind.fn + second)
 			return nil
 		}
 		if r1.name == r2.name {
@@ -1013,10 +1022,10 @@ func (t *a64T) pair(in asmInsn) error {
 		}
 		load := func(r a64R, p string) {
 			if in.op == "LDPSW" {
-				t.write(r, a64Sext32("READ_ONCE("+p+") & 0xffffffff"), asmWide)
+				t.write(r, a64Sext32(kind.fn+"("+p+") & 0xffffffff"), asmWide)
 				return
 			}
-			t.write(r, "READ_ONCE("+p+")", asmWide)
+			t.write(r, kind.fn+"("+p+")", asmWide)
 		}
 		// the address read before either register is written (LDP X0, X1, [X0])
 		if asmMentions(p, r1.name) {
@@ -1028,6 +1037,42 @@ func (t *a64T) pair(in asmInsn) error {
 		load(r2, next)
 		return nil
 	})
+}
+
+// a64Pairs are the pair accesses: whether each is a store, and the
+// builtin of each of its two accesses. herd makes LDNP and STNP LDP and
+// STP with a non-temporal annotation, which aarch64.cat does not use.
+// LDIAPP's reads are acquirePC ones, the first ordered before the second
+// (AArch64Sem.ml ldp: seq_mem, an iico_order edge that aarch64.cat's
+// `[A | Q]; iico_order; [M]` takes into lob); STILP's writes are
+// releases, ordered (`[M]; iico_order; [L]`): the lower address first,
+// or with a writeback the higher (AArch64Sem.ml stp_wback). Two
+// accesses in program order have exactly those orders.
+var a64Pairs = map[string]struct {
+	store bool
+	fn    string
+}{
+	"LDP": {false, "READ_ONCE"}, "LDPSW": {false, "READ_ONCE"}, "LDNP": {false, "READ_ONCE"}, "LDIAPP": {false, "ldapr"},
+	"STP": {true, "WRITE_ONCE"}, "STNP": {true, "WRITE_ONCE"}, "STILP": {true, "smp_store_release"},
+}
+
+// pairForm refuses the addressing forms a pair does not have: LDIAPP
+// takes [Xn] or a post-index, STILP [Xn] or a pre-index, as in the
+// architecture and herd, and LDNP and STNP no writeback.
+func (t *a64T) pairForm(in asmInsn) error {
+	if len(in.args) < 3 {
+		return nil // access reports the operand count
+	}
+	post := len(in.args) == 4
+	mem := strings.TrimSpace(in.args[2])
+	pre := strings.HasSuffix(mem, "!")
+	offset := strings.Contains(mem, ",") && !pre
+	switch {
+	case (in.op == "LDNP" || in.op == "STNP") && (pre || post),
+		in.op == "LDIAPP" && (pre || offset), in.op == "STILP" && (post || offset):
+		return t.errf("%s has no such addressing form", in.op)
+	}
+	return nil
 }
 
 // pairSized checks the registers of a pair access against what its base
@@ -1432,7 +1477,7 @@ func (t *a64T) dataInsn(in asmInsn) error {
 			return nil
 		})
 	}
-	if op == "LDP" || op == "STP" || op == "LDPSW" {
+	if _, ok := a64Pairs[op]; ok {
 		return t.pair(in)
 	}
 	switch op {
@@ -1634,9 +1679,8 @@ func (t *a64T) dataInsn(in asmInsn) error {
 	switch op {
 	case "LDRB", "LDRH", "LDRSB", "LDRSH", "STRB", "STRH", "LDARB", "LDARH", "STLRB", "STLRH",
 		"LDXRB", "LDXRH", "STXRB", "STXRH", "LDAXRB", "LDAXRH", "STLXRB", "STLXRH", "LDAPRB", "LDAPRH",
-		"LDURB", "STURB", "LDURH", "STURH", "LDXP", "STXP", "LDAXP", "STLXP",
-		"LDNP", "STNP", "LDIAPP", "STILP":
-		return t.errf("%s: byte, halfword, unscaled and pair accesses are not supported (locations are whole words)", op)
+		"LDURB", "STURB", "LDURH", "STURH", "LDXP", "STXP", "LDAXP", "STLXP":
+		return t.errf("%s: byte, halfword, unscaled and exclusive pair accesses are not supported (locations are whole words)", op)
 	}
 	if strings.HasPrefix(op, "CASP") || strings.HasSuffix(op, "B") && a64LSEOK(op[:len(op)-1]) || strings.HasSuffix(op, "H") && a64LSEOK(op[:len(op)-1]) {
 		return t.errf("%s: byte, halfword and pair atomics are not supported (locations are whole words)", op)

@@ -96,6 +96,13 @@ func TestAArch64Words(t *testing.T) {
 		{"ldp-base-first", "X1 = READ_ONCE(X0 + 8)\nX0 = READ_ONCE(X0)", []string{"LDP X0,X1,[X0]"}},
 		{"ldr-offset", "X0 = READ_ONCE(X1 + 8)", []string{"LDUR X0,[X1,#8]"}},
 		{"pre-index-offset", "X3 = X3 + 8\nX2 = READ_ONCE(X3)", []string{"LDR X2,[X3,#8]!"}},
+		// the other pairs: LDNP and STNP are LDP and STP to aarch64.cat,
+		// LDIAPP's reads acquirePC ones, STILP's writes releases, the
+		// higher address first with a writeback
+		{"ldnp-stnp", "X3 = READ_ONCE(X0 + 16)\nX4 = READ_ONCE((X0 + 16) + 8)\nWRITE_ONCE(X0, X1)\nWRITE_ONCE(X0 + 8, X2)", []string{"LDNP X3,X4,[X0,#16]", "STNP X1,X2,[X0]"}},
+		{"ldiapp", "X3 = ldapr(X0)\nX4 = ldapr(X0 + 8)\nX0 = X0 + 16", []string{"LDIAPP X3,X4,[X0],#16"}},
+		{"stilp", "smp_store_release(X0, X1)\nsmp_store_release(X0 + 8, X2)", []string{"STILP X1,X2,[X0]"}},
+		{"stilp-pre", "X0 = X0 + 0xfffffffffffffff0\nsmp_store_release(X0 + 8, X2)\nsmp_store_release(X0, X1)", []string{"STILP X1,X2,[X0,#-16]!"}},
 	} {
 		bodies, err := translateAsm("AArch64", [][]asmLine{asmCells(c.in...)}, asmMem{words: true})
 		if err != nil {

@@ -67,6 +67,9 @@ func TestNarrowArrayErrors(t *testing.T) {
 		{"64-bit access", "int", []string{"STR X0,[X2,#4]"}, "4:2: STR of an X register from v, an array of 32-bit elements: mixed-size"},
 		{"64-bit pair", "int", []string{"LDP X0,X1,[X2]"}, "LDP of an X register from v"},
 		{"unsigned sum", "uint32_t", []string{"MOV W0,#1", "LDADD W0,W1,[X2]"}, "5:2: LDADD into v, an array of unsigned 32-bit elements, is not supported"},
+		{"ldiapp with an offset", "int", []string{"LDIAPP W0,W1,[X2,#8]"}, "4:2: LDIAPP has no such addressing form"},
+		{"stilp post-indexed", "int", []string{"STILP W0,W1,[X2],#8"}, "4:2: STILP has no such addressing form"},
+		{"ldnp writeback", "int", []string{"LDNP W0,W1,[X2,#8]!"}, "4:2: LDNP has no such addressing form"},
 		// a pointer only one path keeps is none after the join
 		{"lost at a join", "int", []string{"CBZ X0,L0", "LDR X2,[X3]", "L0:", "LDR W1,[X2,#4]"}, "7:2: non-zero immediate offset in [X2,#4]"},
 	} {

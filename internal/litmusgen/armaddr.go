@@ -9,8 +9,9 @@ import (
 // array of words, cycling through it: each addressing mode the front end
 // takes (an immediate offset, positive or negative, a register offset,
 // shifted or extended from a W register by UXTW or SXTW, SXTX, pre- and
-// post-indexed), for a load and a store alone (single and pair), and in
-// MP whose reader indexes the array by the flag it read (an address
+// post-indexed), for a load and a store alone (single and pair, LDNP,
+// STNP, LDIAPP and STILP too), MP over a pair's two words, and MP whose
+// reader indexes the array by the flag it read (an address
 // dependency through the offset). The other lists address whole words by
 // [Xn] alone; here the offset arithmetic decides which element an access
 // reaches.
@@ -55,6 +56,36 @@ var pairModes = []addrMode{
 	{nil, "[X1],#16", []string{"LDR X9,[X1]"}},
 }
 
+// pairKindModes are the other pairs, LDNP, STNP, LDIAPP and STILP, in
+// each addressing form they have (LDIAPP post-indexed, STILP
+// pre-indexed), alone.
+var pairKindModes = []struct {
+	addrMode
+	access []string
+}{
+	{addrMode{nil, "", nil}, []string{"LDNP X0,X8,[X1,#16]"}},
+	{addrMode{nil, "", nil}, []string{"MOV X3,#9", "MOV X4,#7", "STNP X3,X4,[X1,#8]"}},
+	{addrMode{nil, "", nil}, []string{"LDIAPP X0,X8,[X1]"}},
+	{addrMode{nil, "", []string{"LDR X9,[X1]"}}, []string{"LDIAPP X0,X8,[X1],#16"}},
+	{addrMode{nil, "", nil}, []string{"MOV X3,#9", "MOV X4,#7", "STILP X3,X4,[X1]"}},
+	{addrMode{[]string{"ADD X10,X1,#32"}, "", []string{"LDR X9,[X10]"}}, []string{"MOV X3,#9", "MOV X4,#7", "STILP X3,X4,[X10,#-16]!"}},
+}
+
+// pairKindMP are MP shapes over the two words of a pair: STILP's writes
+// are ordered (the higher first with a writeback), LDIAPP's reads too,
+// LDNP's and STNP's not.
+var pairKindMP = []struct {
+	threads [][]string
+	exists  string
+}{
+	{[][]string{{"MOV X3,#5", "MOV X4,#1", "STILP X3,X4,[X1]"}, {"LDR X0,[X1,#8]", "DMB LD", "LDR X9,[X1]"}}, "1:X0=1 /\\ 1:X9=1"},
+	{[][]string{{"MOV X3,#5", "MOV X4,#1", "STNP X3,X4,[X1]"}, {"LDR X0,[X1,#8]", "DMB LD", "LDR X9,[X1]"}}, "1:X0=1 /\\ 1:X9=1"},
+	{[][]string{{"ADD X10,X1,#16", "MOV X3,#7", "MOV X4,#5", "STILP X3,X4,[X10,#-16]!"}, {"LDR X0,[X1]", "DMB LD", "LDR X9,[X1,#8]"}}, "1:X0=7 /\\ 1:X9=2"},
+	{[][]string{{"MOV X3,#5", "STR X3,[X1,#8]", "MOV X4,#7", "STLR X4,[X1]"}, {"LDIAPP X0,X9,[X1]"}}, "1:X0=7 /\\ 1:X9=2"},
+	{[][]string{{"MOV X3,#5", "STR X3,[X1,#8]", "MOV X4,#7", "STLR X4,[X1]"}, {"LDNP X0,X9,[X1]"}}, "1:X0=7 /\\ 1:X9=2"},
+	{[][]string{{"MOV X3,#5", "STR X3,[X1,#8]", "MOV X4,#7", "STLR X4,[X1]"}, {"LDIAPP X0,X9,[X1],#16", "LDR X8,[X1]"}}, "1:X0=7 /\\ 1:X9=2 /\\ 1:X8=3"},
+}
+
 // indexModes address the array by the value X0 read (0 or 1): the
 // element's address depends on that read.
 var indexModes = [][]string{
@@ -78,6 +109,12 @@ var addrTests = func() []func(name string) string {
 	for _, m := range pairModes {
 		add(m, "LDP X0,X8,"+m.operand)
 		add(m, "MOV X3,#9", "MOV X4,#7", "STP X3,X4,"+m.operand)
+	}
+	for _, m := range pairKindModes {
+		add(m.addrMode, m.access...)
+	}
+	for _, mp := range pairKindMP {
+		ts = append(ts, func(name string) string { return addrTest(name, mp.threads, mp.exists) })
 	}
 	writers := [][]string{
 		{"MOV X3,#5", "STR X3,[X1,#8]", "MOV X4,#1", "STR X4,[X5]"},
