@@ -546,7 +546,7 @@ type a64State struct {
 	dead  bool
 	width map[string]int
 	flags *a64Flags
-	ptr   map[string]string // registers pointing into an array of 32-bit elements (narrow.go)
+	ptr   map[string]string // registers pointing at a narrow location (narrow.go)
 }
 
 func newA64State(dead bool) *a64State {
@@ -609,7 +609,7 @@ type a64T struct {
 	stmts []string
 	note  string // the instruction, as a trailing comment of its first statement
 	mem   asmMem
-	elem  string // the array of 32-bit elements the access's base points into
+	elem  string // the narrow location the access's base points at (narrow.go)
 	bad   error  // a register used as a value where it may not be (narrow.go)
 }
 
@@ -620,13 +620,12 @@ type a64T struct {
 // 32-bit int (herd's default type, TestType.default): memory then holds
 // each value as herd's typed view shows it, sign-extended from its low
 // 32 bits (a64T.stored), so that the final state and a CAS's comparison
-// see what herd's do. narrow holds the arrays of 32-bit elements (true:
-// of signed ints), and threadPtrs, for each thread, the registers its
-// initial state points into one, with the array (narrow.go); ptrs is the
-// translated thread's.
+// see what herd's do. narrow holds the narrow locations with their types,
+// and threadPtrs, for each thread, the registers its initial state points
+// at one, with the location (narrow.go); ptrs is the translated thread's.
 type asmMem struct {
 	words, signed32 bool
-	narrow          map[string]bool
+	narrow          map[string]elemType
 	threadPtrs      []map[string]string
 	ptrs            map[string]string
 }
@@ -683,7 +682,7 @@ func (t *a64T) read(r a64R) (string, int) {
 		return "0", asmSmall
 	}
 	if arr := t.st.ptr[r.name]; arr != "" && t.bad == nil {
-		t.bad = t.errf("%s points into %s, an array of 32-bit elements: it may only be an address, copied by MOV or moved by ADD or SUB", r.name, arr)
+		t.bad = t.errf("%s points into %s (%v): it may only be an address, copied by MOV or moved by ADD or SUB", r.name, arr, t.mem.narrow[arr])
 	}
 	w := t.st.width[r.name]
 	if r.w && w == asmWide {
@@ -840,6 +839,7 @@ func (t *a64T) addr(s string) (string, error) {
 	if len(rest) == 0 {
 		return base.name, nil
 	}
+	rest = a64IndexW(rest)
 	if t.elem != "" {
 		off, err := t.elemOffset(t.elem, rest, s)
 		if err != nil || off == "0" {
@@ -868,6 +868,21 @@ func (t *a64T) addr(s string) (string, error) {
 		return base.name, nil
 	}
 	return base.name + " + " + asmParen(off), nil
+}
+
+// a64IndexW reads a memory operand's index register Xm extended by UXTW
+// or SXTW as Wm: herd takes the low 32 bits of either (AArch64Sem.ml
+// memext_sext), though the architecture writes only Wm.
+func a64IndexW(rest []string) []string {
+	if len(rest) != 2 {
+		return rest
+	}
+	ext := strings.ToUpper(strings.TrimSpace(rest[1]))
+	r, ok := a64Reg(rest[0])
+	if !ok || r.w || r.zero || r.name == "SP" || !strings.HasPrefix(ext, "UXTW") && !strings.HasPrefix(ext, "SXTW") {
+		return rest
+	}
+	return []string{"W" + strings.TrimPrefix(r.name, "X"), rest[1]}
 }
 
 // memOperand splits a memory operand [Xn, ...] into its base register
@@ -961,10 +976,11 @@ func (t *a64T) indexed(mem, post string) (a64R, uint64, error) {
 		return a64R{}, 0, t.errf("bad writeback offset in %s", mem)
 	}
 	if t.elem != "" {
-		if imm%4 != 0 {
-			return a64R{}, 0, t.errf("writeback offset %s in %s: %s's elements are 4 bytes apart", rest[0], mem, t.elem)
+		size, shift := t.elemScale(t.elem)
+		if imm%size != 0 {
+			return a64R{}, 0, t.errf("writeback offset %s in %s: %s's elements are %d bytes apart", rest[0], mem, t.elem, size)
 		}
-		imm *= 2
+		imm <<= shift
 	}
 	return base, imm, nil
 }
@@ -1079,16 +1095,17 @@ func (t *a64T) pairForm(in asmInsn) error {
 // points into: X registers an array of words, W registers (X for LDPSW)
 // an array of 32-bit elements.
 func (t *a64T) pairSized(op string, r1, r2 a64R) error {
-	narrow := r1.w || op == "LDPSW" // 32-bit elements
+	bits := accessBits(r1)
+	if op == "LDPSW" {
+		bits = 32
+	}
 	if r1.w != r2.w || op == "LDPSW" && r1.w {
 		return t.errf("%s takes two registers of the same size (X for LDPSW)", op)
 	}
 	switch {
-	case t.elem != "" && !narrow:
-		return t.sized(op, r1)
 	case t.elem != "":
-		return nil
-	case narrow:
+		return t.sized(op, bits)
+	case bits == 32:
 		return t.errf("%s of 32-bit elements: a pair access needs a base the initial state points into an array of 32-bit elements", op)
 	case !t.mem.words:
 		return t.errf("%s: a pair access reaches the next word, and the test has no array of words", op)
@@ -1436,6 +1453,9 @@ func (t *a64T) dataInsn(in asmInsn) error {
 	if ok, err := t.pointerInsn(in); ok {
 		return err
 	}
+	if ok, err := t.narrowAccess(in); ok {
+		return err
+	}
 	op, args := in.op, in.args
 	if fn, ok := a64Loads[op]; ok {
 		return t.access(in, 1, func(p string, regs []string) error {
@@ -1443,7 +1463,7 @@ func (t *a64T) dataInsn(in asmInsn) error {
 			if err != nil {
 				return err
 			}
-			if err := t.sized(op, rt); err != nil {
+			if err := t.sized(op, accessBits(rt)); err != nil {
 				return err
 			}
 			// a W load reads the low half of the word (A176: a uint64_t read by LDR W)
@@ -1451,24 +1471,11 @@ func (t *a64T) dataInsn(in asmInsn) error {
 			return nil
 		})
 	}
-	if op == "LDRSW" {
-		return t.access(in, 1, func(p string, regs []string) error {
-			rt, err := t.reg(regs[0])
-			if err == nil && rt.w {
-				err = t.errf("LDRSW loads into an X register")
-			}
-			if err != nil {
-				return err
-			}
-			t.write(rt, a64Sext32("READ_ONCE("+p+") & 0xffffffff"), asmWide)
-			return nil
-		})
-	}
 	if fn, ok := a64Stores[op]; ok {
 		return t.access(in, 1, func(p string, regs []string) error {
 			r, err := t.reg(regs[0])
 			if err == nil {
-				err = t.sized(op, r)
+				err = t.sized(op, accessBits(r))
 			}
 			if err != nil {
 				return err
@@ -1495,7 +1502,7 @@ func (t *a64T) dataInsn(in asmInsn) error {
 		}
 		p, err := t.addr(args[2])
 		if err == nil {
-			err = t.sized(op, rt)
+			err = t.sized(op, accessBits(rt))
 		}
 		if err != nil {
 			return err
@@ -1677,7 +1684,7 @@ func (t *a64T) dataInsn(in asmInsn) error {
 		return err
 	}
 	switch op {
-	case "LDRB", "LDRH", "LDRSB", "LDRSH", "STRB", "STRH", "LDARB", "LDARH", "STLRB", "STLRH",
+	case "LDARB", "LDARH", "STLRB", "STLRH",
 		"LDXRB", "LDXRH", "STXRB", "STXRH", "LDAXRB", "LDAXRH", "STLXRB", "STLXRH", "LDAPRB", "LDAPRH",
 		"LDURB", "STURB", "LDURH", "STURH", "LDXP", "STXP", "LDAXP", "STLXP":
 		return t.errf("%s: byte, halfword, unscaled and exclusive pair accesses are not supported (locations are whole words)", op)
@@ -1817,14 +1824,20 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 }
 
 // stored gives the value a store of register r writes: a W register's
-// sign-extended from its low 32 bits where the test's memory holds signed
-// 32-bit ints (asmMem.signed32), unless it is known to be below 2^31.
+// sign-extended from its low 32 bits where the location is a signed
+// 32-bit int (a64T.memType), unless it is known to be below 2^31; cut to
+// the element's bits, sign- or zero-extended, where it is an 8- or
+// 16-bit one.
 func (t *a64T) stored(r a64R) string {
 	e, w := t.read(r)
-	if !r.w || !t.signedMem() || w == asmSmall {
+	m := t.memType()
+	switch {
+	case !r.w || m.bits == 64 || m.bits == 32 && (!m.signed || w == asmSmall):
 		return e
+	case m.bits == 32:
+		return a64Sext32(e)
 	}
-	return a64Sext32(e)
+	return a64Ext(e, m.bits, m.signed)
 }
 
 // a64Sext32 sign-extends a value below 2^32 from its low 32 bits.
@@ -1835,7 +1848,7 @@ func a64Sext32(e string) string { return "(" + asmParen(e) + " ^ 0x80000000) - 0
 // and keeps it sign-extended (AND, OR and XOR of sign-extended values are
 // sign-extended already).
 func (t *a64T) wrapping(name string, r a64R) string {
-	if r.w && t.signedMem() && strings.Contains(name, "add") {
+	if m := t.memType(); r.w && m.bits == 32 && m.signed && strings.Contains(name, "add") {
 		return name + "_w"
 	}
 	return name
@@ -1895,11 +1908,11 @@ func (u *unit) a64FinalView() {
 		}
 		return 32, true
 	}
-	shown := map[regKey]bool{}
+	shown := map[regKey]elemType{}
 	note := func(l *lloc) {
 		if r, ok := key(l); ok {
-			if b, s := kind(r); b == 32 && s {
-				shown[r] = true
+			if b, s := kind(r); b < 32 || b == 32 && s {
+				shown[r] = elemType{b, s}
 			}
 		}
 	}
@@ -1913,10 +1926,10 @@ func (u *unit) a64FinalView() {
 		note(c.rhs.reg)
 		if c.lhs != nil && c.lhs.cpu < 0 && c.rhs.num != "" {
 			// memory holds the int as herd shows it, or the element
-			if sgn, ok := elems[c.lhs.name]; ok {
-				c.rhs.num = a64Cast32(c.rhs.num, sgn)
+			if e, ok := elems[c.lhs.name]; ok {
+				c.rhs.num = a64Cast(c.rhs.num, e.bits, e.signed)
 			} else if signed32 {
-				c.rhs.num = a64Cast32(c.rhs.num, true)
+				c.rhs.num = a64Cast(c.rhs.num, 32, true)
 			}
 			return
 		}
@@ -1924,8 +1937,8 @@ func (u *unit) a64FinalView() {
 		if !ok || c.rhs.num == "" {
 			return
 		}
-		if b, s := kind(r); b == 32 {
-			c.rhs.num = a64Cast32(c.rhs.num, s)
+		if b, s := kind(r); b < 64 {
+			c.rhs.num = a64Cast(c.rhs.num, b, s)
 		}
 	}
 	walkCond(u.filter, cast)
@@ -1942,6 +1955,9 @@ func (u *unit) a64FinalView() {
 		var fix []string
 		for _, r := range rs {
 			s := r + " = csel(" + r + " < 0x100000000, " + a64Sext32(r) + ", " + r + ")  // herd shows an int sign-extended"
+			if e := shown[regKey{i, r}]; e.bits < 32 {
+				s = r + " = " + a64Ext(r, e.bits, e.signed) + "  // herd shows the register through its type"
+			}
 			if !strings.Contains(u.bodies[i], s) { // once
 				fix = append(fix, s)
 			}
@@ -1958,6 +1974,9 @@ func (u *unit) a64FinalView() {
 // (asmMem).
 func (u *unit) a64Signed32() bool {
 	for _, it := range u.inits {
+		if _, narrow := u.narrow[it.name]; narrow {
+			continue // its accesses know its type (narrow.go)
+		}
 		if it.cpu < 0 {
 			if bits, sgn := a64TypeBits(it.types, it.stars); bits != 32 || !sgn {
 				return false
@@ -1985,13 +2004,21 @@ func a64TypeBits(types []string, stars int) (bits int, signed bool) {
 		return 32, true
 	case "uint32_t", "unsigned", "unsigned int", "u32", "atomic_t":
 		return 32, false
+	case "char", "int8_t":
+		return 8, true
+	case "uint8_t":
+		return 8, false
+	case "short", "int16_t":
+		return 16, true
+	case "uint16_t":
+		return 16, false
 	}
 	return 64, false
 }
 
-// a64Cast32 casts a condition constant to a 32-bit type: its low 32
+// a64Cast casts a constant to a type of bits bits (below 64): its low
 // bits, sign-extended for a signed type.
-func a64Cast32(num string, signed bool) string {
+func a64Cast(num string, bits int, signed bool) string {
 	neg := strings.HasPrefix(num, "-")
 	v, err := strconv.ParseUint(strings.TrimPrefix(num, "-"), 0, 64)
 	if err != nil {
@@ -2000,9 +2027,9 @@ func a64Cast32(num string, signed bool) string {
 	if neg {
 		v = -v
 	}
-	v &= 0xffffffff
-	if signed && v >= 1<<31 {
-		return "-" + strconv.FormatUint(1<<32-v, 10)
+	v &= 1<<bits - 1
+	if signed && v >= 1<<(bits-1) {
+		return "-" + strconv.FormatUint(1<<bits-v, 10)
 	}
 	return asmNum(v)
 }

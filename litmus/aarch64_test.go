@@ -434,8 +434,8 @@ exists (0:X3=-1 /\ 0:X4=0xffffffff /\ 0:X5=-1 /\ 0:X6=4294967295 /\ 0:X1=x /\ [x
 		want   string
 	}{{"-1", true, "-1"}, {"-1", false, "0xffffffff"}, {"4294967295", true, "-1"}, {"0x80000000", true, "-2147483648"},
 		{"0x7fffffff", true, "0x7fffffff"}, {"0x100000002", true, "2"}, {"-2", false, "0xfffffffe"}, {"5", true, "5"}} {
-		if got := a64Cast32(c.in, c.signed); got != c.want {
-			t.Errorf("a64Cast32(%s, %v) = %s, want %s", c.in, c.signed, got, c.want)
+		if got := a64Cast(c.in, 32, c.signed); got != c.want {
+			t.Errorf("a64Cast(%s, 32, %v) = %s, want %s", c.in, c.signed, got, c.want)
 		}
 	}
 }

@@ -78,9 +78,9 @@ func (u *unit) parseArray(p *parser, it *initItem) error {
 // the rest 0.
 func (u *unit) parseArrayValues(p *parser, it *initItem) error {
 	_, vals, err := u.numberList(p, it.array, it.name)
-	if signed, ok := u.narrow[it.name]; ok {
+	if e, ok := u.narrow[it.name]; ok {
 		for i, v := range vals {
-			vals[i] = a64Cast32(v, signed) // herd's typed value
+			vals[i] = a64Cast(v, e.bits, e.signed) // herd's typed value
 		}
 	}
 	it.nums = vals

@@ -10,10 +10,10 @@ import (
 func TestArrayErrors(t *testing.T) {
 	const body = "\n P0 ;\n LDR X0,[X1] ;\n"
 	for _, c := range []struct{ name, init, cond, err string }{
-		{"narrow elements, X access", "int v[2]; 0:X1=v;", "exists (v[0]=0)", "4:2: LDR of an X register from v, an array of 32-bit elements: mixed-size"},
-		{"byte elements", "uint8_t v[2]; 0:X1=v;", "exists (v[0]=0)", "2:3: type uint8_t: mixed-size accesses are not supported"},
+		{"narrow elements, X access", "int v[2]; 0:X1=v;", "exists (v[0]=0)", "4:2: LDR: a 64-bit access of v (32-bit elements) is a mixed-size access"},
+		{"byte elements, X access", "uint8_t v[2]; 0:X1=v;", "exists (v[0]=0)", "4:2: LDR: a 64-bit access of v (8-bit elements) is a mixed-size access"},
 		{"type herd does not size", "atomic_long_t v[2]; 0:X1=v;", "exists (v[0]=0)", "2:18: arrays of atomic_long_t elements are not supported"},
-		{"pointer in memory", "int v[2]; int *p = v;", "exists (v[0]=0)", "2:13: p holds a pointer to v, an array of 32-bit elements"},
+		{"pointer in memory", "int v[2]; int *p = v;", "exists (v[0]=0)", "2:13: p holds a pointer to v (32-bit elements): such pointers are supported in registers only"},
 		{"bad length", "int64_t v[0];", "exists (0:X0=0)", "2:13: bad array length \"0\""},
 		{"too many values", "int64_t v[2] = {1,2,3};", "exists (0:X0=0)", "2:23: more values than the 2 elements of v"},
 		{"index out of range", "int64_t v[2]; 0:X1=v;", "exists (v[2]=0)", "5:11: bad index \"2\" of v"},

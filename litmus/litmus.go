@@ -69,8 +69,8 @@ type unit struct {
 	lcond     *lcond
 	condTok   token
 
-	arrays map[string]int  // arrays of words: their lengths (arrays.go)
-	narrow map[string]bool // the arrays of 32-bit elements: signed? (narrow.go)
+	arrays map[string]int      // arrays of words: their lengths (arrays.go)
+	narrow map[string]elemType // narrow locations and arrays, with their types (narrow.go)
 }
 
 func (u *unit) errf(t token, format string, args ...any) *Error {
@@ -207,7 +207,7 @@ func (u *unit) translate() error {
 		if err != nil {
 			return err
 		}
-		mem := asmMem{words: len(u.arrays) > len(u.narrow), signed32: u.arch == "AArch64" && u.a64Signed32(), narrow: u.narrow, threadPtrs: ptrs}
+		mem := asmMem{words: u.hasWordArrays(), signed32: u.arch == "AArch64" && u.a64Signed32(), narrow: u.narrow, threadPtrs: ptrs}
 		bodies, err := translateAsm(u.arch, threads, mem)
 		if err != nil {
 			if e, ok := err.(*Error); ok && e.File == "" {
@@ -356,8 +356,10 @@ func (u *unit) parseInit(p *parser) error {
 			return err
 		}
 		it.types, it.stars = types, stars
-		if err := checkWidth(p, it.tok, types, stars, 0); err != nil {
-			return err
+		if u.arch != "AArch64" { // whose narrow types are narrow.go's
+			if err := checkWidth(p, it.tok, types, stars, 0); err != nil {
+				return err
+			}
 		}
 		// the location: N:reg, Pn:reg, x, [x]
 		switch {
@@ -408,6 +410,7 @@ func (u *unit) parseInit(p *parser) error {
 				return err
 			}
 		}
+		u.narrowScalar(it)
 		if !p.is(";") && !p.is("}") {
 			return p.errAt(p.tok, "expected \";\" in the initial state, found %s", describe(p.tok))
 		}

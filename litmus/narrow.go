@@ -1,58 +1,106 @@
 package litmus
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
-// Arrays of 32-bit elements in AArch64 tests (`int v[2]={1,2}; 0:X2=v;`
-// with `LDR W1,[X2,#4]`). herd lays the elements out 4 bytes apart;
+// Narrow locations in AArch64 tests: arrays of 8-, 16- and 32-bit
+// elements (`int v[2]={1,2}; 0:X2=v;` with `LDR W1,[X2,#4]`), and
+// locations of an 8- or 16-bit type (`int8_t x=-1; 0:X1=x;` with
+// `LDRSB W0,[X1]`). herd lays the elements out 1, 2 or 4 bytes apart;
 // mmuvm's locations are whole words, so each element is a word of its
-// own, 8 bytes apart, and the translation doubles the offsets added to a
-// pointer into such an array. It can only do that where it knows, as it
-// translates, that a register holds such a pointer:
+// own, 8 bytes apart, and the translation scales the offsets added to a
+// pointer into such an array (by 8, 4 or 2). It can only do that where it
+// knows, as it translates, that a register holds such a pointer:
 //
-//   - the initial state sets the register to the array (0:X2=v);
+//   - the initial state sets the register to the location (0:X2=v);
 //   - a load or store through it ([X2], [X2,#4], [X2,X3,LSL #2],
-//     pre- and post-indexed) doubles the offset and keeps the pointer;
+//     pre- and post-indexed) scales the offset and keeps the pointer;
 //   - MOV copies it, and ADD or SUB of an offset moves it;
 //   - any other use of the register as a value is refused, and so is a
-//     pointer to such an array in memory, so no other register can come
+//     pointer to such a location in memory, so no other register can come
 //     to hold one.
 //
-// Accesses through such a pointer must be 32-bit (a W register, LDRSW,
-// LDPSW): a 64-bit one would read two elements at once, a mixed-size
-// access. An element holds herd's typed value: an int sign-extended from
-// its low 32 bits, a uint32_t zero-extended (a64T.signedMem).
+// Accesses through such a pointer must have the element's size (LDRB,
+// LDRSB and STRB for 8 bits, LDRH, LDRSH and STRH for 16, a W register,
+// LDRSW or LDPSW for 32): any other would be a mixed-size access. A byte
+// or halfword access through any other register is refused too. An
+// element holds herd's typed value: a signed one sign-extended from its
+// width, an unsigned one zero-extended (a64T.stored). A location of
+// 32 bits or more that is not an array needs no pointer: it is a word
+// (the other asmMem rules).
 
-// narrowArray records array it, of 32-bit elements, or refuses it.
+// elemType is the type of a narrow location: its width in bits (8, 16 or
+// 32) and its signedness.
+type elemType struct {
+	bits   int
+	signed bool
+}
+
+// String names the type for messages: "32-bit elements".
+func (e elemType) String() string { return fmt.Sprintf("%d-bit elements", e.bits) }
+
+// narrowArray records array it, of 8-, 16- or 32-bit elements, or
+// refuses it.
 func (u *unit) narrowArray(p *parser, open token, it *initItem) error {
 	if u.arch != "AArch64" {
 		return p.errAt(open, "arrays of elements narrower than 64 bits are supported in AArch64 tests only (locations are whole words)")
 	}
 	bits, signed := a64TypeBits(it.types, 0)
-	if bits != 32 {
+	if bits > 32 {
 		return p.errAt(open, "arrays of %s elements are not supported", strings.Join(it.types, " "))
 	}
-	if u.narrow == nil {
-		u.narrow = map[string]bool{}
-	}
-	u.narrow[it.name] = signed
+	u.addNarrow(it.name, elemType{bits, signed})
 	return nil
 }
 
+// narrowScalar records location it when its type is 8 or 16 bits wide,
+// and casts its initial value to the type, as herd does.
+func (u *unit) narrowScalar(it *initItem) {
+	bits, signed := a64TypeBits(it.types, it.stars)
+	if u.arch != "AArch64" || it.cpu >= 0 || it.array > 0 || bits >= 32 {
+		return
+	}
+	u.addNarrow(it.name, elemType{bits, signed})
+	if it.num != "" {
+		it.num = a64Cast(it.num, bits, signed)
+	}
+}
+
+func (u *unit) addNarrow(name string, e elemType) {
+	if u.narrow == nil {
+		u.narrow = map[string]elemType{}
+	}
+	u.narrow[name] = e
+}
+
+// hasWordArrays tells whether some array of the test has 64-bit elements.
+func (u *unit) hasWordArrays() bool {
+	for name := range u.arrays {
+		if _, ok := u.narrow[name]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
 // narrowPointers gives, for each thread, the registers its initial state
-// points into an array of 32-bit elements, with that array. A memory
-// location holding such a pointer is refused: a register loading it would
-// hold a pointer the translation does not know of.
+// points at a narrow location, with that location. A memory location
+// holding such a pointer is refused: a register loading it would hold a
+// pointer the translation does not know of.
 func (u *unit) narrowPointers() ([]map[string]string, error) {
 	if len(u.narrow) == 0 {
 		return nil, nil
 	}
 	regs := make([]map[string]string, u.nthreads)
 	for _, it := range u.inits {
-		if _, ok := u.narrow[it.ptr]; !ok {
+		e, ok := u.narrow[it.ptr]
+		if !ok {
 			continue
 		}
 		if it.cpu < 0 {
-			return nil, u.errf(it.tok, "%s holds a pointer to %s, an array of 32-bit elements: such pointers are supported in registers only", it.name, it.ptr)
+			return nil, u.errf(it.tok, "%s holds a pointer to %s (%v): such pointers are supported in registers only", it.name, it.ptr, e)
 		}
 		r, ok := canonAsmReg(u.arch, it.name)
 		if !ok || it.cpu >= u.nthreads {
@@ -67,8 +115,8 @@ func (u *unit) narrowPointers() ([]map[string]string, error) {
 }
 
 // pointerInsn translates MOV Xd, Xn and ADD or SUB Xd, Xn, <offset>
-// where Xn points into an array of 32-bit elements: Xd then points into
-// it too, the offset doubled. It reports false for any other instruction.
+// where Xn points at a narrow location: Xd then points into it too, the
+// offset scaled. It reports false for any other instruction.
 func (t *a64T) pointerInsn(in asmInsn) (bool, error) {
 	args := in.args
 	var arr string
@@ -91,7 +139,7 @@ func (t *a64T) pointerInsn(in asmInsn) (bool, error) {
 	}
 	rn, _ := a64Reg(args[1])
 	if rd.w || rn.w || rd.zero {
-		return true, t.errf("%s points into %s, an array of 32-bit elements: only X registers may hold it", rn.name, arr)
+		return true, t.errf("%s points into %s (%v): only X registers may hold it", rn.name, arr, t.mem.narrow[arr])
 	}
 	e := rn.name
 	if in.op != "MOV" {
@@ -107,65 +155,169 @@ func (t *a64T) pointerInsn(in asmInsn) (bool, error) {
 	return true, nil
 }
 
-// elemOffset doubles an offset into array arr (#imm, or a register
-// operand with its shift or extension) from herd's 4 bytes an element to
-// mmuvm's 8. An immediate must be a whole number of elements; a register
+// elemScale is what an offset into narrow location arr is multiplied by:
+// herd's elements are bits/8 bytes apart, mmuvm's 8 (as a shift).
+func (t *a64T) elemScale(arr string) (bytes uint64, shift int) {
+	switch t.mem.narrow[arr].bits {
+	case 8:
+		return 1, 3
+	case 16:
+		return 2, 2
+	}
+	return 4, 1
+}
+
+// elemOffset scales an offset into narrow location arr (#imm, or a
+// register operand with its shift or extension) from herd's layout to
+// mmuvm's. An immediate must be a whole number of elements; a register
 // that is not fails at run time on the unaligned address.
 func (t *a64T) elemOffset(arr string, args []string, s string) (string, error) {
+	size, shift := t.elemScale(arr)
 	if v, ok := asmImm(strings.TrimPrefix(args[0], "#")); ok && len(args) == 1 {
-		if v%4 != 0 {
-			return "", t.errf("offset %s in %s: %s's elements are 4 bytes apart", args[0], s, arr)
+		if v%size != 0 {
+			return "", t.errf("offset %s in %s: %s's elements are %d bytes apart", args[0], s, arr, size)
 		}
-		return asmNum(2 * v), nil
+		return asmNum(v << shift), nil
 	}
 	off, _, err := t.operand2(args, false)
 	if err != nil {
 		return "", err
 	}
-	return "(" + asmParen(off) + " << 1)", nil
+	return fmt.Sprintf("(%s << %d)", asmParen(off), shift), nil
 }
 
-// sized checks that an access of register r through a pointer into an
-// array of 32-bit elements is a 32-bit one.
-func (t *a64T) sized(op string, rs ...a64R) error {
-	for _, r := range rs {
-		if t.elem != "" && !r.w {
-			return t.errf("%s of an X register from %s, an array of 32-bit elements: mixed-size accesses are not supported", op, t.elem)
+// sized checks that an access of bits bits fits what its base points at:
+// the element's size through a pointer at a narrow location, 32 or 64
+// bits through any other base (which may reach only words).
+func (t *a64T) sized(op string, bits int) error {
+	if t.elem == "" {
+		if bits < 32 {
+			return t.errf("%s: a byte or halfword access reaches only a location of its size, through a register the initial state points at it (mixed-size accesses are not supported)", op)
 		}
+		return nil
+	}
+	if e := t.mem.narrow[t.elem]; e.bits != bits {
+		return t.errf("%s: a %d-bit access of %s (%v) is a mixed-size access, not supported", op, bits, t.elem, e)
 	}
 	return nil
 }
 
-// signedMem tells whether a 32-bit store writes its value sign-extended:
-// into an array of ints, or anywhere in a test whose memory is all ints
-// (asmMem.signed32).
-func (t *a64T) signedMem() bool {
-	if t.elem != "" {
-		return t.mem.narrow[t.elem]
+// accessBits is the size of an access of register r: 32 or 64 bits.
+func accessBits(r a64R) int {
+	if r.w {
+		return 32
 	}
-	return t.mem.signed32
+	return 64
 }
 
-// lseSized checks an atomic of register r through a pointer into an array
-// of 32-bit elements: 32-bit, and no sum into unsigned elements (it would
-// not wrap at 32 bits as the element does; only the ints' _w forms do).
+// lseSized checks an atomic of register r through its base: sized, and
+// no sum into unsigned 32-bit elements (it would not wrap at 32 bits as
+// the element does; only the ints' _w forms do).
 func (t *a64T) lseSized(op, name string, r a64R) error {
-	if err := t.sized(op, r); err != nil {
+	if err := t.sized(op, accessBits(r)); err != nil {
 		return err
 	}
-	if t.elem != "" && !t.signedMem() && strings.Contains(name, "add") {
+	if t.elem != "" && !t.mem.narrow[t.elem].signed && strings.Contains(name, "add") {
 		return t.errf("%s into %s, an array of unsigned 32-bit elements, is not supported", op, t.elem)
 	}
 	return nil
 }
 
-// narrowElements maps each element of the arrays of 32-bit elements to
-// whether it is signed.
-func (u *unit) narrowElements() map[string]bool {
-	out := map[string]bool{}
-	for name, signed := range u.narrow {
-		for i := 0; i < u.arrays[name]; i++ {
-			out[elemName(name, i)] = signed
+// memType is the type of the location an access reaches, as far as the
+// translation knows: the narrow location's, or where memory is all ints
+// (asmMem.signed32) a 32-bit signed one; bits 64 otherwise.
+func (t *a64T) memType() elemType {
+	switch {
+	case t.elem != "":
+		return t.mem.narrow[t.elem]
+	case t.mem.signed32:
+		return elemType{32, true}
+	}
+	return elemType{64, false}
+}
+
+// narrowLoads are the loads of 8- and 16-bit elements: their size, and
+// whether they sign-extend.
+var narrowLoads = map[string]elemType{
+	"LDRB": {8, false}, "LDRSB": {8, true}, "LDRH": {16, false}, "LDRSH": {16, true},
+}
+
+// narrowStores are the stores of 8- and 16-bit elements, with their size.
+var narrowStores = map[string]int{"STRB": 8, "STRH": 16}
+
+// narrowAccess translates the byte and halfword loads and stores, and
+// LDRSW, through a base pointing at a location of their size (sized):
+// a load zero- or sign-extends the element's bits into its register, a
+// store writes the register's low bits as the element's type holds them.
+func (t *a64T) narrowAccess(in asmInsn) (bool, error) {
+	load, isLoad := narrowLoads[in.op]
+	if in.op == "LDRSW" {
+		load, isLoad = elemType{32, true}, true
+	}
+	bits, isStore := narrowStores[in.op]
+	if !isLoad && !isStore {
+		return false, nil
+	}
+	return true, t.access(in, 1, func(p string, regs []string) error {
+		r, err := t.reg(regs[0])
+		switch {
+		case err != nil:
+		case in.op == "LDRSW" && r.w:
+			err = t.errf("LDRSW loads into an X register")
+		case (isStore || !load.signed) && !r.w:
+			err = t.errf("%s takes a W register", in.op)
+		}
+		if err != nil {
+			return err
+		}
+		if isStore {
+			if err := t.sized(in.op, bits); err != nil {
+				return err
+			}
+			t.emit("WRITE_ONCE(" + p + ", " + t.stored(r) + ")")
+			return nil
+		}
+		if err := t.sized(in.op, load.bits); err != nil {
+			return err
+		}
+		e, w := a64Ext("READ_ONCE("+p+")", load.bits, load.signed), asmSmall
+		switch {
+		case load.signed && r.w:
+			e, w = asmParen(e)+" & 0xffffffff", asmNarrow
+		case load.signed:
+			w = asmWide
+		case load.bits == 32:
+			w = asmNarrow
+		}
+		t.write(r, e, w)
+		return nil
+	})
+}
+
+// a64Ext gives the low bits bits of e, sign-extended if signed.
+func a64Ext(e string, bits int, signed bool) string {
+	mask := fmt.Sprintf("%#x", 1<<bits-1)
+	if !signed {
+		return asmParen(e) + " & " + mask
+	}
+	if bits == 32 {
+		return a64Sext32(asmParen(e) + " & " + mask)
+	}
+	half := fmt.Sprintf("%#x", 1<<(bits-1))
+	return "((" + asmParen(e) + " & " + mask + ") ^ " + half + ") - " + half
+}
+
+// narrowElements maps each element of the narrow arrays, and each narrow
+// location, to its type.
+func (u *unit) narrowElements() map[string]elemType {
+	out := map[string]elemType{}
+	for name, e := range u.narrow {
+		n, ok := u.arrays[name]
+		if !ok {
+			out[name] = e
+		}
+		for i := 0; i < n; i++ {
+			out[elemName(name, i)] = e
 		}
 	}
 	return out

@@ -35,6 +35,13 @@ func TestNarrowArrays(t *testing.T) {
 		{"int values", "int", []string{"MOV W0,#-1", "STR W0,[X2]"}, []string{"shared v__0 = 1, v__1 = -1, v__2, v__3", "WRITE_ONCE(X2, (X0 ^ 0x80000000) - 0x80000000)", "v__1 == -1"}},
 		{"uint32_t values", "uint32_t", []string{"MOV W0,#-1", "STR W0,[X2]"}, []string{"v__1 = 0xffffffff", "WRITE_ONCE(X2, X0)", "v__1 == 0xffffffff"}},
 		{"long is 32 bits", "long", []string{"LDR W0,[X2,#4]"}, []string{"READ_ONCE(X2 + 8)"}},
+		// bytes and halfwords: offsets scaled by 8 and 4, loads zero- or
+		// sign-extended, stores cut to the element's bits
+		{"bytes", "int8_t", []string{"LDRB W0,[X2,#3]", "LDRSB W1,[X2],#1", "LDRSB X3,[X2]", "MOV W4,#300", "STRB W4,[X2,#-1]"},
+			[]string{"shared v__0 = 1, v__1 = -1", "X0 = READ_ONCE(X2 + 24) & 0xff", "X1 = (((READ_ONCE(X2) & 0xff) ^ 0x80) - 0x80) & 0xffffffff",
+				"X2 = X2 + 8", "X3 = ((READ_ONCE(X2) & 0xff) ^ 0x80) - 0x80", "WRITE_ONCE(X2 + 0xfffffffffffffff8, ((X4 & 0xff) ^ 0x80) - 0x80)"}},
+		{"unsigned halfwords", "uint16_t", []string{"MOV X3,#3", "LDRH W0,[X2,X3,LSL #1]", "STRH W0,[X2,#2]"},
+			[]string{"shared v__0 = 1, v__1 = 65535", "X0 = READ_ONCE(X2 + ((X3 << 1) << 2)) & 0xffff", "WRITE_ONCE(X2 + 8, X0 & 0xffff)", "v__1 == 65535"}},
 	} {
 		t.Run(strings.ReplaceAll(c.name, " ", "-"), func(t *testing.T) {
 			out, err := Translate("t.litmus", []byte(narrowTest(c.typ, c.code...)))
@@ -58,18 +65,23 @@ func TestNarrowArrayErrors(t *testing.T) {
 		code      []string
 		err       string
 	}{
-		{"pointer as a value", "int", []string{"CMP X2,#0"}, "4:2: X2 points into v, an array of 32-bit elements: it may only be an address"},
+		{"pointer as a value", "int", []string{"CMP X2,#0"}, "4:2: X2 points into v (32-bit elements): it may only be an address"},
 		{"pointer stored", "int", []string{"STR X2,[X3]"}, "X2 points into v"},
-		{"W view", "int", []string{"MOV W3,W2"}, "4:2: X2 points into v, an array of 32-bit elements: only X registers may hold it"},
+		{"W view", "int", []string{"MOV W3,W2"}, "4:2: X2 points into v (32-bit elements): only X registers may hold it"},
 		{"part of an element", "int", []string{"LDR W0,[X2,#2]"}, "4:2: offset #2 in [X2,#2]: v's elements are 4 bytes apart"},
 		{"part of an element, writeback", "int", []string{"LDR W0,[X2],#6"}, "writeback offset #6 in [X2]: v's elements are 4 bytes apart"},
 		{"part of an element, add", "int", []string{"ADD X3,X2,#1"}, "offset #1 in X3,X2,#1"},
-		{"64-bit access", "int", []string{"STR X0,[X2,#4]"}, "4:2: STR of an X register from v, an array of 32-bit elements: mixed-size"},
-		{"64-bit pair", "int", []string{"LDP X0,X1,[X2]"}, "LDP of an X register from v"},
+		{"64-bit access", "int", []string{"STR X0,[X2,#4]"}, "4:2: STR: a 64-bit access of v (32-bit elements) is a mixed-size access"},
+		{"64-bit pair", "int", []string{"LDP X0,X1,[X2]"}, "LDP: a 64-bit access of v"},
 		{"unsigned sum", "uint32_t", []string{"MOV W0,#1", "LDADD W0,W1,[X2]"}, "5:2: LDADD into v, an array of unsigned 32-bit elements, is not supported"},
 		{"ldiapp with an offset", "int", []string{"LDIAPP W0,W1,[X2,#8]"}, "4:2: LDIAPP has no such addressing form"},
 		{"stilp post-indexed", "int", []string{"STILP W0,W1,[X2],#8"}, "4:2: STILP has no such addressing form"},
 		{"ldnp writeback", "int", []string{"LDNP W0,W1,[X2,#8]!"}, "4:2: LDNP has no such addressing form"},
+		{"byte of a word", "int", []string{"LDRB W0,[X3]"}, "4:2: LDRB: a byte or halfword access reaches only a location of its size"},
+		{"byte of an int", "int", []string{"STRB W0,[X2]"}, "4:2: STRB: a 8-bit access of v (32-bit elements) is a mixed-size access"},
+		{"word of a byte", "uint8_t", []string{"LDR W0,[X2]"}, "4:2: LDR: a 32-bit access of v (8-bit elements) is a mixed-size access"},
+		{"byte into X", "int8_t", []string{"LDRB X0,[X2]"}, "4:2: LDRB takes a W register"},
+		{"LDRSW into W", "int", []string{"LDRSW W0,[X2]"}, "4:2: LDRSW loads into an X register"},
 		// a pointer only one path keeps is none after the join
 		{"lost at a join", "int", []string{"CBZ X0,L0", "LDR X2,[X3]", "L0:", "LDR W1,[X2,#4]"}, "7:2: non-zero immediate offset in [X2,#4]"},
 	} {
@@ -79,5 +91,23 @@ func TestNarrowArrayErrors(t *testing.T) {
 				t.Errorf("error %v, want %q", err, c.err)
 			}
 		})
+	}
+}
+
+// TestNarrowScalars: a location of an 8- or 16-bit type holds herd's
+// typed value (its initial value cast), is reached through a register the
+// initial state points at it, and a register of such a type shows as herd
+// shows it.
+func TestNarrowScalars(t *testing.T) {
+	src := "AArch64 t\n{ int8_t x = 257; uint16_t y = -1; 0:X1=x; 0:X2=y; int8_t 0:X0; }\n P0 ;\n LDRSB W0,[X1] ;\n LDRH W3,[X2] ;\n STRH W0,[X2] ;\nlocations [0:X0; 0:X3;]\nexists (x=257 /\\ 0:X0=-255)\n"
+	out, err := Translate("t.litmus", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"shared x = 1, y = 65535", "X3 = READ_ONCE(X2) & 0xffff", "WRITE_ONCE(X2, X0 & 0xffff)",
+		"X0 = ((X0 & 0xff) ^ 0x80) - 0x80  // herd shows the register through its type", "x == 1 && 0:X0 == 1"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("translation lacks %q:\n%s", w, out)
+		}
 	}
 }

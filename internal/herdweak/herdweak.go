@@ -147,7 +147,9 @@ func canonState(s string, keep map[string]bool) string {
 		kvs = append(kvs, k+"="+canonValue(strings.TrimSpace(v)))
 	}
 	sort.Strings(kvs)
-	return strings.Join(kvs, ";")
+	// an element a state names both in its whole array and alone (L014:
+	// `u={-1,-1}; u[0]=-1`) is one location
+	return strings.Join(slices.Compact(kvs), ";")
 }
 
 // arrayStates splits herd's whole-array values (x={1,2}, which the ";"

@@ -6,8 +6,8 @@ import (
 )
 
 // AArch64Ints returns the seed-th of a fixed list of AArch64 tests on an
-// array of four 32-bit elements, an int one and a uint32_t one, cycling
-// through it. herd lays such elements out 4 bytes apart and mmuvm a word
+// array of four 32-bit elements, an int one and a uint32_t one, and of
+// 8- and 16-bit ones, signed and unsigned, cycling through it. herd lays such elements out 4 bytes apart and mmuvm a word
 // apart, so every offset the translation doubles is here: each
 // addressing mode (immediate, register shifted or extended, pre- and
 // post-indexed), a pointer moved by ADD, SUB and MOV, 32-bit loads,
@@ -113,8 +113,59 @@ var intsTests = func() []func(name string) string {
 			}
 		}
 	}
-	return ts
+	return append(ts, subwordTests()...)
 }()
+
+// subwordModes are intsModes for elements size bytes apart (1 or 2),
+// with the load that shows where a writeback went.
+func subwordModes(size int, after string) []addrMode {
+	k := map[int]string{1: "", 2: " #1"}[size]
+	o := func(n int) string { return fmt.Sprint(n * size) }
+	return []addrMode{
+		{nil, "[X1]", nil},
+		{nil, "[X1,#" + o(1) + "]", nil},
+		{nil, "[X1,#" + o(3) + "]", nil},
+		{[]string{"MOV X2,#" + o(2)}, "[X1,X2]", nil},
+		{[]string{"MOV W2,#2"}, "[X1,W2,UXTW" + k + "]", nil},
+		{[]string{"ADD X10,X1,#" + o(3), "MOV W2,#-2"}, "[X10,W2,SXTW" + k + "]", nil},
+		{[]string{"ADD X10,X1,#" + o(2)}, "[X10,#-" + o(1) + "]", nil},
+		{[]string{"MOV X10,X1", "ADD X10,X10,#" + o(2), "SUB X10,X10,#" + o(1)}, "[X10]", nil},
+		{nil, "[X1,#" + o(1) + "]!", []string{after + " W9,[X1]"}},
+		{nil, "[X1],#" + o(2), []string{after + " W9,[X1]"}},
+		{[]string{"ADD X10,X1,#" + o(3)}, "[X10,#-" + o(2) + "]!", []string{after + " W9,[X10,#" + o(1) + "]"}},
+		{[]string{"ADD X10,X1,#" + o(3)}, "[X10],#-" + o(1), []string{after + " W9,[X10]"}},
+	}
+}
+
+// subwordTests are the byte and halfword elements' tests: each type's
+// loads (zero- and sign-extending, into W and X) and store in each mode,
+// and MP whose reader indexes the array by the flag it read.
+func subwordTests() []func(string) string {
+	var ts []func(string) string
+	for _, c := range []struct {
+		typ, sfx string
+		size     int
+	}{{"int8_t", "B", 1}, {"uint8_t", "B", 1}, {"int16_t", "H", 2}, {"uint16_t", "H", 2}} {
+		add := func(exists string, threads ...[]string) {
+			ts = append(ts, func(name string) string { return intsTest(name, c.typ, threads, exists) })
+		}
+		ld, lds, st := "LDR"+c.sfx, "LDRS"+c.sfx, "STR"+c.sfx
+		for _, m := range subwordModes(c.size, ld) {
+			for _, access := range [][]string{{ld + " W0," + m.operand}, {lds + " W0," + m.operand}, {lds + " X0," + m.operand}, {"MOV W3,#-9", st + " W3," + m.operand}} {
+				add("0:X0=1", join(m.setup, access, m.after))
+			}
+		}
+		shift := map[int]string{1: "", 2: ",LSL #1"}[c.size]
+		for _, w := range [][]string{
+			{"MOV W3,#-5", st + " W3,[X1,#" + fmt.Sprint(c.size) + "]", "MOV W4,#1", "STR W4,[X5]"},
+			{"MOV W3,#-5", st + " W3,[X1,#" + fmt.Sprint(c.size) + "]", "DMB ISHST", "MOV W4,#1", "STR W4,[X5]"},
+			{"MOV W3,#300", st + " W3,[X1,#" + fmt.Sprint(c.size) + "]", "MOV W4,#1", "STLR W4,[X5]"},
+		} {
+			add("1:X0=1 /\\ 1:X9=-2", w, []string{"LDR W0,[X5]", lds + " W9,[X1,X0" + shift + "]"})
+		}
+	}
+	return ts
+}
 
 func join(parts ...[]string) []string {
 	var out []string
