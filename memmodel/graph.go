@@ -73,6 +73,12 @@ const (
 	// X86.
 	MFence
 	Locked // a LOCK-prefixed instruction or XCHG (an atomic RMW)
+
+	// Copied marks a write whose value is the value of the one read it
+	// depends on by data, moved through locals only (`*y = r0` after
+	// `r0 = *x`): herd solves a cycle of data and reads-from only where
+	// every write on it is such a copy (lk.valuesSolvable).
+	Copied
 )
 
 // Event is one memory event of an execution.
@@ -113,7 +119,7 @@ var tagNames = [...]string{"once", "acquire", "release", "mb", "rmb", "wmb",
 	"after-srcu-read-unlock", "barrier", "rcu-lock", "rcu-unlock", "sync-rcu",
 	"srcu-lock", "srcu-unlock", "sync-srcu", "noreturn", "LKR", "LKW", "UL",
 	"LF", "RL", "plain", "failed", "Q", "X", "DMB", "DMB.LD", "DMB.ST", "DSB", "DSB.LD",
-	"DSB.ST", "ISB", "MFENCE", "LOCKED"}
+	"DSB.ST", "ISB", "MFENCE", "LOCKED", "copied"}
 
 // Dep is a dependency edge between two events of one thread, by index in
 // Graph.Events. The indices are 32 bits: a control dependency runs to

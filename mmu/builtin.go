@@ -78,6 +78,11 @@ type Builtin struct {
 	// dependency inside the RMW, which the LKMM's dep ; rfi and armv8's
 	// data ; rfi carry on to a later read of the written value.
 	computes bool
+	// returnsRead marks the builtins that return the one value they read,
+	// unchanged (READ_ONCE(), xchg(), atomic_fetch_add()): a value a
+	// write copies from one of them is a copy of that read (the LKMM's
+	// Copied writes).
+	returnsRead bool
 }
 
 // Host tells whether b was registered by a host rather than built in.
@@ -88,6 +93,9 @@ func (b *Builtin) Host() bool { return b.host }
 // intra-instruction data: CSem.ml's atomic ops and add_unless, AArch64's
 // LD<op>); xchg() and cmpxchg() write a value given to them.
 func (b *Builtin) WriteFromRead() bool { return b.computes }
+
+// ReturnsRead tells whether b returns the one value it read, unchanged.
+func (b *Builtin) ReturnsRead() bool { return b.returnsRead }
 
 // Registry is a set of builtins by name. The standard one is Builtins();
 // hosts copy it and add their own.

@@ -214,6 +214,12 @@ func rmwKernel(name string, arity int, tag memmodel.Tag, op func(old, v uint64) 
 	})}
 }
 
+// fetching marks an RMW that returns the value it read (retOld).
+func fetching(b *Builtin) *Builtin {
+	b.returnsRead = true
+	return b
+}
+
 func retOld(old, _ uint64) uint64     { return old }
 func retNew(_, nv uint64) uint64      { return nv }
 func retVoid(_, _ uint64) uint64      { return 0 }
@@ -229,18 +235,18 @@ func cmpxchgOp(old uint64, a []uint64) (uint64, bool, uint64) {
 // kernel names (tools/memory-model/linux-kernel.def).
 func kernelAtomics() []*Builtin {
 	bs := []*Builtin{
-		{Name: "READ_ONCE", Arity: 1, Params: "p", Fn: loadAs(memmodel.Once)},
+		{Name: "READ_ONCE", Arity: 1, Params: "p", returnsRead: true, Fn: loadAs(memmodel.Once)},
 		{Name: "WRITE_ONCE", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Once)},
-		{Name: "smp_load_acquire", Arity: 1, Params: "p", Fn: loadAs(memmodel.Acquire)},
+		{Name: "smp_load_acquire", Arity: 1, Params: "p", returnsRead: true, Fn: loadAs(memmodel.Acquire)},
 		{Name: "smp_store_release", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Release)},
 		{Name: "smp_store_mb", Arity: 2, Params: "p.", Fn: storeMb},
-		{Name: "rcu_dereference", Arity: 1, Params: "p", Fn: loadAs(memmodel.Once)},
+		{Name: "rcu_dereference", Arity: 1, Params: "p", returnsRead: true, Fn: loadAs(memmodel.Once)},
 		{Name: "rcu_assign_pointer", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Release)},
-		{Name: "atomic_read", Arity: 1, Params: "p", Fn: loadAs(memmodel.Once)},
+		{Name: "atomic_read", Arity: 1, Params: "p", returnsRead: true, Fn: loadAs(memmodel.Once)},
 		{Name: "atomic_set", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Once)},
-		{Name: "atomic_read_acquire", Arity: 1, Params: "p", Fn: loadAs(memmodel.Acquire)},
+		{Name: "atomic_read_acquire", Arity: 1, Params: "p", returnsRead: true, Fn: loadAs(memmodel.Acquire)},
 		{Name: "atomic_set_release", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Release)},
-		{Name: "plain_read", Arity: 1, Params: "p", Fn: loadAs(memmodel.Plain)},
+		{Name: "plain_read", Arity: 1, Params: "p", returnsRead: true, Fn: loadAs(memmodel.Plain)},
 		{Name: "plain_write", Arity: 2, Params: "p.", Fn: storeAs(memmodel.Plain)},
 		{Name: "atomic_add_unless", Arity: 3, Params: "p..", computes: true, Fn: rmwAs(memmodel.Mb, memmodel.Mb, 0, func(old uint64, a []uint64) (uint64, bool, uint64) {
 			return sext32(old + a[1]), old != a[2], b2u(old != a[2])
@@ -260,20 +266,20 @@ func kernelAtomics() []*Builtin {
 			name string
 			op   func(a, b uint64) uint64
 		}{{"add", opAdd}, {"sub", opSub}, {"and", opAnd}, {"or", opOr}, {"xor", opXor}, {"andnot", opAndNot}} {
-			bs = append(bs, rmwKernel("atomic_fetch_"+f.name+o.suffix, 2, o.tag, f.op, retOld))
+			bs = append(bs, fetching(rmwKernel("atomic_fetch_"+f.name+o.suffix, 2, o.tag, f.op, retOld)))
 		}
 		bs = append(bs,
 			rmwKernel("atomic_add_return"+o.suffix, 2, o.tag, opAdd, retNew),
 			rmwKernel("atomic_sub_return"+o.suffix, 2, o.tag, opSub, retNew),
 			rmwKernel("atomic_inc_return"+o.suffix, 1, o.tag, opAdd, retNew),
 			rmwKernel("atomic_dec_return"+o.suffix, 1, o.tag, opSub, retNew),
-			rmwKernel("atomic_fetch_inc"+o.suffix, 1, o.tag, opAdd, retOld),
-			rmwKernel("atomic_fetch_dec"+o.suffix, 1, o.tag, opSub, retOld),
+			fetching(rmwKernel("atomic_fetch_inc"+o.suffix, 1, o.tag, opAdd, retOld)),
+			fetching(rmwKernel("atomic_fetch_dec"+o.suffix, 1, o.tag, opSub, retOld)),
 			rmwKernel("atomic_add_negative"+o.suffix, 2, o.tag, opAdd, retNegative),
-			&Builtin{Name: "atomic_xchg" + o.suffix, Arity: 2, Params: "p.", Fn: rmwAs(o.tag, o.tag, 0, xchgOp)},
-			&Builtin{Name: "atomic_cmpxchg" + o.suffix, Arity: 3, Params: "p..", Fn: rmwAs(o.tag, o.tag, 0, cmpxchgOp)},
-			&Builtin{Name: "xchg" + o.suffix, Arity: 2, Params: "p.", Fn: rmwAs(o.tag, o.tag, 0, xchgOp)},
-			&Builtin{Name: "cmpxchg" + o.suffix, Arity: 3, Params: "p..", Fn: rmwAs(o.tag, o.tag, 0, cmpxchgOp)},
+			&Builtin{Name: "atomic_xchg" + o.suffix, Arity: 2, Params: "p.", returnsRead: true, Fn: rmwAs(o.tag, o.tag, 0, xchgOp)},
+			&Builtin{Name: "atomic_cmpxchg" + o.suffix, Arity: 3, Params: "p..", returnsRead: true, Fn: rmwAs(o.tag, o.tag, 0, cmpxchgOp)},
+			&Builtin{Name: "xchg" + o.suffix, Arity: 2, Params: "p.", returnsRead: true, Fn: rmwAs(o.tag, o.tag, 0, xchgOp)},
+			&Builtin{Name: "cmpxchg" + o.suffix, Arity: 3, Params: "p..", returnsRead: true, Fn: rmwAs(o.tag, o.tag, 0, cmpxchgOp)},
 		)
 	}
 	bs = append(bs,

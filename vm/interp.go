@@ -455,6 +455,7 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 		t.push(v)
 		if r := m.weakRec; r != nil {
 			t.setPushed(r.callReads, 0)
+			r.noteCopy(t.vid[t.sp-1], v)
 		}
 		if m.tracing {
 			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
@@ -474,6 +475,7 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 			// have (a task word read after a READ_ONCE() whose result was
 			// stored depended on it, and armv8 forbade load buffering)
 			t.setPushed(r.callReads, 0)
+			r.noteCopy(t.vid[t.sp-1], v)
 		}
 		if m.tracing {
 			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
@@ -550,8 +552,11 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 			}
 			t.sp -= n
 			t.push(v)
-			if m.weakRec != nil {
+			if r := m.weakRec; r != nil {
 				t.setPushed(rt, rp)
+				if b.ReturnsRead() {
+					r.noteCopy(t.vid[t.sp-1], v)
+				}
 			}
 			t.pc++
 			return true

@@ -126,9 +126,15 @@ type recorder struct {
 	sArgs                           []uint64 // scratch: the call's argument taints, fixed ones cleared
 	ldop                            bool     // the call's write is computed from its read (mmu.Builtin.WriteFromRead)
 	callReads                       uint64   // reads made by the builtin call in progress
-	callChoices                     int      // choices made inside builtin calls in this run (repeats)
-	ta                              *arena   // the run's arena of spilled taints (taint.go)
-	pc                              int
+	// copyOf maps a value identity (valueid.go) to the read whose value
+	// it is, unchanged: what a load returned, moved through locals only;
+	// dataVid is the identity of the value the access in progress writes
+	// (0: none). A write of such a value is Copied.
+	copyOf      map[uint64]int
+	dataVid     uint64
+	callChoices int    // choices made inside builtin calls in this run (repeats)
+	ta          *arena // the run's arena of spilled taints (taint.go)
+	pc          int
 
 	// for the incremental search (incremental.go): the replay cursor (nil
 	// otherwise), the thread stepping, every read its next event's
@@ -299,6 +305,9 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 	r.own[loc] = v
 	if r.pickRead && r.casWriteBack() { // it writes what it read, not its new value
 		r.dataT, r.sDataT = 0, 0
+	}
+	if r.copied(v) {
+		tags |= memmodel.Copied
 	}
 	i := r.add(memmodel.Event{Kind: memmodel.Write, Tags: tags, Loc: uint64(loc), Val: v})
 	if entry != nil {
@@ -687,9 +696,10 @@ func (m *Machine) resetRun(rec *recorder) {
 	rec.entry, rec.entries = nil, nil
 	rec.outside()
 	if rec.own == nil {
-		rec.own = map[mmu.Loc]uint64{}
+		rec.own, rec.copyOf = map[mmu.Loc]uint64{}, map[uint64]int{}
 	}
 	clear(rec.own)
+	clear(rec.copyOf)
 	clear(rec.loops)
 	clear(rec.passes)
 	rec.trace = traceLike(rec.trace)
@@ -1610,8 +1620,8 @@ func (t *thread) setPushed(taint, ptaint uint64) {
 // taintOp mirrors a local op's data flow on the taint stack, before the
 // op runs.
 func (m *Machine) taintOp(t *thread, in Instr) {
-	ids := m.weakRec.inc != nil // only the incremental search asks what an event needs
-	if ids {
+	ids := m.weakRec.inc != nil            // only the incremental search asks what an event needs
+	if ids || len(t.vid) == len(t.taint) { // the identities also find copies (noteCopy)
 		t.vidOp(in)
 	}
 	m.weakRec.taintFlow(t.taint, t.sp, t.fp, in)
@@ -1676,7 +1686,7 @@ func (r *recorder) begin(t *thread) {
 	r.pc, r.addrT, r.dataT, r.ctrlT = t.pc, 0, 0, t.ctrl
 	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead = 0, 0, t.pctrl, false
 	r.th, r.fullT = t, t.waitT
-	r.callLd, r.callReads = r.callLd[:0], 0
+	r.callLd, r.callReads, r.dataVid = r.callLd[:0], 0, 0
 	r.sAddrT, r.sDataT, r.sPDataT, r.sCtrlT = 0, 0, 0, t.sctrl
 	if r.inc != nil {
 		r.inc.call(t.pc)
@@ -1688,6 +1698,7 @@ func (r *recorder) access(t *thread, in Instr) {
 	r.begin(t)
 	if in.Op == OpStoreShared || in.Op == OpStoreTask {
 		r.dataT, r.pDataT = t.taint[t.sp-1], t.ptaint[t.sp-1]
+		r.dataVid = t.vid[t.sp-1]
 		if r.inc != nil && !t.fixed(t.sp-1) {
 			r.sDataT, r.sPDataT = r.dataT, r.pDataT
 		}
@@ -1708,6 +1719,7 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 	}
 	d := r.argDeps(b, args, pargs)
 	r.addrT, r.pAddrT, r.dataT, r.pDataT = d.addr, d.pAddr, d.data, d.pData
+	r.dataVid = dataArgVid(b, t.vid[t.sp-n:t.sp])
 	r.pickRead = casBuiltins[b.Name] && n == 3
 	if r.inc != nil {
 		if sa, sp, ok := r.unfixedArgs(t, n); ok {
@@ -1716,6 +1728,43 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 		r.sAddrT, r.sDataT, r.sPDataT = r.or(d.addr, d.pAddr), d.data, d.pData
 	}
 	return all
+}
+
+// dataArgVid is the identity of the one value a call writes as it was
+// given (WRITE_ONCE(x, v), xchg(x, v): its one non-pointer argument), 0
+// when it has more than one (cmpxchg()'s expected and new values) or
+// none.
+func dataArgVid(b *mmu.Builtin, vids []uint64) uint64 {
+	var vid uint64
+	n := 0
+	for i, v := range vids {
+		if i < len(b.Params) && b.Params[i] == '.' {
+			vid, n = v, n+1
+		}
+	}
+	if n != 1 {
+		return 0
+	}
+	return vid
+}
+
+// copied tells whether a write of v by the access in progress copies a
+// read: the value it writes is one a load returned, unchanged, and the
+// access computes nothing from its own read (an atomic_add() does).
+func (r *recorder) copied(v uint64) bool {
+	if r.dataVid == 0 || r.ldop || r.copyOf == nil {
+		return false
+	}
+	src, ok := r.copyOf[r.dataVid]
+	return ok && r.trace.Events[src].Val == v
+}
+
+// noteCopy records that value identity vid is what the access in
+// progress read, where it made one read and returned its value.
+func (r *recorder) noteCopy(vid, v uint64) {
+	if len(r.callLd) == 1 && r.copyOf != nil && r.trace.Events[r.callLd[0]].Val == v {
+		r.copyOf[vid] = r.callLd[0]
+	}
 }
 
 // argsDeps is how a call's arguments reach its accesses: as their

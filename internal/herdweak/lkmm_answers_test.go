@@ -3,6 +3,7 @@ package herdweak
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mmuvm/mmuvm/compiler"
@@ -50,8 +51,10 @@ func TestLKMMFlags(t *testing.T) {
 // TestLKMMValueCycles: herd7 solves an execution's values from its
 // equations and builds none whose values depend on themselves through
 // data dependencies and reads-from, though linux-kernel.cat orders no
-// plain access by its dependencies (random herd test C-wide-1086). The
-// observations are herd 7.58's. The incremental search misses the load
+// plain access by its dependencies (random herd test C-wide-1086), unless
+// every write on the cycle copies its read; a write of an equal value
+// computed otherwise is no copy (random herd test C-wide-12379, through
+// atomic_sub_and_test()'s result). The observations are herd 7.58's. The incremental search misses the load
 // buffering of the last three (a write under a dependency stays in its
 // read's prefix, docs/memory-models.md; C-AS-OOTA-1 is a listed gap), so
 // they hold the enumeration only.
@@ -69,12 +72,14 @@ func TestLKMMValueCycles(t *testing.T) {
 		{"addr only", "r0 = *x;\n\t*(z + (r0 & 0)) = 3;", "Sometimes", true},
 		// tools/memory-model's C-AS-OOTA-1: a cycle of copies, whose
 		// value herd leaves a free symbol
-		{"copies", "", "Sometimes", true},
+		{"copies", asOOTA, "Sometimes", true},
+		{"equal values, computed", equalComputed, "Never", false},
+		{"equal values, computed from an RMW", rmwComputed, "Never", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			body := p0 + "P1(int *x, int *z)\n{\n\tint r0;\n\n\t" + tc.p1 + "\n}\n\nexists (0:r0=3 /\\ 1:r0=4)\n"
-			if tc.p1 == "" {
-				body = asOOTA
+			if strings.HasPrefix(tc.p1, "P0") {
+				body = tc.p1
 			}
 			for search, res := range checkC(t, body) {
 				if search == "incremental" && tc.gap {
@@ -87,6 +92,48 @@ func TestLKMMValueCycles(t *testing.T) {
 		})
 	}
 }
+
+// equalComputed closes a cycle whose writes each write the value read
+// (1), computed (r0 - r0 + 1), not copied.
+const equalComputed = `P0(int *x, int *z)
+{
+	int r0;
+
+	r0 = READ_ONCE(*z);
+	WRITE_ONCE(*x, r0 - r0 + 1);
+}
+
+P1(int *x, int *z)
+{
+	int r0;
+
+	r0 = *x;
+	*z = r0 - r0 + 1;
+}
+
+exists (0:r0=1 /\ 1:r0=1)
+`
+
+// rmwComputed is C-wide-12379 cut down: the cycle passes through the
+// result of a fully ordered RMW; P1's write copies nothing either.
+const rmwComputed = `P0(int *x, int *y)
+{
+	int r1;
+
+	r1 = atomic_sub_and_test(2, x);
+	WRITE_ONCE(*y, r1 - r1 + 1);
+}
+
+P1(int *x, int *y)
+{
+	int r0;
+
+	r0 = *y;
+	*x = r0 - r0 + 1;
+}
+
+exists (1:r0=1 /\ x=-1)
+`
 
 // asOOTA is C-AS-OOTA-1 (tools/memory-model/litmus-tests).
 const asOOTA = `P0(int *a, int *b, int *x, int *y)
