@@ -2,6 +2,7 @@ package litmusgen
 
 import (
 	"fmt"
+	"math/bits"
 	"strings"
 )
 
@@ -28,23 +29,41 @@ type addrMode struct {
 	after   []string
 }
 
-var addrModes = []addrMode{
-	{nil, "[X1]", nil},
-	{nil, "[X1,#8]", nil},
-	{nil, "[X1,#24]", nil},
-	{[]string{"MOV X2,#16"}, "[X1,X2]", nil},
-	{[]string{"MOV X2,#3"}, "[X1,X2,LSL #3]", nil},
-	{[]string{"MOV W2,#2"}, "[X1,W2,UXTW #3]", nil},
-	{[]string{"MOV W2,#1"}, "[X1,W2,SXTW #3]", nil},
-	{[]string{"ADD X10,X1,#24", "MOV W2,#-2"}, "[X10,W2,SXTW #3]", nil},
-	{[]string{"ADD X10,X1,#16", "MOV W2,#-8"}, "[X10,W2,SXTW]", nil},
-	{[]string{"ADD X10,X1,#16"}, "[X10,#-8]", nil},
-	{[]string{"ADD X10,X1,#32", "MOV X2,#-1"}, "[X10,X2,LSL #3]", nil},
-	{[]string{"MOV X2,#1"}, "[X1,X2,SXTX #3]", nil},
-	{nil, "[X1,#8]!", []string{"LDR X9,[X1]"}},
-	{nil, "[X1],#16", []string{"LDR X9,[X1]"}},
-	{[]string{"ADD X10,X1,#24"}, "[X10,#-16]!", []string{"LDR X9,[X10,#8]"}},
-	{[]string{"ADD X10,X1,#24"}, "[X10],#-8", []string{"LDR X9,[X10]"}},
+var addrModes = elemModes(8, "LDR X9", false)
+
+// elemModes are the memory operands on an array whose elements are size
+// bytes apart (X1 holds its address): an immediate offset, a register
+// offset shifted or extended from a W register by UXTW or SXTW, SXTX, a
+// base moved by ADD (with moves, also by MOV, ADD and SUB of registers
+// and immediates), pre- and post-indexed, each writeback followed by
+// load (its instruction and register) through the base.
+func elemModes(size int, load string, moves bool) []addrMode {
+	o := func(n int) string { return fmt.Sprint(n * size) }
+	k := fmt.Sprintf(" #%d", bits.TrailingZeros(uint(size)))
+	ms := []addrMode{
+		{nil, "[X1]", nil},
+		{nil, "[X1,#" + o(1) + "]", nil},
+		{nil, "[X1,#" + o(3) + "]", nil},
+		{[]string{"MOV X2,#" + o(2)}, "[X1,X2]", nil},
+		{[]string{"MOV X2,#3"}, "[X1,X2,LSL" + k + "]", nil},
+		{[]string{"MOV W2,#2"}, "[X1,W2,UXTW" + k + "]", nil},
+		{[]string{"MOV W2,#1"}, "[X1,W2,SXTW" + k + "]", nil},
+		{[]string{"ADD X10,X1,#" + o(3), "MOV W2,#-2"}, "[X10,W2,SXTW" + k + "]", nil},
+		{[]string{"ADD X10,X1,#" + o(2), "MOV W2,#-" + o(1)}, "[X10,W2,SXTW]", nil},
+		{[]string{"ADD X10,X1,#" + o(2)}, "[X10,#-" + o(1) + "]", nil},
+		{[]string{"ADD X10,X1,#" + o(4), "MOV X2,#-1"}, "[X10,X2,LSL" + k + "]", nil},
+		{[]string{"MOV X2,#1"}, "[X1,X2,SXTX" + k + "]", nil},
+	}
+	if moves {
+		ms = append(ms,
+			addrMode{[]string{"MOV X10,X1", "ADD X10,X10,#" + o(2), "SUB X10,X10,#" + o(1)}, "[X10]", nil},
+			addrMode{[]string{"MOV X2,#" + o(3), "ADD X10,X1,X2"}, "[X10,#-" + o(2) + "]", nil})
+	}
+	return append(ms,
+		addrMode{nil, "[X1,#" + o(1) + "]!", []string{load + ",[X1]"}},
+		addrMode{nil, "[X1],#" + o(2), []string{load + ",[X1]"}},
+		addrMode{[]string{"ADD X10,X1,#" + o(3)}, "[X10,#-" + o(2) + "]!", []string{load + ",[X10,#" + o(1) + "]"}},
+		addrMode{[]string{"ADD X10,X1,#" + o(3)}, "[X10],#-" + o(1), []string{load + ",[X10]"}})
 }
 
 // pairModes are the operands of LDP and STP, which reach the element

@@ -18,28 +18,9 @@ func AArch64Ints(seed int64) (name, text string) {
 	return fromList(intsTests, "A-ints-%d", seed)
 }
 
-// intsModes are addrModes for elements 4 bytes apart (X1 holds the
-// array's address).
-var intsModes = []addrMode{
-	{nil, "[X1]", nil},
-	{nil, "[X1,#4]", nil},
-	{nil, "[X1,#12]", nil},
-	{[]string{"MOV X2,#8"}, "[X1,X2]", nil},
-	{[]string{"MOV X2,#3"}, "[X1,X2,LSL #2]", nil},
-	{[]string{"MOV W2,#2"}, "[X1,W2,UXTW #2]", nil},
-	{[]string{"MOV W2,#1"}, "[X1,W2,SXTW #2]", nil},
-	{[]string{"ADD X10,X1,#12", "MOV W2,#-2"}, "[X10,W2,SXTW #2]", nil},
-	{[]string{"ADD X10,X1,#8", "MOV W2,#-4"}, "[X10,W2,SXTW]", nil},
-	{[]string{"ADD X10,X1,#8"}, "[X10,#-4]", nil},
-	{[]string{"ADD X10,X1,#16", "MOV X2,#-1"}, "[X10,X2,LSL #2]", nil},
-	{[]string{"MOV X2,#1"}, "[X1,X2,SXTX #2]", nil},
-	{[]string{"MOV X10,X1", "ADD X10,X10,#8", "SUB X10,X10,#4"}, "[X10]", nil},
-	{[]string{"MOV X2,#12", "ADD X10,X1,X2"}, "[X10,#-8]", nil},
-	{nil, "[X1,#4]!", []string{"LDR W9,[X1]"}},
-	{nil, "[X1],#8", []string{"LDR W9,[X1]"}},
-	{[]string{"ADD X10,X1,#12"}, "[X10,#-8]!", []string{"LDR W9,[X10,#4]"}},
-	{[]string{"ADD X10,X1,#12"}, "[X10],#-4", []string{"LDR W9,[X10]"}},
-}
+// intsModes are addrModes for elements 4 bytes apart, with the moves of
+// the pointer.
+var intsModes = elemModes(4, "LDR W9", true)
 
 // intsPairModes are the operands of the pair accesses, which reach the
 // element addressed and the next.
@@ -116,27 +97,6 @@ var intsTests = func() []func(name string) string {
 	return append(ts, subwordTests()...)
 }()
 
-// subwordModes are intsModes for elements size bytes apart (1 or 2),
-// with the load that shows where a writeback went.
-func subwordModes(size int, after string) []addrMode {
-	k := map[int]string{1: "", 2: " #1"}[size]
-	o := func(n int) string { return fmt.Sprint(n * size) }
-	return []addrMode{
-		{nil, "[X1]", nil},
-		{nil, "[X1,#" + o(1) + "]", nil},
-		{nil, "[X1,#" + o(3) + "]", nil},
-		{[]string{"MOV X2,#" + o(2)}, "[X1,X2]", nil},
-		{[]string{"MOV W2,#2"}, "[X1,W2,UXTW" + k + "]", nil},
-		{[]string{"ADD X10,X1,#" + o(3), "MOV W2,#-2"}, "[X10,W2,SXTW" + k + "]", nil},
-		{[]string{"ADD X10,X1,#" + o(2)}, "[X10,#-" + o(1) + "]", nil},
-		{[]string{"MOV X10,X1", "ADD X10,X10,#" + o(2), "SUB X10,X10,#" + o(1)}, "[X10]", nil},
-		{nil, "[X1,#" + o(1) + "]!", []string{after + " W9,[X1]"}},
-		{nil, "[X1],#" + o(2), []string{after + " W9,[X1]"}},
-		{[]string{"ADD X10,X1,#" + o(3)}, "[X10,#-" + o(2) + "]!", []string{after + " W9,[X10,#" + o(1) + "]"}},
-		{[]string{"ADD X10,X1,#" + o(3)}, "[X10],#-" + o(1), []string{after + " W9,[X10]"}},
-	}
-}
-
 // subwordTests are the byte and halfword elements' tests: each type's
 // loads (zero- and sign-extending, into W and X) and store in each mode,
 // and MP whose reader indexes the array by the flag it read.
@@ -150,7 +110,7 @@ func subwordTests() []func(string) string {
 			ts = append(ts, func(name string) string { return intsTest(name, c.typ, threads, exists) })
 		}
 		ld, lds, st := "LDR"+c.sfx, "LDRS"+c.sfx, "STR"+c.sfx
-		for _, m := range subwordModes(c.size, ld) {
+		for _, m := range elemModes(c.size, ld+" W9", true) {
 			for _, access := range [][]string{{ld + " W0," + m.operand}, {lds + " W0," + m.operand}, {lds + " X0," + m.operand}, {"MOV W3,#-9", st + " W3," + m.operand}} {
 				add("0:X0=1", join(m.setup, access, m.after))
 			}
