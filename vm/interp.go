@@ -455,7 +455,7 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 		t.push(v)
 		if r := m.weakRec; r != nil {
 			t.setPushed(r.callReads, 0)
-			r.noteCopy(t.vid[t.sp-1], v)
+			r.noteCopy(t, v)
 		}
 		if m.tracing {
 			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Shared[in.A].Name, fmtVal(v)))
@@ -475,7 +475,7 @@ func (m *Machine) stepOp(t *thread, in Instr) bool {
 			// have (a task word read after a READ_ONCE() whose result was
 			// stored depended on it, and armv8 forbade load buffering)
 			t.setPushed(r.callReads, 0)
-			r.noteCopy(t.vid[t.sp-1], v)
+			r.noteCopy(t, v)
 		}
 		if m.tracing {
 			m.event(t, t.pc, fmt.Sprintf("read %s = %s", m.prog.Task[in.A].Name, fmtVal(v)))
@@ -555,7 +555,7 @@ func (m *Machine) builtin(t *thread, in Instr) bool {
 			if r := m.weakRec; r != nil {
 				t.setPushed(rt, rp)
 				if b.ReturnsRead() {
-					r.noteCopy(t.vid[t.sp-1], v)
+					r.noteCopy(t, v)
 				}
 			}
 			t.pc++

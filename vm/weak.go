@@ -129,9 +129,9 @@ type recorder struct {
 	// copyOf maps a value identity (valueid.go) to the read whose value
 	// it is, unchanged: what a load returned, moved through locals only;
 	// dataVid is the identity of the value the access in progress writes
-	// (0: none). A write of such a value is Copied.
-	copyOf      map[uint64]int
-	dataVid     uint64
+	// (vid 0: none). A write of such a value is Copied.
+	copyOf      map[valueKey]int
+	dataVid     valueKey
 	callChoices int    // choices made inside builtin calls in this run (repeats)
 	ta          *arena // the run's arena of spilled taints (taint.go)
 	pc          int
@@ -696,7 +696,7 @@ func (m *Machine) resetRun(rec *recorder) {
 	rec.entry, rec.entries = nil, nil
 	rec.outside()
 	if rec.own == nil {
-		rec.own, rec.copyOf = map[mmu.Loc]uint64{}, map[uint64]int{}
+		rec.own, rec.copyOf = map[mmu.Loc]uint64{}, map[valueKey]int{}
 	}
 	clear(rec.own)
 	clear(rec.copyOf)
@@ -1686,7 +1686,7 @@ func (r *recorder) begin(t *thread) {
 	r.pc, r.addrT, r.dataT, r.ctrlT = t.pc, 0, 0, t.ctrl
 	r.pAddrT, r.pDataT, r.pCtrlT, r.pickRead = 0, 0, t.pctrl, false
 	r.th, r.fullT = t, t.waitT
-	r.callLd, r.callReads, r.dataVid = r.callLd[:0], 0, 0
+	r.callLd, r.callReads, r.dataVid = r.callLd[:0], 0, valueKey{}
 	r.sAddrT, r.sDataT, r.sPDataT, r.sCtrlT = 0, 0, 0, t.sctrl
 	if r.inc != nil {
 		r.inc.call(t.pc)
@@ -1698,7 +1698,7 @@ func (r *recorder) access(t *thread, in Instr) {
 	r.begin(t)
 	if in.Op == OpStoreShared || in.Op == OpStoreTask {
 		r.dataT, r.pDataT = t.taint[t.sp-1], t.ptaint[t.sp-1]
-		r.dataVid = t.vid[t.sp-1]
+		r.dataVid = valueKey{t.id, t.vid[t.sp-1]}
 		if r.inc != nil && !t.fixed(t.sp-1) {
 			r.sDataT, r.sPDataT = r.dataT, r.pDataT
 		}
@@ -1719,7 +1719,7 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 	}
 	d := r.argDeps(b, args, pargs)
 	r.addrT, r.pAddrT, r.dataT, r.pDataT = d.addr, d.pAddr, d.data, d.pData
-	r.dataVid = dataArgVid(b, t.vid[t.sp-n:t.sp])
+	r.dataVid = valueKey{t.id, dataArgVid(b, t.vid[t.sp-n:t.sp])}
 	r.pickRead = casBuiltins[b.Name] && n == 3
 	if r.inc != nil {
 		if sa, sp, ok := r.unfixedArgs(t, n); ok {
@@ -1728,6 +1728,13 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 		r.sAddrT, r.sDataT, r.sPDataT = r.or(d.addr, d.pAddr), d.data, d.pData
 	}
 	return all
+}
+
+// valueKey names a value identity: identities are numbered per thread,
+// and a CPU's run also runs its IRQ handler's thread.
+type valueKey struct {
+	thread int
+	vid    uint64
 }
 
 // dataArgVid is the identity of the one value a call writes as it was
@@ -1752,18 +1759,18 @@ func dataArgVid(b *mmu.Builtin, vids []uint64) uint64 {
 // read: the value it writes is one a load returned, unchanged, and the
 // access computes nothing from its own read (an atomic_add() does).
 func (r *recorder) copied(v uint64) bool {
-	if r.dataVid == 0 || r.ldop || r.copyOf == nil {
+	if r.dataVid.vid == 0 || r.ldop || r.copyOf == nil {
 		return false
 	}
 	src, ok := r.copyOf[r.dataVid]
 	return ok && r.trace.Events[src].Val == v
 }
 
-// noteCopy records that value identity vid is what the access in
-// progress read, where it made one read and returned its value.
-func (r *recorder) noteCopy(vid, v uint64) {
+// noteCopy records that the value v on top of t's stack is what the
+// access in progress read, where it made one read and returned its value.
+func (r *recorder) noteCopy(t *thread, v uint64) {
 	if len(r.callLd) == 1 && r.copyOf != nil && r.trace.Events[r.callLd[0]].Val == v {
-		r.copyOf[vid] = r.callLd[0]
+		r.copyOf[valueKey{t.id, t.vid[t.sp-1]}] = r.callLd[0]
 	}
 }
 
