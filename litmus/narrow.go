@@ -281,13 +281,11 @@ func (t *a64T) narrowAccess(in asmInsn) (bool, error) {
 			return err
 		}
 		e, w := a64Ext("READ_ONCE("+p+")", load.bits, load.signed), asmSmall
-		switch {
+		switch { // a zero-extended element is below 2^31
 		case load.signed && r.w:
 			e, w = asmParen(e)+" & 0xffffffff", asmNarrow
 		case load.signed:
 			w = asmWide
-		case load.bits == 32:
-			w = asmNarrow
 		}
 		t.write(r, e, w)
 		return nil

@@ -152,8 +152,14 @@ var addrTests = func() []func(name string) string {
 // addrTest lays out a test on the array a of four words (1, 2, 3, 4) and
 // the flag f: each thread has a's address in X1 and f's in X5.
 func addrTest(name string, threads [][]string, exists string) string {
+	return arrayTest(name, "uint64_t a[4] = {1,2,3,4}; uint64_t f;", threads, exists)
+}
+
+// arrayTest lays out a test on the array a and the flag f that decl
+// declares: each thread has a's address in X1 and f's in X5.
+func arrayTest(name, decl string, threads [][]string, exists string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "AArch64 %s\n{\nuint64_t a[4] = {1,2,3,4}; uint64_t f;\n", name)
+	fmt.Fprintf(&b, "AArch64 %s\n{\n%s\n", name, decl)
 	var regs []string
 	for t := range threads {
 		fmt.Fprintf(&b, "%d:X1=a; %d:X5=f;\n", t, t)

@@ -1,9 +1,6 @@
 package litmusgen
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 // AArch64Ints returns the seed-th of a fixed list of AArch64 tests on an
 // array of four 32-bit elements, an int one and a uint32_t one, and of
@@ -139,15 +136,5 @@ func join(parts ...[]string) []string {
 // (1, -2, 3, -4; a uint32_t's -2 is 4294967294) and the flag f: each
 // thread has a's address in X1 and f's in X5.
 func intsTest(name, typ string, threads [][]string, exists string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "AArch64 %s\n{\n%s a[4] = {1,-2,3,-4}; int f;\n", name, typ)
-	var regs []string
-	for t := range threads {
-		fmt.Fprintf(&b, "%d:X1=a; %d:X5=f;\n", t, t)
-		regs = append(regs, fmt.Sprintf("%d:X0; %d:X8; %d:X9", t, t, t))
-	}
-	b.WriteString("}\n")
-	b.WriteString(columns(threads))
-	fmt.Fprintf(&b, "locations [a; f; %s;]\nexists (%s)\n", strings.Join(regs, "; "), exists)
-	return b.String()
+	return arrayTest(name, typ+" a[4] = {1,-2,3,-4}; int f;", threads, exists)
 }
