@@ -1026,7 +1026,7 @@ func (t *a64T) pair(in asmInsn) error {
 		if kind.store {
 			v1, v2 := t.stored(r1), t.stored(r2)
 			first, second := "("+p+", "+v1+")", "("+next+", "+v2+")"
-			if kind.fn == "smp_store_release" && strings.HasSuffix(strings.TrimSpace(in.args[2]), "!") {
+			if in.op == "STILP" && strings.HasSuffix(strings.TrimSpace(in.args[2]), "!") {
 				first, second = second, first
 			}
 			t.emit(kind.fn + first)
@@ -1038,7 +1038,7 @@ func (t *a64T) pair(in asmInsn) error {
 		}
 		load := func(r a64R, p string) {
 			if in.op == "LDPSW" {
-				t.write(r, a64Sext32(kind.fn+"("+p+") & 0xffffffff"), asmWide)
+				t.write(r, a64Ext(kind.fn+"("+p+")", 32, true), asmWide)
 				return
 			}
 			t.write(r, kind.fn+"("+p+")", asmWide)
