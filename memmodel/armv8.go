@@ -114,7 +114,7 @@ func judgeArm(g *Graph) (Rel, bool) {
 	if g.stopped() || !a.internal() || !a.atomic() || g.stopped() {
 		return Rel{}, false
 	}
-	ob := a.b.Whole(a.ob())
+	ob := whole(a.ob(), a.b.armInst)
 	return ob, ob.Acyclic()
 }
 
@@ -129,7 +129,7 @@ type arm struct {
 	isb                   Set // IFB = ISB (no exceptions)
 	fullAfter, fullBefore Set // accesses with a full barrier after / before
 	amo, lxsx             Rel // stdlib.cat: lxsx = rmw \ amo
-	poLoc, lrs            Rel
+	po, poLoc, lrs        Rel // po: without the pairs of Graph.Sib
 	addr, data, ctrl, ca  Rel
 	// pick-addr-dep, pick-data-dep, pick-ctrl-dep, pick-dep
 	pAddr, pData, pCtrl, pDep Rel
@@ -181,7 +181,12 @@ func newArm(g *Graph, pk picks) *arm {
 			a.amo.Add(r, w)
 		}
 	})
-	a.poLoc = b.PoLoc
+	a.po, a.poLoc = b.Po, b.PoLoc
+	if len(b.sib) > 0 {
+		a.po = b.Po.clone()
+		unorder(a.po, b.sib)
+		a.poLoc = a.po.Inter(b.Loc)
+	}
 	a.lrs = a.lrsRel()
 	a.ca = b.Fr.Union(b.Co)
 	a.deps(pk)
@@ -300,7 +305,7 @@ func (a *arm) atomic() bool {
 // is acyclic. aarch64hwreqs.cat:
 //
 //	let pick-lob = pick-dep; lob; [Exp & W]
-func (a *arm) external() bool { return a.b.Whole(a.ob()).Acyclic() }
+func (a *arm) external() bool { return whole(a.ob(), a.b.armInst).Acyclic() }
 
 // ob is aarch64.cat's ordered-before, unclosed.
 func (a *arm) ob() Rel {
@@ -406,9 +411,9 @@ func (a *arm) ifbOb(dsbOb Rel) Rel {
 	if a.isb.Empty() {
 		return b.Po.like()
 	}
-	isbPo := b.Po.Dom(a.isb) // [IFB]; po
-	ctrlISB := a.pCtrl.SeqOpt(b.Po).Ran(a.isb)
-	addrISB := a.pAddr.Ran(b.M).Seq(b.Po).Ran(a.isb)
+	isbPo := a.po.Dom(a.isb) // [IFB]; po
+	ctrlISB := a.pCtrl.SeqOpt(a.po).Ran(a.isb)
+	addrISB := a.pAddr.Ran(b.M).Seq(a.po).Ran(a.isb)
 	return ctrlISB.Union(addrISB, dsbOb.Ran(a.isb)).Seq(isbPo)
 }
 
@@ -432,7 +437,7 @@ func (a *arm) dob() Rel {
 	addrM := a.addr.Ran(b.M)
 	return a.addr.Union(a.data,
 		a.ctrl.Ran(b.W),
-		addrM.Seq(b.Po.Ran(b.W)),
+		addrM.Seq(a.po.Ran(b.W)),
 		addrM.Seq(a.lrs),
 		a.data.Ran(b.M).Seq(a.lrs))
 }
@@ -448,7 +453,7 @@ func (a *arm) dob() Rel {
 func (a *arm) pob() Rel {
 	b := a.b
 	return a.pAddr.Ran(b.W).Union(a.pData, a.pCtrl.Ran(b.W),
-		a.pAddr.Ran(b.M).Seq(b.Po.Ran(b.W)))
+		a.pAddr.Ran(b.M).Seq(a.po.Ran(b.W)))
 }
 
 // aob is aarch64hwreqs.cat's atomic-ordered-before (the HU part aside):
@@ -480,15 +485,15 @@ func (a *arm) bob() Rel {
 	r := a.fenced(b.M, a.dmbFull, b.M).Union(
 		a.fenced(b.R.Minus(a.NoRet), a.dmbLd, b.M),
 		a.fenced(b.W, a.dmbSt, b.W),
-		b.Po.Dom(a.amo.Restrict(a.A, a.L).Range()).Ran(b.M),
-		b.Po.Restrict(a.L, a.A),
-		b.Po.Restrict(a.A.Union(a.Q), b.M),
-		b.Po.Restrict(b.M, a.L))
+		a.po.Dom(a.amo.Restrict(a.A, a.L).Range()).Ran(b.M),
+		a.po.Restrict(a.L, a.A),
+		a.po.Restrict(a.A.Union(a.Q), b.M),
+		a.po.Restrict(b.M, a.L))
 	if !a.fullAfter.Empty() {
-		r = r.Union(b.Po.Opt().Restrict(b.M, a.fullAfter).Seq(b.Po.Ran(b.M)))
+		r = r.Union(a.po.Opt().Restrict(b.M, a.fullAfter).Seq(a.po.Ran(b.M)))
 	}
 	if !a.fullBefore.Empty() {
-		r = r.Union(b.Po.Restrict(b.M, a.fullBefore).Seq(b.Po.Opt().Ran(b.M)))
+		r = r.Union(a.po.Restrict(b.M, a.fullBefore).Seq(a.po.Opt().Ran(b.M)))
 	}
 	return r
 }

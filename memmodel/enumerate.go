@@ -9,6 +9,7 @@ type Trace struct {
 	Rmw, Addr, Data, Ctrl, SrcuMatch []Dep
 	PickAddr, PickData, PickCtrl     []Dep
 	Si                               []Dep // Graph.Si
+	Sib                              []Dep // Graph.Sib
 }
 
 // Program is what Enumerate combines: the initial value of each location
@@ -238,6 +239,7 @@ func Combine(p *Program, pick []int) (*Graph, []uint64) {
 		g.PickData = append(g.PickData, shift(tr.PickData)...)
 		g.PickCtrl = append(g.PickCtrl, shift(tr.PickCtrl)...)
 		g.Si = append(g.Si, shift(tr.Si)...)
+		g.Sib = append(g.Sib, shift(tr.Sib)...)
 	}
 	n := len(g.Events)
 	g.Rf, g.CoRank = make([]int, n), make([]int, n)

@@ -165,6 +165,17 @@ type Graph struct {
 	// both halves happen at one point. Each edge runs from the
 	// instruction's first event to another of its events.
 	Si []Dep
+	// Sib joins the events of one instruction that armv8's program
+	// order leaves unordered among themselves: herd's po runs between
+	// instructions, and the events of one are ordered by its iico alone.
+	// arm64's CASP reads both words of its pair, and writes both, with no
+	// order between the two (AArch64Sem.ml casp: read_mem a >>| read_mem
+	// (a+sz)), so that its acquire reads and release writes order
+	// nothing among themselves. The other models make such an
+	// instruction one point, as Si's (the interleavings run it as one
+	// step). Each edge runs from the instruction's first event to
+	// another of its events.
+	Sib []Dep
 
 	base   *Base
 	static *Base  // the relations that do not depend on rf and co
@@ -186,7 +197,9 @@ type Base struct {
 	Rfe, Rfi, Coe, Coi Rel
 	Fre, Fri, PoLoc    Rel
 	SrcuMatch          Rel
-	inst               []instance // Graph.Si's instructions
+	inst               []instance // Graph.Si's and Graph.Sib's instructions
+	armInst            []instance // Graph.Si's: armv8's points (armv8.go)
+	sib                []Dep      // Graph.Sib
 	tagged             map[Tag]Set
 	events             []Event
 }
@@ -334,8 +347,24 @@ func (g *Graph) staticBase(a *arena) *Base {
 	b.Addr, b.Data, b.Ctrl = depRel(a, n, g.Addr), depRel(a, n, g.Data), depRel(a, n, g.Ctrl)
 	b.SrcuMatch = depRel(a, n, g.SrcuMatch)
 	b.PoLoc = b.Po.Inter(b.Loc)
-	b.inst = instances(g.Si, g.Events)
+	b.inst = instances(append(g.Si[:len(g.Si):len(g.Si)], g.Sib...), g.Events)
+	b.armInst, b.sib = instances(g.Si, g.Events), g.Sib
 	return b
+}
+
+// unorder takes out of po the pairs of events of each instruction of
+// sib (Graph.Sib), whose edges run from its first event: armv8's po.
+func unorder(po Rel, sib []Dep) {
+	for _, d := range sib {
+		first, e := int(d.From), int(d.To)
+		clear := func(i, j int) { po.row(i)[j>>6] &^= 1 << uint(j&63) }
+		clear(first, e)
+		for _, o := range sib { // and between its other events
+			if int(o.From) == first && int(o.To) < e {
+				clear(int(o.To), e)
+			}
+		}
+	}
 }
 
 // inArena makes the relations derived from b's static ones carve their

@@ -65,12 +65,15 @@ func spreadTo(w Rel, s Set) {
 // edges among them are dropped. Whole(r) is acyclic exactly when r is
 // with each instruction's events taken as one event. Without such
 // instructions it is r itself.
-func (b *Base) Whole(r Rel) Rel {
-	if len(b.inst) == 0 {
+func (b *Base) Whole(r Rel) Rel { return whole(r, b.inst) }
+
+// whole is Whole over the instructions insts.
+func whole(r Rel, insts []instance) Rel {
+	if len(insts) == 0 {
 		return r
 	}
 	w := r.clone()
-	for _, in := range b.inst { // the edges among its events
+	for _, in := range insts { // the edges among its events
 		for _, e := range in.evs {
 			row := w.row(e)
 			for i := range row {
@@ -78,11 +81,11 @@ func (b *Base) Whole(r Rel) Rel {
 			}
 		}
 	}
-	for _, in := range b.inst { // an edge to one event is an edge to all
+	for _, in := range insts { // an edge to one event is an edge to all
 		spreadTo(w, in.all)
 	}
-	for _, in := range b.inst { // an edge from one is an edge from all
-		from := NewSet(b.N)
+	for _, in := range insts { // an edge from one is an edge from all
+		from := NewSet(r.n)
 		for _, e := range in.evs {
 			from = from.Union(w.row(e))
 		}

@@ -51,3 +51,24 @@ func TestInstanceWritesAreOne(t *testing.T) {
 		{name: "both old", threads: [][]string{xchg8b, reader("hi", "0", "0")}, want: all(true)},
 	})
 }
+
+// arm64's CASPA reads both words of its pair as one instruction: its
+// acquire reads order what comes after them, not each other (herd's po
+// runs between instructions), so it may read the first word new and the
+// second old where the writer wrote the second first (A-casp-21 of the
+// aarch64-casp list: allowed). As two acquires in program order it may
+// not.
+func TestSiblingsUnordered(t *testing.T) {
+	writer := []string{"W.once b 6", "F.DMBST", "W.once a 5"}
+	checkShapes(t, []shape{
+		{name: "CASPA", threads: [][]string{writer, {"R.A a 5", "R.A b 0 sib:0"}},
+			want: map[string]bool{"sc": false, "armv8": true}},
+		{name: "two acquires", threads: [][]string{writer, {"R.A a 5", "R.A b 0"}},
+			want: map[string]bool{"sc": false, "armv8": false}},
+		// its release writes likewise: read in the other order
+		{name: "CASPL", threads: [][]string{{"W.L a 5", "W.L b 6 sib:0"}, {"R.once b 6", "F.DMBLD", "R.once a 0"}},
+			want: map[string]bool{"sc": false, "armv8": true}},
+		{name: "two releases", threads: [][]string{{"W.L a 5", "W.L b 6"}, {"R.once b 6", "F.DMBLD", "R.once a 0"}},
+			want: map[string]bool{"sc": false, "armv8": false}},
+	})
+}

@@ -19,7 +19,8 @@ import (
 // event), ctrl:K (a control dependency from K to this event and every later
 // one), rmw (this write and the thread's previous event are an Rmw pair),
 // rmw:K (this write and the thread's K-th event are), si:K (this event
-// and the thread's K-th event are one instruction: Graph.Si).
+// and the thread's K-th event are one instruction: Graph.Si), sib:K (the
+// same, unordered by program order: Graph.Sib).
 // co lists, per location, the written values in coherence order after the
 // initial write (default: increasing values).
 type shape struct {
@@ -191,6 +192,8 @@ func (s shape) graph() (*Graph, error) {
 					g.Rmw = append(g.Rmw, d)
 				case "si":
 					g.Si = append(g.Si, d)
+				case "sib":
+					g.Sib = append(g.Sib, d)
 				case "ctrl":
 					for j := i; j < start[ti]+len(ps); j++ {
 						g.Ctrl = append(g.Ctrl, Dep{d.From, int32(j)})

@@ -57,6 +57,6 @@ func CheckBytes(m Model, g *Graph) int64 {
 // per-event arrays of the choices on a location (locChoices).
 func graphBytes(g *Graph) int64 {
 	deps := len(g.Rmw) + len(g.Addr) + len(g.Data) + len(g.Ctrl) + len(g.SrcuMatch) +
-		len(g.PickAddr) + len(g.PickData) + len(g.PickCtrl) + len(g.Si)
+		len(g.PickAddr) + len(g.PickData) + len(g.PickCtrl) + len(g.Si) + len(g.Sib)
 	return int64(len(g.Events))*(40+2*8+2*8) + int64(deps)*8 // a Dep is two int32s
 }

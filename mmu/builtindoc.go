@@ -225,6 +225,10 @@ func familyDoc(b *Builtin) (doc, bool) {
 		return doc{sigOf(b), "exchange / compare-and-exchange on a word" + order + "; returns the old value; no page-table checks", n + "() in include/linux/atomic/atomic-instrumented.h"}, true
 	case strings.HasPrefix(n, "pte_mk"):
 		return doc{n + "(pte)", "the entry with the " + strings.TrimPrefix(n, "pte_mk") + " state set", n + "() in arch/*/include/asm/pgtable.h"}, true
+	case n == "casp_hi":
+		return doc{"casp_hi()", "the second word the CPU's last CASP read (casp() returns the first): the second register CASP writes; for AArch64 litmus tests", "CASP (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h __lse__cmpxchg128()"}, true
+	case strings.HasPrefix(n, "casp"):
+		return doc{sigOf(b), "the arm64 atomic instruction " + strings.ToUpper(n) + " on the pair of words at p: where they equal v1 and v2, writes v3 and v4; returns the first word read (casp_hi() the second); for AArch64 litmus tests", "arm64 LSE atomics (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h __lse__cmpxchg128()"}, true
 	case armLSE(n) && strings.HasSuffix(n, "_w"):
 		return doc{sigOf(b), "the arm64 atomic instruction " + strings.ToUpper(strings.TrimSuffix(n, "_w")) + " on a W register, where memory holds signed 32-bit ints: the sum wraps at 32 bits and is kept sign-extended; for AArch64 litmus tests", "arm64 LSE atomics (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h"}, true
 	case armLSE(n):

@@ -42,9 +42,10 @@ type Memory interface {
 	Load(loc Loc, tags memmodel.Tag) uint64
 	Store(loc Loc, v uint64, tags memmodel.Tag)
 	Fence(tags memmodel.Tag, loc Loc)
-	// Retag changes the annotations of the last event (a conditional
-	// RMW that turned out to be a lone read).
-	Retag(tags memmodel.Tag)
+	// Retag changes the annotations of the last n events (a conditional
+	// RMW that turned out to be n lone reads: one, or CASP's two), each
+	// of whose writes did not happen.
+	Retag(tags memmodel.Tag, n int)
 	// Choose picks one of n outcomes the model leaves open (a
 	// store-exclusive that may fail).
 	Choose(n int) int

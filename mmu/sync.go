@@ -50,7 +50,7 @@ func bSpinTrylock(c *Call) (uint64, Status) {
 	}
 	if !c.takeLock(id) {
 		if c.M.Weak() {
-			c.M.S.mem.Retag(memmodel.LockFail)
+			c.M.S.mem.Retag(memmodel.LockFail, 1)
 		}
 		return 0, Done
 	}

@@ -128,7 +128,7 @@ func rmw2(rt, wt, failTag memmodel.Tag, ptr int, op rmwOp) func(c *Call) (uint64
 		if write {
 			c.M.tagged(wt, func() { c.Set(addr, nv) })
 		} else if c.M.S.mem != nil {
-			c.M.S.mem.Retag(failTag | memmodel.FailedRMW)
+			c.M.S.mem.Retag(failTag|memmodel.FailedRMW, 1)
 		}
 		return ret, Done
 	}
@@ -155,9 +155,46 @@ func casRMW(rt, wt, failTag memmodel.Tag) func(c *Call) (uint64, Status) {
 		case writesBack(mem) && mem.Choose(2) == 1:
 			c.M.tagged(wt, func() { c.Set(addr, old) })
 		default:
-			mem.Retag(failTag | memmodel.FailedRMW)
+			mem.Retag(failTag|memmodel.FailedRMW, 1)
 		}
 		return old, Done
+	}
+}
+
+// caspRMW is arm64's CASP (the A, L and AL forms by rt and wt): it reads
+// the pair of words at the address, and where both equal the expected
+// values (Args[1], Args[2]) writes the new ones (Args[3], Args[4]); a
+// failed one writes back what it read, or nothing, as casRMW's (but its
+// write-back is no RMW). Its two
+// reads and its two writes are one instruction's, which program order
+// does not order among themselves (AArch64Sem.ml casp: each pair is
+// made with >>|), and each read pairs with the write of its word. It
+// returns the first word, and keeps the second for casp_hi(): the two
+// registers CASP writes.
+func caspRMW(rt, wt, failTag memmodel.Tag) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		addr, mem := c.Args[0], c.M.S.mem
+		var lo, hi uint64
+		c.M.siblings(func() {
+			c.M.tagged(rt, func() { lo, hi = c.Get(addr), c.Get(addr+8) })
+			set := func(a, b uint64) { c.M.tagged(wt, func() { c.Set(addr, a); c.Set(addr+8, b) }) }
+			switch {
+			case lo == c.Args[1] && hi == c.Args[2]:
+				set(c.Args[3], c.Args[4])
+			case mem == nil:
+			case writesBack(mem) && mem.Choose(2) == 1:
+				// unlike CAS's, these reads are not exclusive ones
+				// (casp: mop_fail_with_wb reads with do_read_mem_ret
+				// an): the write-back pairs with no read, and is not
+				// atomic with them
+				mem.Retag(failTag|memmodel.FailedRMW, 2)
+				set(lo, hi)
+			default:
+				mem.Retag(failTag|memmodel.FailedRMW, 2)
+			}
+		})
+		c.M.S.Set(cpuLoc(c.CPU, cpuPairHi), hi)
+		return lo, Done
 	}
 }
 
@@ -334,7 +371,8 @@ func armInstructions() []*Builtin {
 	for _, f := range forms {
 		bs = append(bs,
 			&Builtin{Name: "swp" + f.suffix, Arity: 2, Params: "p.", Fn: rmw2(f.r, f.w, f.r, 0, xchgOp)},
-			&Builtin{Name: "cas" + f.suffix, Arity: 3, Params: "p..", Fn: casRMW(f.r, f.w, f.r)})
+			&Builtin{Name: "cas" + f.suffix, Arity: 3, Params: "p..", Fn: casRMW(f.r, f.w, f.r)},
+			&Builtin{Name: "casp" + f.suffix, Arity: 5, Params: "p....", Fn: caspRMW(f.r, f.w, f.r)})
 		for _, o := range ops {
 			op := o.op
 			fn := func(old uint64, a []uint64) (uint64, bool, uint64) { return op(old, a[1]), true, old }
@@ -347,6 +385,9 @@ func armInstructions() []*Builtin {
 	}
 	return bs
 }
+
+// caspHi is casp_hi(): the second word the CPU's last CASP read.
+var caspHi = &Builtin{Name: "casp_hi", Fn: func(c *Call) (uint64, Status) { return c.M.S.Get(cpuLoc(c.CPU, cpuPairHi)), Done }}
 
 // loadExcl is LDXR: under sc it also arms this CPU's exclusive monitor.
 func loadExcl(t memmodel.Tag) func(c *Call) (uint64, Status) {
@@ -610,6 +651,28 @@ func (m *Machine) instance(fn func()) {
 	first := in.Recorded()
 	fn()
 	in.Instance(first)
+}
+
+// Siblings is a Memory that can make the accesses of one instruction
+// unordered among themselves by program order (memmodel.Graph.Sib):
+// arm64's CASP.
+type Siblings interface {
+	Recorded() int
+	// Siblings makes the events recorded from the first one
+	// instruction's.
+	Siblings(first int)
+}
+
+// siblings runs fn, whose accesses are one instruction's.
+func (m *Machine) siblings(fn func()) {
+	in, ok := m.S.mem.(Siblings)
+	if !ok {
+		fn()
+		return
+	}
+	first := in.Recorded()
+	fn()
+	in.Siblings(first)
 }
 
 // Synchronising IPIs under a weak model (kick_all_cpus_sync() for static

@@ -62,6 +62,7 @@ const (
 	depSrcu
 	depRmw
 	depSi
+	depSib
 	depKinds
 )
 

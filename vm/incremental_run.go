@@ -201,7 +201,7 @@ func modelDeps(recs []incRec, tr *memmodel.Trace) [][]idep {
 // depLists are a trace's dependency lists, by kind (depAddr...).
 func depLists(tr *memmodel.Trace) [depKinds][]memmodel.Dep {
 	return [...][]memmodel.Dep{depAddr: tr.Addr, depData: tr.Data, depCtrl: tr.Ctrl, depPickAddr: tr.PickAddr,
-		depPickData: tr.PickData, depPickCtrl: tr.PickCtrl, depSrcu: tr.SrcuMatch, depRmw: tr.Rmw, depSi: tr.Si}
+		depPickData: tr.PickData, depPickCtrl: tr.PickCtrl, depSrcu: tr.SrcuMatch, depRmw: tr.Rmw, depSi: tr.Si, depSib: tr.Sib}
 }
 
 // sameDeps compares two sets of dependencies. Both are made in the same
@@ -400,7 +400,7 @@ func (e *incr) graph(g *igraph, only int) (*memmodel.Graph, [][]int) {
 	}
 	mg.Addr, mg.Data, mg.Ctrl, mg.PickAddr = lists[depAddr], lists[depData], lists[depCtrl], lists[depPickAddr]
 	mg.PickData, mg.PickCtrl, mg.SrcuMatch, mg.Rmw = lists[depPickData], lists[depPickCtrl], lists[depSrcu], lists[depRmw]
-	mg.Si = lists[depSi]
+	mg.Si, mg.Sib = lists[depSi], lists[depSib]
 	return mg, pos
 }
 

@@ -119,6 +119,13 @@ type recorder struct {
 	addrT, dataT, ctrlT    uint64
 	pAddrT, pDataT, pCtrlT uint64 // the same through picks
 	pickRead               bool   // the call's write depends on its read through a pick (CAS)
+	// a CASP call's data taints of each write (pair[k]: the k-th write),
+	// as addr and data are; its writes so far; and the taints of the
+	// second register it writes, which casp_hi() returns
+	pair, sPair [2]argsDeps
+	pairCall    bool
+	pairN       int
+	hiT, hiP    uint64
 	// the same as what the access needs to exist (incremental search
 	// only): addr and data, each with its picks, without the values no
 	// read changes (valueid.go), and sctrl
@@ -303,6 +310,12 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 		tags = memmodel.Once
 	}
 	r.own[loc] = v
+	if r.pairCall && r.pairN < 2 { // CASP's k-th write
+		k := r.pairN
+		r.pairN++
+		r.dataT, r.pDataT = r.pair[k].data, r.pair[k].pData
+		r.sDataT, r.sPDataT = r.sPair[k].data, r.sPair[k].pData
+	}
 	if r.pickRead && r.casWriteBack() { // it writes what it read, not its new value
 		r.dataT, r.sDataT = 0, 0
 	}
@@ -316,13 +329,10 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 	r.depsTo(i, r.dataT, &r.trace.Data)
 	r.depsTo(i, r.pDataT, &r.trace.PickData)
 	for _, ld := range r.callLd {
-		if r.trace.Events[ld].Loc != uint64(loc) {
-			continue
-		}
-		if r.pickRead {
+		if r.pickRead { // every read of a CASP feeds its one comparison
 			r.trace.PickData = append(r.trace.PickData, memmodel.Dep{From: int32(ld), To: int32(i)})
 		}
-		if r.ldop {
+		if r.ldop && r.trace.Events[ld].Loc == uint64(loc) {
 			r.trace.Data = append(r.trace.Data, memmodel.Dep{From: int32(ld), To: int32(i)})
 		}
 	}
@@ -340,6 +350,9 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 		r.exclLd = -1
 		return
 	}
+	if r.pairCall && r.casWriteBack() {
+		return // a failed CASP's write-back is no RMW (mmu's caspRMW)
+	}
 	for _, ld := range r.callLd {
 		if r.trace.Events[ld].Loc == uint64(loc) {
 			r.trace.Rmw = append(r.trace.Rmw, memmodel.Dep{From: int32(ld), To: int32(i)})
@@ -356,6 +369,15 @@ func (r *recorder) Recorded() int { return len(r.trace.Events) }
 func (r *recorder) Instance(first int) {
 	for i := first + 1; i < len(r.trace.Events); i++ {
 		r.trace.Si = append(r.trace.Si, memmodel.Dep{From: int32(first), To: int32(i)})
+	}
+}
+
+// Siblings makes the run's events from first one instruction's, which
+// program order does not order among themselves (mmu.Instances): each
+// is joined to the first.
+func (r *recorder) Siblings(first int) {
+	for i := first + 1; i < len(r.trace.Events); i++ {
+		r.trace.Sib = append(r.trace.Sib, memmodel.Dep{From: int32(first), To: int32(i)})
 	}
 }
 
@@ -447,15 +469,17 @@ func (r *recorder) NoWrite() {
 	}
 }
 
-func (r *recorder) Retag(tags memmodel.Tag) {
+func (r *recorder) Retag(tags memmodel.Tag, n int) {
 	if r.inc != nil {
 		if r.inc.stopped {
 			return
 		}
-		r.inc.noWrite(r)
+		for range n {
+			r.inc.noWrite(r)
+		}
 	}
-	if n := len(r.trace.Events); n > 0 {
-		r.trace.Events[n-1].Tags = tags
+	for i := max(len(r.trace.Events)-n, 0); i < len(r.trace.Events); i++ {
+		r.trace.Events[i].Tags = tags
 	}
 }
 
@@ -694,6 +718,7 @@ func (m *Machine) resetRun(rec *recorder) {
 	rec.answers, rec.pos = nil, 0
 	rec.ipiAt, rec.ipiEnd = nil, [2]bool{}
 	rec.entry, rec.entries = nil, nil
+	rec.hiT, rec.hiP = 0, 0 // taints of the arena about to go
 	rec.outside()
 	if rec.own == nil {
 		rec.own, rec.copyOf = map[mmu.Loc]uint64{}, map[valueKey]int{}
@@ -727,7 +752,7 @@ func traceLike(prev *memmodel.Trace) *memmodel.Trace {
 	return &memmodel.Trace{Events: make([]memmodel.Event, 0, cap(prev.Events)),
 		Rmw: room(prev.Rmw), Addr: room(prev.Addr), Data: room(prev.Data), Ctrl: room(prev.Ctrl),
 		SrcuMatch: room(prev.SrcuMatch), PickAddr: room(prev.PickAddr), PickData: room(prev.PickData),
-		PickCtrl: room(prev.PickCtrl), Si: room(prev.Si)}
+		PickCtrl: room(prev.PickCtrl), Si: room(prev.Si), Sib: room(prev.Sib)}
 }
 
 // runAlone runs CPU thread id from the post-init state to its end under
@@ -1053,7 +1078,7 @@ func longestRuns(all [][]weakRun) int {
 // traceSize counts a trace's events and dependency edges: what it holds.
 func traceSize(t *memmodel.Trace) int {
 	return len(t.Events) + len(t.Rmw) + len(t.Addr) + len(t.Data) + len(t.Ctrl) + len(t.SrcuMatch) +
-		len(t.PickAddr) + len(t.PickData) + len(t.PickCtrl) + len(t.Si)
+		len(t.PickAddr) + len(t.PickData) + len(t.PickCtrl) + len(t.Si) + len(t.Sib)
 }
 
 // weakDomains iterates the value domains to a fixpoint and returns every
@@ -1688,6 +1713,7 @@ func (r *recorder) begin(t *thread) {
 	r.th, r.fullT = t, t.waitT
 	r.callLd, r.callReads, r.dataVid = r.callLd[:0], 0, valueKey{}
 	r.sAddrT, r.sDataT, r.sPDataT, r.sCtrlT = 0, 0, 0, t.sctrl
+	r.pairCall, r.pairN = false, 0
 	if r.inc != nil {
 		r.inc.call(t.pc)
 	}
@@ -1720,12 +1746,22 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 	d := r.argDeps(b, args, pargs)
 	r.addrT, r.pAddrT, r.dataT, r.pDataT = d.addr, d.pAddr, d.data, d.pData
 	r.dataVid = valueKey{t.id, dataArgVid(b, t.vid[t.sp-n:t.sp])}
-	r.pickRead = casBuiltins[b.Name] && n == 3
+	r.pickRead = isCAS(b.Name, n)
+	if r.pairCall = r.pickRead && n == caspArity; r.pairCall {
+		r.pair = r.pairDeps(args, pargs)
+	}
 	if r.inc != nil {
-		if sa, sp, ok := r.unfixedArgs(t, n); ok {
+		sa, sp, ok := r.unfixedArgs(t, n)
+		if ok {
 			d = r.argDeps(b, sa, sp)
 		}
 		r.sAddrT, r.sDataT, r.sPDataT = r.or(d.addr, d.pAddr), d.data, d.pData
+		if r.pairCall {
+			r.sPair = r.pair
+			if ok {
+				r.sPair = r.pairDeps(sa, sp)
+			}
+		}
 	}
 	return all
 }
@@ -1797,11 +1833,23 @@ func (r *recorder) argDeps(b *mmu.Builtin, args, pargs []uint64) (d argsDeps) {
 		d.addr, d.data = r.or(d.addr, d.data), 0
 		d.pAddr, d.pData = r.or(d.pAddr, d.pData), 0
 	}
-	if casBuiltins[b.Name] && n == 3 {
+	if isCAS(b.Name, n) && n == 3 {
 		// a CAS writes its new value: the expected value and the read
 		// it is compared with reach the write through the comparison,
 		// a pick (herd's AArch64 CAS semantics)
 		d.data, d.pData = args[2], r.or(pargs[2], r.or(args[1], pargs[1]))
+	}
+	return d
+}
+
+// pairDeps is how a CASP's arguments (address, two expected words, two
+// new ones) reach its two writes: each writes its new word, and both
+// expected words reach both through the comparison, a pick (herd's
+// casp: one branch on the two pairs' equality, AArch64Sem.ml).
+func (r *recorder) pairDeps(args, pargs []uint64) (d [2]argsDeps) {
+	pick := r.or(r.or(args[1], pargs[1]), r.or(args[2], pargs[2]))
+	for k := range d {
+		d[k].data, d[k].pData = args[3+k], r.or(pargs[3+k], pick)
 	}
 	return d
 }
@@ -1860,23 +1908,40 @@ func (r *recorder) CASWriteBack() bool { return r.inc == nil }
 // (mmu's casRMW): its read against the expected value, which is still
 // on the stack below the new one.
 func (r *recorder) casWriteBack() bool {
-	t := r.th
-	return len(r.callLd) > 0 && r.trace.Events[r.callLd[0]].Val != t.stack[t.sp-2]
-}
-
-// usesCAS tells whether prog calls arm64's CAS, whose failure may write
-// back under the enumeration only (mmu's casRMW).
-func usesCAS(prog *Program) bool {
-	for _, b := range prog.Builtins {
-		if casBuiltins[b] {
+	t, n := r.th, 3
+	if r.pairCall {
+		n = caspArity // its expected words are the second and third of five
+	}
+	for k, ld := range r.callLd {
+		if r.trace.Events[ld].Val != t.stack[t.sp-n+1+k] {
 			return true
 		}
 	}
 	return false
 }
 
-// casBuiltins are the compare-and-swaps whose comparison is a pick.
-var casBuiltins = map[string]bool{"cas": true, "casa": true, "casl": true, "casal": true, "cas_noret": true, "casl_noret": true}
+// usesCAS tells whether prog calls arm64's CAS, whose failure may write
+// back under the enumeration only (mmu's casRMW).
+func usesCAS(prog *Program) bool {
+	for _, b := range prog.Builtins {
+		if casBuiltins[b] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// casBuiltins are the compare-and-swaps whose comparison is a pick, by
+// their arity: CAS's address, expected and new value, or CASP's address
+// and two of each (caspArity).
+var casBuiltins = map[string]int{"cas": 3, "casa": 3, "casl": 3, "casal": 3, "cas_noret": 3, "casl_noret": 3,
+	"casp": caspArity, "caspa": caspArity, "caspl": caspArity, "caspal": caspArity}
+
+const caspArity = 5
+
+// isCAS tells whether a call of builtin name with n arguments is a
+// compare-and-swap.
+func isCAS(name string, n int) bool { return casBuiltins[name] == n }
 
 // result gives the taints of a builtin's result: a value read from memory
 // depends on the reads of the call; a csel's on the operand it selects,
@@ -1884,6 +1949,20 @@ var casBuiltins = map[string]bool{"cas": true, "casa": true, "casl": true, "casa
 // on its read and the expected value it compared; anything else on its
 // arguments.
 func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint64, wrote bool) (uint64, uint64) {
+	if b.Name == "casp_hi" {
+		return r.hiT, r.hiP
+	}
+	rt, rp := r.callResult(t, b, n, argT, wrote)
+	if r.pairCall {
+		// CASP writes both registers from both reads, or from both
+		// expected words (herd's casp: write_rs of the pair), so the
+		// second, casp_hi()'s, has the taints of the first
+		r.hiT, r.hiP = rt, rp
+	}
+	return rt, rp
+}
+
+func (r *recorder) callResult(t *thread, b *mmu.Builtin, n int, argT uint64, wrote bool) (uint64, uint64) {
 	args, pargs := t.taint[t.sp-n:t.sp], t.ptaint[t.sp-n:t.sp]
 	switch {
 	case b.Name == "csel" && n == 3:
@@ -1892,7 +1971,7 @@ func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint6
 			sel = 1
 		}
 		return args[sel], r.or(args[0], r.or(pargs[0], pargs[sel]))
-	case casBuiltins[b.Name] && n == 3 && wrote:
+	case isCAS(b.Name, n) && wrote:
 		// herd makes two executions of a successful CAS (eventsMonad.ml
 		// aarch64_cas_ok: altT DataFromRRs DataFromRx): Rs is written
 		// from the read, or from the expected value and, through the
@@ -1910,8 +1989,12 @@ func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint6
 		if fromRead {
 			return r.callReads, 0
 		}
-		return args[1], r.or(r.callReads, pargs[1])
-	case casBuiltins[b.Name] && n == 3 && !b.Void && r.inc != nil:
+		exp, pexp := args[1], pargs[1]
+		if r.pairCall {
+			exp, pexp = r.or(exp, args[2]), r.or(pexp, pargs[2])
+		}
+		return exp, r.or(r.callReads, pexp)
+	case isCAS(b.Name, n) && !b.Void && r.inc != nil:
 		// a failed CAS has no such choice: its place stays empty, so
 		// that what comes after keeps its place in an incremental replay
 		r.inc.noWrite(r)
