@@ -1680,6 +1680,9 @@ func (t *a64T) dataInsn(in asmInsn) error {
 	if base, suffix, ok := a64LSE(op); ok {
 		return t.lse(in, base, suffix)
 	}
+	if suffix, ok := strings.CutPrefix(op, "CASP"); ok && slices.Contains([]string{"", "A", "L", "AL"}, suffix) {
+		return t.casp(in, suffix)
+	}
 	if ok, err := t.bitsInsn(in); ok {
 		return err
 	}
@@ -1689,8 +1692,8 @@ func (t *a64T) dataInsn(in asmInsn) error {
 		"LDURB", "STURB", "LDURH", "STURH", "LDXP", "STXP", "LDAXP", "STLXP":
 		return t.errf("%s: byte, halfword, unscaled and exclusive pair accesses are not supported (locations are whole words)", op)
 	}
-	if strings.HasPrefix(op, "CASP") || strings.HasSuffix(op, "B") && a64LSEOK(op[:len(op)-1]) || strings.HasSuffix(op, "H") && a64LSEOK(op[:len(op)-1]) {
-		return t.errf("%s: byte, halfword and pair atomics are not supported (locations are whole words)", op)
+	if strings.HasSuffix(op, "B") && a64LSEOK(op[:len(op)-1]) || strings.HasSuffix(op, "H") && a64LSEOK(op[:len(op)-1]) {
+		return t.errf("%s: byte and halfword atomics are not supported (locations are whole words)", op)
 	}
 	return t.errf("unsupported instruction %s", op)
 }
@@ -1820,6 +1823,44 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 		return nil
 	}
 	t.write(rt, t.wrapping(name, rs)+"("+p+", "+vs+")", w)
+	return nil
+}
+
+// casp translates CASP Rs1,Rs2,Rt1,Rt2,[Xn] and its A, L and AL forms:
+// the pair of words at the address (two elements of an array, as LDP's)
+// is compared with Rs1 and Rs2 and, where both are equal, replaced by Rt1
+// and Rt2; Rs1 and Rs2 receive the words read. mmu's casp() makes the
+// accesses and returns the first word, casp_hi() the second.
+func (t *a64T) casp(in asmInsn, suffix string) error {
+	if err := t.nargs(in, 5); err != nil {
+		return err
+	}
+	var regs [4]a64R
+	for i := range regs {
+		r, err := t.reg(in.args[i])
+		if err != nil {
+			return err
+		}
+		if regs[i] = r; r.w != regs[0].w {
+			return t.errf("operands of %s must have the same size", in.op)
+		}
+	}
+	if !regs[0].zero && regs[0].name == regs[1].name {
+		return t.errf("%s with the same register twice is constrained unpredictable", in.op)
+	}
+	p, err := t.addr(in.args[4])
+	if err == nil {
+		err = t.pairSized(in.op, regs[0], regs[1])
+	}
+	if err != nil {
+		return err
+	}
+	args := p
+	for _, r := range regs {
+		args += ", " + t.stored(r)
+	}
+	t.write(regs[0], "casp"+strings.ToLower(suffix)+"("+args+")", asmWide)
+	t.write(regs[1], "casp_hi()", asmWide)
 	return nil
 }
 
