@@ -27,6 +27,7 @@ func FuzzTranslate(f *testing.F) {
 	f.Add([]byte("AArch64 t\n{ 0:X1=x; }\n P0 ;\n LDR W0,[X1] ;\nexists (0:X0=0)\n"))
 	f.Add([]byte("X86 t\n{ }\n P0 ;\n MOV [x],$1 ;\nexists (x=1)\n"))
 	f.Add([]byte("AArch64 t\n{ int64_t v[2] = {1,-2}; 0:X1=v; }\n P0 ;\n LDR X0,[X1,#8] ;\nexists (v={1,-2} /\\ v[1]=0 /\\ 0:X1=v)\n"))
+	f.Add([]byte("AArch64 t\n{ [x]=0; uint64_t %b=x; }\n P0 | P1 ;\n LDR W0,[X%b] | MOV X%a,%c ;\nexists (0:X0=0)\n"))
 	f.Add([]byte("AArch64 t\n{ int v[4] = {1,-2}; uint64_t w[2]; 0:X1=v; 0:X5=w; }\n P0 ;\n MOV W2,#1 ;\n CASPAL W2,W3,W6,WZR,[X1] ;\n CASP X2,X3,X6,X7,[X5] ;\nexists (v[0]=0 /\\ 0:X3=-2)\n"))
 	f.Add([]byte("AArch64 t\n{ int v[4] = {1,-2}; 0:X1=v; }\n P0 ;\n LDR W0,[X1,#4]! ;\n ADD X2,X1,#8 ;\n LDPSW X3,X4,[X2],#-4 ;\n STR W0,[X1,W0,SXTW #2] ;\nexists (v={1,-2,0,0} /\\ v[1]=0 /\\ 0:X1=v)\n"))
 	// the data-processing instructions and the pointer offsets

@@ -88,9 +88,28 @@ func (u *unit) addShared(name string, t token) error {
 	if reservedGlobal(name) {
 		return u.errf(t, "location name %s clashes with a builtin or keyword of the .mmu language", name)
 	}
+	if u.registerName(name) {
+		// herd keeps a location X0 apart from the register 0:X0; the
+		// translation's registers are variables of the same names
+		return u.errf(t, "location name %s clashes with the register of that name (not supported)", name)
+	}
 	u.sharedPos[name] = t
 	u.shared = append(u.shared, name)
 	return nil
+}
+
+// registerName tells whether name is a register of the test's arch,
+// which the translation names as the test does.
+func (u *unit) registerName(name string) bool {
+	switch u.arch {
+	case "AArch64":
+		r, ok := a64Reg(name)
+		return ok && !r.zero
+	case "X86", "X86_64":
+		_, ok := x86Reg(name, u.arch == "X86_64")
+		return ok
+	}
+	return false
 }
 
 func (u *unit) addLock(name string, t token) error {
@@ -203,6 +222,11 @@ func (u *unit) translate() error {
 			return err
 		}
 		u.nthreads = len(threads)
+		if u.arch == "AArch64" {
+			if err := u.allocSymbolic(threads, string(u.src[end:])); err != nil {
+				return err
+			}
+		}
 		ptrs, err := u.narrowPointers()
 		if err != nil {
 			return err
@@ -295,7 +319,7 @@ func parseTypeWords(p *parser, file string) (types []string, stars int, err erro
 		if p.tok.kind == tIdent {
 			nx := p.peek()
 			known := typeWords[p.tok.text] || narrowTypes[p.tok.text]
-			if nx.kind == tIdent || nx.kind == tNum || (nx.kind == tPunct && (nx.text == "*" || (nx.text == "[" && known))) {
+			if nx.kind == tIdent || nx.kind == tNum || (nx.kind == tPunct && (nx.text == "*" || nx.text == "%" || (nx.text == "[" && known))) {
 				if !typeWords[p.tok.text] && !narrowTypes[p.tok.text] && !(len(types) > 0 && types[len(types)-1] == "struct") {
 					return nil, 0, p.errAt(p.tok, "unsupported type %s", p.tok.text)
 				}
@@ -377,6 +401,13 @@ func (u *unit) parseInit(p *parser) error {
 				return err
 			}
 			it.cpu, it.name = n, r.text
+		case p.is("%") && u.arch == "AArch64": // a symbolic register (symbolic.go)
+			p.advance()
+			t, err := p.ident()
+			if err != nil {
+				return err
+			}
+			it.name = "%" + t.text
 		case p.is("["):
 			p.advance()
 			t, err := p.ident()
