@@ -153,6 +153,10 @@ var docs = map[string]doc{
 	"ldaxr":                      {"ldaxr(p)", "arm64 load-acquire exclusive", "arm64 LDAXR (ARM ARM C6)"},
 	"stxr":                       {"stxr(p, v)", "arm64 store-exclusive: 0 stored, 1 failed", "arm64 STXR (ARM ARM C6)"},
 	"stlxr":                      {"stlxr(p, v)", "arm64 store-release exclusive: 0 stored, 1 failed", "arm64 STLXR (ARM ARM C6)"},
+	"ldxp":                       {"ldxp(p)", "arm64 load-exclusive of the pair of words at p: returns the first, pair_hi() the second", "arm64 LDXP (ARM ARM C6)"},
+	"ldaxp":                      {"ldaxp(p)", "arm64 load-acquire exclusive of a pair", "arm64 LDAXP (ARM ARM C6)"},
+	"stxp":                       {"stxp(p, v1, v2)", "arm64 store-exclusive of the pair of words at p: 0 stored, 1 failed", "arm64 STXP (ARM ARM C6)"},
+	"stlxp":                      {"stlxp(p, v1, v2)", "arm64 store-release exclusive of a pair", "arm64 STLXP (ARM ARM C6)"},
 	"srcu_read_lock":             {"srcu_read_lock(s)", "enter an SRCU read-side section on s; returns the index (weak models only)", "srcu_read_lock() in include/linux/srcu.h"},
 	"srcu_read_unlock":           {"srcu_read_unlock(s, idx)", "leave it", "srcu_read_unlock() in include/linux/srcu.h"},
 	"srcu_down_read":             {"srcu_down_read(s)", "SRCU read-side entry that another task may end", "srcu_down_read() in include/linux/srcu.h"},
@@ -225,10 +229,10 @@ func familyDoc(b *Builtin) (doc, bool) {
 		return doc{sigOf(b), "exchange / compare-and-exchange on a word" + order + "; returns the old value; no page-table checks", n + "() in include/linux/atomic/atomic-instrumented.h"}, true
 	case strings.HasPrefix(n, "pte_mk"):
 		return doc{n + "(pte)", "the entry with the " + strings.TrimPrefix(n, "pte_mk") + " state set", n + "() in arch/*/include/asm/pgtable.h"}, true
-	case n == "casp_hi":
-		return doc{"casp_hi()", "the second word the CPU's last CASP read (casp() returns the first): the second register CASP writes; for AArch64 litmus tests", "CASP (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h __lse__cmpxchg128()"}, true
+	case n == "pair_hi":
+		return doc{"pair_hi()", "the second word the CPU's last CASP or LDXP read (casp() and ldxp() return the first): the second register each writes; for AArch64 litmus tests", "CASP (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h __lse__cmpxchg128()"}, true
 	case strings.HasPrefix(n, "casp"):
-		return doc{sigOf(b), "the arm64 atomic instruction " + strings.ToUpper(n) + " on the pair of words at p: where they equal v1 and v2, writes v3 and v4; returns the first word read (casp_hi() the second); for AArch64 litmus tests", "arm64 LSE atomics (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h __lse__cmpxchg128()"}, true
+		return doc{sigOf(b), "the arm64 atomic instruction " + strings.ToUpper(n) + " on the pair of words at p: where they equal v1 and v2, writes v3 and v4; returns the first word read (pair_hi() the second); for AArch64 litmus tests", "arm64 LSE atomics (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h __lse__cmpxchg128()"}, true
 	case armLSE(n) && strings.HasSuffix(n, "_w"):
 		return doc{sigOf(b), "the arm64 atomic instruction " + strings.ToUpper(strings.TrimSuffix(n, "_w")) + " on a W register, where memory holds signed 32-bit ints: the sum wraps at 32 bits and is kept sign-extended; for AArch64 litmus tests", "arm64 LSE atomics (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h"}, true
 	case armLSE(n):

@@ -54,7 +54,8 @@ const (
 	cpuSBLen             // tso: stores in this CPU's store buffer, not yet in memory (storebuf.go)
 	cpuSBPushes          // tso: stores this CPU has put in its buffer in this execution
 	cpuEpochWatch        // 1 while a grace period or RCU callback waits for cpuEpoch to move
-	cpuPairHi            // arm64: the second word the last CASP read (casp_hi)
+	cpuPairHi            // arm64: the second word the last CASP or LDXP read (pair_hi)
+	cpuExclHi            // and the second word an LDXP read (sc's monitor of a pair)
 )
 
 // IPI fields (tagIPI).

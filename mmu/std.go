@@ -114,7 +114,7 @@ var standard = func() []*Builtin {
 	add(Step, x86Instructions()...)
 	add(Step, srcuBuiltins()...)
 	add(Local, kernelFences()...)
-	add(Local, caspHi)
+	add(Local, pairHi)
 	add(Pure, &Builtin{Name: "csel", Arity: 3, Fn: bCsel})
 	add(Local,
 		&Builtin{Name: "dsb_count", Arity: 0, Fn: bDSBCount},

@@ -169,7 +169,7 @@ func casRMW(rt, wt, failTag memmodel.Tag) func(c *Call) (uint64, Status) {
 // reads and its two writes are one instruction's, which program order
 // does not order among themselves (AArch64Sem.ml casp: each pair is
 // made with >>|), and each read pairs with the write of its word. It
-// returns the first word, and keeps the second for casp_hi(): the two
+// returns the first word, and keeps the second for pair_hi(): the two
 // registers CASP writes.
 func caspRMW(rt, wt, failTag memmodel.Tag) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
@@ -358,6 +358,10 @@ func armInstructions() []*Builtin {
 		{Name: "ldaxr", Arity: 1, Params: "p", Fn: loadExcl(memmodel.Excl | memmodel.Acquire)},
 		{Name: "stxr", Arity: 2, Params: "p.", Fn: storeExcl(memmodel.Excl)},
 		{Name: "stlxr", Arity: 2, Params: "p.", Fn: storeExcl(memmodel.Excl | memmodel.Release)},
+		{Name: "ldxp", Arity: 1, Params: "p", Fn: loadExclPair(memmodel.Excl)},
+		{Name: "ldaxp", Arity: 1, Params: "p", Fn: loadExclPair(memmodel.Excl | memmodel.Acquire)},
+		{Name: "stxp", Arity: 3, Params: "p..", Fn: storeExclPair(memmodel.Excl)},
+		{Name: "stlxp", Arity: 3, Params: "p..", Fn: storeExclPair(memmodel.Excl | memmodel.Release)},
 	}
 	forms := []struct {
 		suffix string
@@ -386,8 +390,9 @@ func armInstructions() []*Builtin {
 	return bs
 }
 
-// caspHi is casp_hi(): the second word the CPU's last CASP read.
-var caspHi = &Builtin{Name: "casp_hi", Fn: func(c *Call) (uint64, Status) { return c.M.S.Get(cpuLoc(c.CPU, cpuPairHi)), Done }}
+// pairHi is pair_hi(): the second word the CPU's last CASP or LDXP
+// read, the second register each writes.
+var pairHi = &Builtin{Name: "pair_hi", Fn: func(c *Call) (uint64, Status) { return c.M.S.Get(cpuLoc(c.CPU, cpuPairHi)), Done }}
 
 // loadExcl is LDXR: under sc it also arms this CPU's exclusive monitor.
 func loadExcl(t memmodel.Tag) func(c *Call) (uint64, Status) {
@@ -397,6 +402,52 @@ func loadExcl(t memmodel.Tag) func(c *Call) (uint64, Status) {
 		c.M.S.Set(cpuLoc(c.CPU, cpuExclAddr), c.Args[0]+1)
 		c.M.S.Set(cpuLoc(c.CPU, cpuExclVal), v)
 		return v, Done
+	}
+}
+
+// loadExclPair is LDXP: LDXR of the pair of words at the address. Unlike
+// CASP's, its two reads are one single-copy-atomic access
+// (AArch64Sem.ml ldxp reads them with >>||, para_atomic, which makes
+// them an sca class: aarch64.cat's obs; sca-class), so they are one
+// instruction of memmodel's Si: never torn. It returns the first word
+// and keeps the second for pair_hi(); under sc it arms the monitor with
+// both.
+func loadExclPair(t memmodel.Tag) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		addr := c.Args[0]
+		var lo, hi uint64
+		c.M.instance(func() { c.M.tagged(t, func() { lo, hi = c.Get(addr), c.Get(addr+8) }) })
+		c.M.S.Set(cpuLoc(c.CPU, cpuExclAddr), addr+1)
+		c.M.S.Set(cpuLoc(c.CPU, cpuExclVal), lo)
+		c.M.S.Set(cpuLoc(c.CPU, cpuExclHi), hi)
+		c.M.S.Set(cpuLoc(c.CPU, cpuPairHi), hi)
+		return lo, Done
+	}
+}
+
+// storeExclPair is STXP: STXR of the pair of words at the address (the
+// two values), one single-copy-atomic access of two writes, as LDXP's
+// reads are. Under sc it succeeds while both words hold what LDXP read.
+func storeExclPair(t memmodel.Tag) func(c *Call) (uint64, Status) {
+	return func(c *Call) (uint64, Status) {
+		m, addr := c.M, c.Args[0]
+		armed := m.S.Get(cpuLoc(c.CPU, cpuExclAddr)) == addr+1
+		m.S.Set(cpuLoc(c.CPU, cpuExclAddr), 0)
+		if m.Weak() {
+			if !armed || m.S.mem.Choose(2) == 1 {
+				m.S.mem.NoWrite()
+				m.S.mem.NoWrite()
+				return 1, Done
+			}
+			m.instance(func() { m.tagged(t, func() { c.Set(addr, c.Args[1]); c.Set(addr+8, c.Args[2]) }) })
+			return 0, Done
+		}
+		if !armed || m.S.Get(Loc(addr)) != m.S.Get(cpuLoc(c.CPU, cpuExclVal)) || m.S.Get(Loc(addr+8)) != m.S.Get(cpuLoc(c.CPU, cpuExclHi)) {
+			return 1, Done
+		}
+		c.Set(addr, c.Args[1])
+		c.Set(addr+8, c.Args[2])
+		return 0, Done
 	}
 }
 

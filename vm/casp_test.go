@@ -6,7 +6,8 @@ import (
 	"github.com/mmuvm/mmuvm/vm"
 )
 
-// caspCases are arm64's CASP (mmu's casp() and casp_hi()) with herd7
+// caspCases are arm64's CASP (mmu's casp() and pair_hi()), and LDXP and
+// STXP, with herd7
 // 7.58's answers under aarch64.cat, from the aarch64-casp list of
 // internal/litmusgen (the test each comes from is named).
 var caspCases = []struct {
@@ -20,11 +21,11 @@ var caspCases = []struct {
 shared a0 = 1, a1 = 2
 cpu 0 {
   r0 = casp(&a0, 1, 2, 5, 6)
-  r1 = casp_hi()
+  r1 = pair_hi()
   r2 = caspal(&a0, 5, 7, 8, 8)
-  r3 = casp_hi()
+  r3 = pair_hi()
   r4 = caspa(&a0, 4, 6, 8, 8)
-  r5 = casp_hi()
+  r5 = pair_hi()
 }
 final forall (0:r0 == 1 && 0:r1 == 2 && 0:r2 == 5 && 0:r3 == 6 && 0:r4 == 5 && 0:r5 == 6 && a0 == 5 && a1 == 6)
 `, "ok", "ok"},
@@ -41,7 +42,7 @@ cpu 0 {
 }
 cpu 1 {
   r0 = caspa(&a0, 5, 6, 9, 9)
-  r1 = casp_hi()
+  r1 = pair_hi()
 }
 final ~exists (1:r0 == 5 && 1:r1 == 2)
 `, "ok", "fail condition"},
@@ -65,13 +66,44 @@ final ~exists (0:r0 == 1 && a0 == 1 && a1 == 2)
 shared a0 = 1, a1 = 2
 cpu 0 {
   r0 = casp(&a0, 1, 2, 5, 6)
-  r1 = casp_hi()
+  r1 = pair_hi()
 }
 cpu 1 {
   r0 = casp(&a0, 1, 2, 7, 8)
-  r1 = casp_hi()
+  r1 = pair_hi()
 }
 final ~exists (0:r0 == 1 && 0:r1 == 2 && 1:r0 == 1 && 1:r1 == 2)
+`, "ok", "ok"},
+	// LDXP's two reads are one single-copy-atomic access (herd's sca
+	// class), unlike CASP's: the pair written in two halves is never
+	// read torn (A-xpair-8 of the aarch64-xpair list)
+	{"ldxp", `arch arm64
+shared a0 = 1, a1 = 2
+cpu 0 {
+  WRITE_ONCE(a1, 6)
+  dmb_ishst()
+  WRITE_ONCE(a0, 5)
+}
+cpu 1 {
+  r0 = ldxp(&a0)
+  r1 = pair_hi()
+  r2 = stxp(&a0, r1, r0)
+}
+final ~exists (1:r0 == 5 && 1:r1 == 2)
+`, "ok", "ok"},
+	// and an STXP that succeeds is atomic with LDXP's reads: no write of
+	// another CPU comes between (here CPU 1's to a1)
+	{"stxp", `arch arm64
+shared a0 = 1, a1 = 2
+cpu 0 {
+  r0 = ldxp(&a0)
+  r1 = pair_hi()
+  r2 = stlxp(&a0, r1, r0)
+}
+cpu 1 {
+  WRITE_ONCE(a1, 7)
+}
+final ~exists (0:r2 == 0 && a0 == 2 && a1 == 1 && 0:r1 == 2)
 `, "ok", "ok"},
 }
 

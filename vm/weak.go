@@ -92,6 +92,7 @@ type recorder struct {
 	at        []evAt          // where each event was made, for passStart
 	callLd    []int           // loads of the builtin call in progress (for RMW pairing)
 	exclLd    int             // the last exclusive load, -1 if none
+	exclHi    int             // LDXP's second exclusive load, +1 (0: none)
 	reads     []int           // event index of the thread's i-th read (for taint bits)
 	pruned    bool            // the run cannot happen (a lock read held, a loop past its bound)
 	loops     map[int]int     // passes over each back-edge in this run
@@ -121,7 +122,7 @@ type recorder struct {
 	pickRead               bool   // the call's write depends on its read through a pick (CAS)
 	// a CASP call's data taints of each write (pair[k]: the k-th write),
 	// as addr and data are; its writes so far; and the taints of the
-	// second register it writes, which casp_hi() returns
+	// second register it writes, which pair_hi() returns
 	pair, sPair [2]argsDeps
 	pairCall    bool
 	pairN       int
@@ -290,7 +291,11 @@ func (r *recorder) Load(loc mmu.Loc, tags memmodel.Tag) uint64 {
 	i := r.add(memmodel.Event{Kind: memmodel.Read, Tags: tags, Loc: uint64(loc), Val: v})
 	r.callLd = append(r.callLd, i)
 	if tags&memmodel.Excl != 0 {
-		r.exclLd = i
+		if r.exclLd >= 0 && slices.Contains(r.callLd[:len(r.callLd)-1], r.exclLd) {
+			r.exclHi = i + 1 // LDXP's second word
+		} else {
+			r.exclLd, r.exclHi = i, 0
+		}
 	}
 	r.callReads = r.or(r.callReads, r.readBit(len(r.reads)))
 	r.reads = append(r.reads, i)
@@ -344,10 +349,7 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 		})
 	}
 	if tags&memmodel.Excl != 0 {
-		if r.exclLd >= 0 && r.trace.Events[r.exclLd].Loc == uint64(loc) {
-			r.trace.Rmw = append(r.trace.Rmw, memmodel.Dep{From: int32(r.exclLd), To: int32(i)})
-		}
-		r.exclLd = -1
+		r.pairExcl(loc, i)
 		return
 	}
 	if r.pairCall && r.casWriteBack() {
@@ -358,6 +360,24 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 			r.trace.Rmw = append(r.trace.Rmw, memmodel.Dep{From: int32(ld), To: int32(i)})
 			break
 		}
+	}
+}
+
+// pairExcl pairs store-exclusive write i of loc with the exclusive load
+// of loc, LDXR's or either of LDXP's: each word's read with its write. A
+// store-exclusive ends the reservation once its writes are made (STXP's
+// two).
+func (r *recorder) pairExcl(loc mmu.Loc, i int) {
+	switch {
+	case r.exclLd >= 0 && r.trace.Events[r.exclLd].Loc == uint64(loc):
+		r.trace.Rmw = append(r.trace.Rmw, memmodel.Dep{From: int32(r.exclLd), To: int32(i)})
+		r.exclLd = -1
+	case r.exclHi > 0 && r.trace.Events[r.exclHi-1].Loc == uint64(loc):
+		r.trace.Rmw = append(r.trace.Rmw, memmodel.Dep{From: int32(r.exclHi - 1), To: int32(i)})
+		r.exclHi = 0
+	}
+	if !r.pairCall || r.pairN == 2 {
+		r.exclLd, r.exclHi = -1, 0
 	}
 }
 
@@ -712,7 +732,7 @@ func (m *Machine) resetRun(rec *recorder) {
 	m.MMU.SetMemory(nil)
 	m.fresh = false
 	m.steps, m.violation = 0, nil
-	rec.next, rec.pruned, rec.exclLd, rec.callChoices = 0, false, -1, 0
+	rec.next, rec.pruned, rec.exclLd, rec.exclHi, rec.callChoices = 0, false, -1, 0, 0
 	rec.blocked, rec.waitFrom, rec.lastPass = false, 0, 0
 	rec.lastReads = rec.lastReads[:0]
 	rec.answers, rec.pos = nil, 0
@@ -1747,8 +1767,9 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 	r.addrT, r.pAddrT, r.dataT, r.pDataT = d.addr, d.pAddr, d.data, d.pData
 	r.dataVid = valueKey{t.id, dataArgVid(b, t.vid[t.sp-n:t.sp])}
 	r.pickRead = isCAS(b.Name, n)
-	if r.pairCall = r.pickRead && n == caspArity; r.pairCall {
-		r.pair = r.pairDeps(args, pargs)
+	r.pairCall = r.pickRead && n == caspArity || exclPairStores[b.Name]
+	if r.pairCall {
+		r.pair = r.pairDeps(b, args, pargs)
 	}
 	if r.inc != nil {
 		sa, sp, ok := r.unfixedArgs(t, n)
@@ -1759,7 +1780,7 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 		if r.pairCall {
 			r.sPair = r.pair
 			if ok {
-				r.sPair = r.pairDeps(sa, sp)
+				r.sPair = r.pairDeps(b, sa, sp)
 			}
 		}
 	}
@@ -1842,17 +1863,29 @@ func (r *recorder) argDeps(b *mmu.Builtin, args, pargs []uint64) (d argsDeps) {
 	return d
 }
 
-// pairDeps is how a CASP's arguments (address, two expected words, two
-// new ones) reach its two writes: each writes its new word, and both
-// expected words reach both through the comparison, a pick (herd's
-// casp: one branch on the two pairs' equality, AArch64Sem.ml).
-func (r *recorder) pairDeps(args, pargs []uint64) (d [2]argsDeps) {
-	pick := r.or(r.or(args[1], pargs[1]), r.or(args[2], pargs[2]))
+// pairDeps is how the arguments of a call that writes a pair reach its
+// two writes: each writes its own word. A CASP's (address, two expected
+// words, two new ones) also reach both through the comparison, a pick
+// (herd's casp: one branch on the two pairs' equality, AArch64Sem.ml);
+// an STXP's (address, two words) reach only their own.
+func (r *recorder) pairDeps(b *mmu.Builtin, args, pargs []uint64) (d [2]argsDeps) {
+	first, pick := 1, uint64(0)
+	if !exclPairStores[b.Name] {
+		first, pick = 3, r.or(r.or(args[1], pargs[1]), r.or(args[2], pargs[2]))
+	}
 	for k := range d {
-		d[k].data, d[k].pData = args[3+k], r.or(pargs[3+k], pick)
+		d[k].data, d[k].pData = args[first+k], r.or(pargs[first+k], pick)
 	}
 	return d
 }
+
+// exclPairStores are the store-exclusives of a pair (STXP), whose two
+// words are data of their own writes.
+var exclPairStores = map[string]bool{"stxp": true, "stlxp": true}
+
+// exclPairLoads are the load-exclusives of a pair (LDXP): each register
+// takes its own read's value.
+var exclPairLoads = map[string]bool{"ldxp": true, "ldaxp": true}
 
 // unfixedArgs is the taints of t's top n slots with those of the values
 // no read changes cleared, in the recorder's scratch; false if none is
@@ -1949,14 +1982,20 @@ func isCAS(name string, n int) bool { return casBuiltins[name] == n }
 // on its read and the expected value it compared; anything else on its
 // arguments.
 func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint64, wrote bool) (uint64, uint64) {
-	if b.Name == "casp_hi" {
+	if b.Name == "pair_hi" {
 		return r.hiT, r.hiP
 	}
+	if exclPairLoads[b.Name] && len(r.callLd) == 2 && len(r.reads) >= 2 {
+		// LDXP writes each register from its own read
+		k := len(r.reads) - 2
+		r.hiT, r.hiP = r.readBit(k+1), 0
+		return r.readBit(k), 0
+	}
 	rt, rp := r.callResult(t, b, n, argT, wrote)
-	if r.pairCall {
+	if isCAS(b.Name, n) && r.pairCall {
 		// CASP writes both registers from both reads, or from both
 		// expected words (herd's casp: write_rs of the pair), so the
-		// second, casp_hi()'s, has the taints of the first
+		// second, pair_hi()'s, has the taints of the first
 		r.hiT, r.hiP = rt, rp
 	}
 	return rt, rp
