@@ -1509,6 +1509,8 @@ func (t *a64T) dataInsn(in asmInsn) error {
 		}
 		t.write(rs, strings.ToLower(op)+"("+p+", "+t.stored(rt)+")", asmSmall)
 		return nil
+	case "LDXP", "LDAXP", "STXP", "STLXP":
+		return t.exclPair(in)
 	case "MOV", "MOVZ":
 		if err := t.nargs(in, 2, 3); err != nil {
 			return err
@@ -1689,8 +1691,8 @@ func (t *a64T) dataInsn(in asmInsn) error {
 	switch op {
 	case "LDARB", "LDARH", "STLRB", "STLRH",
 		"LDXRB", "LDXRH", "STXRB", "STXRH", "LDAXRB", "LDAXRH", "STLXRB", "STLXRH", "LDAPRB", "LDAPRH",
-		"LDURB", "STURB", "LDURH", "STURH", "LDXP", "STXP", "LDAXP", "STLXP":
-		return t.errf("%s: byte, halfword, unscaled and exclusive pair accesses are not supported (locations are whole words)", op)
+		"LDURB", "STURB", "LDURH", "STURH":
+		return t.errf("%s: byte, halfword and unscaled accesses are not supported (locations are whole words)", op)
 	}
 	if strings.HasSuffix(op, "B") && a64LSEOK(op[:len(op)-1]) || strings.HasSuffix(op, "H") && a64LSEOK(op[:len(op)-1]) {
 		return t.errf("%s: byte and halfword atomics are not supported (locations are whole words)", op)
@@ -1830,7 +1832,7 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 // the pair of words at the address (two elements of an array, as LDP's)
 // is compared with Rs1 and Rs2 and, where both are equal, replaced by Rt1
 // and Rt2; Rs1 and Rs2 receive the words read. mmu's casp() makes the
-// accesses and returns the first word, casp_hi() the second.
+// accesses and returns the first word, pair_hi() the second.
 func (t *a64T) casp(in asmInsn, suffix string) error {
 	if err := t.nargs(in, 5); err != nil {
 		return err
@@ -1860,7 +1862,50 @@ func (t *a64T) casp(in asmInsn, suffix string) error {
 		args += ", " + t.stored(r)
 	}
 	t.write(regs[0], "casp"+strings.ToLower(suffix)+"("+args+")", asmWide)
-	t.write(regs[1], "casp_hi()", asmWide)
+	t.write(regs[1], "pair_hi()", asmWide)
+	return nil
+}
+
+// exclPair translates LDXP Xt1,Xt2,[Xn] (LDAXP) and STXP Ws,Xt1,Xt2,[Xn]
+// (STLXP): the exclusive accesses of a pair of words (or of 32-bit
+// elements, W registers), as LDP's. mmu's ldxp() returns the first word
+// and pair_hi() the second; stxp() writes both, or neither, and returns
+// the status.
+func (t *a64T) exclPair(in asmInsn) error {
+	load := in.op == "LDXP" || in.op == "LDAXP"
+	n := 4
+	if load {
+		n = 3
+	}
+	if err := t.nargs(in, n); err != nil {
+		return err
+	}
+	regs := make([]a64R, n-1)
+	for i := range regs {
+		r, err := t.reg(in.args[i])
+		if err != nil {
+			return err
+		}
+		regs[i] = r
+	}
+	pair := regs[len(regs)-2:]
+	p, err := t.addr(in.args[n-1])
+	if err == nil {
+		err = t.pairSized(in.op, pair[0], pair[1])
+	}
+	if err != nil {
+		return err
+	}
+	name := strings.ToLower(in.op)
+	if load {
+		if !pair[0].zero && pair[0].name == pair[1].name {
+			return t.errf("%s with the same register twice is constrained unpredictable", in.op)
+		}
+		t.write(pair[0], name+"("+p+")", asmWide)
+		t.write(pair[1], "pair_hi()", asmWide)
+		return nil
+	}
+	t.write(regs[0], name+"("+p+", "+t.stored(pair[0])+", "+t.stored(pair[1])+")", asmSmall)
 	return nil
 }
 

@@ -103,10 +103,12 @@ func TestAArch64Words(t *testing.T) {
 		{"ldiapp", "X3 = ldapr(X0)\nX4 = ldapr(X0 + 8)\nX0 = X0 + 16", []string{"LDIAPP X3,X4,[X0],#16"}},
 		{"stilp", "smp_store_release(X0, X1)\nsmp_store_release(X0 + 8, X2)", []string{"STILP X1,X2,[X0]"}},
 		{"stilp-pre", "X0 = X0 + 0xfffffffffffffff0\nsmp_store_release(X0 + 8, X2)\nsmp_store_release(X0, X1)", []string{"STILP X1,X2,[X0,#-16]!"}},
-		// CASP: one call compares and swaps the pair, casp_hi() gives
+		// CASP: one call compares and swaps the pair, pair_hi() gives
 		// the second word it read
-		{"casp", "X0 = casp(X4, X0, X1, X2, X3)\nX1 = casp_hi()", []string{"CASP X0,X1,X2,X3,[X4]"}},
-		{"caspal", "X6 = caspal(X4, X6, X7, 0, X3)\nX7 = casp_hi()", []string{"CASPAL X6,X7,XZR,X3,[X4]"}},
+		{"casp", "X0 = casp(X4, X0, X1, X2, X3)\nX1 = pair_hi()", []string{"CASP X0,X1,X2,X3,[X4]"}},
+		{"caspal", "X6 = caspal(X4, X6, X7, 0, X3)\nX7 = pair_hi()", []string{"CASPAL X6,X7,XZR,X3,[X4]"}},
+		// the exclusive pairs: pair_hi() gives LDXP's second word
+		{"ldxp-stxp", "X2 = ldaxp(X0)\nX3 = pair_hi()\nX9 = stlxp(X0, X3, X2)", []string{"LDAXP X2,X3,[X0]", "STLXP W9,X3,X2,[X0]"}},
 	} {
 		bodies, err := translateAsm("AArch64", [][]asmLine{asmCells(c.in...)}, asmMem{words: true})
 		if err != nil {

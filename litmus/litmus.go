@@ -722,8 +722,19 @@ func (u *unit) parseLoc(p *parser) (*lloc, error) {
 	return nil, p.errAt(t, "expected a location, found %s", describe(t))
 }
 
+// parseCond parses a condition: herd's `=>` binds loosest, and to the
+// right (stateParser.mly: %right IMPLIES), and p => q is ~p \/ q.
 func (u *unit) parseCond(p *parser) (*lcond, error) {
-	return u.parseCondLevel(p, "\\/", "or", u.parseConj)
+	l, err := u.parseCondLevel(p, "\\/", "or", u.parseConj)
+	if err != nil || !p.is("=>") {
+		return l, err
+	}
+	p.advance()
+	r, err := u.parseCond(p)
+	if err != nil {
+		return nil, err
+	}
+	return &lcond{op: "or", kids: []*lcond{{op: "not", kids: []*lcond{l}}, r}}, nil
 }
 
 func (u *unit) parseConj(p *parser) (*lcond, error) {

@@ -30,7 +30,7 @@ func TestNarrowArrays(t *testing.T) {
 		{"pair", "int", []string{"LDP W0,W1,[X2,#4]", "STP W1,W0,[X2]"},
 			[]string{"X0 = READ_ONCE(X2 + 8) & 0xffffffff", "X1 = READ_ONCE((X2 + 8) + 8) & 0xffffffff", "WRITE_ONCE(X2 + 8, (X0 ^ 0x80000000) - 0x80000000)"}},
 		{"casp", "int", []string{"CASPA W0,W1,W3,W4,[X2]"},
-			[]string{"X0 = caspa(X2, ((X0 & 0xffffffff) ^ 0x80000000) - 0x80000000, ((X1 & 0xffffffff) ^ 0x80000000) - 0x80000000, ((X3 & 0xffffffff) ^ 0x80000000) - 0x80000000,", "X1 = casp_hi() & 0xffffffff"}},
+			[]string{"X0 = caspa(X2, ((X0 & 0xffffffff) ^ 0x80000000) - 0x80000000, ((X1 & 0xffffffff) ^ 0x80000000) - 0x80000000, ((X3 & 0xffffffff) ^ 0x80000000) - 0x80000000,", "X1 = pair_hi() & 0xffffffff"}},
 		{"sign-extending loads", "int", []string{"LDRSW X0,[X2,#4]", "LDPSW X3,X4,[X2]"},
 			[]string{"X0 = ((READ_ONCE(X2 + 8) & 0xffffffff) ^ 0x80000000) - 0x80000000", "X4 = ((READ_ONCE(X2 + 8) & 0xffffffff) ^ 0x80000000) - 0x80000000"}},
 		// an int holds its value sign-extended, a uint32_t zero-extended

@@ -147,6 +147,16 @@ func caspDataDep(c string, r func(string) string, o func(int) string, reg string
 	}, "0:X0=1 /\\ 1:X9=11"
 }
 
+// pairTest is arrayTest with the registers a pair access writes (X6,
+// X7) in locations too.
+func pairTest(name, decl string, threads [][]string, exists string) string {
+	text := arrayTest(name, decl, threads, exists)
+	for t := range threads {
+		text = strings.Replace(text, fmt.Sprintf("%d:X8;", t), fmt.Sprintf("%d:X6; %d:X7; %d:X8;", t, t, t), 1)
+	}
+	return text
+}
+
 var caspTests = func() []func(name string) string {
 	var ts []func(string) string
 	for _, w := range caspWidths {
@@ -156,13 +166,82 @@ var caspTests = func() []func(name string) string {
 			for _, ord := range []string{"", "A", "L", "AL"} {
 				threads, exists := shape("CASP"+ord, r, o)
 				decl := w.decl
-				ts = append(ts, func(name string) string {
-					text := arrayTest(name, decl, threads, exists)
-					for t := range threads { // and the registers CASP writes
-						text = strings.Replace(text, fmt.Sprintf("%d:X8;", t), fmt.Sprintf("%d:X6; %d:X7; %d:X8;", t, t, t), 1)
-					}
-					return text
-				})
+				ts = append(ts, func(name string) string { return pairTest(name, decl, threads, exists) })
+			}
+		}
+	}
+	return ts
+}()
+
+// AArch64ExclPair returns the seed-th of a fixed list of AArch64 tests of
+// the exclusive pairs, cycling through it: LDXP or LDAXP with STXP or
+// STLXP, on X registers over an array of words and on W registers over
+// an int array, in the shapes of exclPairShapes: alone, two CPUs'
+// read-modify-writes of one pair, a reader of a pair written in two
+// halves and a writer whose two words are read in the other order (the
+// pair is one single-copy-atomic access, herd's sca class: never torn,
+// unlike CASP's), and MP with the load-exclusive reading the flag.
+func AArch64ExclPair(seed int64) (name, text string) {
+	return fromList(exclPairTests, "A-xpair-%d", seed)
+}
+
+// exclPairShapes are written for a register width (r, o as caspShape's),
+// a load-exclusive ld and a store-exclusive st of a pair.
+type exclPairShape func(ld, st string, r func(string) string, o func(int) string) (threads [][]string, exists string)
+
+func exclRMW(ld, st string, r func(string) string, n1, n2 int) []string {
+	return []string{
+		fmt.Sprintf("MOV %s,#%d", r("2"), n1), fmt.Sprintf("MOV %s,#%d", r("3"), n2),
+		fmt.Sprintf("%s %s,%s,[X1]", ld, r("6"), r("7")),
+		fmt.Sprintf("%s W8,%s,%s,[X1]", st, r("2"), r("3")),
+	}
+}
+
+var exclPairShapes = []exclPairShape{
+	func(ld, st string, r func(string) string, o func(int) string) ([][]string, string) {
+		return [][]string{exclRMW(ld, st, r, 5, 6)}, "0:X8=0"
+	},
+	func(ld, st string, r func(string) string, o func(int) string) ([][]string, string) {
+		return [][]string{exclRMW(ld, st, r, 5, 6), exclRMW(ld, st, r, 7, 8)}, "0:X8=0 /\\ 1:X8=0"
+	},
+	func(ld, st string, r func(string) string, o func(int) string) ([][]string, string) {
+		return [][]string{
+			{"MOV " + r("3") + ",#6", "STR " + r("3") + ",[X1,#" + o(1) + "]", "DMB ST", "MOV " + r("4") + ",#5", "STR " + r("4") + ",[X1]"},
+			{ld + " " + r("6") + "," + r("7") + ",[X1]"},
+		}, "1:X6=5 /\\ 1:X7=2"
+	},
+	func(ld, st string, r func(string) string, o func(int) string) ([][]string, string) {
+		return [][]string{
+			exclRMW(ld, st, r, 5, 6),
+			{"LDR " + r("0") + ",[X1,#" + o(1) + "]", "DMB LD", "LDR " + r("9") + ",[X1]"},
+		}, "1:X0=6 /\\ 1:X9=1"
+	},
+	func(ld, st string, r func(string) string, o func(int) string) ([][]string, string) {
+		return [][]string{
+			{"MOV " + r("3") + ",#5", "STR " + r("3") + ",[X1,#" + o(2) + "]", "MOV " + r("4") + ",#7", "STLR " + r("4") + ",[X1]"},
+			{ld + " " + r("6") + "," + r("7") + ",[X1]", "LDR " + r("9") + ",[X1,#" + o(2) + "]"},
+		}, "1:X6=7 /\\ 1:X9=3"
+	},
+	func(ld, st string, r func(string) string, o func(int) string) ([][]string, string) {
+		return [][]string{
+			append([]string{"MOV " + r("4") + ",#5", "STR " + r("4") + ",[X1,#" + o(2) + "]"}, exclRMW(ld, st, r, 7, 8)...),
+			{"LDR " + r("0") + ",[X1]", "DMB LD", "LDR " + r("9") + ",[X1,#" + o(2) + "]"},
+		}, "1:X0=7 /\\ 1:X9=3"
+	},
+}
+
+var exclPairTests = func() []func(name string) string {
+	var ts []func(string) string
+	for _, w := range caspWidths {
+		r := func(n string) string { return w.reg + n }
+		o := func(k int) string { return fmt.Sprint(k * w.size) }
+		for _, shape := range exclPairShapes {
+			for _, ld := range []string{"LDXP", "LDAXP"} {
+				for _, st := range []string{"STXP", "STLXP"} {
+					threads, exists := shape(ld, st, r, o)
+					decl := w.decl
+					ts = append(ts, func(name string) string { return pairTest(name, decl, threads, exists) })
+				}
 			}
 		}
 	}
