@@ -79,6 +79,10 @@ var nastySeeds = []string{
 	"static_key k\nproc f() { static_branch_enable(k) }\ncpu 0 { atomic { f() } }\ncpu 1 { r = static_branch_likely(k) }\n",
 	"proc f() { synchronize_rcu() }\ncpu 0 { atomic { f() } }\ncpu 1 { rcu_read_lock()\n rcu_read_unlock() }\n",
 	"rwsem s\nproc f() { down_write(s) }\ncpu 0 { atomic { f() } }\n",
+	// arm64's pair atomics at bad addresses, pair_hi() with no pair read,
+	// and an IRQ's pair between its CPU's CASP and pair_hi()
+	"arch arm64\nshared x\ncpu 0 { r = casp(0xffffffffffffffff, 1, 2, 3, 4)\n s = pair_hi()\n t = ldxp(&x + 8)\n u = stxp(&x + 8, t, s) }\ncpu 1 { r = pair_hi()\n x = 1 }\n",
+	"arch arm64\nshared a, b\ncpu 0 { r = caspal(&a, 0, 0, 1, 1)\n s = pair_hi() }\nirq 0 { r = ldaxp(&a)\n s = stlxp(&a, 2, 2) }\n",
 	// run-time arithmetic errors
 	"shared z\ncpu 0 { r = 1 / z }\n",
 	"shared z\ncpu 0 { r = 1 % z }\ncpu 1 { z = 1 }\n",
