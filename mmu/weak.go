@@ -354,14 +354,14 @@ func kernelFences() []*Builtin {
 func armInstructions() []*Builtin {
 	bs := []*Builtin{
 		{Name: "ldapr", Arity: 1, Params: "p", Fn: loadAs(memmodel.AcqPC)},
-		{Name: "ldxr", Arity: 1, Params: "p", Fn: loadExcl(memmodel.Excl)},
-		{Name: "ldaxr", Arity: 1, Params: "p", Fn: loadExcl(memmodel.Excl | memmodel.Acquire)},
-		{Name: "stxr", Arity: 2, Params: "p.", Fn: storeExcl(memmodel.Excl)},
-		{Name: "stlxr", Arity: 2, Params: "p.", Fn: storeExcl(memmodel.Excl | memmodel.Release)},
-		{Name: "ldxp", Arity: 1, Params: "p", Fn: loadExclPair(memmodel.Excl)},
-		{Name: "ldaxp", Arity: 1, Params: "p", Fn: loadExclPair(memmodel.Excl | memmodel.Acquire)},
-		{Name: "stxp", Arity: 3, Params: "p..", Fn: storeExclPair(memmodel.Excl)},
-		{Name: "stlxp", Arity: 3, Params: "p..", Fn: storeExclPair(memmodel.Excl | memmodel.Release)},
+		{Name: "ldxr", Arity: 1, Params: "p", Fn: loadExcl(memmodel.Excl, 1)},
+		{Name: "ldaxr", Arity: 1, Params: "p", Fn: loadExcl(memmodel.Excl|memmodel.Acquire, 1)},
+		{Name: "stxr", Arity: 2, Params: "p.", Fn: storeExcl(memmodel.Excl, 1)},
+		{Name: "stlxr", Arity: 2, Params: "p.", Fn: storeExcl(memmodel.Excl|memmodel.Release, 1)},
+		{Name: "ldxp", Arity: 1, Params: "p", Fn: loadExcl(memmodel.Excl, 2)},
+		{Name: "ldaxp", Arity: 1, Params: "p", Fn: loadExcl(memmodel.Excl|memmodel.Acquire, 2)},
+		{Name: "stxp", Arity: 3, Params: "p..", Fn: storeExcl(memmodel.Excl, 2)},
+		{Name: "stlxp", Arity: 3, Params: "p..", Fn: storeExcl(memmodel.Excl|memmodel.Release, 2)},
 	}
 	forms := []struct {
 		suffix string
@@ -394,88 +394,84 @@ func armInstructions() []*Builtin {
 // read, the second register each writes.
 var pairHi = &Builtin{Name: "pair_hi", Fn: func(c *Call) (uint64, Status) { return c.M.S.Get(cpuLoc(c.CPU, cpuPairHi)), Done }}
 
-// loadExcl is LDXR: under sc it also arms this CPU's exclusive monitor.
-func loadExcl(t memmodel.Tag) func(c *Call) (uint64, Status) {
-	return func(c *Call) (uint64, Status) {
-		var v uint64
-		c.M.tagged(t, func() { v = c.Get(c.Args[0]) })
-		c.M.S.Set(cpuLoc(c.CPU, cpuExclAddr), c.Args[0]+1)
-		c.M.S.Set(cpuLoc(c.CPU, cpuExclVal), v)
-		return v, Done
-	}
-}
-
-// loadExclPair is LDXP: LDXR of the pair of words at the address. Unlike
-// CASP's, its two reads are one single-copy-atomic access
-// (AArch64Sem.ml ldxp reads them with >>||, para_atomic, which makes
-// them an sca class: aarch64.cat's obs; sca-class), so they are one
-// instruction of memmodel's Si: never torn. It returns the first word
-// and keeps the second for pair_hi(); under sc it arms the monitor with
-// both.
-func loadExclPair(t memmodel.Tag) func(c *Call) (uint64, Status) {
+// loadExcl is LDXR (words 1) and LDXP (words 2): under sc it also arms
+// this CPU's exclusive monitor, with the words read. LDXP's two reads are
+// one single-copy-atomic access, unlike CASP's (AArch64Sem.ml ldxp reads
+// them with >>||, para_atomic, which makes them an sca class:
+// aarch64.cat's obs; sca-class), so they are one instruction of
+// memmodel's Si: never torn. It returns the first word and keeps the
+// second for pair_hi().
+func loadExcl(t memmodel.Tag, words int) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
 		addr := c.Args[0]
 		var lo, hi uint64
-		c.M.instance(func() { c.M.tagged(t, func() { lo, hi = c.Get(addr), c.Get(addr+8) }) })
+		read := func() {
+			c.M.tagged(t, func() {
+				lo = c.Get(addr)
+				if words == 2 {
+					hi = c.Get(addr + 8)
+				}
+			})
+		}
+		c.M.pairInstance(words, read)
 		c.M.S.Set(cpuLoc(c.CPU, cpuExclAddr), addr+1)
 		c.M.S.Set(cpuLoc(c.CPU, cpuExclVal), lo)
-		c.M.S.Set(cpuLoc(c.CPU, cpuExclHi), hi)
-		c.M.S.Set(cpuLoc(c.CPU, cpuPairHi), hi)
+		if words == 2 {
+			c.M.S.Set(cpuLoc(c.CPU, cpuExclHi), hi)
+			c.M.S.Set(cpuLoc(c.CPU, cpuPairHi), hi)
+		}
 		return lo, Done
 	}
 }
 
-// storeExclPair is STXP: STXR of the pair of words at the address (the
-// two values), one single-copy-atomic access of two writes, as LDXP's
-// reads are. Under sc it succeeds while both words hold what LDXP read.
-func storeExclPair(t memmodel.Tag) func(c *Call) (uint64, Status) {
-	return func(c *Call) (uint64, Status) {
-		m, addr := c.M, c.Args[0]
-		armed := m.S.Get(cpuLoc(c.CPU, cpuExclAddr)) == addr+1
-		m.S.Set(cpuLoc(c.CPU, cpuExclAddr), 0)
-		if m.Weak() {
-			if !armed || m.S.mem.Choose(2) == 1 {
-				m.S.mem.NoWrite()
-				m.S.mem.NoWrite()
-				return 1, Done
-			}
-			m.instance(func() { m.tagged(t, func() { c.Set(addr, c.Args[1]); c.Set(addr+8, c.Args[2]) }) })
-			return 0, Done
-		}
-		if !armed || m.S.Get(Loc(addr)) != m.S.Get(cpuLoc(c.CPU, cpuExclVal)) || m.S.Get(Loc(addr+8)) != m.S.Get(cpuLoc(c.CPU, cpuExclHi)) {
-			return 1, Done
-		}
-		c.Set(addr, c.Args[1])
-		c.Set(addr+8, c.Args[2])
-		return 0, Done
-	}
-}
-
-// storeExcl is STXR: it returns 0 when the store happened, 1 when it
-// failed. Under sc it succeeds while the monitored word still holds what
-// LDXR read; under a weak model the model decides (herd lets any
-// store-exclusive fail), and a success pairs with the LDXR as one RMW.
-func storeExcl(t memmodel.Tag) func(c *Call) (uint64, Status) {
+// storeExcl is STXR (words 1) and STXP (words 2, one single-copy-atomic
+// access of two writes, as LDXP's reads are): it returns 0 when the
+// store happened, 1 when it failed. Under sc it succeeds while the
+// monitored words still hold what the load-exclusive read; under a weak
+// model the model decides (herd lets any store-exclusive fail), and a
+// success pairs with the load-exclusive as one RMW a word.
+func storeExcl(t memmodel.Tag, words int) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
 		m, addr := c.M, c.Args[0]
 		// the monitor is this CPU's: a store-exclusive without a
 		// load-exclusive of the same address since the last one fails
 		armed := m.S.Get(cpuLoc(c.CPU, cpuExclAddr)) == addr+1
 		m.S.Set(cpuLoc(c.CPU, cpuExclAddr), 0)
+		write := func() {
+			m.tagged(t, func() {
+				for k := range words {
+					c.Set(addr+8*uint64(k), c.Args[1+k])
+				}
+			})
+		}
 		if m.Weak() {
 			if !armed || m.S.mem.Choose(2) == 1 {
-				m.S.mem.NoWrite()
+				for range words {
+					m.S.mem.NoWrite()
+				}
 				return 1, Done
 			}
-			m.tagged(t, func() { c.Set(addr, c.Args[1]) })
+			m.pairInstance(words, write)
 			return 0, Done
 		}
-		if !armed || m.S.Get(Loc(addr)) != m.S.Get(cpuLoc(c.CPU, cpuExclVal)) {
+		held := m.S.Get(Loc(addr)) == m.S.Get(cpuLoc(c.CPU, cpuExclVal)) &&
+			(words == 1 || m.S.Get(Loc(addr+8)) == m.S.Get(cpuLoc(c.CPU, cpuExclHi)))
+		if !armed || !held {
 			return 1, Done
 		}
-		c.Set(addr, c.Args[1])
+		write()
 		return 0, Done
 	}
+}
+
+// pairInstance runs fn, the accesses of an exclusive access of words
+// words: one point of the model where they are two.
+func (m *Machine) pairInstance(words int, fn func()) {
+	if words == 2 {
+		m.instance(fn)
+		return
+	}
+	fn()
 }
 
 // x86Instructions are the LOCK-prefixed RMWs of X86 litmus tests (XCHG is
@@ -682,18 +678,27 @@ func (m *Machine) getAndClearHalves(c *Call, fn string, addr uint64) uint64 {
 }
 
 // Instances is a Memory that can make the accesses of one instruction to
-// two locations one event of the model (memmodel.Graph.Si): x86 PAE's
-// CMPXCHG8B of both halves of an entry.
+// two locations one instruction of the model: one point of it
+// (memmodel.Graph.Si: x86 PAE's CMPXCHG8B of both halves of an entry,
+// arm64's LDXP and STXP), or events that program order does not order
+// among themselves (memmodel.Graph.Sib: arm64's CASP).
 type Instances interface {
 	// Recorded counts the events the run has recorded.
 	Recorded() int
-	// Instance makes the events recorded from the first on one
-	// instruction.
+	// Instance makes the events recorded from the first one point.
 	Instance(first int)
+	// Siblings makes them one instruction's, unordered.
+	Siblings(first int)
 }
 
-// instance runs fn, whose accesses are one instruction's.
-func (m *Machine) instance(fn func()) {
+// instance runs fn, whose accesses are one point.
+func (m *Machine) instance(fn func()) { m.oneInstruction(fn, Instances.Instance) }
+
+// siblings runs fn, whose accesses are one instruction's, unordered.
+func (m *Machine) siblings(fn func()) { m.oneInstruction(fn, Instances.Siblings) }
+
+// oneInstruction runs fn and marks the events it recorded.
+func (m *Machine) oneInstruction(fn func(), mark func(Instances, int)) {
 	in, ok := m.S.mem.(Instances)
 	if !ok {
 		fn()
@@ -701,29 +706,7 @@ func (m *Machine) instance(fn func()) {
 	}
 	first := in.Recorded()
 	fn()
-	in.Instance(first)
-}
-
-// Siblings is a Memory that can make the accesses of one instruction
-// unordered among themselves by program order (memmodel.Graph.Sib):
-// arm64's CASP.
-type Siblings interface {
-	Recorded() int
-	// Siblings makes the events recorded from the first one
-	// instruction's.
-	Siblings(first int)
-}
-
-// siblings runs fn, whose accesses are one instruction's.
-func (m *Machine) siblings(fn func()) {
-	in, ok := m.S.mem.(Siblings)
-	if !ok {
-		fn()
-		return
-	}
-	first := in.Recorded()
-	fn()
-	in.Siblings(first)
+	mark(in, first)
 }
 
 // Synchronising IPIs under a weak model (kick_all_cpus_sync() for static

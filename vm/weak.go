@@ -384,21 +384,20 @@ func (r *recorder) pairExcl(loc mmu.Loc, i int) {
 // Recorded counts the run's events (mmu.Instances).
 func (r *recorder) Recorded() int { return len(r.trace.Events) }
 
-// Instance makes the run's events from first on one instruction
-// (mmu.Instances): each is joined to the first.
-func (r *recorder) Instance(first int) {
-	for i := first + 1; i < len(r.trace.Events); i++ {
-		r.trace.Si = append(r.trace.Si, memmodel.Dep{From: int32(first), To: int32(i)})
-	}
-}
+// Instance makes the run's events from first one point (mmu.Instances):
+// each is joined to the first.
+func (r *recorder) Instance(first int) { r.trace.Si = r.joinFrom(first, r.trace.Si) }
 
 // Siblings makes the run's events from first one instruction's, which
-// program order does not order among themselves (mmu.Instances): each
-// is joined to the first.
-func (r *recorder) Siblings(first int) {
+// program order does not order among themselves (mmu.Instances).
+func (r *recorder) Siblings(first int) { r.trace.Sib = r.joinFrom(first, r.trace.Sib) }
+
+// joinFrom adds to deps an edge from event first to each later one.
+func (r *recorder) joinFrom(first int, deps []memmodel.Dep) []memmodel.Dep {
 	for i := first + 1; i < len(r.trace.Events); i++ {
-		r.trace.Sib = append(r.trace.Sib, memmodel.Dep{From: int32(first), To: int32(i)})
+		deps = append(deps, memmodel.Dep{From: int32(first), To: int32(i)})
 	}
+	return deps
 }
 
 func (r *recorder) Fence(tags memmodel.Tag, loc mmu.Loc) {
