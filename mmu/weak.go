@@ -165,12 +165,11 @@ func casRMW(rt, wt, failTag memmodel.Tag) func(c *Call) (uint64, Status) {
 // the pair of words at the address, and where both equal the expected
 // values (Args[1], Args[2]) writes the new ones (Args[3], Args[4]); a
 // failed one writes back what it read, or nothing, as casRMW's (but its
-// write-back is no RMW). Its two
-// reads and its two writes are one instruction's, which program order
-// does not order among themselves (AArch64Sem.ml casp: each pair is
-// made with >>|), and each read pairs with the write of its word. It
-// returns the first word, and keeps the second for pair_hi(): the two
-// registers CASP writes.
+// write-back is no RMW). Its two reads and its two writes are one
+// instruction's, which program order does not order among themselves
+// (AArch64Sem.ml casp: each pair is made with >>|), and each read pairs
+// with the write of its word. It returns the first word, and keeps the
+// second for pair_hi(): the two registers CASP writes.
 func caspRMW(rt, wt, failTag memmodel.Tag) func(c *Call) (uint64, Status) {
 	return func(c *Call) (uint64, Status) {
 		addr, mem := c.Args[0], c.M.S.mem

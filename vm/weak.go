@@ -120,9 +120,10 @@ type recorder struct {
 	addrT, dataT, ctrlT    uint64
 	pAddrT, pDataT, pCtrlT uint64 // the same through picks
 	pickRead               bool   // the call's write depends on its read through a pick (CAS)
-	// a CASP call's data taints of each write (pair[k]: the k-th write),
-	// as addr and data are; its writes so far; and the taints of the
-	// second register it writes, which pair_hi() returns
+	// a call that writes a pair (CASP, STXP): the data taints of each
+	// write (pair[k]: the k-th), as addr and data are, and its writes so
+	// far; and the taints of the second register a CASP or an LDXP
+	// writes, which pair_hi() returns
 	pair, sPair [2]argsDeps
 	pairCall    bool
 	pairN       int
@@ -315,7 +316,7 @@ func (r *recorder) Store(loc mmu.Loc, v uint64, tags memmodel.Tag) {
 		tags = memmodel.Once
 	}
 	r.own[loc] = v
-	if r.pairCall && r.pairN < 2 { // CASP's k-th write
+	if r.pairCall && r.pairN < 2 { // a pair's k-th write
 		k := r.pairN
 		r.pairN++
 		r.dataT, r.pDataT = r.pair[k].data, r.pair[k].pData
@@ -1941,8 +1942,8 @@ func (r *recorder) CASWriteBack() bool { return r.inc == nil }
 // on the stack below the new one.
 func (r *recorder) casWriteBack() bool {
 	t, n := r.th, 3
-	if r.pairCall {
-		n = caspArity // its expected words are the second and third of five
+	if r.pickRead && r.pairCall {
+		n = caspArity // CASP: its expected words are the second and third of five
 	}
 	for k, ld := range r.callLd {
 		if r.trace.Events[ld].Val != t.stack[t.sp-n+1+k] {
