@@ -83,7 +83,21 @@ type Builtin struct {
 	// write copies from one of them is a copy of that read (the LKMM's
 	// Copied writes).
 	returnsRead bool
+	// pair is how it accesses a pair of words (arm64's CASP, LDXP, STXP)
+	pair PairShape
 }
+
+// PairShape is how a builtin accesses a pair of words, each with its own
+// dependencies, which the weak engines must tell apart (vm's recorder).
+type PairShape uint8
+
+const (
+	NoPair        PairShape = iota
+	PairCAS                 // casp(): compares both words, swaps both
+	PairLoadExcl            // ldxp(): reads both, returns the first
+	PairStoreExcl           // stxp(): writes both, returns the status
+	PairHi                  // pair_hi(): the second word of the last CASP or LDXP
+)
 
 // Host tells whether b was registered by a host rather than built in.
 func (b *Builtin) Host() bool { return b.host }
@@ -96,6 +110,9 @@ func (b *Builtin) WriteFromRead() bool { return b.computes }
 
 // ReturnsRead tells whether b returns the one value it read, unchanged.
 func (b *Builtin) ReturnsRead() bool { return b.returnsRead }
+
+// Pair tells how b accesses a pair of words, if it does.
+func (b *Builtin) Pair() PairShape { return b.pair }
 
 // Registry is a set of builtins by name. The standard one is Builtins();
 // hosts copy it and add their own.

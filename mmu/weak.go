@@ -357,10 +357,10 @@ func armInstructions() []*Builtin {
 		{Name: "ldaxr", Arity: 1, Params: "p", Fn: loadExcl(memmodel.Excl|memmodel.Acquire, 1)},
 		{Name: "stxr", Arity: 2, Params: "p.", Fn: storeExcl(memmodel.Excl, 1)},
 		{Name: "stlxr", Arity: 2, Params: "p.", Fn: storeExcl(memmodel.Excl|memmodel.Release, 1)},
-		{Name: "ldxp", Arity: 1, Params: "p", Fn: loadExcl(memmodel.Excl, 2)},
-		{Name: "ldaxp", Arity: 1, Params: "p", Fn: loadExcl(memmodel.Excl|memmodel.Acquire, 2)},
-		{Name: "stxp", Arity: 3, Params: "p..", Fn: storeExcl(memmodel.Excl, 2)},
-		{Name: "stlxp", Arity: 3, Params: "p..", Fn: storeExcl(memmodel.Excl|memmodel.Release, 2)},
+		{Name: "ldxp", Arity: 1, Params: "p", pair: PairLoadExcl, Fn: loadExcl(memmodel.Excl, 2)},
+		{Name: "ldaxp", Arity: 1, Params: "p", pair: PairLoadExcl, Fn: loadExcl(memmodel.Excl|memmodel.Acquire, 2)},
+		{Name: "stxp", Arity: 3, Params: "p..", pair: PairStoreExcl, Fn: storeExcl(memmodel.Excl, 2)},
+		{Name: "stlxp", Arity: 3, Params: "p..", pair: PairStoreExcl, Fn: storeExcl(memmodel.Excl|memmodel.Release, 2)},
 	}
 	forms := []struct {
 		suffix string
@@ -375,7 +375,7 @@ func armInstructions() []*Builtin {
 		bs = append(bs,
 			&Builtin{Name: "swp" + f.suffix, Arity: 2, Params: "p.", Fn: rmw2(f.r, f.w, f.r, 0, xchgOp)},
 			&Builtin{Name: "cas" + f.suffix, Arity: 3, Params: "p..", Fn: casRMW(f.r, f.w, f.r)},
-			&Builtin{Name: "casp" + f.suffix, Arity: 5, Params: "p....", Fn: caspRMW(f.r, f.w, f.r)})
+			&Builtin{Name: "casp" + f.suffix, Arity: 5, Params: "p....", pair: PairCAS, Fn: caspRMW(f.r, f.w, f.r)})
 		for _, o := range ops {
 			op := o.op
 			fn := func(old uint64, a []uint64) (uint64, bool, uint64) { return op(old, a[1]), true, old }
@@ -391,7 +391,7 @@ func armInstructions() []*Builtin {
 
 // pairHi is pair_hi(): the second word the CPU's last CASP or LDXP
 // read, the second register each writes.
-var pairHi = &Builtin{Name: "pair_hi", Fn: func(c *Call) (uint64, Status) { return c.M.S.Get(cpuLoc(c.CPU, cpuPairHi)), Done }}
+var pairHi = &Builtin{Name: "pair_hi", pair: PairHi, Fn: func(c *Call) (uint64, Status) { return c.M.S.Get(cpuLoc(c.CPU, cpuPairHi)), Done }}
 
 // loadExcl is LDXR (words 1) and LDXP (words 2): under sc it also arms
 // this CPU's exclusive monitor, with the words read. LDXP's two reads are

@@ -1766,8 +1766,8 @@ func (r *recorder) call(t *thread, b *mmu.Builtin, n int) uint64 {
 	d := r.argDeps(b, args, pargs)
 	r.addrT, r.pAddrT, r.dataT, r.pDataT = d.addr, d.pAddr, d.data, d.pData
 	r.dataVid = valueKey{t.id, dataArgVid(b, t.vid[t.sp-n:t.sp])}
-	r.pickRead = isCAS(b.Name, n)
-	r.pairCall = r.pickRead && n == caspArity || exclPairStores[b.Name]
+	r.pickRead = casBuiltins[b.Name]
+	r.pairCall = b.Pair() == mmu.PairCAS || b.Pair() == mmu.PairStoreExcl
 	if r.pairCall {
 		r.pair = r.pairDeps(b, args, pargs)
 	}
@@ -1854,7 +1854,7 @@ func (r *recorder) argDeps(b *mmu.Builtin, args, pargs []uint64) (d argsDeps) {
 		d.addr, d.data = r.or(d.addr, d.data), 0
 		d.pAddr, d.pData = r.or(d.pAddr, d.pData), 0
 	}
-	if isCAS(b.Name, n) && n == 3 {
+	if casBuiltins[b.Name] && b.Pair() != mmu.PairCAS {
 		// a CAS writes its new value: the expected value and the read
 		// it is compared with reach the write through the comparison,
 		// a pick (herd's AArch64 CAS semantics)
@@ -1870,7 +1870,7 @@ func (r *recorder) argDeps(b *mmu.Builtin, args, pargs []uint64) (d argsDeps) {
 // an STXP's (address, two words) reach only their own.
 func (r *recorder) pairDeps(b *mmu.Builtin, args, pargs []uint64) (d [2]argsDeps) {
 	first, pick := 1, uint64(0)
-	if !exclPairStores[b.Name] {
+	if b.Pair() == mmu.PairCAS {
 		first, pick = 3, r.or(r.or(args[1], pargs[1]), r.or(args[2], pargs[2]))
 	}
 	for k := range d {
@@ -1878,14 +1878,6 @@ func (r *recorder) pairDeps(b *mmu.Builtin, args, pargs []uint64) (d [2]argsDeps
 	}
 	return d
 }
-
-// exclPairStores are the store-exclusives of a pair (STXP), whose two
-// words are data of their own writes.
-var exclPairStores = map[string]bool{"stxp": true, "stlxp": true}
-
-// exclPairLoads are the load-exclusives of a pair (LDXP): each register
-// takes its own read's value.
-var exclPairLoads = map[string]bool{"ldxp": true, "ldaxp": true}
 
 // unfixedArgs is the taints of t's top n slots with those of the values
 // no read changes cleared, in the recorder's scratch; false if none is
@@ -1957,24 +1949,20 @@ func (r *recorder) casWriteBack() bool {
 // back under the enumeration only (mmu's casRMW).
 func usesCAS(prog *Program) bool {
 	for _, b := range prog.Builtins {
-		if casBuiltins[b] > 0 {
+		if casBuiltins[b] {
 			return true
 		}
 	}
 	return false
 }
 
-// casBuiltins are the compare-and-swaps whose comparison is a pick, by
-// their arity: CAS's address, expected and new value, or CASP's address
-// and two of each (caspArity).
-var casBuiltins = map[string]int{"cas": 3, "casa": 3, "casl": 3, "casal": 3, "cas_noret": 3, "casl_noret": 3,
-	"casp": caspArity, "caspa": caspArity, "caspl": caspArity, "caspal": caspArity}
+// casBuiltins are the compare-and-swaps whose comparison is a pick: CAS's
+// (address, expected and new value) and CASP's (mmu.PairCAS: address and
+// two of each, caspArity arguments).
+var casBuiltins = map[string]bool{"cas": true, "casa": true, "casl": true, "casal": true, "cas_noret": true, "casl_noret": true,
+	"casp": true, "caspa": true, "caspl": true, "caspal": true}
 
 const caspArity = 5
-
-// isCAS tells whether a call of builtin name with n arguments is a
-// compare-and-swap.
-func isCAS(name string, n int) bool { return casBuiltins[name] == n }
 
 // result gives the taints of a builtin's result: a value read from memory
 // depends on the reads of the call; a csel's on the operand it selects,
@@ -1982,17 +1970,20 @@ func isCAS(name string, n int) bool { return casBuiltins[name] == n }
 // on its read and the expected value it compared; anything else on its
 // arguments.
 func (r *recorder) result(t *thread, b *mmu.Builtin, n int, argT uint64, v uint64, wrote bool) (uint64, uint64) {
-	if b.Name == "pair_hi" {
+	switch b.Pair() {
+	case mmu.PairHi:
 		return r.hiT, r.hiP
-	}
-	if exclPairLoads[b.Name] && len(r.callLd) == 2 && len(r.reads) >= 2 {
+	case mmu.PairLoadExcl:
+		if len(r.callLd) != 2 || len(r.reads) < 2 {
+			break // the incremental search stopped at its first read
+		}
 		// LDXP writes each register from its own read
 		k := len(r.reads) - 2
 		r.hiT, r.hiP = r.readBit(k+1), 0
 		return r.readBit(k), 0
 	}
 	rt, rp := r.callResult(t, b, n, argT, wrote)
-	if isCAS(b.Name, n) && r.pairCall {
+	if b.Pair() == mmu.PairCAS {
 		// CASP writes both registers from both reads, or from both
 		// expected words (herd's casp: write_rs of the pair), so the
 		// second, pair_hi()'s, has the taints of the first
@@ -2010,7 +2001,7 @@ func (r *recorder) callResult(t *thread, b *mmu.Builtin, n int, argT uint64, wro
 			sel = 1
 		}
 		return args[sel], r.or(args[0], r.or(pargs[0], pargs[sel]))
-	case isCAS(b.Name, n) && wrote:
+	case casBuiltins[b.Name] && wrote:
 		// herd makes two executions of a successful CAS (eventsMonad.ml
 		// aarch64_cas_ok: altT DataFromRRs DataFromRx): Rs is written
 		// from the read, or from the expected value and, through the
@@ -2033,7 +2024,7 @@ func (r *recorder) callResult(t *thread, b *mmu.Builtin, n int, argT uint64, wro
 			exp, pexp = r.or(exp, args[2]), r.or(pexp, pargs[2])
 		}
 		return exp, r.or(r.callReads, pexp)
-	case isCAS(b.Name, n) && !b.Void && r.inc != nil:
+	case casBuiltins[b.Name] && !b.Void && r.inc != nil:
 		// a failed CAS has no such choice: its place stays empty, so
 		// that what comes after keeps its place in an incremental replay
 		r.inc.noWrite(r)
