@@ -181,12 +181,7 @@ func newArm(g *Graph, pk picks) *arm {
 			a.amo.Add(r, w)
 		}
 	})
-	a.po, a.poLoc = b.Po, b.PoLoc
-	if len(b.sib) > 0 {
-		a.po = b.Po.clone()
-		unorder(a.po, b.sib)
-		a.poLoc = a.po.Inter(b.Loc)
-	}
+	a.po, a.poLoc = b.armPo, b.armPoLoc
 	a.lrs = a.lrsRel()
 	a.ca = b.Fr.Union(b.Co)
 	a.deps(pk)

@@ -199,9 +199,11 @@ type Base struct {
 	SrcuMatch          Rel
 	inst               []instance // Graph.Si's and Graph.Sib's instructions
 	armInst            []instance // Graph.Si's: armv8's points (armv8.go)
-	sib                []Dep      // Graph.Sib
-	tagged             map[Tag]Set
-	events             []Event
+	// armv8's po, without the pairs of Graph.Sib, and po-loc (Po and
+	// PoLoc themselves where it has none)
+	armPo, armPoLoc Rel
+	tagged          map[Tag]Set
+	events          []Event
 }
 
 // Tagged is the set of events that carry every tag of t.
@@ -348,7 +350,12 @@ func (g *Graph) staticBase(a *arena) *Base {
 	b.SrcuMatch = depRel(a, n, g.SrcuMatch)
 	b.PoLoc = b.Po.Inter(b.Loc)
 	b.inst = instances(append(g.Si[:len(g.Si):len(g.Si)], g.Sib...), g.Events)
-	b.armInst, b.sib = instances(g.Si, g.Events), g.Sib
+	b.armInst, b.armPo, b.armPoLoc = instances(g.Si, g.Events), b.Po, b.PoLoc
+	if len(g.Sib) > 0 {
+		b.armPo = b.Po.clone()
+		unorder(b.armPo, g.Sib)
+		b.armPoLoc = b.armPo.Inter(b.Loc)
+	}
 	return b
 }
 
@@ -370,7 +377,7 @@ func unorder(po Rel, sib []Dep) {
 // inArena makes the relations derived from b's static ones carve their
 // bits from a (theirs stay on the heap).
 func (b *Base) inArena(a *arena) {
-	for _, r := range []*Rel{&b.Po, &b.Loc, &b.Int, &b.Ext, &b.Rmw, &b.Addr, &b.Data, &b.Ctrl, &b.SrcuMatch, &b.PoLoc} {
+	for _, r := range []*Rel{&b.Po, &b.Loc, &b.Int, &b.Ext, &b.Rmw, &b.Addr, &b.Data, &b.Ctrl, &b.SrcuMatch, &b.PoLoc, &b.armPo, &b.armPoLoc} {
 		r.a = a
 	}
 }
