@@ -1834,36 +1834,18 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 // and Rt2; Rs1 and Rs2 receive the words read. mmu's casp() makes the
 // accesses and returns the first word, pair_hi() the second.
 func (t *a64T) casp(in asmInsn, suffix string) error {
-	if err := t.nargs(in, 5); err != nil {
-		return err
-	}
-	var regs [4]a64R
-	for i := range regs {
-		r, err := t.reg(in.args[i])
-		if err != nil {
-			return err
-		}
-		if regs[i] = r; r.w != regs[0].w {
-			return t.errf("operands of %s must have the same size", in.op)
-		}
-	}
-	if !regs[0].zero && regs[0].name == regs[1].name {
-		return t.errf("%s with the same register twice is constrained unpredictable", in.op)
-	}
-	p, err := t.addr(in.args[4])
-	if err == nil {
-		err = t.pairSized(in.op, regs[0], regs[1])
-	}
+	regs, p, err := t.pairOperands(in, 5, 0)
 	if err != nil {
 		return err
 	}
 	args := p
 	for _, r := range regs {
+		if r.w != regs[0].w {
+			return t.errf("operands of %s must have the same size", in.op)
+		}
 		args += ", " + t.stored(r)
 	}
-	t.write(regs[0], "casp"+strings.ToLower(suffix)+"("+args+")", asmWide)
-	t.write(regs[1], "pair_hi()", asmWide)
-	return nil
+	return t.loadPair(in, regs[0], regs[1], "casp"+strings.ToLower(suffix)+"("+args+")")
 }
 
 // exclPair translates LDXP Xt1,Xt2,[Xn] (LDAXP) and STXP Ws,Xt1,Xt2,[Xn]
@@ -1872,40 +1854,53 @@ func (t *a64T) casp(in asmInsn, suffix string) error {
 // and pair_hi() the second; stxp() writes both, or neither, and returns
 // the status.
 func (t *a64T) exclPair(in asmInsn) error {
-	load := in.op == "LDXP" || in.op == "LDAXP"
-	n := 4
-	if load {
-		n = 3
+	name := strings.ToLower(in.op)
+	if in.op == "LDXP" || in.op == "LDAXP" {
+		regs, p, err := t.pairOperands(in, 3, 0)
+		if err != nil {
+			return err
+		}
+		return t.loadPair(in, regs[0], regs[1], name+"("+p+")")
 	}
-	if err := t.nargs(in, n); err != nil {
+	regs, p, err := t.pairOperands(in, 4, 1)
+	if err != nil {
 		return err
+	}
+	t.write(regs[0], name+"("+p+", "+t.stored(regs[1])+", "+t.stored(regs[2])+")", asmSmall)
+	return nil
+}
+
+// pairOperands reads the operands of an instruction of n that accesses a
+// pair: its registers, all but the last, and its address, the last,
+// which reaches the pair of regs[first] and regs[first+1] as LDP's does
+// (pairSized).
+func (t *a64T) pairOperands(in asmInsn, n, first int) ([]a64R, string, error) {
+	if err := t.nargs(in, n); err != nil {
+		return nil, "", err
 	}
 	regs := make([]a64R, n-1)
 	for i := range regs {
 		r, err := t.reg(in.args[i])
 		if err != nil {
-			return err
+			return nil, "", err
 		}
 		regs[i] = r
 	}
-	pair := regs[len(regs)-2:]
 	p, err := t.addr(in.args[n-1])
 	if err == nil {
-		err = t.pairSized(in.op, pair[0], pair[1])
+		err = t.pairSized(in.op, regs[first], regs[first+1])
 	}
-	if err != nil {
-		return err
+	return regs, p, err
+}
+
+// loadPair gives r1 the first word of the pair that call reads, and r2
+// the second (pair_hi()).
+func (t *a64T) loadPair(in asmInsn, r1, r2 a64R, call string) error {
+	if !r1.zero && r1.name == r2.name {
+		return t.errf("%s with the same register twice is constrained unpredictable", in.op)
 	}
-	name := strings.ToLower(in.op)
-	if load {
-		if !pair[0].zero && pair[0].name == pair[1].name {
-			return t.errf("%s with the same register twice is constrained unpredictable", in.op)
-		}
-		t.write(pair[0], name+"("+p+")", asmWide)
-		t.write(pair[1], "pair_hi()", asmWide)
-		return nil
-	}
-	t.write(regs[0], name+"("+p+", "+t.stored(pair[0])+", "+t.stored(pair[1])+")", asmSmall)
+	t.write(r1, call, asmWide)
+	t.write(r2, "pair_hi()", asmWide)
 	return nil
 }
 
