@@ -6,6 +6,16 @@ import (
 	"github.com/mmuvm/mmuvm/vm"
 )
 
+// halves writes the pair a0, a1 in two halves, the second word first.
+const halves = `arch arm64
+shared a0 = 1, a1 = 2
+cpu 0 {
+  WRITE_ONCE(a1, 6)
+  dmb_ishst()
+  WRITE_ONCE(a0, 5)
+}
+`
+
 // caspCases are arm64's CASP (mmu's casp() and pair_hi()), and LDXP and
 // STXP, with herd7
 // 7.58's answers under aarch64.cat, from the aarch64-casp list of
@@ -33,14 +43,7 @@ final forall (0:r0 == 1 && 0:r1 == 2 && 0:r2 == 5 && 0:r3 == 6 && 0:r4 == 5 && 0
 	// two reads are one instruction's, which program order does not
 	// order, so it may read the first word new and the second old
 	// (A-casp-21: Sometimes)
-	{"torn", `arch arm64
-shared a0 = 1, a1 = 2
-cpu 0 {
-  WRITE_ONCE(a1, 6)
-  dmb_ishst()
-  WRITE_ONCE(a0, 5)
-}
-cpu 1 {
+	{"torn", halves + `cpu 1 {
   r0 = caspa(&a0, 5, 6, 9, 9)
   r1 = pair_hi()
 }
@@ -77,14 +80,7 @@ final ~exists (0:r0 == 1 && 0:r1 == 2 && 1:r0 == 1 && 1:r1 == 2)
 	// LDXP's two reads are one single-copy-atomic access (herd's sca
 	// class), unlike CASP's: the pair written in two halves is never
 	// read torn (A-xpair-8 of the aarch64-xpair list)
-	{"ldxp", `arch arm64
-shared a0 = 1, a1 = 2
-cpu 0 {
-  WRITE_ONCE(a1, 6)
-  dmb_ishst()
-  WRITE_ONCE(a0, 5)
-}
-cpu 1 {
+	{"ldxp", halves + `cpu 1 {
   r0 = ldxp(&a0)
   r1 = pair_hi()
   r2 = stxp(&a0, r1, r0)

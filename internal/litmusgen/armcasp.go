@@ -157,21 +157,27 @@ func pairTest(name, decl string, threads [][]string, exists string) string {
 	return text
 }
 
-var caspTests = func() []func(name string) string {
+// widthTests makes the tests gen adds for each width of caspWidths (r
+// names its registers, o offsets its elements).
+func widthTests(gen func(r func(string) string, o func(int) string, add func(threads [][]string, exists string))) []func(string) string {
 	var ts []func(string) string
 	for _, w := range caspWidths {
 		r := func(n string) string { return w.reg + n }
 		o := func(k int) string { return fmt.Sprint(k * w.size) }
-		for _, shape := range caspShapes {
-			for _, ord := range []string{"", "A", "L", "AL"} {
-				threads, exists := shape("CASP"+ord, r, o)
-				decl := w.decl
-				ts = append(ts, func(name string) string { return pairTest(name, decl, threads, exists) })
-			}
-		}
+		gen(r, o, func(threads [][]string, exists string) {
+			ts = append(ts, func(name string) string { return pairTest(name, w.decl, threads, exists) })
+		})
 	}
 	return ts
-}()
+}
+
+var caspTests = widthTests(func(r func(string) string, o func(int) string, add func([][]string, string)) {
+	for _, shape := range caspShapes {
+		for _, ord := range []string{"", "A", "L", "AL"} {
+			add(shape("CASP"+ord, r, o))
+		}
+	}
+})
 
 // AArch64ExclPair returns the seed-th of a fixed list of AArch64 tests of
 // the exclusive pairs, cycling through it: LDXP or LDAXP with STXP or
@@ -230,20 +236,12 @@ var exclPairShapes = []exclPairShape{
 	},
 }
 
-var exclPairTests = func() []func(name string) string {
-	var ts []func(string) string
-	for _, w := range caspWidths {
-		r := func(n string) string { return w.reg + n }
-		o := func(k int) string { return fmt.Sprint(k * w.size) }
-		for _, shape := range exclPairShapes {
-			for _, ld := range []string{"LDXP", "LDAXP"} {
-				for _, st := range []string{"STXP", "STLXP"} {
-					threads, exists := shape(ld, st, r, o)
-					decl := w.decl
-					ts = append(ts, func(name string) string { return pairTest(name, decl, threads, exists) })
-				}
+var exclPairTests = widthTests(func(r func(string) string, o func(int) string, add func([][]string, string)) {
+	for _, shape := range exclPairShapes {
+		for _, ld := range []string{"LDXP", "LDAXP"} {
+			for _, st := range []string{"STXP", "STLXP"} {
+				add(shape(ld, st, r, o))
 			}
 		}
 	}
-	return ts
-}()
+})
