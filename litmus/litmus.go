@@ -441,7 +441,7 @@ func (u *unit) parseInit(p *parser) error {
 				return err
 			}
 		}
-		u.narrowScalar(it)
+		u.typedScalar(it)
 		if !p.is(";") && !p.is("}") {
 			return p.errAt(p.tok, "expected \";\" in the initial state, found %s", describe(p.tok))
 		}

@@ -55,16 +55,20 @@ func (u *unit) narrowArray(p *parser, open token, it *initItem) error {
 	return nil
 }
 
-// narrowScalar records location it when its type is 8 or 16 bits wide,
-// and casts its initial value to the type, as herd does.
-func (u *unit) narrowScalar(it *initItem) {
+// typedScalar casts location it's initial value to its type where that
+// is narrower than 64 bits, as herd does (uint32_t x=-2 holds
+// 4294967294, int x=0xffffffff holds -1; no type is herd's int), and
+// records the location as narrow when the type is 8 or 16 bits wide.
+func (u *unit) typedScalar(it *initItem) {
 	bits, signed := a64TypeBits(it.types, it.stars)
-	if u.arch != "AArch64" || it.cpu >= 0 || it.array > 0 || bits >= 32 {
+	if u.arch != "AArch64" || it.cpu >= 0 || it.array > 0 || bits >= 64 {
 		return
 	}
-	u.addNarrow(it.name, elemType{bits, signed})
 	if it.num != "" {
 		it.num = a64Cast(it.num, bits, signed)
+	}
+	if bits < 32 {
+		u.addNarrow(it.name, elemType{bits, signed})
 	}
 }
 

@@ -118,3 +118,24 @@ func TestNarrowScalars(t *testing.T) {
 		}
 	}
 }
+
+// TestTypedInitialValues: a location of a 32-bit type starts at its
+// initial value cast to that type, as herd holds it; a 64-bit one as
+// written.
+func TestTypedInitialValues(t *testing.T) {
+	for _, c := range []struct{ decl, want string }{
+		{"uint32_t x=-2;", "shared x = 0xfffffffe"},
+		{"int x=0xffffffff;", "shared x = -1"},
+		{"x=0x1ffffffff;", "shared x = -1"},
+		{"int64_t x=-2;", "shared x = -2"},
+		{"uint64_t x=0x1ffffffff;", "shared x = 0x1ffffffff"},
+	} {
+		out, err := Translate("t.litmus", []byte("AArch64 t\n{ "+c.decl+" 0:X1=x; }\n P0 ;\n LDR W0,[X1] ;\nexists (0:X0=0)\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, c.want) {
+			t.Errorf("%s: translation lacks %q:\n%s", c.decl, c.want, out)
+		}
+	}
+}
