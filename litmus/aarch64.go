@@ -2055,7 +2055,7 @@ func (u *unit) a64FinalView() {
 // (asmMem).
 func (u *unit) a64Signed32() bool {
 	for _, it := range u.inits {
-		if _, narrow := u.narrow[it.name]; narrow {
+		if _, narrow := u.narrow[it.name]; narrow && !u.narrowed[it.name] {
 			continue // its accesses know its type (narrow.go)
 		}
 		if it.cpu < 0 {

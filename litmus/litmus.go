@@ -71,6 +71,8 @@ type unit struct {
 
 	arrays map[string]int      // arrays of words: their lengths (arrays.go)
 	narrow map[string]elemType // narrow locations and arrays, with their types (narrow.go)
+	// the wider locations among them, accessed by byte or halfword (narrowed.go)
+	narrowed map[string]bool
 }
 
 func (u *unit) errf(t token, format string, args ...any) *Error {
@@ -224,6 +226,12 @@ func (u *unit) translate() error {
 		u.nthreads = len(threads)
 		if u.arch == "AArch64" {
 			if err := u.allocSymbolic(threads, string(u.src[end:])); err != nil {
+				return err
+			}
+		}
+		if u.arch == "AArch64" {
+			if err := u.narrowedWords(threads); err != nil {
+				err.File = u.file
 				return err
 			}
 		}

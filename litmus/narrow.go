@@ -310,10 +310,14 @@ func a64Ext(e string, bits int, signed bool) string {
 }
 
 // narrowElements maps each element of the narrow arrays, and each narrow
-// location, to its type.
+// location, to its type: the types the final condition reads them by (a
+// narrowed word keeps its declared type there, narrowed.go).
 func (u *unit) narrowElements() map[string]elemType {
 	out := map[string]elemType{}
 	for name, e := range u.narrow {
+		if u.narrowed[name] {
+			continue
+		}
 		n, ok := u.arrays[name]
 		if !ok {
 			out[name] = e

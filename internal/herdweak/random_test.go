@@ -48,6 +48,7 @@ var randomFamilies = []struct {
 	{"aarch64-ints", "armv8", litmusgen.AArch64Ints, aarch64Args},
 	{"aarch64-casp", "armv8", litmusgen.AArch64CASP, aarch64Args},
 	{"aarch64-xpair", "armv8", litmusgen.AArch64ExclPair, aarch64Args},
+	{"aarch64-narrowed", "armv8", litmusgen.AArch64Narrowed, aarch64Args},
 	{"x86tso", "tso", litmusgen.X86, func(d string) []string {
 		return []string{"-I", filepath.Join(d, "herd-libdir"), "-model", "x86tso.cat"}
 	}},
