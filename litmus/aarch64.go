@@ -1689,9 +1689,7 @@ func (t *a64T) dataInsn(in asmInsn) error {
 		return err
 	}
 	switch op {
-	case "LDARB", "LDARH", "STLRB", "STLRH",
-		"LDXRB", "LDXRH", "STXRB", "STXRH", "LDAXRB", "LDAXRH", "STLXRB", "STLXRH", "LDAPRB", "LDAPRH",
-		"LDURB", "STURB", "LDURH", "STURH":
+	case "LDURB", "STURB", "LDURH", "STURH":
 		return t.errf("%s: byte, halfword and unscaled accesses are not supported (locations are whole words)", op)
 	}
 	if strings.HasSuffix(op, "B") && a64LSEOK(op[:len(op)-1]) || strings.HasSuffix(op, "H") && a64LSEOK(op[:len(op)-1]) {

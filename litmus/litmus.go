@@ -234,6 +234,7 @@ func (u *unit) translate() error {
 				err.File = u.file
 				return err
 			}
+			u.intWords(threads)
 		}
 		ptrs, err := u.narrowPointers()
 		if err != nil {

@@ -240,30 +240,53 @@ func (t *a64T) memType() elemType {
 	return elemType{64, false}
 }
 
-// narrowLoads are the loads of 8- and 16-bit elements: their size, and
-// whether they sign-extend.
-var narrowLoads = map[string]elemType{
-	"LDRB": {8, false}, "LDRSB": {8, true}, "LDRH": {16, false}, "LDRSH": {16, true},
+// narrowOp is a byte or halfword load or store: the element's size, for
+// a load whether it sign-extends, and the builtin that makes the access.
+type narrowOp struct {
+	elemType
+	fn string
 }
 
-// narrowStores are the stores of 8- and 16-bit elements, with their size.
-var narrowStores = map[string]int{"STRB": 8, "STRH": 16}
+// narrowLoads are the loads of 8- and 16-bit elements, in each ordering
+// (LDAR: acquire, LDAPR: acquirePC) and exclusive.
+var narrowLoads = map[string]narrowOp{
+	"LDRB": {elemType{8, false}, "READ_ONCE"}, "LDRSB": {elemType{8, true}, "READ_ONCE"},
+	"LDRH": {elemType{16, false}, "READ_ONCE"}, "LDRSH": {elemType{16, true}, "READ_ONCE"},
+	"LDARB": {elemType{8, false}, "smp_load_acquire"}, "LDARH": {elemType{16, false}, "smp_load_acquire"},
+	"LDAPRB": {elemType{8, false}, "ldapr"}, "LDAPRH": {elemType{16, false}, "ldapr"},
+	"LDXRB": {elemType{8, false}, "ldxr"}, "LDXRH": {elemType{16, false}, "ldxr"},
+	"LDAXRB": {elemType{8, false}, "ldaxr"}, "LDAXRH": {elemType{16, false}, "ldaxr"},
+}
+
+// narrowStores are the stores of 8- and 16-bit elements: plain, release,
+// and the exclusive ones, which write their status register too.
+var narrowStores = map[string]narrowOp{
+	"STRB": {elemType{8, false}, "WRITE_ONCE"}, "STRH": {elemType{16, false}, "WRITE_ONCE"},
+	"STLRB": {elemType{8, false}, "smp_store_release"}, "STLRH": {elemType{16, false}, "smp_store_release"},
+	"STXRB": {elemType{8, false}, "stxr"}, "STXRH": {elemType{16, false}, "stxr"},
+	"STLXRB": {elemType{8, false}, "stlxr"}, "STLXRH": {elemType{16, false}, "stlxr"},
+}
 
 // narrowAccess translates the byte and halfword loads and stores, and
 // LDRSW, through a base pointing at a location of their size (sized):
 // a load zero- or sign-extends the element's bits into its register, a
-// store writes the register's low bits as the element's type holds them.
+// store writes the register's low bits as the element's type holds them
+// (an exclusive one sets its status register as STXR does).
 func (t *a64T) narrowAccess(in asmInsn) (bool, error) {
 	load, isLoad := narrowLoads[in.op]
 	if in.op == "LDRSW" {
-		load, isLoad = elemType{32, true}, true
+		load, isLoad = narrowOp{elemType{32, true}, "READ_ONCE"}, true
 	}
-	bits, isStore := narrowStores[in.op]
+	store, isStore := narrowStores[in.op]
 	if !isLoad && !isStore {
 		return false, nil
 	}
-	return true, t.access(in, 1, func(p string, regs []string) error {
-		r, err := t.reg(regs[0])
+	regs := 1
+	if store.fn == "stxr" || store.fn == "stlxr" {
+		regs = 2
+	}
+	return true, t.access(in, regs, func(p string, rs []string) error {
+		r, err := t.reg(rs[regs-1])
 		switch {
 		case err != nil:
 		case in.op == "LDRSW" && r.w:
@@ -275,16 +298,12 @@ func (t *a64T) narrowAccess(in asmInsn) (bool, error) {
 			return err
 		}
 		if isStore {
-			if err := t.sized(in.op, bits); err != nil {
-				return err
-			}
-			t.emit("WRITE_ONCE(" + p + ", " + t.stored(r) + ")")
-			return nil
+			return t.narrowStore(in.op, store, p, rs, r)
 		}
 		if err := t.sized(in.op, load.bits); err != nil {
 			return err
 		}
-		e, w := a64Ext("READ_ONCE("+p+")", load.bits, load.signed), asmSmall
+		e, w := a64Ext(load.fn+"("+p+")", load.bits, load.signed), asmSmall
 		switch { // a zero-extended element is below 2^31
 		case load.signed && r.w:
 			e, w = asmParen(e)+" & 0xffffffff", asmNarrow
@@ -294,6 +313,25 @@ func (t *a64T) narrowAccess(in asmInsn) (bool, error) {
 		t.write(r, e, w)
 		return nil
 	})
+}
+
+// narrowStore writes the store of register r into p; an exclusive one's
+// status goes to its first register.
+func (t *a64T) narrowStore(op string, store narrowOp, p string, rs []string, r a64R) error {
+	if err := t.sized(op, store.bits); err != nil {
+		return err
+	}
+	call := store.fn + "(" + p + ", " + t.stored(r) + ")"
+	if len(rs) == 1 {
+		t.emit(call)
+		return nil
+	}
+	status, err := t.reg(rs[0])
+	if err != nil {
+		return err
+	}
+	t.write(status, call, asmSmall)
+	return nil
 }
 
 // a64Ext gives the low bits bits of e, sign-extended if signed.

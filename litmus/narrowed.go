@@ -29,28 +29,21 @@ import (
 func (u *unit) narrowedWords(threads [][]asmLine) *Error {
 	sizes := map[string]int{}
 	first := map[string]asmLine{}
-	for p, cells := range threads {
-		ptrs := u.wordPointers(p)
-		if len(ptrs) == 0 {
-			continue
-		}
-		insns, _, err := asmSplitCells(cells, 4)
-		if err != nil {
-			continue // the translation reports it
-		}
-		for _, in := range insns {
-			loc, bits := narrowAccessOf(in, ptrs)
-			if loc == "" {
-				continue
-			}
-			if u.mixedVariant() {
-				return asmErr(in.cell, "%s of %s: herd's mixed-size variant keeps its bytes apart, which mmuvm does not model", in.op, loc)
-			}
-			if b, ok := sizes[loc]; ok && b != bits {
-				return asmErr(in.cell, "%s: %d-bit and %d-bit accesses of %s (line %d) make a mixed-size test, not supported", in.op, bits, b, loc, first[loc].Line)
-			}
+	err := u.pointerInsns(threads, func(ptrs map[string]string, in asmInsn) *Error {
+		loc, bits := narrowAccessOf(in, ptrs)
+		switch b, seen := sizes[loc]; {
+		case loc == "":
+		case u.mixedVariant():
+			return asmErr(in.cell, "%s of %s: herd's mixed-size variant keeps its bytes apart, which mmuvm does not model", in.op, loc)
+		case seen && b != bits:
+			return asmErr(in.cell, "%s: %d-bit and %d-bit accesses of %s (line %d) make a mixed-size test, not supported", in.op, bits, b, loc, first[loc].Line)
+		default:
 			sizes[loc], first[loc] = bits, in.cell
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	for loc, bits := range sizes {
 		u.addNarrow(loc, elemType{bits, false})
@@ -58,6 +51,29 @@ func (u *unit) narrowedWords(threads [][]asmLine) *Error {
 			u.narrowed = map[string]bool{}
 		}
 		u.narrowed[loc] = true
+	}
+	return nil
+}
+
+// pointerInsns calls f with each instruction of each thread and the
+// registers its initial state points at word locations (wordPointers),
+// until f returns an error. A thread whose code does not split is left
+// to the translation to report.
+func (u *unit) pointerInsns(threads [][]asmLine, f func(ptrs map[string]string, in asmInsn) *Error) *Error {
+	for p, cells := range threads {
+		ptrs := u.wordPointers(p)
+		if len(ptrs) == 0 {
+			continue
+		}
+		insns, _, err := asmSplitCells(cells, 4)
+		if err != nil {
+			continue
+		}
+		for _, in := range insns {
+			if err := f(ptrs, in); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -83,25 +99,27 @@ func (u *unit) wordPointers(p int) map[string]string {
 // narrowAccessOf gives the location and size of a byte or halfword load
 // or store whose base is one of ptrs.
 func narrowAccessOf(in asmInsn, ptrs map[string]string) (string, int) {
-	bits, ok := narrowStores[in.op]
+	op, ok := narrowStores[in.op]
 	if load, isLoad := narrowLoads[in.op]; isLoad {
-		bits, ok = load.bits, true
+		op, ok = load, true
 	}
-	if !ok || len(in.args) < 2 {
-		return "", 0
-	}
-	base, found := strings.CutPrefix(strings.TrimSpace(in.args[1]), "[")
-	if !found {
-		return "", 0
-	}
-	if i := strings.IndexAny(base, ",]"); i >= 0 {
-		base = base[:i]
-	}
-	r, ok := canonAsmReg("AArch64", strings.TrimSpace(base))
 	if !ok {
 		return "", 0
 	}
-	return ptrs[r], bits
+	for _, a := range in.args {
+		base, found := strings.CutPrefix(strings.TrimSpace(a), "[")
+		if !found {
+			continue
+		}
+		if i := strings.IndexAny(base, ",]"); i >= 0 {
+			base = base[:i]
+		}
+		if r, ok := canonAsmReg("AArch64", strings.TrimSpace(base)); ok {
+			return ptrs[r], op.bits
+		}
+		return "", 0
+	}
+	return "", 0
 }
 
 // mixedVariant tells whether the test asks for herd's mixed-size
@@ -119,4 +137,97 @@ func (u *unit) mixedVariant() bool {
 		}
 	}
 	return false
+}
+
+// intWords makes each int location (declared so, or not at all: herd's
+// int) of a test whose memory is not all ints a narrow location of
+// 32-bit signed elements, where every use of the registers the initial
+// state points at it is the base of a 32-bit access and no location
+// holds its address. herd holds such a location's value sign-extended
+// from 32 bits (a W store of 0x80000001 leaves -2147483647); where every
+// location is an int, memory holds all values so (asmMem.signed32), and
+// elsewhere the translation knows which location a W store reaches only
+// through such a tracked pointer. A location used otherwise keeps its W
+// stores' 32 bits as they are (docs/memory-models.md).
+func (u *unit) intWords(threads [][]asmLine) {
+	if u.a64Signed32() {
+		return
+	}
+	ok := map[string]bool{}
+	for _, it := range u.inits { // the locations are known after the trailer: those pointed at are here
+		if _, narrow := u.narrow[it.ptr]; it.cpu >= 0 && it.ptr != "" && !narrow && u.arrays[it.ptr] == 0 {
+			if bits, signed := u.declaredBits(it.ptr); bits == 32 && signed {
+				ok[it.ptr] = true
+			}
+		}
+	}
+	for _, it := range u.inits {
+		if it.cpu < 0 && it.ptr != "" {
+			delete(ok, it.ptr) // its address is in memory
+		}
+	}
+	used := map[string]bool{}
+	u.pointerInsns(threads, func(ptrs map[string]string, in asmInsn) *Error {
+		for _, a := range in.args {
+			for _, m := range a64RegNumRE.FindAllStringSubmatch(a, -1) {
+				switch loc := ptrs["X"+m[1]]; {
+				case !ok[loc]:
+				case wordAccessBase(in) == "X"+m[1]:
+					used[loc] = true
+				default:
+					delete(ok, loc)
+				}
+			}
+		}
+		return nil
+	})
+	for loc := range ok {
+		if used[loc] {
+			u.addNarrow(loc, elemType{32, true})
+		}
+	}
+}
+
+// declaredBits is the width and signedness of location name's declared
+// type (herd's int where the initial state does not declare it).
+func (u *unit) declaredBits(name string) (int, bool) {
+	for _, it := range u.inits {
+		if it.cpu < 0 && it.name == name {
+			return a64TypeBits(it.types, it.stars)
+		}
+	}
+	return 32, true
+}
+
+// wordAccessBase is the base register (X and its number) of a 32-bit
+// load, store or atomic: every register it names but the base is a W
+// register (LDRSW's X destination aside), or "".
+func wordAccessBase(in asmInsn) string {
+	_, load := a64Loads[in.op]
+	_, store := a64Stores[in.op]
+	_, _, lse := a64LSE(in.op)
+	if !load && !store && !lse && in.op != "STXR" && in.op != "STLXR" && in.op != "LDRSW" {
+		return ""
+	}
+	base := ""
+	for i, a := range in.args {
+		a = strings.TrimSpace(a)
+		if inner, found := strings.CutPrefix(a, "["); found {
+			if base != "" || i != len(in.args)-1 {
+				return ""
+			}
+			inner, _, _ = strings.Cut(strings.TrimSuffix(inner, "]"), ",")
+			r, ok := a64Reg(inner)
+			if !ok || r.w || r.zero {
+				return ""
+			}
+			base = r.name
+			continue
+		}
+		r, ok := a64Reg(a)
+		if !ok || !r.w && !(in.op == "LDRSW" && i == 0) {
+			return ""
+		}
+	}
+	return base
 }

@@ -28,6 +28,10 @@ func TestNarrowedWords(t *testing.T) {
 		{"uint32_t cast", "uint32_t x=-2;", []string{"LDRH W0,[X1]"}, []string{"shared x = 0xfffffffe"}},
 		{"undeclared: an int", "x=-2;", []string{"STRH W3,[X1]"}, []string{"shared x = -2", "WRITE_ONCE(X1, (X3 & 0xffffffff) & 0xffff)"}},
 		{"register offset", "uint64_t x;", []string{"MOV X2,#0", "LDRB W0,[X1,X2,UXTW]"}, []string{"LDRB W0,[X1,X2,UXTW]"}},
+		{"ordered", "uint64_t x;", []string{"LDARH W0,[X1]", "LDAPRH W2,[X1]", "STLRH W3,[X1]"},
+			[]string{"X0 = smp_load_acquire(X1) & 0xffff", "X2 = ldapr(X1) & 0xffff", "smp_store_release(X1, (X3 & 0xffffffff) & 0xffff)"}},
+		{"exclusive", "int8_t x;", []string{"LDAXRB W0,[X1]", "STLXRB W4,W3,[X1]", "LDXRB W5,[X1]", "STXRB W6,W3,[X1]"},
+			[]string{"X0 = ldaxr(X1) & 0xff", "X4 = stlxr(X1, (((X3 & 0xffffffff) & 0xff) ^ 0x80) - 0x80)", "X6 = stxr(X1, "}},
 	} {
 		t.Run(strings.ReplaceAll(c.name, " ", "-"), func(t *testing.T) {
 			out, err := Translate("t.litmus", []byte(narrowedTest("", c.decl, c.code...)))
@@ -55,11 +59,51 @@ func TestNarrowedWordErrors(t *testing.T) {
 		{"a word too", "", []string{"LDRB W0,[X1]", "LDR X2,[X1]"}, "5:2: LDR: a 64-bit access of x (8-bit elements) is a mixed-size access"},
 		{"mixed variant", "Variant=mixed\n", []string{"STRB W3,[X1]"}, "5:2: STRB of x: herd's mixed-size variant keeps its bytes apart"},
 		{"pointer as a value", "", []string{"LDRH W0,[X1]", "ADD X4,X1,X1"}, "5:2: X1 points into x (16-bit elements)"},
+		{"exclusive of two sizes", "", []string{"LDXRB W0,[X1]", "STXRH W4,W3,[X1]"}, "5:2: STXRH: 16-bit and 8-bit accesses of x (line 4)"},
+		{"exclusive from X", "", []string{"STXRB W4,X3,[X1]"}, "4:2: STXRB takes a W register"},
+		{"exclusive elsewhere", "", []string{"STLXRB W4,W3,[X5]"}, "4:2: STLXRB: a byte or halfword access reaches only a location of its size"},
 	} {
 		t.Run(strings.ReplaceAll(c.name, " ", "-"), func(t *testing.T) {
 			_, err := Translate("t.litmus", []byte(narrowedTest(c.header, "uint64_t x;", c.code...)))
 			if err == nil || !strings.Contains(err.Error(), c.err) {
 				t.Errorf("error %v, want %q", err, c.err)
+			}
+		})
+	}
+}
+
+// TestIntWords: in a test whose memory is not all ints, a W store into an
+// int location keeps herd's typed value, sign-extended, where the
+// translation knows the location (each use of its pointers is the base of
+// a 32-bit access); a uint32_t location keeps the store's 32 bits, and an
+// int location used otherwise (a 64-bit access, its address as a value)
+// keeps today's words.
+func TestIntWords(t *testing.T) {
+	for _, c := range []struct {
+		name, decl string
+		code       []string
+		want       []string
+	}{
+		{"int and uint32_t", "int x; uint32_t y;", []string{"STR W3,[X1]", "STR W3,[X2]"},
+			[]string{"WRITE_ONCE(X1, ((X3 & 0xffffffff) ^ 0x80000000) - 0x80000000)", "WRITE_ONCE(X2, X3 & 0xffffffff)"}},
+		{"undeclared is an int", "uint64_t y;", []string{"LDAR W0,[X1]", "STLR W3,[X1,W0,SXTW]", "STR W3,[X2]"},
+			[]string{"smp_store_release(X1 + (((X0 ^ 0x80000000) - 0x80000000) << 1), ((X3 & 0xffffffff) ^ 0x80000000) - 0x80000000)"}},
+		{"a 64-bit access too", "int x; uint32_t y;", []string{"STR W3,[X1]", "LDR X0,[X1]"},
+			[]string{"WRITE_ONCE(X1, X3 & 0xffffffff)", "X0 = READ_ONCE(X1)"}},
+		{"its address as a value", "int x; uint32_t y;", []string{"STR W3,[X1]", "ADD X4,X1,#0"},
+			[]string{"WRITE_ONCE(X1, X3 & 0xffffffff)"}},
+		{"all ints", "int x; int y;", []string{"STR W3,[X1]", "LDR X0,[X1]"}, []string{"WRITE_ONCE(X1, ((X3 & 0xffffffff) ^ 0x80000000) - 0x80000000)"}},
+	} {
+		t.Run(strings.ReplaceAll(c.name, " ", "-"), func(t *testing.T) {
+			src := "AArch64 t\n{ " + c.decl + " 0:X1=x; 0:X2=y; 0:X3=0x80000001; }\n P0 ;\n " + strings.Join(c.code, " ;\n ") + " ;\nexists (x=1)\n"
+			out, err := Translate("t.litmus", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("translation lacks %q:\n%s", w, out)
+				}
 			}
 		})
 	}
