@@ -34,8 +34,18 @@ func AArch64Wide(seed int64) (name, text string) {
 
 func a64Test(g *agen, name string) (string, string) {
 	threads := draw(g.threads(2, 2, 2, 3, 3), g.thread) // herd's aarch64.cat is slow past a dozen events
+	return name, a64Layout(&g.base, name, "", threads)
+}
+
+// a64Layout writes an AArch64 test of the threads: the declarations decls
+// (a line of their own, if any), each thread's X(10+i) set to the i-th
+// shared word, the code, locations and condition.
+func a64Layout(g *base, name, decls string, threads [][]string) string {
 	var init strings.Builder
 	init.WriteString("{\n")
+	if decls != "" {
+		init.WriteString(decls + "\n")
+	}
 	for t := range threads {
 		for i, v := range g.vars {
 			fmt.Fprintf(&init, "%d:X%d=%s; ", t, 10+i, v)
@@ -43,7 +53,7 @@ func a64Test(g *agen, name string) (string, string) {
 		init.WriteString("\n")
 	}
 	init.WriteString("}\n")
-	return name, g.asmTest("AArch64", name, init.String(), threads, "[%s]")
+	return g.asmTest("AArch64", name, init.String(), threads, "[%s]")
 }
 
 // columns lays the threads' code out in herd's columns.
@@ -81,9 +91,15 @@ func columns(threads [][]string) string {
 
 // thread writes thread t: two or three operations.
 func (g *agen) thread(t int) []string {
+	return g.threadOf(t, 2+g.rnd.Intn(2), g.op)
+}
+
+// threadOf writes thread t of n operations, each by op, and notes the
+// registers it reads into.
+func (g *agen) threadOf(t, n int, op func(inBranch bool)) []string {
 	g.regs, g.code = 0, nil
-	for i := 2 + g.rnd.Intn(2); i > 0; i-- {
-		g.op(false)
+	for ; n > 0; n-- {
+		op(false)
 	}
 	for r := 0; r < g.regs; r++ {
 		g.all = append(g.all, fmt.Sprintf("%d:X%d", t, r))

@@ -6,51 +6,59 @@ import (
 )
 
 // AArch64Narrowed returns a random AArch64 test whose shared words are
-// declared wider (64 or 32 bits, signed or not, or undeclared) than the
-// one size, byte or halfword, every access of each makes: herd's cells
-// outside its mixed-size variant, which a load reads cut to its size and
-// a store replaces with its low bits. Initial values and stored values
-// have bits above that size, so a translation that kept them, or cut
-// them where herd does not, shows in the final states. The same seed
-// gives the same test.
+// each accessed with one size, byte, halfword or word (32 bits, through
+// W registers), and declared wider (64 or 32 bits, signed or not, or
+// undeclared; herd's cells outside its mixed-size variant, which a load
+// reads cut to its size and a store replaces with its low bits) or, one
+// in four, of that size, signed or not. Initial values and stored values
+// have bits above that size or its top bit set, so a translation that
+// kept them, or cut or extended them where herd does not, shows in the
+// final states. Loads are plain (zero- or sign-extending), acquire or
+// acquirePC, stores plain or release, and a load- and store-exclusive
+// pair, each plain or ordered, makes an RMW. The same seed gives the same
+// test.
 func AArch64Narrowed(seed int64) (name, text string) {
-	g := &agen{base: newBase(seed)}
+	n := &narrowedGen{agen: &agen{base: newBase(seed)}}
 	name = fmt.Sprintf("A-narrowed-%d", seed)
-	n := &narrowedGen{agen: g}
 	decls := n.declare()
-	threads := draw(g.threads(2, 2, 3), n.thread)
-	var init strings.Builder
-	init.WriteString("{\n" + decls + "\n")
-	for t := range threads {
-		for i, v := range g.vars {
-			fmt.Fprintf(&init, "%d:X%d=%s; ", t, 10+i, v)
-		}
-		init.WriteString("\n")
-	}
-	init.WriteString("}\n")
-	return name, g.asmTest("AArch64", name, init.String(), threads, "[%s]")
+	threads := draw(n.threads(2, 2, 3), n.thread)
+	return name, a64Layout(&n.base, name, decls, threads)
 }
+
+// narrowedSize is an access size of AArch64Narrowed: its mnemonics'
+// suffix (none for a word), the type of its size, and its top bit.
+type narrowedSize struct {
+	sfx, typ string
+	top      int
+}
+
+var narrowedSizes = []narrowedSize{{"B", "int8_t", 0x80}, {"H", "int16_t", 0x8000}, {"", "int32_t", 1 << 31}}
 
 // narrowedGen draws a test of AArch64Narrowed: each word's access size.
 type narrowedGen struct {
 	*agen
-	suffix []string // "B" or "H", per word
+	size []narrowedSize // per word
 }
 
 // narrowedTypes are the declarations drawn for a word ("" declares it
 // by its initial value only: herd's int).
 var narrowedTypes = []string{"uint64_t", "int64_t", "int32_t", "uint32_t", "int", ""}
 
-// narrowedInits are the initial values drawn: bits above a byte and a
-// halfword, negative, or none.
-var narrowedInits = []string{"0", "0x1234", "-2", "0x18081", "-32768"}
+// narrowedInits are the initial values drawn: bits above a byte, a
+// halfword and a word, negative, or none.
+var narrowedInits = []string{"0", "0x1234", "-2", "0x18081", "-32768", "0x100000081"}
 
-// declare draws each word's type, initial value and access size.
+// declare draws each word's type, initial value and access size: a
+// wider type, or one of the access's size (signed or not).
 func (n *narrowedGen) declare() string {
 	var b strings.Builder
 	for _, v := range n.vars {
-		n.suffix = append(n.suffix, []string{"B", "H"}[n.rnd.Intn(2)])
+		z := narrowedSizes[n.rnd.Intn(len(narrowedSizes))]
+		n.size = append(n.size, z)
 		typ := narrowedTypes[n.rnd.Intn(len(narrowedTypes))]
+		if n.rnd.Intn(4) == 0 {
+			typ = []string{"", "u"}[n.rnd.Intn(2)] + z.typ
+		}
 		if typ != "" {
 			typ += " "
 		}
@@ -59,25 +67,20 @@ func (n *narrowedGen) declare() string {
 	return b.String()
 }
 
-// thread writes thread t: two to four loads, stores, barriers and
-// branches over one of them.
+// thread writes thread t: two to four loads, stores, exclusive pairs,
+// barriers and branches over one of them.
 func (n *narrowedGen) thread(t int) []string {
-	n.regs, n.code = 0, nil
-	for i := 2 + n.rnd.Intn(3); i > 0; i-- {
-		n.op(false)
-	}
-	for r := 0; r < n.regs; r++ {
-		n.all = append(n.all, fmt.Sprintf("%d:X%d", t, r))
-	}
-	return n.code
+	return n.threadOf(t, 2+n.rnd.Intn(3), n.op)
 }
 
 func (n *narrowedGen) op(inBranch bool) {
 	switch k := n.rnd.Intn(100); {
-	case k < 35:
+	case k < 30:
 		n.store()
-	case k < 75:
+	case k < 65:
 		n.load()
+	case k < 75:
+		n.exclusive()
 	case k < 88:
 		n.emit("%s", []string{"DMB ISH", "DMB ISHLD", "DMB ISHST", "ISB"}[n.rnd.Intn(4)])
 	case !inBranch && n.regs > 0:
@@ -92,17 +95,34 @@ func (n *narrowedGen) op(inBranch bool) {
 	}
 }
 
-// store writes the word's next value, its top bit set or not, with bits
-// above its access size (MOV takes only 16 bits, so a halfword's come
-// by a shift): the stored cell keeps only the low ones, zero-extended.
-func (n *narrowedGen) store() {
+// exclusive writes a load-exclusive of a word and a store-exclusive of
+// its next value, each plain or ordered, the status into a register.
+func (n *narrowedGen) exclusive() {
 	i, v := n.pick()
-	top := map[string]int{"B": 0x80, "H": 0x8000}[n.suffix[i]]
-	low, m := n.value(v)+top*n.rnd.Intn(2), []int{0, 1, -1, 3}[n.rnd.Intn(4)]
+	z := n.size[i]
+	n.emit("%s %s,[%s]", []string{"LDXR", "LDAXR"}[n.rnd.Intn(2)]+z.sfx, n.reg(), addr(i))
+	n.set(n.value(v), z, false)
+	n.emit("%s %s,W20,[%s]", []string{"STXR", "STLXR"}[n.rnd.Intn(2)]+z.sfx, n.reg(), addr(i))
+}
+
+// set puts in W20 value v, its size's top bit set or not, and, where
+// high, bits above the size (MOV takes only 16 bits, so the top bit of a
+// word and a halfword's high bits come by a shift).
+func (n *narrowedGen) set(v int, z narrowedSize, high bool) {
+	low := v + z.top*n.rnd.Intn(2)
+	m := 0
+	if high && z.sfx != "" {
+		m = []int{0, 1, -1, 3}[n.rnd.Intn(4)]
+	}
 	switch {
+	case z.sfx == "" && low != v:
+		n.emit("MOV W20,#1")
+		n.emit("LSL W20,W20,#31")
+		n.emit("MOV W21,#%d", v)
+		n.emit("ADD W20,W20,W21")
 	case m == 0:
 		n.emit("MOV W20,#%d", low)
-	case n.suffix[i] == "B":
+	case z.sfx == "B":
 		n.emit("MOV W20,#%d", low+256*m)
 	default:
 		n.emit("MOV W20,#%d", m)
@@ -110,21 +130,42 @@ func (n *narrowedGen) store() {
 		n.emit("MOV W21,#%d", low)
 		n.emit("ADD W20,W20,W21")
 	}
-	n.emit("STR%s W20,[%s%s]", n.suffix[i], addr(i), n.offset())
+}
+
+// store writes the word's next value: the stored cell keeps only the
+// bits of its size, zero-extended.
+func (n *narrowedGen) store() {
+	i, v := n.pick()
+	z := n.size[i]
+	n.set(n.value(v), z, true)
+	if n.rnd.Intn(4) == 0 {
+		n.emit("STLR%s W20,[%s]", z.sfx, addr(i))
+		return
+	}
+	n.emit("STR%s W20,[%s%s]", z.sfx, addr(i), n.offset())
 }
 
 // load writes a zero- or sign-extending load of the word's size, into a
-// W or an X register.
+// W or an X register (LDRSW: X only), or an acquire or acquirePC one
+// (zero-extending, into W).
 func (n *narrowedGen) load() {
 	i, _ := n.pick()
+	z := n.size[i]
+	if k := n.rnd.Intn(5); k < 2 {
+		n.emit("%s%s %s,[%s]", []string{"LDAR", "LDAPR"}[k], z.sfx, n.reg(), addr(i))
+		return
+	}
 	off := n.offset()
-	op := "LDR"
-	if n.rnd.Intn(2) == 0 {
-		op = "LDRS"
+	op, r := "LDR"+z.sfx, n.reg()
+	switch {
+	case n.rnd.Intn(2) == 0:
+	case z.sfx == "":
+		op, r = "LDRSW", "X"+r[1:]
+	default:
+		op = "LDRS" + z.sfx
+		if n.rnd.Intn(2) == 0 {
+			r = "X" + r[1:]
+		}
 	}
-	r := n.reg()
-	if op == "LDRS" && n.rnd.Intn(2) == 0 {
-		r = "X" + r[1:]
-	}
-	n.emit("%s%s %s,[%s%s]", op, n.suffix[i], r, addr(i), off)
+	n.emit("%s %s,[%s%s]", op, r, addr(i), off)
 }
