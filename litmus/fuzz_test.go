@@ -33,6 +33,9 @@ func FuzzTranslate(f *testing.F) {
 	// the data-processing instructions and the pointer offsets
 	f.Add([]byte("AArch64 t\n{ 0:X1=3; }\n P0 ;\n UBFM W0,W1,#24,#7 ;\n MADD X2,X0,X1,X0 ;\n REV16 X3,X2 ;\n RBIT W4,W3 ;\n ANDS XZR,X1,X2,ROR #3 ;\n CSET X5,CS ;\nforall (0:X0=0 /\\ 0:XZR=0);\n"))
 	f.Add([]byte("C t\n{}\nP0(int *x, int *y) { int r1; int *r2; r1 = READ_ONCE(*x); r2 = y + (r1 & 8); WRITE_ONCE(*r2, 1); }\nexists (0:r1=1)\n"))
+	// byte and halfword accesses of wider locations, ordered and exclusive, and int words of a mixed test
+	f.Add([]byte("AArch64 t\n{ uint64_t x=0x1234; int y; uint32_t z; 0:X1=x; 0:X2=y; 0:X3=z; }\n P0 ;\n LDARB W0,[X1] ;\n STLXRB W4,W0,[X1] ;\n STR W0,[X2,W4,SXTW] ;\n LDRSW X5,[X3] ;\nexists (x=255 /\\ y=-1)\n"))
+	f.Add([]byte("AArch64 t\nVariant=mixed\n{ uint64_t x; 0:X1=x; }\n P0 ;\n LDRH W0,[X1] ;\n STRB W0,[X1] ;\nexists (x=0)\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		out, err := Translate("f.litmus", src)
 		if err != nil {
