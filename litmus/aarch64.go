@@ -2033,7 +2033,7 @@ func (u *unit) a64FinalView() {
 		slices.Sort(rs)
 		var fix []string
 		for _, r := range rs {
-			s := r + " = csel(" + r + " < 0x100000000, " + a64Sext32(r) + ", " + r + ")  // herd shows an int sign-extended"
+			s := r + " = csel(" + u.isAddress(r) + ", " + r + ", " + a64Sext32(r+" & 0xffffffff") + ")  // herd shows an int: its low 32 bits, sign-extended"
 			if e := shown[regKey{i, r}]; e.bits < 32 {
 				s = r + " = " + a64Ext(r, e.bits, e.signed) + "  // herd shows the register through its type"
 			}
@@ -2045,6 +2045,37 @@ func (u *unit) a64FinalView() {
 			u.bodies[i] = a64AtExits(u.bodies[i], fix)
 		}
 	}
+}
+
+// isAddress is a condition that register r holds the address of a
+// location the initial state points a register or a location at (an
+// array's every element): herd shows such a register by the location's
+// name, whatever the register's type, and the translation must not cut
+// it to 32 bits. It is "0" where there is none.
+func (u *unit) isAddress(r string) string {
+	var names []string
+	for _, it := range u.inits {
+		if it.ptr == "" {
+			continue
+		}
+		if n, ok := u.arrays[it.ptr]; ok {
+			for i := 0; i < n; i++ {
+				names = append(names, elemName(it.ptr, i))
+			}
+			continue
+		}
+		names = append(names, it.ptr)
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	if len(names) == 0 {
+		return "0"
+	}
+	var terms []string
+	for _, n := range names {
+		terms = append(terms, r+" == &"+n)
+	}
+	return strings.Join(terms, " || ")
 }
 
 // a64Signed32 tells whether every memory location of an AArch64 test is

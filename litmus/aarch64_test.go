@@ -423,7 +423,7 @@ exists (0:X3=-1 /\ 0:X4=0xffffffff /\ 0:X5=-1 /\ 0:X6=4294967295 /\ 0:X1=x /\ [x
 		t.Errorf("the condition is not\n%s\nin\n%s", want, out)
 	}
 	for r, n := range map[string]int{"X3": 2, "X4": 2, "X5": 0, "X6": 0, "X1": 2, "X2": 1} {
-		fix := r + " = csel(" + r + " < 0x100000000, (" + r + " ^ 0x80000000) - 0x80000000, " + r + ")"
+		fix := r + " = csel(" + r + " == &x, " + r + ", ((" + r + " & 0xffffffff) ^ 0x80000000) - 0x80000000)"
 		if got := strings.Count(out, fix); got != n {
 			t.Errorf("%s is cast %d times, want %d:\n%s", r, got, n, out)
 		}
