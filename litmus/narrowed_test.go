@@ -5,6 +5,21 @@ import (
 	"testing"
 )
 
+// wantTranslation translates src and checks that the translation holds
+// each of want.
+func wantTranslation(t *testing.T, src string, want []string) {
+	t.Helper()
+	out, err := Translate("t.litmus", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("translation lacks %q:\n%s", w, out)
+		}
+	}
+}
+
 // narrowedTest is a one-thread test on a wider location x, reached
 // through X1, with a header line (a Variant) if any.
 func narrowedTest(header, decl string, code ...string) string {
@@ -34,15 +49,7 @@ func TestNarrowedWords(t *testing.T) {
 			[]string{"X0 = ldaxr(X1) & 0xff", "X4 = stlxr(X1, (((X3 & 0xffffffff) & 0xff) ^ 0x80) - 0x80)", "X6 = stxr(X1, "}},
 	} {
 		t.Run(strings.ReplaceAll(c.name, " ", "-"), func(t *testing.T) {
-			out, err := Translate("t.litmus", []byte(narrowedTest("", c.decl, c.code...)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("translation lacks %q:\n%s", w, out)
-				}
-			}
+			wantTranslation(t, narrowedTest("", c.decl, c.code...), c.want)
 		})
 	}
 }
@@ -95,16 +102,7 @@ func TestIntWords(t *testing.T) {
 		{"all ints", "int x; int y;", []string{"STR W3,[X1]", "LDR X0,[X1]"}, []string{"WRITE_ONCE(X1, ((X3 & 0xffffffff) ^ 0x80000000) - 0x80000000)"}},
 	} {
 		t.Run(strings.ReplaceAll(c.name, " ", "-"), func(t *testing.T) {
-			src := "AArch64 t\n{ " + c.decl + " 0:X1=x; 0:X2=y; 0:X3=0x80000001; }\n P0 ;\n " + strings.Join(c.code, " ;\n ") + " ;\nexists (x=1)\n"
-			out, err := Translate("t.litmus", []byte(src))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(out, w) {
-					t.Errorf("translation lacks %q:\n%s", w, out)
-				}
-			}
+			wantTranslation(t, "AArch64 t\n{ "+c.decl+" 0:X1=x; 0:X2=y; 0:X3=0x80000001; }\n P0 ;\n "+strings.Join(c.code, " ;\n ")+" ;\nexists (x=1)\n", c.want)
 		})
 	}
 }
