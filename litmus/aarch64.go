@@ -26,7 +26,7 @@ func translateAsm(arch string, threads [][]asmLine, mem asmMem) ([]string, error
 		tr = translateX86Thread
 	case "X86_64":
 		sizes := map[string]int{}
-		tr = func(cells []asmLine) (string, error) { return translateX86_64Thread(sizes, cells) }
+		tr = func(cells []asmLine) (string, error) { return translateX86_64Thread(sizes, mem, cells) }
 	default:
 		return nil, &Error{Msg: fmt.Sprintf("unsupported architecture %s", arch)}
 	}
@@ -628,6 +628,9 @@ type asmMem struct {
 	narrow          map[string]elemType
 	threadPtrs      []map[string]string
 	ptrs            map[string]string
+	// declared gives a location's declared width and signedness (herd's
+	// int where none is declared): X86_64's typed stores (x86T.typedStore)
+	declared func(loc string) (bits int, signed bool)
 }
 
 func (t *a64T) emit(s string) {
@@ -1935,7 +1938,7 @@ func (t *a64T) wrapping(name string, r a64R) string {
 
 // ---- herd's typed view of the final state ----
 
-// a64FinalView makes the final state of an AArch64 test show, and its
+// typedFinalView makes the final state of an AArch64 test show, and its
 // condition compare, registers as herd does. herd gives every location a
 // type (a register declared without one is an int: TestType.default) and
 // takes a register's value through it: a condition compares the low 32
@@ -1948,18 +1951,20 @@ func (t *a64T) wrapping(name string, r a64R) string {
 //
 // For each register of a signed 32-bit type (int, long, int32_t, none)
 // that the final state shows, each thread ends, at its end and before
-// each return, with its value sign-extended when it fits in 32 bits: so
-// the dependencies of the thread's events are untouched, and a pointer
-// (mmuvm's addresses are above 2^32; herd shows them as symbols) or a
-// 64-bit value in an int register (herd would cut it) is left as it is.
+// each return, with its value cut to its low 32 bits and sign-extended
+// (so the dependencies of the thread's events are untouched), unless it
+// holds the address of a location, which herd shows as a symbol
+// (isAddress). An X86_64 test's registers are shown the same way.
 // The condition's constants compared with such a register, or with a
 // register of an unsigned 32-bit type (uint32_t, unsigned, u32), are cast
 // to the type as herd casts them, so that comparing them with the final
 // value is comparing the low 32 bits. Memory locations are shown as they
 // are (a thread cannot change them without an event): where every one is
 // an int, memory holds herd's typed values (asmMem.signed32), and the
-// condition's constants compared with them are cast to int too.
-func (u *unit) a64FinalView() {
+// condition's constants compared with them are cast to int too; an
+// X86_64 test's memory holds typed values always (x86T.typedStore), and
+// a constant compared with a location is cast to its declared type.
+func (u *unit) typedFinalView() {
 	type regKey struct {
 		cpu int
 		reg string
@@ -1970,7 +1975,7 @@ func (u *unit) a64FinalView() {
 		if l == nil || l.cpu < 0 || l.cpu >= u.nthreads {
 			return regKey{}, false
 		}
-		r, ok := canonAsmReg("AArch64", l.name)
+		r, ok := canonAsmReg(u.arch, l.name)
 		return regKey{l.cpu, r}, ok
 	}
 	for _, it := range u.inits {
@@ -2009,6 +2014,8 @@ func (u *unit) a64FinalView() {
 				c.rhs.num = a64Cast(c.rhs.num, e.bits, e.signed)
 			} else if signed32 {
 				c.rhs.num = a64Cast(c.rhs.num, 32, true)
+			} else if b, s := u.declaredBits(c.lhs.name); u.arch == "X86_64" && b < 64 {
+				c.rhs.num = a64Cast(c.rhs.num, b, s)
 			}
 			return
 		}

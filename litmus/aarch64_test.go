@@ -411,8 +411,8 @@ exists (0:X3=-1 /\ 0:X4=0xffffffff /\ 0:X5=-1 /\ 0:X6=4294967295 /\ 0:X1=x /\ [x
 	if err := u.translate(); err != nil {
 		t.Fatal(err)
 	}
-	u.a64FinalView()
-	u.a64FinalView() // once is enough, twice changes nothing
+	u.typedFinalView()
+	u.typedFinalView() // once is enough, twice changes nothing
 	out, err := u.emit()
 	if err != nil {
 		t.Fatal(err)

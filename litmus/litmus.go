@@ -240,7 +240,7 @@ func (u *unit) translate() error {
 		if err != nil {
 			return err
 		}
-		mem := asmMem{words: u.hasWordArrays(), signed32: u.arch == "AArch64" && u.a64Signed32(), narrow: u.narrow, threadPtrs: ptrs}
+		mem := asmMem{words: u.hasWordArrays(), signed32: u.arch == "AArch64" && u.a64Signed32(), narrow: u.narrow, threadPtrs: ptrs, declared: u.declaredBits}
 		bodies, err := translateAsm(u.arch, threads, mem)
 		if err != nil {
 			if e, ok := err.(*Error); ok && e.File == "" {
@@ -262,8 +262,8 @@ func (u *unit) translate() error {
 	if err := u.parseTrailer(p); err != nil {
 		return err
 	}
-	if u.arch == "AArch64" {
-		u.a64FinalView()
+	if u.arch == "AArch64" || u.arch == "X86_64" {
+		u.typedFinalView()
 	}
 	return u.resolve()
 }

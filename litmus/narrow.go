@@ -61,13 +61,13 @@ func (u *unit) narrowArray(p *parser, open token, it *initItem) error {
 // records the location as narrow when the type is 8 or 16 bits wide.
 func (u *unit) typedScalar(it *initItem) {
 	bits, signed := a64TypeBits(it.types, it.stars)
-	if u.arch != "AArch64" || it.cpu >= 0 || it.array > 0 || bits >= 64 {
+	if u.arch != "AArch64" && u.arch != "X86_64" || it.cpu >= 0 || it.array > 0 || bits >= 64 {
 		return
 	}
 	if it.num != "" {
 		it.num = a64Cast(it.num, bits, signed)
 	}
-	if bits < 32 {
+	if bits < 32 && u.arch == "AArch64" {
 		u.addNarrow(it.name, elemType{bits, signed})
 	}
 }

@@ -84,8 +84,8 @@ func translateX86Thread(cells []asmLine) (string, error) {
 	})
 }
 
-func translateX86_64Thread(sizes map[string]int, cells []asmLine) (string, error) {
-	return asmTranslateThread(cells, 0, asmMem{}, func(t *a64T, in asmInsn) (asmStep, error) {
+func translateX86_64Thread(sizes map[string]int, mem asmMem, cells []asmLine) (string, error) {
+	return asmTranslateThread(cells, 0, mem, func(t *a64T, in asmInsn) (asmStep, error) {
 		return (&x86T{a64T: t, amd64: true, sizes: sizes}).insn(in)
 	})
 }
@@ -316,9 +316,9 @@ func (t *x86T) insn(in asmInsn) (asmStep, error) {
 		switch {
 		case dst.kind == 'm' && src.kind != 'm':
 			v, _ := t.rv(src)
-			t.emit("WRITE_ONCE(" + dst.val + ", " + v + ")")
+			t.emit("WRITE_ONCE(" + dst.val + ", " + t.typedStore(dst, v) + ")")
 		case dst.kind == 'r' && src.kind == 'm':
-			t.write(dst.reg.reg(), "READ_ONCE("+src.val+")", asmWide)
+			t.write(dst.reg.reg(), t.typedLoad(src, "READ_ONCE("+src.val+")"), asmWide)
 		case dst.kind == 'r':
 			v, w := t.rv(src)
 			t.write(dst.reg.reg(), v, w)
@@ -461,4 +461,42 @@ func (t *x86T) lockedRMW(base string, ops []x86Opnd, dst, src x86Opnd) error {
 		return nil
 	}
 	return t.errf("unsupported locked instruction %s", base)
+}
+
+// typedStore is the value an X86_64 MOV of v into dst leaves there, as
+// herd holds it: herd keeps a location one cell of its declared type (an
+// int where none is declared) and casts what a store writes to it,
+// whatever the store's size. A 32-bit register writes its low 32 bits
+// (rv reads it so), an immediate its value as written (movl $-1 leaves
+// all ones in a uint64_t, 4294967295 in a uint32_t, -1 in an int; movl
+// $2147483649 leaves 2147483649 in an int64_t). A store through a
+// register, whose location the translation does not know, writes v.
+//
+// herd keeps more than the type's bits of what a 64-bit store writes
+// into a narrower location: a later 64-bit load reads them back (movq
+// $-2 into an int, then movq from it, gives all ones; the cast here
+// gives 0xfffffffe). docs/memory-models.md says so.
+func (t *x86T) typedStore(dst x86Opnd, v string) string {
+	if !t.amd64 || dst.sym == "" || t.mem.declared == nil {
+		return v
+	}
+	if bits, signed := t.mem.declared(dst.sym); bits < 64 {
+		return a64Ext(v, bits, signed)
+	}
+	return v
+}
+
+// typedLoad is the value an X86_64 MOV from src reads (e): a location of
+// a type narrower than 64 bits gives its bits, zero-extended (movq of an
+// int holding -2 gives 0xfffffffe, which a uint64_t it is stored into
+// then holds, and a register herd types int shows as -2). A load through
+// a register is e.
+func (t *x86T) typedLoad(src x86Opnd, e string) string {
+	if !t.amd64 || src.sym == "" || t.mem.declared == nil {
+		return e
+	}
+	if bits, _ := t.mem.declared(src.sym); bits < 64 {
+		return a64Ext(e, bits, false)
+	}
+	return e
 }

@@ -52,6 +52,9 @@ var randomFamilies = []struct {
 	{"x86tso", "tso", litmusgen.X86, func(d string) []string {
 		return []string{"-I", filepath.Join(d, "herd-libdir"), "-model", "x86tso.cat"}
 	}},
+	{"x86_64-tso", "tso", litmusgen.X8664, func(d string) []string {
+		return []string{"-I", filepath.Join(d, "herd-libdir"), "-model", "x86tso-mixed.cat"}
+	}},
 }
 
 func lkmmArgs(d string) []string {

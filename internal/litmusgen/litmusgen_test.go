@@ -12,7 +12,7 @@ var generators = []struct {
 	name string
 	gen  func(int64) (string, string)
 	n    int // the seeds to try: a list's length, 300 for a random family
-}{{"C", C, 0}, {"C wide", CWide, 0}, {"AArch64", AArch64, 0}, {"AArch64 wide", AArch64Wide, 0}, {"AArch64 narrowed", AArch64Narrowed, 0}, {"X86", X86, 0},
+}{{"C", C, 0}, {"C wide", CWide, 0}, {"AArch64", AArch64, 0}, {"AArch64 wide", AArch64Wide, 0}, {"AArch64 narrowed", AArch64Narrowed, 0}, {"X86", X86, 0}, {"X86_64", X8664, 0},
 	{"C RMWs", CRMW, len(rmwForms) * len(rmwShapes)}, {"AArch64 RMWs", AArch64RMW, len(armRMWForms) * len(armRMWShapes)},
 	{"C plain", CPlain, len(plainTests)}, {"C locks", CLock, len(lockTests)}, {"AArch64 pairs", AArch64Pairs, len(armPairTests)},
 	{"C dependencies", CDeps, len(depTests)}, {"AArch64 dependencies", AArch64Deps, len(armDepTests)},
