@@ -16,14 +16,17 @@ var x86Regs = []string{"EAX", "EBX", "ECX", "EDX", "ESI"}
 // answers there are not affected.
 type xgen struct {
 	base
-	regs int
-	code []string
+	regs  int
+	code  []string
+	names []string // the registers read into, in order
+	op    func()   // writes one operation
 }
 
 // X86 returns a random X86 litmus test for herd's x86tso.cat; the same
 // seed gives the same test.
 func X86(seed int64) (name, text string) {
-	g := &xgen{base: newBase(seed)}
+	g := &xgen{base: newBase(seed), names: x86Regs}
+	g.op = g.x86Op
 	threads := draw(g.threads(2, 2, 2, 3, 3, 4), g.thread)
 	name = fmt.Sprintf("X-random-%d", seed)
 	init := "{ "
@@ -40,7 +43,7 @@ func (g *xgen) thread(t int) []string {
 		g.op()
 	}
 	for r := 0; r < g.regs; r++ {
-		g.all = append(g.all, fmt.Sprintf("%d:%s", t, x86Regs[r]))
+		g.all = append(g.all, fmt.Sprintf("%d:%s", t, g.names[r]))
 	}
 	return g.code
 }
@@ -51,15 +54,15 @@ func (g *xgen) emit(format string, args ...any) {
 
 // reg takes the next read register, false when there is none left.
 func (g *xgen) reg() (string, bool) {
-	if g.regs == len(x86Regs) {
+	if g.regs == len(g.names) {
 		return "", false
 	}
 	g.regs++
-	return x86Regs[g.regs-1], true
+	return g.names[g.regs-1], true
 }
 
-// op writes a store, a load or an MFENCE.
-func (g *xgen) op() {
+// x86Op writes a store, a load or an MFENCE.
+func (g *xgen) x86Op() {
 	_, v := g.pick()
 	k := g.rnd.Intn(100)
 	if k < 40 {

@@ -21,9 +21,7 @@ var x8664Inits = []string{"0", "-2", "4294967295", "4294967297", "1234"}
 // x86tso-mixed.cat: each word has one access size, 32 (movl) or 64 bits
 // (movq), as herd refuses a test that mixes them, and a declared type.
 type x8664Gen struct {
-	base
-	regs int
-	code []string
+	xgen
 	long []bool // per word: accessed by movq
 }
 
@@ -32,7 +30,8 @@ type x8664Gen struct {
 // MFENCE, over words of every declared type, whose final states show how
 // herd types memory and registers. The same seed gives the same test.
 func X8664(seed int64) (name, text string) {
-	g := &x8664Gen{base: newBase(seed)}
+	g := &x8664Gen{xgen: xgen{base: newBase(seed), names: x8664Regs}}
+	g.op = g.x8664Op
 	var decls strings.Builder
 	for _, v := range g.vars {
 		g.long = append(g.long, g.rnd.Intn(2) == 0)
@@ -47,21 +46,9 @@ func X8664(seed int64) (name, text string) {
 	return name, g.asmTest("X86_64", name, "{ "+decls.String()+"}\n", threads, "%s")
 }
 
-// thread writes thread t: two to four operations.
-func (g *x8664Gen) thread(t int) []string {
-	g.regs, g.code = 0, nil
-	for i := 2 + g.rnd.Intn(3); i > 0; i-- {
-		g.op()
-	}
-	for r := 0; r < g.regs; r++ {
-		g.all = append(g.all, fmt.Sprintf("%d:%s", t, x8664Regs[r]))
-	}
-	return g.code
-}
-
-// op writes a store of an immediate, a store of a register read before,
-// a load or an MFENCE.
-func (g *x8664Gen) op() {
+// x8664Op writes a store of an immediate, a store of a register read
+// before, a load or an MFENCE.
+func (g *x8664Gen) x8664Op() {
 	i, v := g.pick()
 	sfx, reg := "l", func(r int) string { return "%e" + x8664Regs[r][1:] }
 	if g.long[i] {
@@ -74,7 +61,7 @@ func (g *x8664Gen) op() {
 		g.code = append(g.code, fmt.Sprintf("mov%s $%d,(%s)", sfx, c, v))
 	case k < 45 && g.regs > 0:
 		g.code = append(g.code, fmt.Sprintf("mov%s %s,(%s)", sfx, reg(g.rnd.Intn(g.regs)), v))
-	case k < 85 && g.regs < len(x8664Regs):
+	case k < 85 && g.regs < len(g.names):
 		g.regs++
 		g.code = append(g.code, fmt.Sprintf("mov%s (%s),%s", sfx, v, reg(g.regs-1)))
 	default:
