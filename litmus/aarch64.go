@@ -1954,7 +1954,7 @@ func (t *a64T) wrapping(name string, r a64R) string {
 // each return, with its value cut to its low 32 bits and sign-extended
 // (so the dependencies of the thread's events are untouched), unless it
 // holds the address of a location, which herd shows as a symbol
-// (isAddress). An X86_64 test's registers are shown the same way.
+// (isAddress, pointees). An X86_64 test's registers are shown the same way.
 // The condition's constants compared with such a register, or with a
 // register of an unsigned 32-bit type (uint32_t, unsigned, u32), are cast
 // to the type as herd casts them, so that comparing them with the final
@@ -2033,6 +2033,7 @@ func (u *unit) typedFinalView() {
 	for r := range shown {
 		regs[r.cpu] = append(regs[r.cpu], r.reg)
 	}
+	pointees := u.pointees()
 	for i, rs := range regs {
 		if len(rs) == 0 || i >= len(u.bodies) {
 			continue
@@ -2040,9 +2041,11 @@ func (u *unit) typedFinalView() {
 		slices.Sort(rs)
 		var fix []string
 		for _, r := range rs {
-			s := r + " = csel(" + u.isAddress(r) + ", " + r + ", " + a64Sext32(r+" & 0xffffffff") + ")  // herd shows an int: its low 32 bits, sign-extended"
+			var s string
 			if e := shown[regKey{i, r}]; e.bits < 32 {
 				s = r + " = " + a64Ext(r, e.bits, e.signed) + "  // herd shows the register through its type"
+			} else {
+				s = r + " = csel(" + isAddress(r, pointees) + ", " + r + ", " + a64Sext32(r+" & 0xffffffff") + ")  // herd shows an int: its low 32 bits, sign-extended"
 			}
 			if !strings.Contains(u.bodies[i], s) { // once
 				fix = append(fix, s)
@@ -2054,12 +2057,10 @@ func (u *unit) typedFinalView() {
 	}
 }
 
-// isAddress is a condition that register r holds the address of a
-// location the initial state points a register or a location at (an
-// array's every element): herd shows such a register by the location's
-// name, whatever the register's type, and the translation must not cut
-// it to 32 bits. It is "0" where there is none.
-func (u *unit) isAddress(r string) string {
+// pointees are the locations the initial state points a register or a
+// location at (an array's every element), sorted: those whose address a
+// register can hold.
+func (u *unit) pointees() []string {
 	var names []string
 	for _, it := range u.inits {
 		if it.ptr == "" {
@@ -2074,13 +2075,20 @@ func (u *unit) isAddress(r string) string {
 		names = append(names, it.ptr)
 	}
 	slices.Sort(names)
-	names = slices.Compact(names)
-	if len(names) == 0 {
+	return slices.Compact(names)
+}
+
+// isAddress is a condition that register r holds the address of one of
+// pointees: herd shows such a register by the location's name, whatever
+// the register's type, and the translation must not cut it to 32 bits.
+// It is "0" where there is none.
+func isAddress(r string, pointees []string) string {
+	if len(pointees) == 0 {
 		return "0"
 	}
-	var terms []string
-	for _, n := range names {
-		terms = append(terms, r+" == &"+n)
+	terms := make([]string, len(pointees))
+	for k, n := range pointees {
+		terms[k] = r + " == &" + n
 	}
 	return strings.Join(terms, " || ")
 }

@@ -29,11 +29,12 @@ import (
 func (u *unit) narrowedWords(threads [][]asmLine) *Error {
 	sizes := map[string]int{}
 	first := map[string]asmLine{}
+	mixed := u.mixedVariant()
 	err := u.pointerInsns(threads, func(ptrs map[string]string, in asmInsn) *Error {
 		loc, bits := narrowAccessOf(in, ptrs)
 		switch b, seen := sizes[loc]; {
 		case loc == "":
-		case u.mixedVariant():
+		case mixed:
 			return asmErr(in.cell, "%s of %s: herd's mixed-size variant keeps its bytes apart, which mmuvm does not model", in.op, loc)
 		case seen && b != bits:
 			return asmErr(in.cell, "%s: %d-bit and %d-bit accesses of %s (line %d) make a mixed-size test, not supported", in.op, bits, b, loc, first[loc].Line)
@@ -103,23 +104,30 @@ func narrowAccessOf(in asmInsn, ptrs map[string]string) (string, int) {
 	if load, isLoad := narrowLoads[in.op]; isLoad {
 		op, ok = load, true
 	}
-	if !ok {
-		return "", 0
+	if _, base := memBase(in); ok && base != "" {
+		return ptrs[base], op.bits
 	}
-	for _, a := range in.args {
-		base, found := strings.CutPrefix(strings.TrimSpace(a), "[")
+	return "", 0
+}
+
+// memBase finds the memory operand of in ([Xn], [Xn, ...], pre-indexed
+// too): its index among the operands (-1: none) and its base register
+// ("" unless an X register).
+func memBase(in asmInsn) (int, string) {
+	for i, a := range in.args {
+		inner, found := strings.CutPrefix(strings.TrimSpace(a), "[")
 		if !found {
 			continue
 		}
-		if i := strings.IndexAny(base, ",]"); i >= 0 {
-			base = base[:i]
+		if j := strings.IndexAny(inner, ",]"); j >= 0 {
+			inner = inner[:j]
 		}
-		if r, ok := canonAsmReg("AArch64", strings.TrimSpace(base)); ok {
-			return ptrs[r], op.bits
+		if r, ok := a64Reg(inner); ok && !r.w && !r.zero {
+			return i, r.name
 		}
-		return "", 0
+		return i, ""
 	}
-	return "", 0
+	return -1, ""
 }
 
 // mixedVariant tells whether the test asks for herd's mixed-size
@@ -154,10 +162,10 @@ func (u *unit) intWords(threads [][]asmLine) {
 		return
 	}
 	ok := map[string]bool{}
-	for _, it := range u.inits { // the locations are known after the trailer: those pointed at are here
-		if _, narrow := u.narrow[it.ptr]; it.cpu >= 0 && it.ptr != "" && !narrow && u.arrays[it.ptr] == 0 {
-			if bits, signed := u.declaredBits(it.ptr); bits == 32 && signed {
-				ok[it.ptr] = true
+	for p := range threads {
+		for _, loc := range u.wordPointers(p) {
+			if bits, signed := u.declaredBits(loc); bits == 32 && signed {
+				ok[loc] = true
 			}
 		}
 	}
@@ -200,8 +208,9 @@ func (u *unit) declaredBits(name string) (int, bool) {
 }
 
 // wordAccessBase is the base register (X and its number) of a 32-bit
-// load, store or atomic: every register it names but the base is a W
-// register (LDRSW's X destination aside), or "".
+// load, store or atomic: its memory operand is its last, and every
+// register it names before that is a W register (LDRSW's X destination
+// aside), or "".
 func wordAccessBase(in asmInsn) string {
 	_, load := a64Loads[in.op]
 	_, store := a64Stores[in.op]
@@ -209,23 +218,12 @@ func wordAccessBase(in asmInsn) string {
 	if !load && !store && !lse && in.op != "STXR" && in.op != "STLXR" && in.op != "LDRSW" {
 		return ""
 	}
-	base := ""
-	for i, a := range in.args {
-		a = strings.TrimSpace(a)
-		if inner, found := strings.CutPrefix(a, "["); found {
-			if base != "" || i != len(in.args)-1 {
-				return ""
-			}
-			inner, _, _ = strings.Cut(strings.TrimSuffix(inner, "]"), ",")
-			r, ok := a64Reg(inner)
-			if !ok || r.w || r.zero {
-				return ""
-			}
-			base = r.name
-			continue
-		}
-		r, ok := a64Reg(a)
-		if !ok || !r.w && !(in.op == "LDRSW" && i == 0) {
+	i, base := memBase(in)
+	if i != len(in.args)-1 {
+		return ""
+	}
+	for j, a := range in.args[:i] {
+		if r, ok := a64Reg(a); !ok || !r.w && !(in.op == "LDRSW" && j == 0) {
 			return ""
 		}
 	}

@@ -477,10 +477,7 @@ func (t *x86T) lockedRMW(base string, ops []x86Opnd, dst, src x86Opnd) error {
 // $-2 into an int, then movq from it, gives all ones; the cast here
 // gives 0xfffffffe). docs/memory-models.md says so.
 func (t *x86T) typedStore(dst x86Opnd, v string) string {
-	if !t.amd64 || dst.sym == "" || t.mem.declared == nil {
-		return v
-	}
-	if bits, signed := t.mem.declared(dst.sym); bits < 64 {
+	if bits, signed := t.declared(dst); bits < 64 {
 		return a64Ext(v, bits, signed)
 	}
 	return v
@@ -492,11 +489,17 @@ func (t *x86T) typedStore(dst x86Opnd, v string) string {
 // then holds, and a register herd types int shows as -2). A load through
 // a register is e.
 func (t *x86T) typedLoad(src x86Opnd, e string) string {
-	if !t.amd64 || src.sym == "" || t.mem.declared == nil {
-		return e
-	}
-	if bits, _ := t.mem.declared(src.sym); bits < 64 {
+	if bits, _ := t.declared(src); bits < 64 {
 		return a64Ext(e, bits, false)
 	}
 	return e
+}
+
+// declared is the declared type of the location an X86_64 memory operand
+// names by its symbol; 64 bits where the translation does not know it.
+func (t *x86T) declared(o x86Opnd) (bits int, signed bool) {
+	if !t.amd64 || o.sym == "" || t.mem.declared == nil {
+		return 64, false
+	}
+	return t.mem.declared(o.sym)
 }
