@@ -1961,9 +1961,10 @@ func (t *a64T) wrapping(name string, r a64R) string {
 // value is comparing the low 32 bits. Memory locations are shown as they
 // are (a thread cannot change them without an event): where every one is
 // an int, memory holds herd's typed values (asmMem.signed32), and the
-// condition's constants compared with them are cast to int too; an
-// X86_64 test's memory holds typed values always (x86T.typedStore), and
-// a constant compared with a location is cast to its declared type.
+// condition's constants compared with them are cast to int too. Where
+// not, a constant compared with a location is cast to its declared type
+// (a uint32_t's -1 is 4294967295, as the location holds it; an X86_64
+// test's memory holds typed values always, x86T.typedStore).
 func (u *unit) typedFinalView() {
 	type regKey struct {
 		cpu int
@@ -2014,7 +2015,7 @@ func (u *unit) typedFinalView() {
 				c.rhs.num = a64Cast(c.rhs.num, e.bits, e.signed)
 			} else if signed32 {
 				c.rhs.num = a64Cast(c.rhs.num, 32, true)
-			} else if b, s := u.declaredBits(c.lhs.name); u.arch == "X86_64" && b < 64 {
+			} else if b, s := u.declaredBits(c.lhs.name); b < 64 {
 				c.rhs.num = a64Cast(c.rhs.num, b, s)
 			}
 			return

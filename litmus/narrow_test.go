@@ -131,3 +131,12 @@ func TestTypedInitialValues(t *testing.T) {
 		}
 	}
 }
+
+// TestConditionCastByType: in a test whose memory is not all ints, a
+// condition's constant compared with a location is cast to the
+// location's declared type, as herd casts it (y=-1 on a uint32_t is
+// y=4294967295); a 64-bit location's constant stays as written.
+func TestConditionCastByType(t *testing.T) {
+	wantTranslation(t, "AArch64 t\n{ uint32_t y; uint64_t z; 0:X1=y; }\n P0 ;\n MOV W0,#-1 ;\n STR W0,[X1] ;\nexists (y=-1 /\\ z=-1)\n",
+		[]string{"final exists (y == 0xffffffff && z == -1)"})
+}
