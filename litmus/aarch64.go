@@ -113,7 +113,7 @@ func asmErr(c asmLine, format string, args ...any) *Error {
 
 // ---- cells, operands, labels ----
 
-var asmLabelRE = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_.]*)\s*:\s*(.*)$`)
+var asmLabelRE = regexp.MustCompile(`^([A-Za-z_.][A-Za-z0-9_.]*)\s*:\s*(.*)$`)
 
 // asmInsn is one instruction of a thread, with the labels just before it.
 type asmInsn struct {
@@ -1314,6 +1314,7 @@ func asmTranslateThread(cells []asmLine, insnBytes int, mem asmMem, insn func(*a
 	if err != nil {
 		return "", err
 	}
+	insns, labels = asmDupTails(insns, labels)
 	atPos := map[int][]string{}
 	for l, p := range labels {
 		atPos[p] = append(atPos[p], l)

@@ -39,6 +39,11 @@ func x86Reg(s string, amd64 bool) (x86R, bool) {
 			return x86R{name: r64}, true
 		}
 	}
+	if u == "RIP" || u == "CS" {
+		// herd's program counter and code segment: registers no
+		// instruction of its X86_64 model changes (A001, A002)
+		return x86R{name: u}, true
+	}
 	if strings.HasPrefix(u, "R") {
 		num, w := u[1:], false
 		if d, ok := strings.CutSuffix(num, "D"); ok {

@@ -25,6 +25,11 @@ func TestX86(t *testing.T) {
 		{"movq", []string{"movq $1,(x)", "movq (y),%rbx", "MOVQ %RBX,(z)"},
 			"WRITE_ONCE(x, 1)\nRBX = READ_ONCE(y)\nWRITE_ONCE(z, RBX)", 0},
 		{"mov-sized-by-reg", []string{"mov (y),%eax"}, "RAX = READ_ONCE(y) & 0xffffffff", 0},
+		// herd's program counter and code segment are registers (A001, A002)
+		{"rip-cs", []string{"movq %rip,%rax", "movq %cs,%rbx"}, "RAX = RIP\nRBX = CS", 0},
+		// a telechat tail jumped back into is run in the jump's place (A006)
+		{"jmp-into-tail", []string{"cmp $1,%eax", "je L1", "L0:", "movl %eax,(x)", "ret", "L1:", "movl $1,(y)", "jmp L0"},
+			"FLAGS_a = RAX & 0xffffffff\nif FLAGS_a != 1 {\n  WRITE_ONCE(x, RAX & 0xffffffff)\n  return\n}\nWRITE_ONCE(y, 1)\nWRITE_ONCE(x, RAX & 0xffffffff)\nreturn", 0},
 		{"mfence-nop", []string{"mfence", "nop", "endbr64"}, "mfence()", 0},
 		{"shl-and", []string{"shl 2,%eax", "and %eax,%eax"},
 			"RAX = ((RAX & 0xffffffff) << 2) & 0xffffffff\nRAX = RAX & RAX", 0},

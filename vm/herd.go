@@ -79,7 +79,7 @@ func herdState(prog *Program, values string) string {
 // x8664Regs are the registers only X86_64 has, which herd prints in lower
 // case (0:rax=1; an X86 test's 0:EAX=1 stays).
 var x8664Regs = map[string]bool{"RAX": true, "RBX": true, "RCX": true, "RDX": true, "RSI": true, "RDI": true,
-	"RBP": true, "RSP": true, "R8": true, "R9": true, "R10": true, "R11": true, "R12": true, "R13": true, "R14": true, "R15": true}
+	"RBP": true, "RSP": true, "RIP": true, "CS": true, "R8": true, "R9": true, "R10": true, "R11": true, "R12": true, "R13": true, "R14": true, "R15": true}
 
 // herdArraySet names the arrays of a translated litmus test, whose
 // elements are the shared words v__0, v__1, ... (litmus/arrays.go).
