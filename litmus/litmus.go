@@ -234,6 +234,10 @@ func (u *unit) translate() error {
 				err.File = u.file
 				return err
 			}
+			if err := u.wordSizes(threads); err != nil {
+				err.File = u.file
+				return err
+			}
 			u.intWords(threads)
 		}
 		ptrs, err := u.narrowPointers()

@@ -132,14 +132,18 @@ func memBase(in asmInsn) (int, string) {
 
 // mixedVariant tells whether the test asks for herd's mixed-size
 // variant (a `Variant=` line naming `mixed`).
-func (u *unit) mixedVariant() bool {
+func (u *unit) mixedVariant() bool { return u.variant("mixed") }
+
+// variant tells whether a `Variant=` line of the test (herd reads the
+// key in either case: A178's `variant=`) names v.
+func (u *unit) variant(v string) bool {
 	for _, c := range u.comments {
-		v, ok := strings.CutPrefix(strings.TrimSpace(c), "Variant=")
-		if !ok {
+		c = strings.TrimSpace(c)
+		if len(c) < 8 || !strings.EqualFold(c[:8], "Variant=") {
 			continue
 		}
-		for _, w := range strings.Split(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(w), "mixed") {
+		for _, w := range strings.Split(c[8:], ",") {
+			if strings.EqualFold(strings.TrimSpace(w), v) {
 				return true
 			}
 		}
@@ -205,27 +209,4 @@ func (u *unit) declaredBits(name string) (int, bool) {
 		}
 	}
 	return 32, true
-}
-
-// wordAccessBase is the base register (X and its number) of a 32-bit
-// load, store or atomic: its memory operand is its last, and every
-// register it names before that is a W register (LDRSW's X destination
-// aside), or "".
-func wordAccessBase(in asmInsn) string {
-	_, load := a64Loads[in.op]
-	_, store := a64Stores[in.op]
-	_, _, lse := a64LSE(in.op)
-	if !load && !store && !lse && in.op != "STXR" && in.op != "STLXR" && in.op != "LDRSW" {
-		return ""
-	}
-	i, base := memBase(in)
-	if i != len(in.args)-1 {
-		return ""
-	}
-	for j, a := range in.args[:i] {
-		if r, ok := a64Reg(a); !ok || !r.w && !(in.op == "LDRSW" && j == 0) {
-			return ""
-		}
-	}
-	return base
 }
