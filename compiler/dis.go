@@ -124,9 +124,22 @@ func disSources(files []vm.Source) []string {
 func disVars(vs []vm.Var) []string {
 	out := make([]string, len(vs))
 	for i, v := range vs {
-		out[i] = fmt.Sprintf("%s = %#x", v.Name, v.Init)
+		out[i] = fmt.Sprintf("%s%s = %#x", v.Name, disView(v.View), v.Init)
 	}
 	return out
+}
+
+// disView writes a shared word's view as its declaration does (": s32").
+func disView(w vm.View) string {
+	for name, v := range vm.Views {
+		if v == w && w.Bits != 0 {
+			return ": " + name
+		}
+	}
+	if w != (vm.View{}) {
+		return fmt.Sprintf(": <bad view %d bits>", w.Bits)
+	}
+	return ""
 }
 
 func disLocks(ls []vm.Lock) []string {

@@ -29,7 +29,7 @@ import (
 // with a message that says which version they are, instead of being misread.
 
 // MMUBVersion is the .mmub format version this build writes and reads.
-const MMUBVersion = 4
+const MMUBVersion = 5
 
 const mmubMagic = "MMUB"
 
@@ -191,6 +191,8 @@ func (e *mmubEncoder) proc(pr vm.Proc) {
 func (e *mmubEncoder) variable(v vm.Var) {
 	e.putStr(v.Name)
 	e.putUint(v.Init)
+	e.putUint(uint64(v.View.Bits))
+	e.putBool(v.View.Signed)
 }
 
 func (e *mmubEncoder) lock(l vm.Lock) {
@@ -248,7 +250,7 @@ const (
 	mmubMinPrint     = 1 // parts count
 	mmubMinPrintPart = 2 // text, flag
 	mmubMinProc      = 4 + mmubMinPos
-	mmubMinVar       = 2
+	mmubMinVar       = 4
 	mmubMinLock      = 2
 	mmubMinThread    = 4
 	mmubMinObserved  = 4
@@ -447,7 +449,8 @@ func (d *mmubDecoder) proc() vm.Proc {
 }
 
 func (d *mmubDecoder) variable() vm.Var {
-	return vm.Var{Name: d.getStr("word name"), Init: d.getUint("word value")}
+	return vm.Var{Name: d.getStr("word name"), Init: d.getUint("word value"),
+		View: vm.View{Bits: uint8(d.getSmall("word view", 64)), Signed: d.getBool("word view's sign")}}
 }
 
 func (d *mmubDecoder) lock() vm.Lock {
@@ -803,6 +806,18 @@ func (v *mmubValidator) observed(i int, o vm.Observed) error {
 }
 
 func (v *mmubValidator) decls() error {
+	for _, w := range v.p.Shared {
+		if b := w.View.Bits; b != 0 && b != 8 && b != 16 && b != 32 || b == 0 && w.View.Signed {
+			return mmubErrorf("shared word %q: bad view of %d bits", w.Name, b)
+		}
+	}
+	for _, ws := range [][]vm.Var{v.p.Task, v.p.Keys} {
+		for _, w := range ws {
+			if w.View != (vm.View{}) {
+				return mmubErrorf("%q: only a shared word has a view", w.Name)
+			}
+		}
+	}
 	for _, l := range v.p.Locks {
 		if l.Kind > vm.RWSem {
 			return mmubErrorf("lock %q: unknown kind %d", l.Name, l.Kind)

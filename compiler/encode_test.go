@@ -75,7 +75,7 @@ func mmubSample() *vm.Program {
 		{Text: "r1 = "}, {IsValue: true}, {Text: ", r2 = "}, {IsValue: true},
 	}}}
 	p.Builtins = []string{"set_pte", "flush_tlb_all"}
-	p.Shared = []vm.Var{{Name: "x"}, {Name: "y", Init: 0x1000}}
+	p.Shared = []vm.Var{{Name: "x"}, {Name: "y", Init: 0x1000, View: vm.View{Bits: 32, Signed: true}}}
 	p.Task = []vm.Var{{Name: "current"}}
 	p.Tables = []string{"pgd", "pte0"}
 	p.MMs = []string{"init_mm", "mm1"}
@@ -391,17 +391,19 @@ func TestDecodeEnvelope(t *testing.T) {
 		{"short magic", []byte("MM"), []string{"corrupt .mmub: bad magic"}},
 		{"bad magic", edit(func(b []byte) []byte { b[0] = 'X'; return b }), []string{"corrupt .mmub: bad magic \"XMUB\""}},
 		{"no version", []byte("MMUB\x01"), []string{"corrupt .mmub: truncated header"}},
-		{"version 5", edit(func(b []byte) []byte { b[4] = 5; return b }),
-			[]string{"unsupported .mmub format version 5", "reads version 4"}},
+		{"version 6", edit(func(b []byte) []byte { b[4] = 6; return b }),
+			[]string{"unsupported .mmub format version 6", "reads version 5"}},
 		{"version 0x100", edit(func(b []byte) []byte { b[5] = 1; return b }),
-			[]string{"unsupported .mmub format version 260"}},
+			[]string{"unsupported .mmub format version 261"}},
 		{"resealed version 1", mmubSealVersion(mmubBodyOf(good), 1),
 			[]string{"unsupported .mmub format version 1"}},
 		{"resealed version 2 (before preemptible)", mmubSealVersion(mmubBodyOf(good), 2),
 			[]string{"unsupported .mmub format version 2", "recompile"}},
 		{"resealed version 3 (before page_reuse)", mmubSealVersion(mmubBodyOf(good), 3),
 			[]string{"unsupported .mmub format version 3", "recompile"}},
-		{"no checksum", []byte("MMUB\x04\x00\x00"), []string{"corrupt .mmub: truncated, no room for the checksum"}},
+		{"resealed version 4 (before shared words' views)", mmubSealVersion(mmubBodyOf(good), 4),
+			[]string{"unsupported .mmub format version 4", "recompile"}},
+		{"no checksum", []byte("MMUB\x05\x00\x00"), []string{"corrupt .mmub: truncated, no room for the checksum"}},
 		{"bad checksum", edit(func(b []byte) []byte { b[len(b)-1] ^= 1; return b }), []string{"corrupt .mmub: checksum mismatch"}},
 		{"stray byte", mmubSeal(append(mmubBodyOf(good), 0)), []string{"corrupt .mmub: 1 stray bytes"}},
 		{"empty body", mmubSeal(nil), []string{"corrupt .mmub: truncated reading test name length"}},
@@ -542,6 +544,9 @@ func TestDecodeRejectsBadPrograms(t *testing.T) {
 		{"negative immediate", func(p *vm.Program) { p.Code[7].A = -5 }, "negative immediate -5"},
 		{"shared out of range", func(p *vm.Program) { p.Code[6].A = 2 }, "shared word 2 out of range"},
 		{"task out of range", func(p *vm.Program) { p.Code[51].A = 1 }, "task word 1 out of range"},
+		{"view of 12 bits", func(p *vm.Program) { p.Shared[0].View.Bits = 12 }, "shared word \"x\": bad view of 12 bits"},
+		{"signed nothing", func(p *vm.Program) { p.Shared[0].View.Signed = true }, "bad view of 0 bits"},
+		{"task word's view", func(p *vm.Program) { p.Task[0].View.Bits = 8 }, "\"current\": only a shared word has a view"},
 		{"table out of range", func(p *vm.Program) { p.Code[43].A = 2 }, "table 2 out of range"},
 		{"call out of range", func(p *vm.Program) { p.Code[8].A = 6 }, "proc 6 out of range"},
 		{"string out of range", func(p *vm.Program) { p.Code[40].A = 2 }, "string 2 out of range"},

@@ -49,6 +49,9 @@ func (g *gen) name(e *lang.Name) error {
 		switch sym.kind {
 		case symShared:
 			g.emit(vm.OpLoadShared, sym.index, 0, e.P)
+			if g.final && g.c.prog.Shared[sym.index].View.Bits != 0 {
+				g.emit(vm.OpView, sym.index, 0, e.P)
+			}
 		case symTask:
 			if g.final {
 				return g.errf(e.P, "%s is a task word: each CPU has its own, so a final condition cannot name it", e.Name)

@@ -169,6 +169,16 @@ func (c *compiler) declareVars(fi int, it *lang.VarsItem) error {
 			}
 		}
 		w := vm.Var{Name: d.Name, Init: v}
+		if d.View != "" {
+			view, ok := vm.Views[d.View]
+			switch {
+			case it.Kind != "shared":
+				return c.errAt(c.files[fi], d.Pos, "%s: only a shared word is shown through a type in final states", d.Name)
+			case !ok:
+				return c.errAt(c.files[fi], d.Pos, "%s: unknown type %s (types: s8, u8, s16, u16, s32, u32, s64, u64)", d.Name, d.View)
+			}
+			w.View = view
+		}
 		var s *symbol
 		switch it.Kind {
 		case "shared":

@@ -59,10 +59,13 @@ type ConstItem struct {
 	Value Expr   `parser:"'=' @@"`
 }
 
-// VarDecl is one name of a shared/task/static_key list, with its initial value.
+// VarDecl is one name of a shared/task/static_key list, with its initial
+// value. A shared word may name the type its final states show it
+// through (`shared x: s32`).
 type VarDecl struct {
 	Pos  lexer.Position
 	Name string `parser:"@Ident"`
+	View string `parser:"(':' @Ident)?"`
 	Init Expr   `parser:"('=' @@)?"`
 }
 

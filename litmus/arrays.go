@@ -3,6 +3,7 @@ package litmus
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Arrays of words in an initial state (`int64_t v[2] = {1,2};`): each
@@ -29,6 +30,12 @@ var wordTypes = map[string]bool{
 
 // elemName is the shared word of element i of array name.
 func elemName(name string, i int) string { return fmt.Sprintf("%s__%d", name, i) }
+
+// isElement tells whether shared word s is an element of an array.
+func (u *unit) isElement(s string) bool {
+	i := strings.LastIndex(s, "__")
+	return i > 0 && u.arrays[s[:i]] > 0
+}
 
 // addrOf is the location whose address a name stands for: an array's
 // first element, or the name itself.

@@ -1260,8 +1260,9 @@ func (u *unit) emit() (string, error) {
 	}
 	if len(u.shared) > 0 {
 		parts := make([]string, len(u.shared))
+		views := u.sharedViews()
 		for i, s := range u.shared {
-			parts[i] = s
+			parts[i] = s + views[s]
 			if v, ok := vals[s]; ok && v != "0" {
 				parts[i] += " = " + v
 			}

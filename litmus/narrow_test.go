@@ -103,7 +103,7 @@ func TestNarrowScalars(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"shared x = 1, y = 65535", "X3 = READ_ONCE(X2) & 0xffff", "WRITE_ONCE(X2, X0 & 0xffff)",
+	for _, w := range []string{"shared x: s8 = 1, y: u16 = 65535", "X3 = READ_ONCE(X2) & 0xffff", "WRITE_ONCE(X2, X0 & 0xffff)",
 		"X0 = ((X0 & 0xff) ^ 0x80) - 0x80  // herd shows the register through its type", "x == 1 && 0:X0 == 1"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("translation lacks %q:\n%s", w, out)
@@ -116,9 +116,9 @@ func TestNarrowScalars(t *testing.T) {
 // written.
 func TestTypedInitialValues(t *testing.T) {
 	for _, c := range []struct{ decl, want string }{
-		{"uint32_t x=-2;", "shared x = 0xfffffffe"},
-		{"int x=0xffffffff;", "shared x = -1"},
-		{"x=0x1ffffffff;", "shared x = -1"},
+		{"uint32_t x=-2;", "shared x: u32 = 0xfffffffe"},
+		{"int x=0xffffffff;", "shared x: s32 = -1"},
+		{"x=0x1ffffffff;", "shared x: s32 = -1"},
 		{"int64_t x=-2;", "shared x = -2"},
 		{"uint64_t x=0x1ffffffff;", "shared x = 0x1ffffffff"},
 	} {

@@ -1,6 +1,7 @@
 package litmus
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -209,4 +210,35 @@ func (u *unit) declaredBits(name string) (int, bool) {
 		}
 	}
 	return 32, true
+}
+
+// sharedViews gives each scalar location of an AArch64 test that is
+// declared narrower than 64 bits (herd's int where undeclared) the view
+// its final states show it through (": s32"). herd keeps all of what a
+// 64-bit store writes into such a location, which a 64-bit load reads
+// back, and shows the location through its type: STR X of 0x100000001
+// into an int is [x]=1 there, and LDR X from it reads 0x100000001.
+// mmuvm's memory keeps the whole word too, and the view does the rest.
+// Where memory holds the typed value already (narrow locations, int
+// words, all-int tests' W stores), the view changes nothing.
+func (u *unit) sharedViews() map[string]string {
+	if u.arch != "AArch64" {
+		return nil
+	}
+	views := map[string]string{}
+	for _, s := range u.shared {
+		if u.arrays[s] > 0 || u.isElement(s) {
+			continue
+		}
+		bits, signed := u.declaredBits(s)
+		if bits >= 64 {
+			continue
+		}
+		kind := "u"
+		if signed {
+			kind = "s"
+		}
+		views[s] = fmt.Sprintf(": %s%d", kind, bits)
+	}
+	return views
 }

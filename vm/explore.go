@@ -331,7 +331,7 @@ func (m *Machine) evalFinal() (bool, string) {
 				v = m.threads[o.Thread].stack[o.Slot]
 			}
 		} else {
-			v = m.MMU.S.Peek(mmu.Loc(m.MMU.SharedAddr(o.Shared)))
+			v = m.viewed(o.Shared, m.MMU.S.Peek(mmu.Loc(m.MMU.SharedAddr(o.Shared))))
 		}
 		fmt.Fprintf(&b, "%s=%s", o.Label, m.finalVal(v))
 	}
@@ -341,6 +341,14 @@ func (m *Machine) evalFinal() (bool, string) {
 // finalVal renders a value of a final state: the address of a shared word
 // by its name, as herd prints pointers, and a number otherwise.
 func (m *Machine) finalVal(v uint64) string {
+	if name := m.sharedAt(v); name != "" {
+		return name
+	}
+	return fmtVal(v)
+}
+
+// sharedAt names the shared word whose address v is, or "".
+func (m *Machine) sharedAt(v uint64) string {
 	if v >= 1024 {
 		for i, sh := range m.prog.Shared {
 			if m.MMU.SharedAddr(i) == v {
@@ -348,7 +356,19 @@ func (m *Machine) finalVal(v uint64) string {
 			}
 		}
 	}
-	return fmtVal(v)
+	return ""
+}
+
+// viewed is shared word i's value v as the final states show it and
+// the final condition reads it: through the word's view (its declared
+// type), unless v is a shared word's address, which herd shows by the
+// location's name whatever the type.
+func (m *Machine) viewed(i int, v uint64) uint64 {
+	w := m.prog.Shared[i].View
+	if w.Bits == 0 || m.sharedAt(v) != "" {
+		return v
+	}
+	return w.Of(v)
 }
 
 // evalCond runs a condition proc on the final state (the final condition

@@ -362,6 +362,8 @@ func (m *Machine) localOp(t *thread, in Instr) bool {
 	case OpLoadReg:
 		o := m.threads[in.A]
 		t.push(o.stack[int(in.B)])
+	case OpView:
+		t.push(m.viewed(int(in.A), t.pop()))
 	case OpEnd:
 		m.end(t)
 		return false

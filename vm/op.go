@@ -61,6 +61,7 @@ const (
 	OpPrint   // print Prints[A], which consumes B values
 	OpLoadReg // final conditions: push register B of CPU thread A
 	OpEnd     // end of a thread's code
+	OpView    // final conditions: cast the top through shared word A's view
 	numOps
 )
 
@@ -120,6 +121,7 @@ var opTable = [numOps]opInfo{
 	OpPrint:       {"print", -1, 0, false, 'P'},
 	OpLoadReg:     {"load.reg", 0, 1, false, 'r'},
 	OpEnd:         {"end", 0, 0, false, 0},
+	OpView:        {"view", 1, 1, false, 's'},
 }
 
 func (op Op) String() string {

@@ -69,6 +69,36 @@ type Proc struct {
 type Var struct {
 	Name string
 	Init uint64
+	View View // shared words: the type final states show it through
+}
+
+// View is the type a final state shows a shared word through, as herd
+// shows a location through its declared type: its low Bits bits, sign-
+// or zero-extended. Memory keeps the whole word (a 64-bit store into an
+// int keeps its upper half, which a 64-bit load reads back). Bits 0 is
+// no view: the word as it is.
+type View struct {
+	Bits   uint8
+	Signed bool
+}
+
+// Views are the types a `shared x: T` declaration may name, by the
+// kernel's names for them.
+var Views = map[string]View{
+	"s8": {8, true}, "u8": {8, false}, "s16": {16, true}, "u16": {16, false},
+	"s32": {32, true}, "u32": {32, false}, "s64": {}, "u64": {},
+}
+
+// Of casts v to the view's type.
+func (w View) Of(v uint64) uint64 {
+	if w.Bits == 0 || w.Bits >= 64 {
+		return v
+	}
+	v &= 1<<w.Bits - 1
+	if sign := uint64(1) << (w.Bits - 1); w.Signed && v&sign != 0 {
+		v |= ^(1<<w.Bits - 1)
+	}
+	return v
 }
 
 // LockKind tells spinlocks from rwsems.
