@@ -628,9 +628,6 @@ type asmMem struct {
 	narrow          map[string]elemType
 	threadPtrs      []map[string]string
 	ptrs            map[string]string
-	// declared gives a location's declared width and signedness (herd's
-	// int where none is declared): X86_64's typed stores (x86T.typedStore)
-	declared func(loc string) (bits int, signed bool)
 }
 
 func (t *a64T) emit(s string) {
@@ -1959,13 +1956,11 @@ func (t *a64T) wrapping(name string, r a64R) string {
 // The condition's constants compared with such a register, or with a
 // register of an unsigned 32-bit type (uint32_t, unsigned, u32), are cast
 // to the type as herd casts them, so that comparing them with the final
-// value is comparing the low 32 bits. Memory locations are shown as they
-// are (a thread cannot change them without an event): where every one is
-// an int, memory holds herd's typed values (asmMem.signed32), and the
-// condition's constants compared with them are cast to int too. Where
-// not, a constant compared with a location is cast to its declared type
-// (a uint32_t's -1 is 4294967295, as the location holds it; an X86_64
-// test's memory holds typed values always, x86T.typedStore).
+// value is comparing the low 32 bits. Memory locations are shown through
+// their declared types by their views (sharedViews), and a constant
+// compared with a location is cast to the location's type (to int where
+// every location is one: asmMem.signed32), so that a uint32_t's -1 is
+// 4294967295, as the view shows the location.
 func (u *unit) typedFinalView() {
 	type regKey struct {
 		cpu int

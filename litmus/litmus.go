@@ -244,7 +244,7 @@ func (u *unit) translate() error {
 		if err != nil {
 			return err
 		}
-		mem := asmMem{words: u.hasWordArrays(), signed32: u.arch == "AArch64" && u.a64Signed32(), narrow: u.narrow, threadPtrs: ptrs, declared: u.declaredBits}
+		mem := asmMem{words: u.hasWordArrays(), signed32: u.arch == "AArch64" && u.a64Signed32(), narrow: u.narrow, threadPtrs: ptrs}
 		bodies, err := translateAsm(u.arch, threads, mem)
 		if err != nil {
 			if e, ok := err.(*Error); ok && e.File == "" {

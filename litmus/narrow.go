@@ -59,13 +59,16 @@ func (u *unit) narrowArray(p *parser, open token, it *initItem) error {
 // is narrower than 64 bits, as herd does (uint32_t x=-2 holds
 // 4294967294, int x=0xffffffff holds -1; no type is herd's int), and
 // records the location as narrow when the type is 8 or 16 bits wide.
+// An X86_64 location holds the type's bits as they are, which a movq
+// reads (int y=-2 holds 0xfffffffe), and its view shows them through
+// the type (sharedViews).
 func (u *unit) typedScalar(it *initItem) {
 	bits, signed := a64TypeBits(it.types, it.stars)
 	if u.arch != "AArch64" && u.arch != "X86_64" || it.cpu >= 0 || it.array > 0 || bits >= 64 {
 		return
 	}
 	if it.num != "" {
-		it.num = a64Cast(it.num, bits, signed)
+		it.num = a64Cast(it.num, bits, signed && u.arch == "AArch64")
 	}
 	if bits < 32 && u.arch == "AArch64" {
 		u.addNarrow(it.name, elemType{bits, signed})

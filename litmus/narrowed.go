@@ -222,7 +222,7 @@ func (u *unit) declaredBits(name string) (int, bool) {
 // Where memory holds the typed value already (narrow locations, int
 // words, all-int tests' W stores), the view changes nothing.
 func (u *unit) sharedViews() map[string]string {
-	if u.arch != "AArch64" {
+	if u.arch != "AArch64" && u.arch != "X86_64" {
 		return nil
 	}
 	views := map[string]string{}

@@ -320,10 +320,14 @@ func (t *x86T) insn(in asmInsn) (asmStep, error) {
 		}
 		switch {
 		case dst.kind == 'm' && src.kind != 'm':
+			// herd's cell keeps what the store writes whole (an
+			// immediate as written, a 32-bit register's low bits), and a
+			// movq reads it back whole: the location's type is only how
+			// the final state shows it (sharedViews)
 			v, _ := t.rv(src)
-			t.emit("WRITE_ONCE(" + dst.val + ", " + t.typedStore(dst, v) + ")")
+			t.emit("WRITE_ONCE(" + dst.val + ", " + v + ")")
 		case dst.kind == 'r' && src.kind == 'm':
-			t.write(dst.reg.reg(), t.typedLoad(src, "READ_ONCE("+src.val+")"), asmWide)
+			t.write(dst.reg.reg(), "READ_ONCE("+src.val+")", asmWide)
 		case dst.kind == 'r':
 			v, w := t.rv(src)
 			t.write(dst.reg.reg(), v, w)
@@ -466,45 +470,4 @@ func (t *x86T) lockedRMW(base string, ops []x86Opnd, dst, src x86Opnd) error {
 		return nil
 	}
 	return t.errf("unsupported locked instruction %s", base)
-}
-
-// typedStore is the value an X86_64 MOV of v into dst leaves there, as
-// herd holds it: herd keeps a location one cell of its declared type (an
-// int where none is declared) and casts what a store writes to it,
-// whatever the store's size. A 32-bit register writes its low 32 bits
-// (rv reads it so), an immediate its value as written (movl $-1 leaves
-// all ones in a uint64_t, 4294967295 in a uint32_t, -1 in an int; movl
-// $2147483649 leaves 2147483649 in an int64_t). A store through a
-// register, whose location the translation does not know, writes v.
-//
-// herd keeps more than the type's bits of what a 64-bit store writes
-// into a narrower location: a later 64-bit load reads them back (movq
-// $-2 into an int, then movq from it, gives all ones; the cast here
-// gives 0xfffffffe). docs/memory-models.md says so.
-func (t *x86T) typedStore(dst x86Opnd, v string) string {
-	if bits, signed := t.declared(dst); bits < 64 {
-		return a64Ext(v, bits, signed)
-	}
-	return v
-}
-
-// typedLoad is the value an X86_64 MOV from src reads (e): a location of
-// a type narrower than 64 bits gives its bits, zero-extended (movq of an
-// int holding -2 gives 0xfffffffe, which a uint64_t it is stored into
-// then holds, and a register herd types int shows as -2). A load through
-// a register is e.
-func (t *x86T) typedLoad(src x86Opnd, e string) string {
-	if bits, _ := t.declared(src); bits < 64 {
-		return a64Ext(e, bits, false)
-	}
-	return e
-}
-
-// declared is the declared type of the location an X86_64 memory operand
-// names by its symbol; 64 bits where the translation does not know it.
-func (t *x86T) declared(o x86Opnd) (bits int, signed bool) {
-	if !t.amd64 || o.sym == "" || t.mem.declared == nil {
-		return 64, false
-	}
-	return t.mem.declared(o.sym)
 }

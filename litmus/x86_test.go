@@ -66,19 +66,21 @@ func TestDeclareReadRegs(t *testing.T) {
 	}
 }
 
-// TestX86_64TypedValues: an X86_64 test's locations hold herd's typed
-// values (the initial value cast, a store cast to the location's type
-// whatever its size, a load of a 32-bit location zero-extended), and a
-// register herd types int shows its low 32 bits sign-extended.
+// TestX86_64TypedValues: an X86_64 test's locations hold what herd's
+// cells hold (the initial value's bits in its type, a store's value whole:
+// an immediate as written, a 32-bit register's low bits), which a movq
+// reads back whole, and the final state shows each through its type (its
+// view: TestTypedMemory checks the states). A register herd types int
+// shows its low 32 bits sign-extended.
 func TestX86_64TypedValues(t *testing.T) {
 	src := "X86_64 t\n{ int x=4294967295; uint32_t y=-2; uint64_t z; }\n P0 ;\n movl $-1,(x) ;\n movq (y),%rax ;\n movl %eax,(z) ;\n movq $4294967297,(y) ;\n" +
 		"locations [x;y;z;0:rax;]\nexists (0:rax=4294967294 /\\ y=4294967297)\n"
 	wantTranslation(t, src, []string{
-		"shared x = -1, y = 0xfffffffe, z",
-		"WRITE_ONCE(x, ((-1 & 0xffffffff) ^ 0x80000000) - 0x80000000)",
-		"RAX = READ_ONCE(y) & 0xffffffff",
+		"shared x: s32 = 0xffffffff, y: u32 = 0xfffffffe, z",
+		"WRITE_ONCE(x, -1)",
+		"RAX = READ_ONCE(y)",
 		"WRITE_ONCE(z, RAX & 0xffffffff)",
-		"WRITE_ONCE(y, 0x100000001 & 0xffffffff)",
+		"WRITE_ONCE(y, 0x100000001)",
 		"RAX = csel(0, RAX, ((RAX & 0xffffffff) ^ 0x80000000) - 0x80000000)",
 		"final exists (0:RAX == -2 && y == 1)",
 	})
