@@ -807,7 +807,7 @@ func (v *mmubValidator) observed(i int, o vm.Observed) error {
 
 func (v *mmubValidator) decls() error {
 	for _, w := range v.p.Shared {
-		if b := w.View.Bits; b != 0 && b != 8 && b != 16 && b != 32 || b == 0 && w.View.Signed {
+		if b := w.View.Bits; b != 0 && b != 8 && b != 16 && b != 32 && b != 64 || b == 0 && w.View.Signed {
 			return mmubErrorf("shared word %q: bad view of %d bits", w.Name, b)
 		}
 	}

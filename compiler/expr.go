@@ -49,7 +49,7 @@ func (g *gen) name(e *lang.Name) error {
 		switch sym.kind {
 		case symShared:
 			g.emit(vm.OpLoadShared, sym.index, 0, e.P)
-			if g.final && g.c.prog.Shared[sym.index].View.Bits != 0 {
+			if b := g.c.prog.Shared[sym.index].View.Bits; g.final && b != 0 && b < 64 {
 				g.emit(vm.OpView, sym.index, 0, e.P)
 			}
 		case symTask:

@@ -120,7 +120,7 @@ func TestTypedInitialValues(t *testing.T) {
 		{"int x=0xffffffff;", "shared x: s32 = -1"},
 		{"x=0x1ffffffff;", "shared x: s32 = -1"},
 		{"int64_t x=-2;", "shared x = -2"},
-		{"uint64_t x=0x1ffffffff;", "shared x = 0x1ffffffff"},
+		{"uint64_t x=0x1ffffffff;", "shared x: u64 = 0x1ffffffff"},
 	} {
 		out, err := Translate("t.litmus", []byte("AArch64 t\n{ "+c.decl+" 0:X1=x; }\n P0 ;\n LDR W0,[X1] ;\nexists (0:X0=0)\n"))
 		if err != nil {

@@ -2,6 +2,7 @@ package litmus
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -220,7 +221,9 @@ func (u *unit) declaredBits(name string) (int, bool) {
 // into an int is [x]=1 there, and LDR X from it reads 0x100000001.
 // mmuvm's memory keeps the whole word too, and the view does the rest.
 // Where memory holds the typed value already (narrow locations, int
-// words, all-int tests' W stores), the view changes nothing.
+// words, all-int tests' W stores), the view changes nothing. A uint64_t
+// gets the view u64, which only herd's notation sees: herd prints its
+// all ones 18446744073709551615.
 func (u *unit) sharedViews() map[string]string {
 	if u.arch != "AArch64" && u.arch != "X86_64" {
 		return nil
@@ -232,6 +235,9 @@ func (u *unit) sharedViews() map[string]string {
 		}
 		bits, signed := u.declaredBits(s)
 		if bits >= 64 {
+			if u.declaredUint64(s) {
+				views[s] = ": u64" // herd prints it unsigned
+			}
 			continue
 		}
 		kind := "u"
@@ -241,4 +247,15 @@ func (u *unit) sharedViews() map[string]string {
 		views[s] = fmt.Sprintf(": %s%d", kind, bits)
 	}
 	return views
+}
+
+// declaredUint64 tells whether location name is declared a uint64_t
+// (or u64), not a pointer.
+func (u *unit) declaredUint64(name string) bool {
+	for _, it := range u.inits {
+		if it.cpu < 0 && it.name == name && it.stars == 0 {
+			return slices.Contains(it.types, "uint64_t") || slices.Contains(it.types, "u64")
+		}
+	}
+	return false
 }

@@ -37,7 +37,7 @@ func TestNarrowedWords(t *testing.T) {
 		want       []string
 	}{
 		{"uint64_t", "uint64_t x=0x1234;", []string{"LDRB W0,[X1]", "STRB W3,[X1]"},
-			[]string{"shared x = 0x1234", "X0 = READ_ONCE(X1) & 0xff", "WRITE_ONCE(X1, (X3 & 0xffffffff) & 0xff)", "final exists (x == 4660)"}},
+			[]string{"shared x: u64 = 0x1234", "X0 = READ_ONCE(X1) & 0xff", "WRITE_ONCE(X1, (X3 & 0xffffffff) & 0xff)", "final exists (x == 4660)"}},
 		{"signed halfword", "int64_t x=0x1234;", []string{"LDRSH X0,[X1]"},
 			[]string{"X0 = ((READ_ONCE(X1) & 0xffff) ^ 0x8000) - 0x8000"}},
 		{"uint32_t cast", "uint32_t x=-2;", []string{"LDRH W0,[X1]"}, []string{"shared x: u32 = 0xfffffffe"}},

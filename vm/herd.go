@@ -69,11 +69,29 @@ func herdState(prog *Program, values string) string {
 	}
 	slices.SortStableFunc(kvs, func(a, b [2]string) int { return herdKeyCompare(a[0], b[0]) })
 	arrays := herdArrays(prog)
+	unsigned := herdUnsigned(prog)
 	var b strings.Builder
 	for _, kv := range kvs {
-		fmt.Fprintf(&b, "%s=%s; ", herdTerm(kv[0], arrays), herdValue(arrays.address(kv[1])))
+		v := herdValue(arrays.address(kv[1]))
+		if n, err := strconv.ParseUint(kv[1], 0, 64); err == nil && unsigned[kv[0]] {
+			v = strconv.FormatUint(n, 10)
+		}
+		fmt.Fprintf(&b, "%s=%s; ", herdTerm(kv[0], arrays), v)
 	}
 	return strings.TrimSuffix(b.String(), " ")
+}
+
+// herdUnsigned gives the shared words whose view is a 64-bit unsigned
+// type, whose values herd prints unsigned (a uint64_t's all ones is
+// 18446744073709551615, an int64_t's -1).
+func herdUnsigned(prog *Program) map[string]bool {
+	out := map[string]bool{}
+	for _, sh := range prog.Shared {
+		if sh.View == (View{64, false}) {
+			out[sh.Name] = true
+		}
+	}
+	return out
 }
 
 // x8664Regs are the registers only X86_64 has, which herd prints in lower

@@ -76,7 +76,8 @@ type Var struct {
 // shows a location through its declared type: its low Bits bits, sign-
 // or zero-extended. Memory keeps the whole word (a 64-bit store into an
 // int keeps its upper half, which a 64-bit load reads back). Bits 0 is
-// no view: the word as it is.
+// no view: the word as it is; 64 bits is the word too, which herd's
+// notation (--format herd) prints unsigned where the view is.
 type View struct {
 	Bits   uint8
 	Signed bool
@@ -86,7 +87,7 @@ type View struct {
 // kernel's names for them.
 var Views = map[string]View{
 	"s8": {8, true}, "u8": {8, false}, "s16": {16, true}, "u16": {16, false},
-	"s32": {32, true}, "u32": {32, false}, "s64": {}, "u64": {},
+	"s32": {32, true}, "u32": {32, false}, "s64": {64, true}, "u64": {64, false},
 }
 
 // Of casts v to the view's type.
