@@ -32,7 +32,7 @@ func (u *unit) narrowedWords(threads [][]asmLine) *Error {
 	sizes := map[string]int{}
 	first := map[string]asmLine{}
 	mixed := u.mixedVariant()
-	err := u.pointerInsns(threads, func(ptrs map[string]string, in asmInsn) *Error {
+	err := u.pointerInsns(threads, func(ptrs map[string]string, _ map[string]bool, in asmInsn) *Error {
 		loc, bits := narrowAccessOf(in, ptrs)
 		switch b, seen := sizes[loc]; {
 		case loc == "":
@@ -58,11 +58,12 @@ func (u *unit) narrowedWords(threads [][]asmLine) *Error {
 	return nil
 }
 
-// pointerInsns calls f with each instruction of each thread and the
-// registers its initial state points at word locations (wordPointers),
-// until f returns an error. A thread whose code does not split is left
-// to the translation to report.
-func (u *unit) pointerInsns(threads [][]asmLine, f func(ptrs map[string]string, in asmInsn) *Error) *Error {
+// pointerInsns calls f with each instruction of each thread, the
+// registers its initial state points at word locations (wordPointers)
+// and those of them the thread never writes (stableBases), until f
+// returns an error. A thread whose code does not split is left to the
+// translation to report.
+func (u *unit) pointerInsns(threads [][]asmLine, f func(ptrs map[string]string, stable map[string]bool, in asmInsn) *Error) *Error {
 	for p, cells := range threads {
 		ptrs := u.wordPointers(p)
 		if len(ptrs) == 0 {
@@ -72,8 +73,9 @@ func (u *unit) pointerInsns(threads [][]asmLine, f func(ptrs map[string]string, 
 		if err != nil {
 			continue
 		}
+		stable := stableBases(insns)
 		for _, in := range insns {
-			if err := f(ptrs, in); err != nil {
+			if err := f(ptrs, stable, in); err != nil {
 				return err
 			}
 		}
@@ -181,7 +183,7 @@ func (u *unit) intWords(threads [][]asmLine) {
 		}
 	}
 	used := map[string]bool{}
-	u.pointerInsns(threads, func(ptrs map[string]string, in asmInsn) *Error {
+	u.pointerInsns(threads, func(ptrs map[string]string, _ map[string]bool, in asmInsn) *Error {
 		for _, a := range in.args {
 			for _, m := range a64RegNumRE.FindAllStringSubmatch(a, -1) {
 				switch loc := ptrs["X"+m[1]]; {

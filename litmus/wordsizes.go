@@ -19,36 +19,27 @@ import "strings"
 func (u *unit) wordSizes(threads [][]asmLine) *Error {
 	sizes := map[string]int{}
 	first := map[string]asmLine{}
-	mixed, unchecked := u.mixedVariant(), u.variant("DontCheckMixed")
-	for p, cells := range threads {
-		ptrs := u.wordPointers(p)
-		if len(ptrs) == 0 {
-			continue
-		}
-		insns, _, err := asmSplitCells(cells, 4)
-		if err != nil {
-			continue // the translation reports it
-		}
-		stable := stableBases(insns)
-		for _, in := range insns {
-			base, bits := memAccess(in)
-			loc := ptrs[base]
-			if loc == "" || !stable[base] {
-				continue
-			}
-			switch b, seen := sizes[loc]; {
-			case !seen:
-				sizes[loc], first[loc] = bits, in.cell
-			case b != bits && unchecked:
-				return asmErr(in.cell, "%s: %d-bit and %d-bit accesses of %s (line %d): herd's DontCheckMixed variant cuts every access of a location to one size, which mmuvm does not model", in.op, bits, b, loc, first[loc].Line)
-			case b != bits && mixed:
-				return asmErr(in.cell, "%s: %d-bit and %d-bit accesses of %s (line %d): herd's mixed-size variant keeps its bytes apart, which mmuvm does not model", in.op, bits, b, loc, first[loc].Line)
-			case b != bits:
-				return asmErr(in.cell, "%s: %d-bit and %d-bit accesses of %s (line %d) make a mixed-size test, which herd refuses too", in.op, bits, b, loc, first[loc].Line)
-			}
-		}
+	why := " make a mixed-size test, which herd refuses too"
+	switch {
+	case u.variant("DontCheckMixed"):
+		why = ": herd's DontCheckMixed variant cuts every access of a location to one size, which mmuvm does not model"
+	case u.mixedVariant():
+		why = ": herd's mixed-size variant keeps its bytes apart, which mmuvm does not model"
 	}
-	return nil
+	return u.pointerInsns(threads, func(ptrs map[string]string, stable map[string]bool, in asmInsn) *Error {
+		base, bits := memAccess(in)
+		loc := ptrs[base]
+		if loc == "" || !stable[base] {
+			return nil
+		}
+		switch b, seen := sizes[loc]; {
+		case !seen:
+			sizes[loc], first[loc] = bits, in.cell
+		case b != bits:
+			return asmErr(in.cell, "%s: %d-bit and %d-bit accesses of %s (line %d)%s", in.op, bits, b, loc, first[loc].Line, why)
+		}
+		return nil
+	})
 }
 
 // memAccess is the base register and size of a load, store or atomic of
