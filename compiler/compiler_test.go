@@ -508,6 +508,7 @@ func FuzzCompile(f *testing.F) {
 		return nil
 	})
 	f.Add([]byte("import \"lazy\"\ntable t\nconst N = 3\nshared x\ncpu 0 {\n  for i in 0..N { lazy { set_pte(&t[i], pfn_pte(i, PAGE_KERNEL)) } }\n  irqoff { atomic { x = x / 1 } }\n  while 1 { if x { break } continue }\n}\nfinal forall (0:i == 3)\nexpect ok\n"))
+	f.Add([]byte("shared x: s32 = -1, y: u64, z: q9\ntask w: u8\ncpu 0 {\n  x = 0x1ffffffff\n}\nfinal exists (x == -1)\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		p, err := Compile("fuzz.mmu", src, &Options{Files: fstest.MapFS{}})
 		if err != nil {

@@ -47,6 +47,8 @@ const (
 // handles, run-time arithmetic errors, odd sizes, sleeping and waiting in
 // interrupts, many CPUs and early returns out of sections.
 var nastySeeds = []string{
+	// typed views of shared words in the final condition and filter
+	"shared x: s8 = 0x1ff, y: u16\ncpu 0 {\n  x = 0x1ffffffff\n  y = &x\n}\nlocations x, y\nfilter (x < 0)\nfinal exists (x == -1 && y == &x)\n",
 	// deep recursion, with and without steps
 	"proc f(n) { return f(n + 1) }\ncpu 0 { r = f(0) }\n",
 	"shared x\nproc f(n) { x = n\n return f(n + 1) }\ncpu 0 { r = f(0) }\ncpu 1 { r = x }\n",
