@@ -616,18 +616,16 @@ type a64T struct {
 // asmMem is what an assembly test's memory holds. With words the test
 // has arrays of words: a memory operand may then add an immediate offset
 // that is a multiple of 8 (an element further on; the elements are
-// consecutive shared words). With signed32 every location is a signed
-// 32-bit int (herd's default type, TestType.default): memory then holds
-// each value as herd's typed view shows it, sign-extended from its low
-// 32 bits (a64T.stored), so that the final state and a CAS's comparison
-// see what herd's do. narrow holds the narrow locations with their types,
+// consecutive shared words). Memory holds what herd's cells hold: what a
+// store writes, whole (a64T.stored), shown through each location's type
+// by its view (sharedViews). narrow holds the narrow locations with their types,
 // and threadPtrs, for each thread, the registers its initial state points
 // at one, with the location (narrow.go); ptrs is the translated thread's.
 type asmMem struct {
-	words, signed32 bool
-	narrow          map[string]elemType
-	threadPtrs      []map[string]string
-	ptrs            map[string]string
+	words      bool
+	narrow     map[string]elemType
+	threadPtrs []map[string]string
+	ptrs       map[string]string
 }
 
 func (t *a64T) emit(s string) {
@@ -1772,7 +1770,7 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 		if err != nil {
 			return err
 		}
-		t.emit(t.wrapping(name, r) + "(" + p + ", " + t.stored(r) + ")")
+		t.emit(name + "(" + p + ", " + t.stored(r) + ")")
 		return nil
 	}
 	if err := t.nargs(in, 3); err != nil {
@@ -1814,7 +1812,7 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 		case "SWP":
 			t.emit("swp" + l + "_noret(" + p + ", " + vs + ")")
 		default:
-			t.emit(t.wrapping("st"+strings.ToLower(strings.TrimPrefix(base, "LD"))+l, rs) + "(" + p + ", " + vs + ")")
+			t.emit("st" + strings.ToLower(strings.TrimPrefix(base, "LD")) + l + "(" + p + ", " + vs + ")")
 		}
 		return nil
 	}
@@ -1823,7 +1821,7 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 		t.write(rs, name+"("+p+", "+vs+", "+t.stored(rt)+")", w)
 		return nil
 	}
-	t.write(rt, t.wrapping(name, rs)+"("+p+", "+vs+")", w)
+	t.write(rt, name+"("+p+", "+vs+")", w)
 	return nil
 }
 
@@ -1903,36 +1901,21 @@ func (t *a64T) loadPair(in asmInsn, r1, r2 a64R, call string) error {
 	return nil
 }
 
-// stored gives the value a store of register r writes: a W register's
-// sign-extended from its low 32 bits where the location is a signed
-// 32-bit int (a64T.memType), unless it is known to be below 2^31; cut to
-// the element's bits, sign- or zero-extended, where it is an 8- or
-// 16-bit one.
+// stored gives the value a store of register r writes: the register as
+// it is (a W register holds its 32 bits, zero-extended, which herd's cell
+// keeps and the location's view shows through its type), cut to the
+// element's bits, sign- or zero-extended, where it is an 8- or 16-bit
+// one, which holds its typed value.
 func (t *a64T) stored(r a64R) string {
-	e, w := t.read(r)
-	m := t.memType()
-	switch {
-	case !r.w || m.bits == 64 || m.bits == 32 && (!m.signed || w == asmSmall):
-		return e
-	case m.bits == 32:
-		return a64Sext32(e)
+	e, _ := t.read(r)
+	if m := t.memType(); r.w && m.bits < 32 {
+		return a64Ext(e, m.bits, m.signed)
 	}
-	return a64Ext(e, m.bits, m.signed)
+	return e
 }
 
 // a64Sext32 sign-extends a value below 2^32 from its low 32 bits.
 func a64Sext32(e string) string { return "(" + asmParen(e) + " ^ 0x80000000) - 0x80000000" }
-
-// wrapping names the builtin of an LDADD or STADD of W register r where
-// memory holds signed 32-bit ints: its _w form wraps the sum at 32 bits
-// and keeps it sign-extended (AND, OR and XOR of sign-extended values are
-// sign-extended already).
-func (t *a64T) wrapping(name string, r a64R) string {
-	if m := t.memType(); r.w && m.bits == 32 && m.signed && strings.Contains(name, "add") {
-		return name + "_w"
-	}
-	return name
-}
 
 // ---- herd's typed view of the final state ----
 
@@ -1958,9 +1941,8 @@ func (t *a64T) wrapping(name string, r a64R) string {
 // to the type as herd casts them, so that comparing them with the final
 // value is comparing the low 32 bits. Memory locations are shown through
 // their declared types by their views (sharedViews), and a constant
-// compared with a location is cast to the location's type (to int where
-// every location is one: asmMem.signed32), so that a uint32_t's -1 is
-// 4294967295, as the view shows the location.
+// compared with a location is cast to the location's type, so that a
+// uint32_t's -1 is 4294967295, as the view shows the location.
 func (u *unit) typedFinalView() {
 	type regKey struct {
 		cpu int
@@ -2000,17 +1982,14 @@ func (u *unit) typedFinalView() {
 	for _, l := range u.locations {
 		note(l)
 	}
-	signed32 := u.a64Signed32()
 	elems := u.narrowElements()
 	cast := func(c *lcond) {
 		note(c.lhs)
 		note(c.rhs.reg)
 		if c.lhs != nil && c.lhs.cpu < 0 && c.rhs.num != "" {
-			// memory holds the int as herd shows it, or the element
+			// the location's view shows it through its type
 			if e, ok := elems[c.lhs.name]; ok {
 				c.rhs.num = a64Cast(c.rhs.num, e.bits, e.signed)
-			} else if signed32 {
-				c.rhs.num = a64Cast(c.rhs.num, 32, true)
 			} else if b, s := u.declaredBits(c.lhs.name); b < 64 {
 				c.rhs.num = a64Cast(c.rhs.num, b, s)
 			}
@@ -2088,24 +2067,6 @@ func isAddress(r string, pointees []string) string {
 		terms[k] = r + " == &" + n
 	}
 	return strings.Join(terms, " || ")
-}
-
-// a64Signed32 tells whether every memory location of an AArch64 test is
-// a signed 32-bit int (declared so, or not at all: herd's default), an
-// array's elements too: its memory then holds herd's typed values
-// (asmMem).
-func (u *unit) a64Signed32() bool {
-	for _, it := range u.inits {
-		if _, narrow := u.narrow[it.name]; narrow && !u.narrowed[it.name] {
-			continue // its accesses know its type (narrow.go)
-		}
-		if it.cpu < 0 {
-			if bits, sgn := a64TypeBits(it.types, it.stars); bits != 32 || !sgn {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // a64TypeBits gives the width of a litmus type as herd sizes it

@@ -87,7 +87,7 @@ func (u *unit) parseArrayValues(p *parser, it *initItem) error {
 	_, vals, err := u.numberList(p, it.array, it.name)
 	if e, ok := u.narrow[it.name]; ok {
 		for i, v := range vals {
-			vals[i] = a64Cast(v, e.bits, e.signed) // herd's typed value
+			vals[i] = a64Cast(v, e.bits, e.signed && e.bits < 32) // herd's cell: a 32-bit element's bits, a narrower one's typed value
 		}
 	}
 	it.nums = vals

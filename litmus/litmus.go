@@ -238,13 +238,12 @@ func (u *unit) translate() error {
 				err.File = u.file
 				return err
 			}
-			u.intWords(threads)
 		}
 		ptrs, err := u.narrowPointers()
 		if err != nil {
 			return err
 		}
-		mem := asmMem{words: u.hasWordArrays(), signed32: u.arch == "AArch64" && u.a64Signed32(), narrow: u.narrow, threadPtrs: ptrs}
+		mem := asmMem{words: u.hasWordArrays(), narrow: u.narrow, threadPtrs: ptrs}
 		bodies, err := translateAsm(u.arch, threads, mem)
 		if err != nil {
 			if e, ok := err.(*Error); ok && e.File == "" {

@@ -55,20 +55,20 @@ func (u *unit) narrowArray(p *parser, open token, it *initItem) error {
 	return nil
 }
 
-// typedScalar casts location it's initial value to its type where that
-// is narrower than 64 bits, as herd does (uint32_t x=-2 holds
-// 4294967294, int x=0xffffffff holds -1; no type is herd's int), and
-// records the location as narrow when the type is 8 or 16 bits wide.
-// An X86_64 location holds the type's bits as they are, which a movq
-// reads (int y=-2 holds 0xfffffffe), and its view shows them through
-// the type (sharedViews).
+// typedScalar gives location it's initial value as herd's cell holds
+// it where its type is narrower than 64 bits: the type's bits (int y=-2
+// holds 0xfffffffe, which a 64-bit load reads; uint32_t x=-2 holds
+// 4294967294; no type is herd's int), shown through the type by the
+// location's view (sharedViews). An 8- or 16-bit location of an AArch64
+// test is a narrow one, which holds its typed value (its accesses cut
+// and extend it, and no wider access reaches it).
 func (u *unit) typedScalar(it *initItem) {
 	bits, signed := a64TypeBits(it.types, it.stars)
 	if u.arch != "AArch64" && u.arch != "X86_64" || it.cpu >= 0 || it.array > 0 || bits >= 64 {
 		return
 	}
 	if it.num != "" {
-		it.num = a64Cast(it.num, bits, signed && u.arch == "AArch64")
+		it.num = a64Cast(it.num, bits, signed && u.arch == "AArch64" && bits < 32)
 	}
 	if bits < 32 && u.arch == "AArch64" {
 		u.addNarrow(it.name, elemType{bits, signed})
@@ -217,28 +217,17 @@ func accessBits(r a64R) int {
 	return 64
 }
 
-// lseSized checks an atomic of register r through its base: sized, and
-// no sum into unsigned 32-bit elements (it would not wrap at 32 bits as
-// the element does; only the ints' _w forms do).
+// lseSized checks that an atomic of register r through its base has the
+// size of the location it reaches.
 func (t *a64T) lseSized(op, name string, r a64R) error {
-	if err := t.sized(op, accessBits(r)); err != nil {
-		return err
-	}
-	if t.elem != "" && !t.mem.narrow[t.elem].signed && strings.Contains(name, "add") {
-		return t.errf("%s into %s, an array of unsigned 32-bit elements, is not supported", op, t.elem)
-	}
-	return nil
+	return t.sized(op, accessBits(r))
 }
 
 // memType is the type of the location an access reaches, as far as the
-// translation knows: the narrow location's, or where memory is all ints
-// (asmMem.signed32) a 32-bit signed one; bits 64 otherwise.
+// translation knows: the narrow location's; bits 64 otherwise.
 func (t *a64T) memType() elemType {
-	switch {
-	case t.elem != "":
+	if t.elem != "" {
 		return t.mem.narrow[t.elem]
-	case t.mem.signed32:
-		return elemType{32, true}
 	}
 	return elemType{64, false}
 }

@@ -155,55 +155,6 @@ func (u *unit) variant(v string) bool {
 	return false
 }
 
-// intWords makes each int location (declared so, or not at all: herd's
-// int) of a test whose memory is not all ints a narrow location of
-// 32-bit signed elements, where every use of the registers the initial
-// state points at it is the base of a 32-bit access and no location
-// holds its address. herd holds such a location's value sign-extended
-// from 32 bits (a W store of 0x80000001 leaves -2147483647); where every
-// location is an int, memory holds all values so (asmMem.signed32), and
-// elsewhere the translation knows which location a W store reaches only
-// through such a tracked pointer. A location used otherwise keeps its W
-// stores' 32 bits as they are (docs/memory-models.md).
-func (u *unit) intWords(threads [][]asmLine) {
-	if u.a64Signed32() {
-		return
-	}
-	ok := map[string]bool{}
-	for p := range threads {
-		for _, loc := range u.wordPointers(p) {
-			if bits, signed := u.declaredBits(loc); bits == 32 && signed {
-				ok[loc] = true
-			}
-		}
-	}
-	for _, it := range u.inits {
-		if it.cpu < 0 && it.ptr != "" {
-			delete(ok, it.ptr) // its address is in memory
-		}
-	}
-	used := map[string]bool{}
-	u.pointerInsns(threads, func(ptrs map[string]string, _ map[string]bool, in asmInsn) *Error {
-		for _, a := range in.args {
-			for _, m := range a64RegNumRE.FindAllStringSubmatch(a, -1) {
-				switch loc := ptrs["X"+m[1]]; {
-				case !ok[loc]:
-				case wordAccessBase(in) == "X"+m[1]:
-					used[loc] = true
-				default:
-					delete(ok, loc)
-				}
-			}
-		}
-		return nil
-	})
-	for loc := range ok {
-		if used[loc] {
-			u.addNarrow(loc, elemType{32, true})
-		}
-	}
-}
-
 // declaredBits is the width and signedness of location name's declared
 // type (herd's int where the initial state does not declare it).
 func (u *unit) declaredBits(name string) (int, bool) {
@@ -231,11 +182,14 @@ func (u *unit) sharedViews() map[string]string {
 		return nil
 	}
 	views := map[string]string{}
+	elems := u.narrowElements()
 	for _, s := range u.shared {
-		if u.arrays[s] > 0 || u.isElement(s) {
-			continue
-		}
 		bits, signed := u.declaredBits(s)
+		if e, ok := elems[s]; ok {
+			bits, signed = e.bits, e.signed
+		} else if u.isElement(s) {
+			continue // an element of an array of 64-bit words
+		}
 		if bits >= 64 {
 			if u.declaredUint64(s) {
 				views[s] = ": u64" // herd prints it unsigned

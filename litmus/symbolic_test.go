@@ -24,7 +24,7 @@ exists (0:X2=0 /\ 1:X0=0)
 	}
 	// P0 names X0, X1 (code, initial state) and X2 (condition): %a, %b
 	// and %d take X3, X4 and X5; P1 names X0: %c takes X1
-	for _, want := range []string{"X3 = &x", "X4 = &y", "READ_ONCE(X3)", "WRITE_ONCE(X4, ((X1", "X5 = (X0 + 1) & 0xffffffff", "X0 = X1  // MOV X0,X1", "WRITE_ONCE(X1, ((X0"} {
+	for _, want := range []string{"X3 = &x", "X4 = &y", "READ_ONCE(X3)", "WRITE_ONCE(X4, X1 & 0xffffffff)", "X5 = (X0 + 1) & 0xffffffff", "X0 = X1  // MOV X0,X1", "WRITE_ONCE(X1, X0 & 0xffffffff)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("translation lacks %q:\n%s", want, out)
 		}

@@ -233,8 +233,6 @@ func familyDoc(b *Builtin) (doc, bool) {
 		return doc{"pair_hi()", "the second word the CPU's last CASP or LDXP read (casp() and ldxp() return the first): the second register each writes; for AArch64 litmus tests", "CASP (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h __lse__cmpxchg128()"}, true
 	case strings.HasPrefix(n, "casp"):
 		return doc{sigOf(b), "the arm64 atomic instruction " + strings.ToUpper(n) + " on the pair of words at p: where they equal v1 and v2, writes v3 and v4; returns the first word read (pair_hi() the second); for AArch64 litmus tests", "arm64 LSE atomics (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h __lse__cmpxchg128()"}, true
-	case armLSE(n) && strings.HasSuffix(n, "_w"):
-		return doc{sigOf(b), "the arm64 atomic instruction " + strings.ToUpper(strings.TrimSuffix(n, "_w")) + " on a W register, where memory holds signed 32-bit ints: the sum wraps at 32 bits and is kept sign-extended; for AArch64 litmus tests", "arm64 LSE atomics (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h"}, true
 	case armLSE(n):
 		return doc{sigOf(b), "the arm64 atomic instruction " + strings.ToUpper(n) + ", for AArch64 litmus tests", "arm64 LSE atomics (ARM ARM C6), arch/arm64/include/asm/atomic_lse.h"}, true
 	}

@@ -220,10 +220,6 @@ var (
 	opOr     = arith(func(a, b uint64) uint64 { return a | b })
 	opXor    = arith(func(a, b uint64) uint64 { return a ^ b })
 	opAndNot = arith(func(a, b uint64) uint64 { return a &^ b })
-	// opAdd32 is the W form of arm64's LDADD where memory holds signed
-	// 32-bit ints as the litmus front end keeps them (sign-extended): the
-	// sum wraps at 32 bits, and is sign-extended again
-	opAdd32 = arith(func(a, b uint64) uint64 { return sext32(a + b) })
 )
 
 // sext32 is v's low 32 bits read as an int and sign-extended.
@@ -366,11 +362,10 @@ func armInstructions() []*Builtin {
 		suffix string
 		r, w   memmodel.Tag
 	}{{"", 0, 0}, {"a", memmodel.Acquire, 0}, {"l", 0, memmodel.Release}, {"al", memmodel.Acquire, memmodel.Release}}
-	// tail follows the ordering suffix: ldadda_w is LDADDA of a W register
 	ops := []struct {
-		name, tail string
-		op         func(a, b uint64) uint64
-	}{{"add", "", opAdd}, {"clr", "", opAndNot}, {"eor", "", opXor}, {"set", "", opOr}, {"add", "_w", opAdd32}}
+		name string
+		op   func(a, b uint64) uint64
+	}{{"add", opAdd}, {"clr", opAndNot}, {"eor", opXor}, {"set", opOr}}
 	for _, f := range forms {
 		bs = append(bs,
 			&Builtin{Name: "swp" + f.suffix, Arity: 2, Params: "p.", Fn: rmw2(f.r, f.w, f.r, 0, xchgOp)},
@@ -379,7 +374,7 @@ func armInstructions() []*Builtin {
 		for _, o := range ops {
 			op := o.op
 			fn := func(old uint64, a []uint64) (uint64, bool, uint64) { return op(old, a[1]), true, old }
-			ld, st := "ld"+o.name+f.suffix+o.tail, "st"+o.name+f.suffix+o.tail
+			ld, st := "ld"+o.name+f.suffix, "st"+o.name+f.suffix
 			bs = append(bs, &Builtin{Name: ld, Arity: 2, Params: "p.", computes: true, Fn: rmw2(f.r, f.w, f.r, 0, fn)})
 			if f.r == 0 { // ST<op> has no acquire forms; its read returns nothing (herd's NoRet)
 				bs = append(bs, &Builtin{Name: st, Arity: 2, Params: "p.", Void: true, computes: true, Fn: rmw2(memmodel.Noreturn, f.w, memmodel.Noreturn, 0, fn)})

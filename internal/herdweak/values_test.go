@@ -9,13 +9,16 @@ import (
 
 // TestSigned32Memory holds AArch64 tests whose memory is herd's default
 // int to herd7 7.58's answers (written below): a W store of a value of 2^31
-// and above, a W CAS that compares a negative int, SWP, and LDADD and
-// STADD whose sums cross 0 and 2^32. herd shows such a location as a
-// signed 32-bit value and compares its low 32 bits, so mmuvm's memory
-// holds it sign-extended (litmus asmMem.signed32). The random test
-// A-dep-102 (aarch64-deps) found that a negative int written by STR W
-// showed as 4294967295, and a condition [x]=-1 on it never held. A
-// uint32_t location keeps its 32 bits as they are.
+// and above, a W CAS that compares a negative int, SWP, LDADD and STADD
+// whose sums cross 0 and 2^32 (the cell keeps the carry, which its type
+// hides), and an X load of ints. herd's cell keeps
+// the 32 bits a W store writes (an X load reads 4294967295 from an int
+// holding -1) and shows the location as a signed 32-bit value, so
+// mmuvm's memory holds the bits and the location's view (s32) shows them
+// signed (litmus sharedViews). The random test A-dep-102 (aarch64-deps)
+// found that a negative int written by STR W showed as 4294967295, and a
+// condition [x]=-1 on it never held. A uint32_t location is shown as its
+// 32 bits are.
 func TestSigned32Memory(t *testing.T) {
 	checkAgainst(t, "AArch64", "armv8", []struct{ name, test, herd string }{
 		{"neg", "{\n0:X10=x;\n}\n P0 ;\n MOV W0,#1 ;\n SUB W22,WZR,W0 ;\n STR W22,[X10] ;\n LDR W1,[X10] ;\nlocations [x; 0:X1;]\nexists ([x]=4294967295)\n",
@@ -26,6 +29,10 @@ func TestSigned32Memory(t *testing.T) {
 			"States 1\n0:X3=5; 0:X9=-1; [x]=-2;\nOk\nObservation casneg Always 2 0\n"},
 		{"addwrap", "{\nint x=-2;\n0:X10=x;\n}\n P0 ;\n MOV W1,#1 ;\n LDADD W1,W2,[X10] ;\n STADD W1,[X10] ;\n LDR W3,[X10] ;\n STADD W1,[X10] ;\nlocations [x; 0:X2; 0:X3;]\nexists ([x]=1)\n",
 			"States 1\n0:X2=-2; 0:X3=0; [x]=1;\nOk\nObservation addwrap Always 1 0\n"},
+		{"carry", "{ uint64_t x=0xffffffff; uint32_t y=0xffffffff; 0:X1=x; 0:X4=y; }\n P0 ;\n MOV W0,#1 ;\n LDADD W0,W2,[X1] ;\n LDADD W0,W3,[X4] ;\nlocations [x;y;0:X2;0:X3;]\nexists (0:X2=0)\n",
+			"States 1\n0:X2=-1; 0:X3=-1; [x]=4294967296; [y]=0;\nNo\nObservation carry Never 0 1\n"},
+		{"xload", "{ int x=-1; int y=0; 0:X1=x; 0:X4=y; uint64_t 0:X0; uint64_t 0:X3; uint64_t 0:X6; }\n P0 ;\n LDR X0,[X1] ;\n MOV W2,#-2 ;\n STR W2,[X4] ;\n LDR W3,[X4] ;\n ADD X6,X3,#0 ;\nlocations [x;y;0:X0;0:X3;0:X6;]\nexists (0:X0=0)\n",
+			"States 1\n0:X0=4294967295; 0:X3=4294967294; 0:X6=4294967294; [x]=-1; [y]=-2;\nNo\nObservation xload Never 0 1\n"},
 	})
 }
 
