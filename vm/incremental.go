@@ -1064,39 +1064,57 @@ func (e *incr) maximal(g *igraph, r, w iref, keep iset, lo [][][]int32) bool {
 	return true
 }
 
-// relativeMax tells whether read x, added with another option than its
-// first and deleted by a revisit under armv8 or lkmm (HMC's holes: a
-// revisit keeps what the write needs, not the program-order prefix), is
-// still what its CPU's replay would add first: no write co-after the one
-// it reads (but w) could it read, coherently with the accesses of its CPU
-// the revisit keeps after it in program order. Its first option was then
-// one that a kept read after it cannot follow, so the graph where it took
-// that option keeps other events and is no duplicate of this one; where
-// its first option is still readable (kept or not), that graph makes this
-// revisit, and this one is refused (TestIncrementalBuildsOnce). Weakdiff
-// ipi seeds 432 and 570: a relaxed read and then an acquire read of x both
-// return the initial value, and the acquire read stays in the prefix of a
-// write that revisits another CPU's read (TestIncrementalRelativeMax).
+// relativeMax tells whether read or write x, added with another option
+// than its first and deleted by a revisit under armv8 or lkmm (HMC's
+// holes: a revisit keeps what the write needs, not the program-order
+// prefix), is still what its CPU's replay would add first: no write
+// co-after the one it reads (but w) could a read read, nor could a write
+// follow one co-after it (but w), coherently with the accesses of its
+// CPU the revisit keeps after it in program order. Its first option was
+// then one that a kept access after it cannot follow, so the graph where
+// it took that option keeps other events and is no duplicate of this
+// one; where its first option is still open (kept or not), that graph
+// makes this revisit, and this one is refused (TestIncrementalBuildsOnce).
+// Weakdiff ipi seeds 432 and 570: a relaxed read and then an acquire read
+// of x both return the initial value, and the acquire read stays in the
+// prefix of a write that revisits another CPU's read
+// (TestIncrementalRelativeMax). Random test A-narrowed-874, for a write:
+// a CPU writes x and then reads, with an acquire, another CPU's write of
+// x that is coherence-after its own; the acquire read stays in the prefix
+// of its CPU's later write, which revisits the other CPU's read, and its
+// own write, which that write does not need, goes; put back, it can only
+// come before the write the acquire read, so its last place was no
+// option (TestIncrementalRelativeMaxWrite).
 func (e *incr) relativeMax(g *igraph, keep iset, w, x iref) bool {
 	it := g.item(x)
-	if !e.deps || it.choice || it.ev.Kind != memmodel.Read || e.rmwWrite(g, x) >= 0 {
+	read := it.ev.Kind == memmodel.Read
+	if !e.deps || it.choice || !read && (it.ev.Kind != memmodel.Write || it.rmw >= 0) || e.rmwWrite(g, x) >= 0 {
 		return false
 	}
 	l := e.loc(it.ev.Loc)
 	co := g.coOf(l)
-	for _, s := range co[g.rank(l, it.rf):] {
-		if s != w && e.readableAfter(g, keep, x, g.rank(l, s)) {
+	from := x // a write's later places: after the writes co-after it
+	if read {
+		from = it.rf
+	}
+	for _, s := range co[g.rank(l, from):] {
+		k := g.rank(l, s)
+		readMin := k // a read of s
+		if !read {
+			readMin = k + 1 // x placed right after s: its CPU reads it or a later write
+		}
+		if s != w && e.coherentAfter(g, keep, x, readMin, k) {
 			return false
 		}
 	}
 	return true
 }
 
-// readableAfter tells whether read x could read the write of coherence
-// rank k of its location, as far as the kept accesses of its CPU after it
-// in program order go: none reads an earlier write, nor is a write at k
-// or before.
-func (e *incr) readableAfter(g *igraph, keep iset, x iref, k int) bool {
+// coherentAfter tells whether x may take a place of coherence as far as
+// the kept accesses of its CPU after it in program order on its location
+// go: none reads a write of rank below readMin, nor is a write of rank
+// writeMax or below.
+func (e *incr) coherentAfter(g *igraph, keep iset, x iref, readMin, writeMax int) bool {
 	items := g.th[x.t].items
 	addr := items[x.i].ev.Loc
 	l := e.loc(addr)
@@ -1107,11 +1125,11 @@ func (e *incr) readableAfter(g *igraph, keep iset, x iref, k int) bool {
 		}
 		switch y.ev.Kind {
 		case memmodel.Read:
-			if g.rank(l, y.rf) < k {
+			if g.rank(l, y.rf) < readMin {
 				return false
 			}
 		case memmodel.Write:
-			if g.rank(l, iref{x.t, i}) <= k {
+			if g.rank(l, iref{x.t, i}) <= writeMax {
 				return false
 			}
 		}

@@ -911,6 +911,34 @@ final exists (0:r0 == 1 && 2:r0 == 0 && 2:r1 == 0 && x == 2)
 	}
 }
 
+// TestIncrementalRelativeMaxWrite: a write that a revisit deletes, put
+// back, may only come before a write its CPU's kept acquire read reads
+// (random herd test A-narrowed-874, reduced). CPU 1's acquire of x, which
+// reads CPU 0's write, stays in the prefix of CPU 1's write of y, which
+// revisits CPU 0's acquire of y; CPU 1's own write of x goes, and was
+// added coherence-before CPU 0's, its only place beside that read. The
+// search refused the revisit as not maximal, and no other graph led to
+// the execution (relativeMax).
+func TestIncrementalRelativeMaxWrite(t *testing.T) {
+	for i, first := range []string{"r0 = READ_ONCE(z)", "smp_mb()"} {
+		src := `shared x, y, z
+cpu 0 {
+  WRITE_ONCE(x, 1)
+  r2 = smp_load_acquire(y)
+}
+cpu 1 {
+  ` + first + `
+  WRITE_ONCE(x, 2)
+  r1 = smp_load_acquire(x)
+  WRITE_ONCE(y, 2)
+}
+locations x, 0:r2, 1:r1
+final exists (0:r2 == 2 && 1:r1 == 1 && x == 1)
+`
+		incrementalAsEnumeration(t, fmt.Sprintf("relative-max-write-%d.mmu", i), src)
+	}
+}
+
 // TestIncrementalSeedsLKMM holds the incremental search under lkmm to
 // the enumeration on two seed examples. Seed 001: the search counts a
 // graph built twice once, by its events, reads-from and coherence and by
