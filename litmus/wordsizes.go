@@ -81,15 +81,6 @@ func memAccess(in asmInsn) (string, int) {
 	return "", 0
 }
 
-// wordAccessBase is the base register (X and its number) of a 32-bit
-// load, store or atomic, or "".
-func wordAccessBase(in asmInsn) string {
-	if base, bits := memAccess(in); bits == 32 {
-		return base
-	}
-	return ""
-}
-
 // readOnlyOps name no register they write: a register a thread names
 // only in these, and as the base of memory operands without writeback,
 // keeps its initial value.
