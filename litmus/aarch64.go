@@ -1765,7 +1765,7 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 		}
 		p, err := t.addr(args[1])
 		if err == nil {
-			err = t.lseSized(in.op, name, r)
+			err = t.sized(in.op, accessBits(r))
 		}
 		if err != nil {
 			return err
@@ -1789,7 +1789,7 @@ func (t *a64T) lse(in asmInsn, base, suffix string) error {
 	}
 	p, err := t.addr(args[2])
 	if err == nil {
-		err = t.lseSized(in.op, name, rs)
+		err = t.sized(in.op, accessBits(rs))
 	}
 	if err != nil {
 		return err

@@ -67,10 +67,11 @@ func (u *unit) typedScalar(it *initItem) {
 	if u.arch != "AArch64" && u.arch != "X86_64" || it.cpu >= 0 || it.array > 0 || bits >= 64 {
 		return
 	}
+	narrow := bits < 32 && u.arch == "AArch64"
 	if it.num != "" {
-		it.num = a64Cast(it.num, bits, signed && u.arch == "AArch64" && bits < 32)
+		it.num = a64Cast(it.num, bits, signed && narrow)
 	}
-	if bits < 32 && u.arch == "AArch64" {
+	if narrow {
 		u.addNarrow(it.name, elemType{bits, signed})
 	}
 }
@@ -215,12 +216,6 @@ func accessBits(r a64R) int {
 		return 32
 	}
 	return 64
-}
-
-// lseSized checks that an atomic of register r through its base has the
-// size of the location it reaches.
-func (t *a64T) lseSized(op, name string, r a64R) error {
-	return t.sized(op, accessBits(r))
 }
 
 // memType is the type of the location an access reaches, as far as the

@@ -158,12 +158,21 @@ func (u *unit) variant(v string) bool {
 // declaredBits is the width and signedness of location name's declared
 // type (herd's int where the initial state does not declare it).
 func (u *unit) declaredBits(name string) (int, bool) {
-	for _, it := range u.inits {
-		if it.cpu < 0 && it.name == name {
-			return a64TypeBits(it.types, it.stars)
-		}
+	if it := u.declaration(name); it != nil {
+		return a64TypeBits(it.types, it.stars)
 	}
 	return 32, true
+}
+
+// declaration is the initial state's item that declares location name,
+// or nil.
+func (u *unit) declaration(name string) *initItem {
+	for _, it := range u.inits {
+		if it.cpu < 0 && it.name == name {
+			return it
+		}
+	}
+	return nil
 }
 
 // sharedViews gives each scalar location of an AArch64 test that is
@@ -173,8 +182,8 @@ func (u *unit) declaredBits(name string) (int, bool) {
 // back, and shows the location through its type: STR X of 0x100000001
 // into an int is [x]=1 there, and LDR X from it reads 0x100000001.
 // mmuvm's memory keeps the whole word too, and the view does the rest.
-// Where memory holds the typed value already (narrow locations, int
-// words, all-int tests' W stores), the view changes nothing. A uint64_t
+// Where memory holds the typed value already (8- and 16-bit narrow
+// locations), the view changes nothing. A uint64_t
 // gets the view u64, which only herd's notation sees: herd prints its
 // all ones 18446744073709551615.
 func (u *unit) sharedViews() map[string]string {
@@ -208,10 +217,6 @@ func (u *unit) sharedViews() map[string]string {
 // declaredUint64 tells whether location name is declared a uint64_t
 // (or u64), not a pointer.
 func (u *unit) declaredUint64(name string) bool {
-	for _, it := range u.inits {
-		if it.cpu < 0 && it.name == name && it.stars == 0 {
-			return slices.Contains(it.types, "uint64_t") || slices.Contains(it.types, "u64")
-		}
-	}
-	return false
+	it := u.declaration(name)
+	return it != nil && it.stars == 0 && (slices.Contains(it.types, "uint64_t") || slices.Contains(it.types, "u64"))
 }
