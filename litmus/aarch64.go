@@ -26,7 +26,7 @@ func translateAsm(arch string, threads [][]asmLine, mem asmMem) ([]string, error
 		tr = translateX86Thread
 	case "X86_64":
 		sizes := map[string]int{}
-		tr = func(cells []asmLine) (string, error) { return translateX86_64Thread(sizes, mem, cells) }
+		tr = func(cells []asmLine) (string, error) { return translateX86_64Thread(sizes, cells) }
 	default:
 		return nil, &Error{Msg: fmt.Sprintf("unsupported architecture %s", arch)}
 	}

@@ -89,8 +89,8 @@ func translateX86Thread(cells []asmLine) (string, error) {
 	})
 }
 
-func translateX86_64Thread(sizes map[string]int, mem asmMem, cells []asmLine) (string, error) {
-	return asmTranslateThread(cells, 0, mem, func(t *a64T, in asmInsn) (asmStep, error) {
+func translateX86_64Thread(sizes map[string]int, cells []asmLine) (string, error) {
+	return asmTranslateThread(cells, 0, asmMem{}, func(t *a64T, in asmInsn) (asmStep, error) {
 		return (&x86T{a64T: t, amd64: true, sizes: sizes}).insn(in)
 	})
 }
