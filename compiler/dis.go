@@ -131,12 +131,10 @@ func disVars(vs []vm.Var) []string {
 
 // disView writes a shared word's view as its declaration does (": s32").
 func disView(w vm.View) string {
-	for name, v := range vm.Views {
-		if v == w && w.Bits != 0 {
-			return ": " + name
-		}
-	}
-	if w != (vm.View{}) {
+	switch {
+	case w.Name() != "":
+		return ": " + w.Name()
+	case w != (vm.View{}):
 		return fmt.Sprintf(": <bad view %d bits>", w.Bits)
 	}
 	return ""

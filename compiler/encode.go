@@ -807,8 +807,8 @@ func (v *mmubValidator) observed(i int, o vm.Observed) error {
 
 func (v *mmubValidator) decls() error {
 	for _, w := range v.p.Shared {
-		if b := w.View.Bits; b != 0 && b != 8 && b != 16 && b != 32 && b != 64 || b == 0 && w.View.Signed {
-			return mmubErrorf("shared word %q: bad view of %d bits", w.Name, b)
+		if w.View != (vm.View{}) && w.View.Name() == "" {
+			return mmubErrorf("shared word %q: bad view of %d bits", w.Name, w.View.Bits)
 		}
 	}
 	for _, ws := range [][]vm.Var{v.p.Task, v.p.Keys} {

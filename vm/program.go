@@ -90,6 +90,17 @@ var Views = map[string]View{
 	"s32": {32, true}, "u32": {32, false}, "s64": {64, true}, "u64": {64, false},
 }
 
+// Name is the type a declaration names for the view ("s32"), "" for no
+// view or one no declaration makes.
+func (w View) Name() string {
+	for name, v := range Views {
+		if v == w && w.Bits != 0 {
+			return name
+		}
+	}
+	return ""
+}
+
 // Of casts v to the view's type.
 func (w View) Of(v uint64) uint64 {
 	if w.Bits == 0 || w.Bits >= 64 {
